@@ -1,0 +1,11 @@
+import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+
+describe('@hokusai/attestation package manifest', () => {
+  it('exports its public surface with types', () => {
+    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+    expect(pkg.name).toBe('@hokusai/attestation');
+    expect(pkg.exports['.'].types).toBe('./dist/index.d.ts');
+    expect(pkg.files).toContain('dist');
+  });
+});
