@@ -1,0 +1,39 @@
+import { writeFile, rename } from 'node:fs/promises';
+import { tableFromArrays, tableToIPC } from 'apache-arrow';
+import { Table as WasmTable, writeParquet } from 'parquet-wasm';
+import type { CustomerRow } from './churn-model.js';
+
+/** Writes rows as Parquet through Arrow, with nullable income as a float column holding nulls. */
+export async function writeParquetFile(path: string, rows: readonly CustomerRow[]): Promise<void> {
+  const n = rows.length;
+  const age = new Int32Array(n);
+  const tenure = new Int32Array(n);
+  const calls = new Int32Array(n);
+  const churned = new Int32Array(n);
+  const spend = new Float64Array(n);
+  const income: (number | null)[] = new Array<number | null>(n);
+  rows.forEach((r, i) => {
+    age[i] = r.age;
+    tenure[i] = r.tenure_months;
+    calls[i] = r.support_calls;
+    churned[i] = r.churned;
+    spend[i] = r.monthly_spend;
+    income[i] = r.income;
+  });
+  const table = tableFromArrays({
+    customer_id: rows.map((r) => r.customer_id),
+    email: rows.map((r) => r.email),
+    age,
+    income: Float64Array.from(income, (v) => (v === null ? Number.NaN : v)),
+    tenure_months: tenure,
+    region: rows.map((r) => r.region),
+    plan: rows.map((r) => r.plan),
+    monthly_spend: spend,
+    support_calls: calls,
+    churned,
+  });
+  const bytes = writeParquet(WasmTable.fromIPCStream(tableToIPC(table, 'stream')));
+  const tmp = `${path}.tmp-${process.pid}`;
+  await writeFile(tmp, bytes);
+  await rename(tmp, path);
+}
