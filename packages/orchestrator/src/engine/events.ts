@@ -1,0 +1,27 @@
+/** Progress events: the CLI turns them into progress bars, the tracking package into run metrics. */
+export type RunEventType =
+  | 'run_started'
+  | 'run_finished'
+  | 'run_failed'
+  | 'step_started'
+  | 'step_finished'
+  | 'step_failed'
+  | 'step_retry'
+  | 'step_reused'
+  | 'progress';
+
+export interface RunEvent {
+  type: RunEventType;
+  runId: string;
+  step?: string;
+  time: number;
+  /** For progress: what is counted (rows, epochs, trials, constraints) and how far along. */
+  unit?: string;
+  done?: number;
+  total?: number;
+  message?: string;
+  attempt?: number;
+  durationMs?: number;
+}
+
+export type RunEventListener = (event: RunEvent) => void;

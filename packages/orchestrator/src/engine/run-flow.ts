@@ -1,0 +1,228 @@
+import { OrchestratorError, errorCode } from '../errors.js';
+import { topologicalOrder } from './dag.js';
+import type { RunEvent, RunEventListener } from './events.js';
+import { LocalExecutor, type Executor, type StepTask } from './executor.js';
+import type { HookIdentity } from './hooks.js';
+import type { RunRecord, RunStore } from './run-store.js';
+import type { FlowDefinition, StepContext, StepDefinition } from './step.js';
+
+export interface RunFlowOptions {
+  store: RunStore;
+  runId: string;
+  /** Stored with the run so that `resume` can rebuild the flow. */
+  params: unknown;
+  executor?: Executor;
+  /** Steps running at once (default 2, the cores of a small machine). */
+  concurrency?: number;
+  /** Sum of the running steps' declared `memoryMb` may not exceed this (one step always may run). */
+  memoryBudgetMb?: number;
+  onEvent?: RunEventListener;
+  hooks?: HookIdentity[];
+  /** Reuse every finished step of an earlier attempt of this run. */
+  resume?: boolean;
+}
+
+export interface FlowResult {
+  runId: string;
+  outputs: Map<string, unknown>;
+  reused: string[];
+  executed: string[];
+}
+
+/**
+ * Runs a flow: steps whose inputs are ready run in parallel up to the concurrency and memory
+ * budget; each finished step's output is stored before any dependent step starts, so a killed
+ * process loses nothing that had finished and `resume` starts from the first unfinished step.
+ */
+export async function runFlow(flow: FlowDefinition, options: RunFlowOptions): Promise<FlowResult> {
+  const order = topologicalOrder(flow.steps);
+  const { store, runId } = options;
+  const executor = options.executor ?? new LocalExecutor();
+  const concurrency = Math.max(1, options.concurrency ?? 2);
+  const budget = options.memoryBudgetMb ?? Number.POSITIVE_INFINITY;
+  const emit = (event: Omit<RunEvent, 'runId' | 'time'>): void => options.onEvent?.({ ...event, runId, time: Date.now() });
+
+  const previous = options.resume ? await store.readSteps(runId) : new Map();
+  const record: RunRecord = options.resume
+    ? { ...(await store.readRun(runId)), status: 'running' }
+    : { runId, flow: flow.name, status: 'running', createdAt: new Date().toISOString(), params: options.params, hooks: options.hooks ?? [] };
+  if (options.resume) delete record.error;
+  await store.writeRun(record);
+  emit({ type: 'run_started', message: options.resume ? 'resumed' : 'started' });
+
+  const hashes = new Map<string, string>();
+  const outputs = new Map<string, unknown>();
+  const reused: string[] = [];
+  const executed: string[] = [];
+  for (const step of order) {
+    const prior = previous.get(step.name);
+    if (prior?.status === 'finished' && prior.output !== undefined) {
+      hashes.set(step.name, prior.output);
+      reused.push(step.name);
+      emit({ type: 'step_reused', step: step.name });
+    }
+  }
+
+  const valueOf = (name: string): unknown => {
+    if (!outputs.has(name)) {
+      const hash = hashes.get(name);
+      if (hash === undefined) throw new OrchestratorError('HOKUSAI_FLOW_INVALID', `Output of "${name}" is not available.`);
+      outputs.set(name, store.readValue(hash));
+    }
+    return outputs.get(name);
+  };
+
+  const pending = order.filter((s) => !hashes.has(s.name));
+  const running = new Map<string, Promise<void>>();
+  let memoryInUse = 0;
+  let failure: unknown;
+  let failedStep: string | undefined;
+
+  const start = (step: StepDefinition): void => {
+    memoryInUse += step.memoryMb ?? 0;
+    const job = executeWithRetries(step)
+      .then(({ value, hash }) => {
+        hashes.set(step.name, hash);
+        outputs.set(step.name, value);
+        executed.push(step.name);
+      })
+      .catch((error: unknown) => {
+        if (failure === undefined) {
+          failure = error;
+          failedStep = step.name;
+        }
+      })
+      .finally(() => {
+        memoryInUse -= step.memoryMb ?? 0;
+        running.delete(step.name);
+      });
+    running.set(step.name, job);
+  };
+
+  const executeWithRetries = async (step: StepDefinition): Promise<{ value: unknown; hash: string }> => {
+    const retries = step.retries ?? 0;
+    const started = Date.now();
+    for (let attempt = 1; ; attempt++) {
+      emit({ type: 'step_started', step: step.name, attempt });
+      try {
+        const value = await executeOnce(step, attempt);
+        const hash = await store.putValue(value);
+        const durationMs = Date.now() - started;
+        await store.writeStep(runId, { step: step.name, status: 'finished', attempts: attempt, durationMs, output: hash });
+        emit({ type: 'step_finished', step: step.name, attempt, durationMs });
+        return { value, hash };
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        if (attempt <= retries && isTransient(error)) {
+          emit({ type: 'step_retry', step: step.name, attempt, message });
+          await delay((step.retryDelayMs ?? 200) * 2 ** (attempt - 1));
+          continue;
+        }
+        const code = errorCode(error);
+        await store.writeStep(runId, {
+          step: step.name,
+          status: 'failed',
+          attempts: attempt,
+          durationMs: Date.now() - started,
+          error: code === undefined ? { message } : { code, message },
+        });
+        emit({ type: 'step_failed', step: step.name, attempt, message });
+        throw error;
+      }
+    }
+  };
+
+  const executeOnce = async (step: StepDefinition, attempt: number): Promise<unknown> => {
+    const inputs: Record<string, unknown> = {};
+    const inputHashes: Record<string, string> = {};
+    for (const name of step.inputs) {
+      inputs[name] = valueOf(name);
+      inputHashes[name] = hashes.get(name) ?? '';
+    }
+    const controller = new AbortController();
+    const task: StepTask = { flow: flow.name, runId, step: step.name, storeRoot: store.root, inputHashes, attempt };
+    const context = (item?: unknown): StepContext => ({
+      runId,
+      step: step.name,
+      attempt,
+      inputs,
+      item,
+      signal: controller.signal,
+      emit: (event) => emit({ ...event, step: step.name }),
+    });
+    const work =
+      step.foreach === undefined
+        ? executor.execute(step, context(), task)
+        : Promise.all(
+            asArray(inputs[step.foreach], step).map((item, itemIndex) => executor.execute(step, context(item), { ...task, itemIndex })),
+          );
+    if (step.timeoutMs === undefined) return work;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        controller.abort();
+        reject(new OrchestratorError('HOKUSAI_STEP_TIMEOUT', `Step "${step.name}" did not finish within ${step.timeoutMs} ms.`, { step: step.name }));
+      }, step.timeoutMs);
+    });
+    try {
+      return await Promise.race([work, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+
+  while (pending.length > 0 || running.size > 0) {
+    if (failure === undefined) {
+      for (let i = 0; i < pending.length && running.size < concurrency; ) {
+        const step = pending[i] as StepDefinition;
+        const ready = step.inputs.every((name) => hashes.has(name));
+        const fits = running.size === 0 || memoryInUse + (step.memoryMb ?? 0) <= budget;
+        if (ready && fits) {
+          pending.splice(i, 1);
+          start(step);
+        } else i++;
+      }
+    }
+    if (running.size === 0) break;
+    await Promise.race(running.values());
+  }
+
+  if (failure !== undefined || pending.length > 0) {
+    const error = failure ?? new OrchestratorError('HOKUSAI_FLOW_INVALID', `Steps ${pending.map((s) => s.name).join(', ')} could not start.`);
+    const code = errorCode(error);
+    record.status = 'failed';
+    record.error = {
+      message: error instanceof Error ? error.message : String(error),
+      ...(code === undefined ? {} : { code }),
+      ...(failedStep === undefined ? {} : { step: failedStep }),
+    };
+    await store.writeRun(record);
+    emit({ type: 'run_failed', message: record.error.message });
+    throw error;
+  }
+  record.status = 'finished';
+  await store.writeRun(record);
+  emit({ type: 'run_finished' });
+  for (const step of order) valueOf(step.name);
+  return { runId, outputs, reused, executed };
+}
+
+/**
+ * Typed Hokusai errors describe bad input or config, which stays bad on a second try; retries
+ * are for crashes, lost workers, network faults and timeouts.
+ */
+function isTransient(error: unknown): boolean {
+  const code = errorCode(error);
+  return code === undefined || !code.startsWith('HOKUSAI_') || code === 'HOKUSAI_STEP_TIMEOUT' || code === 'HOKUSAI_WORKER_LOST';
+}
+
+function asArray(value: unknown, step: StepDefinition): unknown[] {
+  if (!Array.isArray(value)) {
+    throw new OrchestratorError('HOKUSAI_FLOW_INVALID', `Step "${step.name}" fans out over "${step.foreach}", whose output is not a list.`, { step: step.name });
+  }
+  return value;
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

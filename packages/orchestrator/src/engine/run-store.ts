@@ -1,0 +1,130 @@
+import { mkdir, readFile, rename, writeFile, readdir, stat } from 'node:fs/promises';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { OrchestratorError } from '../errors.js';
+import { decodeValue, encodeValue, sha256Of } from './value-codec.js';
+
+export interface StepRecord {
+  step: string;
+  status: 'finished' | 'failed';
+  /** SHA-256 of the stored output document. */
+  output?: string;
+  attempts: number;
+  durationMs: number;
+  error?: { code?: string; message: string };
+}
+
+export interface RunRecord {
+  runId: string;
+  flow: string;
+  status: 'running' | 'finished' | 'failed';
+  createdAt: string;
+  /** Whatever the flow needs to be resumed (for the Hokusai flow: the resolved config, secrets removed). */
+  params: unknown;
+  hooks: { event: string; name: string; sha256: string }[];
+  error?: { step?: string; code?: string; message: string };
+}
+
+/**
+ * A run store on disk. Outputs live under objects/ by SHA-256 (same content stored once); a run
+ * keeps a record and one record per finished step. Every file is written to a temporary name
+ * and renamed, so a killed process never leaves a half-written record behind.
+ */
+export class RunStore {
+  constructor(readonly root: string) {}
+
+  private objectPath(sha256: string): string {
+    return join(this.root, 'objects', sha256.slice(0, 2), sha256);
+  }
+
+  private runDir(runId: string): string {
+    if (!/^[A-Za-z0-9_-]+$/.test(runId)) {
+      throw new OrchestratorError('HOKUSAI_RUN_ID_INVALID', `Run id "${runId}" may only hold letters, digits, "_" and "-".`);
+    }
+    return join(this.root, 'runs', runId);
+  }
+
+  async putObject(bytes: Uint8Array | string): Promise<string> {
+    const sha = sha256Of(bytes);
+    const path = this.objectPath(sha);
+    if (!existsSync(path)) await atomicWrite(path, bytes);
+    return sha;
+  }
+
+  readObject(sha256: string): Uint8Array {
+    const path = this.objectPath(sha256);
+    if (!existsSync(path)) {
+      throw new OrchestratorError('HOKUSAI_RUN_STORE_CORRUPT', `Object ${sha256} is missing from the run store at ${this.root}.`);
+    }
+    const bytes = new Uint8Array(readFileSync(path));
+    if (sha256Of(bytes) !== sha256) {
+      throw new OrchestratorError('HOKUSAI_RUN_STORE_CORRUPT', `Object ${sha256} in the run store at ${this.root} does not match its hash.`);
+    }
+    return bytes;
+  }
+
+  /** Stores a step output; returns the hash of its document. */
+  async putValue(value: unknown): Promise<string> {
+    const { json, blobs } = encodeValue(value);
+    for (const bytes of blobs.values()) await this.putObject(bytes);
+    return this.putObject(json);
+  }
+
+  readValue(sha256: string): unknown {
+    const json = new TextDecoder().decode(this.readObject(sha256));
+    return decodeValue(json, (sha) => this.readObject(sha));
+  }
+
+  async writeRun(record: RunRecord): Promise<void> {
+    await atomicWrite(join(this.runDir(record.runId), 'run.json'), JSON.stringify(record, null, 2));
+  }
+
+  async readRun(runId: string): Promise<RunRecord> {
+    const path = join(this.runDir(runId), 'run.json');
+    if (!existsSync(path)) {
+      throw new OrchestratorError('HOKUSAI_RUN_NOT_FOUND', `No run "${runId}" in the run store at ${this.root}. List runs with \`hokusai runs\` or pass --store.`);
+    }
+    return JSON.parse(await readFile(path, 'utf8')) as RunRecord;
+  }
+
+  async listRuns(): Promise<string[]> {
+    const dir = join(this.root, 'runs');
+    if (!existsSync(dir)) return [];
+    return (await readdir(dir)).sort();
+  }
+
+  async writeStep(runId: string, record: StepRecord): Promise<void> {
+    await atomicWrite(join(this.runDir(runId), 'steps', `${record.step}.json`), JSON.stringify(record, null, 2));
+  }
+
+  async readSteps(runId: string): Promise<Map<string, StepRecord>> {
+    const dir = join(this.runDir(runId), 'steps');
+    const out = new Map<string, StepRecord>();
+    if (!existsSync(dir)) return out;
+    for (const name of await readdir(dir)) {
+      if (!name.endsWith('.json')) continue;
+      const record = JSON.parse(await readFile(join(dir, name), 'utf8')) as StepRecord;
+      out.set(record.step, record);
+    }
+    return out;
+  }
+
+  async size(): Promise<number> {
+    const dir = join(this.root, 'objects');
+    if (!existsSync(dir)) return 0;
+    let n = 0;
+    for (const sub of await readdir(dir)) {
+      if ((await stat(join(dir, sub))).isDirectory()) n += (await readdir(join(dir, sub))).length;
+    }
+    return n;
+  }
+}
+
+let tempCounter = 0;
+
+export async function atomicWrite(path: string, data: Uint8Array | string): Promise<void> {
+  await mkdir(join(path, '..'), { recursive: true });
+  const tmp = `${path}.tmp-${process.pid}-${++tempCounter}`;
+  await writeFile(tmp, data);
+  await rename(tmp, path);
+}

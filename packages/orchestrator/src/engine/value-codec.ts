@@ -1,0 +1,95 @@
+import { createHash } from 'node:crypto';
+import { Table, tableFromIPC, tableToIPC } from 'apache-arrow';
+import { OrchestratorError } from '../errors.js';
+
+/**
+ * Step outputs are plain values that may hold bytes, typed arrays and Arrow tables. To store
+ * them content-addressed, large binary parts become separate blobs referenced by SHA-256 from a
+ * JSON document; equal content is therefore stored once.
+ */
+export type Blobs = Map<string, Uint8Array>;
+
+type Tagged =
+  | { $hokusai: 'bytes'; sha256: string }
+  | { $hokusai: 'f64' | 'f32' | 'i32' | 'u8'; sha256: string }
+  | { $hokusai: 'arrow'; sha256: string };
+
+export function sha256Of(bytes: Uint8Array | string): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+export function encodeValue(value: unknown): { json: string; blobs: Blobs } {
+  const blobs: Blobs = new Map();
+  const put = (bytes: Uint8Array): string => {
+    const sha = sha256Of(bytes);
+    blobs.set(sha, bytes);
+    return sha;
+  };
+  const walk = (v: unknown, path: string): unknown => {
+    if (v === null || typeof v === 'string' || typeof v === 'boolean') return v;
+    if (typeof v === 'number') {
+      if (!Number.isFinite(v)) return { $hokusai: 'number', value: String(v) };
+      return v;
+    }
+    if (v === undefined) return undefined;
+    if (v instanceof Table) return { $hokusai: 'arrow', sha256: put(tableToIPC(v, 'file')) } satisfies Tagged;
+    if (v instanceof Float64Array) return { $hokusai: 'f64', sha256: put(bytesOf(v)) } satisfies Tagged;
+    if (v instanceof Float32Array) return { $hokusai: 'f32', sha256: put(bytesOf(v)) } satisfies Tagged;
+    if (v instanceof Int32Array) return { $hokusai: 'i32', sha256: put(bytesOf(v)) } satisfies Tagged;
+    if (v instanceof Uint8Array) return { $hokusai: 'bytes', sha256: put(new Uint8Array(v)) } satisfies Tagged;
+    if (Array.isArray(v)) return v.map((x, i) => walk(x, `${path}[${i}]`) ?? null);
+    if (typeof v === 'object') {
+      const proto = Object.getPrototypeOf(v) as unknown;
+      if (proto !== Object.prototype && proto !== null) {
+        throw new OrchestratorError('HOKUSAI_STEP_OUTPUT_UNSTORABLE', `A step output holds a ${(v as object).constructor.name} at ${path}; outputs must be plain data, bytes, typed arrays or Arrow tables.`);
+      }
+      const out: Record<string, unknown> = {};
+      for (const key of Object.keys(v).sort()) {
+        const x = walk((v as Record<string, unknown>)[key], `${path}.${key}`);
+        if (x !== undefined) out[key] = x;
+      }
+      return out;
+    }
+    throw new OrchestratorError('HOKUSAI_STEP_OUTPUT_UNSTORABLE', `A step output holds a ${typeof v} at ${path}.`);
+  };
+  return { json: JSON.stringify(walk(value, '$')), blobs };
+}
+
+export function decodeValue(json: string, readBlob: (sha256: string) => Uint8Array): unknown {
+  const walk = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(walk);
+    if (v === null || typeof v !== 'object') return v;
+    const tag = (v as { $hokusai?: unknown }).$hokusai;
+    if (typeof tag === 'string') {
+      if (tag === 'number') return Number((v as { value: string }).value);
+      const bytes = readBlob((v as { sha256: string }).sha256);
+      switch (tag) {
+        case 'bytes':
+          return bytes;
+        case 'arrow':
+          return tableFromIPC(bytes);
+        case 'f64':
+          return new Float64Array(aligned(bytes).buffer);
+        case 'f32':
+          return new Float32Array(aligned(bytes).buffer);
+        case 'i32':
+          return new Int32Array(aligned(bytes).buffer);
+        case 'u8':
+          return bytes;
+      }
+    }
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v)) out[k] = walk(x);
+    return out;
+  };
+  return walk(JSON.parse(json));
+}
+
+function bytesOf(a: Float64Array | Float32Array | Int32Array): Uint8Array {
+  return new Uint8Array(a.buffer.slice(a.byteOffset, a.byteOffset + a.byteLength));
+}
+
+/** A fresh copy whose buffer starts at offset 0, so typed-array views are aligned. */
+function aligned(bytes: Uint8Array): Uint8Array {
+  return new Uint8Array(bytes);
+}
