@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Installs everything the pipeline and its tests need on a fresh Debian machine with Node 20,
+# npm and Python: npm packages from the lockfile, and for the tests Redis (Debian) and MLflow (PyPI).
+# Usage: scripts/setup.sh [--services]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# onnxruntime-node's installer would fetch CUDA files from outside the registry; its CPU build
+# ships inside the npm package, so the download step is skipped (npm 11 also blocks it through
+# allowScripts in package.json).
+export ONNXRUNTIME_NODE_INSTALL=skip
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  npm ci --no-audit --no-fund
+fi
+
+if [ "${1:-}" = "--services" ]; then
+  SUDO=""
+  [ "$(id -u)" = "0" ] || SUDO="sudo"
+  if ! command -v redis-server >/dev/null 2>&1; then
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq redis-server >/dev/null
+  fi
+  # The python3 on PATH (not necessarily Debian's /usr/bin/python3) runs `mlflow server`.
+  if ! python3 -c 'import mlflow' >/dev/null 2>&1; then
+    python3 -m pip install --quiet --disable-pip-version-check mlflow
+  fi
+fi

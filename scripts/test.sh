@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# The whole test suite from a fresh clone: installs dependencies and services, then builds,
+# type-checks, lints and tests every package. Services (MLflow, Redis) are started by the test
+# set-up of the packages that need them, on 127.0.0.1, and stopped afterwards.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh --services
+export NX_DAEMON=false NX_NO_CLOUD=true NX_TUI=false
+npx nx run-many -t build typecheck lint test --outputStyle=static --parallel=2
