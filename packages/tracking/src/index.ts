@@ -1,1 +1,23 @@
-export const placeholder = 1;
+export { createTracker } from './tracker.js';
+export { syncJournal } from './sync.js';
+export { TrackingError, type TrackingErrorCode, type TrackingErrorDetails } from './errors.js';
+export { MlflowClient, quoteFilterValue, type MlflowClientOptions, type Experiment, type Run, type RunInfo, type ModelVersion } from './mlflow-client.js';
+export type { ArtifactFile } from './artifacts.js';
+export { MLFLOW_LIMITS, type Metric, type KeyValue } from './limits.js';
+export { splitBatch, type LogBatch } from './batch-splitter.js';
+export { readJournal, type JournalEntry } from './journal.js';
+export { JOURNAL_RUN_TAG, JOURNAL_OP_TAG, ERROR_TAG } from './delivery.js';
+export type {
+  DatasetInput,
+  ParamValue,
+  RegisteredModelVersion,
+  RegisterModelOptions,
+  RunHandle,
+  RunStatus,
+  StartRunOptions,
+  SyncOptions,
+  SyncResult,
+  Tracker,
+  TrackerOptions,
+  TrackingAuth,
+} from './types.js';

@@ -1,0 +1,559 @@
+import { z } from 'zod';
+import { authorizationHeader } from './auth.js';
+import { splitBatch, type LogBatch } from './batch-splitter.js';
+import { TrackingError } from './errors.js';
+import { HttpTransport, type RawRequest } from './http-transport.js';
+import { errorFromResponse, readJson } from './response-errors.js';
+import { assertBatchValid, codePointLength, MLFLOW_LIMITS, type KeyValue, type Metric } from './limits.js';
+import { ArtifactClient, type ArtifactFile, type ArtifactUploadOptions } from './artifacts.js';
+import type { DatasetInput, RunStatus, TrackingAuth } from './types.js';
+
+export interface MlflowClientOptions {
+  auth?: TrackingAuth;
+  /** Per attempt. Default 10 000 ms. */
+  timeoutMs?: number;
+  /** Default 3. */
+  retries?: number;
+  /** First retry delay, doubling. Default 250 ms. */
+  backoffMs?: number;
+  /** Keep-alive connections. Default 4. */
+  connections?: number;
+  /** Files at least this big go through multipart upload when the server supports it. Default 100 MiB. */
+  multipartThresholdBytes?: number;
+  /** Part size for multipart upload. Default 64 MiB. */
+  multipartChunkBytes?: number;
+}
+
+const clientOptionsSchema = z.object({
+  auth: z.object({ token: z.string().optional(), username: z.string().optional(), password: z.string().optional() }).optional(),
+  timeoutMs: z.number().int().positive().optional(),
+  retries: z.number().int().min(0).max(20).optional(),
+  backoffMs: z.number().int().min(0).optional(),
+  connections: z.number().int().positive().max(64).optional(),
+  multipartThresholdBytes: z.number().int().positive().optional(),
+  multipartChunkBytes: z.number().int().min(1).optional(),
+});
+
+export interface Experiment {
+  experimentId: string;
+  name: string;
+  artifactLocation: string | undefined;
+  lifecycleStage: string | undefined;
+  tags: Record<string, string>;
+}
+
+export interface RunInfo {
+  runId: string;
+  experimentId: string;
+  runName: string | undefined;
+  status: string;
+  startTime: number | undefined;
+  endTime: number | undefined;
+  artifactUri: string;
+}
+
+export interface Run {
+  info: RunInfo;
+  metrics: Metric[];
+  params: Record<string, string>;
+  tags: Record<string, string>;
+  inputs: Array<{ name: string; digest: string; sourceType: string; source: string; tags: Record<string, string> }>;
+}
+
+export interface ModelVersion {
+  name: string;
+  version: string;
+  source: string;
+  runId: string | undefined;
+  status: string | undefined;
+  tags: Record<string, string>;
+  aliases: string[];
+}
+
+const kvList = z.array(z.object({ key: z.string(), value: z.string().optional() })).optional();
+const toRecord = (list: z.infer<typeof kvList>): Record<string, string> =>
+  Object.fromEntries((list ?? []).map((t) => [t.key, t.value ?? '']));
+
+const experimentSchema = z.object({
+  experiment_id: z.string(),
+  name: z.string(),
+  artifact_location: z.string().optional(),
+  lifecycle_stage: z.string().optional(),
+  tags: kvList,
+});
+const runInfoSchema = z.object({
+  run_id: z.string(),
+  experiment_id: z.string(),
+  run_name: z.string().optional(),
+  status: z.string().optional(),
+  start_time: z.coerce.number().optional(),
+  end_time: z.coerce.number().optional(),
+  artifact_uri: z.string().optional(),
+});
+const metricSchema = z.object({ key: z.string(), value: z.union([z.number(), z.string()]), timestamp: z.coerce.number(), step: z.coerce.number().optional() });
+const runSchema = z.object({
+  info: runInfoSchema,
+  data: z.object({ metrics: z.array(metricSchema).optional(), params: kvList, tags: kvList }).optional(),
+  inputs: z
+    .object({
+      dataset_inputs: z
+        .array(
+          z.object({
+            tags: kvList,
+            dataset: z.object({ name: z.string(), digest: z.string(), source_type: z.string(), source: z.string() }),
+          }),
+        )
+        .optional(),
+    })
+    .optional(),
+});
+const modelVersionSchema = z.object({
+  name: z.string(),
+  version: z.string(),
+  source: z.string().optional(),
+  run_id: z.string().optional(),
+  status: z.string().optional(),
+  tags: kvList,
+  aliases: z.array(z.string()).optional(),
+});
+
+function toExperiment(e: z.infer<typeof experimentSchema>): Experiment {
+  return {
+    experimentId: e.experiment_id,
+    name: e.name,
+    artifactLocation: e.artifact_location,
+    lifecycleStage: e.lifecycle_stage,
+    tags: toRecord(e.tags),
+  };
+}
+function toRunInfo(i: z.infer<typeof runInfoSchema>): RunInfo {
+  return {
+    runId: i.run_id,
+    experimentId: i.experiment_id,
+    runName: i.run_name,
+    status: i.status ?? 'RUNNING',
+    startTime: i.start_time,
+    endTime: i.end_time,
+    artifactUri: i.artifact_uri ?? '',
+  };
+}
+function toMetricValue(v: number | string): number {
+  // MLflow's JSON writes non-finite values as strings ("NaN", "Infinity").
+  return typeof v === 'number' ? v : Number(v);
+}
+function toRun(r: z.infer<typeof runSchema>): Run {
+  return {
+    info: toRunInfo(r.info),
+    metrics: (r.data?.metrics ?? []).map((m) => ({ key: m.key, value: toMetricValue(m.value), timestamp: m.timestamp, step: m.step ?? 0 })),
+    params: toRecord(r.data?.params),
+    tags: toRecord(r.data?.tags),
+    inputs: (r.inputs?.dataset_inputs ?? []).map((d) => ({
+      name: d.dataset.name,
+      digest: d.dataset.digest,
+      sourceType: d.dataset.source_type,
+      source: d.dataset.source,
+      tags: toRecord(d.tags),
+    })),
+  };
+}
+function toModelVersion(m: z.infer<typeof modelVersionSchema>): ModelVersion {
+  return {
+    name: m.name,
+    version: m.version,
+    source: m.source ?? '',
+    runId: m.run_id,
+    status: m.status,
+    tags: toRecord(m.tags),
+    aliases: m.aliases ?? [],
+  };
+}
+
+const API = '/api/2.0/mlflow';
+
+/** A response that does not have the shape MLflow documents is a server error, not a crash. */
+function checked<T>(schema: z.ZodType<T>, value: unknown): T {
+  const result = schema.safeParse(value);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    throw new TrackingError(
+      'HOKUSAI_TRACKING_SERVER_ERROR',
+      `The MLflow server answered with an unexpected shape (${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}). Is the tracking URI an MLflow server?`,
+    );
+  }
+  return result.data;
+}
+const SHA256_HEX = /^[0-9a-f]{64}$/;
+
+/** MLflow filter-string quoting for a value inside single quotes. */
+export function quoteFilterValue(value: string): string {
+  return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+}
+
+/**
+ * A client for the MLflow tracking server's REST API (2.x and 3.x): experiments, runs, batched
+ * logging split to MLflow's limits, dataset inputs, artifacts through the server's proxy, and
+ * the model registry. Every method throws TrackingError; `error.transient` says whether a later
+ * retry can succeed.
+ */
+export class MlflowClient {
+  readonly trackingUri: string;
+  readonly transport: HttpTransport;
+  readonly artifacts: ArtifactClient;
+  private readonly artifactUris = new Map<string, string>();
+
+  constructor(trackingUri: string, options: MlflowClientOptions = {}) {
+    const checked = clientOptionsSchema.safeParse(options);
+    if (!checked.success) {
+      const issue = checked.error.issues[0];
+      throw new TrackingError('HOKUSAI_TRACKING_INVALID_OPTIONS', `MLflow client option ${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}.`);
+    }
+    this.trackingUri = trackingUri.replace(/\/+$/, '');
+    this.transport = new HttpTransport(this.trackingUri, {
+      authorization: authorizationHeader(options.auth),
+      timeoutMs: options.timeoutMs ?? 10_000,
+      retries: options.retries ?? 3,
+      backoffMs: options.backoffMs ?? 250,
+      connections: options.connections ?? 4,
+    });
+    this.artifacts = new ArtifactClient(this.transport, (runId) => this.artifactUri(runId), {
+      multipartThresholdBytes: options.multipartThresholdBytes ?? 100 * 1024 * 1024,
+      multipartChunkBytes: options.multipartChunkBytes ?? 64 * 1024 * 1024,
+    });
+  }
+
+  /** Sends a JSON request to `/api/2.0/mlflow<path>` and returns the parsed JSON answer. */
+  async call(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, payload?: Record<string, unknown>): Promise<unknown> {
+    const req: RawRequest =
+      method === 'GET'
+        ? { method, path: `${API}${path}`, query: toQuery(payload) }
+        : {
+            method,
+            path: `${API}${path}`,
+            headers: { 'content-type': 'application/json' },
+            body: () => JSON.stringify(payload ?? {}),
+          };
+    const res = await this.transport.send(req);
+    return readJson(res, this.transport.describe(req));
+  }
+
+  // ---- health ---------------------------------------------------------------------------
+
+  /** Resolves when `/health` answers 200; throws UNREACHABLE/TIMEOUT/SERVER_ERROR otherwise. */
+  async health(): Promise<void> {
+    const req: RawRequest = { method: 'GET', path: '/health' };
+    const res = await this.transport.send(req);
+    const text = await res.body.text();
+    if (res.status !== 200) {
+      throw errorFromResponse(res.status, text, this.transport.describe(req));
+    }
+  }
+
+  // ---- experiments ----------------------------------------------------------------------
+
+  async getExperimentByName(name: string): Promise<Experiment | undefined> {
+    try {
+      const out = checked(z.object({ experiment: experimentSchema }), await this.call('GET', '/experiments/get-by-name', { experiment_name: name }));
+      return toExperiment(out.experiment);
+    } catch (error) {
+      if (error instanceof TrackingError && error.code === 'HOKUSAI_TRACKING_NOT_FOUND') return undefined;
+      throw error;
+    }
+  }
+
+  async createExperiment(name: string, tags: Record<string, string> = {}): Promise<string> {
+    const out = checked(z
+      .object({ experiment_id: z.string() }), await this.call('POST', '/experiments/create', { name, tags: Object.entries(tags).map(([key, value]) => ({ key, value })) }));
+    return out.experiment_id;
+  }
+
+  /**
+   * The experiment's id, creating it if needed. Safe under concurrent creators: whoever loses
+   * the create race reads the winner's experiment. A deleted experiment is an error (MLflow
+   * keeps the name reserved until it is restored or purged).
+   */
+  async getOrCreateExperiment(name: string): Promise<string> {
+    if (name.length === 0 || codePointLength(name) > MLFLOW_LIMITS.experimentNameLength) {
+      throw new TrackingError('HOKUSAI_TRACKING_INVALID_VALUE', `Experiment name must have 1 to ${MLFLOW_LIMITS.experimentNameLength} characters.`);
+    }
+    const existing = await this.getExperimentByName(name);
+    if (existing !== undefined) return checkActive(existing);
+    try {
+      return await this.createExperiment(name);
+    } catch (error) {
+      if (!(error instanceof TrackingError) || error.code !== 'HOKUSAI_TRACKING_ALREADY_EXISTS') throw error;
+      const winner = await this.getExperimentByName(name);
+      if (winner === undefined) throw error;
+      return checkActive(winner);
+    }
+  }
+
+  async searchExperiments(options: { filter?: string; maxResults?: number; pageToken?: string } = {}): Promise<{ experiments: Experiment[]; nextPageToken: string | undefined }> {
+    const out = checked(z
+      .object({ experiments: z.array(experimentSchema).optional(), next_page_token: z.string().optional() }), 
+        await this.call('POST', '/experiments/search', {
+          max_results: options.maxResults ?? 1000,
+          ...(options.filter === undefined ? {} : { filter: options.filter }),
+          ...(options.pageToken === undefined ? {} : { page_token: options.pageToken }),
+        }),
+      );
+    return { experiments: (out.experiments ?? []).map(toExperiment), nextPageToken: out.next_page_token };
+  }
+
+  // ---- runs -----------------------------------------------------------------------------
+
+  async createRun(options: { experimentId: string; runName?: string; startTime?: number; tags?: Record<string, string> }): Promise<RunInfo> {
+    const tags = Object.entries(options.tags ?? {}).map(([key, value]) => ({ key, value }));
+    assertBatchValid([], [], tags);
+    const out = checked(z.object({ run: runSchema }), 
+      await this.call('POST', '/runs/create', {
+        experiment_id: options.experimentId,
+        start_time: options.startTime ?? Date.now(),
+        tags,
+        ...(options.runName === undefined ? {} : { run_name: options.runName }),
+      }),
+    );
+    const info = toRunInfo(out.run.info);
+    if (info.artifactUri !== '') this.artifactUris.set(info.runId, info.artifactUri);
+    return info;
+  }
+
+  async updateRun(runId: string, update: { status?: RunStatus | 'RUNNING'; endTime?: number; runName?: string }): Promise<void> {
+    await this.call('POST', '/runs/update', {
+      run_id: runId,
+      ...(update.status === undefined ? {} : { status: update.status }),
+      ...(update.endTime === undefined ? {} : { end_time: update.endTime }),
+      ...(update.runName === undefined ? {} : { run_name: update.runName }),
+    });
+  }
+
+  async getRun(runId: string): Promise<Run> {
+    const out = checked(z.object({ run: runSchema }), await this.call('GET', '/runs/get', { run_id: runId }));
+    const run = toRun(out.run);
+    if (run.info.artifactUri !== '') this.artifactUris.set(runId, run.info.artifactUri);
+    return run;
+  }
+
+  async searchRuns(options: {
+    experimentIds: string[];
+    filter?: string;
+    maxResults?: number;
+    orderBy?: string[];
+    pageToken?: string;
+  }): Promise<{ runs: Run[]; nextPageToken: string | undefined }> {
+    const out = checked(z.object({ runs: z.array(runSchema).optional(), next_page_token: z.string().optional() }), 
+      await this.call('POST', '/runs/search', {
+        experiment_ids: options.experimentIds,
+        max_results: options.maxResults ?? 1000,
+        ...(options.filter === undefined ? {} : { filter: options.filter }),
+        ...(options.orderBy === undefined ? {} : { order_by: options.orderBy }),
+        ...(options.pageToken === undefined ? {} : { page_token: options.pageToken }),
+      }),
+    );
+    return { runs: (out.runs ?? []).map(toRun), nextPageToken: out.next_page_token };
+  }
+
+  async getMetricHistory(runId: string, key: string): Promise<Metric[]> {
+    const out = checked(z
+      .object({ metrics: z.array(metricSchema).optional() }), await this.call('GET', '/metrics/get-history', { run_id: runId, metric_key: key, max_results: 25000 }));
+    return (out.metrics ?? []).map((m) => ({ key: m.key, value: toMetricValue(m.value), timestamp: m.timestamp, step: m.step ?? 0 }));
+  }
+
+  /**
+   * Logs metrics, params and tags, split into as many `runs/log-batch` requests as MLflow's
+   * limits need. Every value is checked first: an invalid one throws before any request.
+   * Returns the number of requests sent.
+   */
+  async logBatch(runId: string, batch: Partial<LogBatch>): Promise<number> {
+    const full: LogBatch = { metrics: batch.metrics ?? [], params: batch.params ?? [], tags: batch.tags ?? [] };
+    assertBatchValid(full.metrics, full.params, full.tags);
+    const parts = splitBatch(runId, full);
+    for (const part of parts) {
+      await this.call('POST', '/runs/log-batch', { run_id: runId, metrics: part.metrics, params: part.params, tags: part.tags });
+    }
+    return parts.length;
+  }
+
+  async setTag(runId: string, key: string, value: string): Promise<void> {
+    await this.logBatch(runId, { tags: [{ key, value }] });
+  }
+
+  /**
+   * Logs dataset inputs. MLflow keeps 36 characters of digest, so the digest is the first 36
+   * hex characters of the SHA-256 and the full hash goes in the input tag `hokusai.sha256`.
+   */
+  async logInputs(runId: string, datasets: readonly DatasetInput[]): Promise<void> {
+    const payload = datasets.map(datasetPayload);
+    for (let i = 0; i < payload.length; i += MLFLOW_LIMITS.datasetsPerRequest) {
+      await this.call('POST', '/runs/log-inputs', { run_id: runId, datasets: payload.slice(i, i + MLFLOW_LIMITS.datasetsPerRequest) });
+    }
+  }
+
+  // ---- artifacts ------------------------------------------------------------------------
+
+  /** The run's artifact root URI (cached). */
+  async artifactUri(runId: string): Promise<string> {
+    const cached = this.artifactUris.get(runId);
+    if (cached !== undefined) return cached;
+    const run = await this.getRun(runId);
+    return run.info.artifactUri;
+  }
+
+  /** Uploads a file or a folder (recursively) under `artifactPath` in the run's artifacts. */
+  logArtifact(runId: string, localPath: string, artifactPath?: string, options?: ArtifactUploadOptions): Promise<ArtifactFile[]> {
+    return this.artifacts.upload(runId, localPath, artifactPath, options);
+  }
+
+  /** Lists one folder of the run's artifacts (`recursive` walks sub-folders). */
+  listArtifacts(runId: string, path?: string, options?: { recursive?: boolean }): Promise<ArtifactFile[]> {
+    return this.artifacts.list(runId, path, options?.recursive ?? false);
+  }
+
+  /** The bytes of one artifact file. */
+  readArtifact(runId: string, path: string): Promise<Buffer> {
+    return this.artifacts.read(runId, path);
+  }
+
+  /** Downloads a file or a folder to `destination`; returns the files written. */
+  downloadArtifacts(runId: string, path: string, destination: string): Promise<string[]> {
+    return this.artifacts.download(runId, path, destination);
+  }
+
+  // ---- model registry -------------------------------------------------------------------
+
+  /** Creates the registered model unless it exists (idempotent, race-safe). */
+  async ensureRegisteredModel(name: string, description?: string): Promise<void> {
+    try {
+      await this.call('POST', '/registered-models/create', { name, ...(description === undefined ? {} : { description }) });
+    } catch (error) {
+      if (!(error instanceof TrackingError) || error.code !== 'HOKUSAI_TRACKING_ALREADY_EXISTS') throw error;
+    }
+  }
+
+  async createModelVersion(options: {
+    name: string;
+    source: string;
+    runId?: string;
+    tags?: Record<string, string>;
+    description?: string;
+  }): Promise<ModelVersion> {
+    const tags = Object.entries(options.tags ?? {}).map(([key, value]) => ({ key, value }));
+    for (const t of tags) {
+      if (t.key.length === 0 || codePointLength(t.key) > MLFLOW_LIMITS.modelTagKeyLength || codePointLength(t.value) > MLFLOW_LIMITS.modelTagValueLength) {
+        throw new TrackingError(
+          'HOKUSAI_TRACKING_LIMIT_EXCEEDED',
+          `Model version tag "${t.key.slice(0, 60)}" is empty or over MLflow's limits (key ${MLFLOW_LIMITS.modelTagKeyLength}, value ${MLFLOW_LIMITS.modelTagValueLength} characters). Nothing was sent.`,
+        );
+      }
+    }
+    const out = checked(z.object({ model_version: modelVersionSchema }), 
+      await this.call('POST', '/model-versions/create', {
+        name: options.name,
+        source: options.source,
+        tags,
+        ...(options.runId === undefined ? {} : { run_id: options.runId }),
+        ...(options.description === undefined ? {} : { description: options.description }),
+      }),
+    );
+    return toModelVersion(out.model_version);
+  }
+
+  async setModelAlias(name: string, alias: string, version: string): Promise<void> {
+    if (alias.length === 0 || codePointLength(alias) > MLFLOW_LIMITS.aliasLength || /^v\d+$/i.test(alias) || alias.toLowerCase() === 'latest') {
+      throw new TrackingError(
+        'HOKUSAI_TRACKING_INVALID_VALUE',
+        `Alias "${alias}" is not allowed: 1 to ${MLFLOW_LIMITS.aliasLength} characters, and not "latest" or v<number> (MLflow reserves those). Nothing was sent.`,
+      );
+    }
+    await this.call('POST', '/registered-models/alias', { name, alias, version });
+  }
+
+  async getModelVersionByAlias(name: string, alias: string): Promise<ModelVersion | undefined> {
+    try {
+      const out = checked(z.object({ model_version: modelVersionSchema }), await this.call('GET', '/registered-models/alias', { name, alias }));
+      return toModelVersion(out.model_version);
+    } catch (error) {
+      if (error instanceof TrackingError && error.code === 'HOKUSAI_TRACKING_NOT_FOUND') return undefined;
+      throw error;
+    }
+  }
+
+  async getModelVersion(name: string, version: string): Promise<ModelVersion> {
+    const out = checked(z.object({ model_version: modelVersionSchema }), await this.call('GET', '/model-versions/get', { name, version }));
+    return toModelVersion(out.model_version);
+  }
+
+  async searchModelVersions(filter: string, maxResults = 1000): Promise<ModelVersion[]> {
+    const out = checked(z
+      .object({ model_versions: z.array(modelVersionSchema).optional() }), await this.call('GET', '/model-versions/search', { filter, max_results: maxResults }));
+    return (out.model_versions ?? []).map(toModelVersion);
+  }
+
+  close(): Promise<void> {
+    return this.transport.close();
+  }
+}
+
+function checkActive(experiment: Experiment): string {
+  if (experiment.lifecycleStage === 'deleted') {
+    throw new TrackingError(
+      'HOKUSAI_TRACKING_REQUEST_REJECTED',
+      `Experiment "${experiment.name}" (id ${experiment.experimentId}) is deleted on the server. Restore it in the MLflow UI or choose another experiment name.`,
+    );
+  }
+  return experiment.experimentId;
+}
+
+function datasetPayload(d: DatasetInput): Record<string, unknown> {
+  const sha = d.sha256.toLowerCase();
+  if (!SHA256_HEX.test(sha)) {
+    throw new TrackingError('HOKUSAI_TRACKING_INVALID_VALUE', `Dataset "${d.name}" sha256 must be 64 hex characters, got "${d.sha256.slice(0, 80)}". Nothing was sent.`);
+  }
+  const checks: Array<[string, string | undefined, number]> = [
+    ['name', d.name, MLFLOW_LIMITS.datasetNameLength],
+    ['source', d.source, MLFLOW_LIMITS.datasetSourceLength],
+    ['schema', d.schema, MLFLOW_LIMITS.datasetSchemaLength],
+    ['profile', d.profile, MLFLOW_LIMITS.datasetProfileLength],
+  ];
+  for (const [field, value, limit] of checks) {
+    if (value !== undefined && codePointLength(value) > limit) {
+      throw new TrackingError('HOKUSAI_TRACKING_LIMIT_EXCEEDED', `Dataset "${d.name.slice(0, 60)}" ${field} has ${codePointLength(value)} characters; MLflow allows ${limit}. Nothing was sent.`);
+    }
+  }
+  if (d.name.length === 0) throw new TrackingError('HOKUSAI_TRACKING_INVALID_VALUE', 'Dataset name is empty. Nothing was sent.');
+  const tags: KeyValue[] = [{ key: 'hokusai.sha256', value: sha }];
+  if (d.context !== undefined) tags.push({ key: 'mlflow.data.context', value: d.context });
+  for (const [key, value] of Object.entries(d.tags ?? {})) tags.push({ key, value });
+  for (const t of tags) {
+    if (t.key.length === 0 || codePointLength(t.key) > MLFLOW_LIMITS.inputTagKeyLength || codePointLength(t.value) > MLFLOW_LIMITS.inputTagValueLength) {
+      throw new TrackingError(
+        'HOKUSAI_TRACKING_LIMIT_EXCEEDED',
+        `Dataset "${d.name.slice(0, 60)}" input tag "${t.key.slice(0, 60)}" is empty or over MLflow's limits (key ${MLFLOW_LIMITS.inputTagKeyLength}, value ${MLFLOW_LIMITS.inputTagValueLength}). Nothing was sent.`,
+      );
+    }
+  }
+  return {
+    dataset: {
+      name: d.name,
+      digest: sha.slice(0, MLFLOW_LIMITS.datasetDigestLength),
+      source_type: d.sourceType ?? 'local',
+      source: d.source,
+      ...(d.schema === undefined ? {} : { schema: d.schema }),
+      ...(d.profile === undefined ? {} : { profile: d.profile }),
+    },
+    tags,
+  };
+}
+
+/** Checks a dataset the way `logInputs` will, without sending anything. */
+export function assertDatasetValid(d: DatasetInput): void {
+  datasetPayload(d);
+}
+
+function toQuery(payload: Record<string, unknown> | undefined): Record<string, string | readonly string[]> {
+  const out: Record<string, string | readonly string[]> = {};
+  for (const [k, v] of Object.entries(payload ?? {})) {
+    if (v === undefined) continue;
+    out[k] = Array.isArray(v) ? v.map(String) : String(v);
+  }
+  return out;
+}

@@ -1,0 +1,45 @@
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { z } from 'zod';
+
+/**
+ * What a sync has delivered, per target server, kept next to the journal as
+ * `<journal>.sync-state.json`. It only saves work: runs are also found again through their
+ * `hokusai.journal_run_id` tag, so losing this file never duplicates a run.
+ */
+const targetSchema = z.object({
+  runs: z.record(z.string(), z.string()),
+  done: z.array(z.string()),
+});
+const stateSchema = z.object({ v: z.literal(1), targets: z.record(z.string(), targetSchema) });
+
+export type SyncTargetState = z.infer<typeof targetSchema>;
+export type SyncState = z.infer<typeof stateSchema>;
+
+export function syncStatePath(journalPath: string): string {
+  return `${journalPath}.sync-state.json`;
+}
+
+export async function loadSyncState(path: string): Promise<{ state: SyncState; note?: string }> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch {
+    return { state: { v: 1, targets: {} } };
+  }
+  try {
+    const parsed = stateSchema.safeParse(JSON.parse(text));
+    if (parsed.success) return { state: parsed.data };
+  } catch {
+    // fall through: a damaged state file is rebuilt from the server
+  }
+  return { state: { v: 1, targets: {} }, note: `Sync state ${path} was unreadable; rebuilt it from the server (runs are matched by their journal tag).` };
+}
+
+/** Writes through a temp name and renames, so a crash never leaves half a state file. */
+export async function saveSyncState(path: string, state: SyncState): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
+  const tmp = `${path}.tmp-${process.pid}`;
+  await writeFile(tmp, `${JSON.stringify(state)}\n`, 'utf8');
+  await rename(tmp, path);
+}
