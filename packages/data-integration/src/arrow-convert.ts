@@ -1,0 +1,210 @@
+import {
+  Bool,
+  Field,
+  Float64,
+  Int32,
+  RecordBatch,
+  Schema,
+  Table,
+  TimestampMillisecond,
+  Type,
+  Utf8,
+  makeData,
+  Struct,
+} from 'apache-arrow';
+import type { Data, Vector ,
+  DataType} from 'apache-arrow';
+import { dataError } from './errors.js';
+import type { Column, ColumnTable, ColumnType } from './column.js';
+
+function packValidity(valid: Uint8Array): { bitmap: Uint8Array; nulls: number } {
+  const n = valid.length;
+  const bitmap = new Uint8Array((n + 7) >> 3);
+  let nulls = 0;
+  for (let i = 0; i < n; i++) {
+    if (valid[i] === 1) bitmap[i >> 3] = (bitmap[i >> 3] as number) | (1 << (i & 7));
+    else nulls++;
+  }
+  return { bitmap, nulls };
+}
+
+export function arrowTypeOf(type: ColumnType): DataType {
+  switch (type) {
+    case 'int':
+      return new Int32();
+    case 'float':
+      return new Float64();
+    case 'bool':
+      return new Bool();
+    case 'timestamp':
+      return new TimestampMillisecond();
+    case 'string':
+      return new Utf8();
+  }
+}
+
+function columnData(col: Column): Data {
+  if (col.type === 'string') {
+    const n = col.values.length;
+    const offsets = new Int32Array(n + 1);
+    const valid = new Uint8Array(n);
+    let total = 0;
+    for (let i = 0; i < n; i++) {
+      const s = col.values[i];
+      if (s !== null && s !== undefined) {
+        total += Buffer.byteLength(s, 'utf8');
+        valid[i] = 1;
+      }
+      offsets[i + 1] = total;
+    }
+    if (total > 0x7fffffff) throw dataError('HOKUSAI_INVALID_OPTIONS', 'a string column holds more than 2 GiB of text', 'Split the dataset into smaller files');
+    const bytes = Buffer.allocUnsafe(total);
+    let at = 0;
+    for (let i = 0; i < n; i++) {
+      const s = col.values[i];
+      if (s !== null && s !== undefined && s.length > 0) at += bytes.write(s, at, 'utf8');
+    }
+    const { bitmap, nulls } = packValidity(valid);
+    return makeData({
+      type: new Utf8(),
+      length: n,
+      nullCount: nulls,
+      nullBitmap: nulls > 0 ? bitmap : null,
+      valueOffsets: offsets,
+      data: new Uint8Array(bytes.buffer, bytes.byteOffset, total),
+    }) as Data;
+  }
+  const { bitmap, nulls } = packValidity(col.valid);
+  const nullBitmap = nulls > 0 ? bitmap : null;
+  const length = col.valid.length;
+  switch (col.type) {
+    case 'int':
+      return makeData({ type: new Int32(), length, nullCount: nulls, nullBitmap, data: col.values }) as Data;
+    case 'float':
+      return makeData({ type: new Float64(), length, nullCount: nulls, nullBitmap, data: col.values }) as Data;
+    case 'bool': {
+      const packed = new Uint8Array((length + 7) >> 3);
+      for (let i = 0; i < length; i++) if (col.values[i] === 1) packed[i >> 3] = (packed[i >> 3] as number) | (1 << (i & 7));
+      return makeData({ type: new Bool(), length, nullCount: nulls, nullBitmap, data: packed }) as Data;
+    }
+    case 'timestamp': {
+      const big = new BigInt64Array(length);
+      for (let i = 0; i < length; i++) big[i] = col.valid[i] === 1 ? BigInt(Math.round(col.values[i] as number)) : 0n;
+      return makeData({ type: new TimestampMillisecond(), length, nullCount: nulls, nullBitmap, data: big }) as Data;
+    }
+  }
+}
+
+/** Builds an Arrow table (one record batch) from in-memory columns. */
+export function toArrowTable(ct: ColumnTable): Table {
+  const fields = ct.names.map((name, i) => new Field(name, arrowTypeOf((ct.columns[i] as Column).type), true));
+  const schema = new Schema(fields);
+  const children = ct.columns.map(columnData);
+  const structData = makeData({ type: new Struct(fields), length: ct.rowCount, nullCount: 0, children });
+  return new Table([new RecordBatch(schema, structData)]);
+}
+
+function bitIsSet(bitmap: Uint8Array | null | undefined, offset: number, i: number): boolean {
+  if (!bitmap || bitmap.length === 0) return true;
+  const j = offset + i;
+  return ((bitmap[j >> 3] as number) & (1 << (j & 7))) !== 0;
+}
+
+const cache = new WeakMap<Table, ColumnTable>();
+
+/** Remembers the in-memory columns a table was built from, so later steps skip re-decoding. */
+export function rememberColumns(table: Table, ct: ColumnTable): void {
+  cache.set(table, ct);
+}
+
+/**
+ * Reads an Arrow table (from Parquet or from a caller) into in-memory columns. Integer types
+ * that fit in 32 bits become `int`, wider integers become `float` when exact, dictionaries and
+ * large strings become `string`.
+ */
+export function fromArrowTable(table: Table, file: string): ColumnTable {
+  const hit = cache.get(table);
+  if (hit) return hit;
+  const names: string[] = [];
+  const columns: Column[] = [];
+  const n = table.numRows;
+  const seen = new Set<string>();
+  for (const field of table.schema.fields) {
+    if (seen.has(field.name)) {
+      throw dataError('HOKUSAI_DUPLICATE_COLUMN', `column name '${field.name}' appears more than once`, 'Rename the columns so every name is unique', { file, column: field.name });
+    }
+    seen.add(field.name);
+    const vec = table.getChild(field.name) as Vector;
+    names.push(field.name);
+    columns.push(vectorToColumn(vec, n, file, field.name));
+  }
+  const ct = { names, columns, rowCount: n };
+  cache.set(table, ct);
+  return ct;
+}
+
+function vectorToColumn(vec: Vector, n: number, file: string, name: string): Column {
+  const t = vec.type as DataType;
+  const typeId = t.typeId;
+  const valid = new Uint8Array(n);
+  const fillValid = (): void => {
+    let base = 0;
+    for (const d of vec.data) {
+      for (let i = 0; i < d.length; i++) valid[base + i] = bitIsSet(d.nullBitmap, d.offset, i) ? 1 : 0;
+      base += d.length;
+    }
+  };
+  if (typeId === Type.Float || typeId === Type.Int || typeId === Type.Decimal) {
+    fillValid();
+    const isInt = typeId === Type.Int;
+    const f = new Float64Array(n);
+    let base = 0;
+    let allInt32 = isInt;
+    for (const d of vec.data) {
+      const vals = d.values as ArrayLike<number | bigint>;
+      for (let i = 0; i < d.length; i++) {
+        if (valid[base + i] === 0) continue;
+        const raw = typeId === Type.Decimal ? Number(vec.get(base + i)) : vals[i];
+        const x = typeof raw === 'bigint' ? Number(raw) : (raw as number);
+        if (isInt && typeof raw === 'bigint' && !Number.isSafeInteger(x)) {
+          throw dataError('HOKUSAI_TYPE_MISMATCH', `integer ${raw.toString()} does not fit in a double without loss`, 'Store identifiers of this size as strings', { file, row: base + i + 1, column: name });
+        }
+        if (!Number.isFinite(x)) {
+          throw dataError('HOKUSAI_NON_FINITE', `numeric column holds ${String(x)}`, 'Replace NaN and Infinity with an empty (null) value or a real number', { file, row: base + i + 1, column: name });
+        }
+        f[base + i] = x;
+        if (allInt32 && (x > 2147483647 || x < -2147483648)) allInt32 = false;
+      }
+      base += d.length;
+    }
+    if (allInt32) return { type: 'int', values: Int32Array.from(f), valid };
+    return { type: 'float', values: f, valid };
+  }
+  if (typeId === Type.Bool) {
+    fillValid();
+    const v = new Uint8Array(n);
+    for (let i = 0; i < n; i++) if (valid[i] === 1) v[i] = vec.get(i) ? 1 : 0;
+    return { type: 'bool', values: v, valid };
+  }
+  if (typeId === Type.Timestamp || typeId === Type.Date) {
+    fillValid();
+    const v = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      if (valid[i] === 0) continue;
+      const raw: unknown = vec.get(i);
+      const ms = raw instanceof Date ? raw.getTime() : typeof raw === 'bigint' ? Number(raw) : Number(raw);
+      v[i] = ms;
+    }
+    // Arrow JS returns Timestamp values in milliseconds whatever the unit, so one path fits all.
+    return { type: 'timestamp', values: v, valid };
+  }
+  if (typeId === Type.Utf8 || typeId === Type.LargeUtf8 || typeId === Type.Dictionary || typeId === Type.Null) {
+    const out = new Array<string | null>(n);
+    for (let i = 0; i < n; i++) {
+      const x: unknown = vec.get(i);
+      out[i] = x === null || x === undefined ? null : String(x);
+    }
+    return { type: 'string', values: out };
+  }
+  throw dataError('HOKUSAI_TYPE_MISMATCH', `Arrow type ${t.toString()} is not supported`, 'Use int, float, bool, string or timestamp columns', { file, column: name });
+}

@@ -1,0 +1,260 @@
+import type { Column, ColumnType } from './column.js';
+import { NON_FINITE_TOKENS, NULL_TOKENS, parseBool, parseNumberBytes, parseNumberText, parseTimestamp, parsedNumber } from './text-values.js';
+
+type State = 'unknown' | 'number' | 'bool' | 'timestamp' | 'string' | 'demoted';
+
+export interface TypeFailure {
+  row: number;
+  value: string;
+}
+
+/**
+ * Grows one column while rows stream in. Without a declared type it infers one: the first
+ * non-null value picks number, bool, timestamp or string, and a later value that does not fit
+ * demotes the column to string. Demoted columns are re-read in a second pass (see csv-reader)
+ * rather than keeping every cell's text just in case.
+ */
+export class ColumnBuilder {
+  state: State;
+  readonly declared: ColumnType | undefined;
+  private num: Float64Array;
+  private valid: Uint8Array;
+  private strs: (string | null)[] = [];
+  length = 0;
+  allInt = true;
+  firstNonFinite = 0;
+  nonFiniteCount = 0;
+  readonly typeFailures: TypeFailure[] = [];
+  typeFailureCount = 0;
+
+  constructor(declared: ColumnType | undefined, capacity = 1 << 14) {
+    this.declared = declared;
+    this.num = new Float64Array(capacity);
+    this.valid = new Uint8Array(capacity);
+    if (declared === undefined) this.state = 'unknown';
+    else if (declared === 'int' || declared === 'float') this.state = 'number';
+    else this.state = declared;
+  }
+
+  private grow(): void {
+    const cap = this.num.length * 2;
+    const num = new Float64Array(cap);
+    num.set(this.num);
+    this.num = num;
+    const valid = new Uint8Array(cap);
+    valid.set(this.valid);
+    this.valid = valid;
+  }
+
+  private failType(text: string): void {
+    this.typeFailureCount++;
+    if (this.typeFailures.length < 5) this.typeFailures.push({ row: this.length + 1, value: text.length > 80 ? `${text.slice(0, 77)}...` : text });
+  }
+
+  private pushNull(): void {
+    if (this.state === 'string') this.strs.push(null);
+    else if (this.state !== 'demoted') {
+      if (this.length === this.num.length) this.grow();
+      this.valid[this.length] = 0;
+    }
+    this.length++;
+  }
+
+  private pushNumber(v: number, isInt: boolean): void {
+    if (this.declared === 'int' && (!isInt || v > 2147483647 || v < -2147483648)) {
+      this.failType(String(v));
+      return this.pushNull();
+    }
+    if (this.length === this.num.length) this.grow();
+    this.num[this.length] = v;
+    this.valid[this.length] = 1;
+    if (!isInt || v > 2147483647 || v < -2147483648) this.allInt = false;
+    this.length++;
+  }
+
+  private demote(): void {
+    this.state = 'demoted';
+    this.num = new Float64Array(0);
+    this.valid = new Uint8Array(0);
+  }
+
+  /** Pushes the text of one CSV field; `text` is produced lazily because most fields are numbers. */
+  pushBytes(buf: Uint8Array, s: number, e: number, quoted: boolean, decode: () => string): void {
+    if (e === s && !quoted) return this.pushNull();
+    const st = this.state;
+    if (st === 'number' || st === 'unknown') {
+      if (parseNumberBytes(buf, s, e)) {
+        if (st === 'unknown') this.state = 'number';
+        return this.pushNumber(parsedNumber.value, parsedNumber.isInt);
+      }
+    } else if (st === 'demoted') {
+      this.length++;
+      return;
+    }
+    this.pushText(decode(), quoted);
+  }
+
+  /** `quoted`: the CSV field was in quotes, so "NA" is text and "" an empty string in a text column. */
+  pushText(text: string, quoted = false): void {
+    if (quoted ? text === '' && this.state !== 'string' : NULL_TOKENS.has(text)) return this.pushNull();
+    switch (this.state) {
+      case 'demoted':
+        this.length++;
+        return;
+      case 'string':
+        this.strs.push(text);
+        this.length++;
+        return;
+      case 'unknown': {
+        if (parseNumberText(text)) {
+          this.state = 'number';
+          return this.pushNumber(parsedNumber.value, parsedNumber.isInt);
+        }
+        if (NON_FINITE_TOKENS.has(text)) {
+          this.state = 'number';
+          return this.pushNonFinite();
+        }
+        if (parseBool(text) >= 0) {
+          this.state = 'bool';
+          return this.pushText(text, quoted);
+        }
+        if (!Number.isNaN(parseTimestamp(text))) {
+          this.state = 'timestamp';
+          return this.pushText(text, quoted);
+        }
+        if (this.length > 0) {
+          this.state = 'string';
+          this.strs = new Array<string | null>(this.length).fill(null);
+          this.num = new Float64Array(0);
+          this.valid = new Uint8Array(0);
+        } else this.state = 'string';
+        return this.pushText(text, quoted);
+      }
+      case 'number': {
+        if (parseNumberText(text)) return this.pushNumber(parsedNumber.value, parsedNumber.isInt);
+        if (NON_FINITE_TOKENS.has(text)) return this.pushNonFinite();
+        break;
+      }
+      case 'bool': {
+        const b = parseBool(text);
+        if (b >= 0) return this.pushNumber(b, true);
+        break;
+      }
+      case 'timestamp': {
+        const t = parseTimestamp(text);
+        if (!Number.isNaN(t)) return this.pushNumber(t, false);
+        break;
+      }
+    }
+    if (this.declared !== undefined) {
+      this.failType(text);
+      return this.pushNull();
+    }
+    this.demote();
+    this.length++;
+  }
+
+  /** Pushes an already-typed JS value (from JSON). */
+  pushValue(v: unknown): void {
+    if (v === null || v === undefined) return this.pushNull();
+    if (typeof v === 'number') {
+      if (!Number.isFinite(v)) return this.pushNonFinite();
+      if (this.state === 'unknown') this.state = 'number';
+      if (this.state === 'number') return this.pushNumber(v === 0 ? 0 : v, Number.isInteger(v));
+      if (this.declared === undefined) {
+        this.demote();
+        this.length++;
+        return;
+      }
+      return this.pushText(String(v));
+    }
+    if (typeof v === 'boolean') {
+      if (this.state === 'unknown') this.state = 'bool';
+      if (this.state === 'bool') return this.pushNumber(v ? 1 : 0, true);
+      return this.pushText(String(v));
+    }
+    if (typeof v === 'string') {
+      // JSON strings that look like numbers stay strings: the producer chose to quote them.
+      if (this.state === 'unknown' && this.declared === undefined) {
+        if (!Number.isNaN(parseTimestamp(v))) this.state = 'timestamp';
+        else if (!NULL_TOKENS.has(v)) this.state = 'string';
+      }
+      if (this.state === 'number' && this.declared === undefined) {
+        this.demote();
+        this.length++;
+        return;
+      }
+      return this.pushText(v);
+    }
+    return this.pushText(JSON.stringify(v));
+  }
+
+  private pushNonFinite(): void {
+    this.nonFiniteCount++;
+    if (this.firstNonFinite === 0) this.firstNonFinite = this.length + 1;
+    this.pushNull();
+  }
+
+  /** Replaces a demoted column's contents with strings from a second pass. */
+  setStrings(values: (string | null)[]): void {
+    this.state = 'string';
+    this.strs = values;
+  }
+
+  inferredType(): ColumnType | 'null' {
+    switch (this.state) {
+      case 'unknown':
+        return this.declared ?? 'null';
+      case 'number':
+        if (this.declared === 'int' || this.declared === 'float') return this.declared;
+        return this.allInt ? 'int' : 'float';
+      case 'bool':
+        return 'bool';
+      case 'timestamp':
+        return 'timestamp';
+      default:
+        return 'string';
+    }
+  }
+
+  finish(): Column {
+    const n = this.length;
+    const t = this.inferredType();
+    if (t === 'string' || t === 'null') {
+      const values = this.state === 'string' ? this.strs : new Array<string | null>(n).fill(null);
+      if (values.length !== n) throw new Error('internal: string column length mismatch');
+      return { type: 'string', values };
+    }
+    const valid = this.valid.length === n ? this.valid : this.valid.slice(0, n);
+    const num = this.num.subarray(0, n);
+    if (this.state === 'unknown') {
+      return makeNullColumn(t, n);
+    }
+    switch (t) {
+      case 'int': {
+        return { type: 'int', values: Int32Array.from(num), valid };
+      }
+      case 'float':
+        return { type: 'float', values: num.slice(), valid };
+      case 'bool':
+        return { type: 'bool', values: Uint8Array.from(num), valid };
+      case 'timestamp':
+        return { type: 'timestamp', values: num.slice(), valid };
+    }
+  }
+}
+
+export function makeNullColumn(type: ColumnType, n: number): Column {
+  const valid = new Uint8Array(n);
+  switch (type) {
+    case 'int':
+      return { type, values: new Int32Array(n), valid };
+    case 'float':
+    case 'timestamp':
+      return { type, values: new Float64Array(n), valid };
+    case 'bool':
+      return { type, values: new Uint8Array(n), valid };
+    case 'string':
+      return { type, values: new Array<string | null>(n).fill(null) };
+  }
+}

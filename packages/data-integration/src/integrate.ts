@@ -1,0 +1,399 @@
+import { createHash } from 'node:crypto';
+import { Table, tableToIPC } from 'apache-arrow';
+import { z } from 'zod';
+import { fromArrowTable, rememberColumns, toArrowTable } from './arrow-convert.js';
+import type { Column, ColumnTable, ColumnType } from './column.js';
+import { castColumn, cellValue, columnLength, concatColumns, nullCount, takeRows, unifyTypes } from './column.js';
+import { makeNullColumn } from './column-builder.js';
+import type { DatasetManifest, LoadedDataset } from './dataset.js';
+import { findDuplicates, findMatches } from './dedup.js';
+import { dataError } from './errors.js';
+import { PiiKey } from './keyed-hash.js';
+import { buildManifest } from './manifest.js';
+import type { CustomPiiPattern } from './pii-detectors.js';
+import { scanPii } from './pii-scan.js';
+import type { PiiColumnDecision, PiiFinding } from './pii-scan.js';
+import { treatPii } from './pii-treatment.js';
+import type { PiiMode } from './pii-treatment.js';
+import { scoreQuality } from './quality.js';
+import type { QualityBreakdown } from './quality.js';
+import type { RowKeyMode } from './row-hash.js';
+import { stratifiedSample } from './stratified-sample.js';
+
+export type DedupStrategy = 'exact' | 'key' | 'normalized';
+export type MergeStrategy = 'append' | 'replace' | 'update';
+
+export interface IntegrationInput {
+  base: LoadedDataset;
+  contributed: LoadedDataset;
+  benchmark: LoadedDataset;
+  target: string;
+  /** key: HMAC key (never written anywhere); absent means an ephemeral key for this run. */
+  pii: { key?: string; mode: PiiMode; custom?: CustomPiiPattern[] };
+  /** Rejects the contribution when its quality score is below `threshold`. */
+  quality?: { threshold: number };
+  dedup?: { strategy: DedupStrategy; keys?: string[]; keep?: 'first' | 'last' };
+  merge?: MergeStrategy;
+  /** Seeded stratified sample of the merged table down to this many rows. */
+  maxRows?: number;
+  seed?: number;
+}
+
+export interface IntegrationReport {
+  version: 1;
+  target: string;
+  columns: string[];
+  dtypes: Record<string, string>;
+  dropped_extra_columns: { dataset: string; columns: string[] }[];
+  pii: {
+    mode: PiiMode;
+    key_source: 'provided' | 'ephemeral';
+    key_note: string;
+    columns: (PiiColumnDecision & { treatment: 'hashed' | 'redacted' | 'dropped' })[];
+    free_text_columns: string[];
+    findings: PiiFinding[];
+    findings_by_type: Record<string, number>;
+    total_findings: number;
+  };
+  quality: {
+    score: number;
+    threshold: number | null;
+    passed: boolean;
+    breakdown: QualityBreakdown;
+    weights: QualityBreakdown;
+    validity_source: 'schema' | 'none';
+    outlier_share: number;
+  };
+  dedup: {
+    strategy: DedupStrategy;
+    keys: string[];
+    keep: 'first' | 'last';
+    within_contributed: number;
+    already_in_base: number;
+  };
+  contamination: {
+    /** Contributed rows that also appear in the benchmark (features compared, label ignored); always removed. */
+    removed: number;
+    match_rule: string;
+    /** Base rows that also appear in the benchmark: reported, not removed (the base is not the contributor's). */
+    base_rows_in_benchmark: number;
+  };
+  merge: {
+    strategy: MergeStrategy;
+    updated_base_rows: number;
+    sampled: { max_rows: number; seed: number; rows_before: number; rows_after: number } | null;
+  };
+  rows: { base: number; contributed_input: number; contributed_kept: number; benchmark: number; merged: number; contributed_in_merged: number };
+  contributor_row_share: number;
+  warnings: string[];
+}
+
+export interface IntegrationResult {
+  base: Table;
+  contributed: Table;
+  merged: Table;
+  benchmark: Table;
+  piiColumns: string[];
+  report: IntegrationReport;
+  manifests: { base: DatasetManifest; contributed: DatasetManifest; merged: DatasetManifest; benchmark: DatasetManifest };
+}
+
+const loadedSpec = z.custom<LoadedDataset>((v) => typeof v === 'object' && v !== null && (v as LoadedDataset).table instanceof Table && typeof (v as LoadedDataset).path === 'string', { message: 'expected a LoadedDataset from loadDataset()' });
+
+const inputSpec = z
+  .object({
+    base: loadedSpec,
+    contributed: loadedSpec,
+    benchmark: loadedSpec,
+    target: z.string().min(1),
+    pii: z.object({
+      key: z.string().min(1).optional(),
+      mode: z.enum(['hash', 'redact', 'drop', 'fail']),
+      custom: z.array(z.object({ type: z.string().min(1), pattern: z.union([z.string().min(1), z.instanceof(RegExp)]), columnNames: z.array(z.string()).optional() })).optional(),
+    }),
+    quality: z.object({ threshold: z.number().min(0).max(1) }).optional(),
+    dedup: z.object({ strategy: z.enum(['exact', 'key', 'normalized']), keys: z.array(z.string().min(1)).min(1).optional(), keep: z.enum(['first', 'last']).optional() }).optional(),
+    merge: z.enum(['append', 'replace', 'update']).optional(),
+    maxRows: z.number().int().positive().optional(),
+    seed: z.number().int().optional(),
+  })
+  .strict();
+
+interface Part {
+  label: 'base' | 'contributed' | 'benchmark';
+  file: string;
+  ct: ColumnTable;
+}
+
+function typeOrNull(col: Column): ColumnType | 'null' {
+  return nullCount(col) === columnLength(col) ? 'null' : col.type;
+}
+
+/** Puts the three tables on the base's column set and one type per column. */
+function unify(parts: Part[], target: string): { parts: Part[]; dropped: { dataset: string; columns: string[] }[] } {
+  const base = parts[0] as Part;
+  const names = base.ct.names;
+  if (!names.includes(target)) {
+    throw dataError('HOKUSAI_TARGET_MISSING', `target column '${target}' is not in the file; its columns are ${names.map((n) => `'${n}'`).join(', ')}`, 'Set the target to one of these columns or add it to the file', { file: base.file, column: target });
+  }
+  const dropped: { dataset: string; columns: string[] }[] = [];
+  const aligned = parts.map((p) => {
+    const missing = names.filter((n) => !p.ct.names.includes(n));
+    if (missing.includes(target)) {
+      throw dataError('HOKUSAI_TARGET_MISSING', `target column '${target}' is not in the file; its columns are ${p.ct.names.map((n) => `'${n}'`).join(', ')}`, 'Add the target column to this file', { file: p.file, column: target });
+    }
+    if (missing.length > 0) {
+      throw dataError('HOKUSAI_SCHEMA_MISMATCH', `column(s) ${missing.map((m) => `'${m}'`).join(', ')} of the base data are missing; this file has ${p.ct.names.map((m) => `'${m}'`).join(', ')}`, 'Provide the same columns as the base data', { file: p.file, column: missing[0] });
+    }
+    const extra = p.ct.names.filter((n) => !names.includes(n));
+    if (extra.length > 0) dropped.push({ dataset: p.label, columns: extra });
+    const columns = names.map((n) => p.ct.columns[p.ct.names.indexOf(n)] as Column);
+    return { ...p, ct: { names: [...names], columns, rowCount: p.ct.rowCount } };
+  });
+  const types = names.map((_, k) => aligned.reduce<ColumnType | 'null'>((t, p) => unifyTypes(t, typeOrNull(p.ct.columns[k] as Column)), 'null'));
+  const out = aligned.map((p) => ({
+    ...p,
+    ct: {
+      ...p.ct,
+      columns: p.ct.columns.map((col, k) => {
+        const t = types[k] === 'null' ? 'string' : (types[k] as ColumnType);
+        if (typeOrNull(col) === 'null') return col.type === t ? col : makeNullColumn(t, p.ct.rowCount);
+        return castColumn(col, t);
+      }),
+    },
+  }));
+  const tk = names.indexOf(target);
+  for (const p of out) {
+    const col = p.ct.columns[tk] as Column;
+    for (let i = 0; i < p.ct.rowCount; i++) {
+      if (cellValue(col, i) === null) throw dataError('HOKUSAI_TARGET_NULL', 'the target is empty', 'Every row needs a label; remove unlabelled rows or fill them', { file: p.file, row: i + 1, column: target });
+    }
+  }
+  return { parts: out, dropped };
+}
+
+function pick(cols: readonly Column[], idx: readonly number[]): Column[] {
+  return idx.map((k) => cols[k] as Column);
+}
+
+function concatTables(a: ColumnTable, b: ColumnTable): ColumnTable {
+  return { names: a.names, columns: a.columns.map((c, k) => concatColumns(c, b.columns[k] as Column)), rowCount: a.rowCount + b.rowCount };
+}
+
+function takeTable(ct: ColumnTable, idx: ArrayLike<number>): ColumnTable {
+  return { names: ct.names, columns: ct.columns.map((c) => takeRows(c, idx)), rowCount: idx.length };
+}
+
+function derivedManifest(ct: ColumnTable, table: Table, source: string, format: DatasetManifest['format']): DatasetManifest {
+  const sha = createHash('sha256').update(tableToIPC(table, 'stream')).digest('hex');
+  return buildManifest(ct, { source_path: source, format, file_sha256: sha });
+}
+
+/**
+ * Cleans a contribution and merges it with the base data: PII treated the same way in every
+ * output, quality scored (and optionally gated), duplicates dropped, benchmark rows always
+ * removed, then merged and optionally sampled. All four output tables share one schema.
+ */
+export function integrateContribution(input: IntegrationInput): IntegrationResult {
+  const parsed = inputSpec.safeParse(input);
+  if (!parsed.success) {
+    throw dataError('HOKUSAI_INVALID_OPTIONS', `invalid integration options (${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')})`, 'Check the options passed to integrateContribution');
+  }
+  const target = input.target;
+  const strategy = input.dedup?.strategy ?? 'exact';
+  const keep = input.dedup?.keep ?? 'first';
+  const mergeStrategy = input.merge ?? 'append';
+  const keys = input.dedup?.keys ?? [];
+  if (strategy === 'key' && keys.length === 0) throw dataError('HOKUSAI_INVALID_OPTIONS', "dedup strategy 'key' needs dedup.keys", 'List the key columns in dedup.keys');
+  if (mergeStrategy === 'update' && keys.length === 0) throw dataError('HOKUSAI_INVALID_OPTIONS', "merge strategy 'update' needs dedup.keys", 'List the key columns in dedup.keys');
+  const warnings: string[] = [];
+
+  const { parts, dropped } = unify(
+    [
+      { label: 'base', file: input.base.path, ct: fromArrowTable(input.base.table, input.base.path) },
+      { label: 'contributed', file: input.contributed.path, ct: fromArrowTable(input.contributed.table, input.contributed.path) },
+      { label: 'benchmark', file: input.benchmark.path, ct: fromArrowTable(input.benchmark.table, input.benchmark.path) },
+    ],
+    target,
+  );
+  const [base, contrib, bench] = parts as [Part, Part, Part];
+  const names = base.ct.names;
+  for (const k of keys) {
+    if (!names.includes(k)) throw dataError('HOKUSAI_INVALID_OPTIONS', `key column '${k}' is not in the data; columns are ${names.join(', ')}`, 'Fix dedup.keys', { column: k });
+  }
+  const tk = names.indexOf(target);
+
+  // PII: decided on the union so that every output treats the same columns.
+  const scan = scanPii(parts.map((p) => ({ label: p.label, ct: p.ct })), names, { exclude: [target], ...(input.pii.custom ? { custom: input.pii.custom } : {}) });
+  const findingsByType: Record<string, number> = {};
+  let totalFindings = 0;
+  for (const f of scan.findings) {
+    findingsByType[f.type] = (findingsByType[f.type] ?? 0) + f.count;
+    totalFindings += f.count;
+  }
+  if (input.pii.mode === 'fail' && totalFindings > 0) {
+    const first = scan.findings[0] as PiiFinding;
+    const file = parts.find((p) => p.label === first.dataset)?.file;
+    const summary = scan.findings.map((f) => `${f.dataset}.${f.column}: ${f.count} ${f.type}`).join('; ');
+    throw dataError('HOKUSAI_PII_FOUND', `personal data found (${summary})`, "Remove the columns, or set pii.mode to 'hash', 'redact' or 'drop'", { file, column: first.column, context: { findings: scan.findings } });
+  }
+  const piiColumns = scan.columns.map((c) => c.column);
+  const piiSet = new Set(piiColumns);
+
+  // Duplicates and overlaps are found on the raw values (in memory only), before PII
+  // treatment, so that redaction cannot make different rows look equal.
+  const nc = contrib.ct.rowCount;
+  const allIdx = names.map((_, k) => k);
+  const featureIdx = allIdx.filter((k) => k !== tk);
+  const exactDup = findDuplicates(contrib.ct.columns, nc, 'exact', keep);
+  const mode: RowKeyMode = strategy === 'normalized' ? 'normalized' : 'exact';
+  const keyIdx = strategy === 'key' ? keys.map((k) => names.indexOf(k)) : allIdx;
+  const dup = strategy === 'exact' ? exactDup : findDuplicates(pick(contrib.ct.columns, keyIdx), nc, mode, keep);
+
+  const contaminated = findMatches(pick(contrib.ct.columns, featureIdx), nc, pick(bench.ct.columns, featureIdx), bench.ct.rowCount, mode);
+  let contaminationRule = `${mode} match on all columns except the target`;
+  if (keys.length > 0) {
+    const byKey = findMatches(pick(contrib.ct.columns, keys.map((k) => names.indexOf(k))), nc, pick(bench.ct.columns, keys.map((k) => names.indexOf(k))), bench.ct.rowCount, 'exact');
+    for (let i = 0; i < nc; i++) if (byKey[i] === 1) contaminated[i] = 1;
+    contaminationRule += `, or same key (${keys.join(', ')})`;
+  }
+  const baseInBench = findMatches(pick(base.ct.columns, featureIdx), base.ct.rowCount, pick(bench.ct.columns, featureIdx), bench.ct.rowCount, 'exact');
+  let baseRowsInBench = 0;
+  for (let i = 0; i < baseInBench.length; i++) baseRowsInBench += baseInBench[i] as number;
+  if (baseRowsInBench > 0) warnings.push(`${baseRowsInBench} base rows also appear in the benchmark; they are kept (the base is not the contributor's) but inflate both models' scores`);
+
+  const inBase =
+    mergeStrategy === 'update'
+      ? findMatches(contrib.ct.columns, nc, base.ct.columns, base.ct.rowCount, 'exact')
+      : findMatches(pick(contrib.ct.columns, keyIdx), nc, pick(base.ct.columns, keyIdx), base.ct.rowCount, mode);
+
+  let removedContam = 0;
+  let removedDup = 0;
+  let removedBase = 0;
+  const keptIdx: number[] = [];
+  for (let i = 0; i < nc; i++) {
+    if (contaminated[i] === 1) removedContam++;
+    else if (dup[i] === 1) removedDup++;
+    else if (inBase[i] === 1) removedBase++;
+    else keptIdx.push(i);
+  }
+
+  // Quality of what the contributor handed in, judged against the base data.
+  let exactDupCount = 0;
+  for (let i = 0; i < nc; i++) exactDupCount += exactDup[i] as number;
+  const classSet = new Set<string>();
+  for (const p of [base, contrib]) {
+    const col = p.ct.columns[tk] as Column;
+    for (let i = 0; i < p.ct.rowCount; i++) classSet.add(String(cellValue(col, i)));
+  }
+  const q = scoreQuality({
+    contributed: contrib.ct,
+    reference: base.ct,
+    duplicateRows: exactDupCount,
+    validityPassRate: input.contributed.validation?.pass_rate,
+    target,
+    classes: [...classSet],
+    exclude: piiSet,
+  });
+  const threshold = input.quality?.threshold;
+  if (threshold !== undefined && q.score < threshold) {
+    const parts2 = Object.entries(q.breakdown)
+      .sort((a, b) => a[1] - b[1])
+      .map(([k, v]) => `${k} ${v.toFixed(3)}`)
+      .join(', ');
+    throw dataError('HOKUSAI_QUALITY_BELOW_THRESHOLD', `quality score ${q.score.toFixed(3)} is below the threshold ${threshold} (weakest first: ${parts2})`, 'Improve the weakest parts of the contribution, or lower quality.threshold', { file: contrib.file, context: { score: q.score, breakdown: q.breakdown } });
+  }
+
+  const key = input.pii.key !== undefined ? PiiKey.fromSecret(input.pii.key) : PiiKey.ephemeral();
+  const piiMode = input.pii.mode === 'fail' ? 'hash' : input.pii.mode;
+  const treat = (ct: ColumnTable): ColumnTable => (scan.columns.length === 0 && scan.spanColumns.length === 0 ? ct : treatPii(ct, scan, piiMode, key));
+  const baseT = treat(base.ct);
+  const contribT = treat(takeTable(contrib.ct, keptIdx));
+  const benchT = treat(bench.ct);
+
+  // Merge: indices into base (0..nb) followed by kept contributed rows (nb..).
+  const nb = baseT.rowCount;
+  let mergedIdx: number[];
+  let updated = 0;
+  if (mergeStrategy === 'replace') mergedIdx = keptIdx.map((_, j) => nb + j);
+  else if (mergeStrategy === 'append') mergedIdx = [...Array.from({ length: nb }, (_, i) => i), ...keptIdx.map((_, j) => nb + j)];
+  else {
+    const kIdx = keys.map((k) => names.indexOf(k));
+    const rowKey = (ct: ColumnTable, i: number): string => JSON.stringify(kIdx.map((k) => cellValue(ct.columns[k] as Column, i)));
+    const where = new Map<string, number>();
+    for (let i = 0; i < base.ct.rowCount; i++) if (!where.has(rowKey(base.ct, i))) where.set(rowKey(base.ct, i), i);
+    mergedIdx = Array.from({ length: nb }, (_, i) => i);
+    const seen = new Set<number>();
+    keptIdx.forEach((orig, j) => {
+      const at = where.get(rowKey(contrib.ct, orig));
+      if (at === undefined) mergedIdx.push(nb + j);
+      else {
+        mergedIdx[at] = nb + j;
+        if (!seen.has(at)) updated++;
+        seen.add(at);
+      }
+    });
+  }
+  const rowsBefore = mergedIdx.length;
+  let sampled: IntegrationReport['merge']['sampled'] = null;
+  const seed = input.seed ?? 0;
+  if (input.maxRows !== undefined && mergedIdx.length > input.maxRows) {
+    const targetCol = takeRows(concatColumns(baseT.columns[tk] as Column, contribT.columns[tk] as Column), mergedIdx);
+    const pickIdx = stratifiedSample(targetCol, mergedIdx.length, input.maxRows, seed);
+    mergedIdx = Array.from(pickIdx, (p) => mergedIdx[p] as number);
+    sampled = { max_rows: input.maxRows, seed, rows_before: rowsBefore, rows_after: mergedIdx.length };
+  }
+  const combined = concatTables(baseT, contribT);
+  const mergedT = takeTable(combined, mergedIdx);
+  let fromContrib = 0;
+  for (const i of mergedIdx) if (i >= nb) fromContrib++;
+  if (keptIdx.length === 0) warnings.push('no contributed rows are left after deduplication and contamination removal');
+
+  const tables = {
+    base: toArrowTable(baseT),
+    contributed: toArrowTable(contribT),
+    merged: toArrowTable(mergedT),
+    benchmark: toArrowTable(benchT),
+  };
+  rememberColumns(tables.base, baseT);
+  rememberColumns(tables.contributed, contribT);
+  rememberColumns(tables.merged, mergedT);
+  rememberColumns(tables.benchmark, benchT);
+  const fmt = (d: LoadedDataset): DatasetManifest['format'] => d.manifest.format;
+  const manifests = {
+    base: derivedManifest(baseT, tables.base, input.base.path, fmt(input.base)),
+    contributed: derivedManifest(contribT, tables.contributed, input.contributed.path, fmt(input.contributed)),
+    merged: derivedManifest(mergedT, tables.merged, `merged(${input.base.path}, ${input.contributed.path})`, fmt(input.base)),
+    benchmark: derivedManifest(benchT, tables.benchmark, input.benchmark.path, fmt(input.benchmark)),
+  };
+  const dtypes: Record<string, string> = {};
+  baseT.names.forEach((n, k) => (dtypes[n] = (baseT.columns[k] as Column).type));
+  const treatment = piiMode === 'hash' ? 'hashed' : piiMode === 'redact' ? 'redacted' : 'dropped';
+  const report: IntegrationReport = {
+    version: 1,
+    target,
+    columns: [...baseT.names],
+    dtypes,
+    dropped_extra_columns: dropped,
+    pii: {
+      mode: input.pii.mode,
+      key_source: key.ephemeral ? 'ephemeral' : 'provided',
+      key_note: key.ephemeral
+        ? 'no key was given: an ephemeral random key was used, so hashed values do not join across runs and the outputs are not reproducible'
+        : 'keyed HMAC-SHA-256 with the provided key (the key is not recorded)',
+      columns: scan.columns.map((c) => ({ ...c, treatment })),
+      free_text_columns: scan.spanColumns,
+      findings: scan.findings,
+      findings_by_type: findingsByType,
+      total_findings: totalFindings,
+    },
+    quality: { score: q.score, threshold: threshold ?? null, passed: threshold === undefined || q.score >= threshold, breakdown: q.breakdown, weights: q.weights, validity_source: q.validity_source, outlier_share: q.outlier_share },
+    dedup: { strategy, keys, keep, within_contributed: removedDup, already_in_base: removedBase },
+    contamination: { removed: removedContam, match_rule: contaminationRule, base_rows_in_benchmark: baseRowsInBench },
+    merge: { strategy: mergeStrategy, updated_base_rows: updated, sampled },
+    rows: { base: nb, contributed_input: nc, contributed_kept: keptIdx.length, benchmark: benchT.rowCount, merged: mergedT.rowCount, contributed_in_merged: fromContrib },
+    contributor_row_share: mergedT.rowCount === 0 ? 0 : fromContrib / mergedT.rowCount,
+    warnings,
+  };
+  return { ...tables, piiColumns, report, manifests };
+}

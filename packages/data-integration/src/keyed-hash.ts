@@ -1,0 +1,38 @@
+import { createHmac, randomBytes } from 'node:crypto';
+
+/**
+ * HMAC-SHA-256 with a secret key, never a bare hash: a bare hash of an email or phone number is
+ * reversed by enumerating the candidates. The key object keeps the secret out of JSON and of
+ * `util.inspect`, so it cannot leak into a report or a log by accident.
+ */
+export class PiiKey {
+  readonly #key: Buffer;
+  readonly ephemeral: boolean;
+  private constructor(key: Buffer, ephemeral: boolean) {
+    this.#key = key;
+    this.ephemeral = ephemeral;
+  }
+  static fromSecret(secret: string | Uint8Array): PiiKey {
+    const buf = typeof secret === 'string' ? Buffer.from(secret, 'utf8') : Buffer.from(secret);
+    return new PiiKey(buf, false);
+  }
+  /** A random key for this run only: hashes then do not join across runs. */
+  static ephemeral(): PiiKey {
+    return new PiiKey(randomBytes(32), true);
+  }
+  hmacHex(value: string): string {
+    return createHmac('sha256', this.#key).update(value, 'utf8').digest('hex');
+  }
+  toJSON(): string {
+    return '[secret]';
+  }
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return 'PiiKey([secret])';
+  }
+}
+
+/** The key from the environment variable (default HOKUSAI_PII_KEY), or undefined. */
+export function piiKeyFromEnv(name = 'HOKUSAI_PII_KEY'): string | undefined {
+  const v = process.env[name];
+  return v !== undefined && v.length > 0 ? v : undefined;
+}

@@ -1,0 +1,198 @@
+import { open, readFile, stat } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { extname } from 'node:path';
+import { z } from 'zod';
+import { DataIntegrationError, dataError } from './errors.js';
+import type { Column, ColumnTable, ColumnType } from './column.js';
+import type { ColumnBuilder } from './column-builder.js';
+import { readCsv } from './csv-reader.js';
+import { readJson, readJsonl } from './json-reader.js';
+import { readParquetFile } from './parquet-reader.js';
+import { fromArrowTable, rememberColumns, toArrowTable } from './arrow-convert.js';
+import { buildManifest, fileSha256 } from './manifest.js';
+import type { DataFormat, LoadedDataset } from './dataset.js';
+import { parseDatasetSchema } from './dataset-schema.js';
+import type { DatasetSchema, DatasetSchemaInput } from './dataset-schema.js';
+import { validateTable } from './validation.js';
+import type { TypeFailureInput } from './validation.js';
+
+export interface LoadOptions {
+  /** Overrides detection by extension and content. */
+  format?: DataFormat;
+  /** Declared types take precedence over inference; the other checks produce `validation`. */
+  schema?: DatasetSchema | DatasetSchemaInput;
+  /** CSV only: forced delimiter (default: sniffed among , ; tab |). */
+  delimiter?: string;
+  /** CSV only: whether the first row is a header (default: sniffed). */
+  header?: boolean;
+  /** NaN or Infinity in a numeric column: an error (default), or read as null. */
+  nonFinite?: 'error' | 'null';
+  /** Rows longer than this many bytes are rejected (default 64 MiB). */
+  maxRowBytes?: number;
+}
+
+const loadOptionsSpec = z
+  .object({
+    format: z.enum(['csv', 'json', 'jsonl', 'parquet']).optional(),
+    schema: z.unknown().optional(),
+    delimiter: z.string().length(1).optional(),
+    header: z.boolean().optional(),
+    nonFinite: z.enum(['error', 'null']).optional(),
+    maxRowBytes: z.number().int().positive().optional(),
+  })
+  .strict();
+
+const EXT: Record<string, DataFormat> = {
+  '.csv': 'csv',
+  '.tsv': 'csv',
+  '.txt': 'csv',
+  '.json': 'json',
+  '.jsonl': 'jsonl',
+  '.ndjson': 'jsonl',
+  '.parquet': 'parquet',
+  '.pq': 'parquet',
+};
+
+/** Format from the extension, or from the first bytes when the extension says nothing. */
+export async function detectFormat(path: string): Promise<DataFormat> {
+  const byExt = EXT[extname(path).toLowerCase()];
+  if (byExt) return byExt;
+  const fh = await open(path, 'r');
+  try {
+    const head = Buffer.alloc(4096);
+    const { bytesRead } = await fh.read(head, 0, 4096, 0);
+    const text = head.subarray(0, bytesRead);
+    if (text.subarray(0, 4).toString('latin1') === 'PAR1') return 'parquet';
+    const trimmed = text.toString('utf8').replace(/^\uFEFF/, '').trimStart();
+    if (trimmed.startsWith('[')) return 'json';
+    if (trimmed.startsWith('{')) return 'jsonl';
+    return 'csv';
+  } finally {
+    await fh.close();
+  }
+}
+
+function collectTypeFailures(names: string[], builders: ColumnBuilder[]): TypeFailureInput[] {
+  const out: TypeFailureInput[] = [];
+  builders.forEach((b, k) => {
+    if (b.typeFailureCount > 0) out.push({ column: names[k] as string, count: b.typeFailureCount, samples: b.typeFailures });
+  });
+  return out;
+}
+
+/**
+ * Loads a CSV, JSON, JSON Lines or Parquet file into an Arrow table with its manifest.
+ * Large CSV and JSON Lines files are streamed; the file's text is never held whole.
+ */
+export async function loadDataset(path: string, options: LoadOptions = {}): Promise<LoadedDataset> {
+  const opts = loadOptionsSpec.safeParse(options);
+  if (!opts.success) {
+    throw dataError('HOKUSAI_INVALID_OPTIONS', `invalid load options (${opts.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')})`, 'Check the options passed to loadDataset', { file: path });
+  }
+  const file = path;
+  const schema = options.schema === undefined ? undefined : parseDatasetSchema(options.schema);
+  try {
+    const st = await stat(path);
+    if (!st.isFile()) throw dataError('HOKUSAI_FILE_NOT_FOUND', 'the path is not a file', 'Pass the path of a data file', { file });
+  } catch (err) {
+    if (err instanceof DataIntegrationError) throw err;
+    throw dataError('HOKUSAI_FILE_NOT_FOUND', 'the file does not exist or cannot be read', 'Check the path', { file });
+  }
+  const format = options.format ?? (await detectFormat(path));
+  const declared = new Map<string, ColumnType>((schema?.columns ?? []).map((c) => [c.name, c.type]));
+  let ct: ColumnTable;
+  let builders: ColumnBuilder[] = [];
+  let sha: string;
+  if (format === 'csv') {
+    const hash = createHash('sha256');
+    const r = await readCsv(path, {
+      file,
+      declared,
+      onChunk: (b) => hash.update(b),
+      ...(options.delimiter !== undefined ? { delimiter: options.delimiter } : {}),
+      ...(options.header !== undefined ? { header: options.header } : {}),
+      ...(options.maxRowBytes !== undefined ? { maxRowBytes: options.maxRowBytes } : {}),
+    });
+    ct = r.table;
+    builders = r.builders;
+    sha = hash.digest('hex');
+  } else if (format === 'jsonl' || format === 'json') {
+    const r = format === 'json' ? await readJson(path, { file, declared }) : await readJsonl(path, { file, declared, ...(options.maxRowBytes !== undefined ? { maxRowBytes: options.maxRowBytes } : {}) });
+    ct = r.table;
+    builders = r.builders;
+    sha = await fileHash(path);
+  } else {
+    const table = await readParquetFile(path, file);
+    sha = fileSha256(await readFile(path));
+    ct = fromArrowTable(table, file);
+    if (ct.rowCount === 0) throw dataError('HOKUSAI_HEADER_ONLY', 'the file has columns but no rows', 'Add at least one row', { file });
+    ct = applyDeclaredTypes(ct, declared, file);
+  }
+  builders.forEach((b, k) => {
+    if (b.nonFiniteCount > 0 && (options.nonFinite ?? 'error') === 'error' && b.inferredType() !== 'string') {
+      throw dataError('HOKUSAI_NON_FINITE', `numeric column holds NaN or Infinity (${b.nonFiniteCount} cells)`, "Replace them with an empty value, or pass nonFinite: 'null' to read them as missing", { file, row: b.firstNonFinite, column: ct.names[k] as string, context: { count: b.nonFiniteCount } });
+    }
+  });
+  const typeFailures = collectTypeFailures(ct.names, builders);
+  if (typeFailures.length > 0) {
+    const first = typeFailures[0] as TypeFailureInput;
+    const report = schema ? validateTable(ct, schema, file, typeFailures) : undefined;
+    throw dataError('HOKUSAI_TYPE_MISMATCH', `${first.count} value(s) do not match the declared type ${declared.get(first.column) ?? ''} (first: ${JSON.stringify(first.samples[0]?.value)})${typeFailures.length > 1 ? `; ${typeFailures.length - 1} more column(s) also fail` : ''}`, 'Fix the values or the declared type', { file, row: first.samples[0]?.row, column: first.column, context: { failures: report?.failures ?? typeFailures } });
+  }
+  if (schema) {
+    const missing = schema.columns.filter((c) => !ct.names.includes(c.name)).map((c) => c.name);
+    if (missing.length > 0) {
+      throw dataError('HOKUSAI_SCHEMA_MISMATCH', `declared column(s) ${missing.map((m) => `'${m}'`).join(', ')} are missing; the file has ${ct.names.map((m) => `'${m}'`).join(', ')}`, 'Add the columns to the file or remove them from the schema', { file, column: missing[0] });
+    }
+  }
+  const table = toArrowTable(ct);
+  rememberColumns(table, ct);
+  const manifest = buildManifest(ct, { source_path: path, format, file_sha256: sha });
+  const loaded: LoadedDataset = { table, manifest, path };
+  if (schema) loaded.validation = validateTable(ct, schema, file);
+  return loaded;
+}
+
+async function fileHash(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  const fh = await open(path, 'r');
+  try {
+    const buf = Buffer.allocUnsafe(4 << 20);
+    for (;;) {
+      const { bytesRead } = await fh.read(buf, 0, buf.length, null);
+      if (bytesRead === 0) break;
+      hash.update(buf.subarray(0, bytesRead));
+    }
+  } finally {
+    await fh.close();
+  }
+  return hash.digest('hex');
+}
+
+/** Parquet carries its own types; a declared schema may still narrow or widen them. */
+function applyDeclaredTypes(ct: ColumnTable, declared: ReadonlyMap<string, ColumnType>, file: string): ColumnTable {
+  if (declared.size === 0) return ct;
+  const columns = ct.columns.map((col, k): Column => {
+    const want = declared.get(ct.names[k] as string);
+    if (!want || want === col.type) return col;
+    if (want === 'float' && col.type === 'int') return { type: 'float', values: Float64Array.from(col.values), valid: col.valid };
+    if (want === 'int' && col.type === 'float') {
+      for (let i = 0; i < col.values.length; i++) {
+        const v = col.values[i] as number;
+        if (col.valid[i] === 1 && (!Number.isInteger(v) || v > 2147483647 || v < -2147483648)) {
+          throw dataError('HOKUSAI_TYPE_MISMATCH', `value ${v} is not a 32-bit integer`, 'Fix the value or declare the column as float', { file, row: i + 1, column: ct.names[k] as string });
+        }
+      }
+      return { type: 'int', values: Int32Array.from(col.values), valid: col.valid };
+    }
+    if (want === 'string') {
+      const out = new Array<string | null>(ct.rowCount);
+      for (let i = 0; i < ct.rowCount; i++) {
+        out[i] = col.type === 'string' ? (col.values[i] ?? null) : col.valid[i] === 0 ? null : String(col.values[i]);
+      }
+      return { type: 'string', values: out };
+    }
+    throw dataError('HOKUSAI_TYPE_MISMATCH', `the Parquet column is ${col.type} but the schema declares ${want}`, 'Fix the declared type or convert the column', { file, column: ct.names[k] as string });
+  });
+  return { ...ct, columns };
+}

@@ -1,0 +1,32 @@
+import { readFile } from 'node:fs/promises';
+import { tableFromIPC } from 'apache-arrow';
+import type { Table } from 'apache-arrow';
+import { readParquet } from 'parquet-wasm';
+import { dataError } from './errors.js';
+
+const MAGIC = Buffer.from('PAR1', 'latin1');
+
+/**
+ * Reads a Parquet file into an Arrow table through parquet-wasm. Parquet is columnar and
+ * compressed, so the whole file is read as bytes (not text); the footer is checked first so a
+ * truncated file is reported as such rather than as a decoder panic.
+ */
+export async function readParquetFile(path: string, file: string): Promise<Table> {
+  const bytes = await readFile(path);
+  if (bytes.length === 0) throw dataError('HOKUSAI_EMPTY_FILE', 'the file is empty', 'Provide a Parquet file with at least one row', { file });
+  if (bytes.length < 12 || !bytes.subarray(0, 4).equals(MAGIC)) {
+    throw dataError('HOKUSAI_PARQUET_CORRUPT', 'the file does not start with the Parquet magic bytes PAR1', 'Check that the file really is Parquet, or pass the right format', { file });
+  }
+  if (!bytes.subarray(bytes.length - 4).equals(MAGIC)) {
+    throw dataError('HOKUSAI_PARQUET_CORRUPT', 'the file does not end with the Parquet footer (it is probably truncated)', 'Copy or export the file again in full', { file, context: { bytes: bytes.length } });
+  }
+  let ipc: Uint8Array;
+  try {
+    const wasmTable = readParquet(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length));
+    ipc = wasmTable.intoIPCStream();
+  } catch (err) {
+    const msg = err instanceof Error ? err.message : String(err);
+    throw dataError('HOKUSAI_PARQUET_CORRUPT', `the Parquet decoder rejected the file (${msg})`, 'Copy or export the file again; check that it was written completely', { file });
+  }
+  return tableFromIPC(ipc);
+}

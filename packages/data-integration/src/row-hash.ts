@@ -1,0 +1,159 @@
+import type { Column } from './column.js';
+
+/**
+ * 64-bit row fingerprints (two independent 32-bit lanes) computed column by column over typed
+ * arrays. They order rows for the content hash and find duplicate candidates; equality is always
+ * confirmed on the values themselves, so a collision can never merge two different rows.
+ */
+export interface RowHashes {
+  h1: Uint32Array;
+  h2: Uint32Array;
+}
+
+export type RowKeyMode = 'exact' | 'normalized';
+
+const f64 = new Float64Array(1);
+const u32 = new Uint32Array(f64.buffer);
+
+function mix(h: number, k: number): number {
+  k = Math.imul(k, 0xcc9e2d51);
+  k = (k << 15) | (k >>> 17);
+  k = Math.imul(k, 0x1b873593);
+  h ^= k;
+  h = (h << 13) | (h >>> 19);
+  return (Math.imul(h, 5) + 0xe6546b64) | 0;
+}
+
+function fmix(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
+const PUNCT = /[\p{P}\p{S}]/gu;
+const SPACE = /\s+/g;
+
+/** Case, whitespace and punctuation folded away: "  Hello,  World!" and "hello world" agree. */
+export function normalizeText(s: string): string {
+  return s.normalize('NFKC').toLowerCase().replace(PUNCT, '').replace(SPACE, ' ').trim();
+}
+
+export function hashRows(columns: readonly Column[], n: number, mode: RowKeyMode = 'exact'): RowHashes {
+  const h1 = new Uint32Array(n).fill(0x9747b28c);
+  const h2 = new Uint32Array(n).fill(0x5bd1e995);
+  for (const col of columns) {
+    if (col.type === 'string') {
+      const vals = col.values;
+      for (let i = 0; i < n; i++) {
+        let s = vals[i];
+        let a = h1[i] as number;
+        let b = h2[i] as number;
+        if (s === null || s === undefined) {
+          a = mix(a, 0x6e756c6c);
+          b = mix(b, 0x4e554c4c);
+        } else {
+          if (mode === 'normalized') s = normalizeText(s);
+          a = mix(a, 0x73747200 ^ s.length);
+          b = mix(b, 0x53545200 ^ s.length);
+          for (let k = 0; k < s.length; k++) {
+            const c = s.charCodeAt(k);
+            a = mix(a, c);
+            b = mix(b, c ^ 0x2545f491);
+          }
+        }
+        h1[i] = a;
+        h2[i] = b;
+      }
+      continue;
+    }
+    const valid = col.valid;
+    const vals = col.values;
+    const tag = col.type === 'bool' ? 0x626f6f6c : col.type === 'timestamp' ? 0x74696d65 : 0x6e756d62;
+    for (let i = 0; i < n; i++) {
+      let a = h1[i] as number;
+      let b = h2[i] as number;
+      if (valid[i] === 0) {
+        a = mix(a, 0x6e756c6c);
+        b = mix(b, 0x4e554c4c);
+      } else {
+        f64[0] = vals[i] as number;
+        a = mix(mix(mix(a, tag), u32[0] as number), u32[1] as number);
+        b = mix(mix(mix(b, tag ^ 0x7f4a7c15), u32[1] as number), u32[0] as number);
+      }
+      h1[i] = a;
+      h2[i] = b;
+    }
+  }
+  for (let i = 0; i < n; i++) {
+    h1[i] = fmix(h1[i] as number);
+    h2[i] = fmix((h2[i] as number) ^ 0x68e31da4);
+  }
+  return { h1, h2 };
+}
+
+/** Row order sorted by (h1, h2): four stable 16-bit radix passes, linear in the row count. */
+export function sortByHash(h: RowHashes): Uint32Array {
+  const n = h.h1.length;
+  let idx = new Uint32Array(n);
+  for (let i = 0; i < n; i++) idx[i] = i;
+  let tmp = new Uint32Array(n);
+  const count = new Uint32Array(65536);
+  const passes: [Uint32Array, number][] = [
+    [h.h2, 0],
+    [h.h2, 16],
+    [h.h1, 0],
+    [h.h1, 16],
+  ];
+  for (const [key, shift] of passes) {
+    count.fill(0);
+    for (let i = 0; i < n; i++) { const b = ((key[idx[i] as number] as number) >>> shift) & 0xffff; count[b] = (count[b] as number) + 1; }
+    let sum = 0;
+    for (let b = 0; b < 65536; b++) {
+      const c = count[b] as number;
+      count[b] = sum;
+      sum += c;
+    }
+    for (let i = 0; i < n; i++) {
+      const r = idx[i] as number;
+      const b = ((key[r] as number) >>> shift) & 0xffff;
+      tmp[count[b] as number] = r;
+      count[b] = (count[b] as number) + 1;
+    }
+    const t = idx;
+    idx = tmp;
+    tmp = t;
+  }
+  return idx;
+}
+
+/** True when row i of `a` and row j of `b` hold the same values (columns aligned by position). */
+export function rowsEqual(a: readonly Column[], i: number, b: readonly Column[], j: number, mode: RowKeyMode = 'exact'): boolean {
+  for (let c = 0; c < a.length; c++) {
+    const x = a[c] as Column;
+    const y = b[c] as Column;
+    if (x.type === 'string' || y.type === 'string') {
+      if (x.type !== 'string' || y.type !== 'string') return false;
+      const s = x.values[i] ?? null;
+      const t = y.values[j] ?? null;
+      if (s === null || t === null) {
+        if (s !== t) return false;
+        continue;
+      }
+      if (mode === 'normalized' ? normalizeText(s) !== normalizeText(t) : s !== t) return false;
+      continue;
+    }
+    const vx = x.valid[i] === 1;
+    const vy = y.valid[j] === 1;
+    if (vx !== vy) return false;
+    if (vx && x.values[i] !== y.values[j]) return false;
+  }
+  return true;
+}
+
+/** Combined 53-bit key for Map lookups. */
+export function hashKey(h: RowHashes, i: number): number {
+  return (h.h1[i] as number) * 2097152 + ((h.h2[i] as number) >>> 11);
+}

@@ -1,0 +1,48 @@
+import { fromArrowTable } from './arrow-convert.js';
+import type { Column } from './column.js';
+import { cellValue } from './column.js';
+import type { LoadedDataset } from './dataset.js';
+import { dataError } from './errors.js';
+
+export type TaskKind = 'binary' | 'multiclass';
+
+/**
+ * Checks that `target` exists, has no nulls and fits the task. Binary targets hold at most two
+ * distinct values; numeric ones must be 0/1 so that "positive" means the same in every file.
+ */
+export function checkTarget(dataset: LoadedDataset, target: string, task: TaskKind): void {
+  const file = dataset.path;
+  const ct = fromArrowTable(dataset.table, file);
+  const k = ct.names.indexOf(target);
+  if (k < 0) {
+    throw dataError('HOKUSAI_TARGET_MISSING', `target column '${target}' is not in the file; its columns are ${ct.names.map((n) => `'${n}'`).join(', ')}`, 'Set the target to one of these columns or add it to the file', { file, column: target, context: { columns: ct.names } });
+  }
+  const col = ct.columns[k] as Column;
+  const distinct = new Map<string, number>();
+  for (let i = 0; i < ct.rowCount; i++) {
+    const v = cellValue(col, i);
+    if (v === null) {
+      throw dataError('HOKUSAI_TARGET_NULL', 'the target is empty', 'Every row needs a label; remove unlabelled rows or fill them', { file, row: i + 1, column: target });
+    }
+    const key = String(v);
+    if (!distinct.has(key)) {
+      distinct.set(key, i);
+      if (task === 'binary' && distinct.size > 2) break;
+    }
+  }
+  const values = [...distinct.keys()];
+  if (task === 'binary') {
+    const numeric = col.type === 'int' || col.type === 'float';
+    const bad = values.length > 2 || (numeric && values.some((v) => v !== '0' && v !== '1'));
+    if (bad) {
+      throw dataError('HOKUSAI_TARGET_NOT_BINARY', `a binary target must hold two classes (0/1, true/false or two labels); found ${values.length > 2 ? 'at least ' : ''}${values.length} distinct values: ${values.slice(0, 10).join(', ')}`, 'Encode the target as 0/1, or set the task to multiclass', { file, column: target, row: (distinct.get(values[values.length - 1] as string) ?? 0) + 1, context: { distinct: values.slice(0, 10) } });
+    }
+  } else if (col.type === 'float') {
+    for (let i = 0; i < ct.rowCount; i++) {
+      const v = col.values[i] as number;
+      if (!Number.isInteger(v)) {
+        throw dataError('HOKUSAI_TARGET_NOT_BINARY', `a class label must be an integer or a string; found ${v}`, 'Encode classes as integers or strings', { file, row: i + 1, column: target });
+      }
+    }
+  }
+}

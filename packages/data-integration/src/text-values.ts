@@ -1,0 +1,147 @@
+/** Recognisers for the text forms of typed values shared by the CSV and JSON readers. */
+
+export const NULL_TOKENS: ReadonlySet<string> = new Set(['', 'NA', 'N/A', 'null', 'NULL']);
+export const NON_FINITE_TOKENS: ReadonlySet<string> = new Set([
+  'NaN', 'nan', 'NAN', 'inf', '-inf', '+inf', 'Inf', '-Inf', 'Infinity', '-Infinity', '+Infinity', 'INF', '-INF',
+]);
+
+const POW10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22];
+
+/** Result slots of `parseNumberBytes`, reused so the hot loop allocates nothing. */
+export const parsedNumber = { value: 0, isInt: false };
+
+/**
+ * Parses a decimal number from bytes [s, e). Returns false when the text is not a plain number
+ * (so the column is not numeric). Leading zeros such as "007" are rejected on purpose: they are
+ * identifiers, and reading them as 7 would silently change them.
+ */
+export function parseNumberBytes(buf: Uint8Array, s: number, e: number): boolean {
+  while (s < e && buf[s] === 32) s++;
+  while (e > s && buf[e - 1] === 32) e--;
+  if (s >= e) return false;
+  let i = s;
+  let neg = false;
+  let c = buf[i] as number;
+  if (c === 45 || c === 43) {
+    neg = c === 45;
+    i++;
+    if (i >= e) return false;
+  }
+  let mant = 0;
+  let digits = 0;
+  let intDigits = 0;
+  const intStart = i;
+  while (i < e) {
+    c = buf[i] as number;
+    if (c < 48 || c > 57) break;
+    if (digits > 0 || c !== 48) digits++;
+    mant = mant * 10 + (c - 48);
+    intDigits++;
+    i++;
+  }
+  if (intDigits > 1 && buf[intStart] === 48) return false;
+  let frac = 0;
+  let isInt = true;
+  if (i < e && buf[i] === 46) {
+    isInt = false;
+    i++;
+    const fs = i;
+    while (i < e) {
+      c = buf[i] as number;
+      if (c < 48 || c > 57) break;
+      if (digits > 0 || c !== 48) digits++;
+      mant = mant * 10 + (c - 48);
+      frac++;
+      i++;
+    }
+    if (i === fs && intDigits === 0) return false;
+  } else if (intDigits === 0) return false;
+  let exp = 0;
+  if (i < e && (buf[i] === 101 || buf[i] === 69)) {
+    isInt = false;
+    i++;
+    let eneg = false;
+    if (i < e && (buf[i] === 45 || buf[i] === 43)) {
+      eneg = buf[i] === 45;
+      i++;
+    }
+    const es = i;
+    while (i < e) {
+      c = buf[i] as number;
+      if (c < 48 || c > 57) break;
+      exp = exp * 10 + (c - 48);
+      if (exp > 100000) exp = 100000;
+      i++;
+    }
+    if (i === es) return false;
+    if (eneg) exp = -exp;
+  }
+  if (i !== e) return false;
+  const scale = exp - frac;
+  let v: number;
+  // Mantissa below 2^53 and a power of ten below 1e23 are both exact, so one IEEE multiply or
+  // divide gives the correctly rounded result; anything else goes through the full parser.
+  if (digits <= 15 && scale >= -22 && scale <= 22) {
+    v = scale >= 0 ? mant * (POW10[scale] as number) : mant / (POW10[-scale] as number);
+  } else {
+    v = Number.parseFloat(Buffer.from(buf.buffer, buf.byteOffset + s, e - s).toString('latin1'));
+  }
+  if (!Number.isFinite(v)) return false;
+  parsedNumber.value = neg ? -v : v;
+  parsedNumber.isInt = isInt && Number.isSafeInteger(parsedNumber.value);
+  if (parsedNumber.value === 0) parsedNumber.value = 0; // folds -0 so hashes agree across formats
+  return true;
+}
+
+const NUM_RE = /^\s*[+-]?(?:(?:0|[1-9]\d*)(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?\s*$/;
+
+/** String form of `parseNumberBytes`, for values that are already strings. */
+export function parseNumberText(s: string): boolean {
+  if (!NUM_RE.test(s)) return false;
+  const v = Number(s.trim());
+  if (!Number.isFinite(v)) return false;
+  parsedNumber.value = v === 0 ? 0 : v;
+  parsedNumber.isInt = !/[.eE]/.test(s) && Number.isSafeInteger(v);
+  return true;
+}
+
+const TS_RE = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
+
+/** ISO 8601 date or date-time to epoch milliseconds (UTC when no offset is given), or NaN. */
+export function parseTimestamp(s: string): number {
+  const m = TS_RE.exec(s);
+  if (!m) return Number.NaN;
+  const [, y, mo, d, h, mi, sec, fracPart, tz] = m;
+  const month = Number(mo);
+  const day = Number(d);
+  if (month < 1 || month > 12 || day < 1 || day > 31) return Number.NaN;
+  const hh = h === undefined ? 0 : Number(h);
+  const mm = mi === undefined ? 0 : Number(mi);
+  const ss = sec === undefined ? 0 : Number(sec);
+  if (hh > 23 || mm > 59 || ss > 60) return Number.NaN;
+  const ms = fracPart === undefined ? 0 : Math.floor(Number(`0${fracPart}`) * 1000);
+  let t = Date.UTC(Number(y), month - 1, day, hh, mm, ss, ms);
+  const check = new Date(Date.UTC(Number(y), month - 1, day));
+  if (check.getUTCDate() !== day) return Number.NaN;
+  if (tz !== undefined && tz !== 'Z') {
+    const sign = tz[0] === '-' ? -1 : 1;
+    const digits = tz.slice(1).replace(':', '');
+    t -= sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2))) * 60_000;
+  }
+  return t;
+}
+
+export function parseBool(s: string): 0 | 1 | -1 {
+  switch (s) {
+    case 'true':
+    case 'True':
+    case 'TRUE':
+      return 1;
+    case 'false':
+    case 'False':
+    case 'FALSE':
+      return 0;
+    default:
+      return -1;
+  }
+}
