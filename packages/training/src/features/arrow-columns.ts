@@ -1,0 +1,139 @@
+import { DataType, type Table, type Vector } from 'apache-arrow';
+import { TrainingError } from '../errors.js';
+
+export type ColumnKind = 'numeric' | 'string';
+
+/** A string column as distinct values plus one code per row (-1 for null), so per-value work runs once. */
+export interface CodedStrings {
+  values: string[];
+  codes: Int32Array;
+}
+
+export function columnKind(type: DataType): ColumnKind | null {
+  if (DataType.isFloat(type) || DataType.isInt(type) || DataType.isBool(type) || DataType.isDecimal(type)) return 'numeric';
+  if (DataType.isUtf8(type) || DataType.isLargeUtf8(type)) return 'string';
+  if (DataType.isDictionary(type) && (DataType.isUtf8(type.dictionary) || DataType.isLargeUtf8(type.dictionary))) return 'string';
+  return null;
+}
+
+export function requireColumn(table: Table, name: string, role: string): Vector {
+  const col = table.getChild(name);
+  if (col === null) {
+    const have = table.schema.fields.map((f) => f.name).join(', ');
+    throw new TrainingError('HOKUSAI_FEATURE_MISSING', `The ${role} column "${name}" is not in the table (columns: ${have}). Check the column name in the config.`, { column: name });
+  }
+  return col;
+}
+
+/** Numeric cells as float64 with NaN for null; Int64 and booleans are converted to numbers. */
+export function readNumeric(col: Vector): Float64Array {
+  const out = new Float64Array(col.length);
+  let base = 0;
+  for (const data of col.data) {
+    const n = data.length;
+    const type = data.type as DataType;
+    const bitmap = data.nullCount > 0 ? data.nullBitmap : undefined;
+    const off = data.offset;
+    if (DataType.isFloat(type) || DataType.isInt(type)) {
+      const values = data.values as ArrayLike<number | bigint>;
+      const isBig = values instanceof BigInt64Array || values instanceof BigUint64Array;
+      const half = (type as DataType & { precision?: number }).precision === 0 && DataType.isFloat(type);
+      for (let i = 0; i < n; i++) {
+        const v = values[i] as number | bigint;
+        out[base + i] = isBig ? Number(v) : half ? halfToFloat(v as number) : (v as number);
+      }
+    } else if (DataType.isBool(type)) {
+      const bits = data.values as Uint8Array;
+      for (let i = 0; i < n; i++) {
+        const p = off + i;
+        out[base + i] = ((bits[p >> 3] as number) >> (p & 7)) & 1;
+      }
+    } else {
+      for (let i = 0; i < n; i++) {
+        const v: unknown = col.get(base + i);
+        out[base + i] = v === null || v === undefined ? NaN : Number(v);
+      }
+    }
+    if (bitmap !== undefined && bitmap.length > 0) {
+      for (let i = 0; i < n; i++) {
+        const p = off + i;
+        if ((((bitmap[p >> 3] as number) >> (p & 7)) & 1) === 0) out[base + i] = NaN;
+      }
+    }
+    base += n;
+  }
+  return out;
+}
+
+/** Null cells of a numeric column, as opposed to NaN values that were written into the data. */
+export function nullMask(col: Vector): Uint8Array {
+  const out = new Uint8Array(col.length);
+  let base = 0;
+  for (const data of col.data) {
+    const bitmap = data.nullCount > 0 ? data.nullBitmap : undefined;
+    if (bitmap !== undefined && bitmap.length > 0) {
+      for (let i = 0; i < data.length; i++) {
+        const p = data.offset + i;
+        if ((((bitmap[p >> 3] as number) >> (p & 7)) & 1) === 0) out[base + i] = 1;
+      }
+    }
+    base += data.length;
+  }
+  return out;
+}
+
+export function readCodedStrings(col: Vector): CodedStrings {
+  const codes = new Int32Array(col.length);
+  const values: string[] = [];
+  const index = new Map<string, number>();
+  const codeOf = (s: string): number => {
+    let c = index.get(s);
+    if (c === undefined) {
+      c = values.length;
+      values.push(s);
+      index.set(s, c);
+    }
+    return c;
+  };
+  let base = 0;
+  for (const data of col.data) {
+    const n = data.length;
+    if (DataType.isDictionary(data.type) && data.dictionary !== undefined) {
+      const dict = data.dictionary;
+      const remap = new Int32Array(dict.length).fill(-2);
+      const keys = data.values as ArrayLike<number | bigint>;
+      const bitmap = data.nullCount > 0 ? data.nullBitmap : undefined;
+      for (let i = 0; i < n; i++) {
+        const p = data.offset + i;
+        if (bitmap !== undefined && bitmap.length > 0 && (((bitmap[p >> 3] as number) >> (p & 7)) & 1) === 0) {
+          codes[base + i] = -1;
+          continue;
+        }
+        const k = Number(keys[i]);
+        let c = remap[k] as number;
+        if (c === -2) {
+          const s = dict.get(k) as string | null;
+          c = s === null ? -1 : codeOf(s);
+          remap[k] = c;
+        }
+        codes[base + i] = c;
+      }
+    } else {
+      for (let i = 0; i < n; i++) {
+        const s = col.get(base + i) as string | null;
+        codes[base + i] = s === null || s === undefined ? -1 : codeOf(s);
+      }
+    }
+    base += n;
+  }
+  return { values, codes };
+}
+
+function halfToFloat(h: number): number {
+  const s = h & 0x8000 ? -1 : 1;
+  const e = (h >> 10) & 0x1f;
+  const f = h & 0x3ff;
+  if (e === 0) return s * 2 ** -14 * (f / 1024);
+  if (e === 31) return f === 0 ? s * Infinity : NaN;
+  return s * 2 ** (e - 15) * (1 + f / 1024);
+}

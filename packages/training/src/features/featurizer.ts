@@ -1,0 +1,223 @@
+import type { Table } from 'apache-arrow';
+import { TrainingError } from '../errors.js';
+import type { OnnxGraph } from '../onnx/onnx-graph.js';
+import { columnKind, nullMask, readCodedStrings, readNumeric, requireColumn } from './arrow-columns.js';
+import { murmur3 } from './murmur3.js';
+
+export interface NumericFeature {
+  name: string;
+  kind: 'numeric';
+  /** float32-rounded so the in-process path and the ONNX graph use the same constants. */
+  mean: number;
+  scale: number;
+}
+export interface CategoricalFeature {
+  name: string;
+  kind: 'categorical';
+  /** Sorted categories seen in training; "" stands for null. Unseen values encode as all zeros. */
+  categories: string[];
+}
+export interface HashedFeature {
+  name: string;
+  kind: 'hashed';
+  buckets: number;
+  seed: number;
+}
+export type FeatureSpec = NumericFeature | CategoricalFeature | HashedFeature;
+
+export interface ExcludedColumn {
+  name: string;
+  reason: 'excluded' | 'identifier' | 'unsupported-type';
+}
+
+/** Everything needed to turn raw columns into the model's feature vector, in and out of ONNX. */
+export interface Featurizer {
+  numeric: NumericFeature[];
+  categorical: CategoricalFeature[];
+  hashed: HashedFeature[];
+  excluded: ExcludedColumn[];
+  width: number;
+}
+
+export interface FeaturizerOptions {
+  target: string;
+  exclude: readonly string[];
+  features?: readonly string[] | undefined;
+  /** String columns with at most this many distinct values are one-hot encoded; more are hashed. */
+  maxOneHot: number;
+  hashBuckets: number;
+  hashSeed: number;
+}
+
+export const FEATURIZER_DEFAULTS = { maxOneHot: 32, hashBuckets: 64, hashSeed: 0 } as const;
+
+export function fitFeaturizer(table: Table, options: FeaturizerOptions): Featurizer {
+  const excludeSet = new Set(options.exclude);
+  const excluded: ExcludedColumn[] = [];
+  const explicit = options.features !== undefined;
+  const names = explicit ? [...(options.features as readonly string[])] : table.schema.fields.map((f) => f.name);
+  const numeric: NumericFeature[] = [];
+  const categorical: CategoricalFeature[] = [];
+  const hashed: HashedFeature[] = [];
+  for (const name of names) {
+    if (name === options.target) {
+      if (explicit) throw new TrainingError('HOKUSAI_INVALID_OPTIONS', `The target column "${name}" is also listed as a feature. Remove it from options.features.`, { column: name });
+      continue;
+    }
+    if (excludeSet.has(name)) {
+      excluded.push({ name, reason: 'excluded' });
+      continue;
+    }
+    const col = requireColumn(table, name, 'feature');
+    const kind = columnKind(col.type);
+    if (kind === null) {
+      if (explicit) {
+        throw new TrainingError('HOKUSAI_FEATURE_TYPE_UNSUPPORTED', `The feature column "${name}" has type ${String(col.type)}; only numbers, booleans and strings can be features. Exclude it or convert it.`, { column: name });
+      }
+      excluded.push({ name, reason: 'unsupported-type' });
+      continue;
+    }
+    if (kind === 'numeric') {
+      const values = readNumeric(col);
+      const nulls = nullMask(col);
+      let sum = 0;
+      let count = 0;
+      for (let i = 0; i < values.length; i++) {
+        const v = values[i] as number;
+        if (nulls[i] === 1) continue;
+        if (!Number.isFinite(v)) {
+          throw new TrainingError(
+            'HOKUSAI_FEATURE_NAN',
+            `The feature column "${name}" holds ${String(v)} at row ${i}. Store a missing value as null (it is imputed with the training mean) or drop the row.`,
+            { column: name, row: i },
+          );
+        }
+        sum += Math.fround(v);
+        count++;
+      }
+      if (count === 0) {
+        throw new TrainingError('HOKUSAI_FEATURE_ALL_MISSING', `The feature column "${name}" is null in every one of its ${values.length} rows. Exclude it with options.exclude.`, { column: name });
+      }
+      const mean = sum / count;
+      let ss = 0;
+      for (let i = 0; i < values.length; i++) {
+        if (nulls[i] === 1) continue;
+        const dlt = Math.fround(values[i] as number) - mean;
+        ss += dlt * dlt;
+      }
+      const std = Math.sqrt(ss / count);
+      numeric.push({ name, kind: 'numeric', mean: Math.fround(mean), scale: Math.fround(std > 1e-12 && Number.isFinite(std) ? 1 / std : 1) });
+      continue;
+    }
+    const coded = readCodedStrings(col);
+    let nonNull = 0;
+    let hasNull = false;
+    for (let i = 0; i < coded.codes.length; i++) {
+      if (coded.codes[i] === -1) hasNull = true;
+      else nonNull++;
+    }
+    if (nonNull === 0) {
+      throw new TrainingError('HOKUSAI_FEATURE_ALL_MISSING', `The feature column "${name}" is null in every one of its ${coded.codes.length} rows. Exclude it with options.exclude.`, { column: name });
+    }
+    if (coded.values.length <= options.maxOneHot) {
+      const cats = new Set(coded.values);
+      if (hasNull) cats.add('');
+      categorical.push({ name, kind: 'categorical', categories: [...cats].sort() });
+    } else if (!explicit && coded.values.length === nonNull) {
+      // Every value distinct: an identifier carries no signal that generalizes to new rows.
+      excluded.push({ name, reason: 'identifier' });
+    } else {
+      hashed.push({ name, kind: 'hashed', buckets: options.hashBuckets, seed: options.hashSeed });
+    }
+  }
+  const width = numeric.length + categorical.reduce((s, c) => s + c.categories.length, 0) + hashed.reduce((s, h) => s + h.buckets, 0);
+  if (width === 0) {
+    throw new TrainingError('HOKUSAI_NO_FEATURES', `No feature columns are left after excluding ${JSON.stringify(excluded)}. Provide at least one numeric or string column besides the target.`);
+  }
+  return { numeric, categorical, hashed, excluded, width };
+}
+
+/** Feature order: numeric columns, then each one-hot block, then each hashed block. */
+export function featureList(f: Featurizer): { name: string; kind: 'numeric' | 'categorical' | 'hashed' }[] {
+  return [...f.numeric, ...f.categorical, ...f.hashed].map((x) => ({ name: x.name, kind: x.kind }));
+}
+
+export function rawInputs(f: Featurizer): { name: string; type: 'float' | 'string' }[] {
+  return [
+    ...f.numeric.map((x) => ({ name: x.name, type: 'float' as const })),
+    ...f.categorical.map((x) => ({ name: x.name, type: 'string' as const })),
+    ...f.hashed.map((x) => ({ name: x.name, type: 'string' as const })),
+  ];
+}
+
+/**
+ * Row-major n x width feature matrix. Raw numbers are rounded to float32 first because the ONNX
+ * graph receives float32 inputs; both paths then see the same values.
+ */
+export function transform(f: Featurizer, table: Table): Float64Array {
+  const n = table.numRows;
+  const d = f.width;
+  const out = new Float64Array(n * d);
+  let offset = 0;
+  for (const feat of f.numeric) {
+    const col = requireColumn(table, feat.name, 'feature');
+    const values = readNumeric(col);
+    const { mean, scale } = feat;
+    for (let i = 0; i < n; i++) {
+      const v = Math.fround(values[i] as number);
+      out[i * d + offset] = Number.isNaN(v) ? 0 : Math.fround(Math.fround(v - mean) * scale);
+    }
+    offset++;
+  }
+  for (const feat of f.categorical) {
+    const coded = readCodedStrings(requireColumn(table, feat.name, 'feature'));
+    const slot = coded.values.map((s) => feat.categories.indexOf(s));
+    const nullSlot = feat.categories.indexOf('');
+    for (let i = 0; i < n; i++) {
+      const c = coded.codes[i] as number;
+      const s = c < 0 ? nullSlot : (slot[c] as number);
+      if (s >= 0) out[i * d + offset + s] = 1;
+    }
+    offset += feat.categories.length;
+  }
+  for (const feat of f.hashed) {
+    const coded = readCodedStrings(requireColumn(table, feat.name, 'feature'));
+    const bucket = coded.values.map((s) => murmur3(s, feat.seed) % feat.buckets);
+    const nullBucket = murmur3('', feat.seed) % feat.buckets;
+    for (let i = 0; i < n; i++) {
+      const c = coded.codes[i] as number;
+      out[i * d + offset + (c < 0 ? nullBucket : (bucket[c] as number))] = 1;
+    }
+    offset += feat.buckets;
+  }
+  return out;
+}
+
+/** Writes the featurization into an ONNX graph over the raw column inputs; returns the [N, width] float tensor. */
+export function emitFeaturizer(g: OnnxGraph, f: Featurizer): string {
+  const blocks: string[] = [];
+  if (f.numeric.length > 0) {
+    const ins = f.numeric.map((x) => g.input(x.name, 'float', ['N', 1]));
+    const p = f.numeric.length;
+    const x = p === 1 ? (ins[0] as string) : g.node('Concat', ins, [{ name: 'axis', i: 1 }]);
+    const mean = g.constant('mean', [p], { type: 'float', values: f.numeric.map((v) => v.mean) });
+    const scale = g.constant('scale', [p], { type: 'float', values: f.numeric.map((v) => v.scale) });
+    const missing = g.node('IsNaN', [x]);
+    const imputed = g.node('Where', [missing, mean, x]);
+    blocks.push(g.node('Mul', [g.node('Sub', [imputed, mean]), scale]));
+  }
+  for (const c of f.categorical) {
+    const x = g.input(c.name, 'string', ['N', 1]);
+    const onehot = g.node('OneHotEncoder', [x], [{ name: 'cats_strings', strings: c.categories }, { name: 'zeros', i: 1 }], { domain: 'ai.onnx.ml' });
+    blocks.push(g.node('Flatten', [onehot], [{ name: 'axis', i: 1 }]));
+  }
+  for (const h of f.hashed) {
+    const x = g.input(h.name, 'string', ['N', 1]);
+    const hash = g.node('MurmurHash3', [x], [{ name: 'positive', i: 1 }, { name: 'seed', i: h.seed }], { domain: 'com.microsoft' });
+    const wide = g.node('Cast', [hash], [{ name: 'to', i: 7 }]);
+    const bucket = g.node('Mod', [wide, g.constant('buckets', [], { type: 'int64', values: [h.buckets] })]);
+    const range = g.constant('bucket_ids', [1, h.buckets], { type: 'int64', values: Array.from({ length: h.buckets }, (_, i) => i) });
+    blocks.push(g.node('Cast', [g.node('Equal', [bucket, range])], [{ name: 'to', i: 1 }]));
+  }
+  return blocks.length === 1 ? (blocks[0] as string) : g.node('Concat', blocks, [{ name: 'axis', i: 1 }]);
+}

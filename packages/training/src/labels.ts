@@ -1,0 +1,134 @@
+import { DataType, type Table } from 'apache-arrow';
+import { TrainingError } from './errors.js';
+import { readCodedStrings, readNumeric, requireColumn, nullMask } from './features/arrow-columns.js';
+
+export type ClassLabel = string | number | boolean;
+
+/** Target cells as distinct labels plus one code per row (-1 for null). */
+interface CodedLabels {
+  kind: 'number' | 'string' | 'boolean';
+  distinct: ClassLabel[];
+  codes: Int32Array;
+}
+
+function readLabels(table: Table, target: string): CodedLabels {
+  const col = requireColumn(table, target, 'target');
+  const type = col.type as DataType;
+  if (DataType.isUtf8(type) || DataType.isLargeUtf8(type) || DataType.isDictionary(type)) {
+    const coded = readCodedStrings(col);
+    return { kind: 'string', distinct: coded.values, codes: coded.codes };
+  }
+  if (DataType.isBool(type) || DataType.isInt(type) || DataType.isFloat(type)) {
+    const values = readNumeric(col);
+    const nulls = nullMask(col);
+    const codes = new Int32Array(values.length);
+    const index = new Map<number, number>();
+    const distinct: ClassLabel[] = [];
+    const isBool = DataType.isBool(type);
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i] as number;
+      if (nulls[i] === 1 || Number.isNaN(v)) {
+        codes[i] = -1;
+        continue;
+      }
+      let c = index.get(v);
+      if (c === undefined) {
+        c = distinct.length;
+        distinct.push(isBool ? v === 1 : v);
+        index.set(v, c);
+      }
+      codes[i] = c;
+    }
+    return { kind: isBool ? 'boolean' : 'number', distinct, codes };
+  }
+  throw new TrainingError(
+    'HOKUSAI_LABEL_TYPE_MISMATCH',
+    `The target column "${target}" has type ${String(type)}; a classification target must be strings, integers or booleans.`,
+    { column: target },
+  );
+}
+
+/** Numbers ascending, strings by code unit, false before true: a stable order on every machine. */
+export function compareLabels(a: ClassLabel, b: ClassLabel): number {
+  if (typeof a === 'number' && typeof b === 'number') return a - b;
+  if (typeof a === 'boolean' && typeof b === 'boolean') return Number(a) - Number(b);
+  const sa = String(a);
+  const sb = String(b);
+  return sa < sb ? -1 : sa > sb ? 1 : 0;
+}
+
+function firstNull(codes: Int32Array): number {
+  for (let i = 0; i < codes.length; i++) if (codes[i] === -1) return i;
+  return -1;
+}
+
+export interface DiscoveredLabels {
+  classes: ClassLabel[];
+  y: Int32Array;
+}
+
+/** Finds the sorted class set of a training target and encodes it; rejects targets that are not a classification task. */
+export function discoverClasses(table: Table, target: string, task?: 'binary' | 'multiclass'): DiscoveredLabels {
+  const coded = readLabels(table, target);
+  const nullRow = firstNull(coded.codes);
+  if (nullRow >= 0) {
+    throw new TrainingError('HOKUSAI_TARGET_NULL', `The target column "${target}" is null at row ${nullRow}. Drop or fill unlabeled rows before training.`, { column: target, row: nullRow });
+  }
+  if (coded.kind === 'number') {
+    const nonInteger = coded.distinct.find((v) => !Number.isInteger(v));
+    if (nonInteger !== undefined) {
+      throw new TrainingError(
+        'HOKUSAI_LABEL_TYPE_MISMATCH',
+        `The target column "${target}" holds the non-integer value ${String(nonInteger)}; this looks like a regression target but the task is classification. Use class labels (integers, strings or booleans).`,
+        { column: target },
+      );
+    }
+  }
+  if (coded.distinct.length < 2) {
+    throw new TrainingError(
+      'HOKUSAI_SINGLE_CLASS',
+      `The target column "${target}" has a single class (${JSON.stringify(coded.distinct[0] ?? null)}) in ${table.numRows} rows; a classifier needs at least two. Check the target column and the data filter.`,
+      { column: target },
+    );
+  }
+  if (task === 'binary' && coded.distinct.length !== 2) {
+    throw new TrainingError(
+      'HOKUSAI_LABEL_TYPE_MISMATCH',
+      `The task is binary but the target column "${target}" has ${coded.distinct.length} classes. Declare a multiclass task or fix the target.`,
+      { column: target },
+    );
+  }
+  const order = coded.distinct.map((_, i) => i).sort((a, b) => compareLabels(coded.distinct[a] as ClassLabel, coded.distinct[b] as ClassLabel));
+  const rank = new Int32Array(order.length);
+  order.forEach((codeIndex, r) => (rank[codeIndex] = r));
+  const y = new Int32Array(coded.codes.length);
+  for (let i = 0; i < y.length; i++) y[i] = rank[coded.codes[i] as number] as number;
+  return { classes: order.map((i) => coded.distinct[i] as ClassLabel), y };
+}
+
+/** Labels of `target` as indexes into `classes`; a null or a label outside `classes` is a typed error. */
+export function encodeLabels(table: Table, target: string, classes: ClassLabel[]): Int32Array {
+  const coded = readLabels(table, target);
+  const lookup = new Int32Array(coded.distinct.length);
+  coded.distinct.forEach((label, code) => {
+    const at = classes.findIndex((c) => c === label);
+    if (at < 0) {
+      const typeHint = classes.length > 0 && typeof classes[0] !== typeof label ? ` The model's classes are ${typeof classes[0]}s but the column holds ${typeof label}s.` : '';
+      throw new TrainingError(
+        typeHint === '' ? 'HOKUSAI_LABEL_UNSEEN' : 'HOKUSAI_LABEL_TYPE_MISMATCH',
+        `The target column "${target}" holds the label ${JSON.stringify(label)} (first at row ${coded.codes.indexOf(code)}) which is not one of the model's classes ${JSON.stringify(classes)}.${typeHint} Train on data that covers every label or filter the rows.`,
+        { column: target, label },
+      );
+    }
+    lookup[code] = at;
+  });
+  const out = new Int32Array(coded.codes.length);
+  for (let i = 0; i < out.length; i++) {
+    const c = coded.codes[i] as number;
+    if (c < 0) {
+      throw new TrainingError('HOKUSAI_TARGET_NULL', `The target column "${target}" is null at row ${i}. Every scored row needs a label.`, { column: target, row: i });
+    }
+    out[i] = lookup[c] as number;
+  }
+  return out;
+}

@@ -1,0 +1,27 @@
+import { TrainingError } from './errors.js';
+import type { Model, ModelFactory } from './model-interface.js';
+
+const factories = new Map<string, ModelFactory>();
+
+/** Registers a model family under `name` so `trainModel(table, { family: name })` selects it. */
+export function registerModel(name: string, factory: ModelFactory, options: { replace?: boolean } = {}): void {
+  if (!/^[a-z][a-z0-9_]*$/.test(name)) {
+    throw new TrainingError('HOKUSAI_INVALID_OPTIONS', `The model name "${name}" must be lowercase letters, digits and underscores, starting with a letter.`);
+  }
+  if (factories.has(name) && options.replace !== true) {
+    throw new TrainingError('HOKUSAI_FAMILY_EXISTS', `A model family named "${name}" is already registered. Pick another name or pass { replace: true }.`);
+  }
+  factories.set(name, factory);
+}
+
+export function registeredModels(): string[] {
+  return [...factories.keys()].sort();
+}
+
+export function createModel(name: string): Model {
+  const factory = factories.get(name);
+  if (factory === undefined) {
+    throw new TrainingError('HOKUSAI_UNKNOWN_FAMILY', `Unknown model family "${name}". Registered families: ${registeredModels().join(', ')}. Register custom ones with registerModel().`, { family: name });
+  }
+  return factory();
+}

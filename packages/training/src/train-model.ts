@@ -1,0 +1,150 @@
+import type { Table } from 'apache-arrow';
+import { z } from 'zod';
+import { TrainingError } from './errors.js';
+import { emitFeaturizer, featureList, FEATURIZER_DEFAULTS, fitFeaturizer, rawInputs, transform, type ExcludedColumn, type Featurizer } from './features/featurizer.js';
+import { discoverClasses, type ClassLabel } from './labels.js';
+import type { CheckpointSink, FittedModel, TrainingData } from './model-interface.js';
+import { OnnxGraph } from './onnx/onnx-graph.js';
+import { createModel } from './registry.js';
+import { SeededRandom } from './seeded-random.js';
+import { parseTrainOptions, type TrainOptions } from './train-options.js';
+import './families/builtin-families.js';
+
+export interface ModelMetadata {
+  family: string;
+  params: Record<string, unknown>;
+  seed: number;
+  /** 'typed-array' | 'tfjs-node' | 'tfjs-wasm' | 'tfjs-cpu' | a custom family's own name. */
+  backend: string;
+  target: string;
+  /** Sorted; for a binary target the positive class is classes[1]. */
+  classes: ClassLabel[];
+  features: { name: string; kind: 'numeric' | 'categorical' | 'hashed' }[];
+  /** ONNX graph inputs: one per raw column, float [N,1] or string [N,1]. */
+  inputs: { name: string; type: 'float' | 'string' }[];
+  /** Columns seen but not used, and why (excluded by the caller, an identifier, an unsupported type). */
+  excluded: ExcludedColumn[];
+  rows: number;
+}
+
+export interface TrainedModel {
+  /** One ONNX file, featurization included; its inputs are the raw columns. */
+  onnx: Uint8Array;
+  metadata: ModelMetadata;
+  /** In-process n x k probabilities, row-major; agrees with the ONNX file to 1e-5. */
+  predictProba(table: Table): Float64Array;
+}
+
+/** Keys of `params` that belong to the package, not to the family. */
+const SHARED_PARAM_KEYS = ['classWeight', 'maxOneHot', 'hashBuckets', 'checkpoint'] as const;
+
+const SharedParams = z.object({
+  classWeight: z.union([z.literal('balanced'), z.record(z.string(), z.number().positive())]).optional(),
+  maxOneHot: z.number().int().min(1).default(FEATURIZER_DEFAULTS.maxOneHot),
+  hashBuckets: z.number().int().min(2).max(1 << 16).default(FEATURIZER_DEFAULTS.hashBuckets),
+});
+
+export interface TrainHooks {
+  checkpoints?: CheckpointSink | undefined;
+}
+
+/** Featurizes `table`, trains the chosen family and packages both as one ONNX model. */
+export async function trainModel(table: Table, options: TrainOptions, hooks: TrainHooks = {}): Promise<TrainedModel> {
+  const opts = parseTrainOptions(options);
+  const shared = SharedParams.safeParse(opts.params);
+  if (!shared.success) {
+    const issues = shared.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new TrainingError('HOKUSAI_INVALID_OPTIONS', `Invalid shared model params: ${issues}.`);
+  }
+  const familyParams: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(opts.params)) if (!(SHARED_PARAM_KEYS as readonly string[]).includes(key)) familyParams[key] = value;
+  const model = createModel(opts.family);
+
+  const { classes, y } = discoverClasses(table, opts.target, opts.task);
+  const featurizer = fitFeaturizer(table, {
+    target: opts.target,
+    exclude: opts.exclude,
+    features: opts.features,
+    maxOneHot: shared.data.maxOneHot,
+    hashBuckets: shared.data.hashBuckets,
+    hashSeed: FEATURIZER_DEFAULTS.hashSeed,
+  });
+  const n = table.numRows;
+  if (featurizer.width >= n) {
+    throw new TrainingError(
+      'HOKUSAI_TOO_FEW_ROWS',
+      `The table has ${n} rows but the featurized model has ${featurizer.width} inputs; training needs more rows than features. Add rows, exclude columns or lower hashBuckets/maxOneHot.`,
+      { rows: n, features: featurizer.width },
+    );
+  }
+  const data: TrainingData = {
+    x: transform(featurizer, table),
+    n,
+    d: featurizer.width,
+    y,
+    k: classes.length,
+    sampleWeight: sampleWeights(y, classes, shared.data.classWeight),
+    featureNames: expandedNames(featurizer),
+  };
+  const fitted = await model.train(data, familyParams, { seed: opts.seed, rng: new SeededRandom(opts.seed), checkpoints: hooks.checkpoints });
+
+  const metadata: ModelMetadata = {
+    family: opts.family,
+    params: { ...model.defaults, ...opts.params },
+    seed: opts.seed,
+    backend: fitted.backend,
+    target: opts.target,
+    classes,
+    features: featureList(featurizer),
+    inputs: rawInputs(featurizer),
+    excluded: featurizer.excluded,
+    rows: n,
+  };
+  return {
+    onnx: exportOnnx(featurizer, fitted, metadata),
+    metadata,
+    predictProba(scored: Table): Float64Array {
+      return fitted.predictProba(transform(featurizer, scored), scored.numRows);
+    },
+  };
+}
+
+export function exportOnnx(featurizer: Featurizer, fitted: FittedModel, metadata: ModelMetadata): Uint8Array {
+  const g = new OnnxGraph();
+  const features = emitFeaturizer(g, featurizer);
+  const probs = fitted.emitOnnx(g, features);
+  g.node('Identity', [probs], [], { output: 'probabilities' });
+  g.output('probabilities', 'float', ['N', metadata.classes.length]);
+  return g.toModel({
+    'hokusai.classes': JSON.stringify(metadata.classes),
+    'hokusai.target': metadata.target,
+    'hokusai.metadata': JSON.stringify(metadata),
+  });
+}
+
+function sampleWeights(y: Int32Array, classes: ClassLabel[], classWeight: 'balanced' | Record<string, number> | undefined): Float64Array {
+  const w = new Float64Array(y.length).fill(1);
+  if (classWeight === undefined) return w;
+  const perClass = new Float64Array(classes.length).fill(1);
+  if (classWeight === 'balanced') {
+    const counts = new Float64Array(classes.length);
+    for (let i = 0; i < y.length; i++) { const c = y[i] as number; counts[c] = (counts[c] as number) + 1; }
+    for (let c = 0; c < classes.length; c++) perClass[c] = y.length / (classes.length * (counts[c] as number));
+  } else {
+    for (const key of Object.keys(classWeight)) {
+      const at = classes.findIndex((c) => String(c) === key);
+      if (at < 0) throw new TrainingError('HOKUSAI_INVALID_OPTIONS', `classWeight names the label "${key}" which is not a class of the target (${JSON.stringify(classes)}).`);
+      perClass[at] = classWeight[key] as number;
+    }
+  }
+  for (let i = 0; i < y.length; i++) w[i] = perClass[y[i] as number] as number;
+  return w;
+}
+
+function expandedNames(f: Featurizer): string[] {
+  return [
+    ...f.numeric.map((x) => x.name),
+    ...f.categorical.flatMap((c) => c.categories.map((v) => `${c.name}=${v}`)),
+    ...f.hashed.flatMap((h) => Array.from({ length: h.buckets }, (_, b) => `${h.name}#${b}`)),
+  ];
+}
