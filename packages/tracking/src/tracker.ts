@@ -313,13 +313,13 @@ class TrackerImpl implements Tracker {
     return {
       runId: state.handleId,
       journalRunId: state.journalRunId,
-      logParams: (params: Record<string, ParamValue>): Promise<void> => {
+      logParams: async (params: Record<string, ParamValue>): Promise<void> => {
         const list = Object.entries(checkInput(z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])), params, 'params')).map(
           ([key, value]) => ({ key, value: String(value) }),
         );
         return this.logBatch(state, [], list, [], 'logParams');
       },
-      logMetrics: (metrics: Record<string, number>, options: { step?: number; timestamp?: number } = {}): Promise<void> => {
+      logMetrics: async (metrics: Record<string, number>, options: { step?: number; timestamp?: number } = {}): Promise<void> => {
         const timestamp = options.timestamp ?? Date.now();
         const step = options.step ?? 0;
         const list = Object.entries(checkInput(z.record(z.string(), anyNumber), metrics, 'metrics')).map(([key, value]) => ({
@@ -330,11 +330,11 @@ class TrackerImpl implements Tracker {
         }));
         return this.logBatch(state, list, [], [], 'logMetrics');
       },
-      setTags: (tags: Record<string, string>): Promise<void> => {
+      setTags: async (tags: Record<string, string>): Promise<void> => {
         const list = Object.entries(checkInput(stringRecord, tags, 'tags')).map(([key, value]) => ({ key, value }));
         return this.logBatch(state, [], [], list, 'setTags');
       },
-      logInputs: (datasets: DatasetInput[]): Promise<void> => {
+      logInputs: async (datasets: DatasetInput[]): Promise<void> => {
         const valid: DatasetInput[] = [];
         const problems: ValueProblem[] = [];
         for (const d of datasets) {
@@ -356,7 +356,7 @@ class TrackerImpl implements Tracker {
           await this.record({ op: 'inputs', run: state.journalRunId, i, at, ...result, datasets: valid });
         });
       },
-      logArtifact: (localPath: string, artifactPath?: string): Promise<void> => {
+      logArtifact: async (localPath: string, artifactPath?: string): Promise<void> => {
         return this.enqueue(state, async (i) => {
           const at = Date.now();
           let collected;
@@ -387,7 +387,7 @@ class TrackerImpl implements Tracker {
           await this.record({ ...entry, ...result });
         });
       },
-      end: (status: RunStatus, error?: string): Promise<void> => {
+      end: async (status: RunStatus, error?: string): Promise<void> => {
         const s = checkInput(z.enum(['FINISHED', 'FAILED', 'KILLED']), status, 'run status');
         return this.enqueue(state, async (i) => {
           const endTime = Date.now();
