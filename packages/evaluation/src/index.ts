@@ -1,1 +1,13 @@
-export const placeholder = 1;
+export { EvaluationError } from './errors.js';
+export type { EvaluationErrorCode } from './errors.js';
+export type { Labels } from './validation.js';
+export { binaryMetrics, auroc, averagePrecision } from './metrics/binary.js';
+export type { BinaryMetrics, BinaryMetricsOptions } from './metrics/binary.js';
+export type { BinaryConfusion } from './metrics/confusion.js';
+export { predictLabel } from './metrics/confusion.js';
+export { registerMetric, unregisterMetric, listMetrics } from './metric-registry.js';
+export type { MetricDirection, MetricFn, MetricContext, MetricInfo } from './metric-registry.js';
+export { computeDelta } from './delta.js';
+export type { ComputeDeltaInput, DeltaReport, MetricDelta, DecisionReasonCode } from './delta.js';
+export type { McNemarResult } from './significance/mcnemar.js';
+export type { DeLongResult } from './significance/delong.js';

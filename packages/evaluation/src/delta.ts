@@ -1,0 +1,298 @@
+import { z } from 'zod';
+import { EvaluationError } from './errors.js';
+import { checkScores, parseOptions, toLabelArray } from './validation.js';
+import type { Labels } from './validation.js';
+import { binaryMetricsChecked } from './metrics/binary.js';
+import type { BinaryMetrics } from './metrics/binary.js';
+import { buildTieGroups } from './metrics/tie-groups.js';
+import { averagePrecisionFromGroups } from './metrics/average-precision.js';
+import { binaryLogLossTerm } from './metrics/log-loss.js';
+import { BUILT_IN_METRICS, evaluateCustom, getMetricEntry, listMetrics } from './metric-registry.js';
+import type { MetricContext, MetricDirection } from './metric-registry.js';
+import { mcnemarTest, discordantCounts } from './significance/mcnemar.js';
+import type { McNemarResult } from './significance/mcnemar.js';
+import { delongFromGroups } from './significance/delong.js';
+import type { DeLongResult } from './significance/delong.js';
+import { bootstrapCountDeltas, bootstrapRowDeltas, COUNT_METRICS, jointCells, streamSeed, summarizeBootstrap } from './significance/bootstrap.js';
+import type { CountMetricName } from './significance/bootstrap.js';
+import { pairedZ } from './significance/paired-z.js';
+
+export interface MetricDelta {
+  baseline: number | null;
+  new: number | null;
+  /** new - baseline, in the metric's own units. */
+  absolute_delta: number | null;
+  /** absolute_delta * 100. */
+  delta_pp: number | null;
+  /** absolute_delta / |baseline|; null when baseline is 0 or undefined. */
+  relative_delta: number | null;
+  /** Interval for absolute_delta at ci_level. */
+  ci: [number, number] | null;
+  ci_level: number;
+  p_value: number | null;
+  /** mcnemar | delong | paired_bootstrap | paired_z | none (with the reason after a colon). */
+  test: string;
+  direction: MetricDirection;
+  /** new is strictly better than baseline in the metric's direction. */
+  improved: boolean;
+}
+
+export type DecisionReasonCode = 'BELOW_THRESHOLD' | 'NOT_SIGNIFICANT' | 'TOO_FEW_SAMPLES' | 'BENCHMARK_HASH_MISMATCH';
+
+export interface DeltaReport {
+  primary_metric: string;
+  /** 1 DeltaOne = 1 percentage point of improvement in the primary metric (sign: positive = better). */
+  delta_one: number | null;
+  metrics: Record<string, MetricDelta>;
+  tests: {
+    mcnemar: McNemarResult;
+    delong: DeLongResult | null;
+    bootstrap: { resamples: number; seed: number; method: string; row_bootstrap_max_cells: number };
+  };
+  decision: { accepted: boolean; reasons: { code: DecisionReasonCode; message: string }[] };
+  n: number;
+  classification_threshold: number;
+  thresholds: { threshold_pp: number; alpha: number; min_samples: number };
+  baseline_metrics: Record<string, number | null>;
+  new_metrics: Record<string, number | null>;
+}
+
+export interface ComputeDeltaInput {
+  yTrue: Labels;
+  baselineScores: Float64Array;
+  newScores: Float64Array;
+  /** Default 'accuracy'. */
+  primaryMetric?: string;
+  /** Minimum DeltaOne to accept, in percentage points. Default 1.0. */
+  thresholdPp?: number;
+  /** Significance level; intervals are at 1 - alpha. Default 0.05. */
+  alpha?: number;
+  /** Minimum benchmark rows. Default 100. */
+  minSamples?: number;
+  seed: number;
+  /** Default 1000. */
+  bootstrapResamples?: number;
+  /** predicted = score >= threshold ? 1 : 0. Default 0.5. */
+  classificationThreshold?: number;
+  /** Metrics to report; default every built-in plus every registered custom metric. */
+  metrics?: readonly string[];
+  zeroDivision?: 0 | 1;
+  /**
+   * Row-resampling bootstrap (average precision, custom metrics) runs only when
+   * rows * resamples <= this; above it the metric reports test "none: ..." with null CI.
+   * Default 20,000,000 (20k rows at 1000 resamples).
+   */
+  rowBootstrapMaxCells?: number;
+  /** When given and the hashes differ, the contribution is refused with BENCHMARK_HASH_MISMATCH. */
+  benchmark?: { id: string; registeredHash: string; actualHash: string };
+}
+
+const inputSchema = z.object({
+  primaryMetric: z.string().optional(),
+  thresholdPp: z.number().finite().optional(),
+  alpha: z.number().gt(0).lt(1).optional(),
+  minSamples: z.number().int().min(0).optional(),
+  seed: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+  bootstrapResamples: z.number().int().min(1).max(1_000_000).optional(),
+  classificationThreshold: z.number().finite().optional(),
+  metrics: z.array(z.string()).readonly().optional(),
+  zeroDivision: z.union([z.literal(0), z.literal(1)]).optional(),
+  rowBootstrapMaxCells: z.number().int().min(0).optional(),
+  benchmark: z.object({ id: z.string(), registeredHash: z.string(), actualHash: z.string() }).strict().optional(),
+});
+
+/** Below this, DeltaOne comparisons treat a difference as float rounding (an exact 1.0 pp passes). */
+const PP_TOLERANCE = 1e-9;
+
+function makeDelta(
+  baseline: number | null,
+  next: number | null,
+  direction: MetricDirection,
+  ci: [number, number] | null,
+  ciLevel: number,
+  p: number | null,
+  test: string,
+  exactDelta?: number,
+): MetricDelta {
+  const abs = baseline === null || next === null ? null : (exactDelta ?? next - baseline);
+  return {
+    baseline,
+    new: next,
+    absolute_delta: abs,
+    delta_pp: abs === null ? null : abs * 100,
+    relative_delta: abs === null || baseline === null || baseline === 0 ? null : abs / Math.abs(baseline),
+    ci,
+    ci_level: ciLevel,
+    p_value: p,
+    test,
+    direction,
+    improved: abs !== null && (direction === 'higher' ? abs > 0 : abs < 0),
+  };
+}
+
+/**
+ * Compares a baseline and a new model on the same benchmark rows: every metric with its
+ * delta, interval and paired test, and the DeltaOne accept/refuse decision with reasons.
+ * Deterministic for a given seed; the result is plain JSON (null, never NaN).
+ */
+export function computeDelta(input: ComputeDeltaInput): DeltaReport {
+  if (typeof input !== 'object' || input === null) {
+    throw new EvaluationError('HOKUSAI_EVAL_INVALID_OPTION', 'computeDelta: input must be an object with yTrue, baselineScores, newScores and seed.');
+  }
+  const opts = parseOptions(inputSchema, { ...input, yTrue: undefined, baselineScores: undefined, newScores: undefined }, 'computeDelta');
+  const y = toLabelArray(input.yTrue, 2);
+  const n = y.length;
+  const base = checkScores(input.baselineScores, n, 'baselineScores', true);
+  const next = checkScores(input.newScores, n, 'newScores', true);
+  const primary = opts.primaryMetric ?? 'accuracy';
+  const thresholdPp = opts.thresholdPp ?? 1.0;
+  const alpha = opts.alpha ?? 0.05;
+  const minSamples = opts.minSamples ?? 100;
+  const resamples = opts.bootstrapResamples ?? 1000;
+  const threshold = opts.classificationThreshold ?? 0.5;
+  const zeroDivision = opts.zeroDivision ?? 0;
+  const rowMax = opts.rowBootstrapMaxCells ?? 20_000_000;
+  const ciLevel = 1 - alpha;
+  const ctx: MetricContext = { threshold, zeroDivision };
+
+  const names = opts.metrics ? [...opts.metrics] : listMetrics().map((m) => m.name);
+  if (!names.includes(primary)) names.unshift(primary);
+  const entries = names.map((name) => getMetricEntry(name));
+
+  const groupsBase = buildTieGroups(y, base);
+  const groupsNext = buildTieGroups(y, next);
+  const mBase: BinaryMetrics = binaryMetricsChecked(y, base, threshold, zeroDivision, groupsBase);
+  const mNext: BinaryMetrics = binaryMetricsChecked(y, next, threshold, zeroDivision, groupsNext);
+
+  const { b, c } = discordantCounts(y, base, next, threshold);
+  const mcnemar = mcnemarTest(b, c);
+  const delong = delongFromGroups(y, groupsBase, groupsNext, alpha);
+
+  const cells = jointCells(y, base, next, threshold);
+  const countDeltas = bootstrapCountDeltas(cells, resamples, opts.seed, zeroDivision);
+
+  const rowBootstrapAllowed = n * resamples <= rowMax;
+  const rowSkip = `none: row bootstrap skipped because rows x resamples = ${n * resamples} exceeds rowBootstrapMaxCells = ${rowMax}`;
+
+  const metrics: Record<string, MetricDelta> = {};
+  const baselineMetrics: Record<string, number | null> = {};
+  const newMetrics: Record<string, number | null> = {};
+  const builtInNames = new Set<string>(BUILT_IN_METRICS.map((m) => m.name));
+  for (const e of entries) {
+    let vb: number | null;
+    let vn: number | null;
+    let ci: [number, number] | null = null;
+    let p: number | null = null;
+    let test = 'none';
+    if (builtInNames.has(e.name)) {
+      const key = e.name as keyof Omit<BinaryMetrics, 'confusion' | 'n' | 'threshold'>;
+      vb = mBase[key];
+      vn = mNext[key];
+      if ((COUNT_METRICS as readonly string[]).includes(e.name)) {
+        const s = summarizeBootstrap(countDeltas[e.name as CountMetricName], alpha);
+        ci = s.ci;
+        if (e.name === 'accuracy') {
+          p = mcnemar.p_value;
+          test = `mcnemar_${mcnemar.method}+paired_bootstrap_ci`;
+        } else {
+          p = s.p_value;
+          test = 'paired_bootstrap';
+        }
+      } else if (e.name === 'auroc') {
+        if (delong) {
+          ci = delong.ci;
+          p = delong.p_value;
+          test = 'delong';
+        } else {
+          test = 'none: AUROC needs at least two rows of each class';
+        }
+      } else if (e.name === 'log_loss' || e.name === 'brier') {
+        const diffs = new Float64Array(n);
+        for (let i = 0; i < n; i++) {
+          const yi = y[i] as number;
+          const pb = base[i] as number;
+          const pn = next[i] as number;
+          if (e.name === 'log_loss') diffs[i] = binaryLogLossTerm(yi, pn) - binaryLogLossTerm(yi, pb);
+          else diffs[i] = (yi - pn) * (yi - pn) - (yi - pb) * (yi - pb);
+        }
+        const z2 = pairedZ(diffs, alpha);
+        ci = z2.ci;
+        p = z2.p_value;
+        test = 'paired_z';
+      } else if (rowBootstrapAllowed) {
+        const d = bootstrapRowDeltas(y, base, next, (yy, ss) => averagePrecisionFromGroups(buildTieGroups(yy, ss)), resamples, streamSeed(opts.seed, e.name));
+        const s = summarizeBootstrap(d, alpha);
+        ci = s.ci;
+        p = s.p_value;
+        test = 'paired_bootstrap';
+      } else {
+        test = rowSkip;
+      }
+    } else {
+      vb = evaluateCustom(e, y, base, ctx);
+      vn = evaluateCustom(e, y, next, ctx);
+      if (rowBootstrapAllowed) {
+        const d = bootstrapRowDeltas(y, base, next, (yy, ss) => evaluateCustom(e, yy, ss, ctx), resamples, streamSeed(opts.seed, e.name));
+        const s = summarizeBootstrap(d, alpha);
+        ci = s.ci;
+        p = s.p_value;
+        test = 'paired_bootstrap';
+      } else {
+        test = rowSkip;
+      }
+    }
+    // Accuracy's delta is (c - b) / n exactly: the same counts the zero-knowledge circuit proves.
+    const exact = e.name === 'accuracy' ? (c - b) / n : undefined;
+    metrics[e.name] = makeDelta(vb, vn, e.direction, ci, ciLevel, p, test, exact);
+    baselineMetrics[e.name] = vb;
+    newMetrics[e.name] = vn;
+  }
+
+  const pm = metrics[primary] as MetricDelta;
+  const deltaOne = pm.delta_pp === null ? null : pm.direction === 'higher' ? pm.delta_pp : -pm.delta_pp;
+
+  const reasons: DeltaReport['decision']['reasons'] = [];
+  if (input.benchmark && input.benchmark.registeredHash !== input.benchmark.actualHash) {
+    reasons.push({
+      code: 'BENCHMARK_HASH_MISMATCH',
+      message: `Benchmark "${input.benchmark.id}" content hash ${input.benchmark.actualHash} does not match its registered hash ${input.benchmark.registeredHash}; score against the registered benchmark or register a new version.`,
+    });
+  }
+  if (n < minSamples) {
+    reasons.push({ code: 'TOO_FEW_SAMPLES', message: `The benchmark has ${n} rows; at least ${minSamples} are required for a decision.` });
+  }
+  if (deltaOne === null || deltaOne < thresholdPp - PP_TOLERANCE) {
+    reasons.push({
+      code: 'BELOW_THRESHOLD',
+      message: deltaOne === null ? `${primary} is undefined on this benchmark, so no DeltaOne can be computed.` : `DeltaOne is ${deltaOne} pp on ${primary}; at least ${thresholdPp} pp is required.`,
+    });
+  }
+  if (pm.p_value === null || !(pm.p_value < alpha)) {
+    reasons.push({
+      code: 'NOT_SIGNIFICANT',
+      message: pm.p_value === null ? `No p-value is available for ${primary} (${pm.test}).` : `p = ${pm.p_value} for ${primary} (${pm.test}) is not below alpha = ${alpha}.`,
+    });
+  }
+
+  return {
+    primary_metric: primary,
+    delta_one: deltaOne,
+    metrics,
+    tests: {
+      mcnemar,
+      delong,
+      bootstrap: {
+        resamples,
+        seed: opts.seed,
+        method: 'paired; threshold metrics by exact multinomial resampling of the joint (truth, baseline, new) table; average precision and custom metrics by row resampling; percentile intervals',
+        row_bootstrap_max_cells: rowMax,
+      },
+    },
+    decision: { accepted: reasons.length === 0, reasons },
+    n,
+    classification_threshold: threshold,
+    thresholds: { threshold_pp: thresholdPp, alpha, min_samples: minSamples },
+    baseline_metrics: baselineMetrics,
+    new_metrics: newMetrics,
+  };
+}

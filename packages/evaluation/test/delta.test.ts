@@ -1,0 +1,88 @@
+import { describe, expect, it } from 'vitest';
+import { binaryMetrics, computeDelta, EvaluationError } from '../src/index.js';
+import { syntheticBenchmark } from './data.js';
+
+describe('computeDelta', () => {
+  const { y, base, next } = syntheticBenchmark(3000, 5, 0.08);
+
+  it('reports every metric with baseline, new and consistent deltas', () => {
+    const r = computeDelta({ yTrue: y, baselineScores: base, newScores: next, seed: 1, bootstrapResamples: 200 });
+    const mb = binaryMetrics(y, base);
+    const mn = binaryMetrics(y, next);
+    for (const name of ['accuracy', 'precision', 'recall', 'f1', 'auroc', 'log_loss', 'brier', 'balanced_accuracy', 'average_precision'] as const) {
+      const d = r.metrics[name];
+      expect(d, name).toBeDefined();
+      expect(d?.baseline).toBe(mb[name]);
+      expect(d?.new).toBe(mn[name]);
+      expect(Math.abs((d?.absolute_delta as number) - ((mn[name] as number) - (mb[name] as number)))).toBeLessThan(1e-12);
+      expect(d?.delta_pp).toBeCloseTo((d?.absolute_delta as number) * 100, 12);
+      const ci = d?.ci as [number, number];
+      expect(ci[0]).toBeLessThanOrEqual(ci[1]);
+    }
+    expect(r.metrics.log_loss?.direction).toBe('lower');
+    expect(r.metrics.log_loss?.improved).toBe((mn.log_loss as number) < (mb.log_loss as number));
+    expect(r.primary_metric).toBe('accuracy');
+    expect(r.delta_one).toBe(r.metrics.accuracy?.delta_pp);
+  });
+
+  it('is deterministic for a seed and plain JSON', () => {
+    const a = computeDelta({ yTrue: y, baselineScores: base, newScores: next, seed: 42, bootstrapResamples: 100 });
+    const b = computeDelta({ yTrue: y, baselineScores: base, newScores: next, seed: 42, bootstrapResamples: 100 });
+    const c = computeDelta({ yTrue: y, baselineScores: base, newScores: next, seed: 43, bootstrapResamples: 100 });
+    expect(JSON.stringify(a)).toBe(JSON.stringify(b));
+    expect(JSON.stringify(a)).not.toBe(JSON.stringify(c));
+    expect(JSON.parse(JSON.stringify(a))).toEqual(a);
+  });
+
+  it('accepts a clear, significant improvement above threshold', () => {
+    const r = computeDelta({ yTrue: y, baselineScores: base, newScores: next, seed: 3, bootstrapResamples: 200 });
+    expect(r.delta_one as number).toBeGreaterThan(1);
+    expect(r.decision).toEqual({ accepted: true, reasons: [] });
+  });
+
+  it('names each reason a contribution is refused', () => {
+    const small = syntheticBenchmark(60, 9, 0.0);
+    const r = computeDelta({
+      yTrue: small.y,
+      baselineScores: small.base,
+      newScores: small.base,
+      seed: 1,
+      bootstrapResamples: 50,
+      benchmark: { id: 'churn-v1', registeredHash: 'a'.repeat(64), actualHash: 'b'.repeat(64) },
+    });
+    expect(r.decision.accepted).toBe(false);
+    expect(r.decision.reasons.map((x) => x.code).sort()).toEqual(['BELOW_THRESHOLD', 'BENCHMARK_HASH_MISMATCH', 'NOT_SIGNIFICANT', 'TOO_FEW_SAMPLES']);
+    expect(r.delta_one).toBe(0);
+  });
+
+  it('treats an exact threshold-sized gain as meeting the threshold', () => {
+    // 100 rows, new model fixes exactly 1 row more than baseline => exactly 1.0 pp.
+    const yy = new Int32Array(100).fill(1);
+    const b0 = new Float64Array(100).fill(0.9);
+    const b1 = new Float64Array(100).fill(0.9);
+    b0[0] = 0.1;
+    const r = computeDelta({ yTrue: yy, baselineScores: b0, newScores: b1, seed: 1, bootstrapResamples: 50 });
+    expect(r.delta_one).toBe(1);
+    expect(r.decision.reasons.map((x) => x.code)).toEqual(['NOT_SIGNIFICANT']);
+    expect(r.metrics.auroc?.baseline).toBeNull();
+    expect(r.tests.delong).toBeNull();
+  });
+
+  it('orients DeltaOne so that positive means better for a lower-is-better primary metric', () => {
+    const r = computeDelta({ yTrue: y, baselineScores: base, newScores: next, seed: 1, primaryMetric: 'log_loss', bootstrapResamples: 50, thresholdPp: 0.1 });
+    const d = r.metrics.log_loss;
+    expect(d?.improved).toBe(true);
+    expect(r.delta_one).toBeCloseTo(-(d?.delta_pp as number), 12);
+    expect(r.delta_one as number).toBeGreaterThan(0);
+  });
+
+  it('rejects unknown metrics and bad options with typed errors', () => {
+    expect(() => computeDelta({ yTrue: y, baselineScores: base, newScores: next, seed: 1, primaryMetric: 'acuracy' })).toThrow(EvaluationError);
+    try {
+      computeDelta({ yTrue: y, baselineScores: base, newScores: next, seed: 1, alpha: 2 });
+    } catch (e) {
+      expect((e as EvaluationError).code).toBe('HOKUSAI_EVAL_INVALID_OPTION');
+    }
+    expect(() => computeDelta({ yTrue: y, baselineScores: base, newScores: next.subarray(1), seed: 1 })).toThrow(/has 2999 values/);
+  });
+});
