@@ -148,10 +148,9 @@ class TrackerImpl implements Tracker {
   get warnings(): string[] {
     const out = [...this.notes];
     if (this.trackingUri !== undefined && this.unsent > 0) {
+      const calls = `${this.unsent} call${this.unsent === 1 ? '' : 's'}`;
       out.push(
-        `MLflow server at ${this.trackingUri} ${this.down === undefined ? 'refused some calls' : `unreachable (${this.down})`}: ${this.unsent} call${
-          this.unsent === 1 ? '' : 's'
-        } journaled in ${this.journalPath}; run \`hokusai tracking sync ${this.journalPath} --to ${this.trackingUri}\` to deliver them.`,
+        `MLflow server at ${this.trackingUri} ${this.down === undefined ? 'refused some calls' : 'unreachable'}: ${calls} journaled in ${this.journalPath}; run \`hokusai tracking sync ${this.journalPath} --to ${this.trackingUri}\` to deliver them.`,
       );
     }
     return out;

@@ -4,12 +4,19 @@ import { startMlflowServer } from './mlflow-server.js';
 declare module 'vitest' {
   export interface ProvidedContext {
     mlflowUri: string;
+    spareMlflow: { uri: string; port: number; dir: string; pid: number };
   }
 }
 
-/** One real MLflow server for the whole suite; tests that stop a server start their own. */
+/**
+ * Two real MLflow servers, started in parallel: one shared by the suite, and a spare that the
+ * outage test stops mid-run and starts again on the same port and database.
+ */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  const server = await startMlflowServer();
-  project.provide('mlflowUri', server.uri);
-  return () => server.stop();
+  const [shared, spare] = await Promise.all([startMlflowServer(), startMlflowServer()]);
+  project.provide('mlflowUri', shared.uri);
+  project.provide('spareMlflow', { uri: spare.uri, port: spare.port, dir: spare.dir, pid: spare.pid });
+  return async () => {
+    await Promise.all([shared.stop(), spare.stop()]);
+  };
 }

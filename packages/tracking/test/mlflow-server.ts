@@ -10,6 +10,8 @@ export interface MlflowServer {
   uri: string;
   port: number;
   dir: string;
+  /** Process id (and process group id) of the server. */
+  readonly pid: number;
   stop(): Promise<void>;
   /** Starts it again on the same port and database (after stop). */
   restart(): Promise<void>;
@@ -124,6 +126,9 @@ export async function startMlflowServer(options: { port?: number; dir?: string; 
     uri,
     port,
     dir,
+    get pid() {
+      return child?.pid ?? -1;
+    },
     stop: async () => {
       if (child !== undefined) await killGroup(child);
     },
