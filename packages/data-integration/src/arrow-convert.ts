@@ -172,7 +172,7 @@ function vectorToColumn(vec: Vector, n: number, file: string, name: string): Col
         if (!Number.isFinite(x)) {
           throw dataError('HOKUSAI_NON_FINITE', `numeric column holds ${String(x)}`, 'Replace NaN and Infinity with an empty (null) value or a real number', { file, row: base + i + 1, column: name });
         }
-        f[base + i] = x;
+        f[base + i] = x === 0 ? 0 : x; // -0 and 0 are one value (CSV cannot tell them apart)
         if (allInt32 && (x > 2147483647 || x < -2147483648)) allInt32 = false;
       }
       base += d.length;
@@ -198,7 +198,22 @@ function vectorToColumn(vec: Vector, n: number, file: string, name: string): Col
     // Arrow JS returns Timestamp values in milliseconds whatever the unit, so one path fits all.
     return { type: 'timestamp', values: v, valid };
   }
-  if (typeId === Type.Utf8 || typeId === Type.LargeUtf8 || typeId === Type.Dictionary || typeId === Type.Null) {
+  if (typeId === Type.Utf8) {
+    // Straight from the offsets and bytes: much faster than Vector.get for millions of rows.
+    const out = new Array<string | null>(n);
+    let base = 0;
+    for (const d of vec.data) {
+      const offs = d.valueOffsets as Int32Array;
+      const bytes = d.values as Uint8Array;
+      const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+      for (let i = 0; i < d.length; i++) {
+        out[base + i] = bitIsSet(d.nullBitmap, d.offset, i) ? buf.toString('utf8', offs[d.offset + i] as number, offs[d.offset + i + 1] as number) : null;
+      }
+      base += d.length;
+    }
+    return { type: 'string', values: out };
+  }
+  if (typeId === Type.LargeUtf8 || typeId === Type.Dictionary || typeId === Type.Null) {
     const out = new Array<string | null>(n);
     for (let i = 0; i < n; i++) {
       const x: unknown = vec.get(i);

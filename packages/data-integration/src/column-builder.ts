@@ -1,5 +1,5 @@
 import type { Column, ColumnType } from './column.js';
-import { NON_FINITE_TOKENS, NULL_TOKENS, parseBool, parseNumberBytes, parseNumberText, parseTimestamp, parsedNumber } from './text-values.js';
+import { decodeField, NON_FINITE_TOKENS, NULL_TOKENS, parseBool, parseNumberBytes, parseNumberText, parseTimestamp, parsedNumber } from './text-values.js';
 
 type State = 'unknown' | 'number' | 'bool' | 'timestamp' | 'string' | 'demoted';
 
@@ -79,8 +79,9 @@ export class ColumnBuilder {
   }
 
   /** Pushes the text of one CSV field; `text` is produced lazily because most fields are numbers. */
-  pushBytes(buf: Uint8Array, s: number, e: number, quoted: boolean, decode: () => string): void {
-    if (e === s && !quoted) return this.pushNull();
+  /** `q`: 0 unquoted, 1 quoted, 2 quoted with doubled quotes inside. */
+  pushBytes(buf: Buffer, s: number, e: number, q: number): void {
+    if (e === s && q === 0) return this.pushNull();
     const st = this.state;
     if (st === 'number' || st === 'unknown') {
       if (parseNumberBytes(buf, s, e)) {
@@ -91,7 +92,7 @@ export class ColumnBuilder {
       this.length++;
       return;
     }
-    this.pushText(decode(), quoted);
+    this.pushText(decodeField(buf, s, e, q), q !== 0);
   }
 
   /** `quoted`: the CSV field was in quotes, so "NA" is text and "" an empty string in a text column. */

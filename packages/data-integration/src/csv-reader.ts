@@ -191,6 +191,7 @@ export function sniffCsv(sample: Buffer, file: string): CsvSniff {
   let best = ',';
   let bestScore = -1;
   let bestRows: string[][] = [];
+  let firstError: unknown;
   for (const cand of candidates) {
     const st = newState();
     const rows: string[][] = [];
@@ -201,7 +202,8 @@ export function sniffCsv(sample: Buffer, file: string): CsvSniff {
         for (let k = 0; k < nf; k++) r.push(fieldText(buf, s[k] as number, e[k] as number, q[k] as number));
         rows.push(r);
       });
-    } catch {
+    } catch (err) {
+      firstError ??= err;
       continue;
     }
     if (rows.length === 0) continue;
@@ -214,6 +216,9 @@ export function sniffCsv(sample: Buffer, file: string): CsvSniff {
       bestRows = rows;
     }
   }
+  // No delimiter splits the rows, and one failed on the syntax: report that failure rather than
+  // reading the file as a single column.
+  if (bestScore <= 0 && firstError !== undefined) throw firstError;
   const first = bestRows[0] ?? [];
   const second = bestRows[1];
   // A first row with any number in it is data; otherwise it is a header, unless every later
@@ -229,7 +234,7 @@ export function sniffCsv(sample: Buffer, file: string): CsvSniff {
 async function scanFile(
   path: string,
   delimiter: string,
-  opts: { file: string; chunkBytes: number; maxRowBytes: number; checkUtf8: boolean; onChunk?: (bytes: Buffer) => void },
+  opts: { file: string; chunkBytes: number; maxRowBytes: number; checkUtf8: boolean; onChunk?: (bytes: Buffer) => void; columnName?: (field: number) => string | undefined },
   onRow: RowFn,
 ): Promise<void> {
   const fh = await open(path, 'r');
@@ -255,7 +260,10 @@ async function scanFile(
         const bad = firstInvalidUtf8(buf.subarray(0, consumed));
         let r = 0;
         while (r + 1 < st.rowCount && (st.rowStarts[r + 1] as number) <= bad) r++;
-        throw dataError('HOKUSAI_INVALID_UTF8', `byte 0x${(buf[bad] ?? 0).toString(16)} is not valid UTF-8`, 'Save the file as UTF-8 (for example with iconv -t UTF-8)', { file: opts.file, row: rowsBefore + r, context: { byteOffsetInRow: bad - (st.rowStarts[r] ?? 0) } });
+        const rowStart = st.rowStarts[r] ?? 0;
+        let field = 0;
+        for (let k = rowStart; k < bad; k++) if (buf[k] === delim) field++;
+        throw dataError('HOKUSAI_INVALID_UTF8', `byte 0x${(buf[bad] ?? 0).toString(16)} is not valid UTF-8`, 'Save the file as UTF-8 (for example with iconv -t UTF-8)', { file: opts.file, row: rowsBefore + r, ...(opts.columnName?.(field) !== undefined ? { column: opts.columnName(field) } : {}), context: { byteOffsetInRow: bad - rowStart } });
       }
       rowsBefore += st.rowCount;
       leftover = buf.subarray(consumed);
@@ -327,13 +335,13 @@ export async function readCsv(path: string, options: CsvReadOptions): Promise<Cs
       const b = builders[k] as ColumnBuilder;
       const fs = s[k] as number;
       const fe = e[k] as number;
-      const fq = q[k] as number;
       const was = b.state;
-      b.pushBytes(buf, fs, fe, fq !== 0, () => fieldText(buf, fs, fe, fq));
+      b.pushBytes(buf, fs, fe, q[k] as number);
       if (b.state === 'demoted' && was !== 'demoted') demotedAt.push(k);
     }
   };
-  await scanFile(path, delimiter, { file, chunkBytes, maxRowBytes, checkUtf8: true, ...(options.onChunk ? { onChunk: options.onChunk } : {}) }, onRow);
+  const columnName = (field: number): string | undefined => (names as string[] | null)?.[field];
+  await scanFile(path, delimiter, { file, chunkBytes, maxRowBytes, checkUtf8: true, columnName, ...(options.onChunk ? { onChunk: options.onChunk } : {}) }, onRow);
   if (names === null) throw dataError('HOKUSAI_EMPTY_FILE', 'the file has no rows', 'Provide a header row and at least one data row', { file });
   if (dataRows === 0) {
     throw dataError('HOKUSAI_HEADER_ONLY', 'the file has a header but no data rows', 'Add at least one data row', { file });

@@ -8,7 +8,7 @@ export interface DatasetManifest {
   /** File name as given to `loadDataset` (or a description for derived tables). */
   source_path: string;
   format: DataFormat;
-  /** SHA-256 hex of the file bytes; for derived tables, of the table's Arrow IPC stream. */
+  /** SHA-256 hex of the file bytes; for integration outputs, of the file they came from (see README). */
   file_sha256: string;
   /** SHA-256 hex over the canonical row multiset (see README): independent of row order and file format. */
   content_hash: string;

@@ -14,6 +14,31 @@ export function distinctCount(col: Column): number {
     return set.size;
   }
   const n = col.valid.length;
+  if (col.type === 'int' || col.type === 'bool') {
+    let min = Infinity;
+    let max = -Infinity;
+    for (let i = 0; i < n; i++) {
+      if (col.valid[i] === 0) continue;
+      const v = col.values[i] as number;
+      if (v < min) min = v;
+      if (v > max) max = v;
+    }
+    if (min > max) return 0;
+    // Small integer ranges: a presence bitmap is one pass and no hashing.
+    if (max - min < 1 << 26) {
+      const seen = new Uint8Array(max - min + 1);
+      let count = 0;
+      for (let i = 0; i < n; i++) {
+        if (col.valid[i] === 0) continue;
+        const j = (col.values[i] as number) - min;
+        if (seen[j] === 0) {
+          seen[j] = 1;
+          count++;
+        }
+      }
+      return count;
+    }
+  }
   let cap = 16;
   while (cap < n * 2) cap *= 2;
   const mask = cap - 1;
@@ -25,11 +50,14 @@ export function distinctCount(col: Column): number {
   const valid = col.valid;
   for (let i = 0; i < n; i++) {
     if (valid[i] === 0) continue;
-    f64[0] = vals[i] as number;
+    const x = vals[i] as number;
+    f64[0] = x === 0 ? 0 : x;
     const a = u32[0] as number;
     const b = u32[1] as number;
-    let h = Math.imul(a ^ Math.imul(b, 0x9e3779b1), 0x85ebca6b);
-    h ^= h >>> 15;
+    let h = Math.imul(a, 0x9e3779b1) ^ Math.imul(b ^ (b >>> 16), 0x85ebca6b);
+    h ^= h >>> 13;
+    h = Math.imul(h, 0xc2b2ae35);
+    h ^= h >>> 16;
     let slot = h & mask;
     for (;;) {
       if (used[slot] === 0) {

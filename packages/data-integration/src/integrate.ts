@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { Table, tableToIPC } from 'apache-arrow';
+import { Table } from 'apache-arrow';
 import { z } from 'zod';
 import { fromArrowTable, rememberColumns, toArrowTable } from './arrow-convert.js';
 import type { Column, ColumnTable, ColumnType } from './column.js';
@@ -184,9 +184,13 @@ function takeTable(ct: ColumnTable, idx: ArrayLike<number>): ColumnTable {
   return { names: ct.names, columns: ct.columns.map((c) => takeRows(c, idx)), rowCount: idx.length };
 }
 
-function derivedManifest(ct: ColumnTable, table: Table, source: string, format: DatasetManifest['format']): DatasetManifest {
-  const sha = createHash('sha256').update(tableToIPC(table, 'stream')).digest('hex');
-  return buildManifest(ct, { source_path: source, format, file_sha256: sha });
+/**
+ * Manifest of an output table. Its file_sha256 is the SHA-256 of the file it came from (for the
+ * merged table, SHA-256 of "<base file sha>\n<contributed file sha>"), tying it to its inputs;
+ * its content_hash covers the treated rows themselves.
+ */
+function derivedManifest(ct: ColumnTable, source: string, format: DatasetManifest['format'], fileSha: string): DatasetManifest {
+  return buildManifest(ct, { source_path: source, format, file_sha256: fileSha });
 }
 
 /**
@@ -360,11 +364,12 @@ export function integrateContribution(input: IntegrationInput): IntegrationResul
   rememberColumns(tables.merged, mergedT);
   rememberColumns(tables.benchmark, benchT);
   const fmt = (d: LoadedDataset): DatasetManifest['format'] => d.manifest.format;
+  const mergedSha = createHash('sha256').update(`${input.base.manifest.file_sha256}\n${input.contributed.manifest.file_sha256}`).digest('hex');
   const manifests = {
-    base: derivedManifest(baseT, tables.base, input.base.path, fmt(input.base)),
-    contributed: derivedManifest(contribT, tables.contributed, input.contributed.path, fmt(input.contributed)),
-    merged: derivedManifest(mergedT, tables.merged, `merged(${input.base.path}, ${input.contributed.path})`, fmt(input.base)),
-    benchmark: derivedManifest(benchT, tables.benchmark, input.benchmark.path, fmt(input.benchmark)),
+    base: derivedManifest(baseT, input.base.path, fmt(input.base), input.base.manifest.file_sha256),
+    contributed: derivedManifest(contribT, input.contributed.path, fmt(input.contributed), input.contributed.manifest.file_sha256),
+    merged: derivedManifest(mergedT, `merged(${input.base.path}, ${input.contributed.path})`, fmt(input.base), mergedSha),
+    benchmark: derivedManifest(benchT, input.benchmark.path, fmt(input.benchmark), input.benchmark.manifest.file_sha256),
   };
   const dtypes: Record<string, string> = {};
   baseT.names.forEach((n, k) => (dtypes[n] = (baseT.columns[k] as Column).type));

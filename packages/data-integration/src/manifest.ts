@@ -83,44 +83,96 @@ function encodedRow(cols: readonly Column[], i: number): Buffer {
   return Buffer.concat(parts);
 }
 
+function tagOf(col: Column, i: number): number {
+  if (col.type === 'string') return col.values[i] === null ? TAG_NULL : TAG_STRING;
+  if (col.valid[i] === 0) return TAG_NULL;
+  return col.type === 'bool' ? TAG_BOOL : col.type === 'timestamp' ? TAG_TIMESTAMP : TAG_NUMBER;
+}
+
+/** Row order that depends only on the row multiset: by 64-bit fingerprint, ties by encoded bytes. */
+function canonicalOrder(cols: readonly Column[], n: number): Uint32Array {
+  const h = hashRows(cols, n);
+  const idx = sortByHash(h);
+  let i = 0;
+  while (i < n) {
+    const r = idx[i] as number;
+    let j = i + 1;
+    while (j < n && h.h1[idx[j] as number] === h.h1[r] && h.h2[idx[j] as number] === h.h2[r]) j++;
+    if (j - i > 1) {
+      const group = Array.from(idx.subarray(i, j), (x) => ({ x, b: encodedRow(cols, x) }));
+      group.sort((p, q) => Buffer.compare(p.b, q.b));
+      group.forEach((g, k) => (idx[i + k] = g.x));
+    }
+    i = j;
+  }
+  return idx;
+}
+
 /**
- * Content hash, version 1 (documented in the README):
- * SHA-256 over "hokusai-content-v1", the column count and names (sorted), then every row's
- * canonical encoding, rows sorted. A row is its cells in sorted column order, each cell a tag
- * byte (0 null, 1 number, 2 bool, 3 timestamp, 4 string) and the value: numbers as float64 LE
- * (so an int and the same float agree, and -0 is 0), bool as one byte, timestamps as float64
- * epoch milliseconds, strings as u32 LE byte length and UTF-8. Rows are ordered by a 64-bit
- * fingerprint and ties by their encoded bytes, which is a function of the row multiset only, so
- * the hash depends on neither row order, column order nor file format.
+ * Content hash, version 1 (documented in the README). Rows are put in a canonical order that
+ * depends only on the multiset of rows; then SHA-256 runs over "hokusai-content-v1", the row
+ * count, the column count and, for each column in name order: its name, one tag byte per row
+ * (0 null, 1 number, 2 bool, 3 timestamp, 4 string) and the non-null values in row order —
+ * numbers and timestamps as float64 little-endian (ints as the equal double, -0 as 0), bools as
+ * one byte, strings as u32 little-endian byte length and UTF-8. So the hash changes with any
+ * value, but not with row order, column order or the file format the rows came from.
  */
 export function contentHash(ct: ColumnTable): string {
   const order = ct.names.map((_, k) => k).sort((a, b) => ((ct.names[a] as string) < (ct.names[b] as string) ? -1 : 1));
   const cols = order.map((k) => ct.columns[k] as Column);
   const names = order.map((k) => ct.names[k] as string);
-  const w = new HashWriter();
-  w.str('hokusai-content-v1');
-  w.u32(names.length);
-  for (const n of names) w.str(n);
-  const h = hashRows(cols, ct.rowCount);
-  const idx = sortByHash(h);
   const n = ct.rowCount;
-  let i = 0;
-  while (i < n) {
-    let j = i + 1;
-    const r = idx[i] as number;
-    while (j < n && h.h1[idx[j] as number] === h.h1[r] && h.h2[idx[j] as number] === h.h2[r]) j++;
-    if (j - i > 1) {
-      // Equal fingerprints: order by the encoded bytes so the result never depends on input order.
-      const group = Array.from(idx.subarray(i, j), (x) => ({ x, b: encodedRow(cols, x) }));
-      group.sort((p, q) => Buffer.compare(p.b, q.b));
-      group.forEach((g, k) => (idx[i + k] = g.x));
+  const hash = createHash('sha256');
+  const w = new HashWriter(hash);
+  w.str('hokusai-content-v1');
+  w.u32(n);
+  w.u32(names.length);
+  const idx = canonicalOrder(cols, n);
+  const tags = new Uint8Array(n);
+  cols.forEach((col, c) => {
+    w.str(names[c] as string);
+    let nonNull = 0;
+    for (let k = 0; k < n; k++) {
+      const t = tagOf(col, idx[k] as number);
+      tags[k] = t;
+      if (t !== TAG_NULL) nonNull++;
     }
-    for (let k = i; k < j; k++) {
-      const row = idx[k] as number;
-      for (const c of cols) writeCell(w, c, row);
+    w.flush();
+    hash.update(tags);
+    if (col.type === 'string') {
+      for (let k = 0; k < n; k++) {
+        const s = col.values[idx[k] as number];
+        if (s !== null && s !== undefined) w.str(s);
+      }
+      w.flush();
+      return;
     }
-    i = j;
-  }
+    if (col.type === 'bool') {
+      const out = new Uint8Array(nonNull);
+      let j = 0;
+      for (let k = 0; k < n; k++) {
+        const r = idx[k] as number;
+        if (col.valid[r] === 1) out[j++] = col.values[r] as number;
+      }
+      hash.update(out);
+      return;
+    }
+    const out = new Float64Array(nonNull);
+    let j = 0;
+    for (let k = 0; k < n; k++) {
+      const r = idx[k] as number;
+      if (col.valid[r] === 1) {
+        const v = col.values[r] as number;
+        out[j++] = v === 0 ? 0 : v;
+      }
+    }
+    if (new Uint8Array(new Uint16Array([1]).buffer)[0] !== 1) {
+      // Big-endian host: write little-endian explicitly so the hash is the same everywhere.
+      const le = Buffer.alloc(nonNull * 8);
+      for (let k = 0; k < nonNull; k++) le.writeDoubleLE(out[k] as number, k * 8);
+      hash.update(le);
+    } else hash.update(new Uint8Array(out.buffer));
+  });
   return w.digest();
 }
 

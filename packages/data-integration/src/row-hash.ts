@@ -12,9 +12,6 @@ export interface RowHashes {
 
 export type RowKeyMode = 'exact' | 'normalized';
 
-const f64 = new Float64Array(1);
-const u32 = new Uint32Array(f64.buffer);
-
 function mix(h: number, k: number): number {
   k = Math.imul(k, 0xcc9e2d51);
   k = (k << 15) | (k >>> 17);
@@ -70,21 +67,27 @@ export function hashRows(columns: readonly Column[], n: number, mode: RowKeyMode
       continue;
     }
     const valid = col.valid;
-    const vals = col.values;
+    // Ints are hashed as the equal double so that 3 (CSV) and 3.0 (Parquet) agree.
+    const f = col.values instanceof Float64Array ? col.values : Float64Array.from(col.values);
+    const u = new Uint32Array(f.buffer, f.byteOffset, n * 2);
     const tag = col.type === 'bool' ? 0x626f6f6c : col.type === 'timestamp' ? 0x74696d65 : 0x6e756d62;
     for (let i = 0; i < n; i++) {
-      let a = h1[i] as number;
-      let b = h2[i] as number;
+      let lo: number;
+      let hi: number;
       if (valid[i] === 0) {
-        a = mix(a, 0x6e756c6c);
-        b = mix(b, 0x4e554c4c);
+        lo = 0x6e756c6c;
+        hi = 0x4e554c4c;
       } else {
-        f64[0] = vals[i] as number;
-        a = mix(mix(mix(a, tag), u32[0] as number), u32[1] as number);
-        b = mix(mix(mix(b, tag ^ 0x7f4a7c15), u32[1] as number), u32[0] as number);
+        lo = (u[2 * i] as number) ^ tag;
+        hi = u[2 * i + 1] as number;
+        if (lo === tag && (hi === 0 || hi === 0x80000000)) hi = 0; // -0 is 0
       }
-      h1[i] = a;
-      h2[i] = b;
+      let a = Math.imul((h1[i] as number) ^ lo, 0xcc9e2d51);
+      a = Math.imul(((a << 15) | (a >>> 17)) ^ hi, 0x1b873593);
+      let b = Math.imul((h2[i] as number) ^ hi, 0x85ebca6b);
+      b = Math.imul(((b << 13) | (b >>> 19)) ^ lo, 0xc2b2ae35);
+      h1[i] = (a ^ (a >>> 16)) + 0xe6546b64;
+      h2[i] = (b ^ (b >>> 15)) + 0x52dce729;
     }
   }
   for (let i = 0; i < n; i++) {

@@ -145,3 +145,9 @@ export function parseBool(s: string): 0 | 1 | -1 {
       return -1;
   }
 }
+
+/** Text of a CSV field; doubled quotes inside a quoted field (q === 2) become one. */
+export function decodeField(buf: Buffer, s: number, e: number, q: number): string {
+  const t = buf.toString('utf8', s, e);
+  return q === 2 ? t.replaceAll('""', '"') : t;
+}

@@ -1,0 +1,62 @@
+#!/usr/bin/env node
+// Benchmark of @hokusai/data-integration against the pandas peer on the same seeded files.
+// Usage: node tools/bench-data/bench.mjs [--rows 1000000] [--dir /tmp/x] [--keep] [--no-peer]
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { generate } from './generate.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const args = process.argv.slice(2);
+const opt = (name, dflt) => { const i = args.indexOf(name); return i >= 0 ? args[i + 1] : dflt; };
+const rows = Number(opt('--rows', '1000000'));
+const dir = opt('--dir', join(tmpdir(), `hokusai-bench-data-${rows}`));
+const keep = args.includes('--keep');
+const peer = !args.includes('--no-peer');
+
+if (!existsSync(join(dir, 'benchmark.parquet'))) {
+  const t = performance.now();
+  const n = generate(dir, rows, 42);
+  console.log(`generated ${JSON.stringify(n)} rows in ${((performance.now() - t) / 1000).toFixed(1)} s into ${dir}`);
+}
+const size = (ext) => ['base', 'contributed', 'benchmark'].reduce((s, p) => s + statSync(join(dir, `${p}.${ext}`)).size, 0);
+console.log(`files: CSV ${(size('csv') / 1e6).toFixed(0)} MB, Parquet ${(size('parquet') / 1e6).toFixed(0)} MB; node ${process.version}`);
+
+function run(cmd, argv) {
+  const r = spawnSync(cmd, argv, { encoding: 'utf8', maxBuffer: 1 << 24 });
+  if (r.status !== 0) throw new Error(`${cmd} ${argv.join(' ')} failed:\n${r.stderr}`);
+  const line = r.stdout.trim().split('\n').pop();
+  return JSON.parse(line);
+}
+
+let python = null;
+if (peer) {
+  try {
+    execFileSync('python3', ['-c', 'import pandas, pyarrow'], { stdio: 'ignore' });
+    python = 'python3';
+  } catch {
+    console.log('installing the pandas peer: python3 -m pip install pandas pyarrow');
+    execFileSync('python3', ['-m', 'pip', 'install', '--quiet', 'pandas', 'pyarrow'], { stdio: 'inherit' });
+    python = 'python3';
+  }
+}
+
+const targets = { csv: 3000, parquet: 1000, integrate: 4000 };
+const label = { csv: 'load CSV (3 files)', parquet: 'load Parquet (3 files)', integrate: 'PII+HMAC+quality+dedup+contamination+merge' };
+const rowsOut = [];
+for (const stage of ['csv', 'parquet', 'integrate']) {
+  const ours = run(process.execPath, [join(here, 'stage.mjs'), stage, dir]);
+  const theirs = python ? run(python, [join(here, 'peer_pandas.py'), stage, dir]) : null;
+  rowsOut.push({ stage, ours, theirs });
+  const ratio = theirs ? (theirs.ms / ours.ms).toFixed(2) : 'n/a';
+  console.log(
+    `${label[stage].padEnd(46)} hokusai ${(ours.ms / 1000).toFixed(2)} s (target < ${targets[stage] / 1000} s, ${ours.ms < targets[stage] ? 'met' : 'MISSED'}), peak RSS ${(ours.maxRssBytes / 2 ** 20).toFixed(0)} MiB` +
+      (theirs ? ` | pandas ${(theirs.ms / 1000).toFixed(2)} s, peak RSS ${(theirs.maxRssBytes / 2 ** 20).toFixed(0)} MiB | pandas/hokusai time ${ratio}x` : ''),
+  );
+  if (stage === 'integrate') console.log(`  hokusai report: ${JSON.stringify(ours.report)}${theirs ? `\n  pandas: contamination ${theirs.contamination}, kept ${theirs.kept}, merged ${theirs.merged}` : ''}`);
+}
+const peak = Math.max(...rowsOut.map((r) => r.ours.maxRssBytes));
+console.log(`peak RSS over all stages: ${(peak / 2 ** 20).toFixed(0)} MiB (target < 1536 MiB, ${peak < 1536 * 2 ** 20 ? 'met' : 'MISSED'})`);
+if (!keep && !args.includes('--dir')) rmSync(dir, { recursive: true, force: true });
