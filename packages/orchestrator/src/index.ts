@@ -6,3 +6,8 @@ export { RunStore, type RunRecord, type StepRecord } from './engine/run-store.js
 export { LocalExecutor, type Executor, type StepTask } from './engine/executor.js';
 export { HookRegistry, HOOK_EVENTS, type HookEvent, type HookFunction, type HookIdentity } from './engine/hooks.js';
 export { runFlow, type RunFlowOptions, type FlowResult } from './engine/run-flow.js';
+export { BullMqExecutor, type BullMqExecutorOptions, type StepJobReport } from './distributed/bullmq-executor.js';
+export { startWorker, type StepWorker, type StepWorkerOptions } from './distributed/step-worker.js';
+export { runWorker, type RunWorkerOptions } from './distributed/run-worker.js';
+export { registerFlow, registeredFlows, resolveRegisteredFlow, type FlowFactory, type FlowResolver, type ResolvedFlow, type FlowDefinitionOrResolved } from './distributed/flow-registry.js';
+export { DEFAULT_QUEUE as DEFAULT_STEP_QUEUE } from './distributed/step-job.js';

@@ -1,0 +1,222 @@
+import { Queue, QueueEvents } from 'bullmq';
+import { Redis } from 'ioredis';
+import { z } from 'zod';
+import { OrchestratorError } from '../errors.js';
+import type { Executor, StepTask } from '../engine/executor.js';
+import { RunStore } from '../engine/run-store.js';
+import type { StepContext, StepDefinition } from '../engine/step.js';
+import { redisOptionsFromUrl } from './redis-connection.js';
+import {
+  DEFAULT_QUEUE,
+  STEP_JOB_PROTOCOL,
+  StepJobResultSchema,
+  StepProgressSchema,
+  cancelChannel,
+  errorFromFailure,
+  jobName,
+  type StepJobData,
+} from './step-job.js';
+
+export interface BullMqExecutorOptions {
+  redisUrl: string;
+  /** Queue the workers listen on (default 'hokusai-steps'). */
+  queue?: string;
+  /** BullMQ key prefix (default 'bull'); producer and workers must agree. */
+  prefix?: string;
+  /** BullMQ attempts for faults around a step on the worker (store I/O, Redis); default 3. A
+   * failing step itself is not retried by BullMQ: the engine applies the step's `retries`. */
+  attempts?: number;
+  /** First BullMQ backoff delay, doubled on each attempt (default 1000 ms). */
+  backoffMs?: number;
+  /** How long finished jobs stay in Redis for inspection (default 3600 s). */
+  keepJobsSeconds?: number;
+  /** Fails `execute` when Redis cannot be reached within this time (default 10 000 ms). */
+  connectTimeoutMs?: number;
+  /** Called when a step job settles: which worker ran it, how long it took, how it ended. */
+  onJob?: (report: StepJobReport) => void;
+}
+
+export interface StepJobReport {
+  jobId: string;
+  runId: string;
+  step: string;
+  itemIndex?: number;
+  attempt: number;
+  status: 'completed' | 'failed' | 'cancelled';
+  /** The worker that computed the output (completed jobs). */
+  worker?: string;
+  /** Output hash in the run store (completed jobs). */
+  hash?: string;
+  durationMs: number;
+  error?: string;
+}
+
+const OptionsSchema = z.object({
+  redisUrl: z.string().min(1),
+  queue: z.string().min(1).optional(),
+  prefix: z.string().min(1).optional(),
+  attempts: z.number().int().positive().optional(),
+  backoffMs: z.number().int().nonnegative().optional(),
+  keepJobsSeconds: z.number().int().positive().optional(),
+  connectTimeoutMs: z.number().int().positive().optional(),
+});
+
+interface Watch {
+  progress(data: unknown): void;
+  stalled(): void;
+}
+
+/**
+ * Runs each step execution (each foreach item) as a BullMQ job. A worker, on any machine that
+ * mounts the run store, rebuilds the flow, runs the step and stores its output; this executor
+ * waits for the job and reads the output back from the store by hash.
+ */
+export class BullMqExecutor implements Executor {
+  readonly name = 'bullmq';
+  readonly queueName: string;
+  private readonly options: z.infer<typeof OptionsSchema>;
+  private readonly onJob: ((report: StepJobReport) => void) | undefined;
+  private readonly prefix: string;
+  private readonly queue: Queue;
+  private readonly events: QueueEvents;
+  private readonly publisher: Redis;
+  private readonly watches = new Map<string, Watch>();
+  private ready: Promise<void> | undefined;
+  private closed = false;
+
+  constructor(options: BullMqExecutorOptions) {
+    const parsed = OptionsSchema.safeParse(options);
+    if (!parsed.success) {
+      const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+      throw new OrchestratorError('HOKUSAI_EXECUTOR_OPTIONS_INVALID', `Invalid BullMQ executor options: ${problems}.`);
+    }
+    this.options = parsed.data;
+    this.onJob = options.onJob;
+    const connection = redisOptionsFromUrl(parsed.data.redisUrl);
+    this.queueName = parsed.data.queue ?? DEFAULT_QUEUE;
+    this.prefix = parsed.data.prefix ?? 'bull';
+    this.queue = new Queue(this.queueName, { connection, prefix: this.prefix });
+    this.events = new QueueEvents(this.queueName, { connection, prefix: this.prefix });
+    this.publisher = new Redis({ ...connection, lazyConnect: true });
+    // Connection errors surface as a failed `execute` (timeout below); the emitters need a
+    // listener so that a Redis restart does not crash the process.
+    const ignore = (): void => undefined;
+    this.queue.on('error', ignore);
+    this.events.on('error', ignore);
+    this.publisher.on('error', ignore);
+    this.events.on('progress', ({ jobId, data }) => this.watches.get(jobId)?.progress(data));
+    this.events.on('stalled', ({ jobId }) => this.watches.get(jobId)?.stalled());
+  }
+
+  private connect(): Promise<void> {
+    this.ready ??= (async () => {
+      const timeoutMs = this.options.connectTimeoutMs ?? 10_000;
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(
+          () => reject(new OrchestratorError('HOKUSAI_REDIS_UNREACHABLE', `Redis at ${this.options.redisUrl} did not answer within ${timeoutMs} ms. Start Redis or pass the right --redis URL.`)),
+          timeoutMs,
+        );
+      });
+      try {
+        await Promise.race([Promise.all([this.queue.waitUntilReady(), this.events.waitUntilReady(), this.publisher.connect()]), timeout]);
+      } finally {
+        clearTimeout(timer);
+      }
+    })();
+    this.ready.catch(() => {
+      this.ready = undefined;
+    });
+    return this.ready;
+  }
+
+  async execute(step: StepDefinition, ctx: StepContext, task: StepTask): Promise<unknown> {
+    if (this.closed) throw new OrchestratorError('HOKUSAI_EXECUTOR_CLOSED', `The BullMQ executor was closed; step "${step.name}" cannot be queued.`, { step: step.name });
+    await this.connect();
+    const data: StepJobData = {
+      protocol: STEP_JOB_PROTOCOL,
+      flow: task.flow,
+      runId: task.runId,
+      step: task.step,
+      storeRoot: task.storeRoot,
+      inputHashes: task.inputHashes,
+      attempt: task.attempt,
+      ...(task.itemIndex === undefined ? {} : { itemIndex: task.itemIndex }),
+      ...(step.timeoutMs === undefined ? {} : { timeoutMs: step.timeoutMs }),
+    };
+    const started = Date.now();
+    const keep = { age: this.options.keepJobsSeconds ?? 3600 };
+    const job = await this.queue.add(jobName(data), data, {
+      attempts: this.options.attempts ?? 3,
+      backoff: { type: 'exponential', delay: this.options.backoffMs ?? 1000 },
+      removeOnComplete: keep,
+      removeOnFail: keep,
+    });
+    const jobId = job.id as string;
+    const report = (fields: Pick<StepJobReport, 'status'> & Partial<StepJobReport>): void =>
+      this.onJob?.({
+        jobId,
+        runId: task.runId,
+        step: task.step,
+        attempt: task.attempt,
+        durationMs: Date.now() - started,
+        ...(task.itemIndex === undefined ? {} : { itemIndex: task.itemIndex }),
+        ...fields,
+      });
+
+    this.watches.set(jobId, {
+      progress: (raw) => {
+        const event = StepProgressSchema.safeParse(raw);
+        if (event.success) ctx.emit(event.data);
+      },
+      stalled: () => ctx.emit({ type: 'progress', message: `job ${jobId} lost its worker and was handed back to the queue` }),
+    });
+    let onAbort: (() => void) | undefined;
+    const aborted = new Promise<never>((_, reject) => {
+      onAbort = () => {
+        reject(new OrchestratorError('HOKUSAI_STEP_CANCELLED', `Step "${step.name}" (job ${jobId}) was cancelled.`, { step: step.name }));
+        void this.cancel(jobId);
+      };
+      if (ctx.signal.aborted) onAbort();
+      else ctx.signal.addEventListener('abort', onAbort, { once: true });
+    });
+    let raw: unknown;
+    try {
+      raw = await Promise.race([job.waitUntilFinished(this.events), aborted]);
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      const cancelled = ctx.signal.aborted;
+      report({ status: cancelled ? 'cancelled' : 'failed', error: message });
+      throw cancelled ? error : errorFromFailure(message, step.name, jobId);
+    } finally {
+      this.watches.delete(jobId);
+      if (onAbort !== undefined) ctx.signal.removeEventListener('abort', onAbort);
+    }
+    const result = StepJobResultSchema.safeParse(raw);
+    if (!result.success) {
+      throw new OrchestratorError('HOKUSAI_JOB_INVALID', `Job ${jobId} for step "${step.name}" returned ${JSON.stringify(raw)}, not a stored output hash; is another kind of worker listening on queue ${this.queueName}?`, { step: step.name });
+    }
+    const value = new RunStore(task.storeRoot).readValue(result.data.hash);
+    report({ status: 'completed', worker: result.data.worker, hash: result.data.hash });
+    return value;
+  }
+
+  /** Drops a job that has not started; tells the worker running it to abort its step. */
+  private async cancel(jobId: string): Promise<void> {
+    try {
+      await this.publisher.publish(cancelChannel(this.prefix, this.queueName), jobId);
+      const job = await this.queue.getJob(jobId);
+      if (job !== undefined && (await job.getState()) !== 'active') await job.remove();
+    } catch {
+      // Best effort: a job that cannot be removed runs to its end and its output is ignored.
+    }
+  }
+
+  /** Stops waiting for jobs and closes the connections. Jobs already queued stay queued. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await Promise.allSettled([this.events.close(), this.queue.close()]);
+    this.publisher.disconnect();
+  }
+}

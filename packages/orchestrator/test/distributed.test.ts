@@ -1,0 +1,300 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { BullMqExecutor, RunStore, errorCode, runFlow, type FlowDefinition, type RunEvent, type StepJobReport } from '../src/index.js';
+import { startRedisServer, type RedisServer } from './redis-server.js';
+
+const packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const workerEntry = join(packageRoot, 'dist', 'distributed', 'worker-process.js');
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** Worker processes run the compiled package: rebuild it when a source file is newer. */
+function ensureBuilt(): void {
+  const stale = (dir: string): boolean =>
+    readdirSync(join(packageRoot, 'src', dir)).some((name) => {
+      if (!name.endsWith('.ts')) return false;
+      const built = join(packageRoot, 'dist', dir, name.replace(/\.ts$/, '.js'));
+      return !existsSync(built) || statSync(built).mtimeMs < statSync(join(packageRoot, 'src', dir, name)).mtimeMs;
+    });
+  if (stale('distributed') || stale('engine') || stale('.')) {
+    try {
+      execFileSync(process.execPath, [join(packageRoot, '..', '..', 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.lib.json'], { cwd: packageRoot, stdio: 'pipe' });
+    } catch {
+      // Type errors elsewhere in the package still emit JavaScript; the check below decides.
+    }
+  }
+  if (!existsSync(workerEntry)) throw new Error(`Build the package first (npx tsc -p tsconfig.lib.json): ${workerEntry} is missing.`);
+}
+
+/** Test flows, as a module both this process and the worker processes import. */
+function flowsModule(): string {
+  const arrow = pathToFileURL(join(dirname(createRequire(import.meta.url).resolve('apache-arrow')), 'Arrow.node.mjs')).href;
+  const registry = pathToFileURL(join(packageRoot, 'dist', 'distributed', 'flow-registry.js')).href;
+  return `
+import { createHash } from 'node:crypto';
+import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { tableFromArrays } from '${arrow}';
+import { registerFlow } from '${registry}';
+
+const mark = (dir, name) => { mkdirSync(dir, { recursive: true }); writeFileSync(join(dir, name), String(process.pid)); };
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export function syntheticFlow({ n, slowMs, markerDir }) {
+  return { name: 'synthetic', steps: [
+    { name: 'items', inputs: [], run: async () => Array.from({ length: n }, (_, i) => i + 1) },
+    { name: 'table', inputs: [], run: async () => {
+      const x = new Float64Array(2000); const k = new Int32Array(2000); let s = 12345;
+      for (let i = 0; i < x.length; i++) { s = (s * 1103515245 + 12345) % 2147483648; x[i] = s / 2147483648; k[i] = s % 7; }
+      return tableFromArrays({ x, k });
+    } },
+    { name: 'bytes', inputs: [], run: async () => { const b = new Uint8Array(4096); for (let i = 0; i < b.length; i++) b[i] = (i * 31 + 7) & 255; return b; } },
+    { name: 'square', inputs: ['items'], foreach: 'items', run: async (ctx) => {
+      mark(markerDir, 'square-' + ctx.item + '-' + process.pid);
+      ctx.emit({ type: 'progress', unit: 'items', done: ctx.item, total: n });
+      await sleep(60);
+      return { item: ctx.item, square: ctx.item * ctx.item, scaled: new Float64Array([ctx.item / 3, ctx.item * Math.PI]) };
+    } },
+    { name: 'slow', inputs: ['table'], run: async (ctx) => {
+      mark(markerDir, 'slow-started-' + process.pid);
+      await sleep(slowMs);
+      const x = ctx.inputs.table.getChild('x').toArray();
+      let sum = 0; for (const v of x) sum += v;
+      return tableFromArrays({ sum: new Float64Array([sum]), rows: new Int32Array([x.length]) });
+    } },
+    { name: 'join', inputs: ['square', 'slow', 'bytes', 'table'], run: async (ctx) => ({
+      total: ctx.inputs.square.reduce((s, r) => s + r.square, 0),
+      digest: createHash('sha256').update(ctx.inputs.bytes).digest('hex'),
+      sum: ctx.inputs.slow.getChild('sum').get(0),
+      rows: ctx.inputs.table.numRows,
+      scaled: new Float64Array(ctx.inputs.square.map((r) => r.scaled[1])),
+    }) },
+  ] };
+}
+
+export function faultsFlow({ mode, markerDir }) {
+  const steps = [{ name: 'start', inputs: [], run: async () => 'ok' }];
+  if (mode === 'flaky') steps.push({ name: 'flaky', inputs: ['start'], retries: 2, retryDelayMs: 20, run: async (ctx) => {
+    mark(markerDir, 'flaky-' + ctx.attempt + '-' + process.pid);
+    if (ctx.attempt < 3) throw new Error('flaky failure on attempt ' + ctx.attempt);
+    return { attempt: ctx.attempt };
+  } });
+  if (mode === 'typed') steps.push({ name: 'typed', inputs: ['start'], retries: 3, retryDelayMs: 20, run: async (ctx) => {
+    mkdirSync(markerDir, { recursive: true });
+    appendFileSync(join(markerDir, 'typed.log'), 'attempt ' + ctx.attempt + ' in ' + process.pid + '\\n');
+    throw Object.assign(new Error('column "age" holds text in contributed.csv row 3'), { code: 'HOKUSAI_SCHEMA_MISMATCH' });
+  } });
+  if (mode === 'hang') steps.push({ name: 'hang', inputs: ['start'], retries: 1, retryDelayMs: 20, timeoutMs: 500, run: async (ctx) => {
+    mark(markerDir, 'hang-started-' + ctx.attempt);
+    await new Promise((resolve) => ctx.signal.addEventListener('abort', resolve, { once: true }));
+    mark(markerDir, 'hang-aborted-' + ctx.attempt);
+    return 'too late';
+  } });
+  return { name: 'faults', steps };
+}
+
+registerFlow('synthetic', (params) => syntheticFlow(params));
+registerFlow('faults', (params) => faultsFlow(params));
+`;
+}
+
+interface WorkerChild {
+  child: ChildProcess;
+  pid: number;
+  id: string;
+  stderr: string[];
+}
+
+async function startWorkerProcess(redisUrl: string, queue: string, flowsPath: string): Promise<WorkerChild> {
+  const child = spawn(
+    process.execPath,
+    [workerEntry, '--redis', redisUrl, '--queue', queue, '--concurrency', '2', '--flows', flowsPath, '--lock-duration', '3000', '--stalled-interval', '1000'],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  const stderr: string[] = [];
+  child.stderr?.on('data', (chunk: Buffer) => stderr.push(chunk.toString()));
+  return new Promise((resolveReady, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`worker did not start: ${stderr.join('')}`)), 30_000);
+    child.stdout?.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const line = out.split('\n').find((l) => l.includes('"ready"'));
+      if (line !== undefined) {
+        clearTimeout(timer);
+        const ready = JSON.parse(line) as { worker: string; pid: number };
+        resolveReady({ child, pid: ready.pid, id: ready.worker, stderr });
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`worker exited with ${code}: ${stderr.join('')}`));
+    });
+  });
+}
+
+async function stopWorkerProcess(worker: WorkerChild): Promise<void> {
+  if (worker.child.exitCode !== null || worker.child.signalCode !== null) return;
+  const gone = new Promise<void>((r) => worker.child.once('exit', () => r()));
+  worker.child.kill('SIGTERM');
+  const timer = setTimeout(() => worker.child.kill('SIGKILL'), 5000);
+  await gone;
+  clearTimeout(timer);
+}
+
+type Flows = {
+  syntheticFlow(params: { n: number; slowMs: number; markerDir: string }): FlowDefinition;
+  faultsFlow(params: { mode: string; markerDir: string }): FlowDefinition;
+};
+
+const tempStore = async (): Promise<RunStore> => new RunStore(await mkdtemp(join(tmpdir(), 'hokusai-store-')));
+
+async function stepHashes(store: RunStore, runId: string): Promise<Record<string, string | undefined>> {
+  const steps = await store.readSteps(runId);
+  return Object.fromEntries([...steps.values()].map((s) => [s.step, s.output]).sort());
+}
+
+describe('BullMQ executor with worker processes on a real redis-server', () => {
+  let redis: RedisServer;
+  let workers: WorkerChild[] = [];
+  let flows: Flows;
+  let markerDir: string;
+  let localHashes: Record<string, string | undefined>;
+  const queue = 'hokusai-steps-test';
+  const executors: BullMqExecutor[] = [];
+  const reports: StepJobReport[] = [];
+  const executor = (): BullMqExecutor => {
+    const e = new BullMqExecutor({ redisUrl: redis.url, queue, backoffMs: 100, onJob: (r) => reports.push(r) });
+    executors.push(e);
+    return e;
+  };
+
+  beforeAll(async () => {
+    ensureBuilt();
+    redis = await startRedisServer();
+    const dir = await mkdtemp(join(tmpdir(), 'hokusai-flows-'));
+    markerDir = join(dir, 'markers');
+    const flowsPath = join(dir, 'flows.mjs');
+    await writeFile(flowsPath, flowsModule());
+    flows = (await import(/* @vite-ignore */ pathToFileURL(flowsPath).href)) as Flows;
+    workers = await Promise.all([startWorkerProcess(redis.url, queue, flowsPath), startWorkerProcess(redis.url, queue, flowsPath)]);
+  });
+
+  afterAll(async () => {
+    await Promise.allSettled(executors.map((e) => e.close()));
+    await Promise.allSettled(workers.map(stopWorkerProcess));
+    await redis?.stop();
+  });
+
+  it('gives the same stored outputs as the local executor, spread over both workers', async () => {
+    const params = { n: 8, slowMs: 100, markerDir };
+    const local = await tempStore();
+    await runFlow(flows.syntheticFlow(params), { store: local, runId: 'syn', params, concurrency: 4 });
+    localHashes = await stepHashes(local, 'syn');
+
+    const remote = await tempStore();
+    const events: RunEvent[] = [];
+    const result = await runFlow(flows.syntheticFlow(params), { store: remote, runId: 'syn', params, concurrency: 4, executor: executor(), onEvent: (e) => events.push(e) });
+    expect(await stepHashes(remote, 'syn')).toEqual(localHashes);
+    expect(Object.keys(localHashes)).toEqual(['bytes', 'items', 'join', 'slow', 'square', 'table']);
+    expect((result.outputs.get('join') as { total: number }).total).toBe(204);
+
+    // Every step ran in a worker process, and the fan-out used both of them.
+    const squareWorkers = new Set(reports.filter((r) => r.step === 'square' && r.status === 'completed').map((r) => r.worker));
+    expect(squareWorkers).toEqual(new Set(workers.map((w) => w.id)));
+    expect(reports.filter((r) => r.runId === 'syn' && r.status === 'completed')).toHaveLength(5 + 8);
+    const markers = await readdir(markerDir);
+    for (let i = 1; i <= 8; i++) {
+      expect(markers.some((m) => workers.some((w) => m === `square-${i}-${w.pid}`))).toBe(true);
+    }
+    // Progress a step emits on a worker reaches the engine's listener.
+    const progress = events.filter((e) => e.type === 'progress' && e.step === 'square' && e.unit === 'items');
+    expect(progress.map((e) => e.done).sort((a, b) => (a ?? 0) - (b ?? 0))).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+  });
+
+  it('retries a failing step through new jobs, as the local engine does', async () => {
+    const params = { mode: 'flaky', markerDir: join(markerDir, 'flaky') };
+    const store = await tempStore();
+    const events: RunEvent[] = [];
+    const result = await runFlow(flows.faultsFlow(params), { store, runId: 'flaky', params, executor: executor(), onEvent: (e) => events.push(e) });
+    expect(result.outputs.get('flaky')).toEqual({ attempt: 3 });
+    expect((await store.readSteps('flaky')).get('flaky')?.attempts).toBe(3);
+    expect(events.filter((e) => e.type === 'step_retry' && e.step === 'flaky').map((e) => e.message)).toEqual([
+      'flaky failure on attempt 1',
+      'flaky failure on attempt 2',
+    ]);
+    expect((await readdir(params.markerDir)).filter((m) => m.startsWith('flaky-')).length).toBe(3);
+  });
+
+  it('keeps the error code of a failing step and does not retry a typed error', async () => {
+    const params = { mode: 'typed', markerDir: join(markerDir, 'typed') };
+    const store = await tempStore();
+    const error = await runFlow(flows.faultsFlow(params), { store, runId: 'typed', params, executor: executor() }).catch((e: unknown) => e);
+    expect(errorCode(error)).toBe('HOKUSAI_SCHEMA_MISMATCH');
+    expect((error as Error).message).toBe('column "age" holds text in contributed.csv row 3');
+    const run = await store.readRun('typed');
+    expect(run.status).toBe('failed');
+    expect(run.error).toMatchObject({ step: 'typed', code: 'HOKUSAI_SCHEMA_MISMATCH' });
+    expect((await store.readSteps('typed')).get('typed')?.attempts).toBe(1);
+    // One execution in all: neither BullMQ nor the engine ran the step again.
+    expect((await readFile(join(params.markerDir, 'typed.log'), 'utf8')).trim().split('\n')).toHaveLength(1);
+  });
+
+  it('times a hanging step out on the worker too, retries it, and frees the worker', async () => {
+    const params = { mode: 'hang', markerDir: join(markerDir, 'hang') };
+    const store = await tempStore();
+    const started = Date.now();
+    const error = await runFlow(flows.faultsFlow(params), { store, runId: 'hang', params, executor: executor() }).catch((e: unknown) => e);
+    expect(errorCode(error)).toBe('HOKUSAI_STEP_TIMEOUT');
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect((await store.readSteps('hang')).get('hang')).toMatchObject({ status: 'failed', attempts: 2, error: { code: 'HOKUSAI_STEP_TIMEOUT' } });
+    // The step on the worker saw its abort signal on both attempts.
+    for (let wait = 0; wait < 40 && (await readdir(params.markerDir)).length < 4; wait++) await sleep(50);
+    expect((await readdir(params.markerDir)).sort()).toEqual(['hang-aborted-1', 'hang-aborted-2', 'hang-started-1', 'hang-started-2']);
+    const again = await tempStore();
+    const quick = { mode: 'flaky', markerDir: join(markerDir, 'after-hang') };
+    await expect(runFlow(flows.faultsFlow(quick), { store: again, runId: 'after', params: quick, executor: executor() })).resolves.toBeDefined();
+  });
+
+  it('refuses a flow the workers do not know, and a run whose hooks they lack', async () => {
+    const unknown: FlowDefinition = { name: 'unregistered', steps: [{ name: 'a', inputs: [], retries: 2, run: async () => 1 }] };
+    const store = await tempStore();
+    const error = await runFlow(unknown, { store, runId: 'unknown', params: {}, executor: executor() }).catch((e: unknown) => e);
+    expect(errorCode(error)).toBe('HOKUSAI_FLOW_UNKNOWN');
+    expect((error as Error).message).toMatch(/known: faults, synthetic/);
+    expect((await store.readSteps('unknown')).get('a')?.attempts).toBe(1);
+
+    const params = { mode: 'flaky', markerDir: join(markerDir, 'hooked') };
+    const hooks = [{ event: 'pre_training' as const, name: 'scale', sha256: 'a'.repeat(64) }];
+    const hooked = await runFlow(flows.faultsFlow(params), { store, runId: 'hooked', params, hooks, executor: executor() }).catch((e: unknown) => e);
+    expect(errorCode(hooked)).toBe('HOKUSAI_WORKER_HOOKS_MISMATCH');
+  });
+
+  it('finishes the run with the same outputs when a worker is killed mid-step', async () => {
+    const params = { n: 8, slowMs: 2500, markerDir: join(markerDir, 'kill') };
+    const store = await tempStore();
+    const events: RunEvent[] = [];
+    const run = runFlow(flows.syntheticFlow(params), { store, runId: 'syn', params, concurrency: 4, executor: executor(), onEvent: (e) => events.push(e) });
+    let victim: WorkerChild | undefined;
+    for (let wait = 0; wait < 400 && victim === undefined; wait++) {
+      const started = existsSync(params.markerDir) ? (await readdir(params.markerDir)).find((m) => m.startsWith('slow-started-')) : undefined;
+      victim = started === undefined ? undefined : workers.find((w) => started === `slow-started-${w.pid}`);
+      if (victim === undefined) await sleep(25);
+    }
+    if (victim === undefined) throw new Error('the slow step never started on a worker');
+    victim.child.kill('SIGKILL');
+    const survivor = workers.find((w) => w !== victim) as WorkerChild;
+
+    await run;
+    expect(await stepHashes(store, 'syn')).toEqual(localHashes);
+    const slow = reports.filter((r) => r.runId === 'syn' && r.step === 'slow' && r.status === 'completed').at(-1);
+    expect(slow?.worker).toBe(survivor.id);
+    expect(existsSync(join(params.markerDir, `slow-started-${survivor.pid}`))).toBe(true);
+    expect(events.some((e) => e.type === 'progress' && e.step === 'slow' && /lost its worker/.test(e.message ?? ''))).toBe(true);
+    expect(events.filter((e) => e.type === 'step_failed')).toEqual([]);
+  });
+});
