@@ -1,1 +1,25 @@
-export const placeholder = 1;
+export { canonicalJson } from './canonical-json.js';
+export { sha256Hex } from './sha256.js';
+export { merkleRoot, merkleProof, verifyMerkleProof, merkleLeafHash, type MerkleLeaf, type MerkleProof, type MerkleSibling } from './merkle.js';
+export { writeFileAtomic } from './write-file-atomic.js';
+export { AttestationError, type AttestationErrorCode } from './errors.js';
+export { AttestationInputSchema, type AttestationInput } from './attestation-input.js';
+export {
+  buildAttestation,
+  attestationLeaves,
+  ATTESTATION_SCHEMA_VERSION,
+  type Attestation,
+  type AttestationBody,
+  type AttestationProof,
+  type BuildAttestationOptions,
+  type BuiltAttestation,
+} from './attestation.js';
+export { COMMITMENT_SCHEME, MAX_CIRCUIT_N, WORD_BITS, commitPredictions, type PredictionBits, type PredictionChunk, type PredictionCommitments } from './commitments.js';
+export { writeAttestation, type WriteAttestationOptions } from './write-attestation.js';
+export { verifyAttestation, type VerificationCheck, type VerificationReport } from './verify-attestation.js';
+export { buildZkOutputV1, type ZkOutputInfo } from './zk-output-v1.js';
+export { validateAttestationJson, validateZkOutputV1, schemaPath, ATTESTATION_SCHEMA_FILE, ZK_OUTPUT_V1_SCHEMA_FILE } from './schemas.js';
+export { circuitHash, circuitSources, DEFAULT_CIRCUIT_N, CIRCUIT_NAME, PUBLIC_SIGNAL_NAMES } from './circuit-source.js';
+export type { ProofFiles } from './groth16-prover.js';
+export { exportSolidityVerifier } from './solidity-verifier.js';
+export { INSECURE_NOTE, defaultCacheDir } from './groth16-setup.js';

@@ -1,0 +1,144 @@
+import { canonicalJson } from './canonical-json.js';
+import { AttestationError } from './errors.js';
+import { commitPredictions, type PredictionCommitments } from './commitments.js';
+import { parseAttestationInput, type AttestationInput } from './attestation-input.js';
+import { merkleRoot, type MerkleLeaf } from './merkle.js';
+import { sha256Hex } from './sha256.js';
+import { DEFAULT_CIRCUIT_N, checkCircuitN } from './circuit-source.js';
+import { proveChunks, type ProofFiles } from './groth16-prover.js';
+
+export const ATTESTATION_SCHEMA_VERSION = '1.0';
+
+/** Everything that is attested. Deterministic: the same inputs give the same bytes. */
+export interface AttestationBody {
+  run_id: string;
+  pipeline_version: string;
+  inputs: AttestationInput['inputs'];
+  config: unknown;
+  config_sha256: string;
+  models: AttestationInput['models'];
+  results: Record<string, unknown>;
+  files: Record<string, string>;
+  /** Poseidon commitments and correct counts per chunk of the benchmark; null without predictions. */
+  predictions: PredictionCommitments | null;
+}
+
+/** The Groth16 proof of the counts in body.predictions. Outside the body: proofs are randomized. */
+export interface AttestationProof {
+  system: 'groth16';
+  curve: 'bn128';
+  circuit: { name: string; n: number; hash: string; constraints: number };
+  setup: { ptau_sha256: string; ptau_power: number; insecure: boolean; note: string };
+  verification_key_sha256: string;
+  /** Public signals per chunk: rows, the three commitments, baseline and new correct counts. */
+  public_signals: string[][];
+  /** SHA-256 of proof.json, public.json and verification_key.json as written beside attestation.json. */
+  files: Record<'proof.json' | 'public.json' | 'verification_key.json', string>;
+}
+
+export interface Attestation {
+  schema_version: string;
+  body: AttestationBody;
+  body_sha256: string;
+  /** Sorted by name; see attestationLeaves for what each leaf hashes. */
+  leaves: MerkleLeaf[];
+  merkle_root: string;
+  created_at?: string;
+  proof?: AttestationProof;
+}
+
+export interface BuildAttestationOptions {
+  /** Produce a Groth16 proof; default true when predictions are given. */
+  prove?: boolean;
+  /** Rows per circuit (chunk size); default 1024. */
+  circuitN?: number;
+  /** Powers-of-tau file for the setup; without it a local insecure one is made and marked so. */
+  ptauPath?: string;
+  /** Where compiled circuits, ptau, zkey and verification keys are cached. */
+  cacheDir?: string;
+  /** Timestamp for created_at (outside the body); default now. */
+  createdAt?: string;
+}
+
+export interface BuiltAttestation {
+  attestation: Attestation;
+  proofFiles?: ProofFiles;
+}
+
+const hashJson = (value: unknown): string => sha256Hex(canonicalJson(value));
+
+/**
+ * One leaf per attested item, named for what it covers:
+ * `run` (run id and pipeline version), `config`, `input/<role>`, `model/<role>`,
+ * `result/<key>`, `file/<name>` (the file's own SHA-256, so a file's inclusion proof carries its
+ * hash), `predictions` (totals) and `predictions/chunk/<i>` (commitments and counts of chunk i).
+ */
+export function attestationLeaves(body: AttestationBody): MerkleLeaf[] {
+  const leaves: MerkleLeaf[] = [
+    { name: 'run', hash: hashJson({ run_id: body.run_id, pipeline_version: body.pipeline_version }) },
+    { name: 'config', hash: hashJson(body.config) },
+  ];
+  for (const [role, entry] of Object.entries(body.inputs)) leaves.push({ name: `input/${role}`, hash: hashJson(entry) });
+  for (const [role, entry] of Object.entries(body.models)) leaves.push({ name: `model/${role}`, hash: hashJson(entry) });
+  for (const [key, value] of Object.entries(body.results)) leaves.push({ name: `result/${key}`, hash: hashJson(value) });
+  for (const [name, hash] of Object.entries(body.files)) leaves.push({ name: `file/${name}`, hash });
+  if (body.predictions !== null) {
+    const { chunks, ...totals } = body.predictions;
+    leaves.push({ name: 'predictions', hash: hashJson(totals) });
+    for (const chunk of chunks) leaves.push({ name: `predictions/chunk/${String(chunk.index).padStart(4, '0')}`, hash: hashJson(chunk) });
+  }
+  // Code-unit order, the same order canonicalJson uses for keys.
+  return leaves.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+/** Round-trips through canonical JSON so the stored body is exactly what was hashed. */
+function plainJson<T>(value: T): T {
+  return JSON.parse(canonicalJson(value)) as T;
+}
+
+/**
+ * Hashes every input, result and output file, builds the Merkle root and, when asked, proves the
+ * accuracy counts with Groth16. The body, leaves, root, commitments and public signals depend only
+ * on the input; created_at and the (randomized) proof are outside the body.
+ */
+export async function buildAttestation(input: AttestationInput, options: BuildAttestationOptions = {}): Promise<BuiltAttestation> {
+  const parsed = parseAttestationInput(input);
+  const n = options.circuitN ?? DEFAULT_CIRCUIT_N;
+  checkCircuitN(n);
+  const predictions = parsed.predictions === undefined ? null : await commitPredictions(parsed.predictions, n);
+  const config = plainJson(parsed.config ?? null);
+  const body: AttestationBody = {
+    run_id: parsed.run_id,
+    pipeline_version: parsed.pipeline_version,
+    inputs: plainJson(parsed.inputs),
+    config,
+    config_sha256: hashJson(config),
+    models: plainJson(parsed.models),
+    results: plainJson(parsed.results),
+    files: plainJson(parsed.files),
+    predictions,
+  };
+  const leaves = attestationLeaves(body);
+  const attestation: Attestation = {
+    schema_version: ATTESTATION_SCHEMA_VERSION,
+    body,
+    body_sha256: hashJson(body),
+    leaves,
+    merkle_root: merkleRoot(leaves),
+    created_at: options.createdAt ?? new Date().toISOString(),
+  };
+  const prove = options.prove ?? parsed.predictions !== undefined;
+  if (prove && parsed.predictions === undefined) {
+    throw new AttestationError('HOKUSAI_INVALID_INPUT', 'a proof was requested but the input has no predictions; pass labels and 0/1 predictions of both models, or prove: false');
+  }
+  if (!prove || parsed.predictions === undefined || predictions === null) {
+    return { attestation };
+  }
+  const proved = await proveChunks(parsed.predictions, predictions, {
+    n,
+    ...(options.ptauPath === undefined ? {} : { ptauPath: options.ptauPath }),
+    ...(options.cacheDir === undefined ? {} : { cacheDir: options.cacheDir }),
+  });
+  attestation.proof = proved.proof;
+  return { attestation, proofFiles: proved.files };
+}

@@ -1,0 +1,112 @@
+import { buildPoseidon, type Poseidon } from 'circomlibjs';
+
+/** Bits per packed field element: 31 bytes, safely below the 254-bit BN254 scalar field. */
+export const WORD_BITS = 248;
+/** circomlib's Poseidon takes at most 16 inputs, which bounds the circuit size. */
+export const MAX_CIRCUIT_N = 16 * WORD_BITS;
+export const COMMITMENT_SCHEME = 'poseidon-bn254-packed248-v1';
+
+let poseidon: Promise<Poseidon> | undefined;
+
+function getPoseidon(): Promise<Poseidon> {
+  poseidon ??= buildPoseidon();
+  return poseidon;
+}
+
+/**
+ * Packs `bits[offset, offset + rows)` little-endian into ceil(n / 248) words, the rest of the
+ * n-row chunk zero, exactly as the circuit packs its private inputs.
+ */
+export function packBits(bits: Uint8Array, offset: number, rows: number, n: number): bigint[] {
+  const words: bigint[] = [];
+  const count = Math.ceil(n / WORD_BITS);
+  for (let w = 0; w < count; w++) {
+    let word = 0n;
+    const start = w * WORD_BITS;
+    const end = Math.min(start + WORD_BITS, rows);
+    for (let i = end - 1; i >= start; i--) {
+      word = (word << 1n) | (bits[offset + i] === 1 ? 1n : 0n);
+    }
+    words.push(word);
+  }
+  return words;
+}
+
+/** Poseidon commitment to one zero-padded n-row chunk, as a decimal field element. */
+export async function commitBits(bits: Uint8Array, offset: number, rows: number, n: number): Promise<string> {
+  const p = await getPoseidon();
+  return p.F.toObject(p(packBits(bits, offset, rows, n))).toString();
+}
+
+/** Number of i in [offset, offset + rows) with a[i] === b[i]. */
+export function countAgreement(a: Uint8Array, b: Uint8Array, offset: number, rows: number): number {
+  let agree = 0;
+  for (let i = offset; i < offset + rows; i++) if (a[i] === b[i]) agree++;
+  return agree;
+}
+
+export interface PredictionChunk {
+  index: number;
+  offset: number;
+  rows: number;
+  labels_commitment: string;
+  baseline_commitment: string;
+  new_commitment: string;
+  baseline_correct: number;
+  new_correct: number;
+}
+
+export interface PredictionCommitments {
+  scheme: string;
+  circuit_n: number;
+  rows: number;
+  baseline_correct: number;
+  new_correct: number;
+  baseline_accuracy: number;
+  new_accuracy: number;
+  accuracy_delta: number;
+  chunks: PredictionChunk[];
+}
+
+export interface PredictionBits {
+  labels: Uint8Array;
+  baseline: Uint8Array;
+  new: Uint8Array;
+}
+
+/**
+ * Splits the benchmark into chunks of the circuit size n (the last one padded with zeros) and
+ * commits to each; accuracies follow from the summed counts so the verifier can recompute them.
+ */
+export async function commitPredictions(p: PredictionBits, n: number): Promise<PredictionCommitments> {
+  const total = p.labels.length;
+  const chunks: PredictionChunk[] = [];
+  for (let offset = 0, index = 0; offset < total; offset += n, index++) {
+    const rows = Math.min(n, total - offset);
+    chunks.push({
+      index,
+      offset,
+      rows,
+      labels_commitment: await commitBits(p.labels, offset, rows, n),
+      baseline_commitment: await commitBits(p.baseline, offset, rows, n),
+      new_commitment: await commitBits(p.new, offset, rows, n),
+      baseline_correct: countAgreement(p.labels, p.baseline, offset, rows),
+      new_correct: countAgreement(p.labels, p.new, offset, rows),
+    });
+  }
+  const baselineCorrect = chunks.reduce((s, c) => s + c.baseline_correct, 0);
+  const newCorrect = chunks.reduce((s, c) => s + c.new_correct, 0);
+  const baselineAccuracy = baselineCorrect / total;
+  const newAccuracy = newCorrect / total;
+  return {
+    scheme: COMMITMENT_SCHEME,
+    circuit_n: n,
+    rows: total,
+    baseline_correct: baselineCorrect,
+    new_correct: newCorrect,
+    baseline_accuracy: baselineAccuracy,
+    new_accuracy: newAccuracy,
+    accuracy_delta: newAccuracy - baselineAccuracy,
+    chunks,
+  };
+}

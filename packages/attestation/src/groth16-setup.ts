@@ -1,0 +1,139 @@
+import { randomBytes } from 'node:crypto';
+import { createReadStream, existsSync } from 'node:fs';
+import { mkdir, readdir, readFile, rename, rm } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { join } from 'node:path';
+import * as snarkjs from 'snarkjs';
+import { ptauInfo, r1csInfo } from './binfile-header.js';
+import { canonicalJson } from './canonical-json.js';
+import type { CompiledCircuit } from './circuit-compile.js';
+import { PACKAGE_ROOT } from './circuit-source.js';
+import { AttestationError } from './errors.js';
+import { withLock } from './file-lock.js';
+import { sha256Hex } from './sha256.js';
+import { writeFileAtomic } from './write-file-atomic.js';
+
+export interface Groth16Setup {
+  zkeyPath: string;
+  verificationKey: Record<string, unknown>;
+  verificationKeySha256: string;
+  ptauSha256: string;
+  ptauPower: number;
+  insecure: boolean;
+  note: string;
+  constraints: number;
+}
+
+export const INSECURE_NOTE = 'INSECURE: development powers of tau generated on this machine by one party; anyone holding its toxic waste could forge proofs. Supply a ptau from a public ceremony for real use.';
+const SUPPLIED_NOTE = 'powers of tau supplied by the user; phase-2 contribution made locally with fresh randomness.';
+
+/** `$HOKUSAI_ZK_CACHE`, else `.cache` inside the package. */
+export function defaultCacheDir(): string {
+  return process.env.HOKUSAI_ZK_CACHE ?? join(PACKAGE_ROOT, '.cache');
+}
+
+async function fileSha256(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+/** snarkjs keeps worker threads alive through a global curve; stopping them lets the process exit. */
+export async function releaseCurve(): Promise<void> {
+  const curve = (globalThis as { curve_bn128?: { terminate?: () => Promise<void> } | null }).curve_bn128;
+  if (curve?.terminate) await curve.terminate();
+}
+
+export function requiredPower(info: { constraints: number; publicInputs: number; outputs: number }): number {
+  const needed = info.constraints + info.publicInputs + info.outputs + 1;
+  return Math.max(8, Math.ceil(Math.log2(needed)));
+}
+
+/**
+ * A local powers of tau for development, reused when one of at least the needed power exists.
+ * Generated with fresh randomness (never reproducible) and always reported as insecure.
+ */
+async function localInsecurePtau(cacheDir: string, power: number): Promise<string> {
+  const dir = join(cacheDir, 'ptau');
+  await mkdir(dir, { recursive: true });
+  const existing = async (): Promise<string | undefined> => {
+    const found = (await readdir(dir))
+      .map((f) => /^insecure-bn128-p(\d+)\.ptau$/.exec(f))
+      .filter((m): m is RegExpExecArray => m !== null && Number(m[1]) >= power)
+      .sort((a, b) => Number(a[1]) - Number(b[1]));
+    return found[0] === undefined ? undefined : join(dir, found[0][0]);
+  };
+  const ready = await existing();
+  if (ready !== undefined) return ready;
+  const target = join(dir, `insecure-bn128-p${power}.ptau`);
+  return withLock(target, async () => {
+    const again = await existing();
+    if (again !== undefined) return again;
+    const tmp = `${target}.${process.pid}.tmp`;
+    const curve = await snarkjs.curves.getCurveFromName('bn128');
+    try {
+      await snarkjs.powersOfTau.newAccumulator(curve, power, `${tmp}.0`);
+      await snarkjs.powersOfTau.contribute(`${tmp}.0`, `${tmp}.1`, 'hokusai local insecure', randomBytes(32).toString('hex'));
+      await snarkjs.powersOfTau.preparePhase2(`${tmp}.1`, `${tmp}.2`);
+      await rename(`${tmp}.2`, target);
+    } finally {
+      await Promise.all([0, 1, 2].map((i) => rm(`${tmp}.${i}`, { force: true })));
+      await releaseCurve();
+    }
+    return target;
+  });
+}
+
+/**
+ * Groth16 proving and verification keys for a compiled circuit, cached by circuit hash and ptau
+ * hash. The phase-2 contribution uses fresh randomness, so a new cache gives a new (equally
+ * valid) key; the attestation records which verification key its proof is for.
+ */
+export async function groth16Setup(circuit: CompiledCircuit, options: { ptauPath?: string; cacheDir?: string } = {}): Promise<Groth16Setup> {
+  const cacheDir = options.cacheDir ?? defaultCacheDir();
+  const info = await r1csInfo(circuit.r1csPath);
+  const power = requiredPower(info);
+  const insecure = options.ptauPath === undefined;
+  const ptauPath = options.ptauPath ?? (await localInsecurePtau(cacheDir, power));
+  const ptau = await ptauInfo(ptauPath);
+  if (ptau.power < power) {
+    throw new AttestationError('HOKUSAI_ZK_SETUP', `${ptauPath} has power ${ptau.power} but the circuit for N=${circuit.n} has ${info.constraints} constraints and needs power ${power}; use a larger ptau or a smaller circuitN`);
+  }
+  if (!ptau.preparedPhase2) {
+    throw new AttestationError('HOKUSAI_ZK_SETUP', `${ptauPath} is not prepared for phase 2; run \`snarkjs powersoftau prepare phase2\` on it or use a *_final.ptau file`);
+  }
+  const ptauSha256 = await fileSha256(ptauPath);
+  const dir = join(cacheDir, 'zkey', `${circuit.hash.slice(0, 32)}-${ptauSha256.slice(0, 32)}`);
+  const zkeyPath = join(dir, 'circuit.zkey');
+  const vkeyPath = join(dir, 'verification_key.json');
+  const load = async (): Promise<Groth16Setup | undefined> => {
+    if (!existsSync(zkeyPath) || !existsSync(vkeyPath)) return undefined;
+    const verificationKey = JSON.parse(await readFile(vkeyPath, 'utf8')) as Record<string, unknown>;
+    return { zkeyPath, verificationKey, verificationKeySha256: sha256Hex(canonicalJson(verificationKey)), ptauSha256, ptauPower: ptau.power, insecure, note: insecure ? INSECURE_NOTE : SUPPLIED_NOTE, constraints: info.constraints };
+  };
+  const cached = await load();
+  if (cached !== undefined) return cached;
+  return withLock(dir, async () => {
+    const again = await load();
+    if (again !== undefined) return again;
+    await mkdir(dir, { recursive: true });
+    const tmp = join(dir, `.${process.pid}`);
+    try {
+      await snarkjs.zKey.newZKey(circuit.r1csPath, ptauPath, `${tmp}.0.zkey`);
+      await snarkjs.zKey.contribute(`${tmp}.0.zkey`, `${tmp}.1.zkey`, 'hokusai phase 2', randomBytes(32).toString('hex'));
+      const vkey = await snarkjs.zKey.exportVerificationKey(`${tmp}.1.zkey`);
+      await rename(`${tmp}.1.zkey`, zkeyPath);
+      await writeFileAtomic(vkeyPath, `${JSON.stringify(vkey, null, 2)}\n`);
+    } catch (error) {
+      if (error instanceof AttestationError) throw error;
+      throw new AttestationError('HOKUSAI_ZK_SETUP', `Groth16 setup for N=${circuit.n} with ${ptauPath} failed: ${(error as Error).message}`, { cause: error });
+    } finally {
+      await rm(`${tmp}.0.zkey`, { force: true });
+      await rm(`${tmp}.1.zkey`, { force: true });
+      await releaseCurve();
+    }
+    const built = await load();
+    if (built === undefined) throw new AttestationError('HOKUSAI_ZK_SETUP', `setup finished but ${dir} is incomplete`);
+    return built;
+  });
+}

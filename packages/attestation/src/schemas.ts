@@ -1,0 +1,46 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
+import { PACKAGE_ROOT } from './circuit-source.js';
+
+export const ATTESTATION_SCHEMA_FILE = 'attestation-1.0.schema.json';
+export const ZK_OUTPUT_V1_SCHEMA_FILE = 'zk-output-v1.schema.json';
+
+/** Absolute path of a JSON Schema shipped in the package's schema/ folder. */
+export function schemaPath(file: string): string {
+  return join(PACKAGE_ROOT, 'schema', file);
+}
+
+const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/i;
+
+let validators: { attestation: ValidateFunction; zk: ValidateFunction } | undefined;
+
+function load(): { attestation: ValidateFunction; zk: ValidateFunction } {
+  if (validators === undefined) {
+    const ajv = new Ajv2020({ allErrors: true, strict: true, strictRequired: false });
+    // ajv-formats is not a dependency; date-time is the only format the schemas use.
+    ajv.addFormat('date-time', { type: 'string', validate: (s: string) => RFC3339.test(s) && !Number.isNaN(Date.parse(s)) });
+    const read = (file: string): object => JSON.parse(readFileSync(schemaPath(file), 'utf8')) as object;
+    validators = { attestation: ajv.compile(read(ATTESTATION_SCHEMA_FILE)), zk: ajv.compile(read(ZK_OUTPUT_V1_SCHEMA_FILE)) };
+  }
+  return validators;
+}
+
+function describe(validate: ValidateFunction): string | null {
+  if (validate.errors === null || validate.errors === undefined || validate.errors.length === 0) return null;
+  return validate.errors
+    .slice(0, 5)
+    .map((e) => `${e.instancePath === '' ? '/' : e.instancePath} ${e.message ?? 'is invalid'}${e.params && 'additionalProperty' in e.params ? ` (${String(e.params.additionalProperty)})` : ''}`)
+    .join('; ');
+}
+
+/** null when valid, else the first problems with their JSON pointers. */
+export function validateAttestationJson(value: unknown): string | null {
+  const v = load().attestation;
+  return v(value) ? null : (describe(v) ?? 'invalid');
+}
+
+export function validateZkOutputV1(value: unknown): string | null {
+  const v = load().zk;
+  return v(value) ? null : (describe(v) ?? 'invalid');
+}
