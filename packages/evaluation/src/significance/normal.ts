@@ -66,6 +66,7 @@ export function normalQuantile(p: number): number {
     if (p === 1) return Infinity;
     return Number.NaN;
   }
+  if (p === 0.5) return 0;
   const lower = p < 0.5;
   const q = lower ? p : 1 - p;
   const t = Math.sqrt(-2 * Math.log(q));
