@@ -1,1 +1,5 @@
-export const placeholder = 1;
+export { main, buildProgram } from './program.js';
+export { EXIT, exitCodeFor } from './exit-codes.js';
+export { resolveConfig, readConfigFile, mergeLayers, environmentLayer } from './config/load-config.js';
+export { renderReportHtml } from './report/render-html.js';
+export { formatSummary } from './summary.js';

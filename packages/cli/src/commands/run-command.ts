@@ -1,0 +1,68 @@
+import type { Command } from 'commander';
+import { runPipeline } from '@hokusai/orchestrator';
+import { resolveConfig } from '../config/load-config.js';
+import { EXIT } from '../exit-codes.js';
+import { formatSummary } from '../summary.js';
+import { renderReportHtml } from '../report/render-html.js';
+import type { Output } from '../output.js';
+
+interface RunFlags {
+  config?: string;
+  base?: string;
+  contributed?: string;
+  benchmark?: string;
+  target?: string;
+  out?: string;
+  seed?: string;
+  model?: string;
+  baselineModel?: string;
+  exclude?: string;
+  proof?: boolean;
+  overwrite?: boolean;
+  store?: string;
+}
+
+export function registerRunCommand(program: Command, output: Output): void {
+  program
+    .command('run')
+    .description('run the whole pipeline: load, integrate, train baseline and new model, evaluate, delta, attest, report')
+    .option('-c, --config <file>', 'config file (YAML or JSON); flags override it')
+    .option('--base <file>', 'base data file')
+    .option('--contributed <file>', 'contributed data file')
+    .option('--benchmark <file>', 'benchmark data file')
+    .option('--target <column>', 'label column')
+    .option('-o, --out <folder>', 'output folder (must not exist unless --overwrite)')
+    .option('--seed <n>', 'random seed')
+    .option('--model <family>', 'model family (logistic_regression, mlp, gbdt, or a registered one)')
+    .option('--baseline-model <file>', 'ONNX file of an existing baseline model')
+    .option('--exclude <columns>', 'comma-separated columns never used as features (ids, leaks)')
+    .option('--no-proof', 'skip the Groth16 proof')
+    .option('--overwrite', 'replace an existing output folder')
+    .option('--store <folder>', 'run store folder (default .hokusai/store)')
+    .addHelpText('after', '\nExample:\n  hokusai run --base base.csv --contributed new.csv --benchmark bench.csv --target churned --out results/')
+    .action(async (flags: RunFlags) => {
+      const config = resolveConfig({
+        ...(flags.config === undefined ? {} : { file: flags.config }),
+        flags: {
+          base: flags.base,
+          contributed: flags.contributed,
+          benchmark: flags.benchmark,
+          target: flags.target,
+          out: flags.out,
+          seed: flags.seed === undefined ? undefined : Number(flags.seed),
+          baselineModel: flags.baselineModel,
+          overwrite: flags.overwrite,
+          exclude: flags.exclude?.split(',').map((c) => c.trim()).filter(Boolean),
+          ...(flags.model === undefined ? {} : { model: { family: flags.model } }),
+          ...(flags.proof === false ? { proof: { enabled: false } } : {}),
+        },
+      });
+      const result = await runPipeline(config, {
+        ...(flags.store === undefined ? {} : { store: flags.store }),
+        renderReport: renderReportHtml,
+        onEvent: (event) => output.event(event),
+      });
+      output.result(result, formatSummary(result));
+      process.exitCode = result.accepted ? EXIT.ok : EXIT.rejected;
+    });
+}

@@ -1,0 +1,18 @@
+import type { Command } from 'commander';
+import { verifyRun } from '@hokusai/orchestrator';
+import { EXIT } from '../exit-codes.js';
+import { renderReportHtml } from '../report/render-html.js';
+import type { Output } from '../output.js';
+
+export function registerVerifyCommand(program: Command, output: Output): void {
+  program
+    .command('verify <folder>')
+    .description('check every claim of a finished run: hashes, Merkle root, proof, metrics, delta and report')
+    .addHelpText('after', '\nExample:\n  hokusai verify results/')
+    .action(async (folder: string) => {
+      const verification = await verifyRun(folder, { renderReport: renderReportHtml });
+      const text = verification.checks.map((c) => `${c.ok ? 'ok  ' : 'FAIL'}  ${c.name}${c.detail ? ` — ${c.detail}` : ''}`).join('\n');
+      output.result(verification, `${text}\n\n${verification.ok ? `Verified: every check passed for ${folder}.` : `NOT verified: ${verification.checks.filter((c) => !c.ok).length} check(s) failed for ${folder}.`}`);
+      process.exitCode = verification.ok ? EXIT.ok : EXIT.rejected;
+    });
+}

@@ -1,0 +1,71 @@
+import { readFileSync, existsSync } from 'node:fs';
+import { dirname, resolve, isAbsolute } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { OrchestratorError, PipelineConfigSchema, parseConfig, type PipelineConfig } from '@hokusai/orchestrator';
+
+type Layer = Record<string, unknown>;
+
+/** Keys of the config that hold file paths: relative paths in a config file are relative to that file. */
+const PATH_KEYS = ['base', 'contributed', 'benchmark', 'out', 'baselineModel'] as const;
+
+/** Reads a YAML or JSON config file and checks its keys and types, naming the file on error. */
+export function readConfigFile(path: string): Layer {
+  if (!existsSync(path)) throw new OrchestratorError('HOKUSAI_CONFIG_NOT_FOUND', `Config file ${path} does not exist.`);
+  const text = readFileSync(path, 'utf8');
+  let data: unknown;
+  try {
+    data = /\.ya?ml$/i.test(path) ? parseYaml(text) : JSON.parse(text);
+  } catch (error) {
+    throw new OrchestratorError('HOKUSAI_CONFIG_INVALID', `Config file ${path} is not valid ${/\.ya?ml$/i.test(path) ? 'YAML' : 'JSON'}: ${(error as Error).message}`);
+  }
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) {
+    throw new OrchestratorError('HOKUSAI_CONFIG_INVALID', `Config file ${path} must hold an object of settings.`);
+  }
+  const checked = PipelineConfigSchema.partial().safeParse(data);
+  if (!checked.success) {
+    const problems = checked.error.issues
+      .map((i) => (i.code === 'unrecognized_keys' ? `unknown key ${[...i.path, ...i.keys].join('.')}` : `${i.path.join('.')}: ${i.message}`))
+      .join('; ');
+    throw new OrchestratorError('HOKUSAI_CONFIG_INVALID', `Config file ${path}: ${problems}.`);
+  }
+  const layer = { ...(data as Layer) };
+  for (const key of PATH_KEYS) {
+    const value = layer[key];
+    if (typeof value === 'string' && !isAbsolute(value)) layer[key] = resolve(dirname(path), value);
+  }
+  return layer;
+}
+
+/** Settings that come from the environment. Secrets are read here and never printed. */
+export function environmentLayer(env: NodeJS.ProcessEnv): Layer {
+  const layer: Layer = {};
+  if (env.HOKUSAI_PII_KEY) layer.pii = { key: env.HOKUSAI_PII_KEY };
+  if (env.MLFLOW_TRACKING_URI) layer.tracking = { uri: env.MLFLOW_TRACKING_URI };
+  if (env.HOKUSAI_SEED) layer.seed = Number(env.HOKUSAI_SEED);
+  return layer;
+}
+
+/** Later layers win; nested objects merge key by key. */
+export function mergeLayers(...layers: Layer[]): Layer {
+  const out: Layer = {};
+  for (const layer of layers) {
+    for (const [key, value] of Object.entries(layer)) {
+      if (value === undefined) continue;
+      const prev = out[key];
+      out[key] =
+        isPlainObject(prev) && isPlainObject(value) ? mergeLayers(prev, value) : value;
+    }
+  }
+  return out;
+}
+
+function isPlainObject(v: unknown): v is Layer {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+/** defaults < config file < environment < flags, validated as one config. */
+export function resolveConfig(input: { file?: string; flags: Layer; env?: NodeJS.ProcessEnv }): PipelineConfig {
+  const fileLayer = input.file === undefined ? {} : readConfigFile(input.file);
+  const merged = mergeLayers(fileLayer, environmentLayer(input.env ?? process.env), input.flags);
+  return parseConfig(merged, input.file === undefined ? 'settings' : `settings (from ${input.file}, the environment and flags)`);
+}

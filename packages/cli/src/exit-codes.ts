@@ -1,0 +1,22 @@
+import { errorCode } from '@hokusai/orchestrator';
+
+/** The documented exit codes of every `hokusai` command. */
+export const EXIT = {
+  /** The command did what was asked (for `run`: the contribution was accepted). */
+  ok: 0,
+  /** The pipeline ran and the contribution was rejected, or `verify` found a failed check. */
+  rejected: 1,
+  /** Bad input or config: a file, a column, a flag or a key was wrong. */
+  badInput: 2,
+  /** Something broke inside Hokusai; please report it. */
+  internal: 3,
+} as const;
+
+/** Codes of typed errors that are Hokusai's own fault rather than the user's input. */
+const INTERNAL_CODES = new Set(['HOKUSAI_RUN_STORE_CORRUPT', 'HOKUSAI_FLOW_INVALID', 'HOKUSAI_STEP_OUTPUT_UNSTORABLE', 'HOKUSAI_STEP_TIMEOUT']);
+
+export function exitCodeFor(error: unknown): number {
+  const code = errorCode(error);
+  if (code !== undefined && code.startsWith('HOKUSAI_') && !INTERNAL_CODES.has(code)) return EXIT.badInput;
+  return EXIT.internal;
+}

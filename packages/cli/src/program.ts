@@ -1,0 +1,50 @@
+import { Command, CommanderError } from 'commander';
+import { createRequire } from 'node:module';
+import { registerRunCommand } from './commands/run-command.js';
+import { registerVerifyCommand } from './commands/verify-command.js';
+import { registerConfigCommand } from './commands/config-command.js';
+import { registerResumeCommand } from './commands/resume-command.js';
+import { EXIT, exitCodeFor } from './exit-codes.js';
+import { Output } from './output.js';
+
+const version = (createRequire(import.meta.url)('../package.json') as { version: string }).version;
+
+/** Builds the `hokusai` program; `main` runs it and maps every outcome to a documented exit code. */
+export function buildProgram(): { program: Command; output: Output } {
+  const program = new Command('hokusai');
+  const output = new Output(() => {
+    const o = program.opts<{ json?: boolean; quiet?: boolean; verbose?: boolean; color?: boolean }>();
+    return { json: o.json === true, quiet: o.quiet === true, verbose: o.verbose === true, color: o.color !== false && process.stdout.isTTY === true && !process.env.NO_COLOR };
+  });
+  program
+    .description('Does this contributed data make the model better, and by how much? Evidence a stranger can check.')
+    .version(version)
+    .option('--json', 'print one machine-readable JSON result on stdout (logs go to stderr)')
+    .option('-q, --quiet', 'print nothing but errors')
+    .option('-v, --verbose', 'print progress details and stack traces')
+    .option('--no-color', 'plain text without colors')
+    .showHelpAfterError()
+    .exitOverride()
+    .addHelpText('after', '\nExit codes: 0 success, 1 contribution rejected (or verification failed), 2 bad input or config, 3 internal error.');
+  registerRunCommand(program, output);
+  registerVerifyCommand(program, output);
+  registerConfigCommand(program, output);
+  registerResumeCommand(program, output);
+  return { program, output };
+}
+
+export async function main(argv: readonly string[]): Promise<number> {
+  const { program, output } = buildProgram();
+  try {
+    await program.parseAsync(argv as string[]);
+    return typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // --help and --version end here too, with exit code 0.
+      return error.exitCode === 0 ? EXIT.ok : EXIT.badInput;
+    }
+    const code = exitCodeFor(error);
+    output.error(error, code);
+    return code;
+  }
+}

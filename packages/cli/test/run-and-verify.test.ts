@@ -1,0 +1,181 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readdir, readFile, stat, writeFile, copyFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { fileURLToPath } from 'node:url';
+
+const run = promisify(execFile);
+const bin = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
+const example = fileURLToPath(new URL('../../../examples/quickstart/', import.meta.url));
+
+interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+async function hokusai(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [bin, ...args], { env: { ...process.env, ...env }, maxBuffer: 64 << 20 });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code?: number; stdout?: string; stderr?: string };
+    return { code: typeof e.code === 'number' ? e.code : -1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
+  }
+}
+
+const inputs = (dir = example): string[] => ['--base', join(dir, 'base.csv'), '--contributed', join(dir, 'contributed.csv'), '--benchmark', join(dir, 'benchmark.csv'), '--target', 'churned'];
+
+async function listFiles(dir: string, prefix = ''): Promise<string[]> {
+  const out: string[] = [];
+  for (const name of (await readdir(dir)).sort()) {
+    const path = join(dir, name);
+    if ((await stat(path)).isDirectory()) out.push(...(await listFiles(path, `${prefix}${name}/`)));
+    else out.push(`${prefix}${name}`);
+  }
+  return out;
+}
+
+describe('hokusai run and verify on the bundled example', () => {
+  let work: string;
+  let out: string;
+  let first: CliResult;
+
+  beforeAll(async () => {
+    work = await mkdtemp(join(tmpdir(), 'hokusai-cli-'));
+    out = join(work, 'out');
+    first = await hokusai(['--json', 'run', ...inputs(), '--out', out, '--store', join(work, 'store'), '--exclude', 'customer_id']);
+  }, 600_000);
+
+  it('accepts the contribution and reports both models and the delta', () => {
+    expect(first.stderr).not.toMatch(/HOKUSAI_[A-Z_]+:/);
+    expect(first.code).toBe(0);
+    const result = JSON.parse(first.stdout) as { accepted: boolean; deltaOne: number; baselineMetrics: { accuracy: number }; newMetrics: { accuracy: number } };
+    expect(result.accepted).toBe(true);
+    expect(result.newMetrics.accuracy).toBeGreaterThan(result.baselineMetrics.accuracy);
+    expect(result.deltaOne).toBeCloseTo((result.newMetrics.accuracy - result.baselineMetrics.accuracy) * 100, 9);
+  });
+
+  it('reports metrics that agree with values computed by hand from predictions.json', async () => {
+    const predictions = JSON.parse(await readFile(join(out, 'predictions.json'), 'utf8')) as { labels: number[]; new_scores: number[]; baseline_scores: number[]; threshold: number };
+    const attestation = JSON.parse(await readFile(join(out, 'attestation.json'), 'utf8')) as { body: { results: { new_metrics: Record<string, number>; baseline_metrics: Record<string, number> } } };
+    for (const [role, scores] of [['new', predictions.new_scores], ['baseline', predictions.baseline_scores]] as const) {
+      let tp = 0;
+      let fp = 0;
+      let tn = 0;
+      let fn = 0;
+      predictions.labels.forEach((y, i) => {
+        const p = (scores[i] as number) >= predictions.threshold ? 1 : 0;
+        if (p === 1 && y === 1) tp++;
+        else if (p === 1) fp++;
+        else if (y === 1) fn++;
+        else tn++;
+      });
+      const precision = tp / (tp + fp);
+      const recall = tp / (tp + fn);
+      // AUROC by its definition: the share of (positive, negative) pairs ranked correctly, ties half.
+      const pos = scores.filter((_, i) => predictions.labels[i] === 1);
+      const neg = scores.filter((_, i) => predictions.labels[i] === 0);
+      let wins = 0;
+      for (const p of pos) for (const q of neg) wins += p > q ? 1 : p === q ? 0.5 : 0;
+      const metrics = attestation.body.results[`${role}_metrics`];
+      expect(metrics.accuracy).toBeCloseTo((tp + tn) / predictions.labels.length, 12);
+      expect(metrics.precision).toBeCloseTo(precision, 12);
+      expect(metrics.recall).toBeCloseTo(recall, 12);
+      expect(metrics.f1).toBeCloseTo((2 * precision * recall) / (precision + recall), 12);
+      expect(metrics.auroc).toBeCloseTo(wins / (pos.length * neg.length), 12);
+    }
+  });
+
+  it('verifies the untouched folder', async () => {
+    const verified = await hokusai(['verify', out]);
+    expect(verified.stdout).toContain('Verified');
+    expect(verified.code).toBe(0);
+  });
+
+  it('fails verification when any byte of any attested output changes', async () => {
+    const files = (await listFiles(out)).filter((f) => !f.startsWith('tracking/'));
+    expect(files).toEqual(expect.arrayContaining(['attestation.json', 'model.onnx', 'baseline.onnx', 'predictions.json', 'report.json', 'report.html']));
+    for (const file of files) {
+      const path = join(out, file);
+      const original = await readFile(path);
+      const tampered = Buffer.from(original);
+      const at = Math.floor(tampered.length / 2);
+      tampered[at] = (tampered[at] as number) ^ 0x01;
+      await writeFile(path, tampered);
+      try {
+        const verified = await hokusai(['verify', out]);
+        expect(verified.code, `changing a byte of ${file} must fail verification`).toBe(1);
+        expect(verified.stdout).toContain('FAIL');
+      } finally {
+        await writeFile(path, original);
+      }
+    }
+    expect((await hokusai(['verify', out])).code).toBe(0);
+  }, 300_000);
+
+  it('gives a byte-identical attestation body for the same inputs', async () => {
+    const again = join(work, 'again');
+    const second = await hokusai(['run', ...inputs(), '--out', again, '--store', join(work, 'store2'), '--exclude', 'customer_id', '--no-proof']);
+    expect(second.code).toBe(0);
+    const third = join(work, 'third');
+    expect((await hokusai(['run', ...inputs(), '--out', third, '--store', join(work, 'store3'), '--exclude', 'customer_id', '--no-proof'])).code).toBe(0);
+    const body = async (dir: string): Promise<string> => JSON.stringify((JSON.parse(await readFile(join(dir, 'attestation.json'), 'utf8')) as { body: unknown }).body);
+    expect(await body(again)).toBe(await body(third));
+    expect(await readFile(join(again, 'model.onnx'))).toEqual(await readFile(join(third, 'model.onnx')));
+  }, 300_000);
+});
+
+describe('hokusai run rejects bad input with a clear error and writes nothing', () => {
+  let work: string;
+  beforeAll(async () => {
+    work = await mkdtemp(join(tmpdir(), 'hokusai-bad-'));
+  });
+
+  const expectRejected = async (args: string[], pattern: RegExp): Promise<void> => {
+    const out = join(work, `out-${Math.abs(hash(args.join(' ')))}`);
+    const result = await hokusai(['run', ...args, '--out', out, '--store', join(work, 'store'), '--no-proof']);
+    expect(result.stderr).toMatch(pattern);
+    expect(result.code).toBe(2);
+    expect(existsSync(out)).toBe(false);
+    expect((await readdir(work)).filter((f) => f.startsWith('out-'))).toEqual([]);
+  };
+
+  it('a missing target column', async () => {
+    await expectRejected([...inputs().slice(0, 6), '--target', 'no_such_column'], /no_such_column/);
+  });
+
+  it('an empty file', async () => {
+    const empty = join(work, 'empty.csv');
+    await writeFile(empty, '');
+    await expectRejected(['--base', empty, ...inputs().slice(2)], /empty\.csv/);
+  });
+
+  it('a file that is not CSV', async () => {
+    const binary = join(work, 'binary.csv');
+    await writeFile(binary, Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x00, 0xff, 0xfe, 0x00, 0x01, 0x02, 0x00, 0x00]));
+    await expectRejected([...inputs().slice(0, 2), '--contributed', binary, ...inputs().slice(4)], /binary\.csv/);
+  });
+
+  it('a target that is not binary', async () => {
+    const dir = join(work, 'multi');
+    await run('mkdir', ['-p', dir]);
+    for (const f of ['base.csv', 'contributed.csv', 'benchmark.csv']) await copyFile(join(example, f), join(dir, f));
+    await expectRejected([...inputs(dir).slice(0, 6), '--target', 'region'], /region/);
+  });
+
+  it('an unknown key in a config file, naming the key and the file', async () => {
+    const config = join(work, 'bad.json');
+    await writeFile(config, JSON.stringify({ target: 'churned', sed: 3 }));
+    await expectRejected(['--config', config, ...inputs().slice(0, 6)], /bad\.json.*sed|sed.*bad\.json/);
+  });
+});
+
+function hash(s: string): number {
+  let h = 0;
+  for (let i = 0; i < s.length; i++) h = (Math.imul(h, 31) + s.charCodeAt(i)) | 0;
+  return h;
+}

@@ -1,0 +1,29 @@
+import { basename } from 'node:path';
+import type { PipelineConfig } from './config.js';
+
+/**
+ * The part of the config that decides the results, as it enters the attestation: no secrets,
+ * no output location, no machine-specific paths (inputs are identified by their hashes), so
+ * the same inputs and settings give a byte-identical attestation body anywhere.
+ */
+export function attestedConfig(config: PipelineConfig): Record<string, unknown> {
+  return {
+    task: config.task,
+    target: config.target,
+    seed: config.seed,
+    model: config.model,
+    baseline_model: config.baselineModel === undefined ? null : basename(config.baselineModel),
+    exclude: [...config.exclude].sort(),
+    pii: { mode: config.pii.mode },
+    quality: config.quality,
+    delta: config.delta,
+    proof: { enabled: config.proof.enabled, circuit_n: config.proof.circuitN ?? null },
+    inputs: { base: basename(config.base), contributed: basename(config.contributed), benchmark: basename(config.benchmark) },
+  };
+}
+
+/** The config as shown to people and MLflow: the secret key replaced by whether one is set. */
+export function displayConfig(config: PipelineConfig): Record<string, unknown> {
+  const { pii, ...rest } = config;
+  return { ...rest, pii: { mode: pii.mode, key: pii.key === undefined ? '(not set)' : '********' } };
+}

@@ -1,0 +1,68 @@
+import { z } from 'zod';
+
+/**
+ * The resolved configuration of one pipeline run. The CLI fills it from defaults, a config
+ * file, the environment and flags; the orchestrator trusts nothing else.
+ */
+export const PipelineConfigSchema = z
+  .object({
+    base: z.string().min(1).describe('base data file (CSV, JSON, JSONL or Parquet)'),
+    contributed: z.string().min(1).describe('contributed data file'),
+    benchmark: z.string().min(1).describe('benchmark data file'),
+    target: z.string().min(1).describe('name of the label column'),
+    out: z.string().min(1).describe('output folder'),
+    seed: z.number().int().nonnegative().default(42),
+    task: z.enum(['binary']).default('binary'),
+    model: z
+      .object({
+        family: z.string().default('logistic_regression'),
+        params: z.record(z.string(), z.unknown()).default({}),
+      })
+      .strict()
+      .default({ family: 'logistic_regression', params: {} }),
+    baselineModel: z.string().optional().describe('ONNX file of an existing baseline model; trained from the base data when absent'),
+    exclude: z.array(z.string()).default([]).describe('columns never used as features'),
+    pii: z
+      .object({
+        mode: z.enum(['hash', 'redact', 'drop', 'fail']).default('hash'),
+        key: z.string().min(16).optional().describe('HMAC key (secret); else HOKUSAI_PII_KEY'),
+      })
+      .strict()
+      .default({ mode: 'hash' }),
+    quality: z.object({ threshold: z.number().min(0).max(1).default(0.5) }).strict().default({ threshold: 0.5 }),
+    delta: z
+      .object({
+        primaryMetric: z.string().default('accuracy'),
+        thresholdPp: z.number().default(1),
+        alpha: z.number().gt(0).lt(1).default(0.05),
+        minSamples: z.number().int().positive().default(100),
+        bootstrapResamples: z.number().int().min(0).default(1000),
+      })
+      .strict()
+      .default({ primaryMetric: 'accuracy', thresholdPp: 1, alpha: 0.05, minSamples: 100, bootstrapResamples: 1000 }),
+    proof: z
+      .object({
+        enabled: z.boolean().default(true),
+        circuitN: z.number().int().positive().optional(),
+        ptau: z.string().optional().describe('powers-of-tau file; a local insecure one is made when absent'),
+      })
+      .strict()
+      .default({ enabled: true }),
+    tracking: z
+      .object({
+        uri: z.string().optional().describe('MLflow tracking URI; else MLFLOW_TRACKING_URI; none: local journal'),
+        experiment: z.string().default('hokusai'),
+      })
+      .strict()
+      .default({ experiment: 'hokusai' }),
+    contributor: z
+      .object({ id: z.string().optional(), wallet: z.string().optional() })
+      .strict()
+      .default({}),
+    overwrite: z.boolean().default(false),
+    concurrency: z.number().int().positive().default(2),
+  })
+  .strict();
+
+export type PipelineConfig = z.infer<typeof PipelineConfigSchema>;
+export type PipelineConfigInput = z.input<typeof PipelineConfigSchema>;

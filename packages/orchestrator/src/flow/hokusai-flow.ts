@@ -1,0 +1,34 @@
+import type { FlowDefinition } from '../engine/step.js';
+import type { FlowContext } from './flow-context.js';
+import { attestStep } from './steps/attest-step.js';
+import { deltaStep } from './steps/delta-step.js';
+import { evaluateStep } from './steps/evaluate-step.js';
+import { integrateStep } from './steps/integrate-step.js';
+import { loadStep } from './steps/load-step.js';
+import { reportStep } from './steps/report-step.js';
+import { trainStep } from './steps/train-step.js';
+
+export const HOKUSAI_FLOW_NAME = 'hokusai';
+
+/**
+ * start → load each input (in parallel) → integrate → train baseline and new (in parallel)
+ * → evaluate both → delta → attest (and prove) → report. Each step is a thin call into its
+ * package; the output folder is written after the last step.
+ */
+export function hokusaiFlow(flow: FlowContext): FlowDefinition {
+  return {
+    name: HOKUSAI_FLOW_NAME,
+    steps: [
+      loadStep('base', flow),
+      loadStep('contributed', flow),
+      loadStep('benchmark', flow),
+      integrateStep(flow),
+      trainStep('baseline', flow),
+      trainStep('new', flow),
+      evaluateStep(flow),
+      deltaStep(flow),
+      attestStep(flow),
+      reportStep(flow),
+    ],
+  };
+}

@@ -1,0 +1,81 @@
+import { readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { createTracker, type Tracker } from '@hokusai/tracking';
+import type { RunEvent } from '../engine/events.js';
+import { displayConfig } from './attested-config.js';
+import type { PipelineConfig } from './config.js';
+import { flattenParams } from './flatten.js';
+import { packageVersions } from './package-versions.js';
+
+export interface TrackedOutcome {
+  status: 'FINISHED' | 'FAILED';
+  error?: string;
+  metrics?: Record<string, number>;
+  tags?: Record<string, string>;
+  outDir?: string;
+}
+
+export interface TrackingSummary {
+  mode: 'server' | 'journal';
+  runId: string | null;
+  journal: string;
+  warnings: string[];
+}
+
+/**
+ * Logs one pipeline run to MLflow (or to the local journal when no server is configured): a parent
+ * run with params, metrics and tags, a nested run per step with its duration, and the output
+ * files as artifacts. Tracking never fails the pipeline; problems come back as warnings.
+ */
+export async function trackPipelineRun(input: {
+  config: PipelineConfig;
+  runId: string;
+  journalPath: string;
+  events: readonly RunEvent[];
+  outcome: TrackedOutcome;
+}): Promise<TrackingSummary> {
+  const warnings: string[] = [];
+  let tracker: Tracker | undefined;
+  try {
+    tracker = await createTracker({
+      ...(input.config.tracking.uri === undefined ? {} : { trackingUri: input.config.tracking.uri }),
+      journalPath: input.journalPath,
+      experimentName: input.config.tracking.experiment,
+    });
+    const versions = Object.fromEntries(Object.entries(packageVersions()).map(([k, v]) => [`hokusai.version.${k.replace('@hokusai/', '')}`, v]));
+    const parent = await tracker.startRun({ name: input.runId, tags: { 'hokusai.run_id': input.runId, ...versions, ...(input.outcome.tags ?? {}) } });
+    await parent.logParams(flattenParams(displayConfig(input.config)));
+    for (const event of input.events) {
+      if (event.type !== 'step_finished' || event.step === undefined) continue;
+      const child = await tracker.startRun({ name: event.step, parentRunId: parent.runId, tags: { 'hokusai.step': event.step } });
+      await child.logMetrics({ duration_seconds: (event.durationMs ?? 0) / 1000, attempts: event.attempt ?? 1 });
+      await child.end('FINISHED');
+    }
+    if (input.outcome.metrics) await parent.logMetrics(input.outcome.metrics);
+    if (input.outcome.outDir) {
+      for (const file of await listFiles(input.outcome.outDir)) {
+        if (file.startsWith('tracking/')) continue;
+        const slash = file.lastIndexOf('/');
+        await parent.logArtifact(join(input.outcome.outDir, file), slash < 0 ? undefined : file.slice(0, slash));
+      }
+    }
+    await parent.end(input.outcome.status, input.outcome.error);
+    warnings.push(...tracker.warnings);
+    return { mode: tracker.mode, runId: parent.runId, journal: input.journalPath, warnings };
+  } catch (error) {
+    warnings.push(`Tracking failed: ${(error as Error).message}`);
+    return { mode: tracker?.mode ?? 'journal', runId: null, journal: input.journalPath, warnings };
+  } finally {
+    await tracker?.close().catch(() => undefined);
+  }
+}
+
+async function listFiles(dir: string, prefix = ''): Promise<string[]> {
+  const out: string[] = [];
+  for (const name of (await readdir(dir)).sort()) {
+    const path = join(dir, name);
+    if ((await stat(path)).isDirectory()) out.push(...(await listFiles(path, `${prefix}${name}/`)));
+    else out.push(`${prefix}${name}`);
+  }
+  return out;
+}

@@ -1,0 +1,95 @@
+import { basename } from 'node:path';
+import { buildAttestation, sha256Hex, type AttestationInput } from '@hokusai/attestation';
+import type { DatasetManifest } from '@hokusai/data-integration';
+import type { StepDefinition } from '../../engine/step.js';
+import { attestedConfig } from '../attested-config.js';
+import type { FlowContext } from '../flow-context.js';
+import { encodePredictions, predictedBits } from '../predictions-file.js';
+import type { DeltaReport } from '@hokusai/evaluation';
+import type { EvaluateOutput } from './evaluate-step.js';
+import type { IntegrateOutput } from './integrate-step.js';
+import type { LoadOutput } from './load-step.js';
+import type { TrainOutput } from './train-step.js';
+
+export interface AttestOutput {
+  /** Output files covered by the attestation, by name, with their exact bytes. */
+  files: Record<string, Uint8Array>;
+  built: Awaited<ReturnType<typeof buildAttestation>>;
+  runId: string;
+}
+
+/** The manifest as published: the file is named without the folders of this machine. */
+function publicManifest(manifest: DatasetManifest): DatasetManifest {
+  return { ...manifest, source_path: basename(manifest.source_path) };
+}
+
+const json = (value: unknown): Uint8Array => new TextEncoder().encode(`${JSON.stringify(value, null, 2)}\n`);
+
+/** Hashes every input and output, builds the Merkle root and, by default, the Groth16 proof. */
+export function attestStep(flow: FlowContext): StepDefinition {
+  return {
+    name: 'attest',
+    inputs: ['load_base', 'load_contributed', 'load_benchmark', 'integrate', 'train_baseline', 'train_new', 'evaluate', 'delta'],
+    memoryMb: 1000,
+    run: async (ctx): Promise<AttestOutput> => {
+      const loads = ['load_base', 'load_contributed', 'load_benchmark'].map((n) => ctx.inputs[n] as LoadOutput);
+      const data = ctx.inputs.integrate as IntegrateOutput;
+      const baseline = ctx.inputs.train_baseline as TrainOutput;
+      const candidate = ctx.inputs.train_new as TrainOutput;
+      const evaluation = ctx.inputs.evaluate as EvaluateOutput;
+      const delta = ctx.inputs.delta as DeltaReport;
+      const threshold = evaluation.baselineMetrics.threshold;
+
+      const files: Record<string, Uint8Array> = {
+        'model.onnx': candidate.onnx,
+        'baseline.onnx': baseline.onnx,
+        'predictions.json': encodePredictions({ ...evaluation, threshold }),
+        'data_report.json': json(data.report),
+        // Manifests of the inputs as given. Manifests of the PII-treated tables are left out:
+        // their content hashes depend on the HMAC key, which may be ephemeral.
+        ...Object.fromEntries(loads.map((l) => [`manifests/${l.role}.json`, json(publicManifest(l.manifest))])),
+      };
+      const input: AttestationInput = {
+        run_id: ctx.runId,
+        pipeline_version: flow.pipelineVersion,
+        inputs: Object.fromEntries(
+          loads.map((l) => [
+            l.role,
+            { file_name: basename(l.manifest.source_path), format: l.manifest.format, file_sha256: l.manifest.file_sha256, content_hash: l.manifest.content_hash, row_count: l.manifest.row_count },
+          ]),
+        ),
+        config: attestedConfig(flow.config),
+        models: {
+          baseline: { onnx_sha256: sha256Hex(baseline.onnx), family: baseline.metadata?.family ?? 'supplied' },
+          new: { onnx_sha256: sha256Hex(candidate.onnx), family: candidate.metadata?.family ?? 'supplied' },
+        },
+        results: {
+          baseline_metrics: evaluation.baselineMetrics,
+          new_metrics: evaluation.newMetrics,
+          delta,
+          data: {
+            pii_columns: data.piiColumns,
+            merged_rows: data.merged.numRows,
+            base_rows: data.base.numRows,
+            benchmark_rows: data.benchmark.numRows,
+          },
+        },
+        files: Object.fromEntries(Object.entries(files).map(([name, bytes]) => [name, sha256Hex(bytes)])),
+        predictions: {
+          labels: Uint8Array.from(evaluation.labels),
+          baseline: predictedBits(evaluation.baselineScores, threshold),
+          new: predictedBits(evaluation.newScores, threshold),
+        },
+      };
+      const request = await flow.hooks.apply('pre_attestation', input);
+      const proof = flow.config.proof;
+      const built = await buildAttestation(request, {
+        prove: proof.enabled,
+        ...(proof.circuitN === undefined ? {} : { circuitN: proof.circuitN }),
+        ...(proof.ptau === undefined ? {} : { ptauPath: proof.ptau }),
+      });
+      await flow.hooks.apply('post_attestation', built);
+      return { files, built, runId: ctx.runId };
+    },
+  };
+}

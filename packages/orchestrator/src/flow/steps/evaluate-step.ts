@@ -1,0 +1,71 @@
+import type { Table } from 'apache-arrow';
+import { binaryMetrics, type BinaryMetrics } from '@hokusai/evaluation';
+import { encodeLabels, loadOnnxModel, type ClassLabel } from '@hokusai/training';
+import { OrchestratorError } from '../../errors.js';
+import type { StepDefinition } from '../../engine/step.js';
+import type { FlowContext } from '../flow-context.js';
+import type { IntegrateOutput } from './integrate-step.js';
+import type { TrainOutput } from './train-step.js';
+
+export interface EvaluateOutput {
+  classes: ClassLabel[];
+  positiveClass: ClassLabel;
+  /** 0/1 per benchmark row (1 = positive class). */
+  labels: Int32Array;
+  baselineScores: Float64Array;
+  newScores: Float64Array;
+  baselineMetrics: BinaryMetrics;
+  newMetrics: BinaryMetrics;
+}
+
+/** Scores both models on the same benchmark through onnxruntime, from their ONNX bytes. */
+export function evaluateStep(flow: FlowContext): StepDefinition {
+  return {
+    name: 'evaluate',
+    inputs: ['integrate', 'train_baseline', 'train_new'],
+    memoryMb: 400,
+    run: async (ctx): Promise<EvaluateOutput> => {
+      const data = ctx.inputs.integrate as IntegrateOutput;
+      const baseline = ctx.inputs.train_baseline as TrainOutput;
+      const candidate = ctx.inputs.train_new as TrainOutput;
+      const request = await flow.hooks.apply('pre_evaluation', { benchmark: data.benchmark, target: flow.config.target });
+      const b = await scoreOnnx(baseline.onnx, request.benchmark, 'baseline');
+      const n = await scoreOnnx(candidate.onnx, request.benchmark, 'new');
+      if (JSON.stringify(b.classes) !== JSON.stringify(n.classes)) {
+        throw new OrchestratorError(
+          'HOKUSAI_MODEL_CLASSES_DIFFER',
+          `The baseline model predicts classes ${JSON.stringify(b.classes)} but the new model ${JSON.stringify(n.classes)}; both must share the benchmark's label set.`,
+          { step: ctx.step },
+        );
+      }
+      const labels = encodeLabels(request.benchmark, request.target, n.classes);
+      const result: EvaluateOutput = {
+        classes: n.classes,
+        positiveClass: n.classes[1] as ClassLabel,
+        labels,
+        baselineScores: b.scores,
+        newScores: n.scores,
+        baselineMetrics: binaryMetrics(labels, b.scores),
+        newMetrics: binaryMetrics(labels, n.scores),
+      };
+      return flow.hooks.apply('post_evaluation', result);
+    },
+  };
+}
+
+/** Probability of the positive class (classes[1]) for every row. */
+async function scoreOnnx(onnx: Uint8Array, benchmark: Table, role: string): Promise<{ classes: ClassLabel[]; scores: Float64Array }> {
+  const model = await loadOnnxModel(onnx);
+  try {
+    model.checkInputs(benchmark);
+    if (model.classes.length !== 2) {
+      throw new OrchestratorError('HOKUSAI_TASK_MISMATCH', `The ${role} model predicts ${model.classes.length} classes; this run is a binary task.`);
+    }
+    const proba = await model.predictProba(benchmark);
+    const scores = new Float64Array(benchmark.numRows);
+    for (let i = 0; i < scores.length; i++) scores[i] = proba[i * 2 + 1] as number;
+    return { classes: model.classes, scores };
+  } finally {
+    await model.close();
+  }
+}

@@ -1,0 +1,35 @@
+import { integrateContribution, type IntegrationResult } from '@hokusai/data-integration';
+import type { StepDefinition } from '../../engine/step.js';
+import type { FlowContext } from '../flow-context.js';
+
+export type IntegrateOutput = Omit<IntegrationResult, 'contributed'>;
+
+/** PII treatment, quality gate, dedup, contamination removal and merge, in the data package. */
+export function integrateStep(flow: FlowContext): StepDefinition {
+  return {
+    name: 'integrate',
+    inputs: ['load_base', 'load_contributed', 'load_benchmark'],
+    memoryMb: 800,
+    run: async (): Promise<IntegrateOutput> => {
+      const { config } = flow;
+      const [base, contributed, benchmark] = await Promise.all([
+        flow.datasets.load(config.base),
+        flow.datasets.load(config.contributed),
+        flow.datasets.load(config.benchmark),
+      ]);
+      const request = await flow.hooks.apply('pre_integration', {
+        base,
+        contributed,
+        benchmark,
+        target: config.target,
+        pii: { mode: config.pii.mode, ...(config.pii.key === undefined ? {} : { key: config.pii.key }) },
+        quality: { threshold: config.quality.threshold },
+        seed: config.seed,
+      });
+      const result = await flow.hooks.apply('post_integration', integrateContribution(request));
+      // The contributed table alone is not needed downstream; keep the stored output small.
+      const { contributed: _dropped, ...rest } = result;
+      return rest;
+    },
+  };
+}

@@ -1,0 +1,25 @@
+import { checkTarget, type DatasetManifest } from '@hokusai/data-integration';
+import type { StepDefinition } from '../../engine/step.js';
+import type { FlowContext } from '../flow-context.js';
+
+export type DatasetRole = 'base' | 'contributed' | 'benchmark';
+
+export interface LoadOutput {
+  role: DatasetRole;
+  manifest: DatasetManifest;
+}
+
+/** Loads one input and checks its target column; only the manifest is kept. */
+export function loadStep(role: DatasetRole, flow: FlowContext): StepDefinition {
+  return {
+    name: `load_${role}`,
+    inputs: [],
+    memoryMb: 400,
+    run: async (ctx): Promise<LoadOutput> => {
+      const dataset = await flow.datasets.load(flow.config[role]);
+      checkTarget(dataset, flow.config.target, flow.config.task);
+      ctx.emit({ type: 'progress', unit: 'rows', done: dataset.manifest.row_count, total: dataset.manifest.row_count });
+      return { role, manifest: dataset.manifest };
+    },
+  };
+}

@@ -1,0 +1,37 @@
+import type { DeltaReport } from '@hokusai/evaluation';
+import type { StepDefinition } from '../../engine/step.js';
+import type { FlowContext } from '../flow-context.js';
+import { buildReportDocument, reportJsonText, type ReportDocument } from '../report-document.js';
+import type { AttestOutput } from './attest-step.js';
+import type { EvaluateOutput } from './evaluate-step.js';
+import type { IntegrateOutput } from './integrate-step.js';
+
+export interface ReportOutput {
+  document: ReportDocument;
+  html: string | null;
+}
+
+export function reportStep(flow: FlowContext): StepDefinition {
+  return {
+    name: 'report',
+    inputs: ['integrate', 'evaluate', 'delta', 'attest'],
+    run: async (ctx): Promise<ReportOutput> => {
+      const data = ctx.inputs.integrate as IntegrateOutput;
+      const evaluation = ctx.inputs.evaluate as EvaluateOutput;
+      const attest = ctx.inputs.attest as AttestOutput;
+      const { attestation } = attest.built;
+      const document = buildReportDocument({
+        runId: ctx.runId,
+        delta: ctx.inputs.delta as DeltaReport,
+        baselineMetrics: evaluation.baselineMetrics,
+        newMetrics: evaluation.newMetrics,
+        dataReport: data.report,
+        merkleRoot: attestation.merkle_root,
+        bodySha256: attestation.body_sha256,
+        proved: attest.built.proofFiles !== undefined,
+      });
+      // Rendered from the text of report.json, exactly as the verifier will re-render it.
+      return { document, html: flow.renderReport ? flow.renderReport(JSON.parse(reportJsonText(document))) : null };
+    },
+  };
+}

@@ -1,0 +1,55 @@
+import { readFile } from 'node:fs/promises';
+import { loadOnnxModel, trainModel, type ModelMetadata } from '@hokusai/training';
+import { OrchestratorError } from '../../errors.js';
+import type { StepDefinition } from '../../engine/step.js';
+import type { FlowContext } from '../flow-context.js';
+import type { IntegrateOutput } from './integrate-step.js';
+
+export interface TrainOutput {
+  role: 'baseline' | 'new';
+  onnx: Uint8Array;
+  /** Null for a baseline supplied as an ONNX file: its training is not ours to describe. */
+  metadata: ModelMetadata | null;
+  source: 'trained' | 'supplied';
+}
+
+/**
+ * Trains the baseline on the base data and the new model on base + contributed data with the
+ * same family, hyperparameters, seed and feature exclusions, so only the data differs.
+ */
+export function trainStep(role: 'baseline' | 'new', flow: FlowContext): StepDefinition {
+  return {
+    name: `train_${role}`,
+    inputs: ['integrate'],
+    memoryMb: 600,
+    run: async (ctx): Promise<TrainOutput> => {
+      const { config } = flow;
+      const data = ctx.inputs.integrate as IntegrateOutput;
+      if (role === 'baseline' && config.baselineModel !== undefined) {
+        const onnx = new Uint8Array(await readFile(config.baselineModel));
+        const model = await loadOnnxModel(onnx);
+        try {
+          model.checkInputs(data.benchmark);
+        } finally {
+          await model.close();
+        }
+        return { role, onnx, metadata: null, source: 'supplied' };
+      }
+      const table = role === 'baseline' ? data.base : data.merged;
+      if (table.numRows === 0) {
+        throw new OrchestratorError('HOKUSAI_NO_TRAINING_ROWS', `No ${role === 'baseline' ? 'base' : 'merged'} rows are left to train the ${role} model on.`, { step: ctx.step });
+      }
+      const options = await flow.hooks.apply('pre_training', {
+        role,
+        target: config.target,
+        seed: config.seed,
+        family: config.model.family,
+        params: config.model.params,
+        exclude: [...new Set([...data.piiColumns, ...config.exclude])].sort(),
+      });
+      const model = await trainModel(table, options);
+      const out: TrainOutput = { role, onnx: model.onnx, metadata: model.metadata, source: 'trained' };
+      return flow.hooks.apply('post_training', out);
+    },
+  };
+}

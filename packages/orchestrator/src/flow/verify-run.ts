@@ -1,0 +1,91 @@
+import { readFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { canonicalJson, verifyAttestation, type VerificationCheck } from '@hokusai/attestation';
+import { binaryMetrics, type DeltaReport } from '@hokusai/evaluation';
+import { PipelineConfigSchema } from './config.js';
+import { decodePredictions, predictedBits } from './predictions-file.js';
+import { buildReportDocument, reportJsonText } from './report-document.js';
+import { deltaFor } from './steps/delta-step.js';
+
+export interface RunVerification {
+  ok: boolean;
+  checks: VerificationCheck[];
+}
+
+interface AttestedResults {
+  baseline_metrics: unknown;
+  new_metrics: unknown;
+  delta: DeltaReport;
+}
+
+/**
+ * Everything a stranger can check from the output folder alone: the attestation (hashes, Merkle
+ * root, proof), every metric and the delta recomputed from predictions.json, and report.json
+ * (and report.html, given the renderer) rebuilt from the attested results.
+ */
+export async function verifyRun(dir: string, options: { renderReport?: (report: unknown) => string } = {}): Promise<RunVerification> {
+  const checks: VerificationCheck[] = [];
+  const check = (name: string, ok: boolean, detail: string): void => {
+    checks.push({ name, ok, detail });
+  };
+  const attestationPath = join(dir, 'attestation.json');
+  if (!existsSync(attestationPath)) {
+    check('attestation present', false, `${attestationPath} is missing`);
+    return { ok: false, checks };
+  }
+  let predictions: ReturnType<typeof decodePredictions> | undefined;
+  try {
+    predictions = decodePredictions(new Uint8Array(await readFile(join(dir, 'predictions.json'))), 'predictions.json');
+    check('predictions readable', true, `${predictions.file.n} rows`);
+  } catch (error) {
+    check('predictions readable', false, (error as Error).message);
+  }
+  const threshold = predictions?.file.threshold ?? 0.5;
+  const attested = await verifyAttestation(dir, predictions === undefined ? {} : {
+    predictions: {
+      labels: Uint8Array.from(predictions.labels),
+      baseline: predictedBits(predictions.baselineScores, threshold),
+      new: predictedBits(predictions.newScores, threshold),
+    },
+  });
+  checks.push(...attested.checks);
+
+  try {
+    const attestation = JSON.parse(await readFile(attestationPath, 'utf8')) as { body: { results: AttestedResults; config: Record<string, unknown>; run_id: string }; merkle_root: string; body_sha256: string };
+    const body = attestation.body;
+    if (predictions !== undefined) {
+      const recomputed = { baseline: binaryMetrics(predictions.labels, predictions.baselineScores, { threshold }), new: binaryMetrics(predictions.labels, predictions.newScores, { threshold }) };
+      check('baseline metrics recomputed', canonicalJson(recomputed.baseline) === canonicalJson(body.results.baseline_metrics), 'from predictions.json');
+      check('new metrics recomputed', canonicalJson(recomputed.new) === canonicalJson(body.results.new_metrics), 'from predictions.json');
+      const config = body.config as { seed: number; delta: unknown };
+      const delta = deltaFor(predictions, { config: PipelineConfigSchema.parse({ base: '-', contributed: '-', benchmark: '-', target: '-', out: '-', seed: config.seed, delta: config.delta }) });
+      check('delta recomputed', canonicalJson(delta) === canonicalJson(body.results.delta), 'per-metric deltas, significance and the DeltaOne decision');
+    }
+    const reportPath = join(dir, 'report.json');
+    if (existsSync(reportPath)) {
+      const dataReport = JSON.parse(await readFile(join(dir, 'data_report.json'), 'utf8')) as unknown;
+      const expected = buildReportDocument({
+        runId: body.run_id,
+        delta: body.results.delta,
+        baselineMetrics: body.results.baseline_metrics as never,
+        newMetrics: body.results.new_metrics as never,
+        dataReport,
+        merkleRoot: attestation.merkle_root,
+        bodySha256: attestation.body_sha256,
+        proved: existsSync(join(dir, 'proof.json')),
+      });
+      const text = await readFile(reportPath, 'utf8');
+      check('report.json matches the attested results', text === reportJsonText(expected), 'rebuilt from attestation.json and data_report.json');
+      const htmlPath = join(dir, 'report.html');
+      if (options.renderReport && existsSync(htmlPath)) {
+        check('report.html matches report.json', (await readFile(htmlPath, 'utf8')) === options.renderReport(JSON.parse(text)), 're-rendered');
+      }
+    } else {
+      check('report.json present', false, `${reportPath} is missing`);
+    }
+  } catch (error) {
+    check('attested results readable', false, (error as Error).message);
+  }
+  return { ok: checks.every((c) => c.ok), checks };
+}
