@@ -6,6 +6,14 @@ export { RunStore, type RunRecord, type StepRecord } from './engine/run-store.js
 export { LocalExecutor, type Executor, type StepTask } from './engine/executor.js';
 export { HookRegistry, HOOK_EVENTS, type HookEvent, type HookFunction, type HookIdentity } from './engine/hooks.js';
 export { runFlow, type RunFlowOptions, type FlowResult } from './engine/run-flow.js';
+export { PipelineConfigSchema, type PipelineConfig, type PipelineConfigInput } from './flow/config.js';
+export { attestedConfig, displayConfig } from './flow/attested-config.js';
+export { hokusaiFlow, HOKUSAI_FLOW_NAME } from './flow/hokusai-flow.js';
+export { runPipeline, resumePipeline, parseConfig, defaultStore, type PipelineRunOptions, type PipelineResult } from './flow/run-pipeline.js';
+export { verifyRun, type RunVerification } from './flow/verify-run.js';
+export { buildReportDocument, type ReportDocument } from './flow/report-document.js';
+export { encodePredictions, decodePredictions, predictedBits, type PredictionsFile } from './flow/predictions-file.js';
+export type { TrackingSummary } from './flow/pipeline-tracking.js';
 export { BullMqExecutor, type BullMqExecutorOptions, type StepJobReport } from './distributed/bullmq-executor.js';
 export { startWorker, type StepWorker, type StepWorkerOptions } from './distributed/step-worker.js';
 export { runWorker, type RunWorkerOptions } from './distributed/run-worker.js';
