@@ -1,0 +1,212 @@
+import { copyFile, mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import * as snarkjs from 'snarkjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  AttestationError,
+  buildAttestation,
+  canonicalJson,
+  circuitHash,
+  commitPredictions,
+  defaultCacheDir,
+  exportSolidityVerifier,
+  schemaPath,
+  sha256Hex,
+  verifyAttestation,
+  writeAttestation,
+  type Attestation,
+  type BuiltAttestation,
+  type VerificationReport,
+} from '../src/index.js';
+import { proveChunks } from '../src/groth16-prover.js';
+import { fixtureRun, type FixtureRun } from './run-fixture.js';
+
+// A small circuit keeps the suite fast; the pipeline default (N=1024) is measured in tools/bench-attestation.
+const N = 64;
+const failed = (r: VerificationReport): string[] => r.checks.filter((c) => !c.ok).map((c) => c.name);
+
+interface Proved {
+  run: FixtureRun;
+  built: BuiltAttestation;
+}
+
+async function proved(rows: number, seed: number): Promise<Proved> {
+  const run = await fixtureRun({ rows, seed });
+  const built = await buildAttestation(run.input, { circuitN: N });
+  await writeAttestation(run.dir, built);
+  return { run, built };
+}
+
+async function editJson(path: string, change: (value: unknown) => unknown): Promise<void> {
+  await writeFile(path, `${JSON.stringify(change(JSON.parse(await readFile(path, 'utf8'))), null, 2)}\n`);
+}
+
+/** Re-points the attestation's hash of a proof file at the file's current bytes, as a forger would. */
+async function rehashProofFile(dir: string, name: 'proof.json' | 'public.json' | 'verification_key.json'): Promise<void> {
+  const bytes = await readFile(join(dir, name));
+  await editJson(join(dir, 'attestation.json'), (a) => {
+    (a as Attestation).proof!.files[name] = sha256Hex(bytes);
+    return a;
+  });
+}
+
+describe('Groth16 proof of the accuracy counts', () => {
+  let chunked: Proved; // 150 rows: three proofs of 64, 64 and 22 rows
+  let padded: Proved; // 40 rows: one proof, 24 rows of padding
+  let other: Proved; // another 40-row run
+
+  beforeAll(async () => {
+    chunked = await proved(150, 31);
+    padded = await proved(40, 32);
+    other = await proved(40, 33);
+  }, 900_000);
+
+  it('proves and verifies, padded and chunked, with the proof described in the attestation', async () => {
+    for (const { run, built } of [chunked, padded]) {
+      const report = await verifyAttestation(run.dir, { predictions: run.input.predictions! });
+      expect(failed(report)).toEqual([]);
+      expect(report.checks.map((c) => c.name)).toEqual(expect.arrayContaining(['proof files', 'verification key hash', 'circuit hash', 'public signals', 'groth16 proof', 'trusted setup']));
+      const proof = built.attestation.proof!;
+      expect(proof.circuit).toMatchObject({ name: 'hokusai_accuracy', n: N, hash: circuitHash(N) });
+      expect(proof.setup.insecure).toBe(true);
+      expect(report.checks.find((c) => c.name === 'trusted setup')?.detail).toMatch(/INSECURE/);
+      const preds = built.attestation.body.predictions!;
+      expect(proof.public_signals).toEqual(preds.chunks.map((c) => [String(c.rows), c.labels_commitment, c.baseline_commitment, c.new_commitment, String(c.baseline_correct), String(c.new_correct)]));
+    }
+    expect(chunked.built.attestation.proof!.public_signals.map((s) => s[0])).toEqual(['64', '64', '22']);
+    // Single chunk: the folder is plain snarkjs, checkable with `snarkjs groth16 verify`.
+    const vkey = JSON.parse(await readFile(join(padded.run.dir, 'verification_key.json'), 'utf8')) as unknown;
+    const pub = JSON.parse(await readFile(join(padded.run.dir, 'public.json'), 'utf8')) as unknown;
+    const proof = JSON.parse(await readFile(join(padded.run.dir, 'proof.json'), 'utf8')) as unknown;
+    expect(await snarkjs.groth16.verify(vkey, pub, proof)).toBe(true);
+  });
+
+  it('writes a zk_output_v1.json with groth16 and real hashes that validates against the v1 schema', async () => {
+    const zk = JSON.parse(await readFile(join(chunked.run.dir, 'zk_output_v1.json'), 'utf8')) as { attestation: Record<string, unknown> };
+    const ajv = new Ajv2020({ allErrors: true, strict: true, strictRequired: false });
+    ajv.addFormat('date-time', /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/);
+    const validate = ajv.compile(JSON.parse(readFileSync(schemaPath('zk-output-v1.schema.json'), 'utf8')) as object);
+    expect(validate(zk), JSON.stringify(validate.errors)).toBe(true);
+    const proof = chunked.built.attestation.proof!;
+    expect(zk.attestation).toMatchObject({
+      proof_system: 'groth16',
+      proof_ready: true,
+      hash_tree_root: chunked.built.attestation.merkle_root,
+      circuit_hash: proof.circuit.hash,
+      public_inputs_hash: sha256Hex(canonicalJson(proof.public_signals)),
+    });
+    expect(JSON.parse(zk.attestation.verification_key as string)).toEqual(chunked.built.proofFiles!['verification_key.json']);
+  });
+
+  it('is deterministic: same inputs give the same body, root, commitments and public signals', async () => {
+    const again = await buildAttestation(padded.run.input, { circuitN: N });
+    expect(canonicalJson(again.attestation.body)).toBe(canonicalJson(padded.built.attestation.body));
+    expect(again.attestation.merkle_root).toBe(padded.built.attestation.merkle_root);
+    expect(again.attestation.proof!.public_signals).toEqual(padded.built.attestation.proof!.public_signals);
+    // Groth16 proofs are randomized; both must still verify.
+    expect(canonicalJson(again.proofFiles!['proof.json'])).not.toBe(canonicalJson(padded.built.proofFiles!['proof.json']));
+    expect(await snarkjs.groth16.verify(again.proofFiles!['verification_key.json'], again.proofFiles!['public.json'], again.proofFiles!['proof.json'])).toBe(true);
+  });
+
+  it('fails naming the check when any byte of a proof file changes', async () => {
+    const { run } = padded;
+    for (const name of ['proof.json', 'public.json', 'verification_key.json'] as const) {
+      const path = join(run.dir, name);
+      const original = await readFile(path);
+      const at = original.indexOf('"') + 1;
+      const changed = Buffer.from(original);
+      changed[at] = (changed[at] as number) ^ 0x01;
+      await writeFile(path, changed);
+      const report = await verifyAttestation(run.dir, { predictions: run.input.predictions! });
+      expect(report.ok).toBe(false);
+      expect(failed(report)[0]).toBe('proof files');
+      await writeFile(path, original);
+    }
+    expect((await verifyAttestation(run.dir, { predictions: run.input.predictions! })).ok).toBe(true);
+  });
+
+  it('rejects a forged proof even when the forger updates every hash', async () => {
+    const { run } = padded;
+    const originals = await Promise.all(['proof.json', 'attestation.json'].map((f) => readFile(join(run.dir, f))));
+    await editJson(join(run.dir, 'proof.json'), (p) => {
+      const proof = p as { pi_a: string[] };
+      proof.pi_a[0] = (BigInt(proof.pi_a[0] as string) + 1n).toString();
+      return proof;
+    });
+    await rehashProofFile(run.dir, 'proof.json');
+    expect(failed(await verifyAttestation(run.dir, { predictions: run.input.predictions! }))).toEqual(['groth16 proof']);
+    await writeFile(join(run.dir, 'proof.json'), originals[0] as Buffer);
+    await writeFile(join(run.dir, 'attestation.json'), originals[1] as Buffer);
+  });
+
+  it('fails on a changed public signal, in public.json or in the attestation', async () => {
+    const { run } = padded;
+    const original = { pub: await readFile(join(run.dir, 'public.json')), att: await readFile(join(run.dir, 'attestation.json')) };
+    // Claim one more correct prediction for the new model.
+    await editJson(join(run.dir, 'public.json'), (s) => (s as string[]).map((v, i) => (i === 5 ? String(Number(v) + 1) : v)));
+    await rehashProofFile(run.dir, 'public.json');
+    expect(failed(await verifyAttestation(run.dir, { predictions: run.input.predictions! }))).toEqual(['public signals']);
+    await writeFile(join(run.dir, 'public.json'), original.pub);
+    await writeFile(join(run.dir, 'attestation.json'), original.att);
+    await editJson(join(run.dir, 'attestation.json'), (a) => {
+      const att = a as Attestation;
+      att.proof!.public_signals[0]![1] = '12345';
+      return att;
+    });
+    expect(failed(await verifyAttestation(run.dir, { predictions: run.input.predictions! }))).toEqual(['public signals']);
+    await writeFile(join(run.dir, 'attestation.json'), original.att);
+  });
+
+  it('fails when a prediction changes, and when proof files are swapped between runs', async () => {
+    const p = padded.run.input.predictions!;
+    const flipped = { ...p, new: p.new.map((v, i) => (i === 3 ? 1 - v : v)) };
+    expect(failed(await verifyAttestation(padded.run.dir, { predictions: flipped }))).toEqual(['commitments recomputed']);
+
+    const dir = await mkdtemp(join(tmpdir(), 'hokusai-swap-'));
+    await mkdir(join(dir, 'manifests'));
+    for (const f of [...Object.keys(padded.run.files), 'attestation.json', 'public.json', 'verification_key.json']) {
+      await copyFile(join(padded.run.dir, f), join(dir, f));
+    }
+    await copyFile(join(other.run.dir, 'proof.json'), join(dir, 'proof.json'));
+    expect(failed(await verifyAttestation(dir, { predictions: p }))).toEqual(['proof files', 'groth16 proof']);
+    await rehashProofFile(dir, 'proof.json');
+    expect(failed(await verifyAttestation(dir, { predictions: p }))).toEqual(['groth16 proof']);
+    await copyFile(join(other.run.dir, 'attestation.json'), join(dir, 'attestation.json'));
+    expect((await verifyAttestation(dir, { predictions: p })).ok).toBe(false);
+  });
+
+  it('cannot prove counts that are not the real ones', async () => {
+    const p = padded.run.input.predictions!;
+    const honest = await commitPredictions(p, N);
+    const inflated = { ...honest, chunks: honest.chunks.map((c) => ({ ...c, new_correct: c.new_correct + 1 })) };
+    const error = await proveChunks(p, inflated, { n: N }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AttestationError);
+    expect((error as AttestationError).code).toBe('HOKUSAI_ZK_PROOF');
+  });
+
+  it('exports a Solidity verifier for the same verification key', async () => {
+    const source = await exportSolidityVerifier({ circuitN: N });
+    const vkey = padded.built.proofFiles!['verification_key.json'] as { vk_alpha_1: string[]; IC: unknown[] };
+    expect(source).toMatch(/contract Groth16Verifier/);
+    expect(source).toContain(vkey.vk_alpha_1[0]);
+    expect(vkey.IC).toHaveLength(7);
+  });
+
+  it('uses a supplied ptau (not marked insecure) and refuses one that is too small', async () => {
+    const cache = defaultCacheDir();
+    const ptau = (await readdir(join(cache, 'ptau'))).find((f) => f.endsWith('.ptau'));
+    expect(ptau).toBeDefined();
+    const built = await buildAttestation(padded.run.input, { circuitN: N, ptauPath: join(cache, 'ptau', ptau as string) });
+    expect(built.attestation.proof!.setup.insecure).toBe(false);
+    expect(built.attestation.body).toEqual(padded.built.attestation.body);
+
+    const small = join(await mkdtemp(join(tmpdir(), 'hokusai-ptau-')), 'small.ptau');
+    const curve = await snarkjs.curves.getCurveFromName('bn128');
+    await snarkjs.powersOfTau.newAccumulator(curve, 8, small);
+    await curve.terminate();
+    await expect(buildAttestation(padded.run.input, { circuitN: N, ptauPath: small })).rejects.toThrow(/power 8 .* needs power 11/);
+  });
+});
