@@ -5,7 +5,7 @@ import { OrchestratorError } from '../errors.js';
 import type { Executor, StepTask } from '../engine/executor.js';
 import { RunStore } from '../engine/run-store.js';
 import type { StepContext, StepDefinition } from '../engine/step.js';
-import { redisOptionsFromUrl } from './redis-connection.js';
+import { assertRedisReachable, redisOptionsFromUrl, type RedisConnectionSettings } from './redis-connection.js';
 import {
   DEFAULT_QUEUE,
   STEP_JOB_PROTOCOL,
@@ -77,9 +77,8 @@ export class BullMqExecutor implements Executor {
   private readonly options: z.infer<typeof OptionsSchema>;
   private readonly onJob: ((report: StepJobReport) => void) | undefined;
   private readonly prefix: string;
-  private readonly queue: Queue;
-  private readonly events: QueueEvents;
-  private readonly publisher: Redis;
+  private readonly connection: RedisConnectionSettings;
+  private clients: { queue: Queue; events: QueueEvents; publisher: Redis } | undefined;
   private readonly watches = new Map<string, Watch>();
   private ready: Promise<void> | undefined;
   private closed = false;
@@ -92,47 +91,38 @@ export class BullMqExecutor implements Executor {
     }
     this.options = parsed.data;
     this.onJob = options.onJob;
-    const connection = redisOptionsFromUrl(parsed.data.redisUrl);
+    this.connection = redisOptionsFromUrl(parsed.data.redisUrl);
     this.queueName = parsed.data.queue ?? DEFAULT_QUEUE;
     this.prefix = parsed.data.prefix ?? 'bull';
-    this.queue = new Queue(this.queueName, { connection, prefix: this.prefix });
-    this.events = new QueueEvents(this.queueName, { connection, prefix: this.prefix });
-    this.publisher = new Redis({ ...connection, lazyConnect: true });
-    // Connection errors surface as a failed `execute` (timeout below); the emitters need a
-    // listener so that a Redis restart does not crash the process.
-    const ignore = (): void => undefined;
-    this.queue.on('error', ignore);
-    this.events.on('error', ignore);
-    this.publisher.on('error', ignore);
-    this.events.on('progress', ({ jobId, data }) => this.watches.get(jobId)?.progress(data));
-    this.events.on('stalled', ({ jobId }) => this.watches.get(jobId)?.stalled());
   }
 
-  private connect(): Promise<void> {
+  private connect(): Promise<{ queue: Queue; events: QueueEvents; publisher: Redis }> {
     this.ready ??= (async () => {
-      const timeoutMs = this.options.connectTimeoutMs ?? 10_000;
-      let timer: NodeJS.Timeout | undefined;
-      const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(
-          () => reject(new OrchestratorError('HOKUSAI_REDIS_UNREACHABLE', `Redis at ${this.options.redisUrl} did not answer within ${timeoutMs} ms. Start Redis or pass the right --redis URL.`)),
-          timeoutMs,
-        );
-      });
-      try {
-        await Promise.race([Promise.all([this.queue.waitUntilReady(), this.events.waitUntilReady(), this.publisher.connect()]), timeout]);
-      } finally {
-        clearTimeout(timer);
-      }
+      await assertRedisReachable(this.options.redisUrl, this.connection, this.options.connectTimeoutMs ?? 10_000);
+      const connection = this.connection;
+      const queue = new Queue(this.queueName, { connection, prefix: this.prefix });
+      const events = new QueueEvents(this.queueName, { connection, prefix: this.prefix });
+      const publisher = new Redis(connection);
+      // A Redis restart later on shows as jobs that wait longer; the emitters need a listener so
+      // that it does not crash the process.
+      const ignore = (): void => undefined;
+      queue.on('error', ignore);
+      events.on('error', ignore);
+      publisher.on('error', ignore);
+      events.on('progress', ({ jobId, data }) => this.watches.get(jobId)?.progress(data));
+      events.on('stalled', ({ jobId }) => this.watches.get(jobId)?.stalled());
+      this.clients = { queue, events, publisher };
+      await Promise.all([queue.waitUntilReady(), events.waitUntilReady()]);
     })();
     this.ready.catch(() => {
       this.ready = undefined;
     });
-    return this.ready;
+    return this.ready.then(() => this.clients as { queue: Queue; events: QueueEvents; publisher: Redis });
   }
 
   async execute(step: StepDefinition, ctx: StepContext, task: StepTask): Promise<unknown> {
     if (this.closed) throw new OrchestratorError('HOKUSAI_EXECUTOR_CLOSED', `The BullMQ executor was closed; step "${step.name}" cannot be queued.`, { step: step.name });
-    await this.connect();
+    const { queue, events } = await this.connect();
     const data: StepJobData = {
       protocol: STEP_JOB_PROTOCOL,
       flow: task.flow,
@@ -146,7 +136,7 @@ export class BullMqExecutor implements Executor {
     };
     const started = Date.now();
     const keep = { age: this.options.keepJobsSeconds ?? 3600 };
-    const job = await this.queue.add(jobName(data), data, {
+    const job = await queue.add(jobName(data), data, {
       attempts: this.options.attempts ?? 3,
       backoff: { type: 'exponential', delay: this.options.backoffMs ?? 1000 },
       removeOnComplete: keep,
@@ -182,7 +172,7 @@ export class BullMqExecutor implements Executor {
     });
     let raw: unknown;
     try {
-      raw = await Promise.race([job.waitUntilFinished(this.events), aborted]);
+      raw = await Promise.race([job.waitUntilFinished(events), aborted]);
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       const cancelled = ctx.signal.aborted;
@@ -203,9 +193,11 @@ export class BullMqExecutor implements Executor {
 
   /** Drops a job that has not started; tells the worker running it to abort its step. */
   private async cancel(jobId: string): Promise<void> {
+    if (this.clients === undefined) return;
+    const { publisher, queue } = this.clients;
     try {
-      await this.publisher.publish(cancelChannel(this.prefix, this.queueName), jobId);
-      const job = await this.queue.getJob(jobId);
+      await publisher.publish(cancelChannel(this.prefix, this.queueName), jobId);
+      const job = await queue.getJob(jobId);
       if (job !== undefined && (await job.getState()) !== 'active') await job.remove();
     } catch {
       // Best effort: a job that cannot be removed runs to its end and its output is ignored.
@@ -216,7 +208,18 @@ export class BullMqExecutor implements Executor {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await Promise.allSettled([this.events.close(), this.queue.close()]);
-    this.publisher.disconnect();
+    await this.ready?.catch(() => undefined);
+    if (this.clients === undefined) return;
+    const { queue, events, publisher } = this.clients;
+    // A graceful close waits for Redis; if Redis went away meanwhile, give up after a while.
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.allSettled([events.close(), queue.close()]),
+      new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, 3000);
+      }),
+    ]);
+    clearTimeout(timer);
+    publisher.disconnect();
   }
 }

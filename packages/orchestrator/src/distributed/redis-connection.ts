@@ -1,3 +1,4 @@
+import { Redis } from 'ioredis';
 import { OrchestratorError } from '../errors.js';
 
 /** The subset of connection options both ioredis and BullMQ accept. */
@@ -41,4 +42,23 @@ export function redisOptionsFromUrl(redisUrl: string): RedisConnectionSettings {
   if (url.password !== '') options.password = decodeURIComponent(url.password);
   if (url.protocol === 'rediss:') options.tls = {};
   return options;
+}
+
+/**
+ * Fails fast with a clear error when Redis does not answer. BullMQ's own connections retry
+ * forever and cannot be closed before they connect, so they are only opened after this.
+ */
+export async function assertRedisReachable(redisUrl: string, settings: RedisConnectionSettings, timeoutMs: number): Promise<void> {
+  const probe = new Redis({ ...settings, lazyConnect: true, connectTimeout: timeoutMs, retryStrategy: () => null });
+  probe.on('error', () => undefined);
+  try {
+    await probe.connect();
+    await probe.ping();
+  } catch (error) {
+    throw new OrchestratorError('HOKUSAI_REDIS_UNREACHABLE', `Redis at ${redisUrl} cannot be reached (${(error as Error).message}). Start Redis or pass the right --redis URL.`, {
+      cause: error,
+    });
+  } finally {
+    probe.disconnect();
+  }
 }

@@ -7,7 +7,7 @@ import type { RunRecord } from '../engine/run-store.js';
 import { RunStore } from '../engine/run-store.js';
 import type { StepContext, StepDefinition } from '../engine/step.js';
 import { asResolved, resolveRegisteredFlow, type FlowDefinitionOrResolved, type FlowResolver, type ResolvedFlow } from './flow-registry.js';
-import { redisOptionsFromUrl } from './redis-connection.js';
+import { assertRedisReachable, redisOptionsFromUrl } from './redis-connection.js';
 import { DEFAULT_QUEUE, StepJobDataSchema, cancelChannel, failureReason, type StepJobData, type StepJobResult } from './step-job.js';
 
 export interface StepWorkerOptions {
@@ -29,6 +29,8 @@ export interface StepWorkerOptions {
   maxStalledCount?: number;
   /** Shown in job records and logs (default host:pid). */
   name?: string;
+  /** Fails the start when Redis does not answer within this time (default 10 000 ms). */
+  connectTimeoutMs?: number;
   /** Connection and lock errors of the worker; default: printed to stderr. */
   onError?: (error: Error) => void;
 }
@@ -49,6 +51,7 @@ const OptionsSchema = z.object({
   stalledIntervalMs: z.number().int().positive().optional(),
   maxStalledCount: z.number().int().nonnegative().optional(),
   name: z.string().min(1).optional(),
+  connectTimeoutMs: z.number().int().positive().optional(),
 });
 
 const FLOW_CACHE_SIZE = 8;
@@ -68,6 +71,7 @@ export async function startWorker(options: StepWorkerOptions): Promise<StepWorke
   }
   const opts = parsed.data;
   const connection = redisOptionsFromUrl(opts.redisUrl);
+  await assertRedisReachable(opts.redisUrl, connection, opts.connectTimeoutMs ?? 10_000);
   const queue = opts.queue ?? DEFAULT_QUEUE;
   const prefix = opts.prefix ?? 'bull';
   const id = opts.name ?? `${hostname()}:${process.pid}${workerCounter++ === 0 ? '' : `:${workerCounter}`}`;
