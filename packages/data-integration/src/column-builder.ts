@@ -20,6 +20,8 @@ export class ColumnBuilder {
   private num: Float64Array;
   private valid: Uint8Array;
   private strs: (string | null)[] = [];
+  /** JSON text of a column inferred as timestamp, kept so a later non-date value can turn it into text exactly. */
+  private rawText: (string | null)[] | null = null;
   length = 0;
   allInt = true;
   firstNonFinite = 0;
@@ -52,6 +54,7 @@ export class ColumnBuilder {
   }
 
   private pushNull(): void {
+    if (this.rawText !== null) this.rawText.push(null);
     if (this.state === 'string') this.strs.push(null);
     else if (this.state !== 'demoted') {
       if (this.length === this.num.length) this.grow();
@@ -177,15 +180,25 @@ export class ColumnBuilder {
     if (typeof v === 'string') {
       // JSON strings that look like numbers stay strings: the producer chose to quote them.
       if (this.state === 'unknown' && this.declared === undefined) {
-        if (!Number.isNaN(parseTimestamp(v))) this.state = 'timestamp';
-        else if (!NULL_TOKENS.has(v)) this.state = 'string';
+        this.state = Number.isNaN(parseTimestamp(v)) ? 'string' : 'timestamp';
+        if (this.state === 'timestamp') this.rawText = new Array<string | null>(this.length).fill(null);
+      }
+      if (this.rawText !== null) {
+        if (Number.isNaN(parseTimestamp(v))) {
+          this.state = 'string';
+          this.strs = this.rawText;
+          this.rawText = null;
+          this.num = new Float64Array(0);
+          this.valid = new Uint8Array(0);
+        } else this.rawText.push(v);
       }
       if (this.state === 'number' && this.declared === undefined) {
         this.demote();
         this.length++;
         return;
       }
-      return this.pushText(v);
+      // A JSON string is explicit text: "NA" stays "NA" and "" stays an empty string.
+      return this.pushText(v, true);
     }
     return this.pushText(JSON.stringify(v));
   }

@@ -234,22 +234,29 @@ export function sniffCsv(sample: Buffer, file: string): CsvSniff {
 async function scanFile(
   path: string,
   delimiter: string,
-  opts: { file: string; chunkBytes: number; maxRowBytes: number; checkUtf8: boolean; onChunk?: (bytes: Buffer) => void; columnName?: (field: number) => string | undefined },
+  opts: { file: string; chunkBytes: number; maxRowBytes: number; checkUtf8: boolean; onChunk?: (bytes: Buffer) => void; columnName?: (field: number) => string | undefined; headerRows: number },
   onRow: RowFn,
 ): Promise<void> {
   const fh = await open(path, 'r');
   try {
     const st = newState();
     const delim = delimiter.charCodeAt(0);
-    let leftover: Buffer = Buffer.alloc(0);
+    // One buffer holds the unfinished row plus the next chunk; it grows only for long rows,
+    // and the file is read straight into it, so steady-state reading allocates nothing.
+    let store = Buffer.allocUnsafe(opts.chunkBytes * 2);
+    let leftLen = 0;
     let first = true;
     let rowsBefore = 0;
     for (;;) {
-      const chunk = Buffer.allocUnsafe(opts.chunkBytes);
-      const { bytesRead } = await fh.read(chunk, 0, opts.chunkBytes, null);
+      if (store.length - leftLen < opts.chunkBytes) {
+        const grown = Buffer.allocUnsafe(Math.max(store.length * 2, leftLen + opts.chunkBytes));
+        store.copy(grown, 0, 0, leftLen);
+        store = grown;
+      }
+      const { bytesRead } = await fh.read(store, leftLen, opts.chunkBytes, null);
       const eof = bytesRead === 0;
-      if (opts.onChunk && bytesRead > 0) opts.onChunk(chunk.subarray(0, bytesRead));
-      let buf = leftover.length === 0 ? chunk.subarray(0, bytesRead) : Buffer.concat([leftover, chunk.subarray(0, bytesRead)]);
+      if (opts.onChunk && bytesRead > 0) opts.onChunk(store.subarray(leftLen, leftLen + bytesRead));
+      let buf = store.subarray(0, leftLen + bytesRead);
       if (first) {
         first = false;
         if (buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) buf = buf.subarray(3);
@@ -263,18 +270,18 @@ async function scanFile(
         const rowStart = st.rowStarts[r] ?? 0;
         let field = 0;
         for (let k = rowStart; k < bad; k++) if (buf[k] === delim) field++;
-        throw dataError('HOKUSAI_INVALID_UTF8', `byte 0x${(buf[bad] ?? 0).toString(16)} is not valid UTF-8`, 'Save the file as UTF-8 (for example with iconv -t UTF-8)', { file: opts.file, row: rowsBefore + r, ...(opts.columnName?.(field) !== undefined ? { column: opts.columnName(field) } : {}), context: { byteOffsetInRow: bad - rowStart } });
+        throw dataError('HOKUSAI_INVALID_UTF8', `byte 0x${(buf[bad] ?? 0).toString(16)} is not valid UTF-8`, 'Save the file as UTF-8 (for example with iconv -t UTF-8)', { file: opts.file, row: rowsBefore + r + 1 - opts.headerRows, ...(opts.columnName?.(field) !== undefined ? { column: opts.columnName(field) } : {}), context: { byteOffsetInRow: bad - rowStart } });
       }
       rowsBefore += st.rowCount;
-      leftover = buf.subarray(consumed);
-      if (leftover.length > opts.maxRowBytes) {
-        throw dataError('HOKUSAI_LINE_TOO_LONG', `a single row is longer than ${opts.maxRowBytes} bytes`, 'Check the line endings and the quoting, or split the record', { file: opts.file, row: rowsBefore, line: st.line });
+      leftLen = buf.length - consumed;
+      if (leftLen > opts.maxRowBytes) {
+        throw dataError('HOKUSAI_LINE_TOO_LONG', `a single row is longer than ${opts.maxRowBytes} bytes`, 'Check the line endings and the quoting, or split the record', { file: opts.file, row: rowsBefore + 1 - opts.headerRows, line: st.line });
       }
       if (eof) {
-        if (leftover.length > 0) throw new Error('internal: CSV scanner left bytes at end of file');
+        if (leftLen > 0) throw new Error('internal: CSV scanner left bytes at end of file');
         return;
       }
-      if (leftover.length > 0) leftover = Buffer.from(leftover);
+      if (leftLen > 0) buf.copy(store, 0, consumed, buf.length);
     }
   } finally {
     await fh.close();
@@ -341,7 +348,7 @@ export async function readCsv(path: string, options: CsvReadOptions): Promise<Cs
     }
   };
   const columnName = (field: number): string | undefined => (names as string[] | null)?.[field];
-  await scanFile(path, delimiter, { file, chunkBytes, maxRowBytes, checkUtf8: true, columnName, ...(options.onChunk ? { onChunk: options.onChunk } : {}) }, onRow);
+  await scanFile(path, delimiter, { file, chunkBytes, maxRowBytes, checkUtf8: true, columnName, headerRows: header ? 1 : 0, ...(options.onChunk ? { onChunk: options.onChunk } : {}) }, onRow);
   if (names === null) throw dataError('HOKUSAI_EMPTY_FILE', 'the file has no rows', 'Provide a header row and at least one data row', { file });
   if (dataRows === 0) {
     throw dataError('HOKUSAI_HEADER_ONLY', 'the file has a header but no data rows', 'Add at least one data row', { file });
@@ -351,7 +358,7 @@ export async function readCsv(path: string, options: CsvReadOptions): Promise<Cs
     const cols = demotedAt.slice().sort((a, b) => a - b);
     const store = cols.map(() => new Array<string | null>(dataRows));
     let r = -1;
-    await scanFile(path, delimiter, { file, chunkBytes, maxRowBytes, checkUtf8: false }, (buf, s, e, q) => {
+    await scanFile(path, delimiter, { file, chunkBytes, maxRowBytes, checkUtf8: false, headerRows: header ? 1 : 0 }, (buf, s, e, q) => {
       if (r === -1 && header) {
         r = 0;
         return;

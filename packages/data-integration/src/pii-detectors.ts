@@ -134,7 +134,7 @@ export const BUILTIN_DETECTORS: readonly PiiDetector[] = [
   },
   {
     type: 'phone',
-    pattern: /(?:(?:\+|\b00)[1-9]\d{0,2}[\s.-]?)?(?:\(\d{1,4}\)[\s.-]?)?\b\d{2,4}(?:[\s.-]?\d{2,4}){1,4}\b/g,
+    pattern: /(?:(?:\+|\b00)[1-9]\d{0,2}[\s.-]?)?(?:\(\d{1,4}\)[\s.-]?)?\b\d{1,4}(?:[\s.-]?\d{2,4}){1,5}\b/g,
     validate: (m) => phoneValid(m) && !/^\d+\.\d+$/.test(m) && (/^\s*(?:\+|00)/.test(m) || /[\s.()-]/.test(m.trim())),
     mayMatch: (s) => s.digits >= 7,
   },
@@ -154,7 +154,7 @@ const NAME_RULES: readonly { type: BuiltinPiiType; tokens: readonly string[][] }
   { type: 'ipv4', tokens: [['ip'], ['ip', 'address'], ['ipv4']] },
   { type: 'ipv6', tokens: [['ipv6']] },
   { type: 'iban', tokens: [['iban']] },
-  { type: 'date_of_birth', tokens: [['dob'], ['birth'], ['birthday'], ['birthdate'], ['date', 'of', 'birth']] },
+  { type: 'date_of_birth', tokens: [['dob'], ['birth'], ['birthday'], ['birthdate'], ['birth', 'date'], ['date', 'of', 'birth'], ['born']] },
   { type: 'ethereum_address', tokens: [['wallet'], ['eth', 'address'], ['wallet', 'address']] },
   { type: 'street_address', tokens: [['address'], ['street'], ['street', 'address'], ['home', 'address']] },
   { type: 'person_name', tokens: [['name'], ['first', 'name'], ['last', 'name'], ['full', 'name'], ['surname'], ['given', 'name'], ['customer', 'name']] },

@@ -32,7 +32,7 @@ function fences(col: Column): [number, number] | null {
   const step = Math.max(1, Math.floor(n / FENCE_SAMPLE));
   const sample: number[] = [];
   for (let i = 0; i < n; i += step) if (col.valid[i] === 1) sample.push(col.values[i] as number);
-  if (sample.length < 8) return null;
+  if (sample.length < 3) return null;
   const s = Float64Array.from(sample).sort();
   const q = (p: number): number => {
     const x = p * (s.length - 1);

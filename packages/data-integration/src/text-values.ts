@@ -27,6 +27,7 @@ export function parseNumberBytes(buf: Uint8Array, s: number, e: number): boolean
     i++;
     if (i >= e) return false;
   }
+  const unsignedStart = i;
   let mant = 0;
   let digits = 0;
   let intDigits = 0;
@@ -84,7 +85,7 @@ export function parseNumberBytes(buf: Uint8Array, s: number, e: number): boolean
   if (digits <= 15 && scale >= -22 && scale <= 22) {
     v = scale >= 0 ? mant * (POW10[scale] as number) : mant / (POW10[-scale] as number);
   } else {
-    v = Number.parseFloat(Buffer.from(buf.buffer, buf.byteOffset + s, e - s).toString('latin1'));
+    v = Number.parseFloat(Buffer.from(buf.buffer, buf.byteOffset + unsignedStart, e - unsignedStart).toString('latin1'));
   }
   if (!Number.isFinite(v)) return false;
   parsedNumber.value = neg ? -v : v;
@@ -119,7 +120,7 @@ export function parseTimestamp(s: string): number {
   const mm = mi === undefined ? 0 : Number(mi);
   const ss = sec === undefined ? 0 : Number(sec);
   if (hh > 23 || mm > 59 || ss > 60) return Number.NaN;
-  const ms = fracPart === undefined ? 0 : Math.floor(Number(`0${fracPart}`) * 1000);
+  const ms = fracPart === undefined ? 0 : Number(fracPart.slice(1, 4).padEnd(3, '0'));
   let t = Date.UTC(Number(y), month - 1, day, hh, mm, ss, ms);
   const check = new Date(Date.UTC(Number(y), month - 1, day));
   if (check.getUTCDate() !== day) return Number.NaN;

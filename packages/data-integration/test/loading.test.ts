@@ -97,3 +97,14 @@ describe('loading every format', () => {
     expect(d.manifest.dtypes.score).toBe('float');
   });
 });
+
+describe('JSON typing', () => {
+  it('keeps JSON strings as text, even when early values look like dates', async () => {
+    const t = scratch();
+    const p = t.write('d.jsonl', '{"when":"2024-01-01","n":1}\n{"when":null,"n":2}\n{"when":"next week","n":3}\n{"when":"NA","n":4}\n');
+    const d = await loadDataset(p);
+    expect(d.manifest.dtypes.when).toBe('string');
+    expect(d.table.getChild('when')!.toArray()).toEqual(['2024-01-01', null, 'next week', 'NA']);
+    t.cleanup();
+  });
+});
