@@ -3,7 +3,9 @@ import { delong, mcnemar, mcnemarFromCounts, pairedBootstrap, binaryMetrics } fr
 import { erfc, chiSquare1Sf, normalQuantile } from '../src/significance/normal.js';
 import { pairedZ } from '../src/significance/paired-z.js';
 import { SeededRandom } from '../src/significance/random.js';
-import { bootstrapRowDeltas, bootstrapCountDeltas, jointCells, quantileSorted } from '../src/significance/bootstrap.js';
+import { bootstrapAveragePrecisionDeltas, bootstrapRowDeltas, bootstrapCountDeltas, jointCells, quantileSorted } from '../src/significance/bootstrap.js';
+import { buildTieGroups } from '../src/metrics/tie-groups.js';
+import { averagePrecision } from '../src/index.js';
 import { close, fixtures } from './fixtures.js';
 import { syntheticBenchmark } from './data.js';
 
@@ -128,6 +130,13 @@ describe('paired bootstrap', () => {
       // Two independent 2000-draw estimates of the same quantile differ by well under 0.006 here.
       expect(Math.abs(quantileSorted(viaTable, q) - quantileSorted(viaRows, q)), `q=${q}`).toBeLessThan(0.006);
     }
+  });
+
+  it('grouped average-precision bootstrap equals re-sorting every resample, draw for draw', () => {
+    const small = syntheticBenchmark(300, 77, 0.05, true);
+    const grouped = bootstrapAveragePrecisionDeltas(small.y, buildTieGroups(small.y, small.base), buildTieGroups(small.y, small.next), 50, 4);
+    const resorted = bootstrapRowDeltas(small.y, small.base, small.next, (yy, ss) => averagePrecision(yy, ss), 50, 4);
+    for (let r = 0; r < 50; r++) expect(Math.abs((grouped[r] as number) - (resorted[r] as number))).toBeLessThan(1e-12);
   });
 
   it('gives a seeded, reproducible interval containing the observed delta', () => {

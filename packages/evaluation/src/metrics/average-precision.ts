@@ -7,15 +7,20 @@ import type { TieGroups } from './tie-groups.js';
  */
 export function averagePrecisionFromGroups(t: TieGroups): number | null {
   if (t.totalPos === 0) return null;
+  return averagePrecisionFromCounts(t.pos, t.neg, t.totalPos);
+}
+
+/** Same sum from per-group counts ordered by descending score; totalPos must be > 0. */
+export function averagePrecisionFromCounts(pos: Float64Array, neg: Float64Array, totalPos: number): number {
   let tp = 0;
   let fp = 0;
   let ap = 0;
-  const m = t.values.length;
+  const m = pos.length;
   for (let g = 0; g < m; g++) {
-    const p = t.pos[g] as number;
+    const p = pos[g] as number;
     tp += p;
-    fp += t.neg[g] as number;
-    if (p !== 0) ap += (p / t.totalPos) * (tp / (tp + fp));
+    fp += neg[g] as number;
+    if (p !== 0) ap += (p / totalPos) * (tp / (tp + fp));
   }
   return ap;
 }

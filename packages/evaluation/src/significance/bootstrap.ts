@@ -1,6 +1,7 @@
 import { countMetrics } from '../metrics/confusion.js';
 import type { CountMetrics } from '../metrics/confusion.js';
 import { SeededRandom } from './random.js';
+import type { TieGroups } from '../metrics/tie-groups.js';
 
 export const COUNT_METRICS = ['accuracy', 'balanced_accuracy', 'precision', 'recall', 'f1'] as const;
 export type CountMetricName = (typeof COUNT_METRICS)[number];
@@ -86,6 +87,58 @@ export function bootstrapRowDeltas(
     out[r] = va === null || vb === null ? Number.NaN : vb - va;
   }
   return out;
+}
+
+/**
+ * Paired bootstrap of average precision without re-sorting: a resampled row keeps the tie
+ * group it has in the full data, so each resample only re-counts positives and negatives per
+ * group (O(n + groups)) instead of sorting again (O(n log n)).
+ */
+export function bootstrapAveragePrecisionDeltas(y: Int32Array, base: TieGroups, next: TieGroups, resamples: number, seed: number): Float64Array {
+  const n = y.length;
+  const rng = new SeededRandom(seed);
+  // key = 2 * group + label: one branch-free increment per model per drawn row.
+  const keyA = new Int32Array(n);
+  const keyB = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    keyA[i] = ((base.groupOf[i] as number) << 1) | (y[i] as number);
+    keyB[i] = ((next.groupOf[i] as number) << 1) | (y[i] as number);
+  }
+  const countA = new Int32Array(2 * base.values.length);
+  const countB = new Int32Array(2 * next.values.length);
+  const out = new Float64Array(resamples);
+  for (let r = 0; r < resamples; r++) {
+    countA.fill(0);
+    countB.fill(0);
+    for (let i = 0; i < n; i++) {
+      const j = rng.nextIndex(n);
+      const ka = keyA[j] as number;
+      const kb = keyB[j] as number;
+      countA[ka] = (countA[ka] as number) + 1;
+      countB[kb] = (countB[kb] as number) + 1;
+    }
+    const apA = averagePrecisionFromInterleaved(countA);
+    const apB = averagePrecisionFromInterleaved(countB);
+    out[r] = apA === null || apB === null ? Number.NaN : apB - apA;
+  }
+  return out;
+}
+
+/** Average precision from [neg0, pos0, neg1, pos1, ...] counts in descending-score order. */
+function averagePrecisionFromInterleaved(counts: Int32Array): number | null {
+  let totalPos = 0;
+  for (let k = 1; k < counts.length; k += 2) totalPos += counts[k] as number;
+  if (totalPos === 0) return null;
+  let tp = 0;
+  let fp = 0;
+  let ap = 0;
+  for (let k = 0; k < counts.length; k += 2) {
+    const p = counts[k + 1] as number;
+    tp += p;
+    fp += counts[k] as number;
+    if (p !== 0) ap += (p / totalPos) * (tp / (tp + fp));
+  }
+  return ap;
 }
 
 /** numpy's default ("linear", Hyndman & Fan type 7) quantile of ascending-sorted values. */

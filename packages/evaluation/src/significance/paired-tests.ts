@@ -9,7 +9,7 @@ import { discordantCounts, mcnemarTest } from './mcnemar.js';
 import type { McNemarResult } from './mcnemar.js';
 import { delongFromGroups } from './delong.js';
 import type { DeLongResult } from './delong.js';
-import { bootstrapCountDeltas, bootstrapRowDeltas, COUNT_METRICS, jointCells, summarizeBootstrap } from './bootstrap.js';
+import { bootstrapAveragePrecisionDeltas, bootstrapCountDeltas, bootstrapRowDeltas, COUNT_METRICS, jointCells, summarizeBootstrap } from './bootstrap.js';
 import type { CountMetricName } from './bootstrap.js';
 
 /** McNemar's test on the discordant pairs of two models' 0/1 predictions (score >= threshold). */
@@ -90,7 +90,9 @@ export function pairedBootstrap(
   const isCount = (COUNT_METRICS as readonly string[]).includes(entry.name);
   const deltas = isCount
     ? bootstrapCountDeltas(jointCells(y, a, b, ctx.threshold), resamples, opts.seed, ctx.zeroDivision)[entry.name as CountMetricName]
-    : bootstrapRowDeltas(y, a, b, value, resamples, opts.seed);
+    : entry.name === 'average_precision'
+      ? bootstrapAveragePrecisionDeltas(y, buildTieGroups(y, a), buildTieGroups(y, b), resamples, opts.seed)
+      : bootstrapRowDeltas(y, a, b, value, resamples, opts.seed);
   const s = summarizeBootstrap(deltas, alpha);
   return {
     metric: entry.name,
