@@ -7,3 +7,5 @@ export { registerModel, registeredModels } from './registry.js';
 export type { Model, ModelFactory, FittedModel, TrainingData, TrainContext, CheckpointSink } from './model-interface.js';
 export { OnnxGraph, type OnnxAttribute, type OnnxTensorData, type OnnxElementType } from './onnx/onnx-graph.js';
 export { SeededRandom } from './seeded-random.js';
+export { modelVersion, type ModelVersion, type ModelVersionInput } from './model-version.js';
+export { fileCheckpoints, type CheckpointOptions } from './checkpoints.js';

@@ -3,8 +3,11 @@ import type { SeededRandom } from './seeded-random.js';
 
 /** The featurized training set every model family receives. */
 export interface TrainingData {
-  /** Row-major n x d feature matrix (scaled numerics, one-hot and hashed blocks). */
-  x: Float64Array;
+  /**
+   * Feature columns (column-major, one Float32Array of n values per feature): scaled numerics,
+   * then one-hot blocks, then hashed blocks. Float32 because the ONNX graph computes in float32.
+   */
+  columns: Float32Array[];
   n: number;
   d: number;
   /** Class index per row, 0..k-1. */
@@ -35,7 +38,7 @@ export interface FittedModel {
   /** Backend that computed the weights, e.g. 'typed-array' or 'tfjs-wasm'. */
   readonly backend: string;
   /** n x k class probabilities, row-major, computed in float64. */
-  predictProba(x: Float64Array, n: number): Float64Array;
+  predictProba(columns: Float32Array[], n: number): Float64Array;
   /**
    * Writes the model head into `graph`: reads the [N, d] float feature tensor named `features`
    * and returns the name of a [N, k] float probabilities tensor.

@@ -1,5 +1,6 @@
 import type { Table } from 'apache-arrow';
 import { z } from 'zod';
+import { CheckpointOptionsSchema, fileCheckpoints, runFingerprint } from './checkpoints.js';
 import { TrainingError } from './errors.js';
 import { emitFeaturizer, featureList, FEATURIZER_DEFAULTS, fitFeaturizer, rawInputs, transform, type ExcludedColumn, type Featurizer } from './features/featurizer.js';
 import { discoverClasses, type ClassLabel } from './labels.js';
@@ -42,6 +43,7 @@ const SharedParams = z.object({
   classWeight: z.union([z.literal('balanced'), z.record(z.string(), z.number().positive())]).optional(),
   maxOneHot: z.number().int().min(1).default(FEATURIZER_DEFAULTS.maxOneHot),
   hashBuckets: z.number().int().min(2).max(1 << 16).default(FEATURIZER_DEFAULTS.hashBuckets),
+  checkpoint: CheckpointOptionsSchema.optional(),
 });
 
 export interface TrainHooks {
@@ -78,7 +80,7 @@ export async function trainModel(table: Table, options: TrainOptions, hooks: Tra
     );
   }
   const data: TrainingData = {
-    x: transform(featurizer, table),
+    columns: transform(featurizer, table),
     n,
     d: featurizer.width,
     y,
@@ -86,11 +88,19 @@ export async function trainModel(table: Table, options: TrainOptions, hooks: Tra
     sampleWeight: sampleWeights(y, classes, shared.data.classWeight),
     featureNames: expandedNames(featurizer),
   };
-  const fitted = await model.train(data, familyParams, { seed: opts.seed, rng: new SeededRandom(opts.seed), checkpoints: hooks.checkpoints });
+  const recordedParams: Record<string, unknown> = { ...model.defaults, ...opts.params };
+  // Where checkpoints go is not part of the model: a resumed run must give the same bytes.
+  delete recordedParams['checkpoint'];
+  let checkpoints = hooks.checkpoints;
+  if (checkpoints === undefined && shared.data.checkpoint !== undefined) {
+    const fingerprint = runFingerprint({ family: opts.family, params: recordedParams, seed: opts.seed, classes, featureNames: data.featureNames }, data.columns, y);
+    checkpoints = await fileCheckpoints(shared.data.checkpoint, fingerprint);
+  }
+  const fitted = await model.train(data, familyParams, { seed: opts.seed, rng: new SeededRandom(opts.seed), checkpoints });
 
   const metadata: ModelMetadata = {
     family: opts.family,
-    params: { ...model.defaults, ...opts.params },
+    params: recordedParams,
     seed: opts.seed,
     backend: fitted.backend,
     target: opts.target,

@@ -31,30 +31,50 @@ export const logisticRegression: Model = {
   },
 };
 
-function binaryObjective(data: TrainingData, l2: number) {
-  const { x, y, n, d, sampleWeight } = data;
+// Rows are processed in blocks so a block's logits and residuals stay in cache while every
+// feature column streams through once per evaluation.
+const BLOCK = 4096;
+
+function totalWeight(w: Float64Array): number {
   let total = 0;
-  for (let i = 0; i < n; i++) total += sampleWeight[i] as number;
-  const inv = 1 / total;
+  for (let i = 0; i < w.length; i++) total += w[i] as number;
+  return total;
+}
+
+function binaryObjective(data: TrainingData, l2: number) {
+  const { columns, y, n, d, sampleWeight } = data;
+  const inv = 1 / totalWeight(sampleWeight);
+  const zb = new Float64Array(BLOCK);
   return (p: Float64Array, g: Float64Array): number => {
     g.fill(0);
     let loss = 0;
-    const b = p[d] as number;
     let gb = 0;
-    for (let i = 0; i < n; i++) {
-      const row = i * d;
-      let zi = b;
-      for (let j = 0; j < d; j++) zi += (x[row + j] as number) * (p[j] as number);
-      const w = sampleWeight[i] as number;
-      const yi = y[i] as number;
-      // log(1 + e^z) computed without overflow for large |z|.
-      const sp = zi > 0 ? zi + Math.log1p(Math.exp(-zi)) : Math.log1p(Math.exp(zi));
-      loss += w * (sp - yi * zi);
-      const pr = zi >= 0 ? 1 / (1 + Math.exp(-zi)) : Math.exp(zi) / (1 + Math.exp(zi));
-      const r = w * (pr - yi);
-      if (r !== 0) {
-        for (let j = 0; j < d; j++) g[j] = (g[j] as number) + r * (x[row + j] as number);
+    for (let start = 0; start < n; start += BLOCK) {
+      const len = Math.min(BLOCK, n - start);
+      zb.fill(p[d] as number, 0, len);
+      for (let j = 0; j < d; j++) {
+        const wj = p[j] as number;
+        if (wj === 0) continue;
+        const col = columns[j] as Float32Array;
+        for (let i = 0; i < len; i++) zb[i] = (zb[i] as number) + (col[start + i] as number) * wj;
+      }
+      for (let i = 0; i < len; i++) {
+        const zi = zb[i] as number;
+        const w = sampleWeight[start + i] as number;
+        const yi = y[start + i] as number;
+        const e = Math.exp(-Math.abs(zi));
+        // log(1 + e^z) and the sigmoid, both without overflow for large |z|.
+        loss += w * ((zi > 0 ? zi : 0) + Math.log1p(e) - yi * zi);
+        const pr = zi >= 0 ? 1 / (1 + e) : e / (1 + e);
+        const r = w * (pr - yi);
+        zb[i] = r;
         gb += r;
+      }
+      for (let j = 0; j < d; j++) {
+        const col = columns[j] as Float32Array;
+        let s = 0;
+        for (let i = 0; i < len; i++) s += (zb[i] as number) * (col[start + i] as number);
+        g[j] = (g[j] as number) + s;
       }
     }
     let reg = 0;
@@ -69,39 +89,51 @@ function binaryObjective(data: TrainingData, l2: number) {
 }
 
 function softmaxObjective(data: TrainingData, l2: number) {
-  const { x, y, n, d, k, sampleWeight } = data;
+  const { columns, y, n, d, k, sampleWeight } = data;
   const stride = d + 1;
-  let total = 0;
-  for (let i = 0; i < n; i++) total += sampleWeight[i] as number;
-  const inv = 1 / total;
-  const logits = new Float64Array(k);
+  const inv = 1 / totalWeight(sampleWeight);
+  const zb = Array.from({ length: k }, () => new Float64Array(BLOCK));
   return (p: Float64Array, g: Float64Array): number => {
     g.fill(0);
     let loss = 0;
-    for (let i = 0; i < n; i++) {
-      const row = i * d;
-      let max = -Infinity;
+    for (let start = 0; start < n; start += BLOCK) {
+      const len = Math.min(BLOCK, n - start);
       for (let c = 0; c < k; c++) {
+        const zc = zb[c] as Float64Array;
         const base = c * stride;
-        let zc = p[base + d] as number;
-        for (let j = 0; j < d; j++) zc += (x[row + j] as number) * (p[base + j] as number);
-        logits[c] = zc;
-        if (zc > max) max = zc;
+        zc.fill(p[base + d] as number, 0, len);
+        for (let j = 0; j < d; j++) {
+          const wj = p[base + j] as number;
+          if (wj === 0) continue;
+          const col = columns[j] as Float32Array;
+          for (let i = 0; i < len; i++) zc[i] = (zc[i] as number) + (col[start + i] as number) * wj;
+        }
       }
-      let sum = 0;
-      for (let c = 0; c < k; c++) {
-        const e = Math.exp((logits[c] as number) - max);
-        logits[c] = e;
-        sum += e;
+      for (let i = 0; i < len; i++) {
+        let max = -Infinity;
+        for (let c = 0; c < k; c++) max = Math.max(max, (zb[c] as Float64Array)[i] as number);
+        let sum = 0;
+        for (let c = 0; c < k; c++) sum += Math.exp(((zb[c] as Float64Array)[i] as number) - max);
+        const w = sampleWeight[start + i] as number;
+        const yi = y[start + i] as number;
+        loss += w * (Math.log(sum) + max - ((zb[yi] as Float64Array)[i] as number));
+        for (let c = 0; c < k; c++) {
+          const zc = zb[c] as Float64Array;
+          zc[i] = w * (Math.exp((zc[i] as number) - max) / sum - (c === yi ? 1 : 0));
+        }
       }
-      const w = sampleWeight[i] as number;
-      const yi = y[i] as number;
-      loss += w * (Math.log(sum) - Math.log(logits[yi] as number));
       for (let c = 0; c < k; c++) {
-        const r = w * ((logits[c] as number) / sum - (c === yi ? 1 : 0));
+        const rc = zb[c] as Float64Array;
         const base = c * stride;
-        for (let j = 0; j < d; j++) g[base + j] = (g[base + j] as number) + r * (x[row + j] as number);
-        g[base + d] = (g[base + d] as number) + r;
+        let sb = 0;
+        for (let i = 0; i < len; i++) sb += rc[i] as number;
+        g[base + d] = (g[base + d] as number) + sb;
+        for (let j = 0; j < d; j++) {
+          const col = columns[j] as Float32Array;
+          let s = 0;
+          for (let i = 0; i < len; i++) s += (rc[i] as number) * (col[start + i] as number);
+          g[base + j] = (g[base + j] as number) + s;
+        }
       }
     }
     let reg = 0;
@@ -139,20 +171,20 @@ export function linearModel(params: Float64Array, d: number, k: number): FittedM
     backend: 'typed-array',
     weights,
     bias,
-    predictProba(x: Float64Array, n: number): Float64Array {
+    predictProba(columns: Float32Array[], n: number): Float64Array {
       const out = new Float64Array(n * k);
-      const z = new Float64Array(k);
-      for (let i = 0; i < n; i++) {
-        const row = i * d;
-        for (let c = 0; c < k; c++) z[c] = bias[c] as number;
-        for (let j = 0; j < d; j++) {
-          const xv = x[row + j] as number;
-          if (xv === 0) continue;
-          const wr = j * k;
-          for (let c = 0; c < k; c++) z[c] = (z[c] as number) + xv * (weights[wr + c] as number);
+      const z = new Float64Array(n * k);
+      for (let i = 0; i < n; i++) for (let c = 0; c < k; c++) z[i * k + c] = bias[c] as number;
+      for (let j = 0; j < d; j++) {
+        const col = columns[j] as Float32Array;
+        const wr = j * k;
+        for (let c = 0; c < k; c++) {
+          const w = weights[wr + c] as number;
+          if (w === 0) continue;
+          for (let i = 0; i < n; i++) z[i * k + c] = (z[i * k + c] as number) + (col[i] as number) * w;
         }
-        softmaxInto(z, out, i * k);
       }
+      softmaxRows(z, out, n, k);
       return out;
     },
     emitOnnx(g: OnnxGraph, features: string): string {
@@ -164,11 +196,14 @@ export function linearModel(params: Float64Array, d: number, k: number): FittedM
   };
 }
 
-export function softmaxInto(z: Float64Array, out: Float64Array, at: number): void {
-  const k = z.length;
-  let max = -Infinity;
-  for (let c = 0; c < k; c++) if ((z[c] as number) > max) max = z[c] as number;
-  let sum = 0;
-  for (let c = 0; c < k; c++) sum += Math.exp((z[c] as number) - max);
-  for (let c = 0; c < k; c++) out[at + c] = Math.exp((z[c] as number) - max) / sum;
+/** Row-wise softmax of an n x k row-major matrix of logits. */
+export function softmaxRows(z: Float64Array, out: Float64Array, n: number, k: number): void {
+  for (let i = 0; i < n; i++) {
+    const at = i * k;
+    let max = -Infinity;
+    for (let c = 0; c < k; c++) if ((z[at + c] as number) > max) max = z[at + c] as number;
+    let sum = 0;
+    for (let c = 0; c < k; c++) sum += Math.exp((z[at + c] as number) - max);
+    for (let c = 0; c < k; c++) out[at + c] = Math.exp((z[at + c] as number) - max) / sum;
+  }
 }

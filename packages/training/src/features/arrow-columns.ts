@@ -36,11 +36,14 @@ export function readNumeric(col: Vector): Float64Array {
     const off = data.offset;
     if (DataType.isFloat(type) || DataType.isInt(type)) {
       const values = data.values as ArrayLike<number | bigint>;
-      const isBig = values instanceof BigInt64Array || values instanceof BigUint64Array;
-      const half = (type as DataType & { precision?: number }).precision === 0 && DataType.isFloat(type);
-      for (let i = 0; i < n; i++) {
-        const v = values[i] as number | bigint;
-        out[base + i] = isBig ? Number(v) : half ? halfToFloat(v as number) : (v as number);
+      if (values instanceof Float64Array || values instanceof Float32Array || values instanceof Int32Array || values instanceof Int16Array || values instanceof Int8Array || values instanceof Uint8Array || values instanceof Uint16Array || values instanceof Uint32Array) {
+        if ((type as DataType & { precision?: number }).precision === 0 && DataType.isFloat(type)) {
+          for (let i = 0; i < n; i++) out[base + i] = halfToFloat(values[i] as number);
+        } else {
+          out.set(values.subarray(0, n), base);
+        }
+      } else {
+        for (let i = 0; i < n; i++) out[base + i] = Number(values[i]);
       }
     } else if (DataType.isBool(type)) {
       const bits = data.values as Uint8Array;

@@ -151,46 +151,48 @@ export function rawInputs(f: Featurizer): { name: string; type: 'float' | 'strin
 }
 
 /**
- * Row-major n x width feature matrix. Raw numbers are rounded to float32 first because the ONNX
- * graph receives float32 inputs; both paths then see the same values.
+ * Feature columns, one Float32Array per feature. Raw numbers are rounded to float32 first and the
+ * arithmetic is float32 (Float32Array stores round), matching the ONNX graph step for step.
  */
-export function transform(f: Featurizer, table: Table): Float64Array {
+export function transform(f: Featurizer, table: Table): Float32Array[] {
   const n = table.numRows;
-  const d = f.width;
-  const out = new Float64Array(n * d);
-  let offset = 0;
+  const out: Float32Array[] = [];
   for (const feat of f.numeric) {
-    const col = requireColumn(table, feat.name, 'feature');
-    const values = readNumeric(col);
+    const values = readNumeric(requireColumn(table, feat.name, 'feature'));
+    const col = new Float32Array(n);
     const { mean, scale } = feat;
     for (let i = 0; i < n; i++) {
       const v = Math.fround(values[i] as number);
-      out[i * d + offset] = Number.isNaN(v) ? 0 : Math.fround(Math.fround(v - mean) * scale);
+      // NaN is imputed with the mean, which scales to exactly 0 (the array's initial value).
+      if (v === v) col[i] = Math.fround(v - mean) * scale;
     }
-    offset++;
+    out.push(col);
   }
   for (const feat of f.categorical) {
     const coded = readCodedStrings(requireColumn(table, feat.name, 'feature'));
-    const slot = coded.values.map((s) => feat.categories.indexOf(s));
+    const slot = Int32Array.from(coded.values, (s) => feat.categories.indexOf(s));
     const nullSlot = feat.categories.indexOf('');
-    for (let i = 0; i < n; i++) {
-      const c = coded.codes[i] as number;
-      const s = c < 0 ? nullSlot : (slot[c] as number);
-      if (s >= 0) out[i * d + offset + s] = 1;
-    }
-    offset += feat.categories.length;
+    const block = feat.categories.map(() => new Float32Array(n));
+    fillIndicators(block, coded.codes, slot, nullSlot);
+    out.push(...block);
   }
   for (const feat of f.hashed) {
     const coded = readCodedStrings(requireColumn(table, feat.name, 'feature'));
-    const bucket = coded.values.map((s) => murmur3(s, feat.seed) % feat.buckets);
+    const bucket = Int32Array.from(coded.values, (s) => murmur3(s, feat.seed) % feat.buckets);
     const nullBucket = murmur3('', feat.seed) % feat.buckets;
-    for (let i = 0; i < n; i++) {
-      const c = coded.codes[i] as number;
-      out[i * d + offset + (c < 0 ? nullBucket : (bucket[c] as number))] = 1;
-    }
-    offset += feat.buckets;
+    const block = Array.from({ length: feat.buckets }, () => new Float32Array(n));
+    fillIndicators(block, coded.codes, bucket, nullBucket);
+    out.push(...block);
   }
   return out;
+}
+
+function fillIndicators(block: Float32Array[], codes: Int32Array, slotOfCode: Int32Array, nullSlot: number): void {
+  for (let i = 0; i < codes.length; i++) {
+    const c = codes[i] as number;
+    const s = c < 0 ? nullSlot : (slotOfCode[c] as number);
+    if (s >= 0) (block[s] as Float32Array)[i] = 1;
+  }
 }
 
 /** Writes the featurization into an ONNX graph over the raw column inputs; returns the [N, width] float tensor. */
