@@ -1,5 +1,5 @@
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join, posix, relative, resolve, sep } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { z } from 'zod';
@@ -178,8 +178,7 @@ export class ArtifactClient {
     const uploadId = created.upload_id ?? '';
     try {
       const parts: Array<{ part_number: number; etag: string; url: string }> = [];
-      const handle = await open(absolute, 'r');
-      try {
+      {
         for (const cred of [...created.credentials].sort((a, b) => a.part_number - b.part_number)) {
           const start = (cred.part_number - 1) * chunk;
           const length = Math.min(chunk, size - start);
@@ -189,7 +188,7 @@ export class ArtifactClient {
             path: '',
             absoluteUrl: cred.url,
             headers: { ...(cred.headers ?? {}), 'content-length': String(length) },
-            body: () => handle.createReadStream({ start, end: start + length - 1, autoClose: false }),
+            body: () => createReadStream(absolute, { start, end: start + length - 1 }),
           });
           const text = await res.body.text();
           if (res.status < 200 || res.status >= 300) {
@@ -200,8 +199,6 @@ export class ArtifactClient {
           const etag = res.headers.etag;
           parts.push({ part_number: cred.part_number, etag: Array.isArray(etag) ? (etag[0] ?? '') : (etag ?? ''), url: cred.url });
         }
-      } finally {
-        await handle.close();
       }
       await this.expectJson(mpu('complete', { path: name, upload_id: uploadId, parts }));
       return true;

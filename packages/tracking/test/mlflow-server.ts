@@ -109,8 +109,9 @@ export async function startMlflowServer(options: { port?: number; dir?: string; 
         '--artifacts-destination',
         join(dir, 'artifacts'),
       ],
-      // Own process group, so stopping it also stops the workers it forks.
-      { detached: true, stdio: ['ignore', log, log], env: { ...process.env, MLFLOW_TRACKING_URI: '' } },
+      // Own process group, so stopping it also stops the workers it forks. The background job
+      // runner (GenAI evaluation jobs) is not needed and costs a dozen Python processes.
+      { detached: true, stdio: ['ignore', log, log], env: { ...process.env, MLFLOW_TRACKING_URI: '', MLFLOW_SERVER_ENABLE_JOB_EXECUTION: 'false' } },
     );
     closeSync(log);
     try {
