@@ -105,7 +105,7 @@ export async function buildAttestation(input: AttestationInput, options: BuildAt
   const parsed = parseAttestationInput(input);
   const n = options.circuitN ?? DEFAULT_CIRCUIT_N;
   checkCircuitN(n);
-  const predictions = parsed.predictions === undefined ? null : await commitPredictions(parsed.predictions, n);
+  const predictions = parsed.predictions === undefined ? null : commitPredictions(parsed.predictions, n);
   const config = plainJson(parsed.config ?? null);
   const body: AttestationBody = {
     run_id: parsed.run_id,

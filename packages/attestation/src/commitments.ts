@@ -1,17 +1,10 @@
-import { buildPoseidon, type Poseidon } from 'circomlibjs';
+import { poseidonHash } from './poseidon.js';
 
 /** Bits per packed field element: 31 bytes, safely below the 254-bit BN254 scalar field. */
 export const WORD_BITS = 248;
 /** circomlib's Poseidon takes at most 16 inputs, which bounds the circuit size. */
 export const MAX_CIRCUIT_N = 16 * WORD_BITS;
 export const COMMITMENT_SCHEME = 'poseidon-bn254-packed248-v1';
-
-let poseidon: Promise<Poseidon> | undefined;
-
-function getPoseidon(): Promise<Poseidon> {
-  poseidon ??= buildPoseidon();
-  return poseidon;
-}
 
 /**
  * Packs `bits[offset, offset + rows)` little-endian into ceil(n / 248) words, the rest of the
@@ -33,9 +26,8 @@ export function packBits(bits: Uint8Array, offset: number, rows: number, n: numb
 }
 
 /** Poseidon commitment to one zero-padded n-row chunk, as a decimal field element. */
-export async function commitBits(bits: Uint8Array, offset: number, rows: number, n: number): Promise<string> {
-  const p = await getPoseidon();
-  return p.F.toObject(p(packBits(bits, offset, rows, n))).toString();
+export function commitBits(bits: Uint8Array, offset: number, rows: number, n: number): string {
+  return poseidonHash(packBits(bits, offset, rows, n)).toString();
 }
 
 /** Number of i in [offset, offset + rows) with a[i] === b[i]. */
@@ -78,7 +70,7 @@ export interface PredictionBits {
  * Splits the benchmark into chunks of the circuit size n (the last one padded with zeros) and
  * commits to each; accuracies follow from the summed counts so the verifier can recompute them.
  */
-export async function commitPredictions(p: PredictionBits, n: number): Promise<PredictionCommitments> {
+export function commitPredictions(p: PredictionBits, n: number): PredictionCommitments {
   const total = p.labels.length;
   const chunks: PredictionChunk[] = [];
   for (let offset = 0, index = 0; offset < total; offset += n, index++) {
@@ -87,9 +79,9 @@ export async function commitPredictions(p: PredictionBits, n: number): Promise<P
       index,
       offset,
       rows,
-      labels_commitment: await commitBits(p.labels, offset, rows, n),
-      baseline_commitment: await commitBits(p.baseline, offset, rows, n),
-      new_commitment: await commitBits(p.new, offset, rows, n),
+      labels_commitment: commitBits(p.labels, offset, rows, n),
+      baseline_commitment: commitBits(p.baseline, offset, rows, n),
+      new_commitment: commitBits(p.new, offset, rows, n),
       baseline_correct: countAgreement(p.labels, p.baseline, offset, rows),
       new_correct: countAgreement(p.labels, p.new, offset, rows),
     });

@@ -1,4 +1,4 @@
-import * as snarkjs from 'snarkjs';
+import { loadSnarkjs } from './snarkjs-loader.js';
 import type { AttestationProof } from './attestation.js';
 import { compiledCircuit } from './circuit-compile.js';
 import { CIRCUIT_NAME } from './circuit-source.js';
@@ -55,12 +55,13 @@ export async function proveChunks(
   const cacheDir = options.cacheDir ?? defaultCacheDir();
   const circuit = await compiledCircuit(options.n, cacheDir);
   const setup = await groth16Setup(circuit, { cacheDir, ...(options.ptauPath === undefined ? {} : { ptauPath: options.ptauPath }) });
+  const snarkjs = await loadSnarkjs();
   const proofs: unknown[] = [];
   const signals: string[][] = [];
   try {
     for (const chunk of commitments.chunks) {
       const expected = chunkPublicSignals(chunk);
-      let result: Awaited<ReturnType<typeof snarkjs.groth16.fullProve>>;
+      let result: { proof: unknown; publicSignals: string[] };
       try {
         result = await snarkjs.groth16.fullProve(witnessInput(bits, chunk, options.n), circuit.wasmPath, setup.zkeyPath);
       } catch (error) {

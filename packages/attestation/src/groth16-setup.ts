@@ -3,7 +3,7 @@ import { createReadStream, existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import * as snarkjs from 'snarkjs';
+import { loadSnarkjs } from './snarkjs-loader.js';
 import { ptauInfo, r1csInfo } from './binfile-header.js';
 import { canonicalJson } from './canonical-json.js';
 import type { CompiledCircuit } from './circuit-compile.js';
@@ -70,6 +70,7 @@ async function localInsecurePtau(cacheDir: string, power: number): Promise<strin
     const again = await existing();
     if (again !== undefined) return again;
     const tmp = `${target}.${process.pid}.tmp`;
+    const snarkjs = await loadSnarkjs();
     const curve = await snarkjs.curves.getCurveFromName('bn128');
     try {
       await snarkjs.powersOfTau.newAccumulator(curve, power, `${tmp}.0`);
@@ -118,6 +119,7 @@ export async function groth16Setup(circuit: CompiledCircuit, options: { ptauPath
     if (again !== undefined) return again;
     await mkdir(dir, { recursive: true });
     const tmp = join(dir, `.${process.pid}`);
+    const snarkjs = await loadSnarkjs();
     try {
       await snarkjs.zKey.newZKey(circuit.r1csPath, ptauPath, `${tmp}.0.zkey`);
       await snarkjs.zKey.contribute(`${tmp}.0.zkey`, `${tmp}.1.zkey`, 'hokusai phase 2', randomBytes(32).toString('hex'));

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import * as snarkjs from 'snarkjs';
+import { loadSnarkjs } from './snarkjs-loader.js';
 import { attestationLeaves, type Attestation } from './attestation.js';
 import { canonicalJson } from './canonical-json.js';
 import { circuitHash } from './circuit-source.js';
@@ -89,7 +89,7 @@ export async function verifyAttestation(outDir: string, options: { predictions?:
       check('commitments recomputed', false, 'no predictions given; read labels and 0/1 predictions from the predictions file and pass them');
     } else {
       try {
-        const again = await commitPredictions(options.predictions, preds.circuit_n);
+        const again = commitPredictions(options.predictions, preds.circuit_n);
         const same = canonicalJson(again) === canonicalJson(preds);
         const differing = again.chunks.filter((c, i) => canonicalJson(c) !== canonicalJson(preds.chunks[i])).map((c) => c.index);
         check('commitments recomputed', same, same ? `${preds.chunks.length} chunk(s) of ${preds.circuit_n} rows` : `the predictions give different commitments or counts (chunks ${differing.join(', ') || 'totals'})`);
@@ -166,6 +166,7 @@ export async function verifyAttestation(outDir: string, options: { predictions?:
   check('public signals', signalsOk, signalsOk ? `${expectedSignals.length} chunk(s): rows, three commitments, two counts` : 'public.json or the attested public signals differ from the commitments and counts in the body');
 
   const failed: number[] = [];
+  const snarkjs = await loadSnarkjs();
   try {
     for (let i = 0; i < chunks.length; i++) {
       // Verify against the body's signals, not public.json, so the proof speaks for the attested numbers.
