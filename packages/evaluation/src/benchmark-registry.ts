@@ -97,6 +97,15 @@ export class BenchmarkRegistry {
     return r;
   }
 
+  /**
+   * The non-throwing form of verify, shaped for computeDelta's `benchmark` input so the
+   * delta report names the benchmark and refuses the contribution on a mismatch.
+   */
+  check(id: string, version: string, contentHash: string): { id: string; version: string; registeredHash: string; actualHash: string } {
+    const r = this.get(id, version);
+    return { id, version, registeredHash: r.content_hash, actualHash: contentHash };
+  }
+
   private find(id: string, version: string): BenchmarkRecord | undefined {
     return this.records.find((r) => r.id === id && r.version === version);
   }

@@ -50,6 +50,8 @@ export interface DeltaReport {
   };
   decision: { accepted: boolean; reasons: { code: DecisionReasonCode; message: string }[] };
   n: number;
+  /** The benchmark the run names, with both hashes; null when none was given. */
+  benchmark: { id: string; version: string | null; registered_hash: string; actual_hash: string; matches: boolean } | null;
   classification_threshold: number;
   thresholds: { threshold_pp: number; alpha: number; min_samples: number };
   baseline_metrics: Record<string, number | null>;
@@ -83,8 +85,11 @@ export interface ComputeDeltaInput {
    * this project's 2-core reference machine; a custom metric costs what its function costs).
    */
   rowBootstrapMaxCells?: number;
-  /** When given and the hashes differ, the contribution is refused with BENCHMARK_HASH_MISMATCH. */
-  benchmark?: { id: string; registeredHash: string; actualHash: string };
+  /**
+   * The benchmark the run used. When the hashes differ the contribution is refused with
+   * BENCHMARK_HASH_MISMATCH. BenchmarkRegistry.check(id, version, hash) returns this shape.
+   */
+  benchmark?: { id: string; version?: string; registeredHash: string; actualHash: string };
 }
 
 const inputSchema = z.object({
@@ -98,7 +103,7 @@ const inputSchema = z.object({
   metrics: z.array(z.string()).readonly().optional(),
   zeroDivision: z.union([z.literal(0), z.literal(1)]).optional(),
   rowBootstrapMaxCells: z.number().int().min(0).optional(),
-  benchmark: z.object({ id: z.string(), registeredHash: z.string(), actualHash: z.string() }).strict().optional(),
+  benchmark: z.object({ id: z.string(), version: z.string().optional(), registeredHash: z.string(), actualHash: z.string() }).strict().optional(),
 });
 
 /** Below this, DeltaOne comparisons treat a difference as float rounding (an exact 1.0 pp passes). */
@@ -252,10 +257,11 @@ export function computeDelta(input: ComputeDeltaInput): DeltaReport {
   const deltaOne = pm.delta_pp === null ? null : pm.direction === 'higher' ? pm.delta_pp : -pm.delta_pp;
 
   const reasons: DeltaReport['decision']['reasons'] = [];
-  if (input.benchmark && input.benchmark.registeredHash !== input.benchmark.actualHash) {
+  const bm = opts.benchmark;
+  if (bm && bm.registeredHash !== bm.actualHash) {
     reasons.push({
       code: 'BENCHMARK_HASH_MISMATCH',
-      message: `Benchmark "${input.benchmark.id}" content hash ${input.benchmark.actualHash} does not match its registered hash ${input.benchmark.registeredHash}; score against the registered benchmark or register a new version.`,
+      message: `Benchmark "${bm.id}${bm.version ? `@${bm.version}` : ''}" content hash ${bm.actualHash} does not match its registered hash ${bm.registeredHash}; score against the registered benchmark or register a new version.`,
     });
   }
   if (n < minSamples) {
@@ -290,6 +296,7 @@ export function computeDelta(input: ComputeDeltaInput): DeltaReport {
     },
     decision: { accepted: reasons.length === 0, reasons },
     n,
+    benchmark: bm ? { id: bm.id, version: bm.version ?? null, registered_hash: bm.registeredHash, actual_hash: bm.actualHash, matches: bm.registeredHash === bm.actualHash } : null,
     classification_threshold: threshold,
     thresholds: { threshold_pp: thresholdPp, alpha, min_samples: minSamples },
     baseline_metrics: baselineMetrics,

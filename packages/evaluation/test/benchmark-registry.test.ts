@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
-import { BenchmarkRegistry, EvaluationError, hashBenchmarkContent, hashBenchmarkFile } from '../src/index.js';
+import { BenchmarkRegistry, computeDelta, EvaluationError, hashBenchmarkContent, hashBenchmarkFile } from '../src/index.js';
+import { syntheticBenchmark } from './data.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'hokusai-bench-reg-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -41,6 +42,21 @@ describe('BenchmarkRegistry', () => {
     reopened.register({ ...rec, version: '2', content_hash: hashBenchmarkFile(data) });
     expect(new BenchmarkRegistry(store).list().map((r) => r.version)).toEqual(['1', '2']);
     expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('makes computeDelta name the benchmark and refuse a changed one', () => {
+    const reg = new BenchmarkRegistry(join(dir, 'delta-store.json'));
+    const file = join(dir, 'rows.csv');
+    writeFileSync(file, 'a,b\n1,2\n');
+    reg.register({ id: 'rows', version: '1', content_hash: hashBenchmarkFile(file), target: 'b', task: 'binary' });
+    const { y, base, next } = syntheticBenchmark(2000, 3, 0.1);
+    const ok = computeDelta({ yTrue: y, baselineScores: base, newScores: next, seed: 1, bootstrapResamples: 50, benchmark: reg.check('rows', '1', hashBenchmarkFile(file)) });
+    expect(ok.benchmark).toEqual({ id: 'rows', version: '1', registered_hash: hashBenchmarkFile(file), actual_hash: hashBenchmarkFile(file), matches: true });
+    expect(ok.decision.accepted).toBe(true);
+    writeFileSync(file, 'a,b\n1,3\n');
+    const bad = computeDelta({ yTrue: y, baselineScores: base, newScores: next, seed: 1, bootstrapResamples: 50, benchmark: reg.check('rows', '1', hashBenchmarkFile(file)) });
+    expect(bad.benchmark?.matches).toBe(false);
+    expect(bad.decision).toMatchObject({ accepted: false, reasons: [{ code: 'BENCHMARK_HASH_MISMATCH' }] });
   });
 
   it('reports unknown benchmarks, bad records and a corrupt store with typed errors', () => {

@@ -68,6 +68,11 @@ describe('multiclass metrics agree with scikit-learn to 1e-9', () => {
         expect(close(m.recall[avg], e[`recall_${avg}`]), `recall ${avg}`).toBe(true);
         expect(close(m.f1[avg], e[`f1_${avg}`]), `f1 ${avg}`).toBe(true);
       }
+      const m1 = multiclassMetrics(f.y, Float64Array.from(f.probabilities), f.classes, { zeroDivision: 1 });
+      for (const avg of ['macro', 'weighted'] as const) {
+        expect(close(m1.precision[avg], e[`precision_${avg}_zd1`]), `precision ${avg} zd=1`).toBe(true);
+        expect(close(m1.f1[avg], e[`f1_${avg}_zd1`]), `f1 ${avg} zd=1`).toBe(true);
+      }
       expect(close(m.auroc_ovr.macro, e.auroc_ovr_macro), 'auroc ovr macro').toBe(true);
       expect(close(m.auroc_ovr.weighted, e.auroc_ovr_weighted), 'auroc ovr weighted').toBe(true);
       const pc = e.per_class as Record<string, number[]>;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { binaryMetrics, stratifiedMetrics, EvaluationError } from '../src/index.js';
+import { binaryMetrics, stratifiedDelta, stratifiedMetrics, EvaluationError } from '../src/index.js';
 import { syntheticBenchmark } from './data.js';
 
 describe('stratifiedMetrics', () => {
@@ -28,6 +28,20 @@ describe('stratifiedMetrics', () => {
     expect(pos?.metrics.auroc).toBeNull();
     expect(pos?.metrics.recall).toBe(binaryMetrics(y, base).recall);
     expect(JSON.parse(JSON.stringify(r))).toEqual(r);
+  });
+
+  it('compares both models per stratum with directions', () => {
+    const d = syntheticBenchmark(500, 8, 0.1);
+    const r = stratifiedDelta(d.y, d.base, d.next, plan, { metrics: ['accuracy', 'brier'], minStratumSize: 30 });
+    const basic = r.strata.find((s) => s.key === 'basic');
+    const rows = Array.from({ length: 500 }, (_, i) => i).filter((i) => plan[i] === 'basic');
+    const yy = Int32Array.from(rows, (i) => d.y[i] as number);
+    const mb = binaryMetrics(yy, Float64Array.from(rows, (i) => d.base[i] as number));
+    const mn = binaryMetrics(yy, Float64Array.from(rows, (i) => d.next[i] as number));
+    expect(basic?.metrics.accuracy).toEqual({ baseline: mb.accuracy, new: mn.accuracy, absolute_delta: mn.accuracy - mb.accuracy, improved: mn.accuracy > mb.accuracy });
+    expect(basic?.metrics.brier?.improved).toBe(mn.brier < mb.brier);
+    expect(r.strata.find((s) => s.key === 'enterprise')?.small).toBe(true);
+    expect(r.directions).toEqual({ accuracy: 'higher', brier: 'lower' });
   });
 
   it('refuses strata of the wrong length and unknown metrics', () => {
