@@ -45,6 +45,10 @@ const CONNECTION_CODES = new Set([
   'EHOSTUNREACH',
   'ENETUNREACH',
   'ETIMEDOUT',
+  'ECONNABORTED',
+  'EADDRNOTAVAIL',
+  'ENETDOWN',
+  'EHOSTDOWN',
   'UND_ERR_SOCKET',
   'UND_ERR_CLOSED',
 ]);
@@ -163,7 +167,14 @@ export class HttpTransport {
       } catch (cause) {
         const code = errorCode(cause);
         if (code === undefined) {
-          throw new TrackingError('HOKUSAI_TRACKING_UNREACHABLE', `${where} failed: ${(cause as Error).message}`, { where, cause });
+          // Not the network: a local file that vanished mid-upload, a bad header... Retrying
+          // or calling the server "away" would both be wrong.
+          const fsCode = (cause as { code?: unknown }).code;
+          throw new TrackingError(
+            typeof fsCode === 'string' && /^E[A-Z]+$/.test(fsCode) ? 'HOKUSAI_TRACKING_ARTIFACT' : 'HOKUSAI_TRACKING_REQUEST_REJECTED',
+            `${where} failed before the server answered: ${(cause as Error).message}`,
+            { where, cause },
+          );
         }
         const timeout = TIMEOUT_CODES.has(code);
         lastError = new TrackingError(

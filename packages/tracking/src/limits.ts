@@ -89,7 +89,8 @@ export function keyProblem(kind: string, key: string): ValueProblem | undefined 
 export function metricProblem(metric: Metric): ValueProblem | undefined {
   const k = keyProblem('Metric', metric.key);
   if (k !== undefined) return k;
-  if (typeof metric.value !== 'number' || !Number.isFinite(metric.value)) {
+  if (typeof metric.value !== 'number') return invalid(`Metric "${metric.key}" is a ${typeof metric.value}, not a number`);
+  if (!Number.isFinite(metric.value)) {
     return {
       code: 'HOKUSAI_TRACKING_NON_FINITE_METRIC',
       message: `Metric "${metric.key}" is ${String(metric.value)}; only finite numbers can be logged`,

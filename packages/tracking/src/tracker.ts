@@ -42,8 +42,14 @@ const trackerOptionsSchema = z
   .strict();
 
 const stringRecord = z.record(z.string(), z.string());
-// NaN and Infinity get through here so they can be skipped with a warning, not rejected wholesale.
-const anyNumber = z.custom<number>((v) => typeof v === 'number', 'expected a number');
+
+/** The entries of a plain object; each value is checked on its own later, so one bad value can be skipped. */
+function entriesOf(value: unknown, what: string): Array<[string, unknown]> {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new TrackingError('HOKUSAI_TRACKING_INVALID_VALUE', `Invalid ${what}: expected an object of key -> value, got ${Array.isArray(value) ? 'an array' : typeof value}.`);
+  }
+  return Object.entries(value);
+}
 const startRunSchema = z
   .object({ name: z.string(), parentRunId: z.string().optional(), tags: stringRecord.optional(), startTime: z.number().int().nonnegative().optional() })
   .strict();
@@ -313,24 +319,21 @@ class TrackerImpl implements Tracker {
       runId: state.handleId,
       journalRunId: state.journalRunId,
       logParams: async (params: Record<string, ParamValue>): Promise<void> => {
-        const list = Object.entries(checkInput(z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])), params, 'params')).map(
-          ([key, value]) => ({ key, value: String(value) }),
-        );
+        // A value of the wrong type stays as it is so the per-entry check reports (or skips) it.
+        const list = entriesOf(params, 'params').map(([key, value]) => ({
+          key,
+          value: typeof value === 'number' || typeof value === 'boolean' ? String(value) : (value as string),
+        }));
         return this.logBatch(state, [], list, [], 'logParams');
       },
       logMetrics: async (metrics: Record<string, number>, options: { step?: number; timestamp?: number } = {}): Promise<void> => {
         const timestamp = options.timestamp ?? Date.now();
         const step = options.step ?? 0;
-        const list = Object.entries(checkInput(z.record(z.string(), anyNumber), metrics, 'metrics')).map(([key, value]) => ({
-          key,
-          value,
-          timestamp,
-          step,
-        }));
+        const list = entriesOf(metrics, 'metrics').map(([key, value]) => ({ key, value: value as number, timestamp, step }));
         return this.logBatch(state, list, [], [], 'logMetrics');
       },
       setTags: async (tags: Record<string, string>): Promise<void> => {
-        const list = Object.entries(checkInput(stringRecord, tags, 'tags')).map(([key, value]) => ({ key, value }));
+        const list = entriesOf(tags, 'tags').map(([key, value]) => ({ key, value: value as string }));
         return this.logBatch(state, [], [], list, 'setTags');
       },
       logInputs: async (datasets: DatasetInput[]): Promise<void> => {

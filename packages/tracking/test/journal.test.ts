@@ -54,6 +54,28 @@ describe('run journal', () => {
     expect((sync as TrackingError).code).toBe('HOKUSAI_TRACKING_JOURNAL_CORRUPT');
   });
 
+  it('skips single values of the wrong type with a warning and logs the rest', async () => {
+    const path = await tempJournal();
+    const tracker = await createTracker({ journalPath: path, experimentName: 'j' }, { env: {} });
+    const run = await tracker.startRun({ name: 'r' });
+    // What a caller passing an untyped config might send.
+    const loose = JSON.parse('{"good":1,"flag":false,"missing":null,"nested":{"a":1}}') as Record<string, string>;
+    await run.logParams(loose);
+    await run.logMetrics(JSON.parse('{"auroc":0.8,"label":"high"}') as Record<string, number>);
+    await tracker.close();
+    const { entries } = await readJournal(path);
+    const log = entries.filter((e) => e.op === 'log');
+    expect(log.flatMap((e) => e.params)).toEqual([
+      { key: 'good', value: '1' },
+      { key: 'flag', value: 'false' },
+    ]);
+    expect(log.flatMap((e) => e.metrics.map((m) => [m.key, m.value]))).toEqual([['auroc', 0.8]]);
+    const warnings = tracker.warnings.join('\n');
+    expect(warnings).toMatch(/"missing" value is not a string/);
+    expect(warnings).toMatch(/"nested" value is not a string/);
+    expect(warnings).toMatch(/"label" is a string, not a number/);
+  });
+
   it('keeps working (with a warning) when the journal cannot be written', async () => {
     // The journal's folder would have to be inside a regular file: every write fails.
     const blocker = await tempJournal();
