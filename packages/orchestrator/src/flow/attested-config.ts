@@ -14,6 +14,7 @@ export function attestedConfig(config: PipelineConfig): Record<string, unknown> 
     model: config.model,
     baseline_model: config.baselineModel === undefined ? null : basename(config.baselineModel),
     exclude: [...config.exclude].sort(),
+    strata: config.strata === undefined ? null : [...config.strata],
     pii: { mode: config.pii.mode },
     quality: config.quality,
     delta: config.delta,

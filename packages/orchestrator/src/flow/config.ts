@@ -22,6 +22,7 @@ export const PipelineConfigSchema = z
       .default({ family: 'logistic_regression', params: {} }),
     baselineModel: z.string().optional().describe('ONNX file of an existing baseline model; trained from the base data when absent'),
     exclude: z.array(z.string()).default([]).describe('columns never used as features'),
+    strata: z.array(z.string()).optional().describe('benchmark columns to break results down by; default: low-cardinality string columns'),
     pii: z
       .object({
         mode: z.enum(['hash', 'redact', 'drop', 'fail']).default('hash'),

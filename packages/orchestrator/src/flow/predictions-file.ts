@@ -13,6 +13,8 @@ export interface PredictionsFile {
   labels: number[];
   baseline_scores: number[];
   new_scores: number[];
+  /** Per-row values of the benchmark columns the report breaks results down by. */
+  strata: Record<string, (string | null)[]>;
 }
 
 export function encodePredictions(input: {
@@ -21,6 +23,7 @@ export function encodePredictions(input: {
   newScores: Float64Array;
   positiveClass: string | number | boolean;
   threshold: number;
+  strata: Record<string, (string | null)[]>;
 }): Uint8Array {
   const file: PredictionsFile = {
     format: 'hokusai.predictions/v1',
@@ -30,6 +33,7 @@ export function encodePredictions(input: {
     labels: Array.from(input.labels),
     baseline_scores: Array.from(input.baselineScores),
     new_scores: Array.from(input.newScores),
+    strata: input.strata,
   };
   return new TextEncoder().encode(`${JSON.stringify(file)}\n`);
 }
@@ -55,7 +59,10 @@ export function decodePredictions(bytes: Uint8Array, fileName: string): {
     file.baseline_scores.length === file.n &&
     file.new_scores.length === file.n &&
     file.labels.every((v) => v === 0 || v === 1) &&
-    [...file.baseline_scores, ...file.new_scores].every((v) => typeof v === 'number' && Number.isFinite(v));
+    [...file.baseline_scores, ...file.new_scores].every((v) => typeof v === 'number' && Number.isFinite(v)) &&
+    typeof file.strata === 'object' &&
+    file.strata !== null &&
+    Object.values(file.strata).every((values) => Array.isArray(values) && values.length === file.n);
   if (!ok) {
     throw new OrchestratorError('HOKUSAI_PREDICTIONS_INVALID', `${fileName} does not hold n labels (0/1) and n finite scores per model.`);
   }

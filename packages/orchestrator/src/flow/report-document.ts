@@ -1,9 +1,30 @@
 import { canonicalJson } from '@hokusai/attestation';
-import type { BinaryMetrics, DeltaReport } from '@hokusai/evaluation';
+import {
+  calibrationCurve,
+  prCurve,
+  rocCurve,
+  stratifiedDelta,
+  type BinaryMetrics,
+  type CalibrationBin,
+  type DeltaReport,
+  type PrCurve,
+  type RocCurve,
+  type StratifiedDeltaResult,
+} from '@hokusai/evaluation';
+
+/** Points per curve in the report: enough for a smooth chart, small enough for a light page. */
+const CURVE_POINTS = 200;
+const CALIBRATION_BINS = 10;
+
+export interface ModelCurves {
+  roc: RocCurve | null;
+  pr: PrCurve | null;
+  calibration: CalibrationBin[];
+}
 
 /**
- * report.json: every fact the HTML report shows, for machines. Built only from the attestation's
- * results and the predictions, so the verifier can rebuild it and compare.
+ * report.json: every fact the HTML report shows, for machines. Built only from the attested
+ * results, data_report.json and predictions.json, so the verifier rebuilds it and compares bytes.
  */
 export interface ReportDocument {
   format: 'hokusai.report/v1';
@@ -12,11 +33,30 @@ export interface ReportDocument {
   delta_one: number | null;
   primary_metric: string;
   n: number;
+  threshold: number;
   metrics: DeltaReport['metrics'];
+  tests: DeltaReport['tests'];
   baseline_metrics: BinaryMetrics;
   new_metrics: BinaryMetrics;
+  curves: { baseline: ModelCurves; new: ModelCurves };
+  strata: StratifiedDeltaResult[];
   data: unknown;
   attestation: { merkle_root: string; body_sha256: string; proof_system: string; verify_command: string };
+}
+
+export interface ReportPredictions {
+  labels: Int32Array;
+  baselineScores: Float64Array;
+  newScores: Float64Array;
+  strata: Record<string, (string | null)[]>;
+}
+
+function curvesOf(labels: Int32Array, scores: Float64Array): ModelCurves {
+  return {
+    roc: rocCurve(labels, scores, { maxPoints: CURVE_POINTS }),
+    pr: prCurve(labels, scores, { maxPoints: CURVE_POINTS }),
+    calibration: calibrationCurve(labels, scores, { bins: CALIBRATION_BINS }),
+  };
 }
 
 export function buildReportDocument(input: {
@@ -24,11 +64,14 @@ export function buildReportDocument(input: {
   delta: DeltaReport;
   baselineMetrics: BinaryMetrics;
   newMetrics: BinaryMetrics;
+  predictions: ReportPredictions;
   dataReport: unknown;
   merkleRoot: string;
   bodySha256: string;
   proved: boolean;
 }): ReportDocument {
+  const p = input.predictions;
+  const threshold = input.newMetrics.threshold;
   return {
     format: 'hokusai.report/v1',
     run_id: input.runId,
@@ -36,9 +79,15 @@ export function buildReportDocument(input: {
     delta_one: input.delta.delta_one,
     primary_metric: input.delta.primary_metric,
     n: input.delta.n,
+    threshold,
     metrics: input.delta.metrics,
+    tests: input.delta.tests,
     baseline_metrics: input.baselineMetrics,
     new_metrics: input.newMetrics,
+    curves: { baseline: curvesOf(p.labels, p.baselineScores), new: curvesOf(p.labels, p.newScores) },
+    strata: Object.entries(p.strata)
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([column, values]) => stratifiedDelta(p.labels, p.baselineScores, p.newScores, values, { column, threshold })),
     data: input.dataReport,
     attestation: {
       merkle_root: input.merkleRoot,

@@ -63,13 +63,14 @@ export async function verifyRun(dir: string, options: { renderReport?: (report: 
       check('delta recomputed', canonicalJson(delta) === canonicalJson(body.results.delta), 'per-metric deltas, significance and the DeltaOne decision');
     }
     const reportPath = join(dir, 'report.json');
-    if (existsSync(reportPath)) {
+    if (existsSync(reportPath) && predictions !== undefined) {
       const dataReport = JSON.parse(await readFile(join(dir, 'data_report.json'), 'utf8')) as unknown;
       const expected = buildReportDocument({
         runId: body.run_id,
         delta: body.results.delta,
         baselineMetrics: body.results.baseline_metrics as never,
         newMetrics: body.results.new_metrics as never,
+        predictions: { ...predictions, strata: predictions.file.strata },
         dataReport,
         merkleRoot: attestation.merkle_root,
         bodySha256: attestation.body_sha256,

@@ -6,6 +6,7 @@ import type { StepDefinition } from '../../engine/step.js';
 import type { FlowContext } from '../flow-context.js';
 import type { IntegrateOutput } from './integrate-step.js';
 import type { TrainOutput } from './train-step.js';
+import { strataValues } from '../strata-columns.js';
 
 export interface EvaluateOutput {
   classes: ClassLabel[];
@@ -16,6 +17,7 @@ export interface EvaluateOutput {
   newScores: Float64Array;
   baselineMetrics: BinaryMetrics;
   newMetrics: BinaryMetrics;
+  strata: Record<string, (string | null)[]>;
 }
 
 /** Scores both models on the same benchmark through onnxruntime, from their ONNX bytes. */
@@ -47,6 +49,11 @@ export function evaluateStep(flow: FlowContext): StepDefinition {
         newScores: n.scores,
         baselineMetrics: binaryMetrics(labels, b.scores),
         newMetrics: binaryMetrics(labels, n.scores),
+        strata: strataValues(request.benchmark, {
+          target: request.target,
+          exclude: [...data.piiColumns, ...flow.config.exclude],
+          ...(flow.config.strata === undefined ? {} : { columns: flow.config.strata }),
+        }),
       };
       return flow.hooks.apply('post_evaluation', result);
     },

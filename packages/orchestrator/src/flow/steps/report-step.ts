@@ -25,6 +25,7 @@ export function reportStep(flow: FlowContext): StepDefinition {
         delta: ctx.inputs.delta as DeltaReport,
         baselineMetrics: evaluation.baselineMetrics,
         newMetrics: evaluation.newMetrics,
+        predictions: evaluation,
         dataReport: data.report,
         merkleRoot: attestation.merkle_root,
         bodySha256: attestation.body_sha256,

@@ -1,0 +1,32 @@
+import type { Table } from 'apache-arrow';
+
+/** At most this many distinct values make a column worth a per-stratum breakdown. */
+const MAX_STRATA = 20;
+
+/**
+ * The benchmark columns the report breaks results down by: the configured ones, else every
+ * string column with 2 to 20 distinct values that is neither the target nor PII.
+ */
+export function strataValues(benchmark: Table, options: { target: string; exclude: readonly string[]; columns?: readonly string[] }): Record<string, (string | null)[]> {
+  const out: Record<string, (string | null)[]> = {};
+  const candidates = options.columns ?? benchmark.schema.fields.filter((f) => f.name !== options.target && !options.exclude.includes(f.name)).map((f) => f.name);
+  for (const name of candidates) {
+    const column = benchmark.getChild(name);
+    if (column === null) continue;
+    const values: (string | null)[] = new Array<string | null>(benchmark.numRows);
+    const distinct = new Set<string>();
+    let stringy = true;
+    for (let i = 0; i < benchmark.numRows; i++) {
+      const v: unknown = column.get(i);
+      if (v === null || v === undefined) values[i] = null;
+      else {
+        if (typeof v !== 'string') stringy = false;
+        values[i] = String(v);
+        distinct.add(String(v));
+      }
+      if (options.columns === undefined && (!stringy || distinct.size > MAX_STRATA)) break;
+    }
+    if (options.columns !== undefined || (stringy && distinct.size >= 2 && distinct.size <= MAX_STRATA)) out[name] = values;
+  }
+  return out;
+}
