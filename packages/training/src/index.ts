@@ -9,3 +9,7 @@ export { OnnxGraph, type OnnxAttribute, type OnnxTensorData, type OnnxElementTyp
 export { SeededRandom } from './seeded-random.js';
 export { modelVersion, type ModelVersion, type ModelVersionInput } from './model-version.js';
 export { fileCheckpoints, type CheckpointOptions } from './checkpoints.js';
+export { searchHyperparameters, type SearchOptions, type SearchResult } from './search/hyperparameter-search.js';
+export { runTrial, type TrialSpec, type TrialResult } from './search/run-trial.js';
+export type { SearchSpace } from './search/search-space.js';
+export type { SearchMetric } from './search/validation-metric.js';

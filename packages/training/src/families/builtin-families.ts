@@ -3,7 +3,12 @@ import { gbdt } from './gbdt.js';
 import { logisticRegression } from './logistic-regression.js';
 import { mlp } from './mlp.js';
 
+const BUILTINS = { logistic_regression: logisticRegression, gbdt, mlp } as const;
+
 // Built-in families register on first import; replace: true keeps re-imports (tests, workers) harmless.
-registerModel('logistic_regression', () => logisticRegression, { replace: true });
-registerModel('gbdt', () => gbdt, { replace: true });
-registerModel('mlp', () => mlp, { replace: true });
+for (const [name, model] of Object.entries(BUILTINS)) registerModel(name, () => model, { replace: true });
+
+/** Families every thread (and every worker) has without registering anything. */
+export function registeredBuiltins(): string[] {
+  return Object.keys(BUILTINS).sort();
+}

@@ -1,6 +1,5 @@
 import { createRequire } from 'node:module';
-import * as tfjs from '@tensorflow/tfjs';
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import type * as tfjs from '@tensorflow/tfjs';
 
 export type Tf = typeof tfjs;
 export type TfBackendName = 'tfjs-node' | 'tfjs-wasm' | 'tfjs-cpu';
@@ -17,7 +16,9 @@ export function tensorflow(): Promise<{ tf: Tf; backend: TfBackendName }> {
   return chosen;
 }
 
+// Loaded on first use: importing the package must not pay for TensorFlow.js unless an MLP is trained.
 async function choose(): Promise<{ tf: Tf; backend: TfBackendName }> {
+  const tf = (await import('@tensorflow/tfjs')) as Tf;
   const pinned = process.env['HOKUSAI_TF_BACKEND'];
   if (pinned === undefined || pinned === 'node') {
     try {
@@ -32,18 +33,19 @@ async function choose(): Promise<{ tf: Tf; backend: TfBackendName }> {
   }
   if (pinned === undefined || pinned === 'wasm' || pinned === 'node') {
     try {
+      const { setWasmPaths } = await import('@tensorflow/tfjs-backend-wasm');
       const require = createRequire(import.meta.url);
       const entry = require.resolve('@tensorflow/tfjs-backend-wasm');
       setWasmPaths(entry.slice(0, entry.lastIndexOf('/') + 1));
-      if (await tfjs.setBackend('wasm')) {
-        await tfjs.ready();
-        return { tf: tfjs, backend: 'tfjs-wasm' };
+      if (await tf.setBackend('wasm')) {
+        await tf.ready();
+        return { tf, backend: 'tfjs-wasm' };
       }
     } catch {
       // wasm could not start: fall through to cpu.
     }
   }
-  await tfjs.setBackend('cpu');
-  await tfjs.ready();
-  return { tf: tfjs, backend: 'tfjs-cpu' };
+  await tf.setBackend('cpu');
+  await tf.ready();
+  return { tf, backend: 'tfjs-cpu' };
 }

@@ -1,0 +1,51 @@
+import { z } from 'zod';
+import { TrainingError } from '../errors.js';
+import type { SeededRandom } from '../seeded-random.js';
+
+/** One hyperparameter: a list of values, or a numeric range (log-uniform when `log`, integers when `int`). */
+export const ParamSpaceSchema = z.union([
+  z.strictObject({ values: z.array(z.unknown()).min(1) }),
+  z.strictObject({ min: z.number(), max: z.number(), log: z.boolean().default(false), int: z.boolean().default(false) }),
+]);
+export const SearchSpaceSchema = z.record(z.string(), ParamSpaceSchema);
+export type SearchSpace = z.input<typeof SearchSpaceSchema>;
+type ParsedSpace = z.output<typeof SearchSpaceSchema>;
+
+/** Every combination of the listed values, keys in sorted order so the trial order is stable. */
+export function gridCandidates(space: ParsedSpace): Record<string, unknown>[] {
+  const keys = Object.keys(space).sort();
+  let out: Record<string, unknown>[] = [{}];
+  for (const key of keys) {
+    const dim = space[key];
+    if (dim === undefined || !('values' in dim)) {
+      throw new TrainingError('HOKUSAI_SEARCH_INVALID', `Grid search needs a list of values for "${key}", not a range. Give { values: [...] } or use random search.`);
+    }
+    out = out.flatMap((c) => dim.values.map((v) => ({ ...c, [key]: v })));
+  }
+  return out;
+}
+
+export function randomCandidates(space: ParsedSpace, count: number, rng: SeededRandom): Record<string, unknown>[] {
+  const keys = Object.keys(space).sort();
+  const out: Record<string, unknown>[] = [];
+  for (let t = 0; t < count; t++) {
+    const c: Record<string, unknown> = {};
+    for (const key of keys) {
+      const dim = space[key];
+      if (dim === undefined) continue;
+      if ('values' in dim) {
+        c[key] = dim.values[rng.int(dim.values.length)];
+        continue;
+      }
+      if (dim.max < dim.min || (dim.log && dim.min <= 0)) {
+        throw new TrainingError('HOKUSAI_SEARCH_INVALID', `The range for "${key}" is invalid (min ${dim.min}, max ${dim.max}${dim.log ? ', log scale needs min > 0' : ''}).`);
+      }
+      const u = rng.uniform();
+      const v = dim.log ? Math.exp(Math.log(dim.min) + u * (Math.log(dim.max) - Math.log(dim.min))) : dim.min + u * (dim.max - dim.min);
+      // Short decimals keep configs readable and their hashes stable across platforms.
+      c[key] = dim.int ? Math.min(dim.max, Math.max(dim.min, Math.round(v))) : Number(v.toPrecision(6));
+    }
+    out.push(c);
+  }
+  return out;
+}
