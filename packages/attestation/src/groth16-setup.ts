@@ -40,8 +40,11 @@ async function fileSha256(path: string): Promise<string> {
 
 /** snarkjs keeps worker threads alive through a global curve; stopping them lets the process exit. */
 export async function releaseCurve(): Promise<void> {
-  const curve = (globalThis as { curve_bn128?: { terminate?: () => Promise<void> } | null }).curve_bn128;
+  const slot = globalThis as { curve_bn128?: { terminate?: () => Promise<void> } | null };
+  const curve = slot.curve_bn128;
   if (curve?.terminate) await curve.terminate();
+  // A single-threaded curve's terminate() leaves it in place; clear it so proving gets workers again.
+  slot.curve_bn128 = null;
 }
 
 export function requiredPower(info: { constraints: number; publicInputs: number; outputs: number }): number {

@@ -13,17 +13,21 @@ export function schemaPath(file: string): string {
 
 const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/i;
 
-let validators: { attestation: ValidateFunction; zk: ValidateFunction } | undefined;
+let ajv: Ajv2020 | undefined;
+const compiled = new Map<string, ValidateFunction>();
 
-function load(): { attestation: ValidateFunction; zk: ValidateFunction } {
-  if (validators === undefined) {
-    const ajv = new Ajv2020({ allErrors: true, strict: true, strictRequired: false });
+/** Each schema is compiled on first use only: compiling costs far more than validating. */
+function validator(file: string): ValidateFunction {
+  const hit = compiled.get(file);
+  if (hit !== undefined) return hit;
+  if (ajv === undefined) {
+    ajv = new Ajv2020({ allErrors: true, strict: true, strictRequired: false });
     // ajv-formats is not a dependency; date-time is the only format the schemas use.
     ajv.addFormat('date-time', { type: 'string', validate: (s: string) => RFC3339.test(s) && !Number.isNaN(Date.parse(s)) });
-    const read = (file: string): object => JSON.parse(readFileSync(schemaPath(file), 'utf8')) as object;
-    validators = { attestation: ajv.compile(read(ATTESTATION_SCHEMA_FILE)), zk: ajv.compile(read(ZK_OUTPUT_V1_SCHEMA_FILE)) };
   }
-  return validators;
+  const v = ajv.compile(JSON.parse(readFileSync(schemaPath(file), 'utf8')) as object);
+  compiled.set(file, v);
+  return v;
 }
 
 function describe(validate: ValidateFunction): string | null {
@@ -36,11 +40,11 @@ function describe(validate: ValidateFunction): string | null {
 
 /** null when valid, else the first problems with their JSON pointers. */
 export function validateAttestationJson(value: unknown): string | null {
-  const v = load().attestation;
+  const v = validator(ATTESTATION_SCHEMA_FILE);
   return v(value) ? null : (describe(v) ?? 'invalid');
 }
 
 export function validateZkOutputV1(value: unknown): string | null {
-  const v = load().zk;
+  const v = validator(ZK_OUTPUT_V1_SCHEMA_FILE);
   return v(value) ? null : (describe(v) ?? 'invalid');
 }

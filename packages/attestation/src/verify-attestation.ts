@@ -167,6 +167,10 @@ export async function verifyAttestation(outDir: string, options: { predictions?:
 
   const failed: number[] = [];
   const snarkjs = await loadSnarkjs();
+  // A few pairings do not pay for starting worker threads: ffjavascript hands out the curve kept
+  // in globalThis.curve_bn128, so a single-threaded one placed there is what groth16.verify uses.
+  const slot = globalThis as { curve_bn128?: unknown };
+  if (slot.curve_bn128 == null) slot.curve_bn128 = await snarkjs.curves.getCurveFromName('bn128', { singleThread: true });
   try {
     for (let i = 0; i < chunks.length; i++) {
       // Verify against the body's signals, not public.json, so the proof speaks for the attested numbers.
