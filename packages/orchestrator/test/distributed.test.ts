@@ -6,7 +6,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { BullMqExecutor, RunStore, errorCode, runFlow, type FlowDefinition, type RunEvent, type StepJobReport } from '../src/index.js';
+import { BullMqExecutor, HOKUSAI_FLOW_NAME, LocalStoreExecutor, RunStore, errorCode, runFlow, runPipeline, verifyRun, type FlowDefinition, type PipelineConfigInput, type RunEvent, type StepJobReport } from '../src/index.js';
 import { startRedisServer, type RedisServer } from './redis-server.js';
 
 const packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -110,12 +110,8 @@ interface WorkerChild {
   stderr: string[];
 }
 
-async function startWorkerProcess(redisUrl: string, queue: string, flowsPath: string): Promise<WorkerChild> {
-  const child = spawn(
-    process.execPath,
-    [workerEntry, '--redis', redisUrl, '--queue', queue, '--concurrency', '2', '--flows', flowsPath, '--lock-duration', '3000', '--stalled-interval', '1000'],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
+async function startWorkerProcess(redisUrl: string, queue: string, args: string[]): Promise<WorkerChild> {
+  const child = spawn(process.execPath, [workerEntry, '--redis', redisUrl, '--queue', queue, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   const stderr: string[] = [];
   child.stderr?.on('data', (chunk: Buffer) => stderr.push(chunk.toString()));
   return new Promise((resolveReady, reject) => {
@@ -181,7 +177,9 @@ describe('BullMQ executor with worker processes on a real redis-server', () => {
     const flowsPath = join(dir, 'flows.mjs');
     await writeFile(flowsPath, flowsModule());
     flows = (await import(/* @vite-ignore */ pathToFileURL(flowsPath).href)) as Flows;
-    workers = await Promise.all([startWorkerProcess(redis.url, queue, flowsPath), startWorkerProcess(redis.url, queue, flowsPath)]);
+    // Short locks so that a killed worker's job is handed on within seconds.
+    const args = ['--concurrency', '2', '--flows', flowsPath, '--lock-duration', '3000', '--stalled-interval', '1000'];
+    workers = await Promise.all([startWorkerProcess(redis.url, queue, args), startWorkerProcess(redis.url, queue, args)]);
   });
 
   afterAll(async () => {
@@ -265,7 +263,7 @@ describe('BullMQ executor with worker processes on a real redis-server', () => {
     const store = await tempStore();
     const error = await runFlow(unknown, { store, runId: 'unknown', params: {}, executor: executor() }).catch((e: unknown) => e);
     expect(errorCode(error)).toBe('HOKUSAI_FLOW_UNKNOWN');
-    expect((error as Error).message).toMatch(/known: faults, synthetic/);
+    expect((error as Error).message).toMatch(/known: faults, hokusai, synthetic/);
     expect((await store.readSteps('unknown')).get('a')?.attempts).toBe(1);
 
     const params = { mode: 'flaky', markerDir: join(markerDir, 'hooked') };
@@ -296,5 +294,58 @@ describe('BullMQ executor with worker processes on a real redis-server', () => {
     expect(existsSync(join(params.markerDir, `slow-started-${survivor.pid}`))).toBe(true);
     expect(events.some((e) => e.type === 'progress' && e.step === 'slow' && /lost its worker/.test(e.message ?? ''))).toBe(true);
     expect(events.filter((e) => e.type === 'step_failed')).toEqual([]);
+  });
+});
+
+describe('the Hokusai flow on BullMQ', () => {
+  let redis: RedisServer;
+  let workers: WorkerChild[] = [];
+  let executor: BullMqExecutor | undefined;
+  const quickstart = resolve(packageRoot, '..', '..', 'examples', 'quickstart');
+
+  beforeAll(async () => {
+    ensureBuilt();
+    redis = await startRedisServer();
+    // One job at a time per worker: the parallel load and train steps must use both workers.
+    workers = await Promise.all([startWorkerProcess(redis.url, 'hokusai-steps', ['--concurrency', '1']), startWorkerProcess(redis.url, 'hokusai-steps', ['--concurrency', '1'])]);
+  });
+
+  afterAll(async () => {
+    await executor?.close();
+    await Promise.allSettled(workers.map(stopWorkerProcess));
+    await redis?.stop();
+  });
+
+  it('gives an attestation body identical to the local executor with 2 workers', async () => {
+    expect(HOKUSAI_FLOW_NAME).toBe('hokusai');
+    const dir = await mkdtemp(join(tmpdir(), 'hokusai-bullmq-'));
+    const config = (out: string): PipelineConfigInput => ({
+      base: join(quickstart, 'base.csv'),
+      contributed: join(quickstart, 'contributed.csv'),
+      benchmark: join(quickstart, 'benchmark.csv'),
+      target: 'churned',
+      seed: 42,
+      exclude: ['customer_id'],
+      model: { family: 'logistic_regression', params: {} },
+      proof: { enabled: false },
+      out,
+    });
+    const local = await runPipeline(config(join(dir, 'local')), { store: join(dir, 'store-local'), executor: new LocalStoreExecutor() });
+    const reports: StepJobReport[] = [];
+    executor = new BullMqExecutor({ redisUrl: redis.url, onJob: (r) => reports.push(r) });
+    const remote = await runPipeline(config(join(dir, 'bullmq')), { store: join(dir, 'store-bullmq'), executor });
+
+    const body = async (out: string): Promise<{ body: unknown; body_sha256: string }> => JSON.parse(await readFile(join(out, 'attestation.json'), 'utf8')) as { body: unknown; body_sha256: string };
+    const [a, b] = await Promise.all([body(join(dir, 'local')), body(join(dir, 'bullmq'))]);
+    expect(b.body).toEqual(a.body);
+    expect(b.body_sha256).toBe(a.body_sha256);
+    expect(remote.merkleRoot).toBe(local.merkleRoot);
+    expect(remote.deltaOne).toBe(local.deltaOne);
+    expect((await verifyRun(join(dir, 'bullmq'))).ok).toBe(true);
+    // Every step ran as a job on one of the worker processes (which one takes a job is up to
+    // BullMQ: a fast worker may take several short steps in a row).
+    const completed = reports.filter((r) => r.status === 'completed');
+    expect(new Set(completed.map((r) => r.step))).toEqual(new Set(['load_base', 'load_contributed', 'load_benchmark', 'integrate', 'train_baseline', 'train_new', 'evaluate', 'delta', 'attest', 'report']));
+    for (const r of completed) expect(workers.map((w) => w.id)).toContain(r.worker);
   });
 });

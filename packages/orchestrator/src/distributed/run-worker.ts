@@ -1,9 +1,15 @@
 import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { OrchestratorError } from '../errors.js';
+import { registerFlow, registeredFlows } from './flow-registry.js';
+import type { HokusaiWorkerOptions } from './hokusai-worker-flow.js';
 import { startWorker, type StepWorker, type StepWorkerOptions } from './step-worker.js';
 
-export interface RunWorkerOptions extends Omit<StepWorkerOptions, 'resolveFlow'> {
+/** HOKUSAI_FLOW_NAME, written out so that a worker loads the Hokusai packages only when a
+ * Hokusai job arrives (a test checks the two agree). */
+const HOKUSAI_FLOW = 'hokusai';
+
+export interface RunWorkerOptions extends Omit<StepWorkerOptions, 'resolveFlow'>, HokusaiWorkerOptions {
   /** Modules imported before the worker starts, for the flows they register with `registerFlow`
    * (paths are resolved against the current folder; package names are imported as such). */
   flowModules?: readonly string[];
@@ -11,7 +17,7 @@ export interface RunWorkerOptions extends Omit<StepWorkerOptions, 'resolveFlow'>
 
 /**
  * The worker behind `hokusai worker --redis <url>`: resolves flows from the `registerFlow`
- * registry, so every flow the producer may queue must be registered in this process.
+ * registry, where the Hokusai flow is registered unless a flow module registered its own.
  */
 export async function runWorker(options: RunWorkerOptions): Promise<StepWorker> {
   for (const spec of options.flowModules ?? []) {
@@ -22,6 +28,13 @@ export async function runWorker(options: RunWorkerOptions): Promise<StepWorker> 
       throw new OrchestratorError('HOKUSAI_FLOW_MODULE_FAILED', `Could not load the flow module ${spec}: ${(error as Error).message}. Check the path and that it imports registerFlow from @hokusai/orchestrator.`, { cause: error });
     }
   }
-  const { flowModules: _modules, ...workerOptions } = options;
+  if (!registeredFlows().includes(HOKUSAI_FLOW)) {
+    const hokusai: HokusaiWorkerOptions = {
+      ...(options.hooks === undefined ? {} : { hooks: options.hooks }),
+      ...(options.renderReport === undefined ? {} : { renderReport: options.renderReport }),
+    };
+    registerFlow(HOKUSAI_FLOW, async (params, run) => (await import('./hokusai-worker-flow.js')).hokusaiWorkerFlow(params, run, hokusai));
+  }
+  const { flowModules: _modules, hooks: _hooks, renderReport: _render, ...workerOptions } = options;
   return startWorker(workerOptions);
 }
