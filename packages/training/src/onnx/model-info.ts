@@ -85,7 +85,7 @@ function readClassLabels(nodeBytes: Uint8Array): (string | number)[] | null {
     const attr = readFields(f.bytes);
     const nameField = attr.find((x) => x.field === 1);
     const name = nameField === undefined ? '' : fieldString(nameField);
-    if (name === 'classlabels_int64s') return packedInts(attr, 8).map((v) => Number(v));
+    if (name === 'classlabels_int64s' || name === 'classlabels_ints') return packedInts(attr, 8).map((v) => Number(v));
     if (name === 'classlabels_strings') return attr.filter((x) => x.field === 9).map(fieldString);
   }
   return null;
