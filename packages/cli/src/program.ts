@@ -4,6 +4,9 @@ import { registerRunCommand } from './commands/run-command.js';
 import { registerVerifyCommand } from './commands/verify-command.js';
 import { registerConfigCommand } from './commands/config-command.js';
 import { registerResumeCommand } from './commands/resume-command.js';
+import { registerBenchmarkCommand } from './commands/benchmark-command.js';
+import { registerZkCommand } from './commands/zk-command.js';
+import { registerTrackingCommand } from './commands/tracking-command.js';
 import { EXIT, exitCodeFor } from './exit-codes.js';
 import { Output } from './output.js';
 
@@ -30,6 +33,9 @@ export function buildProgram(): { program: Command; output: Output } {
   registerVerifyCommand(program, output);
   registerConfigCommand(program, output);
   registerResumeCommand(program, output);
+  registerBenchmarkCommand(program, output);
+  registerTrackingCommand(program, output);
+  registerZkCommand(program, output);
   return { program, output };
 }
 

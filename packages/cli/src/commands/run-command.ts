@@ -17,6 +17,8 @@ interface RunFlags {
   model?: string;
   baselineModel?: string;
   exclude?: string;
+  contributor?: string;
+  contributorId?: string;
   proof?: boolean;
   overwrite?: boolean;
   store?: string;
@@ -36,6 +38,8 @@ export function registerRunCommand(program: Command, output: Output): void {
     .option('--model <family>', 'model family (logistic_regression, mlp, gbdt, or a registered one)')
     .option('--baseline-model <file>', 'ONNX file of an existing baseline model')
     .option('--exclude <columns>', 'comma-separated columns never used as features (ids, leaks)')
+    .option('--contributor <address>', "contributor's Ethereum address (EIP-55 checked, stored checksummed)")
+    .option('--contributor-id <id>', "contributor's id")
     .option('--no-proof', 'skip the Groth16 proof')
     .option('--overwrite', 'replace an existing output folder')
     .option('--store <folder>', 'run store folder (default .hokusai/store)')
@@ -55,6 +59,9 @@ export function registerRunCommand(program: Command, output: Output): void {
           exclude: flags.exclude?.split(',').map((c) => c.trim()).filter(Boolean),
           ...(flags.model === undefined ? {} : { model: { family: flags.model } }),
           ...(flags.proof === false ? { proof: { enabled: false } } : {}),
+          ...(flags.contributor === undefined && flags.contributorId === undefined
+            ? {}
+            : { contributor: { wallet: flags.contributor, id: flags.contributorId } }),
         },
       });
       const result = await runPipeline(config, {

@@ -1,6 +1,7 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { dirname, resolve, isAbsolute } from 'node:path';
 import { parse as parseYaml } from 'yaml';
+import { checkContributorAddress } from '../eth-address.js';
 import { OrchestratorError, PipelineConfigSchema, parseConfig, type PipelineConfig } from '@hokusai/orchestrator';
 
 type Layer = Record<string, unknown>;
@@ -67,5 +68,7 @@ function isPlainObject(v: unknown): v is Layer {
 export function resolveConfig(input: { file?: string; flags: Layer; env?: NodeJS.ProcessEnv }): PipelineConfig {
   const fileLayer = input.file === undefined ? {} : readConfigFile(input.file);
   const merged = mergeLayers(fileLayer, environmentLayer(input.env ?? process.env), input.flags);
-  return parseConfig(merged, input.file === undefined ? 'settings' : `settings (from ${input.file}, the environment and flags)`);
+  const config = parseConfig(merged, input.file === undefined ? 'settings' : `settings (from ${input.file}, the environment and flags)`);
+  if (config.contributor.wallet !== undefined) config.contributor.wallet = checkContributorAddress(config.contributor.wallet);
+  return config;
 }

@@ -19,6 +19,8 @@ export function attestedConfig(config: PipelineConfig): Record<string, unknown> 
     quality: config.quality,
     delta: config.delta,
     proof: { enabled: config.proof.enabled, circuit_n: config.proof.circuitN ?? null },
+    benchmark_id: config.benchmarkId ?? null,
+    contributor: { id: config.contributor.id ?? null, wallet: config.contributor.wallet ?? null },
     inputs: { base: basename(config.base), contributed: basename(config.contributed), benchmark: basename(config.benchmark) },
   };
 }

@@ -9,6 +9,12 @@ export const PipelineConfigSchema = z
     base: z.string().min(1).describe('base data file (CSV, JSON, JSONL or Parquet)'),
     contributed: z.string().min(1).describe('contributed data file'),
     benchmark: z.string().min(1).describe('benchmark data file'),
+    benchmarkId: z
+      .string()
+      .regex(/^[A-Za-z0-9._-]+@[A-Za-z0-9._-]+$/, 'use id@version, as registered with `hokusai benchmark register`')
+      .optional()
+      .describe('registered benchmark this run scores against; refused when its content changed'),
+    benchmarkRegistry: z.string().optional().describe('benchmark registry file (default .hokusai/benchmarks.json)'),
     target: z.string().min(1).describe('name of the label column'),
     out: z.string().min(1).describe('output folder'),
     seed: z.number().int().nonnegative().default(42),

@@ -52,14 +52,25 @@ export async function verifyRun(dir: string, options: { renderReport?: (report: 
   checks.push(...attested.checks);
 
   try {
-    const attestation = JSON.parse(await readFile(attestationPath, 'utf8')) as { body: { results: AttestedResults; config: Record<string, unknown>; run_id: string }; merkle_root: string; body_sha256: string };
+    const attestation = JSON.parse(await readFile(attestationPath, 'utf8')) as {
+      body: { results: AttestedResults; config: Record<string, unknown>; run_id: string; inputs: { benchmark: { content_hash: string } } };
+      merkle_root: string;
+      body_sha256: string;
+    };
     const body = attestation.body;
     if (predictions !== undefined) {
       const recomputed = { baseline: binaryMetrics(predictions.labels, predictions.baselineScores, { threshold }), new: binaryMetrics(predictions.labels, predictions.newScores, { threshold }) };
       check('baseline metrics recomputed', canonicalJson(recomputed.baseline) === canonicalJson(body.results.baseline_metrics), 'from predictions.json');
       check('new metrics recomputed', canonicalJson(recomputed.new) === canonicalJson(body.results.new_metrics), 'from predictions.json');
       const config = body.config as { seed: number; delta: unknown };
-      const delta = deltaFor(predictions, { config: PipelineConfigSchema.parse({ base: '-', contributed: '-', benchmark: '-', target: '-', out: '-', seed: config.seed, delta: config.delta }) });
+      const attestedBenchmark = body.results.delta.benchmark;
+      const delta = deltaFor(
+        predictions,
+        { config: PipelineConfigSchema.parse({ base: '-', contributed: '-', benchmark: '-', target: '-', out: '-', seed: config.seed, delta: config.delta }) },
+        attestedBenchmark === null
+          ? undefined
+          : { id: attestedBenchmark.id, version: attestedBenchmark.version ?? '', registeredHash: attestedBenchmark.registered_hash, actualHash: body.inputs.benchmark.content_hash },
+      );
       check('delta recomputed', canonicalJson(delta) === canonicalJson(body.results.delta), 'per-metric deltas, significance and the DeltaOne decision');
     }
     const reportPath = join(dir, 'report.json');

@@ -1,0 +1,45 @@
+import type { Command } from 'commander';
+import { checkTarget, loadDataset } from '@hokusai/data-integration';
+import { BenchmarkRegistry } from '@hokusai/evaluation';
+import type { Output } from '../output.js';
+
+const DEFAULT_REGISTRY = '.hokusai/benchmarks.json';
+
+export function registerBenchmarkCommand(program: Command, output: Output): void {
+  const benchmark = program.command('benchmark').description('register benchmarks by content hash, and list them');
+  benchmark
+    .command('register <file>')
+    .description('register a benchmark version: its content hash (independent of row order and format), target and task')
+    .requiredOption('--id <id>', 'benchmark id')
+    .requiredOption('--version <version>', 'benchmark version')
+    .requiredOption('--target <column>', 'label column')
+    .option('--task <task>', 'binary or multiclass', 'binary')
+    .option('--description <text>', 'what the benchmark measures')
+    .option('--registry <file>', 'registry file', DEFAULT_REGISTRY)
+    .addHelpText('after', '\nExample:\n  hokusai benchmark register bench.csv --id churn --version 1 --target churned\n  hokusai run ... --config run.yaml   # with benchmarkId: churn@1')
+    .action(async (file: string, flags: { id: string; version: string; target: string; task: string; description?: string; registry: string }) => {
+      const task = flags.task === 'multiclass' ? 'multiclass' : 'binary';
+      const dataset = await loadDataset(file);
+      checkTarget(dataset, flags.target, task);
+      const record = new BenchmarkRegistry(flags.registry).register({
+        id: flags.id,
+        version: flags.version,
+        content_hash: dataset.manifest.content_hash,
+        target: flags.target,
+        task,
+        rows: dataset.manifest.row_count,
+        ...(flags.description === undefined ? {} : { description: flags.description }),
+      });
+      output.result(record, `registered ${record.id}@${record.version}: ${record.rows ?? '?'} rows, content hash ${record.content_hash} (${flags.registry})`);
+    });
+  benchmark
+    .command('list')
+    .description('list registered benchmarks')
+    .option('--registry <file>', 'registry file', DEFAULT_REGISTRY)
+    .addHelpText('after', '\nExample:\n  hokusai benchmark list')
+    .action((flags: { registry: string }) => {
+      const records = new BenchmarkRegistry(flags.registry).list();
+      const text = records.length === 0 ? `no benchmarks registered in ${flags.registry}` : records.map((r) => `${r.id}@${r.version}  ${r.task}  target=${r.target}  rows=${r.rows ?? '?'}  ${r.content_hash}`).join('\n');
+      output.result(records, text);
+    });
+}
