@@ -101,6 +101,8 @@ export class BullMqExecutor implements Executor {
       await assertRedisReachable(this.options.redisUrl, this.connection, this.options.connectTimeoutMs ?? 10_000);
       const connection = this.connection;
       const queue = new Queue(this.queueName, { connection, prefix: this.prefix });
+      // Every job waited on adds a 'closing' listener; a wide foreach waits on hundreds at once.
+      queue.setMaxListeners(0);
       const events = new QueueEvents(this.queueName, { connection, prefix: this.prefix });
       const publisher = new Redis(connection);
       // A Redis restart later on shows as jobs that wait longer; the emitters need a listener so
@@ -161,15 +163,14 @@ export class BullMqExecutor implements Executor {
       },
       stalled: () => ctx.emit({ type: 'progress', message: `job ${jobId} lost its worker and was handed back to the queue` }),
     });
-    let onAbort: (() => void) | undefined;
+    let stopWaiting: (() => void) | undefined;
     const aborted = new Promise<never>((_, reject) => {
-      onAbort = () => {
+      stopWaiting = () => {
         reject(new OrchestratorError('HOKUSAI_STEP_CANCELLED', `Step "${step.name}" (job ${jobId}) was cancelled.`, { step: step.name }));
         void this.cancel(jobId);
       };
-      if (ctx.signal.aborted) onAbort();
-      else ctx.signal.addEventListener('abort', onAbort, { once: true });
     });
+    const unsubscribe = this.onAbort(ctx.signal, stopWaiting as () => void);
     let raw: unknown;
     try {
       raw = await Promise.race([job.waitUntilFinished(events), aborted]);
@@ -180,7 +181,7 @@ export class BullMqExecutor implements Executor {
       throw cancelled ? error : errorFromFailure(message, step.name, jobId);
     } finally {
       this.watches.delete(jobId);
-      if (onAbort !== undefined) ctx.signal.removeEventListener('abort', onAbort);
+      unsubscribe();
     }
     const result = StepJobResultSchema.safeParse(raw);
     if (!result.success) {
@@ -189,6 +190,27 @@ export class BullMqExecutor implements Executor {
     const value = new RunStore(task.storeRoot).readValue(result.data.hash);
     report({ status: 'completed', worker: result.data.worker, hash: result.data.hash });
     return value;
+  }
+
+  /** One listener per signal: the items of a foreach share their step's signal. */
+  private readonly aborts = new WeakMap<AbortSignal, Set<() => void>>();
+
+  private onAbort(signal: AbortSignal, callback: () => void): () => void {
+    if (signal.aborted) {
+      callback();
+      return () => undefined;
+    }
+    let callbacks = this.aborts.get(signal);
+    if (callbacks === undefined) {
+      const set = new Set<() => void>();
+      callbacks = set;
+      this.aborts.set(signal, set);
+      signal.addEventListener('abort', () => {
+        for (const cb of set) cb();
+      }, { once: true });
+    }
+    callbacks.add(callback);
+    return () => callbacks.delete(callback);
   }
 
   /** Drops a job that has not started; tells the worker running it to abort its step. */
