@@ -1,6 +1,13 @@
 // One measured stage in its own process, so its peak RSS is its own. Prints one JSON line.
 import { join } from 'node:path';
 import { loadDataset, integrateContribution } from '@hokusai/data-integration';
+// Internal modules, to time the steps the issue's target names on their own.
+import { fromArrowTable } from '../../packages/data-integration/dist/arrow-convert.js';
+import { scanPii } from '../../packages/data-integration/dist/pii-scan.js';
+import { treatPii } from '../../packages/data-integration/dist/pii-treatment.js';
+import { PiiKey } from '../../packages/data-integration/dist/keyed-hash.js';
+import { scoreQuality } from '../../packages/data-integration/dist/quality.js';
+import { findDuplicates, findMatches } from '../../packages/data-integration/dist/dedup.js';
 
 const [stage, dir] = process.argv.slice(2);
 const parts = ['base', 'contributed', 'benchmark'];
@@ -10,6 +17,34 @@ if (stage === 'csv' || stage === 'parquet') {
   const loaded = [];
   for (const p of parts) loaded.push(await loadDataset(join(dir, `${p}.${stage}`)));
   extra = { rows: loaded.reduce((s, d) => s + d.manifest.row_count, 0), content_hashes: loaded.map((d) => d.manifest.content_hash.slice(0, 12)) };
+} else if (stage === 'steps') {
+  // PII scan + keyed hash + quality + dedup + contamination, the issue's list, nothing else.
+  const [base, contributed, benchmark] = await Promise.all(parts.map((p) => loadDataset(join(dir, `${p}.parquet`))));
+  const cts = [base, contributed, benchmark].map((d) => fromArrowTable(d.table, d.path));
+  const t1 = performance.now();
+  const names = cts[0].names;
+  const scan = scanPii(cts.map((ct, i) => ({ label: parts[i], ct })), names, { exclude: ['label'] });
+  const t2 = performance.now();
+  const key = PiiKey.fromSecret('bench-key');
+  for (const ct of cts) treatPii(ct, scan, 'hash', key);
+  const t3 = performance.now();
+  const [b, c, t] = cts;
+  const dup = findDuplicates(c.columns, c.rowCount, 'exact', 'first');
+  const inBase = findMatches(c.columns, c.rowCount, b.columns, b.rowCount, 'exact');
+  const t4 = performance.now();
+  const feat = names.map((_, k) => k).filter((k) => names[k] !== 'label');
+  const contaminated = findMatches(feat.map((k) => c.columns[k]), c.rowCount, feat.map((k) => t.columns[k]), t.rowCount, 'exact');
+  const t5 = performance.now();
+  let dups = 0;
+  for (const x of dup) dups += x;
+  const q = scoreQuality({ contributed: c, reference: b, duplicateRows: dups, validityPassRate: undefined, target: 'label', classes: ['0', '1'], exclude: new Set(scan.columns.map((x) => x.column)) });
+  const t6 = performance.now();
+  let cont = 0;
+  for (const x of contaminated) cont += x;
+  let ib = 0;
+  for (const x of inBase) ib += x;
+  console.log(JSON.stringify({ stage, ms: t6 - t1, maxRssBytes: process.resourceUsage().maxRSS * 1024, steps_ms: { pii_scan: t2 - t1, keyed_hash: t3 - t2, dedup: t4 - t3, contamination: t5 - t4, quality: t6 - t5 }, found: { pii: scan.columns.map((x) => x.column), duplicates: dups, in_base: ib, contaminated: cont, quality: q.score } }));
+  process.exit(0);
 } else if (stage === 'integrate') {
   const [base, contributed, benchmark] = await Promise.all(parts.map((p) => loadDataset(join(dir, `${p}.parquet`))));
   const t1 = performance.now();

@@ -39,35 +39,36 @@ export function distinctCount(col: Column): number {
       return count;
     }
   }
+  // Other numbers: open addressing in one Float64Array (NaN marks an empty slot: loaded
+  // columns never hold NaN), so each insert touches one cache line.
   let cap = 16;
   while (cap < n * 2) cap *= 2;
   const mask = cap - 1;
-  const lo = new Uint32Array(cap);
-  const hi = new Uint32Array(cap);
-  const used = new Uint8Array(cap);
+  const table = new Float64Array(cap).fill(Number.NaN);
   let count = 0;
   const vals = col.values;
   const valid = col.valid;
   for (let i = 0; i < n; i++) {
     if (valid[i] === 0) continue;
-    const x = vals[i] as number;
-    f64[0] = x === 0 ? 0 : x;
-    const a = u32[0] as number;
-    const b = u32[1] as number;
-    let h = Math.imul(a, 0x9e3779b1) ^ Math.imul(b ^ (b >>> 16), 0x85ebca6b);
-    h ^= h >>> 13;
-    h = Math.imul(h, 0xc2b2ae35);
+    const x0 = vals[i] as number;
+    const x = x0 === 0 ? 0 : x0;
+    f64[0] = x;
+    let h = u32[1] as number;
+    h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+    h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+    h ^= (h >>> 16) ^ (u32[0] as number);
+    h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+    h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
     h ^= h >>> 16;
     let slot = h & mask;
     for (;;) {
-      if (used[slot] === 0) {
-        used[slot] = 1;
-        lo[slot] = a;
-        hi[slot] = b;
+      const t = table[slot] as number;
+      if (t !== t) {
+        table[slot] = x;
         count++;
         break;
       }
-      if (lo[slot] === a && hi[slot] === b) break;
+      if (t === x) break;
       slot = (slot + 1) & mask;
     }
   }

@@ -19,6 +19,7 @@ import { scoreQuality } from './quality.js';
 import type { QualityBreakdown } from './quality.js';
 import type { RowKeyMode } from './row-hash.js';
 import { stratifiedSample } from './stratified-sample.js';
+import { sourceOf } from './source-info.js';
 
 export type DedupStrategy = 'exact' | 'key' | 'normalized';
 export type MergeStrategy = 'append' | 'replace' | 'update';
@@ -363,13 +364,13 @@ export function integrateContribution(input: IntegrationInput): IntegrationResul
   rememberColumns(tables.contributed, contribT);
   rememberColumns(tables.merged, mergedT);
   rememberColumns(tables.benchmark, benchT);
-  const fmt = (d: LoadedDataset): DatasetManifest['format'] => d.manifest.format;
-  const mergedSha = createHash('sha256').update(`${input.base.manifest.file_sha256}\n${input.contributed.manifest.file_sha256}`).digest('hex');
+  const src = { base: sourceOf(input.base), contributed: sourceOf(input.contributed), benchmark: sourceOf(input.benchmark) };
+  const mergedSha = createHash('sha256').update(`${src.base.file_sha256}\n${src.contributed.file_sha256}`).digest('hex');
   const manifests = {
-    base: derivedManifest(baseT, input.base.path, fmt(input.base), input.base.manifest.file_sha256),
-    contributed: derivedManifest(contribT, input.contributed.path, fmt(input.contributed), input.contributed.manifest.file_sha256),
-    merged: derivedManifest(mergedT, `merged(${input.base.path}, ${input.contributed.path})`, fmt(input.base), mergedSha),
-    benchmark: derivedManifest(benchT, input.benchmark.path, fmt(input.benchmark), input.benchmark.manifest.file_sha256),
+    base: derivedManifest(baseT, input.base.path, src.base.format, src.base.file_sha256),
+    contributed: derivedManifest(contribT, input.contributed.path, src.contributed.format, src.contributed.file_sha256),
+    merged: derivedManifest(mergedT, `merged(${input.base.path}, ${input.contributed.path})`, src.base.format, mergedSha),
+    benchmark: derivedManifest(benchT, input.benchmark.path, src.benchmark.format, src.benchmark.file_sha256),
   };
   const dtypes: Record<string, string> = {};
   baseT.names.forEach((n, k) => (dtypes[n] = (baseT.columns[k] as Column).type));

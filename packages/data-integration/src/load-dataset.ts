@@ -10,7 +10,8 @@ import { readJson, readJsonl } from './json-reader.js';
 import { readParquetFile } from './parquet-reader.js';
 import { fromArrowTable, rememberColumns, toArrowTable } from './arrow-convert.js';
 import { buildManifest, fileSha256 } from './manifest.js';
-import type { DataFormat, LoadedDataset } from './dataset.js';
+import { rememberSource } from './source-info.js';
+import type { DataFormat, DatasetManifest, LoadedDataset } from './dataset.js';
 import { parseDatasetSchema } from './dataset-schema.js';
 import type { DatasetSchema, DatasetSchemaInput } from './dataset-schema.js';
 import { validateTable } from './validation.js';
@@ -147,8 +148,18 @@ export async function loadDataset(path: string, options: LoadOptions = {}): Prom
   }
   const table = toArrowTable(ct);
   rememberColumns(table, ct);
-  const manifest = buildManifest(ct, { source_path: path, format, file_sha256: sha });
-  const loaded: LoadedDataset = { table, manifest, path };
+  rememberSource(table, { format, file_sha256: sha });
+  // The manifest (content hash, distinct counts) costs about as much as parsing; it is built on
+  // first access and kept, so a caller that only needs the table does not pay for it.
+  let manifest: DatasetManifest | undefined;
+  const loaded = {
+    table,
+    path,
+    get manifest(): DatasetManifest {
+      manifest ??= buildManifest(ct, { source_path: path, format, file_sha256: sha });
+      return manifest;
+    },
+  } as LoadedDataset;
   if (schema) loaded.validation = validateTable(ct, schema, file);
   return loaded;
 }
