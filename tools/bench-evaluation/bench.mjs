@@ -1,7 +1,7 @@
 // Speed benchmark for @hokusai/evaluation: all binary metrics for two models, DeLong,
 // McNemar and a 1000-resample paired bootstrap on N benchmark rows (default 1,000,000).
 // Build the package first:  (cd packages/evaluation && npx tsc -p tsconfig.lib.json)
-// Run:                       node tools/bench-evaluation/bench.mjs [--rows 1000000] [--resamples 1000] [--repeat 3]
+// Run:                       node tools/bench-evaluation/bench.mjs [--rows 1000000] [--resamples 1000] [--repeat 3] [--row-bootstrap-max 20000000]
 import { performance } from 'node:perf_hooks';
 import os from 'node:os';
 import {
@@ -22,6 +22,8 @@ function arg(name, fallback) {
 const rows = arg('rows', 1_000_000);
 const resamples = arg('resamples', 1000);
 const repeat = arg('repeat', 3);
+// rows x resamples above which average precision gets no bootstrap interval (computeDelta's default: 2e7).
+const rowBootstrapMaxCells = arg('row-bootstrap-max', 20_000_000);
 
 // Seeded synthetic benchmark (Park-Miller): 40% positives, the new model slightly sharper.
 function synthetic(n, seed) {
@@ -64,6 +66,6 @@ time('McNemar', () => mcnemar(y, base, next));
 time('DeLong (O(n log n))', () => delong(y, base, next));
 time(`pairedBootstrap accuracy, ${resamples} resamples`, () => pairedBootstrap(y, base, next, { metric: 'accuracy', seed: 1, resamples }));
 time('rocCurve + prCurve (thinned to 200) + calibrationCurve', () => [rocCurve(y, base, { maxPoints: 200 }), prCurve(y, base, { maxPoints: 200 }), calibrationCurve(y, base)]);
-const report = time(`computeDelta: everything (target < 10 s)`, () => computeDelta({ yTrue: y, baselineScores: base, newScores: next, seed: 7, bootstrapResamples: resamples }));
+const report = time(`computeDelta: everything (target < 10 s)`, () => computeDelta({ yTrue: y, baselineScores: base, newScores: next, seed: 7, bootstrapResamples: resamples, rowBootstrapMaxCells }));
 console.log(`DeltaOne ${report.delta_one?.toFixed(3)} pp, accepted ${report.decision.accepted}, McNemar p ${report.tests.mcnemar.p_value.toExponential(3)}, DeLong p ${report.tests.delong?.p_value.toExponential(3)}`);
 for (const [name, m] of Object.entries(report.metrics)) console.log(`  ${name.padEnd(18)} ${m.test}`);
