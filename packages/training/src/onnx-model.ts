@@ -2,7 +2,7 @@ import type { DataType, Table } from 'apache-arrow';
 import * as ort from 'onnxruntime-node';
 import { z } from 'zod';
 import { TrainingError } from './errors.js';
-import { columnKind, readCodedStrings, readNumeric } from './features/arrow-columns.js';
+import { columnKind, readCodedStrings, readNumeric, readNumericF32 } from './features/arrow-columns.js';
 import type { ClassLabel } from './labels.js';
 import { readModelInfo, type ModelInfo, type ValueInfo } from './onnx/model-info.js';
 
@@ -72,11 +72,8 @@ export async function loadOnnxModel(bytes: Uint8Array, options: LoadOnnxOptions 
       const k = classes.length;
       if (n === 0) return new Float64Array(0);
       const inputs: Record<string, ort.Tensor> = {};
-      const t0 = performance.now();
       for (const f of feeds) inputs[f.input.name] = buildTensor(f, table);
-      const t1 = performance.now();
       const result = await session.run(inputs, [output.name]);
-      if (process.env.HOKUSAI_PROF) console.log('feeds', t1 - t0, 'run', performance.now() - t1);
       const tensor = result[output.name];
       if (tensor === undefined || tensor.dims.length !== 2 || Number(tensor.dims[0]) !== n || Number(tensor.dims[1]) !== k) {
         throw new TrainingError(
@@ -228,7 +225,7 @@ function buildTensor(feed: Feed, table: Table): ort.Tensor {
         : new ort.Tensor('int32', Int32Array.from(values), dims);
     }
     default:
-      return new ort.Tensor('float32', new Float32Array(readNumeric(col)), dims);
+      return new ort.Tensor('float32', readNumericF32(col), dims);
   }
 }
 

@@ -140,3 +140,12 @@ function halfToFloat(h: number): number {
   if (e === 31) return f === 0 ? s * Infinity : NaN;
   return s * 2 ** (e - 15) * (1 + f / 1024);
 }
+
+/** Numeric cells as float32 with NaN for null, converting a whole float64 chunk at once when it has no nulls. */
+export function readNumericF32(col: Vector): Float32Array {
+  const only = col.data.length === 1 ? col.data[0] : undefined;
+  if (only !== undefined && only.nullCount === 0 && only.values instanceof Float64Array) {
+    return new Float32Array(only.values.subarray(0, only.length));
+  }
+  return new Float32Array(readNumeric(col));
+}
