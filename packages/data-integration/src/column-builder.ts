@@ -249,7 +249,7 @@ export class ColumnBuilder {
         return { type: 'int', values: Int32Array.from(num), valid };
       }
       case 'float':
-        return { type: 'float', values: num.slice(), valid };
+        return { type: 'float', values: this.num.length === n ? this.num : num.slice(), valid };
       case 'bool':
         return { type: 'bool', values: Uint8Array.from(num), valid };
       case 'timestamp':

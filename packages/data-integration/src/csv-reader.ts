@@ -1,4 +1,4 @@
-import { open } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import { isUtf8 } from 'node:buffer';
 import { dataError } from './errors.js';
 import { ColumnBuilder } from './column-builder.js';
@@ -315,6 +315,11 @@ export async function readCsv(path: string, options: CsvReadOptions): Promise<Cs
     throw dataError('HOKUSAI_BINARY_FILE', `the file is binary, not CSV text${hint}`, 'Export the data as UTF-8 CSV', { file });
   }
   const sniff = sniffCsv(head, file);
+  // Size the column buffers from the file size and the sample's bytes per line, so they rarely grow.
+  const size = (await stat(path)).size;
+  let lines = 0;
+  for (let k = 0; k < head.length; k++) if (head[k] === 10) lines++;
+  const capacity = Math.min(1 << 26, Math.max(1 << 10, Math.ceil((size / Math.max(1, head.length / Math.max(1, lines))) * 1.05) + 16));
   const delimiter = options.delimiter ?? sniff.delimiter;
   const header = options.header ?? sniff.header;
 
@@ -328,11 +333,11 @@ export async function readCsv(path: string, options: CsvReadOptions): Promise<Cs
         names = [];
         for (let k = 0; k < nf; k++) names.push(fieldText(buf, s[k] as number, e[k] as number, q[k] as number).trim());
         checkNames(names, file);
-        builders = names.map((n) => new ColumnBuilder(options.declared?.get(n)));
+        builders = names.map((n) => new ColumnBuilder(options.declared?.get(n), capacity));
         return;
       }
       names = Array.from({ length: nf }, (_, k) => `column_${k + 1}`);
-      builders = names.map((n) => new ColumnBuilder(options.declared?.get(n)));
+      builders = names.map((n) => new ColumnBuilder(options.declared?.get(n), capacity));
     }
     dataRows++;
     if (nf !== builders.length) {

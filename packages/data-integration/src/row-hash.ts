@@ -55,11 +55,14 @@ export function hashRows(columns: readonly Column[], n: number, mode: RowKeyMode
           if (mode === 'normalized') s = normalizeText(s);
           a = mix(a, 0x73747200 ^ s.length);
           b = mix(b, 0x53545200 ^ s.length);
+          // Per character, two cheap multiplicative steps (FNV-1a and a multiply-rotate); the
+          // full mix runs once per cell above and in the final avalanche.
           for (let k = 0; k < s.length; k++) {
             const c = s.charCodeAt(k);
-            a = mix(a, c);
-            b = mix(b, c ^ 0x2545f491);
+            a = Math.imul(a ^ c, 0x01000193);
+            b = Math.imul(((b << 5) | (b >>> 27)) + c, 0x9e3779b1);
           }
+          a = mix(a, b);
         }
         h1[i] = a;
         h2[i] = b;
