@@ -5,7 +5,8 @@ const Hash = z.string().regex(/^[a-f0-9]{64}$/, 'must be a SHA-256 hash: 64 lowe
 
 // Output file names are paths relative to the output folder; anything that could escape it or
 // mean different files on different systems is refused.
-const isSafeFileName = (s: string): boolean => s.length > 0 && !s.startsWith('/') && !s.includes('\\') && !s.split('/').some((part) => part === '' || part === '.' || part === '..');
+/** A relative path inside the output folder, "/"-separated, that cannot climb out of it. */
+export const isSafeFileName = (s: string): boolean => s.length > 0 && !s.startsWith('/') && !s.includes('\\') && !s.split('/').some((part) => part === '' || part === '.' || part === '..');
 
 const Bits = z.instanceof(Uint8Array);
 

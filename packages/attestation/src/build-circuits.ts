@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { compileCircuitInto } from './circuit-compile.js';
 import { circuitHash, DEFAULT_CIRCUIT_N, PACKAGE_ROOT } from './circuit-source.js';
 
-const sizes = (process.argv[2] ?? `${DEFAULT_CIRCUIT_N},64`).split(',').map(Number);
+const sizes = (process.argv[2] ?? `${DEFAULT_CIRCUIT_N},32`).split(',').map(Number);
 for (const n of sizes) {
   const target = join(PACKAGE_ROOT, 'dist', 'circuits', circuitHash(n));
   if (existsSync(join(target, 'main.r1cs')) && existsSync(join(target, 'main.wasm'))) continue;

@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { loadSnarkjs } from './snarkjs-loader.js';
 import { attestationLeaves, type Attestation } from './attestation.js';
+import { isSafeFileName } from './attestation-input.js';
 import { canonicalJson } from './canonical-json.js';
 import { circuitHash } from './circuit-source.js';
 import { commitPredictions, type PredictionBits } from './commitments.js';
@@ -75,6 +76,11 @@ export async function verifyAttestation(outDir: string, options: { predictions?:
   check('merkle root', root === attestation.merkle_root, root === attestation.merkle_root ? root : `leaves give ${root}, attestation says ${attestation.merkle_root}`);
 
   for (const [name, hash] of Object.entries(body.files)) {
+    // A forged attestation must not make the verifier read outside the folder it was given.
+    if (!isSafeFileName(name)) {
+      check(`file ${name}`, false, `"${name}" is not a relative path inside the output folder`);
+      continue;
+    }
     const bytes = await readFile(join(outDir, name)).catch(() => undefined);
     if (bytes === undefined) check(`file ${name}`, false, `${name} is missing from ${outDir}`);
     else {

@@ -143,6 +143,7 @@ describe('writeAttestation and verifyAttestation without a proof', () => {
     expect(await edit((a) => { a.merkle_root = '0'.repeat(64); })).toEqual(['merkle root']);
     expect(await edit((a) => { a.body_sha256 = '0'.repeat(64); })).toEqual(['body hash']);
     expect(await edit((a) => { (a as unknown as Record<string, unknown>).extra = true; })).toEqual(['attestation schema']);
+    expect(await edit((a) => { a.body.files['../../etc/hostname'] = '0'.repeat(64); })).toEqual(['body hash', 'leaves recomputed', 'merkle root', 'file ../../etc/hostname']);
     await writeFile(path, original);
   });
 

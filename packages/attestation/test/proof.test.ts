@@ -25,7 +25,7 @@ import { proveChunks } from '../src/groth16-prover.js';
 import { fixtureRun, type FixtureRun } from './run-fixture.js';
 
 // A small circuit keeps the suite fast; the pipeline default (N=1024) is measured in tools/bench-attestation.
-const N = 64;
+const N = 32;
 const failed = (r: VerificationReport): string[] => r.checks.filter((c) => !c.ok).map((c) => c.name);
 
 interface Proved {
@@ -54,14 +54,14 @@ async function rehashProofFile(dir: string, name: 'proof.json' | 'public.json' |
 }
 
 describe('Groth16 proof of the accuracy counts', () => {
-  let chunked: Proved; // 150 rows: three proofs of 64, 64 and 22 rows
-  let padded: Proved; // 40 rows: one proof, 24 rows of padding
-  let other: Proved; // another 40-row run
+  let chunked: Proved; // 80 rows: three proofs of 32, 32 and 16 rows
+  let padded: Proved; // 20 rows: one proof, 12 rows of padding
+  let other: Proved; // another 20-row run
 
   beforeAll(async () => {
-    chunked = await proved(150, 31);
-    padded = await proved(40, 32);
-    other = await proved(40, 33);
+    chunked = await proved(80, 31);
+    padded = await proved(20, 32);
+    other = await proved(20, 33);
   }, 900_000);
 
   it('proves and verifies, padded and chunked, with the proof described in the attestation', async () => {
@@ -76,7 +76,7 @@ describe('Groth16 proof of the accuracy counts', () => {
       const preds = built.attestation.body.predictions!;
       expect(proof.public_signals).toEqual(preds.chunks.map((c) => [String(c.rows), c.labels_commitment, c.baseline_commitment, c.new_commitment, String(c.baseline_correct), String(c.new_correct)]));
     }
-    expect(chunked.built.attestation.proof!.public_signals.map((s) => s[0])).toEqual(['64', '64', '22']);
+    expect(chunked.built.attestation.proof!.public_signals.map((s) => s[0])).toEqual(['32', '32', '16']);
     // Single chunk: the folder is plain snarkjs, checkable with `snarkjs groth16 verify`.
     const vkey = JSON.parse(await readFile(join(padded.run.dir, 'verification_key.json'), 'utf8')) as unknown;
     const pub = JSON.parse(await readFile(join(padded.run.dir, 'public.json'), 'utf8')) as unknown;
@@ -207,6 +207,6 @@ describe('Groth16 proof of the accuracy counts', () => {
     const curve = await snarkjs.curves.getCurveFromName('bn128');
     await snarkjs.powersOfTau.newAccumulator(curve, 8, small);
     await curve.terminate();
-    await expect(buildAttestation(padded.run.input, { circuitN: N, ptauPath: small })).rejects.toThrow(/power 8 .* needs power 11/);
+    await expect(buildAttestation(padded.run.input, { circuitN: N, ptauPath: small })).rejects.toThrow(/power 8 .* needs power 10/);
   });
 });
