@@ -92,19 +92,25 @@ export interface ComputeDeltaInput {
   benchmark?: { id: string; version?: string; registeredHash: string; actualHash: string };
 }
 
-const inputSchema = z.object({
-  primaryMetric: z.string().optional(),
-  thresholdPp: z.number().finite().optional(),
-  alpha: z.number().gt(0).lt(1).optional(),
-  minSamples: z.number().int().min(0).optional(),
-  seed: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
-  bootstrapResamples: z.number().int().min(1).max(1_000_000).optional(),
-  classificationThreshold: z.number().finite().optional(),
-  metrics: z.array(z.string()).readonly().optional(),
-  zeroDivision: z.union([z.literal(0), z.literal(1)]).optional(),
-  rowBootstrapMaxCells: z.number().int().min(0).optional(),
-  benchmark: z.object({ id: z.string(), version: z.string().optional(), registeredHash: z.string(), actualHash: z.string() }).strict().optional(),
-});
+const inputSchema = z
+  .object({
+    // The arrays are checked separately (typed-array loops); here they must just be absent.
+    yTrue: z.undefined(),
+    baselineScores: z.undefined(),
+    newScores: z.undefined(),
+    primaryMetric: z.string().optional(),
+    thresholdPp: z.number().finite().optional(),
+    alpha: z.number().gt(0).lt(1).optional(),
+    minSamples: z.number().int().min(0).optional(),
+    seed: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+    bootstrapResamples: z.number().int().min(1).max(1_000_000).optional(),
+    classificationThreshold: z.number().finite().optional(),
+    metrics: z.array(z.string()).readonly().optional(),
+    zeroDivision: z.union([z.literal(0), z.literal(1)]).optional(),
+    rowBootstrapMaxCells: z.number().int().min(0).optional(),
+    benchmark: z.object({ id: z.string(), version: z.string().optional(), registeredHash: z.string(), actualHash: z.string() }).strict().optional(),
+  })
+  .strict();
 
 /** Below this, DeltaOne comparisons treat a difference as float rounding (an exact 1.0 pp passes). */
 const PP_TOLERANCE = 1e-9;

@@ -84,5 +84,8 @@ describe('computeDelta', () => {
       expect((e as EvaluationError).code).toBe('HOKUSAI_EVAL_INVALID_OPTION');
     }
     expect(() => computeDelta({ yTrue: y, baselineScores: base, newScores: next.subarray(1), seed: 1 })).toThrow(/has 2999 values/);
+    // A misspelt option is refused rather than silently ignored.
+    const typo = { yTrue: y, baselineScores: base, newScores: next, seed: 1, treshold: 2 } as unknown as Parameters<typeof computeDelta>[0];
+    expect(() => computeDelta(typo)).toThrow(/treshold|Unrecognized/);
   });
 });
