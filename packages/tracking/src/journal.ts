@@ -1,4 +1,4 @@
-import { appendFile, mkdir, readFile } from 'node:fs/promises';
+import { mkdir, open, readFile, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { z } from 'zod';
 import { TrackingError } from './errors.js';
@@ -84,11 +84,14 @@ export function entryKey(entry: Pick<JournalEntry, 'run' | 'i'>): string {
   return `${entry.run}#${entry.i}`;
 }
 
-/** Appends entries one at a time, in call order, so concurrent runs never interleave a line. */
+/**
+ * Appends entries one at a time, in call order, so concurrent runs never interleave a line. The
+ * file stays open in append mode between calls; each line is one write.
+ */
 export class JournalWriter {
   readonly path: string;
   private chain: Promise<void> = Promise.resolve();
-  private madeDir = false;
+  private handle: FileHandle | undefined;
 
   constructor(path: string) {
     this.path = path;
@@ -98,11 +101,11 @@ export class JournalWriter {
     const line = `${JSON.stringify({ v: JOURNAL_VERSION, ...entry })}\n`;
     const write = this.chain.then(async () => {
       try {
-        if (!this.madeDir) {
+        if (this.handle === undefined) {
           await mkdir(dirname(this.path), { recursive: true });
-          this.madeDir = true;
+          this.handle = await open(this.path, 'a');
         }
-        await appendFile(this.path, line, 'utf8');
+        await this.handle.write(line);
       } catch (cause) {
         throw new TrackingError(
           'HOKUSAI_TRACKING_JOURNAL_WRITE',
@@ -118,6 +121,14 @@ export class JournalWriter {
 
   flush(): Promise<void> {
     return this.chain;
+  }
+
+  /** Waits for pending lines, then closes the file. */
+  async close(): Promise<void> {
+    await this.chain;
+    const h = this.handle;
+    this.handle = undefined;
+    await h?.close().catch(() => undefined);
   }
 }
 

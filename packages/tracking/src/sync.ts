@@ -6,6 +6,8 @@ import { MlflowClient, quoteFilterValue } from './mlflow-client.js';
 import { loadSyncState, saveSyncState, syncStatePath, type SyncTargetState } from './sync-state.js';
 import type { SyncOptions, SyncResult } from './types.js';
 
+type LogEntry = Extract<JournalEntry, { op: 'log' }>;
+
 /** Internals for tests: faster retries. */
 export interface SyncInternals {
   backoffMs?: number;
@@ -62,19 +64,54 @@ export async function syncJournal(journalPath: string, trackingUri: string, opti
   };
 
   let stopped: TrackingError | undefined;
+  let unsaved = 0;
   try {
-    for (const entry of entries) {
+    for (let n = 0; n < entries.length; n++) {
+      const entry = entries[n] as JournalEntry;
       if (stopped !== undefined) {
         if (!isAlreadyThere(entry)) result.failed++;
         continue;
       }
-      try {
-        await syncOne(entry);
-      } catch (error) {
-        const e = error instanceof TrackingError ? error : new TrackingError('HOKUSAI_TRACKING_SYNC', (error as Error).message, { cause: error });
-        result.failed++;
-        result.errors.push(`${entry.op} ${entryKey(entry)}: ${e.message}`);
-        if (e.transient || e.code === 'HOKUSAI_TRACKING_AUTH') stopped = e;
+      // Adjacent log calls of one run go out as one batch (split to MLflow's limits by logBatch):
+      // a journal of thousands of metric calls then syncs in a handful of requests.
+      const group = entry.op === 'log' && !isAlreadyThere(entry) ? logGroup(n) : [entry];
+      let singles: JournalEntry[] = group;
+      if (group.length > 1) {
+        try {
+          await syncLogGroup(group as LogEntry[]);
+          singles = [];
+        } catch (error) {
+          // The server refused the merged batch: send the calls one by one so only the
+          // offending call stays owed. A server that went away stops the sync instead.
+          if (error instanceof TrackingError && (error.transient || error.code === 'HOKUSAI_TRACKING_AUTH')) {
+            result.failed += group.length;
+            result.errors.push(`log ${entryKey(entry)} (+${group.length - 1} more log calls): ${error.message}`);
+            stopped = error;
+            singles = [];
+          }
+        }
+      }
+      for (const single of singles) {
+        if (stopped !== undefined) {
+          result.failed++;
+          continue;
+        }
+        try {
+          await syncOne(single);
+        } catch (error) {
+          const e = error instanceof TrackingError ? error : new TrackingError('HOKUSAI_TRACKING_SYNC', (error as Error).message, { cause: error });
+          result.failed++;
+          result.errors.push(`${single.op} ${entryKey(single)}: ${e.message}`);
+          if (e.transient || e.code === 'HOKUSAI_TRACKING_AUTH') stopped = e;
+        }
+      }
+      n += group.length - 1;
+      // Saving now and then is enough: replaying a delivered call is harmless (metrics are
+      // de-duplicated by the server, params and tags rewrite the same values).
+      unsaved += group.length;
+      if (unsaved >= 500) {
+        unsaved = 0;
+        await persist();
       }
     }
   } finally {
@@ -84,6 +121,35 @@ export async function syncJournal(journalPath: string, trackingUri: string, opti
   if (stopped !== undefined) result.errors.push(`Stopped early: ${stopped.message} Run the sync again when the server is back.`);
   for (const [j, s] of serverRun) result.runs[j] = s;
   return result;
+
+  function logGroup(start: number): LogEntry[] {
+    const first = entries[start] as LogEntry;
+    const group: LogEntry[] = [first];
+    const params = new Map(first.params.map((p) => [p.key, p.value]));
+    let size = first.metrics.length + first.params.length + first.tags.length;
+    for (let k = start + 1; k < entries.length && size < 10_000; k++) {
+      const next = entries[k] as JournalEntry;
+      if (next.op !== 'log' || next.run !== first.run || isAlreadyThere(next)) break;
+      // A param given again with another value must fail on its own, not sink the group.
+      if (next.params.some((p) => params.has(p.key) && params.get(p.key) !== p.value)) break;
+      for (const p of next.params) params.set(p.key, p.value);
+      size += next.metrics.length + next.params.length + next.tags.length;
+      group.push(next);
+    }
+    return group;
+  }
+
+  async function syncLogGroup(group: LogEntry[]): Promise<void> {
+    const runId = serverRun.get(group[0]?.run ?? '');
+    if (runId === undefined) throw new TrackingError('HOKUSAI_TRACKING_SYNC', `run ${group[0]?.run ?? ''} has no start entry on the server (journal cut or run failed to sync).`);
+    await client.logBatch(runId, {
+      metrics: group.flatMap((e) => e.metrics),
+      params: group.flatMap((e) => e.params),
+      tags: group.flatMap((e) => e.tags),
+    });
+    for (const e of group) done.add(entryKey(e));
+    result.delivered += group.length;
+  }
 
   function isAlreadyThere(entry: JournalEntry): boolean {
     return (entry.sent && liveOnTarget.has(entry.run)) || done.has(entryKey(entry));
@@ -157,6 +223,5 @@ export async function syncJournal(journalPath: string, trackingUri: string, opti
     }
     done.add(key);
     result.delivered++;
-    await persist();
   }
 }

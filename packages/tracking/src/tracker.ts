@@ -427,7 +427,7 @@ class TrackerImpl implements Tracker {
     if (this.closed) return;
     this.closed = true;
     await Promise.all([...this.runs.values()].map((s) => s.queue));
-    await this.journal.flush();
+    await this.journal.close();
     await this.client?.close();
   }
 }

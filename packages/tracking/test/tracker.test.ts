@@ -192,6 +192,31 @@ describe('journal without a server, then sync', () => {
     expect(loss).toHaveLength(5);
   });
 
+  it('batches many journaled calls into few requests, and one refused call does not sink the others', async () => {
+    const journalPath = await tempJournal();
+    const tracker = await createTracker({ journalPath, experimentName: `batched-${randomUUID()}` }, { env: {} });
+    const run = await tracker.startRun({ name: 'r' });
+    await run.logParams({ lr: 0.1 });
+    for (let step = 0; step < 1500; step++) await run.logMetrics({ loss: 1 / (step + 1) }, { step, timestamp: 1_700_000_000_000 + step });
+    await run.logParams({ lr: 0.2 });
+    await run.logMetrics({ final: 0.9 });
+    await run.end('FINISHED');
+    await tracker.close();
+    const result = await syncJournal(journalPath, uri);
+    expect(result.failed).toBe(1);
+    expect(result.errors.join('\n')).toMatch(/Changing param values is not allowed/);
+    expect(result.delivered).toBe(1 + 1500 + 1 + 1);
+    const serverId = result.runs[run.journalRunId] as string;
+    const got = await reader.getRun(serverId);
+    expect(got.params).toEqual({ lr: '0.1' });
+    expect(got.metrics.find((m) => m.key === 'final')?.value).toBe(0.9);
+    expect(await reader.getMetricHistory(serverId, 'loss')).toHaveLength(1500);
+    expect(got.info.status).toBe('FINISHED');
+    // The refused call stays owed: a second sync tries it again and nothing else.
+    const again = await syncJournal(journalPath, uri);
+    expect(again).toMatchObject({ created: 0, delivered: 0, failed: 1 });
+  });
+
   it('refuses to upload an artifact that changed after it was journaled', async () => {
     const { dir } = await pipelineOutput();
     const journalPath = await tempJournal();
