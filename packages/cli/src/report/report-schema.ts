@@ -1,0 +1,119 @@
+import { z } from 'zod';
+import { ReportRenderError } from './report-error.js';
+
+/**
+ * The parts of report.json (ReportDocument of @hokusai/orchestrator, `data` being the
+ * IntegrationReport of @hokusai/data-integration) that the page shows. Unknown keys are ignored
+ * so that a newer report.json with extra facts still renders.
+ */
+const num = z.number();
+const nullableNum = z.number().nullable();
+
+const metricDelta = z.object({
+  baseline: nullableNum,
+  new: nullableNum,
+  delta_pp: nullableNum,
+  ci: z.tuple([num, num]).nullable(),
+  ci_level: num,
+  p_value: nullableNum,
+  test: z.string(),
+  direction: z.enum(['higher', 'lower']),
+  improved: z.boolean(),
+});
+
+const roc = z.object({ fpr: z.array(num), tpr: z.array(num) }).refine((c) => c.fpr.length === c.tpr.length, 'fpr and tpr differ in length');
+const pr = z.object({ precision: z.array(num), recall: z.array(num) }).refine((c) => c.precision.length === c.recall.length, 'precision and recall differ in length');
+const calibrationBin = z.object({ lower: num, upper: num, mean_predicted: num, fraction_positive: num, count: num });
+const modelCurves = z.object({ roc: roc.nullable(), pr: pr.nullable(), calibration: z.array(calibrationBin) });
+
+const confusion = z.object({ tp: num, fp: num, tn: num, fn: num });
+const binaryMetrics = z.object({ n: num, confusion, auroc: nullableNum, average_precision: nullableNum, brier: nullableNum });
+
+const stratum = z.object({
+  key: z.string().nullable(),
+  n: num,
+  positives: num,
+  small: z.boolean(),
+  metrics: z.record(z.string(), z.object({ baseline: nullableNum, new: nullableNum, absolute_delta: nullableNum, improved: z.boolean() })),
+});
+const strataColumn = z.object({ column: z.string(), min_stratum_size: num, strata: z.array(stratum) });
+
+const tests = z.object({
+  mcnemar: z.object({ b: num, c: num, statistic: nullableNum, p_value: nullableNum, method: z.string() }).nullable().optional(),
+  delong: z.object({ z: nullableNum, se: nullableNum, p_value: nullableNum }).nullable().optional(),
+  bootstrap: z.object({ resamples: num, seed: num, method: z.string() }).nullable().optional(),
+});
+
+const qualityParts = z.record(z.string(), num);
+const dataReport = z.object({
+  target: z.string(),
+  columns: z.array(z.string()),
+  dropped_extra_columns: z.array(z.object({ dataset: z.string(), columns: z.array(z.string()) })),
+  pii: z.object({
+    mode: z.string(),
+    key_source: z.string(),
+    key_note: z.string(),
+    columns: z.array(z.object({ column: z.string(), type: z.string(), reason: z.string(), content_share: num, treatment: z.string() })),
+    free_text_columns: z.array(z.string()),
+    findings: z.array(z.object({ dataset: z.string(), column: z.string(), type: z.string(), count: num })),
+    findings_by_type: z.record(z.string(), num),
+    total_findings: num,
+  }),
+  quality: z.object({
+    score: num,
+    threshold: nullableNum,
+    passed: z.boolean(),
+    breakdown: qualityParts,
+    weights: qualityParts,
+    validity_source: z.string(),
+    outlier_share: num,
+  }),
+  dedup: z.object({ strategy: z.string(), keys: z.array(z.string()), keep: z.string(), within_contributed: num, already_in_base: num }),
+  contamination: z.object({ removed: num, match_rule: z.string(), base_rows_in_benchmark: num }),
+  merge: z.object({
+    strategy: z.string(),
+    updated_base_rows: num,
+    sampled: z.object({ max_rows: num, seed: num, rows_before: num, rows_after: num }).nullable(),
+  }),
+  rows: z.object({ base: num, contributed_input: num, contributed_kept: num, benchmark: num, merged: num, contributed_in_merged: num }),
+  contributor_row_share: num,
+  warnings: z.array(z.string()),
+});
+
+export const reportSchema = z.object({
+  format: z.literal('hokusai.report/v1'),
+  run_id: z.string(),
+  verdict: z.object({ accepted: z.boolean(), reasons: z.array(z.object({ code: z.string(), message: z.string() })) }),
+  delta_one: nullableNum,
+  primary_metric: z.string(),
+  n: num,
+  threshold: num,
+  metrics: z.record(z.string(), metricDelta),
+  tests,
+  baseline_metrics: binaryMetrics,
+  new_metrics: binaryMetrics,
+  curves: z.object({ baseline: modelCurves, new: modelCurves }),
+  strata: z.array(strataColumn),
+  /** null when the run kept no data report; the data sections then say so. */
+  data: dataReport.nullable(),
+  attestation: z.object({ merkle_root: z.string(), body_sha256: z.string(), proof_system: z.string(), verify_command: z.string() }),
+});
+
+export type ReportView = z.infer<typeof reportSchema>;
+export type MetricDeltaView = z.infer<typeof metricDelta>;
+export type ModelCurvesView = z.infer<typeof modelCurves>;
+export type StrataColumnView = z.infer<typeof strataColumn>;
+export type DataReportView = z.infer<typeof dataReport>;
+
+export function parseReport(report: unknown): ReportView {
+  const parsed = reportSchema.safeParse(report);
+  if (parsed.success) return parsed.data;
+  const issues = parsed.error.issues
+    .slice(0, 5)
+    .map((issue) => `${issue.path.length === 0 ? '(root)' : issue.path.map(String).join('.')}: ${issue.message}`)
+    .join('; ');
+  throw new ReportRenderError(
+    'HOKUSAI_REPORT_INVALID',
+    `report.json is not a hokusai.report/v1 document (${issues}). Render only the report.json written by \`hokusai run\`; if it was edited, re-run \`hokusai verify <folder>\` to see what changed.`,
+  );
+}
