@@ -113,6 +113,61 @@ describe('seeded generator and binomial sampler', () => {
   });
 });
 
+describe('binomial and multinomial draws follow their exact distributions', () => {
+  it('matches the Binomial(100, 0.07) probability mass function (through the recursive branch)', () => {
+    const rng = new SeededRandom(99);
+    const n = 100;
+    const p = 0.07;
+    const draws = 20000;
+    const hist = new Float64Array(n + 1);
+    for (let i = 0; i < draws; i++) {
+      const x = rng.nextBinomial(n, p);
+      hist[x] = (hist[x] as number) + 1;
+    }
+    // Pearson chi-square over the cells with expected count >= 5, plus one pooled tail cell.
+    let coef = 1;
+    let chi = 0;
+    let cells = 0;
+    let tailObs = 0;
+    let tailExp = 0;
+    for (let k = 0; k <= n; k++) {
+      const pmf = coef * p ** k * (1 - p) ** (n - k);
+      coef = (coef * (n - k)) / (k + 1);
+      const expected = pmf * draws;
+      if (expected >= 5) {
+        chi += ((hist[k] as number) - expected) ** 2 / expected;
+        cells++;
+      } else {
+        tailObs += hist[k] as number;
+        tailExp += expected;
+      }
+    }
+    chi += (tailObs - tailExp) ** 2 / tailExp;
+    // About 14 degrees of freedom; the 99.9th percentile of chi-square(14) is 36.1.
+    expect(cells).toBeGreaterThan(8);
+    expect(chi).toBeLessThan(36.1);
+  });
+
+  it('multinomial cells sum to n and have the right means', () => {
+    const rng = new SeededRandom(5);
+    const weights = Float64Array.from([500, 0, 300, 150, 50, 0, 0, 1000]);
+    const out = new Float64Array(8);
+    const sums = new Float64Array(8);
+    const reps = 2000;
+    for (let r = 0; r < reps; r++) {
+      rng.nextMultinomial(2000, weights, out);
+      expect(out.reduce((a, b) => a + b, 0)).toBe(2000);
+      expect(out[1]).toBe(0);
+      for (let k = 0; k < 8; k++) sums[k] = (sums[k] as number) + (out[k] as number);
+    }
+    for (let k = 0; k < 8; k++) {
+      const pk = (weights[k] as number) / 2000;
+      const sd = Math.sqrt(2000 * pk * (1 - pk));
+      expect(Math.abs((sums[k] as number) / reps - 2000 * pk)).toBeLessThanOrEqual((5 * sd) / Math.sqrt(reps) + 1e-12);
+    }
+  });
+});
+
 describe('paired bootstrap', () => {
   const { y, base, next } = syntheticBenchmark(1500, 21, 0.05);
 
