@@ -7,6 +7,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { BullMqExecutor, HOKUSAI_FLOW_NAME, LocalStoreExecutor, RunStore, errorCode, runFlow, runPipeline, verifyRun, type FlowDefinition, type PipelineConfigInput, type RunEvent, type StepJobReport } from '../src/index.js';
+import { Queue } from 'bullmq';
+import { redisOptionsFromUrl } from '../src/distributed/redis-connection.js';
 import { startRedisServer, type RedisServer } from './redis-server.js';
 
 const packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -302,12 +304,28 @@ describe('the Hokusai flow on BullMQ', () => {
   let workers: WorkerChild[] = [];
   let executor: BullMqExecutor | undefined;
   const quickstart = resolve(packageRoot, '..', '..', 'examples', 'quickstart');
+  let dir = '';
+  const config = (out: string): PipelineConfigInput => ({
+    base: join(quickstart, 'base.csv'),
+    contributed: join(quickstart, 'contributed.csv'),
+    benchmark: join(quickstart, 'benchmark.csv'),
+    target: 'churned',
+    seed: 42,
+    exclude: ['customer_id'],
+    model: { family: 'logistic_regression', params: {} },
+    proof: { enabled: false },
+    out,
+  });
+  const attestation = async (out: string): Promise<{ body: unknown; body_sha256: string }> =>
+    JSON.parse(await readFile(join(out, 'attestation.json'), 'utf8')) as { body: unknown; body_sha256: string };
 
   beforeAll(async () => {
     ensureBuilt();
     redis = await startRedisServer();
-    // One job at a time per worker: the parallel load and train steps must use both workers.
-    workers = await Promise.all([startWorkerProcess(redis.url, 'hokusai-steps', ['--concurrency', '1']), startWorkerProcess(redis.url, 'hokusai-steps', ['--concurrency', '1'])]);
+    // Short locks so a killed worker's job moves on within seconds; a training step that holds
+    // the event loop longer only runs twice (same bytes), hence more stalls allowed.
+    const args = ['--concurrency', '1', '--lock-duration', '4000', '--stalled-interval', '1000', '--max-stalled', '3'];
+    workers = await Promise.all([startWorkerProcess(redis.url, 'hokusai-steps', args), startWorkerProcess(redis.url, 'hokusai-steps', args)]);
   });
 
   afterAll(async () => {
@@ -318,25 +336,13 @@ describe('the Hokusai flow on BullMQ', () => {
 
   it('gives an attestation body identical to the local executor with 2 workers', async () => {
     expect(HOKUSAI_FLOW_NAME).toBe('hokusai');
-    const dir = await mkdtemp(join(tmpdir(), 'hokusai-bullmq-'));
-    const config = (out: string): PipelineConfigInput => ({
-      base: join(quickstart, 'base.csv'),
-      contributed: join(quickstart, 'contributed.csv'),
-      benchmark: join(quickstart, 'benchmark.csv'),
-      target: 'churned',
-      seed: 42,
-      exclude: ['customer_id'],
-      model: { family: 'logistic_regression', params: {} },
-      proof: { enabled: false },
-      out,
-    });
+    dir = await mkdtemp(join(tmpdir(), 'hokusai-bullmq-'));
     const local = await runPipeline(config(join(dir, 'local')), { store: join(dir, 'store-local'), executor: new LocalStoreExecutor() });
     const reports: StepJobReport[] = [];
     executor = new BullMqExecutor({ redisUrl: redis.url, onJob: (r) => reports.push(r) });
     const remote = await runPipeline(config(join(dir, 'bullmq')), { store: join(dir, 'store-bullmq'), executor });
 
-    const body = async (out: string): Promise<{ body: unknown; body_sha256: string }> => JSON.parse(await readFile(join(out, 'attestation.json'), 'utf8')) as { body: unknown; body_sha256: string };
-    const [a, b] = await Promise.all([body(join(dir, 'local')), body(join(dir, 'bullmq'))]);
+    const [a, b] = await Promise.all([attestation(join(dir, 'local')), attestation(join(dir, 'bullmq'))]);
     expect(b.body).toEqual(a.body);
     expect(b.body_sha256).toBe(a.body_sha256);
     expect(remote.merkleRoot).toBe(local.merkleRoot);
@@ -347,5 +353,35 @@ describe('the Hokusai flow on BullMQ', () => {
     const completed = reports.filter((r) => r.status === 'completed');
     expect(new Set(completed.map((r) => r.step))).toEqual(new Set(['load_base', 'load_contributed', 'load_benchmark', 'integrate', 'train_baseline', 'train_new', 'evaluate', 'delta', 'attest', 'report']));
     for (const r of completed) expect(workers.map((w) => w.id)).toContain(r.worker);
+  });
+
+  it('gives the same attestation body when the worker running the integrate step is killed', async () => {
+    const connection = redisOptionsFromUrl(redis.url);
+    const queue = new Queue('hokusai-steps', { connection });
+    const reports: StepJobReport[] = [];
+    const watched = new BullMqExecutor({ redisUrl: redis.url, onJob: (r) => reports.push(r) });
+    try {
+      const run = runPipeline(config(join(dir, 'killed')), { store: join(dir, 'store-killed'), executor: watched });
+      let victim: WorkerChild | undefined;
+      for (let wait = 0; wait < 1200 && victim === undefined; wait++) {
+        const active = await queue.getActive();
+        const integrating = active.find((job) => job.name === 'hokusai/integrate');
+        victim = workers.find((w) => w.id === integrating?.processedBy);
+        if (victim === undefined) await sleep(10);
+      }
+      if (victim === undefined) throw new Error('the integrate job was never seen running on a worker');
+      victim.child.kill('SIGKILL');
+      await run;
+      const [a, b] = await Promise.all([attestation(join(dir, 'local')), attestation(join(dir, 'killed'))]);
+      expect(b.body_sha256).toBe(a.body_sha256);
+      expect(b.body).toEqual(a.body);
+      const survivor = workers.find((w) => w !== victim) as WorkerChild;
+      // The survivor ran integrate again, and every later step, since it is the only worker left.
+      const after = reports.filter((r) => r.status === 'completed' && !r.step.startsWith('load_'));
+      expect(after.map((r) => r.step).sort()).toEqual(['attest', 'delta', 'evaluate', 'integrate', 'report', 'train_baseline', 'train_new']);
+      expect(new Set(after.map((r) => r.worker))).toEqual(new Set([survivor.id]));
+    } finally {
+      await Promise.all([queue.close(), watched.close()]);
+    }
   });
 });

@@ -4,7 +4,8 @@ import { runWorker } from './run-worker.js';
 
 /**
  * A standalone worker process: `node worker-process.js --redis redis://host:6379 [--concurrency 2]
- * [--store /shared/store] [--queue hokusai-steps] [--flows ./flows.js ...]`. It prints one JSON
+ * [--store /shared/store] [--queue hokusai-steps] [--flows ./flows.js ...] [--lock-duration ms]
+ * [--stalled-interval ms] [--max-stalled n]`. It prints one JSON
  * line {"event":"ready","worker":id} once it takes jobs, and on SIGTERM or SIGINT finishes its
  * running jobs and exits 0.
  */
@@ -19,6 +20,7 @@ async function main(): Promise<void> {
       flows: { type: 'string', multiple: true },
       'lock-duration': { type: 'string' },
       'stalled-interval': { type: 'string' },
+      'max-stalled': { type: 'string' },
     },
     strict: true,
   });
@@ -32,6 +34,7 @@ async function main(): Promise<void> {
     ...(values.prefix === undefined ? {} : { prefix: values.prefix }),
     ...(values['lock-duration'] === undefined ? {} : { lockDurationMs: int(values['lock-duration']) as number }),
     ...(values['stalled-interval'] === undefined ? {} : { stalledIntervalMs: int(values['stalled-interval']) as number }),
+    ...(values['max-stalled'] === undefined ? {} : { maxStalledCount: int(values['max-stalled']) as number }),
     flowModules: values.flows ?? [],
   });
   const stop = (): void => {
