@@ -7,6 +7,7 @@ import { registerResumeCommand } from './commands/resume-command.js';
 import { registerBenchmarkCommand } from './commands/benchmark-command.js';
 import { registerZkCommand } from './commands/zk-command.js';
 import { registerTrackingCommand } from './commands/tracking-command.js';
+import { registerWorkerCommand } from './commands/worker-command.js';
 import { EXIT, exitCodeFor } from './exit-codes.js';
 import { Output } from './output.js';
 
@@ -36,6 +37,7 @@ export function buildProgram(): { program: Command; output: Output } {
   registerBenchmarkCommand(program, output);
   registerTrackingCommand(program, output);
   registerZkCommand(program, output);
+  registerWorkerCommand(program, output);
   return { program, output };
 }
 

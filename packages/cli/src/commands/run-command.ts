@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { runPipeline } from '@hokusai/orchestrator';
+import { BullMqExecutor, runPipeline } from '@hokusai/orchestrator';
 import { resolveConfig } from '../config/load-config.js';
 import { EXIT } from '../exit-codes.js';
 import { formatSummary } from '../summary.js';
@@ -22,6 +22,7 @@ interface RunFlags {
   proof?: boolean;
   overwrite?: boolean;
   store?: string;
+  redis?: string;
 }
 
 export function registerRunCommand(program: Command, output: Output): void {
@@ -42,7 +43,8 @@ export function registerRunCommand(program: Command, output: Output): void {
     .option('--contributor-id <id>', "contributor's id")
     .option('--no-proof', 'skip the Groth16 proof')
     .option('--overwrite', 'replace an existing output folder')
-    .option('--store <folder>', 'run store folder (default .hokusai/store)')
+    .option('--store <folder>', 'run store folder (default .hokusai/store; must be shared with the workers when --redis is used)')
+    .option('--redis <url>', 'run the steps on `hokusai worker` processes through this Redis (BullMQ)')
     .addHelpText('after', '\nExample:\n  hokusai run --base base.csv --contributed new.csv --benchmark bench.csv --target churned --out results/')
     .action(async (flags: RunFlags) => {
       const config = resolveConfig({
@@ -64,11 +66,14 @@ export function registerRunCommand(program: Command, output: Output): void {
             : { contributor: { wallet: flags.contributor, id: flags.contributorId } }),
         },
       });
+      const executor = flags.redis === undefined ? undefined : new BullMqExecutor({ redisUrl: flags.redis });
       const result = await runPipeline(config, {
         ...(flags.store === undefined ? {} : { store: flags.store }),
+        ...(executor === undefined ? {} : { executor }),
         renderReport: renderReportHtml,
         onEvent: (event) => output.event(event),
       });
+      await executor?.close?.();
       output.result(result, formatSummary(result));
       process.exitCode = result.accepted ? EXIT.ok : EXIT.rejected;
     });
