@@ -8,7 +8,7 @@ import { parseParams } from './family-params.js';
 const Params = z.strictObject({
   l2: z.number().min(0).default(1e-4),
   maxIter: z.number().int().positive().default(200),
-  tol: z.number().positive().default(1e-6),
+  tol: z.number().positive().default(1e-4),
 });
 
 /**
@@ -17,7 +17,7 @@ const Params = z.strictObject({
  * targets a softmax with one row per class. One fused pass over the rows per evaluation.
  */
 export const logisticRegression: Model = {
-  defaults: { l2: 1e-4, maxIter: 200, tol: 1e-6 },
+  defaults: { l2: 1e-4, maxIter: 200, tol: 1e-4 },
   async train(data, raw) {
     const params = parseParams(Params, raw, 'logistic_regression');
     const { d, k } = data;
