@@ -34,9 +34,9 @@ export function dataQualitySection(r: ReportView): string {
 <div class="score-line"><span class="score">${fixed(q.score, 3)}</span><span class="score-of">${q.threshold === null ? 'no threshold set' : `threshold ${fixed(q.threshold, 2)}`}</span>${status}</div>
 ${bar(q.score)}
 <p class="lede">The score is the weighted mean of the components below, computed on the contributed data.${validity} Outlier share: ${percent(q.outlier_share, 2)}.</p>
-<table class="quality"><thead><tr><th scope="col">Component</th><th scope="col" class="num">Weight</th><th scope="col" class="num">Score</th><th scope="col"><span class="sr-only">Bar</span></th></tr></thead>
+<div class="table-wrap"><table class="quality"><thead><tr><th scope="col">Component</th><th scope="col" class="num">Weight</th><th scope="col" class="num">Score</th><th scope="col"><span class="sr-only">Bar</span></th></tr></thead>
 <tbody>
 ${rows}
-</tbody></table>
+</tbody></table></div>
 </section>`;
 }

@@ -22,12 +22,12 @@ export function piiSection(r: ReportView): string {
   const columns =
     pii.columns.length === 0
       ? '<p class="empty">No column was treated as personal data.</p>'
-      : `<table class="pii-columns"><thead><tr><th scope="col">Column</th><th scope="col">Type</th><th scope="col">Detected by</th><th scope="col">Treatment</th></tr></thead><tbody>${pii.columns
+      : `<div class="table-wrap"><table class="pii-columns"><thead><tr><th scope="col">Column</th><th scope="col">Type</th><th scope="col">Detected by</th><th scope="col">Treatment</th></tr></thead><tbody>${pii.columns
           .map(
             (c) =>
               `<tr><th scope="row"><code>${esc(c.column)}</code></th><td>${esc(c.type)}</td><td>${c.reason === 'name' ? 'column name' : `content (${percent(c.content_share, 0)} of sampled values)`}</td><td>${Object.hasOwn(TREATMENT, c.treatment) ? (TREATMENT[c.treatment] as string) : esc(c.treatment)}</td></tr>`,
           )
-          .join('')}</tbody></table>`;
+          .join('')}</tbody></table></div>`;
   const datasets = [...new Set(pii.findings.map((f) => f.dataset))];
   const cells = new Map<string, number>();
   const cellRows: { column: string; type: string }[] = [];

@@ -20,18 +20,18 @@ export function rowsSection(r: ReportView): string {
 <div class="split">
 <div>
 <h3>Contributed rows</h3>
-<table class="ledger"><tbody>
+<div class="table-wrap"><table class="ledger"><tbody>
 ${line('Received', integer(d.rows.contributed_input))}
 ${line('Duplicates within the contribution', removed(d.dedup.within_contributed), 'minus')}
 ${line('Already in the base data', removed(d.dedup.already_in_base), 'minus')}
 ${line('Also in the benchmark (contamination)', removed(d.contamination.removed), 'minus')}
 ${line('Kept', integer(d.rows.contributed_kept), 'total')}
-</tbody></table>
+</tbody></table></div>
 <p class="muted">Duplicates: ${dedupHow}. Contamination: ${esc(d.contamination.match_rule)}; contaminated rows are always removed.</p>
 </div>
 <div>
 <h3>Training data</h3>
-<table class="ledger"><tbody>
+<div class="table-wrap"><table class="ledger"><tbody>
 ${line('Base rows', integer(d.rows.base))}
 ${line(`Contributed rows in the merge (${esc(d.merge.strategy)})`, integer(d.rows.contributed_in_merged))}
 ${d.merge.updated_base_rows === 0 ? '' : line('Base rows updated', integer(d.merge.updated_base_rows))}
@@ -40,7 +40,7 @@ ${line('Merged training rows', integer(d.rows.merged), 'total')}
 ${line('Contributor share', percent(d.contributor_row_share, 1))}
 ${line('Benchmark rows', integer(d.rows.benchmark))}
 ${line('Base rows also in the benchmark', integer(d.contamination.base_rows_in_benchmark), d.contamination.base_rows_in_benchmark > 0 ? 'warn' : '')}
-</tbody></table>
+</tbody></table></div>
 <p class="muted">Base rows found in the benchmark are reported, not removed: the base is not the contributor's, but they flatter both models.</p>
 </div>
 </div>

@@ -1,0 +1,335 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { chromium, type BrowserContext } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fixed, integer, pValue, signed } from '../src/report/number-format.js';
+import { ReportRenderError } from '../src/report/report-error.js';
+import { renderReportHtml } from '../src/report/render-html.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const packageDir = join(here, '..');
+const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+/** The report.json of a real pipeline run (churn data with an email column, 1,000 benchmark rows). */
+interface Sample {
+  run_id: string;
+  verdict: { accepted: boolean; reasons: { code: string; message: string }[] };
+  delta_one: number | null;
+  primary_metric: string;
+  metrics: Record<string, { baseline: number | null; new: number | null; delta_pp: number | null; ci: [number, number] | null; p_value: number | null; test: string }>;
+  curves: Record<'baseline' | 'new', { roc: { fpr: number[]; tpr: number[] } | null; pr: { precision: number[]; recall: number[] } | null; calibration: unknown[] }>;
+  strata: { column: string; min_stratum_size: number; strata: { key: string | null; n: number; small: boolean; metrics: Record<string, unknown> }[] }[];
+  data: {
+    columns: string[];
+    pii: { columns: { column: string }[]; findings: { dataset: string; column: string; type: string; count: number }[]; findings_by_type: Record<string, number>; total_findings: number; [extra: string]: unknown };
+    quality: { breakdown: Record<string, number> };
+    [extra: string]: unknown;
+  } | null;
+  attestation: { merkle_root: string; body_sha256: string; verify_command: string };
+}
+
+const SAMPLE_PATH = join(here, 'fixtures/report/sample-report.json');
+const sample = (): Sample => JSON.parse(readFileSync(SAMPLE_PATH, 'utf8')) as Sample;
+
+/** Coordinate pairs in an SVG path of the form "Mx,y Lx,y ...". */
+function pathPoints(d: string): number {
+  return d.match(/-?\d+(\.\d+)?,-?\d+(\.\d+)?/g)?.length ?? 0;
+}
+
+function pathFor(html: string, series: string): string {
+  const match = new RegExp(`data-series="${series}" data-points="(\\d+)" d="([^"]*)"`).exec(html);
+  if (match === null) throw new Error(`no path for ${series}`);
+  expect(Number(match[1])).toBe(pathPoints(match[2] as string));
+  return match[2] as string;
+}
+
+describe('renderReportHtml', () => {
+  it('shows every section with the figures of report.json', () => {
+    const r = sample();
+    const html = renderReportHtml(r);
+    for (const id of ['verdict', 'delta-one', 'metrics', 'curves', 'chart-roc', 'chart-pr', 'chart-calibration', 'strata', 'quality', 'pii', 'rows', 'attestation']) {
+      expect(html, id).toContain(`id="${id}"`);
+    }
+    expect(html).toMatch(/id="verdict-text">.*Accepted<\/p>/);
+    expect(html).toContain('+16.40');
+    // every metric row, with its delta and its test
+    for (const [name, m] of Object.entries(r.metrics)) {
+      const row = new RegExp(`<tr class="[^"]*" data-metric="${name}">([\\s\\S]*?)</tr>`).exec(html);
+      expect(row, name).not.toBeNull();
+      expect(row?.[1]).toContain(signed(m.delta_pp, 2));
+      expect(row?.[1]).toContain(fixed(m.baseline, 4));
+      expect(row?.[1]).toContain(fixed(m.new, 4));
+      expect(row?.[1]).toContain(pValue(m.p_value));
+      if (m.ci !== null) expect(row?.[1]).toContain(`${signed(m.ci[0] * 100, 2)} to ${signed(m.ci[1] * 100, 2)}`);
+    }
+    expect(html).toContain('DeLong');
+    expect(html).toContain('McNemar χ² (continuity-corrected) + bootstrap CI');
+    // every stratum column and every stratum, with its size
+    for (const col of r.strata) {
+      expect(html).toContain(`data-column="${col.column}"`);
+      for (const s of col.strata) expect(html).toMatch(new RegExp(`<th scope="row" class="stratum-key">${s.key ?? ''}[^<]*</th><td class="num">${integer(s.n)}</td>`));
+    }
+    for (const [component, score] of Object.entries(r.data?.quality.breakdown ?? {})) {
+      expect(html, component).toMatch(new RegExp(`<td class="num">${fixed(score, 3)}</td>`));
+    }
+    expect(html).toContain('Completeness');
+    expect(html).toContain('Label balance');
+    // dedup and contamination ledger: 600 received, 12 + 6 duplicates and 5 contaminated rows removed, 577 kept
+    expect(html).toMatch(/Received<\/th><td class="num">600</);
+    expect(html).toMatch(/Duplicates within the contribution<\/th><td class="num">−12</);
+    expect(html).toMatch(/Already in the base data<\/th><td class="num">−6</);
+    expect(html).toMatch(/contamination\)<\/th><td class="num">−5</);
+    expect(html).toMatch(/Kept<\/th><td class="num">577</);
+    expect(html).toContain(r.attestation.merkle_root);
+    expect(html).toContain(r.attestation.body_sha256);
+    expect(html).toContain('hokusai verify &#60;this folder&#62;');
+  });
+
+  it('draws both models on the ROC, precision-recall and calibration charts, one point per curve point', () => {
+    const r = sample();
+    const html = renderReportHtml(r);
+    for (const model of ['baseline', 'new'] as const) {
+      const c = r.curves[model];
+      expect(pathPoints(pathFor(html, `chart-roc-${model}`))).toBe(c.roc?.fpr.length);
+      expect(pathPoints(pathFor(html, `chart-pr-${model}`))).toBe(c.pr?.recall.length);
+      expect(pathPoints(pathFor(html, `chart-calibration-${model}`))).toBe(c.calibration.length);
+    }
+    // ROC of the new model starts at the origin (bottom-left of the plot) and ends at (1, 1) (top-right)
+    const d = pathFor(html, 'chart-roc-new');
+    const first = /^M([\d.]+),([\d.]+)/.exec(d);
+    const last = /L([\d.]+),([\d.]+)$/.exec(d);
+    expect(Number(first?.[1])).toBeLessThan(Number(last?.[1]));
+    expect(Number(first?.[2])).toBeGreaterThan(Number(last?.[2]));
+    expect(html).toContain('New · AUROC 0.881');
+    expect(html).toContain('Baseline · AUROC 0.699');
+  });
+
+  it('is a pure function of report.json: same bytes every time, whatever the clock, time zone or locale', () => {
+    const r = sample();
+    const first = renderReportHtml(r);
+    expect(renderReportHtml(structuredClone(r))).toBe(first);
+    // the built renderer in a process with another time zone and locale gives the same bytes
+    const dist = pathToFileURL(join(packageDir, 'dist/report/render-html.js')).href;
+    const script = `import { renderReportHtml } from ${JSON.stringify(dist)}; import { readFileSync } from 'node:fs'; process.stdout.write(renderReportHtml(JSON.parse(readFileSync(${JSON.stringify(SAMPLE_PATH)}, 'utf8'))));`;
+    const elsewhere = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+      env: { ...process.env, TZ: 'Pacific/Kiritimati', LANG: 'de_DE.UTF-8', LC_ALL: 'de_DE.UTF-8' },
+      encoding: 'utf8',
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    expect(elsewhere).toBe(first);
+    expect(first).not.toMatch(/20\d\d-\d\d-\d\d/);
+  });
+
+  it('changes when a figure changes', () => {
+    const r = sample();
+    const before = renderReportHtml(r);
+    const m = r.metrics.auroc;
+    if (m === undefined) throw new Error('sample lost auroc');
+    m.delta_pp = 18.2;
+    expect(renderReportHtml(r)).not.toBe(before);
+  });
+
+  it('shows names and values from user data as text, never as markup', () => {
+    const r = sample();
+    const evil = '<script>alert(1)</script>';
+    const col = r.strata[0];
+    if (col === undefined || col.strata[0] === undefined || r.data === null) throw new Error('sample lost its strata');
+    col.column = evil;
+    col.strata[0].key = '"><img src=x onerror=alert(2)>';
+    r.data.pii.findings.push({ dataset: 'contributed', column: '<iframe src=//x>', type: 'email', count: 3 });
+    r.run_id = 'run & <b>bold</b>';
+    r.verdict = { accepted: false, reasons: [{ code: 'BELOW_THRESHOLD', message: 'DeltaOne < 1 pp & "quoted" <i>' }] };
+    const custom = r.metrics.accuracy;
+    if (custom === undefined) throw new Error('sample lost accuracy');
+    r.metrics['<svg onload=alert(3)>'] = { ...custom, test: 'none: <u>no test</u>' };
+    const html = renderReportHtml(r);
+    expect(html).not.toMatch(/<script|<img|<iframe|<svg onload|<b>bold|<i>|<u>/i);
+    expect(html).toContain('&#60;script&#62;alert(1)&#60;/script&#62;');
+    expect(html).toContain('&#34;&#62;&#60;img src=x onerror=alert(2)&#62;');
+    expect(html).toContain('&#60;iframe src=//x&#62;');
+    expect(html).toContain('run &#38; &#60;b&#62;bold&#60;/b&#62;');
+    expect(html).toContain('DeltaOne &#60; 1 pp &#38; &#34;quoted&#34; &#60;i&#62;');
+    expect(html).toContain('&#60;svg onload=alert(3)&#62;');
+    expect(html).toContain('&#60;u&#62;no test&#60;/u&#62;');
+    // the page holds no script at all and forbids loading one
+    expect(html).toContain(`content="default-src 'none'; style-src 'unsafe-inline'; img-src data:"`);
+  });
+
+  it('shows PII as counts per type and column, never a value', () => {
+    const r = sample();
+    if (r.data === null) throw new Error('sample lost its data report');
+    const emails = ['ada.lovelace@example.org', 'grace.hopper@example.com', 'alan@turing.example'];
+    // a report that carried values anywhere outside the counted fields must not leak them
+    r.data.pii.samples = emails;
+    r.data.pii.findings.push({ dataset: 'contributed', column: 'notes', type: 'phone', count: 7 });
+    r.data.pii.findings_by_type.phone = 7;
+    r.data.pii.total_findings = 2007;
+    r.data.pii.free_text_columns = ['notes'];
+    r.data.examples = emails;
+    // a stratum column configured on a PII column: its values are withheld
+    r.strata.push({ column: 'email', min_stratum_size: 30, strata: emails.map((key) => ({ key, n: 5, positives: 2, small: true, metrics: {} })) });
+    const html = renderReportHtml(r);
+    for (const e of emails) expect(html).not.toContain(e);
+    expect(html).not.toContain('@example');
+    expect(html).toContain('<span class="masked">value 1 (PII, withheld)</span>');
+    expect(html).toContain('<span class="chip-type">email</span><span class="chip-count">2,000</span>');
+    expect(html).toContain('<span class="chip-type">phone</span><span class="chip-count">7</span>');
+    expect(html).toContain('2,007');
+    // per-dataset counts of the email column: base 400, contributed 600, benchmark 1,000
+    expect(html).toMatch(/<code>email<\/code><\/th><td>email<\/td><td class="num">400<\/td><td class="num">600<\/td><td class="num">1,000<\/td>/);
+    expect(html).toContain('an ephemeral random key was used');
+  });
+
+  it('explains a rejection with every reason in a red banner', () => {
+    const r = sample();
+    r.verdict = {
+      accepted: false,
+      reasons: [
+        { code: 'BELOW_THRESHOLD', message: 'DeltaOne 0.40 is below the required 1.00 pp' },
+        { code: 'NOT_SIGNIFICANT', message: 'p = 0.21 is above alpha 0.05' },
+      ],
+    };
+    r.delta_one = 0.4;
+    const html = renderReportHtml(r);
+    expect(html).toContain('class="verdict verdict-rejected"');
+    expect(html).toMatch(/id="verdict-text">.*Rejected<\/p>/);
+    expect(html).toContain('<span class="reason-code">BELOW_THRESHOLD</span> DeltaOne 0.40 is below the required 1.00 pp');
+    expect(html).toContain('<span class="reason-code">NOT_SIGNIFICANT</span> p = 0.21 is above alpha 0.05');
+    expect(html).toContain('+0.40');
+  });
+
+  it('renders a one-class benchmark and a run without a data report, saying what is missing', () => {
+    const r = sample();
+    r.curves.baseline.roc = null;
+    r.curves.new.roc = null;
+    r.curves.baseline.pr = null;
+    r.curves.new.pr = null;
+    r.data = null;
+    r.delta_one = null;
+    const html = renderReportHtml(r);
+    expect(html).not.toContain('data-series="chart-roc');
+    expect(html).toContain('Not defined: the benchmark holds only one class.');
+    expect(html).toContain('report.json holds no data report for this run.');
+    expect(html).toContain('could not be computed');
+  });
+
+  it('refuses a document that is not a report, naming the field', () => {
+    const r = sample() as unknown as Record<string, unknown>;
+    delete (r.verdict as Record<string, unknown>).accepted;
+    expect(() => renderReportHtml(r)).toThrow(ReportRenderError);
+    try {
+      renderReportHtml(r);
+    } catch (error) {
+      expect((error as ReportRenderError).code).toBe('HOKUSAI_REPORT_INVALID');
+      expect((error as Error).message).toContain('verdict.accepted');
+    }
+    expect(() => renderReportHtml({ ...sample(), format: 'hokusai.report/v2' })).toThrow(/format/);
+    expect(() => renderReportHtml(null)).toThrow(ReportRenderError);
+  });
+
+  it('formats numbers the same way on every machine', () => {
+    expect(signed(-0.0001, 2)).toBe('0.00');
+    expect(signed(0.004, 2)).toBe('0.00');
+    expect(signed(-8.496, 2)).toBe('−8.50');
+    expect(signed(16.400000000000002, 2)).toBe('+16.40');
+    expect(fixed(-0.00004, 4)).toBe('0.0000');
+    expect(integer(1234567)).toBe('1,234,567');
+    expect(integer(999)).toBe('999');
+    expect(pValue(0.001998001998001998)).toBe('0.002');
+    expect(pValue(0.05)).toBe('0.050');
+    expect(pValue(7.625623347441096e-22)).toBe('7.6&thinsp;×&thinsp;10<sup>−22</sup>');
+    expect(pValue(null)).toContain('n/a');
+  });
+});
+
+describe('report.html in Chromium', () => {
+  let context: BrowserContext | undefined;
+  let work = '';
+  let userData = '';
+
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install Debian's chromium package (apt-get install chromium) to run the browser test`);
+    work = mkdtempSync(join(tmpdir(), 'hokusai-report-'));
+    userData = mkdtempSync(join(tmpdir(), 'hokusai-chromium-'));
+    context = await chromium.launchPersistentContext(userData, { executablePath: CHROMIUM, args: CHROMIUM_ARGS, viewport: { width: 1280, height: 900 } });
+  });
+
+  afterAll(async () => {
+    await context?.close();
+    if (work !== '') rmSync(work, { recursive: true, force: true });
+    if (userData !== '') rmSync(userData, { recursive: true, force: true });
+  });
+
+  async function open(html: string, name: string, width: number) {
+    if (context === undefined) throw new Error('browser did not start');
+    const file = join(work, name);
+    writeFileSync(file, html);
+    const page = await context.newPage();
+    await page.setViewportSize({ width, height: 900 });
+    const problems: string[] = [];
+    const requests: string[] = [];
+    page.on('console', (m) => {
+      if (m.type() === 'error' || m.type() === 'warning') problems.push(`${m.type()}: ${m.text()}`);
+    });
+    page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+    page.on('request', (req) => requests.push(req.url()));
+    const url = pathToFileURL(file).href;
+    await page.goto(url, { waitUntil: 'load' });
+    return { page, problems, requests, url };
+  }
+
+  it('renders without console errors, shows the verdict and draws both curves on both charts', async () => {
+    const r = sample();
+    const { page, problems, requests, url } = await open(renderReportHtml(r), 'report.html', 1280);
+    expect(problems).toEqual([]);
+    // self-contained: the page itself is the only thing loaded
+    expect(requests).toEqual([url]);
+    const verdict = page.locator('#verdict-text');
+    await expect.poll(() => verdict.isVisible()).toBe(true);
+    expect((await verdict.innerText()).trim()).toMatch(/Accepted$/);
+    expect(await page.locator('#delta-one .deltaone-value').innerText()).toBe('+16.40');
+    for (const chart of ['roc', 'pr'] as const) {
+      for (const model of ['baseline', 'new'] as const) {
+        const path = page.locator(`path[data-series="chart-${chart}-${model}"]`);
+        expect(await path.isVisible()).toBe(true);
+        const drawn = await path.evaluate((el) => {
+          const p = el as SVGPathElement;
+          const box = p.getBBox();
+          return { length: p.getTotalLength(), width: box.width, height: box.height, d: p.getAttribute('d') ?? '', stroke: getComputedStyle(p).stroke };
+        });
+        const curve = r.curves[model][chart];
+        const expected = curve === null ? 0 : 'fpr' in curve ? curve.fpr.length : curve.recall.length;
+        expect(pathPoints(drawn.d), `${chart} ${model}`).toBe(expected);
+        expect(drawn.length).toBeGreaterThan(100);
+        expect(drawn.width).toBeGreaterThan(100);
+        expect(drawn.height).toBeGreaterThan(30);
+        expect(drawn.stroke).not.toBe('none');
+      }
+      // the two models are told apart: different stroke colours
+      const strokes = await page.locator(`#chart-${chart} path.series`).evaluateAll((els) => els.map((el) => getComputedStyle(el).stroke));
+      expect(new Set(strokes).size).toBe(2);
+    }
+    // nothing spills sideways on a desktop screen
+    expect(await page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth)).toBe(true);
+    const artifacts = join(packageDir, '.artifacts');
+    mkdirSync(artifacts, { recursive: true });
+    await page.screenshot({ path: join(artifacts, 'report.png'), fullPage: true });
+    await page.close();
+  });
+
+  it('fits a phone screen and shows a rejection', async () => {
+    const r = sample();
+    r.verdict = { accepted: false, reasons: [{ code: 'NOT_SIGNIFICANT', message: 'the improvement is not significant at alpha 0.05' }] };
+    const { page, problems } = await open(renderReportHtml(r), 'rejected.html', 390);
+    expect(problems).toEqual([]);
+    expect((await page.locator('#verdict-text').innerText()).trim()).toMatch(/Rejected$/);
+    expect(await page.locator('.reasons li').innerText()).toContain('not significant');
+    expect(await page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth)).toBe(true);
+    await page.screenshot({ path: join(packageDir, '.artifacts', 'report-phone-rejected.png'), fullPage: true });
+    await page.close();
+  });
+});
