@@ -5,7 +5,6 @@ import type { Labels } from './validation.js';
 import { binaryMetricsChecked } from './metrics/binary.js';
 import type { BinaryMetrics } from './metrics/binary.js';
 import { buildTieGroups } from './metrics/tie-groups.js';
-import { binaryLogLossTerm } from './metrics/log-loss.js';
 import { BUILT_IN_METRICS, evaluateCustom, getMetricEntry, listMetrics } from './metric-registry.js';
 import type { MetricContext, MetricDirection } from './metric-registry.js';
 import { mcnemarTest, discordantCounts } from './significance/mcnemar.js';
@@ -14,7 +13,7 @@ import { delongFromGroups } from './significance/delong.js';
 import type { DeLongResult } from './significance/delong.js';
 import { bootstrapAveragePrecisionDeltas, bootstrapCountDeltas, bootstrapRowDeltas, COUNT_METRICS, jointCells, streamSeed, summarizeBootstrap } from './significance/bootstrap.js';
 import type { CountMetricName } from './significance/bootstrap.js';
-import { pairedZ } from './significance/paired-z.js';
+import { pairedZ, perRowLossDifferences } from './significance/paired-z.js';
 
 export interface MetricDelta {
   baseline: number | null;
@@ -218,14 +217,7 @@ export function computeDelta(input: ComputeDeltaInput): DeltaReport {
           test = 'none: AUROC needs at least two rows of each class';
         }
       } else if (e.name === 'log_loss' || e.name === 'brier') {
-        const diffs = new Float64Array(n);
-        for (let i = 0; i < n; i++) {
-          const yi = y[i] as number;
-          const pb = base[i] as number;
-          const pn = next[i] as number;
-          if (e.name === 'log_loss') diffs[i] = binaryLogLossTerm(yi, pn) - binaryLogLossTerm(yi, pb);
-          else diffs[i] = (yi - pn) * (yi - pn) - (yi - pb) * (yi - pb);
-        }
+        const diffs = perRowLossDifferences(e.name, y, base, next);
         const z2 = pairedZ(diffs, alpha);
         ci = z2.ci;
         p = z2.p_value;

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { delong, mcnemar, mcnemarFromCounts, pairedBootstrap, binaryMetrics } from '../src/index.js';
 import { erfc, chiSquare1Sf, normalQuantile } from '../src/significance/normal.js';
-import { pairedZ } from '../src/significance/paired-z.js';
+import { pairedZ, perRowLossDifferences } from '../src/significance/paired-z.js';
 import { SeededRandom } from '../src/significance/random.js';
-import { bootstrapAveragePrecisionDeltas, bootstrapRowDeltas, bootstrapCountDeltas, jointCells, quantileSorted } from '../src/significance/bootstrap.js';
+import { bootstrapAurocDeltas, bootstrapMeanDeltas, bootstrapAveragePrecisionDeltas, bootstrapRowDeltas, bootstrapCountDeltas, jointCells, quantileSorted } from '../src/significance/bootstrap.js';
 import { buildTieGroups } from '../src/metrics/tie-groups.js';
 import { averagePrecision } from '../src/index.js';
 import { close, fixtures } from './fixtures.js';
@@ -192,6 +192,30 @@ describe('paired bootstrap', () => {
     const grouped = bootstrapAveragePrecisionDeltas(small.y, buildTieGroups(small.y, small.base), buildTieGroups(small.y, small.next), 50, 4);
     const resorted = bootstrapRowDeltas(small.y, small.base, small.next, (yy, ss) => averagePrecision(yy, ss), 50, 4);
     for (let r = 0; r < 50; r++) expect(Math.abs((grouped[r] as number) - (resorted[r] as number))).toBeLessThan(1e-12);
+  });
+
+  it('grouped AUROC and row-mean bootstraps equal the recompute-everything bootstrap, draw for draw', () => {
+    const small = syntheticBenchmark(300, 78, 0.05, true);
+    const ga = buildTieGroups(small.y, small.base);
+    const gb = buildTieGroups(small.y, small.next);
+    const grouped = bootstrapAurocDeltas(small.y, ga, gb, 40, 8);
+    const full = bootstrapRowDeltas(small.y, small.base, small.next, (yy, ss) => binaryMetrics(yy, ss).auroc, 40, 8);
+    for (let r = 0; r < 40; r++) expect(Math.abs((grouped[r] as number) - (full[r] as number))).toBeLessThan(1e-12);
+    for (const metric of ['log_loss', 'brier'] as const) {
+      const viaMean = bootstrapMeanDeltas(perRowLossDifferences(metric, small.y, small.base, small.next), 40, 8);
+      const viaFull = bootstrapRowDeltas(small.y, small.base, small.next, (yy, ss) => binaryMetrics(yy, ss)[metric], 40, 8);
+      for (let r = 0; r < 40; r++) expect(Math.abs((viaMean[r] as number) - (viaFull[r] as number)), metric).toBeLessThan(1e-12);
+    }
+  });
+
+  it('bootstrap AUROC interval agrees with DeLong on a large benchmark', () => {
+    const big = syntheticBenchmark(4000, 31, 0.05);
+    const dl = delong(big.y, big.base, big.next);
+    const bs = pairedBootstrap(big.y, big.base, big.next, { metric: 'auroc', seed: 3, resamples: 400 });
+    const [lo, hi] = bs.ci as [number, number];
+    const [dlo, dhi] = dl?.ci as [number, number];
+    expect(Math.abs(hi - lo - (dhi - dlo)) / (dhi - dlo)).toBeLessThan(0.2);
+    expect(Math.abs((lo + hi) / 2 - (dlo + dhi) / 2)).toBeLessThan(0.25 * (dhi - dlo));
   });
 
   it('gives a seeded, reproducible interval containing the observed delta', () => {

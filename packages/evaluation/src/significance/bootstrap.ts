@@ -95,6 +95,22 @@ export function bootstrapRowDeltas(
  * group (O(n + groups)) instead of sorting again (O(n log n)).
  */
 export function bootstrapAveragePrecisionDeltas(y: Int32Array, base: TieGroups, next: TieGroups, resamples: number, seed: number): Float64Array {
+  return bootstrapRankingDeltas(y, base, next, resamples, seed, averagePrecisionFromInterleaved);
+}
+
+/** The same grouped resampling for AUROC (used by pairedBootstrap; computeDelta uses DeLong). */
+export function bootstrapAurocDeltas(y: Int32Array, base: TieGroups, next: TieGroups, resamples: number, seed: number): Float64Array {
+  return bootstrapRankingDeltas(y, base, next, resamples, seed, aurocFromInterleaved);
+}
+
+function bootstrapRankingDeltas(
+  y: Int32Array,
+  base: TieGroups,
+  next: TieGroups,
+  resamples: number,
+  seed: number,
+  metric: (counts: Int32Array) => number | null,
+): Float64Array {
   const n = y.length;
   const rng = new SeededRandom(seed);
   // key = 2 * group + label: one branch-free increment per model per drawn row.
@@ -117,9 +133,9 @@ export function bootstrapAveragePrecisionDeltas(y: Int32Array, base: TieGroups, 
       countA[ka] = (countA[ka] as number) + 1;
       countB[kb] = (countB[kb] as number) + 1;
     }
-    const apA = averagePrecisionFromInterleaved(countA);
-    const apB = averagePrecisionFromInterleaved(countB);
-    out[r] = apA === null || apB === null ? Number.NaN : apB - apA;
+    const va = metric(countA);
+    const vb = metric(countB);
+    out[r] = va === null || vb === null ? Number.NaN : vb - va;
   }
   return out;
 }
@@ -139,6 +155,42 @@ function averagePrecisionFromInterleaved(counts: Int32Array): number | null {
     if (p !== 0) ap += (p / totalPos) * (tp / (tp + fp));
   }
   return ap;
+}
+
+/** Mann-Whitney AUROC from [neg0, pos0, neg1, pos1, ...] counts in descending-score order. */
+function aurocFromInterleaved(counts: Int32Array): number | null {
+  let totalPos = 0;
+  let totalNeg = 0;
+  for (let k = 0; k < counts.length; k += 2) {
+    totalNeg += counts[k] as number;
+    totalPos += counts[k + 1] as number;
+  }
+  if (totalPos === 0 || totalNeg === 0) return null;
+  let negBelow = totalNeg;
+  let pairs = 0;
+  for (let k = 0; k < counts.length; k += 2) {
+    const q = counts[k] as number;
+    const p = counts[k + 1] as number;
+    negBelow -= q;
+    if (p !== 0) pairs += p * negBelow + 0.5 * p * q;
+  }
+  return pairs / (totalPos * totalNeg);
+}
+
+/**
+ * Paired bootstrap of a row-mean metric (log loss, Brier): the delta is the mean of the
+ * per-row differences, so each resample only sums n drawn differences.
+ */
+export function bootstrapMeanDeltas(diffs: Float64Array, resamples: number, seed: number): Float64Array {
+  const n = diffs.length;
+  const rng = new SeededRandom(seed);
+  const out = new Float64Array(resamples);
+  for (let r = 0; r < resamples; r++) {
+    let sum = 0;
+    for (let i = 0; i < n; i++) sum += diffs[rng.nextIndex(n)] as number;
+    out[r] = sum / n;
+  }
+  return out;
 }
 
 /** numpy's default ("linear", Hyndman & Fan type 7) quantile of ascending-sorted values. */

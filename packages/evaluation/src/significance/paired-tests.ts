@@ -9,8 +9,9 @@ import { discordantCounts, mcnemarTest } from './mcnemar.js';
 import type { McNemarResult } from './mcnemar.js';
 import { delongFromGroups } from './delong.js';
 import type { DeLongResult } from './delong.js';
-import { bootstrapAveragePrecisionDeltas, bootstrapCountDeltas, bootstrapRowDeltas, COUNT_METRICS, jointCells, summarizeBootstrap } from './bootstrap.js';
+import { bootstrapAurocDeltas, bootstrapAveragePrecisionDeltas, bootstrapCountDeltas, bootstrapMeanDeltas, bootstrapRowDeltas, COUNT_METRICS, jointCells, summarizeBootstrap } from './bootstrap.js';
 import type { CountMetricName } from './bootstrap.js';
+import { perRowLossDifferences } from './paired-z.js';
 
 /** McNemar's test on the discordant pairs of two models' 0/1 predictions (score >= threshold). */
 export function mcnemar(yTrue: Labels, baselineScores: Float64Array, newScores: Float64Array, options: { threshold?: number } = {}): McNemarResult {
@@ -88,11 +89,18 @@ export function pairedBootstrap(
   const va = value(y, a);
   const vb = value(y, b);
   const isCount = (COUNT_METRICS as readonly string[]).includes(entry.name);
-  const deltas = isCount
-    ? bootstrapCountDeltas(jointCells(y, a, b, ctx.threshold), resamples, opts.seed, ctx.zeroDivision)[entry.name as CountMetricName]
-    : entry.name === 'average_precision'
-      ? bootstrapAveragePrecisionDeltas(y, buildTieGroups(y, a), buildTieGroups(y, b), resamples, opts.seed)
-      : bootstrapRowDeltas(y, a, b, value, resamples, opts.seed);
+  let deltas: Float64Array;
+  if (isCount) {
+    deltas = bootstrapCountDeltas(jointCells(y, a, b, ctx.threshold), resamples, opts.seed, ctx.zeroDivision)[entry.name as CountMetricName];
+  } else if (entry.name === 'average_precision') {
+    deltas = bootstrapAveragePrecisionDeltas(y, buildTieGroups(y, a), buildTieGroups(y, b), resamples, opts.seed);
+  } else if (entry.name === 'auroc') {
+    deltas = bootstrapAurocDeltas(y, buildTieGroups(y, a), buildTieGroups(y, b), resamples, opts.seed);
+  } else if (entry.name === 'log_loss' || entry.name === 'brier') {
+    deltas = bootstrapMeanDeltas(perRowLossDifferences(entry.name, y, a, b), resamples, opts.seed);
+  } else {
+    deltas = bootstrapRowDeltas(y, a, b, value, resamples, opts.seed);
+  }
   const s = summarizeBootstrap(deltas, alpha);
   return {
     metric: entry.name,
