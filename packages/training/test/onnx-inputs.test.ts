@@ -29,3 +29,18 @@ describe('ONNX model inputs are checked against the table', () => {
     await expect(loadOnnxModel(new Uint8Array([1, 2, 3, 4]))).rejects.toThrow(TrainingError);
   });
 });
+
+describe('in-process scoring checks column types too', () => {
+  it('refuses a table whose feature column changed type', async () => {
+    const model = await trainModel(syntheticTable({ rows: 300, seed: 3 }), { target: 'churned', seed: 1 });
+    const t = syntheticTable({ rows: 5, seed: 4 });
+    const swapped = tableFromArrays({
+      age: t.getChild('age')!.toArray() as Float64Array,
+      income: t.getChild('income')!.toArray() as Float64Array,
+      support_calls: ['1', '2', '3', '4', '5'],
+      region: ['east', 'west', 'east', 'north', 'south'],
+      plan: ['basic', 'pro', 'plus', 'pro', 'basic'],
+    });
+    expect(() => model.predictProba(swapped)).toThrow(expect.objectContaining({ code: 'HOKUSAI_MODEL_INPUT_MISMATCH' }) as Error);
+  });
+});

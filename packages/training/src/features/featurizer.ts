@@ -157,6 +157,16 @@ export function rawInputs(f: Featurizer): { name: string; type: 'float' | 'strin
 export function transform(f: Featurizer, table: Table): Float32Array[] {
   const n = table.numRows;
   const out: Float32Array[] = [];
+  const wrong = [...f.numeric.map((x) => [x.name, 'numeric'] as const), ...[...f.categorical, ...f.hashed].map((x) => [x.name, 'string'] as const)].filter(
+    ([name, kind]) => columnKind(requireColumn(table, name, 'feature').type) !== kind,
+  );
+  if (wrong.length > 0) {
+    throw new TrainingError(
+      'HOKUSAI_MODEL_INPUT_MISMATCH',
+      `The model was trained with ${wrong.map(([name, kind]) => `"${name}" as ${kind === 'numeric' ? 'numbers' : 'strings'}`).join(', ')} but the table holds another type there. Convert the columns or retrain.`,
+      { columns: wrong.map(([name]) => name) },
+    );
+  }
   for (const feat of f.numeric) {
     const values = readNumeric(requireColumn(table, feat.name, 'feature'));
     const col = new Float32Array(n);
