@@ -359,22 +359,25 @@ class TrackerImpl implements Tracker {
         });
       },
       logArtifact: async (localPath: string, artifactPath?: string): Promise<void> => {
-        return this.enqueue(state, async (i) => {
-          const at = Date.now();
-          let collected;
-          try {
-            collected = await collectLocalFiles(localPath, artifactPath);
-          } catch (error) {
-            if (this.onInvalid === 'throw') throw error;
-            this.addWarning(`Skipped artifact: ${(error as Error).message}`);
-            return;
-          }
-          const prefix = artifactPath === undefined ? '' : artifactPath.replace(/\\/g, '/').replace(/^\/+|\/+$/g, '');
-          const files = [];
+        // Files are listed and hashed at call time: the journal records what was logged then,
+        // and sync refuses to upload bytes that changed afterwards.
+        let collected;
+        const files: Array<{ path: string; size: number; sha256: string }> = [];
+        const prefix = artifactPath === undefined ? '' : artifactPath.replace(/\\/g, '/').replace(/^\/+|\/+$/g, '');
+        try {
+          collected = await collectLocalFiles(localPath, artifactPath);
           for (const f of collected.files) {
             const rel = prefix !== '' && f.artifact.startsWith(`${prefix}/`) ? f.artifact.slice(prefix.length + 1) : f.artifact;
             files.push({ path: rel, size: f.size, sha256: await sha256File(f.absolute) });
           }
+        } catch (error) {
+          if (this.onInvalid === 'throw') throw error;
+          this.addWarning(`Skipped artifact: ${(error as Error).message}`);
+          return;
+        }
+        const isDir = collected.isDir;
+        return this.enqueue(state, async (i) => {
+          const at = Date.now();
           const entry = {
             op: 'artifact' as const,
             run: state.journalRunId,
@@ -383,7 +386,7 @@ class TrackerImpl implements Tracker {
             localPath: resolve(localPath),
             ...(prefix === '' ? {} : { artifactPath: prefix }),
             files,
-            isDir: collected.isDir,
+            isDir,
           };
           const result = await this.attempt(state, `uploading ${localPath}`, (client, runId) => deliverArtifact(client, runId, { v: 1, sent: false, ...entry }, false));
           await this.record({ ...entry, ...result });

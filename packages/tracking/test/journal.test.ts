@@ -76,6 +76,23 @@ describe('run journal', () => {
     expect(warnings).toMatch(/"label" is a string, not a number/);
   });
 
+  it('a missing artifact is a warning by default and a typed error in strict mode', async () => {
+    const path = await tempJournal();
+    const missing = `${dirname(path)}/no-such-model.onnx`;
+    const lenient = await createTracker({ journalPath: path, experimentName: 'j' }, { env: {} });
+    const run = await lenient.startRun({ name: 'r' });
+    await run.logArtifact(missing);
+    await lenient.close();
+    expect(lenient.warnings.join('\n')).toMatch(/Skipped artifact: .*no-such-model\.onnx does not exist/);
+    const strict = await createTracker({ journalPath: path, experimentName: 'j', onInvalidValue: 'throw' }, { env: {} });
+    const run2 = await strict.startRun({ name: 'r' });
+    const error = await run2.logArtifact(missing).catch((e: unknown) => e);
+    expect((error as TrackingError).code).toBe('HOKUSAI_TRACKING_ARTIFACT');
+    await strict.close();
+    const { entries } = await readJournal(path);
+    expect(entries.filter((e) => e.op === 'artifact')).toEqual([]);
+  });
+
   it('keeps working (with a warning) when the journal cannot be written', async () => {
     // The journal's folder would have to be inside a regular file: every write fails.
     const blocker = await tempJournal();
