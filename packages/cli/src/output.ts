@@ -22,8 +22,27 @@ export class Output {
     if (!this.options.quiet) process.stderr.write(`${message}\n`);
   }
 
+  /** On a terminal, progress redraws one line as a bar; elsewhere it prints plain lines. */
+  private progressLine = false;
+
+  private clearProgress(): void {
+    if (this.progressLine) {
+      process.stderr.write('\r\x1b[2K');
+      this.progressLine = false;
+    }
+  }
+
   event(event: RunEvent): void {
     if (this.options.quiet) return;
+    if (event.type === 'progress' && process.stderr.isTTY && event.total !== undefined && event.total > 0) {
+      const share = Math.min(1, (event.done ?? 0) / event.total);
+      const width = 24;
+      const filled = Math.round(share * width);
+      process.stderr.write(`\r\x1b[2K  ${event.step ?? ''} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${(share * 100).toFixed(0)}% ${event.unit ?? ''}`);
+      this.progressLine = true;
+      return;
+    }
+    this.clearProgress();
     if (event.type === 'step_started') this.log(`… ${event.step}${(event.attempt ?? 1) > 1 ? ` (attempt ${event.attempt})` : ''}`);
     else if (event.type === 'step_finished') this.log(`✓ ${event.step} (${((event.durationMs ?? 0) / 1000).toFixed(2)} s)`);
     else if (event.type === 'step_reused') this.log(`↺ ${event.step} (reused from the run store)`);

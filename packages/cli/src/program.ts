@@ -8,6 +8,7 @@ import { registerBenchmarkCommand } from './commands/benchmark-command.js';
 import { registerZkCommand } from './commands/zk-command.js';
 import { registerTrackingCommand } from './commands/tracking-command.js';
 import { registerWorkerCommand } from './commands/worker-command.js';
+import { registerCompletionCommand } from './commands/completion-command.js';
 import { EXIT, exitCodeFor } from './exit-codes.js';
 import { Output } from './output.js';
 
@@ -38,6 +39,7 @@ export function buildProgram(): { program: Command; output: Output } {
   registerTrackingCommand(program, output);
   registerZkCommand(program, output);
   registerWorkerCommand(program, output);
+  registerCompletionCommand(program, output);
   return { program, output };
 }
 

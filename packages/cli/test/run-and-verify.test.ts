@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, readFile, stat, writeFile, copyFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat, writeFile, copyFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -167,6 +167,29 @@ describe('hokusai run rejects bad input with a clear error and writes nothing', 
     await run('mkdir', ['-p', dir]);
     for (const f of ['base.csv', 'contributed.csv', 'benchmark.csv']) await copyFile(join(example, f), join(dir, f));
     await expectRejected([...inputs(dir).slice(0, 6), '--target', 'region'], /region/);
+  });
+
+  it('with --json, the error is one JSON document on stdout', async () => {
+    const out = join(work, 'out-json');
+    const result = await hokusai(['--json', 'run', ...inputs().slice(0, 6), '--target', 'nope', '--out', out, '--store', join(work, 'store'), '--no-proof']);
+    expect(result.code).toBe(2);
+    const doc = JSON.parse(result.stdout) as { error: { code: string; message: string }; exitCode: number };
+    expect(doc.error.code).toMatch(/^HOKUSAI_TARGET/);
+    expect(doc.exitCode).toBe(2);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('a contribution below the DeltaOne threshold runs, is rejected with the reason, and exits 1', async () => {
+    const config = join(work, 'strict.json');
+    await writeFile(config, JSON.stringify({ delta: { thresholdPp: 50 } }));
+    const out = join(work, 'rejected');
+    const result = await hokusai(['--json', 'run', '--config', config, ...inputs(), '--out', out, '--store', join(work, 'store'), '--no-proof']);
+    expect(result.code).toBe(1);
+    const doc = JSON.parse(result.stdout) as { accepted: boolean; delta: { decision: { reasons: { code: string }[] } } };
+    expect(doc.accepted).toBe(false);
+    expect(doc.delta.decision.reasons.map((r) => r.code)).toContain('BELOW_THRESHOLD');
+    expect(existsSync(join(out, 'attestation.json'))).toBe(true);
+    await rm(out, { recursive: true });
   });
 
   it('an unknown key in a config file, naming the key and the file', async () => {
