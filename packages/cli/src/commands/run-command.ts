@@ -67,13 +67,17 @@ export function registerRunCommand(program: Command, output: Output): void {
         },
       });
       const executor = flags.redis === undefined ? undefined : new BullMqExecutor({ redisUrl: flags.redis });
-      const result = await runPipeline(config, {
-        ...(flags.store === undefined ? {} : { store: flags.store }),
-        ...(executor === undefined ? {} : { executor }),
-        renderReport: renderReportHtml,
-        onEvent: (event) => output.event(event),
-      });
-      await executor?.close?.();
+      let result;
+      try {
+        result = await runPipeline(config, {
+          ...(flags.store === undefined ? {} : { store: flags.store }),
+          ...(executor === undefined ? {} : { executor }),
+          renderReport: renderReportHtml,
+          onEvent: (event) => output.event(event),
+        });
+      } finally {
+        await executor?.close();
+      }
       output.result(result, formatSummary(result));
       process.exitCode = result.accepted ? EXIT.ok : EXIT.rejected;
     });

@@ -81,9 +81,10 @@ export async function runFlow(flow: FlowDefinition, options: RunFlowOptions): Pr
   const start = (step: StepDefinition): void => {
     memoryInUse += step.memoryMb ?? 0;
     const job = executeWithRetries(step)
-      .then(({ value, hash }) => {
+      .then(({ hash }) => {
+        // Later steps read the output back from the store, never the in-memory value: a fresh
+        // run, a resumed run and a remote worker then see the same value (key order included).
         hashes.set(step.name, hash);
-        outputs.set(step.name, value);
         executed.push(step.name);
       })
       .catch((error: unknown) => {
@@ -99,7 +100,7 @@ export async function runFlow(flow: FlowDefinition, options: RunFlowOptions): Pr
     running.set(step.name, job);
   };
 
-  const executeWithRetries = async (step: StepDefinition): Promise<{ value: unknown; hash: string }> => {
+  const executeWithRetries = async (step: StepDefinition): Promise<{ hash: string }> => {
     const retries = step.retries ?? 0;
     const started = Date.now();
     for (let attempt = 1; ; attempt++) {
@@ -110,7 +111,7 @@ export async function runFlow(flow: FlowDefinition, options: RunFlowOptions): Pr
         const durationMs = Date.now() - started;
         await store.writeStep(runId, { step: step.name, status: 'finished', attempts: attempt, durationMs, output: hash });
         emit({ type: 'step_finished', step: step.name, attempt, durationMs });
-        return { value, hash };
+        return { hash };
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
         if (attempt <= retries && isTransient(error)) {
