@@ -23,6 +23,12 @@ function artifacts(dir: string, n: number, hash: string): CompiledCircuit | unde
   return existsSync(r1csPath) && existsSync(wasmPath) ? { n, hash, r1csPath, wasmPath } : undefined;
 }
 
+/** The compiled circuit of size n if this machine already has it (shipped or cached), without compiling. */
+export function findCompiledCircuit(n: number, cacheDir: string): CompiledCircuit | undefined {
+  const hash = circuitHash(n);
+  return artifacts(join(PACKAGE_ROOT, 'dist', 'circuits', hash), n, hash) ?? artifacts(join(cacheDir, 'circuits', hash), n, hash);
+}
+
 /**
  * The compiled circuit of size n: the copy the package build made under dist/circuits, else the
  * one in the cache, else compiled now with circom2 into the cache. Keyed by circuit hash, so a

@@ -25,7 +25,7 @@ export interface Groth16Setup {
 }
 
 export const INSECURE_NOTE = 'INSECURE: development powers of tau generated on this machine by one party; anyone holding its toxic waste could forge proofs. Supply a ptau from a public ceremony for real use.';
-const SUPPLIED_NOTE = 'powers of tau supplied by the user; phase-2 contribution made locally with fresh randomness.';
+export const SUPPLIED_NOTE = 'powers of tau supplied by the user; phase-2 contribution made locally with fresh randomness.';
 
 /** `$HOKUSAI_ZK_CACHE`, else `.cache` inside the package. */
 export function defaultCacheDir(): string {

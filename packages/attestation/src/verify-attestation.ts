@@ -7,8 +7,11 @@ import { isSafeFileName } from './attestation-input.js';
 import { canonicalJson } from './canonical-json.js';
 import { circuitHash } from './circuit-source.js';
 import { commitPredictions, type PredictionBits } from './commitments.js';
-import { chunkPublicSignals } from './groth16-prover.js';
-import { releaseCurve } from './groth16-setup.js';
+import { chunkPublicSignals, type ProofFiles } from './groth16-prover.js';
+import { buildZkOutputV1, zkOutputInfoFromFile, zkOutputInfoFromFolder } from './zk-output-v1.js';
+import { defaultCacheDir, INSECURE_NOTE, releaseCurve, requiredPower, SUPPLIED_NOTE } from './groth16-setup.js';
+import { findCompiledCircuit } from './circuit-compile.js';
+import { r1csInfo } from './binfile-header.js';
 import { merkleRoot } from './merkle.js';
 import { validateAttestationJson } from './schemas.js';
 import { sha256Hex } from './sha256.js';
@@ -128,6 +131,7 @@ export async function verifyAttestation(outDir: string, options: { predictions?:
   if (proof === undefined) {
     const stray = PROOF_FILES.filter((f) => existsSync(join(outDir, f)));
     check('groth16 proof', stray.length === 0, stray.length === 0 ? 'not proved (the run was made without a proof)' : `${stray.join(', ')} present but attestation.json carries no proof`);
+    await checkZkOutput(outDir, attestation, check);
     return done();
   }
   const texts: Partial<Record<(typeof PROOF_FILES)[number], string>> = {};
@@ -163,6 +167,23 @@ export async function verifyAttestation(outDir: string, options: { predictions?:
   const circuitOk = expectedCircuit === proof.circuit.hash && preds !== null && proof.circuit.n === preds.circuit_n;
   check('circuit hash', circuitOk, circuitOk ? `${proof.circuit.name} N=${proof.circuit.n}: ${expectedCircuit}` : `attested ${proof.circuit.hash} for N=${proof.circuit.n}; this package's circuit hashes to ${expectedCircuit}${preds !== null && proof.circuit.n !== preds.circuit_n ? `; commitments use N=${preds.circuit_n}` : ''}`);
 
+  // The setup facts sit outside the Merkle root (the proof is randomized); check what can be checked.
+  const metaProblems: string[] = [];
+  const expectedNote = proof.setup.insecure ? INSECURE_NOTE : SUPPLIED_NOTE;
+  if (proof.setup.note !== expectedNote) metaProblems.push('setup.note does not match setup.insecure');
+  let compiled: ReturnType<typeof findCompiledCircuit>;
+  try {
+    compiled = findCompiledCircuit(proof.circuit.n, defaultCacheDir());
+    if (compiled !== undefined) {
+      const info = await r1csInfo(compiled.r1csPath);
+      if (info.constraints !== proof.circuit.constraints) metaProblems.push(`circuit.constraints is ${proof.circuit.constraints}, the compiled circuit has ${info.constraints}`);
+      if (proof.setup.ptau_power < requiredPower(info)) metaProblems.push(`setup.ptau_power ${proof.setup.ptau_power} is too small for this circuit`);
+    }
+  } catch (error) {
+    metaProblems.push((error as Error).message);
+  }
+  check('proof metadata', metaProblems.length === 0, metaProblems.length === 0 ? `circuit ${compiled === undefined ? 'not compiled here; constraints not rechecked' : `${proof.circuit.constraints} constraints rechecked`}, setup note consistent; ptau hash is informational` : metaProblems.join('; '));
+
   const chunks = preds?.chunks ?? [];
   const single = chunks.length === 1;
   const proofs = single ? [proofJson] : Array.isArray(proofJson) ? proofJson : [];
@@ -188,5 +209,31 @@ export async function verifyAttestation(outDir: string, options: { predictions?:
   }
   check('groth16 proof', chunks.length > 0 && failed.length === 0, failed.length === 0 ? `snarkjs verified ${chunks.length} proof(s)` : `snarkjs rejected the proof of chunk(s) ${failed.join(', ')}`);
   check('trusted setup', true, proof.setup.insecure ? `WARNING ${proof.setup.note}` : proof.setup.note);
+  await checkZkOutput(outDir, attestation, check);
   return done();
+}
+
+/**
+ * zk_output_v1.json is derived from the attestation: rebuild it (taking from the file only the
+ * facts the attestation cannot supply, and the column count from the attested manifest) and
+ * compare byte for byte.
+ */
+async function checkZkOutput(outDir: string, attestation: Attestation, check: (name: string, ok: boolean, detail: string) => boolean): Promise<void> {
+  const name = 'zk_output_v1.json';
+  const text = await readFile(join(outDir, name), 'utf8').catch(() => undefined);
+  if (text === undefined) return;
+  try {
+    const fromFile = zkOutputInfoFromFile(JSON.parse(text) as unknown);
+    const fromFolder = await zkOutputInfoFromFolder(outDir, attestation);
+    let proofFiles: ProofFiles | undefined;
+    if (attestation.proof !== undefined) {
+      const read = async (f: string): Promise<unknown> => JSON.parse(await readFile(join(outDir, f), 'utf8')) as unknown;
+      proofFiles = { 'proof.json': await read('proof.json'), 'public.json': await read('public.json'), 'verification_key.json': await read('verification_key.json') };
+    }
+    const rebuilt = buildZkOutputV1(attestation, { ...fromFile, ...fromFolder, ...(proofFiles === undefined ? {} : { proofFiles }) });
+    const same = `${JSON.stringify(rebuilt, null, 2)}\n` === text;
+    check(name, same, same ? 'rebuilt from attestation.json and identical' : 'differs from the file rebuilt from attestation.json');
+  } catch (error) {
+    check(name, false, `cannot be rebuilt from attestation.json: ${(error as Error).message}`);
+  }
 }

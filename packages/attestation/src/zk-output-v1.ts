@@ -185,3 +185,29 @@ export async function zkOutputInfoFromFolder(outDir: string, attestation: Attest
   }
   return info;
 }
+
+/**
+ * The facts of an existing zk_output_v1.json that the attestation cannot supply, so a verifier can
+ * rebuild the file from the attestation and compare every other byte.
+ */
+export function zkOutputInfoFromFile(zk: unknown): ZkOutputInfo {
+  const info: ZkOutputInfo = {};
+  const at = (...path: string[]): unknown => path.reduce<unknown>((v, k) => (isRecord(v) ? v[k] : undefined), zk);
+  const env = at('metadata', 'environment');
+  if (env === 'production' || env === 'staging' || env === 'test' || env === 'development') info.environment = env;
+  const dry = at('metadata', 'dry_run');
+  if (typeof dry === 'boolean') info.dryRun = dry;
+  const type = at('evaluation_results', 'benchmark_metadata', 'type');
+  if (typeof type === 'string') info.benchmarkType = type;
+  const id = at('contributor_info', 'contributor_id');
+  if (typeof id === 'string') info.contributorId = id;
+  const wallet = at('contributor_info', 'wallet_address');
+  if (typeof wallet === 'string') info.walletAddress = wallet;
+  const mlflow = at('models', 'new', 'mlflow_run_id');
+  if (typeof mlflow === 'string') info.mlflowRunId = mlflow;
+  const columns = at('contributor_info', 'data_manifest', 'column_count');
+  if (typeof columns === 'number') info.contributedColumnCount = columns;
+  const names = at('contributor_info', 'data_manifest', 'columns');
+  if (Array.isArray(names) && names.every((n): n is string => typeof n === 'string')) info.contributedColumns = names;
+  return info;
+}

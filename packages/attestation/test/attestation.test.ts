@@ -137,10 +137,10 @@ describe('writeAttestation and verifyAttestation without a proof', () => {
       await writeFile(path, JSON.stringify(a));
       return failed(await verifyAttestation(run.dir, { predictions: run.input.predictions! }));
     };
-    expect(await edit((a) => { (a.body.results.new_metrics as { accuracy: number }).accuracy += 0.01; })).toEqual(['body hash', 'leaves recomputed', 'merkle root', 'claimed accuracies']);
+    expect(await edit((a) => { (a.body.results.new_metrics as { accuracy: number }).accuracy += 0.01; })).toEqual(['body hash', 'leaves recomputed', 'merkle root', 'claimed accuracies', 'zk_output_v1.json']);
     expect(await edit((a) => { a.body.predictions!.new_correct += 1; })).toEqual(['body hash', 'leaves recomputed', 'merkle root', 'commitments recomputed', 'claimed accuracies']);
     expect(await edit((a) => { a.leaves[0]!.hash = '0'.repeat(64); })).toEqual(['leaves recomputed']);
-    expect(await edit((a) => { a.merkle_root = '0'.repeat(64); })).toEqual(['merkle root']);
+    expect(await edit((a) => { a.merkle_root = '0'.repeat(64); })).toEqual(['merkle root', 'zk_output_v1.json']);
     expect(await edit((a) => { a.body_sha256 = '0'.repeat(64); })).toEqual(['body hash']);
     expect(await edit((a) => { (a as unknown as Record<string, unknown>).extra = true; })).toEqual(['attestation schema']);
     expect(await edit((a) => { a.body.files['../../etc/hostname'] = '0'.repeat(64); })).toEqual(['body hash', 'leaves recomputed', 'merkle root', 'file ../../etc/hostname']);

@@ -128,6 +128,34 @@ describe('Groth16 proof of the accuracy counts', () => {
     expect((await verifyAttestation(run.dir, { predictions: run.input.predictions! })).ok).toBe(true);
   });
 
+  it('fails when any output file, attestation.json and zk_output_v1.json included, has a byte changed', async () => {
+    const { run } = padded;
+    const names = [...Object.keys(run.files), 'attestation.json', 'zk_output_v1.json', 'proof.json', 'public.json', 'verification_key.json'];
+    let seed = 99;
+    const next = (): number => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
+    for (const name of names) {
+      const path = join(run.dir, name);
+      const original = await readFile(path);
+      const text = original.toString('latin1');
+      // Documented as informational (outside the Merkle root, not checkable without the ptau file).
+      const skip = name === 'attestation.json' ? [/"ptau_sha256": "[0-9a-f]+"/, /"ptau_power": \d+/].map((re) => re.exec(text)).filter((m) => m !== null) : [];
+      for (let k = 0; k < 4; k++) {
+        const at = Math.floor(next() * original.length);
+        if (skip.some((m) => at >= m.index && at < m.index + m[0].length)) continue;
+        const changed = Buffer.from(original);
+        changed[at] = (changed[at] as number) ^ 0x01;
+        await writeFile(path, changed);
+        const report = await verifyAttestation(run.dir, { predictions: run.input.predictions! });
+        expect(report.ok, `${name} byte ${at}`).toBe(false);
+      }
+      await writeFile(path, original);
+    }
+    expect((await verifyAttestation(run.dir, { predictions: run.input.predictions! })).ok).toBe(true);
+  });
+
   it('rejects a forged proof even when the forger updates every hash', async () => {
     const { run } = padded;
     const originals = await Promise.all(['proof.json', 'attestation.json'].map((f) => readFile(join(run.dir, f))));
@@ -137,7 +165,8 @@ describe('Groth16 proof of the accuracy counts', () => {
       return proof;
     });
     await rehashProofFile(run.dir, 'proof.json');
-    expect(failed(await verifyAttestation(run.dir, { predictions: run.input.predictions! }))).toEqual(['groth16 proof']);
+    // zk_output_v1.json carries the proof too, so it no longer matches either.
+    expect(failed(await verifyAttestation(run.dir, { predictions: run.input.predictions! }))).toEqual(['groth16 proof', 'zk_output_v1.json']);
     await writeFile(join(run.dir, 'proof.json'), originals[0] as Buffer);
     await writeFile(join(run.dir, 'attestation.json'), originals[1] as Buffer);
   });
@@ -156,7 +185,7 @@ describe('Groth16 proof of the accuracy counts', () => {
       att.proof!.public_signals[0]![1] = '12345';
       return att;
     });
-    expect(failed(await verifyAttestation(run.dir, { predictions: run.input.predictions! }))).toEqual(['public signals']);
+    expect(failed(await verifyAttestation(run.dir, { predictions: run.input.predictions! }))).toEqual(['public signals', 'zk_output_v1.json']);
     await writeFile(join(run.dir, 'attestation.json'), original.att);
   });
 
