@@ -44,7 +44,7 @@ if (peer) {
 }
 
 const targets = { csv: 3000, parquet: 1000, steps: 4000, integrate: Infinity };
-const label = { csv: 'load CSV (3 files, with manifests)', parquet: 'load Parquet (3 files, with manifests)', steps: 'PII scan+HMAC+quality+dedup+contamination', integrate: 'integrateContribution (all, incl. merge+manifests)' };
+const label = { csv: 'load CSV (3 files)', parquet: 'load Parquet (3 files)', steps: 'PII scan+HMAC+quality+dedup+contamination', integrate: 'integrateContribution (all, incl. merge+manifests)' };
 const rowsOut = [];
 for (const stage of ['csv', 'parquet', 'steps', 'integrate']) {
   const ours = run(process.execPath, [join(here, 'stage.mjs'), stage, dir]);
@@ -55,6 +55,7 @@ for (const stage of ['csv', 'parquet', 'steps', 'integrate']) {
     `${label[stage].padEnd(46)} hokusai ${(ours.ms / 1000).toFixed(2)} s ${Number.isFinite(targets[stage]) ? `(target < ${targets[stage] / 1000} s, ${ours.ms < targets[stage] ? 'met' : 'MISSED'})` : ''}, peak RSS ${(ours.maxRssBytes / 2 ** 20).toFixed(0)} MiB` +
       (theirs ? ` | pandas ${(theirs.ms / 1000).toFixed(2)} s, peak RSS ${(theirs.maxRssBytes / 2 ** 20).toFixed(0)} MiB | pandas/hokusai time ${ratio}x` : ''),
   );
+  if (ours.manifest_ms !== undefined) console.log(`  + manifests of the 3 files (content hash, distinct counts): ${(ours.manifest_ms / 1000).toFixed(2)} s; content hashes ${ours.content_hashes.join(' ')}`);
   if (stage === 'steps') console.log(`  hokusai steps: ${JSON.stringify(ours.steps_ms, (k, v) => (typeof v === 'number' ? Math.round(v) : v))} found ${JSON.stringify(ours.found)}${theirs ? `\n  pandas: contamination ${theirs.contamination}, kept ${theirs.kept}, merged ${theirs.merged}` : ''}`);
   if (stage === 'integrate') console.log(`  hokusai report: ${JSON.stringify(ours.report)}`);
 }

@@ -16,7 +16,14 @@ let extra = {};
 if (stage === 'csv' || stage === 'parquet') {
   const loaded = [];
   for (const p of parts) loaded.push(await loadDataset(join(dir, `${p}.${stage}`)));
+  // Loading (parse into Arrow, file SHA-256) and the manifest (content hash, distinct and null
+  // counts, built on first access) are timed apart: the peer computes no manifest at all.
+  const loadMs = performance.now() - t0;
+  const t1 = performance.now();
   extra = { rows: loaded.reduce((s, d) => s + d.manifest.row_count, 0), content_hashes: loaded.map((d) => d.manifest.content_hash.slice(0, 12)) };
+  const manifestMs = performance.now() - t1;
+  console.log(JSON.stringify({ stage, ms: loadMs, manifest_ms: manifestMs, maxRssBytes: process.resourceUsage().maxRSS * 1024, ...extra }));
+  process.exit(0);
 } else if (stage === 'steps') {
   // PII scan + keyed hash + quality + dedup + contamination, the issue's list, nothing else.
   const [base, contributed, benchmark] = await Promise.all(parts.map((p) => loadDataset(join(dir, `${p}.parquet`))));

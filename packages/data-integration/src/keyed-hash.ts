@@ -1,4 +1,5 @@
-import { createHmac, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import { HmacSha256 } from './hmac-sha256.js';
 
 /**
  * HMAC-SHA-256 with a secret key, never a bare hash: a bare hash of an email or phone number is
@@ -6,10 +7,10 @@ import { createHmac, randomBytes } from 'node:crypto';
  * `util.inspect`, so it cannot leak into a report or a log by accident.
  */
 export class PiiKey {
-  readonly #key: Buffer;
+  readonly #hmac: HmacSha256;
   readonly ephemeral: boolean;
   private constructor(key: Buffer, ephemeral: boolean) {
-    this.#key = key;
+    this.#hmac = new HmacSha256(key);
     this.ephemeral = ephemeral;
   }
   static fromSecret(secret: string | Uint8Array): PiiKey {
@@ -21,7 +22,7 @@ export class PiiKey {
     return new PiiKey(randomBytes(32), true);
   }
   hmacHex(value: string): string {
-    return createHmac('sha256', this.#key).update(value, 'utf8').digest('hex');
+    return this.#hmac.hex(value);
   }
   toJSON(): string {
     return '[secret]';

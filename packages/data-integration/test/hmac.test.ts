@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { createHmac } from 'node:crypto';
+import { HmacSha256 } from '../src/hmac-sha256.js';
+
+describe('HMAC-SHA-256', () => {
+  it('matches node:crypto for RFC 4231 test case 2', () => {
+    expect(new HmacSha256(Buffer.from('Jefe')).hex('what do ya want for nothing?')).toBe('5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843');
+  });
+
+  it('matches node:crypto for any key and value, ASCII or not, short or multi-block', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 100 }), fc.string({ unit: 'grapheme', maxLength: 150 }), (key, value) => {
+        const ours = new HmacSha256(key);
+        const want = createHmac('sha256', key).update(value, 'utf8').digest('hex');
+        expect(ours.hex(value)).toBe(want);
+        // The object is reused across values: the second call must not see the first's state.
+        expect(ours.hex(`${value}x`)).toBe(createHmac('sha256', key).update(`${value}x`, 'utf8').digest('hex'));
+      }),
+      { numRuns: 300, seed: 4231 },
+    );
+  });
+});
