@@ -18,6 +18,12 @@ export function metricName(name: string): string {
   return esc(Object.hasOwn(METRIC_NAMES, name) ? (METRIC_NAMES[name] as string) : name);
 }
 
+/** The display name inside a sentence: "accuracy", but still "AUROC" and "F1". */
+export function metricNameInline(name: string): string {
+  const display = metricName(name);
+  return Object.hasOwn(METRIC_NAMES, name) && /^[A-Z][a-z]/.test(display) ? display.charAt(0).toLowerCase() + display.slice(1) : display;
+}
+
 const TEST_NAMES: Record<string, string> = {
   mcnemar_chi_square_continuity: 'McNemar χ² (continuity-corrected)',
   mcnemar_chi_square: 'McNemar χ²',

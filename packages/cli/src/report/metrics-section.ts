@@ -9,7 +9,7 @@ export function changeClass(improved: boolean, delta: number | null): string {
   return improved ? 'good' : 'bad';
 }
 
-const BAR_W = 140;
+const BAR_W = 160;
 const BAR_H = 18;
 
 /**

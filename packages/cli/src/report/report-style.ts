@@ -68,7 +68,7 @@ td.test{font-size:.85rem;color:var(--muted);min-width:12ch}
 td.plot,th.plot{text-align:center}
 .interval{display:block;margin:0 auto;overflow:visible}
 .interval .zero{stroke:#8c959f;stroke-width:1}
-.interval .ci{stroke-width:3;stroke-linecap:round;stroke:currentColor;opacity:.45}
+.interval .ci{stroke-width:4;stroke-linecap:round;stroke:currentColor;opacity:.4}
 .interval circle{fill:currentColor}
 .split{display:grid;grid-template-columns:repeat(auto-fit,minmax(300px,1fr));gap:8px 32px;align-items:start}
 .notes ul{margin:0;padding-left:1.1rem;color:var(--muted);font-size:.9rem}
@@ -137,6 +137,9 @@ pre.command code{background:none;border:0;color:inherit;font-size:.95rem;padding
 pre.command code::before{content:"$ ";color:#8b949e}
 footer{color:var(--muted);font-size:.8rem;text-align:center;margin-top:28px}
 .sr-only{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
+@media (max-width:900px){
+.metrics .plot{display:none}
+}
 @media (max-width:700px){
 main{padding:18px 12px 32px}
 h1{font-size:1.5rem}
@@ -153,7 +156,17 @@ main{max-width:none;padding:0}
 .card,.figure,.chart-card{box-shadow:none;break-inside:avoid}
 .card{border-color:#bbb}
 .verdict,.badge,.reason-code,.bar-fill,pre.command,tr.primary,.strata tr.small td{-webkit-print-color-adjust:exact;print-color-adjust:exact}
-.charts{grid-template-columns:repeat(2,1fr)}
+.charts{grid-template-columns:repeat(2,minmax(0,1fr))}
+td.test{font-size:inherit}
+.bins{font-size:7pt}
+.bins th,.bins td{padding:.2rem .2rem}
+thead th{font-size:6.5pt;letter-spacing:.02em}
+.chart-card{padding:8px}
+.table-wrap{overflow:visible}
+table{font-size:8.5pt}
+th,td{padding:.3rem .4rem}
+.metrics .plot{display:none}
+.figures{grid-template-columns:repeat(3,1fr)}
 a{color:inherit}
 }
 `;

@@ -1,5 +1,5 @@
 import { esc } from './html-escape.js';
-import { metricName } from './metric-labels.js';
+import { metricName, metricNameInline } from './metric-labels.js';
 import { fixed, integer, percent, pValue, signed } from './number-format.js';
 import type { ReportView } from './report-schema.js';
 
@@ -8,14 +8,15 @@ export function verdictSection(r: ReportView): string {
   const accepted = r.verdict.accepted;
   const primary = Object.hasOwn(r.metrics, r.primary_metric) ? r.metrics[r.primary_metric] : undefined;
   const primaryName = metricName(r.primary_metric);
+  const primaryInline = metricNameInline(r.primary_metric);
   const evidence =
     primary === undefined
       ? ''
       : ` (${primary.ci === null ? 'no interval' : `${fixed(primary.ci_level * 100, 0)}% CI ${signed(primary.ci[0] * 100, 2)} to ${signed(primary.ci[1] * 100, 2)} pp`}; p = ${pValue(primary.p_value)})`;
   const change =
     r.delta_one === null
-      ? `The change in ${primaryName} could not be computed.`
-      : `With the contributed data, ${primaryName} on the benchmark moved by ${signed(r.delta_one, 2)} percentage points${evidence}.`;
+      ? `The change in ${primaryInline} could not be computed.`
+      : `With the contributed data, ${primaryInline} on the benchmark moved by ${signed(r.delta_one, 2)} percentage points${evidence}.`;
   const reasons =
     r.verdict.reasons.length === 0
       ? accepted
@@ -28,8 +29,8 @@ export function verdictSection(r: ReportView): string {
   const figure = (label: string, value: string, note: string): string =>
     `<div class="figure"><span class="figure-label">${label}</span><span class="figure-value">${value}</span><span class="figure-note">${note}</span></div>`;
   const figures = [
-    primary === undefined ? '' : figure(primaryName, `${fixed(primary.baseline, 3)} → ${fixed(primary.new, 3)}`, 'baseline → new, primary metric'),
-    figure('AUROC', `${fixed(r.baseline_metrics.auroc, 3)} → ${fixed(r.new_metrics.auroc, 3)}`, 'baseline → new'),
+    primary === undefined ? '' : figure(primaryName, `${fixed(primary.new, 3)} <small>from ${fixed(primary.baseline, 3)}</small>`, 'new model, primary metric'),
+    figure('AUROC', `${fixed(r.new_metrics.auroc, 3)} <small>from ${fixed(r.baseline_metrics.auroc, 3)}</small>`, 'new model'),
     figure('Benchmark', integer(r.n), 'rows scored by both models'),
     rows === undefined ? '' : figure('Contributed rows kept', `${integer(rows.contributed_kept)} <small>of ${integer(rows.contributed_input)}</small>`, `${percent(r.data?.contributor_row_share ?? null, 1)} of the training data`),
     dq === undefined ? '' : figure('Data quality', fixed(dq.score, 3), dq.threshold === null ? 'no threshold set' : `threshold ${fixed(dq.threshold, 2)}, ${dq.passed ? 'passed' : 'failed'}`),
@@ -50,7 +51,7 @@ ${reasons}
 <div class="deltaone" id="delta-one">
 <span class="deltaone-value">${signed(r.delta_one, 2)}</span>
 <span class="deltaone-unit">DeltaOne</span>
-<span class="deltaone-note">1 DeltaOne = 1 percentage point of ${primaryName}</span>
+<span class="deltaone-note">1 DeltaOne = 1 percentage point of ${primaryInline}</span>
 </div>
 </section>
 <section class="figures" aria-label="Key figures">${figures}</section>`;
