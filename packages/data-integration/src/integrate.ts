@@ -349,15 +349,20 @@ export function integrateContribution(input: IntegrationInput): IntegrationResul
     sampled = { max_rows: input.maxRows, seed, rows_before: rowsBefore, rows_after: mergedIdx.length };
   }
   const combined = concatTables(baseT, contribT);
-  const mergedT = takeTable(combined, mergedIdx);
+  // Append without sampling keeps every row in order: no gather needed.
+  const identity = mergedIdx.length === combined.rowCount && mergedIdx.every((v, i) => v === i);
+  const mergedT = identity ? combined : takeTable(combined, mergedIdx);
   let fromContrib = 0;
   for (const i of mergedIdx) if (i >= nb) fromContrib++;
   if (keptIdx.length === 0) warnings.push('no contributed rows are left after deduplication and contamination removal');
 
+  const baseArrow = toArrowTable(baseT);
+  const contribArrow = toArrowTable(contribT);
   const tables = {
-    base: toArrowTable(baseT),
-    contributed: toArrowTable(contribT),
-    merged: toArrowTable(mergedT),
+    base: baseArrow,
+    contributed: contribArrow,
+    // Same schema, so the merged table can share the two tables' record batches.
+    merged: identity ? new Table([...baseArrow.batches, ...contribArrow.batches]) : toArrowTable(mergedT),
     benchmark: toArrowTable(benchT),
   };
   rememberColumns(tables.base, baseT);
