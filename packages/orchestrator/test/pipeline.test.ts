@@ -1,0 +1,106 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { HookRegistry, RunStore, hokusaiFlow, resumePipeline, runPipeline, verifyRun, type PipelineConfigInput, type RunEvent } from '../src/index.js';
+
+const example = fileURLToPath(new URL('../../../examples/quickstart/', import.meta.url));
+const child = fileURLToPath(new URL('./fixtures/pipeline-child.mjs', import.meta.url));
+
+const config = (out: string, extra: Partial<PipelineConfigInput> = {}): PipelineConfigInput => ({
+  base: join(example, 'base.csv'),
+  contributed: join(example, 'contributed.csv'),
+  benchmark: join(example, 'benchmark.csv'),
+  target: 'churned',
+  out,
+  exclude: ['customer_id'],
+  proof: { enabled: false },
+  delta: { bootstrapResamples: 200 },
+  ...extra,
+});
+
+const body = async (dir: string): Promise<string> => JSON.stringify((JSON.parse(await readFile(join(dir, 'attestation.json'), 'utf8')) as { body: unknown }).body);
+
+/** Runs the pipeline in a child process and SIGKILLs it as soon as `step` has finished. */
+function runAndKillAfter(step: string, cfg: PipelineConfigInput, store: string): Promise<{ killed: boolean; runId: string | undefined }> {
+  return new Promise((resolve, reject) => {
+    const proc = spawn(process.execPath, [child, JSON.stringify(cfg), store], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let runId: string | undefined;
+    let killed = false;
+    createInterface({ input: proc.stdout }).on('line', (line) => {
+      const event = JSON.parse(line) as RunEvent | { type: 'done' };
+      if ('runId' in event) runId = event.runId;
+      if (!killed && event.type === 'step_finished' && 'step' in event && event.step === step) {
+        killed = true;
+        proc.kill('SIGKILL');
+      }
+    });
+    proc.on('error', reject);
+    proc.on('exit', () => resolve({ killed, runId }));
+  });
+}
+
+describe('the Hokusai flow', () => {
+  let work: string;
+  let reference: string;
+  let referenceRunId: string;
+
+  beforeAll(async () => {
+    work = await mkdtemp(join(tmpdir(), 'hokusai-flow-'));
+    reference = join(work, 'reference');
+    referenceRunId = (await runPipeline(config(reference), { store: join(work, 'store-ref') })).runId;
+  }, 300_000);
+
+  it('verifies its own output', async () => {
+    const verification = await verifyRun(reference);
+    expect(verification.checks.filter((c) => !c.ok)).toEqual([]);
+  });
+
+  it('resumes after a kill at every step boundary and ends with the same attestation body', async () => {
+    const steps = hokusaiFlow({ config: {} as never, hooks: new HookRegistry(), datasets: {} as never, pipelineVersion: '0' }).steps.map((s) => s.name);
+    // The last step's boundary is the end of the flow: the output folder may not be written yet.
+    for (const step of steps) {
+      const store = join(work, `store-kill-${step}`);
+      const out = join(work, `out-kill-${step}`);
+      const { killed, runId } = await runAndKillAfter(step, config(out), store);
+      expect(runId).toBe(referenceRunId);
+      if (killed) {
+        const records = await new RunStore(store).readSteps(referenceRunId);
+        expect(records.get(step)?.status, `${step} was recorded before the kill`).toBe('finished');
+      }
+      const events: RunEvent[] = [];
+      await resumePipeline(referenceRunId, { store, overwrite: true, onEvent: (e) => events.push(e) });
+      const reused = events.filter((e) => e.type === 'step_reused').map((e) => e.step);
+      if (killed) expect(reused, `resume after ${step} reuses it`).toContain(step);
+      expect(await body(out), `attestation after a kill at ${step}`).toBe(await body(reference));
+    }
+  }, 600_000);
+
+  it('records hook identities in the run and lets a hook change what passes', async () => {
+    const hooks = new HookRegistry();
+    const seen: string[] = [];
+    hooks.register('pre_training', (payload) => {
+      const p = payload as { role: string; params: Record<string, unknown> };
+      seen.push(p.role);
+      return { ...p, params: { ...p.params, l2: 10 } };
+    }, 'strong-l2');
+    const store = join(work, 'store-hooks');
+    const out = join(work, 'out-hooks');
+    const result = await runPipeline(config(out), { store, hooks });
+    expect(seen.sort()).toEqual(['baseline', 'new']);
+    const record = await new RunStore(store).readRun(result.runId);
+    expect(record.hooks.map((h) => [h.event, h.name])).toEqual([['pre_training', 'strong-l2']]);
+    // Heavier regularisation gives other models, hence another attestation body.
+    expect(await body(out)).not.toBe(await body(reference));
+  }, 300_000);
+
+  it('leaves no output folder when a step fails', async () => {
+    const out = join(work, 'out-bad');
+    await expect(runPipeline(config(out, { target: 'no_such_column' }), { store: join(work, 'store-bad') })).rejects.toMatchObject({ code: expect.stringMatching(/^HOKUSAI_TARGET/) });
+    expect(existsSync(out)).toBe(false);
+  });
+});
