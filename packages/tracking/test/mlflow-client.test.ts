@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, inject, it } from 'vitest';
@@ -138,6 +138,12 @@ describe('artifacts through the proxy', () => {
     expect(written).toHaveLength(2);
     expect((await readFile(join(dest, 'nested', 'report.json'), 'utf8'))).toBe('{"delta":0.031}');
     expect((await readFile(join(dest, 'model.onnx'))).equals(model)).toBe(true);
+    const single = join(dir, 'single', 'attestation.json');
+    expect(await client.downloadArtifacts(runId, 'attestation.json', single)).toEqual([single]);
+    expect(await readFile(single, 'utf8')).toBe('{"root":"00"}');
+    const missing = await client.downloadArtifacts(runId, 'nope.json', join(dir, 'nope.json')).catch((e: unknown) => e);
+    expect((missing as TrackingError).code).toBe('HOKUSAI_TRACKING_NOT_FOUND');
+    expect((await readdir(dir)).filter((f) => f.includes('.part-'))).toEqual([]);
   });
 
   it('falls back to a streamed PUT when the server store cannot do multipart', async () => {
