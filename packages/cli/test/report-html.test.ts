@@ -215,6 +215,10 @@ describe('renderReportHtml', () => {
     expect(html).toContain('Not defined: the benchmark holds only one class.');
     expect(html).toContain('report.json holds no data report for this run.');
     expect(html).toContain('could not be computed');
+    // report.json drops a missing data report altogether (canonical JSON has no undefined)
+    const withoutKey: Record<string, unknown> = { ...r };
+    delete withoutKey.data;
+    expect(renderReportHtml(withoutKey)).toBe(html);
   });
 
   it('refuses a document that is not a report, naming the field', () => {

@@ -27,7 +27,7 @@ export function metricNameInline(name: string): string {
 const TEST_NAMES: Record<string, string> = {
   mcnemar_chi_square_continuity: 'McNemar χ² (continuity-corrected)',
   mcnemar_chi_square: 'McNemar χ²',
-  mcnemar_exact: 'McNemar exact',
+  mcnemar_exact_binomial: 'McNemar exact (binomial)',
   mcnemar: 'McNemar',
   delong: 'DeLong',
   paired_bootstrap: 'paired bootstrap',

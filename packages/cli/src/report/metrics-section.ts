@@ -9,6 +9,12 @@ export function changeClass(improved: boolean, delta: number | null): string {
   return improved ? 'good' : 'bad';
 }
 
+/** As changeClass, but grey when the interval includes zero: that change may be noise. */
+function testedChangeClass(m: MetricDeltaView): string {
+  if (m.ci !== null && m.ci[0] <= 0 && m.ci[1] >= 0) return 'flat';
+  return changeClass(m.improved, m.delta_pp);
+}
+
 const BAR_W = 160;
 const BAR_H = 18;
 
@@ -20,7 +26,7 @@ function intervalBar(m: MetricDeltaView, scale: number): string {
   if (m.delta_pp === null || scale === 0) return '';
   const x = (v: number): string => coord(BAR_W / 2 + (v / scale) * (BAR_W / 2 - 6));
   const ci = m.ci === null ? '' : `<line class="ci" x1="${x(m.ci[0] * 100)}" y1="${BAR_H / 2}" x2="${x(m.ci[1] * 100)}" y2="${BAR_H / 2}"/>`;
-  return `<svg class="interval ${changeClass(m.improved, m.delta_pp)}" viewBox="0 0 ${BAR_W} ${BAR_H}" width="${BAR_W}" height="${BAR_H}" aria-hidden="true"><line class="zero" x1="${BAR_W / 2}" y1="1" x2="${BAR_W / 2}" y2="${BAR_H - 1}"/>${ci}<circle cx="${x(m.delta_pp)}" cy="${BAR_H / 2}" r="4"/></svg>`;
+  return `<svg class="interval ${testedChangeClass(m)}" viewBox="0 0 ${BAR_W} ${BAR_H}" width="${BAR_W}" height="${BAR_H}" aria-hidden="true"><line class="zero" x1="${BAR_W / 2}" y1="1" x2="${BAR_W / 2}" y2="${BAR_H - 1}"/>${ci}<circle cx="${x(m.delta_pp)}" cy="${BAR_H / 2}" r="4"/></svg>`;
 }
 
 export function metricsSection(r: ReportView): string {
@@ -35,7 +41,7 @@ export function metricsSection(r: ReportView): string {
   const sharedLevel = levels.length === 1 ? (levels[0] as number) : null;
   const rows = entries
     .map(([name, m]) => {
-      const cls = changeClass(m.improved, m.delta_pp);
+      const cls = testedChangeClass(m);
       const primary = name === r.primary_metric;
       const ci =
         m.ci === null ? '<span class="na">n/a</span>' : `${sharedLevel === null ? `${fixed(m.ci_level * 100, 0)}%: ` : ''}${signed(m.ci[0] * 100, 2)} to ${signed(m.ci[1] * 100, 2)}`;
@@ -51,14 +57,17 @@ export function metricsSection(r: ReportView): string {
     .join('\n');
   const t = r.tests;
   const notes: string[] = [];
-  if (t.mcnemar) notes.push(`McNemar: ${integer(t.mcnemar.b)} rows only the baseline got right, ${integer(t.mcnemar.c)} only the new model got right (χ² = ${fixed(t.mcnemar.statistic, 2)}, p = ${pValue(t.mcnemar.p_value)}).`);
+  if (t.mcnemar) {
+    const how = t.mcnemar.method === 'chi_square_continuity' ? `χ² = ${fixed(t.mcnemar.statistic, 2)}` : esc(t.mcnemar.method.replace(/_/g, ' '));
+    notes.push(`McNemar: ${integer(t.mcnemar.b)} rows only the baseline got right, ${integer(t.mcnemar.c)} only the new model got right (${how}, p = ${pValue(t.mcnemar.p_value)}).`);
+  }
   if (t.delong) notes.push(`DeLong test of the AUROC difference: z = ${fixed(t.delong.z, 2)}, standard error ${fixed(t.delong.se, 4)}.`);
   if (t.bootstrap) notes.push(`Bootstrap: ${integer(t.bootstrap.resamples)} paired resamples, seed ${integer(t.bootstrap.seed)}; ${esc(t.bootstrap.method)}.`);
   const cm = (label: string, c: ReportView['new_metrics']['confusion']): string =>
     `<table class="confusion"><caption>${label}</caption><thead><tr><th></th><th scope="col">predicted 1</th><th scope="col">predicted 0</th></tr></thead><tbody><tr><th scope="row">actual 1</th><td class="num">${integer(c.tp)}</td><td class="num">${integer(c.fn)}</td></tr><tr><th scope="row">actual 0</th><td class="num">${integer(c.fp)}</td><td class="num">${integer(c.tn)}</td></tr></tbody></table>`;
   return `<section id="metrics" class="card">
 <h2>Every metric, both models</h2>
-<p class="lede">Both models scored the same ${integer(r.n)} benchmark rows. Δ is new minus baseline in percentage points (metric × 100); green is better in the metric's own direction, red is worse.</p>
+<p class="lede">Both models scored the same ${integer(r.n)} benchmark rows. Δ is new minus baseline in percentage points (metric × 100); green is better in the metric's own direction, red is worse, grey when the interval includes zero.</p>
 <div class="table-wrap"><table class="metrics">
 <thead><tr><th scope="col">Metric</th><th scope="col" class="num">Baseline</th><th scope="col" class="num">New</th><th scope="col" class="num">Δ (pp)</th><th scope="col" class="num">${sharedLevel === null ? 'CI' : `${fixed(sharedLevel * 100, 0)}% CI`} (pp)</th><th scope="col" class="plot">Δ and interval</th><th scope="col" class="num">p-value</th><th scope="col">Test</th></tr></thead>
 <tbody>

@@ -94,8 +94,8 @@ export const reportSchema = z.object({
   new_metrics: binaryMetrics,
   curves: z.object({ baseline: modelCurves, new: modelCurves }),
   strata: z.array(strataColumn),
-  /** null when the run kept no data report; the data sections then say so. */
-  data: dataReport.nullable(),
+  /** Absent or null when the run kept no data report; the data sections then say so. */
+  data: dataReport.nullish().transform((v) => v ?? null),
   attestation: z.object({ merkle_root: z.string(), body_sha256: z.string(), proof_system: z.string(), verify_command: z.string() }),
 });
 

@@ -43,7 +43,7 @@ code{font-family:var(--mono);font-size:.86em;background:var(--soft);border:1px s
 .figure{background:var(--card);border:1px solid var(--line);border-radius:10px;padding:12px 14px;display:flex;flex-direction:column}
 .figure-label{font-size:.75rem;text-transform:uppercase;letter-spacing:.08em;color:var(--muted);font-weight:650}
 .figure-value{font-size:1.35rem;font-weight:700;margin:.1rem 0}
-.figure-value small{font-size:.8rem;font-weight:500;color:var(--muted)}
+.figure-value small{font-size:.8rem;font-weight:500;color:var(--muted);display:inline-block;white-space:nowrap}
 .figure-note{font-size:.8rem}
 .table-wrap{overflow-x:auto}
 table{border-collapse:collapse;width:100%;font-size:.92rem}

@@ -29,8 +29,8 @@ export function verdictSection(r: ReportView): string {
   const figure = (label: string, value: string, note: string): string =>
     `<div class="figure"><span class="figure-label">${label}</span><span class="figure-value">${value}</span><span class="figure-note">${note}</span></div>`;
   const figures = [
-    primary === undefined ? '' : figure(primaryName, `${fixed(primary.new, 3)} <small>from ${fixed(primary.baseline, 3)}</small>`, 'new model, primary metric'),
-    figure('AUROC', `${fixed(r.new_metrics.auroc, 3)} <small>from ${fixed(r.baseline_metrics.auroc, 3)}</small>`, 'new model'),
+    primary === undefined ? '' : figure(primaryName, fixed(primary.new, 3), `new model; baseline ${fixed(primary.baseline, 3)}`),
+    figure('AUROC', fixed(r.new_metrics.auroc, 3), `new model; baseline ${fixed(r.baseline_metrics.auroc, 3)}`),
     figure('Benchmark', integer(r.n), 'rows scored by both models'),
     rows === undefined ? '' : figure('Contributed rows kept', `${integer(rows.contributed_kept)} <small>of ${integer(rows.contributed_input)}</small>`, `${percent(r.data?.contributor_row_share ?? null, 1)} of the training data`),
     dq === undefined ? '' : figure('Data quality', fixed(dq.score, 3), dq.threshold === null ? 'no threshold set' : `threshold ${fixed(dq.threshold, 2)}, ${dq.passed ? 'passed' : 'failed'}`),
