@@ -70,6 +70,12 @@ function killGroup(child: ChildProcess): Promise<void> {
     }, 5000);
     child.once('exit', () => {
       clearTimeout(force);
+      // Workers that outlive the main process would keep the port and a CPU busy.
+      try {
+        process.kill(-pid, 'SIGKILL');
+      } catch {
+        // the whole group is gone
+      }
       resolve();
     });
     try {
