@@ -184,6 +184,22 @@ describe('renderReportHtml', () => {
     expect(html).toContain('an ephemeral random key was used');
   });
 
+  it('flags small strata and greys changes whose interval includes zero', () => {
+    const r = sample();
+    const brier = r.metrics.brier;
+    const col = r.strata[1];
+    if (brier === undefined || col === undefined || col.strata[0] === undefined) throw new Error('sample lost brier or region strata');
+    const before = renderReportHtml(r);
+    expect(before).toMatch(/data-metric="brier">[\s\S]*?<td class="num delta good">−8\.50<\/td>/);
+    brier.ci = [-0.02, 0.004];
+    col.strata[0].small = true;
+    const html = renderReportHtml(r);
+    expect(html).toMatch(/data-metric="brier">[\s\S]*?<td class="num delta flat">−8\.50<\/td>/);
+    expect(html).toMatch(/<tr class="small"><th scope="row" class="stratum-key">east <span class="badge badge-warn" title="fewer than 30 rows: noisy, not tested">small<\/span><\/th>/);
+    // a worse stratum is red: AUROC of region=west fell by 0.45 pp
+    expect(html).toMatch(/west<\/th>(<td[^>]*>[^<]*<\/td>){7}<td class="num delta bad">−0\.45<\/td>/);
+  });
+
   it('explains a rejection with every reason in a red banner', () => {
     const r = sample();
     r.verdict = {
