@@ -83,11 +83,7 @@ function encodedRow(cols: readonly Column[], i: number): Buffer {
   return Buffer.concat(parts);
 }
 
-function tagOf(col: Column, i: number): number {
-  if (col.type === 'string') return col.values[i] === null ? TAG_NULL : TAG_STRING;
-  if (col.valid[i] === 0) return TAG_NULL;
-  return col.type === 'bool' ? TAG_BOOL : col.type === 'timestamp' ? TAG_TIMESTAMP : TAG_NUMBER;
-}
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 /** Row order that depends only on the row multiset: by 64-bit fingerprint, ties by encoded bytes. */
 function canonicalOrder(cols: readonly Column[], n: number): Uint32Array {
@@ -129,49 +125,62 @@ export function contentHash(ct: ColumnTable): string {
   w.u32(names.length);
   const idx = canonicalOrder(cols, n);
   const tags = new Uint8Array(n);
+  const nums = new Float64Array(n);
+  const bools = new Uint8Array(n);
   cols.forEach((col, c) => {
     w.str(names[c] as string);
-    let nonNull = 0;
-    for (let k = 0; k < n; k++) {
-      const t = tagOf(col, idx[k] as number);
-      tags[k] = t;
-      if (t !== TAG_NULL) nonNull++;
-    }
-    w.flush();
-    hash.update(tags);
+    // One pass per column gathers tags and values together: the canonical order is a random
+    // permutation, so each extra pass would pay the cache misses again.
     if (col.type === 'string') {
+      const vals = col.values;
+      const present: string[] = [];
       for (let k = 0; k < n; k++) {
-        const s = col.values[idx[k] as number];
-        if (s !== null && s !== undefined) w.str(s);
+        const v = vals[idx[k] as number];
+        if (v === null || v === undefined) tags[k] = TAG_NULL;
+        else {
+          tags[k] = TAG_STRING;
+          present.push(v);
+        }
       }
+      w.flush();
+      hash.update(tags);
+      for (const v of present) w.str(v);
       w.flush();
       return;
     }
+    const valid = col.valid;
+    const vals = col.values;
+    let j = 0;
     if (col.type === 'bool') {
-      const out = new Uint8Array(nonNull);
-      let j = 0;
       for (let k = 0; k < n; k++) {
         const r = idx[k] as number;
-        if (col.valid[r] === 1) out[j++] = col.values[r] as number;
+        if (valid[r] === 1) {
+          tags[k] = TAG_BOOL;
+          bools[j++] = vals[r] as number;
+        } else tags[k] = TAG_NULL;
       }
-      hash.update(out);
+      w.flush();
+      hash.update(tags);
+      hash.update(bools.subarray(0, j));
       return;
     }
-    const out = new Float64Array(nonNull);
-    let j = 0;
+    const tag = col.type === 'timestamp' ? TAG_TIMESTAMP : TAG_NUMBER;
     for (let k = 0; k < n; k++) {
       const r = idx[k] as number;
-      if (col.valid[r] === 1) {
-        const v = col.values[r] as number;
-        out[j++] = v === 0 ? 0 : v;
-      }
+      if (valid[r] === 1) {
+        tags[k] = tag;
+        const v = vals[r] as number;
+        nums[j++] = v === 0 ? 0 : v;
+      } else tags[k] = TAG_NULL;
     }
-    if (new Uint8Array(new Uint16Array([1]).buffer)[0] !== 1) {
-      // Big-endian host: write little-endian explicitly so the hash is the same everywhere.
-      const le = Buffer.alloc(nonNull * 8);
-      for (let k = 0; k < nonNull; k++) le.writeDoubleLE(out[k] as number, k * 8);
+    w.flush();
+    hash.update(tags);
+    if (LITTLE_ENDIAN) hash.update(new Uint8Array(nums.buffer, 0, j * 8));
+    else {
+      const le = Buffer.alloc(j * 8);
+      for (let k = 0; k < j; k++) le.writeDoubleLE(nums[k] as number, k * 8);
       hash.update(le);
-    } else hash.update(new Uint8Array(out.buffer));
+    }
   });
   return w.digest();
 }
