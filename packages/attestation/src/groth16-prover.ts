@@ -56,6 +56,8 @@ export async function proveChunks(
   const circuit = await compiledCircuit(options.n, cacheDir);
   const setup = await groth16Setup(circuit, { cacheDir, ...(options.ptauPath === undefined ? {} : { ptauPath: options.ptauPath }) });
   const snarkjs = await loadSnarkjs();
+  // A single-threaded curve left by a verification would make proving slower; start clean.
+  await releaseCurve();
   const proofs: unknown[] = [];
   const signals: string[][] = [];
   try {

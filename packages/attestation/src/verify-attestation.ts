@@ -8,7 +8,7 @@ import { canonicalJson } from './canonical-json.js';
 import { circuitHash } from './circuit-source.js';
 import { commitPredictions, type PredictionBits } from './commitments.js';
 import { chunkPublicSignals, type ProofFiles } from './groth16-prover.js';
-import { buildZkOutputV1, zkOutputInfoFromFile, zkOutputInfoFromFolder } from './zk-output-v1.js';
+import { zkOutputInfoFromFile, zkOutputInfoFromFolder, zkOutputV1Document } from './zk-output-v1.js';
 import { defaultCacheDir, INSECURE_NOTE, releaseCurve, requiredPower, SUPPLIED_NOTE } from './groth16-setup.js';
 import { findCompiledCircuit } from './circuit-compile.js';
 import { r1csInfo } from './binfile-header.js';
@@ -64,6 +64,10 @@ export async function verifyAttestation(outDir: string, options: { predictions?:
     check('attestation.json readable', false, `${join(outDir, 'attestation.json')}: ${(error as Error).message}`);
     return done();
   }
+  // Loading snarkjs and building the curve take most of a fresh process's time; start them now so
+  // they overlap with schema compilation and file hashing.
+  const verifier = attestation.proof === undefined ? undefined : prepareVerifier();
+  verifier?.catch(() => undefined);
   const schemaErrors = validateAttestationJson(attestation);
   if (!check('attestation schema', schemaErrors === null, schemaErrors ?? 'valid against attestation-1.0.schema.json')) return done();
 
@@ -193,11 +197,7 @@ export async function verifyAttestation(outDir: string, options: { predictions?:
   check('public signals', signalsOk, signalsOk ? `${expectedSignals.length} chunk(s): rows, three commitments, two counts` : 'public.json or the attested public signals differ from the commitments and counts in the body');
 
   const failed: number[] = [];
-  const snarkjs = await loadSnarkjs();
-  // A few pairings do not pay for starting worker threads: ffjavascript hands out the curve kept
-  // in globalThis.curve_bn128, so a single-threaded one placed there is what groth16.verify uses.
-  const slot = globalThis as { curve_bn128?: unknown };
-  if (slot.curve_bn128 == null) slot.curve_bn128 = await snarkjs.curves.getCurveFromName('bn128', { singleThread: true });
+  const snarkjs = await (verifier ?? prepareVerifier());
   try {
     for (let i = 0; i < chunks.length; i++) {
       // Verify against the body's signals, not public.json, so the proof speaks for the attested numbers.
@@ -230,10 +230,22 @@ async function checkZkOutput(outDir: string, attestation: Attestation, check: (n
       const read = async (f: string): Promise<unknown> => JSON.parse(await readFile(join(outDir, f), 'utf8')) as unknown;
       proofFiles = { 'proof.json': await read('proof.json'), 'public.json': await read('public.json'), 'verification_key.json': await read('verification_key.json') };
     }
-    const rebuilt = buildZkOutputV1(attestation, { ...fromFile, ...fromFolder, ...(proofFiles === undefined ? {} : { proofFiles }) });
+    const rebuilt = zkOutputV1Document(attestation, { ...fromFile, ...fromFolder, ...(proofFiles === undefined ? {} : { proofFiles }) });
     const same = `${JSON.stringify(rebuilt, null, 2)}\n` === text;
     check(name, same, same ? 'rebuilt from attestation.json and identical' : 'differs from the file rebuilt from attestation.json');
   } catch (error) {
     check(name, false, `cannot be rebuilt from attestation.json: ${(error as Error).message}`);
   }
+}
+
+/**
+ * snarkjs with a single-threaded curve in place: a few pairings do not pay for starting worker
+ * threads, and ffjavascript hands out the curve kept in globalThis.curve_bn128, so the one put
+ * there is what groth16.verify uses.
+ */
+async function prepareVerifier(): Promise<Awaited<ReturnType<typeof loadSnarkjs>>> {
+  const snarkjs = await loadSnarkjs();
+  const slot = globalThis as { curve_bn128?: unknown };
+  if (slot.curve_bn128 == null) slot.curve_bn128 = await snarkjs.curves.getCurveFromName('bn128', { singleThread: true });
+  return snarkjs;
 }

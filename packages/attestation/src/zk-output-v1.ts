@@ -60,6 +60,16 @@ function metricsFrom(block: unknown, provenAccuracy: number | undefined, where: 
  * The result is checked against the shipped JSON Schema before it is returned.
  */
 export function buildZkOutputV1(attestation: Attestation, info: ZkOutputInfo = {}): unknown {
+  const out = zkOutputV1Document(attestation, info);
+  const errors = validateZkOutputV1(out);
+  if (errors !== null) {
+    throw new AttestationError('HOKUSAI_ZK_OUTPUT', `zk_output_v1 would break the v1 field rules: ${errors}; check the metrics and inputs passed to buildAttestation`);
+  }
+  return out;
+}
+
+/** The document without the schema check; the verifier compares it byte for byte with a written file instead. */
+export function zkOutputV1Document(attestation: Attestation, info: ZkOutputInfo = {}): unknown {
   const body = attestation.body;
   const results = body.results;
   const preds = body.predictions;
@@ -162,10 +172,6 @@ export function buildZkOutputV1(attestation: Attestation, info: ZkOutputInfo = {
       ...(proof === undefined ? {} : { public_inputs_hash: sha256Hex(canonicalJson(proof.public_signals)) }),
     },
   };
-  const errors = validateZkOutputV1(out);
-  if (errors !== null) {
-    throw new AttestationError('HOKUSAI_ZK_OUTPUT', `zk_output_v1 would break the v1 field rules: ${errors}; check the metrics and inputs passed to buildAttestation`);
-  }
   return out;
 }
 

@@ -4,7 +4,7 @@
 // reported separately. Usage: node dist/bench.js [rows=1024] [circuitN=1024] [repeats=3]
 import { execFileSync } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
@@ -99,11 +99,13 @@ async function main(): Promise<void> {
   }
   // A fresh process, as `hokusai verify` runs: includes loading snarkjs, Poseidon and the curve.
   const verifyCold: number[] = [];
+  const verifyColdCpu: number[] = [];
   const child = fileURLToPath(new URL('./verify-once.js', import.meta.url));
   for (let i = 0; i < repeats; i++) {
     t = performance.now();
-    execFileSync(process.execPath, [child, dir, join(dir, 'predictions.json')], { encoding: 'utf8' });
+    const cpuMs = Number(execFileSync(process.execPath, [child, dir, join(dir, 'predictions.json')], { encoding: 'utf8' }).trim());
     verifyCold.push(performance.now() - t);
+    verifyColdCpu.push(cpuMs);
   }
 
   // Hashing primitives at pipeline scale.
@@ -128,15 +130,17 @@ async function main(): Promise<void> {
     commitments_only_s: commitOnly / 1000,
     verify_in_process_s_median: median(verifyWarm) / 1000,
     verify_fresh_process_s_median: median(verifyCold) / 1000,
+    verify_fresh_process_cpu_s_median: median(verifyColdCpu) / 1000,
+    load_average_1m: loadavg()[0],
     merkle_100k_leaves_s: merkle / 1000,
     canonical_json_mb_per_s: text.length / 1e6 / (canon / 1000),
   };
   console.log(JSON.stringify(result, null, 2));
   console.log(
-    `| ${rows} rows, N=${circuitN} | ${proof.circuit.constraints} constraints (2^${proof.setup.ptau_power} ptau) | prove ${seconds(median(prove))} | verify ${seconds(median(verifyWarm))} in process, ${seconds(median(verifyCold))} fresh process |`,
+    `| ${rows} rows, N=${circuitN} | ${proof.circuit.constraints} constraints (2^${proof.setup.ptau_power} ptau) | prove ${seconds(median(prove))} | verify ${seconds(median(verifyWarm))} in process, ${seconds(median(verifyCold))} fresh process (${seconds(median(verifyColdCpu))} CPU) | load ${loadavg()[0]?.toFixed(1)} |`,
   );
   const ok = median(prove) < 20_000 && median(verifyCold) < 2_000;
-  console.log(ok ? 'targets met: proof < 20 s, verification < 2 s' : 'TARGETS MISSED');
+  console.log(ok ? 'targets met: proof < 20 s, verification < 2 s (wall)' : `TARGETS MISSED in wall time at load ${loadavg()[0]?.toFixed(1)} on ${String(availableParallelism())} cores`);
   await rm(dir, { recursive: true, force: true });
   process.exitCode = ok ? 0 : 1;
 }
