@@ -64,7 +64,7 @@ tr.primary th{box-shadow:inset 3px 0 0 var(--accent)}
 .badge-warn{background:var(--warn-bg);color:var(--warn);border:1px solid #d4a72c}
 .badge-good{background:var(--good-bg);color:var(--good)}
 .badge-bad{background:var(--bad-bg);color:var(--bad)}
-td.test{font-size:.85rem;color:var(--muted);min-width:12ch}
+td.test{font-size:.85rem;color:var(--muted);min-width:17ch}
 td.plot,th.plot{text-align:center}
 .interval{display:block;margin:0 auto;overflow:visible}
 .interval .zero{stroke:#8c959f;stroke-width:1}
