@@ -122,7 +122,7 @@ export function rememberColumns(table: Table, ct: ColumnTable): void {
  * that fit in 32 bits become `int`, wider integers become `float` when exact, dictionaries and
  * large strings become `string`.
  */
-export function fromArrowTable(table: Table, file: string): ColumnTable {
+export function fromArrowTable(table: Table, file: string, nonFinite: 'error' | 'null' = 'error'): ColumnTable {
   const hit = cache.get(table);
   if (hit) return hit;
   const names: string[] = [];
@@ -136,14 +136,14 @@ export function fromArrowTable(table: Table, file: string): ColumnTable {
     seen.add(field.name);
     const vec = table.getChild(field.name) as Vector;
     names.push(field.name);
-    columns.push(vectorToColumn(vec, n, file, field.name));
+    columns.push(vectorToColumn(vec, n, file, field.name, nonFinite));
   }
   const ct = { names, columns, rowCount: n };
   cache.set(table, ct);
   return ct;
 }
 
-function vectorToColumn(vec: Vector, n: number, file: string, name: string): Column {
+function vectorToColumn(vec: Vector, n: number, file: string, name: string, nonFinite: 'error' | 'null'): Column {
   const t = vec.type as DataType;
   const typeId = t.typeId;
   const valid = new Uint8Array(n);
@@ -170,6 +170,10 @@ function vectorToColumn(vec: Vector, n: number, file: string, name: string): Col
           throw dataError('HOKUSAI_TYPE_MISMATCH', `integer ${raw.toString()} does not fit in a double without loss`, 'Store identifiers of this size as strings', { file, row: base + i + 1, column: name });
         }
         if (!Number.isFinite(x)) {
+          if (nonFinite === 'null') {
+            valid[base + i] = 0;
+            continue;
+          }
           throw dataError('HOKUSAI_NON_FINITE', `numeric column holds ${String(x)}`, 'Replace NaN and Infinity with an empty (null) value or a real number', { file, row: base + i + 1, column: name });
         }
         f[base + i] = x === 0 ? 0 : x; // -0 and 0 are one value (CSV cannot tell them apart)

@@ -125,7 +125,7 @@ export async function loadDataset(path: string, options: LoadOptions = {}): Prom
   } else {
     const table = await readParquetFile(path, file);
     sha = fileSha256(await readFile(path));
-    ct = fromArrowTable(table, file);
+    ct = fromArrowTable(table, file, options.nonFinite ?? 'error');
     if (ct.rowCount === 0) throw dataError('HOKUSAI_HEADER_ONLY', 'the file has columns but no rows', 'Add at least one row', { file });
     ct = applyDeclaredTypes(ct, declared, file);
   }

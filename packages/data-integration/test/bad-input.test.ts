@@ -107,6 +107,10 @@ describe('bad input gives a typed error naming file, row and column', () => {
     expect(e.code).toBe('HOKUSAI_NON_FINITE');
     expect(e.row).toBe(2);
     expect(e.column).toBe('x');
+    // Writers that store missing floats as NaN can be read with NaN as null, on request.
+    const d = await loadDataset(p, { nonFinite: 'null' });
+    expect(d.manifest.null_counts.x).toBe(1);
+    expect(d.table.getChild('x')!.toArray()).toEqual(Float64Array.from([1, 0, 3]));
   });
 
   it('target problems: missing, null, more than two classes', async () => {
