@@ -5,6 +5,7 @@ import { CIRCUIT_NAME } from './circuit-source.js';
 import type { PredictionBits, PredictionChunk, PredictionCommitments } from './commitments.js';
 import { AttestationError } from './errors.js';
 import { defaultCacheDir, groth16Setup, releaseCurve } from './groth16-setup.js';
+import { jsonFileText } from './json-file-text.js';
 import { sha256Hex } from './sha256.js';
 
 export interface ProofFiles {
@@ -17,7 +18,7 @@ export interface ProofFiles {
 
 /** The exact bytes written for each proof file, so their hashes can be recorded before writing. */
 export function proofFileText(value: unknown): string {
-  return `${JSON.stringify(value, null, 2)}\n`;
+  return jsonFileText(value);
 }
 
 /** Public signals of one chunk, in circuit order. */

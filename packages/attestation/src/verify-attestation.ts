@@ -12,6 +12,7 @@ import { zkOutputInfoFromFile, zkOutputInfoFromFolder, zkOutputV1Document } from
 import { defaultCacheDir, INSECURE_NOTE, releaseCurve, requiredPower, SUPPLIED_NOTE } from './groth16-setup.js';
 import { findCompiledCircuit } from './circuit-compile.js';
 import { r1csInfo } from './binfile-header.js';
+import { jsonFileText } from './json-file-text.js';
 import { merkleRoot } from './merkle.js';
 import { validateAttestationJson } from './schemas.js';
 import { sha256Hex } from './sha256.js';
@@ -231,7 +232,7 @@ async function checkZkOutput(outDir: string, attestation: Attestation, check: (n
       proofFiles = { 'proof.json': await read('proof.json'), 'public.json': await read('public.json'), 'verification_key.json': await read('verification_key.json') };
     }
     const rebuilt = zkOutputV1Document(attestation, { ...fromFile, ...fromFolder, ...(proofFiles === undefined ? {} : { proofFiles }) });
-    const same = `${JSON.stringify(rebuilt, null, 2)}\n` === text;
+    const same = jsonFileText(rebuilt) === text;
     check(name, same, same ? 'rebuilt from attestation.json and identical' : 'differs from the file rebuilt from attestation.json');
   } catch (error) {
     check(name, false, `cannot be rebuilt from attestation.json: ${(error as Error).message}`);

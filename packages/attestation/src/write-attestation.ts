@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { BuiltAttestation } from './attestation.js';
 import { buildZkOutputV1, zkOutputInfoFromFolder, type ZkOutputInfo } from './zk-output-v1.js';
 import { proofFileText } from './groth16-prover.js';
+import { jsonFileText } from './json-file-text.js';
 import { writeFileAtomic } from './write-file-atomic.js';
 
 export interface WriteAttestationOptions {
@@ -27,7 +28,7 @@ export async function writeAttestation(outDir: string, built: BuiltAttestation, 
   if (options.zkOutput !== false) {
     const info = options.zkOutput ?? (await zkOutputInfoFromFolder(outDir, attestation));
     const zk = buildZkOutputV1(attestation, { ...info, ...(proofFiles === undefined ? {} : { proofFiles }) });
-    await writeFileAtomic(join(outDir, 'zk_output_v1.json'), `${JSON.stringify(zk, null, 2)}\n`);
+    await writeFileAtomic(join(outDir, 'zk_output_v1.json'), jsonFileText(zk));
   }
-  await writeFileAtomic(join(outDir, 'attestation.json'), `${JSON.stringify(attestation, null, 2)}\n`);
+  await writeFileAtomic(join(outDir, 'attestation.json'), jsonFileText(attestation));
 }

@@ -101,6 +101,19 @@ describe('Groth16 proof of the accuracy counts', () => {
     expect(JSON.parse(zk.attestation.verification_key as string)).toEqual(chunked.built.proofFiles!['verification_key.json']);
   });
 
+  it('writes a verifiable folder from a built attestation whose keys were re-ordered in transit', async () => {
+    // Run stores re-serialize step outputs; file bytes must depend on values, not on key order.
+    const reordered = JSON.parse(JSON.stringify(padded.built), (_k, v: unknown) => (v !== null && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).reverse()) : v)) as BuiltAttestation;
+    const dir = await mkdtemp(join(tmpdir(), 'hokusai-reordered-'));
+    await mkdir(join(dir, 'manifests'));
+    for (const f of Object.keys(padded.run.files)) await copyFile(join(padded.run.dir, f), join(dir, f));
+    await writeAttestation(dir, reordered);
+    expect(failed(await verifyAttestation(dir, { predictions: padded.run.input.predictions! }))).toEqual([]);
+    for (const f of ['attestation.json', 'proof.json', 'verification_key.json', 'zk_output_v1.json']) {
+      expect(await readFile(join(dir, f), 'utf8')).toBe(await readFile(join(padded.run.dir, f), 'utf8'));
+    }
+  });
+
   it('is deterministic: same inputs give the same body, root, commitments and public signals', async () => {
     const again = await buildAttestation(padded.run.input, { circuitN: N });
     expect(canonicalJson(again.attestation.body)).toBe(canonicalJson(padded.built.attestation.body));
