@@ -52,6 +52,12 @@ async function trainGbdt(data: TrainingData, params: GbdtParams, ctx: TrainConte
   const { n, d, k, y, sampleWeight } = data;
   const edges = data.columns.map((col) => binEdges(col, params.maxBins));
   const bins = binRows(data.columns, edges, n);
+  // Column-major copy for partitioning: one feature's bins for ascending rows read nearly sequentially.
+  const columnBins = Array.from({ length: d }, (_, f) => {
+    const col = new Uint8Array(n);
+    for (let i = 0; i < n; i++) col[i] = bins[i * d + f] as number;
+    return col;
+  });
   const outputs = k === 2 ? 1 : k;
   const base = baseScores(y, sampleWeight, k);
   const score = new Float64Array(n * outputs);
@@ -96,7 +102,7 @@ async function trainGbdt(data: TrainingData, params: GbdtParams, ctx: TrainConte
         }
       }
       const rows = params.subsample < 1 ? drawSample(rng, n, params.subsample) : identity(n);
-      const tree = growTree(bins, d, edges, rows, g, h, params, c);
+      const tree = growTree(bins, columnBins, d, edges, rows, g, h, params, c);
       trees.push(tree);
       addTree(tree, bins, d, n, score, outputs);
     }
@@ -201,7 +207,18 @@ function buildHist(bins: Uint8Array, d: number, rows: Int32Array, g: Float64Arra
   return hist;
 }
 
-function growTree(bins: Uint8Array, d: number, edges: Float32Array[], rows: Int32Array, g: Float64Array, h: Float64Array, p: GbdtParams, target: number): Tree {
+function growTree(
+  bins: Uint8Array,
+  columnBins: Uint8Array[],
+  d: number,
+  edges: Float32Array[],
+  rows: Int32Array,
+  g: Float64Array,
+  h: Float64Array,
+  p: GbdtParams,
+  target: number,
+): Tree {
+  const scratch = new Int32Array(rows.length);
   const feature: number[] = [];
   const threshold: number[] = [];
   const left: number[] = [];
@@ -240,7 +257,7 @@ function growTree(bins: Uint8Array, d: number, edges: Float32Array[], rows: Int3
       const r = newNode();
       left[node.id] = l;
       right[node.id] = r;
-      const [lr, rr] = partition(node.rows, bins, d, split.feature, split.bin);
+      const [lr, rr] = partition(node.rows, columnBins[split.feature] as Uint8Array, split.bin, scratch);
       const smallIsLeft = lr.length <= rr.length;
       const smallHist = buildHist(bins, d, smallIsLeft ? lr : rr, g, h);
       const bigHist = node.hist;
@@ -294,18 +311,18 @@ function bestSplit(node: NodeWork, d: number, edges: Float32Array[], p: GbdtPara
   return out;
 }
 
-function partition(rows: Int32Array, bins: Uint8Array, d: number, f: number, bin: number): [Int32Array, Int32Array] {
-  let nl = 0;
-  for (let t = 0; t < rows.length; t++) if ((bins[(rows[t] as number) * d + f] as number) <= bin) nl++;
-  const l = new Int32Array(nl);
-  const r = new Int32Array(rows.length - nl);
+/** Splits a node's rows (ascending) by one feature's bins, reading that feature's column-major bins. */
+function partition(rows: Int32Array, colBins: Uint8Array, bin: number, scratch: Int32Array): [Int32Array, Int32Array] {
   let a = 0;
-  let b = 0;
+  let b = rows.length;
+  // Left rows fill the scratch from the front, right rows from the back (reversed, then flipped).
   for (let t = 0; t < rows.length; t++) {
     const row = rows[t] as number;
-    if ((bins[row * d + f] as number) <= bin) l[a++] = row;
-    else r[b++] = row;
+    if ((colBins[row] as number) <= bin) scratch[a++] = row;
+    else scratch[--b] = row;
   }
+  const l = scratch.slice(0, a);
+  const r = scratch.slice(a, rows.length).reverse();
   return [l, r];
 }
 
