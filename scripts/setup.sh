@@ -16,9 +16,13 @@ fi
 if [ "${1:-}" = "--services" ]; then
   SUDO=""
   [ "$(id -u)" = "0" ] || SUDO="sudo"
-  if ! command -v redis-server >/dev/null 2>&1; then
+  # Redis for the distributed executor's tests, Chromium for the report's browser test.
+  missing=""
+  command -v redis-server >/dev/null 2>&1 || missing="$missing redis-server"
+  [ -x /usr/bin/chromium ] || missing="$missing chromium"
+  if [ -n "$missing" ]; then
     $SUDO apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq redis-server >/dev/null
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq $missing >/dev/null
   fi
   # The python3 on PATH (not necessarily Debian's /usr/bin/python3) runs `mlflow server`.
   if ! python3 -c 'import mlflow' >/dev/null 2>&1; then

@@ -59,9 +59,10 @@ export const PipelineConfigSchema = z
       .object({
         uri: z.string().optional().describe('MLflow tracking URI; else MLFLOW_TRACKING_URI; none: local journal'),
         experiment: z.string().default('hokusai'),
+        modelName: z.string().min(1).default('hokusai-model').describe('registered model the new model becomes a version of'),
       })
       .strict()
-      .default({ experiment: 'hokusai' }),
+      .default({ experiment: 'hokusai', modelName: 'hokusai-model' }),
     contributor: z
       .object({ id: z.string().optional(), wallet: z.string().optional() })
       .strict()

@@ -7,8 +7,18 @@ import type { PipelineConfig } from './config.js';
 import { flattenParams } from './flatten.js';
 import { packageVersions } from './package-versions.js';
 
+export interface TrackedDataset {
+  role: 'base' | 'contributed' | 'benchmark';
+  fileName: string;
+  fileSha256: string;
+  rows: number;
+}
+
 export interface TrackedOutcome {
   status: 'FINISHED' | 'FAILED';
+  datasets?: TrackedDataset[];
+  /** Registers the new model (model.onnx of the output folder) as a version of this registered model. */
+  registerAs?: { name: string; alias: string; tags: Record<string, string> };
   error?: string;
   metrics?: Record<string, number>;
   tags?: Record<string, string>;
@@ -51,6 +61,17 @@ export async function trackPipelineRun(input: {
       await child.logMetrics({ duration_seconds: (event.durationMs ?? 0) / 1000, attempts: event.attempt ?? 1 });
       await child.end('FINISHED');
     }
+    if (input.outcome.datasets) {
+      await parent.logInputs(
+        input.outcome.datasets.map((d) => ({
+          name: d.role,
+          sha256: d.fileSha256,
+          source: d.fileName,
+          context: d.role === 'benchmark' ? 'evaluation' : 'training',
+          profile: JSON.stringify({ num_rows: d.rows }),
+        })),
+      );
+    }
     if (input.outcome.metrics) await parent.logMetrics(input.outcome.metrics);
     if (input.outcome.outDir) {
       for (const file of await listFiles(input.outcome.outDir)) {
@@ -60,6 +81,9 @@ export async function trackPipelineRun(input: {
       }
     }
     await parent.end(input.outcome.status, input.outcome.error);
+    if (input.outcome.registerAs && input.outcome.outDir) {
+      await tracker.registerModel({ ...input.outcome.registerAs, runId: parent.runId, artifactPath: 'model.onnx' });
+    }
     warnings.push(...tracker.warnings);
     return { mode: tracker.mode, runId: parent.runId, journal: input.journalPath, warnings };
   } catch (error) {

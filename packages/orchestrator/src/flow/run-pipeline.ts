@@ -1,4 +1,4 @@
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { writeAttestation } from '@hokusai/attestation';
 import type { BinaryMetrics, DeltaReport } from '@hokusai/evaluation';
@@ -19,6 +19,7 @@ import { trackPipelineRun, type TrackingSummary } from './pipeline-tracking.js';
 import type { AttestOutput } from './steps/attest-step.js';
 import type { EvaluateOutput } from './steps/evaluate-step.js';
 import type { ReportOutput } from './steps/report-step.js';
+import type { LoadOutput } from './steps/load-step.js';
 
 export interface PipelineRunOptions {
   /** Run store folder (default: $HOKUSAI_STORE, else ./.hokusai/store). */
@@ -145,6 +146,20 @@ async function execute(config: PipelineConfig, runId: string, resume: boolean, o
       status: 'FINISHED',
       metrics,
       outDir: config.out,
+      datasets: (['base', 'contributed', 'benchmark'] as const).map((role) => {
+        const manifest = (result.outputs.get(`load_${role}`) as LoadOutput).manifest;
+        return { role, fileName: basename(manifest.source_path), fileSha256: manifest.file_sha256, rows: manifest.row_count };
+      }),
+      registerAs: {
+        name: config.tracking.modelName,
+        alias: delta.decision.accepted ? 'accepted' : 'rejected',
+        tags: {
+          'hokusai.run_id': runId,
+          'hokusai.data_sha256': (result.outputs.get('load_contributed') as LoadOutput).manifest.content_hash,
+          'hokusai.delta_one': String(delta.delta_one),
+          'hokusai.merkle_root': attestation.merkle_root,
+        },
+      },
       tags: {
         'hokusai.merkle_root': attestation.merkle_root,
         'hokusai.decision': delta.decision.accepted ? 'accepted' : 'rejected',

@@ -5,11 +5,12 @@ const MAX_STRATA = 20;
 
 /**
  * The benchmark columns the report breaks results down by: the configured ones, else every
- * string column with 2 to 20 distinct values that is neither the target nor PII.
+ * string column with 2 to 20 distinct values; never the target or an excluded (e.g. PII) column.
  */
 export function strataValues(benchmark: Table, options: { target: string; exclude: readonly string[]; columns?: readonly string[] }): Record<string, (string | null)[]> {
   const out: Record<string, (string | null)[]> = {};
-  const candidates = options.columns ?? benchmark.schema.fields.filter((f) => f.name !== options.target && !options.exclude.includes(f.name)).map((f) => f.name);
+  // Excluded columns (PII among them) are never strata, even when named in the config.
+  const candidates = (options.columns ?? benchmark.schema.fields.map((f) => f.name)).filter((name) => name !== options.target && !options.exclude.includes(name));
   for (const name of candidates) {
     const column = benchmark.getChild(name);
     if (column === null) continue;
