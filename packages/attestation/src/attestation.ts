@@ -20,7 +20,12 @@ export interface AttestationBody {
   results: Record<string, unknown>;
   files: Record<string, string>;
   /** Poseidon commitments and correct counts per chunk of the benchmark; null without predictions. */
-  predictions: PredictionCommitments | null;
+  predictions: AttestedPredictions | null;
+}
+
+export interface AttestedPredictions extends PredictionCommitments {
+  /** 'groth16' when the counts were proved; the verifier then requires the proof. */
+  proof_system: 'groth16' | 'none';
 }
 
 /** The Groth16 proof of the counts in body.predictions. Outside the body: proofs are randomized. */
@@ -105,7 +110,13 @@ export async function buildAttestation(input: AttestationInput, options: BuildAt
   const parsed = parseAttestationInput(input);
   const n = options.circuitN ?? DEFAULT_CIRCUIT_N;
   checkCircuitN(n);
-  const predictions = parsed.predictions === undefined ? null : commitPredictions(parsed.predictions, n);
+  const prove = options.prove ?? parsed.predictions !== undefined;
+  if (prove && parsed.predictions === undefined) {
+    throw new AttestationError('HOKUSAI_INVALID_INPUT', 'a proof was requested but the input has no predictions; pass labels and 0/1 predictions of both models, or prove: false');
+  }
+  // Whether the counts are proved is attested, so stripping the proof from a folder is detected.
+  const predictions: AttestedPredictions | null =
+    parsed.predictions === undefined ? null : { ...commitPredictions(parsed.predictions, n), proof_system: prove ? 'groth16' : 'none' };
   const config = plainJson(parsed.config ?? null);
   const body: AttestationBody = {
     run_id: parsed.run_id,
@@ -127,10 +138,6 @@ export async function buildAttestation(input: AttestationInput, options: BuildAt
     merkle_root: merkleRoot(leaves),
     created_at: options.createdAt ?? new Date().toISOString(),
   };
-  const prove = options.prove ?? parsed.predictions !== undefined;
-  if (prove && parsed.predictions === undefined) {
-    throw new AttestationError('HOKUSAI_INVALID_INPUT', 'a proof was requested but the input has no predictions; pass labels and 0/1 predictions of both models, or prove: false');
-  }
   if (!prove || parsed.predictions === undefined || predictions === null) {
     return { attestation };
   }

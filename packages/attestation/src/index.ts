@@ -2,6 +2,7 @@ export { canonicalJson } from './canonical-json.js';
 export { sha256Hex } from './sha256.js';
 export { merkleRoot, merkleProof, verifyMerkleProof, merkleLeafHash, type MerkleLeaf, type MerkleProof, type MerkleSibling } from './merkle.js';
 export { writeFileAtomic } from './write-file-atomic.js';
+export { jsonFileText } from './json-file-text.js';
 export { AttestationError, type AttestationErrorCode } from './errors.js';
 export { AttestationInputSchema, type AttestationInput } from './attestation-input.js';
 export {
@@ -11,6 +12,7 @@ export {
   type Attestation,
   type AttestationBody,
   type AttestationProof,
+  type AttestedPredictions,
   type BuildAttestationOptions,
   type BuiltAttestation,
 } from './attestation.js';

@@ -104,7 +104,7 @@ export async function verifyAttestation(outDir: string, options: { predictions?:
     } else {
       try {
         const again = commitPredictions(options.predictions, preds.circuit_n);
-        const same = canonicalJson(again) === canonicalJson(preds);
+        const same = canonicalJson({ ...again, proof_system: preds.proof_system }) === canonicalJson(preds);
         const differing = again.chunks.filter((c, i) => canonicalJson(c) !== canonicalJson(preds.chunks[i])).map((c) => c.index);
         check('commitments recomputed', same, same ? `${preds.chunks.length} chunk(s) of ${preds.circuit_n} rows` : `the predictions give different commitments or counts (chunks ${differing.join(', ') || 'totals'})`);
       } catch (error) {
@@ -133,9 +133,18 @@ export async function verifyAttestation(outDir: string, options: { predictions?:
   }
 
   const proof = attestation.proof;
+  if (proof !== undefined && preds?.proof_system !== 'groth16') {
+    check('groth16 proof', false, 'attestation.json carries a proof but the attested body says the counts were not proved');
+    return done();
+  }
   if (proof === undefined) {
     const stray = PROOF_FILES.filter((f) => existsSync(join(outDir, f)));
-    check('groth16 proof', stray.length === 0, stray.length === 0 ? 'not proved (the run was made without a proof)' : `${stray.join(', ')} present but attestation.json carries no proof`);
+    const promised = preds?.proof_system === 'groth16';
+    check(
+      'groth16 proof',
+      stray.length === 0 && !promised,
+      promised ? 'the attested body says the counts were proved, but attestation.json carries no proof' : stray.length === 0 ? 'not proved (the run was made without a proof)' : `${stray.join(', ')} present but attestation.json carries no proof`,
+    );
     await checkZkOutput(outDir, attestation, check);
     return done();
   }

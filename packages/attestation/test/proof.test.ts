@@ -169,6 +169,19 @@ describe('Groth16 proof of the accuracy counts', () => {
     expect((await verifyAttestation(run.dir, { predictions: run.input.predictions! })).ok).toBe(true);
   });
 
+  it('fails when the proof is stripped from the folder', async () => {
+    const { run } = padded;
+    const dir = await mkdtemp(join(tmpdir(), 'hokusai-stripped-'));
+    await mkdir(join(dir, 'manifests'));
+    for (const f of Object.keys(run.files)) await copyFile(join(run.dir, f), join(dir, f));
+    const stripped = JSON.parse(await readFile(join(run.dir, 'attestation.json'), 'utf8')) as Attestation;
+    delete stripped.proof;
+    await writeFile(join(dir, 'attestation.json'), JSON.stringify(stripped));
+    const report = await verifyAttestation(dir, { predictions: run.input.predictions! });
+    expect(failed(report)).toEqual(['groth16 proof']);
+    expect(report.checks.find((c) => c.name === 'groth16 proof')?.detail).toMatch(/says the counts were proved/);
+  });
+
   it('rejects a forged proof even when the forger updates every hash', async () => {
     const { run } = padded;
     const originals = await Promise.all(['proof.json', 'attestation.json'].map((f) => readFile(join(run.dir, f))));
