@@ -22,6 +22,8 @@ export interface RunEvent {
   message?: string;
   attempt?: number;
   durationMs?: number;
+  cpuMs?: number;
+  peakRssMb?: number;
 }
 
 export type RunEventListener = (event: RunEvent) => void;

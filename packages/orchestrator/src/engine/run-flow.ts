@@ -103,14 +103,19 @@ export async function runFlow(flow: FlowDefinition, options: RunFlowOptions): Pr
   const executeWithRetries = async (step: StepDefinition): Promise<{ hash: string }> => {
     const retries = step.retries ?? 0;
     const started = Date.now();
+    const cpuAtStart = process.cpuUsage();
     for (let attempt = 1; ; attempt++) {
       emit({ type: 'step_started', step: step.name, attempt });
       try {
         const value = await executeOnce(step, attempt);
         const hash = await store.putValue(value);
         const durationMs = Date.now() - started;
-        await store.writeStep(runId, { step: step.name, status: 'finished', attempts: attempt, durationMs, output: hash });
-        emit({ type: 'step_finished', step: step.name, attempt, durationMs });
+        // Process-wide figures: CPU time while the step ran (steps running alongside count too)
+        // and the peak resident set so far. Benchmarks read them from the step records.
+        const cpu = process.cpuUsage(cpuAtStart);
+        const usage = { cpuMs: Math.round((cpu.user + cpu.system) / 1000), peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024) };
+        await store.writeStep(runId, { step: step.name, status: 'finished', attempts: attempt, durationMs, ...usage, output: hash });
+        emit({ type: 'step_finished', step: step.name, attempt, durationMs, ...usage });
         return { hash };
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);

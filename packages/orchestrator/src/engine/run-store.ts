@@ -11,6 +11,10 @@ export interface StepRecord {
   output?: string;
   attempts: number;
   durationMs: number;
+  /** Process CPU time (user + system) while the step ran, in ms. */
+  cpuMs?: number;
+  /** Peak resident set size of the process when the step finished, in MB. */
+  peakRssMb?: number;
   error?: { code?: string; message: string };
 }
 
