@@ -257,6 +257,14 @@ function growTree(
       const r = newNode();
       left[node.id] = l;
       right[node.id] = r;
+      if (depth + 1 >= p.maxDepth) {
+        // Children at the depth limit are leaves: their sums are known, so neither rows nor histograms are needed.
+        const none = new Int32Array(0);
+        const empty = new Float64Array(0);
+        next.push({ id: l, rows: none, hist: empty, g: split.gl, h: split.hl });
+        next.push({ id: r, rows: none, hist: empty, g: node.g - split.gl, h: node.h - split.hl });
+        continue;
+      }
       const [lr, rr] = partition(node.rows, columnBins[split.feature] as Uint8Array, split.bin, scratch);
       const smallIsLeft = lr.length <= rr.length;
       const smallHist = buildHist(bins, d, smallIsLeft ? lr : rr, g, h);
