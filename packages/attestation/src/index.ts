@@ -18,7 +18,7 @@ export {
 } from './attestation.js';
 export { COMMITMENT_SCHEME, MAX_CIRCUIT_N, WORD_BITS, commitPredictions, type PredictionBits, type PredictionChunk, type PredictionCommitments } from './commitments.js';
 export { writeAttestation, type WriteAttestationOptions } from './write-attestation.js';
-export { verifyAttestation, type VerificationCheck, type VerificationReport } from './verify-attestation.js';
+export { verifyAttestation, type VerificationCheck, type VerificationReport, type VerifyAttestationOptions } from './verify-attestation.js';
 export { buildZkOutputV1, type ZkOutputInfo } from './zk-output-v1.js';
 export { validateAttestationJson, validateZkOutputV1, schemaPath, ATTESTATION_SCHEMA_FILE, ZK_OUTPUT_V1_SCHEMA_FILE } from './schemas.js';
 export { circuitHash, circuitSources, DEFAULT_CIRCUIT_N, CIRCUIT_NAME, PUBLIC_SIGNAL_NAMES } from './circuit-source.js';

@@ -49,7 +49,19 @@ function get(value: unknown, ...path: string[]): unknown {
  * predictions file, the claimed accuracies and delta against the counts, and the Groth16 proof
  * with snarkjs against the verification key. Each failure names its check.
  */
-export async function verifyAttestation(outDir: string, options: { predictions?: PredictionBits } = {}): Promise<VerificationReport> {
+export interface VerifyAttestationOptions {
+  /** Labels and 0/1 predictions read from the run's predictions file. */
+  predictions?: PredictionBits;
+  /**
+   * SHA-256 (of the canonical JSON) of the verification key you trust, e.g. from a published
+   * ceremony. Without it any key the folder brings is accepted, and whoever made that key's setup
+   * could have forged the proof; the counts are then only as trustworthy as the recomputation
+   * from the predictions.
+   */
+  verificationKeySha256?: string;
+}
+
+export async function verifyAttestation(outDir: string, options: VerifyAttestationOptions = {}): Promise<VerificationReport> {
   const checks: VerificationCheck[] = [];
   const check = (name: string, ok: boolean, detail: string): boolean => {
     checks.push({ name, ok, detail });
@@ -171,7 +183,10 @@ export async function verifyAttestation(outDir: string, options: { predictions?:
     return done();
   }
   const vkeyHash = vkey === null ? 'missing' : sha256Hex(canonicalJson(vkey));
-  check('verification key hash', vkeyHash === proof.verification_key_sha256, vkeyHash === proof.verification_key_sha256 ? vkeyHash : `verification_key.json hashes to ${vkeyHash}, attested ${proof.verification_key_sha256}`);
+  const pinned = options.verificationKeySha256;
+  if (vkeyHash !== proof.verification_key_sha256) check('verification key hash', false, `verification_key.json hashes to ${vkeyHash}, attested ${proof.verification_key_sha256}`);
+  else if (pinned !== undefined && pinned !== vkeyHash) check('verification key hash', false, `verification key ${vkeyHash} is not the trusted key ${pinned}`);
+  else check('verification key hash', true, pinned === undefined ? `${vkeyHash} (not pinned: pass verificationKeySha256 to require a trusted key)` : `${vkeyHash}, the trusted key`);
   let expectedCircuit = 'unknown';
   try {
     expectedCircuit = circuitHash(proof.circuit.n);

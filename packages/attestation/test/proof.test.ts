@@ -169,6 +169,14 @@ describe('Groth16 proof of the accuracy counts', () => {
     expect((await verifyAttestation(run.dir, { predictions: run.input.predictions! })).ok).toBe(true);
   });
 
+  it('accepts only a pinned verification key when one is given', async () => {
+    const { run, built } = padded;
+    const trusted = built.attestation.proof!.verification_key_sha256;
+    expect(failed(await verifyAttestation(run.dir, { predictions: run.input.predictions!, verificationKeySha256: trusted }))).toEqual([]);
+    const report = await verifyAttestation(run.dir, { predictions: run.input.predictions!, verificationKeySha256: 'a'.repeat(64) });
+    expect(failed(report)).toEqual(['verification key hash']);
+  });
+
   it('fails when the proof is stripped from the folder', async () => {
     const { run } = padded;
     const dir = await mkdtemp(join(tmpdir(), 'hokusai-stripped-'));
