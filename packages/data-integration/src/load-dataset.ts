@@ -14,7 +14,7 @@ import { rememberSource } from './source-info.js';
 import type { DataFormat, DatasetManifest, LoadedDataset } from './dataset.js';
 import { parseDatasetSchema } from './dataset-schema.js';
 import type { DatasetSchema, DatasetSchemaInput } from './dataset-schema.js';
-import { validateTable } from './validation.js';
+import { validateColumns } from './validation.js';
 import type { TypeFailureInput } from './validation.js';
 
 export interface LoadOptions {
@@ -137,7 +137,7 @@ export async function loadDataset(path: string, options: LoadOptions = {}): Prom
   const typeFailures = collectTypeFailures(ct.names, builders);
   if (typeFailures.length > 0) {
     const first = typeFailures[0] as TypeFailureInput;
-    const report = schema ? validateTable(ct, schema, file, typeFailures) : undefined;
+    const report = schema ? validateColumns(ct, schema, file, typeFailures) : undefined;
     throw dataError('HOKUSAI_TYPE_MISMATCH', `${first.count} value(s) do not match the declared type ${declared.get(first.column) ?? ''} (first: ${JSON.stringify(first.samples[0]?.value)})${typeFailures.length > 1 ? `; ${typeFailures.length - 1} more column(s) also fail` : ''}`, 'Fix the values or the declared type', { file, row: first.samples[0]?.row, column: first.column, context: { failures: report?.failures ?? typeFailures } });
   }
   if (schema) {
@@ -160,7 +160,7 @@ export async function loadDataset(path: string, options: LoadOptions = {}): Prom
       return manifest;
     },
   } as LoadedDataset;
-  if (schema) loaded.validation = validateTable(ct, schema, file);
+  if (schema) loaded.validation = validateColumns(ct, schema, file);
   return loaded;
 }
 

@@ -7,7 +7,7 @@ import type { Column } from './column.js';
 import { cellValue } from './column.js';
 import type { DataFormat } from './dataset.js';
 import { dataError } from './errors.js';
-import { NON_FINITE_TOKENS, NULL_TOKENS, parseBool, parseNumberText, parseTimestamp } from './text-values.js';
+import { NON_FINITE_TOKENS, NULL_TOKENS } from './text-values.js';
 
 export interface WriteOptions {
   format?: DataFormat;
@@ -25,11 +25,6 @@ function csvCell(col: Column, i: number, delim: string): string {
   if (v === null) return '';
   if (typeof v !== 'string' || col.type === 'timestamp') return String(v);
   return needsQuotes(v, delim) ? `"${v.replaceAll('"', '""')}"` : v;
-}
-
-/** True when text in a string column would be read back as another type without a schema. */
-export function looksTyped(s: string): boolean {
-  return parseNumberText(s) || parseBool(s) >= 0 || !Number.isNaN(parseTimestamp(s)) || NON_FINITE_TOKENS.has(s);
 }
 
 async function writeChunks(tmp: string, produce: (emit: (s: string) => Promise<void>) => Promise<void>): Promise<void> {

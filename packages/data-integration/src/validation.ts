@@ -1,6 +1,9 @@
 import type { Column, ColumnTable } from './column.js';
 import { cellValue, isNull } from './column.js';
-import type { DatasetSchema } from './dataset-schema.js';
+import type { Table } from 'apache-arrow';
+import { fromArrowTable } from './arrow-convert.js';
+import { parseDatasetSchema } from './dataset-schema.js';
+import type { DatasetSchema, DatasetSchemaInput } from './dataset-schema.js';
 
 export type ValidationCheck = 'type' | 'nullable' | 'min' | 'max' | 'allowed' | 'unique' | 'pattern' | 'missing_column' | 'extra_column';
 
@@ -57,7 +60,7 @@ export interface TypeFailureInput {
  * Runs every check of the schema and collects every failure (it never stops at the first), in
  * the manner of pandera's failure cases: per column and check, how many rows fail and which.
  */
-export function validateTable(ct: ColumnTable, schema: DatasetSchema, file: string, typeFailures: TypeFailureInput[] = []): ValidationReport {
+export function validateColumns(ct: ColumnTable, schema: DatasetSchema, file: string, typeFailures: TypeFailureInput[] = []): ValidationReport {
   const n = ct.rowCount;
   const fc = new FailureCollector(n);
   const index = new Map(ct.names.map((name, k) => [name, k] as const));
@@ -138,6 +141,11 @@ export function validateTable(ct: ColumnTable, schema: DatasetSchema, file: stri
     passed: fc.failures.length === 0,
     failures: fc.failures,
   };
+}
+
+/** Validates any Arrow table against a dataset schema (for tables not loaded with that schema). */
+export function validateTable(table: Table, schema: DatasetSchema | DatasetSchemaInput, file = 'table'): ValidationReport {
+  return validateColumns(fromArrowTable(table, file), parseDatasetSchema(schema), file);
 }
 
 /** The report as readable text, one line per failure. */

@@ -62,3 +62,16 @@ describe('dataset schema and lazy validation', () => {
     expect(d.validation).toMatchObject({ passed: true, pass_rate: 1, failures: [] });
   });
 });
+
+describe('validateTable on any Arrow table', () => {
+  it('checks a table that was loaded without a schema', async () => {
+    const d = await loadDataset(fixture('customers.csv'));
+    const { validateTable } = await import('../src/index.js');
+    const v = validateTable(d.table, { columns: [{ name: 'age', type: 'int', nullable: false, max: 50 }] }, 'customers.csv');
+    expect(v.failures.map((f) => [f.check, f.first_rows])).toEqual([
+      ['nullable', [3]],
+      ['max', [5]],
+    ]);
+    expect(v.passing_rows).toBe(3);
+  });
+});
