@@ -11,7 +11,8 @@ import { tensorflow } from './tfjs-backend.js';
 const Params = z.strictObject({
   hidden: z.array(z.number().int().positive().max(4096)).max(8).default([64, 64]),
   epochs: z.number().int().positive().max(10_000).default(5),
-  batchSize: z.number().int().positive().default(1024),
+  /** 'auto': n / 200 clamped to [32, 2048], so small tables still get ~200 steps per epoch and large ones few, cheap steps. */
+  batchSize: z.union([z.literal('auto'), z.number().int().positive()]).default('auto'),
   learningRate: z.number().positive().default(1e-3),
   l2: z.number().min(0).default(0),
 });
@@ -35,7 +36,7 @@ let runCounter = 0;
  * a seeded permutation per epoch, so a backend gives the same weights for the same seed.
  */
 export const mlp: Model = {
-  defaults: { hidden: [64, 64], epochs: 5, batchSize: 1024, learningRate: 1e-3, l2: 0 },
+  defaults: { hidden: [64, 64], epochs: 5, batchSize: 'auto', learningRate: 1e-3, l2: 0 },
   async train(data, raw, ctx) {
     const p = parseParams(Params, raw, 'mlp');
     const { tf, backend } = await tensorflow();
@@ -59,7 +60,7 @@ export const mlp: Model = {
     const moments: Variable[] = [...vars, ...vars].map((v, i) => tf.variable(tf.tensor(Float32Array.from(state.optimizer[i] ?? new Array<number>(v.size).fill(0)), v.shape), false));
     let step = state.step;
     const dense = denseLayer(tf);
-    const bs = Math.min(p.batchSize, n);
+    const bs = Math.min(p.batchSize === 'auto' ? Math.max(32, Math.min(2048, Math.round(n / 200))) : p.batchSize, n);
     const xb = new Float32Array(bs * d);
     const yb = new Float32Array(bs * k);
     const wb = new Float32Array(bs);
