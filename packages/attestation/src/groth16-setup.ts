@@ -24,7 +24,10 @@ export interface Groth16Setup {
   constraints: number;
 }
 
-export const INSECURE_NOTE = 'INSECURE: development powers of tau generated on this machine by one party; anyone holding its toxic waste could forge proofs. Supply a ptau from a public ceremony for real use.';
+export const INSECURE_NOTE = 'INSECURE: development powers of tau made by one party (bundled with the repository or generated on this machine); anyone holding its toxic waste could forge proofs. Supply a ptau from a public ceremony for real use.';
+
+/** Development powers of tau kept in the repository (not published), so a fresh clone proves without a long local ceremony. */
+const DEV_PTAU_DIR = join(PACKAGE_ROOT, 'dev-ptau');
 export const SUPPLIED_NOTE = 'powers of tau supplied by the user; phase-2 contribution made locally with fresh randomness.';
 
 /** `$HOKUSAI_ZK_CACHE`, else `.cache` inside the package. */
@@ -52,6 +55,15 @@ export function requiredPower(info: { constraints: number; publicInputs: number;
   return Math.max(8, Math.ceil(Math.log2(needed)));
 }
 
+async function bundledDevPtau(power: number): Promise<string | undefined> {
+  if (!existsSync(DEV_PTAU_DIR)) return undefined;
+  const found = (await readdir(DEV_PTAU_DIR))
+    .map((f) => /^insecure-bn128-p(\d+)\.ptau$/.exec(f))
+    .filter((m): m is RegExpExecArray => m !== null && Number(m[1]) >= power)
+    .sort((a, b) => Number(a[1]) - Number(b[1]));
+  return found[0] === undefined ? undefined : join(DEV_PTAU_DIR, found[0][0]);
+}
+
 /**
  * A local powers of tau for development, reused when one of at least the needed power exists.
  * Generated with fresh randomness (never reproducible) and always reported as insecure.
@@ -66,7 +78,7 @@ async function localInsecurePtau(cacheDir: string, power: number): Promise<strin
       .sort((a, b) => Number(a[1]) - Number(b[1]));
     return found[0] === undefined ? undefined : join(dir, found[0][0]);
   };
-  const ready = await existing();
+  const ready = (await existing()) ?? (await bundledDevPtau(power));
   if (ready !== undefined) return ready;
   const target = join(dir, `insecure-bn128-p${power}.ptau`);
   return withLock(target, async () => {

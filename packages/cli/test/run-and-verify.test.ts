@@ -49,7 +49,7 @@ describe('hokusai run and verify on the bundled example', () => {
   beforeAll(async () => {
     work = await mkdtemp(join(tmpdir(), 'hokusai-cli-'));
     out = join(work, 'out');
-    first = await hokusai(['--json', 'run', ...inputs(), '--out', out, '--store', join(work, 'store'), '--exclude', 'customer_id']);
+    first = await hokusai(['--json', 'run', ...inputs(), '--out', out, '--store', join(work, 'store'), '--exclude', 'customer_id', '--contributor', '0x5aaeb6053f3e94c9b9a09f33669435e7ef1beaed']);
   }, 600_000);
 
   it('accepts the contribution and reports both models and the delta', () => {
@@ -90,6 +90,14 @@ describe('hokusai run and verify on the bundled example', () => {
       expect(metrics.f1).toBeCloseTo((2 * precision * recall) / (precision + recall), 12);
       expect(metrics.auroc).toBeCloseTo(wins / (pos.length * neg.length), 12);
     }
+  });
+
+  it('writes zk_output_v1.json with a Groth16 proof and the contributor address checksummed', async () => {
+    const zk = JSON.parse(await readFile(join(out, 'zk_output_v1.json'), 'utf8')) as { contributor_info: { wallet_address: string }; attestation: { proof_system: string; hash_tree_root: string } };
+    const attestation = JSON.parse(await readFile(join(out, 'attestation.json'), 'utf8')) as { merkle_root: string };
+    expect(zk.contributor_info.wallet_address).toBe('0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed');
+    expect(zk.attestation.proof_system).toBe('groth16');
+    expect(zk.attestation.hash_tree_root).toBe(attestation.merkle_root);
   });
 
   it('verifies the untouched folder', async () => {

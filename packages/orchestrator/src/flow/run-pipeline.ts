@@ -125,7 +125,14 @@ async function execute(config: PipelineConfig, runId: string, resume: boolean, o
     'report.json': reportJsonText(report.document),
     ...(report.html === null ? {} : { 'report.html': report.html }),
   };
-  await writeOutputFolder(config.out, files, { overwrite: config.overwrite || resume, runId, fill: (staging) => writeAttestation(staging, attest.built) });
+  const contributed = (result.outputs.get('load_contributed') as LoadOutput).manifest;
+  const zkOutput = {
+    contributedColumnCount: contributed.column_count,
+    contributedColumns: contributed.columns,
+    ...(config.contributor.id === undefined ? {} : { contributorId: config.contributor.id }),
+    ...(config.contributor.wallet === undefined ? {} : { walletAddress: config.contributor.wallet }),
+  };
+  await writeOutputFolder(config.out, files, { overwrite: config.overwrite || resume, runId, fill: (staging) => writeAttestation(staging, attest.built, { zkOutput }) });
 
   const { attestation } = attest.built;
   const metrics: Record<string, number> = {};
@@ -177,7 +184,7 @@ async function execute(config: PipelineConfig, runId: string, resume: boolean, o
     newMetrics: evaluation.newMetrics,
     merkleRoot: attestation.merkle_root,
     proved: attest.built.proofFiles !== undefined,
-    files: [...Object.keys(files), 'attestation.json', ...(attest.built.proofFiles ? Object.keys(attest.built.proofFiles) : [])].sort(),
+    files: [...Object.keys(files), 'attestation.json', 'zk_output_v1.json', ...(attest.built.proofFiles ? Object.keys(attest.built.proofFiles) : [])].sort(),
     reusedSteps: result.reused,
     tracking,
   };
