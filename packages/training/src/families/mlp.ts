@@ -60,6 +60,12 @@ export const mlp: Model = {
     const moments: Variable[] = [...vars, ...vars].map((v, i) => tf.variable(tf.tensor(Float32Array.from(state.optimizer[i] ?? new Array<number>(v.size).fill(0)), v.shape), false));
     let step = state.step;
     const dense = denseLayer(tf);
+    // Row-major copy so a shuffled batch reads one contiguous run per row instead of one cell per column.
+    const rowMajor = new Float32Array(n * d);
+    for (let j = 0; j < d; j++) {
+      const col = columns[j] as Float32Array;
+      for (let i = 0; i < n; i++) rowMajor[i * d + j] = col[i] as number;
+    }
     const bs = Math.min(p.batchSize === 'auto' ? Math.max(32, Math.min(2048, Math.round(n / 200))) : p.batchSize, n);
     const xb = new Float32Array(bs * d);
     const yb = new Float32Array(bs * k);
@@ -75,9 +81,10 @@ export const mlp: Model = {
             yb[b * k + (y[r] as number)] = 1;
             wb[b] = sampleWeight[r] as number;
           }
-          for (let j = 0; j < d; j++) {
-            const col = columns[j] as Float32Array;
-            for (let b = 0; b < bs; b++) xb[b * d + j] = col[perm[start + b] as number] as number;
+          for (let b = 0; b < bs; b++) {
+            const from = (perm[start + b] as number) * d;
+            const to = b * d;
+            for (let j = 0; j < d; j++) xb[to + j] = rowMajor[from + j] as number;
           }
           step++;
           const c1 = 1 - ADAM_BETA1 ** step;
