@@ -66,7 +66,7 @@ function compress(h: Int32Array, block: Uint8Array, off: number): void {
   h[7] = ((h[7] as number) + hh) | 0;
 }
 
-const HEX: string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+const HEX_CODES = Uint8Array.from('0123456789abcdef', (c) => c.charCodeAt(0));
 
 export class HmacSha256 {
   private readonly inner = new Int32Array(8);
@@ -74,6 +74,7 @@ export class HmacSha256 {
   private readonly state = new Int32Array(8);
   private buf = new Uint8Array(256);
   private readonly oblock = new Uint8Array(64);
+  private readonly hexBytes = Buffer.alloc(64);
 
   constructor(key: Uint8Array) {
     const k = new Uint8Array(64);
@@ -136,11 +137,13 @@ export class HmacSha256 {
     }
     st.set(this.outer);
     compress(st, ob, 0);
-    let out = '';
+    // Hex digits into one byte buffer and one latin1 decode: building the string by 32
+    // concatenations leaves a rope per value that costs more than the hashing.
+    const hx = this.hexBytes;
     for (let i = 0; i < 8; i++) {
       const v = st[i] as number;
-      out += HEX[v >>> 24]! + HEX[(v >>> 16) & 0xff]! + HEX[(v >>> 8) & 0xff]! + HEX[v & 0xff]!;
+      for (let k = 0; k < 8; k++) hx[i * 8 + k] = HEX_CODES[(v >>> (28 - 4 * k)) & 0xf] as number;
     }
-    return out;
+    return hx.toString('latin1', 0, 64);
   }
 }
