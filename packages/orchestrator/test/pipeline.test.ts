@@ -98,6 +98,25 @@ describe('the Hokusai flow', () => {
     expect(await body(out)).not.toBe(await body(reference));
   }, 300_000);
 
+  it('searches hyperparameters on the base data and trains both models with the best ones', async () => {
+    const out = join(work, 'out-search');
+    const search = { strategy: 'grid' as const, space: { l2: { values: [0.0001, 1, 100] } }, metric: 'log_loss' as const };
+    await runPipeline(config(out, { search }), { store: join(work, 'store-search') });
+    const attestation = JSON.parse(await readFile(join(out, 'attestation.json'), 'utf8')) as { body: { results: { training: { params: { l2: number }; search: { searched: boolean; trials: number; best: { params: { l2: number } } } } } } };
+    const training = attestation.body.results.training;
+    expect(training.search.searched).toBe(true);
+    expect(training.search.trials).toBe(3);
+    expect([0.0001, 1, 100]).toContain(training.params.l2);
+    expect(training.params.l2).toBe(training.search.best.params.l2);
+    // Both ONNX models record the same hyperparameters in their metadata.
+    for (const file of ['model.onnx', 'baseline.onnx']) {
+      const { loadOnnxModel } = await import('@hokusai/training');
+      const model = await loadOnnxModel(new Uint8Array(await readFile(join(out, file))));
+      expect(JSON.parse(model.metadata['hokusai.metadata'] as string).params.l2, file).toBe(training.params.l2);
+      await model.close();
+    }
+  }, 300_000);
+
   it('leaves no output folder when a step fails', async () => {
     const out = join(work, 'out-bad');
     await expect(runPipeline(config(out, { target: 'no_such_column' }), { store: join(work, 'store-bad') })).rejects.toMatchObject({ code: expect.stringMatching(/^HOKUSAI_TARGET/) });

@@ -12,6 +12,8 @@ export function attestedConfig(config: PipelineConfig): Record<string, unknown> 
     target: config.target,
     seed: config.seed,
     model: config.model,
+    search: config.search ?? null,
+    baseline_feature_columns: config.baselineFeatureColumns ?? null,
     baseline_model: config.baselineModel === undefined ? null : basename(config.baselineModel),
     exclude: [...config.exclude].sort(),
     strata: config.strata === undefined ? null : [...config.strata],

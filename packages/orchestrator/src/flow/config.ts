@@ -26,6 +26,18 @@ export const PipelineConfigSchema = z
       })
       .strict()
       .default({ family: 'logistic_regression', params: {} }),
+    search: z
+      .object({
+        strategy: z.enum(['grid', 'random', 'halving']),
+        space: z.record(z.string(), z.union([z.object({ values: z.array(z.unknown()).min(1) }).strict(), z.object({ min: z.number(), max: z.number(), log: z.boolean().optional(), int: z.boolean().optional() }).strict()])),
+        trials: z.number().int().positive().optional(),
+        metric: z.enum(['log_loss', 'accuracy', 'auroc']).optional(),
+        validationFraction: z.number().gt(0).lt(1).optional(),
+      })
+      .strict()
+      .optional()
+      .describe('hyperparameter search on the base data; the best parameters train both models'),
+    baselineFeatureColumns: z.array(z.string()).optional().describe('benchmark columns, in order, that a supplied baseline with one [N,F] float input reads'),
     baselineModel: z.string().optional().describe('ONNX file of an existing baseline model; trained from the base data when absent'),
     exclude: z.array(z.string()).default([]).describe('columns never used as features'),
     strata: z.array(z.string()).optional().describe('benchmark columns to break results down by; default: low-cardinality string columns'),

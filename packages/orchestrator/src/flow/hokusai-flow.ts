@@ -6,12 +6,13 @@ import { evaluateStep } from './steps/evaluate-step.js';
 import { integrateStep } from './steps/integrate-step.js';
 import { loadStep } from './steps/load-step.js';
 import { reportStep } from './steps/report-step.js';
+import { searchStep } from './steps/search-step.js';
 import { trainStep } from './steps/train-step.js';
 
 export const HOKUSAI_FLOW_NAME = 'hokusai';
 
 /**
- * start → load each input (in parallel) → integrate → train baseline and new (in parallel)
+ * start → load each input (in parallel) → integrate → search (optional) → train baseline and new (in parallel)
  * → evaluate both → delta → attest (and prove) → report. Each step is a thin call into its
  * package; the output folder is written after the last step.
  */
@@ -23,6 +24,7 @@ export function hokusaiFlow(flow: FlowContext): FlowDefinition {
       loadStep('contributed', flow),
       loadStep('benchmark', flow),
       integrateStep(flow),
+      searchStep(flow),
       trainStep('baseline', flow),
       trainStep('new', flow),
       evaluateStep(flow),

@@ -10,6 +10,7 @@ import type { EvaluateOutput } from './evaluate-step.js';
 import type { IntegrateOutput } from './integrate-step.js';
 import type { LoadOutput } from './load-step.js';
 import type { TrainOutput } from './train-step.js';
+import type { SearchOutput } from './search-step.js';
 
 export interface AttestOutput {
   /** Output files covered by the attestation, by name, with their exact bytes. */
@@ -29,7 +30,7 @@ const json = (value: unknown): Uint8Array => new TextEncoder().encode(`${JSON.st
 export function attestStep(flow: FlowContext): StepDefinition {
   return {
     name: 'attest',
-    inputs: ['load_base', 'load_contributed', 'load_benchmark', 'integrate', 'train_baseline', 'train_new', 'evaluate', 'delta'],
+    inputs: ['load_base', 'load_contributed', 'load_benchmark', 'integrate', 'search', 'train_baseline', 'train_new', 'evaluate', 'delta'],
     memoryMb: 1000,
     run: async (ctx): Promise<AttestOutput> => {
       const loads = ['load_base', 'load_contributed', 'load_benchmark'].map((n) => ctx.inputs[n] as LoadOutput);
@@ -67,6 +68,7 @@ export function attestStep(flow: FlowContext): StepDefinition {
           baseline_metrics: evaluation.baselineMetrics,
           new_metrics: evaluation.newMetrics,
           delta,
+          training: { params: (ctx.inputs.search as SearchOutput).params, search: ctx.inputs.search as SearchOutput },
           data: {
             pii_columns: data.piiColumns,
             merged_rows: data.merged.numRows,

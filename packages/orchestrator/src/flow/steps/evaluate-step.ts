@@ -5,8 +5,9 @@ import { OrchestratorError } from '../../errors.js';
 import type { StepDefinition } from '../../engine/step.js';
 import type { FlowContext } from '../flow-context.js';
 import type { IntegrateOutput } from './integrate-step.js';
-import type { TrainOutput } from './train-step.js';
+import { baselineLoadOptions, type TrainOutput } from './train-step.js';
 import { strataValues } from '../strata-columns.js';
+import { excludedColumns } from './search-step.js';
 
 export interface EvaluateOutput {
   classes: ClassLabel[];
@@ -31,8 +32,8 @@ export function evaluateStep(flow: FlowContext): StepDefinition {
       const baseline = ctx.inputs.train_baseline as TrainOutput;
       const candidate = ctx.inputs.train_new as TrainOutput;
       const request = await flow.hooks.apply('pre_evaluation', { benchmark: data.benchmark, target: flow.config.target });
-      const b = await scoreOnnx(baseline.onnx, request.benchmark, 'baseline');
-      const n = await scoreOnnx(candidate.onnx, request.benchmark, 'new');
+      const b = await scoreOnnx(baseline.onnx, request.benchmark, 'baseline', baseline.source === 'supplied' ? baselineLoadOptions(flow.config) : {});
+      const n = await scoreOnnx(candidate.onnx, request.benchmark, 'new', {});
       if (JSON.stringify(b.classes) !== JSON.stringify(n.classes)) {
         throw new OrchestratorError(
           'HOKUSAI_MODEL_CLASSES_DIFFER',
@@ -51,7 +52,7 @@ export function evaluateStep(flow: FlowContext): StepDefinition {
         newMetrics: binaryMetrics(labels, n.scores),
         strata: strataValues(request.benchmark, {
           target: request.target,
-          exclude: [...data.piiColumns, ...flow.config.exclude],
+          exclude: excludedColumns(data, flow),
           ...(flow.config.strata === undefined ? {} : { columns: flow.config.strata }),
         }),
       };
@@ -61,8 +62,8 @@ export function evaluateStep(flow: FlowContext): StepDefinition {
 }
 
 /** Probability of the positive class (classes[1]) for every row. */
-async function scoreOnnx(onnx: Uint8Array, benchmark: Table, role: string): Promise<{ classes: ClassLabel[]; scores: Float64Array }> {
-  const model = await loadOnnxModel(onnx);
+async function scoreOnnx(onnx: Uint8Array, benchmark: Table, role: string, options: { featureColumns?: string[] }): Promise<{ classes: ClassLabel[]; scores: Float64Array }> {
+  const model = await loadOnnxModel(onnx, options);
   try {
     model.checkInputs(benchmark);
     if (model.classes.length !== 2) {

@@ -4,6 +4,13 @@ import { OrchestratorError } from '../../errors.js';
 import type { StepDefinition } from '../../engine/step.js';
 import type { FlowContext } from '../flow-context.js';
 import type { IntegrateOutput } from './integrate-step.js';
+import { excludedColumns, type SearchOutput } from './search-step.js';
+import type { PipelineConfig } from '../config.js';
+
+/** How to read a supplied baseline whose ONNX file takes one [N,F] float matrix. */
+export function baselineLoadOptions(config: PipelineConfig): { featureColumns?: string[] } {
+  return config.baselineFeatureColumns === undefined ? {} : { featureColumns: config.baselineFeatureColumns };
+}
 
 export interface TrainOutput {
   role: 'baseline' | 'new';
@@ -20,14 +27,14 @@ export interface TrainOutput {
 export function trainStep(role: 'baseline' | 'new', flow: FlowContext): StepDefinition {
   return {
     name: `train_${role}`,
-    inputs: ['integrate'],
+    inputs: ['integrate', 'search'],
     memoryMb: 600,
     run: async (ctx): Promise<TrainOutput> => {
       const { config } = flow;
       const data = ctx.inputs.integrate as IntegrateOutput;
       if (role === 'baseline' && config.baselineModel !== undefined) {
         const onnx = new Uint8Array(await readFile(config.baselineModel));
-        const model = await loadOnnxModel(onnx);
+        const model = await loadOnnxModel(onnx, baselineLoadOptions(config));
         try {
           model.checkInputs(data.benchmark);
         } finally {
@@ -44,8 +51,8 @@ export function trainStep(role: 'baseline' | 'new', flow: FlowContext): StepDefi
         target: config.target,
         seed: config.seed,
         family: config.model.family,
-        params: config.model.params,
-        exclude: [...new Set([...data.piiColumns, ...config.exclude])].sort(),
+        params: (ctx.inputs.search as SearchOutput).params,
+        exclude: excludedColumns(data, flow),
       });
       const model = await trainModel(table, options);
       const out: TrainOutput = { role, onnx: model.onnx, metadata: model.metadata, source: 'trained' };
