@@ -9,6 +9,7 @@ import { registerZkCommand } from './commands/zk-command.js';
 import { registerTrackingCommand } from './commands/tracking-command.js';
 import { registerWorkerCommand } from './commands/worker-command.js';
 import { registerCompletionCommand } from './commands/completion-command.js';
+import { registerValidateCommand } from './commands/validate-command.js';
 import { EXIT, exitCodeFor } from './exit-codes.js';
 import { Output } from './output.js';
 
@@ -33,6 +34,7 @@ export function buildProgram(): { program: Command; output: Output } {
     .addHelpText('after', '\nExit codes: 0 success, 1 contribution rejected (or verification failed), 2 bad input or config, 3 internal error.');
   registerRunCommand(program, output);
   registerVerifyCommand(program, output);
+  registerValidateCommand(program, output);
   registerConfigCommand(program, output);
   registerResumeCommand(program, output);
   registerBenchmarkCommand(program, output);

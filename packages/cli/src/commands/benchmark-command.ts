@@ -11,19 +11,19 @@ export function registerBenchmarkCommand(program: Command, output: Output): void
     .command('register <file>')
     .description('register a benchmark version: its content hash (independent of row order and format), target and task')
     .requiredOption('--id <id>', 'benchmark id')
-    .requiredOption('--version <version>', 'benchmark version')
+    .requiredOption('--bench-version <version>', 'benchmark version (a run names it as id@version)')
     .requiredOption('--target <column>', 'label column')
     .option('--task <task>', 'binary or multiclass', 'binary')
     .option('--description <text>', 'what the benchmark measures')
     .option('--registry <file>', 'registry file', DEFAULT_REGISTRY)
-    .addHelpText('after', '\nExample:\n  hokusai benchmark register bench.csv --id churn --version 1 --target churned\n  hokusai run ... --config run.yaml   # with benchmarkId: churn@1')
-    .action(async (file: string, flags: { id: string; version: string; target: string; task: string; description?: string; registry: string }) => {
+    .addHelpText('after', '\nExample:\n  hokusai benchmark register bench.csv --id churn --bench-version 1 --target churned\n  hokusai run ... --config run.yaml   # with benchmarkId: churn@1')
+    .action(async (file: string, flags: { id: string; benchVersion: string; target: string; task: string; description?: string; registry: string }) => {
       const task = flags.task === 'multiclass' ? 'multiclass' : 'binary';
       const dataset = await loadDataset(file);
       checkTarget(dataset, flags.target, task);
       const record = new BenchmarkRegistry(flags.registry).register({
         id: flags.id,
-        version: flags.version,
+        version: flags.benchVersion,
         content_hash: dataset.manifest.content_hash,
         target: flags.target,
         task,

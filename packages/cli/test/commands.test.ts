@@ -1,0 +1,101 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { fileURLToPath } from 'node:url';
+
+const exec = promisify(execFile);
+const bin = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
+const example = fileURLToPath(new URL('../../../examples/quickstart/', import.meta.url));
+
+async function hokusai(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await exec(process.execPath, [bin, ...args], { env: { ...process.env, ...env }, maxBuffer: 64 << 20 });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code?: number; stdout?: string; stderr?: string };
+    return { code: typeof e.code === 'number' ? e.code : -1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
+  }
+}
+
+const EMAIL = /[a-z]+\.[a-z]+\d+@example\.com/;
+
+describe('hokusai commands', () => {
+  let work: string;
+  beforeAll(async () => {
+    work = await mkdtemp(join(tmpdir(), 'hokusai-cmd-'));
+  });
+
+  it('validate --fix writes hashed, deduplicated, decontaminated data and its manifest, with no raw PII anywhere', async () => {
+    const out = join(work, 'clean.csv');
+    const result = await hokusai(['--json', 'validate', join(example, 'contributed.csv'), '--target', 'churned', '--base', join(example, 'base.csv'), '--benchmark', join(example, 'benchmark.csv'), '--fix', '--out', out], { HOKUSAI_PII_KEY: 'test-key-0123456789abcdef' });
+    expect(result.code).toBe(0);
+    const doc = JSON.parse(result.stdout) as { valid: boolean; rows: number; kept: number; report: { dedup: { within_contributed: number; already_in_base: number }; contamination: { removed: number } } };
+    expect(doc.valid).toBe(true);
+    expect(doc.rows).toBe(600);
+    expect(doc.kept).toBe(600 - doc.report.dedup.within_contributed - doc.report.dedup.already_in_base - doc.report.contamination.removed);
+    expect(doc.report.contamination.removed).toBeGreaterThan(0);
+    const text = await readFile(out, 'utf8');
+    expect(text.split('\n').filter(Boolean)).toHaveLength(doc.kept + 1);
+    expect(text).not.toMatch(EMAIL);
+    expect(result.stdout + result.stderr).not.toMatch(EMAIL);
+    const manifest = JSON.parse(await readFile(`${out}.manifest.json`, 'utf8')) as { row_count: number };
+    expect(manifest.row_count).toBe(doc.kept);
+  });
+
+  it('validate exits 1 when the quality is below the threshold', async () => {
+    const result = await hokusai(['validate', join(example, 'contributed.csv'), '--target', 'churned', '--quality-threshold', '0.999']);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/NOT ready/);
+  });
+
+  it('registers a benchmark, lists it, and a run refuses it once its content changed', async () => {
+    const registry = join(work, 'benchmarks.json');
+    const reg = await hokusai(['--json', 'benchmark', 'register', join(example, 'benchmark.csv'), '--id', 'churn', '--bench-version', '1', '--target', 'churned', '--registry', registry]);
+    expect(reg.code).toBe(0);
+    const record = JSON.parse(reg.stdout) as { content_hash: string; rows: number };
+    expect(record.rows).toBe(1000);
+    const list = await hokusai(['--json', 'benchmark', 'list', '--registry', registry]);
+    expect((JSON.parse(list.stdout) as { id: string }[]).map((r) => r.id)).toEqual(['churn']);
+
+    // The same rows with one label flipped: another content hash than the registered one.
+    const original = await readFile(join(example, 'benchmark.csv'), 'utf8');
+    const lines = original.split('\n');
+    lines[1] = (lines[1] as string).replace(/,(\d)$/, (_, d: string) => `,${d === '1' ? '0' : '1'}`);
+    const changed = join(work, 'benchmark.csv');
+    await writeFile(changed, lines.join('\n'));
+    const config = join(work, 'run.json');
+    await writeFile(config, JSON.stringify({ benchmarkId: 'churn@1', benchmarkRegistry: registry }));
+    const run = await hokusai(['--json', 'run', '--config', config, '--base', join(example, 'base.csv'), '--contributed', join(example, 'contributed.csv'), '--benchmark', changed, '--target', 'churned', '--out', join(work, 'out'), '--store', join(work, 'store'), '--no-proof']);
+    expect(run.code).toBe(1);
+    const doc = JSON.parse(run.stdout) as { accepted: boolean; delta: { decision: { reasons: { code: string }[] } } };
+    expect(doc.accepted).toBe(false);
+    expect(doc.delta.decision.reasons.map((r) => r.code)).toContain('BENCHMARK_HASH_MISMATCH');
+  }, 120_000);
+
+  it('config show prints the resolved config with the secret masked', async () => {
+    const config = join(work, 'show.yaml');
+    await writeFile(config, 'base: b.csv\ncontributed: c.csv\nbenchmark: t.csv\ntarget: churned\nout: o\n');
+    const shown = await hokusai(['--json', 'config', 'show', '--config', config], { HOKUSAI_PII_KEY: 'super-secret-key-value-42' });
+    expect(shown.code).toBe(0);
+    expect(shown.stdout).not.toContain('super-secret-key-value-42');
+    const doc = JSON.parse(shown.stdout) as { pii: { key: string }; target: string; base: string };
+    expect(doc.pii.key).toBe('********');
+    expect(doc.base).toBe(join(work, 'b.csv'));
+    const invalid = await hokusai(['config', 'validate', config.replace('show.yaml', 'missing.yaml')]);
+    expect(invalid.code).toBe(2);
+  });
+
+  it('every command has help with an example, and completion knows the commands', async () => {
+    for (const command of ['run', 'verify', 'validate', 'resume', 'worker', 'completion', 'config show', 'benchmark register', 'tracking sync', 'zk export-verifier']) {
+      const help = await hokusai([...command.split(' '), '--help']);
+      expect(help.code, command).toBe(0);
+      expect(help.stdout, command).toContain('Example:');
+    }
+    const completion = await hokusai(['completion', 'bash']);
+    expect(completion.stdout).toContain('complete -F _hokusai hokusai');
+    expect(completion.stdout).toMatch(/"run"\) words="[^"]*--contributed/);
+  }, 120_000);
+});
