@@ -25,3 +25,4 @@ export { circuitHash, circuitSources, DEFAULT_CIRCUIT_N, CIRCUIT_NAME, PUBLIC_SI
 export type { ProofFiles } from './groth16-prover.js';
 export { exportSolidityVerifier } from './solidity-verifier.js';
 export { INSECURE_NOTE, defaultCacheDir } from './groth16-setup.js';
+export { prepareZkSetup, type ZkSetupSummary } from './zk-setup.js';

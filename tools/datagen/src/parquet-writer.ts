@@ -3,7 +3,7 @@ import { tableFromArrays, tableToIPC } from 'apache-arrow';
 import { Table as WasmTable, writeParquet } from 'parquet-wasm';
 import type { CustomerRow } from './churn-model.js';
 
-/** Writes rows as Parquet through Arrow, with nullable income as a float column holding nulls. */
+/** Writes rows as Parquet through Arrow; missing income values are real nulls. */
 export async function writeParquetFile(path: string, rows: readonly CustomerRow[]): Promise<void> {
   const n = rows.length;
   const age = new Int32Array(n);
@@ -24,7 +24,8 @@ export async function writeParquetFile(path: string, rows: readonly CustomerRow[
     customer_id: rows.map((r) => r.customer_id),
     email: rows.map((r) => r.email),
     age,
-    income: Float64Array.from(income, (v) => (v === null ? Number.NaN : v)),
+    // A JS array with nulls becomes a nullable Float64 column: missing stays missing, never NaN.
+    income,
     tenure_months: tenure,
     region: rows.map((r) => r.region),
     plan: rows.map((r) => r.plan),

@@ -60,3 +60,16 @@ describe('datagen', () => {
     expect(Math.abs(Math.sqrt(sq / 100_000) - 1)).toBeLessThan(0.01);
   });
 });
+
+describe('datagen parquet', () => {
+  it('writes missing income as null, which the loader reads as missing', async () => {
+    const { loadDataset } = await import('@hokusai/data-integration');
+    const dir = await mkdtemp(join(tmpdir(), 'dg-pq-'));
+    await writeDataset(dir, { seed: 9, baseRows: 400, contributedRows: 10, benchmarkRows: 10 }, ['parquet', 'csv']);
+    const parquet = await loadDataset(join(dir, 'base.parquet'));
+    const csv = await loadDataset(join(dir, 'base.csv'));
+    expect(parquet.manifest.null_counts.income).toBeGreaterThan(0);
+    expect(parquet.manifest.null_counts.income).toBe(csv.manifest.null_counts.income);
+    expect(parquet.manifest.row_count).toBe(400);
+  });
+});

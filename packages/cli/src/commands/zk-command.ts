@@ -1,10 +1,26 @@
 import type { Command } from 'commander';
 import { writeFile } from 'node:fs/promises';
-import { DEFAULT_CIRCUIT_N, exportSolidityVerifier } from '@hokusai/attestation';
+import { DEFAULT_CIRCUIT_N, exportSolidityVerifier, prepareZkSetup } from '@hokusai/attestation';
 import type { Output } from '../output.js';
 
 export function registerZkCommand(program: Command, output: Output): void {
   const zk = program.command('zk').description('the Groth16 circuit: set up keys, export a Solidity verifier');
+  zk.command('setup')
+    .description('compile the circuit and make (or find, cached by circuit hash) its proving and verification keys')
+    .option('--n <rows>', 'circuit size: benchmark rows per proof', String(DEFAULT_CIRCUIT_N))
+    .option('--ptau <file>', 'powers of tau from a public ceremony (else a development one, marked insecure)')
+    .addHelpText('after', '\nExample:\n  hokusai zk setup --n 1024 --ptau powersOfTau28_hez_final_14.ptau')
+    .action(async (flags: { n: string; ptau?: string }) => {
+      const setup = await prepareZkSetup({ circuitN: Number(flags.n), ...(flags.ptau === undefined ? {} : { ptauPath: flags.ptau }) });
+      const text = [
+        `circuit N=${setup.circuitN}: ${setup.constraints} constraints, hash ${setup.circuitHash}`,
+        `proving key:       ${setup.zkeyPath}`,
+        `verification key:  sha256 ${setup.verificationKeySha256}`,
+        `powers of tau:     2^${setup.ptauPower}, sha256 ${setup.ptauSha256}`,
+        `${setup.insecure ? 'WARNING ' : ''}${setup.note}`,
+      ].join('\n');
+      output.result(setup, text);
+    });
   zk.command('export-verifier')
     .description('write a Solidity contract that verifies this circuit\'s proofs on chain')
     .requiredOption('-o, --out <file>', 'Solidity file to write')
