@@ -351,7 +351,7 @@ describe('the Hokusai flow on BullMQ', () => {
     // Every step ran as a job on one of the worker processes (which one takes a job is up to
     // BullMQ: a fast worker may take several short steps in a row).
     const completed = reports.filter((r) => r.status === 'completed');
-    expect(new Set(completed.map((r) => r.step))).toEqual(new Set(['load_base', 'load_contributed', 'load_benchmark', 'integrate', 'train_baseline', 'train_new', 'evaluate', 'delta', 'attest', 'report']));
+    expect(new Set(completed.map((r) => r.step))).toEqual(new Set(['load_base', 'load_contributed', 'load_benchmark', 'integrate', 'search', 'train_baseline', 'train_new', 'evaluate', 'delta', 'attest', 'report']));
     for (const r of completed) expect(workers.map((w) => w.id)).toContain(r.worker);
   });
 
@@ -378,7 +378,7 @@ describe('the Hokusai flow on BullMQ', () => {
       const survivor = workers.find((w) => w !== victim) as WorkerChild;
       // The survivor ran integrate again, and every later step, since it is the only worker left.
       const after = reports.filter((r) => r.status === 'completed' && !r.step.startsWith('load_'));
-      expect(after.map((r) => r.step).sort()).toEqual(['attest', 'delta', 'evaluate', 'integrate', 'report', 'train_baseline', 'train_new']);
+      expect(after.map((r) => r.step).sort()).toEqual(['attest', 'delta', 'evaluate', 'integrate', 'report', 'search', 'train_baseline', 'train_new']);
       expect(new Set(after.map((r) => r.worker))).toEqual(new Set([survivor.id]));
     } finally {
       await Promise.all([queue.close(), watched.close()]);
