@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { BullMqExecutor, HOKUSAI_FLOW_NAME, LocalStoreExecutor, RunStore, errorCode, runFlow, runPipeline, verifyRun, type FlowDefinition, type PipelineConfigInput, type RunEvent, type StepJobReport } from '../src/index.js';
+import { quickstartConfig } from './fixtures/quickstart.js';
 import { Queue } from 'bullmq';
 import { redisOptionsFromUrl } from '../src/distributed/redis-connection.js';
 import { startRedisServer, type RedisServer } from './redis-server.js';
@@ -303,19 +304,8 @@ describe('the Hokusai flow on BullMQ', () => {
   let redis: RedisServer;
   let workers: WorkerChild[] = [];
   let executor: BullMqExecutor | undefined;
-  const quickstart = resolve(packageRoot, '..', '..', 'examples', 'quickstart');
   let dir = '';
-  const config = (out: string): PipelineConfigInput => ({
-    base: join(quickstart, 'base.csv'),
-    contributed: join(quickstart, 'contributed.csv'),
-    benchmark: join(quickstart, 'benchmark.csv'),
-    target: 'churned',
-    seed: 42,
-    exclude: ['customer_id'],
-    model: { family: 'logistic_regression', params: {} },
-    proof: { enabled: false },
-    out,
-  });
+  const config = (out: string): PipelineConfigInput => quickstartConfig(out, { seed: 42, model: { family: 'logistic_regression', params: {} } });
   const attestation = async (out: string): Promise<{ body: unknown; body_sha256: string }> =>
     JSON.parse(await readFile(join(out, 'attestation.json'), 'utf8')) as { body: unknown; body_sha256: string };
 

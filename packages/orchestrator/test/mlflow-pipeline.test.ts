@@ -2,13 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { MlflowClient } from '@hokusai/tracking';
 // The tracking package's test harness starts a real `mlflow server` (SQLite, served artifacts).
 import { startMlflowServer, type MlflowServer } from '../../tracking/test/mlflow-server.js';
 import { runPipeline, type PipelineResult } from '../src/index.js';
+import { quickstartConfig } from './fixtures/quickstart.js';
 
-const example = fileURLToPath(new URL('../../../examples/quickstart/', import.meta.url));
 
 describe('a pipeline run logged to a real MLflow server', () => {
   let server: MlflowServer;
@@ -22,17 +21,7 @@ describe('a pipeline run logged to a real MLflow server', () => {
     const work = await mkdtemp(join(tmpdir(), 'hokusai-mlflow-'));
     out = join(work, 'out');
     result = await runPipeline(
-      {
-        base: join(example, 'base.csv'),
-        contributed: join(example, 'contributed.csv'),
-        benchmark: join(example, 'benchmark.csv'),
-        target: 'churned',
-        out,
-        exclude: ['customer_id'],
-        proof: { enabled: false },
-        delta: { bootstrapResamples: 200 },
-        tracking: { uri: server.uri, experiment: 'hokusai-it', modelName: 'churn-model' },
-      },
+      quickstartConfig(out, { delta: { bootstrapResamples: 200 }, tracking: { uri: server.uri, experiment: 'hokusai-it', modelName: 'churn-model' } }),
       { store: join(work, 'store') },
     );
   }, 300_000);

@@ -6,22 +6,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { quickstartConfig } from './fixtures/quickstart.js';
 import { HookRegistry, RunStore, hokusaiFlow, resumePipeline, runPipeline, verifyRun, type PipelineConfigInput, type RunEvent } from '../src/index.js';
 
-const example = fileURLToPath(new URL('../../../examples/quickstart/', import.meta.url));
 const child = fileURLToPath(new URL('./fixtures/pipeline-child.mjs', import.meta.url));
 
-const config = (out: string, extra: Partial<PipelineConfigInput> = {}): PipelineConfigInput => ({
-  base: join(example, 'base.csv'),
-  contributed: join(example, 'contributed.csv'),
-  benchmark: join(example, 'benchmark.csv'),
-  target: 'churned',
-  out,
-  exclude: ['customer_id'],
-  proof: { enabled: false },
-  delta: { bootstrapResamples: 200 },
-  ...extra,
-});
+const config = (out: string, extra: Partial<PipelineConfigInput> = {}): PipelineConfigInput => quickstartConfig(out, { delta: { bootstrapResamples: 200 }, ...extra });
 
 const body = async (dir: string): Promise<string> => JSON.stringify((JSON.parse(await readFile(join(dir, 'attestation.json'), 'utf8')) as { body: unknown }).body);
 
