@@ -6,4 +6,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh --services
 export NX_DAEMON=false NX_NO_CLOUD=true NX_TUI=false
-npx nx run-many -t build typecheck lint test --outputStyle=static --parallel=2
+log=$(mktemp)
+status=0
+npx nx run-many -t build typecheck lint test --outputStyle=static --parallel=2 2>&1 | tee "$log" || status=$?
+# One closing line for the whole suite, summed over every package's vitest summary.
+sed 's/\x1b\[[0-9;]*m//g' "$log" | awk '
+  /^ +Tests +/ { for (i = 1; i <= NF; i++) { if ($(i+1) ~ /^passed/) p += $i; if ($(i+1) ~ /^failed/) f += $i } }
+  END { printf "%d passed, %d failed\n", p, f }'
+rm -f "$log"
+exit "$status"
