@@ -106,6 +106,15 @@ describe('hokusai run and verify on the bundled example', () => {
     expect(verified.code).toBe(0);
   });
 
+  it('checks the proof against a verification key the verifier trusts, when given one', async () => {
+    const attestation = JSON.parse(await readFile(join(out, 'attestation.json'), 'utf8')) as { proof: { verification_key_sha256: string } };
+    const trusted = await hokusai(['verify', out, '--trusted-vkey', attestation.proof.verification_key_sha256]);
+    expect(trusted.code).toBe(0);
+    const other = await hokusai(['verify', out, '--trusted-vkey', 'f'.repeat(64)]);
+    expect(other.code).toBe(1);
+    expect(other.stdout).toMatch(/FAIL +verification key hash/);
+  });
+
   it('fails verification when any byte of any attested output changes', async () => {
     const files = (await listFiles(out)).filter((f) => !f.startsWith('tracking/'));
     expect(files).toEqual(expect.arrayContaining(['attestation.json', 'model.onnx', 'baseline.onnx', 'predictions.json', 'report.json', 'report.html']));

@@ -8,9 +8,13 @@ export function registerVerifyCommand(program: Command, output: Output): void {
   program
     .command('verify <folder>')
     .description('check every claim of a finished run: hashes, Merkle root, proof, metrics, delta and report')
-    .addHelpText('after', '\nExample:\n  hokusai verify results/')
-    .action(async (folder: string) => {
-      const verification = await verifyRun(folder, { renderReport: renderReportHtml });
+    .option('--trusted-vkey <sha256>', 'SHA-256 of the verification key you trust (from `hokusai zk setup` or the publisher); without it the folder\'s own key is used')
+    .addHelpText('after', '\nExample:\n  hokusai verify results/\n  hokusai verify results/ --trusted-vkey 685a5722...')
+    .action(async (folder: string, flags: { trustedVkey?: string }) => {
+      const verification = await verifyRun(folder, {
+        renderReport: renderReportHtml,
+        ...(flags.trustedVkey === undefined ? {} : { trustedVerificationKeySha256: flags.trustedVkey }),
+      });
       const text = verification.checks.map((c) => `${c.ok ? 'ok  ' : 'FAIL'}  ${c.name}${c.detail ? ` — ${c.detail}` : ''}`).join('\n');
       output.result(verification, `${text}\n\n${verification.ok ? `Verified: every check passed for ${folder}.` : `NOT verified: ${verification.checks.filter((c) => !c.ok).length} check(s) failed for ${folder}.`}`);
       process.exitCode = verification.ok ? EXIT.ok : EXIT.rejected;

@@ -24,7 +24,14 @@ interface AttestedResults {
  * root, proof), every metric and the delta recomputed from predictions.json, and report.json
  * (and report.html, given the renderer) rebuilt from the attested results.
  */
-export async function verifyRun(dir: string, options: { renderReport?: (report: unknown) => string } = {}): Promise<RunVerification> {
+export async function verifyRun(
+  dir: string,
+  options: {
+    renderReport?: (report: unknown) => string;
+    /** SHA-256 of a verification key the verifier trusts; without it the folder's own key is used. */
+    trustedVerificationKeySha256?: string;
+  } = {},
+): Promise<RunVerification> {
   const checks: VerificationCheck[] = [];
   const check = (name: string, ok: boolean, detail: string): void => {
     checks.push({ name, ok, detail });
@@ -42,12 +49,13 @@ export async function verifyRun(dir: string, options: { renderReport?: (report: 
     check('predictions readable', false, (error as Error).message);
   }
   const threshold = predictions?.file.threshold ?? 0.5;
-  const attested = await verifyAttestation(dir, predictions === undefined ? {} : {
-    predictions: {
+  const attested = await verifyAttestation(dir, {
+    ...(options.trustedVerificationKeySha256 === undefined ? {} : { verificationKeySha256: options.trustedVerificationKeySha256 }),
+    ...(predictions === undefined ? {} : { predictions: {
       labels: Uint8Array.from(predictions.labels),
       baseline: predictedBits(predictions.baselineScores, threshold),
       new: predictedBits(predictions.newScores, threshold),
-    },
+    } }),
   });
   checks.push(...attested.checks);
 
