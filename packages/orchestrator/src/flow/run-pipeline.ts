@@ -1,6 +1,6 @@
 import { basename, join, resolve } from 'node:path';
 import { z } from 'zod';
-import { writeAttestation } from '@hokusai/attestation';
+import { writeAttestation, writeFileAtomic } from '@hokusai/attestation';
 import type { BinaryMetrics, DeltaReport } from '@hokusai/evaluation';
 import { OrchestratorError } from '../errors.js';
 import type { RunEvent, RunEventListener } from '../engine/events.js';
@@ -134,6 +134,9 @@ async function execute(config: PipelineConfig, runId: string, resume: boolean, o
   };
   await writeOutputFolder(config.out, files, { overwrite: config.overwrite || resume, runId, fill: (staging) => writeAttestation(staging, attest.built, { zkOutput }) });
 
+  // The run log: every event of this run, for people and tools. Not attested (it holds times).
+  await writeFileAtomic(join(config.out, 'logs', 'events.jsonl'), events.map((e) => JSON.stringify(e)).join('\n') + '\n');
+
   const { attestation } = attest.built;
   const metrics: Record<string, number> = {};
   for (const [name, value] of Object.entries(evaluation.baselineMetrics)) if (typeof value === 'number') metrics[`baseline.${name}`] = value;
@@ -184,7 +187,7 @@ async function execute(config: PipelineConfig, runId: string, resume: boolean, o
     newMetrics: evaluation.newMetrics,
     merkleRoot: attestation.merkle_root,
     proved: attest.built.proofFiles !== undefined,
-    files: [...Object.keys(files), 'attestation.json', 'zk_output_v1.json', ...(attest.built.proofFiles ? Object.keys(attest.built.proofFiles) : [])].sort(),
+    files: [...Object.keys(files), 'attestation.json', 'zk_output_v1.json', 'logs/events.jsonl', ...(attest.built.proofFiles ? Object.keys(attest.built.proofFiles) : [])].sort(),
     reusedSteps: result.reused,
     tracking,
   };
