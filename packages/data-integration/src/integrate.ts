@@ -371,12 +371,14 @@ export function integrateContribution(input: IntegrationInput): IntegrationResul
   rememberColumns(tables.benchmark, benchT);
   const src = { base: sourceOf(input.base), contributed: sourceOf(input.contributed), benchmark: sourceOf(input.benchmark) };
   const mergedSha = createHash('sha256').update(`${src.base.file_sha256}\n${src.contributed.file_sha256}`).digest('hex');
-  const manifests = {
-    base: derivedManifest(baseT, input.base.path, src.base.format, src.base.file_sha256),
-    contributed: derivedManifest(contribT, input.contributed.path, src.contributed.format, src.contributed.file_sha256),
-    merged: derivedManifest(mergedT, `merged(${input.base.path}, ${input.contributed.path})`, src.base.format, mergedSha),
-    benchmark: derivedManifest(benchT, input.benchmark.path, src.benchmark.format, src.benchmark.file_sha256),
-  };
+  // Manifests of the outputs cost about as much as loading them (distinct counts, content hash):
+  // each is built on first read only, so callers that do not need them do not pay.
+  const manifests = lazyRecord({
+    base: () => derivedManifest(baseT, input.base.path, src.base.format, src.base.file_sha256),
+    contributed: () => derivedManifest(contribT, input.contributed.path, src.contributed.format, src.contributed.file_sha256),
+    merged: () => derivedManifest(mergedT, `merged(${input.base.path}, ${input.contributed.path})`, src.base.format, mergedSha),
+    benchmark: () => derivedManifest(benchT, input.benchmark.path, src.benchmark.format, src.benchmark.file_sha256),
+  });
   const dtypes: Record<string, string> = {};
   baseT.names.forEach((n, k) => (dtypes[n] = (baseT.columns[k] as Column).type));
   const treatment = piiMode === 'hash' ? 'hashed' : piiMode === 'redact' ? 'redacted' : 'dropped';
@@ -407,4 +409,17 @@ export function integrateContribution(input: IntegrationInput): IntegrationResul
     warnings,
   };
   return { ...tables, piiColumns, report, manifests };
+}
+
+/** An object whose values are computed on first read and then kept. */
+function lazyRecord<K extends string, V>(make: Record<K, () => V>): Record<K, V> {
+  const out = {} as Record<K, V>;
+  for (const key of Object.keys(make) as K[]) {
+    let value: V | undefined;
+    Object.defineProperty(out, key, {
+      enumerable: true,
+      get: () => (value ??= make[key]()),
+    });
+  }
+  return out;
 }

@@ -2,7 +2,7 @@ import { integrateContribution, type IntegrationResult } from '@hokusai/data-int
 import type { StepDefinition } from '../../engine/step.js';
 import type { FlowContext } from '../flow-context.js';
 
-export type IntegrateOutput = Omit<IntegrationResult, 'contributed'>;
+export type IntegrateOutput = Omit<IntegrationResult, 'contributed' | 'manifests'>;
 
 /** PII treatment, quality gate, dedup, contamination removal and merge, in the data package. */
 export function integrateStep(flow: FlowContext): StepDefinition {
@@ -28,8 +28,10 @@ export function integrateStep(flow: FlowContext): StepDefinition {
         seed: config.seed,
       });
       const result = await flow.hooks.apply('post_integration', integrateContribution(request));
-      // The contributed table alone is not needed downstream; keep the stored output small.
-      const { contributed: _dropped, ...rest } = result;
+      // Downstream needs neither the contributed table alone nor the manifests of the treated
+      // tables (their content hashes depend on the PII key); leaving them out keeps the stored
+      // output small and spares building those manifests.
+      const { contributed: _contributed, manifests: _manifests, ...rest } = result;
       return rest;
     },
   };
