@@ -3,21 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
-import { BenchmarkRegistry, computeDelta, EvaluationError, hashBenchmarkContent, hashBenchmarkFile } from '../src/index.js';
+import { BenchmarkRegistry, computeDelta, hashBenchmarkContent, hashBenchmarkFile } from '../src/index.js';
 import { syntheticBenchmark } from './data.js';
+import { codeOf } from './error-code.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'hokusai-bench-reg-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-const codeOf = (f: () => unknown): string => {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof EvaluationError) return e.code;
-    throw e;
-  }
-  return 'none';
-};
 
 describe('BenchmarkRegistry', () => {
   const data = join(dir, 'bench.csv');

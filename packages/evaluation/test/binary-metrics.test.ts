@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { auroc, binaryMetrics, EvaluationError } from '../src/index.js';
+import { auroc, binaryMetrics } from '../src/index.js';
 import { syntheticBenchmark } from './data.js';
+import { codeOf } from './error-code.js';
 
 function bruteAuroc(y: Int32Array, s: Float64Array): number {
   let num = 0;
@@ -58,15 +59,6 @@ describe('binaryMetrics', () => {
   });
 
   it('rejects bad input with typed errors', () => {
-    const codeOf = (f: () => unknown): string => {
-      try {
-        f();
-      } catch (e) {
-        if (e instanceof EvaluationError) return e.code;
-        throw e;
-      }
-      return 'none';
-    };
     expect(codeOf(() => binaryMetrics([0, 1], Float64Array.from([0.1])))).toBe('HOKUSAI_EVAL_LENGTH_MISMATCH');
     expect(codeOf(() => binaryMetrics([], new Float64Array(0)))).toBe('HOKUSAI_EVAL_EMPTY_INPUT');
     expect(codeOf(() => binaryMetrics([0, 1], Float64Array.from([0.1, NaN])))).toBe('HOKUSAI_EVAL_NAN_SCORE');

@@ -1,15 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { EvaluationError, multiclassMetrics } from '../src/index.js';
-
-const codeOf = (f: () => unknown): string => {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof EvaluationError) return e.code;
-    throw e;
-  }
-  return 'none';
-};
+import { multiclassMetrics } from '../src/index.js';
+import { codeOf } from './error-code.js';
 
 describe('multiclassMetrics input checks', () => {
   const p = Float64Array.from([0.7, 0.2, 0.1, 0.1, 0.8, 0.1]);
