@@ -25,7 +25,9 @@ if [ "${1:-}" = "--services" ]; then
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq $missing >/dev/null
   fi
   # The python3 on PATH (not necessarily Debian's /usr/bin/python3) runs `mlflow server`.
-  if ! python3 -c 'import mlflow' >/dev/null 2>&1; then
-    python3 -m pip install --quiet --disable-pip-version-check mlflow
+  # Pinned like every npm dependency: the version the tracking tests were written against.
+  MLFLOW_VERSION=3.17.2
+  if [ "$(python3 -c 'import mlflow; print(mlflow.__version__)' 2>/dev/null)" != "$MLFLOW_VERSION" ]; then
+    python3 -m pip install --quiet --disable-pip-version-check "mlflow==$MLFLOW_VERSION"
   fi
 fi
