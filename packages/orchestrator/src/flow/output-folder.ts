@@ -13,10 +13,8 @@ export async function writeOutputFolder(
   files: Record<string, Uint8Array | string>,
   options: { overwrite: boolean; runId: string; fill?: (staging: string) => Promise<void> },
 ): Promise<void> {
+  assertOutputFree(out, options.overwrite);
   const target = resolve(out);
-  if (existsSync(target) && !options.overwrite) {
-    throw new OrchestratorError('HOKUSAI_OUTPUT_EXISTS', `The output folder ${out} already exists. Choose another --out or pass --overwrite.`);
-  }
   const staging = `${target}.partial-${options.runId}`;
   await rm(staging, { recursive: true, force: true });
   try {
