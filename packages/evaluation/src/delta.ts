@@ -184,6 +184,13 @@ export function computeDelta(input: ComputeDeltaInput): DeltaReport {
   const rowBootstrapAllowed = n * resamples <= rowMax;
   const rowSkip = `none: row bootstrap skipped because rows x resamples = ${n * resamples} exceeds rowBootstrapMaxCells = ${rowMax}`;
 
+  /** A metric resampled row by row, when rows x resamples stays within the limit. */
+  const rowBootstrap = (draw: () => Float64Array): { ci: [number, number] | null; p: number | null; test: string } => {
+    if (!rowBootstrapAllowed) return { ci: null, p: null, test: rowSkip };
+    const s = summarizeBootstrap(draw(), alpha);
+    return { ci: s.ci, p: s.p_value, test: 'paired_bootstrap' };
+  };
+
   const metrics: Record<string, MetricDelta> = {};
   const baselineMetrics: Record<string, number | null> = {};
   const newMetrics: Record<string, number | null> = {};
@@ -222,27 +229,13 @@ export function computeDelta(input: ComputeDeltaInput): DeltaReport {
         ci = z2.ci;
         p = z2.p_value;
         test = 'paired_z';
-      } else if (rowBootstrapAllowed) {
-        const d = bootstrapAveragePrecisionDeltas(y, groupsBase, groupsNext, resamples, streamSeed(opts.seed, e.name));
-        const s = summarizeBootstrap(d, alpha);
-        ci = s.ci;
-        p = s.p_value;
-        test = 'paired_bootstrap';
       } else {
-        test = rowSkip;
+        ({ ci, p, test } = rowBootstrap(() => bootstrapAveragePrecisionDeltas(y, groupsBase, groupsNext, resamples, streamSeed(opts.seed, e.name))));
       }
     } else {
       vb = evaluateCustom(e, y, base, ctx);
       vn = evaluateCustom(e, y, next, ctx);
-      if (rowBootstrapAllowed) {
-        const d = bootstrapRowDeltas(y, base, next, (yy, ss) => evaluateCustom(e, yy, ss, ctx), resamples, streamSeed(opts.seed, e.name));
-        const s = summarizeBootstrap(d, alpha);
-        ci = s.ci;
-        p = s.p_value;
-        test = 'paired_bootstrap';
-      } else {
-        test = rowSkip;
-      }
+      ({ ci, p, test } = rowBootstrap(() => bootstrapRowDeltas(y, base, next, (yy, ss) => evaluateCustom(e, yy, ss, ctx), resamples, streamSeed(opts.seed, e.name))));
     }
     // Accuracy's delta is (c - b) / n exactly: the same counts the zero-knowledge circuit proves.
     const exact = e.name === 'accuracy' ? (c - b) / n : undefined;
