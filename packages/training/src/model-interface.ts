@@ -27,10 +27,29 @@ export interface CheckpointSink {
   latest(): Promise<{ step: number; state: Uint8Array } | null>;
 }
 
+/**
+ * How far a family's training loop has come, in the family's own unit: L-BFGS iterations for
+ * logistic regression, boosting rounds (trees per class) for gbdt, epochs for the MLP.
+ */
+export interface TrainProgress {
+  unit: 'epochs' | 'iterations' | 'trees';
+  done: number;
+  /**
+   * The planned count. For 'iterations' it is the cap (maxIter): L-BFGS may converge sooner, and
+   * its last report then has total = done.
+   */
+  total: number;
+}
+
 export interface TrainContext {
   seed: number;
   rng: SeededRandom;
   checkpoints?: CheckpointSink | undefined;
+  /**
+   * Report progress once per epoch, iteration or round (never per row); the package throttles
+   * what reaches the caller. Reporting must not change what is computed.
+   */
+  onProgress?: ((progress: TrainProgress) => void) | undefined;
 }
 
 /** A trained model over the featurized matrix. */

@@ -4,7 +4,7 @@ import { CheckpointOptionsSchema, fileCheckpoints, runFingerprint } from './chec
 import { TrainingError } from './errors.js';
 import { emitFeaturizer, featureList, FEATURIZER_DEFAULTS, fitFeaturizer, rawInputs, transform, type ExcludedColumn, type Featurizer } from './features/featurizer.js';
 import { discoverClasses, type ClassLabel } from './labels.js';
-import type { CheckpointSink, FittedModel, TrainingData } from './model-interface.js';
+import type { CheckpointSink, FittedModel, TrainingData, TrainProgress } from './model-interface.js';
 import { OnnxGraph } from './onnx/onnx-graph.js';
 import { createModel } from './registry.js';
 import { SeededRandom } from './seeded-random.js';
@@ -48,6 +48,35 @@ const SharedParams = z.object({
 
 export interface TrainHooks {
   checkpoints?: CheckpointSink | undefined;
+  /**
+   * Called as training advances, in the family's unit ('iterations' for logistic regression,
+   * 'trees' for gbdt boosting rounds, 'epochs' for the MLP): the first report (done 0, or where a
+   * checkpoint resumed), then at most one every PROGRESS_INTERVAL_MS, then the last one with
+   * done = total. `done` never decreases. The model bytes are the same with or without it.
+   */
+  onProgress?: ((progress: TrainProgress) => void) | undefined;
+}
+
+/** Least time between two forwarded progress reports; the first and the last always pass. */
+const PROGRESS_INTERVAL_MS = 250;
+
+/**
+ * Forwards a family's per-epoch/iteration/round reports at a bounded rate, so a fast loop of
+ * thousands of small rounds does not flood the listener (or the run log behind it).
+ */
+function throttledProgress(listener: (progress: TrainProgress) => void): (progress: TrainProgress) => void {
+  let last: TrainProgress | undefined;
+  let lastAt = 0;
+  return (progress) => {
+    if (last !== undefined && progress.done < last.done) return;
+    const final = progress.done >= progress.total;
+    const now = performance.now();
+    if (last !== undefined && !final && now - lastAt < PROGRESS_INTERVAL_MS) return;
+    if (last !== undefined && final && last.done === progress.done && last.total === progress.total) return;
+    last = { ...progress };
+    lastAt = now;
+    listener(last);
+  };
 }
 
 /** Featurizes `table`, trains the chosen family and packages both as one ONNX model. */
@@ -96,7 +125,8 @@ export async function trainModel(table: Table, options: TrainOptions, hooks: Tra
     const fingerprint = runFingerprint({ family: opts.family, params: recordedParams, seed: opts.seed, classes, featureNames: data.featureNames }, data.columns, y);
     checkpoints = await fileCheckpoints(shared.data.checkpoint, fingerprint);
   }
-  const fitted = await model.train(data, familyParams, { seed: opts.seed, rng: new SeededRandom(opts.seed), checkpoints });
+  const onProgress = hooks.onProgress === undefined ? undefined : throttledProgress(hooks.onProgress);
+  const fitted = await model.train(data, familyParams, { seed: opts.seed, rng: new SeededRandom(opts.seed), checkpoints, onProgress });
 
   const metadata: ModelMetadata = {
     family: opts.family,

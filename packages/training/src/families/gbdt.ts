@@ -81,6 +81,7 @@ async function trainGbdt(data: TrainingData, params: GbdtParams, ctx: TrainConte
   const g = new Float64Array(n);
   const h = new Float64Array(n);
   const prob = new Float64Array(n * k);
+  ctx.onProgress?.({ unit: 'trees', done: startRound, total: params.nTrees });
   for (let round = startRound; round < params.nTrees; round++) {
     if (outputs === 1) {
       for (let i = 0; i < n; i++) {
@@ -107,6 +108,7 @@ async function trainGbdt(data: TrainingData, params: GbdtParams, ctx: TrainConte
       addTree(tree, bins, d, n, score, outputs);
     }
     if (sink !== undefined && (round + 1) % sink.every === 0 && round + 1 < params.nTrees) await sink.save(round + 1, encodeTrees(trees));
+    ctx.onProgress?.({ unit: 'trees', done: round + 1, total: params.nTrees });
   }
   return treeModel(trees, base, d, k);
 }

@@ -9,6 +9,8 @@ export interface LbfgsOptions {
   /** Stop when the objective improves by less than this fraction. */
   ftol: number;
   memory: number;
+  /** Told the iteration count after each accepted step; reads nothing back, so the result is unchanged. */
+  onIteration?: ((iterations: number) => void) | undefined;
 }
 
 export interface LbfgsResult {
@@ -97,6 +99,7 @@ export function lbfgs(fg: Objective, x0: Float64Array, options: LbfgsOptions): L
     x.set(xNew);
     g.set(gNew);
     f = fNew;
+    options.onIteration?.(iterations);
     if (maxAbs(g) < options.gtol || (fOld - f) <= options.ftol * Math.max(Math.abs(fOld), Math.abs(f), 1)) converged = true;
   }
   return { x, f, iterations, converged };

@@ -18,12 +18,22 @@ const Params = z.strictObject({
  */
 export const logisticRegression: Model = {
   defaults: { l2: 1e-4, maxIter: 200, tol: 1e-4 },
-  async train(data, raw) {
+  async train(data, raw, ctx) {
     const params = parseParams(Params, raw, 'logistic_regression');
     const { d, k } = data;
     const rows = k === 2 ? 1 : k;
     const objective = k === 2 ? binaryObjective(data, params.l2) : softmaxObjective(data, params.l2);
-    const result = lbfgs(objective, new Float64Array(rows * (d + 1)), { maxIter: params.maxIter, gtol: params.tol, ftol: 1e-12, memory: 10 });
+    const report = ctx.onProgress;
+    report?.({ unit: 'iterations', done: 0, total: params.maxIter });
+    const result = lbfgs(objective, new Float64Array(rows * (d + 1)), {
+      maxIter: params.maxIter,
+      gtol: params.tol,
+      ftol: 1e-12,
+      memory: 10,
+      onIteration: report === undefined ? undefined : (done) => report({ unit: 'iterations', done, total: params.maxIter }),
+    });
+    // Converging before maxIter is the usual end: the last report says how many it took.
+    report?.({ unit: 'iterations', done: result.iterations, total: result.iterations });
     if (!Number.isFinite(result.f)) {
       throw new TrainingError('HOKUSAI_TRAINING_DIVERGED', 'Logistic regression produced a non-finite loss. Check the features for extreme values or raise l2.');
     }

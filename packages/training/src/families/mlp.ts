@@ -70,6 +70,7 @@ export const mlp: Model = {
     const xb = new Float32Array(bs * d);
     const yb = new Float32Array(bs * k);
     const wb = new Float32Array(bs);
+    ctx.onProgress?.({ unit: 'epochs', done: state.epoch, total: p.epochs });
     try {
       for (let epoch = state.epoch; epoch < p.epochs; epoch++) {
         // A per-epoch generator keeps a resumed run on the same batches as an uninterrupted one.
@@ -119,6 +120,7 @@ export const mlp: Model = {
           const snapshot: MlpState = { epoch: epoch + 1, step, weights: vars.map((v) => Array.from(v.dataSync())), optimizer: moments.map((m) => Array.from(m.dataSync())) };
           await sink.save(epoch + 1, new TextEncoder().encode(JSON.stringify(snapshot)));
         }
+        ctx.onProgress?.({ unit: 'epochs', done: epoch + 1, total: p.epochs });
       }
       const weights = vars.map((v) => Float32Array.from(v.dataSync()));
       for (const w of weights) {

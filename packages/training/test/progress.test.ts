@@ -1,0 +1,85 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { fileCheckpoints, trainModel, type TrainHooks, type TrainOptions } from '../src/index.js';
+import { syntheticTable } from './synthetic-table.js';
+
+type Report = Parameters<NonNullable<TrainHooks['onProgress']>>[0];
+
+async function trainWithProgress(options: TrainOptions, hooks: TrainHooks = {}): Promise<{ onnx: Uint8Array; reports: Report[]; ms: number }> {
+  const table = syntheticTable({ rows: 1500, seed: 71, classes: options.task === 'multiclass' ? 3 : 2 });
+  const reports: Report[] = [];
+  const started = performance.now();
+  const model = await trainModel(table, options, { ...hooks, onProgress: (p) => reports.push(p) });
+  return { onnx: model.onnx, reports, ms: performance.now() - started };
+}
+
+/** Reports start where training starts, never go back, and the last one says the work is complete. */
+function expectWellFormed(reports: Report[], unit: Report['unit'], total: number, start = 0): void {
+  expect(reports.length).toBeGreaterThanOrEqual(2);
+  expect(reports.every((r) => r.unit === unit)).toBe(true);
+  expect(reports[0]).toEqual({ unit, done: start, total });
+  for (let i = 1; i < reports.length; i++) expect((reports[i] as Report).done).toBeGreaterThan((reports[i - 1] as Report).done);
+  const last = reports[reports.length - 1] as Report;
+  expect(last.done).toBe(last.total);
+  expect(last.done).toBeLessThanOrEqual(total);
+}
+
+describe('training progress', () => {
+  const dirs: string[] = [];
+  afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+  it('logistic regression reports L-BFGS iterations up to the iteration it stopped at, with the same model bytes', async () => {
+    const options: TrainOptions = { target: 'churned', seed: 5, exclude: ['customer_id'], family: 'logistic_regression', params: { maxIter: 150 } };
+    const { onnx, reports } = await trainWithProgress(options);
+    expectWellFormed(reports, 'iterations', 150);
+    // Earlier reports count against the cap; only the last one, after convergence, shrinks the total.
+    expect(reports.slice(0, -1).every((r) => r.total === 150)).toBe(true);
+    const iterations = (reports[reports.length - 1] as Report).done;
+    expect(iterations).toBeGreaterThan(3);
+    expect(iterations).toBeLessThan(150);
+    expect(Buffer.from((await trainModel(syntheticTable({ rows: 1500, seed: 71 }), options)).onnx).equals(Buffer.from(onnx))).toBe(true);
+  });
+
+  it('logistic regression stopped by maxIter ends at exactly maxIter', async () => {
+    const { reports } = await trainWithProgress({ target: 'churned', seed: 5, exclude: ['customer_id'], params: { maxIter: 3, tol: 1e-12 } });
+    expectWellFormed(reports, 'iterations', 3);
+    expect(reports[reports.length - 1]).toEqual({ unit: 'iterations', done: 3, total: 3 });
+  });
+
+  it('gbdt reports boosting rounds as trees, multiclass included, with the same model bytes', async () => {
+    const options: TrainOptions = { target: 'churned', seed: 9, exclude: ['customer_id'], family: 'gbdt', task: 'multiclass', params: { nTrees: 12, maxDepth: 3 } };
+    const { onnx, reports } = await trainWithProgress(options);
+    expectWellFormed(reports, 'trees', 12);
+    const without = await trainModel(syntheticTable({ rows: 1500, seed: 71, classes: 3 }), options);
+    expect(Buffer.from(without.onnx).equals(Buffer.from(onnx))).toBe(true);
+  });
+
+  it('gbdt resumed from a checkpoint starts its reports at the resumed round', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hokusai-progress-'));
+    dirs.push(dir);
+    const options: TrainOptions = { target: 'churned', seed: 9, exclude: ['customer_id'], family: 'gbdt', params: { nTrees: 10, maxDepth: 2 } };
+    const sink = await fileCheckpoints({ dir, every: 4, keep: 3 }, 'progress-test');
+    const full = await trainWithProgress(options, { checkpoints: sink });
+    const resumed = await trainWithProgress(options, { checkpoints: await fileCheckpoints({ dir, every: 4, keep: 3 }, 'progress-test') });
+    expectWellFormed(resumed.reports, 'trees', 10, 8);
+    expect(Buffer.from(resumed.onnx).equals(Buffer.from(full.onnx))).toBe(true);
+  });
+
+  it('mlp reports epochs, with the same model bytes', async () => {
+    const options: TrainOptions = { target: 'churned', seed: 3, exclude: ['customer_id'], family: 'mlp', params: { hidden: [8], epochs: 3, batchSize: 256 } };
+    const { onnx, reports } = await trainWithProgress(options);
+    expectWellFormed(reports, 'epochs', 3);
+    const without = await trainModel(syntheticTable({ rows: 1500, seed: 71 }), options);
+    expect(Buffer.from(without.onnx).equals(Buffer.from(onnx))).toBe(true);
+  });
+
+  it('forwards a fast loop of many rounds at a bounded rate, keeping the first and the last', async () => {
+    const { reports, ms } = await trainWithProgress({ target: 'churned', seed: 9, exclude: ['customer_id'], family: 'gbdt', params: { nTrees: 400, maxDepth: 1, minSamplesLeaf: 200 } });
+    expectWellFormed(reports, 'trees', 400);
+    // One report per 250 ms at most, plus the first and the last.
+    expect(reports.length).toBeLessThanOrEqual(2 + Math.ceil(ms / 250));
+    expect(reports.length).toBeLessThan(401);
+  });
+});
