@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { TrainingError } from '../errors.js';
-import type { SeededRandom } from '../seeded-random.js';
+import { SeededRandom } from '../seeded-random.js';
 
 /** One hyperparameter: a list of values, or a numeric range (log-uniform when `log`, integers when `int`). */
 export const ParamSpaceSchema = z.union([
@@ -48,4 +48,41 @@ export function randomCandidates(space: ParsedSpace, count: number, rng: SeededR
     out.push(c);
   }
   return out;
+}
+
+export interface CandidateOptions {
+  strategy: 'grid' | 'random' | 'halving';
+  /** Candidates drawn for random search and halving (default 10); halving over lists only and no count uses the grid. */
+  trials?: number;
+  seed: number;
+}
+
+const CandidateOptionsSchema = z.strictObject({
+  strategy: z.enum(['grid', 'random', 'halving']),
+  trials: z.number().int().positive().max(10_000).optional(),
+  seed: z.number().int(),
+});
+
+/**
+ * The candidates of a search, in trial order. They depend only on the space, the strategy, the
+ * count and the seed (not on the data), so a planner and a remote worker derive the same list.
+ */
+export function searchCandidates(space: SearchSpace, options: CandidateOptions): Record<string, unknown>[] {
+  const parsedSpace = SearchSpaceSchema.safeParse(space);
+  const parsed = CandidateOptionsSchema.safeParse(options);
+  if (!parsedSpace.success || !parsed.success) {
+    const issues = [...(parsedSpace.error?.issues ?? []), ...(parsed.error?.issues ?? [])];
+    throw new TrainingError('HOKUSAI_SEARCH_INVALID', `Invalid search space or options: ${issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}.`);
+  }
+  const o = parsed.data;
+  const allLists = Object.values(parsedSpace.data).every((d) => 'values' in d);
+  if (o.strategy === 'grid' || (o.strategy === 'halving' && allLists && o.trials === undefined)) return gridCandidates(parsedSpace.data);
+  return randomCandidates(parsedSpace.data, o.trials ?? 10, candidateRandom(o.seed));
+}
+
+/** The second child stream of the seed; the first draws the validation split. */
+function candidateRandom(seed: number): SeededRandom {
+  const root = new SeededRandom(seed);
+  root.fork();
+  return root.fork();
 }

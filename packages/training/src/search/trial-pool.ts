@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { TrainingError, type TrainingErrorCode } from '../errors.js';
+import { registeredBuiltins } from '../families/builtin-families.js';
 import { runTrial, type TrialResult, type TrialSpec } from './run-trial.js';
 
 type WorkerReply = { ok: true; result: TrialResult } | { ok: false; code: TrainingErrorCode; message: string };
@@ -18,10 +19,13 @@ function workerScript(): string | null {
 
 /**
  * Runs trials on up to `workers` worker threads (0 = in this thread) and returns results in spec
- * order, so scheduling never changes the outcome.
+ * order, so scheduling never changes the outcome. Custom families exist only in this thread's
+ * registry, so their trials stay in this thread.
  */
-export async function runTrials(specs: TrialSpec[], workers: number): Promise<TrialResult[]> {
-  const script = workers > 0 ? workerScript() : null;
+export async function runTrials(specs: readonly TrialSpec[], workers: number): Promise<TrialResult[]> {
+  const builtins = registeredBuiltins();
+  const movable = specs.every((s) => builtins.includes(s.family));
+  const script = workers > 0 && movable ? workerScript() : null;
   if (script === null) {
     const out: TrialResult[] = [];
     for (const s of specs) out.push(await runTrial(s));
