@@ -6,6 +6,7 @@ import { merkleRoot, type MerkleLeaf } from './merkle.js';
 import { sha256Hex } from './sha256.js';
 import { DEFAULT_CIRCUIT_N, checkCircuitN } from './circuit-source.js';
 import { proveChunks, type ProofFiles } from './groth16-prover.js';
+import type { ProofProgressListener } from './proof-progress.js';
 
 export const ATTESTATION_SCHEMA_VERSION = '1.0';
 
@@ -63,6 +64,11 @@ export interface BuildAttestationOptions {
   cacheDir?: string;
   /** Timestamp for created_at (outside the body); default now. */
   createdAt?: string;
+  /**
+   * Hears each proving phase start and end (circuit, setup, then witness, prove and verify per
+   * chunk) with done/total phases, and what snarkjs says during long phases. Not called without a proof.
+   */
+  onProgress?: ProofProgressListener | undefined;
 }
 
 export interface BuiltAttestation {
@@ -145,6 +151,7 @@ export async function buildAttestation(input: AttestationInput, options: BuildAt
     n,
     ...(options.ptauPath === undefined ? {} : { ptauPath: options.ptauPath }),
     ...(options.cacheDir === undefined ? {} : { cacheDir: options.cacheDir }),
+    onProgress: options.onProgress,
   });
   attestation.proof = proved.proof;
   return { attestation, proofFiles: proved.files };

@@ -1,10 +1,13 @@
+import { join } from 'node:path';
+import type * as Snarkjs from 'snarkjs';
 import { loadSnarkjs } from './snarkjs-loader.js';
 import type { AttestationProof } from './attestation.js';
-import { compiledCircuit } from './circuit-compile.js';
+import { compiledCircuit, findCompiledCircuit } from './circuit-compile.js';
 import { CIRCUIT_NAME } from './circuit-source.js';
 import type { PredictionBits, PredictionChunk, PredictionCommitments } from './commitments.js';
 import { AttestationError } from './errors.js';
 import { defaultCacheDir, groth16Setup, releaseCurve } from './groth16-setup.js';
+import { ProofProgressReporter, type ProofProgressListener } from './proof-progress.js';
 import { jsonFileText } from './json-file-text.js';
 import { sha256Hex } from './sha256.js';
 
@@ -33,11 +36,12 @@ function witnessInput(bits: PredictionBits, chunk: PredictionChunk, n: number): 
     return out;
   };
   const mask = new Array<number>(n).fill(0).map((_, i) => (i < chunk.rows ? 1 : 0));
+  // Field elements as BigInt: the witness calculator takes numbers and BigInts, not decimal strings.
   return {
     rows: chunk.rows,
-    labels_commitment: chunk.labels_commitment,
-    baseline_commitment: chunk.baseline_commitment,
-    candidate_commitment: chunk.new_commitment,
+    labels_commitment: BigInt(chunk.labels_commitment),
+    baseline_commitment: BigInt(chunk.baseline_commitment),
+    candidate_commitment: BigInt(chunk.new_commitment),
     baseline_correct: chunk.baseline_correct,
     candidate_correct: chunk.new_correct,
     labels: slice(bits.labels),
@@ -47,15 +51,28 @@ function witnessInput(bits: PredictionBits, chunk: PredictionChunk, n: number): 
   };
 }
 
-/** Proves every chunk's counts against its commitments and packages the snarkjs files. */
+/** Phases of proving `chunks` chunks: circuit, setup, then witness, prove and verify per chunk. */
+export function provingPhases(chunks: number): number {
+  return 2 + 3 * chunks;
+}
+
+/**
+ * Proves every chunk's counts against its commitments, checks each proof against the
+ * verification key, and packages the snarkjs files. `onProgress` hears every phase start and end.
+ */
 export async function proveChunks(
   bits: PredictionBits,
   commitments: PredictionCommitments,
-  options: { n: number; ptauPath?: string; cacheDir?: string },
+  options: { n: number; ptauPath?: string; cacheDir?: string; onProgress?: ProofProgressListener | undefined },
 ): Promise<{ proof: AttestationProof; files: ProofFiles }> {
   const cacheDir = options.cacheDir ?? defaultCacheDir();
-  const circuit = await compiledCircuit(options.n, cacheDir);
-  const setup = await groth16Setup(circuit, { cacheDir, ...(options.ptauPath === undefined ? {} : { ptauPath: options.ptauPath }) });
+  const chunks = commitments.chunks.length;
+  const progress = new ProofProgressReporter(provingPhases(chunks), options.onProgress);
+  const circuitWords = findCompiledCircuit(options.n, cacheDir) === undefined ? `compiling the circuit for N=${options.n} with circom2` : `circuit for N=${options.n} (compiled already)`;
+  const circuit = await progress.phase('circuit', circuitWords, () => compiledCircuit(options.n, cacheDir));
+  const setup = await progress.phase('setup', 'Groth16 keys (made once per circuit and ptau, then cached)', (logger) =>
+    groth16Setup(circuit, { cacheDir, logger, ...(options.ptauPath === undefined ? {} : { ptauPath: options.ptauPath }) }),
+  );
   const snarkjs = await loadSnarkjs();
   // A single-threaded curve left by a verification would make proving slower; start clean.
   await releaseCurve();
@@ -64,14 +81,24 @@ export async function proveChunks(
   try {
     for (const chunk of commitments.chunks) {
       const expected = chunkPublicSignals(chunk);
+      const at = { index: chunk.index, of: chunks };
+      const words = `chunk ${chunk.index + 1} of ${chunks} (rows ${chunk.offset}..${chunk.offset + chunk.rows - 1})`;
       let result: { proof: unknown; publicSignals: string[] };
       try {
-        result = await snarkjs.groth16.fullProve(witnessInput(bits, chunk, options.n), circuit.wasmPath, setup.zkeyPath);
+        const witness: Snarkjs.MemFile = { type: 'mem' };
+        await progress.phase('witness', words, () => snarkjs.wtns.calculate(witnessInput(bits, chunk, options.n), circuit.wasmPath, witness), at);
+        result = await progress.phase('prove', words, (logger) => snarkjs.groth16.prove(setup.zkeyPath, witness, logger), at);
       } catch (error) {
         throw new AttestationError('HOKUSAI_ZK_PROOF', `proving chunk ${chunk.index} (rows ${chunk.offset}..${chunk.offset + chunk.rows - 1}) failed: ${(error as Error).message}`, { cause: error });
       }
       if (result.publicSignals.join(',') !== expected.join(',')) {
         throw new AttestationError('HOKUSAI_ZK_PROOF', `chunk ${chunk.index}: the circuit's public signals ${JSON.stringify(result.publicSignals)} differ from the commitments and counts computed in JavaScript ${JSON.stringify(expected)}`);
+      }
+      // A proof that does not verify (a damaged cached key) must fail here, not at the reader's end.
+      const proof = result.proof;
+      const valid = await progress.phase('verify', words, () => snarkjs.groth16.verify(setup.verificationKey, result.publicSignals, proof), at);
+      if (!valid) {
+        throw new AttestationError('HOKUSAI_ZK_PROOF', `chunk ${chunk.index}: the new proof does not verify against the cached verification key; delete ${join(cacheDir, 'zkey')} to make fresh keys`);
       }
       proofs.push(result.proof);
       signals.push(result.publicSignals);

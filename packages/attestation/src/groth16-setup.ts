@@ -8,6 +8,7 @@ import { ptauInfo, r1csInfo } from './binfile-header.js';
 import { canonicalJson } from './canonical-json.js';
 import type { CompiledCircuit } from './circuit-compile.js';
 import { PACKAGE_ROOT } from './circuit-source.js';
+import type { SnarkjsLogger } from './proof-progress.js';
 import { AttestationError } from './errors.js';
 import { withLock } from './file-lock.js';
 import { sha256Hex } from './sha256.js';
@@ -68,7 +69,7 @@ async function bundledDevPtau(power: number): Promise<string | undefined> {
  * A local powers of tau for development, reused when one of at least the needed power exists.
  * Generated with fresh randomness (never reproducible) and always reported as insecure.
  */
-async function localInsecurePtau(cacheDir: string, power: number): Promise<string> {
+async function localInsecurePtau(cacheDir: string, power: number, logger: SnarkjsLogger | undefined): Promise<string> {
   const dir = join(cacheDir, 'ptau');
   await mkdir(dir, { recursive: true });
   const existing = async (): Promise<string | undefined> => {
@@ -87,10 +88,11 @@ async function localInsecurePtau(cacheDir: string, power: number): Promise<strin
     const tmp = `${target}.${process.pid}.tmp`;
     const snarkjs = await loadSnarkjs();
     const curve = await snarkjs.curves.getCurveFromName('bn128');
+    logger?.info(`making a local insecure powers of tau of power ${power}`);
     try {
-      await snarkjs.powersOfTau.newAccumulator(curve, power, `${tmp}.0`);
-      await snarkjs.powersOfTau.contribute(`${tmp}.0`, `${tmp}.1`, 'hokusai local insecure', randomBytes(32).toString('hex'));
-      await snarkjs.powersOfTau.preparePhase2(`${tmp}.1`, `${tmp}.2`);
+      await snarkjs.powersOfTau.newAccumulator(curve, power, `${tmp}.0`, logger);
+      await snarkjs.powersOfTau.contribute(`${tmp}.0`, `${tmp}.1`, 'hokusai local insecure', randomBytes(32).toString('hex'), logger);
+      await snarkjs.powersOfTau.preparePhase2(`${tmp}.1`, `${tmp}.2`, logger);
       await rename(`${tmp}.2`, target);
     } finally {
       await Promise.all([0, 1, 2].map((i) => rm(`${tmp}.${i}`, { force: true })));
@@ -105,12 +107,12 @@ async function localInsecurePtau(cacheDir: string, power: number): Promise<strin
  * hash. The phase-2 contribution uses fresh randomness, so a new cache gives a new (equally
  * valid) key; the attestation records which verification key its proof is for.
  */
-export async function groth16Setup(circuit: CompiledCircuit, options: { ptauPath?: string; cacheDir?: string } = {}): Promise<Groth16Setup> {
+export async function groth16Setup(circuit: CompiledCircuit, options: { ptauPath?: string; cacheDir?: string; logger?: SnarkjsLogger | undefined } = {}): Promise<Groth16Setup> {
   const cacheDir = options.cacheDir ?? defaultCacheDir();
   const info = await r1csInfo(circuit.r1csPath);
   const power = requiredPower(info);
   const insecure = options.ptauPath === undefined;
-  const ptauPath = options.ptauPath ?? (await localInsecurePtau(cacheDir, power));
+  const ptauPath = options.ptauPath ?? (await localInsecurePtau(cacheDir, power, options.logger));
   const ptau = await ptauInfo(ptauPath);
   if (ptau.power < power) {
     throw new AttestationError('HOKUSAI_ZK_SETUP', `${ptauPath} has power ${ptau.power} but the circuit for N=${circuit.n} has ${info.constraints} constraints and needs power ${power}; use a larger ptau or a smaller circuitN`);
@@ -135,10 +137,12 @@ export async function groth16Setup(circuit: CompiledCircuit, options: { ptauPath
     await mkdir(dir, { recursive: true });
     const tmp = join(dir, `.${process.pid}`);
     const snarkjs = await loadSnarkjs();
+    const logger = options.logger;
+    logger?.info(`making the proving key for N=${circuit.n} (${info.constraints} constraints)`);
     try {
-      await snarkjs.zKey.newZKey(circuit.r1csPath, ptauPath, `${tmp}.0.zkey`);
-      await snarkjs.zKey.contribute(`${tmp}.0.zkey`, `${tmp}.1.zkey`, 'hokusai phase 2', randomBytes(32).toString('hex'));
-      const vkey = await snarkjs.zKey.exportVerificationKey(`${tmp}.1.zkey`);
+      await snarkjs.zKey.newZKey(circuit.r1csPath, ptauPath, `${tmp}.0.zkey`, logger);
+      await snarkjs.zKey.contribute(`${tmp}.0.zkey`, `${tmp}.1.zkey`, 'hokusai phase 2', randomBytes(32).toString('hex'), logger);
+      const vkey = await snarkjs.zKey.exportVerificationKey(`${tmp}.1.zkey`, logger);
       await rename(`${tmp}.1.zkey`, zkeyPath);
       await writeFileAtomic(vkeyPath, `${JSON.stringify(vkey, null, 2)}\n`);
     } catch (error) {

@@ -26,3 +26,4 @@ export type { ProofFiles } from './groth16-prover.js';
 export { exportSolidityVerifier } from './solidity-verifier.js';
 export { INSECURE_NOTE, defaultCacheDir } from './groth16-setup.js';
 export { prepareZkSetup, type ZkSetupSummary } from './zk-setup.js';
+export type { ProofPhase, ProofProgress, ProofProgressListener } from './proof-progress.js';

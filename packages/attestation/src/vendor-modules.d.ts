@@ -38,7 +38,16 @@ declare module 'snarkjs' {
     exportVerificationKey(zkeyName: string, logger?: unknown): Promise<Record<string, unknown>>;
     exportSolidityVerifier(zkeyName: string, templates: { groth16: string }, logger?: unknown): Promise<string>;
   };
+  /** A witness kept in memory instead of a file. */
+  export interface MemFile {
+    type: 'mem';
+    data?: Uint8Array;
+  }
+  export const wtns: {
+    calculate(input: Record<string, unknown>, wasmFile: string, wtnsFile: MemFile | string, options?: unknown): Promise<void>;
+  };
   export const groth16: {
+    prove(zkeyFile: string, witness: MemFile | string, logger?: unknown): Promise<{ proof: Groth16Proof; publicSignals: string[] }>;
     fullProve(input: Record<string, unknown>, wasmFile: string, zkeyFile: string, logger?: unknown): Promise<{ proof: Groth16Proof; publicSignals: string[] }>;
     verify(vk: unknown, publicSignals: unknown, proof: unknown, logger?: unknown): Promise<boolean>;
   };
