@@ -89,6 +89,8 @@ export function attestStep(flow: FlowContext): StepDefinition {
         prove: proof.enabled,
         ...(proof.circuitN === undefined ? {} : { circuitN: proof.circuitN }),
         ...(proof.ptau === undefined ? {} : { ptauPath: proof.ptau }),
+        // Proving phases (circuit, setup, then witness, prove and verify per chunk) as one bar.
+        onProgress: (p) => ctx.emit({ type: 'progress', unit: 'proof phases', done: p.done, total: p.total, message: `${p.phase}${p.state === 'end' ? ' done' : ''}: ${p.message}` }),
       });
       await flow.hooks.apply('post_attestation', built);
       return { files, built, runId: ctx.runId };

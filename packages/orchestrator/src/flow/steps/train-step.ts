@@ -54,7 +54,10 @@ export function trainStep(role: 'baseline' | 'new', flow: FlowContext): StepDefi
         params: (ctx.inputs.search as SearchOutput).params,
         exclude: excludedColumns(data, flow),
       });
-      const model = await trainModel(table, options);
+      // Epochs, trees or iterations as the family counts them; the training package bounds the rate.
+      const model = await trainModel(table, options, {
+        onProgress: (p) => ctx.emit({ type: 'progress', unit: p.unit, done: p.done, total: p.total }),
+      });
       const out: TrainOutput = { role, onnx: model.onnx, metadata: model.metadata, source: 'trained' };
       return flow.hooks.apply('post_training', out);
     },
