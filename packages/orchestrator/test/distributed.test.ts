@@ -24,7 +24,7 @@ function ensureBuilt(): void {
       const built = join(packageRoot, 'dist', dir, name.replace(/\.ts$/, '.js'));
       return !existsSync(built) || statSync(built).mtimeMs < statSync(join(packageRoot, 'src', dir, name)).mtimeMs;
     });
-  if (stale('distributed') || stale('engine') || stale('.')) {
+  if (stale('distributed') || stale('engine') || stale('flow') || stale(join('flow', 'steps')) || stale('.')) {
     try {
       execFileSync(process.execPath, [join(packageRoot, '..', '..', 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.lib.json'], { cwd: packageRoot, stdio: 'pipe' });
     } catch {
@@ -341,8 +341,47 @@ describe('the Hokusai flow on BullMQ', () => {
     // Every step ran as a job on one of the worker processes (which one takes a job is up to
     // BullMQ: a fast worker may take several short steps in a row).
     const completed = reports.filter((r) => r.status === 'completed');
-    expect(new Set(completed.map((r) => r.step))).toEqual(new Set(['load_base', 'load_contributed', 'load_benchmark', 'integrate', 'search', 'train_baseline', 'train_new', 'evaluate', 'delta', 'attest', 'report']));
+    // Without a search the plan is empty, so no search_trial job is queued.
+    expect(new Set(completed.map((r) => r.step))).toEqual(new Set(['load_base', 'load_contributed', 'load_benchmark', 'integrate', 'search_plan', 'search', 'train_baseline', 'train_new', 'evaluate', 'delta', 'attest', 'report']));
     for (const r of completed) expect(workers.map((w) => w.id)).toContain(r.worker);
+  });
+
+  it('runs each hyperparameter-search trial as its own job, on both workers, with the local executor\'s result', async () => {
+    const values = [1e-4, 0.01, 0.3, 3, 30, 300];
+    const search = { strategy: 'grid' as const, space: { l2: { values } }, metric: 'log_loss' as const };
+    const searching = (out: string): PipelineConfigInput => ({ ...config(out), search });
+    const localEvents: RunEvent[] = [];
+    await runPipeline(searching(join(dir, 'search-local')), { store: join(dir, 'store-search-local'), onEvent: (e) => localEvents.push(e) });
+    const reports: StepJobReport[] = [];
+    const remoteEvents: RunEvent[] = [];
+    const searchExecutor = new BullMqExecutor({ redisUrl: redis.url, onJob: (r) => reports.push(r) });
+    try {
+      await runPipeline(searching(join(dir, 'search-bullmq')), { store: join(dir, 'store-search-bullmq'), executor: searchExecutor, onEvent: (e) => remoteEvents.push(e) });
+    } finally {
+      await searchExecutor.close();
+    }
+    type Training = { params: { l2: number }; search: { searched: boolean; trials: number; best: { params: { l2: number } } } };
+    const [a, b] = await Promise.all([attestation(join(dir, 'search-local')), attestation(join(dir, 'search-bullmq'))]);
+    expect(b.body_sha256).toBe(a.body_sha256);
+    expect(b.body).toEqual(a.body);
+    const training = (b.body as { results: { training: Training } }).results.training;
+    expect(training.search).toMatchObject({ searched: true, trials: 6 });
+    expect(values).toContain(training.params.l2);
+    expect(training.params.l2).toBe(training.search.best.params.l2);
+
+    // One job per trial, each item once, and both workers took some.
+    const trials = reports.filter((r) => r.step === 'search_trial' && r.status === 'completed');
+    expect(trials.map((r) => r.itemIndex).sort()).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(new Set(trials.map((r) => r.worker))).toEqual(new Set(workers.map((w) => w.id)));
+    // The workers recorded each finished trial, for a resumed run.
+    const runId = (await new RunStore(join(dir, 'store-search-bullmq')).listRuns())[0] as string;
+    expect((await readdir(join(dir, 'store-search-bullmq', 'runs', runId, 'items', 'search_trial'))).sort()).toEqual(['0.json', '1.json', '2.json', '3.json', '4.json', '5.json']);
+    // The trials bar moves once per finished trial, on either executor.
+    for (const events of [localEvents, remoteEvents]) {
+      const bar = events.filter((e) => e.type === 'progress' && e.step === 'search_trial' && e.unit === 'trials');
+      expect(bar.map((e) => e.done).sort()).toEqual([1, 2, 3, 4, 5, 6]);
+      expect(bar.every((e) => e.total === 6)).toBe(true);
+    }
   });
 
   it('gives the same attestation body when the worker running the integrate step is killed', async () => {
@@ -368,7 +407,7 @@ describe('the Hokusai flow on BullMQ', () => {
       const survivor = workers.find((w) => w !== victim) as WorkerChild;
       // The survivor ran integrate again, and every later step, since it is the only worker left.
       const after = reports.filter((r) => r.status === 'completed' && !r.step.startsWith('load_'));
-      expect(after.map((r) => r.step).sort()).toEqual(['attest', 'delta', 'evaluate', 'integrate', 'report', 'search', 'train_baseline', 'train_new']);
+      expect(after.map((r) => r.step).sort()).toEqual(['attest', 'delta', 'evaluate', 'integrate', 'report', 'search', 'search_plan', 'train_baseline', 'train_new']);
       expect(new Set(after.map((r) => r.worker))).toEqual(new Set([survivor.id]));
     } finally {
       await Promise.all([queue.close(), watched.close()]);

@@ -5,6 +5,8 @@ import { OrchestratorError } from '../errors.js';
 import type { Executor, StepTask } from '../engine/executor.js';
 import { RunStore } from '../engine/run-store.js';
 import type { StepContext, StepDefinition } from '../engine/step.js';
+import { FanOutProgress } from './fan-out-progress.js';
+import { finishedItem } from './item-records.js';
 import { assertRedisReachable, redisOptionsFromUrl, type RedisConnectionSettings } from './redis-connection.js';
 import {
   DEFAULT_QUEUE,
@@ -37,15 +39,17 @@ export interface BullMqExecutorOptions {
 }
 
 export interface StepJobReport {
+  /** Empty for a reused item: no job was queued. */
   jobId: string;
   runId: string;
   step: string;
   itemIndex?: number;
   attempt: number;
-  status: 'completed' | 'failed' | 'cancelled';
+  /** 'reused': a foreach item that had finished earlier in this run (before a kill) was not queued again. */
+  status: 'completed' | 'failed' | 'cancelled' | 'reused';
   /** The worker that computed the output (completed jobs). */
   worker?: string;
-  /** Output hash in the run store (completed jobs). */
+  /** Output hash in the run store (completed jobs and reused items). */
   hash?: string;
   durationMs: number;
   error?: string;
@@ -80,6 +84,7 @@ export class BullMqExecutor implements Executor {
   private readonly connection: RedisConnectionSettings;
   private clients: { queue: Queue; events: QueueEvents; publisher: Redis } | undefined;
   private readonly watches = new Map<string, Watch>();
+  private readonly fanOut = new FanOutProgress();
   private ready: Promise<void> | undefined;
   private closed = false;
 
@@ -124,6 +129,10 @@ export class BullMqExecutor implements Executor {
 
   async execute(step: StepDefinition, ctx: StepContext, task: StepTask): Promise<unknown> {
     if (this.closed) throw new OrchestratorError('HOKUSAI_EXECUTOR_CLOSED', `The BullMQ executor was closed; step "${step.name}" cannot be queued.`, { step: step.name });
+    if (task.itemIndex !== undefined) {
+      const reused = await this.reuseItem(step, ctx, task, task.itemIndex);
+      if (reused !== undefined) return reused.value;
+    }
     const { queue, events } = await this.connect();
     const data: StepJobData = {
       protocol: STEP_JOB_PROTOCOL,
@@ -159,7 +168,7 @@ export class BullMqExecutor implements Executor {
     this.watches.set(jobId, {
       progress: (raw) => {
         const event = StepProgressSchema.safeParse(raw);
-        if (event.success) ctx.emit(event.data);
+        if (event.success) ctx.emit(this.fanOut.item(step, ctx, task.itemIndex, event.data));
       },
       stalled: () => ctx.emit({ type: 'progress', message: `job ${jobId} lost its worker and was handed back to the queue` }),
     });
@@ -190,6 +199,18 @@ export class BullMqExecutor implements Executor {
     const value = new RunStore(task.storeRoot).readValue(result.data.hash);
     report({ status: 'completed', worker: result.data.worker, hash: result.data.hash });
     return value;
+  }
+
+  /** A foreach item that finished earlier in this run (its worker recorded it) is not queued again. */
+  private async reuseItem(step: StepDefinition, ctx: StepContext, task: StepTask, itemIndex: number): Promise<{ value: unknown } | undefined> {
+    const store = new RunStore(task.storeRoot);
+    const hash = await finishedItem(store, { runId: task.runId, step: task.step, itemIndex, inputHashes: task.inputHashes });
+    if (hash === undefined) return undefined;
+    const value = store.readValue(hash);
+    this.fanOut.reused(ctx, itemIndex);
+    ctx.emit({ type: 'progress', message: `item ${itemIndex} of ${step.name} reused from the run store` });
+    this.onJob?.({ jobId: '', runId: task.runId, step: task.step, itemIndex, attempt: task.attempt, status: 'reused', hash, durationMs: 0 });
+    return { value };
   }
 
   /** One listener per signal: the items of a foreach share their step's signal. */

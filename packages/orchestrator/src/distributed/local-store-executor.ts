@@ -1,18 +1,35 @@
 import type { Executor, StepTask } from '../engine/executor.js';
 import { RunStore } from '../engine/run-store.js';
 import type { StepContext, StepDefinition } from '../engine/step.js';
+import { FanOutProgress } from './fan-out-progress.js';
+import { finishedItem, writeItemRecord } from './item-records.js';
 
 /**
  * Runs steps in this process like LocalExecutor, but hands each output back as read from the
  * run store. Later steps then see exactly what a BullMQ worker or a resumed run sees (the store
  * orders object keys, turns undefined into null, copies typed arrays), so a local run, a
- * distributed run and a resumed run give the same bytes.
+ * distributed run and a resumed run give the same bytes. Each finished item of a foreach is
+ * recorded on its own, so a resumed run reuses the items that had finished before a kill.
  */
 export class LocalStoreExecutor implements Executor {
   readonly name = 'local-store';
+  private readonly progress = new FanOutProgress();
 
   async execute(step: StepDefinition, ctx: StepContext, task: StepTask): Promise<unknown> {
     const store = new RunStore(task.storeRoot);
-    return store.readValue(await store.putValue(await step.run(ctx)));
+    const { itemIndex } = task;
+    if (itemIndex === undefined) return store.readValue(await store.putValue(await step.run(ctx)));
+    const item = { runId: task.runId, step: task.step, itemIndex, inputHashes: task.inputHashes };
+    const earlier = await finishedItem(store, item);
+    if (earlier !== undefined) {
+      this.progress.reused(ctx, itemIndex);
+      ctx.emit({ type: 'progress', message: `item ${itemIndex} of ${step.name} reused from the run store` });
+      return store.readValue(earlier);
+    }
+    const started = Date.now();
+    const itemCtx: StepContext = { ...ctx, emit: (event) => ctx.emit(this.progress.item(step, ctx, itemIndex, event)) };
+    const hash = await store.putValue(await step.run(itemCtx));
+    await writeItemRecord(store, item, hash, { durationMs: Date.now() - started });
+    return store.readValue(hash);
   }
 }

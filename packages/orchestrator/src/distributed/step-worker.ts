@@ -7,6 +7,7 @@ import type { RunRecord } from '../engine/run-store.js';
 import { RunStore } from '../engine/run-store.js';
 import type { StepContext, StepDefinition } from '../engine/step.js';
 import { asResolved, resolveRegisteredFlow, type FlowDefinitionOrResolved, type FlowResolver, type ResolvedFlow } from './flow-registry.js';
+import { finishedItem, writeItemRecord } from './item-records.js';
 import { assertRedisReachable, redisOptionsFromUrl } from './redis-connection.js';
 import { DEFAULT_QUEUE, StepJobDataSchema, cancelChannel, failureReason, type StepJobData, type StepJobResult } from './step-job.js';
 
@@ -114,6 +115,11 @@ export async function startWorker(options: StepWorkerOptions): Promise<StepWorke
       if (errorCode(error) !== undefined) throw new UnrecoverableError(failureReason(error));
       throw error;
     }
+    const itemTask = task.itemIndex === undefined ? undefined : { runId: task.runId, step: task.step, itemIndex: task.itemIndex, inputHashes: task.inputHashes };
+    // A duplicate job for an item that already finished (queued again by a resumed run while
+    // the killed run's job was still waiting) returns the stored output instead of running again.
+    const earlier = itemTask === undefined ? undefined : await finishedItem(store, itemTask);
+    if (earlier !== undefined) return { hash: earlier, worker: id, durationMs: Math.round(performance.now() - started) };
     const controller = new AbortController();
     const ctx: StepContext = {
       runId: task.runId,
@@ -135,6 +141,7 @@ export async function startWorker(options: StepWorkerOptions): Promise<StepWorke
     let hash: string;
     try {
       hash = await store.putValue(value);
+      if (itemTask !== undefined) await writeItemRecord(store, itemTask, hash, { worker: id, durationMs: Math.round(performance.now() - started) });
     } catch (error) {
       if (errorCode(error) !== undefined) throw new UnrecoverableError(failureReason(error));
       throw error;

@@ -6,13 +6,16 @@ import { evaluateStep } from './steps/evaluate-step.js';
 import { integrateStep } from './steps/integrate-step.js';
 import { loadStep } from './steps/load-step.js';
 import { reportStep } from './steps/report-step.js';
+import { searchPlanStep } from './steps/search-plan-step.js';
 import { searchStep } from './steps/search-step.js';
+import { searchTrialStep } from './steps/search-trial-step.js';
 import { trainStep } from './steps/train-step.js';
 
 export const HOKUSAI_FLOW_NAME = 'hokusai';
 
 /**
- * start → load each input (in parallel) → integrate → search (optional) → train baseline and new (in parallel)
+ * start → load each input (in parallel) → integrate → search plan → search trials (a foreach, one item per
+ * trial; none without a search) → search (the join) → train baseline and new (in parallel)
  * → evaluate both → delta → attest (and prove) → report. Each step is a thin call into its
  * package; the output folder is written after the last step.
  */
@@ -24,6 +27,8 @@ export function hokusaiFlow(flow: FlowContext): FlowDefinition {
       loadStep('contributed', flow),
       loadStep('benchmark', flow),
       integrateStep(flow),
+      searchPlanStep(flow),
+      searchTrialStep(flow),
       searchStep(flow),
       trainStep('baseline', flow),
       trainStep('new', flow),

@@ -1,7 +1,8 @@
-import { searchHyperparameters } from '@hokusai/training';
+import { finishSearch, type TrainOptions } from '@hokusai/training';
 import type { StepDefinition } from '../../engine/step.js';
 import type { FlowContext } from '../flow-context.js';
 import type { IntegrateOutput } from './integrate-step.js';
+import type { SearchTrialOutput } from './search-trial-step.js';
 
 export interface SearchOutput {
   /** The hyperparameters both models are trained with. */
@@ -16,25 +17,32 @@ export function excludedColumns(data: Pick<IntegrateOutput, 'piiColumns'>, flow:
   return [...new Set([...data.piiColumns, ...flow.config.exclude])].sort();
 }
 
+/** The training options every step of the search derives its plan, split and trials from. */
+export function searchTrainOptions(data: Pick<IntegrateOutput, 'piiColumns'>, flow: FlowContext): TrainOptions {
+  const { config } = flow;
+  return { target: config.target, seed: config.seed, family: config.model.family, params: config.model.params, exclude: excludedColumns(data, flow) };
+}
+
 /**
- * Hyperparameter search on the base data only (its validation split is drawn from it, never
- * from the benchmark); the best parameters then train both models, so only the data differs.
+ * The join of the hyperparameter search on the base data only (its validation split is drawn
+ * from it, never from the benchmark): picks the best of the trials that ran as `search_trial`
+ * items; for successive halving it runs the later, smaller rungs here. The best parameters then
+ * train both models, so only the data differs.
  */
 export function searchStep(flow: FlowContext): StepDefinition {
   return {
     name: 'search',
-    inputs: ['integrate'],
+    inputs: ['integrate', 'search_plan', 'search_trial'],
     memoryMb: 600,
     run: async (ctx): Promise<SearchOutput> => {
       const { config } = flow;
       if (config.search === undefined) return { params: config.model.params, searched: false };
       const data = ctx.inputs.integrate as IntegrateOutput;
-      const result = await searchHyperparameters(
-        data.base,
-        { target: config.target, seed: config.seed, family: config.model.family, params: config.model.params, exclude: excludedColumns(data, flow) },
-        config.search,
-      );
-      ctx.emit({ type: 'progress', unit: 'trials', done: result.trials.length, total: result.trials.length });
+      const firstWave = ctx.inputs.search_trial as SearchTrialOutput[];
+      const result = await finishSearch(data.base, searchTrainOptions(data, flow), config.search, firstWave);
+      if (result.trials.length > firstWave.length) {
+        ctx.emit({ type: 'progress', unit: 'trials', done: result.trials.length, total: result.trials.length, message: `${result.trials.length - firstWave.length} later halving trials ran in the join` });
+      }
       return {
         params: { ...config.model.params, ...result.bestParams },
         searched: true,
