@@ -113,7 +113,7 @@ def main():
     key = args.key.encode() if args.key is not None else os.urandom(32)
     for frame in (base, kept, bench):
         for c in pii:
-            frame[c] = [hmac.digest(key, str(v).encode(), "sha256").hex() for v in frame[c]]
+            frame[c] = frame[c].astype(str).map(lambda v: hmac.new(key, v.encode(), hashlib.sha256).hexdigest())
     merged = pd.concat([base, kept], ignore_index=True)
     t["integrate"] = time.perf_counter() - t0
 
