@@ -25,10 +25,15 @@ export class FanOutProgress {
     return f;
   }
 
+  /** Whether `event` from an item counts the fan-out's items (rather than progress within the item). */
+  counts(step: StepDefinition, ctx: StepContext, event: ProgressEvent): boolean {
+    const items = step.foreach === undefined ? undefined : ctx.inputs[step.foreach];
+    return Array.isArray(items) && event.unit !== undefined && event.total === items.length;
+  }
+
   /** The event to pass on for `event` from item `itemIndex` of `step`. */
   item(step: StepDefinition, ctx: StepContext, itemIndex: number | undefined, event: ProgressEvent): ProgressEvent {
-    const items = step.foreach === undefined ? undefined : ctx.inputs[step.foreach];
-    if (itemIndex === undefined || !Array.isArray(items) || event.unit === undefined || event.total !== items.length) return event;
+    if (itemIndex === undefined || event.unit === undefined || !this.counts(step, ctx, event)) return event;
     const f = this.of(ctx.signal);
     let set = f.reported.get(event.unit);
     if (set === undefined) f.reported.set(event.unit, (set = new Set()));

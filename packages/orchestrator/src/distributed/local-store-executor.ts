@@ -27,9 +27,19 @@ export class LocalStoreExecutor implements Executor {
       return store.readValue(earlier);
     }
     const started = Date.now();
-    const itemCtx: StepContext = { ...ctx, emit: (event) => ctx.emit(this.progress.item(step, ctx, itemIndex, event)) };
+    // An item counted as done is said so once its record is written, so a kill right after the
+    // event still finds the item on resume.
+    const counted: Parameters<StepContext['emit']>[0][] = [];
+    const itemCtx: StepContext = {
+      ...ctx,
+      emit: (event) => {
+        if (this.progress.counts(step, ctx, event)) counted.push(event);
+        else ctx.emit(event);
+      },
+    };
     const hash = await store.putValue(await step.run(itemCtx));
     await writeItemRecord(store, item, hash, { durationMs: Date.now() - started });
+    for (const event of counted) ctx.emit(this.progress.item(step, ctx, itemIndex, event));
     return store.readValue(hash);
   }
 }

@@ -1,0 +1,116 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { quickstartConfig } from './fixtures/quickstart.js';
+import { LocalStoreExecutor, RunStore, resumePipeline, runPipeline, type PipelineConfigInput, type RunEvent } from '../src/index.js';
+
+const packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const values = [1e-4, 0.003, 0.1, 1, 10, 300];
+const search = { strategy: 'grid' as const, space: { l2: { values } }, metric: 'log_loss' as const };
+const config = (out: string, extra: Partial<PipelineConfigInput> = {}): PipelineConfigInput => quickstartConfig(out, { delta: { bootstrapResamples: 200 }, search, ...extra });
+const body = async (dir: string): Promise<string> => JSON.stringify((JSON.parse(await readFile(join(dir, 'attestation.json'), 'utf8')) as { body: unknown }).body);
+
+/** Runs the pipeline on the local store executor in a child process, printing its events. */
+async function childScript(dir: string): Promise<string> {
+  const entry = pathToFileURL(join(packageRoot, 'dist', 'index.js')).href;
+  const path = join(dir, 'search-child.mjs');
+  await writeFile(path, `import { LocalStoreExecutor, runPipeline } from '${entry}';
+const [config, store] = [JSON.parse(process.argv[2]), process.argv[3]];
+await runPipeline(config, { store, executor: new LocalStoreExecutor(), onEvent: (event) => process.stdout.write(JSON.stringify(event) + '\\n') });
+`);
+  return path;
+}
+
+/** SIGKILLs the child as soon as `trials` search trials have finished. */
+function runAndKillAfterTrials(script: string, cfg: PipelineConfigInput, store: string, trials: number): Promise<{ killed: boolean; runId: string | undefined }> {
+  return new Promise((resolveRun, reject) => {
+    const proc = spawn(process.execPath, [script, JSON.stringify(cfg), store], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let runId: string | undefined;
+    let killed = false;
+    createInterface({ input: proc.stdout }).on('line', (line) => {
+      const event = JSON.parse(line) as RunEvent;
+      runId = event.runId;
+      if (!killed && event.type === 'progress' && event.step === 'search_trial' && event.unit === 'trials' && (event.done ?? 0) >= trials) {
+        killed = true;
+        proc.kill('SIGKILL');
+      }
+    });
+    proc.on('error', reject);
+    proc.on('exit', () => resolveRun({ killed, runId }));
+  });
+}
+
+describe('hyperparameter-search trials as units of work', () => {
+  let work: string;
+  let reference: string;
+  let referenceRunId: string;
+  const referenceEvents: RunEvent[] = [];
+
+  beforeAll(async () => {
+    work = await mkdtemp(join(tmpdir(), 'hokusai-search-'));
+    reference = join(work, 'reference');
+    referenceRunId = (await runPipeline(config(reference), { store: join(work, 'store-ref'), onEvent: (e) => referenceEvents.push(e) })).runId;
+  }, 300_000);
+
+  it('plans the trials, runs each as a foreach item and joins them into the best params', async () => {
+    const store = new RunStore(join(work, 'store-ref'));
+    const steps = await store.readSteps(referenceRunId);
+    const plan = store.readValue(steps.get('search_plan')?.output as string) as { id: number; rung: number; params: { l2: number } }[];
+    expect(plan.map((t) => [t.id, t.rung, t.params.l2])).toEqual(values.map((v, i) => [i, 0, v]));
+    const trials = store.readValue(steps.get('search_trial')?.output as string) as { id: number; score: number; params: { l2: number } }[];
+    expect(trials.map((t) => t.id)).toEqual([0, 1, 2, 3, 4, 5]);
+    const best = [...trials].sort((a, b) => b.score - a.score || a.id - b.id)[0];
+    const training = (JSON.parse(await readFile(join(reference, 'attestation.json'), 'utf8')) as { body: { results: { training: { params: { l2: number }; search: { trials: number } } } } }).body.results.training;
+    expect(training.params.l2).toBe(best?.params.l2);
+    expect(training.search.trials).toBe(6);
+    // The heaviest penalty flattens the model: it cannot be the best on log loss.
+    expect(training.params.l2).not.toBe(300);
+    const bar = referenceEvents.filter((e) => e.type === 'progress' && e.step === 'search_trial' && e.unit === 'trials');
+    expect(bar.map((e) => e.done)).toEqual([1, 2, 3, 4, 5, 6]);
+  });
+
+  it('keeps the flow as it was without a search: empty plan, no trial, the configured params', async () => {
+    const out = join(work, 'no-search');
+    const storeDir = join(work, 'store-no-search');
+    const { runId } = await runPipeline(config(out, { search: undefined, model: { family: 'logistic_regression', params: { l2: 0.5 } } }), { store: storeDir });
+    const store = new RunStore(storeDir);
+    const steps = await store.readSteps(runId);
+    expect(store.readValue(steps.get('search_plan')?.output as string)).toEqual([]);
+    expect(store.readValue(steps.get('search_trial')?.output as string)).toEqual([]);
+    expect(store.readValue(steps.get('search')?.output as string)).toEqual({ params: { l2: 0.5 }, searched: false });
+    const training = (JSON.parse(await readFile(join(out, 'attestation.json'), 'utf8')) as { body: { results: { training: unknown } } }).body.results.training;
+    expect(training).toEqual({ params: { l2: 0.5 }, search: { params: { l2: 0.5 }, searched: false } });
+    expect(existsSync(join(storeDir, 'runs', runId, 'items'))).toBe(false);
+  });
+
+  it('resumes after a kill in the middle of the trials, reusing the trials that had finished', async () => {
+    const script = await childScript(work);
+    const store = join(work, 'store-kill');
+    const out = join(work, 'out-kill');
+    const { killed, runId } = await runAndKillAfterTrials(script, config(out), store, 2);
+    expect(killed).toBe(true);
+    expect(runId).toBe(referenceRunId);
+    const records = await new RunStore(store).readSteps(referenceRunId);
+    expect(records.get('search_plan')?.status).toBe('finished');
+    expect(records.has('search_trial')).toBe(false);
+    const finished = (await readdir(join(store, 'runs', referenceRunId, 'items', 'search_trial'))).filter((f) => f.endsWith('.json'));
+    expect(finished.length).toBeGreaterThanOrEqual(2);
+    expect(finished.length).toBeLessThan(6);
+
+    const events: RunEvent[] = [];
+    await resumePipeline(referenceRunId, { store, overwrite: true, executor: new LocalStoreExecutor(), onEvent: (e) => events.push(e) });
+    const reused = events.filter((e) => e.type === 'progress' && e.step === 'search_trial' && /reused from the run store/.test(e.message ?? ''));
+    expect(reused.map((e) => Number(/item (\d+)/.exec(e.message ?? '')?.[1])).sort()).toEqual(finished.map((f) => Number(f.replace('.json', ''))).sort());
+    // Only the other trials ran again; the bar still ends at 6 of 6.
+    const bar = events.filter((e) => e.type === 'progress' && e.step === 'search_trial' && e.unit === 'trials');
+    expect(bar).toHaveLength(6 - finished.length);
+    expect(bar.at(-1)).toMatchObject({ done: 6, total: 6 });
+    expect(events.filter((e) => e.type === 'step_reused').map((e) => e.step)).toEqual(expect.arrayContaining(['integrate', 'search_plan']));
+    expect(await body(out)).toBe(await body(reference));
+  }, 300_000);
+});
