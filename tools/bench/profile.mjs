@@ -65,6 +65,7 @@ function where(frame) {
 const byFunction = new Map();
 const byFile = new Map();
 const byArea = new Map();
+const inclusive = new Map();
 /** A package of the repository, a dependency, Node's own code, or the engine (GC, native). */
 function areaOf(file) {
   const dep = /node_modules\/((?:@[^/]+\/)?[^/]+)\/(?!.*node_modules\/)/.exec(file);
@@ -81,7 +82,14 @@ const files = readdirSync(dir).filter((f) => f.endsWith('.cpuprofile'));
 for (const f of files) {
   const profile = JSON.parse(readFileSync(join(dir, f), 'utf8'));
   const frames = new Map(profile.nodes.map((n) => [n.id, n.callFrame]));
+  const parent = new Map();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const keyOf = new Map(profile.nodes.map((n) => [n.id, `${n.callFrame.functionName || '(anonymous)'}\t${where(n.callFrame)}`]));
   for (const [id, ms] of selfTimes(profile)) {
+    // Inclusive time of this repository's functions: each sample counts once per function on its stack.
+    const onStack = new Set();
+    for (let at = id; at !== undefined; at = parent.get(at)) if (keyOf.get(at).includes('\tpackages/')) onStack.add(keyOf.get(at));
+    if (frames.get(id).functionName !== '(idle)') for (const k of onStack) inclusive.set(k, (inclusive.get(k) ?? 0) + ms);
     const frame = frames.get(id);
     const name = frame.functionName || '(anonymous)';
     total += ms;
@@ -105,6 +113,11 @@ console.log(`sampled ${(busy / 1000).toFixed(2)} s busy (idle ${(idle / 1000).to
 const top = Number(values.top);
 console.log(`top ${top} functions by self time`);
 for (const [key, ms] of [...byFunction].sort((a, b) => b[1] - a[1]).slice(0, top)) {
+  const [name, at] = key.split('\t');
+  console.log(`${(ms / 1000).toFixed(2).padStart(8)} s ${pct(ms)}  ${name}  ${at}`);
+}
+console.log(`\ntop ${top} functions of this repository by inclusive time (self + callees)`);
+for (const [key, ms] of [...inclusive].sort((a, b) => b[1] - a[1]).slice(0, top)) {
   const [name, at] = key.split('\t');
   console.log(`${(ms / 1000).toFixed(2).padStart(8)} s ${pct(ms)}  ${name}  ${at}`);
 }
