@@ -6,7 +6,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { BullMqExecutor, HOKUSAI_FLOW_NAME, LocalStoreExecutor, RunStore, errorCode, runFlow, runPipeline, verifyRun, type FlowDefinition, type PipelineConfigInput, type RunEvent, type StepJobReport } from '../src/index.js';
+import { BullMqExecutor, HOKUSAI_FLOW_NAME, LocalStoreExecutor, RunStore, errorCode, resumePipeline, runFlow, runPipeline, verifyRun, type FlowDefinition, type PipelineConfigInput, type RunEvent, type StepJobReport } from '../src/index.js';
 import { quickstartConfig } from './fixtures/quickstart.js';
 import { Queue } from 'bullmq';
 import { redisOptionsFromUrl } from '../src/distributed/redis-connection.js';
@@ -382,6 +382,50 @@ describe('the Hokusai flow on BullMQ', () => {
       expect(bar.map((e) => e.done).sort()).toEqual([1, 2, 3, 4, 5, 6]);
       expect(bar.every((e) => e.total === 6)).toBe(true);
     }
+  });
+
+  it('resumes a run killed in the middle of its trial jobs, reusing the trials the workers had finished', async () => {
+    const values = [1e-4, 0.01, 0.3, 3, 30, 300];
+    const cfg: PipelineConfigInput = { ...config(join(dir, 'search-resumed')), search: { strategy: 'grid', space: { l2: { values } }, metric: 'log_loss' } };
+    const store = join(dir, 'store-search-resumed');
+    const script = join(dir, 'search-producer.mjs');
+    await writeFile(script, `import { BullMqExecutor, runPipeline } from '${pathToFileURL(join(packageRoot, 'dist', 'index.js')).href}';
+const [config, store, redisUrl] = [JSON.parse(process.argv[2]), process.argv[3], process.argv[4]];
+await runPipeline(config, { store, executor: new BullMqExecutor({ redisUrl }), onEvent: (event) => process.stdout.write(JSON.stringify(event) + '\\n') });
+`);
+    const producer = spawn(process.execPath, [script, JSON.stringify(cfg), store, redis.url], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let runId: string | undefined;
+    await new Promise<void>((resolveKill, reject) => {
+      let killed = false;
+      producer.stdout?.on('data', (chunk: Buffer) => {
+        for (const line of chunk.toString().split('\n').filter((l) => l.startsWith('{'))) {
+          const event = JSON.parse(line) as RunEvent;
+          runId = event.runId;
+          if (!killed && event.type === 'progress' && event.step === 'search_trial' && event.unit === 'trials' && (event.done ?? 0) >= 2) {
+            killed = true;
+            producer.kill('SIGKILL');
+          }
+        }
+      });
+      producer.once('exit', () => (killed ? resolveKill() : reject(new Error('the producer ended before two trials finished'))));
+    });
+    expect((await new RunStore(store).readSteps(runId as string)).has('search_trial')).toBe(false);
+
+    const reports: StepJobReport[] = [];
+    const resumed = new BullMqExecutor({ redisUrl: redis.url, onJob: (r) => reports.push(r) });
+    try {
+      await resumePipeline(runId as string, { store, overwrite: true, executor: resumed });
+    } finally {
+      await resumed.close();
+    }
+    const trialReports = reports.filter((r) => r.step === 'search_trial');
+    const reused = trialReports.filter((r) => r.status === 'reused').map((r) => r.itemIndex);
+    const queued = trialReports.filter((r) => r.status === 'completed').map((r) => r.itemIndex);
+    // Trials the workers finished before the resume are not queued again; the rest are, once.
+    expect(reused.length).toBeGreaterThanOrEqual(1);
+    expect([...reused, ...queued].sort()).toEqual([0, 1, 2, 3, 4, 5]);
+    const [a, b] = await Promise.all([attestation(join(dir, 'search-local')), attestation(join(dir, 'search-resumed'))]);
+    expect(b.body_sha256).toBe(a.body_sha256);
   });
 
   it('gives the same attestation body when the worker running the integrate step is killed', async () => {
