@@ -21,6 +21,7 @@ requireBuilt();
 // Versions that exist on PyPI for Python 3.11+; installed only when the modules are missing.
 const PEER_PINS = ['pandas==3.1.1', 'scikit-learn==1.9.1'];
 if (values.peer) ensurePeerDeps();
+if (values.peer && values.proof) console.error('Note: the peer has no proof; compare totals without --proof.');
 const data = benchData(size);
 
 const STAGES = [
@@ -151,9 +152,12 @@ function printTable(med) {
 
 const all = [];
 for (let r = 0; r < runs; r++) {
+  // Alternate which side goes first so neither always meets a warmer page cache or a busier machine.
+  const peerFirst = values.peer && r % 2 === 1 ? runPeer() : null;
   const run = runHokusai(r);
   if (values.peer) {
-    run.peer = runPeer();
+    run.peer = peerFirst ?? runPeer();
+    run.peerFirst = peerFirst !== null;
     run.sameJob = compareJobs(run.job, run.peer.job);
   }
   all.push(run);
