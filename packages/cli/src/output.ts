@@ -1,66 +1,62 @@
 import type { RunEvent } from '@hokusai/orchestrator';
+import { ProgressRenderer, type ProgressStream } from './progress-renderer.js';
 
 export interface OutputOptions {
   json: boolean;
   quiet: boolean;
   verbose: boolean;
+  /** Colors allowed: no --no-color and no NO_COLOR. Each stream still needs to be a terminal. */
   color: boolean;
+}
+
+export interface OutputStreams {
+  stdout: { write(text: string): unknown };
+  stderr: ProgressStream;
 }
 
 /**
  * Where a command's words go: with --json exactly one JSON document on stdout and logs on
- * stderr; otherwise human text on stdout and progress lines on stderr.
+ * stderr; otherwise human text on stdout. Logs and progress always go to stderr: live bars on a
+ * terminal, rate-limited plain lines elsewhere, nothing at all with --quiet.
  */
 export class Output {
-  constructor(private readonly read: () => OutputOptions) {}
+  private renderer: ProgressRenderer | undefined;
+
+  constructor(
+    private readonly read: () => OutputOptions,
+    private readonly streams: OutputStreams = { stdout: process.stdout, stderr: process.stderr },
+  ) {}
 
   get options(): OutputOptions {
     return this.read();
   }
 
-  log(message: string): void {
-    if (!this.options.quiet) process.stderr.write(`${message}\n`);
+  /** Made on first use: the flags it depends on are parsed only once a command runs. */
+  private get progress(): ProgressRenderer {
+    this.renderer ??= new ProgressRenderer(this.streams.stderr, { color: this.options.color, verbose: this.options.verbose });
+    return this.renderer;
   }
 
-  /** On a terminal, progress redraws one line as a bar; elsewhere it prints plain lines. */
-  private progressLine = false;
-
-  private clearProgress(): void {
-    if (this.progressLine) {
-      process.stderr.write('\r\x1b[2K');
-      this.progressLine = false;
-    }
+  log(message: string): void {
+    if (!this.options.quiet) this.progress.line(message);
   }
 
   event(event: RunEvent): void {
-    if (this.options.quiet) return;
-    if (event.type === 'progress' && process.stderr.isTTY && event.total !== undefined && event.total > 0) {
-      const share = Math.min(1, (event.done ?? 0) / event.total);
-      const width = 24;
-      const filled = Math.round(share * width);
-      process.stderr.write(`\r\x1b[2K  ${event.step ?? ''} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${(share * 100).toFixed(0)}% ${event.unit ?? ''}`);
-      this.progressLine = true;
-      return;
-    }
-    this.clearProgress();
-    if (event.type === 'step_started') this.log(`… ${event.step}${(event.attempt ?? 1) > 1 ? ` (attempt ${event.attempt})` : ''}`);
-    else if (event.type === 'step_finished') this.log(`✓ ${event.step} (${((event.durationMs ?? 0) / 1000).toFixed(2)} s)`);
-    else if (event.type === 'step_reused') this.log(`↺ ${event.step} (reused from the run store)`);
-    else if (event.type === 'step_failed') this.log(`✗ ${event.step}: ${event.message ?? ''}`);
-    else if (event.type === 'step_retry') this.log(`↻ ${event.step}: ${event.message ?? ''}; retrying`);
-    else if (this.options.verbose && event.type === 'progress') this.log(`  ${event.step}: ${event.done ?? ''}/${event.total ?? ''} ${event.unit ?? ''}`);
+    if (!this.options.quiet) this.progress.event(event);
   }
 
   result(data: unknown, text: string): void {
-    if (this.options.json) process.stdout.write(`${JSON.stringify(data)}\n`);
-    else if (!this.options.quiet) process.stdout.write(`${text}\n`);
+    this.renderer?.finish();
+    if (this.options.json) this.streams.stdout.write(`${JSON.stringify(data)}\n`);
+    else if (!this.options.quiet) this.streams.stdout.write(`${text}\n`);
   }
 
   error(error: unknown, exitCode: number): void {
+    this.renderer?.finish();
     const code = error !== null && typeof error === 'object' && 'code' in error ? String((error as { code: unknown }).code) : undefined;
     const message = error instanceof Error ? error.message : String(error);
-    if (this.options.json) process.stdout.write(`${JSON.stringify({ error: { code: code ?? 'HOKUSAI_INTERNAL', message }, exitCode })}\n`);
-    process.stderr.write(`hokusai: ${code ? `${code}: ` : ''}${message}\n`);
-    if (this.options.verbose && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
+    if (this.options.json) this.streams.stdout.write(`${JSON.stringify({ error: { code: code ?? 'HOKUSAI_INTERNAL', message }, exitCode })}\n`);
+    this.streams.stderr.write(`hokusai: ${code ? `${code}: ` : ''}${message}\n`);
+    if (this.options.verbose && error instanceof Error && error.stack) this.streams.stderr.write(`${error.stack}\n`);
   }
 }

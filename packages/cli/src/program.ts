@@ -20,7 +20,7 @@ export function buildProgram(): { program: Command; output: Output } {
   const program = new Command('hokusai');
   const output = new Output(() => {
     const o = program.opts<{ json?: boolean; quiet?: boolean; verbose?: boolean; color?: boolean }>();
-    return { json: o.json === true, quiet: o.quiet === true, verbose: o.verbose === true, color: o.color !== false && process.stdout.isTTY === true && !process.env.NO_COLOR };
+    return { json: o.json === true, quiet: o.quiet === true, verbose: o.verbose === true, color: o.color !== false && !process.env.NO_COLOR };
   });
   program
     .description('Does this contributed data make the model better, and by how much? Evidence a stranger can check.')

@@ -11,7 +11,16 @@ export function registerZkCommand(program: Command, output: Output): void {
     .option('--ptau <file>', 'powers of tau from a public ceremony (else a development one, marked insecure)')
     .addHelpText('after', '\nExample:\n  hokusai zk setup --n 1024 --ptau powersOfTau28_hez_final_14.ptau')
     .action(async (flags: { n: string; ptau?: string }) => {
-      const setup = await prepareZkSetup({ circuitN: Number(flags.n), ...(flags.ptau === undefined ? {} : { ptauPath: flags.ptau }) });
+      // Compiling and the phase-2 key can take minutes at large N: shown as the pipeline's steps are.
+      const step = 'zk setup';
+      const started = Date.now();
+      output.event({ type: 'step_started', runId: '', step, time: started });
+      const setup = await prepareZkSetup({
+        circuitN: Number(flags.n),
+        ...(flags.ptau === undefined ? {} : { ptauPath: flags.ptau }),
+        onProgress: (p) => output.event({ type: 'progress', runId: '', step, time: Date.now(), unit: 'phases', done: p.done, total: p.total, message: `${p.phase}: ${p.message}` }),
+      });
+      output.event({ type: 'step_finished', runId: '', step, time: Date.now(), durationMs: Date.now() - started });
       const text = [
         `circuit N=${setup.circuitN}: ${setup.constraints} constraints, hash ${setup.circuitHash}`,
         `proving key:       ${setup.zkeyPath}`,
