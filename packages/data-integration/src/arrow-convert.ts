@@ -11,9 +11,13 @@ import {
   Utf8,
   makeData,
   Struct,
+  util,
 } from 'apache-arrow';
+
+const { compareTypes } = util;
 import type { Data, Vector ,
-  DataType} from 'apache-arrow';
+  DataType,
+  Dictionary} from 'apache-arrow';
 import { dataError } from './errors.js';
 import type { Column, ColumnTable, ColumnType } from './column.js';
 
@@ -43,7 +47,7 @@ export function arrowTypeOf(type: ColumnType): DataType {
   }
 }
 
-function columnData(col: Column): Data {
+export function columnData(col: Column): Data {
   if (col.type === 'string') {
     const n = col.values.length;
     const offsets = new Int32Array(n + 1);
@@ -95,11 +99,21 @@ function columnData(col: Column): Data {
   }
 }
 
-/** Builds an Arrow table (one record batch) from in-memory columns. */
-export function toArrowTable(ct: ColumnTable): Table {
+/**
+ * Builds an Arrow table (one record batch) from in-memory columns. With `reuse`, a column that is
+ * the very one `reuse` was read into (nothing changed it since) keeps that table's buffers when
+ * they already have the output layout, instead of being encoded again.
+ */
+export function toArrowTable(ct: ColumnTable, reuse?: Table): Table {
   const fields = ct.names.map((name, i) => new Field(name, arrowTypeOf((ct.columns[i] as Column).type), true));
   const schema = new Schema(fields);
-  const children = ct.columns.map(columnData);
+  const source = reuse === undefined ? undefined : cache.get(reuse);
+  const children = ct.columns.map((col, k) => {
+    const j = source === undefined ? -1 : source.columns.indexOf(col);
+    const chunks = j < 0 ? undefined : (reuse as Table).getChildAt(j)?.data;
+    const only = chunks?.length === 1 ? chunks[0] : undefined;
+    return only !== undefined && only.length === ct.rowCount && compareTypes(only.type as DataType, (fields[k] as Field).type as DataType) ? (only as Data) : columnData(col);
+  });
   const structData = makeData({ type: new Struct(fields), length: ct.rowCount, nullCount: 0, children });
   return new Table([new RecordBatch(schema, structData)]);
 }
@@ -207,12 +221,31 @@ function vectorToColumn(vec: Vector, n: number, file: string, name: string, nonF
     const out = new Array<string | null>(n);
     let base = 0;
     for (const d of vec.data) {
+      // Arrow slices the offsets (and fixed-width values) of a sliced Data, but not its bitmap.
       const offs = d.valueOffsets as Int32Array;
       const bytes = d.values as Uint8Array;
       const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
       for (let i = 0; i < d.length; i++) {
-        out[base + i] = bitIsSet(d.nullBitmap, d.offset, i) ? buf.toString('utf8', offs[d.offset + i] as number, offs[d.offset + i + 1] as number) : null;
+        out[base + i] = bitIsSet(d.nullBitmap, d.offset, i) ? buf.toString('utf8', offs[i] as number, offs[i + 1] as number) : null;
       }
+      base += d.length;
+    }
+    return { type: 'string', values: out };
+  }
+  if (typeId === Type.Dictionary && (t as Dictionary).dictionary.typeId === Type.Utf8) {
+    // Each distinct value is decoded once and shared by every row that holds it.
+    const out = new Array<string | null>(n);
+    const decoded = new Map<unknown, (string | null)[]>();
+    let base = 0;
+    for (const d of vec.data) {
+      const dict = d.dictionary as Vector | undefined;
+      let values = decoded.get(dict);
+      if (values === undefined) {
+        values = dict === undefined ? [] : (vectorToColumn(dict, dict.length, file, name, nonFinite) as { values: (string | null)[] }).values;
+        decoded.set(dict, values);
+      }
+      const codes = d.values as ArrayLike<number>;
+      for (let i = 0; i < d.length; i++) out[base + i] = bitIsSet(d.nullBitmap, d.offset, i) ? (values[codes[i] as number] ?? null) : null;
       base += d.length;
     }
     return { type: 'string', values: out };

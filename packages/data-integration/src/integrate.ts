@@ -38,6 +38,12 @@ export interface IntegrationInput {
   /** Seeded stratified sample of the merged table down to this many rows. */
   maxRows?: number;
   seed?: number;
+  /**
+   * Columns the caller will never read, left out of every output table: the named ones, and with
+   * `pii: true` every whole-column PII finding (which then needs no treatment at all). Scanning,
+   * dedup and the contamination check still see every column.
+   */
+  omit?: { columns?: string[]; pii?: boolean };
 }
 
 export interface IntegrationReport {
@@ -46,11 +52,13 @@ export interface IntegrationReport {
   columns: string[];
   dtypes: Record<string, string>;
   dropped_extra_columns: { dataset: string; columns: string[] }[];
+  /** Columns left out of the outputs on the caller's request (`omit`). */
+  omitted_columns: string[];
   pii: {
     mode: PiiMode;
     key_source: 'provided' | 'ephemeral';
     key_note: string;
-    columns: (PiiColumnDecision & { treatment: 'hashed' | 'redacted' | 'dropped' })[];
+    columns: (PiiColumnDecision & { treatment: 'hashed' | 'redacted' | 'dropped' | 'omitted' })[];
     free_text_columns: string[];
     findings: PiiFinding[];
     findings_by_type: Record<string, number>;
@@ -117,6 +125,7 @@ const inputSpec = z
     merge: z.enum(['append', 'replace', 'update']).optional(),
     maxRows: z.number().int().positive().optional(),
     seed: z.number().int().optional(),
+    omit: z.object({ columns: z.array(z.string()).optional(), pii: z.boolean().optional() }).strict().optional(),
   })
   .strict();
 
@@ -173,8 +182,16 @@ function unify(parts: Part[], target: string): { parts: Part[]; dropped: { datas
   return { parts: out, dropped };
 }
 
+function allIdxOf(names: readonly string[]): number[] {
+  return names.map((_, k) => k);
+}
+
 function pick(cols: readonly Column[], idx: readonly number[]): Column[] {
   return idx.map((k) => cols[k] as Column);
+}
+
+function project(ct: ColumnTable, keep: readonly number[]): ColumnTable {
+  return { names: keep.map((k) => ct.names[k] as string), columns: pick(ct.columns, keep), rowCount: ct.rowCount };
 }
 
 function concatTables(a: ColumnTable, b: ColumnTable): ColumnTable {
@@ -244,11 +261,14 @@ export function integrateContribution(input: IntegrationInput): IntegrationResul
   }
   const piiColumns = scan.columns.map((c) => c.column);
   const piiSet = new Set(piiColumns);
+  const omitted = new Set([...(input.omit?.columns ?? []), ...(input.omit?.pii === true ? piiColumns : [])]);
+  if (omitted.has(target)) throw dataError('HOKUSAI_INVALID_OPTIONS', `the target '${target}' cannot be omitted from the outputs`, 'Remove the target from omit.columns', { column: target });
+  const outIdx = allIdxOf(names).filter((k) => !omitted.has(names[k] as string));
 
   // Duplicates and overlaps are found on the raw values (in memory only), before PII
   // treatment, so that redaction cannot make different rows look equal.
   const nc = contrib.ct.rowCount;
-  const allIdx = names.map((_, k) => k);
+  const allIdx = allIdxOf(names);
   const featureIdx = allIdx.filter((k) => k !== tk);
   const exactDup = findDuplicates(contrib.ct.columns, nc, 'exact', keep);
   const mode: RowKeyMode = strategy === 'normalized' ? 'normalized' : 'exact';
@@ -311,10 +331,12 @@ export function integrateContribution(input: IntegrationInput): IntegrationResul
 
   const key = input.pii.key !== undefined ? PiiKey.fromSecret(input.pii.key) : PiiKey.ephemeral();
   const piiMode = input.pii.mode === 'fail' ? 'hash' : input.pii.mode;
-  const treat = (ct: ColumnTable): ColumnTable => (scan.columns.length === 0 && scan.spanColumns.length === 0 ? ct : treatPii(ct, scan, piiMode, key));
-  const baseT = treat(base.ct);
-  const contribT = treat(takeTable(contrib.ct, keptIdx));
-  const benchT = treat(bench.ct);
+  // Omitted columns go first, so no work (HMAC above all) is spent on values nobody reads.
+  const treatScan = { ...scan, columns: scan.columns.filter((c) => !omitted.has(c.column)), spanColumns: scan.spanColumns.filter((c) => !omitted.has(c)) };
+  const treat = (ct: ColumnTable): ColumnTable => (treatScan.columns.length === 0 && treatScan.spanColumns.length === 0 ? ct : treatPii(ct, treatScan, piiMode, key));
+  const baseT = treat(project(base.ct, outIdx));
+  const contribT = treat(takeTable(project(contrib.ct, outIdx), keptIdx));
+  const benchT = treat(project(bench.ct, outIdx));
 
   // Merge: indices into base (0..nb) followed by kept contributed rows (nb..).
   const nb = baseT.rowCount;
@@ -348,27 +370,30 @@ export function integrateContribution(input: IntegrationInput): IntegrationResul
     mergedIdx = Array.from(pickIdx, (p) => mergedIdx[p] as number);
     sampled = { max_rows: input.maxRows, seed, rows_before: rowsBefore, rows_after: mergedIdx.length };
   }
-  const combined = concatTables(baseT, contribT);
-  // Append without sampling keeps every row in order: no gather needed.
-  const identity = mergedIdx.length === combined.rowCount && mergedIdx.every((v, i) => v === i);
-  const mergedT = identity ? combined : takeTable(combined, mergedIdx);
+  // Append without sampling keeps every row in order: the merged table is the two tables'
+  // record batches, and its in-memory columns are only built if a manifest asks for them.
+  const identity = mergedIdx.length === nb + contribT.rowCount && mergedIdx.every((v, i) => v === i);
+  const mergedOf = (): ColumnTable => (identity ? concatTables(baseT, contribT) : takeTable(concatTables(baseT, contribT), mergedIdx));
+  const mergedEager = identity ? undefined : mergedOf();
   let fromContrib = 0;
   for (const i of mergedIdx) if (i >= nb) fromContrib++;
   if (keptIdx.length === 0) warnings.push('no contributed rows are left after deduplication and contamination removal');
 
-  const baseArrow = toArrowTable(baseT);
+  // Columns that came through untouched share the loaded tables' Arrow buffers.
+  const baseArrow = toArrowTable(baseT, input.base.table);
   const contribArrow = toArrowTable(contribT);
   const tables = {
     base: baseArrow,
     contributed: contribArrow,
     // Same schema, so the merged table can share the two tables' record batches.
-    merged: identity ? new Table([...baseArrow.batches, ...contribArrow.batches]) : toArrowTable(mergedT),
-    benchmark: toArrowTable(benchT),
+    merged: mergedEager === undefined ? new Table([...baseArrow.batches, ...contribArrow.batches]) : toArrowTable(mergedEager),
+    benchmark: toArrowTable(benchT, input.benchmark.table),
   };
   rememberColumns(tables.base, baseT);
   rememberColumns(tables.contributed, contribT);
-  rememberColumns(tables.merged, mergedT);
+  if (mergedEager !== undefined) rememberColumns(tables.merged, mergedEager);
   rememberColumns(tables.benchmark, benchT);
+  const mergedRows = tables.merged.numRows;
   const src = { base: sourceOf(input.base), contributed: sourceOf(input.contributed), benchmark: sourceOf(input.benchmark) };
   const mergedSha = createHash('sha256').update(`${src.base.file_sha256}\n${src.contributed.file_sha256}`).digest('hex');
   // Manifests of the outputs cost about as much as loading them (distinct counts, content hash):
@@ -376,25 +401,27 @@ export function integrateContribution(input: IntegrationInput): IntegrationResul
   const manifests = lazyRecord({
     base: () => derivedManifest(baseT, input.base.path, src.base.format, src.base.file_sha256),
     contributed: () => derivedManifest(contribT, input.contributed.path, src.contributed.format, src.contributed.file_sha256),
-    merged: () => derivedManifest(mergedT, `merged(${input.base.path}, ${input.contributed.path})`, src.base.format, mergedSha),
+    merged: () => derivedManifest(mergedEager ?? fromArrowTable(tables.merged, 'merged'), `merged(${input.base.path}, ${input.contributed.path})`, src.base.format, mergedSha),
     benchmark: () => derivedManifest(benchT, input.benchmark.path, src.benchmark.format, src.benchmark.file_sha256),
   });
   const dtypes: Record<string, string> = {};
   baseT.names.forEach((n, k) => (dtypes[n] = (baseT.columns[k] as Column).type));
   const treatment = piiMode === 'hash' ? 'hashed' : piiMode === 'redact' ? 'redacted' : 'dropped';
+
   const report: IntegrationReport = {
     version: 1,
     target,
     columns: [...baseT.names],
     dtypes,
     dropped_extra_columns: dropped,
+    omitted_columns: names.filter((n) => omitted.has(n)),
     pii: {
       mode: input.pii.mode,
       key_source: key.ephemeral ? 'ephemeral' : 'provided',
       key_note: key.ephemeral
         ? 'no key was given: an ephemeral random key was used, so hashed values do not join across runs and the outputs are not reproducible'
         : 'keyed HMAC-SHA-256 with the provided key (the key is not recorded)',
-      columns: scan.columns.map((c) => ({ ...c, treatment })),
+      columns: scan.columns.map((c) => ({ ...c, treatment: omitted.has(c.column) ? 'omitted' : treatment })),
       free_text_columns: scan.spanColumns,
       findings: scan.findings,
       findings_by_type: findingsByType,
@@ -404,8 +431,8 @@ export function integrateContribution(input: IntegrationInput): IntegrationResul
     dedup: { strategy, keys, keep, within_contributed: removedDup, already_in_base: removedBase },
     contamination: { removed: removedContam, match_rule: contaminationRule, base_rows_in_benchmark: baseRowsInBench },
     merge: { strategy: mergeStrategy, updated_base_rows: updated, sampled },
-    rows: { base: nb, contributed_input: nc, contributed_kept: keptIdx.length, benchmark: benchT.rowCount, merged: mergedT.rowCount, contributed_in_merged: fromContrib },
-    contributor_row_share: mergedT.rowCount === 0 ? 0 : fromContrib / mergedT.rowCount,
+    rows: { base: nb, contributed_input: nc, contributed_kept: keptIdx.length, benchmark: benchT.rowCount, merged: mergedRows, contributed_in_merged: fromContrib },
+    contributor_row_share: mergedRows === 0 ? 0 : fromContrib / mergedRows,
     warnings,
   };
   return { ...tables, piiColumns, report, manifests };

@@ -1,3 +1,4 @@
+import type { Table } from 'apache-arrow';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -6,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { quickstartConfig } from './fixtures/quickstart.js';
+import { QUICKSTART, quickstartConfig } from './fixtures/quickstart.js';
 import { HookRegistry, RunStore, hokusaiFlow, resumePipeline, runPipeline, verifyRun, type PipelineConfigInput, type RunEvent } from '../src/index.js';
 
 const child = fileURLToPath(new URL('./fixtures/pipeline-child.mjs', import.meta.url));
@@ -48,6 +49,29 @@ describe('the Hokusai flow', () => {
   it('verifies its own output', async () => {
     const verification = await verifyRun(reference);
     expect(verification.checks.filter((c) => !c.ok)).toEqual([]);
+  });
+
+  it('keeps no PII or excluded column, raw or hashed, in the run store', async () => {
+    const { readdir } = await import('node:fs/promises');
+    const files = (await readdir(join(work, 'store-ref'), { recursive: true, withFileTypes: true })).filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name));
+    const stored = Buffer.concat(await Promise.all(files.map((f) => readFile(f))));
+    const inputs = await Promise.all(['base.csv', 'contributed.csv', 'benchmark.csv'].map((f) => readFile(join(QUICKSTART, f), 'utf8')));
+    const cells = inputs.flatMap((text) => text.trim().split('\n').slice(1).map((line) => line.split(',')));
+    expect(cells.length).toBeGreaterThan(1000);
+    for (const [id, email] of cells.slice(0, 200)) {
+      expect(stored.includes(Buffer.from(email as string))).toBe(false);
+      expect(stored.includes(Buffer.from(id as string))).toBe(false);
+    }
+    // The tables later steps read carry neither column, so not even a keyed hash of an e-mail is kept.
+    const store = new RunStore(join(work, 'store-ref'));
+    const integrate = (await store.readSteps(referenceRunId)).get('integrate');
+    const output = store.readValue(integrate?.output as string) as Record<string, Table>;
+    for (const name of ['base', 'merged', 'benchmark']) {
+      const columns = output[name]?.schema.fields.map((f) => f.name);
+      expect(columns).toContain('age');
+      expect(columns).not.toContain('email');
+      expect(columns).not.toContain('customer_id');
+    }
   });
 
   it('resumes after a kill at every step boundary and ends with the same attestation body', async () => {

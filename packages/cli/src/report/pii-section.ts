@@ -6,6 +6,7 @@ const TREATMENT: Record<string, string> = {
   hashed: 'replaced by a keyed hash (HMAC-SHA-256)',
   redacted: 'redacted',
   dropped: 'column dropped',
+  omitted: 'left out of every table the pipeline keeps (never a feature, so not even hashed)',
 };
 
 /**

@@ -26,8 +26,13 @@ export function integrateStep(flow: FlowContext): StepDefinition {
         pii: { mode: config.pii.mode, ...(config.pii.key === undefined ? {} : { key: config.pii.key }) },
         quality: { threshold: config.quality.threshold },
         seed: config.seed,
+        // No later step reads a PII or excluded column (never features, never strata): leaving
+        // them out of the stored tables spares hashing them and halves the run store at 1M rows.
+        omit: { columns: config.exclude, pii: true },
       });
       const result = await flow.hooks.apply('post_integration', integrateContribution(request));
+      // The raw tables (PII included) have no later reader: let them go before training.
+      flow.datasets.clear();
       // Downstream needs neither the contributed table alone nor the manifests of the treated
       // tables (their content hashes depend on the PII key); leaving them out keeps the stored
       // output small and spares building those manifests.

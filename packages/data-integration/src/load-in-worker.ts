@@ -1,0 +1,62 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { tableFromIPC } from 'apache-arrow';
+import type { DatasetManifest, LoadedDataset } from './dataset.js';
+import { DataIntegrationError } from './errors.js';
+import type { DataIntegrationErrorCode, DataIntegrationErrorDetails } from './errors.js';
+import { loadDataset } from './load-dataset.js';
+import type { LoadOptions } from './load-dataset.js';
+import { rememberSource } from './source-info.js';
+import type { SourceInfo } from './source-info.js';
+import type { ValidationReport } from './validation.js';
+
+export type WorkerReply =
+  | { ok: true; ipc: Uint8Array; manifest: DatasetManifest; source: SourceInfo; validation?: ValidationReport }
+  | { ok: false; code?: DataIntegrationErrorCode; message: string; details?: DataIntegrationErrorDetails };
+
+/** The compiled worker script; when running from sources (tests) the built copy in dist/ is used. */
+function workerScript(): string | null {
+  for (const url of [new URL('./load-worker.js', import.meta.url), new URL('../dist/load-worker.js', import.meta.url)]) {
+    const path = fileURLToPath(url);
+    if (existsSync(path)) return path;
+  }
+  return null;
+}
+
+/**
+ * `loadDataset` on a worker thread, manifest included, so that several files load on several
+ * cores. The table comes back through Arrow IPC (its buffer moved, not copied); low-cardinality
+ * string columns arrive dictionary-encoded, which keeps one copy of each distinct value. Errors
+ * are the same typed errors, with the same file, row and column.
+ */
+export async function loadDatasetInWorker(path: string, options: LoadOptions = {}): Promise<LoadedDataset> {
+  const script = workerScript();
+  if (script === null) {
+    const dataset = await loadDataset(path, options);
+    void dataset.manifest;
+    return dataset;
+  }
+  const reply = await new Promise<WorkerReply>((resolve, reject) => {
+    const worker = new Worker(script, { workerData: { path, options } });
+    let answered = false;
+    worker.once('message', (m: WorkerReply) => {
+      answered = true;
+      resolve(m);
+    });
+    worker.once('error', reject);
+    worker.once('exit', (code) => {
+      if (!answered) reject(new Error(`the loader thread for ${path} stopped (exit code ${code}) before answering`));
+    });
+  });
+  if (!reply.ok) {
+    if (reply.code !== undefined) {
+      const details = Object.fromEntries(Object.entries(reply.details ?? {}).filter(([, v]) => v !== undefined)) as DataIntegrationErrorDetails;
+      throw new DataIntegrationError(reply.code, reply.message, details);
+    }
+    throw new Error(reply.message);
+  }
+  const table = tableFromIPC(reply.ipc);
+  rememberSource(table, reply.source);
+  return { table, path, manifest: reply.manifest, ...(reply.validation ? { validation: reply.validation } : {}) };
+}

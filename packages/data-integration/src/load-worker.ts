@@ -1,0 +1,27 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import { tableToIPC } from 'apache-arrow';
+import { DataIntegrationError } from './errors.js';
+import { dictionaryEncoded } from './dictionary-encode.js';
+import { loadDataset } from './load-dataset.js';
+import type { LoadOptions } from './load-dataset.js';
+import { sourceOf } from './source-info.js';
+import type { WorkerReply } from './load-in-worker.js';
+
+// Worker entry of loadDatasetInWorker: loads one file, builds its manifest, and hands the table
+// back as Arrow IPC bytes whose buffer is transferred, not copied.
+const { path, options } = workerData as { path: string; options: LoadOptions };
+const port = parentPort;
+if (port === null) throw new Error('load-worker runs only as a worker thread');
+try {
+  const dataset = await loadDataset(path, options);
+  const manifest = dataset.manifest;
+  const ipc = tableToIPC(dictionaryEncoded(dataset.table, manifest), 'stream');
+  const reply: WorkerReply = { ok: true, ipc, manifest, source: sourceOf(dataset), ...(dataset.validation ? { validation: dataset.validation } : {}) };
+  port.postMessage(reply, [ipc.buffer as ArrayBuffer]);
+} catch (err) {
+  const reply: WorkerReply =
+    err instanceof DataIntegrationError
+      ? { ok: false, code: err.code, message: err.message, details: { file: err.file, row: err.row, column: err.column, line: err.line, context: err.context } }
+      : { ok: false, message: err instanceof Error ? err.message : String(err) };
+  port.postMessage(reply);
+}

@@ -1,0 +1,120 @@
+import { Dictionary, Int32, Table, Type, Utf8, vectorFromArray } from 'apache-arrow';
+import fc from 'fast-check';
+import { afterAll, describe, expect, it } from 'vitest';
+import { DataIntegrationError, integrateContribution, loadDataset, loadDatasetInWorker } from '../src/index.js';
+import type { LoadedDataset } from '../src/index.js';
+import { fromArrowTable } from '../src/arrow-convert.js';
+import { distinctCount } from '../src/distinct-count.js';
+import { fixture, scratch } from './temp-files.js';
+
+const tmp = scratch();
+afterAll(() => tmp.cleanup());
+
+const rows = (t: Table): unknown[][] => {
+  const names = t.schema.fields.map((f) => f.name);
+  return Array.from({ length: t.numRows }, (_, i) => names.map((n) => {
+    const v: unknown = t.getChild(n)?.get(i);
+    return typeof v === 'bigint' ? Number(v) : v;
+  }));
+};
+
+describe('loading on a worker thread', () => {
+  it('gives the same manifest and the same values as loading in this thread, for CSV and Parquet', async () => {
+    for (const name of ['customers.csv', 'customers.parquet', 'pii.csv']) {
+      const here = await loadDataset(fixture(name));
+      const there = await loadDatasetInWorker(fixture(name));
+      expect(there.manifest).toEqual(here.manifest);
+      expect(rows(there.table)).toEqual(rows(here.table));
+      expect(fromArrowTable(there.table, name)).toEqual(fromArrowTable(here.table, name));
+    }
+  });
+
+  it('sends a repetitive string column as a dictionary and a unique one as plain text', async () => {
+    const lines = ['id,plan,label'];
+    for (let i = 0; i < 400; i++) lines.push(`u${i},${['basic', 'pro', 'plus'][i % 3]},${i % 2}`);
+    const path = tmp.write('plans.csv', `${lines.join('\n')}\n`);
+    const there = await loadDatasetInWorker(path);
+    expect(there.table.getChild('plan')?.type.typeId).toBe(Type.Dictionary);
+    expect(there.table.getChild('id')?.type.typeId).toBe(Type.Utf8);
+    const ct = fromArrowTable(there.table, path);
+    const plan = ct.columns[ct.names.indexOf('plan')];
+    expect(plan?.type === 'string' && plan.values.slice(0, 4)).toEqual(['basic', 'pro', 'plus', 'basic']);
+    expect(there.manifest).toEqual((await loadDataset(path)).manifest);
+  });
+
+  it('reports a bad file with the same typed error, file, row and column', async () => {
+    for (const name of ['ragged.csv', 'truncated.parquet', 'nan.csv']) {
+      const here = await loadDataset(fixture(name)).then(() => null, (e: unknown) => e);
+      const there = await loadDatasetInWorker(fixture(name)).then(() => null, (e: unknown) => e);
+      expect(here).toBeInstanceOf(DataIntegrationError);
+      expect(there).toBeInstanceOf(DataIntegrationError);
+      const [a, b] = [here as DataIntegrationError, there as DataIntegrationError];
+      expect({ code: b.code, message: b.message, file: b.file, row: b.row, column: b.column }).toEqual({ code: a.code, message: a.message, file: a.file, row: a.row, column: a.column });
+    }
+  });
+});
+
+describe('Arrow input', () => {
+  it('reads a sliced string column and a dictionary column value for value', () => {
+    const words = ['a', null, 'ccc', 'dd', '', 'ffff', 'g'];
+    const t = new Table({ w: vectorFromArray(words, new Utf8()), d: vectorFromArray(words, new Dictionary(new Utf8(), new Int32())) });
+    const sliced = t.slice(2, 6);
+    const ct = fromArrowTable(sliced, 'sliced');
+    expect(ct.columns.map((c) => (c.type === 'string' ? c.values : null))).toEqual([words.slice(2, 6), words.slice(2, 6)]);
+  });
+
+  it('counts distinct strings exactly, nulls aside', () => {
+    fc.assert(
+      fc.property(fc.array(fc.option(fc.string({ maxLength: 4 }), { nil: null }), { maxLength: 300 }), (values) => {
+        expect(distinctCount({ type: 'string', values })).toBe(new Set(values.filter((v) => v !== null)).size);
+      }),
+    );
+  });
+});
+
+describe('outputs of an integration', () => {
+  const H = 'id,email,plan,x,label\n';
+  const load = (name: string, text: string): Promise<LoadedDataset> => loadDataset(tmp.write(name, text));
+  const inputs = async (): Promise<{ base: LoadedDataset; contributed: LoadedDataset; benchmark: LoadedDataset }> => ({
+    base: await load('b.csv', `${H}1,ana@example.com,basic,1.5,0\n2,ben@example.org,pro,2.5,1\n3,cy@example.net,pro,3.5,0\n`),
+    contributed: await load('c.csv', `${H}4,dee@example.com,basic,4.5,1\n4,dee@example.com,basic,4.5,1\n2,ben@example.org,pro,2.5,1\n9,zed@example.com,plus,9.5,1\n5,eve@example.com,plus,5.5,0\n`),
+    benchmark: await load('k.csv', `${H}9,zed@example.com,plus,9.5,0\n8,yan@example.com,basic,8.5,1\n`),
+  });
+
+  it('leaves omitted and PII columns out of every output, without changing what dedup and contamination find', async () => {
+    const full = integrateContribution({ ...(await inputs()), target: 'label', pii: { key: 'k', mode: 'hash' } });
+    const slim = integrateContribution({ ...(await inputs()), target: 'label', pii: { key: 'k', mode: 'hash' }, omit: { columns: ['id'], pii: true } });
+    expect(full.piiColumns).toEqual(['email']);
+    for (const t of [slim.base, slim.contributed, slim.merged, slim.benchmark]) expect(t.schema.fields.map((f) => f.name)).toEqual(['plan', 'x', 'label']);
+    expect(slim.report.omitted_columns).toEqual(['id', 'email']);
+    expect(slim.report.pii.columns.map((c) => [c.column, c.treatment])).toEqual([['email', 'omitted']]);
+    expect(full.report.pii.columns.map((c) => [c.column, c.treatment])).toEqual([['email', 'hashed']]);
+    for (const key of ['dedup', 'contamination', 'rows', 'quality'] as const) expect(slim.report[key]).toEqual(full.report[key]);
+    expect(rows(slim.merged)).toEqual(rows(full.merged).map((r) => r.slice(2)));
+    expect(slim.manifests.merged.row_count).toBe(full.manifests.merged.row_count);
+  });
+
+  it('refuses to omit the target', async () => {
+    const err = await inputs().then((i) => {
+      try {
+        integrateContribution({ ...i, target: 'label', pii: { key: 'k', mode: 'hash' }, omit: { columns: ['label'] } });
+        return null;
+      } catch (e) {
+        return e as DataIntegrationError;
+      }
+    });
+    expect(err?.code).toBe('HOKUSAI_INVALID_OPTIONS');
+    expect(err?.column).toBe('label');
+  });
+
+  it('shares the loaded buffers of columns that came through untouched, and merges by record batch', async () => {
+    const i = await inputs();
+    const r = integrateContribution({ ...i, target: 'label', pii: { key: 'k', mode: 'hash' } });
+    expect(r.base.getChild('x')?.data[0]?.values).toBe(i.base.table.getChild('x')?.data[0]?.values);
+    expect(r.base.getChild('plan')?.data[0]?.values).toBe(i.base.table.getChild('plan')?.data[0]?.values);
+    // The hashed column is new, so it is not the loaded one.
+    expect(r.base.getChild('email')?.data[0]?.values).not.toBe(i.base.table.getChild('email')?.data[0]?.values);
+    expect(r.merged.batches.length).toBe(r.base.batches.length + r.contributed.batches.length);
+    expect(rows(r.merged)).toEqual([...rows(r.base), ...rows(r.contributed)]);
+  });
+});
