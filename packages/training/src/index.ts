@@ -15,5 +15,6 @@ export { searchSplit, type SearchSplit, type SearchSplitOptions } from './search
 export { pickBest } from './search/pick-best.js';
 export { runTrial, type TrialSpec, type TrialResult } from './search/run-trial.js';
 export { runTrials } from './search/trial-pool.js';
+export { TrialThreads } from './search/trial-threads.js';
 export { searchCandidates, type SearchSpace, type CandidateOptions } from './search/search-space.js';
 export type { SearchMetric } from './search/validation-metric.js';

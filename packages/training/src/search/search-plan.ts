@@ -106,7 +106,18 @@ export function planSearch(table: Table, options: TrainOptions, search: SearchOp
   };
 }
 
+// Trials of one search in one process share the table object: their split and its bytes are made once.
+const prepared = new WeakMap<Table, Map<string, PreparedSearch>>();
+
 /** The TrialSpec of one planned trial, for `runTrial`: the split is derived again from the table and seed. */
 export function searchTrialSpec(table: Table, options: TrainOptions, search: SearchOptions, trial: SearchTrial): TrialSpec {
-  return prepareSearch(table, options, search).spec(trial);
+  const key = JSON.stringify([options, search]);
+  let byKey = prepared.get(table);
+  if (byKey === undefined) prepared.set(table, (byKey = new Map()));
+  let p = byKey.get(key);
+  if (p === undefined) {
+    p = prepareSearch(table, options, search);
+    byKey.set(key, p);
+  }
+  return p.spec(trial);
 }

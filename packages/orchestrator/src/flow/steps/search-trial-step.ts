@@ -1,4 +1,4 @@
-import { runTrials, searchTrialSpec, type SearchTrial, type TrialResult } from '@hokusai/training';
+import { searchTrialSpec, TrialThreads, type SearchTrial, type TrialResult } from '@hokusai/training';
 import { OrchestratorError } from '../../errors.js';
 import type { StepDefinition } from '../../engine/step.js';
 import type { FlowContext } from '../flow-context.js';
@@ -15,7 +15,8 @@ export type SearchTrialOutput = TrialResult & { rung: number };
  * time; on BullMQ each item is a job any worker takes.
  */
 export function searchTrialStep(flow: FlowContext): StepDefinition {
-  let slots: Slots | undefined;
+  // Kept across the items of a search: a thread serves the next trial without starting again.
+  let threads: TrialThreads | undefined;
   // Trials finished so far in this process, per execution of the fan-out (its items share one signal).
   const finished = new WeakMap<AbortSignal, number>();
   return {
@@ -32,37 +33,12 @@ export function searchTrialStep(flow: FlowContext): StepDefinition {
       const trial = ctx.item as SearchTrial;
       const total = (ctx.inputs.search_plan as SearchPlanOutput).length;
       const data = ctx.inputs.integrate as IntegrateOutput;
-      slots ??= new Slots(config.concurrency ?? 2);
-      const result = await slots.run(async () => {
-        const spec = searchTrialSpec(data.base, searchTrainOptions(data, flow), search, trial);
-        const [one] = await runTrials([spec], 1);
-        return one as TrialResult;
-      });
+      threads ??= new TrialThreads(config.concurrency ?? 2);
+      const result = await threads.run(searchTrialSpec(data.base, searchTrainOptions(data, flow), search, trial));
       const done = (finished.get(ctx.signal) ?? 0) + 1;
       finished.set(ctx.signal, done);
       ctx.emit({ type: 'progress', unit: 'trials', done, total, message: `trial ${trial.id}: ${result.metric} ${result.value}` });
       return { ...result, rung: trial.rung };
     },
   };
-}
-
-/** At most `size` trials at once: each holds a worker thread and its own copy of the split. */
-class Slots {
-  private active = 0;
-  private readonly waiting: (() => void)[] = [];
-
-  constructor(private readonly size: number) {}
-
-  async run<T>(work: () => Promise<T>): Promise<T> {
-    // A finishing trial hands its slot straight to the next waiting one.
-    if (this.active < this.size) this.active++;
-    else await new Promise<void>((resolve) => this.waiting.push(resolve));
-    try {
-      return await work();
-    } finally {
-      const next = this.waiting.shift();
-      if (next === undefined) this.active--;
-      else next();
-    }
-  }
 }
