@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { finishSearch, pickBest, planSearch, runTrial, searchCandidates, searchHyperparameters, searchSplit, searchTrialSpec, TrainingError, type TrialResult } from '../src/index.js';
+import { finishSearch, pickBest, planSearch, runTrial, TrialThreads, searchCandidates, searchHyperparameters, searchSplit, searchTrialSpec, TrainingError, type TrialResult } from '../src/index.js';
 import { syntheticTable } from './synthetic-table.js';
 
 describe('a search split into trials', () => {
@@ -83,6 +83,25 @@ describe('a search split into trials', () => {
       }
     });
   }
+
+  it('runs trials on a few kept threads with the in-process results, and keeps a trial\'s error code', async () => {
+    const search = { strategy: 'grid' as const, space: { l2: { values: [10, 1, 0.1, 0.01] } } };
+    const specs = planSearch(table, base, search).trials.map((t) => searchTrialSpec(table, base, search, t));
+    const threads = new TrialThreads(2);
+    try {
+      const onThreads = await Promise.all(specs.map((s) => threads.run(s)));
+      const inProcess: TrialResult[] = [];
+      for (const s of specs) inProcess.push(await runTrial(s));
+      expect(onThreads).toEqual(inProcess);
+      const bad = { ...specs[0]!, params: { ...specs[0]!.params, noSuchParam: 1 } };
+      await expect(threads.run(bad)).rejects.toMatchObject({ code: 'HOKUSAI_INVALID_OPTIONS' });
+      // A failed trial does not take its thread down with it.
+      expect(await threads.run(specs[1]!)).toEqual(inProcess[1]);
+    } finally {
+      await threads.close();
+    }
+    await expect(threads.run(specs[0]!)).rejects.toThrow(/already closed/);
+  });
 
   it('refuses results that do not match the plan, and a trial from another search', async () => {
     const search = { strategy: 'grid' as const, space: { l2: { values: [1, 0.1] } } };
