@@ -39,7 +39,7 @@ const UPDATE_INTERVAL_MS = 250;
 /** Counts phases as they run and turns them, and snarkjs's log lines, into ProofProgress reports. */
 export class ProofProgressReporter {
   private done = 0;
-  private lastUpdate = 0;
+  private lastUpdate = -Infinity;
 
   constructor(
     readonly total: number,
