@@ -88,11 +88,31 @@ describe('hyperparameter-search trials as units of work', () => {
     expect(existsSync(join(storeDir, 'runs', runId, 'items'))).toBe(false);
   });
 
+  it('runs the first rung of successive halving as items and the later rungs in the join', async () => {
+    const out = join(work, 'halving');
+    const storeDir = join(work, 'store-halving');
+    const events: RunEvent[] = [];
+    const halving = { strategy: 'halving' as const, space: { l2: { values: [300, 1e-4, 0.1, 3] } } };
+    const { runId } = await runPipeline(config(out, { search: halving }), { store: storeDir, onEvent: (e) => events.push(e) });
+    const store = new RunStore(storeDir);
+    const steps = await store.readSteps(runId);
+    const plan = store.readValue(steps.get('search_plan')?.output as string) as { rung: number; rows: number }[];
+    expect(plan.map((t) => t.rung)).toEqual([0, 0, 0, 0]);
+    const search = store.readValue(steps.get('search')?.output as string) as { trials: number; best: { params: { l2: number } } };
+    // Four candidates, eta 3: a rung of 4 trials on a third of the rows, then the best one on all
+    // of them, in the join.
+    expect(search.trials).toBe(5);
+    expect(events.filter((e) => e.type === 'progress' && e.step === 'search_trial' && e.unit === 'trials')).toHaveLength(4);
+    expect(events.find((e) => e.type === 'progress' && e.step === 'search' && e.unit === 'trials')).toMatchObject({ done: 5, total: 5 });
+    expect([1e-4, 0.1, 3]).toContain(search.best.params.l2);
+  }, 300_000);
+
   it('resumes after a kill in the middle of the trials, reusing the trials that had finished', async () => {
     const script = await childScript(work);
     const store = join(work, 'store-kill');
     const out = join(work, 'out-kill');
-    const { killed, runId } = await runAndKillAfterTrials(script, config(out), store, 2);
+    // One trial at a time (concurrency is not attested), so the kill surely lands mid-search.
+    const { killed, runId } = await runAndKillAfterTrials(script, config(out, { concurrency: 1 }), store, 2);
     expect(killed).toBe(true);
     expect(runId).toBe(referenceRunId);
     const records = await new RunStore(store).readSteps(referenceRunId);
