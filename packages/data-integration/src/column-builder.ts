@@ -1,4 +1,5 @@
 import type { Column, ColumnType } from './column.js';
+import { StringInterner } from './string-interner.js';
 import { decodeField, NON_FINITE_TOKENS, NULL_TOKENS, parseBool, parseNumberBytes, parseNumberText, parseTimestamp, parsedNumber } from './text-values.js';
 
 type State = 'unknown' | 'number' | 'bool' | 'timestamp' | 'string' | 'demoted';
@@ -20,6 +21,7 @@ export class ColumnBuilder {
   private num: Float64Array;
   private valid: Uint8Array;
   private strs: (string | null)[] = [];
+  private interner: StringInterner | null = new StringInterner();
   /** JSON text of a column inferred as timestamp, kept so a later non-date value can turn it into text exactly. */
   private rawText: (string | null)[] | null = null;
   length = 0;
@@ -93,6 +95,22 @@ export class ColumnBuilder {
       }
     } else if (st === 'demoted') {
       this.length++;
+      return;
+    }
+    const interner = this.interner;
+    if (st === 'string' && q === 0 && interner !== null) {
+      // A hit is text this column already accepted as a string, so it needs no checks again.
+      const known = interner.find(buf, s, e);
+      if (known !== undefined) {
+        this.strs.push(known);
+        this.length++;
+        return;
+      }
+      if (!interner.active) this.interner = null;
+      const text = decodeField(buf, s, e, q);
+      const before = this.length;
+      this.pushText(text, false);
+      if (this.state === 'string' && this.strs[before] === text) interner.keep(buf, s, e, text);
       return;
     }
     this.pushText(decodeField(buf, s, e, q), q !== 0);

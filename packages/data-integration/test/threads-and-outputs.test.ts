@@ -118,3 +118,29 @@ describe('outputs of an integration', () => {
     expect(rows(r.merged)).toEqual([...rows(r.base), ...rows(r.contributed)]);
   });
 });
+
+describe('CSV text columns', () => {
+  it('reads repeated, colliding, unique and null-token values exactly, whatever the interning does', async () => {
+    const n = 25_000;
+    const lines = ['few,many,unique,label'];
+    const expected: [string | null, string, string][] = [];
+    for (let i = 0; i < n; i++) {
+      // 'few' repeats 3 values and the null token NA; 'many' cycles through 5,000 values (more
+      // than the interner's slots, so they collide); 'unique' never repeats.
+      const few = i % 7 === 0 ? 'NA' : ['alpha', 'beta', 'gamma'][i % 3] as string;
+      const many = `v${(i * 7919) % 5000}`;
+      const unique = `u${i}x`;
+      lines.push(`${few},${many},${i % 11 === 0 ? `"${unique}"` : unique},${i % 2}`);
+      expected.push([few === 'NA' ? null : few, many, unique]);
+    }
+    const path = tmp.write('texts.csv', `${lines.join('\n')}\n`);
+    const ct = fromArrowTable((await loadDataset(path)).table, path);
+    const col = (name: string): (string | null)[] => {
+      const c = ct.columns[ct.names.indexOf(name)];
+      return c?.type === 'string' ? c.values : [];
+    };
+    expect(col('few')).toEqual(expected.map((e) => e[0]));
+    expect(col('many')).toEqual(expected.map((e) => e[1]));
+    expect(col('unique')).toEqual(expected.map((e) => e[2]));
+  });
+});

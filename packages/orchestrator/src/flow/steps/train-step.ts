@@ -1,11 +1,14 @@
 import { readFile } from 'node:fs/promises';
-import { loadOnnxModel, trainModel, type ModelMetadata } from '@hokusai/training';
+import { loadOnnxModel, trainModel, trainModelInWorker, type ModelMetadata } from '@hokusai/training';
 import { OrchestratorError } from '../../errors.js';
 import type { StepDefinition } from '../../engine/step.js';
 import type { FlowContext } from '../flow-context.js';
 import type { IntegrateOutput } from './integrate-step.js';
 import { excludedColumns, type SearchOutput } from './search-step.js';
 import type { PipelineConfig } from '../config.js';
+
+/** Tables of at least this many rows train on a worker thread. */
+const THREAD_MIN_ROWS = 50_000;
 
 /** How to read a supplied baseline whose ONNX file takes one [N,F] float matrix. */
 export function baselineLoadOptions(config: PipelineConfig): { featureColumns?: string[] } {
@@ -55,9 +58,10 @@ export function trainStep(role: 'baseline' | 'new', flow: FlowContext): StepDefi
         exclude: excludedColumns(data, flow),
       });
       // Epochs, trees or iterations as the family counts them; the training package bounds the rate.
-      const model = await trainModel(table, options, {
-        onProgress: (p) => ctx.emit({ type: 'progress', unit: p.unit, done: p.done, total: p.total }),
-      });
+      const onProgress = (p: { unit: string; done: number; total: number }): void => ctx.emit({ type: 'progress', unit: p.unit, done: p.done, total: p.total });
+      // A large table trains on its own thread, so the baseline and the new model use two cores;
+      // a small one is not worth the thread's start-up. Either way the ONNX bytes are the same.
+      const model = table.numRows >= THREAD_MIN_ROWS ? await trainModelInWorker(table, options, { onProgress }) : await trainModel(table, options, { onProgress });
       const out: TrainOutput = { role, onnx: model.onnx, metadata: model.metadata, source: 'trained' };
       return flow.hooks.apply('post_training', out);
     },

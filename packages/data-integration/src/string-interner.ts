@@ -1,0 +1,56 @@
+/**
+ * Hands back one shared string for field bytes it has seen before, so a column of a few distinct
+ * values (a region, a plan) holds a few strings instead of one per row: less decoding, less
+ * memory and far less for the garbage collector. It gives up on columns that rarely repeat.
+ */
+export class StringInterner {
+  private static readonly SLOTS = 1 << 12;
+  private static readonly MAX_BYTES = 64;
+  private readonly strings: (string | undefined)[] = new Array<string | undefined>(StringInterner.SLOTS);
+  /** The bytes of each kept string, MAX_BYTES per slot, to confirm a hash match. */
+  private readonly bytes = new Uint8Array(StringInterner.SLOTS * StringInterner.MAX_BYTES);
+  private readonly lengths = new Int32Array(StringInterner.SLOTS).fill(-1);
+  private lookups = 0;
+  private hits = 0;
+  active = true;
+
+  private slotOf(buf: Uint8Array, s: number, e: number): number {
+    let h = 0x811c9dc5 ^ (e - s);
+    for (let k = s; k < e; k++) h = Math.imul(h ^ (buf[k] as number), 0x01000193);
+    h ^= h >>> 15;
+    return h & (StringInterner.SLOTS - 1);
+  }
+
+  /** The kept string for `buf[s..e)`, or undefined (then the caller decodes and may `keep` it). */
+  find(buf: Uint8Array, s: number, e: number): string | undefined {
+    if (e - s > StringInterner.MAX_BYTES) return undefined;
+    this.lookups++;
+    const slot = this.slotOf(buf, s, e);
+    const len = this.lengths[slot] as number;
+    if (len === e - s) {
+      const at = slot * StringInterner.MAX_BYTES;
+      let same = true;
+      for (let k = 0; k < len; k++) {
+        if (this.bytes[at + k] !== buf[s + k]) {
+          same = false;
+          break;
+        }
+      }
+      if (same) {
+        this.hits++;
+        return this.strings[slot];
+      }
+    }
+    // After enough lookups, a column whose values mostly differ is not worth the probing.
+    if (this.lookups === 20_000 && this.hits < this.lookups / 2) this.active = false;
+    return undefined;
+  }
+
+  keep(buf: Uint8Array, s: number, e: number, text: string): void {
+    if (e - s > StringInterner.MAX_BYTES) return;
+    const slot = this.slotOf(buf, s, e);
+    this.bytes.set(buf.subarray(s, e), slot * StringInterner.MAX_BYTES);
+    this.lengths[slot] = e - s;
+    this.strings[slot] = text;
+  }
+}

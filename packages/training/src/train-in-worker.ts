@@ -1,0 +1,57 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { tableToIPC, type Table } from 'apache-arrow';
+import { TrainingError, type TrainingErrorCode } from './errors.js';
+import { registeredBuiltins } from './families/builtin-families.js';
+import type { TrainProgress } from './model-interface.js';
+import { trainModel, type ModelMetadata } from './train-model.js';
+import type { TrainOptions } from './train-options.js';
+
+export type ThreadReply =
+  | { kind: 'progress'; progress: TrainProgress }
+  | { kind: 'done'; onnx: Uint8Array; metadata: ModelMetadata }
+  | { kind: 'failed'; code?: TrainingErrorCode; details?: Record<string, unknown>; message: string };
+
+/** The compiled worker script; when running from sources (tests) the built copy in dist/ is used. */
+function workerScript(): string | null {
+  for (const url of [new URL('./train-worker.js', import.meta.url), new URL('../dist/train-worker.js', import.meta.url)]) {
+    const path = fileURLToPath(url);
+    if (existsSync(path)) return path;
+  }
+  return null;
+}
+
+/**
+ * `trainModel` on a worker thread, so that two models (a baseline and a new one) train on two
+ * cores at once. The same code runs on the same rows, so the ONNX bytes are the same as in this
+ * thread. Custom families are registered only in this thread and train here.
+ */
+export async function trainModelInWorker(table: Table, options: TrainOptions, hooks: { onProgress?: (p: TrainProgress) => void } = {}): Promise<{ onnx: Uint8Array; metadata: ModelMetadata }> {
+  const script = workerScript();
+  const family = options.family ?? 'logistic_regression';
+  if (script === null || !registeredBuiltins().includes(family)) {
+    const model = await trainModel(table, options, hooks.onProgress === undefined ? {} : { onProgress: hooks.onProgress });
+    return { onnx: model.onnx, metadata: model.metadata };
+  }
+  const ipc = tableToIPC(table, 'stream');
+  const worker = new Worker(script, { workerData: { ipc, options }, transferList: [ipc.buffer as ArrayBuffer] });
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    worker.on('message', (m: ThreadReply) => {
+      if (m.kind === 'progress') hooks.onProgress?.(m.progress);
+      else {
+        settled = true;
+        if (m.kind === 'done') resolve({ onnx: m.onnx, metadata: m.metadata });
+        else reject(m.code === undefined ? new Error(m.message) : new TrainingError(m.code, m.message, m.details));
+      }
+    });
+    worker.once('error', (err) => {
+      settled = true;
+      reject(err);
+    });
+    worker.once('exit', (code) => {
+      if (!settled) reject(new Error(`the training thread stopped (exit code ${code}) before it finished`));
+    });
+  });
+}

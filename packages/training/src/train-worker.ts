@@ -1,0 +1,21 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import { tableFromIPC } from 'apache-arrow';
+import { TrainingError } from './errors.js';
+import { trainModel } from './train-model.js';
+import type { TrainOptions } from './train-options.js';
+import type { ThreadReply } from './train-in-worker.js';
+
+// Worker entry of trainModelInWorker: one model per thread; errors travel back as data.
+const { ipc, options } = workerData as { ipc: Uint8Array; options: TrainOptions };
+const port = parentPort;
+if (port === null) throw new Error('train-worker runs only as a worker thread');
+const send = (m: ThreadReply, transfer: ArrayBuffer[] = []): void => port.postMessage(m, transfer);
+trainModel(tableFromIPC(ipc), options, { onProgress: (p) => send({ kind: 'progress', progress: p }) }).then(
+  (model) => send({ kind: 'done', onnx: model.onnx, metadata: model.metadata }, [model.onnx.buffer as ArrayBuffer]),
+  (err: unknown) =>
+    send({
+      kind: 'failed',
+      ...(err instanceof TrainingError ? { code: err.code, details: { ...err.details } } : {}),
+      message: err instanceof Error ? err.message : String(err),
+    }),
+);
