@@ -12,9 +12,14 @@ const TAG_TIMESTAMP = 3;
 const TAG_STRING = 4;
 
 class HashWriter {
-  private buf = Buffer.allocUnsafe(1 << 20);
+  private buf: Buffer;
   private at = 0;
-  constructor(private readonly hash = createHash('sha256')) {}
+  constructor(
+    private readonly hash = createHash('sha256'),
+    capacity = 1 << 20,
+  ) {
+    this.buf = Buffer.allocUnsafe(capacity);
+  }
   private room(n: number): void {
     if (this.at + n <= this.buf.length) return;
     this.flush();
@@ -77,7 +82,8 @@ function writeCell(w: HashWriter, col: Column, i: number): void {
 
 function encodedRow(cols: readonly Column[], i: number): Buffer {
   const parts: Buffer[] = [];
-  const w = new HashWriter({ update: (b: Buffer) => parts.push(Buffer.from(b)), digest: () => '' } as unknown as ReturnType<typeof createHash>);
+  // Rows tie only when duplicated, but a file may hold many duplicates: a small buffer each.
+  const w = new HashWriter({ update: (b: Buffer) => parts.push(Buffer.from(b)), digest: () => '' } as unknown as ReturnType<typeof createHash>, 256);
   for (const c of cols) writeCell(w, c, i);
   w.flush();
   return Buffer.concat(parts);

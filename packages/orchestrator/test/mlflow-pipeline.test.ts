@@ -55,7 +55,7 @@ describe('a pipeline run logged to a real MLflow server', () => {
   it('nests one run per step under the parent', async () => {
     const experiment = await client.getExperimentByName('hokusai-it');
     const { runs } = await client.searchRuns({ experimentIds: [experiment?.experimentId as string], filter: `tags.mlflow.parentRunId = '${result.tracking.runId}'` });
-    expect(runs.map((r) => r.tags['hokusai.step']).sort()).toEqual(['attest', 'delta', 'evaluate', 'integrate', 'load_base', 'load_benchmark', 'load_contributed', 'report', 'search', 'train_baseline', 'train_new']);
+    expect(runs.map((r) => r.tags['hokusai.step']).sort()).toEqual(['attest', 'delta', 'evaluate', 'integrate', 'load_base', 'load_benchmark', 'load_contributed', 'report', 'search', 'search_plan', 'search_trial', 'train_baseline', 'train_new']);
   });
 
   it('uploads the output folder as artifacts, byte for byte', async () => {
