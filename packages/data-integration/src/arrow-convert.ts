@@ -19,6 +19,7 @@ import type { Data, Vector ,
   DataType,
   Dictionary} from 'apache-arrow';
 import { dataError } from './errors.js';
+import { rememberUtf8 } from './utf8-layout.js';
 import type { Column, ColumnTable, ColumnType } from './column.js';
 
 function packValidity(valid: Uint8Array): { bitmap: Uint8Array; nulls: number } {
@@ -69,6 +70,7 @@ export function columnData(col: Column): Data {
       if (s !== null && s !== undefined && s.length > 0) at += bytes.write(s, at, 'utf8');
     }
     const { bitmap, nulls } = packValidity(valid);
+    rememberUtf8(col.values, { offsets, bytes });
     return makeData({
       type: new Utf8(),
       length: n,
@@ -230,6 +232,8 @@ function vectorToColumn(vec: Vector, n: number, file: string, name: string, nonF
       }
       base += d.length;
     }
+    const only = vec.data.length === 1 ? vec.data[0] : undefined;
+    if (only !== undefined) rememberUtf8(out, { offsets: only.valueOffsets as Int32Array, bytes: only.values as Uint8Array });
     return { type: 'string', values: out };
   }
   if (typeId === Type.Dictionary && (t as Dictionary).dictionary.typeId === Type.Utf8) {

@@ -1,71 +1,102 @@
 import type { Column } from './column.js';
-import { hashRows, rowsEqual, sortByHash } from './row-hash.js';
-import type { RowKeyMode } from './row-hash.js';
+import { hashRows, rowsEqual } from './row-hash.js';
+import type { RowHashes, RowKeyMode } from './row-hash.js';
 
 /**
- * Duplicate detection by sorting 64-bit row fingerprints (linear radix sort) and confirming
- * every candidate pair on the values, so equal rows are found in O(n) and a fingerprint
- * collision never drops a distinct row.
+ * Duplicate detection with 64-bit row fingerprints in an open-addressing hash table: one pass
+ * over the rows, and every candidate pair confirmed on the values, so a fingerprint collision
+ * never drops a distinct row. Callers that check the same rows twice pass the fingerprints in.
  */
 
+/** Rows grouped by fingerprint: `slotRow` holds a group's first row, `next` chains the rest. */
+class FingerprintTable {
+  private readonly mask: number;
+  private readonly slotRow: Int32Array;
+  private readonly last: Int32Array;
+  readonly next: Int32Array;
+
+  constructor(
+    private readonly h: RowHashes,
+    rows: number,
+  ) {
+    let cap = 16;
+    while (cap < rows * 2) cap *= 2;
+    this.mask = cap - 1;
+    this.slotRow = new Int32Array(cap).fill(-1);
+    this.last = new Int32Array(cap);
+    this.next = new Int32Array(rows).fill(-1);
+  }
+
+  /** First row of the group with the fingerprint (h1, h2) (rows of `this.h`), or -1. */
+  find(h1: number, h2: number): number {
+    let slot = (h1 ^ (h2 >>> 7)) & this.mask;
+    for (;;) {
+      const r = this.slotRow[slot] as number;
+      if (r < 0 || (this.h.h1[r] === h1 && this.h.h2[r] === h2)) return r;
+      slot = (slot + 1) & this.mask;
+    }
+  }
+
+  /** Appends `row` to the group of its fingerprint. */
+  add(row: number): void {
+    const h1 = this.h.h1[row] as number;
+    const h2 = this.h.h2[row] as number;
+    let slot = (h1 ^ (h2 >>> 7)) & this.mask;
+    for (;;) {
+      const r = this.slotRow[slot] as number;
+      if (r < 0) {
+        this.slotRow[slot] = row;
+        this.last[slot] = row;
+        return;
+      }
+      if (this.h.h1[r] === h1 && this.h.h2[r] === h2) {
+        this.next[this.last[slot] as number] = row;
+        this.last[slot] = row;
+        return;
+      }
+      slot = (slot + 1) & this.mask;
+    }
+  }
+}
+
 /** For each row: 1 when it is a duplicate of another row that is kept (first or last occurrence). */
-export function findDuplicates(cols: readonly Column[], n: number, mode: RowKeyMode, keep: 'first' | 'last'): Uint8Array {
+export function findDuplicates(cols: readonly Column[], n: number, mode: RowKeyMode, keep: 'first' | 'last', hashes?: RowHashes): Uint8Array {
   const dup = new Uint8Array(n);
   if (n === 0) return dup;
-  const h = hashRows(cols, n, mode);
-  const order = sortByHash(h);
-  let i = 0;
-  while (i < n) {
-    const r = order[i] as number;
-    let j = i + 1;
-    while (j < n && h.h1[order[j] as number] === h.h1[r] && h.h2[order[j] as number] === h.h2[r]) j++;
-    if (j - i > 1) {
-      // Radix sort is stable, so within a group rows are in input order.
-      const group = Array.from(order.subarray(i, j));
-      if (keep === 'last') group.reverse();
-      const reps: number[] = [];
-      for (const row of group) {
-        const rep = reps.find((x) => rowsEqual(cols, x, cols, row, mode));
-        if (rep === undefined) reps.push(row);
-        else dup[row] = 1;
-      }
+  const h = hashes ?? hashRows(cols, n, mode);
+  // Only kept rows enter the table, so each group chains the distinct rows seen so far.
+  const kept = new FingerprintTable(h, n);
+  for (let k = 0; k < n; k++) {
+    const row = keep === 'first' ? k : n - 1 - k;
+    let rep = kept.find(h.h1[row] as number, h.h2[row] as number);
+    let same = false;
+    while (rep >= 0 && !same) {
+      same = rowsEqual(cols, rep, cols, row, mode);
+      rep = kept.next[rep] as number;
     }
-    i = j;
+    if (same) dup[row] = 1;
+    else kept.add(row);
   }
   return dup;
 }
 
 /** For each row of `a`: 1 when some row of `b` holds the same values (columns aligned by position). */
-export function findMatches(a: readonly Column[], na: number, b: readonly Column[], nb: number, mode: RowKeyMode): Uint8Array {
+export function findMatches(a: readonly Column[], na: number, b: readonly Column[], nb: number, mode: RowKeyMode, hashes?: { a?: RowHashes; b?: RowHashes }): Uint8Array {
   const hit = new Uint8Array(na);
   if (na === 0 || nb === 0) return hit;
-  const ha = hashRows(a, na, mode);
-  const hb = hashRows(b, nb, mode);
-  const h1 = new Uint32Array(na + nb);
-  const h2 = new Uint32Array(na + nb);
-  h1.set(ha.h1, 0);
-  h1.set(hb.h1, na);
-  h2.set(ha.h2, 0);
-  h2.set(hb.h2, na);
-  const order = sortByHash({ h1, h2 });
-  const n = na + nb;
-  let i = 0;
-  while (i < n) {
-    const r = order[i] as number;
-    let j = i + 1;
-    while (j < n && h1[order[j] as number] === h1[r] && h2[order[j] as number] === h2[r]) j++;
-    if (j - i > 1) {
-      const group = order.subarray(i, j);
-      const bs: number[] = [];
-      for (const x of group) if (x >= na) bs.push(x - na);
-      if (bs.length > 0) {
-        for (const x of group) {
-          if (x >= na) continue;
-          if (bs.some((y) => rowsEqual(a, x, b, y, mode))) hit[x] = 1;
-        }
+  const ha = hashes?.a ?? hashRows(a, na, mode);
+  const hb = hashes?.b ?? hashRows(b, nb, mode);
+  const table = new FingerprintTable(hb, nb);
+  for (let y = 0; y < nb; y++) table.add(y);
+  for (let x = 0; x < na; x++) {
+    let y = table.find(ha.h1[x] as number, ha.h2[x] as number);
+    while (y >= 0) {
+      if (rowsEqual(a, x, b, y, mode)) {
+        hit[x] = 1;
+        break;
       }
+      y = table.next[y] as number;
     }
-    i = j;
   }
   return hit;
 }

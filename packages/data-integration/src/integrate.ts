@@ -17,6 +17,7 @@ import { treatPii } from './pii-treatment.js';
 import type { PiiMode } from './pii-treatment.js';
 import { scoreQuality } from './quality.js';
 import type { QualityBreakdown } from './quality.js';
+import { hashRows } from './row-hash.js';
 import type { RowKeyMode } from './row-hash.js';
 import { stratifiedSample } from './stratified-sample.js';
 import { sourceOf } from './source-info.js';
@@ -246,7 +247,9 @@ export function integrateContribution(input: IntegrationInput): IntegrationResul
   const tk = names.indexOf(target);
 
   // PII: decided on the union so that every output treats the same columns.
-  const scan = scanPii(parts.map((p) => ({ label: p.label, ct: p.ct })), names, { exclude: [target], ...(input.pii.custom ? { custom: input.pii.custom } : {}) });
+  // Columns the caller omits never reach an output, so PII inside their free text needs no
+  // treatment and they are not searched for it (whole-column PII is still found and reported).
+  const scan = scanPii(parts.map((p) => ({ label: p.label, ct: p.ct })), names, { exclude: [target], noSpans: input.omit?.columns ?? [], ...(input.pii.custom ? { custom: input.pii.custom } : {}) });
   const findingsByType: Record<string, number> = {};
   let totalFindings = 0;
   for (const f of scan.findings) {
@@ -270,27 +273,31 @@ export function integrateContribution(input: IntegrationInput): IntegrationResul
   const nc = contrib.ct.rowCount;
   const allIdx = allIdxOf(names);
   const featureIdx = allIdx.filter((k) => k !== tk);
-  const exactDup = findDuplicates(contrib.ct.columns, nc, 'exact', keep);
+  // Fingerprints of the same rows over the same columns serve several checks.
+  const contribAll = hashRows(contrib.ct.columns, nc, 'exact');
+  const exactDup = findDuplicates(contrib.ct.columns, nc, 'exact', keep, contribAll);
   const mode: RowKeyMode = strategy === 'normalized' ? 'normalized' : 'exact';
   const keyIdx = strategy === 'key' ? keys.map((k) => names.indexOf(k)) : allIdx;
   const dup = strategy === 'exact' ? exactDup : findDuplicates(pick(contrib.ct.columns, keyIdx), nc, mode, keep);
 
-  const contaminated = findMatches(pick(contrib.ct.columns, featureIdx), nc, pick(bench.ct.columns, featureIdx), bench.ct.rowCount, mode);
+  const benchFeatures = pick(bench.ct.columns, featureIdx);
+  const benchFeatureHashes = hashRows(benchFeatures, bench.ct.rowCount, 'exact');
+  const contaminated = findMatches(pick(contrib.ct.columns, featureIdx), nc, benchFeatures, bench.ct.rowCount, mode, mode === 'exact' ? { b: benchFeatureHashes } : {});
   let contaminationRule = `${mode} match on all columns except the target`;
   if (keys.length > 0) {
     const byKey = findMatches(pick(contrib.ct.columns, keys.map((k) => names.indexOf(k))), nc, pick(bench.ct.columns, keys.map((k) => names.indexOf(k))), bench.ct.rowCount, 'exact');
     for (let i = 0; i < nc; i++) if (byKey[i] === 1) contaminated[i] = 1;
     contaminationRule += `, or same key (${keys.join(', ')})`;
   }
-  const baseInBench = findMatches(pick(base.ct.columns, featureIdx), base.ct.rowCount, pick(bench.ct.columns, featureIdx), bench.ct.rowCount, 'exact');
+  const baseInBench = findMatches(pick(base.ct.columns, featureIdx), base.ct.rowCount, benchFeatures, bench.ct.rowCount, 'exact', { b: benchFeatureHashes });
   let baseRowsInBench = 0;
   for (let i = 0; i < baseInBench.length; i++) baseRowsInBench += baseInBench[i] as number;
   if (baseRowsInBench > 0) warnings.push(`${baseRowsInBench} base rows also appear in the benchmark; they are kept (the base is not the contributor's) but inflate both models' scores`);
 
   const inBase =
     mergeStrategy === 'update'
-      ? findMatches(contrib.ct.columns, nc, base.ct.columns, base.ct.rowCount, 'exact')
-      : findMatches(pick(contrib.ct.columns, keyIdx), nc, pick(base.ct.columns, keyIdx), base.ct.rowCount, mode);
+      ? findMatches(contrib.ct.columns, nc, base.ct.columns, base.ct.rowCount, 'exact', { a: contribAll })
+      : findMatches(pick(contrib.ct.columns, keyIdx), nc, pick(base.ct.columns, keyIdx), base.ct.rowCount, mode, keyIdx === allIdx && mode === 'exact' ? { a: contribAll } : {});
 
   let removedContam = 0;
   let removedDup = 0;

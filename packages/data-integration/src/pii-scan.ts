@@ -32,6 +32,8 @@ const CONTENT_SHARE = 0.5;
 
 export interface PiiScanOptions {
   exclude?: readonly string[];
+  /** Columns no output will hold: still judged as whole columns, but not searched for spans in free text. */
+  noSpans?: readonly string[];
   custom?: readonly CustomPiiPattern[];
 }
 
@@ -95,7 +97,7 @@ export function scanPii(datasets: readonly { label: string; ct: ColumnTable }[],
       });
       return;
     }
-    if (!isString) return;
+    if (!isString || options.noSpans?.includes(name) === true) return;
     let any = false;
     datasets.forEach((d, j) => {
       const c = cols[j] as Column;

@@ -94,6 +94,24 @@ describe('outputs of an integration', () => {
     expect(slim.manifests.merged.row_count).toBe(full.manifests.merged.row_count);
   });
 
+  it('does not search an omitted column for PII inside free text, and still finds whole PII columns', async () => {
+    const T = 'notes,email,x,label\n';
+    const rowsOf = (k: number): string => Array.from({ length: 6 }, (_, i) => `"call ${k}${i} at p${k}${i}@example.com",q${k}${i}@example.org,${k + i}.5,${i % 2}`).join('\n');
+    const make = async (): Promise<{ base: LoadedDataset; contributed: LoadedDataset; benchmark: LoadedDataset }> => ({
+      base: await load('nb.csv', `${T}${rowsOf(1)}\n`),
+      contributed: await load('nc.csv', `${T}${rowsOf(2)}\n`),
+      benchmark: await load('nk.csv', `${T}${rowsOf(3)}\n`),
+    });
+    const kept = integrateContribution({ ...(await make()), target: 'label', pii: { key: 'k', mode: 'hash' } });
+    const omitted = integrateContribution({ ...(await make()), target: 'label', pii: { key: 'k', mode: 'hash' }, omit: { columns: ['notes'], pii: true } });
+    expect(kept.report.pii.free_text_columns).toEqual(['notes']);
+    expect(kept.report.pii.findings.some((f) => f.column === 'notes')).toBe(true);
+    expect(omitted.report.pii.free_text_columns).toEqual([]);
+    expect(omitted.report.pii.findings.some((f) => f.column === 'notes')).toBe(false);
+    expect(omitted.report.pii.columns.map((c) => c.column)).toEqual(['email']);
+    expect(omitted.report.pii.findings.filter((f) => f.column === 'email').map((f) => f.count)).toEqual([6, 6, 6]);
+  });
+
   it('refuses to omit the target', async () => {
     const err = await inputs().then((i) => {
       try {
