@@ -110,8 +110,9 @@ export function toArrowTable(ct: ColumnTable, reuse?: Table): Table {
   const fields = ct.names.map((name, i) => new Field(name, arrowTypeOf((ct.columns[i] as Column).type), true));
   const schema = new Schema(fields);
   const source = reuse === undefined ? undefined : cache.get(reuse);
+  const same = reuse === undefined ? undefined : exact.get(reuse);
   const children = ct.columns.map((col, k) => {
-    const j = source === undefined ? -1 : source.columns.indexOf(col);
+    const j = source === undefined || same?.has(col) !== true ? -1 : source.columns.indexOf(col);
     const chunks = j < 0 ? undefined : (reuse as Table).getChildAt(j)?.data;
     const only = chunks?.length === 1 ? chunks[0] : undefined;
     return only !== undefined && only.length === ct.rowCount && compareTypes(only.type as DataType, (fields[k] as Field).type as DataType) ? (only as Data) : columnData(col);
@@ -127,11 +128,17 @@ function bitIsSet(bitmap: Uint8Array | null | undefined, offset: number, i: numb
 }
 
 const cache = new WeakMap<Table, ColumnTable>();
+/** Per table, the columns that hold exactly its values (reading may normalise -0 or NaN). */
+const exact = new WeakMap<Table, WeakSet<Column>>();
 
 /** Remembers the in-memory columns a table was built from, so later steps skip re-decoding. */
 export function rememberColumns(table: Table, ct: ColumnTable): void {
   cache.set(table, ct);
+  exact.set(table, new WeakSet(ct.columns));
 }
+
+/** Columns read value for value (no -0, NaN or Infinity rewritten), whose buffers may be shared. */
+const unchanged = new WeakSet<Column>();
 
 /**
  * Reads an Arrow table (from Parquet or from a caller) into in-memory columns. Integer types
@@ -156,6 +163,7 @@ export function fromArrowTable(table: Table, file: string, nonFinite: 'error' | 
   }
   const ct = { names, columns, rowCount: n };
   cache.set(table, ct);
+  exact.set(table, new WeakSet(columns.filter((c) => unchanged.has(c))));
   return ct;
 }
 
@@ -166,10 +174,42 @@ function vectorToColumn(vec: Vector, n: number, file: string, name: string, nonF
   const fillValid = (): void => {
     let base = 0;
     for (const d of vec.data) {
-      for (let i = 0; i < d.length; i++) valid[base + i] = bitIsSet(d.nullBitmap, d.offset, i) ? 1 : 0;
+      if (d.nullCount === 0) valid.fill(1, base, base + d.length);
+      else for (let i = 0; i < d.length; i++) valid[base + i] = bitIsSet(d.nullBitmap, d.offset, i) ? 1 : 0;
       base += d.length;
     }
   };
+  // Float64 and Int32 chunks are copied whole; only the rare non-finite or -0 value needs a look.
+  if ((typeId === Type.Float || typeId === Type.Int) && vec.data.every((d) => d.values instanceof Float64Array || d.values instanceof Int32Array)) {
+    fillValid();
+    const ints = vec.data.every((d) => d.values instanceof Int32Array);
+    const out = ints ? new Int32Array(n) : new Float64Array(n);
+    let base = 0;
+    for (const d of vec.data) {
+      out.set((d.values as Float64Array | Int32Array).subarray(0, d.length), base);
+      base += d.length;
+    }
+    let rewritten = false;
+    if (out instanceof Float64Array) {
+      for (let i = 0; i < n; i++) {
+        const x = out[i] as number;
+        if (x === 0) {
+          // -0 and 0 are one value (CSV cannot tell them apart)
+          if (1 / x < 0) rewritten = true;
+          out[i] = 0;
+        } else if (x - x !== 0 && valid[i] === 1) {
+          rewritten = true;
+          if (nonFinite === 'null') valid[i] = 0;
+          else throw dataError('HOKUSAI_NON_FINITE', `numeric column holds ${String(x)}`, 'Replace NaN and Infinity with an empty (null) value or a real number', { file, row: i + 1, column: name });
+        }
+      }
+    }
+    // Values under a null are whatever the writer left there: zero them, as the slow path does.
+    for (let i = 0; i < n; i++) if (valid[i] === 0) out[i] = 0;
+    const col: Column = out instanceof Int32Array ? { type: 'int', values: out, valid } : { type: 'float', values: out, valid };
+    if (!rewritten) unchanged.add(col);
+    return col;
+  }
   if (typeId === Type.Float || typeId === Type.Int || typeId === Type.Decimal) {
     fillValid();
     const isInt = typeId === Type.Int;

@@ -1,6 +1,7 @@
-import { open, readFile, stat } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { extname } from 'node:path';
+import type { Table } from 'apache-arrow';
 import { z } from 'zod';
 import { DataIntegrationError, dataError } from './errors.js';
 import type { Column, ColumnTable, ColumnType } from './column.js';
@@ -9,7 +10,7 @@ import { readCsv } from './csv-reader.js';
 import { readJson, readJsonl } from './json-reader.js';
 import { readParquetFile } from './parquet-reader.js';
 import { fromArrowTable, rememberColumns, toArrowTable } from './arrow-convert.js';
-import { buildManifest, fileSha256 } from './manifest.js';
+import { buildManifest } from './manifest.js';
 import { rememberSource } from './source-info.js';
 import type { DataFormat, DatasetManifest, LoadedDataset } from './dataset.js';
 import { parseDatasetSchema } from './dataset-schema.js';
@@ -102,6 +103,7 @@ export async function loadDataset(path: string, options: LoadOptions = {}): Prom
   const format = options.format ?? (await detectFormat(path));
   const declared = new Map<string, ColumnType>((schema?.columns ?? []).map((c) => [c.name, c.type]));
   let ct: ColumnTable;
+  let parquet: Table | undefined;
   let builders: ColumnBuilder[] = [];
   let sha: string;
   if (format === 'csv') {
@@ -123,8 +125,9 @@ export async function loadDataset(path: string, options: LoadOptions = {}): Prom
     builders = r.builders;
     sha = await fileHash(path);
   } else {
-    const table = await readParquetFile(path, file);
-    sha = fileSha256(await readFile(path));
+    const { table, sha256 } = await readParquetFile(path, file);
+    parquet = table;
+    sha = sha256;
     ct = fromArrowTable(table, file, options.nonFinite ?? 'error');
     if (ct.rowCount === 0) throw dataError('HOKUSAI_HEADER_ONLY', 'the file has columns but no rows', 'Add at least one row', { file });
     ct = applyDeclaredTypes(ct, declared, file);
@@ -146,7 +149,8 @@ export async function loadDataset(path: string, options: LoadOptions = {}): Prom
       throw dataError('HOKUSAI_SCHEMA_MISMATCH', `declared column(s) ${missing.map((m) => `'${m}'`).join(', ')} are missing; the file has ${ct.names.map((m) => `'${m}'`).join(', ')}`, 'Add the columns to the file or remove them from the schema', { file, column: missing[0] });
     }
   }
-  const table = toArrowTable(ct);
+  // Parquet columns already in the output layout (float64, int32) keep the decoder's buffers.
+  const table = toArrowTable(ct, parquet);
   rememberColumns(table, ct);
   rememberSource(table, { format, file_sha256: sha });
   // The manifest (content hash, distinct counts) costs about as much as parsing; it is built on

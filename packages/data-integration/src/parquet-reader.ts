@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { tableFromIPC } from 'apache-arrow';
 import type { Table } from 'apache-arrow';
@@ -7,11 +8,11 @@ import { dataError } from './errors.js';
 const MAGIC = Buffer.from('PAR1', 'latin1');
 
 /**
- * Reads a Parquet file into an Arrow table through parquet-wasm. Parquet is columnar and
+ * Reads a Parquet file into an Arrow table through parquet-wasm, with the SHA-256 of its bytes. Parquet is columnar and
  * compressed, so the whole file is read as bytes (not text); the footer is checked first so a
  * truncated file is reported as such rather than as a decoder panic.
  */
-export async function readParquetFile(path: string, file: string): Promise<Table> {
+export async function readParquetFile(path: string, file: string): Promise<{ table: Table; sha256: string }> {
   const bytes = await readFile(path);
   if (bytes.length === 0) throw dataError('HOKUSAI_EMPTY_FILE', 'the file is empty', 'Provide a Parquet file with at least one row', { file });
   if (bytes.length < 12 || !bytes.subarray(0, 4).equals(MAGIC)) {
@@ -22,12 +23,13 @@ export async function readParquetFile(path: string, file: string): Promise<Table
   }
   let ipc: Uint8Array;
   try {
-    // Large batches: the default of 1,024 rows makes hundreds of tiny Arrow batches and is several times slower.
-    const wasmTable = readParquet(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length), { batchSize: 1 << 17 });
+    // One batch per row group: the default of 1,024 rows makes hundreds of tiny Arrow batches
+    // and is several times slower, and a single batch lets the loaded table keep these buffers.
+    const wasmTable = readParquet(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length), { batchSize: 1 << 24 });
     ipc = wasmTable.intoIPCStream();
   } catch (err) {
     const msg = err instanceof Error ? err.message : String(err);
     throw dataError('HOKUSAI_PARQUET_CORRUPT', `the Parquet decoder rejected the file (${msg})`, 'Copy or export the file again; check that it was written completely', { file });
   }
-  return tableFromIPC(ipc);
+  return { table: tableFromIPC(ipc), sha256: createHash('sha256').update(bytes).digest('hex') };
 }
