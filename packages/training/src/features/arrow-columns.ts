@@ -121,6 +121,8 @@ export function readCodedStrings(col: Vector): CodedStrings {
         }
         codes[base + i] = c;
       }
+    } else if (DataType.isUtf8(data.type)) {
+      codeUtf8(data.valueOffsets as Int32Array, data.values as Uint8Array, data.nullCount > 0 ? data.nullBitmap : undefined, data.offset, n, codes, base, codeOf);
     } else {
       for (let i = 0; i < n; i++) {
         const s = col.get(base + i) as string | null;
@@ -130,6 +132,58 @@ export function readCodedStrings(col: Vector): CodedStrings {
     base += n;
   }
   return { values, codes };
+}
+
+// Decoded exactly as Arrow's own `Vector.get` decodes Utf8 values.
+const utf8 = new TextDecoder('utf-8');
+
+/**
+ * Codes of one Utf8 chunk, keyed by the value's bytes in an open-addressing table: a value is
+ * decoded to a string once, at its first row, instead of once per row. Codes are handed out in
+ * row order, as `codeOf` would for the decoded strings.
+ */
+function codeUtf8(offsets: Int32Array, bytes: Uint8Array, bitmap: Uint8Array | undefined, offset: number, n: number, codes: Int32Array, base: number, codeOf: (s: string) => number): void {
+  let cap = 16;
+  while (cap < n * 2 && cap < 1 << 22) cap *= 2;
+  const mask = cap - 1;
+  const slotRow = new Int32Array(cap).fill(-1);
+  // At most half the slots are filled, so a probe always ends at an empty one.
+  const limit = cap >> 1;
+  let filled = 0;
+  for (let i = 0; i < n; i++) {
+    const p = offset + i;
+    if (bitmap !== undefined && bitmap.length > 0 && (((bitmap[p >> 3] as number) >> (p & 7)) & 1) === 0) {
+      codes[base + i] = -1;
+      continue;
+    }
+    const s = offsets[i] as number;
+    const e = offsets[i + 1] as number;
+    let h = 0x811c9dc5 ^ (e - s);
+    for (let k = s; k < e; k++) h = Math.imul(h ^ (bytes[k] as number), 0x01000193);
+    h ^= h >>> 15;
+    let slot = h & mask;
+    for (;;) {
+      const r = slotRow[slot] as number;
+      if (r < 0) {
+        // Past the limit (more distinct values than that), values are decoded without being kept.
+        if (filled < limit) {
+          slotRow[slot] = i;
+          filled++;
+        }
+        codes[base + i] = codeOf(utf8.decode(bytes.subarray(s, e)));
+        break;
+      }
+      const rs = offsets[r] as number;
+      const re = offsets[r + 1] as number;
+      let same = re - rs === e - s;
+      for (let k = 0; same && k < e - s; k++) same = bytes[rs + k] === bytes[s + k];
+      if (same) {
+        codes[base + i] = codes[base + r] as number;
+        break;
+      }
+      slot = (slot + 1) & mask;
+    }
+  }
 }
 
 function halfToFloat(h: number): number {

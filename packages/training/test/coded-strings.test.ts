@@ -1,0 +1,41 @@
+import { Utf8, makeVector, vectorFromArray, type Vector } from 'apache-arrow';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { readCodedStrings } from '../src/features/arrow-columns.js';
+
+/** The plain reading: every row decoded by Arrow, codes in order of first appearance. */
+function reference(col: Vector): { values: string[]; codes: number[] } {
+  const values: string[] = [];
+  const codes: number[] = [];
+  for (let i = 0; i < col.length; i++) {
+    const s = col.get(i) as string | null;
+    if (s === null) codes.push(-1);
+    else {
+      if (!values.includes(s)) values.push(s);
+      codes.push(values.indexOf(s));
+    }
+  }
+  return { values, codes };
+}
+
+describe('string columns read as codes', () => {
+  it('match decoding every row, for repeated, unique, empty, non-ASCII and null values, in several chunks', () => {
+    const cell = fc.option(fc.oneof(fc.constantFrom('north', 'south', '', 'Zürich', '\uFEFFbom', '東京', 'a'), fc.string({ maxLength: 6 })), { nil: null });
+    fc.assert(
+      fc.property(fc.array(fc.array(cell, { maxLength: 60 }), { minLength: 1, maxLength: 4 }), (chunks) => {
+        const col = makeVector(chunks.map((c) => vectorFromArray(c, new Utf8()).data[0]!));
+        const got = readCodedStrings(col);
+        const want = reference(col);
+        expect(got.values).toEqual(want.values);
+        expect(Array.from(got.codes)).toEqual(want.codes);
+      }),
+    );
+  });
+
+  it('reads a sliced column at the right rows', () => {
+    const col = vectorFromArray(['x', 'y', null, 'x', 'z', 'y'], new Utf8()).slice(1, 5);
+    const got = readCodedStrings(col);
+    expect(got.values).toEqual(['y', 'x', 'z']);
+    expect(Array.from(got.codes)).toEqual([0, -1, 1, 2]);
+  });
+});
