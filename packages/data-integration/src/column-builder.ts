@@ -1,6 +1,6 @@
 import type { Column, ColumnType } from './column.js';
 import { StringInterner } from './string-interner.js';
-import { decodeField, NON_FINITE_TOKENS, NULL_TOKENS, parseBool, parseNumberBytes, parseNumberText, parseTimestamp, parsedNumber } from './text-values.js';
+import { decodeField, isNullToken, NON_FINITE_TOKENS, parseBool, parseNumberBytes, parseNumberText, parseTimestamp, parsedNumber } from './text-values.js';
 
 type State = 'unknown' | 'number' | 'bool' | 'timestamp' | 'string' | 'demoted';
 
@@ -118,7 +118,7 @@ export class ColumnBuilder {
 
   /** `quoted`: the CSV field was in quotes, so "NA" is text and "" an empty string in a text column. */
   pushText(text: string, quoted = false): void {
-    if (quoted ? text === '' && this.state !== 'string' : NULL_TOKENS.has(text)) return this.pushNull();
+    if (quoted ? text === '' && this.state !== 'string' : isNullToken(text)) return this.pushNull();
     switch (this.state) {
       case 'demoted':
         this.length++;

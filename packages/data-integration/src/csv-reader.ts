@@ -3,7 +3,7 @@ import { isUtf8 } from 'node:buffer';
 import { dataError } from './errors.js';
 import { ColumnBuilder } from './column-builder.js';
 import type { ColumnTable, ColumnType } from './column.js';
-import { NULL_TOKENS, parseNumberText } from './text-values.js';
+import { isNullToken, parseNumberText } from './text-values.js';
 
 export interface CsvReadOptions {
   /** Name used in error messages. */
@@ -372,7 +372,7 @@ export async function readCsv(path: string, options: CsvReadOptions): Promise<Cs
       for (let j = 0; j < cols.length; j++) {
         const k = cols[j] as number;
         const t = fieldText(buf, s[k] as number, e[k] as number, q[k] as number);
-        (store[j] as (string | null)[])[r] = q[k] !== 0 ? t : NULL_TOKENS.has(t) ? null : t;
+        (store[j] as (string | null)[])[r] = q[k] !== 0 ? t : isNullToken(t) ? null : t;
       }
       r++;
     });

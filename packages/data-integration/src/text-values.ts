@@ -1,6 +1,11 @@
 /** Recognisers for the text forms of typed values shared by the CSV and JSON readers. */
 
 export const NULL_TOKENS: ReadonlySet<string> = new Set(['', 'NA', 'N/A', 'null', 'NULL']);
+
+/** `NULL_TOKENS.has(text)` without hashing long text (every null token is at most 4 characters). */
+export function isNullToken(text: string): boolean {
+  return text.length <= 4 && NULL_TOKENS.has(text);
+}
 export const NON_FINITE_TOKENS: ReadonlySet<string> = new Set([
   'NaN', 'nan', 'NAN', 'inf', '-inf', '+inf', 'Inf', '-Inf', 'Infinity', '-Infinity', '+Infinity', 'INF', '-INF',
 ]);

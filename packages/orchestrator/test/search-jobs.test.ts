@@ -7,7 +7,7 @@ import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { quickstartConfig } from './fixtures/quickstart.js';
-import { LocalStoreExecutor, RunStore, resumePipeline, runPipeline, type PipelineConfigInput, type RunEvent } from '../src/index.js';
+import { RunStore, resumePipeline, runPipeline, type PipelineConfigInput, type RunEvent } from '../src/index.js';
 
 const packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const values = [1e-4, 0.003, 0.1, 1, 10, 300];
@@ -15,13 +15,13 @@ const search = { strategy: 'grid' as const, space: { l2: { values } }, metric: '
 const config = (out: string, extra: Partial<PipelineConfigInput> = {}): PipelineConfigInput => quickstartConfig(out, { delta: { bootstrapResamples: 200 }, search, ...extra });
 const body = async (dir: string): Promise<string> => JSON.stringify((JSON.parse(await readFile(join(dir, 'attestation.json'), 'utf8')) as { body: unknown }).body);
 
-/** Runs the pipeline on the local store executor in a child process, printing its events. */
+/** Runs the pipeline with its default (local) executor in a child process, printing its events. */
 async function childScript(dir: string): Promise<string> {
   const entry = pathToFileURL(join(packageRoot, 'dist', 'index.js')).href;
   const path = join(dir, 'search-child.mjs');
-  await writeFile(path, `import { LocalStoreExecutor, runPipeline } from '${entry}';
+  await writeFile(path, `import { runPipeline } from '${entry}';
 const [config, store] = [JSON.parse(process.argv[2]), process.argv[3]];
-await runPipeline(config, { store, executor: new LocalStoreExecutor(), onEvent: (event) => process.stdout.write(JSON.stringify(event) + '\\n') });
+await runPipeline(config, { store, onEvent: (event) => process.stdout.write(JSON.stringify(event) + '\\n') });
 `);
   return path;
 }
@@ -123,7 +123,7 @@ describe('hyperparameter-search trials as units of work', () => {
     expect(finished.length).toBeLessThan(6);
 
     const events: RunEvent[] = [];
-    await resumePipeline(referenceRunId, { store, overwrite: true, executor: new LocalStoreExecutor(), onEvent: (e) => events.push(e) });
+    await resumePipeline(referenceRunId, { store, overwrite: true, onEvent: (e) => events.push(e) });
     const reused = events.filter((e) => e.type === 'progress' && e.step === 'search_trial' && /reused from the run store/.test(e.message ?? ''));
     expect(reused.map((e) => Number(/item (\d+)/.exec(e.message ?? '')?.[1])).sort()).toEqual(finished.map((f) => Number(f.replace('.json', ''))).sort());
     // Only the other trials ran again; the bar still ends at 6 of 6.

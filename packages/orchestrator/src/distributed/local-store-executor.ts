@@ -14,11 +14,21 @@ import { finishedItem, writeItemRecord } from './item-records.js';
 export class LocalStoreExecutor implements Executor {
   readonly name = 'local-store';
   private readonly progress = new FanOutProgress();
+  private readonly readBack: boolean;
+
+  /**
+   * `readBack: false` hands a single step's output straight back: the engine stores it and later
+   * steps read it from the store anyway, so only foreach items need this executor (the default
+   * of `runPipeline`, so that a resumed local run reuses finished search trials).
+   */
+  constructor(options: { readBack?: boolean } = {}) {
+    this.readBack = options.readBack ?? true;
+  }
 
   async execute(step: StepDefinition, ctx: StepContext, task: StepTask): Promise<unknown> {
     const store = new RunStore(task.storeRoot);
     const { itemIndex } = task;
-    if (itemIndex === undefined) return store.readValue(await store.putValue(await step.run(ctx)));
+    if (itemIndex === undefined) return this.readBack ? store.readValue(await store.putValue(await step.run(ctx))) : step.run(ctx);
     const item = { runId: task.runId, step: task.step, itemIndex, inputHashes: task.inputHashes };
     const earlier = await finishedItem(store, item);
     if (earlier !== undefined) {

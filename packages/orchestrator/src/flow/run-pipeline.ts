@@ -5,6 +5,7 @@ import type { BinaryMetrics, DeltaReport } from '@hokusai/evaluation';
 import { OrchestratorError } from '../errors.js';
 import type { RunEvent, RunEventListener } from '../engine/events.js';
 import type { Executor } from '../engine/executor.js';
+import { LocalStoreExecutor } from '../distributed/local-store-executor.js';
 import { HookRegistry } from '../engine/hooks.js';
 import { runFlow } from '../engine/run-flow.js';
 import { RunStore } from '../engine/run-store.js';
@@ -105,7 +106,8 @@ async function execute(config: PipelineConfig, runId: string, resume: boolean, o
       concurrency: config.concurrency,
       resume,
       hooks: hooks.identities(),
-      ...(options.executor ? { executor: options.executor } : {}),
+      // Finished foreach items (search trials) are recorded, so a resumed run reuses them.
+      executor: options.executor ?? new LocalStoreExecutor({ readBack: false }),
       onEvent: (event) => {
         events.push(event);
         options.onEvent?.(event);
