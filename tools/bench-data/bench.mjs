@@ -43,12 +43,23 @@ if (peer) {
   }
 }
 
-const targets = { csv: 3000, parquet: 1000, steps: 4000, integrate: Infinity };
-const label = { csv: 'load CSV (3 files)', parquet: 'load Parquet (3 files)', steps: 'PII scan+HMAC+quality+dedup+contamination', integrate: 'integrateContribution (all, incl. merge+manifests)' };
+const targets = { csv: 3000, 'csv-threads': 3000, parquet: 1000, 'parquet-threads': 1000, steps: 4000, integrate: Infinity };
+const label = {
+  csv: 'load CSV (3 files)',
+  'csv-threads': 'load CSV, 3 threads, with manifests',
+  parquet: 'load Parquet (3 files)',
+  'parquet-threads': 'load Parquet, 3 threads, with manifests',
+  steps: 'PII scan+HMAC+quality+dedup+contamination',
+  integrate: 'integrateContribution (all, incl. merge+manifests)',
+};
+// The threaded loads (as the pipeline loads) are compared with the same pandas stage.
+const peerStage = { csv: 'csv', 'csv-threads': 'csv', parquet: 'parquet', 'parquet-threads': 'parquet', steps: 'steps' };
+const peerRuns = {};
 const rowsOut = [];
-for (const stage of ['csv', 'parquet', 'steps', 'integrate']) {
+for (const stage of ['csv', 'csv-threads', 'parquet', 'parquet-threads', 'steps', 'integrate']) {
   const ours = run(process.execPath, [join(here, 'stage.mjs'), stage, dir]);
-  const theirs = python && stage !== 'integrate' ? run(python, [join(here, 'peer_pandas.py'), stage, dir]) : null;
+  const ps = peerStage[stage];
+  const theirs = python && ps !== undefined ? (peerRuns[ps] ??= run(python, [join(here, 'peer_pandas.py'), ps, dir])) : null;
   rowsOut.push({ stage, ours, theirs });
   const ratio = theirs ? (theirs.ms / ours.ms).toFixed(2) : 'n/a';
   console.log(

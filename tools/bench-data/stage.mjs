@@ -1,6 +1,6 @@
 // One measured stage in its own process, so its peak RSS is its own. Prints one JSON line.
 import { join } from 'node:path';
-import { loadDataset, integrateContribution } from '@hokusai/data-integration';
+import { loadDataset, loadDatasetInWorker, integrateContribution } from '@hokusai/data-integration';
 // Internal modules, to time the steps the issue's target names on their own.
 import { fromArrowTable } from '../../packages/data-integration/dist/arrow-convert.js';
 import { scanPii } from '../../packages/data-integration/dist/pii-scan.js';
@@ -23,6 +23,14 @@ if (stage === 'csv' || stage === 'parquet') {
   extra = { rows: loaded.reduce((s, d) => s + d.manifest.row_count, 0), content_hashes: loaded.map((d) => d.manifest.content_hash.slice(0, 12)) };
   const manifestMs = performance.now() - t1;
   console.log(JSON.stringify({ stage, ms: loadMs, manifest_ms: manifestMs, maxRssBytes: process.resourceUsage().maxRSS * 1024, ...extra }));
+  process.exit(0);
+} else if (stage === 'csv-threads' || stage === 'parquet-threads') {
+  // As the pipeline loads its inputs: the three files on worker threads at once, manifests
+  // (content hash, distinct counts) built there and included in the time.
+  const ext = stage.split('-')[0];
+  const loaded = await Promise.all(parts.map((p) => loadDatasetInWorker(join(dir, `${p}.${ext}`))));
+  const ms = performance.now() - t0;
+  console.log(JSON.stringify({ stage, ms, maxRssBytes: process.resourceUsage().maxRSS * 1024, rows: loaded.reduce((s, d) => s + d.manifest.row_count, 0), content_hashes: loaded.map((d) => d.manifest.content_hash.slice(0, 12)) }));
   process.exit(0);
 } else if (stage === 'steps') {
   // PII scan + keyed hash + quality + dedup + contamination, the issue's list, nothing else.
