@@ -4,7 +4,7 @@ export type { DataFormat, DatasetManifest, LoadedDataset } from './dataset.js';
 export type { ColumnType } from './column.js';
 export { loadDataset, detectFormat } from './load-dataset.js';
 export { loadDatasetInWorker } from './load-in-worker.js';
-export type { LoadOptions } from './load-dataset.js';
+export type { LoadOptions, LoadProgress } from './load-dataset.js';
 export { parseDatasetSchema, loadDatasetSchema, datasetSchemaSpec } from './dataset-schema.js';
 export type { DatasetSchema, DatasetSchemaInput, ColumnSchema } from './dataset-schema.js';
 export { validateTable, formatValidationReport } from './validation.js';

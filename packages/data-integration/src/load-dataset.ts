@@ -31,6 +31,34 @@ export interface LoadOptions {
   nonFinite?: 'error' | 'null';
   /** Rows longer than this many bytes are rejected (default 64 MiB). */
   maxRowBytes?: number;
+  /** How much of the file has been read (kB), a few times a second while CSV is parsed and once at the end. */
+  onProgress?: (p: LoadProgress) => void;
+}
+
+export interface LoadProgress {
+  unit: 'kB';
+  done: number;
+  total: number;
+}
+
+/** Reports at most every 250 ms, and always the end. */
+function progressReporter(onProgress: ((p: LoadProgress) => void) | undefined, totalBytes: number): { add(bytes: number): void; end(): void } {
+  const total = Math.ceil(totalBytes / 1024);
+  let read = 0;
+  let last = 0;
+  return {
+    add(bytes) {
+      read += bytes;
+      const now = Date.now();
+      if (onProgress !== undefined && now - last >= 250) {
+        last = now;
+        onProgress({ unit: 'kB', done: Math.min(total, Math.floor(read / 1024)), total });
+      }
+    },
+    end() {
+      onProgress?.({ unit: 'kB', done: total, total });
+    },
+  };
 }
 
 const loadOptionsSpec = z
@@ -41,6 +69,7 @@ const loadOptionsSpec = z
     header: z.boolean().optional(),
     nonFinite: z.enum(['error', 'null']).optional(),
     maxRowBytes: z.number().int().positive().optional(),
+    onProgress: z.custom<(p: LoadProgress) => void>((v) => typeof v === 'function', { message: 'expected a function' }).optional(),
   })
   .strict();
 
@@ -93,14 +122,17 @@ export async function loadDataset(path: string, options: LoadOptions = {}): Prom
   }
   const file = path;
   const schema = options.schema === undefined ? undefined : parseDatasetSchema(options.schema);
+  let fileBytes = 0;
   try {
     const st = await stat(path);
     if (!st.isFile()) throw dataError('HOKUSAI_FILE_NOT_FOUND', 'the path is not a file', 'Pass the path of a data file', { file });
+    fileBytes = st.size;
   } catch (err) {
     if (err instanceof DataIntegrationError) throw err;
     throw dataError('HOKUSAI_FILE_NOT_FOUND', 'the file does not exist or cannot be read', 'Check the path', { file });
   }
   const format = options.format ?? (await detectFormat(path));
+  const progress = progressReporter(options.onProgress, fileBytes);
   const declared = new Map<string, ColumnType>((schema?.columns ?? []).map((c) => [c.name, c.type]));
   let ct: ColumnTable;
   let parquet: Table | undefined;
@@ -111,7 +143,10 @@ export async function loadDataset(path: string, options: LoadOptions = {}): Prom
     const r = await readCsv(path, {
       file,
       declared,
-      onChunk: (b) => hash.update(b),
+      onChunk: (b) => {
+        hash.update(b);
+        progress.add(b.length);
+      },
       ...(options.delimiter !== undefined ? { delimiter: options.delimiter } : {}),
       ...(options.header !== undefined ? { header: options.header } : {}),
       ...(options.maxRowBytes !== undefined ? { maxRowBytes: options.maxRowBytes } : {}),
@@ -150,6 +185,7 @@ export async function loadDataset(path: string, options: LoadOptions = {}): Prom
     }
   }
   // Parquet columns already in the output layout (float64, int32) keep the decoder's buffers.
+  progress.end();
   const table = toArrowTable(ct, parquet);
   rememberColumns(table, ct);
   rememberSource(table, { format, file_sha256: sha });

@@ -6,12 +6,13 @@ import type { DatasetManifest, LoadedDataset } from './dataset.js';
 import { DataIntegrationError } from './errors.js';
 import type { DataIntegrationErrorCode, DataIntegrationErrorDetails } from './errors.js';
 import { loadDataset } from './load-dataset.js';
-import type { LoadOptions } from './load-dataset.js';
+import type { LoadOptions, LoadProgress } from './load-dataset.js';
 import { rememberSource } from './source-info.js';
 import type { SourceInfo } from './source-info.js';
 import type { ValidationReport } from './validation.js';
 
 export type WorkerReply =
+  | { ok: 'progress'; progress: LoadProgress }
   | { ok: true; ipc: Uint8Array; manifest: DatasetManifest; source: SourceInfo; validation?: ValidationReport }
   | { ok: false; code?: DataIntegrationErrorCode; message: string; details?: DataIntegrationErrorDetails };
 
@@ -37,12 +38,17 @@ export async function loadDatasetInWorker(path: string, options: LoadOptions = {
     void dataset.manifest;
     return dataset;
   }
-  const reply = await new Promise<WorkerReply>((resolve, reject) => {
-    const worker = new Worker(script, { workerData: { path, options } });
+  // A function cannot cross to the thread: progress comes back as messages instead.
+  const { onProgress, ...plain } = options;
+  const reply = await new Promise<Exclude<WorkerReply, { ok: 'progress' }>>((resolve, reject) => {
+    const worker = new Worker(script, { workerData: { path, options: plain, progress: onProgress !== undefined } });
     let answered = false;
-    worker.once('message', (m: WorkerReply) => {
-      answered = true;
-      resolve(m);
+    worker.on('message', (m: WorkerReply) => {
+      if (m.ok === 'progress') onProgress?.(m.progress);
+      else {
+        answered = true;
+        resolve(m);
+      }
     });
     worker.once('error', reject);
     worker.once('exit', (code) => {

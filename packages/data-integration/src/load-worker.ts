@@ -9,11 +9,11 @@ import type { WorkerReply } from './load-in-worker.js';
 
 // Worker entry of loadDatasetInWorker: loads one file, builds its manifest, and hands the table
 // back as Arrow IPC bytes whose buffer is transferred, not copied.
-const { path, options } = workerData as { path: string; options: LoadOptions };
+const { path, options, progress } = workerData as { path: string; options: LoadOptions; progress: boolean };
 const port = parentPort;
 if (port === null) throw new Error('load-worker runs only as a worker thread');
 try {
-  const dataset = await loadDataset(path, options);
+  const dataset = await loadDataset(path, progress ? { ...options, onProgress: (p) => port.postMessage({ ok: 'progress', progress: p } satisfies WorkerReply) } : options);
   const manifest = dataset.manifest;
   const ipc = tableToIPC(dictionaryEncoded(dataset.table, manifest), 'stream');
   const reply: WorkerReply = { ok: true, ipc, manifest, source: sourceOf(dataset), ...(dataset.validation ? { validation: dataset.validation } : {}) };

@@ -2,7 +2,8 @@ import { Dictionary, Int32, Table, Type, Utf8, vectorFromArray } from 'apache-ar
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DataIntegrationError, integrateContribution, loadDataset, loadDatasetInWorker } from '../src/index.js';
-import type { LoadedDataset } from '../src/index.js';
+import type { LoadedDataset, LoadProgress } from '../src/index.js';
+import { statSync } from 'node:fs';
 import { fromArrowTable } from '../src/arrow-convert.js';
 import { distinctCount } from '../src/distinct-count.js';
 import { fixture, scratch } from './temp-files.js';
@@ -40,6 +41,20 @@ describe('loading on a worker thread', () => {
     const plan = ct.columns[ct.names.indexOf('plan')];
     expect(plan?.type === 'string' && plan.values.slice(0, 4)).toEqual(['basic', 'pro', 'plus', 'basic']);
     expect(there.manifest).toEqual((await loadDataset(path)).manifest);
+  });
+
+  it('reports how much of the file was read, in this thread and from a worker', async () => {
+    const lines = ['id,x,label'];
+    for (let i = 0; i < 3000; i++) lines.push(`row${i},${i / 7},${i % 2}`);
+    const path = tmp.write('progress.csv', `${lines.join('\n')}\n`);
+    const total = Math.ceil(statSync(path).size / 1024);
+    for (const load of [loadDataset, loadDatasetInWorker]) {
+      const seen: LoadProgress[] = [];
+      await load(path, { onProgress: (p) => seen.push(p) });
+      expect(seen.length).toBeGreaterThan(0);
+      expect(seen.at(-1)).toEqual({ unit: 'kB', done: total, total });
+      for (let i = 1; i < seen.length; i++) expect(seen[i]!.done).toBeGreaterThanOrEqual(seen[i - 1]!.done);
+    }
   });
 
   it('reports a bad file with the same typed error, file, row and column', async () => {

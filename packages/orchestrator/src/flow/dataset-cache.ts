@@ -1,5 +1,5 @@
 import { statSync } from 'node:fs';
-import { loadDataset, loadDatasetInWorker, type LoadedDataset } from '@hokusai/data-integration';
+import { loadDataset, loadDatasetInWorker, type LoadedDataset, type LoadOptions } from '@hokusai/data-integration';
 
 /** Files at least this large load on their own thread; below it a thread costs more than it saves. */
 const THREAD_MIN_BYTES = 8 * 1024 * 1024;
@@ -13,10 +13,12 @@ const THREAD_MIN_BYTES = 8 * 1024 * 1024;
 export class DatasetCache {
   private readonly loaded = new Map<string, Promise<LoadedDataset>>();
 
-  load(path: string): Promise<LoadedDataset> {
+  /** `onProgress` hears the reading of the file when this call starts the load. */
+  load(path: string, onProgress?: LoadOptions['onProgress']): Promise<LoadedDataset> {
     let pending = this.loaded.get(path);
     if (pending === undefined) {
-      pending = sizeOf(path) >= THREAD_MIN_BYTES ? loadDatasetInWorker(path) : loadDataset(path);
+      const options: LoadOptions = onProgress === undefined ? {} : { onProgress };
+      pending = sizeOf(path) >= THREAD_MIN_BYTES ? loadDatasetInWorker(path, options) : loadDataset(path, options);
       this.loaded.set(path, pending);
       pending.catch(() => this.loaded.delete(path));
     }

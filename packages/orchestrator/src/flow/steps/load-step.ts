@@ -16,7 +16,7 @@ export function loadStep(role: DatasetRole, flow: FlowContext): StepDefinition {
     inputs: [],
     memoryMb: 400,
     run: async (ctx): Promise<LoadOutput> => {
-      const dataset = await flow.datasets.load(flow.config[role]);
+      const dataset = await flow.datasets.load(flow.config[role], (p) => ctx.emit({ type: 'progress', unit: p.unit, done: p.done, total: p.total }));
       checkTarget(dataset, flow.config.target, flow.config.task);
       ctx.emit({ type: 'progress', unit: 'rows', done: dataset.manifest.row_count, total: dataset.manifest.row_count });
       return { role, manifest: dataset.manifest };
