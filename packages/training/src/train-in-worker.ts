@@ -1,5 +1,3 @@
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { tableToIPC, type Table } from 'apache-arrow';
 import { TrainingError, type TrainingErrorCode } from './errors.js';
@@ -7,20 +5,12 @@ import { registeredBuiltins } from './families/builtin-families.js';
 import type { TrainProgress } from './model-interface.js';
 import { trainModel, type ModelMetadata } from './train-model.js';
 import type { TrainOptions } from './train-options.js';
+import { workerScript } from './worker-script.js';
 
 export type ThreadReply =
   | { kind: 'progress'; progress: TrainProgress }
   | { kind: 'done'; onnx: Uint8Array; metadata: ModelMetadata }
   | { kind: 'failed'; code?: TrainingErrorCode; details?: Record<string, unknown>; message: string };
-
-/** The compiled worker script; when running from sources (tests) the built copy in dist/ is used. */
-function workerScript(): string | null {
-  for (const url of [new URL('./train-worker.js', import.meta.url), new URL('../dist/train-worker.js', import.meta.url)]) {
-    const path = fileURLToPath(url);
-    if (existsSync(path)) return path;
-  }
-  return null;
-}
 
 /**
  * `trainModel` on a worker thread, so that two models (a baseline and a new one) train on two
@@ -28,7 +18,7 @@ function workerScript(): string | null {
  * thread. Custom families are registered only in this thread and train here.
  */
 export async function trainModelInWorker(table: Table, options: TrainOptions, hooks: { onProgress?: (p: TrainProgress) => void } = {}): Promise<{ onnx: Uint8Array; metadata: ModelMetadata }> {
-  const script = workerScript();
+  const script = workerScript('train-worker.js');
   const family = options.family ?? 'logistic_regression';
   if (script === null || !registeredBuiltins().includes(family)) {
     const model = await trainModel(table, options, hooks.onProgress === undefined ? {} : { onProgress: hooks.onProgress });

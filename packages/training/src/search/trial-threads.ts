@@ -1,21 +1,10 @@
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { TrainingError, type TrainingErrorCode } from '../errors.js';
 import { registeredBuiltins } from '../families/builtin-families.js';
 import { runTrial, type TrialResult, type TrialSpec } from './run-trial.js';
+import { workerScript } from '../worker-script.js';
 
 type WorkerReply = { ok: true; result: TrialResult } | { ok: false; code: TrainingErrorCode; message: string };
-
-/** The compiled worker script; when running from sources (tests) the built copy in dist/ is used. */
-function workerScript(): string | null {
-  const candidates = [new URL('./trial-worker.js', import.meta.url), new URL('../../dist/search/trial-worker.js', import.meta.url)];
-  for (const url of candidates) {
-    const path = fileURLToPath(url);
-    if (existsSync(path)) return path;
-  }
-  return null;
-}
 
 interface Lane {
   worker: Worker;
@@ -42,7 +31,7 @@ export class TrialThreads {
     options: { idleMs?: number } = {},
   ) {
     if (!Number.isInteger(size) || size < 0) throw new TrainingError('HOKUSAI_SEARCH_INVALID', `Trial threads need a whole, non-negative count, not ${size}.`);
-    this.script = size > 0 ? workerScript() : null;
+    this.script = size > 0 ? workerScript('search/trial-worker.js') : null;
     this.idleMs = options.idleMs ?? 2000;
   }
 
