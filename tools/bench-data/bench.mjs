@@ -50,7 +50,7 @@ const label = {
   parquet: 'load Parquet (3 files)',
   'parquet-threads': 'load Parquet, 3 threads, with manifests',
   steps: 'PII scan+HMAC+quality+dedup+contamination',
-  integrate: 'integrateContribution (all, incl. merge+manifests)',
+  integrate: 'integrateContribution (all, incl. merge; output manifests are built on first read)',
 };
 // The threaded loads (as the pipeline loads) are compared with the same pandas stage.
 const peerStage = { csv: 'csv', 'csv-threads': 'csv', parquet: 'parquet', 'parquet-threads': 'parquet', steps: 'steps' };
