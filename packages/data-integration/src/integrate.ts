@@ -372,7 +372,9 @@ export function integrateContribution(input: IntegrationInput): IntegrationResul
   let sampled: IntegrationReport['merge']['sampled'] = null;
   const seed = input.seed ?? 0;
   if (input.maxRows !== undefined && mergedIdx.length > input.maxRows) {
-    const targetCol = takeRows(concatColumns(baseT.columns[tk] as Column, contribT.columns[tk] as Column), mergedIdx);
+    // The outputs may have fewer columns than the inputs (omit): find the target by name.
+    const tkOut = baseT.names.indexOf(target);
+    const targetCol = takeRows(concatColumns(baseT.columns[tkOut] as Column, contribT.columns[tkOut] as Column), mergedIdx);
     const pickIdx = stratifiedSample(targetCol, mergedIdx.length, input.maxRows, seed);
     mergedIdx = Array.from(pickIdx, (p) => mergedIdx[p] as number);
     sampled = { max_rows: input.maxRows, seed, rows_before: rowsBefore, rows_after: mergedIdx.length };

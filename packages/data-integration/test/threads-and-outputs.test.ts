@@ -127,6 +127,13 @@ describe('outputs of an integration', () => {
     expect(omitted.report.pii.findings.filter((f) => f.column === 'email').map((f) => f.count)).toEqual([6, 6, 6]);
   });
 
+  it('samples by the target when columns before it are omitted', async () => {
+    const omitted = integrateContribution({ ...(await inputs()), target: 'label', pii: { key: 'k', mode: 'hash' }, omit: { columns: ['id'], pii: true }, maxRows: 4, seed: 3 });
+    const kept = integrateContribution({ ...(await inputs()), target: 'label', pii: { key: 'k', mode: 'hash' }, maxRows: 4, seed: 3 });
+    expect(omitted.report.merge.sampled).toEqual(kept.report.merge.sampled);
+    expect(rows(omitted.merged)).toEqual(rows(kept.merged).map((r) => r.slice(2)));
+  });
+
   it('refuses to omit the target', async () => {
     const err = await inputs().then((i) => {
       try {
