@@ -13,14 +13,12 @@ import {
   Struct,
   util,
 } from 'apache-arrow';
-
-const { compareTypes } = util;
-import type { Data, Vector ,
-  DataType,
-  Dictionary} from 'apache-arrow';
+import type { Data, DataType, Dictionary, Vector } from 'apache-arrow';
 import { dataError } from './errors.js';
 import { rememberUtf8 } from './utf8-layout.js';
 import type { Column, ColumnTable, ColumnType } from './column.js';
+
+const { compareTypes } = util;
 
 function packValidity(valid: Uint8Array): { bitmap: Uint8Array; nulls: number } {
   const n = valid.length;
