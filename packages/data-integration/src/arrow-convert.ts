@@ -15,7 +15,7 @@ import {
 } from 'apache-arrow';
 import type { Data, DataType, Dictionary, Vector } from 'apache-arrow';
 import { dataError } from './errors.js';
-import { rememberUtf8 } from './utf8-layout.js';
+import { rememberUtf8, utf8Of } from './utf8-layout.js';
 import type { Column, ColumnTable, ColumnType } from './column.js';
 
 const { compareTypes } = util;
@@ -49,6 +49,14 @@ export function arrowTypeOf(type: ColumnType): DataType {
 export function columnData(col: Column): Data {
   if (col.type === 'string') {
     const n = col.values.length;
+    const known = utf8Of(col.values);
+    if (known !== undefined && known.offsets.length === n + 1) {
+      // The reader kept the column's UTF-8 as it read it: only the validity is left to build.
+      const valid = new Uint8Array(n);
+      for (let i = 0; i < n; i++) valid[i] = col.values[i] === null || col.values[i] === undefined ? 0 : 1;
+      const { bitmap, nulls } = packValidity(valid);
+      return makeData({ type: new Utf8(), length: n, nullCount: nulls, nullBitmap: nulls > 0 ? bitmap : null, valueOffsets: known.offsets, data: known.bytes }) as Data;
+    }
     const offsets = new Int32Array(n + 1);
     const valid = new Uint8Array(n);
     let total = 0;

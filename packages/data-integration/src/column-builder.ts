@@ -1,5 +1,6 @@
 import type { Column, ColumnType } from './column.js';
 import { StringInterner } from './string-interner.js';
+import { rememberUtf8, Utf8Builder } from './utf8-layout.js';
 import { decodeField, isNullToken, NON_FINITE_TOKENS, parseBool, parseNumberBytes, parseNumberText, parseTimestamp, parsedNumber } from './text-values.js';
 
 type State = 'unknown' | 'number' | 'bool' | 'timestamp' | 'string' | 'demoted';
@@ -22,6 +23,8 @@ export class ColumnBuilder {
   private valid: Uint8Array;
   private strs: (string | null)[] = [];
   private interner: StringInterner | null = new StringInterner();
+  /** The UTF-8 of a CSV text column, kept as it is read so the Arrow output need not encode it. */
+  private utf8: Utf8Builder | null = null;
   /** JSON text of a column inferred as timestamp, kept so a later non-date value can turn it into text exactly. */
   private rawText: (string | null)[] | null = null;
   length = 0;
@@ -57,8 +60,10 @@ export class ColumnBuilder {
 
   private pushNull(): void {
     if (this.rawText !== null) this.rawText.push(null);
-    if (this.state === 'string') this.strs.push(null);
-    else if (this.state !== 'demoted') {
+    if (this.state === 'string') {
+      this.strs.push(null);
+      this.utf8?.pushNull();
+    } else if (this.state !== 'demoted') {
       if (this.length === this.num.length) this.grow();
       this.valid[this.length] = 0;
     }
@@ -97,23 +102,35 @@ export class ColumnBuilder {
       this.length++;
       return;
     }
-    const interner = this.interner;
-    if (st === 'string' && q === 0 && interner !== null) {
-      // A hit is text this column already accepted as a string, so it needs no checks again.
-      const known = interner.find(buf, s, e);
-      if (known !== undefined) {
-        this.strs.push(known);
-        this.length++;
-        return;
-      }
-      if (!interner.active) this.interner = null;
-      const text = decodeField(buf, s, e, q);
-      const before = this.length;
-      this.pushText(text, false);
-      if (this.state === 'string' && this.strs[before] === text) interner.keep(buf, s, e, text);
-      return;
-    }
+    if (st === 'string') return this.pushStringBytes(buf, s, e, q);
     this.pushText(decodeField(buf, s, e, q), q !== 0);
+  }
+
+  /** A field of a text column: text shared for repeated values, its bytes kept for Arrow. */
+  private pushStringBytes(buf: Buffer, s: number, e: number, q: number): void {
+    const interner = q === 0 ? this.interner : null;
+    // A hit is text this column already accepted as a string, so it needs no checks again.
+    let text = interner?.find(buf, s, e);
+    if (text === undefined) {
+      text = decodeField(buf, s, e, q);
+      if (q === 0 && isNullToken(text)) return this.pushNull();
+      if (interner) {
+        if (interner.active) interner.keep(buf, s, e, text);
+        else this.interner = null;
+      }
+    }
+    if (this.utf8 === null) {
+      // The values before this one came in as text (the first one decided the type).
+      this.utf8 = new Utf8Builder();
+      for (const v of this.strs) {
+        if (v === null) this.utf8.pushNull();
+        else this.utf8.pushText(v);
+      }
+    }
+    this.strs.push(text);
+    this.length++;
+    if (q === 2) this.utf8.pushText(text);
+    else this.utf8.pushBytes(buf, s, e);
   }
 
   /** `quoted`: the CSV field was in quotes, so "NA" is text and "" an empty string in a text column. */
@@ -125,6 +142,7 @@ export class ColumnBuilder {
         return;
       case 'string':
         this.strs.push(text);
+        this.utf8?.pushText(text);
         this.length++;
         return;
       case 'unknown': {
@@ -205,6 +223,7 @@ export class ColumnBuilder {
         if (Number.isNaN(parseTimestamp(v))) {
           this.state = 'string';
           this.strs = this.rawText;
+          this.utf8 = null;
           this.rawText = null;
           this.num = new Float64Array(0);
           this.valid = new Uint8Array(0);
@@ -231,6 +250,7 @@ export class ColumnBuilder {
   setStrings(values: (string | null)[]): void {
     this.state = 'string';
     this.strs = values;
+    this.utf8 = null;
   }
 
   inferredType(): ColumnType | 'null' {
@@ -255,6 +275,7 @@ export class ColumnBuilder {
     if (t === 'string' || t === 'null') {
       const values = this.state === 'string' ? this.strs : new Array<string | null>(n).fill(null);
       if (values.length !== n) throw new Error('internal: string column length mismatch');
+      if (this.state === 'string' && this.utf8?.count === n) rememberUtf8(values, this.utf8.layout());
       return { type: 'string', values };
     }
     const valid = this.valid.length === n ? this.valid : this.valid.slice(0, n);

@@ -18,3 +18,55 @@ export function rememberUtf8(values: readonly (string | null)[], layout: Utf8Lay
 export function utf8Of(values: readonly (string | null)[]): Utf8Layout | undefined {
   return layouts.get(values);
 }
+
+/** Grows a Utf8Layout value by value, from bytes a reader already holds or from strings. */
+export class Utf8Builder {
+  private bytes = new Uint8Array(1 << 16);
+  private size = 0;
+  private offsets = new Int32Array(1 << 12);
+  /** Values so far. */
+  count = 0;
+
+  private room(bytes: number): void {
+    if (this.count + 2 > this.offsets.length) {
+      const grown = new Int32Array(this.offsets.length * 2);
+      grown.set(this.offsets);
+      this.offsets = grown;
+    }
+    if (this.size + bytes > this.bytes.length) {
+      const grown = new Uint8Array(Math.max(this.bytes.length * 2, this.size + bytes));
+      grown.set(this.bytes.subarray(0, this.size));
+      this.bytes = grown;
+    }
+  }
+
+  /** A value whose UTF-8 is `buf[s..e)`. */
+  pushBytes(buf: Uint8Array, s: number, e: number): void {
+    this.room(e - s);
+    const out = this.bytes;
+    let at = this.size;
+    if (e - s <= 32) for (let k = s; k < e; k++) out[at++] = buf[k] as number;
+    else {
+      out.set(buf.subarray(s, e), at);
+      at += e - s;
+    }
+    this.size = at;
+    this.offsets[++this.count] = at;
+  }
+
+  pushText(text: string): void {
+    const len = Buffer.byteLength(text, 'utf8');
+    this.room(len);
+    this.size += Buffer.from(this.bytes.buffer, this.bytes.byteOffset, this.bytes.length).write(text, this.size, 'utf8');
+    this.offsets[++this.count] = this.size;
+  }
+
+  pushNull(): void {
+    this.room(0);
+    this.offsets[++this.count] = this.size;
+  }
+
+  layout(): Utf8Layout {
+    return { offsets: this.offsets.subarray(0, this.count + 1), bytes: this.bytes.subarray(0, this.size) };
+  }
+}

@@ -160,6 +160,18 @@ describe('outputs of an integration', () => {
 });
 
 describe('CSV text columns', () => {
+  it('hand their bytes as read to Arrow: quotes, doubled quotes, nulls first, non-ASCII, empty text', async () => {
+    const expected: (string | null)[] = [null, null, 'plain', 'say "hi"', 'Zürich, CH', '', '東京', null, 'a'.repeat(100)];
+    const cells = ['', 'NA', 'plain', '"say ""hi"""', '"Zürich, CH"', '""', '東京', 'null', 'a'.repeat(100)];
+    const path = tmp.write('texts-arrow.csv', `t,label\n${cells.map((c, i) => `${c},${i % 2}`).join('\n')}\n`);
+    const loaded = await loadDataset(path);
+    const column = loaded.table.getChild('t');
+    expect(Array.from({ length: expected.length }, (_, i) => column?.get(i) as string | null)).toEqual(expected);
+    const ct = fromArrowTable(loaded.table, path);
+    const t = ct.columns[ct.names.indexOf('t')];
+    expect(t?.type === 'string' && t.values).toEqual(expected);
+  });
+
   it('reads repeated, colliding, unique and null-token values exactly, whatever the interning does', async () => {
     const n = 25_000;
     const lines = ['few,many,unique,label'];
