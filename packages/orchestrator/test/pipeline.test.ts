@@ -1,39 +1,16 @@
 import type { Table } from 'apache-arrow';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
+import { runAndKillWhen } from './fixtures/kill-child.js';
 import { QUICKSTART, quickstartConfig } from './fixtures/quickstart.js';
 import { HookRegistry, RunStore, hokusaiFlow, resumePipeline, runPipeline, verifyRun, type PipelineConfigInput, type RunEvent } from '../src/index.js';
-
-const child = fileURLToPath(new URL('./fixtures/pipeline-child.mjs', import.meta.url));
 
 const config = (out: string, extra: Partial<PipelineConfigInput> = {}): PipelineConfigInput => quickstartConfig(out, { delta: { bootstrapResamples: 200 }, ...extra });
 
 const body = async (dir: string): Promise<string> => JSON.stringify((JSON.parse(await readFile(join(dir, 'attestation.json'), 'utf8')) as { body: unknown }).body);
-
-/** Runs the pipeline in a child process and SIGKILLs it as soon as `step` has finished. */
-function runAndKillAfter(step: string, cfg: PipelineConfigInput, store: string): Promise<{ killed: boolean; runId: string | undefined }> {
-  return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, [child, JSON.stringify(cfg), store], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let runId: string | undefined;
-    let killed = false;
-    createInterface({ input: proc.stdout }).on('line', (line) => {
-      const event = JSON.parse(line) as RunEvent | { type: 'done' };
-      if ('runId' in event) runId = event.runId;
-      if (!killed && event.type === 'step_finished' && 'step' in event && event.step === step) {
-        killed = true;
-        proc.kill('SIGKILL');
-      }
-    });
-    proc.on('error', reject);
-    proc.on('exit', () => resolve({ killed, runId }));
-  });
-}
 
 describe('the Hokusai flow', () => {
   let work: string;
@@ -80,7 +57,7 @@ describe('the Hokusai flow', () => {
     for (const step of steps) {
       const store = join(work, `store-kill-${step}`);
       const out = join(work, `out-kill-${step}`);
-      const { killed, runId } = await runAndKillAfter(step, config(out), store);
+      const { killed, runId } = await runAndKillWhen(config(out), store, (e) => e.type === 'step_finished' && e.step === step);
       expect(runId).toBe(referenceRunId);
       if (killed) {
         const records = await new RunStore(store).readSteps(referenceRunId);

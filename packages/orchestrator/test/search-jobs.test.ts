@@ -1,49 +1,16 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { createInterface } from 'node:readline';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { join } from 'node:path';
+import { runAndKillWhen } from './fixtures/kill-child.js';
 import { quickstartConfig } from './fixtures/quickstart.js';
 import { RunStore, resumePipeline, runPipeline, type PipelineConfigInput, type RunEvent } from '../src/index.js';
 
-const packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const values = [1e-4, 0.003, 0.1, 1, 10, 300];
 const search = { strategy: 'grid' as const, space: { l2: { values } }, metric: 'log_loss' as const };
 const config = (out: string, extra: Partial<PipelineConfigInput> = {}): PipelineConfigInput => quickstartConfig(out, { delta: { bootstrapResamples: 200 }, search, ...extra });
 const body = async (dir: string): Promise<string> => JSON.stringify((JSON.parse(await readFile(join(dir, 'attestation.json'), 'utf8')) as { body: unknown }).body);
-
-/** Runs the pipeline with its default (local) executor in a child process, printing its events. */
-async function childScript(dir: string): Promise<string> {
-  const entry = pathToFileURL(join(packageRoot, 'dist', 'index.js')).href;
-  const path = join(dir, 'search-child.mjs');
-  await writeFile(path, `import { runPipeline } from '${entry}';
-const [config, store] = [JSON.parse(process.argv[2]), process.argv[3]];
-await runPipeline(config, { store, onEvent: (event) => process.stdout.write(JSON.stringify(event) + '\\n') });
-`);
-  return path;
-}
-
-/** SIGKILLs the child as soon as `trials` search trials have finished. */
-function runAndKillAfterTrials(script: string, cfg: PipelineConfigInput, store: string, trials: number): Promise<{ killed: boolean; runId: string | undefined }> {
-  return new Promise((resolveRun, reject) => {
-    const proc = spawn(process.execPath, [script, JSON.stringify(cfg), store], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let runId: string | undefined;
-    let killed = false;
-    createInterface({ input: proc.stdout }).on('line', (line) => {
-      const event = JSON.parse(line) as RunEvent;
-      runId = event.runId;
-      if (!killed && event.type === 'progress' && event.step === 'search_trial' && event.unit === 'trials' && (event.done ?? 0) >= trials) {
-        killed = true;
-        proc.kill('SIGKILL');
-      }
-    });
-    proc.on('error', reject);
-    proc.on('exit', () => resolveRun({ killed, runId }));
-  });
-}
 
 describe('hyperparameter-search trials as units of work', () => {
   let work: string;
@@ -108,11 +75,10 @@ describe('hyperparameter-search trials as units of work', () => {
   }, 300_000);
 
   it('resumes after a kill in the middle of the trials, reusing the trials that had finished', async () => {
-    const script = await childScript(work);
     const store = join(work, 'store-kill');
     const out = join(work, 'out-kill');
     // One trial at a time (concurrency is not attested), so the kill surely lands mid-search.
-    const { killed, runId } = await runAndKillAfterTrials(script, config(out, { concurrency: 1 }), store, 2);
+    const { killed, runId } = await runAndKillWhen(config(out, { concurrency: 1 }), store, (e) => e.type === 'progress' && e.step === 'search_trial' && e.unit === 'trials' && (e.done ?? 0) >= 2);
     expect(killed).toBe(true);
     expect(runId).toBe(referenceRunId);
     const records = await new RunStore(store).readSteps(referenceRunId);
