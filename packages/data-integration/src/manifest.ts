@@ -235,10 +235,6 @@ export function contentHash(ct: ColumnTable): string {
   return w.digest();
 }
 
-export function fileSha256(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('hex');
-}
-
 export function buildManifest(ct: ColumnTable, meta: { source_path: string; format: DataFormat; file_sha256: string }): DatasetManifest {
   const dtypes: Record<string, string> = {};
   const null_counts: Record<string, number> = {};

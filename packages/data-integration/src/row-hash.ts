@@ -158,8 +158,3 @@ export function rowsEqual(a: readonly Column[], i: number, b: readonly Column[],
   }
   return true;
 }
-
-/** Combined 53-bit key for Map lookups. */
-export function hashKey(h: RowHashes, i: number): number {
-  return (h.h1[i] as number) * 2097152 + ((h.h2[i] as number) >>> 11);
-}
