@@ -3,6 +3,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Queue, QueueEvents } from 'bullmq';
+import { Redis } from 'ioredis';
 import { tableFromArrays, type Table } from 'apache-arrow';
 import { BullMqExecutor, OrchestratorError, RunStore, errorCode, runFlow, startWorker, type FlowDefinition, type HookIdentity, type StepWorker } from '../src/index.js';
 import { redisOptionsFromUrl } from '../src/distributed/redis-connection.js';
@@ -97,11 +98,71 @@ describe('a worker in this process', () => {
     await worker('q-bad');
     const connection = redisOptionsFromUrl(redis.url);
     const queue = new Queue('q-bad', { connection });
-    const events = new QueueEvents('q-bad', { connection });
+    // From the start of the (new) stream: a reader from '$' may start after the job failed.
+    const events = new QueueEvents('q-bad', { connection, lastEventId: '0-0' });
     closers.push(queue, events);
     await events.waitUntilReady();
     const job = await queue.add('x', { protocol: 99, step: 'a' }, { attempts: 3 });
     await expect(job.waitUntilFinished(events)).rejects.toThrow(/^\[HOKUSAI_JOB_INVALID\] /);
     expect((await queue.getJob(job.id as string))?.attemptsMade).toBe(1);
+  });
+});
+
+describe('a producer whose job events never arrive', () => {
+  let redis: RedisServer;
+  const closers: { close(): Promise<void> }[] = [];
+  const flow: FlowDefinition = { name: 'orphans', steps: [{ name: 'a', inputs: [], run: async () => 'never runs here' }] };
+  // No worker listens on these queues: the test itself plays the part of what happens to the job.
+  const orphanRun = async (queueName: string): Promise<{ store: RunStore; queue: Queue; run: Promise<unknown>; jobId: string; executor: BullMqExecutor }> => {
+    const executor = new BullMqExecutor({ redisUrl: redis.url, queue: queueName, pollMs: 100 });
+    const queue = new Queue(queueName, { connection: redisOptionsFromUrl(redis.url) });
+    closers.push(executor, queue);
+    const store = new RunStore(await tempDir());
+    const run = runFlow(flow, { store, runId: 'orphan', params: {}, executor }).catch((e: unknown) => e);
+    let waiting = await queue.getWaiting();
+    for (let i = 0; i < 200 && waiting.length === 0; i++) {
+      await new Promise((r) => setTimeout(r, 10));
+      waiting = await queue.getWaiting();
+    }
+    expect(waiting).toHaveLength(1);
+    return { store, queue, run, jobId: waiting[0]?.id as string, executor };
+  };
+
+  beforeAll(async () => {
+    redis = await startRedisServer();
+  });
+  afterAll(async () => {
+    for (const c of closers.reverse()) await c.close();
+    await redis?.stop();
+  });
+
+  it('notices a job that finished without a completion event, and uses its output', async () => {
+    const { store, queue, run, jobId } = await orphanRun('q-silent');
+    // Finish the job the way a worker's script would, minus the event: output in the run store,
+    // return value on the job, job in the completed set.
+    const hash = await store.putValue('computed elsewhere');
+    const client = new Redis(redisOptionsFromUrl(redis.url));
+    await client.hset(`${queue.keys['']}${jobId}`, 'returnvalue', JSON.stringify({ hash, worker: 'by-hand', durationMs: 1 }), 'finishedOn', Date.now());
+    await client.lrem(queue.keys.wait as string, 0, jobId);
+    await client.zadd(queue.keys.completed as string, Date.now(), jobId);
+    client.disconnect();
+    const result = await run;
+    expect((result as { outputs: Map<string, unknown> }).outputs.get('a')).toBe('computed elsewhere');
+    expect((await store.readSteps('orphan')).get('a')).toMatchObject({ status: 'finished', output: hash });
+  });
+
+  it('fails with a clear error when its job is removed from the queue, instead of waiting forever', async () => {
+    const { store, queue, run, jobId } = await orphanRun('q-removed');
+    await queue.remove(jobId);
+    const error = await run;
+    expect(errorCode(error)).toBe('HOKUSAI_JOB_LOST');
+    expect((error as Error).message).toBe(`Job ${jobId} for step "a" left queue q-removed before it finished (was it removed by hand?).`);
+    expect((await store.readSteps('orphan')).get('a')).toMatchObject({ status: 'failed', attempts: 1 });
+  });
+
+  it('fails the waiting steps when the executor is closed', async () => {
+    const { run, executor } = await orphanRun('q-closed');
+    await executor.close();
+    expect(errorCode(await run)).toBe('HOKUSAI_EXECUTOR_CLOSED');
   });
 });

@@ -7,6 +7,7 @@ import { RunStore } from '../engine/run-store.js';
 import type { StepContext, StepDefinition } from '../engine/step.js';
 import { FanOutProgress } from './fan-out-progress.js';
 import { finishedItem } from './item-records.js';
+import { eventStreamTail, readJobOutcome, type JobOutcome } from './job-outcome.js';
 import { assertRedisReachable, redisOptionsFromUrl, type RedisConnectionSettings } from './redis-connection.js';
 import {
   DEFAULT_QUEUE,
@@ -34,6 +35,9 @@ export interface BullMqExecutorOptions {
   keepJobsSeconds?: number;
   /** Fails `execute` when Redis cannot be reached within this time (default 10 000 ms). */
   connectTimeoutMs?: number;
+  /** How often a waiting job's state is read from Redis, in case its completion event never
+   * arrives (default 5000 ms). Events normally settle a job at once. */
+  pollMs?: number;
   /** Called when a step job settles: which worker ran it, how long it took, how it ended. */
   onJob?: (report: StepJobReport) => void;
 }
@@ -63,11 +67,13 @@ const OptionsSchema = z.object({
   backoffMs: z.number().int().nonnegative().optional(),
   keepJobsSeconds: z.number().int().positive().optional(),
   connectTimeoutMs: z.number().int().positive().optional(),
+  pollMs: z.number().int().positive().optional(),
 });
 
 interface Watch {
   progress(data: unknown): void;
   stalled(): void;
+  finished(outcome: JobOutcome): void;
 }
 
 /**
@@ -86,6 +92,7 @@ export class BullMqExecutor implements Executor {
   private readonly watches = new Map<string, Watch>();
   private readonly fanOut = new FanOutProgress();
   private ready: Promise<void> | undefined;
+  private poller: NodeJS.Timeout | undefined;
   private closed = false;
 
   constructor(options: BullMqExecutorOptions) {
@@ -106,10 +113,9 @@ export class BullMqExecutor implements Executor {
       await assertRedisReachable(this.options.redisUrl, this.connection, this.options.connectTimeoutMs ?? 10_000);
       const connection = this.connection;
       const queue = new Queue(this.queueName, { connection, prefix: this.prefix });
-      // Every job waited on adds a 'closing' listener; a wide foreach waits on hundreds at once.
-      queue.setMaxListeners(0);
-      const events = new QueueEvents(this.queueName, { connection, prefix: this.prefix });
       const publisher = new Redis(connection);
+      const lastEventId = await eventStreamTail(publisher, queue.keys.events as string);
+      const events = new QueueEvents(this.queueName, { connection, prefix: this.prefix, lastEventId });
       // A Redis restart later on shows as jobs that wait longer; the emitters need a listener so
       // that it does not crash the process.
       const ignore = (): void => undefined;
@@ -118,13 +124,41 @@ export class BullMqExecutor implements Executor {
       publisher.on('error', ignore);
       events.on('progress', ({ jobId, data }) => this.watches.get(jobId)?.progress(data));
       events.on('stalled', ({ jobId }) => this.watches.get(jobId)?.stalled());
+      events.on('completed', ({ jobId, returnvalue }) => this.watches.get(jobId)?.finished({ status: 'completed', value: returnvalue }));
+      events.on('failed', ({ jobId, failedReason }) => this.watches.get(jobId)?.finished({ status: 'failed', reason: failedReason }));
       this.clients = { queue, events, publisher };
       await Promise.all([queue.waitUntilReady(), events.waitUntilReady()]);
+      // Events settle jobs at once; reading the state of every waiting job now and then settles
+      // one whose event never arrived (the stream is trimmed, or a job was removed by hand).
+      this.poller = setInterval(() => void this.pollWatched(), this.options.pollMs ?? 5000);
+      this.poller.unref();
     })();
     this.ready.catch(() => {
       this.ready = undefined;
     });
     return this.ready.then(() => this.clients as { queue: Queue; events: QueueEvents; publisher: Redis });
+  }
+
+  private polling = false;
+
+  private async pollWatched(): Promise<void> {
+    if (this.polling || this.clients === undefined) return;
+    this.polling = true;
+    try {
+      for (const jobId of [...this.watches.keys()]) await this.checkJob(jobId);
+    } finally {
+      this.polling = false;
+    }
+  }
+
+  private async checkJob(jobId: string): Promise<void> {
+    if (this.clients === undefined) return;
+    try {
+      const outcome = await readJobOutcome(this.clients.queue, jobId);
+      if (outcome !== undefined) this.watches.get(jobId)?.finished(outcome);
+    } catch {
+      // Redis is away for now: the next poll, or the job's event, settles it.
+    }
   }
 
   async execute(step: StepDefinition, ctx: StepContext, task: StepTask): Promise<unknown> {
@@ -133,7 +167,7 @@ export class BullMqExecutor implements Executor {
       const reused = await this.reuseItem(step, ctx, task, task.itemIndex);
       if (reused !== undefined) return reused.value;
     }
-    const { queue, events } = await this.connect();
+    const { queue } = await this.connect();
     const data: StepJobData = {
       protocol: STEP_JOB_PROTOCOL,
       flow: task.flow,
@@ -165,13 +199,20 @@ export class BullMqExecutor implements Executor {
         ...fields,
       });
 
+    let settle: (outcome: JobOutcome) => void = () => undefined;
+    const finished = new Promise<JobOutcome>((resolve) => {
+      settle = resolve;
+    });
     this.watches.set(jobId, {
       progress: (raw) => {
         const event = StepProgressSchema.safeParse(raw);
         if (event.success) ctx.emit(this.fanOut.item(step, ctx, task.itemIndex, event.data));
       },
       stalled: () => ctx.emit({ type: 'progress', message: `job ${jobId} lost its worker and was handed back to the queue` }),
+      finished: settle,
     });
+    // The job may have finished before its watch was set.
+    void this.checkJob(jobId);
     let stopWaiting: (() => void) | undefined;
     const aborted = new Promise<never>((_, reject) => {
       stopWaiting = () => {
@@ -182,12 +223,17 @@ export class BullMqExecutor implements Executor {
     const unsubscribe = this.onAbort(ctx.signal, stopWaiting as () => void);
     let raw: unknown;
     try {
-      raw = await Promise.race([job.waitUntilFinished(events), aborted]);
+      const outcome = await Promise.race([finished, aborted]);
+      if (outcome.status === 'missing') {
+        throw new OrchestratorError('HOKUSAI_JOB_LOST', `Job ${jobId} for step "${step.name}" left queue ${this.queueName} before it finished (was it removed by hand?).`, { step: step.name });
+      }
+      if (outcome.status === 'failed') throw errorFromFailure(outcome.reason, step.name, jobId);
+      raw = outcome.value;
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       const cancelled = ctx.signal.aborted;
       report({ status: cancelled ? 'cancelled' : 'failed', error: message });
-      throw cancelled ? error : errorFromFailure(message, step.name, jobId);
+      throw error;
     } finally {
       this.watches.delete(jobId);
       unsubscribe();
@@ -252,6 +298,10 @@ export class BullMqExecutor implements Executor {
     if (this.closed) return;
     this.closed = true;
     await this.ready?.catch(() => undefined);
+    clearInterval(this.poller);
+    for (const [jobId, watch] of this.watches) {
+      watch.finished({ status: 'failed', reason: `[HOKUSAI_EXECUTOR_CLOSED] The BullMQ executor was closed while job ${jobId} was still queued or running.` });
+    }
     if (this.clients === undefined) return;
     const { queue, events, publisher } = this.clients;
     // A graceful close waits for Redis; if Redis went away meanwhile, give up after a while.
