@@ -2,11 +2,11 @@
 // Benchmark of @hokusai/data-integration against the pandas peer on the same seeded files.
 // Usage: node tools/bench-data/bench.mjs [--rows 1000000] [--dir /tmp/x] [--keep] [--no-peer]
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, rmSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { generate } from './generate.mjs';
+import { GENERATOR_VERSION, generate } from './generate.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const args = process.argv.slice(2);
@@ -16,9 +16,13 @@ const dir = opt('--dir', join(tmpdir(), `hokusai-bench-data-${rows}`));
 const keep = args.includes('--keep');
 const peer = !args.includes('--no-peer');
 
-if (!existsSync(join(dir, 'benchmark.parquet'))) {
+// Files kept from an earlier run are reused only if the same generator wrote them.
+const stamp = join(dir, 'generator.json');
+const current = JSON.stringify({ version: GENERATOR_VERSION, rows, seed: 42 });
+if (!existsSync(stamp) || readFileSync(stamp, 'utf8') !== current) {
   const t = performance.now();
   const n = generate(dir, rows, 42);
+  writeFileSync(stamp, current);
   console.log(`generated ${JSON.stringify(n)} rows in ${((performance.now() - t) / 1000).toFixed(1)} s into ${dir}`);
 }
 const size = (ext) => ['base', 'contributed', 'benchmark'].reduce((s, p) => s + statSync(join(dir, `${p}.${ext}`)).size, 0);

@@ -3,8 +3,11 @@
 // 2 string columns (an id and an e-mail address, the planted PII), as CSV and Parquet.
 import { mkdirSync, openSync, writeSync, closeSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { tableFromArrays, tableToIPC } from 'apache-arrow';
+import { Table, Utf8, tableToIPC, vectorFromArray } from 'apache-arrow';
 import { Table as WasmTable, writeParquet, WriterPropertiesBuilder, Compression } from 'parquet-wasm';
+
+/** Bumped whenever the files come out different, so kept files are generated again. */
+export const GENERATOR_VERSION = 2;
 
 function rng(seed) {
   let a = seed >>> 0, b = 0x9e3779b9, c = 0x243f6a88, d = 0xb7e15162;
@@ -75,8 +78,10 @@ function writeCsv(path, cols) {
   renameSync(tmp, path);
 }
 
+// Strings as plain UTF-8 columns, as pandas and pyarrow write them (tableFromArrays would
+// dictionary-encode them, and a dictionary of a million distinct ids is not what users send).
 function writePq(path, cols) {
-  const table = tableFromArrays(cols);
+  const table = new Table(Object.fromEntries(Object.entries(cols).map(([k, v]) => [k, Array.isArray(v) ? vectorFromArray(v, new Utf8()) : vectorFromArray(v)])));
   const props = new WriterPropertiesBuilder().setCompression(Compression.SNAPPY).build();
   const bytes = writeParquet(WasmTable.fromIPCStream(tableToIPC(table, 'stream')), props);
   writeFileSync(`${path}.tmp`, bytes);

@@ -15,7 +15,7 @@ import {
 } from 'apache-arrow';
 import type { Data, DataType, Dictionary, Vector } from 'apache-arrow';
 import { dataError } from './errors.js';
-import { rememberUtf8, utf8Of } from './utf8-layout.js';
+import { rememberUtf8, utf8Of, type Utf8Layout } from './utf8-layout.js';
 import type { Column, ColumnTable, ColumnType } from './column.js';
 
 const { compareTypes } = util;
@@ -47,15 +47,23 @@ export function arrowTypeOf(type: ColumnType): DataType {
 }
 
 export function columnData(col: Column): Data {
+  const known = arrowData.get(col);
+  if (known !== undefined) return known;
+  const data = buildColumnData(col);
+  arrowData.set(col, data);
+  return data;
+}
+
+function buildColumnData(col: Column): Data {
   if (col.type === 'string') {
     const n = col.values.length;
-    const known = utf8Of(col.values);
-    if (known !== undefined && known.offsets.length === n + 1) {
+    const layout = utf8Of(col.values);
+    if (layout !== undefined && layout.offsets.length === n + 1) {
       // The reader kept the column's UTF-8 as it read it: only the validity is left to build.
       const valid = new Uint8Array(n);
       for (let i = 0; i < n; i++) valid[i] = col.values[i] === null || col.values[i] === undefined ? 0 : 1;
       const { bitmap, nulls } = packValidity(valid);
-      return makeData({ type: new Utf8(), length: n, nullCount: nulls, nullBitmap: nulls > 0 ? bitmap : null, valueOffsets: known.offsets, data: known.bytes }) as Data;
+      return makeData({ type: new Utf8(), length: n, nullCount: nulls, nullBitmap: nulls > 0 ? bitmap : null, valueOffsets: layout.offsets, data: layout.bytes }) as Data;
     }
     const offsets = new Int32Array(n + 1);
     const valid = new Uint8Array(n);
@@ -108,20 +116,15 @@ export function columnData(col: Column): Data {
 }
 
 /**
- * Builds an Arrow table (one record batch) from in-memory columns. With `reuse`, a column that is
- * the very one `reuse` was read into (nothing changed it since) keeps that table's buffers when
- * they already have the output layout, instead of being encoded again.
+ * Builds an Arrow table (one record batch) from in-memory columns. A column read from Arrow
+ * value for value, or converted before, keeps that Arrow data instead of being encoded again.
  */
-export function toArrowTable(ct: ColumnTable, reuse?: Table): Table {
+export function toArrowTable(ct: ColumnTable): Table {
   const fields = ct.names.map((name, i) => new Field(name, arrowTypeOf((ct.columns[i] as Column).type), true));
   const schema = new Schema(fields);
-  const source = reuse === undefined ? undefined : cache.get(reuse);
-  const same = reuse === undefined ? undefined : exact.get(reuse);
   const children = ct.columns.map((col, k) => {
-    const j = source === undefined || same?.has(col) !== true ? -1 : source.columns.indexOf(col);
-    const chunks = j < 0 ? undefined : (reuse as Table).getChildAt(j)?.data;
-    const only = chunks?.length === 1 ? chunks[0] : undefined;
-    return only !== undefined && only.length === ct.rowCount && compareTypes(only.type as DataType, (fields[k] as Field).type as DataType) ? (only as Data) : columnData(col);
+    const data = columnData(col);
+    return data.length === ct.rowCount && compareTypes(data.type as DataType, (fields[k] as Field).type as DataType) ? data : buildColumnData(col);
   });
   const structData = makeData({ type: new Struct(fields), length: ct.rowCount, nullCount: 0, children });
   return new Table([new RecordBatch(schema, structData)]);
@@ -134,17 +137,13 @@ function bitIsSet(bitmap: Uint8Array | null | undefined, offset: number, i: numb
 }
 
 const cache = new WeakMap<Table, ColumnTable>();
-/** Per table, the columns that hold exactly its values (reading may normalise -0 or NaN). */
-const exact = new WeakMap<Table, WeakSet<Column>>();
+/** Per column, Arrow data holding exactly its values (columns are never changed in place). */
+const arrowData = new WeakMap<Column, Data>();
 
 /** Remembers the in-memory columns a table was built from, so later steps skip re-decoding. */
 export function rememberColumns(table: Table, ct: ColumnTable): void {
   cache.set(table, ct);
-  exact.set(table, new WeakSet(ct.columns));
 }
-
-/** Columns read value for value (no -0, NaN or Infinity rewritten), whose buffers may be shared. */
-const unchanged = new WeakSet<Column>();
 
 /**
  * Reads an Arrow table (from Parquet or from a caller) into in-memory columns. Integer types
@@ -169,13 +168,13 @@ export function fromArrowTable(table: Table, file: string, nonFinite: 'error' | 
   }
   const ct = { names, columns, rowCount: n };
   cache.set(table, ct);
-  exact.set(table, new WeakSet(columns.filter((c) => unchanged.has(c))));
   return ct;
 }
 
 function vectorToColumn(vec: Vector, n: number, file: string, name: string, nonFinite: 'error' | 'null'): Column {
   const t = vec.type as DataType;
   const typeId = t.typeId;
+  const only = vec.data.length === 1 ? (vec.data[0] as Data) : undefined;
   const valid = new Uint8Array(n);
   const fillValid = (): void => {
     let base = 0;
@@ -185,26 +184,28 @@ function vectorToColumn(vec: Vector, n: number, file: string, name: string, nonF
       base += d.length;
     }
   };
-  // Float64 and Int32 chunks are copied whole; only the rare non-finite or -0 value needs a look.
+  // Float64 and Int32 data is used as it is, or copied whole when it comes in several chunks or
+  // holds one of the rare values reading rewrites (-0, NaN, Infinity, a value under a null).
   if ((typeId === Type.Float || typeId === Type.Int) && vec.data.every((d) => d.values instanceof Float64Array || d.values instanceof Int32Array)) {
     fillValid();
     const ints = vec.data.every((d) => d.values instanceof Int32Array);
+    const view = only === undefined ? undefined : (only.values as Float64Array | Int32Array).subarray(0, n);
+    if (view !== undefined && !needsRewrite(view, valid, only?.nullCount ?? 0)) {
+      const col: Column = view instanceof Int32Array ? { type: 'int', values: view, valid } : { type: 'float', values: view, valid };
+      arrowData.set(col, only as Data);
+      return col;
+    }
     const out = ints ? new Int32Array(n) : new Float64Array(n);
     let base = 0;
     for (const d of vec.data) {
       out.set((d.values as Float64Array | Int32Array).subarray(0, d.length), base);
       base += d.length;
     }
-    let rewritten = false;
     if (out instanceof Float64Array) {
       for (let i = 0; i < n; i++) {
         const x = out[i] as number;
-        if (x === 0) {
-          // -0 and 0 are one value (CSV cannot tell them apart)
-          if (1 / x < 0) rewritten = true;
-          out[i] = 0;
-        } else if (x - x !== 0 && valid[i] === 1) {
-          rewritten = true;
+        if (x === 0) out[i] = 0; // -0 and 0 are one value (CSV cannot tell them apart)
+        else if (x - x !== 0 && valid[i] === 1) {
           if (nonFinite === 'null') valid[i] = 0;
           else throw dataError('HOKUSAI_NON_FINITE', `numeric column holds ${String(x)}`, 'Replace NaN and Infinity with an empty (null) value or a real number', { file, row: i + 1, column: name });
         }
@@ -212,9 +213,7 @@ function vectorToColumn(vec: Vector, n: number, file: string, name: string, nonF
     }
     // Values under a null are whatever the writer left there: zero them, as the slow path does.
     for (let i = 0; i < n; i++) if (valid[i] === 0) out[i] = 0;
-    const col: Column = out instanceof Int32Array ? { type: 'int', values: out, valid } : { type: 'float', values: out, valid };
-    if (!rewritten) unchanged.add(col);
-    return col;
+    return out instanceof Int32Array ? { type: 'int', values: out, valid } : { type: 'float', values: out, valid };
   }
   if (typeId === Type.Float || typeId === Type.Int || typeId === Type.Decimal) {
     fillValid();
@@ -264,23 +263,17 @@ function vectorToColumn(vec: Vector, n: number, file: string, name: string, nonF
     // Arrow JS returns Timestamp values in milliseconds whatever the unit, so one path fits all.
     return { type: 'timestamp', values: v, valid };
   }
-  if (typeId === Type.Utf8) {
-    // Straight from the offsets and bytes: much faster than Vector.get for millions of rows.
-    const out = new Array<string | null>(n);
-    let base = 0;
-    for (const d of vec.data) {
-      // Arrow slices the offsets (and fixed-width values) of a sliced Data, but not its bitmap.
-      const offs = d.valueOffsets as Int32Array;
-      const bytes = d.values as Uint8Array;
-      const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-      for (let i = 0; i < d.length; i++) {
-        out[base + i] = bitIsSet(d.nullBitmap, d.offset, i) ? buf.toString('utf8', offs[i] as number, offs[i + 1] as number) : null;
-      }
-      base += d.length;
-    }
-    const only = vec.data.length === 1 ? vec.data[0] : undefined;
-    if (only !== undefined) rememberUtf8(out, { offsets: only.valueOffsets as Int32Array, bytes: only.values as Uint8Array });
-    return { type: 'string', values: out };
+  if ((typeId === Type.Utf8 || typeId === Type.LargeUtf8) && only !== undefined && only.offset === 0) {
+    // One chunk, as readers give it: the strings are decoded when first asked for, and the
+    // column converts back to Arrow without touching them.
+    const utf8 = typeId === Type.Utf8 ? only : asUtf8(only, file, name);
+    const col = lazyStringColumn(() => decodeUtf8Chunks([utf8], n), { offsets: utf8.valueOffsets as Int32Array, bytes: utf8.values as Uint8Array });
+    arrowData.set(col, utf8);
+    return col;
+  }
+  if (typeId === Type.Utf8 || typeId === Type.LargeUtf8) {
+    const chunks = vec.data.map((d) => (typeId === Type.Utf8 ? d : asUtf8(d, file, name)));
+    return { type: 'string', values: decodeUtf8Chunks(chunks, n) };
   }
   if (typeId === Type.Dictionary && (t as Dictionary).dictionary.typeId === Type.Utf8) {
     // Each distinct value is decoded once and shared by every row that holds it.
@@ -300,7 +293,7 @@ function vectorToColumn(vec: Vector, n: number, file: string, name: string, nonF
     }
     return { type: 'string', values: out };
   }
-  if (typeId === Type.LargeUtf8 || typeId === Type.Dictionary || typeId === Type.Null) {
+  if (typeId === Type.Dictionary || typeId === Type.Null) {
     const out = new Array<string | null>(n);
     for (let i = 0; i < n; i++) {
       const x: unknown = vec.get(i);
@@ -309,4 +302,65 @@ function vectorToColumn(vec: Vector, n: number, file: string, name: string, nonF
     return { type: 'string', values: out };
   }
   throw dataError('HOKUSAI_TYPE_MISMATCH', `Arrow type ${t.toString()} is not supported`, 'Use int, float, bool, string or timestamp columns', { file, column: name });
+}
+
+/** Strings straight from offsets and bytes: much faster than Vector.get for millions of rows. */
+function decodeUtf8Chunks(chunks: readonly Data[], n: number): (string | null)[] {
+  const out = new Array<string | null>(n);
+  let base = 0;
+  for (const d of chunks) {
+    // Arrow slices the offsets (and fixed-width values) of a sliced Data, but not its bitmap.
+    const offs = d.valueOffsets as Int32Array;
+    const bytes = d.values as Uint8Array;
+    const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    for (let i = 0; i < d.length; i++) {
+      out[base + i] = bitIsSet(d.nullBitmap, d.offset, i) ? buf.toString('utf8', offs[i] as number, offs[i + 1] as number) : null;
+    }
+    base += d.length;
+  }
+  return out;
+}
+
+/** LargeUtf8 (64-bit offsets, as pandas writes strings) as Utf8, sharing the bytes. */
+function asUtf8(d: Data, file: string, name: string): Data {
+  const wide = d.valueOffsets as unknown as BigInt64Array;
+  const offsets = new Int32Array(d.length + 1);
+  const first = wide[0] as bigint;
+  if ((wide[d.length] as bigint) - first > 0x7fffffffn) {
+    throw dataError('HOKUSAI_INVALID_OPTIONS', 'a string column holds more than 2 GiB of text', 'Split the dataset into smaller files', { file, column: name });
+  }
+  for (let i = 0; i <= d.length; i++) offsets[i] = Number((wide[i] as bigint) - first);
+  const bytes = (d.values as Uint8Array).subarray(Number(first));
+  return makeData({ type: new Utf8(), offset: d.offset, length: d.length, nullCount: d.nullCount, nullBitmap: d.nullBitmap ?? null, valueOffsets: offsets, data: bytes }) as Data;
+}
+
+/**
+ * A string column whose values are decoded on first access and then kept. Loading hands the
+ * Arrow table on without ever making a JS string; steps that read the values pay for them once.
+ */
+function lazyStringColumn(decode: () => (string | null)[], layout: Utf8Layout): Column {
+  const col = { type: 'string' } as Extract<Column, { type: 'string' }>;
+  Object.defineProperty(col, 'values', {
+    configurable: true,
+    enumerable: true,
+    get(): (string | null)[] {
+      const values = decode();
+      rememberUtf8(values, layout);
+      Object.defineProperty(col, 'values', { value: values, configurable: true, enumerable: true, writable: true });
+      return values;
+    },
+  });
+  return col;
+}
+
+/** Whether reading must change a value: -0, NaN or Infinity, or a value under a null. */
+function needsRewrite(values: Float64Array | Int32Array, valid: Uint8Array, nullCount: number): boolean {
+  if (values instanceof Float64Array) {
+    for (let i = 0; i < values.length; i++) {
+      const x = values[i] as number;
+      if (x === 0 ? 1 / x < 0 : x - x !== 0) return true;
+    }
+  }
+  if (nullCount > 0) for (let i = 0; i < values.length; i++) if (valid[i] === 0 && values[i] !== 0) return true;
+  return false;
 }

@@ -389,14 +389,14 @@ export function integrateContribution(input: IntegrationInput): IntegrationResul
   if (keptIdx.length === 0) warnings.push('no contributed rows are left after deduplication and contamination removal');
 
   // Columns that came through untouched share the loaded tables' Arrow buffers.
-  const baseArrow = toArrowTable(baseT, input.base.table);
+  const baseArrow = toArrowTable(baseT);
   const contribArrow = toArrowTable(contribT);
   const tables = {
     base: baseArrow,
     contributed: contribArrow,
     // Same schema, so the merged table can share the two tables' record batches.
     merged: mergedEager === undefined ? new Table([...baseArrow.batches, ...contribArrow.batches]) : toArrowTable(mergedEager),
-    benchmark: toArrowTable(benchT, input.benchmark.table),
+    benchmark: toArrowTable(benchT),
   };
   rememberColumns(tables.base, baseT);
   rememberColumns(tables.contributed, contribT);

@@ -1,7 +1,6 @@
 import { open, stat } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { extname } from 'node:path';
-import type { Table } from 'apache-arrow';
 import { z } from 'zod';
 import { DataIntegrationError, dataError } from './errors.js';
 import type { Column, ColumnTable, ColumnType } from './column.js';
@@ -135,7 +134,6 @@ export async function loadDataset(path: string, options: LoadOptions = {}): Prom
   const progress = progressReporter(options.onProgress, fileBytes);
   const declared = new Map<string, ColumnType>((schema?.columns ?? []).map((c) => [c.name, c.type]));
   let ct: ColumnTable;
-  let parquet: Table | undefined;
   let builders: ColumnBuilder[] = [];
   let sha: string;
   if (format === 'csv') {
@@ -161,7 +159,6 @@ export async function loadDataset(path: string, options: LoadOptions = {}): Prom
     sha = await fileHash(path);
   } else {
     const { table, sha256 } = await readParquetFile(path, file);
-    parquet = table;
     sha = sha256;
     ct = fromArrowTable(table, file, options.nonFinite ?? 'error');
     if (ct.rowCount === 0) throw dataError('HOKUSAI_HEADER_ONLY', 'the file has columns but no rows', 'Add at least one row', { file });
@@ -184,9 +181,9 @@ export async function loadDataset(path: string, options: LoadOptions = {}): Prom
       throw dataError('HOKUSAI_SCHEMA_MISMATCH', `declared column(s) ${missing.map((m) => `'${m}'`).join(', ')} are missing; the file has ${ct.names.map((m) => `'${m}'`).join(', ')}`, 'Add the columns to the file or remove them from the schema', { file, column: missing[0] });
     }
   }
-  // Parquet columns already in the output layout (float64, int32) keep the decoder's buffers.
+  // Columns read from Parquet keep the decoder's buffers (see toArrowTable).
   progress.end();
-  const table = toArrowTable(ct, parquet);
+  const table = toArrowTable(ct);
   rememberColumns(table, ct);
   rememberSource(table, { format, file_sha256: sha });
   // The manifest (content hash, distinct counts) costs about as much as parsing; it is built on
