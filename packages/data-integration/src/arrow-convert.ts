@@ -15,6 +15,7 @@ import {
 } from 'apache-arrow';
 import type { Data, DataType, Dictionary, Vector } from 'apache-arrow';
 import { dataError } from './errors.js';
+import { lazyStringColumn } from './lazy-strings.js';
 import { rememberUtf8, utf8Of, type Utf8Layout } from './utf8-layout.js';
 import type { Column, ColumnTable, ColumnType } from './column.js';
 
@@ -304,6 +305,19 @@ function vectorToColumn(vec: Vector, n: number, file: string, name: string, nonF
   throw dataError('HOKUSAI_TYPE_MISMATCH', `Arrow type ${t.toString()} is not supported`, 'Use int, float, bool, string or timestamp columns', { file, column: name });
 }
 
+/**
+ * A text column from its UTF-8 layout and validity (1 = a value, 0 = null), as a reader that kept
+ * the bytes builds it: its Arrow data is ready at once, its JS strings are made on first access.
+ */
+export function stringColumnFromUtf8(layout: Utf8Layout, valid: Uint8Array): Column {
+  const n = valid.length;
+  const { bitmap, nulls } = packValidity(valid);
+  const data = makeData({ type: new Utf8(), length: n, nullCount: nulls, nullBitmap: nulls > 0 ? bitmap : null, valueOffsets: layout.offsets, data: layout.bytes }) as Data;
+  const col = lazyStringColumn(() => decodeUtf8Chunks([data], n), layout);
+  arrowData.set(col, data);
+  return col;
+}
+
 /** Strings straight from offsets and bytes: much faster than Vector.get for millions of rows. */
 function decodeUtf8Chunks(chunks: readonly Data[], n: number): (string | null)[] {
   const out = new Array<string | null>(n);
@@ -332,25 +346,6 @@ function asUtf8(d: Data, file: string, name: string): Data {
   for (let i = 0; i <= d.length; i++) offsets[i] = Number((wide[i] as bigint) - first);
   const bytes = (d.values as Uint8Array).subarray(Number(first));
   return makeData({ type: new Utf8(), offset: d.offset, length: d.length, nullCount: d.nullCount, nullBitmap: d.nullBitmap ?? null, valueOffsets: offsets, data: bytes }) as Data;
-}
-
-/**
- * A string column whose values are decoded on first access and then kept. Loading hands the
- * Arrow table on without ever making a JS string; steps that read the values pay for them once.
- */
-function lazyStringColumn(decode: () => (string | null)[], layout: Utf8Layout): Column {
-  const col = { type: 'string' } as Extract<Column, { type: 'string' }>;
-  Object.defineProperty(col, 'values', {
-    configurable: true,
-    enumerable: true,
-    get(): (string | null)[] {
-      const values = decode();
-      rememberUtf8(values, layout);
-      Object.defineProperty(col, 'values', { value: values, configurable: true, enumerable: true, writable: true });
-      return values;
-    },
-  });
-  return col;
 }
 
 /** Whether reading must change a value: -0, NaN or Infinity, or a value under a null. */

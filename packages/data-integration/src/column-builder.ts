@@ -1,7 +1,8 @@
 import type { Column, ColumnType } from './column.js';
 import { StringInterner } from './string-interner.js';
 import { rememberUtf8, Utf8Builder } from './utf8-layout.js';
-import { decodeField, isNullToken, NON_FINITE_TOKENS, parseBool, parseNumberBytes, parseNumberText, parseTimestamp, parsedNumber } from './text-values.js';
+import { stringColumnFromUtf8 } from './arrow-convert.js';
+import { decodeField, isNullToken, isNullTokenBytes, NON_FINITE_TOKENS, parseBool, parseNumberBytes, parseNumberText, parseTimestamp, parsedNumber } from './text-values.js';
 
 type State = 'unknown' | 'number' | 'bool' | 'timestamp' | 'string' | 'demoted';
 
@@ -25,6 +26,11 @@ export class ColumnBuilder {
   private interner: StringInterner | null = new StringInterner();
   /** The UTF-8 of a CSV text column, kept as it is read so the Arrow output need not encode it. */
   private utf8: Utf8Builder | null = null;
+  /**
+   * Set once a text column turns out to rarely repeat (ids, e-mail addresses): from then on only
+   * its bytes and this validity are kept, and its strings are made when first read.
+   */
+  private textValid: Uint8Array | null = null;
   /** JSON text of a column inferred as timestamp, kept so a later non-date value can turn it into text exactly. */
   private rawText: (string | null)[] | null = null;
   length = 0;
@@ -34,8 +40,12 @@ export class ColumnBuilder {
   readonly typeFailures: TypeFailure[] = [];
   typeFailureCount = 0;
 
+  /** Rows expected (the CSV reader estimates them from the file size). */
+  private readonly capacity: number;
+
   constructor(declared: ColumnType | undefined, capacity = 1 << 14) {
     this.declared = declared;
+    this.capacity = capacity;
     this.num = new Float64Array(capacity);
     this.valid = new Uint8Array(capacity);
     if (declared === undefined) this.state = 'unknown';
@@ -60,6 +70,10 @@ export class ColumnBuilder {
 
   private pushNull(): void {
     if (this.rawText !== null) this.rawText.push(null);
+    if (this.textValid !== null) {
+      this.utf8?.pushNull();
+      return this.countTextRow(0);
+    }
     if (this.state === 'string') {
       this.strs.push(null);
       this.utf8?.pushNull();
@@ -108,6 +122,13 @@ export class ColumnBuilder {
 
   /** A field of a text column: text shared for repeated values, its bytes kept for Arrow. */
   private pushStringBytes(buf: Buffer, s: number, e: number, q: number): void {
+    if (this.textValid !== null) {
+      if (q === 0 && isNullTokenBytes(buf, s, e)) return this.pushNull();
+      this.countTextRow(1);
+      if (q === 2) (this.utf8 as Utf8Builder).pushText(decodeField(buf, s, e, q));
+      else (this.utf8 as Utf8Builder).pushBytes(buf, s, e);
+      return;
+    }
     const interner = q === 0 ? this.interner : null;
     // A hit is text this column already accepted as a string, so it needs no checks again.
     let text = interner?.find(buf, s, e);
@@ -131,6 +152,26 @@ export class ColumnBuilder {
     this.length++;
     if (q === 2) this.utf8.pushText(text);
     else this.utf8.pushBytes(buf, s, e);
+    if (this.interner === null) this.keepBytesOnly();
+  }
+
+  /** Drops the strings of a text column whose bytes are all kept, keeping which rows are null. */
+  private keepBytesOnly(): void {
+    const valid = new Uint8Array(Math.max(this.capacity, this.length * 2));
+    for (let i = 0; i < this.length; i++) valid[i] = this.strs[i] === null ? 0 : 1;
+    this.textValid = valid;
+    this.strs = [];
+  }
+
+  /** Counts one more row of a bytes-only text column, a value (1) or a null (0). */
+  private countTextRow(v: number): void {
+    let valid = this.textValid as Uint8Array;
+    if (this.length === valid.length) {
+      valid = new Uint8Array(valid.length * 2);
+      valid.set(this.textValid as Uint8Array);
+      this.textValid = valid;
+    }
+    valid[this.length++] = v;
   }
 
   /** `quoted`: the CSV field was in quotes, so "NA" is text and "" an empty string in a text column. */
@@ -141,6 +182,11 @@ export class ColumnBuilder {
         this.length++;
         return;
       case 'string':
+        if (this.textValid !== null) {
+          this.countTextRow(1);
+          this.utf8?.pushText(text);
+          return;
+        }
         this.strs.push(text);
         this.utf8?.pushText(text);
         this.length++;
@@ -251,6 +297,7 @@ export class ColumnBuilder {
     this.state = 'string';
     this.strs = values;
     this.utf8 = null;
+    this.textValid = null;
   }
 
   inferredType(): ColumnType | 'null' {
@@ -272,6 +319,9 @@ export class ColumnBuilder {
   finish(): Column {
     const n = this.length;
     const t = this.inferredType();
+    if (this.state === 'string' && this.textValid !== null && this.utf8?.count === n) {
+      return stringColumnFromUtf8(this.utf8.layout(), this.textValid.subarray(0, n));
+    }
     if (t === 'string' || t === 'null') {
       const values = this.state === 'string' ? this.strs : new Array<string | null>(n).fill(null);
       if (values.length !== n) throw new Error('internal: string column length mismatch');

@@ -23,8 +23,9 @@ export class StringInterner {
 
   /** The kept string for `buf[s..e)`, or undefined (then the caller decodes and may `keep` it). */
   find(buf: Uint8Array, s: number, e: number): string | undefined {
+    // After enough lookups, a column whose values mostly differ is not worth the probing.
+    if (++this.lookups === 20_000 && this.hits < this.lookups / 2) this.active = false;
     if (e - s > StringInterner.MAX_BYTES) return undefined;
-    this.lookups++;
     const slot = this.slotOf(buf, s, e);
     const len = this.lengths[slot] as number;
     if (len === e - s) {
@@ -41,8 +42,6 @@ export class StringInterner {
         return this.strings[slot];
       }
     }
-    // After enough lookups, a column whose values mostly differ is not worth the probing.
-    if (this.lookups === 20_000 && this.hits < this.lookups / 2) this.active = false;
     return undefined;
   }
 

@@ -6,6 +6,24 @@ export const NULL_TOKENS: ReadonlySet<string> = new Set(['', 'NA', 'N/A', 'null'
 export function isNullToken(text: string): boolean {
   return text.length <= 4 && NULL_TOKENS.has(text);
 }
+/** `isNullToken` on a field's bytes (every null token is ASCII), without decoding them. */
+export function isNullTokenBytes(buf: Uint8Array, s: number, e: number): boolean {
+  const c = (k: number): number => buf[s + k] as number;
+  switch (e - s) {
+    case 0:
+      return true;
+    case 2:
+      return c(0) === 78 && c(1) === 65; // NA
+    case 3:
+      return c(0) === 78 && c(1) === 47 && c(2) === 65; // N/A
+    case 4: {
+      const word = ((c(0) << 24) | (c(1) << 16) | (c(2) << 8) | c(3)) >>> 0;
+      return word === 0x6e756c6c || word === 0x4e554c4c; // null, NULL
+    }
+    default:
+      return false;
+  }
+}
 export const NON_FINITE_TOKENS: ReadonlySet<string> = new Set([
   'NaN', 'nan', 'NAN', 'inf', '-inf', '+inf', 'Inf', '-Inf', 'Infinity', '-Infinity', '+Infinity', 'INF', '-INF',
 ]);

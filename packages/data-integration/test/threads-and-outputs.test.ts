@@ -6,6 +6,7 @@ import type { LoadedDataset, LoadProgress } from '../src/index.js';
 import { statSync } from 'node:fs';
 import { fromArrowTable } from '../src/arrow-convert.js';
 import { distinctCount } from '../src/distinct-count.js';
+import { isNullToken, isNullTokenBytes } from '../src/text-values.js';
 import { fixture, scratch } from './temp-files.js';
 
 const tmp = scratch();
@@ -194,5 +195,49 @@ describe('CSV text columns', () => {
     expect(col('few')).toEqual(expected.map((e) => e[0]));
     expect(col('many')).toEqual(expected.map((e) => e[1]));
     expect(col('unique')).toEqual(expected.map((e) => e[2]));
+  });
+
+  it('keep only the bytes of a rarely repeating column, and read every kind of cell in it exactly', async () => {
+    // After 20,000 rows the reader stops making strings for 'text' (its values rarely repeat);
+    // the cells after that point cover nulls, null tokens in quotes, escapes and long text.
+    const n = 24_000;
+    const cells: [string, string | null][] = [];
+    for (let i = 0; i < n; i++) {
+      const kinds: [string, string | null][] = [
+        [`id-${i}`, `id-${i}`],
+        ['', null],
+        ['NA', null],
+        ['null', null],
+        ['"NA"', 'NA'],
+        ['""', ''],
+        [`"say ""hi"" ${i}"`, `say "hi" ${i}`],
+        [`"a, b ${i}"`, `a, b ${i}`],
+        [`Zürich-東京-${i}`, `Zürich-東京-${i}`],
+        [`${'long '.repeat(20)}${i}`, `${'long '.repeat(20)}${i}`],
+        ['N/A', null],
+        ['NULL', null],
+        ['Nil', 'Nil'],
+      ];
+      cells.push(i % 3 === 0 ? (kinds[(i / 3) % kinds.length] as [string, string | null]) : [`t${i}`, `t${i}`]);
+    }
+    const csv = tmp.write('rare.csv', `text,label\n${cells.map(([c], i) => `${c},${i % 2}`).join('\n')}\n`);
+    const jsonl = tmp.write('rare.jsonl', `${cells.map(([, v], i) => JSON.stringify({ text: v, label: i % 2 })).join('\n')}\n`);
+    const loaded = await loadDataset(csv);
+    const column = fromArrowTable(loaded.table, csv).columns[0];
+    expect(column?.type === 'string' && Object.getOwnPropertyDescriptor(column, 'values')?.get !== undefined).toBe(true);
+    expect(loaded.table.getChild('text')?.toArray()).toEqual(cells.map(([, v]) => v));
+    expect(column?.type === 'string' ? column.values : []).toEqual(cells.map(([, v]) => v));
+    const fromJson = await loadDataset(jsonl);
+    expect(loaded.manifest.null_counts).toEqual(fromJson.manifest.null_counts);
+    expect(loaded.manifest.content_hash).toBe(fromJson.manifest.content_hash);
+  });
+
+  it('recognise null tokens from their bytes as from their text', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.constantFrom('', 'NA', 'N/A', 'null', 'NULL', 'Null', 'nA', 'NaN', 'nul', 'NULLS'), fc.string({ maxLength: 5 })), (text) => {
+        const bytes = Buffer.from(`x${text}y`);
+        expect(isNullTokenBytes(bytes, 1, bytes.length - 1)).toBe(isNullToken(text));
+      }),
+    );
   });
 });
