@@ -101,20 +101,41 @@ export class HmacSha256 {
         break;
       }
     }
-    let bytes: Uint8Array;
     if (ascii) {
-      const need = ((len + 9 + 63) >> 6) << 6;
-      if (this.buf.length < need) this.buf = new Uint8Array(need * 2);
-      bytes = this.buf;
+      const bytes = this.room(len);
       for (let i = 0; i < len; i++) bytes[i] = s.charCodeAt(i);
     } else {
       const enc = Buffer.from(s, 'utf8');
       len = enc.length;
-      const need = ((len + 9 + 63) >> 6) << 6;
-      if (this.buf.length < need) this.buf = new Uint8Array(need * 2);
-      bytes = this.buf;
-      bytes.set(enc);
+      this.room(len).set(enc);
     }
+    this.digest(len);
+    // One latin1 decode of the hex bytes: building the string by 32 concatenations leaves a
+    // rope per value that costs more than the hashing.
+    this.hexInto(this.hexBytes, 0);
+    return this.hexBytes.toString('latin1', 0, 64);
+  }
+
+  /** HMAC of the bytes `src[start..end)`, written as 64 lowercase hex bytes at `out[at]`. */
+  hexOfBytes(src: Uint8Array, start: number, end: number, out: Uint8Array, at: number): void {
+    const len = end - start;
+    const bytes = this.room(len);
+    if (len <= 32) for (let i = 0; i < len; i++) bytes[i] = src[start + i] as number;
+    else bytes.set(src.subarray(start, end));
+    this.digest(len);
+    this.hexInto(out, at);
+  }
+
+  /** The message buffer with room for `len` bytes and their padding. */
+  private room(len: number): Uint8Array {
+    const need = ((len + 9 + 63) >> 6) << 6;
+    if (this.buf.length < need) this.buf = new Uint8Array(need * 2);
+    return this.buf;
+  }
+
+  /** Pads the `len` message bytes in the buffer and leaves the HMAC in `state`. */
+  private digest(len: number): void {
+    const bytes = this.buf;
     const total = ((len + 9 + 63) >> 6) << 6;
     bytes[len] = 0x80;
     bytes.fill(0, len + 1, total);
@@ -137,13 +158,13 @@ export class HmacSha256 {
     }
     st.set(this.outer);
     compress(st, ob, 0);
-    // Hex digits into one byte buffer and one latin1 decode: building the string by 32
-    // concatenations leaves a rope per value that costs more than the hashing.
-    const hx = this.hexBytes;
+  }
+
+  private hexInto(out: Uint8Array, at: number): void {
+    const st = this.state;
     for (let i = 0; i < 8; i++) {
       const v = st[i] as number;
-      for (let k = 0; k < 8; k++) hx[i * 8 + k] = HEX_CODES[(v >>> (28 - 4 * k)) & 0xf] as number;
+      for (let k = 0; k < 8; k++) out[at + i * 8 + k] = HEX_CODES[(v >>> (28 - 4 * k)) & 0xf] as number;
     }
-    return hx.toString('latin1', 0, 64);
   }
 }

@@ -24,6 +24,10 @@ export class PiiKey {
   hmacHex(value: string): string {
     return this.#hmac.hex(value);
   }
+  /** `hmacHex` of the UTF-8 bytes `src[start..end)`, as 64 hex bytes written at `out[at]`. */
+  hmacHexOfBytes(src: Uint8Array, start: number, end: number, out: Uint8Array, at: number): void {
+    this.#hmac.hexOfBytes(src, start, end, out, at);
+  }
   toJSON(): string {
     return '[secret]';
   }

@@ -1,3 +1,4 @@
+import { columnData, stringColumnFromUtf8 } from './arrow-convert.js';
 import type { Column, ColumnTable } from './column.js';
 import { cellText } from './column.js';
 import { findSpans, summarize } from './pii-detectors.js';
@@ -23,6 +24,11 @@ export function treatPii(ct: ColumnTable, scan: PiiScanResult, mode: Exclude<Pii
     const col = ct.columns[k] as Column;
     if (whole.has(name)) {
       if (mode === 'drop') return;
+      names.push(name);
+      if (mode === 'hash' && col.type === 'string') {
+        columns.push(hashedText(col, ct.rowCount, key));
+        return;
+      }
       const out = new Array<string | null>(ct.rowCount);
       if (mode === 'redact') {
         for (let i = 0; i < ct.rowCount; i++) out[i] = cellText(col, i) === null ? null : REDACTED;
@@ -32,7 +38,6 @@ export function treatPii(ct: ColumnTable, scan: PiiScanResult, mode: Exclude<Pii
           out[i] = t === null ? null : key.hmacHex(t);
         }
       }
-      names.push(name);
       columns.push({ type: 'string', values: out });
       return;
     }
@@ -58,4 +63,28 @@ export function treatPii(ct: ColumnTable, scan: PiiScanResult, mode: Exclude<Pii
     columns.push(col);
   });
   return { names, columns, rowCount: ct.rowCount };
+}
+
+/**
+ * A text column's keyed hashes, computed from its UTF-8 as Arrow holds it and written straight
+ * into the output's UTF-8: the same hex as `hmacHex` of each value, without a JS string per row
+ * on either side.
+ */
+function hashedText(col: Column, n: number, key: PiiKey): Column {
+  const data = columnData(col);
+  const offsets = data.valueOffsets as Int32Array;
+  const bytes = data.values as Uint8Array;
+  const valid = new Uint8Array(n);
+  const outOffsets = new Int32Array(n + 1);
+  const out = new Uint8Array(n * 64);
+  let at = 0;
+  for (let i = 0; i < n; i++) {
+    if (data.getValid(i)) {
+      key.hmacHexOfBytes(bytes, offsets[i] as number, offsets[i + 1] as number, out, at);
+      at += 64;
+      valid[i] = 1;
+    }
+    outOffsets[i + 1] = at;
+  }
+  return stringColumnFromUtf8({ offsets: outOffsets, bytes: out.subarray(0, at) }, valid);
 }

@@ -20,4 +20,24 @@ describe('HMAC-SHA-256', () => {
       { numRuns: 300, seed: 4231 },
     );
   });
+
+  it('gives the same hex from UTF-8 bytes in place as from the string', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 70 }), fc.array(fc.string({ unit: 'grapheme', maxLength: 120 }), { minLength: 1, maxLength: 5 }), (key, values) => {
+        const ours = new HmacSha256(key);
+        const joined = Buffer.from(`<${values.join('')}>`, 'utf8');
+        const out = new Uint8Array(values.length * 64 + 3);
+        let from = 1;
+        values.forEach((v, i) => {
+          const len = Buffer.byteLength(v, 'utf8');
+          ours.hexOfBytes(joined, from, from + len, out, 3 + i * 64);
+          from += len;
+        });
+        values.forEach((v, i) => {
+          expect(Buffer.from(out.subarray(3 + i * 64, 3 + (i + 1) * 64)).toString('latin1')).toBe(createHmac('sha256', key).update(v, 'utf8').digest('hex'));
+        });
+      }),
+      { numRuns: 200, seed: 2104 },
+    );
+  });
 });

@@ -1,5 +1,10 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { createHmac } from 'node:crypto';
+import { toArrowTable } from '../src/arrow-convert.js';
+import type { Column, ColumnTable } from '../src/column.js';
+import { PiiKey } from '../src/keyed-hash.js';
+import type { PiiScanResult } from '../src/pii-scan.js';
+import { treatPii } from '../src/pii-treatment.js';
 import { readFileSync } from 'node:fs';
 import { integrateContribution, loadDataset } from '../src/index.js';
 import type { LoadedDataset } from '../src/index.js';
@@ -90,6 +95,16 @@ describe('PII treatment', () => {
     expect(r.report.pii.findings_by_type.ssn).toBe(8);
     const findings = r.report.pii.findings.filter((f) => f.dataset === 'benchmark' && f.column === 'contact');
     expect(findings).toEqual([{ dataset: 'benchmark', column: 'contact', type: 'email', count: 4 }]);
+  });
+
+  it('hashes every cell of a whole PII column as its own value: nulls stay null, text of any script', () => {
+    const values = ['ana@example.com', null, 'zoë@exämple.de', '', '東京@example.jp', null, 'x'.repeat(200)];
+    const ct: ColumnTable = { names: ['contact'], columns: [{ type: 'string', values }], rowCount: values.length };
+    const scan = { columns: [{ column: 'contact' }], spanColumns: [], detectors: [] } as unknown as PiiScanResult;
+    const out = treatPii(ct, scan, 'hash', PiiKey.fromSecret('secret-key')).columns[0];
+    const want = values.map((v) => (v === null ? null : createHmac('sha256', 'secret-key').update(v, 'utf8').digest('hex')));
+    expect(out?.type === 'string' ? out.values : []).toEqual(want);
+    expect(toArrowTable({ names: ['contact'], columns: [out as Column], rowCount: values.length }).getChild('contact')?.toArray()).toEqual(want);
   });
 
   it('never lets a raw value or the key reach the report or any output', async () => {
