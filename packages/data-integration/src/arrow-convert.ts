@@ -141,6 +141,16 @@ const cache = new WeakMap<Table, ColumnTable>();
 /** Per column, Arrow data holding exactly its values (columns are never changed in place). */
 const arrowData = new WeakMap<Column, Data>();
 
+/**
+ * The Arrow Utf8 data already known for a text column (it was read from Arrow, or converted
+ * before), whose bytes can be read without making a string per value.
+ */
+export function knownUtf8(col: Column): Data | undefined {
+  if (col.type !== 'string') return undefined;
+  const data = arrowData.get(col);
+  return data !== undefined && data.typeId === Type.Utf8 && data.offset === 0 ? data : undefined;
+}
+
 /** Remembers the in-memory columns a table was built from, so later steps skip re-decoding. */
 export function rememberColumns(table: Table, ct: ColumnTable): void {
   cache.set(table, ct);

@@ -1,3 +1,5 @@
+import type { Data } from 'apache-arrow';
+import { knownUtf8 } from './arrow-convert.js';
 import type { Column } from './column.js';
 
 const f64 = new Float64Array(1);
@@ -8,7 +10,10 @@ const u32 = new Uint32Array(f64.buffer);
  * typed arrays (keyed by the float's bits), which is several times faster than a JS Set.
  */
 export function distinctCount(col: Column): number {
-  if (col.type === 'string') return distinctStrings(col.values);
+  if (col.type === 'string') {
+    const utf8 = knownUtf8(col);
+    return utf8 === undefined ? distinctStrings(col.values) : distinctUtf8(utf8);
+  }
   const n = col.valid.length;
   if (col.type === 'int' || col.type === 'bool') {
     let min = Infinity;
@@ -72,12 +77,12 @@ export function distinctCount(col: Column): number {
 }
 
 /**
- * Distinct strings through an open-addressing table of row indices keyed by a 32-bit string
- * hash: about three times faster than a JS Set at a million values, and it allocates nothing
- * per value. Equal hashes are confirmed by comparing the strings.
+ * Counts distinct rows through an open-addressing table of row indices keyed by a 32-bit hash:
+ * about three times faster than a JS Set at a million values, and it allocates nothing per
+ * value. A row hash of -1 skips the row (a null); equal hashes are confirmed by `same`.
  */
-function distinctStrings(values: readonly (string | null)[]): number {
-  const n = values.length;
+function countDistinct(rowHashes: Int32Array, same: (i: number, j: number) => boolean): number {
+  const n = rowHashes.length;
   let cap = 16;
   while (cap < n * 2) cap *= 2;
   const mask = cap - 1;
@@ -85,12 +90,8 @@ function distinctStrings(values: readonly (string | null)[]): number {
   const hashes = new Int32Array(cap);
   let count = 0;
   for (let i = 0; i < n; i++) {
-    const s = values[i];
-    if (s === null || s === undefined) continue;
-    let h = 0x811c9dc5 ^ s.length;
-    for (let k = 0; k < s.length; k++) h = Math.imul(h ^ s.charCodeAt(k), 0x01000193);
-    h = Math.imul(h ^ (h >>> 15), 0x2c1b3c6d);
-    h ^= h >>> 12;
+    const h = rowHashes[i] as number;
+    if (h === -1) continue;
     let slot = h & mask;
     for (;;) {
       const at = slots[slot] as number;
@@ -100,9 +101,56 @@ function distinctStrings(values: readonly (string | null)[]): number {
         count++;
         break;
       }
-      if (hashes[slot] === h && values[at] === s) break;
+      if (hashes[slot] === h && same(at, i)) break;
       slot = (slot + 1) & mask;
     }
   }
   return count;
+}
+
+/** Finishes an FNV-1a hash; never -1, which marks a row to skip. */
+function avalanche(h: number): number {
+  h = Math.imul(h ^ (h >>> 15), 0x2c1b3c6d);
+  h ^= h >>> 12;
+  return h === -1 ? 0 : h;
+}
+
+function distinctStrings(values: readonly (string | null)[]): number {
+  const rowHashes = new Int32Array(values.length);
+  for (let i = 0; i < values.length; i++) {
+    const s = values[i];
+    if (s === null || s === undefined) {
+      rowHashes[i] = -1;
+      continue;
+    }
+    let h = 0x811c9dc5 ^ s.length;
+    for (let k = 0; k < s.length; k++) h = Math.imul(h ^ s.charCodeAt(k), 0x01000193);
+    rowHashes[i] = avalanche(h);
+  }
+  return countDistinct(rowHashes, (a, b) => values[a] === values[b]);
+}
+
+/** `distinctStrings` over a text column's UTF-8 (equal strings have equal bytes), nulls aside. */
+function distinctUtf8(d: Data): number {
+  const offsets = d.valueOffsets as Int32Array;
+  const bytes = d.values as Uint8Array;
+  const bitmap = d.nullCount > 0 ? d.nullBitmap : null;
+  const rowHashes = new Int32Array(d.length);
+  for (let i = 0; i < d.length; i++) {
+    if (bitmap !== null && (((bitmap[i >> 3] as number) >> (i & 7)) & 1) === 0) {
+      rowHashes[i] = -1;
+      continue;
+    }
+    const e = offsets[i + 1] as number;
+    let h = 0x811c9dc5 ^ (e - (offsets[i] as number));
+    for (let k = offsets[i] as number; k < e; k++) h = Math.imul(h ^ (bytes[k] as number), 0x01000193);
+    rowHashes[i] = avalanche(h);
+  }
+  return countDistinct(rowHashes, (a, b) => sameBytes(bytes, offsets[a] as number, offsets[a + 1] as number, offsets[b] as number, offsets[b + 1] as number));
+}
+
+function sameBytes(bytes: Uint8Array, s1: number, e1: number, s2: number, e2: number): boolean {
+  if (e1 - s1 !== e2 - s2) return false;
+  for (let k = 0; k < e1 - s1; k++) if (bytes[s1 + k] !== bytes[s2 + k]) return false;
+  return true;
 }

@@ -4,6 +4,8 @@ import { nullCount } from './column.js';
 import { distinctCount } from './distinct-count.js';
 import { hashRows, sortByHash } from './row-hash.js';
 import type { DataFormat, DatasetManifest } from './dataset.js';
+import type { Data } from 'apache-arrow';
+import { knownUtf8 } from './arrow-convert.js';
 import { utf8Of } from './utf8-layout.js';
 import type { Utf8Layout } from './utf8-layout.js';
 
@@ -78,6 +80,16 @@ class HashWriter {
 }
 
 function writeCell(w: HashWriter, col: Column, i: number): void {
+  const utf8 = knownUtf8(col);
+  if (utf8 !== undefined) {
+    if (!utf8.getValid(i)) w.byte(TAG_NULL);
+    else {
+      const offsets = utf8.valueOffsets as Int32Array;
+      w.byte(TAG_STRING);
+      w.utf8(utf8.values as Uint8Array, offsets[i] as number, offsets[i + 1] as number);
+    }
+    return;
+  }
   if (col.type === 'string') {
     const s = col.values[i];
     if (s === null || s === undefined) w.byte(TAG_NULL);
@@ -158,15 +170,16 @@ export function contentHash(ct: ColumnTable): string {
     w.str(names[c] as string);
     // One pass per column gathers tags and values together: the canonical order is a random
     // permutation, so each extra pass would pay the cache misses again.
-    if (col.type === 'string' && utf8Of(col.values) !== undefined) {
-      const { offsets, bytes } = utf8Of(col.values) as Utf8Layout;
-      const vals = col.values;
+    const known = knownUtf8(col);
+    if (known !== undefined || (col.type === 'string' && utf8Of(col.values) !== undefined)) {
+      // Straight from the UTF-8: no string is made, and the bytes are those `str` would write.
+      const { offsets, bytes } = known === undefined ? (utf8Of((col as { values: (string | null)[] }).values) as Utf8Layout) : { offsets: known.valueOffsets as Int32Array, bytes: known.values as Uint8Array };
+      const isNull = nullTest(col, known);
       const present = new Int32Array(n);
       let j = 0;
       for (let k = 0; k < n; k++) {
         const r = idx[k] as number;
-        const v = vals[r];
-        if (v === null || v === undefined) tags[k] = TAG_NULL;
+        if (isNull(r)) tags[k] = TAG_NULL;
         else {
           tags[k] = TAG_STRING;
           present[j++] = r;
@@ -235,6 +248,16 @@ export function contentHash(ct: ColumnTable): string {
   return w.digest();
 }
 
+/** Null test of a text column: from its Arrow validity when known, else from its values. */
+function nullTest(col: Column, known: Data | undefined): (row: number) => boolean {
+  if (known !== undefined) {
+    const bitmap = known.nullCount > 0 ? known.nullBitmap : null;
+    return bitmap === null ? () => false : (r) => (((bitmap[r >> 3] as number) >> (r & 7)) & 1) === 0;
+  }
+  const vals = (col as { values: (string | null)[] }).values;
+  return (r) => vals[r] === null || vals[r] === undefined;
+}
+
 export function buildManifest(ct: ColumnTable, meta: { source_path: string; format: DataFormat; file_sha256: string }): DatasetManifest {
   const dtypes: Record<string, string> = {};
   const null_counts: Record<string, number> = {};
@@ -242,7 +265,7 @@ export function buildManifest(ct: ColumnTable, meta: { source_path: string; form
   ct.names.forEach((name, k) => {
     const col = ct.columns[k] as Column;
     dtypes[name] = col.type;
-    null_counts[name] = nullCount(col);
+    null_counts[name] = knownUtf8(col)?.nullCount ?? nullCount(col);
     unique_counts[name] = distinctCount(col);
   });
   return {

@@ -1,3 +1,5 @@
+import type { Data } from 'apache-arrow';
+import { knownUtf8 } from './arrow-convert.js';
 import type { Column } from './column.js';
 
 /**
@@ -38,34 +40,90 @@ export function normalizeText(s: string): string {
   return s.normalize('NFKC').toLowerCase().replace(PUNCT, '').replace(SPACE, ' ').trim();
 }
 
+/** The two lanes `hashText` leaves behind (two numbers out of one call, without allocating). */
+const lanes = { a: 0, b: 0 };
+
+/** Mixes one text value into both lanes, by its UTF-16 code units. */
+function hashText(a: number, b: number, s: string): void {
+  a = mix(a, 0x73747200 ^ s.length);
+  b = mix(b, 0x53545200 ^ s.length);
+  // Per character, two cheap multiplicative steps (FNV-1a and a multiply-rotate); the full mix
+  // runs once per cell above and in the final avalanche.
+  for (let k = 0; k < s.length; k++) {
+    const c = s.charCodeAt(k);
+    a = Math.imul(a ^ c, 0x01000193);
+    b = Math.imul(((b << 5) | (b >>> 27)) + c, 0x9e3779b1);
+  }
+  lanes.a = mix(a, b);
+  lanes.b = b;
+}
+
+/**
+ * `hashText` of every value of a text column, read from its UTF-8 without making strings: an
+ * ASCII value's bytes are its UTF-16 code units, so the loop below is `hashText` on the bytes;
+ * other values are decoded one by one. The fingerprints are the same as from the strings.
+ */
+function hashUtf8Column(d: Data, n: number, h1: Uint32Array, h2: Uint32Array): void {
+  const offsets = d.valueOffsets as Int32Array;
+  const bytes = d.values as Uint8Array;
+  const bitmap = d.nullCount > 0 ? d.nullBitmap : null;
+  for (let i = 0; i < n; i++) {
+    let a = h1[i] as number;
+    let b = h2[i] as number;
+    if (bitmap !== null && (((bitmap[i >> 3] as number) >> (i & 7)) & 1) === 0) {
+      a = mix(a, 0x6e756c6c);
+      b = mix(b, 0x4e554c4c);
+    } else {
+      const s = offsets[i] as number;
+      const e = offsets[i + 1] as number;
+      let ascii = true;
+      for (let k = s; k < e; k++) {
+        if ((bytes[k] as number) > 0x7f) {
+          ascii = false;
+          break;
+        }
+      }
+      if (ascii) {
+        a = mix(a, 0x73747200 ^ (e - s));
+        b = mix(b, 0x53545200 ^ (e - s));
+        for (let k = s; k < e; k++) {
+          const c = bytes[k] as number;
+          a = Math.imul(a ^ c, 0x01000193);
+          b = Math.imul(((b << 5) | (b >>> 27)) + c, 0x9e3779b1);
+        }
+        a = mix(a, b);
+      } else {
+        hashText(a, b, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8', s, e));
+        a = lanes.a;
+        b = lanes.b;
+      }
+    }
+    h1[i] = a;
+    h2[i] = b;
+  }
+}
+
 export function hashRows(columns: readonly Column[], n: number, mode: RowKeyMode = 'exact'): RowHashes {
   const h1 = new Uint32Array(n).fill(0x9747b28c);
   const h2 = new Uint32Array(n).fill(0x5bd1e995);
   for (const col of columns) {
     if (col.type === 'string') {
+      const utf8 = mode === 'exact' ? knownUtf8(col) : undefined;
+      if (utf8 !== undefined) {
+        hashUtf8Column(utf8, n, h1, h2);
+        continue;
+      }
       const vals = col.values;
       for (let i = 0; i < n; i++) {
-        let s = vals[i];
-        let a = h1[i] as number;
-        let b = h2[i] as number;
+        const s = vals[i];
         if (s === null || s === undefined) {
-          a = mix(a, 0x6e756c6c);
-          b = mix(b, 0x4e554c4c);
+          h1[i] = mix(h1[i] as number, 0x6e756c6c);
+          h2[i] = mix(h2[i] as number, 0x4e554c4c);
         } else {
-          if (mode === 'normalized') s = normalizeText(s);
-          a = mix(a, 0x73747200 ^ s.length);
-          b = mix(b, 0x53545200 ^ s.length);
-          // Per character, two cheap multiplicative steps (FNV-1a and a multiply-rotate); the
-          // full mix runs once per cell above and in the final avalanche.
-          for (let k = 0; k < s.length; k++) {
-            const c = s.charCodeAt(k);
-            a = Math.imul(a ^ c, 0x01000193);
-            b = Math.imul(((b << 5) | (b >>> 27)) + c, 0x9e3779b1);
-          }
-          a = mix(a, b);
+          hashText(h1[i] as number, h2[i] as number, mode === 'normalized' ? normalizeText(s) : s);
+          h1[i] = lanes.a;
+          h2[i] = lanes.b;
         }
-        h1[i] = a;
-        h2[i] = b;
       }
       continue;
     }

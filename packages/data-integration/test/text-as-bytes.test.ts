@@ -1,0 +1,49 @@
+import { Float64, Table, Utf8, makeVector, vectorFromArray } from 'apache-arrow';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { fromArrowTable } from '../src/arrow-convert.js';
+import type { Column, ColumnTable } from '../src/column.js';
+import { distinctCount } from '../src/distinct-count.js';
+import { buildManifest } from '../src/manifest.js';
+import { hashRows } from '../src/row-hash.js';
+
+// Text read from Arrow stays UTF-8 until a step reads its values; fingerprints, distinct counts
+// and the manifest read those bytes. Each must give exactly what it gives from the strings.
+const cell = fc.option(fc.oneof(fc.string({ maxLength: 6 }), fc.string({ unit: 'grapheme', maxLength: 6 }), fc.constantFrom('a', 'é', '😀', 'a😀', '')), { nil: null, freq: 5 });
+
+function bothWays(values: (string | null)[]): { bytes: ColumnTable; strings: ColumnTable } {
+  const x = Float64Array.from(values, (_, i) => i % 3);
+  const table = new Table({ t: vectorFromArray(values, new Utf8()), x: makeVector({ type: new Float64(), data: x }) });
+  const bytes = fromArrowTable(table, 'bytes');
+  const strings: ColumnTable = { names: ['t', 'x'], columns: [{ type: 'string', values: [...values] }, bytes.columns[1] as Column], rowCount: values.length };
+  return { bytes, strings };
+}
+
+const undecoded = (col: Column | undefined): boolean => col !== undefined && Object.getOwnPropertyDescriptor(col, 'values')?.get !== undefined;
+
+describe('text read as UTF-8 bytes', () => {
+  it('gives the same row fingerprints, distinct count and manifest as the strings, without decoding them', () => {
+    fc.assert(
+      fc.property(fc.array(cell, { minLength: 1, maxLength: 60 }), (values) => {
+        const { bytes, strings } = bothWays(values);
+        const meta = { source_path: 'p', format: 'csv' as const, file_sha256: '0'.repeat(64) };
+        expect(buildManifest(bytes, meta)).toEqual(buildManifest(strings, meta));
+        const hb = hashRows(bytes.columns, values.length);
+        const hs = hashRows(strings.columns, values.length);
+        expect([...hb.h1]).toEqual([...hs.h1]);
+        expect([...hb.h2]).toEqual([...hs.h2]);
+        expect(distinctCount(bytes.columns[0] as Column)).toBe(new Set(values.filter((v) => v !== null)).size);
+        expect(undecoded(bytes.columns[0])).toBe(true);
+      }),
+      { numRuns: 300, seed: 2711 },
+    );
+  });
+
+  it('orders duplicated rows the same way, so the content hash ties are broken alike', () => {
+    const values = ['b', null, 'a', 'b', 'é', null, 'a', 'é', 'b'];
+    const { bytes, strings } = bothWays(values);
+    const meta = { source_path: 'p', format: 'csv' as const, file_sha256: '0'.repeat(64) };
+    expect(buildManifest(bytes, meta).content_hash).toBe(buildManifest(strings, meta).content_hash);
+    expect(undecoded(bytes.columns[0])).toBe(true);
+  });
+});
