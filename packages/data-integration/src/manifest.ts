@@ -15,6 +15,23 @@ const TAG_BOOL = 2;
 const TAG_TIMESTAMP = 3;
 const TAG_STRING = 4;
 
+/** Writes bytes[start..end) as u32 little-endian length and the bytes at out[at]; returns the end. */
+function putUtf8(out: Uint8Array, at: number, bytes: Uint8Array, start: number, end: number): number {
+  const len = end - start;
+  out[at] = len & 0xff;
+  out[at + 1] = (len >>> 8) & 0xff;
+  out[at + 2] = (len >>> 16) & 0xff;
+  out[at + 3] = len >>> 24;
+  at += 4;
+  // Short values copy faster in a loop than through a native call.
+  if (len <= 32) for (let k = start; k < end; k++) out[at++] = bytes[k] as number;
+  else {
+    out.set(bytes.subarray(start, end), at);
+    at += len;
+  }
+  return at;
+}
+
 class HashWriter {
   private buf: Buffer;
   private at = 0;
@@ -49,22 +66,8 @@ class HashWriter {
   }
   /** The same encoding as `str`, from bytes already in UTF-8. */
   utf8(bytes: Uint8Array, start: number, end: number): void {
-    const len = end - start;
-    this.room(4 + len);
-    const buf = this.buf;
-    let at = this.at;
-    buf[at] = len & 0xff;
-    buf[at + 1] = (len >>> 8) & 0xff;
-    buf[at + 2] = (len >>> 16) & 0xff;
-    buf[at + 3] = len >>> 24;
-    at += 4;
-    // Short values copy faster in a loop than through a native call.
-    if (len <= 32) for (let k = start; k < end; k++) buf[at++] = bytes[k] as number;
-    else {
-      buf.set(bytes.subarray(start, end), at);
-      at += len;
-    }
-    this.at = at;
+    this.room(4 + end - start);
+    this.at = putUtf8(this.buf, this.at, bytes, start, end);
   }
   str(s: string): void {
     const len = Buffer.byteLength(s, 'utf8');
@@ -166,32 +169,43 @@ export function contentHash(ct: ColumnTable): string {
   const tags = new Uint8Array(n);
   const nums = new Float64Array(n);
   const bools = new Uint8Array(n);
+  let pos: Uint32Array | undefined;
+  let starts: Int32Array | undefined;
   cols.forEach((col, c) => {
     w.str(names[c] as string);
-    // One pass per column gathers tags and values together: the canonical order is a random
-    // permutation, so each extra pass would pay the cache misses again.
     const known = knownUtf8(col);
     if (known !== undefined || (col.type === 'string' && utf8Of(col.values) !== undefined)) {
       // Straight from the UTF-8: no string is made, and the bytes are those `str` would write.
       const { offsets, bytes } = known === undefined ? (utf8Of((col as { values: (string | null)[] }).values) as Utf8Layout) : { offsets: known.valueOffsets as Int32Array, bytes: known.values as Uint8Array };
       const isNull = nullTest(col, known);
-      const present = new Int32Array(n);
-      let j = 0;
-      for (let k = 0; k < n; k++) {
-        const r = idx[k] as number;
-        if (isNull(r)) tags[k] = TAG_NULL;
-        else {
+      // Scattered from row order to canonical order, as the fixed-width values below: first each
+      // value's place in the output, then its bytes, reading the column front to back.
+      pos ??= inversePermutation(idx);
+      const start = (starts ??= new Int32Array(n));
+      for (let r = 0; r < n; r++) {
+        const k = pos[r] as number;
+        if (isNull(r)) {
+          tags[k] = TAG_NULL;
+          start[k] = 0;
+        } else {
           tags[k] = TAG_STRING;
-          present[j++] = r;
+          start[k] = 4 + (offsets[r + 1] as number) - (offsets[r] as number);
         }
+      }
+      let total = 0;
+      for (let k = 0; k < n; k++) {
+        const size = start[k] as number;
+        start[k] = total;
+        total += size;
+      }
+      const out = Buffer.allocUnsafe(total);
+      for (let r = 0; r < n; r++) {
+        if (isNull(r)) continue;
+        putUtf8(out, start[pos[r] as number] as number, bytes, offsets[r] as number, offsets[r + 1] as number);
       }
       w.flush();
       hash.update(tags);
-      for (let k = 0; k < j; k++) {
-        const r = present[k] as number;
-        w.utf8(bytes, offsets[r] as number, offsets[r + 1] as number);
-      }
-      w.flush();
+      hash.update(out);
       return;
     }
     if (col.type === 'string') {
@@ -211,41 +225,49 @@ export function contentHash(ct: ColumnTable): string {
       w.flush();
       return;
     }
+    // Fixed-width values are scattered from row order to canonical order: sequential reads
+    // and scattered writes, faster than gathering one random read at a time.
+    pos ??= inversePermutation(idx);
     const valid = col.valid;
     const vals = col.values;
-    let j = 0;
-    if (col.type === 'bool') {
-      for (let k = 0; k < n; k++) {
-        const r = idx[k] as number;
-        if (valid[r] === 1) {
-          tags[k] = TAG_BOOL;
-          bools[j++] = vals[r] as number;
-        } else tags[k] = TAG_NULL;
-      }
-      w.flush();
-      hash.update(tags);
-      hash.update(bools.subarray(0, j));
-      return;
-    }
-    const tag = col.type === 'timestamp' ? TAG_TIMESTAMP : TAG_NUMBER;
-    for (let k = 0; k < n; k++) {
-      const r = idx[k] as number;
+    const out = col.type === 'bool' ? bools : nums;
+    const tag = col.type === 'bool' ? TAG_BOOL : col.type === 'timestamp' ? TAG_TIMESTAMP : TAG_NUMBER;
+    let nulls = 0;
+    for (let r = 0; r < n; r++) {
+      const k = pos[r] as number;
       if (valid[r] === 1) {
         tags[k] = tag;
         const v = vals[r] as number;
-        nums[j++] = v === 0 ? 0 : v;
-      } else tags[k] = TAG_NULL;
+        out[k] = v === 0 ? 0 : v;
+      } else {
+        tags[k] = TAG_NULL;
+        nulls++;
+      }
     }
+    // Only the non-null values are hashed, in canonical order.
+    if (nulls > 0) {
+      let j = 0;
+      for (let k = 0; k < n; k++) if (tags[k] !== TAG_NULL) out[j++] = out[k] as number;
+    }
+    const present = n - nulls;
     w.flush();
     hash.update(tags);
-    if (LITTLE_ENDIAN) hash.update(new Uint8Array(nums.buffer, 0, j * 8));
+    if (out === bools) hash.update(bools.subarray(0, present));
+    else if (LITTLE_ENDIAN) hash.update(new Uint8Array(nums.buffer, 0, present * 8));
     else {
-      const le = Buffer.alloc(j * 8);
-      for (let k = 0; k < j; k++) le.writeDoubleLE(nums[k] as number, k * 8);
+      const le = Buffer.alloc(present * 8);
+      for (let k = 0; k < present; k++) le.writeDoubleLE(nums[k] as number, k * 8);
       hash.update(le);
     }
   });
   return w.digest();
+}
+
+/** pos[r] = k where order[k] = r. */
+function inversePermutation(order: Uint32Array): Uint32Array {
+  const pos = new Uint32Array(order.length);
+  for (let k = 0; k < order.length; k++) pos[order[k] as number] = k;
+  return pos;
 }
 
 /** Null test of a text column: from its Arrow validity when known, else from its values. */
