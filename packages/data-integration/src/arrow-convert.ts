@@ -15,22 +15,11 @@ import {
 } from 'apache-arrow';
 import type { Data, DataType, Dictionary, Vector } from 'apache-arrow';
 import { dataError } from './errors.js';
-import { lazyStringColumn } from './lazy-strings.js';
-import { rememberUtf8, utf8Of, type Utf8Layout } from './utf8-layout.js';
+import { arrowDataOf, bitIsSet, decodeUtf8Chunks, lazyStringColumn, packValidity, rememberArrowData } from './utf8-column.js';
+import { rememberUtf8, utf8Of } from './utf8-layout.js';
 import type { Column, ColumnTable, ColumnType } from './column.js';
 
 const { compareTypes } = util;
-
-function packValidity(valid: Uint8Array): { bitmap: Uint8Array; nulls: number } {
-  const n = valid.length;
-  const bitmap = new Uint8Array((n + 7) >> 3);
-  let nulls = 0;
-  for (let i = 0; i < n; i++) {
-    if (valid[i] === 1) bitmap[i >> 3] = (bitmap[i >> 3] as number) | (1 << (i & 7));
-    else nulls++;
-  }
-  return { bitmap, nulls };
-}
 
 export function arrowTypeOf(type: ColumnType): DataType {
   switch (type) {
@@ -48,10 +37,10 @@ export function arrowTypeOf(type: ColumnType): DataType {
 }
 
 export function columnData(col: Column): Data {
-  const known = arrowData.get(col);
+  const known = arrowDataOf(col);
   if (known !== undefined) return known;
   const data = buildColumnData(col);
-  arrowData.set(col, data);
+  rememberArrowData(col, data);
   return data;
 }
 
@@ -131,26 +120,7 @@ export function toArrowTable(ct: ColumnTable): Table {
   return new Table([new RecordBatch(schema, structData)]);
 }
 
-function bitIsSet(bitmap: Uint8Array | null | undefined, offset: number, i: number): boolean {
-  if (!bitmap || bitmap.length === 0) return true;
-  const j = offset + i;
-  return ((bitmap[j >> 3] as number) & (1 << (j & 7))) !== 0;
-}
-
 const cache = new WeakMap<Table, ColumnTable>();
-/** Per column, Arrow data holding exactly its values (columns are never changed in place). */
-const arrowData = new WeakMap<Column, Data>();
-
-/**
- * The Arrow Utf8 data already known for a text column (it was read from Arrow, or converted
- * before), whose bytes can be read without making a string per value.
- */
-export function knownUtf8(col: Column): Data | undefined {
-  if (col.type !== 'string') return undefined;
-  const data = arrowData.get(col);
-  return data !== undefined && data.typeId === Type.Utf8 && data.offset === 0 ? data : undefined;
-}
-
 /** Remembers the in-memory columns a table was built from, so later steps skip re-decoding. */
 export function rememberColumns(table: Table, ct: ColumnTable): void {
   cache.set(table, ct);
@@ -203,7 +173,7 @@ function vectorToColumn(vec: Vector, n: number, file: string, name: string, nonF
     const view = only === undefined ? undefined : (only.values as Float64Array | Int32Array).subarray(0, n);
     if (view !== undefined && !needsRewrite(view, valid, only?.nullCount ?? 0)) {
       const col: Column = view instanceof Int32Array ? { type: 'int', values: view, valid } : { type: 'float', values: view, valid };
-      arrowData.set(col, only as Data);
+      rememberArrowData(col, only as Data);
       return col;
     }
     const out = ints ? new Int32Array(n) : new Float64Array(n);
@@ -279,7 +249,7 @@ function vectorToColumn(vec: Vector, n: number, file: string, name: string, nonF
     // column converts back to Arrow without touching them.
     const utf8 = typeId === Type.Utf8 ? only : asUtf8(only, file, name);
     const col = lazyStringColumn(() => decodeUtf8Chunks([utf8], n), { offsets: utf8.valueOffsets as Int32Array, bytes: utf8.values as Uint8Array });
-    arrowData.set(col, utf8);
+    rememberArrowData(col, utf8);
     return col;
   }
   if (typeId === Type.Utf8 || typeId === Type.LargeUtf8) {
@@ -313,36 +283,6 @@ function vectorToColumn(vec: Vector, n: number, file: string, name: string, nonF
     return { type: 'string', values: out };
   }
   throw dataError('HOKUSAI_TYPE_MISMATCH', `Arrow type ${t.toString()} is not supported`, 'Use int, float, bool, string or timestamp columns', { file, column: name });
-}
-
-/**
- * A text column from its UTF-8 layout and validity (1 = a value, 0 = null), as a reader that kept
- * the bytes builds it: its Arrow data is ready at once, its JS strings are made on first access.
- */
-export function stringColumnFromUtf8(layout: Utf8Layout, valid: Uint8Array): Column {
-  const n = valid.length;
-  const { bitmap, nulls } = packValidity(valid);
-  const data = makeData({ type: new Utf8(), length: n, nullCount: nulls, nullBitmap: nulls > 0 ? bitmap : null, valueOffsets: layout.offsets, data: layout.bytes }) as Data;
-  const col = lazyStringColumn(() => decodeUtf8Chunks([data], n), layout);
-  arrowData.set(col, data);
-  return col;
-}
-
-/** Strings straight from offsets and bytes: much faster than Vector.get for millions of rows. */
-function decodeUtf8Chunks(chunks: readonly Data[], n: number): (string | null)[] {
-  const out = new Array<string | null>(n);
-  let base = 0;
-  for (const d of chunks) {
-    // Arrow slices the offsets (and fixed-width values) of a sliced Data, but not its bitmap.
-    const offs = d.valueOffsets as Int32Array;
-    const bytes = d.values as Uint8Array;
-    const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    for (let i = 0; i < d.length; i++) {
-      out[base + i] = bitIsSet(d.nullBitmap, d.offset, i) ? buf.toString('utf8', offs[i] as number, offs[i + 1] as number) : null;
-    }
-    base += d.length;
-  }
-  return out;
 }
 
 /** LargeUtf8 (64-bit offsets, as pandas writes strings) as Utf8, sharing the bytes. */

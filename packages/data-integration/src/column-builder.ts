@@ -1,7 +1,7 @@
 import type { Column, ColumnType } from './column.js';
 import { StringInterner } from './string-interner.js';
 import { rememberUtf8, Utf8Builder } from './utf8-layout.js';
-import { stringColumnFromUtf8 } from './arrow-convert.js';
+import { stringColumnFromUtf8 } from './utf8-column.js';
 import { decodeField, isNullToken, isNullTokenBytes, NON_FINITE_TOKENS, parseBool, parseNumberBytes, parseNumberText, parseTimestamp, parsedNumber } from './text-values.js';
 
 type State = 'unknown' | 'number' | 'bool' | 'timestamp' | 'string' | 'demoted';

@@ -1,3 +1,5 @@
+import { knownUtf8, takeUtf8 } from './utf8-column.js';
+
 /** Logical column types, as written in manifests and dataset schemas. */
 export type ColumnType = 'int' | 'float' | 'bool' | 'string' | 'timestamp';
 
@@ -24,6 +26,8 @@ export function isNull(col: Column, i: number): boolean {
 
 export function nullCount(col: Column): number {
   let n = 0;
+  const utf8 = knownUtf8(col);
+  if (utf8 !== undefined) return utf8.nullCount;
   if (col.type === 'string') {
     for (const v of col.values) if (v === null) n++;
   } else {
@@ -56,6 +60,8 @@ export function cellText(col: Column, i: number): string | null {
 
 export function takeRows(col: Column, idx: ArrayLike<number>): Column {
   const n = idx.length;
+  const utf8 = knownUtf8(col);
+  if (utf8 !== undefined) return takeUtf8(utf8, idx);
   if (col.type === 'string') {
     const out = new Array<string | null>(n);
     for (let k = 0; k < n; k++) out[k] = col.values[idx[k] as number] ?? null;
@@ -122,5 +128,6 @@ export function unifyTypes(a: ColumnType | 'null', b: ColumnType | 'null'): Colu
 }
 
 export function columnLength(col: Column): number {
-  return col.type === 'string' ? col.values.length : col.valid.length;
+  if (col.type !== 'string') return col.valid.length;
+  return knownUtf8(col)?.length ?? col.values.length;
 }

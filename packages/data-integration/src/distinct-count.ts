@@ -1,5 +1,5 @@
 import type { Data } from 'apache-arrow';
-import { knownUtf8 } from './arrow-convert.js';
+import { knownUtf8, utf8CellsEqual } from './utf8-column.js';
 import type { Column } from './column.js';
 
 const f64 = new Float64Array(1);
@@ -146,11 +146,5 @@ function distinctUtf8(d: Data): number {
     for (let k = offsets[i] as number; k < e; k++) h = Math.imul(h ^ (bytes[k] as number), 0x01000193);
     rowHashes[i] = avalanche(h);
   }
-  return countDistinct(rowHashes, (a, b) => sameBytes(bytes, offsets[a] as number, offsets[a + 1] as number, offsets[b] as number, offsets[b + 1] as number));
-}
-
-function sameBytes(bytes: Uint8Array, s1: number, e1: number, s2: number, e2: number): boolean {
-  if (e1 - s1 !== e2 - s2) return false;
-  for (let k = 0; k < e1 - s1; k++) if (bytes[s1 + k] !== bytes[s2 + k]) return false;
-  return true;
+  return countDistinct(rowHashes, (a, b) => utf8CellsEqual(d, a, d, b));
 }

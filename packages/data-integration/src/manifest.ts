@@ -5,7 +5,7 @@ import { distinctCount } from './distinct-count.js';
 import { hashRows, sortByHash } from './row-hash.js';
 import type { DataFormat, DatasetManifest } from './dataset.js';
 import type { Data } from 'apache-arrow';
-import { knownUtf8 } from './arrow-convert.js';
+import { knownUtf8 } from './utf8-column.js';
 import { utf8Of } from './utf8-layout.js';
 import type { Utf8Layout } from './utf8-layout.js';
 
@@ -287,7 +287,7 @@ export function buildManifest(ct: ColumnTable, meta: { source_path: string; form
   ct.names.forEach((name, k) => {
     const col = ct.columns[k] as Column;
     dtypes[name] = col.type;
-    null_counts[name] = knownUtf8(col)?.nullCount ?? nullCount(col);
+    null_counts[name] = nullCount(col);
     unique_counts[name] = distinctCount(col);
   });
   return {

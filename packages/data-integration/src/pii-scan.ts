@@ -1,4 +1,6 @@
 import type { Column, ColumnTable } from './column.js';
+import { columnLength, nullCount } from './column.js';
+import { textAt } from './utf8-column.js';
 import { BUILTIN_DETECTORS, compileCustom, findSpans, piiTypeFromName, summarize, wholeValueType } from './pii-detectors.js';
 import type { CustomPiiPattern, PiiDetector } from './pii-detectors.js';
 
@@ -59,11 +61,13 @@ export function scanPii(datasets: readonly { label: string; ct: ColumnTable }[],
       let sampled = 0;
       for (const c of cols) {
         if (c.type !== 'string') continue;
-        const n = c.values.length;
+        // A sample decides; its values are read one by one, so a column held as UTF-8 is not
+        // decoded whole for it.
+        const n = columnLength(c);
         const step = Math.max(1, Math.floor(n / SAMPLE_PER_DATASET));
         for (let i = 0; i < n; i += step) {
-          const v = c.values[i];
-          if (v === null || v === undefined) continue;
+          const v = textAt(c, i);
+          if (v === null) continue;
           sampled++;
           const t = wholeValueType(v, detectors);
           if (t !== undefined) counts.set(t, (counts.get(t) ?? 0) + 1);
@@ -84,11 +88,12 @@ export function scanPii(datasets: readonly { label: string; ct: ColumnTable }[],
       datasets.forEach((d, j) => {
         const c = cols[j] as Column;
         let count = 0;
-        if (c.type === 'string') {
+        // Decided by name: every value counts; by content: values the detector confirms.
+        if (c.type === 'string' && decision.reason === 'name') count = columnLength(c) - nullCount(c);
+        else if (c.type === 'string') {
           for (const v of c.values) {
             if (v === null) continue;
-            // Decided by name: every value counts; by content: values the detector confirms.
-            if (decision.reason === 'name' || single.length === 0 || findSpans(v, single).length > 0) count++;
+            if (single.length === 0 || findSpans(v, single).length > 0) count++;
           }
         } else {
           for (let i = 0; i < c.valid.length; i++) if (c.valid[i] === 1) count++;

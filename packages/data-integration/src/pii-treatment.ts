@@ -1,4 +1,5 @@
-import { columnData, stringColumnFromUtf8 } from './arrow-convert.js';
+import { columnData } from './arrow-convert.js';
+import { stringColumnFromUtf8 } from './utf8-column.js';
 import type { Column, ColumnTable } from './column.js';
 import { cellText } from './column.js';
 import { findSpans, summarize } from './pii-detectors.js';

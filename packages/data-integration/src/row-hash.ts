@@ -1,5 +1,5 @@
 import type { Data } from 'apache-arrow';
-import { knownUtf8 } from './arrow-convert.js';
+import { knownUtf8, utf8CellsEqual } from './utf8-column.js';
 import type { Column } from './column.js';
 
 /**
@@ -200,6 +200,12 @@ export function rowsEqual(a: readonly Column[], i: number, b: readonly Column[],
     const y = b[c] as Column;
     if (x.type === 'string' || y.type === 'string') {
       if (x.type !== 'string' || y.type !== 'string') return false;
+      const ux = mode === 'exact' ? knownUtf8(x) : undefined;
+      const uy = ux === undefined ? undefined : knownUtf8(y);
+      if (ux !== undefined && uy !== undefined) {
+        if (!utf8CellsEqual(ux, i, uy, j)) return false;
+        continue;
+      }
       const s = x.values[i] ?? null;
       const t = y.values[j] ?? null;
       if (s === null || t === null) {

@@ -1,7 +1,8 @@
 import { Float64, Table, Utf8, makeVector, vectorFromArray } from 'apache-arrow';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { fromArrowTable } from '../src/arrow-convert.js';
+import { fromArrowTable, toArrowTable } from '../src/arrow-convert.js';
+import { columnLength, nullCount, takeRows } from '../src/column.js';
 import type { Column, ColumnTable } from '../src/column.js';
 import { distinctCount } from '../src/distinct-count.js';
 import { buildManifest } from '../src/manifest.js';
@@ -36,6 +37,23 @@ describe('text read as UTF-8 bytes', () => {
         expect(undecoded(bytes.columns[0])).toBe(true);
       }),
       { numRuns: 300, seed: 2711 },
+    );
+  });
+
+  it('takes rows, counts nulls and rows from the bytes, and the taken rows hold the same values', () => {
+    fc.assert(
+      fc.property(fc.array(fc.oneof(cell, fc.string({ minLength: 33, maxLength: 60 })), { minLength: 1, maxLength: 60 }), fc.array(fc.nat(), { maxLength: 80 }), (values, picks) => {
+        const { bytes } = bothWays(values);
+        const col = bytes.columns[0] as Column;
+        const idx = picks.map((p) => p % values.length);
+        expect(nullCount(col)).toBe(values.filter((v) => v === null).length);
+        expect(columnLength(col)).toBe(values.length);
+        const taken = takeRows(col, idx);
+        expect(undecoded(col) && undecoded(taken)).toBe(true);
+        expect(taken.type === 'string' ? taken.values : []).toEqual(idx.map((i) => values[i]));
+        expect(toArrowTable({ names: ['t'], columns: [taken], rowCount: idx.length }).getChild('t')?.toArray()).toEqual(idx.map((i) => values[i]));
+      }),
+      { numRuns: 200, seed: 1702 },
     );
   });
 

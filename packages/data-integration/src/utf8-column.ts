@@ -1,0 +1,149 @@
+import { Utf8, Type, makeData } from 'apache-arrow';
+import type { Data } from 'apache-arrow';
+import type { Column } from './column.js';
+import { rememberUtf8, type Utf8Layout } from './utf8-layout.js';
+
+/**
+ * Per column, Arrow data that holds exactly its values: the data it was read from, or the data
+ * it was converted to once. Columns are never changed in place, so the data stays true, and a
+ * text column's UTF-8 can be read through it without making a string per value.
+ */
+const arrowData = new WeakMap<Column, Data>();
+
+export function rememberArrowData(col: Column, data: Data): void {
+  arrowData.set(col, data);
+}
+
+export function arrowDataOf(col: Column): Data | undefined {
+  return arrowData.get(col);
+}
+
+/** The Arrow Utf8 data already known for a text column, if any. */
+export function knownUtf8(col: Column): Data | undefined {
+  if (col.type !== 'string') return undefined;
+  const data = arrowData.get(col);
+  return data !== undefined && data.typeId === Type.Utf8 && data.offset === 0 ? data : undefined;
+}
+
+/** Value i of a text column; one known as UTF-8 decodes that value alone. */
+export function textAt(col: Extract<Column, { type: 'string' }>, i: number): string | null {
+  const d = knownUtf8(col);
+  if (d === undefined) return col.values[i] ?? null;
+  if (!d.getValid(i)) return null;
+  const offsets = d.valueOffsets as Int32Array;
+  const bytes = d.values as Uint8Array;
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8', offsets[i] as number, offsets[i + 1] as number);
+}
+
+/** Whether cell i of `a` and cell j of `b` (Utf8 data) are both null or hold the same text. */
+export function utf8CellsEqual(a: Data, i: number, b: Data, j: number): boolean {
+  const va = a.getValid(i);
+  if (va !== b.getValid(j)) return false;
+  if (!va) return true;
+  const oa = a.valueOffsets as Int32Array;
+  const ob = b.valueOffsets as Int32Array;
+  const len = (oa[i + 1] as number) - (oa[i] as number);
+  if (len !== (ob[j + 1] as number) - (ob[j] as number)) return false;
+  const ba = a.values as Uint8Array;
+  const bb = b.values as Uint8Array;
+  const sa = oa[i] as number;
+  const sb = ob[j] as number;
+  for (let k = 0; k < len; k++) if (ba[sa + k] !== bb[sb + k]) return false;
+  return true;
+}
+
+export function packValidity(valid: Uint8Array): { bitmap: Uint8Array; nulls: number } {
+  const n = valid.length;
+  const bitmap = new Uint8Array((n + 7) >> 3);
+  let nulls = 0;
+  for (let i = 0; i < n; i++) {
+    if (valid[i] === 1) bitmap[i >> 3] = (bitmap[i >> 3] as number) | (1 << (i & 7));
+    else nulls++;
+  }
+  return { bitmap, nulls };
+}
+
+export function bitIsSet(bitmap: Uint8Array | null | undefined, offset: number, i: number): boolean {
+  if (!bitmap || bitmap.length === 0) return true;
+  const j = offset + i;
+  return ((bitmap[j >> 3] as number) & (1 << (j & 7))) !== 0;
+}
+
+/** Strings straight from offsets and bytes: much faster than Vector.get for millions of rows. */
+export function decodeUtf8Chunks(chunks: readonly Data[], n: number): (string | null)[] {
+  const out = new Array<string | null>(n);
+  let base = 0;
+  for (const d of chunks) {
+    // Arrow slices the offsets (and fixed-width values) of a sliced Data, but not its bitmap.
+    const offs = d.valueOffsets as Int32Array;
+    const bytes = d.values as Uint8Array;
+    const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    for (let i = 0; i < d.length; i++) {
+      out[base + i] = bitIsSet(d.nullBitmap, d.offset, i) ? buf.toString('utf8', offs[i] as number, offs[i + 1] as number) : null;
+    }
+    base += d.length;
+  }
+  return out;
+}
+
+/**
+ * A string column whose values are decoded from their UTF-8 on first access and then kept.
+ * Loading hands the Arrow table on without making a JS string; steps that read the values pay
+ * for them once.
+ */
+export function lazyStringColumn(decode: () => (string | null)[], layout: Utf8Layout): Column {
+  const col = { type: 'string' } as Extract<Column, { type: 'string' }>;
+  Object.defineProperty(col, 'values', {
+    configurable: true,
+    enumerable: true,
+    get(): (string | null)[] {
+      const values = decode();
+      rememberUtf8(values, layout);
+      Object.defineProperty(col, 'values', { value: values, configurable: true, enumerable: true, writable: true });
+      return values;
+    },
+  });
+  return col;
+}
+
+/**
+ * A text column from its UTF-8 layout and validity (1 = a value, 0 = null), as a reader that kept
+ * the bytes builds it: its Arrow data is ready at once, its JS strings are made on first access.
+ */
+export function stringColumnFromUtf8(layout: Utf8Layout, valid: Uint8Array): Column {
+  const n = valid.length;
+  const { bitmap, nulls } = packValidity(valid);
+  const data = makeData({ type: new Utf8(), length: n, nullCount: nulls, nullBitmap: nulls > 0 ? bitmap : null, valueOffsets: layout.offsets, data: layout.bytes }) as Data;
+  const col = lazyStringColumn(() => decodeUtf8Chunks([data], n), layout);
+  arrowData.set(col, data);
+  return col;
+}
+
+/** Rows `idx` of a text column known as UTF-8, copied as bytes into a new lazy column. */
+export function takeUtf8(d: Data, idx: ArrayLike<number>): Column {
+  const offsets = d.valueOffsets as Int32Array;
+  const bytes = d.values as Uint8Array;
+  const n = idx.length;
+  const valid = new Uint8Array(n);
+  const outOffsets = new Int32Array(n + 1);
+  let total = 0;
+  for (let k = 0; k < n; k++) {
+    const r = idx[k] as number;
+    if (d.getValid(r)) {
+      valid[k] = 1;
+      total += (offsets[r + 1] as number) - (offsets[r] as number);
+    }
+    outOffsets[k + 1] = total;
+  }
+  const out = new Uint8Array(total);
+  for (let k = 0; k < n; k++) {
+    if (valid[k] === 0) continue;
+    const r = idx[k] as number;
+    const s = offsets[r] as number;
+    const e = offsets[r + 1] as number;
+    const at = outOffsets[k] as number;
+    if (e - s <= 32) for (let q = s; q < e; q++) out[at + q - s] = bytes[q] as number;
+    else out.set(bytes.subarray(s, e), at);
+  }
+  return stringColumnFromUtf8({ offsets: outOffsets, bytes: out }, valid);
+}
