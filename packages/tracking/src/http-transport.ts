@@ -1,6 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Pool } from 'undici';
-import type { Dispatcher } from 'undici';
+import type { Dispatcher, Pool } from 'undici';
 import { TrackingError } from './errors.js';
 
 export interface TransportOptions {
@@ -97,10 +96,12 @@ export class HttpTransport {
     this.options = options;
   }
 
-  private pool(origin: string): Pool {
+  private async pool(origin: string): Promise<Pool> {
     let pool = this.pools.get(origin);
     if (pool === undefined) {
-      pool = new Pool(origin, {
+      // undici loads with the first request: a run without a tracking server never pays for it.
+      const { Pool } = await import('undici');
+      pool = this.pools.get(origin) ?? new Pool(origin, {
         connections: this.options.connections,
         keepAliveTimeout: 30_000,
         connect: { timeout: this.options.timeoutMs },
@@ -146,7 +147,7 @@ export class HttpTransport {
     for (let attempt = 0; attempt <= this.options.retries; attempt++) {
       if (attempt > 0) await sleep(this.delay(attempt, hintMs));
       try {
-        const res = await this.pool(origin).request({
+        const res = await (await this.pool(origin)).request({
           method: req.method,
           path,
           headers,

@@ -1,5 +1,5 @@
-import { Queue, QueueEvents } from 'bullmq';
-import { Redis } from 'ioredis';
+import type { Queue, QueueEvents } from 'bullmq';
+import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import { OrchestratorError } from '../errors.js';
 import type { Executor, StepTask } from '../engine/executor.js';
@@ -8,6 +8,7 @@ import type { StepContext, StepDefinition } from '../engine/step.js';
 import { FanOutProgress } from './fan-out-progress.js';
 import { finishedItem } from './item-records.js';
 import { eventStreamTail, readJobOutcome, type JobOutcome } from './job-outcome.js';
+import { loadBullMq, loadIoRedis } from './redis-modules.js';
 import { assertRedisReachable, redisOptionsFromUrl, type RedisConnectionSettings } from './redis-connection.js';
 import {
   DEFAULT_QUEUE,
@@ -112,6 +113,7 @@ export class BullMqExecutor implements Executor {
     this.ready ??= (async () => {
       await assertRedisReachable(this.options.redisUrl, this.connection, this.options.connectTimeoutMs ?? 10_000);
       const connection = this.connection;
+      const [{ Queue, QueueEvents }, { Redis }] = await Promise.all([loadBullMq(), loadIoRedis()]);
       const queue = new Queue(this.queueName, { connection, prefix: this.prefix });
       const publisher = new Redis(connection);
       const lastEventId = await eventStreamTail(publisher, queue.keys.events as string);

@@ -1,5 +1,5 @@
-import { Redis } from 'ioredis';
 import { OrchestratorError } from '../errors.js';
+import { loadIoRedis } from './redis-modules.js';
 
 /** The subset of connection options both ioredis and BullMQ accept. */
 export interface RedisConnectionSettings {
@@ -49,6 +49,7 @@ export function redisOptionsFromUrl(redisUrl: string): RedisConnectionSettings {
  * forever and cannot be closed before they connect, so they are only opened after this.
  */
 export async function assertRedisReachable(redisUrl: string, settings: RedisConnectionSettings, timeoutMs: number): Promise<void> {
+  const { Redis } = await loadIoRedis();
   const probe = new Redis({ ...settings, lazyConnect: true, connectTimeout: timeoutMs, retryStrategy: () => null });
   probe.on('error', () => undefined);
   try {

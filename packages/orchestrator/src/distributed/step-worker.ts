@@ -1,6 +1,5 @@
 import { hostname } from 'node:os';
-import { Worker, UnrecoverableError, type Job } from 'bullmq';
-import { Redis } from 'ioredis';
+import type { Job } from 'bullmq';
 import { z } from 'zod';
 import { OrchestratorError, errorCode } from '../errors.js';
 import type { RunRecord } from '../engine/run-store.js';
@@ -10,6 +9,7 @@ import { asResolved, resolveRegisteredFlow, type FlowDefinitionOrResolved, type 
 import { finishedItem, writeItemRecord } from './item-records.js';
 import { assertRedisReachable, redisOptionsFromUrl } from './redis-connection.js';
 import { DEFAULT_QUEUE, StepJobDataSchema, cancelChannel, failureReason, type StepJobData, type StepJobResult } from './step-job.js';
+import { loadBullMq, loadIoRedis } from './redis-modules.js';
 
 export interface StepWorkerOptions {
   redisUrl: string;
@@ -73,6 +73,7 @@ export async function startWorker(options: StepWorkerOptions): Promise<StepWorke
   const opts = parsed.data;
   const connection = redisOptionsFromUrl(opts.redisUrl);
   await assertRedisReachable(opts.redisUrl, connection, opts.connectTimeoutMs ?? 10_000);
+  const [{ Worker, UnrecoverableError }, { Redis }] = await Promise.all([loadBullMq(), loadIoRedis()]);
   const queue = opts.queue ?? DEFAULT_QUEUE;
   const prefix = opts.prefix ?? 'bull';
   const id = opts.name ?? `${hostname()}:${process.pid}${workerCounter++ === 0 ? '' : `:${workerCounter}`}`;

@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL, fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+
+const exec = promisify(execFile);
+const bin = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
+const example = fileURLToPath(new URL('../../../examples/quickstart/', import.meta.url));
+
+// Heavy dependencies that only some commands need: they load when used, so every other command
+// starts without them (about 0.7 s of module loading on this machine).
+const HEAVY = ['bullmq', 'ioredis', 'undici', 'snarkjs', '@tensorflow/tfjs'];
+
+/** The bare specifiers `hokusai <args>` imports, recorded by a module resolve hook. */
+async function importedBy(args: string[]): Promise<Set<string>> {
+  const dir = await mkdtemp(join(tmpdir(), 'hokusai-startup-'));
+  const log = join(dir, 'imports.log');
+  const hooks = join(dir, 'hooks.mjs');
+  await writeFile(hooks, `import { appendFileSync } from 'node:fs';\nexport async function resolve(specifier, context, next) {\n  if (!specifier.startsWith('.') && !specifier.startsWith('node:') && !specifier.startsWith('file:')) appendFileSync(${JSON.stringify(log)}, specifier + '\\n');\n  return next(specifier, context);\n}\n`);
+  const register = join(dir, 'register.mjs');
+  await writeFile(register, `import { register } from 'node:module';\nregister(${JSON.stringify(pathToFileURL(hooks).href)});\n`);
+  await writeFile(log, '');
+  await exec(process.execPath, ['--import', pathToFileURL(register).href, bin, ...args], { maxBuffer: 16 << 20 });
+  return new Set((await readFile(log, 'utf8')).split('\n').filter((s) => s !== ''));
+}
+
+describe('start-up', () => {
+  it('loads no Redis, HTTP, proving or neural-network library for commands that do not use them', async () => {
+    const version = await importedBy(['--version']);
+    expect(version.has('@hokusai/orchestrator')).toBe(true); // the hook does see the imports
+    for (const name of HEAVY) expect(version.has(name), name).toBe(false);
+    const validate = await importedBy(['--json', 'validate', join(example, 'contributed.csv'), '--target', 'churned']);
+    expect(validate.has('parquet-wasm')).toBe(true);
+    for (const name of HEAVY) expect(validate.has(name), name).toBe(false);
+  });
+});
