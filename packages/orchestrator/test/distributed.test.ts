@@ -65,6 +65,7 @@ export function syntheticFlow({ n, slowMs, markerDir }) {
     } },
     { name: 'slow', inputs: ['table'], run: async (ctx) => {
       mark(markerDir, 'slow-started-' + process.pid);
+      appendFileSync(join(markerDir, 'slow.log'), process.pid + '\\n');
       await sleep(slowMs);
       const x = ctx.inputs.table.getChild('x').toArray();
       let sum = 0; for (const v of x) sum += v;
@@ -162,6 +163,7 @@ describe('BullMQ executor with worker processes on a real redis-server', () => {
   let workers: WorkerChild[] = [];
   let flows: Flows;
   let markerDir: string;
+  let flowsPath: string;
   let localHashes: Record<string, string | undefined>;
   const queue = 'hokusai-steps-test';
   const executors: BullMqExecutor[] = [];
@@ -177,7 +179,7 @@ describe('BullMQ executor with worker processes on a real redis-server', () => {
     redis = await startRedisServer();
     const dir = await mkdtemp(join(tmpdir(), 'hokusai-flows-'));
     markerDir = join(dir, 'markers');
-    const flowsPath = join(dir, 'flows.mjs');
+    flowsPath = join(dir, 'flows.mjs');
     await writeFile(flowsPath, flowsModule());
     flows = (await import(/* @vite-ignore */ pathToFileURL(flowsPath).href)) as Flows;
     // Short locks so that a killed worker's job is handed on within seconds.
@@ -297,6 +299,34 @@ describe('BullMQ executor with worker processes on a real redis-server', () => {
     expect(existsSync(join(params.markerDir, `slow-started-${survivor.pid}`))).toBe(true);
     expect(events.some((e) => e.type === 'progress' && e.step === 'slow' && /lost its worker/.test(e.message ?? ''))).toBe(true);
     expect(events.filter((e) => e.type === 'step_failed')).toEqual([]);
+  });
+
+  it('joins the job a killed producer had queued instead of running the step again', async () => {
+    const params = { n: 2, slowMs: 1500, markerDir: join(markerDir, 'rejoin') };
+    const store = await tempStore();
+    const script = join(dirname(flowsPath), 'rejoin-producer.mjs');
+    await writeFile(script, `import { BullMqExecutor, RunStore, runFlow } from '${pathToFileURL(join(packageRoot, 'dist', 'index.js')).href}';
+import { syntheticFlow } from '${pathToFileURL(flowsPath).href}';
+const [params, root, redisUrl, queue] = [JSON.parse(process.argv[2]), process.argv[3], process.argv[4], process.argv[5]];
+await runFlow(syntheticFlow(params), { store: new RunStore(root), runId: 'rejoin', params, concurrency: 4, executor: new BullMqExecutor({ redisUrl, queue }) });
+`);
+    const producer = spawn(process.execPath, [script, JSON.stringify(params), store.root, redis.url, queue], { stdio: 'ignore' });
+    const gone = new Promise<void>((r) => producer.once('exit', () => r()));
+    let started = false;
+    for (let wait = 0; wait < 400 && !started; wait++) {
+      started = existsSync(params.markerDir) && (await readdir(params.markerDir)).some((m) => m.startsWith('slow-started-'));
+      if (!started) await sleep(25);
+    }
+    if (!started) throw new Error('the slow step never started');
+    producer.kill('SIGKILL');
+    await gone;
+    expect((await store.readSteps('rejoin')).has('slow')).toBe(false);
+
+    const result = await runFlow(flows.syntheticFlow(params), { store, runId: 'rejoin', params, concurrency: 4, executor: executor(), resume: true });
+    expect((result.outputs.get('join') as { rows: number }).rows).toBe(2000);
+    // The slow step ran once: the resumed run waited for the job the killed one had queued.
+    expect((await readFile(join(params.markerDir, 'slow.log'), 'utf8')).trim().split('\n')).toHaveLength(1);
+    expect(reports.filter((r) => r.runId === 'rejoin' && r.step === 'slow').map((r) => r.status)).toEqual(['completed']);
   });
 });
 

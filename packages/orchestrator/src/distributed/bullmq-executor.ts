@@ -1,4 +1,4 @@
-import type { Queue, QueueEvents } from 'bullmq';
+import type { Job, Queue, QueueEvents } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import { OrchestratorError } from '../errors.js';
@@ -18,6 +18,7 @@ import {
   cancelChannel,
   errorFromFailure,
   jobName,
+  stepJobId,
   type StepJobData,
 } from './step-job.js';
 
@@ -182,14 +183,9 @@ export class BullMqExecutor implements Executor {
       ...(step.timeoutMs === undefined ? {} : { timeoutMs: step.timeoutMs }),
     };
     const started = Date.now();
-    const keep = { age: this.options.keepJobsSeconds ?? 3600 };
-    const job = await queue.add(jobName(data), data, {
-      attempts: this.options.attempts ?? 3,
-      backoff: { type: 'exponential', delay: this.options.backoffMs ?? 1000 },
-      removeOnComplete: keep,
-      removeOnFail: keep,
-    });
-    const jobId = job.id as string;
+    // The same execution gets the same id: a resumed run finds the job its killed predecessor
+    // queued (waiting, running or done) instead of running the step twice.
+    const jobId = stepJobId(data);
     const report = (fields: Pick<StepJobReport, 'status'> & Partial<StepJobReport>): void =>
       this.onJob?.({
         jobId,
@@ -200,19 +196,30 @@ export class BullMqExecutor implements Executor {
         ...(task.itemIndex === undefined ? {} : { itemIndex: task.itemIndex }),
         ...fields,
       });
-
-    let settle: (outcome: JobOutcome) => void = () => undefined;
+    // Progress is watched from before the job is queued, since a step reports as soon as it
+    // starts; its outcome only once the job is known to be this execution's.
+    let resolveOutcome: (outcome: JobOutcome) => void = () => undefined;
     const finished = new Promise<JobOutcome>((resolve) => {
-      settle = resolve;
+      resolveOutcome = resolve;
     });
+    let queued = false;
     this.watches.set(jobId, {
       progress: (raw) => {
         const event = StepProgressSchema.safeParse(raw);
         if (event.success) ctx.emit(this.fanOut.item(step, ctx, task.itemIndex, event.data));
       },
       stalled: () => ctx.emit({ type: 'progress', message: `job ${jobId} lost its worker and was handed back to the queue` }),
-      finished: settle,
+      finished: (outcome) => {
+        if (queued) resolveOutcome(outcome);
+      },
     });
+    try {
+      await this.enqueue(queue, data, jobId, task.storeRoot);
+    } catch (error) {
+      this.watches.delete(jobId);
+      throw error;
+    }
+    queued = true;
     // The job may have finished before its watch was set.
     void this.checkJob(jobId);
     let stopWaiting: (() => void) | undefined;
@@ -247,6 +254,31 @@ export class BullMqExecutor implements Executor {
     const value = new RunStore(task.storeRoot).readValue(result.data.hash);
     report({ status: 'completed', worker: result.data.worker, hash: result.data.hash });
     return value;
+  }
+
+  /**
+   * Queues the execution under its id. If an earlier producer of this run queued it, a job that
+   * waits, runs, or is done with its output in the store is joined; one that failed, or is done
+   * with an output the store no longer holds, is queued again.
+   */
+  private async enqueue(queue: Queue, data: StepJobData, jobId: string, storeRoot: string): Promise<void> {
+    const keep = { age: this.options.keepJobsSeconds ?? 3600 };
+    const add = (): Promise<Job> =>
+      queue.add(jobName(data), data, {
+        jobId,
+        attempts: this.options.attempts ?? 3,
+        backoff: { type: 'exponential', delay: this.options.backoffMs ?? 1000 },
+        removeOnComplete: keep,
+        removeOnFail: keep,
+      });
+    const job = await add();
+    const stored = await queue.getJob(jobId);
+    if (stored === undefined || stored.timestamp === job.timestamp) return;
+    const state = await stored.getState();
+    if (state === 'failed' || (state === 'completed' && !outputStored(stored.returnvalue, storeRoot))) {
+      await stored.remove();
+      await add();
+    }
   }
 
   /** A foreach item that finished earlier in this run (its worker recorded it) is not queued again. */
@@ -317,4 +349,9 @@ export class BullMqExecutor implements Executor {
     clearTimeout(timer);
     publisher.disconnect();
   }
+}
+
+function outputStored(returnvalue: unknown, storeRoot: string): boolean {
+  const result = StepJobResultSchema.safeParse(returnvalue);
+  return result.success && new RunStore(storeRoot).hasObject(result.data.hash);
 }

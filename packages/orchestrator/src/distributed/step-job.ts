@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { OrchestratorError, errorCode } from '../errors.js';
 
@@ -40,6 +41,16 @@ export const StepProgressSchema = z.object({
   attempt: z.number().optional(),
   durationMs: z.number().optional(),
 });
+
+/**
+ * A job id that names one execution: the run store, run, step, item, attempt and input hashes.
+ * BullMQ adds no second job under an id it holds, so queuing the same execution again (a
+ * resumed producer) joins the first job.
+ */
+export function stepJobId(data: StepJobData): string {
+  const key = JSON.stringify([data.storeRoot, data.runId, data.step, data.itemIndex ?? null, data.attempt, Object.entries(data.inputHashes).sort(([a], [b]) => (a < b ? -1 : 1))]);
+  return `step-${createHash('sha256').update(key).digest('hex').slice(0, 32)}`;
+}
 
 export function jobName(data: Pick<StepJobData, 'flow' | 'step' | 'itemIndex'>): string {
   return data.itemIndex === undefined ? `${data.flow}/${data.step}` : `${data.flow}/${data.step}[${data.itemIndex}]`;

@@ -55,6 +55,10 @@ export class RunStore {
     return sha;
   }
 
+  hasObject(sha256: string): boolean {
+    return /^[0-9a-f]{64}$/.test(sha256) && existsSync(this.objectPath(sha256));
+  }
+
   readObject(sha256: string): Uint8Array {
     const path = this.objectPath(sha256);
     if (!existsSync(path)) {
