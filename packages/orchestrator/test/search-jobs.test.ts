@@ -72,6 +72,15 @@ describe('hyperparameter-search trials as units of work', () => {
     expect(events.filter((e) => e.type === 'progress' && e.step === 'search_trial' && e.unit === 'trials')).toHaveLength(4);
     expect(events.find((e) => e.type === 'progress' && e.step === 'search' && e.unit === 'trials')).toMatchObject({ done: 5, total: 5 });
     expect([1e-4, 0.1, 3]).toContain(search.best.params.l2);
+
+    // eta 2 on the same four candidates: rungs of 4 (a quarter of the rows), 2 (half), 1 (all).
+    const eta2 = await runPipeline(config(join(work, 'halving-eta2'), { search: { ...halving, eta: 2 } }), { store: storeDir });
+    const eta2Steps = await store.readSteps(eta2.runId);
+    const eta2Plan = store.readValue(eta2Steps.get('search_plan')?.output as string) as { rows: number }[];
+    const eta2Search = store.readValue(eta2Steps.get('search')?.output as string) as { trials: number };
+    expect(eta2Search.trials).toBe(4 + 2 + 1);
+    expect(eta2Plan[0]?.rows).toBeLessThan(plan[0]?.rows as number);
+    expect(eta2.runId).not.toBe(runId);
   }, 300_000);
 
   it('resumes after a kill in the middle of the trials, reusing the trials that had finished', async () => {

@@ -31,6 +31,7 @@ export const PipelineConfigSchema = z
         strategy: z.enum(['grid', 'random', 'halving']),
         space: z.record(z.string(), z.union([z.object({ values: z.array(z.unknown()).min(1) }).strict(), z.object({ min: z.number(), max: z.number(), log: z.boolean().optional(), int: z.boolean().optional() }).strict()])),
         trials: z.number().int().positive().optional(),
+        eta: z.number().int().min(2).optional().describe('successive halving: keep the best 1/eta candidates per rung, give them eta times the rows (default 3)'),
         metric: z.enum(['log_loss', 'accuracy', 'auroc']).optional(),
         validationFraction: z.number().gt(0).lt(1).optional(),
       })
