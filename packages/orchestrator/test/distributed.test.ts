@@ -414,6 +414,25 @@ describe('the Hokusai flow on BullMQ', () => {
     }
   });
 
+  it('runs the later rungs of successive halving as jobs too, with the local executor\'s result', async () => {
+    const search = { strategy: 'halving' as const, space: { l2: { values: [1e-4, 0.01, 0.3, 3, 30, 300] } }, eta: 2 };
+    const halving = (out: string): PipelineConfigInput => ({ ...config(out), search });
+    await runPipeline(halving(join(dir, 'halving-local')), { store: join(dir, 'store-halving-local') });
+    const reports: StepJobReport[] = [];
+    const halvingExecutor = new BullMqExecutor({ redisUrl: redis.url, onJob: (r) => reports.push(r) });
+    try {
+      await runPipeline(halving(join(dir, 'halving-bullmq')), { store: join(dir, 'store-halving-bullmq'), executor: halvingExecutor });
+    } finally {
+      await halvingExecutor.close();
+    }
+    const [a, b] = await Promise.all([attestation(join(dir, 'halving-local')), attestation(join(dir, 'halving-bullmq'))]);
+    expect(b.body_sha256).toBe(a.body_sha256);
+    // Six candidates, eta 2: rungs of 6, 3 and 1 trials, every one a job a worker ran.
+    const count = (step: string): number => reports.filter((r) => r.step === step && r.status === 'completed' && r.worker !== undefined).length;
+    expect([count('search_trial'), count('search_trial_1'), count('search_trial_2')]).toEqual([6, 3, 1]);
+    expect(count('search_rung_1') + count('search_rung_2')).toBe(2);
+  });
+
   it('resumes a run killed in the middle of its trial jobs, reusing the trials the workers had finished', async () => {
     const values = [1e-4, 0.01, 0.3, 3, 30, 300];
     const cfg: PipelineConfigInput = { ...config(join(dir, 'search-resumed')), search: { strategy: 'grid', space: { l2: { values } }, metric: 'log_loss' } };

@@ -55,7 +55,7 @@ describe('hyperparameter-search trials as units of work', () => {
     expect(existsSync(join(storeDir, 'runs', runId, 'items'))).toBe(false);
   });
 
-  it('runs the first rung of successive halving as items and the later rungs in the join', async () => {
+  it('runs every rung of successive halving as items, each rung planned from the one before', async () => {
     const out = join(work, 'halving');
     const storeDir = join(work, 'store-halving');
     const events: RunEvent[] = [];
@@ -65,12 +65,19 @@ describe('hyperparameter-search trials as units of work', () => {
     const steps = await store.readSteps(runId);
     const plan = store.readValue(steps.get('search_plan')?.output as string) as { rung: number; rows: number }[];
     expect(plan.map((t) => t.rung)).toEqual([0, 0, 0, 0]);
-    const search = store.readValue(steps.get('search')?.output as string) as { trials: number; best: { params: { l2: number } } };
     // Four candidates, eta 3: a rung of 4 trials on a third of the rows, then the best one on all
-    // of them, in the join.
+    // of them, planned by search_rung_1 and run as an item of search_trial_1.
+    const rung1 = store.readValue(steps.get('search_rung_1')?.output as string) as { id: number; rung: number; rows: number }[];
+    expect(rung1.map((t) => t.rung)).toEqual([1]);
+    expect(rung1[0]?.rows).toBeGreaterThan(plan[0]?.rows as number);
+    const first = store.readValue(steps.get('search_trial')?.output as string) as { id: number; score: number }[];
+    const bestFirst = [...first].sort((a, b) => b.score - a.score || a.id - b.id)[0];
+    expect(rung1[0]?.id).toBe(bestFirst?.id);
+    const search = store.readValue(steps.get('search')?.output as string) as { trials: number; best: { params: { l2: number } } };
     expect(search.trials).toBe(5);
     expect(events.filter((e) => e.type === 'progress' && e.step === 'search_trial' && e.unit === 'trials')).toHaveLength(4);
-    expect(events.find((e) => e.type === 'progress' && e.step === 'search' && e.unit === 'trials')).toMatchObject({ done: 5, total: 5 });
+    expect(events.filter((e) => e.type === 'progress' && e.step === 'search_trial_1' && e.unit === 'trials')).toHaveLength(1);
+    expect(events.some((e) => e.type === 'progress' && e.step === 'search')).toBe(false);
     expect([1e-4, 0.1, 3]).toContain(search.best.params.l2);
 
     // eta 2 on the same four candidates: rungs of 4 (a quarter of the rows), 2 (half), 1 (all).
@@ -78,6 +85,7 @@ describe('hyperparameter-search trials as units of work', () => {
     const eta2Steps = await store.readSteps(eta2.runId);
     const eta2Plan = store.readValue(eta2Steps.get('search_plan')?.output as string) as { rows: number }[];
     const eta2Search = store.readValue(eta2Steps.get('search')?.output as string) as { trials: number };
+    expect([...eta2Steps.keys()].filter((k) => k.startsWith('search_')).sort()).toEqual(['search_plan', 'search_rung_1', 'search_rung_2', 'search_trial', 'search_trial_1', 'search_trial_2']);
     expect(eta2Search.trials).toBe(4 + 2 + 1);
     expect(eta2Plan[0]?.rows).toBeLessThan(plan[0]?.rows as number);
     expect(eta2.runId).not.toBe(runId);

@@ -11,7 +11,7 @@ export { SeededRandom } from './seeded-random.js';
 export { modelVersion, type ModelVersion, type ModelVersionInput } from './model-version.js';
 export { fileCheckpoints, type CheckpointOptions } from './checkpoints.js';
 export { searchHyperparameters, finishSearch, type SearchOptions, type SearchResult } from './search/hyperparameter-search.js';
-export { planSearch, searchTrialSpec, type SearchPlan, type SearchTrial } from './search/search-plan.js';
+export { laterRungCount, planRung, planSearch, searchTrialSpec, type SearchPlan, type SearchTrial } from './search/search-plan.js';
 export { searchSplit, type SearchSplit, type SearchSplitOptions } from './search/search-split.js';
 export { pickBest } from './search/pick-best.js';
 export { runTrial, type TrialSpec, type TrialResult } from './search/run-trial.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { finishSearch, pickBest, planSearch, runTrial, TrialThreads, searchCandidates, searchHyperparameters, searchSplit, searchTrialSpec, TrainingError, type TrialResult } from '../src/index.js';
+import { finishSearch, laterRungCount, pickBest, planRung, planSearch, runTrial, TrialThreads, searchCandidates, searchHyperparameters, searchSplit, searchTrialSpec, TrainingError, type TrialResult } from '../src/index.js';
 import { syntheticTable } from './synthetic-table.js';
 
 describe('a search split into trials', () => {
@@ -77,7 +77,26 @@ describe('a search split into trials', () => {
         expect(new Set(plan.trials.map((t) => t.rows)).size).toBe(1);
         expect(plan.trials[0]!.rows).toBeLessThan(plan.split.trainRows);
         expect(split.trials.filter((t) => t.rung === 2)).toHaveLength(1);
+        // Every rung scheduled the same way: planned from the rung before, run item by item.
+        expect(laterRungCount(search, base.seed)).toBe(plan.rungs);
+        const later: TrialResult[][] = [];
+        let previous = results;
+        for (let rung = 1; rung <= plan.rungs; rung++) {
+          const trials = planRung(table, base, search, [...previous].reverse(), rung);
+          expect(trials.every((t) => t.rung === rung)).toBe(true);
+          const ran: TrialResult[] = [];
+          for (const trial of [...trials].reverse()) ran.push(await runTrial(searchTrialSpec(table, base, search, structuredClone(trial))));
+          later.push(ran);
+          previous = ran;
+        }
+        expect(later.map((r) => r.length)).toEqual([2, 1]);
+        const scheduled = await finishSearch(table, base, { ...search, workers: 0 }, results, later);
+        expect(scheduled.trials).toEqual(whole.trials);
+        expect(scheduled.best).toEqual(whole.best);
+        await expect(finishSearch(table, base, search, results, [later[1]!])).rejects.toThrow(/Rung 1 of the search planned trials/);
+        expect(() => planRung(table, base, search, results, 3)).toThrow(/later rungs 1..2/);
       } else {
+        expect(laterRungCount(search, base.seed)).toBe(0);
         expect(plan.rungs).toBe(0);
         expect(plan.trials.every((t) => t.rows === plan.split.trainRows)).toBe(true);
       }
@@ -107,7 +126,7 @@ describe('a search split into trials', () => {
     const search = { strategy: 'grid' as const, space: { l2: { values: [1, 0.1] } } };
     const plan = planSearch(table, base, search);
     const one = await runTrial(searchTrialSpec(table, base, search, plan.trials[0]!));
-    await expect(finishSearch(table, base, search, [one])).rejects.toThrow(/planned trials 0..1/);
+    await expect(finishSearch(table, base, search, [one])).rejects.toThrow(/Rung 0 of the search planned trials \[0, 1\] but got results for \[0\]/);
     await expect(finishSearch(table, base, search, [one, one])).rejects.toThrow(TrainingError);
     expect(() => searchTrialSpec(table, base, search, { ...plan.trials[1]!, rows: 10 })).toThrow(/trains on \d+ rows/);
     expect(() => searchTrialSpec(table, base, search, { ...plan.trials[1]!, id: 2 })).toThrow(/no trial 2/);

@@ -2,10 +2,10 @@ import { availableParallelism } from 'node:os';
 import type { Table } from 'apache-arrow';
 import { TrainingError } from '../errors.js';
 import type { TrainOptions } from '../train-options.js';
-import { compareTrials, pickBest } from './pick-best.js';
+import { pickBest } from './pick-best.js';
 import type { TrialResult } from './run-trial.js';
 import type { SearchOptions } from './search-options.js';
-import { prepareSearch, type PreparedSearch, type SearchTrial } from './search-plan.js';
+import { prepareSearch, survivors, type PreparedSearch, type SearchTrial } from './search-plan.js';
 import { runTrials } from './trial-pool.js';
 
 export type { SearchOptions } from './search-options.js';
@@ -32,30 +32,47 @@ export async function searchHyperparameters(table: Table, options: TrainOptions,
 
 /**
  * Ends a search whose first wave (the trials of `planSearch`) ran elsewhere, one result per
- * planned trial in any order: grid and random search only pick the best; successive halving
- * runs its later, smaller rungs here, on up to `workers` threads (default as in the search options).
+ * planned trial in any order: grid and random search only pick the best. For successive halving,
+ * `laterRungs[i]` holds the results of rung i + 1 if it ran elsewhere too (the trials of
+ * `planRung`); rungs not given run here, on up to `workers` threads (default as in the search options).
  */
-export async function finishSearch(table: Table, options: TrainOptions, search: SearchOptions, firstWave: readonly TrialResult[]): Promise<SearchResult> {
+export async function finishSearch(
+  table: Table,
+  options: TrainOptions,
+  search: SearchOptions,
+  firstWave: readonly TrialResult[],
+  laterRungs: readonly (readonly TrialResult[])[] = [],
+): Promise<SearchResult> {
   const p = prepareSearch(table, options, search);
-  const byId = new Map(firstWave.map((r) => [r.id, r]));
-  const ordered = p.candidates.map((_, id) => byId.get(id));
-  if (byId.size !== firstWave.length || firstWave.length !== p.candidates.length || ordered.includes(undefined)) {
-    throw new TrainingError(
-      'HOKUSAI_SEARCH_INVALID',
-      `The search planned trials 0..${p.candidates.length - 1} but got results for [${firstWave.map((r) => r.id).join(', ')}]; pass one result per planned trial of this same search.`,
-    );
-  }
   const workers = p.search.workers ?? Math.min(4, availableParallelism());
-  return completeSearch(p, ordered as TrialResult[], (trials) => runTrials(trials.map(p.spec), workers));
+  if (laterRungs.length > p.rungs) {
+    throw new TrainingError('HOKUSAI_SEARCH_INVALID', `The search has ${p.rungs} later rung(s), but results for ${laterRungs.length} were given.`);
+  }
+  const ordered = matchResults(firstWave, p.candidates.map((_, id) => id), 0);
+  return completeSearch(p, ordered, (trials, rung) => {
+    const given = laterRungs[rung - 1];
+    return given === undefined ? runTrials(trials.map(p.spec), workers) : Promise.resolve(matchResults(given, trials.map((t) => t.id), rung));
+  });
 }
 
-async function completeSearch(p: PreparedSearch, firstWave: TrialResult[], runWave: (trials: SearchTrial[]) => Promise<TrialResult[]>): Promise<SearchResult> {
+/** Results in the order of `ids`, exactly one per id, or a clear error naming the rung. */
+function matchResults(results: readonly TrialResult[], ids: readonly number[], rung: number): TrialResult[] {
+  const byId = new Map(results.map((r) => [r.id, r]));
+  const ordered = ids.map((id) => byId.get(id));
+  if (byId.size !== results.length || results.length !== ids.length || ordered.includes(undefined)) {
+    throw new TrainingError(
+      'HOKUSAI_SEARCH_INVALID',
+      `Rung ${rung} of the search planned trials [${ids.join(', ')}] but got results for [${results.map((r) => r.id).join(', ')}]; pass one result per planned trial of this same search.`,
+    );
+  }
+  return ordered as TrialResult[];
+}
+
+async function completeSearch(p: PreparedSearch, firstWave: TrialResult[], runWave: (trials: SearchTrial[], rung: number) => Promise<TrialResult[]>): Promise<SearchResult> {
   const trials: (TrialResult & { rung: number })[] = firstWave.map((r) => ({ ...r, rung: 0 }));
   let results = firstWave;
   for (let rung = 1; rung <= p.rungs; rung++) {
-    const keep = Math.max(1, Math.floor(results.length / p.search.eta));
-    const alive = [...results].sort(compareTrials).slice(0, keep);
-    results = await runWave(alive.map((r) => p.trial(r.id, rung)));
+    results = await runWave(survivors(results, p.search.eta).map((r) => p.trial(r.id, rung)), rung);
     trials.push(...results.map((r) => ({ ...r, rung })));
   }
   const best = pickBest(trials.filter((t) => t.rung === p.rungs));

@@ -2,7 +2,8 @@ import { tableToIPC, type Table } from 'apache-arrow';
 import { TrainingError } from '../errors.js';
 import { takeRows } from '../features/take-rows.js';
 import { parseTrainOptions, type TrainOptions } from '../train-options.js';
-import type { TrialSpec } from './run-trial.js';
+import { compareTrials } from './pick-best.js';
+import type { TrialResult, TrialSpec } from './run-trial.js';
 import { parseSearchOptions, type ParsedSearchOptions, type SearchOptions } from './search-options.js';
 import { searchCandidates } from './search-space.js';
 import { searchSplit, type SearchSplit } from './search-split.js';
@@ -38,14 +39,34 @@ export interface PreparedSearch {
   spec(trial: SearchTrial): TrialSpec;
 }
 
+/** Index of the last successive-halving rung for this many candidates (0 for grid and random search). */
+function lastRung(s: ParsedSearchOptions, candidates: number): number {
+  return s.strategy === 'halving' ? Math.max(0, Math.floor(Math.log(candidates) / Math.log(s.eta) + 1e-9)) : 0;
+}
+
+function candidatesOf(s: ParsedSearchOptions, seed: number): Record<string, unknown>[] {
+  const candidates = searchCandidates(s.space, { strategy: s.strategy, seed, ...(s.trials === undefined ? {} : { trials: s.trials }) });
+  if (candidates.length === 0) throw new TrainingError('HOKUSAI_SEARCH_INVALID', 'The search space produced no candidates.');
+  return candidates;
+}
+
+/**
+ * How many successive-halving rungs follow the first (0 for grid and random search). It depends
+ * on the search options and the seed only, not on the data, so a flow can be laid out with one
+ * fan-out per rung before any data is read.
+ */
+export function laterRungCount(search: SearchOptions, seed: number): number {
+  const s = parseSearchOptions(search);
+  return lastRung(s, candidatesOf(s, seed).length);
+}
+
 export function prepareSearch(table: Table, options: TrainOptions, search: SearchOptions): PreparedSearch {
   const opts = parseTrainOptions(options);
   const s = parseSearchOptions(search);
-  const candidates = searchCandidates(s.space, { strategy: s.strategy, seed: opts.seed, ...(s.trials === undefined ? {} : { trials: s.trials }) });
-  if (candidates.length === 0) throw new TrainingError('HOKUSAI_SEARCH_INVALID', 'The search space produced no candidates.');
+  const candidates = candidatesOf(s, opts.seed);
   const split = searchSplit(table, { target: opts.target, seed: opts.seed, validationFraction: s.validationFraction, ...(opts.task === undefined ? {} : { task: opts.task }) });
   const n = split.trainRows.length;
-  const rungs = s.strategy === 'halving' ? Math.max(0, Math.floor(Math.log(candidates.length) / Math.log(s.eta) + 1e-9)) : 0;
+  const rungs = lastRung(s, candidates.length);
   let trainTable: Table | undefined;
   let validationBytes: Uint8Array | undefined;
   const trainBytes = new Map<number, Uint8Array>();
@@ -109,8 +130,8 @@ export function planSearch(table: Table, options: TrainOptions, search: SearchOp
 // Trials of one search in one process share the table object: their split and its bytes are made once.
 const prepared = new WeakMap<Table, Map<string, PreparedSearch>>();
 
-/** The TrialSpec of one planned trial, for `runTrial`: the split is derived again from the table and seed. */
-export function searchTrialSpec(table: Table, options: TrainOptions, search: SearchOptions, trial: SearchTrial): TrialSpec {
+/** The prepared search for this table and options, made once per process. */
+function preparedFor(table: Table, options: TrainOptions, search: SearchOptions): PreparedSearch {
   const key = JSON.stringify([options, search]);
   let byKey = prepared.get(table);
   if (byKey === undefined) prepared.set(table, (byKey = new Map()));
@@ -119,5 +140,29 @@ export function searchTrialSpec(table: Table, options: TrainOptions, search: Sea
     p = prepareSearch(table, options, search);
     byKey.set(key, p);
   }
-  return p.spec(trial);
+  return p;
+}
+
+/** The TrialSpec of one planned trial, for `runTrial`: the split is derived again from the table and seed. */
+export function searchTrialSpec(table: Table, options: TrainOptions, search: SearchOptions, trial: SearchTrial): TrialSpec {
+  return preparedFor(table, options, search).spec(trial);
+}
+
+/**
+ * The trials of successive-halving rung `rung` (1 or more) from the results of the rung before
+ * it, in any order: the best 1/eta of them (highest score, lowest candidate id on a tie), each on
+ * eta times the rows. A scheduler fans them out as it did the first rung.
+ */
+export function planRung(table: Table, options: TrainOptions, search: SearchOptions, previous: readonly TrialResult[], rung: number): SearchTrial[] {
+  const p = preparedFor(table, options, search);
+  if (!Number.isInteger(rung) || rung < 1 || rung > p.rungs) {
+    throw new TrainingError('HOKUSAI_SEARCH_INVALID', `This search has later rungs 1..${p.rungs}, not ${rung}.`);
+  }
+  return survivors(previous, p.search.eta).map((r) => p.trial(r.id, rung));
+}
+
+/** The best 1/eta of a rung's results (at least one), best first. */
+export function survivors(results: readonly TrialResult[], eta: number): TrialResult[] {
+  const keep = Math.max(1, Math.floor(results.length / eta));
+  return [...results].sort(compareTrials).slice(0, keep);
 }

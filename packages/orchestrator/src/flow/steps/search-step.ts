@@ -2,7 +2,7 @@ import { finishSearch, type TrainOptions } from '@hokusai/training';
 import type { StepDefinition } from '../../engine/step.js';
 import type { FlowContext } from '../flow-context.js';
 import type { IntegrateOutput } from './integrate-step.js';
-import type { SearchTrialOutput } from './search-trial-step.js';
+import { trialStepName, type SearchTrialOutput } from './search-trial-step.js';
 
 export interface SearchOutput {
   /** The hyperparameters both models are trained with. */
@@ -25,24 +25,22 @@ export function searchTrainOptions(data: Pick<IntegrateOutput, 'piiColumns'>, fl
 
 /**
  * The join of the hyperparameter search on the base data only (its validation split is drawn
- * from it, never from the benchmark): picks the best of the trials that ran as `search_trial`
- * items; for successive halving it runs the later, smaller rungs here. The best parameters then
- * train both models, so only the data differs.
+ * from it, never from the benchmark): picks the best of the trials that ran as items, the first
+ * rung's (`search_trial`) and, for successive halving, each later rung's (`search_trial_<r>`).
+ * The best parameters then train both models, so only the data differs.
  */
-export function searchStep(flow: FlowContext): StepDefinition {
+export function searchStep(flow: FlowContext, laterRungs = 0): StepDefinition {
+  const later = Array.from({ length: laterRungs }, (_, r) => trialStepName(r + 1));
   return {
     name: 'search',
-    inputs: ['integrate', 'search_plan', 'search_trial'],
+    inputs: ['integrate', 'search_plan', 'search_trial', ...later],
     memoryMb: 600,
     run: async (ctx): Promise<SearchOutput> => {
       const { config } = flow;
       if (config.search === undefined) return { params: config.model.params, searched: false };
       const data = ctx.inputs.integrate as IntegrateOutput;
       const firstWave = ctx.inputs.search_trial as SearchTrialOutput[];
-      const result = await finishSearch(data.base, searchTrainOptions(data, flow), config.search, firstWave);
-      if (result.trials.length > firstWave.length) {
-        ctx.emit({ type: 'progress', unit: 'trials', done: result.trials.length, total: result.trials.length, message: `${result.trials.length - firstWave.length} later halving trials ran in the join` });
-      }
+      const result = await finishSearch(data.base, searchTrainOptions(data, flow), config.search, firstWave, later.map((name) => ctx.inputs[name] as SearchTrialOutput[]));
       return {
         params: { ...config.model.params, ...result.bestParams },
         searched: true,

@@ -9,31 +9,44 @@ import { searchTrainOptions } from './search-step.js';
 /** One trial's stored output: small (params and scores), so it lives in the run store like any step output. */
 export type SearchTrialOutput = TrialResult & { rung: number };
 
+/** Kept across the items and rungs of a search: a thread serves the next trial without starting again. */
+const pools = new WeakMap<FlowContext, TrialThreads>();
+
+/** The fan-out of a search's rung: `search_trial` for the first, `search_trial_<r>` for later halving rungs. */
+export function trialStepName(rung: number): string {
+  return rung === 0 ? 'search_trial' : `search_trial_${rung}`;
+}
+
+/** The list a rung fans out over: `search_plan` for the first, `search_rung_<r>` for later ones. */
+export function rungPlanName(rung: number): string {
+  return rung === 0 ? 'search_plan' : `search_rung_${rung}`;
+}
+
 /**
- * Runs one planned trial (a foreach item over `search_plan`). On the local executor the items
+ * Runs one planned trial (a foreach item over the rung's plan). On the local executor the items
  * of a search run at once in this process, each on a worker thread, at most `concurrency` at a
  * time; on BullMQ each item is a job any worker takes.
  */
-export function searchTrialStep(flow: FlowContext): StepDefinition {
-  // Kept across the items of a search: a thread serves the next trial without starting again.
-  let threads: TrialThreads | undefined;
+export function searchTrialStep(flow: FlowContext, rung = 0): StepDefinition {
+  const plan = rungPlanName(rung);
   // Trials finished so far in this process, per execution of the fan-out (its items share one signal).
   const finished = new WeakMap<AbortSignal, number>();
   return {
-    name: 'search_trial',
-    inputs: ['integrate', 'search_plan'],
-    foreach: 'search_plan',
+    name: trialStepName(rung),
+    inputs: ['integrate', plan],
+    foreach: plan,
     memoryMb: 600,
     run: async (ctx): Promise<SearchTrialOutput> => {
       const { config } = flow;
       const search = config.search;
       if (search === undefined) {
-        throw new OrchestratorError('HOKUSAI_FLOW_INVALID', 'A search trial ran for a config without a search; the search plan and the config disagree.', { step: 'search_trial' });
+        throw new OrchestratorError('HOKUSAI_FLOW_INVALID', 'A search trial ran for a config without a search; the search plan and the config disagree.', { step: trialStepName(rung) });
       }
       const trial = ctx.item as SearchTrial;
-      const total = (ctx.inputs.search_plan as SearchPlanOutput).length;
+      const total = (ctx.inputs[plan] as SearchPlanOutput).length;
       const data = ctx.inputs.integrate as IntegrateOutput;
-      threads ??= new TrialThreads(config.concurrency ?? 2);
+      let threads = pools.get(flow);
+      if (threads === undefined) pools.set(flow, (threads = new TrialThreads(config.concurrency ?? 2)));
       const result = await threads.run(searchTrialSpec(data.base, searchTrainOptions(data, flow), search, trial));
       const done = (finished.get(ctx.signal) ?? 0) + 1;
       finished.set(ctx.signal, done);
