@@ -1,5 +1,5 @@
 import type { Data } from 'apache-arrow';
-import { knownUtf8, utf8CellsEqual } from './utf8-column.js';
+import { knownUtf8, sameUtf8 } from './utf8-column.js';
 import type { Column } from './column.js';
 
 const f64 = new Float64Array(1);
@@ -146,5 +146,5 @@ function distinctUtf8(d: Data): number {
     for (let k = offsets[i] as number; k < e; k++) h = Math.imul(h ^ (bytes[k] as number), 0x01000193);
     rowHashes[i] = avalanche(h);
   }
-  return countDistinct(rowHashes, (a, b) => utf8CellsEqual(d, a, d, b));
+  return countDistinct(rowHashes, (a, b) => sameUtf8(d, a, d, b));
 }

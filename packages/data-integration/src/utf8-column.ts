@@ -37,17 +37,21 @@ export function textAt(col: Extract<Column, { type: 'string' }>, i: number): str
 
 /** Whether cell i of `a` and cell j of `b` (Utf8 data) are both null or hold the same text. */
 export function utf8CellsEqual(a: Data, i: number, b: Data, j: number): boolean {
-  const va = a.getValid(i);
-  if (va !== b.getValid(j)) return false;
-  if (!va) return true;
+  const va = a.nullCount === 0 || a.getValid(i);
+  if (va !== (b.nullCount === 0 || b.getValid(j))) return false;
+  return !va || sameUtf8(a, i, b, j);
+}
+
+/** Whether the bytes of value i of `a` and value j of `b` are the same (validity aside). */
+export function sameUtf8(a: Data, i: number, b: Data, j: number): boolean {
   const oa = a.valueOffsets as Int32Array;
   const ob = b.valueOffsets as Int32Array;
-  const len = (oa[i + 1] as number) - (oa[i] as number);
-  if (len !== (ob[j + 1] as number) - (ob[j] as number)) return false;
-  const ba = a.values as Uint8Array;
-  const bb = b.values as Uint8Array;
   const sa = oa[i] as number;
   const sb = ob[j] as number;
+  const len = (oa[i + 1] as number) - sa;
+  if (len !== (ob[j + 1] as number) - sb) return false;
+  const ba = a.values as Uint8Array;
+  const bb = b.values as Uint8Array;
   for (let k = 0; k < len; k++) if (ba[sa + k] !== bb[sb + k]) return false;
   return true;
 }
