@@ -1,7 +1,7 @@
 export { TrainingError, type TrainingErrorCode } from './errors.js';
 export { encodeLabels, type ClassLabel } from './labels.js';
 export { trainModel, type ModelMetadata, type TrainedModel, type TrainHooks } from './train-model.js';
-export { trainModelInWorker } from './train-in-worker.js';
+export { idleTrainThreads, trainModelInWorker, warmTrainThreads } from './train-in-worker.js';
 export type { TrainOptions } from './train-options.js';
 export { loadOnnxModel, type OnnxModel, type LoadOnnxOptions } from './onnx-model.js';
 export { registerModel, registeredModels } from './registry.js';

@@ -12,6 +12,36 @@ export type ThreadReply =
   | { kind: 'done'; onnx: Uint8Array; metadata: ModelMetadata }
   | { kind: 'failed'; code?: TrainingErrorCode; details?: Record<string, unknown>; message: string };
 
+/** Threads started ahead of need by `warmTrainThreads`, idle until a model is handed to one. */
+const spares: Worker[] = [];
+
+/**
+ * Starts up to `count` training threads now, so that a later `trainModelInWorker` finds one
+ * with its modules loaded (about 0.2 s each here) instead of starting it then. Call it when a
+ * large table is about to be trained, while other work runs. A thread no model reaches within
+ * `idleMs` ends; idle threads never keep the process alive.
+ */
+export function warmTrainThreads(count: number, idleMs = 60_000): void {
+  const script = workerScript('train-worker.js');
+  if (script === null) return;
+  while (spares.length < count) {
+    const worker = new Worker(script, { workerData: { idleMs } });
+    worker.unref();
+    // An idle thread that ends or fails is simply no longer a spare.
+    worker.on('error', () => undefined);
+    worker.once('exit', () => {
+      const at = spares.indexOf(worker);
+      if (at >= 0) spares.splice(at, 1);
+    });
+    spares.push(worker);
+  }
+}
+
+/** Threads started by `warmTrainThreads` that no model has reached yet. */
+export function idleTrainThreads(): number {
+  return spares.length;
+}
+
 /**
  * `trainModel` on a worker thread, so that two models (a baseline and a new one) train on two
  * cores at once. The same code runs on the same rows, so the ONNX bytes are the same as in this
@@ -25,7 +55,9 @@ export async function trainModelInWorker(table: Table, options: TrainOptions, ho
     return { onnx: model.onnx, metadata: model.metadata };
   }
   const ipc = tableToIPC(table, 'stream');
-  const worker = new Worker(script, { workerData: { ipc, options }, transferList: [ipc.buffer as ArrayBuffer] });
+  const worker = spares.shift() ?? new Worker(script);
+  worker.ref();
+  worker.postMessage({ ipc, options }, [ipc.buffer as ArrayBuffer]);
   return new Promise((resolve, reject) => {
     let settled = false;
     worker.on('message', (m: ThreadReply) => {

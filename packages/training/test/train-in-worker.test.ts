@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { TrainingError, registerModel, registeredModels, trainModel, trainModelInWorker, type TrainOptions, type TrainProgress } from '@hokusai/training';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { TrainingError, idleTrainThreads, registerModel, registeredModels, trainModel, trainModelInWorker, warmTrainThreads, type TrainOptions, type TrainProgress } from '@hokusai/training';
 import { nearestCentroid } from '../examples/nearest-centroid-model.js';
 import { syntheticTable } from './synthetic-table.js';
 
@@ -38,5 +40,27 @@ describe('training on a worker thread', () => {
     const options: TrainOptions = { target: 'churned', seed: 1, family: 'nearest_centroid', params: { temperature: 4 } };
     const there = await trainModelInWorker(table, options);
     expect(Buffer.from(there.onnx).equals(Buffer.from((await trainModel(table, options)).onnx))).toBe(true);
+  });
+
+  it('hands models to threads started ahead of need, with the same bytes, and lets unused ones end', async () => {
+    const options: TrainOptions = { target: 'churned', seed: 5, exclude: ['customer_id'] };
+    const here = await trainModel(table, options);
+    warmTrainThreads(2);
+    expect(idleTrainThreads()).toBe(2);
+    const [a, b] = await Promise.all([trainModelInWorker(table, options), trainModelInWorker(table, { ...options, seed: 6 })]);
+    expect(idleTrainThreads()).toBe(0);
+    expect(Buffer.from(a.onnx).equals(Buffer.from(here.onnx))).toBe(true);
+    expect(Buffer.from(b.onnx).equals(Buffer.from(here.onnx))).toBe(false);
+    warmTrainThreads(1, 150);
+    expect(idleTrainThreads()).toBe(1);
+    for (let wait = 0; wait < 100 && idleTrainThreads() > 0; wait++) await new Promise((r) => setTimeout(r, 50));
+    expect(idleTrainThreads()).toBe(0);
+  }, 60_000);
+
+  it('does not keep a process alive with idle threads', async () => {
+    const started = Date.now();
+    const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', "const t = await import('@hokusai/training'); t.warmTrainThreads(2); console.log(t.idleTrainThreads());"], { cwd: import.meta.dirname });
+    expect(stdout.trim()).toBe('2');
+    expect(Date.now() - started).toBeLessThan(20_000);
   });
 });

@@ -1,6 +1,8 @@
 import { integrateContribution, type IntegrationResult } from '@hokusai/data-integration';
+import { warmTrainThreads } from '@hokusai/training';
 import type { StepDefinition } from '../../engine/step.js';
 import type { FlowContext } from '../flow-context.js';
+import { trainsOnThread } from './train-step.js';
 
 export type IntegrateOutput = Omit<IntegrationResult, 'contributed' | 'manifests'>;
 
@@ -18,6 +20,9 @@ export function integrateStep(flow: FlowContext): StepDefinition {
         flow.datasets.load(config.contributed),
         flow.datasets.load(config.benchmark),
       ]);
+      // The models that will train on threads get them started now, while this step runs.
+      const rows = { baseline: base.table.numRows, new: base.table.numRows + contributed.table.numRows };
+      warmTrainThreads((config.baselineModel === undefined && trainsOnThread(rows.baseline) ? 1 : 0) + (trainsOnThread(rows.new) ? 1 : 0));
       const request = await flow.hooks.apply('pre_integration', {
         base,
         contributed,

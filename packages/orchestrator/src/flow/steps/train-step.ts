@@ -10,6 +10,10 @@ import type { PipelineConfig } from '../config.js';
 /** Tables of at least this many rows train on a worker thread. */
 const THREAD_MIN_ROWS = 50_000;
 
+export function trainsOnThread(rows: number): boolean {
+  return rows >= THREAD_MIN_ROWS;
+}
+
 /** How to read a supplied baseline whose ONNX file takes one [N,F] float matrix. */
 export function baselineLoadOptions(config: PipelineConfig): { featureColumns?: string[] } {
   return config.baselineFeatureColumns === undefined ? {} : { featureColumns: config.baselineFeatureColumns };
@@ -61,7 +65,7 @@ export function trainStep(role: 'baseline' | 'new', flow: FlowContext): StepDefi
       const onProgress = (p: { unit: string; done: number; total: number }): void => ctx.emit({ type: 'progress', unit: p.unit, done: p.done, total: p.total });
       // A large table trains on its own thread, so the baseline and the new model use two cores;
       // a small one is not worth the thread's start-up. Either way the ONNX bytes are the same.
-      const model = table.numRows >= THREAD_MIN_ROWS ? await trainModelInWorker(table, options, { onProgress }) : await trainModel(table, options, { onProgress });
+      const model = trainsOnThread(table.numRows) ? await trainModelInWorker(table, options, { onProgress }) : await trainModel(table, options, { onProgress });
       const out: TrainOutput = { role, onnx: model.onnx, metadata: model.metadata, source: 'trained' };
       return flow.hooks.apply('post_training', out);
     },
