@@ -341,6 +341,7 @@ describe('the Hokusai flow on BullMQ', () => {
 
   beforeAll(async () => {
     ensureBuilt();
+    dir = await mkdtemp(join(tmpdir(), 'hokusai-bullmq-'));
     redis = await startRedisServer();
     // Short locks so a killed worker's job moves on within seconds; a training step that holds
     // the event loop longer only runs twice (same bytes), hence more stalls allowed.
@@ -356,7 +357,6 @@ describe('the Hokusai flow on BullMQ', () => {
 
   it('gives an attestation body identical to the local executor with 2 workers', async () => {
     expect(HOKUSAI_FLOW_NAME).toBe('hokusai');
-    dir = await mkdtemp(join(tmpdir(), 'hokusai-bullmq-'));
     const local = await runPipeline(config(join(dir, 'local')), { store: join(dir, 'store-local'), executor: new LocalStoreExecutor() });
     const reports: StepJobReport[] = [];
     executor = new BullMqExecutor({ redisUrl: redis.url, onJob: (r) => reports.push(r) });
