@@ -4,6 +4,9 @@ import type { StepDefinition } from '../../engine/step.js';
 import type { FlowContext } from '../flow-context.js';
 import { trainsOnThread } from './train-step.js';
 
+/** Base rows from which integrate takes long enough (over a second here) to hide thread start-up. */
+const WARM_THREADS_MIN_ROWS = 300_000;
+
 export type IntegrateOutput = Omit<IntegrationResult, 'contributed' | 'manifests'>;
 
 /** PII treatment, quality gate, dedup, contamination removal and merge, in the data package. */
@@ -20,9 +23,12 @@ export function integrateStep(flow: FlowContext): StepDefinition {
         flow.datasets.load(config.contributed),
         flow.datasets.load(config.benchmark),
       ]);
-      // The models that will train on threads get them started now, while this step runs.
+      // Large inputs: the models' training threads start now, while this step runs. On small ones
+      // this step is too short to hide their start-up, which then only competes with it for cores.
       const rows = { baseline: base.table.numRows, new: base.table.numRows + contributed.table.numRows };
-      warmTrainThreads((config.baselineModel === undefined && trainsOnThread(rows.baseline) ? 1 : 0) + (trainsOnThread(rows.new) ? 1 : 0));
+      if (rows.baseline >= WARM_THREADS_MIN_ROWS) {
+        warmTrainThreads((config.baselineModel === undefined && trainsOnThread(rows.baseline) ? 1 : 0) + (trainsOnThread(rows.new) ? 1 : 0));
+      }
       const request = await flow.hooks.apply('pre_integration', {
         base,
         contributed,
