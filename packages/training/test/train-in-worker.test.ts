@@ -59,7 +59,7 @@ describe('training on a worker thread', () => {
 
   it('does not keep a process alive with idle threads', async () => {
     const started = Date.now();
-    const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', "const t = await import('@hokusai/training'); t.warmTrainThreads(2); console.log(t.idleTrainThreads());"], { cwd: import.meta.dirname });
+    const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', "const t = await import('@hokusai/training'); t.warmTrainThreads(2); process.stdout.write(String(t.idleTrainThreads()));"], { cwd: import.meta.dirname });
     expect(stdout.trim()).toBe('2');
     expect(Date.now() - started).toBeLessThan(20_000);
   });
