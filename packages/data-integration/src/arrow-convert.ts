@@ -55,23 +55,38 @@ function buildColumnData(col: Column): Data {
       const { bitmap, nulls } = packValidity(valid);
       return makeData({ type: new Utf8(), length: n, nullCount: nulls, nullBitmap: nulls > 0 ? bitmap : null, valueOffsets: layout.offsets, data: layout.bytes }) as Data;
     }
+    // Each distinct string is encoded once when the column repeats a few values (a region, a
+    // plan): judged on its first 4,096 values, the repeats are found again by identity.
+    const encoded = new Map<string, Buffer>();
+    let seen = 0;
+    let repeats = true;
     const offsets = new Int32Array(n + 1);
     const valid = new Uint8Array(n);
     let total = 0;
     for (let i = 0; i < n; i++) {
       const s = col.values[i];
       if (s !== null && s !== undefined) {
-        total += Buffer.byteLength(s, 'utf8');
+        if (repeats) {
+          let b = encoded.get(s);
+          if (b === undefined) encoded.set(s, (b = Buffer.from(s, 'utf8')));
+          total += b.length;
+          // Many distinct values early, or later: encoding each one as it comes is cheaper.
+          if ((++seen === 4096 && encoded.size > 256) || encoded.size > 4096) repeats = false;
+        } else total += Buffer.byteLength(s, 'utf8');
         valid[i] = 1;
       }
       offsets[i + 1] = total;
     }
     if (total > 0x7fffffff) throw dataError('HOKUSAI_INVALID_OPTIONS', 'a string column holds more than 2 GiB of text', 'Split the dataset into smaller files');
     const bytes = Buffer.allocUnsafe(total);
-    let at = 0;
     for (let i = 0; i < n; i++) {
       const s = col.values[i];
-      if (s !== null && s !== undefined && s.length > 0) at += bytes.write(s, at, 'utf8');
+      if (s === null || s === undefined || s.length === 0) continue;
+      let at = offsets[i] as number;
+      const known = repeats ? encoded.get(s) : undefined;
+      if (known === undefined) bytes.write(s, at, 'utf8');
+      else if (known.length <= 32) for (let k = 0; k < known.length; k++) bytes[at++] = known[k] as number;
+      else bytes.set(known, at);
     }
     const { bitmap, nulls } = packValidity(valid);
     rememberUtf8(col.values, { offsets, bytes });

@@ -57,6 +57,19 @@ describe('text read as UTF-8 bytes', () => {
     );
   });
 
+  it('converts strings to Arrow exactly, whether the column repeats a few values, never repeats, or changes half-way', () => {
+    const few = ['north', 'süd', '東', '', 'a'.repeat(40)];
+    const columns: Record<string, (string | null)[]> = {
+      few: Array.from({ length: 9000 }, (_, i) => (i % 13 === 0 ? null : (few[i % few.length] as string))),
+      unique: Array.from({ length: 9000 }, (_, i) => (i % 11 === 0 ? null : `v${i}-ü`)),
+      changing: Array.from({ length: 9000 }, (_, i) => (i < 5000 ? (few[i % 3] as string) : `late-${i}${'x'.repeat(i % 50)}`)),
+    };
+    for (const [name, values] of Object.entries(columns)) {
+      const out = toArrowTable({ names: [name], columns: [{ type: 'string', values }], rowCount: values.length });
+      expect(out.getChild(name)?.toArray(), name).toEqual(values);
+    }
+  });
+
   it('orders duplicated rows the same way, so the content hash ties are broken alike', () => {
     const values = ['b', null, 'a', 'b', 'é', null, 'a', 'é', 'b'];
     const { bytes, strings } = bothWays(values);
