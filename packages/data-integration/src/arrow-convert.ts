@@ -171,19 +171,21 @@ function vectorToColumn(vec: Vector, n: number, file: string, name: string, nonF
   const t = vec.type as DataType;
   const typeId = t.typeId;
   const only = vec.data.length === 1 ? (vec.data[0] as Data) : undefined;
-  const valid = new Uint8Array(n);
-  const fillValid = (): void => {
+  // One validity byte per row, for the typed columns (text keeps Arrow's bitmap or its nulls).
+  const validity = (): Uint8Array => {
+    const valid = new Uint8Array(n);
     let base = 0;
     for (const d of vec.data) {
       if (d.nullCount === 0) valid.fill(1, base, base + d.length);
       else for (let i = 0; i < d.length; i++) valid[base + i] = bitIsSet(d.nullBitmap, d.offset, i) ? 1 : 0;
       base += d.length;
     }
+    return valid;
   };
   // Float64 and Int32 data is used as it is, or copied whole when it comes in several chunks or
   // holds one of the rare values reading rewrites (-0, NaN, Infinity, a value under a null).
   if ((typeId === Type.Float || typeId === Type.Int) && vec.data.every((d) => d.values instanceof Float64Array || d.values instanceof Int32Array)) {
-    fillValid();
+    const valid = validity();
     const ints = vec.data.every((d) => d.values instanceof Int32Array);
     const view = only === undefined ? undefined : (only.values as Float64Array | Int32Array).subarray(0, n);
     if (view !== undefined && !needsRewrite(view, valid, only?.nullCount ?? 0)) {
@@ -212,7 +214,7 @@ function vectorToColumn(vec: Vector, n: number, file: string, name: string, nonF
     return out instanceof Int32Array ? { type: 'int', values: out, valid } : { type: 'float', values: out, valid };
   }
   if (typeId === Type.Float || typeId === Type.Int || typeId === Type.Decimal) {
-    fillValid();
+    const valid = validity();
     const isInt = typeId === Type.Int;
     const f = new Float64Array(n);
     let base = 0;
@@ -242,13 +244,13 @@ function vectorToColumn(vec: Vector, n: number, file: string, name: string, nonF
     return { type: 'float', values: f, valid };
   }
   if (typeId === Type.Bool) {
-    fillValid();
+    const valid = validity();
     const v = new Uint8Array(n);
     for (let i = 0; i < n; i++) if (valid[i] === 1) v[i] = vec.get(i) ? 1 : 0;
     return { type: 'bool', values: v, valid };
   }
   if (typeId === Type.Timestamp || typeId === Type.Date) {
-    fillValid();
+    const valid = validity();
     const v = new Float64Array(n);
     for (let i = 0; i < n; i++) {
       if (valid[i] === 0) continue;

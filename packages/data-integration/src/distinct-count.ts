@@ -1,5 +1,5 @@
 import type { Data } from 'apache-arrow';
-import { knownUtf8, sameUtf8 } from './utf8-column.js';
+import { bitIsSet, knownUtf8, sameUtf8 } from './utf8-column.js';
 import type { Column } from './column.js';
 
 const f64 = new Float64Array(1);
@@ -134,10 +134,10 @@ function distinctStrings(values: readonly (string | null)[]): number {
 function distinctUtf8(d: Data): number {
   const offsets = d.valueOffsets as Int32Array;
   const bytes = d.values as Uint8Array;
-  const bitmap = d.nullCount > 0 ? d.nullBitmap : null;
+  const bitmap = d.nullBitmap;
   const rowHashes = new Int32Array(d.length);
   for (let i = 0; i < d.length; i++) {
-    if (bitmap !== null && (((bitmap[i >> 3] as number) >> (i & 7)) & 1) === 0) {
+    if (!bitIsSet(bitmap, 0, i)) {
       rowHashes[i] = -1;
       continue;
     }

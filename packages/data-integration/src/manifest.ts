@@ -5,7 +5,7 @@ import { distinctCount } from './distinct-count.js';
 import { hashRows, sortByHash } from './row-hash.js';
 import type { DataFormat, DatasetManifest } from './dataset.js';
 import type { Data } from 'apache-arrow';
-import { knownUtf8 } from './utf8-column.js';
+import { bitIsSet, knownUtf8 } from './utf8-column.js';
 import { utf8Of } from './utf8-layout.js';
 import type { Utf8Layout } from './utf8-layout.js';
 
@@ -273,8 +273,8 @@ function inversePermutation(order: Uint32Array): Uint32Array {
 /** Null test of a text column: from its Arrow validity when known, else from its values. */
 function nullTest(col: Column, known: Data | undefined): (row: number) => boolean {
   if (known !== undefined) {
-    const bitmap = known.nullCount > 0 ? known.nullBitmap : null;
-    return bitmap === null ? () => false : (r) => (((bitmap[r >> 3] as number) >> (r & 7)) & 1) === 0;
+    const bitmap = known.nullBitmap;
+    return (r) => !bitIsSet(bitmap, 0, r);
   }
   const vals = (col as { values: (string | null)[] }).values;
   return (r) => vals[r] === null || vals[r] === undefined;

@@ -1,5 +1,5 @@
 import type { Data } from 'apache-arrow';
-import { knownUtf8, utf8CellsEqual } from './utf8-column.js';
+import { bitIsSet, knownUtf8, utf8CellsEqual } from './utf8-column.js';
 import type { Column } from './column.js';
 
 /**
@@ -66,11 +66,11 @@ function hashText(a: number, b: number, s: string): void {
 function hashUtf8Column(d: Data, n: number, h1: Uint32Array, h2: Uint32Array): void {
   const offsets = d.valueOffsets as Int32Array;
   const bytes = d.values as Uint8Array;
-  const bitmap = d.nullCount > 0 ? d.nullBitmap : null;
+  const bitmap = d.nullBitmap;
   for (let i = 0; i < n; i++) {
     let a = h1[i] as number;
     let b = h2[i] as number;
-    if (bitmap !== null && (((bitmap[i >> 3] as number) >> (i & 7)) & 1) === 0) {
+    if (!bitIsSet(bitmap, 0, i)) {
       a = mix(a, 0x6e756c6c);
       b = mix(b, 0x4e554c4c);
     } else {
