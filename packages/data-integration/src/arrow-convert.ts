@@ -16,7 +16,7 @@ import {
 import type { Data, DataType, Dictionary, Vector } from 'apache-arrow';
 import { dataError } from './errors.js';
 import { arrowDataOf, bitIsSet, decodeUtf8Chunks, lazyStringColumn, packValidity, rememberArrowData } from './utf8-column.js';
-import { rememberUtf8, utf8Of } from './utf8-layout.js';
+import { copyBytes, rememberUtf8, utf8Of } from './utf8-layout.js';
 import type { Column, ColumnTable, ColumnType } from './column.js';
 
 const { compareTypes } = util;
@@ -82,11 +82,9 @@ function buildColumnData(col: Column): Data {
     for (let i = 0; i < n; i++) {
       const s = col.values[i];
       if (s === null || s === undefined || s.length === 0) continue;
-      let at = offsets[i] as number;
       const known = repeats ? encoded.get(s) : undefined;
-      if (known === undefined) bytes.write(s, at, 'utf8');
-      else if (known.length <= 32) for (let k = 0; k < known.length; k++) bytes[at++] = known[k] as number;
-      else bytes.set(known, at);
+      if (known === undefined) bytes.write(s, offsets[i] as number, 'utf8');
+      else copyBytes(known, 0, known.length, bytes, offsets[i] as number);
     }
     const { bitmap, nulls } = packValidity(valid);
     rememberUtf8(col.values, { offsets, bytes });

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { copyBytes } from './utf8-layout.js';
 
 /**
  * HMAC-SHA-256 for many short values under one key. The key's inner and outer pad blocks are
@@ -119,9 +120,7 @@ export class HmacSha256 {
   /** HMAC of the bytes `src[start..end)`, written as 64 lowercase hex bytes at `out[at]`. */
   hexOfBytes(src: Uint8Array, start: number, end: number, out: Uint8Array, at: number): void {
     const len = end - start;
-    const bytes = this.room(len);
-    if (len <= 32) for (let i = 0; i < len; i++) bytes[i] = src[start + i] as number;
-    else bytes.set(src.subarray(start, end));
+    copyBytes(src, start, end, this.room(len), 0);
     this.digest(len);
     this.hexInto(out, at);
   }

@@ -6,7 +6,7 @@ import { hashRows, sortByHash } from './row-hash.js';
 import type { DataFormat, DatasetManifest } from './dataset.js';
 import type { Data } from 'apache-arrow';
 import { bitIsSet, knownUtf8 } from './utf8-column.js';
-import { utf8Of } from './utf8-layout.js';
+import { copyBytes, utf8Of } from './utf8-layout.js';
 import type { Utf8Layout } from './utf8-layout.js';
 
 const TAG_NULL = 0;
@@ -22,14 +22,7 @@ function putUtf8(out: Uint8Array, at: number, bytes: Uint8Array, start: number, 
   out[at + 1] = (len >>> 8) & 0xff;
   out[at + 2] = (len >>> 16) & 0xff;
   out[at + 3] = len >>> 24;
-  at += 4;
-  // Short values copy faster in a loop than through a native call.
-  if (len <= 32) for (let k = start; k < end; k++) out[at++] = bytes[k] as number;
-  else {
-    out.set(bytes.subarray(start, end), at);
-    at += len;
-  }
-  return at;
+  return copyBytes(bytes, start, end, out, at + 4);
 }
 
 class HashWriter {

@@ -1,7 +1,7 @@
 import { Utf8, Type, makeData } from 'apache-arrow';
 import type { Data } from 'apache-arrow';
 import type { Column } from './column.js';
-import { rememberUtf8, type Utf8Layout } from './utf8-layout.js';
+import { copyBytes, rememberUtf8, type Utf8Layout } from './utf8-layout.js';
 
 /**
  * Per column, Arrow data that holds exactly its values: the data it was read from, or the data
@@ -143,11 +143,7 @@ export function takeUtf8(d: Data, idx: ArrayLike<number>): Column {
   for (let k = 0; k < n; k++) {
     if (valid[k] === 0) continue;
     const r = idx[k] as number;
-    const s = offsets[r] as number;
-    const e = offsets[r + 1] as number;
-    const at = outOffsets[k] as number;
-    if (e - s <= 32) for (let q = s; q < e; q++) out[at + q - s] = bytes[q] as number;
-    else out.set(bytes.subarray(s, e), at);
+    copyBytes(bytes, offsets[r] as number, offsets[r + 1] as number, out, outOffsets[k] as number);
   }
   return stringColumnFromUtf8({ offsets: outOffsets, bytes: out }, valid);
 }

@@ -19,6 +19,19 @@ export function utf8Of(values: readonly (string | null)[]): Utf8Layout | undefin
   return layouts.get(values);
 }
 
+/**
+ * Copies `src[start..end)` to `dst[at..]` and returns the end. Short values (most cells) copy
+ * faster in a loop than through a native call.
+ */
+export function copyBytes(src: Uint8Array, start: number, end: number, dst: Uint8Array, at: number): number {
+  if (end - start <= 32) {
+    for (let k = start; k < end; k++) dst[at++] = src[k] as number;
+    return at;
+  }
+  dst.set(src.subarray(start, end), at);
+  return at + end - start;
+}
+
 /** Grows a Utf8Layout value by value, from bytes a reader already holds or from strings. */
 export class Utf8Builder {
   private bytes = new Uint8Array(1 << 16);
@@ -43,15 +56,8 @@ export class Utf8Builder {
   /** A value whose UTF-8 is `buf[s..e)`. */
   pushBytes(buf: Uint8Array, s: number, e: number): void {
     this.room(e - s);
-    const out = this.bytes;
-    let at = this.size;
-    if (e - s <= 32) for (let k = s; k < e; k++) out[at++] = buf[k] as number;
-    else {
-      out.set(buf.subarray(s, e), at);
-      at += e - s;
-    }
-    this.size = at;
-    this.offsets[++this.count] = at;
+    this.size = copyBytes(buf, s, e, this.bytes, this.size);
+    this.offsets[++this.count] = this.size;
   }
 
   pushText(text: string): void {
