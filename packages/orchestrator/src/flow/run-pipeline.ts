@@ -29,6 +29,8 @@ export interface PipelineRunOptions {
   hooks?: HookRegistry;
   renderReport?: (report: unknown) => string;
   executor?: Executor;
+  /** Cancels the run at the next step boundary (running steps get an abort signal). */
+  signal?: AbortSignal;
 }
 
 export interface PipelineResult {
@@ -105,6 +107,7 @@ async function execute(config: PipelineConfig, runId: string, resume: boolean, o
       params: { config: { ...config, pii } },
       concurrency: config.concurrency,
       resume,
+      ...(options.signal === undefined ? {} : { signal: options.signal }),
       hooks: hooks.identities(),
       // Finished foreach items (search trials) are recorded, so a resumed run reuses them.
       executor: options.executor ?? new LocalStoreExecutor({ readBack: false }),
