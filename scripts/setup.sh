@@ -30,4 +30,9 @@ if [ "${1:-}" = "--services" ]; then
   if [ "$(python3 -c 'import mlflow; print(mlflow.__version__)' 2>/dev/null)" != "$MLFLOW_VERSION" ]; then
     python3 -m pip install --quiet --disable-pip-version-check "mlflow==$MLFLOW_VERSION"
   fi
+  # schemathesis fuzzes the server's OpenAPI document in @hokusai/server's tests.
+  SCHEMATHESIS_VERSION=4.32.5
+  if [ "$(python3 -c 'import importlib.metadata as m; print(m.version("schemathesis"))' 2>/dev/null)" != "$SCHEMATHESIS_VERSION" ]; then
+    python3 -m pip install --quiet --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION"
+  fi
 fi
