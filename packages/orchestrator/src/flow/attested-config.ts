@@ -20,6 +20,7 @@ export function attestedConfig(config: PipelineConfig): Record<string, unknown> 
     pii: { mode: config.pii.mode },
     quality: config.quality,
     delta: config.delta,
+    acceptance: config.acceptance,
     proof: { enabled: config.proof.enabled, circuit_n: config.proof.circuitN ?? null },
     benchmark_id: config.benchmarkId ?? null,
     contributor: { id: config.contributor.id ?? null, wallet: config.contributor.wallet ?? null },

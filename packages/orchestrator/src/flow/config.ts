@@ -57,9 +57,22 @@ export const PipelineConfigSchema = z
         alpha: z.number().gt(0).lt(1).default(0.05),
         minSamples: z.number().int().positive().default(100),
         bootstrapResamples: z.number().int().min(0).default(1000),
+        significanceAgainst: z
+          .enum(['zero', 'threshold'])
+          .default('zero')
+          .describe("zero: the test gives p < alpha and the interval lies above 0; threshold: the interval's lower end is itself at least thresholdPp"),
       })
       .strict()
-      .default({ primaryMetric: 'accuracy', thresholdPp: 1, alpha: 0.05, minSamples: 100, bootstrapResamples: 1000 }),
+      .default({ primaryMetric: 'accuracy', thresholdPp: 1, alpha: 0.05, minSamples: 100, bootstrapResamples: 1000, significanceAgainst: 'zero' }),
+    acceptance: z
+      .object({
+        allowDifferentRecipe: z
+          .boolean()
+          .default(false)
+          .describe('accept a comparison whose baseline was not trained with the same recipe as the new model (a supplied model that records none)'),
+      })
+      .strict()
+      .default({ allowDifferentRecipe: false }),
     proof: z
       .object({
         enabled: z.boolean().default(true),

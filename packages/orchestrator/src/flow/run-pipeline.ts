@@ -38,6 +38,8 @@ export interface PipelineResult {
   out: string;
   accepted: boolean;
   deltaOne: number | null;
+  /** 'same recipe' when only the data differ between the two models, else 'different recipe'. */
+  comparison: 'same recipe' | 'different recipe' | null;
   delta: DeltaReport;
   baselineMetrics: BinaryMetrics;
   newMetrics: BinaryMetrics;
@@ -187,6 +189,7 @@ async function execute(config: PipelineConfig, runId: string, resume: boolean, o
     out: resolve(config.out),
     accepted: delta.decision.accepted,
     deltaOne: delta.delta_one,
+    comparison: delta.recipe === null ? null : delta.recipe.same ? 'same recipe' : 'different recipe',
     delta,
     baselineMetrics: evaluation.baselineMetrics,
     newMetrics: evaluation.newMetrics,
