@@ -45,6 +45,39 @@ describe('hokusai commands', () => {
     expect(manifest.row_count).toBe(doc.kept);
   });
 
+  it('validate --base --benchmark reports the same duplicate and contamination counts as a run, on a contribution with planted, reformatted benchmark copies', async () => {
+    // 40 benchmark rows copied with the contributor's own id and e-mail, numbers re-printed or rounded, text in upper case.
+    const bench = (await readFile(join(example, 'benchmark.csv'), 'utf8')).trimEnd().split('\n');
+    const header = (bench[0] as string).split(',');
+    const at = (name: string): number => header.indexOf(name);
+    const planted = bench.slice(1, 41).map((line, k) => {
+      const f = line.split(',');
+      f[at('customer_id')] = `X${900_000 + k}`;
+      f[at('email')] = `someone${k}@mail.test`;
+      if (k % 2 === 0) f[at('monthly_spend')] = Number(f[at('monthly_spend')]).toFixed(1);
+      else f[at('income')] = Number(f[at('income')]).toExponential();
+      if (k % 3 === 0) f[at('region')] = (f[at('region')] as string).toUpperCase();
+      return f.join(',');
+    });
+    const contributed = join(work, 'planted.csv');
+    await writeFile(contributed, `${(await readFile(join(example, 'contributed.csv'), 'utf8')).trimEnd()}\n${planted.join('\n')}\n`);
+    const inputs = ['--base', join(example, 'base.csv'), '--benchmark', join(example, 'benchmark.csv'), '--target', 'churned', '--exclude', 'customer_id'];
+    const validated = await hokusai(['--json', 'validate', contributed, ...inputs]);
+    expect(validated.code).toBe(0);
+    const out = join(work, 'planted-out');
+    const run = await hokusai(['--json', 'run', '--contributed', contributed, ...inputs, '--out', out, '--store', join(work, 'planted-store'), '--no-proof']);
+    expect(run.code).toBe(0);
+    type Counts = { dedup: Record<string, unknown>; contamination: { removed: number; exact: number; normalized: number } };
+    const fromValidate = (JSON.parse(validated.stdout) as { report: Counts }).report;
+    const fromRun = JSON.parse(await readFile(join(out, 'data_report.json'), 'utf8')) as Counts;
+    const counts = (r: Counts): unknown => ({ dedup: r.dedup, removed: r.contamination.removed, exact: r.contamination.exact, normalized: r.contamination.normalized });
+    expect(counts(fromValidate)).toEqual(counts(fromRun));
+    // The 5 copies the example already holds, and all 40 planted ones.
+    expect(fromRun.contamination.removed).toBe(45);
+    expect(fromRun.contamination.normalized).toBeGreaterThanOrEqual(20);
+    expect(validated.stdout).not.toMatch(/someone\d+@mail\.test/);
+  });
+
   it('validate exits 1 when the quality is below the threshold', async () => {
     const result = await hokusai(['validate', join(example, 'contributed.csv'), '--target', 'churned', '--quality-threshold', '0.999']);
     expect(result.code).toBe(1);

@@ -7,6 +7,9 @@ import { castColumn, cellValue, columnLength, concatColumns, nullCount, takeRows
 import { makeNullColumn } from './column-builder.js';
 import type { DatasetManifest, LoadedDataset } from './dataset.js';
 import { findDuplicates, findMatches } from './dedup.js';
+import { comparedColumns } from './compared-columns.js';
+import type { IgnoredReason } from './compared-columns.js';
+import { matchRows } from './feature-match.js';
 import { dataError } from './errors.js';
 import { PiiKey } from './keyed-hash.js';
 import { buildManifest } from './manifest.js';
@@ -45,6 +48,11 @@ export interface IntegrationInput {
    * dedup and the contamination check still see every column.
    */
   omit?: { columns?: string[]; pii?: boolean };
+  /**
+   * Columns kept in the outputs that the model will not read (a run's `exclude`): like omitted
+   * and PII columns, they are not compared when looking for copies of benchmark or base rows.
+   */
+  notFeatures?: string[];
 }
 
 export interface IntegrationReport {
@@ -79,14 +87,25 @@ export interface IntegrationReport {
     keys: string[];
     keep: 'first' | 'last';
     within_contributed: number;
+    /** Contributed rows already in the base (exact or normalized match, see `contamination`). */
     already_in_base: number;
+    already_in_base_exact: number;
+    already_in_base_normalized: number;
   };
   contamination: {
     /** Contributed rows that also appear in the benchmark (features compared, label ignored); always removed. */
     removed: number;
+    /** Of `removed`: equal values on the compared columns, and equal only after normalization. */
+    exact: number;
+    normalized: number;
     match_rule: string;
+    /** Columns compared (what the model reads), and the ones left out with the reason. */
+    compared_columns: string[];
+    ignored_columns: { column: string; reason: IgnoredReason }[];
     /** Base rows that also appear in the benchmark: reported, not removed (the base is not the contributor's). */
     base_rows_in_benchmark: number;
+    /** Benchmark rows that also appear in the base (compared columns, exact). */
+    benchmark_rows_in_base: number;
   };
   merge: {
     strategy: MergeStrategy;
@@ -127,6 +146,7 @@ const inputSpec = z
     maxRows: z.number().int().positive().optional(),
     seed: z.number().int().optional(),
     omit: z.object({ columns: z.array(z.string()).optional(), pii: z.boolean().optional() }).strict().optional(),
+    notFeatures: z.array(z.string()).optional(),
   })
   .strict();
 
@@ -272,7 +292,11 @@ export function integrateContribution(input: IntegrationInput): IntegrationResul
   // treatment, so that redaction cannot make different rows look equal.
   const nc = contrib.ct.rowCount;
   const allIdx = allIdxOf(names);
-  const featureIdx = allIdx.filter((k) => k !== tk);
+  // Copies are matched on what the model reads: an id, a PII value or a timestamp of the
+  // contributor's own cannot hide a benchmark row.
+  const seen = comparedColumns(base.ct, bench.ct, { target, omitted, excluded: new Set(input.notFeatures ?? []), pii: piiSet });
+  const featureIdx = seen.compared.length > 0 ? seen.compared : allIdx.filter((k) => k !== tk);
+  const featureNames = featureIdx.map((k) => names[k] as string);
   // Fingerprints of the same rows over the same columns serve several checks.
   const contribAll = hashRows(contrib.ct.columns, nc, 'exact');
   const exactDup = findDuplicates(contrib.ct.columns, nc, 'exact', keep, contribAll);
@@ -282,32 +306,49 @@ export function integrateContribution(input: IntegrationInput): IntegrationResul
 
   const benchFeatures = pick(bench.ct.columns, featureIdx);
   const benchFeatureHashes = hashRows(benchFeatures, bench.ct.rowCount, 'exact');
-  const contaminated = findMatches(pick(contrib.ct.columns, featureIdx), nc, benchFeatures, bench.ct.rowCount, mode, mode === 'exact' ? { b: benchFeatureHashes } : {});
-  let contaminationRule = `${mode} match on all columns except the target`;
+  const contribFeatures = pick(contrib.ct.columns, featureIdx);
+  const contam = matchRows(contribFeatures, nc, benchFeatures, bench.ct.rowCount, { b: benchFeatureHashes });
+  const contaminated = contam.hit;
+  let contaminationRule = `exact or normalized match on the columns the model reads (${featureNames.join(', ')}); label ignored`;
   if (keys.length > 0) {
     const byKey = findMatches(pick(contrib.ct.columns, keys.map((k) => names.indexOf(k))), nc, pick(bench.ct.columns, keys.map((k) => names.indexOf(k))), bench.ct.rowCount, 'exact');
-    for (let i = 0; i < nc; i++) if (byKey[i] === 1) contaminated[i] = 1;
+    for (let i = 0; i < nc; i++) if (byKey[i] === 1 && contaminated[i] === 0) contaminated[i] = 1;
     contaminationRule += `, or same key (${keys.join(', ')})`;
   }
-  const baseInBench = findMatches(pick(base.ct.columns, featureIdx), base.ct.rowCount, benchFeatures, bench.ct.rowCount, 'exact', { b: benchFeatureHashes });
+  const baseFeatures = pick(base.ct.columns, featureIdx);
+  const baseInBench = findMatches(baseFeatures, base.ct.rowCount, benchFeatures, bench.ct.rowCount, 'exact', { b: benchFeatureHashes });
   let baseRowsInBench = 0;
   for (let i = 0; i < baseInBench.length; i++) baseRowsInBench += baseInBench[i] as number;
+  const benchInBase = findMatches(benchFeatures, bench.ct.rowCount, baseFeatures, base.ct.rowCount, 'exact', { a: benchFeatureHashes });
+  let benchRowsInBase = 0;
+  for (let i = 0; i < benchInBase.length; i++) benchRowsInBase += benchInBase[i] as number;
   if (baseRowsInBench > 0) warnings.push(`${baseRowsInBench} base rows also appear in the benchmark; they are kept (the base is not the contributor's) but inflate both models' scores`);
 
+  // Rows already in the base: the same matching, with the label compared too (a copy with
+  // another label is a disagreement, not a duplicate).
+  const withLabel = [...featureIdx, tk];
   const inBase =
     mergeStrategy === 'update'
       ? findMatches(contrib.ct.columns, nc, base.ct.columns, base.ct.rowCount, 'exact', { a: contribAll })
-      : findMatches(pick(contrib.ct.columns, keyIdx), nc, pick(base.ct.columns, keyIdx), base.ct.rowCount, mode, keyIdx === allIdx && mode === 'exact' ? { a: contribAll } : {});
+      : strategy === 'key'
+        ? findMatches(pick(contrib.ct.columns, keyIdx), nc, pick(base.ct.columns, keyIdx), base.ct.rowCount, 'exact')
+        : matchRows(pick(contrib.ct.columns, withLabel), nc, pick(base.ct.columns, withLabel), base.ct.rowCount).hit;
 
   let removedContam = 0;
+  let contamNormalized = 0;
   let removedDup = 0;
   let removedBase = 0;
+  let baseNormalized = 0;
   const keptIdx: number[] = [];
   for (let i = 0; i < nc; i++) {
-    if (contaminated[i] === 1) removedContam++;
-    else if (dup[i] === 1) removedDup++;
-    else if (inBase[i] === 1) removedBase++;
-    else keptIdx.push(i);
+    if (contaminated[i] !== 0) {
+      removedContam++;
+      if (contaminated[i] === 2) contamNormalized++;
+    } else if (dup[i] === 1) removedDup++;
+    else if (inBase[i] !== 0) {
+      removedBase++;
+      if (inBase[i] === 2) baseNormalized++;
+    } else keptIdx.push(i);
   }
 
   // Quality of what the contributor handed in, judged against the base data.
@@ -437,8 +478,8 @@ export function integrateContribution(input: IntegrationInput): IntegrationResul
       total_findings: totalFindings,
     },
     quality: { score: q.score, threshold: threshold ?? null, passed: threshold === undefined || q.score >= threshold, breakdown: q.breakdown, weights: q.weights, validity_source: q.validity_source, outlier_share: q.outlier_share },
-    dedup: { strategy, keys, keep, within_contributed: removedDup, already_in_base: removedBase },
-    contamination: { removed: removedContam, match_rule: contaminationRule, base_rows_in_benchmark: baseRowsInBench },
+    dedup: { strategy, keys, keep, within_contributed: removedDup, already_in_base: removedBase, already_in_base_exact: removedBase - baseNormalized, already_in_base_normalized: baseNormalized },
+    contamination: { removed: removedContam, exact: removedContam - contamNormalized, normalized: contamNormalized, match_rule: contaminationRule, compared_columns: featureNames, ignored_columns: seen.ignored, base_rows_in_benchmark: baseRowsInBench, benchmark_rows_in_base: benchRowsInBase },
     merge: { strategy: mergeStrategy, updated_base_rows: updated, sampled },
     rows: { base: nb, contributed_input: nc, contributed_kept: keptIdx.length, benchmark: benchT.rowCount, merged: mergedRows, contributed_in_merged: fromContrib },
     contributor_row_share: mergedRows === 0 ? 0 : fromContrib / mergedRows,

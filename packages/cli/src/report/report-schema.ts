@@ -68,8 +68,8 @@ const dataReport = z.object({
     validity_source: z.string(),
     outlier_share: num,
   }),
-  dedup: z.object({ strategy: z.string(), keys: z.array(z.string()), keep: z.string(), within_contributed: num, already_in_base: num }),
-  contamination: z.object({ removed: num, match_rule: z.string(), base_rows_in_benchmark: num }),
+  dedup: z.object({ strategy: z.string(), keys: z.array(z.string()), keep: z.string(), within_contributed: num, already_in_base: num, already_in_base_normalized: num.optional() }),
+  contamination: z.object({ removed: num, exact: num.optional(), normalized: num.optional(), match_rule: z.string(), base_rows_in_benchmark: num, benchmark_rows_in_base: num.optional() }),
   merge: z.object({
     strategy: z.string(),
     updated_base_rows: num,
