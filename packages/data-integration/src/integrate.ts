@@ -5,6 +5,7 @@ import { fromArrowTable, rememberColumns, toArrowTable } from './arrow-convert.j
 import type { Column, ColumnTable, ColumnType } from './column.js';
 import { castColumn, cellValue, columnLength, concatColumns, nullCount, takeRows, unifyTypes } from './column.js';
 import { makeNullColumn } from './column-builder.js';
+import { conformColumn } from './conform-column.js';
 import type { DatasetManifest, LoadedDataset } from './dataset.js';
 import { findDuplicates, findMatches } from './dedup.js';
 import { comparedColumns } from './compared-columns.js';
@@ -61,6 +62,8 @@ export interface IntegrationReport {
   columns: string[];
   dtypes: Record<string, string>;
   dropped_extra_columns: { dataset: string; columns: string[] }[];
+  /** Contributed cells that contradict their column's type in the base and benchmark (now missing). */
+  invalid_values: InvalidValues[];
   /** Columns left out of the outputs on the caller's request (`omit`). */
   omitted_columns: string[];
   pii: {
@@ -79,7 +82,7 @@ export interface IntegrationReport {
     passed: boolean;
     breakdown: QualityBreakdown;
     weights: QualityBreakdown;
-    validity_source: 'schema' | 'none';
+    validity_source: 'schema' | 'types' | 'schema+types' | 'none';
     outlier_share: number;
   };
   dedup: {
@@ -161,7 +164,15 @@ function typeOrNull(col: Column): ColumnType | 'null' {
 }
 
 /** Puts the three tables on the base's column set and one type per column. */
-function unify(parts: Part[], target: string): { parts: Part[]; dropped: { dataset: string; columns: string[] }[] } {
+/** Contributed cells that could not be read as their column's type (base and benchmark): nulls now. */
+export interface InvalidValues {
+  column: string;
+  count: number;
+  /** 1-based data rows of the first five (never the values: the column may hold personal data). */
+  rows: number[];
+}
+
+function unify(parts: Part[], target: string): { parts: Part[]; dropped: { dataset: string; columns: string[] }[]; invalid: InvalidValues[]; invalidRows: Uint8Array | null } {
   const base = parts[0] as Part;
   const names = base.ct.names;
   if (!names.includes(target)) {
@@ -181,15 +192,37 @@ function unify(parts: Part[], target: string): { parts: Part[]; dropped: { datas
     const columns = names.map((n) => p.ct.columns[p.ct.names.indexOf(n)] as Column);
     return { ...p, ct: { names: [...names], columns, rowCount: p.ct.rowCount } };
   });
-  const types = names.map((_, k) => aligned.reduce<ColumnType | 'null'>((t, p) => unifyTypes(t, typeOrNull(p.ct.columns[k] as Column)), 'null'));
+  // Types come from the base and the benchmark: the contributor must not change the baseline's
+  // recipe (a float in an int column of the base is read as an int when it is one, else invalid).
+  const [baseA, contribA, benchA] = aligned as [Part, Part, Part];
+  const types = names.map((_, k) => {
+    const ref = unifyTypes(typeOrNull(baseA.ct.columns[k] as Column), typeOrNull(benchA.ct.columns[k] as Column));
+    const own = typeOrNull(contribA.ct.columns[k] as Column);
+    if (ref === 'null') return own === 'null' ? 'string' : own;
+    return ref;
+  });
+  const invalid: InvalidValues[] = [];
+  let invalidRows: Uint8Array | null = null;
   const out = aligned.map((p) => ({
     ...p,
     ct: {
       ...p.ct,
       columns: p.ct.columns.map((col, k) => {
-        const t = types[k] === 'null' ? 'string' : (types[k] as ColumnType);
+        const t = types[k] as ColumnType;
         if (typeOrNull(col) === 'null') return col.type === t ? col : makeNullColumn(t, p.ct.rowCount);
-        return castColumn(col, t);
+        if (p.label !== 'contributed') return castColumn(col, t);
+        const c = conformColumn(col, t, p.ct.rowCount);
+        if (c.invalid !== null) {
+          const rows: number[] = [];
+          for (let i = 0; i < c.invalid.length && rows.length < 5; i++) if (c.invalid[i] === 1) rows.push(i + 1);
+          if (names[k] === target) {
+            throw dataError('HOKUSAI_TYPE_MISMATCH', `the target holds a value that is not ${describeType(t)} as in the base data (${c.count} such rows)`, 'Use the same label values as the base data', { file: p.file, row: rows[0], column: target });
+          }
+          invalid.push({ column: names[k] as string, count: c.count, rows });
+          invalidRows ??= new Uint8Array(p.ct.rowCount);
+          for (let i = 0; i < c.invalid.length; i++) if (c.invalid[i] === 1) invalidRows[i] = 1;
+        }
+        return c.col;
       }),
     },
   }));
@@ -200,7 +233,15 @@ function unify(parts: Part[], target: string): { parts: Part[]; dropped: { datas
       if (cellValue(col, i) === null) throw dataError('HOKUSAI_TARGET_NULL', 'the target is empty', 'Every row needs a label; remove unlabelled rows or fill them', { file: p.file, row: i + 1, column: target });
     }
   }
-  return { parts: out, dropped };
+  return { parts: out, dropped, invalid, invalidRows };
+}
+
+function dtypeOf(ct: ColumnTable, name: string): string {
+  return (ct.columns[ct.names.indexOf(name)] as Column).type;
+}
+
+function describeType(t: ColumnType): string {
+  return t === 'int' ? 'an integer' : t === 'float' ? 'a number' : t === 'bool' ? 'true or false' : t === 'timestamp' ? 'a date' : 'text';
 }
 
 function allIdxOf(names: readonly string[]): number[] {
@@ -251,7 +292,7 @@ export function integrateContribution(input: IntegrationInput): IntegrationResul
   if (mergeStrategy === 'update' && keys.length === 0) throw dataError('HOKUSAI_INVALID_OPTIONS', "merge strategy 'update' needs dedup.keys", 'List the key columns in dedup.keys');
   const warnings: string[] = [];
 
-  const { parts, dropped } = unify(
+  const { parts, dropped, invalid, invalidRows } = unify(
     [
       { label: 'base', file: input.base.path, ct: fromArrowTable(input.base.table, input.base.path) },
       { label: 'contributed', file: input.contributed.path, ct: fromArrowTable(input.contributed.table, input.contributed.path) },
@@ -359,11 +400,17 @@ export function integrateContribution(input: IntegrationInput): IntegrationResul
     const col = p.ct.columns[tk] as Column;
     for (let i = 0; i < p.ct.rowCount; i++) classSet.add(String(cellValue(col, i)));
   }
+  let invalidRowCount = 0;
+  if (invalidRows !== null) for (let i = 0; i < nc; i++) invalidRowCount += invalidRows[i] as number;
+  for (const v of invalid) {
+    warnings.push(`contributed column '${v.column}': ${v.count} value(s) cannot be read as ${v.count === 1 ? 'the' : 'its'} type in the base data (${dtypeOf(base.ct, v.column)}), first rows ${v.rows.join(', ')}; they are treated as missing and lower the quality score`);
+  }
   const q = scoreQuality({
     contributed: contrib.ct,
     reference: base.ct,
     duplicateRows: exactDupCount,
     validityPassRate: input.contributed.validation?.pass_rate,
+    invalidRowShare: nc === 0 ? 0 : invalidRowCount / nc,
     target,
     classes: [...classSet],
     exclude: piiSet,
@@ -464,6 +511,7 @@ export function integrateContribution(input: IntegrationInput): IntegrationResul
     columns: [...baseT.names],
     dtypes,
     dropped_extra_columns: dropped,
+    invalid_values: invalid,
     omitted_columns: names.filter((n) => omitted.has(n)),
     pii: {
       mode: input.pii.mode,

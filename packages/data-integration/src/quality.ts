@@ -6,7 +6,7 @@ export interface QualityBreakdown {
   completeness: number;
   /** Share of rows that are not exact duplicates of an earlier row. */
   uniqueness: number;
-  /** Share of rows passing every schema check (1 when no schema was given). */
+  /** Share of rows passing every schema check (1 when no schema was given) times the share of rows whose cells all read as their column's type. */
   validity: number;
   /** 1 minus the share of numeric cells outside the reference's 3×IQR fences. */
   outliers: number;
@@ -18,7 +18,7 @@ export interface QualityScore {
   score: number;
   breakdown: QualityBreakdown;
   weights: QualityBreakdown;
-  validity_source: 'schema' | 'none';
+  validity_source: 'schema' | 'types' | 'schema+types' | 'none';
   outlier_share: number;
 }
 
@@ -56,6 +56,8 @@ export function scoreQuality(input: {
   reference: ColumnTable;
   duplicateRows: number;
   validityPassRate: number | undefined;
+  /** Share of rows with a cell that contradicts its column's type (read as missing). */
+  invalidRowShare?: number;
   target: string;
   classes: readonly string[];
   exclude: ReadonlySet<string>;
@@ -88,7 +90,8 @@ export function scoreQuality(input: {
   });
   const completeness = cells === 0 ? 1 : 1 - nulls / cells;
   const uniqueness = n === 0 ? 1 : 1 - input.duplicateRows / n;
-  const validity = input.validityPassRate ?? 1;
+  const invalidShare = input.invalidRowShare ?? 0;
+  const validity = (input.validityPassRate ?? 1) * (1 - invalidShare);
   const outlierShare = numCells === 0 ? 0 : outCells / numCells;
   const outliers = 1 - outlierShare;
   const tk = ct.names.indexOf(input.target);
@@ -118,5 +121,5 @@ export function scoreQuality(input: {
     breakdown.validity * w.validity +
     breakdown.outliers * w.outliers +
     breakdown.label_balance * w.label_balance;
-  return { score, breakdown, weights: { ...w }, validity_source: input.validityPassRate === undefined ? 'none' : 'schema', outlier_share: outlierShare };
+  return { score, breakdown, weights: { ...w }, validity_source: input.validityPassRate === undefined ? (invalidShare > 0 ? 'types' : 'none') : invalidShare > 0 ? 'schema+types' : 'schema', outlier_share: outlierShare };
 }
