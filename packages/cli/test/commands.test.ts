@@ -78,6 +78,32 @@ describe('hokusai commands', () => {
     expect(validated.stdout).not.toMatch(/someone\d+@mail\.test/);
   });
 
+  it('odd contributed cells do not change the baseline: same baseline model with and without them, the cells reported as invalid', async () => {
+    const lines = (await readFile(join(example, 'contributed.csv'), 'utf8')).trimEnd().split('\n');
+    const header = (lines[0] as string).split(',');
+    const bad = lines.map((line, k) => {
+      if (k !== 3 && k !== 10) return line;
+      const f = line.split(',');
+      f[header.indexOf(k === 3 ? 'income' : 'age')] = k === 3 ? 'abc' : '1e400';
+      return f.join(',');
+    });
+    const contributed = join(work, 'odd-cells.csv');
+    await writeFile(contributed, `${bad.join('\n')}\n`);
+    const args = ['--base', join(example, 'base.csv'), '--benchmark', join(example, 'benchmark.csv'), '--target', 'churned', '--exclude', 'customer_id', '--no-proof'];
+    const clean = await hokusai(['--json', 'run', '--contributed', join(example, 'contributed.csv'), ...args, '--out', join(work, 'odd-clean'), '--store', join(work, 'odd-store-1')]);
+    const odd = await hokusai(['--json', 'run', '--contributed', contributed, ...args, '--out', join(work, 'odd-bad'), '--store', join(work, 'odd-store-2')]);
+    expect([clean.code, odd.code]).toEqual([0, 0]);
+    const bytes = async (dir: string): Promise<Buffer> => readFile(join(work, dir, 'baseline.onnx'));
+    expect((await bytes('odd-bad')).equals(await bytes('odd-clean'))).toBe(true);
+    const report = JSON.parse(await readFile(join(work, 'odd-bad', 'data_report.json'), 'utf8')) as { dtypes: Record<string, string>; invalid_values: { column: string; count: number; rows: number[] }[]; warnings: string[] };
+    expect(report.dtypes).toMatchObject({ income: 'float', age: 'int' });
+    expect(report.invalid_values).toEqual([
+      { column: 'age', count: 1, rows: [10] },
+      { column: 'income', count: 1, rows: [3] },
+    ]);
+    expect(report.warnings.join(' ')).toMatch(/'income'.*treated as missing/);
+  });
+
   it('validate exits 1 when the quality is below the threshold', async () => {
     const result = await hokusai(['validate', join(example, 'contributed.csv'), '--target', 'churned', '--quality-threshold', '0.999']);
     expect(result.code).toBe(1);
