@@ -20,7 +20,7 @@ import type { PiiColumnDecision, PiiFinding } from './pii-scan.js';
 import { treatPii } from './pii-treatment.js';
 import type { PiiMode } from './pii-treatment.js';
 import { scoreQuality } from './quality.js';
-import type { QualityBreakdown } from './quality.js';
+import type { QualityBreakdown, QualityFactors } from './quality.js';
 import { hashRows } from './row-hash.js';
 import type { RowKeyMode } from './row-hash.js';
 import { stratifiedSample } from './stratified-sample.js';
@@ -82,6 +82,7 @@ export interface IntegrationReport {
     passed: boolean;
     breakdown: QualityBreakdown;
     weights: QualityBreakdown;
+    factors: QualityFactors;
     validity_source: 'schema' | 'types' | 'schema+types' | 'none';
     outlier_share: number;
   };
@@ -395,11 +396,15 @@ export function integrateContribution(input: IntegrationInput): IntegrationResul
   // Quality of what the contributor handed in, judged against the base data.
   let exactDupCount = 0;
   for (let i = 0; i < nc; i++) exactDupCount += exactDup[i] as number;
-  const classSet = new Set<string>();
-  for (const p of [base, contrib]) {
+  const labelCounts = (p: Part): Map<string, number> => {
     const col = p.ct.columns[tk] as Column;
-    for (let i = 0; i < p.ct.rowCount; i++) classSet.add(String(cellValue(col, i)));
-  }
+    const m = new Map<string, number>();
+    for (let i = 0; i < p.ct.rowCount; i++) {
+      const v = String(cellValue(col, i));
+      m.set(v, (m.get(v) ?? 0) + 1);
+    }
+    return m;
+  };
   let invalidRowCount = 0;
   if (invalidRows !== null) for (let i = 0; i < nc; i++) invalidRowCount += invalidRows[i] as number;
   for (const v of invalid) {
@@ -412,8 +417,8 @@ export function integrateContribution(input: IntegrationInput): IntegrationResul
     validityPassRate: input.contributed.validation?.pass_rate,
     invalidRowShare: nc === 0 ? 0 : invalidRowCount / nc,
     target,
-    classes: [...classSet],
-    exclude: piiSet,
+    labels: { reference: labelCounts(base), contributed: labelCounts(contrib) },
+    features: featureNames,
   });
   const threshold = input.quality?.threshold;
   if (threshold !== undefined && q.score < threshold) {
@@ -525,7 +530,7 @@ export function integrateContribution(input: IntegrationInput): IntegrationResul
       findings_by_type: findingsByType,
       total_findings: totalFindings,
     },
-    quality: { score: q.score, threshold: threshold ?? null, passed: threshold === undefined || q.score >= threshold, breakdown: q.breakdown, weights: q.weights, validity_source: q.validity_source, outlier_share: q.outlier_share },
+    quality: { score: q.score, threshold: threshold ?? null, passed: threshold === undefined || q.score >= threshold, breakdown: q.breakdown, weights: q.weights, factors: q.factors, validity_source: q.validity_source, outlier_share: q.outlier_share },
     dedup: { strategy, keys, keep, within_contributed: removedDup, already_in_base: removedBase, already_in_base_exact: removedBase - baseNormalized, already_in_base_normalized: baseNormalized },
     contamination: { removed: removedContam, exact: removedContam - contamNormalized, normalized: contamNormalized, match_rule: contaminationRule, compared_columns: featureNames, ignored_columns: seen.ignored, base_rows_in_benchmark: baseRowsInBench, benchmark_rows_in_base: benchRowsInBase },
     merge: { strategy: mergeStrategy, updated_base_rows: updated, sampled },

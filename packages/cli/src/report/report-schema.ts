@@ -65,6 +65,7 @@ const dataReport = z.object({
     passed: z.boolean(),
     breakdown: qualityParts,
     weights: qualityParts,
+    factors: z.object({ completeness: num, informative_columns: num, single_class: num }).optional(),
     validity_source: z.string(),
     outlier_share: num,
   }),
