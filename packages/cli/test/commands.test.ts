@@ -104,6 +104,27 @@ describe('hokusai commands', () => {
     expect(report.warnings.join(' ')).toMatch(/'income'.*treated as missing/);
   });
 
+  it('run refuses a benchmark inside the base (exit 2, typed error) unless the config allows it, and then flags the verdict', async () => {
+    const args = ['--base', join(example, 'base.csv'), '--contributed', join(example, 'contributed.csv'), '--benchmark', join(example, 'base.csv'), '--target', 'churned', '--exclude', 'customer_id', '--no-proof'];
+    const refused = await hokusai(['run', ...args, '--out', join(work, 'bench-in-base'), '--store', join(work, 'bench-store')]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/HOKUSAI_BENCHMARK_IN_BASE/);
+    expect(refused.stderr).toMatch(/all 400 benchmark rows are also in the base/);
+    const config = join(work, 'allow-in-base.json');
+    await writeFile(config, JSON.stringify({ benchmarkChecks: { allowInBase: true } }));
+    const allowed = await hokusai(['--json', 'run', '--config', config, ...args, '--out', join(work, 'bench-in-base-allowed'), '--store', join(work, 'bench-store')]);
+    expect([0, 1]).toContain(allowed.code);
+    const result = JSON.parse(allowed.stdout) as { benchmarkCaveats: string[] };
+    expect(result.benchmarkCaveats).toEqual([expect.stringMatching(/every benchmark row is also in the base data/)]);
+    const reportJson = JSON.parse(await readFile(join(work, 'bench-in-base-allowed', 'report.json'), 'utf8')) as { data: { benchmark_caveats: string[] } };
+    expect(reportJson.data.benchmark_caveats).toEqual(result.benchmarkCaveats);
+    const attestation = await readFile(join(work, 'bench-in-base-allowed', 'attestation.json'), 'utf8');
+    expect(attestation).toMatch(/"allow_in_base":\s*true/);
+    expect(await readFile(join(work, 'bench-in-base-allowed', 'report.html'), 'utf8')).toMatch(/Benchmark caveat:<\/strong> every benchmark row is also in the base data/);
+    const text = await hokusai(['run', '--config', config, ...args, '--out', join(work, 'bench-in-base-text'), '--store', join(work, 'bench-store')]);
+    expect(text.stdout).toMatch(/CAVEAT: every benchmark row is also in the base data/);
+  });
+
   it('validate exits 1 when the quality is below the threshold', async () => {
     const result = await hokusai(['validate', join(example, 'contributed.csv'), '--target', 'churned', '--quality-threshold', '0.999']);
     expect(result.code).toBe(1);

@@ -54,6 +54,12 @@ export interface IntegrationInput {
    * and PII columns, they are not compared when looking for copies of benchmark or base rows.
    */
   notFeatures?: string[];
+  /**
+   * A benchmark whose every row is also in the base, or whose labels are one class, cannot judge a
+   * contribution: refused (`HOKUSAI_BENCHMARK_IN_BASE`, `HOKUSAI_BENCHMARK_SINGLE_CLASS`) unless
+   * allowed here, and then named in `report.benchmark_caveats`.
+   */
+  benchmarkChecks?: { allowInBase?: boolean; allowSingleClass?: boolean };
 }
 
 export interface IntegrationReport {
@@ -119,6 +125,8 @@ export interface IntegrationReport {
   rows: { base: number; contributed_input: number; contributed_kept: number; benchmark: number; merged: number; contributed_in_merged: number };
   contributor_row_share: number;
   warnings: string[];
+  /** Why the benchmark cannot fully judge this contribution (only when allowed by `benchmarkChecks`). */
+  benchmark_caveats: string[];
 }
 
 export interface IntegrationResult {
@@ -151,6 +159,7 @@ const inputSpec = z
     seed: z.number().int().optional(),
     omit: z.object({ columns: z.array(z.string()).optional(), pii: z.boolean().optional() }).strict().optional(),
     notFeatures: z.array(z.string()).optional(),
+    benchmarkChecks: z.object({ allowInBase: z.boolean().optional(), allowSingleClass: z.boolean().optional() }).strict().optional(),
   })
   .strict();
 
@@ -235,6 +244,29 @@ function unify(parts: Part[], target: string): { parts: Part[]; dropped: { datas
     }
   }
   return { parts: out, dropped, invalid, invalidRows };
+}
+
+/**
+ * A benchmark inside the base scores the models on rows the baseline trained on, and a
+ * single-class one cannot tell a better model from one that always says that class: both are
+ * refused unless allowed, and then returned as caveats for the verdict.
+ */
+function checkBenchmark(bench: Part, tk: number, rowsInBase: number, allow: { allowInBase?: boolean; allowSingleClass?: boolean }): string[] {
+  const caveats: string[] = [];
+  const n = bench.ct.rowCount;
+  if (n > 0 && rowsInBase === n) {
+    const what = `all ${n} benchmark rows are also in the base data (compared on the columns the model reads)`;
+    if (allow.allowInBase !== true) throw dataError('HOKUSAI_BENCHMARK_IN_BASE', `${what}: the baseline was trained on the rows it is scored on`, 'Use a benchmark held out from the base data, or set benchmarkChecks.allowInBase to accept this knowingly', { file: bench.file });
+    caveats.push(`every benchmark row is also in the base data (allowed by benchmarkChecks.allowInBase): the baseline is scored on rows it trained on`);
+  }
+  const col = bench.ct.columns[tk] as Column;
+  const classes = new Set<string>();
+  for (let i = 0; i < n && classes.size < 2; i++) classes.add(String(cellValue(col, i)));
+  if (n > 0 && classes.size === 1) {
+    if (allow.allowSingleClass !== true) throw dataError('HOKUSAI_BENCHMARK_SINGLE_CLASS', `every benchmark label is one class (${n} rows): accuracy rewards a model that always predicts it, and AUROC is undefined`, 'Use a benchmark with both classes, or set benchmarkChecks.allowSingleClass to accept this knowingly', { file: bench.file, column: bench.ct.names[tk] });
+    caveats.push(`the benchmark labels are one class (allowed by benchmarkChecks.allowSingleClass): a model that always predicts it scores best`);
+  }
+  return caveats;
 }
 
 function dtypeOf(ct: ColumnTable, name: string): string {
@@ -364,6 +396,7 @@ export function integrateContribution(input: IntegrationInput): IntegrationResul
   const benchInBase = findMatches(benchFeatures, bench.ct.rowCount, baseFeatures, base.ct.rowCount, 'exact', { a: benchFeatureHashes });
   let benchRowsInBase = 0;
   for (let i = 0; i < benchInBase.length; i++) benchRowsInBase += benchInBase[i] as number;
+  const caveats = checkBenchmark(bench, tk, benchRowsInBase, input.benchmarkChecks ?? {});
   if (baseRowsInBench > 0) warnings.push(`${baseRowsInBench} base rows also appear in the benchmark; they are kept (the base is not the contributor's) but inflate both models' scores`);
 
   // Rows already in the base: the same matching, with the label compared too (a copy with
@@ -537,6 +570,7 @@ export function integrateContribution(input: IntegrationInput): IntegrationResul
     rows: { base: nb, contributed_input: nc, contributed_kept: keptIdx.length, benchmark: benchT.rowCount, merged: mergedRows, contributed_in_merged: fromContrib },
     contributor_row_share: mergedRows === 0 ? 0 : fromContrib / mergedRows,
     warnings,
+    benchmark_caveats: caveats,
   };
   return { ...tables, piiColumns, report, manifests };
 }

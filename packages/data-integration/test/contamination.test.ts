@@ -121,3 +121,27 @@ describe('contamination cannot be dodged', () => {
     expect((await integrate(csv([...ownRows, ...flipped]), { omit: { pii: true } })).report.dedup.already_in_base).toBe(0);
   });
 });
+
+describe('a benchmark that cannot judge the contribution', () => {
+  const twoClass = (rs: Row[]): Row[] => rs.map((r, k) => ({ ...r, label: k % 2 }));
+  const run = async (benchmark: string, extra: Partial<IntegrationInput> = {}): Promise<IntegrationResult> =>
+    integrateContribution({ base: await load(csv(twoClass(baseRows))), contributed: await load(csv(ownRows)), benchmark: await load(benchmark), target: 'label', pii: { key: 'k', mode: 'hash' }, omit: { pii: true }, ...extra });
+
+  it('refuses a benchmark equal to the base, or inside it, unless allowed, and then says so', async () => {
+    await expect(run(csv(twoClass(baseRows)))).rejects.toMatchObject({ code: 'HOKUSAI_BENCHMARK_IN_BASE', message: expect.stringMatching(/all 300 benchmark rows/) });
+    // Inside the base, with the benchmark's own ids and the columns in another order.
+    const inside = twoClass(baseRows).slice(100, 160).map((r, k) => ({ ...r, id: 90_000 + k }));
+    await expect(run(csv(inside, ['label', 'x2', 'x1', 'plan', 'id', 'email', 'phone', 'ssn', 'signup']))).rejects.toMatchObject({ code: 'HOKUSAI_BENCHMARK_IN_BASE' });
+    const allowed = await run(csv(inside), { benchmarkChecks: { allowInBase: true } });
+    expect(allowed.report.contamination.benchmark_rows_in_base).toBe(60);
+    expect(allowed.report.benchmark_caveats).toEqual([expect.stringMatching(/every benchmark row is also in the base/)]);
+  });
+
+  it('refuses a single-class benchmark unless allowed, and then says so', async () => {
+    const single = benchRows.map((r) => ({ ...r, label: 1 }));
+    await expect(run(csv(single))).rejects.toMatchObject({ code: 'HOKUSAI_BENCHMARK_SINGLE_CLASS' });
+    const allowed = await run(csv(single), { benchmarkChecks: { allowSingleClass: true } });
+    expect(allowed.report.benchmark_caveats).toEqual([expect.stringMatching(/one class/)]);
+    expect((await run(csv(benchRows))).report.benchmark_caveats).toEqual([]);
+  });
+});

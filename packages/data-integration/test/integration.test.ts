@@ -80,7 +80,7 @@ describe('one schema for every output', () => {
     for (const t of [r.base, r.contributed, r.merged, r.benchmark]) expect(String(t.schema.fields.find((f) => f.name === 'x')!.type)).toBe('Float64');
     const b = await load('id,n,label\n1,1,0\n2,2,1\n');
     const c = await load('id,n,label\n3,3,0\n');
-    const t = await load('id,n,label\n4,4.5,1\n');
+    const t = await load('id,n,label\n4,4.5,1\n5,5,0\n');
     const u = integrateContribution({ base: b, contributed: c, benchmark: t, target: 'label', pii: { key: 'k', mode: 'hash' } });
     expect(u.report.dtypes.n).toBe('float');
     expect(String(u.merged.schema.fields[1]!.type)).toBe('Float64');

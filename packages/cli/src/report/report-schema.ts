@@ -79,6 +79,7 @@ const dataReport = z.object({
   rows: z.object({ base: num, contributed_input: num, contributed_kept: num, benchmark: num, merged: num, contributed_in_merged: num }),
   contributor_row_share: num,
   warnings: z.array(z.string()),
+  benchmark_caveats: z.array(z.string()).optional(),
 });
 
 export const reportSchema = z.object({

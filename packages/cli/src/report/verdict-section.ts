@@ -23,6 +23,8 @@ export function verdictSection(r: ReportView): string {
         ? ''
         : '<p class="reasons-none">No reason was recorded.</p>'
       : `<ul class="reasons">${r.verdict.reasons.map((x) => `<li><span class="reason-code">${esc(x.code)}</span> ${esc(x.message)}</li>`).join('')}</ul>`;
+  const caveats = r.data?.benchmark_caveats ?? [];
+  const caveatList = caveats.length === 0 ? '' : `<ul class="callout callout-warn caveats" id="benchmark-caveats">${caveats.map((c) => `<li><strong>Benchmark caveat:</strong> ${esc(c)}</li>`).join('')}</ul>`;
   const dq = r.data?.quality;
   const pii = r.data?.pii;
   const rows = r.data?.rows;
@@ -47,6 +49,7 @@ export function verdictSection(r: ReportView): string {
 <p class="verdict-text" id="verdict-text"><span class="verdict-icon" aria-hidden="true">${accepted ? '✓' : '✕'}</span> ${accepted ? 'Accepted' : 'Rejected'}</p>
 <p class="verdict-summary">${change}</p>
 ${reasons}
+${caveatList}
 </div>
 <div class="deltaone" id="delta-one">
 <span class="deltaone-value">${signed(r.delta_one, 2)}</span>
