@@ -50,6 +50,14 @@ export const PipelineConfigSchema = z
       .strict()
       .default({ mode: 'hash' }),
     quality: z.object({ threshold: z.number().min(0).max(1).default(0.5) }).strict().default({ threshold: 0.5 }),
+    benchmarkChecks: z
+      .object({
+        allowInBase: z.boolean().default(false).describe('accept a benchmark whose every row is also in the base data (named in the verdict)'),
+        allowSingleClass: z.boolean().default(false).describe('accept a benchmark whose labels are one class (named in the verdict)'),
+      })
+      .strict()
+      .default({ allowInBase: false, allowSingleClass: false })
+      .describe('a benchmark inside the base or with one class is refused unless allowed here'),
     delta: z
       .object({
         primaryMetric: z.string().default('accuracy'),

@@ -37,6 +37,8 @@ export interface PipelineResult {
   runId: string;
   out: string;
   accepted: boolean;
+  /** Why the benchmark cannot fully judge this contribution (a benchmark check the config allowed). */
+  benchmarkCaveats: string[];
   deltaOne: number | null;
   /** 'same recipe' when only the data differ between the two models, else 'different recipe'. */
   comparison: 'same recipe' | 'different recipe' | null;
@@ -62,6 +64,12 @@ export function parseConfig(input: unknown, source = 'config'): PipelineConfig {
     throw new OrchestratorError('HOKUSAI_CONFIG_INVALID', `Invalid ${source}: ${problems}.`);
   }
   return parsed.data;
+}
+
+/** The benchmark caveats of a data report (none in reports written before they existed). */
+function caveatsOf(dataReport: unknown): string[] {
+  const parsed = z.object({ benchmark_caveats: z.array(z.string()) }).safeParse(dataReport);
+  return parsed.success ? parsed.data.benchmark_caveats : [];
 }
 
 /** Runs the whole Hokusai flow and writes the output folder. */
@@ -188,6 +196,7 @@ async function execute(config: PipelineConfig, runId: string, resume: boolean, o
     runId,
     out: resolve(config.out),
     accepted: delta.decision.accepted,
+    benchmarkCaveats: caveatsOf(report.document.data),
     deltaOne: delta.delta_one,
     comparison: delta.recipe === null ? null : delta.recipe.same ? 'same recipe' : 'different recipe',
     delta,
