@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MlflowClient } from '@hokusai/tracking';
 // The tracking package's test harness starts a real `mlflow server` (SQLite, served artifacts).
-import { startMlflowServer, type MlflowServer } from '../../tracking/test/mlflow-server.js';
+import { startMlflowServer, type MlflowServer } from '@hokusai/test-helpers';
 import { runPipeline, type PipelineResult } from '../src/index.js';
 import { quickstartConfig } from './fixtures/quickstart.js';
 
