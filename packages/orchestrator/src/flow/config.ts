@@ -94,9 +94,10 @@ export const PipelineConfigSchema = z
         uri: z.string().optional().describe('MLflow tracking URI; else MLFLOW_TRACKING_URI; none: local journal'),
         experiment: z.string().default('hokusai'),
         modelName: z.string().min(1).default('hokusai-model').describe('registered model the new model becomes a version of'),
+        registerRejected: z.boolean().default(false).describe('also register the model of a rejected contribution (alias "rejected")'),
       })
       .strict()
-      .default({ experiment: 'hokusai', modelName: 'hokusai-model' }),
+      .default({ experiment: 'hokusai', modelName: 'hokusai-model', registerRejected: false }),
     contributor: z
       .object({ id: z.string().optional(), wallet: z.string().optional() })
       .strict()

@@ -171,20 +171,26 @@ async function execute(config: PipelineConfig, runId: string, resume: boolean, o
       status: 'FINISHED',
       metrics,
       outDir: config.out,
+      benchmarkPath: config.benchmark,
       datasets: (['base', 'contributed', 'benchmark'] as const).map((role) => {
         const manifest = (result.outputs.get(`load_${role}`) as LoadOutput).manifest;
         return { role, fileName: basename(manifest.source_path), fileSha256: manifest.file_sha256, rows: manifest.row_count };
       }),
-      registerAs: {
-        name: config.tracking.modelName,
-        alias: delta.decision.accepted ? 'accepted' : 'rejected',
-        tags: {
-          'hokusai.run_id': runId,
-          'hokusai.data_sha256': (result.outputs.get('load_contributed') as LoadOutput).manifest.content_hash,
-          'hokusai.delta_one': String(delta.delta_one),
-          'hokusai.merkle_root': attestation.merkle_root,
-        },
-      },
+      // A rejected contribution's model is logged but not registered unless the config asks.
+      ...(delta.decision.accepted || config.tracking.registerRejected
+        ? {
+            registerAs: {
+              name: config.tracking.modelName,
+              alias: delta.decision.accepted ? 'accepted' : 'rejected',
+              tags: {
+                'hokusai.run_id': runId,
+                'hokusai.data_sha256': (result.outputs.get('load_contributed') as LoadOutput).manifest.content_hash,
+                'hokusai.delta_one': String(delta.delta_one),
+                'hokusai.merkle_root': attestation.merkle_root,
+              },
+            },
+          }
+        : {}),
       tags: {
         'hokusai.merkle_root': attestation.merkle_root,
         'hokusai.decision': delta.decision.accepted ? 'accepted' : 'rejected',
