@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startRedisServer, type RedisServer } from '../../orchestrator/test/redis-server.js';
+import { startRedisServer, type RedisServer } from '@hokusai/test-helpers';
 
 const bin = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
 const quickstart = fileURLToPath(new URL('../../../examples/quickstart/', import.meta.url));
