@@ -1,4 +1,6 @@
 import type { DataType, Table } from 'apache-arrow';
+// Must come before onnxruntime-node: it turns the runtime's telemetry off before it loads.
+import './ort-environment.js';
 import * as ort from 'onnxruntime-node';
 import { z } from 'zod';
 import { TrainingError } from './errors.js';
