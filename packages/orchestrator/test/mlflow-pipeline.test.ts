@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MlflowClient } from '@hokusai/tracking';
 // The tracking package's test harness starts a real `mlflow server` (SQLite, served artifacts).
+// It moves to @hokusai/test-helpers; until then this is the one import of another package's test/.
+// eslint-disable-next-line no-restricted-imports, @nx/enforce-module-boundaries -- moves to @hokusai/test-helpers
 import { startMlflowServer, type MlflowServer } from '../../tracking/test/mlflow-server.js';
 import { runPipeline, type PipelineResult } from '../src/index.js';
 import { quickstartConfig } from './fixtures/quickstart.js';
