@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 export const WORKSPACE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 
 /** The published packages in dependency order: leaves first, then the orchestrator, then the command. */
-export const PUBLISHED = ['data-integration', 'evaluation', 'attestation', 'tracking', 'training', 'orchestrator', 'cli'] as const;
+export const PUBLISHED = ['data-integration', 'evaluation', 'attestation', 'tracking', 'training', 'orchestrator', 'server', 'cli'] as const;
 export type PublishedName = (typeof PUBLISHED)[number];
 
 export function packageDir(name: PublishedName, root = WORKSPACE_ROOT): string {
