@@ -52,7 +52,8 @@ describe('numeric columns are scanned for phone, SSN and card shapes', () => {
     const header = ['contact_no', 'ident', 'pay', 'seen_at', 'age', 'income', 'zip', 'label'];
     const d = await loadDataset(tmp.write('numeric-pii.csv', csv(header, rows)));
     for (const c of ['contact_no', 'ident', 'pay']) expect(d.manifest.dtypes[c]).not.toBe('string');
-    const res = integrateContribution({ base: d, contributed: d, benchmark: d, target: 'label', pii: { mode: 'hash', key: 'k'.repeat(32) } });
+    // One file in all three roles: only the PII scan is under test here.
+    const res = integrateContribution({ base: d, contributed: d, benchmark: d, target: 'label', pii: { mode: 'hash', key: 'k'.repeat(32) }, benchmarkChecks: { allowInBase: true } });
     expect(res.report.pii.columns.map((c) => [c.column, c.type, c.reason])).toEqual([
       ['contact_no', 'phone', 'content'],
       ['ident', 'ssn', 'content'],
@@ -156,7 +157,7 @@ describe('text columns are scanned for person names by content', () => {
   it('keeps a names column found by content out of every output', async () => {
     const planted = plantedNames(80, 3);
     const d = await loadDataset(tmp.write('reps.csv', csv(['rep', 'x', 'label'], planted.map((n, i) => [`"${n}"`, i, i % 2]))));
-    const res = integrateContribution({ base: d, contributed: d, benchmark: d, target: 'label', pii: { mode: 'hash' }, omit: { pii: true } });
+    const res = integrateContribution({ base: d, contributed: d, benchmark: d, target: 'label', pii: { mode: 'hash' }, omit: { pii: true }, benchmarkChecks: { allowInBase: true } });
     expect(res.report.pii.columns).toEqual([expect.objectContaining({ column: 'rep', type: 'person_name', reason: 'content', treatment: 'omitted' })]);
     expect(res.merged.schema.fields.map((f) => f.name)).toEqual(['x', 'label']);
   });

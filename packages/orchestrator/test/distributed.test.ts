@@ -10,7 +10,7 @@ import { BullMqExecutor, HOKUSAI_FLOW_NAME, LocalStoreExecutor, RunStore, errorC
 import { quickstartConfig } from './fixtures/quickstart.js';
 import { Queue } from 'bullmq';
 import { redisOptionsFromUrl } from '../src/distributed/redis-connection.js';
-import { startRedisServer, type RedisServer } from './redis-server.js';
+import { startRedisServer, type RedisServer } from '@hokusai/test-helpers';
 
 const packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const workerEntry = join(packageRoot, 'dist', 'distributed', 'worker-process.js');

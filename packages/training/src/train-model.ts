@@ -10,7 +10,6 @@ import { OnnxGraph } from './onnx/onnx-graph.js';
 import { createModel } from './registry.js';
 import { SeededRandom } from './seeded-random.js';
 import { parseTrainOptions, type TrainOptions } from './train-options.js';
-import './families/builtin-families.js';
 
 export interface ModelMetadata {
   family: string;
