@@ -24,3 +24,4 @@ export type {
   TrackerOptions,
   TrackingAuth,
 } from './types.js';
+export { maskUriCredentials, splitUriCredentials } from './uri-credentials.js';

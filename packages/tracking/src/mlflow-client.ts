@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { authorizationHeader } from './auth.js';
+import { httpSettingsFromEnv } from './http-env.js';
+import { splitUriCredentials } from './uri-credentials.js';
 import { splitBatch, type LogBatch } from './batch-splitter.js';
 import { TrackingError } from './errors.js';
 import { HttpTransport, type RawRequest } from './http-transport.js';
@@ -22,6 +24,12 @@ export interface MlflowClientOptions {
   multipartThresholdBytes?: number;
   /** Part size for multipart upload. Default 64 MiB. */
   multipartChunkBytes?: number;
+  /**
+   * Where MLFLOW_TRACKING_TOKEN/USERNAME/PASSWORD, MLFLOW_HTTP_REQUEST_TIMEOUT (s),
+   * MLFLOW_HTTP_REQUEST_MAX_RETRIES, MLFLOW_TRACKING_INSECURE_TLS and
+   * MLFLOW_TRACKING_SERVER_CERT_PATH are read. Default `process.env`; options win over them.
+   */
+  env?: NodeJS.ProcessEnv;
 }
 
 const clientOptionsSchema = z.object({
@@ -32,6 +40,7 @@ const clientOptionsSchema = z.object({
   connections: z.number().int().positive().max(64).optional(),
   multipartThresholdBytes: z.number().int().positive().optional(),
   multipartChunkBytes: z.number().int().min(1).optional(),
+  env: z.record(z.string(), z.string().optional()).optional(),
 });
 
 export interface Experiment {
@@ -58,6 +67,8 @@ export interface Run {
   params: Record<string, string>;
   tags: Record<string, string>;
   inputs: Array<{ name: string; digest: string; sourceType: string; source: string; tags: Record<string, string> }>;
+  /** Logged models linked to the run as outputs (MLflow 3). */
+  modelOutputs: Array<{ modelId: string; step: number }>;
 }
 
 export interface ModelVersion {
@@ -108,6 +119,7 @@ const runSchema = z.object({
         .optional(),
     })
     .optional(),
+  outputs: z.object({ model_outputs: z.array(z.object({ model_id: z.string(), step: z.coerce.number().optional() })).optional() }).optional(),
 });
 const modelVersionSchema = z.object({
   name: z.string(),
@@ -196,6 +208,7 @@ function toRun(r: z.infer<typeof runSchema>): Run {
       source: d.dataset.source,
       tags: toRecord(d.tags),
     })),
+    modelOutputs: (r.outputs?.model_outputs ?? []).map((o) => ({ modelId: o.model_id, step: o.step ?? 0 })),
   };
 }
 function toModelVersion(m: z.infer<typeof modelVersionSchema>): ModelVersion {
@@ -250,11 +263,16 @@ export class MlflowClient {
       const issue = checked.error.issues[0];
       throw new TrackingError('HOKUSAI_TRACKING_INVALID_OPTIONS', `MLflow client option ${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}.`);
     }
-    this.trackingUri = trackingUri.replace(/\/+$/, '');
+    // Credentials in the URI authenticate but never appear in the URI the client shows.
+    const split = splitUriCredentials(trackingUri.trim());
+    this.trackingUri = split.uri.replace(/\/+$/, '');
+    const env = options.env ?? process.env;
+    const fromEnv = httpSettingsFromEnv(env);
     this.transport = new HttpTransport(this.trackingUri, {
-      authorization: authorizationHeader(options.auth),
-      timeoutMs: options.timeoutMs ?? 10_000,
-      retries: options.retries ?? 3,
+      authorization: authorizationHeader(options.auth, env, split),
+      timeoutMs: options.timeoutMs ?? fromEnv.timeoutMs ?? 10_000,
+      retries: options.retries ?? fromEnv.retries ?? 3,
+      ...(fromEnv.tls === undefined ? {} : { tls: fromEnv.tls }),
       backoffMs: options.backoffMs ?? 250,
       connections: options.connections ?? 4,
     });
