@@ -51,3 +51,15 @@ describe('hokusai tracking sync', () => {
     expect(r.stdout + r.stderr).not.toContain('alice');
   });
 });
+
+describe('hokusai config show', () => {
+  it('masks credentials of a tracking URI from the environment', async () => {
+    const config = fileURLToPath(new URL('../../../examples/quickstart/hokusai.config.json', import.meta.url));
+    const r = await hokusai(['--json', 'config', 'show', '--config', config], { MLFLOW_TRACKING_URI: 'https://alice:s3cret-pw@mlflow.example:5000' });
+    expect(r.code).toBe(0);
+    const shown = JSON.parse(r.stdout) as { tracking: { uri: string } };
+    expect(shown.tracking.uri).toBe('https://***@mlflow.example:5000');
+    expect(r.stdout + r.stderr).not.toContain('s3cret-pw');
+  });
+});
+

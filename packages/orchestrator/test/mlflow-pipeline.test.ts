@@ -10,6 +10,7 @@ import { startMlflowServer, type MlflowServer } from '@hokusai/test-helpers';
 import { runPipeline, type PipelineResult } from '../src/index.js';
 import { QUICKSTART, quickstartConfig } from './fixtures/quickstart.js';
 
+const SECRET = 's3cret-tracking-pw';
 const REGISTRY_SCORES = fileURLToPath(new URL('./python/registry_scores.py', import.meta.url));
 
 
@@ -18,15 +19,18 @@ describe('a pipeline run logged to a real MLflow server', () => {
   let client: MlflowClient;
   let result: PipelineResult;
   let out: string;
+  let store: string;
 
   beforeAll(async () => {
     server = await startMlflowServer();
     client = new MlflowClient(server.uri);
     const work = await mkdtemp(join(tmpdir(), 'hokusai-mlflow-'));
     out = join(work, 'out');
+    store = join(work, 'store');
     result = await runPipeline(
-      quickstartConfig(out, { delta: { bootstrapResamples: 200 }, tracking: { uri: server.uri, experiment: 'hokusai-it', modelName: 'churn-model' } }),
-      { store: join(work, 'store') },
+      // Credentials in the URI: the server does not check them, so they must simply never show.
+      quickstartConfig(out, { delta: { bootstrapResamples: 200 }, tracking: { uri: server.uri.replace('http://', `http://alice:${SECRET}@`), experiment: 'hokusai-it', modelName: 'churn-model' } }),
+      { store },
     );
   }, 300_000);
 
@@ -108,4 +112,18 @@ describe('a pipeline run logged to a real MLflow server', () => {
     expect(report.flavors).toEqual(['onnx', 'python_function']);
     expect(report.signature_inputs).toEqual(['age', 'income', 'tenure_months', 'monthly_spend', 'support_calls', 'region', 'plan']);
   }, 200_000);
+
+  it('never shows the tracking URI credentials: not in params, tags, the journal, run.json or warnings, and params hold no absolute paths', async () => {
+    const run = await client.getRun(result.tracking.runId as string);
+    expect(run.params['tracking.uri']).toBe(server.uri.replace('http://', 'http://***@'));
+    for (const value of Object.values(run.params)) expect(value.startsWith('/'), value).toBe(false);
+    const texts = [
+      JSON.stringify(run.params),
+      JSON.stringify(run.tags),
+      await readFile(join(out, 'tracking', 'journal.jsonl'), 'utf8'),
+      await readFile(join(store, 'runs', result.runId, 'run.json'), 'utf8'),
+      result.tracking.warnings.join('\n'),
+    ];
+    for (const text of texts) expect(text).not.toContain(SECRET);
+  });
 });

@@ -40,7 +40,8 @@ const clientOptionsSchema = z.object({
   connections: z.number().int().positive().max(64).optional(),
   multipartThresholdBytes: z.number().int().positive().optional(),
   multipartChunkBytes: z.number().int().min(1).optional(),
-  env: z.record(z.string(), z.string().optional()).optional(),
+  // process.env is an exotic object that z.record refuses; its values are read one by one later.
+  env: z.custom<NodeJS.ProcessEnv>((v) => typeof v === 'object' && v !== null).optional(),
 });
 
 export interface Experiment {

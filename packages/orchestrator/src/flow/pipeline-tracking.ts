@@ -1,5 +1,5 @@
 import { readdir, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { createTracker, type Tracker } from '@hokusai/tracking';
 import type { RunEvent } from '../engine/events.js';
 import { displayConfig } from './attested-config.js';
@@ -57,7 +57,7 @@ export async function trackPipelineRun(input: {
     });
     const versions = Object.fromEntries(Object.entries(packageVersions()).map(([k, v]) => [`hokusai.version.${k.replace('@hokusai/', '')}`, v]));
     const parent = await tracker.startRun({ name: input.runId, tags: { 'hokusai.run_id': input.runId, ...versions, ...(input.outcome.tags ?? {}) } });
-    await parent.logParams(flattenParams(displayConfig(input.config)));
+    await parent.logParams(flattenParams(trackedConfig(input.config)));
     for (const event of input.events) {
       if (event.type !== 'step_finished' || event.step === undefined) continue;
       const child = await tracker.startRun({ name: event.step, parentRunId: parent.runId, tags: { 'hokusai.step': event.step } });
@@ -123,6 +123,25 @@ async function logRunModels(
     const register = name === 'model' && registerAs !== undefined ? { name: registerAs.name, alias: registerAs.alias, tags: registerAs.tags } : undefined;
     await tracker.logModel({ runId, name, localPath: dir, modelType: 'onnx', tags: { 'hokusai.role': name }, ...(register === undefined ? {} : { register }) });
   }
+}
+
+/**
+ * The config as MLflow params: as shown to people (secrets masked), with input files by name
+ * only: an absolute path says where one machine kept them, nothing about the run.
+ */
+function trackedConfig(config: PipelineConfig): Record<string, unknown> {
+  const shown = displayConfig(config);
+  const name = (path: string | undefined): string | undefined => (path === undefined ? undefined : basename(path));
+  return {
+    ...shown,
+    base: name(config.base),
+    contributed: name(config.contributed),
+    benchmark: name(config.benchmark),
+    out: name(config.out),
+    ...(config.baselineModel === undefined ? {} : { baselineModel: name(config.baselineModel) }),
+    ...(config.benchmarkRegistry === undefined ? {} : { benchmarkRegistry: name(config.benchmarkRegistry) }),
+    proof: { ...config.proof, ...(config.proof.ptau === undefined ? {} : { ptau: name(config.proof.ptau) }) },
+  };
 }
 
 async function listFiles(dir: string, prefix = ''): Promise<string[]> {

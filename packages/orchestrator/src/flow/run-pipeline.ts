@@ -16,6 +16,7 @@ import { reportJsonText } from './report-document.js';
 import { runIdFor } from './input-fingerprint.js';
 import { assertOutputFree, writeOutputFolder } from './output-folder.js';
 import { pipelineVersion } from './package-versions.js';
+import { splitUriCredentials } from '@hokusai/tracking';
 import { trackPipelineRun, type TrackingSummary } from './pipeline-tracking.js';
 import type { AttestOutput } from './steps/attest-step.js';
 import type { EvaluateOutput } from './steps/evaluate-step.js';
@@ -73,7 +74,7 @@ export async function resumePipeline(runId: string, options: PipelineRunOptions 
   const store = new RunStore(options.store ?? defaultStore());
   const record = await store.readRun(runId);
   const stored = z.object({ config: z.unknown() }).parse(record.params);
-  const config = withKeyFromEnv(parseConfig(stored.config, `stored config of run ${runId}`));
+  const config = withTrackingCredentialsFromEnv(withKeyFromEnv(parseConfig(stored.config, `stored config of run ${runId}`)));
   if (options.overwrite) config.overwrite = true;
   return execute(config, runId, true, options);
 }
@@ -81,6 +82,21 @@ export async function resumePipeline(runId: string, options: PipelineRunOptions 
 function withKeyFromEnv(config: PipelineConfig): PipelineConfig {
   const key = config.pii.key ?? process.env.HOKUSAI_PII_KEY;
   return key === undefined ? config : { ...config, pii: { ...config.pii, key } };
+}
+
+/** Credentials in the tracking URI are secrets too: the stored config never holds them. */
+function storedTracking(config: PipelineConfig): PipelineConfig['tracking'] {
+  return config.tracking.uri === undefined ? config.tracking : { ...config.tracking, uri: splitUriCredentials(config.tracking.uri).uri };
+}
+
+/**
+ * The stored config keeps the tracking URI without credentials; a resumed run takes them from
+ * MLFLOW_TRACKING_URI again when that names the same server.
+ */
+function withTrackingCredentialsFromEnv(config: PipelineConfig): PipelineConfig {
+  const env = process.env.MLFLOW_TRACKING_URI;
+  if (config.tracking.uri === undefined || env === undefined || splitUriCredentials(env).uri !== config.tracking.uri) return config;
+  return { ...config, tracking: { ...config.tracking, uri: env } };
 }
 
 async function execute(config: PipelineConfig, runId: string, resume: boolean, options: PipelineRunOptions): Promise<PipelineResult> {
@@ -102,7 +118,7 @@ async function execute(config: PipelineConfig, runId: string, resume: boolean, o
     result = await runFlow(flow, {
       store,
       runId,
-      params: { config: { ...config, pii } },
+      params: { config: { ...config, pii, tracking: storedTracking(config) } },
       concurrency: config.concurrency,
       resume,
       hooks: hooks.identities(),
