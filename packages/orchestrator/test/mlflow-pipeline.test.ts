@@ -126,4 +126,21 @@ describe('a pipeline run logged to a real MLflow server', () => {
     ];
     for (const text of texts) expect(text).not.toContain(SECRET);
   });
+
+  it('sets the tags MLflow users expect, a Markdown note with verdict, DeltaOne and the metric table, and logs p-values, intervals and confusion counts', async () => {
+    const run = await client.getRun(result.tracking.runId as string);
+    expect(run.tags['mlflow.user']).toMatch(/.+/);
+    expect(run.tags['mlflow.source.name']).toBe('hokusai');
+    expect(run.tags['mlflow.source.type']).toBe('LOCAL');
+    const note = run.tags['mlflow.note.content'] ?? '';
+    expect(note).toContain(`**ACCEPTED**: DeltaOne ${(result.deltaOne as number).toFixed(2)} on accuracy`);
+    expect(note).toMatch(/\| accuracy \| \d\.\d{4} \| \d\.\d{4} \|/);
+    const metric = (key: string): number | undefined => run.metrics.find((m) => m.key === key)?.value;
+    expect(metric('p_value.accuracy')).toBe(result.delta.metrics['accuracy']?.p_value);
+    expect(metric('ci_low.accuracy')).toBe(result.delta.metrics['accuracy']?.ci?.[0]);
+    expect(metric('ci_high.accuracy')).toBe(result.delta.metrics['accuracy']?.ci?.[1]);
+    expect(metric('new.confusion.tp')).toBe(result.newMetrics.confusion.tp);
+    expect(metric('baseline.confusion.fn')).toBe(result.baselineMetrics.confusion.fn);
+    expect(metric('mcnemar.p_value')).toBe(result.delta.tests.mcnemar.p_value);
+  });
 });

@@ -17,7 +17,7 @@ import { runIdFor } from './input-fingerprint.js';
 import { assertOutputFree, writeOutputFolder } from './output-folder.js';
 import { pipelineVersion } from './package-versions.js';
 import { splitUriCredentials } from '@hokusai/tracking';
-import { trackPipelineRun, type TrackingSummary } from './pipeline-tracking.js';
+import { runNote, trackPipelineRun, type TrackingSummary } from './pipeline-tracking.js';
 import type { AttestOutput } from './steps/attest-step.js';
 import type { EvaluateOutput } from './steps/evaluate-step.js';
 import type { ReportOutput } from './steps/report-step.js';
@@ -159,10 +159,21 @@ async function execute(config: PipelineConfig, runId: string, resume: boolean, o
   const metrics: Record<string, number> = {};
   for (const [name, value] of Object.entries(evaluation.baselineMetrics)) if (typeof value === 'number') metrics[`baseline.${name}`] = value;
   for (const [name, value] of Object.entries(evaluation.newMetrics)) if (typeof value === 'number') metrics[`new.${name}`] = value;
+  for (const [role, m] of [['baseline', evaluation.baselineMetrics], ['new', evaluation.newMetrics]] as const) {
+    for (const [cell, count] of Object.entries(m.confusion)) metrics[`${role}.confusion.${cell}`] = count;
+  }
   for (const [name, m] of Object.entries(delta.metrics)) {
     if (m.absolute_delta !== null) metrics[`delta.${name}`] = m.absolute_delta;
     if (m.delta_pp !== null) metrics[`delta_pp.${name}`] = m.delta_pp;
+    if (m.p_value !== null) metrics[`p_value.${name}`] = m.p_value;
+    if (m.ci !== null) {
+      metrics[`ci_low.${name}`] = m.ci[0];
+      metrics[`ci_high.${name}`] = m.ci[1];
+    }
   }
+  metrics['mcnemar.b'] = delta.tests.mcnemar.b;
+  metrics['mcnemar.c'] = delta.tests.mcnemar.c;
+  metrics['mcnemar.p_value'] = delta.tests.mcnemar.p_value;
   if (delta.delta_one !== null) metrics.delta_one = delta.delta_one;
   const tracking = await trackPipelineRun({
     config,
@@ -194,6 +205,7 @@ async function execute(config: PipelineConfig, runId: string, resume: boolean, o
             },
           }
         : {}),
+      note: runNote(delta),
       tags: {
         'hokusai.merkle_root': attestation.merkle_root,
         'hokusai.decision': delta.decision.accepted ? 'accepted' : 'rejected',
