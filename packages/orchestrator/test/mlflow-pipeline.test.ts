@@ -1,15 +1,21 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MlflowClient } from '@hokusai/tracking';
+import { chromium } from 'playwright-core';
 // The tracking package's test harness starts a real `mlflow server` (SQLite, served artifacts).
 import { startMlflowServer, type MlflowServer } from '@hokusai/test-helpers';
 import { runPipeline, type PipelineResult } from '../src/index.js';
 import { QUICKSTART, quickstartConfig } from './fixtures/quickstart.js';
 
+const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+/** Screenshots a test run keeps for people to look at (gitignored). */
+const ARTIFACTS = fileURLToPath(new URL('../.vitest-artifacts/', import.meta.url));
 const SECRET = 's3cret-tracking-pw';
 const REGISTRY_SCORES = fileURLToPath(new URL('./python/registry_scores.py', import.meta.url));
 
@@ -143,4 +149,23 @@ describe('a pipeline run logged to a real MLflow server', () => {
     expect(metric('baseline.confusion.fn')).toBe(result.baselineMetrics.confusion.fn);
     expect(metric('mcnemar.p_value')).toBe(result.delta.tests.mcnemar.p_value);
   });
+
+  it('the MLflow UI shows the run with its note and its logged models (headless Chromium screenshot kept under .vitest-artifacts/)', async () => {
+    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install Debian's chromium package (bash scripts/setup.sh --services)`);
+    const run = await client.getRun(result.tracking.runId as string);
+    const userData = mkdtempSync(join(tmpdir(), 'hokusai-chromium-'));
+    const context = await chromium.launchPersistentContext(userData, { executablePath: CHROMIUM, args: CHROMIUM_ARGS, viewport: { width: 1400, height: 1000 } });
+    try {
+      const page = await context.newPage();
+      await page.goto(`${server.uri}/#/experiments/${run.info.experimentId}/runs/${run.info.runId}`);
+      await page.getByText('ACCEPTED', { exact: false }).first().waitFor({ timeout: 60_000 });
+      await page.getByText(result.runId).first().waitFor({ timeout: 30_000 });
+      await mkdir(ARTIFACTS, { recursive: true });
+      await page.screenshot({ path: join(ARTIFACTS, 'mlflow-run.png'), fullPage: true });
+      expect(existsSync(join(ARTIFACTS, 'mlflow-run.png'))).toBe(true);
+    } finally {
+      await context.close();
+      await rm(userData, { recursive: true, force: true });
+    }
+  }, 120_000);
 });

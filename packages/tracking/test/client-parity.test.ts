@@ -2,12 +2,15 @@ import { afterAll, describe, expect, inject, it } from 'vitest';
 import type { TrackingError } from '../src/index.js';
 import { MlflowClient } from '../src/index.js';
 
-const uri = inject('mlflowUri');
-const client = new MlflowClient(uri);
-afterAll(() => client.close());
 const unique = (name: string): string => `${name}-${Date.now()}-${Math.floor(Math.random() * 1e6)}`;
 
-describe('the calls MLflow users reach for, against a real server', () => {
+describe.each([
+  ['SQLite', inject('mlflowUri')],
+  ['PostgreSQL', inject('mlflowPostgresUri')],
+])('the calls MLflow users reach for, against a real server with a %s backend store', (_store, uri) => {
+  const client = new MlflowClient(uri);
+  afterAll(() => client.close());
+
   it('experiments: get by id, rename, tags, delete and restore; searches follow every page', async () => {
     const name = unique('parity-exp');
     const id = await client.createExperiment(name);

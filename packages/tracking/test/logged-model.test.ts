@@ -5,7 +5,6 @@ import { describe, expect, inject, it } from 'vitest';
 import { createTracker, MlflowClient, readJournal, syncJournal, writeOnnxModelFolder } from '../src/index.js';
 import { pipelineOutput } from './fixtures.js';
 
-const uri = inject('mlflowUri');
 
 /** An output folder with a model folder under tracking/, journaled without a server. */
 async function journaledOutput(experimentName: string, registeredName: string): Promise<{ dir: string; runId: string }> {
@@ -30,7 +29,10 @@ async function journaledOutput(experimentName: string, registeredName: string): 
   return { dir, runId: run.runId };
 }
 
-describe('models as MLflow logged models, and journals that travel', () => {
+describe.each([
+  ['SQLite', inject('mlflowUri')],
+  ['PostgreSQL', inject('mlflowPostgresUri')],
+])('models as MLflow logged models, and journals that travel (%s backend store)', (_store, uri) => {
   it('writes an MLmodel with the onnx and python_function flavors and a per-column tensor signature', async () => {
     const dir = join(await mkdtemp(join(tmpdir(), 'hokusai-mlmodel-')), 'model');
     const files = await writeOnnxModelFolder(dir, {
