@@ -506,4 +506,20 @@ await runPipeline(config, { store, executor: new BullMqExecutor({ redisUrl }), o
       await Promise.all([queue.close(), watched.close()]);
     }
   });
+
+  it('keeps cell values out of the failed jobs Redis holds', async () => {
+    const queue = new Queue('hokusai-steps', { connection: redisOptionsFromUrl(redis.url) });
+    const failing = new BullMqExecutor({ redisUrl: redis.url });
+    try {
+      const error = await runPipeline(quickstartConfig(join(dir, 'leak'), { target: 'email' }), { store: join(dir, 'store-leak'), executor: failing }).catch((e: unknown) => e);
+      expect(errorCode(error)).toBe('HOKUSAI_TARGET_NOT_BINARY');
+      const failed = (await queue.getFailed()).filter((job) => job.name.startsWith('hokusai/load_'));
+      expect(failed.length).toBeGreaterThan(0);
+      const held = JSON.stringify(failed.map((job) => [job.failedReason, job.stacktrace, job.returnvalue]));
+      expect(held).toMatch(/values redacted: the column looks like email/);
+      expect(held.match(/[\w.+-]+@example\.com/g)).toBeNull();
+    } finally {
+      await Promise.all([queue.close(), failing.close()]);
+    }
+  });
 });
