@@ -16,10 +16,12 @@ fi
 if [ "${1:-}" = "--services" ]; then
   SUDO=""
   [ "$(id -u)" = "0" ] || SUDO="sudo"
-  # Redis for the distributed executor's tests, Chromium for the report's browser test.
+  # Redis for the distributed executor's tests, Chromium for the report's and MLflow UI's browser tests.
   missing=""
   command -v redis-server >/dev/null 2>&1 || missing="$missing redis-server"
   [ -x /usr/bin/chromium ] || missing="$missing chromium"
+  # PostgreSQL for MLflow's backend store in the tracking tests (a throw-away cluster per run).
+  command -v initdb >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$missing postgresql"
   if [ -n "$missing" ]; then
     $SUDO apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq $missing >/dev/null
@@ -39,5 +41,10 @@ if [ "${1:-}" = "--services" ]; then
   ONNX_VERSION=1.23.2 ONNXRUNTIME_VERSION=1.32.0
   if [ "$(python3 -c 'import onnx, onnxruntime; print(onnx.__version__, onnxruntime.__version__)' 2>/dev/null)" != "$ONNX_VERSION $ONNXRUNTIME_VERSION" ]; then
     python3 -m pip install --quiet --disable-pip-version-check "onnx==$ONNX_VERSION" "onnxruntime==$ONNXRUNTIME_VERSION"
+  fi
+  # MLflow reaches PostgreSQL through psycopg2.
+  PSYCOPG2_VERSION=2.9.13
+  if [ "$(python3 -c 'import psycopg2; print(psycopg2.__version__.split()[0])' 2>/dev/null)" != "$PSYCOPG2_VERSION" ]; then
+    python3 -m pip install --quiet --disable-pip-version-check "psycopg2-binary==$PSYCOPG2_VERSION"
   fi
 fi

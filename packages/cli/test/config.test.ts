@@ -20,6 +20,10 @@ describe('configuration precedence: defaults < file < environment < flags', () =
     const withEnv = resolveConfig({ file, flags: {}, env: { HOKUSAI_SEED: '9', MLFLOW_TRACKING_URI: 'http://env.example:5000' } });
     expect(withEnv.seed).toBe(9);
     expect(withEnv.tracking.uri).toBe('http://env.example:5000');
+    expect(withEnv.tracking.experiment).toBe('hokusai'); // the default
+    const withExperiment = resolveConfig({ file, flags: {}, env: { MLFLOW_EXPERIMENT_NAME: 'churn-contributions' } });
+    expect(withExperiment.tracking.experiment).toBe('churn-contributions');
+    expect(withExperiment.tracking.uri).toBe('http://file.example:5000'); // the file's, merged beside it
     const withFlags = resolveConfig({ file, flags: { seed: 11 }, env: { HOKUSAI_SEED: '9' } });
     expect(withFlags.seed).toBe(11);
     expect(resolveConfig({ flags: required, env: {} }).seed).toBe(42); // the default

@@ -1,15 +1,22 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MlflowClient } from '@hokusai/tracking';
+import { chromium } from 'playwright-core';
 // The tracking package's test harness starts a real `mlflow server` (SQLite, served artifacts).
 import { startMlflowServer, type MlflowServer } from '@hokusai/test-helpers';
 import { runPipeline, type PipelineResult } from '../src/index.js';
 import { QUICKSTART, quickstartConfig } from './fixtures/quickstart.js';
 
+const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+/** Screenshots a test run keeps for people to look at (gitignored). */
+const ARTIFACTS = fileURLToPath(new URL('../.vitest-artifacts/', import.meta.url));
+const SECRET = 's3cret-tracking-pw';
 const REGISTRY_SCORES = fileURLToPath(new URL('./python/registry_scores.py', import.meta.url));
 
 
@@ -18,15 +25,18 @@ describe('a pipeline run logged to a real MLflow server', () => {
   let client: MlflowClient;
   let result: PipelineResult;
   let out: string;
+  let store: string;
 
   beforeAll(async () => {
     server = await startMlflowServer();
     client = new MlflowClient(server.uri);
     const work = await mkdtemp(join(tmpdir(), 'hokusai-mlflow-'));
     out = join(work, 'out');
+    store = join(work, 'store');
     result = await runPipeline(
-      quickstartConfig(out, { delta: { bootstrapResamples: 200 }, tracking: { uri: server.uri, experiment: 'hokusai-it', modelName: 'churn-model' } }),
-      { store: join(work, 'store') },
+      // Credentials in the URI: the server does not check them, so they must simply never show.
+      quickstartConfig(out, { delta: { bootstrapResamples: 200 }, tracking: { uri: server.uri.replace('http://', `http://alice:${SECRET}@`), experiment: 'hokusai-it', modelName: 'churn-model' } }),
+      { store },
     );
   }, 300_000);
 
@@ -108,4 +118,54 @@ describe('a pipeline run logged to a real MLflow server', () => {
     expect(report.flavors).toEqual(['onnx', 'python_function']);
     expect(report.signature_inputs).toEqual(['age', 'income', 'tenure_months', 'monthly_spend', 'support_calls', 'region', 'plan']);
   }, 200_000);
+
+  it('never shows the tracking URI credentials: not in params, tags, the journal, run.json or warnings, and params hold no absolute paths', async () => {
+    const run = await client.getRun(result.tracking.runId as string);
+    expect(run.params['tracking.uri']).toBe(server.uri.replace('http://', 'http://***@'));
+    for (const value of Object.values(run.params)) expect(value.startsWith('/'), value).toBe(false);
+    const texts = [
+      JSON.stringify(run.params),
+      JSON.stringify(run.tags),
+      await readFile(join(out, 'tracking', 'journal.jsonl'), 'utf8'),
+      await readFile(join(store, 'runs', result.runId, 'run.json'), 'utf8'),
+      result.tracking.warnings.join('\n'),
+    ];
+    for (const text of texts) expect(text).not.toContain(SECRET);
+  });
+
+  it('sets the tags MLflow users expect, a Markdown note with verdict, DeltaOne and the metric table, and logs p-values, intervals and confusion counts', async () => {
+    const run = await client.getRun(result.tracking.runId as string);
+    expect(run.tags['mlflow.user']).toMatch(/.+/);
+    expect(run.tags['mlflow.source.name']).toBe('hokusai');
+    expect(run.tags['mlflow.source.type']).toBe('LOCAL');
+    const note = run.tags['mlflow.note.content'] ?? '';
+    expect(note).toContain(`**ACCEPTED**: DeltaOne ${(result.deltaOne as number).toFixed(2)} on accuracy`);
+    expect(note).toMatch(/\| accuracy \| \d\.\d{4} \| \d\.\d{4} \|/);
+    const metric = (key: string): number | undefined => run.metrics.find((m) => m.key === key)?.value;
+    expect(metric('p_value.accuracy')).toBe(result.delta.metrics['accuracy']?.p_value);
+    expect(metric('ci_low.accuracy')).toBe(result.delta.metrics['accuracy']?.ci?.[0]);
+    expect(metric('ci_high.accuracy')).toBe(result.delta.metrics['accuracy']?.ci?.[1]);
+    expect(metric('new.confusion.tp')).toBe(result.newMetrics.confusion.tp);
+    expect(metric('baseline.confusion.fn')).toBe(result.baselineMetrics.confusion.fn);
+    expect(metric('mcnemar.p_value')).toBe(result.delta.tests.mcnemar.p_value);
+  });
+
+  it('the MLflow UI shows the run with its note and its logged models (headless Chromium screenshot kept under .vitest-artifacts/)', async () => {
+    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install Debian's chromium package (bash scripts/setup.sh --services)`);
+    const run = await client.getRun(result.tracking.runId as string);
+    const userData = mkdtempSync(join(tmpdir(), 'hokusai-chromium-'));
+    const context = await chromium.launchPersistentContext(userData, { executablePath: CHROMIUM, args: CHROMIUM_ARGS, viewport: { width: 1400, height: 1000 } });
+    try {
+      const page = await context.newPage();
+      await page.goto(`${server.uri}/#/experiments/${run.info.experimentId}/runs/${run.info.runId}`);
+      await page.getByText('ACCEPTED', { exact: false }).first().waitFor({ timeout: 60_000 });
+      await page.getByText(result.runId).first().waitFor({ timeout: 30_000 });
+      await mkdir(ARTIFACTS, { recursive: true });
+      await page.screenshot({ path: join(ARTIFACTS, 'mlflow-run.png'), fullPage: true });
+      expect(existsSync(join(ARTIFACTS, 'mlflow-run.png'))).toBe(true);
+    } finally {
+      await context.close();
+      await rm(userData, { recursive: true, force: true });
+    }
+  }, 120_000);
 });

@@ -75,7 +75,9 @@ function killGroup(child: ChildProcess): Promise<void> {
   });
 }
 
-export async function startMlflowServer(options: { port?: number; dir?: string; timeoutMs?: number } = {}): Promise<MlflowServer> {
+export async function startMlflowServer(
+  options: { port?: number; dir?: string; timeoutMs?: number; /** Default SQLite in `dir`; e.g. a PostgreSQL URL. */ backendStoreUri?: string } = {},
+): Promise<MlflowServer> {
   const cmd = findMlflow();
   const dir = options.dir ?? (await mkdtemp(join(tmpdir(), 'hokusai-mlflow-')));
   await mkdir(join(dir, 'artifacts'), { recursive: true });
@@ -98,7 +100,7 @@ export async function startMlflowServer(options: { port?: number; dir?: string; 
         '--workers',
         '1',
         '--backend-store-uri',
-        `sqlite:///${join(dir, 'mlflow.db')}`,
+        options.backendStoreUri ?? `sqlite:///${join(dir, 'mlflow.db')}`,
         '--serve-artifacts',
         '--artifacts-destination',
         join(dir, 'artifacts'),

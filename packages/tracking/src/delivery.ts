@@ -163,7 +163,8 @@ export async function deliverLogModel(
     }
     model = await client.finalizeLoggedModel(model.modelId, 'READY');
   }
-  await client.logOutputs(runId, [{ modelId: model.modelId }]);
+  // MLflow refuses a second identical link, so a replay links only what is not linked yet.
+  if (!run.modelOutputs.some((o) => o.modelId === model.modelId)) await client.logOutputs(runId, [{ modelId: model.modelId }]);
   if (entry.register === undefined) return { modelId: model.modelId, version: undefined };
   const reg = entry.register;
   await client.ensureRegisteredModel(reg.name);

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Dispatcher, Pool } from 'undici';
 import { TrackingError } from './errors.js';
+import { maskUriCredentials } from './uri-credentials.js';
 
 export interface TransportOptions {
   authorization?: string | undefined;
@@ -12,6 +13,8 @@ export interface TransportOptions {
   backoffMs: number;
   /** Connections kept alive to the server. */
   connections: number;
+  /** TLS: skip certificate checks (MLFLOW_TRACKING_INSECURE_TLS) or trust this CA bundle (MLFLOW_TRACKING_SERVER_CERT_PATH). */
+  tls?: { rejectUnauthorized?: boolean; ca?: Buffer };
 }
 
 export type RequestBody = string | Buffer | Uint8Array | NodeJS.ReadableStream;
@@ -34,7 +37,7 @@ export interface RawResponse {
   body: Dispatcher.ResponseData['body'];
 }
 
-const RETRY_STATUS = new Set([429, 500, 502, 503, 504]);
+const RETRY_STATUS = new Set([408, 429, 500, 502, 503, 504]);
 const CONNECTION_CODES = new Set([
   'ECONNREFUSED',
   'ECONNRESET',
@@ -84,12 +87,12 @@ export class HttpTransport {
     try {
       url = new URL(trackingUri);
     } catch {
-      throw new TrackingError('HOKUSAI_TRACKING_INVALID_OPTIONS', `Tracking URI "${trackingUri}" is not a URL; use e.g. http://127.0.0.1:5000.`);
+      throw new TrackingError('HOKUSAI_TRACKING_INVALID_OPTIONS', `Tracking URI "${maskUriCredentials(trackingUri)}" is not a URL; use e.g. http://127.0.0.1:5000.`);
     }
     if (url.protocol !== 'http:' && url.protocol !== 'https:') {
       throw new TrackingError(
         'HOKUSAI_TRACKING_INVALID_OPTIONS',
-        `Tracking URI "${trackingUri}" uses ${url.protocol}; this client talks to an MLflow tracking server over http(s).`,
+        `Tracking URI "${maskUriCredentials(trackingUri)}" uses ${url.protocol}; this client talks to an MLflow tracking server over http(s).`,
       );
     }
     this.baseUrl = url;
@@ -104,7 +107,11 @@ export class HttpTransport {
       pool = this.pools.get(origin) ?? new Pool(origin, {
         connections: this.options.connections,
         keepAliveTimeout: 30_000,
-        connect: { timeout: this.options.timeoutMs },
+        connect: {
+          timeout: this.options.timeoutMs,
+          ...(this.options.tls?.rejectUnauthorized === false ? { rejectUnauthorized: false } : {}),
+          ...(this.options.tls?.ca === undefined ? {} : { ca: this.options.tls.ca }),
+        },
       });
       this.pools.set(origin, pool);
     }

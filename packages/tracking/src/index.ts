@@ -1,7 +1,7 @@
 export { createTracker } from './tracker.js';
 export { syncJournal } from './sync.js';
 export { TrackingError, type TrackingErrorCode, type TrackingErrorDetails } from './errors.js';
-export { MlflowClient, quoteFilterValue, type MlflowClientOptions, type Experiment, type LoggedModel, type Run, type RunInfo, type ModelVersion } from './mlflow-client.js';
+export { MlflowClient, quoteFilterValue, type MlflowClientOptions, type Experiment, type LoggedModel, type RegisteredModel, type Run, type RunInfo, type ModelVersion } from './mlflow-client.js';
 export { writeOnnxModelFolder, MODEL_FOLDER_PYTHON_PACKAGES, type OnnxColumnInput, type OnnxModelFolderOptions } from './mlflow-model-folder.js';
 export type { ArtifactFile } from './artifacts.js';
 export { MLFLOW_LIMITS, type Metric, type KeyValue } from './limits.js';
@@ -24,3 +24,4 @@ export type {
   TrackerOptions,
   TrackingAuth,
 } from './types.js';
+export { maskUriCredentials, splitUriCredentials } from './uri-credentials.js';

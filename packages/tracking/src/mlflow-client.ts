@@ -1,11 +1,16 @@
 import { z } from 'zod';
 import { authorizationHeader } from './auth.js';
+import { httpSettingsFromEnv } from './http-env.js';
+import { splitUriCredentials } from './uri-credentials.js';
 import { splitBatch, type LogBatch } from './batch-splitter.js';
 import { TrackingError } from './errors.js';
 import { HttpTransport, type RawRequest } from './http-transport.js';
 import { errorFromResponse, readJson } from './response-errors.js';
 import { assertBatchValid, codePointLength, MLFLOW_LIMITS, type KeyValue, type Metric } from './limits.js';
-import { ArtifactClient, type ArtifactFile, type ArtifactUploadOptions } from './artifacts.js';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ArtifactClient, cleanArtifactPath, type ArtifactFile, type ArtifactUploadOptions } from './artifacts.js';
 import type { DatasetInput, RunStatus, TrackingAuth } from './types.js';
 
 export interface MlflowClientOptions {
@@ -22,6 +27,12 @@ export interface MlflowClientOptions {
   multipartThresholdBytes?: number;
   /** Part size for multipart upload. Default 64 MiB. */
   multipartChunkBytes?: number;
+  /**
+   * Where MLFLOW_TRACKING_TOKEN/USERNAME/PASSWORD, MLFLOW_HTTP_REQUEST_TIMEOUT (s),
+   * MLFLOW_HTTP_REQUEST_MAX_RETRIES, MLFLOW_TRACKING_INSECURE_TLS and
+   * MLFLOW_TRACKING_SERVER_CERT_PATH are read. Default `process.env`; options win over them.
+   */
+  env?: NodeJS.ProcessEnv;
 }
 
 const clientOptionsSchema = z.object({
@@ -32,6 +43,8 @@ const clientOptionsSchema = z.object({
   connections: z.number().int().positive().max(64).optional(),
   multipartThresholdBytes: z.number().int().positive().optional(),
   multipartChunkBytes: z.number().int().min(1).optional(),
+  // process.env is an exotic object that z.record refuses; its values are read one by one later.
+  env: z.custom<NodeJS.ProcessEnv>((v) => typeof v === 'object' && v !== null).optional(),
 });
 
 export interface Experiment {
@@ -58,6 +71,8 @@ export interface Run {
   params: Record<string, string>;
   tags: Record<string, string>;
   inputs: Array<{ name: string; digest: string; sourceType: string; source: string; tags: Record<string, string> }>;
+  /** Logged models linked to the run as outputs (MLflow 3). */
+  modelOutputs: Array<{ modelId: string; step: number }>;
 }
 
 export interface ModelVersion {
@@ -108,6 +123,7 @@ const runSchema = z.object({
         .optional(),
     })
     .optional(),
+  outputs: z.object({ model_outputs: z.array(z.object({ model_id: z.string(), step: z.coerce.number().optional() })).optional() }).optional(),
 });
 const modelVersionSchema = z.object({
   name: z.string(),
@@ -119,6 +135,30 @@ const modelVersionSchema = z.object({
   aliases: z.array(z.string()).optional(),
   model_id: z.string().optional(),
 });
+
+export interface RegisteredModel {
+  name: string;
+  description: string | undefined;
+  tags: Record<string, string>;
+  aliases: Record<string, string>;
+  latestVersions: string[];
+}
+const registeredModelSchema = z.object({
+  name: z.string(),
+  description: z.string().optional(),
+  tags: kvList,
+  aliases: z.array(z.object({ alias: z.string(), version: z.string() })).optional(),
+  latest_versions: z.array(z.object({ version: z.string() })).optional(),
+});
+function toRegisteredModel(m: z.infer<typeof registeredModelSchema>): RegisteredModel {
+  return {
+    name: m.name,
+    description: m.description,
+    tags: toRecord(m.tags),
+    aliases: Object.fromEntries((m.aliases ?? []).map((a) => [a.alias, a.version])),
+    latestVersions: (m.latest_versions ?? []).map((v) => v.version),
+  };
+}
 
 /** An MLflow 3 logged model: a model with its own id, artifacts and status, linked to runs. */
 export interface LoggedModel {
@@ -196,6 +236,7 @@ function toRun(r: z.infer<typeof runSchema>): Run {
       source: d.dataset.source,
       tags: toRecord(d.tags),
     })),
+    modelOutputs: (r.outputs?.model_outputs ?? []).map((o) => ({ modelId: o.model_id, step: o.step ?? 0 })),
   };
 }
 function toModelVersion(m: z.infer<typeof modelVersionSchema>): ModelVersion {
@@ -250,11 +291,16 @@ export class MlflowClient {
       const issue = checked.error.issues[0];
       throw new TrackingError('HOKUSAI_TRACKING_INVALID_OPTIONS', `MLflow client option ${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}.`);
     }
-    this.trackingUri = trackingUri.replace(/\/+$/, '');
+    // Credentials in the URI authenticate but never appear in the URI the client shows.
+    const split = splitUriCredentials(trackingUri.trim());
+    this.trackingUri = split.uri.replace(/\/+$/, '');
+    const env = options.env ?? process.env;
+    const fromEnv = httpSettingsFromEnv(env);
     this.transport = new HttpTransport(this.trackingUri, {
-      authorization: authorizationHeader(options.auth),
-      timeoutMs: options.timeoutMs ?? 10_000,
-      retries: options.retries ?? 3,
+      authorization: authorizationHeader(options.auth, env, split),
+      timeoutMs: options.timeoutMs ?? fromEnv.timeoutMs ?? 10_000,
+      retries: options.retries ?? fromEnv.retries ?? 3,
+      ...(fromEnv.tls === undefined ? {} : { tls: fromEnv.tls }),
       backoffMs: options.backoffMs ?? 250,
       connections: options.connections ?? 4,
     });
@@ -342,6 +388,43 @@ export class MlflowClient {
     return { experiments: (out.experiments ?? []).map(toExperiment), nextPageToken: out.next_page_token };
   }
 
+  /** Every experiment matching the filter, following `next_page_token`. */
+  async searchAllExperiments(options: { filter?: string; pageSize?: number } = {}): Promise<Experiment[]> {
+    const all: Experiment[] = [];
+    let pageToken: string | undefined;
+    do {
+      const page = await this.searchExperiments({ ...(options.filter === undefined ? {} : { filter: options.filter }), maxResults: options.pageSize ?? 1000, ...(pageToken === undefined ? {} : { pageToken }) });
+      all.push(...page.experiments);
+      pageToken = page.nextPageToken === '' ? undefined : page.nextPageToken;
+    } while (pageToken !== undefined);
+    return all;
+  }
+
+  async getExperiment(experimentId: string): Promise<Experiment> {
+    const out = checked(z.object({ experiment: experimentSchema }), await this.call('GET', '/experiments/get', { experiment_id: experimentId }));
+    return toExperiment(out.experiment);
+  }
+
+  async deleteExperiment(experimentId: string): Promise<void> {
+    await this.call('POST', '/experiments/delete', { experiment_id: experimentId });
+  }
+
+  async restoreExperiment(experimentId: string): Promise<void> {
+    await this.call('POST', '/experiments/restore', { experiment_id: experimentId });
+  }
+
+  async renameExperiment(experimentId: string, newName: string): Promise<void> {
+    await this.call('POST', '/experiments/update', { experiment_id: experimentId, new_name: newName });
+  }
+
+  async setExperimentTag(experimentId: string, key: string, value: string): Promise<void> {
+    await this.call('POST', '/experiments/set-experiment-tag', { experiment_id: experimentId, key, value });
+  }
+
+  async deleteExperimentTag(experimentId: string, key: string): Promise<void> {
+    await this.call('POST', '/experiments/delete-experiment-tag', { experiment_id: experimentId, key });
+  }
+
   // ---- runs -----------------------------------------------------------------------------
 
   async createRun(options: { experimentId: string; runName?: string; startTime?: number; tags?: Record<string, string> }): Promise<RunInfo> {
@@ -395,10 +478,49 @@ export class MlflowClient {
     return { runs: (out.runs ?? []).map(toRun), nextPageToken: out.next_page_token };
   }
 
-  async getMetricHistory(runId: string, key: string): Promise<Metric[]> {
-    const out = checked(z
-      .object({ metrics: z.array(metricSchema).optional() }), await this.call('GET', '/metrics/get-history', { run_id: runId, metric_key: key, max_results: 25000 }));
-    return (out.metrics ?? []).map((m) => ({ key: m.key, value: toMetricValue(m.value), timestamp: m.timestamp, step: m.step ?? 0 }));
+  /** Every point of a metric, following `next_page_token` (the server pages at 25,000 by default). */
+  async getMetricHistory(runId: string, key: string, options: { pageSize?: number } = {}): Promise<Metric[]> {
+    const points: Metric[] = [];
+    let pageToken: string | undefined;
+    do {
+      const out = checked(
+        z.object({ metrics: z.array(metricSchema).optional(), next_page_token: z.string().optional() }),
+        await this.call('GET', '/metrics/get-history', { run_id: runId, metric_key: key, max_results: options.pageSize ?? 25000, page_token: pageToken }),
+      );
+      points.push(...(out.metrics ?? []).map((m) => ({ key: m.key, value: toMetricValue(m.value), timestamp: m.timestamp, step: m.step ?? 0 })));
+      pageToken = out.next_page_token === '' ? undefined : out.next_page_token;
+    } while (pageToken !== undefined);
+    return points;
+  }
+
+  /** Every run matching the search, following `next_page_token`. */
+  async searchAllRuns(options: { experimentIds: string[]; filter?: string; orderBy?: string[]; pageSize?: number }): Promise<Run[]> {
+    const runs: Run[] = [];
+    let pageToken: string | undefined;
+    do {
+      const page = await this.searchRuns({ ...options, maxResults: options.pageSize ?? 1000, ...(pageToken === undefined ? {} : { pageToken }) });
+      runs.push(...page.runs);
+      pageToken = page.nextPageToken === '' ? undefined : page.nextPageToken;
+    } while (pageToken !== undefined);
+    return runs;
+  }
+
+  async deleteRun(runId: string): Promise<void> {
+    await this.call('POST', '/runs/delete', { run_id: runId });
+  }
+
+  async restoreRun(runId: string): Promise<void> {
+    await this.call('POST', '/runs/restore', { run_id: runId });
+  }
+
+  async deleteTag(runId: string, key: string): Promise<void> {
+    await this.call('POST', '/runs/delete-tag', { run_id: runId, key });
+  }
+
+  /** The run named by the run's `mlflow.parentRunId` tag, or undefined for a top-level run. */
+  async getParentRun(runId: string): Promise<Run | undefined> {
+    const parent = (await this.getRun(runId)).tags['mlflow.parentRunId'];
+    return parent === undefined || parent === '' ? undefined : this.getRun(parent);
   }
 
   /**
@@ -523,6 +645,8 @@ export class MlflowClient {
       return toModelVersion(out.model_version);
     } catch (error) {
       if (error instanceof TrackingError && error.code === 'HOKUSAI_TRACKING_NOT_FOUND') return undefined;
+      // MLflow 3 answers a missing alias with 400 INVALID_PARAMETER_VALUE "... alias x not found".
+      if (error instanceof TrackingError && error.mlflowCode === 'INVALID_PARAMETER_VALUE' && /alias .* not found/i.test(error.message)) return undefined;
       throw error;
     }
   }
@@ -532,10 +656,116 @@ export class MlflowClient {
     return toModelVersion(out.model_version);
   }
 
-  async searchModelVersions(filter: string, maxResults = 1000): Promise<ModelVersion[]> {
-    const out = checked(z
-      .object({ model_versions: z.array(modelVersionSchema).optional() }), await this.call('GET', '/model-versions/search', { filter, max_results: maxResults }));
-    return (out.model_versions ?? []).map(toModelVersion);
+  /** Every model version matching the filter, following `next_page_token`. */
+  async searchModelVersions(filter: string, pageSize = 1000): Promise<ModelVersion[]> {
+    const versions: ModelVersion[] = [];
+    let pageToken: string | undefined;
+    do {
+      const out = checked(
+        z.object({ model_versions: z.array(modelVersionSchema).optional(), next_page_token: z.string().optional() }),
+        await this.call('GET', '/model-versions/search', { filter, max_results: pageSize, page_token: pageToken }),
+      );
+      versions.push(...(out.model_versions ?? []).map(toModelVersion));
+      pageToken = out.next_page_token === '' ? undefined : out.next_page_token;
+    } while (pageToken !== undefined);
+    return versions;
+  }
+
+  async getRegisteredModel(name: string): Promise<RegisteredModel> {
+    const out = checked(z.object({ registered_model: registeredModelSchema }), await this.call('GET', '/registered-models/get', { name }));
+    return toRegisteredModel(out.registered_model);
+  }
+
+  /** Every registered model matching the filter, following `next_page_token`. */
+  async searchRegisteredModels(options: { filter?: string; pageSize?: number } = {}): Promise<RegisteredModel[]> {
+    const all: RegisteredModel[] = [];
+    let pageToken: string | undefined;
+    do {
+      const out = checked(
+        z.object({ registered_models: z.array(registeredModelSchema).optional(), next_page_token: z.string().optional() }),
+        await this.call('GET', '/registered-models/search', { filter: options.filter, max_results: options.pageSize ?? 1000, page_token: pageToken }),
+      );
+      all.push(...(out.registered_models ?? []).map(toRegisteredModel));
+      pageToken = out.next_page_token === '' ? undefined : out.next_page_token;
+    } while (pageToken !== undefined);
+    return all;
+  }
+
+  async updateRegisteredModel(name: string, description: string): Promise<void> {
+    await this.call('PATCH', '/registered-models/update', { name, description });
+  }
+
+  async renameRegisteredModel(name: string, newName: string): Promise<void> {
+    await this.call('POST', '/registered-models/rename', { name, new_name: newName });
+  }
+
+  async deleteRegisteredModel(name: string): Promise<void> {
+    await this.call('DELETE', '/registered-models/delete', { name });
+  }
+
+  async updateModelVersion(name: string, version: string, description: string): Promise<void> {
+    await this.call('PATCH', '/model-versions/update', { name, version, description });
+  }
+
+  async deleteModelVersion(name: string, version: string): Promise<void> {
+    await this.call('DELETE', '/model-versions/delete', { name, version });
+  }
+
+  async setModelVersionTag(name: string, version: string, key: string, value: string): Promise<void> {
+    await this.call('POST', '/model-versions/set-tag', { name, version, key, value });
+  }
+
+  async deleteModelVersionTag(name: string, version: string, key: string): Promise<void> {
+    await this.call('DELETE', '/model-versions/delete-tag', { name, version, key });
+  }
+
+  async deleteModelAlias(name: string, alias: string): Promise<void> {
+    await this.call('DELETE', '/registered-models/alias', { name, alias });
+  }
+
+  /** Where a version's files are (what `mlflow.artifacts.download_artifacts('models:/...')` reads). */
+  async getModelVersionDownloadUri(name: string, version: string): Promise<string> {
+    return checked(z.object({ artifact_uri: z.string() }), await this.call('GET', '/model-versions/get-download-uri', { name, version })).artifact_uri;
+  }
+
+  // ---- text, dict and table artifacts ---------------------------------------------------
+
+  /** Logs text as the artifact file `artifactFile` (e.g. `notes/summary.md`), like `mlflow.log_text`. */
+  async logText(runId: string, text: string, artifactFile: string): Promise<void> {
+    const clean = cleanArtifactPath(artifactFile);
+    const slash = clean.lastIndexOf('/');
+    const dir = await mkdtemp(join(tmpdir(), 'hokusai-log-text-'));
+    try {
+      const local = join(dir, clean.slice(slash + 1));
+      await writeFile(local, text, 'utf8');
+      await this.logArtifact(runId, local, slash < 0 ? undefined : clean.slice(0, slash));
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }
+
+  /** Logs an object as JSON (`.json`, indented as MLflow does), like `mlflow.log_dict`. */
+  logDict(runId: string, value: unknown, artifactFile: string): Promise<void> {
+    return this.logText(runId, JSON.stringify(value, null, 2), artifactFile);
+  }
+
+  /**
+   * Logs columns of equal length as a table artifact in MLflow's `log_table` format (pandas
+   * `split` orientation: `{ columns, data }`), which the MLflow UI shows as a table.
+   */
+  async logTable(runId: string, columns: Record<string, ReadonlyArray<string | number | boolean | null>>, artifactFile: string): Promise<void> {
+    const names = Object.keys(columns);
+    const length = names.length === 0 ? 0 : (columns[names[0] as string] ?? []).length;
+    if (names.some((n) => (columns[n] ?? []).length !== length)) {
+      throw new TrackingError('HOKUSAI_TRACKING_INVALID_VALUE', `logTable: every column must have ${length} values. Nothing was sent.`);
+    }
+    if (!artifactFile.endsWith('.json')) throw new TrackingError('HOKUSAI_TRACKING_INVALID_VALUE', `logTable: the artifact file must end in .json, got "${artifactFile}".`);
+    const data = Array.from({ length }, (_, r) => names.map((n) => (columns[n] as ReadonlyArray<string | number | boolean | null>)[r] ?? null));
+    await this.logText(runId, JSON.stringify({ columns: names, data }), artifactFile);
+    const tag = (await this.getRun(runId)).tags['mlflow.loggedArtifacts'];
+    const listed: Array<{ path: string; type: string }> = tag === undefined ? [] : (JSON.parse(tag) as Array<{ path: string; type: string }>);
+    if (!listed.some((a) => a.path === artifactFile)) listed.push({ path: artifactFile, type: 'table' });
+    await this.setTag(runId, 'mlflow.loggedArtifacts', JSON.stringify(listed));
   }
 
   // ---- logged models (MLflow 3) -----------------------------------------------------------

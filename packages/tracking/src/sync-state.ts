@@ -10,6 +10,8 @@ import { z } from 'zod';
 const targetSchema = z.object({
   runs: z.record(z.string(), z.string()),
   done: z.array(z.string()),
+  /** Entries the server refused for good (a 4xx other than 408/429), with its answer: not sent again. */
+  refused: z.record(z.string(), z.string()).optional(),
 });
 const stateSchema = z.object({ v: z.literal(1), targets: z.record(z.string(), targetSchema) });
 

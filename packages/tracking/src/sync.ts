@@ -3,6 +3,7 @@ import { deliverArtifact, deliverEnd, deliverInputs, deliverLogModel, deliverReg
 import { TrackingError } from './errors.js';
 import { entryKey, readJournal, type JournalEntry } from './journal.js';
 import { fromJournalPath } from './journal-paths.js';
+import { splitUriCredentials } from './uri-credentials.js';
 import { MlflowClient, quoteFilterValue } from './mlflow-client.js';
 import { loadSyncState, saveSyncState, syncStatePath, type SyncTargetState } from './sync-state.js';
 import type { SyncOptions, SyncResult } from './types.js';
@@ -12,6 +13,11 @@ type LogEntry = Extract<JournalEntry, { op: 'log' }>;
 /** Internals for tests: faster retries. */
 export interface SyncInternals {
   backoffMs?: number;
+}
+
+/** A 4xx answer other than 408 (timeout) and 429 (slow down): the same request will fail again. */
+function isPermanentRefusal(error: TrackingError): boolean {
+  return error.status !== undefined && error.status >= 400 && error.status < 500 && error.status !== 408 && error.status !== 429 && error.code !== 'HOKUSAI_TRACKING_AUTH';
 }
 
 function normalizeUri(uri: string): string {
@@ -27,7 +33,8 @@ function normalizeUri(uri: string): string {
  */
 export async function syncJournal(journalPath: string, trackingUri: string, options: SyncOptions = {}, internals: SyncInternals = {}): Promise<SyncResult> {
   const path = resolve(journalPath);
-  const target = normalizeUri(trackingUri);
+  // State, results and messages name the server without the URI's credentials.
+  const target = normalizeUri(splitUriCredentials(trackingUri).uri);
   const { entries, truncatedLastLine } = await readJournal(path);
   const statePath = syncStatePath(path);
   const loaded = await loadSyncState(statePath);
@@ -35,14 +42,16 @@ export async function syncJournal(journalPath: string, trackingUri: string, opti
   const targetState: SyncTargetState = state.targets[target] ?? { runs: {}, done: [] };
   state.targets[target] = targetState;
   const done = new Set(targetState.done);
+  const refused = targetState.refused ?? {};
+  targetState.refused = refused;
   const result: SyncResult = { created: 0, skipped: 0, delivered: 0, failed: 0, errors: [], runs: {}, modelVersions: [] };
   if (loaded.note !== undefined) result.errors.push(loaded.note);
   if (truncatedLastLine) result.errors.push(`The last line of ${path} was cut short (a crash while writing); that one call is lost.`);
 
-  const client = new MlflowClient(target, {
+  const client = new MlflowClient(trackingUri, {
     ...(options.auth === undefined ? {} : { auth: options.auth }),
-    timeoutMs: options.timeoutMs ?? 10_000,
-    retries: options.retries ?? 3,
+    ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+    ...(options.retries === undefined ? {} : { retries: options.retries }),
     ...(internals.backoffMs === undefined ? {} : { backoffMs: internals.backoffMs }),
   });
   const experiments = new Map<string, string>();
@@ -97,6 +106,13 @@ export async function syncJournal(journalPath: string, trackingUri: string, opti
           result.failed++;
           continue;
         }
+        const earlier = refused[entryKey(single)];
+        if (earlier !== undefined) {
+          // Sending it again would get the same answer: report it, do not send it.
+          result.failed++;
+          result.errors.push(`${single.op} ${entryKey(single)}: refused by the server in an earlier sync, not sent again: ${earlier}`);
+          continue;
+        }
         try {
           await syncOne(single);
         } catch (error) {
@@ -104,6 +120,7 @@ export async function syncJournal(journalPath: string, trackingUri: string, opti
           result.failed++;
           result.errors.push(`${single.op} ${entryKey(single)}: ${e.message}`);
           if (e.transient || e.code === 'HOKUSAI_TRACKING_AUTH') stopped = e;
+          else if (isPermanentRefusal(e)) refused[entryKey(single)] = e.message;
         }
       }
       n += group.length - 1;

@@ -15,6 +15,7 @@ import { TrackingError } from './errors.js';
 import { sha256File } from './file-digest.js';
 import { entryKey, JournalWriter, type NewJournalEntry } from './journal.js';
 import { toJournalPath } from './journal-paths.js';
+import { splitUriCredentials } from './uri-credentials.js';
 import { metricProblem, paramProblem, tagProblem, type KeyValue, type Metric, type ValueProblem } from './limits.js';
 import { assertDatasetValid, MlflowClient } from './mlflow-client.js';
 import type {
@@ -120,14 +121,16 @@ export async function createTracker(options: TrackerOptions, internals: TrackerI
   const env = internals.env ?? process.env;
   const uriRaw = opts.trackingUri ?? env.MLFLOW_TRACKING_URI;
   const uri = uriRaw === undefined || uriRaw.trim() === '' ? undefined : uriRaw.trim().replace(/\/+$/, '');
-  const tracker = new TrackerImpl(resolve(opts.journalPath), opts.experimentName, uri, opts.onInvalidValue ?? 'skip');
+  // The tracker shows, journals and tags the URI without its credentials; only the client has them.
+  const tracker = new TrackerImpl(resolve(opts.journalPath), opts.experimentName, uri === undefined ? undefined : splitUriCredentials(uri).uri, opts.onInvalidValue ?? 'skip');
   if (uri === undefined) return tracker;
   let client: MlflowClient;
   try {
     client = new MlflowClient(uri, {
       ...(opts.auth === undefined ? {} : { auth: opts.auth }),
-      timeoutMs: opts.timeoutMs ?? 10_000,
-      retries: opts.retries ?? 3,
+      ...(opts.timeoutMs === undefined ? {} : { timeoutMs: opts.timeoutMs }),
+      ...(opts.retries === undefined ? {} : { retries: opts.retries }),
+      env,
       ...(internals.backoffMs === undefined ? {} : { backoffMs: internals.backoffMs }),
     });
   } catch (error) {

@@ -1,22 +1,28 @@
 import type { TestProject } from 'vitest/node';
-import { startMlflowServer } from '@hokusai/test-helpers';
+import { startMlflowServer, startPostgresServer } from '@hokusai/test-helpers';
 
 declare module 'vitest' {
   export interface ProvidedContext {
     mlflowUri: string;
+    /** A server whose backend store is PostgreSQL (as MLflow runs in production). */
+    mlflowPostgresUri: string;
     spareMlflow: { uri: string; port: number; dir: string; pid: number };
   }
 }
 
 /**
- * Two real MLflow servers, started in parallel: one shared by the suite, and a spare that the
- * outage test stops mid-run and starts again on the same port and database.
+ * Three real MLflow servers, started in parallel: one shared by the suite (SQLite), one with a
+ * PostgreSQL backend store on a throw-away cluster, and a spare that the outage test stops
+ * mid-run and starts again on the same port and database.
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  const [shared, spare] = await Promise.all([startMlflowServer(), startMlflowServer()]);
+  const postgres = startPostgresServer();
+  const [shared, spare, pgServer] = await Promise.all([startMlflowServer(), startMlflowServer(), postgres.then((pg) => startMlflowServer({ backendStoreUri: pg.url }))]);
   project.provide('mlflowUri', shared.uri);
+  project.provide('mlflowPostgresUri', pgServer.uri);
   project.provide('spareMlflow', { uri: spare.uri, port: spare.port, dir: spare.dir, pid: spare.pid });
   return async () => {
-    await Promise.all([shared.stop(), spare.stop()]);
+    await Promise.all([shared.stop(), spare.stop(), pgServer.stop()]);
+    await (await postgres).stop();
   };
 }

@@ -26,7 +26,8 @@ async function stopSpare(): Promise<void> {
 }
 
 describe('server going away mid-run', () => {
-  it('keeps the pipeline going, journals what could not be sent, and sync delivers the rest', async () => {
+  // Restarting a real server takes most of a minute on a busy machine.
+  it('keeps the pipeline going, journals what could not be sent, and sync delivers the rest', { timeout: 180_000 }, async () => {
     const { dir, model } = await pipelineOutput();
     const journalPath = await tempJournal();
     const tracker = await createTracker({ trackingUri: spare.uri, journalPath, experimentName: 'outage', timeoutMs: 2000, retries: 1 }, { backoffMs: 20 });

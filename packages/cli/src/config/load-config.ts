@@ -41,7 +41,10 @@ export function readConfigFile(path: string): Layer {
 export function environmentLayer(env: NodeJS.ProcessEnv): Layer {
   const layer: Layer = {};
   if (env.HOKUSAI_PII_KEY) layer.pii = { key: env.HOKUSAI_PII_KEY };
-  if (env.MLFLOW_TRACKING_URI) layer.tracking = { uri: env.MLFLOW_TRACKING_URI };
+  const tracking: Layer = {};
+  if (env.MLFLOW_TRACKING_URI) tracking.uri = env.MLFLOW_TRACKING_URI;
+  if (env.MLFLOW_EXPERIMENT_NAME) tracking.experiment = env.MLFLOW_EXPERIMENT_NAME;
+  if (Object.keys(tracking).length > 0) layer.tracking = tracking;
   if (env.HOKUSAI_SEED) layer.seed = Number(env.HOKUSAI_SEED);
   return layer;
 }

@@ -1,4 +1,5 @@
 import { basename } from 'node:path';
+import { maskUriCredentials } from '@hokusai/tracking';
 import type { PipelineConfig } from './config.js';
 
 /**
@@ -30,8 +31,15 @@ export function attestedConfig(config: PipelineConfig): Record<string, unknown> 
   };
 }
 
-/** The config as shown to people and MLflow: the secret key replaced by whether one is set. */
+/**
+ * The config as shown to people and MLflow: the secret key replaced by whether one is set, and
+ * credentials in the tracking URI masked.
+ */
 export function displayConfig(config: PipelineConfig): Record<string, unknown> {
-  const { pii, ...rest } = config;
-  return { ...rest, pii: { mode: pii.mode, key: pii.key === undefined ? '(not set)' : '********' } };
+  const { pii, tracking, ...rest } = config;
+  return {
+    ...rest,
+    tracking: tracking.uri === undefined ? tracking : { ...tracking, uri: maskUriCredentials(tracking.uri) },
+    pii: { mode: pii.mode, key: pii.key === undefined ? '(not set)' : '********' },
+  };
 }

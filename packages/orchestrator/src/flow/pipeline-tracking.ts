@@ -1,5 +1,7 @@
 import { readdir, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { userInfo } from 'node:os';
+import { basename, join } from 'node:path';
+import type { DeltaReport } from '@hokusai/evaluation';
 import { createTracker, type Tracker } from '@hokusai/tracking';
 import type { RunEvent } from '../engine/events.js';
 import { displayConfig } from './attested-config.js';
@@ -20,6 +22,8 @@ export interface TrackedOutcome {
   datasets?: TrackedDataset[];
   /** Registers the new model (model.onnx of the output folder) as a version of this registered model. */
   registerAs?: { name: string; alias: string; tags: Record<string, string> };
+  /** Markdown summary shown as the run's description (`mlflow.note.content`). */
+  note?: string;
   /** The benchmark file: its first rows become the logged models' input example. */
   benchmarkPath?: string;
   error?: string;
@@ -56,8 +60,11 @@ export async function trackPipelineRun(input: {
       experimentName: input.config.tracking.experiment,
     });
     const versions = Object.fromEntries(Object.entries(packageVersions()).map(([k, v]) => [`hokusai.version.${k.replace('@hokusai/', '')}`, v]));
-    const parent = await tracker.startRun({ name: input.runId, tags: { 'hokusai.run_id': input.runId, ...versions, ...(input.outcome.tags ?? {}) } });
-    await parent.logParams(flattenParams(displayConfig(input.config)));
+    const parent = await tracker.startRun({
+      name: input.runId,
+      tags: { ...standardTags(), 'hokusai.run_id': input.runId, ...versions, ...(input.outcome.tags ?? {}), ...(input.outcome.note === undefined ? {} : { 'mlflow.note.content': input.outcome.note }) },
+    });
+    await parent.logParams(flattenParams(trackedConfig(input.config)));
     for (const event of input.events) {
       if (event.type !== 'step_finished' || event.step === undefined) continue;
       const child = await tracker.startRun({ name: event.step, parentRunId: parent.runId, tags: { 'hokusai.step': event.step } });
@@ -123,6 +130,53 @@ async function logRunModels(
     const register = name === 'model' && registerAs !== undefined ? { name: registerAs.name, alias: registerAs.alias, tags: registerAs.tags } : undefined;
     await tracker.logModel({ runId, name, localPath: dir, modelType: 'onnx', tags: { 'hokusai.role': name }, ...(register === undefined ? {} : { register }) });
   }
+}
+
+/** The tags MLflow's own clients set on a run, so the UI shows who ran what from where. */
+function standardTags(): Record<string, string> {
+  let user = 'unknown';
+  try {
+    user = userInfo().username;
+  } catch {
+    // no passwd entry (some containers): keep 'unknown'
+  }
+  return { 'mlflow.user': user, 'mlflow.source.name': 'hokusai', 'mlflow.source.type': 'LOCAL' };
+}
+
+/** The run's summary in Markdown: verdict, DeltaOne and the metric table (the run page's description). */
+export function runNote(delta: DeltaReport): string {
+  const fmt = (v: number | null, digits = 4): string => (v === null ? '-' : v.toFixed(digits));
+  const rows = Object.entries(delta.metrics).map(
+    ([name, m]) => `| ${name} | ${fmt(m.baseline)} | ${fmt(m.new)} | ${fmt(m.delta_pp, 2)} | ${m.ci === null ? '-' : `[${fmt(m.ci[0])}, ${fmt(m.ci[1])}]`} | ${fmt(m.p_value)} |`,
+  );
+  return [
+    `**${delta.decision.accepted ? 'ACCEPTED' : 'REJECTED'}**: DeltaOne ${delta.delta_one === null ? 'n/a' : delta.delta_one.toFixed(2)} on ${delta.primary_metric} (${delta.n} benchmark rows).`,
+    ...delta.decision.reasons.map((r) => `- ${r.message}`),
+    '',
+    '| metric | baseline | new | delta (pp) | CI | p |',
+    '|---|---|---|---|---|---|',
+    ...rows,
+    '',
+  ].join('\n');
+}
+
+/**
+ * The config as MLflow params: as shown to people (secrets masked), with input files by name
+ * only: an absolute path says where one machine kept them, nothing about the run.
+ */
+function trackedConfig(config: PipelineConfig): Record<string, unknown> {
+  const shown = displayConfig(config);
+  const name = (path: string | undefined): string | undefined => (path === undefined ? undefined : basename(path));
+  return {
+    ...shown,
+    base: name(config.base),
+    contributed: name(config.contributed),
+    benchmark: name(config.benchmark),
+    out: name(config.out),
+    ...(config.baselineModel === undefined ? {} : { baselineModel: name(config.baselineModel) }),
+    ...(config.benchmarkRegistry === undefined ? {} : { benchmarkRegistry: name(config.benchmarkRegistry) }),
+    proof: { ...config.proof, ...(config.proof.ptau === undefined ? {} : { ptau: name(config.proof.ptau) }) },
+  };
 }
 
 async function listFiles(dir: string, prefix = ''): Promise<string[]> {

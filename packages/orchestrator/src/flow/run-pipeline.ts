@@ -18,7 +18,8 @@ import { assertOutputFree, outputFolderRunId, writeOutputFolder, type ProtectedP
 import { lockOutputFolder } from './output-lock.js';
 import { assertFoldersWritable } from './writable-folders.js';
 import { pipelineVersion } from './package-versions.js';
-import { trackPipelineRun, type TrackingSummary } from './pipeline-tracking.js';
+import { splitUriCredentials } from '@hokusai/tracking';
+import { runNote, trackPipelineRun, type TrackingSummary } from './pipeline-tracking.js';
 import type { AttestOutput } from './steps/attest-step.js';
 import type { EvaluateOutput } from './steps/evaluate-step.js';
 import type { ReportOutput } from './steps/report-step.js';
@@ -95,7 +96,7 @@ export async function resumePipeline(runId: string, options: PipelineRunOptions 
   const store = new RunStore(options.store ?? defaultStore());
   const record = await store.readRun(runId);
   const stored = z.object({ config: z.unknown() }).parse(record.params);
-  const config = withKeyFromEnv(parseConfig(stored.config, `stored config of run ${runId}`));
+  const config = withTrackingCredentialsFromEnv(withKeyFromEnv(parseConfig(stored.config, `stored config of run ${runId}`)));
   if (!isAbsolute(config.out)) {
     throw new OrchestratorError('HOKUSAI_RESUME_MISMATCH', `Run ${runId} recorded a relative output folder (${config.out}), so where it meant to write is unknown. Start it again with \`hokusai run\`.`);
   }
@@ -132,6 +133,21 @@ function withKeyFromEnv(config: PipelineConfig): PipelineConfig {
   return key === undefined ? config : { ...config, pii: { ...config.pii, key } };
 }
 
+/** Credentials in the tracking URI are secrets too: the stored config never holds them. */
+function storedTracking(config: PipelineConfig): PipelineConfig['tracking'] {
+  return config.tracking.uri === undefined ? config.tracking : { ...config.tracking, uri: splitUriCredentials(config.tracking.uri).uri };
+}
+
+/**
+ * The stored config keeps the tracking URI without credentials; a resumed run takes them from
+ * MLFLOW_TRACKING_URI again when that names the same server.
+ */
+function withTrackingCredentialsFromEnv(config: PipelineConfig): PipelineConfig {
+  const env = process.env.MLFLOW_TRACKING_URI;
+  if (config.tracking.uri === undefined || env === undefined || splitUriCredentials(env).uri !== config.tracking.uri) return config;
+  return { ...config, tracking: { ...config.tracking, uri: env } };
+}
+
 async function execute(config: PipelineConfig, runId: string, resume: boolean, options: PipelineRunOptions): Promise<PipelineResult> {
   const store = new RunStore(options.store ?? defaultStore());
   const release = await lockOutputFolder(config.out, runId);
@@ -162,7 +178,7 @@ async function executeLocked(config: PipelineConfig, runId: string, resume: bool
     result = await runFlow(flow, {
       store,
       runId,
-      params: { config: { ...config, pii } },
+      params: { config: { ...config, pii, tracking: storedTracking(config) } },
       concurrency: config.concurrency,
       resume,
       ...(options.signal === undefined ? {} : { signal: options.signal }),
@@ -208,10 +224,21 @@ async function executeLocked(config: PipelineConfig, runId: string, resume: bool
   const metrics: Record<string, number> = {};
   for (const [name, value] of Object.entries(evaluation.baselineMetrics)) if (typeof value === 'number') metrics[`baseline.${name}`] = value;
   for (const [name, value] of Object.entries(evaluation.newMetrics)) if (typeof value === 'number') metrics[`new.${name}`] = value;
+  for (const [role, m] of [['baseline', evaluation.baselineMetrics], ['new', evaluation.newMetrics]] as const) {
+    for (const [cell, count] of Object.entries(m.confusion)) metrics[`${role}.confusion.${cell}`] = count;
+  }
   for (const [name, m] of Object.entries(delta.metrics)) {
     if (m.absolute_delta !== null) metrics[`delta.${name}`] = m.absolute_delta;
     if (m.delta_pp !== null) metrics[`delta_pp.${name}`] = m.delta_pp;
+    if (m.p_value !== null) metrics[`p_value.${name}`] = m.p_value;
+    if (m.ci !== null) {
+      metrics[`ci_low.${name}`] = m.ci[0];
+      metrics[`ci_high.${name}`] = m.ci[1];
+    }
   }
+  metrics['mcnemar.b'] = delta.tests.mcnemar.b;
+  metrics['mcnemar.c'] = delta.tests.mcnemar.c;
+  metrics['mcnemar.p_value'] = delta.tests.mcnemar.p_value;
   if (delta.delta_one !== null) metrics.delta_one = delta.delta_one;
   const tracking = await trackPipelineRun({
     config,
@@ -243,6 +270,7 @@ async function executeLocked(config: PipelineConfig, runId: string, resume: bool
             },
           }
         : {}),
+      note: runNote(delta),
       tags: {
         'hokusai.merkle_root': attestation.merkle_root,
         'hokusai.decision': delta.decision.accepted ? 'accepted' : 'rejected',
