@@ -31,6 +31,8 @@ export function verdictSection(r: ReportView): string {
       ? ''
       : `<p class="verdict-comparison" id="verdict-comparison"><strong>${recipe.same ? 'Same recipe' : 'Different recipe'}</strong> (baseline ${esc(recipe.baseline)}, new ${esc(recipe.new)}${!recipe.same && recipe.allow_different ? '; allowed by acceptance.allowDifferentRecipe' : ''}): ${esc(recipe.detail)}</p>`;
   const rule = r.verdict.rule === undefined ? '' : `<p class="verdict-rule" id="verdict-rule">Rule: ${esc(r.verdict.rule)}</p>`;
+  const caveats = r.data?.benchmark_caveats ?? [];
+  const caveatList = caveats.length === 0 ? '' : `<ul class="callout callout-warn caveats" id="benchmark-caveats">${caveats.map((c) => `<li><strong>Benchmark caveat:</strong> ${esc(c)}</li>`).join('')}</ul>`;
   const dq = r.data?.quality;
   const pii = r.data?.pii;
   const rows = r.data?.rows;
@@ -55,6 +57,7 @@ export function verdictSection(r: ReportView): string {
 <p class="verdict-text" id="verdict-text"><span class="verdict-icon" aria-hidden="true">${accepted ? '✓' : '✕'}</span> ${accepted ? 'Accepted' : 'Rejected'}${differentRecipe ? ' <span class="verdict-recipe">· different recipe</span>' : ''}</p>
 <p class="verdict-summary">${change}</p>
 ${reasons}${comparison}${rule}
+${caveatList}
 </div>
 <div class="deltaone" id="delta-one">
 <span class="deltaone-value">${signed(r.delta_one, 2)}</span>

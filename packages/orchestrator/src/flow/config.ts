@@ -50,6 +50,14 @@ export const PipelineConfigSchema = z
       .strict()
       .default({ mode: 'hash' }),
     quality: z.object({ threshold: z.number().min(0).max(1).default(0.5) }).strict().default({ threshold: 0.5 }),
+    benchmarkChecks: z
+      .object({
+        allowInBase: z.boolean().default(false).describe('accept a benchmark whose every row is also in the base data (named in the verdict)'),
+        allowSingleClass: z.boolean().default(false).describe('accept a benchmark whose labels are one class (named in the verdict)'),
+      })
+      .strict()
+      .default({ allowInBase: false, allowSingleClass: false })
+      .describe('a benchmark inside the base or with one class is refused unless allowed here'),
     delta: z
       .object({
         primaryMetric: z.string().default('accuracy'),
@@ -86,9 +94,10 @@ export const PipelineConfigSchema = z
         uri: z.string().optional().describe('MLflow tracking URI; else MLFLOW_TRACKING_URI; none: local journal'),
         experiment: z.string().default('hokusai'),
         modelName: z.string().min(1).default('hokusai-model').describe('registered model the new model becomes a version of'),
+        registerRejected: z.boolean().default(false).describe('also register the model of a rejected contribution (alias "rejected")'),
       })
       .strict()
-      .default({ experiment: 'hokusai', modelName: 'hokusai-model' }),
+      .default({ experiment: 'hokusai', modelName: 'hokusai-model', registerRejected: false }),
     contributor: z
       .object({ id: z.string().optional(), wallet: z.string().optional() })
       .strict()

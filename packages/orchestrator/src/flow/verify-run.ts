@@ -7,6 +7,7 @@ import { PipelineConfigSchema } from './config.js';
 import { decodePredictions, predictedBits } from './predictions-file.js';
 import { buildReportDocument, reportJsonText } from './report-document.js';
 import { deltaFor } from './steps/delta-step.js';
+import { inspectOutputFolder } from './safe-folder-read.js';
 
 export interface RunVerification {
   ok: boolean;
@@ -36,6 +37,10 @@ export async function verifyRun(
   const check = (name: string, ok: boolean, detail: string): void => {
     checks.push({ name, ok, detail });
   };
+  // Nothing is parsed from a folder with links, special files, oversized or mis-hashed files.
+  const safety = await inspectOutputFolder(dir);
+  if (!safety.ok) return safety;
+  checks.push(...safety.checks);
   const attestationPath = join(dir, 'attestation.json');
   if (!existsSync(attestationPath)) {
     check('attestation present', false, `${attestationPath} is missing`);
