@@ -370,10 +370,13 @@ function significanceProblem(pm: MetricDelta, primary: string, alpha: number, ag
 
 function decisionRule(primary: string, test: string, thresholdPp: number, alpha: number, minSamples: number, against: SignificanceAgainst, recipeKnown: boolean): string {
   const level = `${Math.round((1 - alpha) * 1000) / 10}%`;
+  // 'mcnemar_exact_binomial+newcombe_score_ci' names the test, then the interval.
+  const [testName, intervalName] = test.split('+');
+  const interval = `${level} interval${intervalName === undefined ? '' : ` (${intervalName})`}`;
   const significant =
     against === 'threshold'
-      ? `the worse end of the ${level} interval (${test}) is itself at least ${thresholdPp} pp of improvement (significantly at least the threshold)`
-      : `the paired test (${test}) gives p < ${alpha} and the ${level} interval lies wholly on the improving side of 0`;
+      ? `the worse end of the ${interval} is itself at least ${thresholdPp} pp of improvement (significantly at least the threshold)`
+      : `the paired test (${testName ?? test}) gives p < ${alpha} and the ${interval} lies wholly on the improving side of 0`;
   return (
     `Accepted when DeltaOne (new minus baseline ${primary}, in percentage points) is at least ${thresholdPp}, ` +
     `${significant}, the benchmark has at least ${minSamples} rows, its registered hash (if named) matches` +

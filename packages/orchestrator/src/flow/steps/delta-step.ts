@@ -54,7 +54,12 @@ export function compareRecipes(baseline: Pick<TrainOutput, 'source' | 'recipe'>,
     const why = candidate.followed?.recipe === false ? ` (${candidate.followed.why})` : '';
     return { same: false, baseline: b.family, new: n.family, detail: `The recipes differ in ${differences.join(', ')}${why}.` };
   }
-  return { same: true, baseline: b.family, new: n.family, detail: `The new model was trained with the supplied baseline's recipe: ${b.family}, its params, seed ${b.seed} and its ${b.features.length} feature columns.` };
+  return {
+    same: true,
+    baseline: b.family,
+    new: n.family,
+    detail: `The new model was trained with the supplied baseline's recipe: ${b.family}, its params, seed ${b.seed} and its ${b.features.length} feature columns (the configured model and any search result were not used for it).`,
+  };
 }
 
 /** Also used by the verifier, which must reach the same report from the predictions file. */
