@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { BullMqExecutor, RunStore, runFlow, type FlowDefinition } from '../src/index.js';
-import { startRedisServer, type RedisServer } from './redis-server.js';
+import { startRedisServer, type RedisServer } from '@hokusai/test-helpers';
 
 const packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const workerEntry = join(packageRoot, 'dist', 'distributed', 'worker-process.js');

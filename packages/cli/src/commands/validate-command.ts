@@ -23,6 +23,7 @@ interface ValidateFlags {
   base?: string;
   benchmark?: string;
   schema?: string;
+  exclude?: string;
   piiMode: 'hash' | 'redact' | 'drop' | 'fail';
   qualityThreshold: string;
   fix?: boolean;
@@ -43,6 +44,7 @@ export function registerValidateCommand(program: Command, output: Output): void 
     .option('--base <file>', 'base data: count contributed rows it already has')
     .option('--benchmark <file>', 'benchmark: count contributed rows that would contaminate it')
     .option('--schema <file>', 'dataset schema (JSON) to validate against')
+    .option('--exclude <columns>', 'comma-separated columns never used as features, as given to run (not compared for duplicates and contamination)')
     .option('--pii-mode <mode>', 'hash, redact, drop or fail', 'hash')
     .option('--quality-threshold <score>', 'reject below this quality score (0..1)', '0.5')
     .option('--fix', 'write the PII-treated, deduplicated file and its manifest')
@@ -66,6 +68,9 @@ export function registerValidateCommand(program: Command, output: Output): void 
         benchmark,
         target: flags.target,
         pii: { mode: flags.piiMode, ...(key === undefined ? {} : { key }) },
+        // As in a run, rows are compared on what the model reads, so the counts here are the run's;
+        // the excluded columns stay in a --fix output.
+        notFeatures: (flags.exclude ?? '').split(',').map((c) => c.trim()).filter(Boolean),
       });
       // The threshold is applied here rather than in the data package, so a failing file is
       // reported in full (exit 1) instead of stopping at the first reason.

@@ -21,6 +21,11 @@ export interface RunFlowOptions {
   hooks?: HookIdentity[];
   /** Reuse every finished step of an earlier attempt of this run. */
   resume?: boolean;
+  /**
+   * Cancels the run: no further step starts, running steps are asked to stop through their own
+   * signal, and the run fails with HOKUSAI_RUN_CANCELLED once they have settled.
+   */
+  signal?: AbortSignal;
 }
 
 export interface FlowResult {
@@ -98,6 +103,17 @@ export async function runFlow(flow: FlowDefinition, options: RunFlowOptions): Pr
   let memoryInUse = 0;
   let failure: unknown;
   let failedStep: string | undefined;
+  const stepControllers = new Set<AbortController>();
+  const cancelled = new Promise<void>((resolve) => {
+    if (options.signal === undefined) return;
+    const onAbort = (): void => {
+      if (failure === undefined) failure = new OrchestratorError('HOKUSAI_RUN_CANCELLED', `Run ${runId} was cancelled.`);
+      for (const controller of stepControllers) controller.abort();
+      resolve();
+    };
+    if (options.signal.aborted) onAbort();
+    else options.signal.addEventListener('abort', onAbort, { once: true });
+  });
 
   const start = (step: StepDefinition): void => {
     memoryInUse += step.memoryMb ?? 0;
@@ -168,6 +184,8 @@ export async function runFlow(flow: FlowDefinition, options: RunFlowOptions): Pr
       inputHashes[name] = hashes.get(name) ?? '';
     }
     const controller = new AbortController();
+    stepControllers.add(controller);
+    if (options.signal?.aborted === true) controller.abort();
     const task: StepTask = { flow: flow.name, runId, step: step.name, storeRoot: store.root, inputHashes, attempt };
     const context = (item?: unknown): StepContext => ({
       runId,
@@ -184,6 +202,10 @@ export async function runFlow(flow: FlowDefinition, options: RunFlowOptions): Pr
         : Promise.all(
             asArray(inputs[step.foreach], step).map((item, itemIndex) => executor.execute(step, context(item), { ...task, itemIndex })),
           );
+    void work.then(
+      () => stepControllers.delete(controller),
+      () => stepControllers.delete(controller),
+    );
     if (step.timeoutMs === undefined) return work;
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
@@ -212,7 +234,8 @@ export async function runFlow(flow: FlowDefinition, options: RunFlowOptions): Pr
       }
     }
     if (running.size === 0) break;
-    await Promise.race(running.values());
+    // Once the run has failed or been cancelled, only the running steps are waited for.
+    await Promise.race(failure === undefined ? [...running.values(), cancelled] : running.values());
   }
 
   if (failure !== undefined || pending.length > 0) {

@@ -31,13 +31,19 @@ export interface PipelineRunOptions {
   hooks?: HookRegistry;
   renderReport?: (report: unknown) => string;
   executor?: Executor;
+  /** Cancels the run at the next step boundary (running steps get an abort signal). */
+  signal?: AbortSignal;
 }
 
 export interface PipelineResult {
   runId: string;
   out: string;
   accepted: boolean;
+  /** Why the benchmark cannot fully judge this contribution (a benchmark check the config allowed). */
+  benchmarkCaveats: string[];
   deltaOne: number | null;
+  /** 'same recipe' when only the data differ between the two models, else 'different recipe'. */
+  comparison: 'same recipe' | 'different recipe' | null;
   delta: DeltaReport;
   baselineMetrics: BinaryMetrics;
   newMetrics: BinaryMetrics;
@@ -60,6 +66,12 @@ export function parseConfig(input: unknown, source = 'config'): PipelineConfig {
     throw new OrchestratorError('HOKUSAI_CONFIG_INVALID', `Invalid ${source}: ${problems}.`);
   }
   return parsed.data;
+}
+
+/** The benchmark caveats of a data report (none in reports written before they existed). */
+function caveatsOf(dataReport: unknown): string[] {
+  const parsed = z.object({ benchmark_caveats: z.array(z.string()) }).safeParse(dataReport);
+  return parsed.success ? parsed.data.benchmark_caveats : [];
 }
 
 /** Runs the whole Hokusai flow and writes the output folder. */
@@ -153,6 +165,7 @@ async function executeLocked(config: PipelineConfig, runId: string, resume: bool
       params: { config: { ...config, pii } },
       concurrency: config.concurrency,
       resume,
+      ...(options.signal === undefined ? {} : { signal: options.signal }),
       hooks: hooks.identities(),
       // Finished foreach items (search trials) are recorded, so a resumed run reuses them.
       executor: options.executor ?? new LocalStoreExecutor({ readBack: false }),
@@ -210,20 +223,26 @@ async function executeLocked(config: PipelineConfig, runId: string, resume: bool
       status: 'FINISHED',
       metrics,
       outDir: config.out,
+      benchmarkPath: config.benchmark,
       datasets: (['base', 'contributed', 'benchmark'] as const).map((role) => {
         const manifest = (result.outputs.get(`load_${role}`) as LoadOutput).manifest;
         return { role, fileName: basename(manifest.source_path), fileSha256: manifest.file_sha256, rows: manifest.row_count };
       }),
-      registerAs: {
-        name: config.tracking.modelName,
-        alias: delta.decision.accepted ? 'accepted' : 'rejected',
-        tags: {
-          'hokusai.run_id': runId,
-          'hokusai.data_sha256': (result.outputs.get('load_contributed') as LoadOutput).manifest.content_hash,
-          'hokusai.delta_one': String(delta.delta_one),
-          'hokusai.merkle_root': attestation.merkle_root,
-        },
-      },
+      // A rejected contribution's model is logged but not registered unless the config asks.
+      ...(delta.decision.accepted || config.tracking.registerRejected
+        ? {
+            registerAs: {
+              name: config.tracking.modelName,
+              alias: delta.decision.accepted ? 'accepted' : 'rejected',
+              tags: {
+                'hokusai.run_id': runId,
+                'hokusai.data_sha256': (result.outputs.get('load_contributed') as LoadOutput).manifest.content_hash,
+                'hokusai.delta_one': String(delta.delta_one),
+                'hokusai.merkle_root': attestation.merkle_root,
+              },
+            },
+          }
+        : {}),
       tags: {
         'hokusai.merkle_root': attestation.merkle_root,
         'hokusai.decision': delta.decision.accepted ? 'accepted' : 'rejected',
@@ -235,7 +254,9 @@ async function executeLocked(config: PipelineConfig, runId: string, resume: bool
     runId,
     out: resolve(config.out),
     accepted: delta.decision.accepted,
+    benchmarkCaveats: caveatsOf(report.document.data),
     deltaOne: delta.delta_one,
+    comparison: delta.recipe === null ? null : delta.recipe.same ? 'same recipe' : 'different recipe',
     delta,
     baselineMetrics: evaluation.baselineMetrics,
     newMetrics: evaluation.newMetrics,
