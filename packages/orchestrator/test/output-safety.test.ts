@@ -101,6 +101,21 @@ describe('output folders: never another folder, one writer at a time', () => {
     expect(existsSync(`${out}.lock`)).toBe(false);
   }, 120_000);
 
+  it('removes the staging folder a killed writer left, and no one else\'s', async () => {
+    const out = join(work, 'out-abandoned');
+    const dead = spawn(process.execPath, ['-e', '']);
+    const pid = dead.pid as number;
+    await new Promise((resolve) => dead.on('exit', resolve));
+    const abandoned = `${out}.partial-hk-1-${pid}-0123abcd`;
+    const live = `${out}.partial-hk-1-${process.pid}-89abcdef`;
+    await mkdir(abandoned);
+    await mkdir(live);
+    await writeOutputFolder(out, { 'a.txt': 'a' }, { overwrite: false, runId: 'hk-1' });
+    expect(existsSync(abandoned)).toBe(false);
+    expect(existsSync(live)).toBe(true);
+    await rm(live, { recursive: true });
+  });
+
   it('two writers of one folder with the same run id never share a staging folder', async () => {
     const out = join(work, 'out-staging');
     const slow = (tag: string) => async (staging: string): Promise<void> => {

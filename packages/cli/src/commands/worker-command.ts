@@ -11,11 +11,13 @@ export function registerWorkerCommand(program: Command, output: Output): void {
     .option('--concurrency <n>', 'jobs at once', '1')
     .option('--store <folder>', 'the shared run store as mounted on this machine (default: the path the producer sent)')
     .option('--flow-module <file...>', 'modules that register custom flows with registerFlow')
+    .option('--shutdown-timeout <ms>', 'on SIGTERM or Ctrl-C, stop waiting for running jobs (and for Redis, if it is away) after this long', '10000')
     .addHelpText('after', '\nExample:\n  hokusai worker --redis redis://127.0.0.1:6379 --concurrency 2\n  hokusai run --config run.yaml --redis redis://127.0.0.1:6379')
-    .action(async (flags: { redis: string; concurrency: string; store?: string; flowModule?: string[] }) => {
+    .action(async (flags: { redis: string; concurrency: string; store?: string; flowModule?: string[]; shutdownTimeout: string }) => {
       const worker = await runWorker({
         redisUrl: flags.redis,
         concurrency: Number(flags.concurrency),
+        shutdownTimeoutMs: Number(flags.shutdownTimeout),
         renderReport: renderReportHtml,
         ...(flags.store === undefined ? {} : { store: flags.store }),
         ...(flags.flowModule === undefined ? {} : { flowModules: flags.flowModule }),

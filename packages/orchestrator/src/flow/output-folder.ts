@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, lstatSync, readFileSync, realpathSync } from 'node:fs';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
-import { dirname, join, resolve, sep } from 'node:path';
+import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { basename, dirname, join, resolve, sep } from 'node:path';
 import { OrchestratorError } from '../errors.js';
 
 /**
@@ -31,6 +31,7 @@ export async function writeOutputFolder(
   // Unique per process: two runs of the same inputs never share (or delete) each other's staging.
   const suffix = `${options.runId}-${process.pid}-${randomBytes(4).toString('hex')}`;
   const staging = `${target}.partial-${suffix}`;
+  await removeAbandonedStaging(target);
   try {
     await writeFile(join(await mkdirFor(staging), OUTPUT_MARKER), `${JSON.stringify({ hokusai_output: 1, run_id: options.runId })}\n`);
     for (const [name, data] of Object.entries(files).sort(([a], [b]) => a.localeCompare(b))) {
@@ -50,6 +51,30 @@ export async function writeOutputFolder(
   } catch (error) {
     await rm(staging, { recursive: true, force: true });
     throw error;
+  }
+}
+
+/** True when a process with this id exists here (EPERM: it exists but is someone else's). */
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Staging and old folders of this output whose writer process is gone (killed mid-write): the
+ * caller holds the output's lock, so nobody else on this host is writing them.
+ */
+async function removeAbandonedStaging(target: string): Promise<void> {
+  const prefix = basename(target);
+  const names = await readdir(dirname(target)).catch(() => [] as string[]);
+  for (const name of names) {
+    if (!name.startsWith(`${prefix}.partial-`) && !name.startsWith(`${prefix}.old-`)) continue;
+    const pid = /-(\d+)-[0-9a-f]{8}$/.exec(name)?.[1];
+    if (pid !== undefined && !processAlive(Number(pid))) await rm(join(dirname(target), name), { recursive: true, force: true });
   }
 }
 
