@@ -14,7 +14,8 @@ const layers = [
   { sourceTag: 'scope:core', onlyDependOnLibsWithTags: ['scope:core'] },
   { sourceTag: 'scope:leaf', onlyDependOnLibsWithTags: ['scope:core'] },
   { sourceTag: 'scope:orchestrator', onlyDependOnLibsWithTags: ['scope:leaf', 'scope:core'] },
-  { sourceTag: 'scope:cli', onlyDependOnLibsWithTags: ['scope:orchestrator', 'scope:leaf', 'scope:core'] },
+  { sourceTag: 'scope:server', onlyDependOnLibsWithTags: ['scope:orchestrator', 'scope:leaf', 'scope:core'] },
+  { sourceTag: 'scope:cli', onlyDependOnLibsWithTags: ['scope:server', 'scope:orchestrator', 'scope:leaf', 'scope:core'] },
   { sourceTag: 'scope:test', onlyDependOnLibsWithTags: ['scope:leaf', 'scope:core', 'scope:test'] },
   { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['*'] },
 ];
@@ -89,7 +90,8 @@ export default tseslint.config(
           checkVersionMismatches: true,
           // Resolved at run time by path (createRequire().resolve), which Nx's import scan does not see.
           ignoredDependencies: ['circom2', 'circomlibjs'],
-          ignoredFiles: ['{projectRoot}/eslint.config.{js,cjs,mjs}', '{projectRoot}/vitest.config.{js,ts,mjs,mts}'],
+          // scripts/ holds generators of shipped data, run by hand with dev dependencies.
+          ignoredFiles: ['{projectRoot}/eslint.config.{js,cjs,mjs}', '{projectRoot}/vitest.config.{js,ts,mjs,mts}', '{projectRoot}/scripts/**'],
         },
       ],
     },
