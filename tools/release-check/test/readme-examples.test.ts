@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startMlflowServer, type MlflowServer } from '../../../packages/tracking/test/mlflow-server.js';
+import { startMlflowServer, type MlflowServer } from '@hokusai/test-helpers';
 import { exampleModule, readmeExamples } from './readme-examples.js';
 import { PUBLISHED, WORKSPACE_ROOT, packageDir } from './workspace-packages.js';
 
@@ -45,6 +45,7 @@ const CASES: Record<string, ExampleCase | undefined> = {
   },
   training: { blocks: 1 },
   orchestrator: { blocks: 2, env: async () => PII_KEY, prints: [/\ntrue\n/] },
+  server: { blocks: 0 },
   cli: { blocks: 0 },
 };
 
