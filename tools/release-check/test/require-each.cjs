@@ -1,9 +1,9 @@
 /* global require */
 /* eslint-disable @typescript-eslint/no-require-imports -- this script is the CommonJS consumer */
-// Loads every published package through require() from CommonJS, as a consumer on Node 20.19+
-// would (Node loads the ES modules through require). Prints one line per package.
-const names = ['data-integration', 'evaluation', 'attestation', 'tracking', 'training', 'orchestrator', 'cli'];
-for (const name of names) {
+// Loads each package named on the command line (folder names under packages/) through require()
+// from CommonJS, as a consumer on Node 20.19+ would (Node loads the ES modules through require).
+// Prints one line per package.
+for (const name of process.argv.slice(2)) {
   const exported = require(`@hokusai/${name}`);
   const keys = Object.keys(exported);
   if (keys.length === 0) throw new Error(`@hokusai/${name} exported nothing through require()`);
