@@ -554,9 +554,7 @@ export function integrateContribution(input: IntegrationInput): IntegrationResul
     pii: {
       mode: input.pii.mode,
       key_source: key.ephemeral ? 'ephemeral' : 'provided',
-      key_note: key.ephemeral
-        ? 'no key was given: an ephemeral random key was used, so hashed values do not join across runs and the outputs are not reproducible'
-        : 'keyed HMAC-SHA-256 with the provided key (the key is not recorded)',
+      key_note: key.ephemeral ? ephemeralKeyNote(piiMode === 'hash' ? [...treatScan.columns.map((c) => c.column), ...treatScan.spanColumns] : []) : 'keyed HMAC-SHA-256 with the provided key (the key is not recorded)',
       columns: scan.columns.map((c) => ({ ...c, treatment: omitted.has(c.column) ? 'omitted' : treatment })),
       free_text_columns: scan.spanColumns,
       findings: scan.findings,
@@ -573,6 +571,17 @@ export function integrateContribution(input: IntegrationInput): IntegrationResul
     benchmark_caveats: caveats,
   };
   return { ...tables, piiColumns, report, manifests };
+}
+
+/**
+ * What an ephemeral key changes, and what it does not: only keyed hashes depend on it, so the
+ * outputs are the same on every run unless they hold hashed values.
+ */
+function ephemeralKeyNote(hashedColumns: readonly string[]): string {
+  if (hashedColumns.length === 0) {
+    return 'no key was given: an ephemeral random key was used, and no hashed value reaches the outputs (PII columns are left out of them or not hashed), so the outputs are the same on every run';
+  }
+  return `no key was given: an ephemeral random key was used, so the hashed values in ${hashedColumns.map((c) => `'${c}'`).join(', ')} differ from run to run (and so does anything computed from them, such as a model that reads them) and do not join across runs or with other data; everything else is the same on every run. Set a key to get stable hashes`;
 }
 
 /** An object whose values are computed on first read and then kept. */

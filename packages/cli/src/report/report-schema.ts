@@ -85,7 +85,14 @@ const dataReport = z.object({
 export const reportSchema = z.object({
   format: z.literal('hokusai.report/v1'),
   run_id: z.string(),
-  verdict: z.object({ accepted: z.boolean(), reasons: z.array(z.object({ code: z.string(), message: z.string() })) }),
+  verdict: z.object({
+    accepted: z.boolean(),
+    reasons: z.array(z.object({ code: z.string(), message: z.string() })),
+    /** Reports written before the rule and the recipe comparison were recorded lack these. */
+    rule: z.string().optional(),
+    comparison: z.enum(['same recipe', 'different recipe']).nullish(),
+    recipe: z.object({ same: z.boolean(), baseline: z.string(), new: z.string(), allow_different: z.boolean(), detail: z.string() }).nullish(),
+  }),
   delta_one: nullableNum,
   primary_metric: z.string(),
   n: num,
