@@ -7,7 +7,9 @@ import { scanPii } from '../../packages/data-integration/dist/pii-scan.js';
 import { treatPii } from '../../packages/data-integration/dist/pii-treatment.js';
 import { PiiKey } from '../../packages/data-integration/dist/keyed-hash.js';
 import { scoreQuality } from '../../packages/data-integration/dist/quality.js';
-import { findDuplicates, findMatches } from '../../packages/data-integration/dist/dedup.js';
+import { findDuplicates } from '../../packages/data-integration/dist/dedup.js';
+import { matchRows } from '../../packages/data-integration/dist/feature-match.js';
+import { comparedColumns } from '../../packages/data-integration/dist/compared-columns.js';
 
 const [stage, dir] = process.argv.slice(2);
 const parts = ['base', 'contributed', 'benchmark'];
@@ -44,20 +46,28 @@ if (stage === 'csv' || stage === 'parquet') {
   for (const ct of cts) treatPii(ct, scan, 'hash', key);
   const t3 = performance.now();
   const [b, c, t] = cts;
+  // Copies are matched on the columns the model reads (as integrateContribution does), exactly and after normalization.
+  const feat = comparedColumns(b, t, { target: 'label', omitted: new Set(), excluded: new Set(), pii: new Set(scan.columns.map((x) => x.column)) }).compared;
+  const withLabel = [...feat, names.indexOf('label')];
   const dup = findDuplicates(c.columns, c.rowCount, 'exact', 'first');
-  const inBase = findMatches(c.columns, c.rowCount, b.columns, b.rowCount, 'exact');
+  const inBase = matchRows(withLabel.map((k) => c.columns[k]), c.rowCount, withLabel.map((k) => b.columns[k]), b.rowCount).hit;
   const t4 = performance.now();
-  const feat = names.map((_, k) => k).filter((k) => names[k] !== 'label');
-  const contaminated = findMatches(feat.map((k) => c.columns[k]), c.rowCount, feat.map((k) => t.columns[k]), t.rowCount, 'exact');
+  const contaminated = matchRows(feat.map((k) => c.columns[k]), c.rowCount, feat.map((k) => t.columns[k]), t.rowCount).hit;
   const t5 = performance.now();
   let dups = 0;
   for (const x of dup) dups += x;
-  const q = scoreQuality({ contributed: c, reference: b, duplicateRows: dups, validityPassRate: undefined, target: 'label', classes: ['0', '1'], exclude: new Set(scan.columns.map((x) => x.column)) });
+  const labels = (ct) => {
+    const m = new Map();
+    const col = ct.columns[ct.names.indexOf('label')];
+    for (let i = 0; i < ct.rowCount; i++) m.set(String(col.valid[i] ? col.values[i] : null), (m.get(String(col.valid[i] ? col.values[i] : null)) ?? 0) + 1);
+    return m;
+  };
+  const q = scoreQuality({ contributed: c, reference: b, duplicateRows: dups, validityPassRate: undefined, target: 'label', labels: { reference: labels(b), contributed: labels(c) }, features: feat.map((k) => names[k]) });
   const t6 = performance.now();
   let cont = 0;
-  for (const x of contaminated) cont += x;
+  for (const x of contaminated) cont += x === 0 ? 0 : 1;
   let ib = 0;
-  for (const x of inBase) ib += x;
+  for (const x of inBase) ib += x === 0 ? 0 : 1;
   console.log(JSON.stringify({ stage, ms: t6 - t1, maxRssBytes: process.resourceUsage().maxRSS * 1024, steps_ms: { pii_scan: t2 - t1, keyed_hash: t3 - t2, dedup: t4 - t3, contamination: t5 - t4, quality: t6 - t5 }, found: { pii: scan.columns.map((x) => x.column), duplicates: dups, in_base: ib, contaminated: cont, quality: q.score } }));
   process.exit(0);
 } else if (stage === 'integrate') {

@@ -76,6 +76,9 @@ describe('hokusai commands', () => {
     expect(fromRun.contamination.removed).toBe(45);
     expect(fromRun.contamination.normalized).toBeGreaterThanOrEqual(20);
     expect(validated.stdout).not.toMatch(/someone\d+@mail\.test/);
+    // Given only the benchmark, validate finds the same copies (the benchmark tells ids apart).
+    const benchOnly = await hokusai(['validate', contributed, '--benchmark', join(example, 'benchmark.csv'), '--target', 'churned']);
+    expect(benchOnly.stdout).toMatch(/contamination: {2}45 rows also in the benchmark \(\d+ exact, \d+ after normalization; always removed\)/);
   });
 
   it('odd contributed cells do not change the baseline: same baseline model with and without them, the cells reported as invalid', async () => {

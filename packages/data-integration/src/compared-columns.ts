@@ -26,12 +26,14 @@ function distinctPrefix(col: Column, n: number, minRows: number): boolean {
  * The columns a model trained on these tables reads, which is what copies are matched on: not the
  * target, not the columns left out of the outputs, not PII columns, not timestamps (the trainer
  * reads numbers and text only), and not identifiers: integer or text columns whose values are all
- * distinct in the base (of 50 rows or more) and in the benchmark (both checked on their first 5,000 rows),
+ * distinct in the base (of 50 rows or more; else in a benchmark of 50 rows or more) and in the benchmark (both checked on their first 5,000 rows),
  * which the trainer skips as text and which a copy replaces with its own.
  */
 export function comparedColumns(base: ColumnTable, benchmark: ColumnTable, skip: { target: string; omitted: ReadonlySet<string>; excluded: ReadonlySet<string>; pii: ReadonlySet<string> }): { compared: number[]; ignored: { column: string; reason: IgnoredReason }[] } {
   const compared: number[] = [];
   const ignored: { column: string; reason: IgnoredReason }[] = [];
+  // Without a base of its own (`hokusai validate` given only a benchmark), the benchmark decides.
+  const wide = base.rowCount >= ID_MIN_ROWS ? base : benchmark;
   base.names.forEach((name, k) => {
     const col = base.columns[k] as Column;
     let reason: IgnoredReason | null = null;
@@ -40,7 +42,7 @@ export function comparedColumns(base: ColumnTable, benchmark: ColumnTable, skip:
     else if (skip.excluded.has(name)) reason = 'excluded';
     else if (skip.pii.has(name)) reason = 'pii';
     else if (col.type === 'timestamp') reason = 'timestamp';
-    else if ((col.type === 'int' || col.type === 'string') && distinctPrefix(col, base.rowCount, ID_MIN_ROWS) && distinctPrefix(benchmark.columns[k] as Column, benchmark.rowCount, 2)) reason = 'identifier';
+    else if ((col.type === 'int' || col.type === 'string') && distinctPrefix(wide.columns[k] as Column, wide.rowCount, ID_MIN_ROWS) && distinctPrefix(benchmark.columns[k] as Column, benchmark.rowCount, 2)) reason = 'identifier';
     if (reason === null) compared.push(k);
     else ignored.push({ column: name, reason });
   });

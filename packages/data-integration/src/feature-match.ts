@@ -27,17 +27,23 @@ export interface RowMatchResult {
 
 const MAX_DECIMALS = 12;
 
-/** Decimals in the shortest printed form of v (0.5 → 1, 1e-7 → 7, 120 → 0). */
+const POW10 = Array.from({ length: MAX_DECIMALS + 1 }, (_, d) => 10 ** d);
+
+/**
+ * Decimals in the shortest printed form of v (0.5 → 1, 1e-7 → 7, 120 → 0), at most 12: the
+ * fewest d for which v·10^d is a whole number, up to the rounding of that product.
+ */
 export function decimalsOf(v: number): number {
-  if (!Number.isFinite(v) || Number.isInteger(v)) return 0;
-  const s = String(Math.abs(v));
-  const e = s.indexOf('e');
-  const mant = e < 0 ? s : s.slice(0, e);
-  const exp = e < 0 ? 0 : Number(s.slice(e + 1));
-  const dot = mant.indexOf('.');
-  const frac = dot < 0 ? 0 : mant.length - dot - 1;
-  return Math.min(MAX_DECIMALS, Math.max(0, frac - exp));
+  if (!Number.isFinite(v)) return 0;
+  for (let d = 0; d < MAX_DECIMALS; d++) {
+    const x = v * (POW10[d] as number);
+    if (Math.abs(x - Math.round(x)) <= Math.abs(x) * 4e-16) return d;
+  }
+  return MAX_DECIMALS;
 }
+
+/** Reference values read to find a column's precision (the most decimals among them). */
+const PRECISION_SAMPLE = 20_000;
 
 const SPACE = /\s+/g;
 const NUMERIC = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?$/;
@@ -75,47 +81,79 @@ function normalizedText(col: TextCol, n: number): (string | null)[] {
   return out;
 }
 
-/** Reference rows sorted by one numeric column (nulls left out), for range look-ups. */
-interface SortedColumn {
-  values: Float64Array;
-  rows: Int32Array;
-}
+/**
+ * Reference rows of one numeric column bucketed by value (a counting sort over about one bucket
+ * per row), for range look-ups in one or two memory reads: no comparison sort, no binary search.
+ */
+class BucketIndex {
+  private readonly min: number;
+  private readonly scale: number;
+  private readonly last: number;
+  readonly offsets: Int32Array;
+  readonly rows: Int32Array;
+  /** The value of each entry of `rows`, in the same order (read in sequence, not by row). */
+  readonly values: Float64Array;
 
-function sortColumn(col: NumCol, n: number): SortedColumn {
-  const idx: number[] = [];
-  for (let i = 0; i < n; i++) if (col.valid[i] === 1) idx.push(i);
-  idx.sort((x, y) => (col.values[x] as number) - (col.values[y] as number) || x - y);
-  const values = new Float64Array(idx.length);
-  idx.forEach((r, k) => (values[k] = col.values[r] as number));
-  return { values, rows: Int32Array.from(idx) };
-}
-
-/** First position in `v` whose value is >= x. */
-function lowerBound(v: Float64Array, x: number): number {
-  let lo = 0;
-  let hi = v.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if ((v[mid] as number) < x) lo = mid + 1;
-    else hi = mid;
+  constructor(col: NumCol, n: number) {
+    let min = Infinity;
+    let max = -Infinity;
+    let m = 0;
+    for (let i = 0; i < n; i++) {
+      if (col.valid[i] === 0) continue;
+      const v = col.values[i] as number;
+      if (v < min) min = v;
+      if (v > max) max = v;
+      m++;
+    }
+    const buckets = Math.max(1, m);
+    this.min = m === 0 ? 0 : min;
+    this.scale = m === 0 || max === min ? 0 : buckets / (max - min);
+    this.last = buckets - 1;
+    const offsets = new Int32Array(buckets + 1);
+    const of = new Int32Array(n).fill(-1);
+    for (let i = 0; i < n; i++) {
+      if (col.valid[i] === 0) continue;
+      const b = this.bucket(col.values[i] as number);
+      of[i] = b;
+      offsets[b + 1] = (offsets[b + 1] as number) + 1;
+    }
+    for (let b = 0; b < buckets; b++) offsets[b + 1] = (offsets[b + 1] as number) + (offsets[b] as number);
+    const fill = offsets.slice(0, buckets);
+    const rows = new Int32Array(m);
+    const values = new Float64Array(m);
+    for (let i = 0; i < n; i++) {
+      const b = of[i] as number;
+      if (b < 0) continue;
+      const at = fill[b] as number;
+      rows[at] = i;
+      values[at] = col.values[i] as number;
+      fill[b] = at + 1;
+    }
+    this.offsets = offsets;
+    this.rows = rows;
+    this.values = values;
   }
-  return lo;
-}
 
-/** First position in `v` whose value is > x. */
-function upperBound(v: Float64Array, x: number): number {
-  let lo = 0;
-  let hi = v.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if ((v[mid] as number) <= x) lo = mid + 1;
-    else hi = mid;
+  bucket(x: number): number {
+    const b = Math.floor((x - this.min) * this.scale);
+    return b < 0 ? 0 : b > this.last ? this.last : b;
   }
-  return lo;
+
+  /** First position in `rows` of the buckets that may hold values in [lo, hi] (see `to`). */
+  from(lo: number): number {
+    return this.offsets[this.bucket(lo)] as number;
+  }
+
+  /** End position in `rows` of the buckets that may hold values in [lo, hi]. */
+  to(hi: number): number {
+    return this.offsets[this.bucket(hi) + 1] as number;
+  }
 }
 
 /** Anchors for the range look-up: the numeric columns with the most distinct reference values. */
 const MAX_ANCHORS = 3;
+/** Few enough candidates to check at once, without looking up the other anchors. */
+const FEW_CANDIDATES = 8;
 
 /**
  * For each row of `a`, whether some row of `b` holds the same values: exactly, or after the
@@ -145,7 +183,8 @@ export function matchRows(a: readonly Column[], na: number, b: readonly Column[]
     numCols.push(c);
     const col = b[c] as NumCol;
     let d = 0;
-    if (col.type === 'float') for (let i = 0; i < nb && d < MAX_DECIMALS; i++) if (col.valid[i] === 1) d = Math.max(d, decimalsOf(col.values[i] as number));
+    const step = Math.max(1, Math.floor(nb / PRECISION_SAMPLE));
+    if (col.type === 'float') for (let i = 0; i < nb && d < MAX_DECIMALS; i += step) if (col.valid[i] === 1) d = Math.max(d, decimalsOf(col.values[i] as number));
     refDecimals[c] = d;
   }
 
@@ -201,29 +240,45 @@ export function matchRows(a: readonly Column[], na: number, b: readonly Column[]
     return keyed;
   };
 
-  // Anchors: numeric columns sorted once; each row looks up the anchor with the fewest candidates.
+  // Anchors: numeric columns indexed once; each row looks up the anchor with the fewest candidates.
   const anchors = numCols
-    .map((c) => ({ c, distinct: new Set((b[c] as NumCol).values.subarray(0, Math.min(nb, 50_000))).size }))
+    .map((c) => ({ c, distinct: new Set((b[c] as NumCol).values.subarray(0, Math.min(nb, 5_000))).size }))
     .sort((p, q) => q.distinct - p.distinct || p.c - q.c)
     .slice(0, MAX_ANCHORS)
-    .map(({ c }) => ({ c, sorted: sortColumn(b[c] as NumCol, nb) }));
+    .map(({ c }) => {
+      // The contributed side as doubles with its validity, so the loop below reads one array type.
+      const col = a[c] as NumCol;
+      return { c, index: new BucketIndex(b[c] as NumCol, nb), own: col.values instanceof Float64Array ? col.values : Float64Array.from(col.values), valid: col.valid, whole: col.type === 'int', ref: refDecimals[c] as number };
+    });
 
   for (const i of rest) {
-    let best: { lo: number; hi: number; sorted: SortedColumn } | null = null;
-    for (const { c, sorted } of anchors) {
-      const col = a[c] as NumCol;
-      if (col.valid[i] === 0) continue;
-      const u = col.values[i] as number;
-      const d = col.type === 'int' ? 0 : Math.min(decimalsOf(u), refDecimals[c] as number);
-      const tol = col.type === 'int' ? 0 : 0.5 * 10 ** -d * (1 + 1e-9) + Math.abs(u) * 1e-15;
-      const lo = lowerBound(sorted.values, u - tol);
-      const hi = upperBound(sorted.values, u + tol);
-      if (best === null || hi - lo < best.hi - best.lo) best = { lo, hi, sorted };
-      if (hi - lo <= 1) break;
+    let index: BucketIndex | null = null;
+    let from = 0;
+    let to = 0;
+    let lo = 0;
+    let hi = 0;
+    for (let q = 0; q < anchors.length; q++) {
+      const anchor = anchors[q] as (typeof anchors)[number];
+      if (anchor.valid[i] === 0) continue;
+      const u = anchor.own[i] as number;
+      const tol = anchor.whole ? 0 : (0.5 / (POW10[Math.min(decimalsOf(u), anchor.ref)] as number)) * (1 + 1e-9) + Math.abs(u) * 1e-15;
+      const f = anchor.index.from(u - tol);
+      const t = anchor.index.to(u + tol);
+      if (index === null || t - f < to - from) {
+        index = anchor.index;
+        from = f;
+        to = t;
+        lo = u - tol;
+        hi = u + tol;
+      }
+      if (t - f <= FEW_CANDIDATES) break;
     }
     let found = false;
-    if (best !== null) {
-      for (let p = best.lo; p < best.hi && !found; p++) found = cellsAgree(i, best.sorted.rows[p] as number);
+    if (index !== null) {
+      for (let p = from; p < to && !found; p++) {
+        const w = index.values[p] as number;
+        if (w >= lo && w <= hi) found = cellsAgree(i, index.rows[p] as number);
+      }
     } else {
       const k = keyedLookup();
       for (const j of k.groups.get(`${k.ha.h1[i]}:${k.ha.h2[i]}`) ?? []) {

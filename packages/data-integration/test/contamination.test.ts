@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { integrateContribution, loadDataset } from '../src/index.js';
 import type { IntegrationInput, IntegrationResult, LoadedDataset } from '../src/index.js';
+import type { Column } from '../src/column.js';
 import { scratch } from './temp-files.js';
 
 const tmp = scratch();
@@ -143,5 +144,21 @@ describe('a benchmark that cannot judge the contribution', () => {
     const allowed = await run(csv(single), { benchmarkChecks: { allowSingleClass: true } });
     expect(allowed.report.benchmark_caveats).toEqual([expect.stringMatching(/one class/)]);
     expect((await run(csv(benchRows))).report.benchmark_caveats).toEqual([]);
+  });
+});
+
+describe('the normalization rule', () => {
+  it('reads the decimals of a number as printed in its shortest form', async () => {
+    const { decimalsOf, normalizeCellText } = await import('../src/feature-match.js');
+    expect([0.5, 5e-1, 0.25, 120, 12.345, 1e-7, -3.1].map(decimalsOf)).toEqual([1, 1, 2, 0, 3, 7, 1]);
+    expect(['  Pro   Plan ', 'PRO PLAN', '0.50', ' 5e-1', '1,5'].map(normalizeCellText)).toEqual(['pro plan', 'pro plan', '0.5', '0.5', '1,5']);
+  });
+
+  it('matches rounded copies and never values further apart than the rounding', async () => {
+    const { matchRows } = await import('../src/feature-match.js');
+    const col = (values: number[]): Column => ({ type: 'float', values: Float64Array.from(values), valid: new Uint8Array(values.length).fill(1) });
+    const ref = [col([0.1234, 2.5, 7.0625])];
+    const r = matchRows([col([0.12, 0.123, 0.1234, 0.13, 2.5, 2.6, 7.06, 7.07, 7])], 9, ref, 3);
+    expect(Array.from(r.hit)).toEqual([2, 2, 1, 0, 1, 0, 2, 0, 2]);
   });
 });
