@@ -107,8 +107,8 @@ describe('hokusai run and verify on the bundled example', () => {
   });
 
   it('checks the proof against a verification key the verifier trusts, when given one', async () => {
-    const attestation = JSON.parse(await readFile(join(out, 'attestation.json'), 'utf8')) as { proof: { verification_key_sha256: string } };
-    const trusted = await hokusai(['verify', out, '--trusted-vkey', attestation.proof.verification_key_sha256]);
+    const attestation = JSON.parse(await readFile(join(out, 'attestation.json'), 'utf8')) as { body: { predictions: { setup: { key: { verification_key_sha256: string } } } } };
+    const trusted = await hokusai(['verify', out, '--trusted-vkey', attestation.body.predictions.setup.key.verification_key_sha256]);
     expect(trusted.code).toBe(0);
     const other = await hokusai(['verify', out, '--trusted-vkey', 'f'.repeat(64)]);
     expect(other.code).toBe(1);

@@ -131,8 +131,6 @@ async function execute(config: PipelineConfig, runId: string, resume: boolean, o
   const zkOutput = {
     contributedColumnCount: contributed.column_count,
     contributedColumns: contributed.columns,
-    ...(config.contributor.id === undefined ? {} : { contributorId: config.contributor.id }),
-    ...(config.contributor.wallet === undefined ? {} : { walletAddress: config.contributor.wallet }),
   };
   await writeOutputFolder(config.out, files, { overwrite: config.overwrite || resume, runId, fill: (staging) => writeAttestation(staging, attest.built, { zkOutput }) });
 

@@ -93,7 +93,7 @@ export async function verifyRun(
         dataReport,
         merkleRoot: attestation.merkle_root,
         bodySha256: attestation.body_sha256,
-        proved: existsSync(join(dir, 'proof.json')),
+        proved: existsSync(join(dir, 'verification_key.json')),
       });
       const text = await readFile(reportPath, 'utf8');
       check('report.json matches the attested results', text === reportJsonText(expected), 'rebuilt from attestation.json and data_report.json');
