@@ -47,6 +47,8 @@ export const AttestationInputSchema = z.object({
       dry_run: z.boolean().optional(),
       benchmark_type: z.string().min(1).optional(),
       mlflow_run_id: z.string().nullable().optional(),
+      contributed_column_count: z.number().int().nonnegative().optional(),
+      contributed_columns: z.array(z.string()).optional(),
     })
     .strict()
     .optional(),

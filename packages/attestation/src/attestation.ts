@@ -37,6 +37,9 @@ export interface AttestedPublication {
   dry_run?: boolean;
   benchmark_type?: string;
   mlflow_run_id?: string | null;
+  /** Columns of the contributed data, when no manifests/contributed.json is attested. */
+  contributed_column_count?: number;
+  contributed_columns?: string[];
 }
 
 export interface AttestedPredictions extends PredictionCommitments {

@@ -92,15 +92,17 @@ export function zkOutputV1Document(attestation: Attestation, info: ZkOutputInfo 
   if (contributed === undefined) {
     throw new AttestationError('HOKUSAI_ZK_OUTPUT', 'zk_output_v1: the attestation has no "contributed" input; v1 requires the contributor data hash');
   }
-  if (info.contributedColumnCount === undefined) {
-    throw new AttestationError('HOKUSAI_ZK_OUTPUT', 'zk_output_v1: the contributed column count is unknown; pass contributedColumnCount or attest manifests/contributed.json');
+  const columnCount = info.contributedColumnCount ?? pub.contributed_column_count;
+  const columns = info.contributedColumns ?? pub.contributed_columns;
+  if (columnCount === undefined) {
+    throw new AttestationError('HOKUSAI_ZK_OUTPUT', 'zk_output_v1: the contributed column count is unknown; attest manifests/contributed.json or give publication.contributed_column_count');
   }
   const manifest = {
     data_hash: contributed.content_hash,
     row_count: contributed.row_count,
-    column_count: info.contributedColumnCount,
+    column_count: columnCount,
     source_path: contributed.file_name,
-    ...(info.contributedColumns === undefined ? {} : { columns: info.contributedColumns }),
+    ...(columns === undefined ? {} : { columns }),
   };
   const total = (base?.row_count ?? 0) + contributed.row_count;
   const training = {
