@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL, fileURLToPath } from 'node:url';
@@ -35,5 +35,31 @@ describe('start-up', () => {
     const validate = await importedBy(['--json', 'validate', join(example, 'contributed.csv'), '--target', 'churned']);
     expect(validate.has('parquet-wasm')).toBe(true);
     for (const name of HEAVY) expect(validate.has(name), name).toBe(false);
+  });
+});
+
+describe('the hokusai command as npm links it', () => {
+  const launcher = fileURLToPath(new URL('../bin/hokusai.js', import.meta.url));
+
+  it('is a committed launcher, so `npm ci` links `npx hokusai` before the build has run', async () => {
+    const pkg = JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8')) as { bin: Record<string, string>; files: string[] };
+    expect(pkg.bin.hokusai).toBe('./bin/hokusai.js');
+    expect(pkg.files).toContain('bin');
+    const { stdout } = await exec(process.execPath, [launcher, '--version']);
+    expect(stdout.trim()).toBe((JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version);
+  });
+
+  it('says how to build when the built program is missing, instead of a module-not-found trace', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'hokusai-launcher-'));
+    await mkdir(join(dir, 'bin'));
+    await copyFile(launcher, join(dir, 'bin', 'hokusai.js'));
+    await writeFile(join(dir, 'package.json'), '{"type":"module"}');
+    const result = await exec(process.execPath, [join(dir, 'bin', 'hokusai.js'), '--version']).then(
+      () => ({ code: 0, stderr: '' }),
+      (error: { code: number; stderr: string }) => ({ code: error.code, stderr: error.stderr }),
+    );
+    expect(result.code).toBe(3);
+    expect(result.stderr).toContain('not built yet');
+    expect(result.stderr).not.toContain('ERR_MODULE_NOT_FOUND');
   });
 });
