@@ -1,7 +1,43 @@
-// One lint configuration for every package: typescript-eslint's recommended rules,
-// with `any` and floating promises treated as errors because they hide real bugs.
+// One lint configuration for every package: typescript-eslint's recommended rules, `any` as an
+// error, and type-aware checks (through the TypeScript project service) that make a floating or
+// misused promise an error, because both hide failures. Nx rules enforce the package layering of
+// DESIGN.md (tags live in each package.json's `nx` block) and that every package.json declares
+// exactly what its built code imports.
 import js from '@eslint/js';
+import nx from '@nx/eslint-plugin';
+import jsoncParser from 'jsonc-eslint-parser';
 import tseslint from 'typescript-eslint';
+
+// Who may import whom. Leaves never import each other; `scope:core` is the shared base package
+// the design allows below the leaves (none exists yet).
+const layers = [
+  { sourceTag: 'scope:core', onlyDependOnLibsWithTags: ['scope:core'] },
+  { sourceTag: 'scope:leaf', onlyDependOnLibsWithTags: ['scope:core'] },
+  { sourceTag: 'scope:orchestrator', onlyDependOnLibsWithTags: ['scope:leaf', 'scope:core'] },
+  { sourceTag: 'scope:server', onlyDependOnLibsWithTags: ['scope:orchestrator', 'scope:leaf', 'scope:core'] },
+  { sourceTag: 'scope:cli', onlyDependOnLibsWithTags: ['scope:server', 'scope:orchestrator', 'scope:leaf', 'scope:core'] },
+  { sourceTag: 'scope:test', onlyDependOnLibsWithTags: ['scope:leaf', 'scope:core', 'scope:test'] },
+  { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['*'] },
+];
+// Tests may also use the private test-helpers package (tagged `scope:test`); shipped code may not.
+const layersForTests = layers.map((layer) => ({
+  ...layer,
+  onlyDependOnLibsWithTags: [...new Set([...layer.onlyDependOnLibsWithTags, 'scope:test'])],
+}));
+// A package may import itself by name (its examples and tests use the public surface as a consumer
+// would); a workspace package may be imported both statically and lazily (lazy loading matters to
+// browser bundles, not here).
+const boundaries = (depConstraints) => [
+  'error',
+  {
+    allow: [],
+    allowCircularSelfDependency: true,
+    checkDynamicDependenciesExceptions: ['@hokusai/*'],
+    banTransitiveDependencies: true,
+    enforceBuildableLibDependency: false,
+    depConstraints,
+  },
+];
 
 export default tseslint.config(
   { ignores: ['**/dist/**', '**/node_modules/**', '**/.nx/**', '**/coverage/**', '**/build/**'] },
@@ -9,15 +45,63 @@ export default tseslint.config(
   ...tseslint.configs.recommended,
   {
     files: ['**/*.ts'],
+    plugins: { '@nx': nx },
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
     rules: {
       '@typescript-eslint/no-explicit-any': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': 'error',
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+      '@nx/enforce-module-boundaries': boundaries(layers),
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              // A relative path that climbs out of the package into a sibling's test/ folder,
+              // or a package specifier reaching into one.
+              regex: '^(\\.\\./)+[^./][^/]*/test(/|$)|^@hokusai/[^/]+/test(/|$)',
+              message: "Import shared test code from @hokusai/test-helpers, not from another package's test/ folder.",
+            },
+          ],
+        },
+      ],
       'no-console': 'off',
     },
   },
   {
+    files: ['**/test/**/*.ts', '**/vitest.config.ts'],
+    rules: { '@nx/enforce-module-boundaries': boundaries(layersForTests) },
+  },
+  {
+    files: ['**/package.json'],
+    languageOptions: { parser: jsoncParser },
+    plugins: { '@nx': nx },
+    rules: {
+      '@nx/dependency-checks': [
+        'error',
+        {
+          buildTargets: ['build'],
+          checkMissingDependencies: true,
+          checkObsoleteDependencies: true,
+          checkVersionMismatches: true,
+          // Resolved at run time by path (createRequire().resolve), which Nx's import scan does not see.
+          ignoredDependencies: ['circom2', 'circomlibjs'],
+          // scripts/ holds generators of shipped data, run by hand with dev dependencies.
+          ignoredFiles: ['{projectRoot}/eslint.config.{js,cjs,mjs}', '{projectRoot}/vitest.config.{js,ts,mjs,mts}', '{projectRoot}/scripts/**'],
+        },
+      ],
+    },
+  },
+  {
     files: ['**/*.js', '**/*.mjs', '**/*.cjs'],
-    languageOptions: { globals: { process: 'readonly', console: 'readonly', Buffer: 'readonly', URL: 'readonly' } },
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: {
+      ...tseslint.configs.disableTypeChecked.languageOptions,
+      globals: { process: 'readonly', console: 'readonly', Buffer: 'readonly', URL: 'readonly' },
+    },
   },
 );

@@ -30,4 +30,14 @@ if [ "${1:-}" = "--services" ]; then
   if [ "$(python3 -c 'import mlflow; print(mlflow.__version__)' 2>/dev/null)" != "$MLFLOW_VERSION" ]; then
     python3 -m pip install --quiet --disable-pip-version-check "mlflow==$MLFLOW_VERSION"
   fi
+  # schemathesis fuzzes the server's OpenAPI document in @hokusai/server's tests.
+  SCHEMATHESIS_VERSION=4.32.5
+  if [ "$(python3 -c 'import importlib.metadata as m; print(m.version("schemathesis"))' 2>/dev/null)" != "$SCHEMATHESIS_VERSION" ]; then
+    python3 -m pip install --quiet --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION"
+  fi
+  # mlflow.pyfunc loads the registered ONNX models with these (the tracking tests do, as users would).
+  ONNX_VERSION=1.23.2 ONNXRUNTIME_VERSION=1.32.0
+  if [ "$(python3 -c 'import onnx, onnxruntime; print(onnx.__version__, onnxruntime.__version__)' 2>/dev/null)" != "$ONNX_VERSION $ONNXRUNTIME_VERSION" ]; then
+    python3 -m pip install --quiet --disable-pip-version-check "onnx==$ONNX_VERSION" "onnxruntime==$ONNXRUNTIME_VERSION"
+  fi
 fi

@@ -8,3 +8,6 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
 });
 
 process.exitCode = await main(process.argv);
+// The command is done. Connections that retry without end (Redis gone mid-run) must not keep the
+// process alive; the timer does not keep it alive either when nothing else does.
+setTimeout(() => process.exit(process.exitCode), 2000).unref();

@@ -15,8 +15,15 @@ export const EXIT = {
 /** Codes of typed errors that are Hokusai's own fault rather than the user's input. */
 const INTERNAL_CODES = new Set(['HOKUSAI_RUN_STORE_CORRUPT', 'HOKUSAI_FLOW_INVALID', 'HOKUSAI_STEP_OUTPUT_UNSTORABLE', 'HOKUSAI_STEP_TIMEOUT']);
 
+/**
+ * File-system refusals that reach the top untyped (a path missing, unreadable, read-only or
+ * full) are about the user's files and disks, not a fault in Hokusai.
+ */
+const ENVIRONMENT_ERRNOS = new Set(['ENOENT', 'EACCES', 'EPERM', 'EROFS', 'ENOTDIR', 'EISDIR', 'ENOSPC', 'EDQUOT']);
+
 export function exitCodeFor(error: unknown): number {
   const code = errorCode(error);
   if (code !== undefined && code.startsWith('HOKUSAI_') && !INTERNAL_CODES.has(code)) return EXIT.badInput;
+  if (code !== undefined && ENVIRONMENT_ERRNOS.has(code)) return EXIT.badInput;
   return EXIT.internal;
 }

@@ -8,6 +8,7 @@ import { registerBenchmarkCommand } from './commands/benchmark-command.js';
 import { registerZkCommand } from './commands/zk-command.js';
 import { registerTrackingCommand } from './commands/tracking-command.js';
 import { registerWorkerCommand } from './commands/worker-command.js';
+import { registerServeCommand } from './commands/serve-command.js';
 import { registerCompletionCommand } from './commands/completion-command.js';
 import { registerValidateCommand } from './commands/validate-command.js';
 import { EXIT, exitCodeFor } from './exit-codes.js';
@@ -41,6 +42,7 @@ export function buildProgram(): { program: Command; output: Output } {
   registerTrackingCommand(program, output);
   registerZkCommand(program, output);
   registerWorkerCommand(program, output);
+  registerServeCommand(program, output);
   registerCompletionCommand(program, output);
   return { program, output };
 }

@@ -10,6 +10,10 @@ export function formatSummary(result: PipelineResult): string {
   const verdict = result.accepted ? 'ACCEPTED' : 'REJECTED';
   lines.push(`Hokusai run ${result.runId}: contribution ${verdict} (DeltaOne ${signed(result.deltaOne)} pp of ${result.delta.primary_metric})`);
   if (!result.accepted) for (const reason of result.delta.decision.reasons) lines.push(`  reason: ${reason.message}`);
+  const recipe = result.delta.recipe;
+  if (recipe !== null && !recipe.same) lines.push(`  DIFFERENT RECIPE (baseline ${recipe.baseline}, new ${recipe.new}): ${recipe.detail}`);
+  lines.push(`  rule: ${result.delta.decision.rule}`);
+  for (const caveat of result.benchmarkCaveats) lines.push(`  CAVEAT: ${caveat}`);
   lines.push('');
   lines.push(`  ${'metric'.padEnd(18)}${'baseline'.padStart(10)}${'new'.padStart(10)}${'delta pp'.padStart(11)}  ${'95% CI (pp)'.padEnd(18)}${'p'.padStart(7)}`);
   for (const [name, m] of Object.entries(result.delta.metrics)) {

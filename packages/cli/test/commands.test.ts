@@ -45,6 +45,86 @@ describe('hokusai commands', () => {
     expect(manifest.row_count).toBe(doc.kept);
   });
 
+  it('validate --base --benchmark reports the same duplicate and contamination counts as a run, on a contribution with planted, reformatted benchmark copies', async () => {
+    // 40 benchmark rows copied with the contributor's own id and e-mail, numbers re-printed or rounded, text in upper case.
+    const bench = (await readFile(join(example, 'benchmark.csv'), 'utf8')).trimEnd().split('\n');
+    const header = (bench[0] as string).split(',');
+    const at = (name: string): number => header.indexOf(name);
+    const planted = bench.slice(1, 41).map((line, k) => {
+      const f = line.split(',');
+      f[at('customer_id')] = `X${900_000 + k}`;
+      f[at('email')] = `someone${k}@mail.test`;
+      if (k % 2 === 0) f[at('monthly_spend')] = Number(f[at('monthly_spend')]).toFixed(1);
+      else f[at('income')] = Number(f[at('income')]).toExponential();
+      if (k % 3 === 0) f[at('region')] = (f[at('region')] as string).toUpperCase();
+      return f.join(',');
+    });
+    const contributed = join(work, 'planted.csv');
+    await writeFile(contributed, `${(await readFile(join(example, 'contributed.csv'), 'utf8')).trimEnd()}\n${planted.join('\n')}\n`);
+    const inputs = ['--base', join(example, 'base.csv'), '--benchmark', join(example, 'benchmark.csv'), '--target', 'churned', '--exclude', 'customer_id'];
+    const validated = await hokusai(['--json', 'validate', contributed, ...inputs]);
+    expect(validated.code).toBe(0);
+    const out = join(work, 'planted-out');
+    const run = await hokusai(['--json', 'run', '--contributed', contributed, ...inputs, '--out', out, '--store', join(work, 'planted-store'), '--no-proof']);
+    expect(run.code).toBe(0);
+    type Counts = { dedup: Record<string, unknown>; contamination: { removed: number; exact: number; normalized: number } };
+    const fromValidate = (JSON.parse(validated.stdout) as { report: Counts }).report;
+    const fromRun = JSON.parse(await readFile(join(out, 'data_report.json'), 'utf8')) as Counts;
+    const counts = (r: Counts): unknown => ({ dedup: r.dedup, removed: r.contamination.removed, exact: r.contamination.exact, normalized: r.contamination.normalized });
+    expect(counts(fromValidate)).toEqual(counts(fromRun));
+    // The 5 copies the example already holds, and all 40 planted ones.
+    expect(fromRun.contamination.removed).toBe(45);
+    expect(fromRun.contamination.normalized).toBeGreaterThanOrEqual(20);
+    expect(validated.stdout).not.toMatch(/someone\d+@mail\.test/);
+  });
+
+  it('odd contributed cells do not change the baseline: same baseline model with and without them, the cells reported as invalid', async () => {
+    const lines = (await readFile(join(example, 'contributed.csv'), 'utf8')).trimEnd().split('\n');
+    const header = (lines[0] as string).split(',');
+    const bad = lines.map((line, k) => {
+      if (k !== 3 && k !== 10) return line;
+      const f = line.split(',');
+      f[header.indexOf(k === 3 ? 'income' : 'age')] = k === 3 ? 'abc' : '1e400';
+      return f.join(',');
+    });
+    const contributed = join(work, 'odd-cells.csv');
+    await writeFile(contributed, `${bad.join('\n')}\n`);
+    const args = ['--base', join(example, 'base.csv'), '--benchmark', join(example, 'benchmark.csv'), '--target', 'churned', '--exclude', 'customer_id', '--no-proof'];
+    const clean = await hokusai(['--json', 'run', '--contributed', join(example, 'contributed.csv'), ...args, '--out', join(work, 'odd-clean'), '--store', join(work, 'odd-store-1')]);
+    const odd = await hokusai(['--json', 'run', '--contributed', contributed, ...args, '--out', join(work, 'odd-bad'), '--store', join(work, 'odd-store-2')]);
+    expect([clean.code, odd.code]).toEqual([0, 0]);
+    const bytes = async (dir: string): Promise<Buffer> => readFile(join(work, dir, 'baseline.onnx'));
+    expect((await bytes('odd-bad')).equals(await bytes('odd-clean'))).toBe(true);
+    const report = JSON.parse(await readFile(join(work, 'odd-bad', 'data_report.json'), 'utf8')) as { dtypes: Record<string, string>; invalid_values: { column: string; count: number; rows: number[] }[]; warnings: string[] };
+    expect(report.dtypes).toMatchObject({ income: 'float', age: 'int' });
+    expect(report.invalid_values).toEqual([
+      { column: 'age', count: 1, rows: [10] },
+      { column: 'income', count: 1, rows: [3] },
+    ]);
+    expect(report.warnings.join(' ')).toMatch(/'income'.*treated as missing/);
+  });
+
+  it('run refuses a benchmark inside the base (exit 2, typed error) unless the config allows it, and then flags the verdict', async () => {
+    const args = ['--base', join(example, 'base.csv'), '--contributed', join(example, 'contributed.csv'), '--benchmark', join(example, 'base.csv'), '--target', 'churned', '--exclude', 'customer_id', '--no-proof'];
+    const refused = await hokusai(['run', ...args, '--out', join(work, 'bench-in-base'), '--store', join(work, 'bench-store')]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/HOKUSAI_BENCHMARK_IN_BASE/);
+    expect(refused.stderr).toMatch(/all 400 benchmark rows are also in the base/);
+    const config = join(work, 'allow-in-base.json');
+    await writeFile(config, JSON.stringify({ benchmarkChecks: { allowInBase: true } }));
+    const allowed = await hokusai(['--json', 'run', '--config', config, ...args, '--out', join(work, 'bench-in-base-allowed'), '--store', join(work, 'bench-store')]);
+    expect([0, 1]).toContain(allowed.code);
+    const result = JSON.parse(allowed.stdout) as { benchmarkCaveats: string[] };
+    expect(result.benchmarkCaveats).toEqual([expect.stringMatching(/every benchmark row is also in the base data/)]);
+    const reportJson = JSON.parse(await readFile(join(work, 'bench-in-base-allowed', 'report.json'), 'utf8')) as { data: { benchmark_caveats: string[] } };
+    expect(reportJson.data.benchmark_caveats).toEqual(result.benchmarkCaveats);
+    const attestation = await readFile(join(work, 'bench-in-base-allowed', 'attestation.json'), 'utf8');
+    expect(attestation).toMatch(/"allow_in_base":\s*true/);
+    expect(await readFile(join(work, 'bench-in-base-allowed', 'report.html'), 'utf8')).toMatch(/Benchmark caveat:<\/strong> every benchmark row is also in the base data/);
+    const text = await hokusai(['run', '--config', config, ...args, '--out', join(work, 'bench-in-base-text'), '--store', join(work, 'bench-store')]);
+    expect(text.stdout).toMatch(/CAVEAT: every benchmark row is also in the base data/);
+  });
+
   it('validate exits 1 when the quality is below the threshold', async () => {
     const result = await hokusai(['validate', join(example, 'contributed.csv'), '--target', 'churned', '--quality-threshold', '0.999']);
     expect(result.code).toBe(1);

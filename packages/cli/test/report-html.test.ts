@@ -17,7 +17,13 @@ const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable
 /** The report.json of a real pipeline run (churn data with an email column, 1,000 benchmark rows). */
 interface Sample {
   run_id: string;
-  verdict: { accepted: boolean; reasons: { code: string; message: string }[] };
+  verdict: {
+    accepted: boolean;
+    reasons: { code: string; message: string }[];
+    rule?: string;
+    comparison?: 'same recipe' | 'different recipe' | null;
+    recipe?: { same: boolean; baseline: string; new: string; allow_different: boolean; detail: string } | null;
+  };
   delta_one: number | null;
   primary_metric: string;
   metrics: Record<string, { baseline: number | null; new: number | null; delta_pp: number | null; ci: [number, number] | null; p_value: number | null; test: string }>;
@@ -216,6 +222,25 @@ describe('renderReportHtml', () => {
     expect(html).toContain('<span class="reason-code">BELOW_THRESHOLD</span> DeltaOne 0.40 is below the required 1.00 pp');
     expect(html).toContain('<span class="reason-code">NOT_SIGNIFICANT</span> p = 0.21 is above alpha 0.05');
     expect(html).toContain('+0.40');
+  });
+
+  it('marks a different-recipe verdict on the verdict line and states the acceptance rule', () => {
+    const r = sample();
+    r.verdict = {
+      accepted: false,
+      reasons: [{ code: 'DIFFERENT_RECIPE', message: 'The baseline (unknown) and the new model (logistic_regression) were not trained with the same recipe.' }],
+      rule: 'Accepted when DeltaOne is at least 1 & <b>significant</b>.',
+      comparison: 'different recipe',
+      recipe: { same: false, baseline: 'unknown', new: 'logistic_regression', allow_different: false, detail: 'the supplied baseline records no recipe.' },
+    };
+    const html = renderReportHtml(r);
+    expect(html).toMatch(/id="verdict-text">.*Rejected <span class="verdict-recipe">· different recipe<\/span><\/p>/);
+    expect(html).toContain('<p class="verdict-comparison" id="verdict-comparison"><strong>Different recipe</strong> (baseline unknown, new logistic_regression): the supplied baseline records no recipe.</p>');
+    expect(html).toContain('<p class="verdict-rule" id="verdict-rule">Rule: Accepted when DeltaOne is at least 1 &#38; &#60;b&#62;significant&#60;/b&#62;.</p>');
+    r.verdict = { ...r.verdict, accepted: true, reasons: [], comparison: 'same recipe', recipe: { same: true, baseline: 'gbdt', new: 'gbdt', allow_different: false, detail: 'followed.' } };
+    const same = renderReportHtml(r);
+    expect(same).toMatch(/id="verdict-text">.*Accepted<\/p>/);
+    expect(same).toContain('<strong>Same recipe</strong> (baseline gbdt, new gbdt)');
   });
 
   it('renders a one-class benchmark and a run without a data report, saying what is missing', () => {

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, readFile, rm, stat, writeFile, copyFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile, copyFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -19,9 +19,11 @@ interface CliResult {
   stderr: string;
 }
 
-async function hokusai(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
+/** Runs the CLI; an env value of undefined removes that variable. */
+async function hokusai(args: string[], env: Record<string, string | undefined> = {}): Promise<CliResult> {
+  const merged = Object.fromEntries(Object.entries({ ...process.env, ...env }).filter((e): e is [string, string] => e[1] !== undefined));
   try {
-    const { stdout, stderr } = await run(process.execPath, [bin, ...args], { env: { ...process.env, ...env }, maxBuffer: 64 << 20 });
+    const { stdout, stderr } = await run(process.execPath, [bin, ...args], { env: merged, maxBuffer: 64 << 20 });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as { code?: number; stdout?: string; stderr?: string };
@@ -45,12 +47,24 @@ describe('hokusai run and verify on the bundled example', () => {
   let work: string;
   let out: string;
   let first: CliResult;
+  let home: string;
+  let temp: string;
 
   beforeAll(async () => {
     work = await mkdtemp(join(tmpdir(), 'hokusai-cli-'));
     out = join(work, 'out');
-    first = await hokusai(['--json', 'run', ...inputs(), '--out', out, '--store', join(work, 'store'), '--exclude', 'customer_id', '--contributor', '0x5aaeb6053f3e94c9b9a09f33669435e7ef1beaed']);
+    // Fresh home and temporary folders, to see whether the run writes anything there.
+    home = join(work, 'home');
+    temp = join(work, 'tmp');
+    await Promise.all([mkdir(home), mkdir(temp)]);
+    first = await hokusai(['--json', 'run', ...inputs(), '--out', out, '--store', join(work, 'store'), '--exclude', 'customer_id', '--contributor', '0x5aaeb6053f3e94c9b9a09f33669435e7ef1beaed'], { HOME: home, TMPDIR: temp, ORT_DISABLE_TELEMETRY: undefined });
   }, 600_000);
+
+  it('writes nothing outside --out, the run store and the proving-key cache (no runtime telemetry)', async () => {
+    expect(first.code).toBe(0);
+    expect(await listFiles(home)).toEqual([]);
+    expect(await listFiles(temp)).toEqual([]);
+  });
 
   it('accepts the contribution and reports both models and the delta', () => {
     expect(first.stderr).not.toMatch(/HOKUSAI_[A-Z_]+:/);

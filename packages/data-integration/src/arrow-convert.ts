@@ -1,3 +1,4 @@
+import { describeValue } from './cell-description.js';
 import {
   Bool,
   Field,
@@ -224,7 +225,7 @@ function vectorToColumn(vec: Vector, n: number, file: string, name: string, nonF
         const raw = typeId === Type.Decimal ? Number(vec.get(base + i)) : vals[i];
         const x = typeof raw === 'bigint' ? Number(raw) : (raw as number);
         if (isInt && typeof raw === 'bigint' && !Number.isSafeInteger(x)) {
-          throw dataError('HOKUSAI_TYPE_MISMATCH', `integer ${raw.toString()} does not fit in a double without loss`, 'Store identifiers of this size as strings', { file, row: base + i + 1, column: name });
+          throw dataError('HOKUSAI_TYPE_MISMATCH', `${describeValue(raw)} does not fit in a double without loss`, 'Store identifiers of this size as strings', { file, row: base + i + 1, column: name });
         }
         if (!Number.isFinite(x)) {
           if (nonFinite === 'null') {

@@ -264,6 +264,8 @@ export class ColumnBuilder {
       if (this.state === 'unknown' && this.declared === undefined) {
         this.state = Number.isNaN(parseTimestamp(v)) ? 'string' : 'timestamp';
         if (this.state === 'timestamp') this.rawText = new Array<string | null>(this.length).fill(null);
+        // A key first seen after row 1 (JSON records need not share keys): the rows before are null.
+        else this.strs = new Array<string | null>(this.length).fill(null);
       }
       if (this.rawText !== null) {
         if (Number.isNaN(parseTimestamp(v))) {

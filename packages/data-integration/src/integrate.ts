@@ -5,8 +5,12 @@ import { fromArrowTable, rememberColumns, toArrowTable } from './arrow-convert.j
 import type { Column, ColumnTable, ColumnType } from './column.js';
 import { castColumn, cellValue, columnLength, concatColumns, nullCount, takeRows, unifyTypes } from './column.js';
 import { makeNullColumn } from './column-builder.js';
+import { conformColumn } from './conform-column.js';
 import type { DatasetManifest, LoadedDataset } from './dataset.js';
 import { findDuplicates, findMatches } from './dedup.js';
+import { comparedColumns } from './compared-columns.js';
+import type { IgnoredReason } from './compared-columns.js';
+import { matchRows } from './feature-match.js';
 import { dataError } from './errors.js';
 import { PiiKey } from './keyed-hash.js';
 import { buildManifest } from './manifest.js';
@@ -16,7 +20,7 @@ import type { PiiColumnDecision, PiiFinding } from './pii-scan.js';
 import { treatPii } from './pii-treatment.js';
 import type { PiiMode } from './pii-treatment.js';
 import { scoreQuality } from './quality.js';
-import type { QualityBreakdown } from './quality.js';
+import type { QualityBreakdown, QualityFactors } from './quality.js';
 import { hashRows } from './row-hash.js';
 import type { RowKeyMode } from './row-hash.js';
 import { stratifiedSample } from './stratified-sample.js';
@@ -45,6 +49,17 @@ export interface IntegrationInput {
    * dedup and the contamination check still see every column.
    */
   omit?: { columns?: string[]; pii?: boolean };
+  /**
+   * Columns kept in the outputs that the model will not read (a run's `exclude`): like omitted
+   * and PII columns, they are not compared when looking for copies of benchmark or base rows.
+   */
+  notFeatures?: string[];
+  /**
+   * A benchmark whose every row is also in the base, or whose labels are one class, cannot judge a
+   * contribution: refused (`HOKUSAI_BENCHMARK_IN_BASE`, `HOKUSAI_BENCHMARK_SINGLE_CLASS`) unless
+   * allowed here, and then named in `report.benchmark_caveats`.
+   */
+  benchmarkChecks?: { allowInBase?: boolean; allowSingleClass?: boolean };
 }
 
 export interface IntegrationReport {
@@ -53,6 +68,8 @@ export interface IntegrationReport {
   columns: string[];
   dtypes: Record<string, string>;
   dropped_extra_columns: { dataset: string; columns: string[] }[];
+  /** Contributed cells that contradict their column's type in the base and benchmark (now missing). */
+  invalid_values: InvalidValues[];
   /** Columns left out of the outputs on the caller's request (`omit`). */
   omitted_columns: string[];
   pii: {
@@ -71,7 +88,8 @@ export interface IntegrationReport {
     passed: boolean;
     breakdown: QualityBreakdown;
     weights: QualityBreakdown;
-    validity_source: 'schema' | 'none';
+    factors: QualityFactors;
+    validity_source: 'schema' | 'types' | 'schema+types' | 'none';
     outlier_share: number;
   };
   dedup: {
@@ -79,14 +97,25 @@ export interface IntegrationReport {
     keys: string[];
     keep: 'first' | 'last';
     within_contributed: number;
+    /** Contributed rows already in the base (exact or normalized match, see `contamination`). */
     already_in_base: number;
+    already_in_base_exact: number;
+    already_in_base_normalized: number;
   };
   contamination: {
     /** Contributed rows that also appear in the benchmark (features compared, label ignored); always removed. */
     removed: number;
+    /** Of `removed`: equal values on the compared columns, and equal only after normalization. */
+    exact: number;
+    normalized: number;
     match_rule: string;
+    /** Columns compared (what the model reads), and the ones left out with the reason. */
+    compared_columns: string[];
+    ignored_columns: { column: string; reason: IgnoredReason }[];
     /** Base rows that also appear in the benchmark: reported, not removed (the base is not the contributor's). */
     base_rows_in_benchmark: number;
+    /** Benchmark rows that also appear in the base (compared columns, exact). */
+    benchmark_rows_in_base: number;
   };
   merge: {
     strategy: MergeStrategy;
@@ -96,6 +125,8 @@ export interface IntegrationReport {
   rows: { base: number; contributed_input: number; contributed_kept: number; benchmark: number; merged: number; contributed_in_merged: number };
   contributor_row_share: number;
   warnings: string[];
+  /** Why the benchmark cannot fully judge this contribution (only when allowed by `benchmarkChecks`). */
+  benchmark_caveats: string[];
 }
 
 export interface IntegrationResult {
@@ -127,6 +158,8 @@ const inputSpec = z
     maxRows: z.number().int().positive().optional(),
     seed: z.number().int().optional(),
     omit: z.object({ columns: z.array(z.string()).optional(), pii: z.boolean().optional() }).strict().optional(),
+    notFeatures: z.array(z.string()).optional(),
+    benchmarkChecks: z.object({ allowInBase: z.boolean().optional(), allowSingleClass: z.boolean().optional() }).strict().optional(),
   })
   .strict();
 
@@ -141,7 +174,15 @@ function typeOrNull(col: Column): ColumnType | 'null' {
 }
 
 /** Puts the three tables on the base's column set and one type per column. */
-function unify(parts: Part[], target: string): { parts: Part[]; dropped: { dataset: string; columns: string[] }[] } {
+/** Contributed cells that could not be read as their column's type (base and benchmark): nulls now. */
+export interface InvalidValues {
+  column: string;
+  count: number;
+  /** 1-based data rows of the first five (never the values: the column may hold personal data). */
+  rows: number[];
+}
+
+function unify(parts: Part[], target: string): { parts: Part[]; dropped: { dataset: string; columns: string[] }[]; invalid: InvalidValues[]; invalidRows: Uint8Array | null } {
   const base = parts[0] as Part;
   const names = base.ct.names;
   if (!names.includes(target)) {
@@ -161,15 +202,37 @@ function unify(parts: Part[], target: string): { parts: Part[]; dropped: { datas
     const columns = names.map((n) => p.ct.columns[p.ct.names.indexOf(n)] as Column);
     return { ...p, ct: { names: [...names], columns, rowCount: p.ct.rowCount } };
   });
-  const types = names.map((_, k) => aligned.reduce<ColumnType | 'null'>((t, p) => unifyTypes(t, typeOrNull(p.ct.columns[k] as Column)), 'null'));
+  // Types come from the base and the benchmark: the contributor must not change the baseline's
+  // recipe (a float in an int column of the base is read as an int when it is one, else invalid).
+  const [baseA, contribA, benchA] = aligned as [Part, Part, Part];
+  const types = names.map((_, k) => {
+    const ref = unifyTypes(typeOrNull(baseA.ct.columns[k] as Column), typeOrNull(benchA.ct.columns[k] as Column));
+    const own = typeOrNull(contribA.ct.columns[k] as Column);
+    if (ref === 'null') return own === 'null' ? 'string' : own;
+    return ref;
+  });
+  const invalid: InvalidValues[] = [];
+  let invalidRows: Uint8Array | null = null;
   const out = aligned.map((p) => ({
     ...p,
     ct: {
       ...p.ct,
       columns: p.ct.columns.map((col, k) => {
-        const t = types[k] === 'null' ? 'string' : (types[k] as ColumnType);
+        const t = types[k] as ColumnType;
         if (typeOrNull(col) === 'null') return col.type === t ? col : makeNullColumn(t, p.ct.rowCount);
-        return castColumn(col, t);
+        if (p.label !== 'contributed') return castColumn(col, t);
+        const c = conformColumn(col, t, p.ct.rowCount);
+        if (c.invalid !== null) {
+          const rows: number[] = [];
+          for (let i = 0; i < c.invalid.length && rows.length < 5; i++) if (c.invalid[i] === 1) rows.push(i + 1);
+          if (names[k] === target) {
+            throw dataError('HOKUSAI_TYPE_MISMATCH', `the target holds a value that is not ${describeType(t)} as in the base data (${c.count} such rows)`, 'Use the same label values as the base data', { file: p.file, row: rows[0], column: target });
+          }
+          invalid.push({ column: names[k] as string, count: c.count, rows });
+          invalidRows ??= new Uint8Array(p.ct.rowCount);
+          for (let i = 0; i < c.invalid.length; i++) if (c.invalid[i] === 1) invalidRows[i] = 1;
+        }
+        return c.col;
       }),
     },
   }));
@@ -180,7 +243,38 @@ function unify(parts: Part[], target: string): { parts: Part[]; dropped: { datas
       if (cellValue(col, i) === null) throw dataError('HOKUSAI_TARGET_NULL', 'the target is empty', 'Every row needs a label; remove unlabelled rows or fill them', { file: p.file, row: i + 1, column: target });
     }
   }
-  return { parts: out, dropped };
+  return { parts: out, dropped, invalid, invalidRows };
+}
+
+/**
+ * A benchmark inside the base scores the models on rows the baseline trained on, and a
+ * single-class one cannot tell a better model from one that always says that class: both are
+ * refused unless allowed, and then returned as caveats for the verdict.
+ */
+function checkBenchmark(bench: Part, tk: number, rowsInBase: number, allow: { allowInBase?: boolean; allowSingleClass?: boolean }): string[] {
+  const caveats: string[] = [];
+  const n = bench.ct.rowCount;
+  if (n > 0 && rowsInBase === n) {
+    const what = `all ${n} benchmark rows are also in the base data (compared on the columns the model reads)`;
+    if (allow.allowInBase !== true) throw dataError('HOKUSAI_BENCHMARK_IN_BASE', `${what}: the baseline was trained on the rows it is scored on`, 'Use a benchmark held out from the base data, or set benchmarkChecks.allowInBase to accept this knowingly', { file: bench.file });
+    caveats.push(`every benchmark row is also in the base data (allowed by benchmarkChecks.allowInBase): the baseline is scored on rows it trained on`);
+  }
+  const col = bench.ct.columns[tk] as Column;
+  const classes = new Set<string>();
+  for (let i = 0; i < n && classes.size < 2; i++) classes.add(String(cellValue(col, i)));
+  if (n > 0 && classes.size === 1) {
+    if (allow.allowSingleClass !== true) throw dataError('HOKUSAI_BENCHMARK_SINGLE_CLASS', `every benchmark label is one class (${n} rows): accuracy rewards a model that always predicts it, and AUROC is undefined`, 'Use a benchmark with both classes, or set benchmarkChecks.allowSingleClass to accept this knowingly', { file: bench.file, column: bench.ct.names[tk] });
+    caveats.push(`the benchmark labels are one class (allowed by benchmarkChecks.allowSingleClass): a model that always predicts it scores best`);
+  }
+  return caveats;
+}
+
+function dtypeOf(ct: ColumnTable, name: string): string {
+  return (ct.columns[ct.names.indexOf(name)] as Column).type;
+}
+
+function describeType(t: ColumnType): string {
+  return t === 'int' ? 'an integer' : t === 'float' ? 'a number' : t === 'bool' ? 'true or false' : t === 'timestamp' ? 'a date' : 'text';
 }
 
 function allIdxOf(names: readonly string[]): number[] {
@@ -231,7 +325,7 @@ export function integrateContribution(input: IntegrationInput): IntegrationResul
   if (mergeStrategy === 'update' && keys.length === 0) throw dataError('HOKUSAI_INVALID_OPTIONS', "merge strategy 'update' needs dedup.keys", 'List the key columns in dedup.keys');
   const warnings: string[] = [];
 
-  const { parts, dropped } = unify(
+  const { parts, dropped, invalid, invalidRows } = unify(
     [
       { label: 'base', file: input.base.path, ct: fromArrowTable(input.base.table, input.base.path) },
       { label: 'contributed', file: input.contributed.path, ct: fromArrowTable(input.contributed.table, input.contributed.path) },
@@ -272,7 +366,11 @@ export function integrateContribution(input: IntegrationInput): IntegrationResul
   // treatment, so that redaction cannot make different rows look equal.
   const nc = contrib.ct.rowCount;
   const allIdx = allIdxOf(names);
-  const featureIdx = allIdx.filter((k) => k !== tk);
+  // Copies are matched on what the model reads: an id, a PII value or a timestamp of the
+  // contributor's own cannot hide a benchmark row.
+  const seen = comparedColumns(base.ct, bench.ct, { target, omitted, excluded: new Set(input.notFeatures ?? []), pii: piiSet });
+  const featureIdx = seen.compared.length > 0 ? seen.compared : allIdx.filter((k) => k !== tk);
+  const featureNames = featureIdx.map((k) => names[k] as string);
   // Fingerprints of the same rows over the same columns serve several checks.
   const contribAll = hashRows(contrib.ct.columns, nc, 'exact');
   const exactDup = findDuplicates(contrib.ct.columns, nc, 'exact', keep, contribAll);
@@ -282,50 +380,78 @@ export function integrateContribution(input: IntegrationInput): IntegrationResul
 
   const benchFeatures = pick(bench.ct.columns, featureIdx);
   const benchFeatureHashes = hashRows(benchFeatures, bench.ct.rowCount, 'exact');
-  const contaminated = findMatches(pick(contrib.ct.columns, featureIdx), nc, benchFeatures, bench.ct.rowCount, mode, mode === 'exact' ? { b: benchFeatureHashes } : {});
-  let contaminationRule = `${mode} match on all columns except the target`;
+  const contribFeatures = pick(contrib.ct.columns, featureIdx);
+  const contam = matchRows(contribFeatures, nc, benchFeatures, bench.ct.rowCount, { b: benchFeatureHashes });
+  const contaminated = contam.hit;
+  let contaminationRule = `exact or normalized match on the columns the model reads (${featureNames.join(', ')}); label ignored`;
   if (keys.length > 0) {
     const byKey = findMatches(pick(contrib.ct.columns, keys.map((k) => names.indexOf(k))), nc, pick(bench.ct.columns, keys.map((k) => names.indexOf(k))), bench.ct.rowCount, 'exact');
-    for (let i = 0; i < nc; i++) if (byKey[i] === 1) contaminated[i] = 1;
+    for (let i = 0; i < nc; i++) if (byKey[i] === 1 && contaminated[i] === 0) contaminated[i] = 1;
     contaminationRule += `, or same key (${keys.join(', ')})`;
   }
-  const baseInBench = findMatches(pick(base.ct.columns, featureIdx), base.ct.rowCount, benchFeatures, bench.ct.rowCount, 'exact', { b: benchFeatureHashes });
+  const baseFeatures = pick(base.ct.columns, featureIdx);
+  const baseInBench = findMatches(baseFeatures, base.ct.rowCount, benchFeatures, bench.ct.rowCount, 'exact', { b: benchFeatureHashes });
   let baseRowsInBench = 0;
   for (let i = 0; i < baseInBench.length; i++) baseRowsInBench += baseInBench[i] as number;
+  const benchInBase = findMatches(benchFeatures, bench.ct.rowCount, baseFeatures, base.ct.rowCount, 'exact', { a: benchFeatureHashes });
+  let benchRowsInBase = 0;
+  for (let i = 0; i < benchInBase.length; i++) benchRowsInBase += benchInBase[i] as number;
+  const caveats = checkBenchmark(bench, tk, benchRowsInBase, input.benchmarkChecks ?? {});
   if (baseRowsInBench > 0) warnings.push(`${baseRowsInBench} base rows also appear in the benchmark; they are kept (the base is not the contributor's) but inflate both models' scores`);
 
+  // Rows already in the base: the same matching, with the label compared too (a copy with
+  // another label is a disagreement, not a duplicate).
+  const withLabel = [...featureIdx, tk];
   const inBase =
     mergeStrategy === 'update'
       ? findMatches(contrib.ct.columns, nc, base.ct.columns, base.ct.rowCount, 'exact', { a: contribAll })
-      : findMatches(pick(contrib.ct.columns, keyIdx), nc, pick(base.ct.columns, keyIdx), base.ct.rowCount, mode, keyIdx === allIdx && mode === 'exact' ? { a: contribAll } : {});
+      : strategy === 'key'
+        ? findMatches(pick(contrib.ct.columns, keyIdx), nc, pick(base.ct.columns, keyIdx), base.ct.rowCount, 'exact')
+        : matchRows(pick(contrib.ct.columns, withLabel), nc, pick(base.ct.columns, withLabel), base.ct.rowCount).hit;
 
   let removedContam = 0;
+  let contamNormalized = 0;
   let removedDup = 0;
   let removedBase = 0;
+  let baseNormalized = 0;
   const keptIdx: number[] = [];
   for (let i = 0; i < nc; i++) {
-    if (contaminated[i] === 1) removedContam++;
-    else if (dup[i] === 1) removedDup++;
-    else if (inBase[i] === 1) removedBase++;
-    else keptIdx.push(i);
+    if (contaminated[i] !== 0) {
+      removedContam++;
+      if (contaminated[i] === 2) contamNormalized++;
+    } else if (dup[i] === 1) removedDup++;
+    else if (inBase[i] !== 0) {
+      removedBase++;
+      if (inBase[i] === 2) baseNormalized++;
+    } else keptIdx.push(i);
   }
 
   // Quality of what the contributor handed in, judged against the base data.
   let exactDupCount = 0;
   for (let i = 0; i < nc; i++) exactDupCount += exactDup[i] as number;
-  const classSet = new Set<string>();
-  for (const p of [base, contrib]) {
+  const labelCounts = (p: Part): Map<string, number> => {
     const col = p.ct.columns[tk] as Column;
-    for (let i = 0; i < p.ct.rowCount; i++) classSet.add(String(cellValue(col, i)));
+    const m = new Map<string, number>();
+    for (let i = 0; i < p.ct.rowCount; i++) {
+      const v = String(cellValue(col, i));
+      m.set(v, (m.get(v) ?? 0) + 1);
+    }
+    return m;
+  };
+  let invalidRowCount = 0;
+  if (invalidRows !== null) for (let i = 0; i < nc; i++) invalidRowCount += invalidRows[i] as number;
+  for (const v of invalid) {
+    warnings.push(`contributed column '${v.column}': ${v.count} value(s) cannot be read as ${v.count === 1 ? 'the' : 'its'} type in the base data (${dtypeOf(base.ct, v.column)}), first rows ${v.rows.join(', ')}; they are treated as missing and lower the quality score`);
   }
   const q = scoreQuality({
     contributed: contrib.ct,
     reference: base.ct,
     duplicateRows: exactDupCount,
     validityPassRate: input.contributed.validation?.pass_rate,
+    invalidRowShare: nc === 0 ? 0 : invalidRowCount / nc,
     target,
-    classes: [...classSet],
-    exclude: piiSet,
+    labels: { reference: labelCounts(base), contributed: labelCounts(contrib) },
+    features: featureNames,
   });
   const threshold = input.quality?.threshold;
   if (threshold !== undefined && q.score < threshold) {
@@ -423,28 +549,39 @@ export function integrateContribution(input: IntegrationInput): IntegrationResul
     columns: [...baseT.names],
     dtypes,
     dropped_extra_columns: dropped,
+    invalid_values: invalid,
     omitted_columns: names.filter((n) => omitted.has(n)),
     pii: {
       mode: input.pii.mode,
       key_source: key.ephemeral ? 'ephemeral' : 'provided',
-      key_note: key.ephemeral
-        ? 'no key was given: an ephemeral random key was used, so hashed values do not join across runs and the outputs are not reproducible'
-        : 'keyed HMAC-SHA-256 with the provided key (the key is not recorded)',
+      key_note: key.ephemeral ? ephemeralKeyNote(piiMode === 'hash' ? [...treatScan.columns.map((c) => c.column), ...treatScan.spanColumns] : []) : 'keyed HMAC-SHA-256 with the provided key (the key is not recorded)',
       columns: scan.columns.map((c) => ({ ...c, treatment: omitted.has(c.column) ? 'omitted' : treatment })),
       free_text_columns: scan.spanColumns,
       findings: scan.findings,
       findings_by_type: findingsByType,
       total_findings: totalFindings,
     },
-    quality: { score: q.score, threshold: threshold ?? null, passed: threshold === undefined || q.score >= threshold, breakdown: q.breakdown, weights: q.weights, validity_source: q.validity_source, outlier_share: q.outlier_share },
-    dedup: { strategy, keys, keep, within_contributed: removedDup, already_in_base: removedBase },
-    contamination: { removed: removedContam, match_rule: contaminationRule, base_rows_in_benchmark: baseRowsInBench },
+    quality: { score: q.score, threshold: threshold ?? null, passed: threshold === undefined || q.score >= threshold, breakdown: q.breakdown, weights: q.weights, factors: q.factors, validity_source: q.validity_source, outlier_share: q.outlier_share },
+    dedup: { strategy, keys, keep, within_contributed: removedDup, already_in_base: removedBase, already_in_base_exact: removedBase - baseNormalized, already_in_base_normalized: baseNormalized },
+    contamination: { removed: removedContam, exact: removedContam - contamNormalized, normalized: contamNormalized, match_rule: contaminationRule, compared_columns: featureNames, ignored_columns: seen.ignored, base_rows_in_benchmark: baseRowsInBench, benchmark_rows_in_base: benchRowsInBase },
     merge: { strategy: mergeStrategy, updated_base_rows: updated, sampled },
     rows: { base: nb, contributed_input: nc, contributed_kept: keptIdx.length, benchmark: benchT.rowCount, merged: mergedRows, contributed_in_merged: fromContrib },
     contributor_row_share: mergedRows === 0 ? 0 : fromContrib / mergedRows,
     warnings,
+    benchmark_caveats: caveats,
   };
   return { ...tables, piiColumns, report, manifests };
+}
+
+/**
+ * What an ephemeral key changes, and what it does not: only keyed hashes depend on it, so the
+ * outputs are the same on every run unless they hold hashed values.
+ */
+function ephemeralKeyNote(hashedColumns: readonly string[]): string {
+  if (hashedColumns.length === 0) {
+    return 'no key was given: an ephemeral random key was used, and no hashed value reaches the outputs (PII columns are left out of them or not hashed), so the outputs are the same on every run';
+  }
+  return `no key was given: an ephemeral random key was used, so the hashed values in ${hashedColumns.map((c) => `'${c}'`).join(', ')} differ from run to run (and so does anything computed from them, such as a model that reads them) and do not join across runs or with other data; everything else is the same on every run. Set a key to get stable hashes`;
 }
 
 /** An object whose values are computed on first read and then kept. */

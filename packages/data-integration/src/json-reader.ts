@@ -57,7 +57,12 @@ class RecordSink {
 }
 
 function parseError(err: unknown, file: string, row: number | undefined, line: number | undefined): never {
-  const msg = err instanceof Error ? err.message : String(err);
+  // V8 quotes the text around the error ("Unexpected token 'j', ..."{"email": john.smith"...");
+  // that text is data, so only the kind of error and its position are kept (quoted syntax
+  // characters such as ',' stay; any other quote means data, and the message is not used).
+  const raw = err instanceof Error ? err.message : String(err);
+  const cleaned = raw.replace(/, (?:\.\.\.)?".*"(?:\.\.\.)? is not valid JSON$/s, ' (text around it left out)').replace(/^Unexpected token '.+?'/su, 'Unexpected character');
+  const msg = /["']/.test(cleaned.replace(/'.'/gu, '')) ? 'the text cannot be parsed' : cleaned;
   throw dataError('HOKUSAI_PARSE_ERROR', `invalid JSON (${msg})`, 'Fix the JSON syntax', { file, row, line });
 }
 

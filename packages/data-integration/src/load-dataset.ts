@@ -16,6 +16,7 @@ import { parseDatasetSchema } from './dataset-schema.js';
 import type { DatasetSchema, DatasetSchemaInput } from './dataset-schema.js';
 import { validateColumns } from './validation.js';
 import type { TypeFailureInput } from './validation.js';
+import { describeValue } from './cell-description.js';
 
 export interface LoadOptions {
   /** Overrides detection by extension and content. */
@@ -172,8 +173,12 @@ export async function loadDataset(path: string, options: LoadOptions = {}): Prom
   const typeFailures = collectTypeFailures(ct.names, builders);
   if (typeFailures.length > 0) {
     const first = typeFailures[0] as TypeFailureInput;
-    const report = schema ? validateColumns(ct, schema, file, typeFailures) : undefined;
-    throw dataError('HOKUSAI_TYPE_MISMATCH', `${first.count} value(s) do not match the declared type ${declared.get(first.column) ?? ''} (first: ${JSON.stringify(first.samples[0]?.value)})${typeFailures.length > 1 ? `; ${typeFailures.length - 1} more column(s) also fail` : ''}`, 'Fix the values or the declared type', { file, row: first.samples[0]?.row, column: first.column, context: { failures: report?.failures ?? typeFailures } });
+    // The validation report shows failing values only for columns checked not to look like PII.
+    const report = validateColumns(ct, schema ?? { columns: [], extraColumns: 'allow' }, file, typeFailures);
+    const firstFailure = report.failures.find((f) => f.column === first.column && f.check === 'type');
+    const shown = firstFailure?.first_values[0];
+    const firstValue = typeof shown === 'string' && shown === first.samples[0]?.value ? JSON.stringify(shown) : String(shown);
+    throw dataError('HOKUSAI_TYPE_MISMATCH', `${first.count} value(s) do not match the declared type ${declared.get(first.column) ?? ''} (first: ${firstValue})${typeFailures.length > 1 ? `; ${typeFailures.length - 1} more column(s) also fail` : ''}`, 'Fix the values or the declared type', { file, row: first.samples[0]?.row, column: first.column, context: { failures: report.failures } });
   }
   if (schema) {
     const missing = schema.columns.filter((c) => !ct.names.includes(c.name)).map((c) => c.name);
@@ -228,7 +233,7 @@ function applyDeclaredTypes(ct: ColumnTable, declared: ReadonlyMap<string, Colum
       for (let i = 0; i < col.values.length; i++) {
         const v = col.values[i] as number;
         if (col.valid[i] === 1 && (!Number.isInteger(v) || v > 2147483647 || v < -2147483648)) {
-          throw dataError('HOKUSAI_TYPE_MISMATCH', `value ${v} is not a 32-bit integer`, 'Fix the value or declare the column as float', { file, row: i + 1, column: ct.names[k] as string });
+          throw dataError('HOKUSAI_TYPE_MISMATCH', `${describeValue(v)} is not a 32-bit integer`, 'Fix the value or declare the column as float', { file, row: i + 1, column: ct.names[k] as string });
         }
       }
       return { type: 'int', values: Int32Array.from(col.values), valid: col.valid };

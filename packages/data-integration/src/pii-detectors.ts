@@ -115,6 +115,28 @@ export function phoneValid(m: string): boolean {
   return true;
 }
 
+/** North American numbers: area and exchange codes start with 2-9, and N11 codes are services. */
+function nanpValid(d: string): boolean {
+  if (d.length !== 10) return false;
+  const area = d.slice(0, 3);
+  const exchange = d.slice(3, 6);
+  return /^[2-9]\d\d$/.test(area) && /^[2-9]\d\d$/.test(exchange) && area.slice(1) !== '11' && exchange.slice(1) !== '11';
+}
+
+/**
+ * PII shapes of a number written with digits only, as a column read as numbers holds them:
+ * a card number (issuer prefix and Luhn), a North American phone number (10 digits, or 11 with
+ * the leading 1), or an SSN (9 digits, or 8 when a leading zero was lost, under the SSA rules).
+ * Anything with a sign, a fraction or an exponent is not one.
+ */
+export function numericPiiType(text: string): string | undefined {
+  if (!/^\d{8,19}$/.test(text)) return undefined;
+  if (text.length >= 13 && creditCardValid(text)) return 'credit_card';
+  if (nanpValid(text) || (text.length === 11 && text[0] === '1' && nanpValid(text.slice(1)))) return 'phone';
+  if (text.length <= 9 && ssnValid(text.padStart(9, '0'))) return 'ssn';
+  return undefined;
+}
+
 function ipv6Valid(m: string): boolean {
   return isIPv6(m) && m.includes(':') && (m.match(/:/g) ?? []).length >= 2 && /[0-9a-fA-F]/.test(m);
 }

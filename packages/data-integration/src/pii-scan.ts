@@ -1,8 +1,9 @@
 import type { Column, ColumnTable } from './column.js';
 import { columnLength, nullCount } from './column.js';
 import { textAt } from './utf8-column.js';
-import { BUILTIN_DETECTORS, compileCustom, findSpans, piiTypeFromName, summarize, wholeValueType } from './pii-detectors.js';
+import { BUILTIN_DETECTORS, compileCustom, findSpans, numericPiiType, piiTypeFromName, summarize, wholeValueType } from './pii-detectors.js';
 import type { CustomPiiPattern, PiiDetector } from './pii-detectors.js';
+import { isOneWord, personNameShape, writtenLikeName } from './person-names.js';
 
 export interface PiiColumnDecision {
   column: string;
@@ -31,6 +32,59 @@ export interface PiiScanResult {
 
 const SAMPLE_PER_DATASET = 1000;
 const CONTENT_SHARE = 0.5;
+const MIN_DISTINCT_NAMES = 10;
+/** A column written like names throughout needs this share of values the name lists confirm. */
+const WRITTEN_LIKE_NAMES = 0.8;
+const CONFIRMED_NAMES = 0.1;
+
+/** What the sample says about names: confirmed multi-word names, confirmed lone first names, and values written like names. */
+interface NameStats {
+  multi: number;
+  single: number;
+  singleDistinct: Set<string>;
+  written: number;
+}
+
+const nameStats = (): NameStats => ({ multi: 0, single: 0, singleDistinct: new Set(), written: 0 });
+
+/**
+ * The PII type of one sampled text value (undefined: none), or null for a null. Digits-only
+ * text gets the numeric shapes (phone, SSN, card); other text that is not one PII item may be a
+ * person's name, counted in `names`.
+ */
+function textType(v: string | null, detectors: readonly PiiDetector[], names: NameStats): string | undefined | null {
+  if (v === null) return null;
+  const t = wholeValueType(v, detectors);
+  if (t !== undefined) return t;
+  const trimmed = v.trim();
+  if (/^\d+$/.test(trimmed)) return numericPiiType(trimmed);
+  if (writtenLikeName(trimmed)) names.written++;
+  if (!personNameShape(trimmed)) return undefined;
+  if (isOneWord(trimmed)) {
+    names.single++;
+    names.singleDistinct.add(trimmed.toLowerCase());
+  } else names.multi++;
+  return 'person_name';
+}
+
+/**
+ * The share of sampled values that make a column one of person names, or 0. Most values named
+ * by the lists; or a column written like names throughout with a fair share confirmed (the lists
+ * cannot know every name). A few category labels that happen to be first names (May, June; Rose,
+ * Ruby) are not a column of people: lone first names must be many, or rarely repeat.
+ */
+function nameShare(names: NameStats, sampled: number): number {
+  if (sampled === 0) return 0;
+  const d = names.singleDistinct.size;
+  const confirmed = (names.multi + (d >= MIN_DISTINCT_NAMES || d * 2 >= names.single ? names.single : 0)) / sampled;
+  if (confirmed >= CONTENT_SHARE) return confirmed;
+  return names.written / sampled >= WRITTEN_LIKE_NAMES && confirmed >= CONFIRMED_NAMES ? confirmed : 0;
+}
+
+/** A number read from a digits-only field: a whole, non-negative number may be a phone, SSN or card number. */
+function numberType(x: number): string | undefined {
+  return Number.isSafeInteger(x) && x >= 0 ? numericPiiType(String(x)) : undefined;
+}
 
 export interface PiiScanOptions {
   exclude?: readonly string[];
@@ -55,29 +109,32 @@ export function scanPii(datasets: readonly { label: string; ct: ColumnTable }[],
     const cols = datasets.map((d) => d.ct.columns[k] as Column);
     const byName = piiTypeFromName(name, custom);
     const isString = cols.every((c) => c.type === 'string');
+    const isNumeric = cols.every((c) => c.type === 'int' || c.type === 'float');
     let decision: PiiColumnDecision | undefined;
-    if (isString) {
+    if (isString || isNumeric) {
       const counts = new Map<string, number>();
+      const names = nameStats();
       let sampled = 0;
       for (const c of cols) {
-        if (c.type !== 'string') continue;
         // A sample decides; its values are read one by one, so a column held as UTF-8 is not
         // decoded whole for it.
         const n = columnLength(c);
         const step = Math.max(1, Math.floor(n / SAMPLE_PER_DATASET));
         for (let i = 0; i < n; i += step) {
-          const v = textAt(c, i);
-          if (v === null) continue;
+          const t = c.type === 'string' ? textType(textAt(c, i), detectors, names) : c.valid[i] === 1 ? numberType(c.values[i] as number) : null;
+          if (t === null) continue;
           sampled++;
-          const t = wholeValueType(v, detectors);
           if (t !== undefined) counts.set(t, (counts.get(t) ?? 0) + 1);
         }
       }
+      counts.delete('person_name');
       let best: string | undefined;
       let bestCount = 0;
       for (const [t, c] of counts) if (c > bestCount) [best, bestCount] = [t, c];
       const share = sampled === 0 ? 0 : bestCount / sampled;
+      const nameLike = nameShare(names, sampled);
       if (best !== undefined && share >= CONTENT_SHARE) decision = { column: name, type: best, reason: 'content', content_share: share };
+      else if (nameLike > 0) decision = { column: name, type: 'person_name', reason: 'content', content_share: nameLike };
       else if (byName !== undefined) decision = { column: name, type: byName, reason: 'name', content_share: share };
     } else if (byName !== undefined) {
       decision = { column: name, type: byName, reason: 'name', content_share: 0 };
@@ -91,10 +148,13 @@ export function scanPii(datasets: readonly { label: string; ct: ColumnTable }[],
         // Decided by name: every value counts; by content: values the detector confirms.
         if (c.type === 'string' && decision.reason === 'name') count = columnLength(c) - nullCount(c);
         else if (c.type === 'string') {
+          const seen = nameStats();
           for (const v of c.values) {
             if (v === null) continue;
-            if (single.length === 0 || findSpans(v, single).length > 0) count++;
+            if ((single.length > 0 && findSpans(v, single).length > 0) || textType(v, [], seen) === decision.type || (decision.type === 'person_name' && writtenLikeName(v))) count++;
           }
+        } else if (decision.reason === 'content' && c.type !== 'bool' && c.type !== 'timestamp') {
+          for (let i = 0; i < c.valid.length; i++) if (c.valid[i] === 1 && numberType(c.values[i] as number) === decision.type) count++;
         } else {
           for (let i = 0; i < c.valid.length; i++) if (c.valid[i] === 1) count++;
         }

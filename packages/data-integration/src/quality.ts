@@ -1,28 +1,43 @@
 import type { Column, ColumnTable } from './column.js';
-import { cellValue } from './column.js';
+import { cellValue, nullCount } from './column.js';
 
 export interface QualityBreakdown {
-  /** Share of non-null cells. */
+  /** Share of non-null cells in the feature columns (what the model reads). */
   completeness: number;
   /** Share of rows that are not exact duplicates of an earlier row. */
   uniqueness: number;
-  /** Share of rows passing every schema check (1 when no schema was given). */
+  /** Share of rows passing every schema check (1 when no schema was given) times the share of rows whose cells all read as their column's type. */
   validity: number;
   /** 1 minus the share of numeric cells outside the reference's 3×IQR fences. */
   outliers: number;
   /** Normalised entropy of the label distribution over the classes seen in the union. */
   label_balance: number;
+  /** 1 minus the total variation distance between the contribution's label shares and the base's. */
+  label_shift: number;
+  /** Share of the feature columns that vary in the base which also vary in the contribution. */
+  informative_columns: number;
+}
+
+/** Multipliers applied to the weighted mean: what makes data useless for training caps the score. */
+export interface QualityFactors {
+  completeness: number;
+  informative_columns: number;
+  /** 0.5 when every contributed label is one class while the data hold two or more, else 1. */
+  single_class: number;
 }
 
 export interface QualityScore {
   score: number;
   breakdown: QualityBreakdown;
   weights: QualityBreakdown;
-  validity_source: 'schema' | 'none';
+  factors: QualityFactors;
+  validity_source: 'schema' | 'types' | 'schema+types' | 'none';
   outlier_share: number;
 }
 
-export const QUALITY_WEIGHTS: QualityBreakdown = { completeness: 0.25, uniqueness: 0.2, validity: 0.25, outliers: 0.15, label_balance: 0.15 };
+export const QUALITY_WEIGHTS: QualityBreakdown = { completeness: 0.2, uniqueness: 0.15, validity: 0.2, outliers: 0.1, label_balance: 0.15, label_shift: 0.1, informative_columns: 0.1 };
+
+const SINGLE_CLASS_FACTOR = 0.5;
 
 const FENCE_SAMPLE = 20000;
 
@@ -46,38 +61,59 @@ function fences(col: Column): [number, number] | null {
   return [q1 - 3 * iqr, q3 + 3 * iqr];
 }
 
+/** True when the column holds at least two distinct non-null values (stops at the second). */
+function varies(col: Column, n: number): boolean {
+  let first: string | number | boolean | null = null;
+  for (let i = 0; i < n; i++) {
+    const v = cellValue(col, i);
+    if (v === null) continue;
+    if (first === null) first = v;
+    else if (v !== first) return true;
+  }
+  return false;
+}
+
 /**
- * Scores a contribution in [0, 1] as a weighted mean of five parts, each in [0, 1]. Outlier
- * fences come from the reference (base) data, so a contribution is judged against what the
- * model already knows rather than against itself.
+ * Scores a contribution in [0, 1]: the weighted mean of seven parts, each in [0, 1], times three
+ * factors that no other part can make up for (empty features, constant features, one class).
+ * Outlier fences, varying columns and label shares come from the reference (base) data, so a
+ * contribution is judged against what the model already knows rather than against itself.
  */
 export function scoreQuality(input: {
   contributed: ColumnTable;
   reference: ColumnTable;
   duplicateRows: number;
   validityPassRate: number | undefined;
+  /** Share of rows with a cell that contradicts its column's type (read as missing). */
+  invalidRowShare?: number;
   target: string;
-  classes: readonly string[];
-  exclude: ReadonlySet<string>;
+  /** Label counts (label text → rows) of the reference and of the contribution. */
+  labels: { reference: ReadonlyMap<string, number>; contributed: ReadonlyMap<string, number> };
+  /** The columns the model reads; completeness, outliers and informative columns look at these only. */
+  features: readonly string[];
 }): QualityScore {
   const ct = input.contributed;
+  const ref = input.reference;
   const n = ct.rowCount;
   let nulls = 0;
   let cells = 0;
   let outCells = 0;
   let numCells = 0;
-  ct.names.forEach((name, k) => {
+  let varyingInRef = 0;
+  let varyingInBoth = 0;
+  for (const name of input.features) {
+    const k = ct.names.indexOf(name);
+    if (k < 0) continue;
     const col = ct.columns[k] as Column;
     cells += n;
-    if (col.type === 'string') {
-      for (const v of col.values) if (v === null) nulls++;
-    } else {
-      for (let i = 0; i < n; i++) if (col.valid[i] === 0) nulls++;
+    nulls += nullCount(col);
+    const refCol = ref.columns[ref.names.indexOf(name)];
+    if (refCol !== undefined && varies(refCol, ref.rowCount)) {
+      varyingInRef++;
+      if (varies(col, n)) varyingInBoth++;
     }
-    if (name === input.target || input.exclude.has(name)) return;
-    const ref = input.reference.columns[input.reference.names.indexOf(name)];
-    const f = ref ? fences(ref) : null;
-    if (f === null || (col.type !== 'int' && col.type !== 'float')) return;
+    const f = refCol ? fences(refCol) : null;
+    if (f === null || (col.type !== 'int' && col.type !== 'float')) continue;
     const [lo, hi] = f;
     for (let i = 0; i < n; i++) {
       if (col.valid[i] === 0) continue;
@@ -85,38 +121,55 @@ export function scoreQuality(input: {
       const v = col.values[i] as number;
       if (v < lo || v > hi) outCells++;
     }
-  });
+  }
   const completeness = cells === 0 ? 1 : 1 - nulls / cells;
   const uniqueness = n === 0 ? 1 : 1 - input.duplicateRows / n;
-  const validity = input.validityPassRate ?? 1;
+  const invalidShare = input.invalidRowShare ?? 0;
+  const validity = (input.validityPassRate ?? 1) * (1 - invalidShare);
   const outlierShare = numCells === 0 ? 0 : outCells / numCells;
-  const outliers = 1 - outlierShare;
-  const tk = ct.names.indexOf(input.target);
+  const informative = n === 0 || varyingInRef === 0 ? 1 : varyingInBoth / varyingInRef;
+
+  const own = input.labels.contributed;
+  const base = input.labels.reference;
+  const classes = new Set([...own.keys(), ...base.keys()]);
+  const total = (m: ReadonlyMap<string, number>): number => [...m.values()].reduce((a, b) => a + b, 0);
+  const ownTotal = total(own);
+  const baseTotal = total(base);
   let labelBalance = 1;
-  if (tk >= 0 && input.classes.length > 1) {
-    const col = ct.columns[tk] as Column;
-    const counts = new Map<string, number>();
-    let total = 0;
-    for (let i = 0; i < n; i++) {
-      const v = cellValue(col, i);
-      if (v === null) continue;
-      counts.set(String(v), (counts.get(String(v)) ?? 0) + 1);
-      total++;
-    }
+  if (classes.size > 1) {
     let h = 0;
-    for (const c of counts.values()) {
-      const p = c / total;
-      h -= p * Math.log(p);
+    for (const c of own.values()) {
+      const p = c / ownTotal;
+      if (p > 0) h -= p * Math.log(p);
     }
-    labelBalance = total === 0 ? 0 : h / Math.log(input.classes.length);
+    labelBalance = ownTotal === 0 ? 0 : h / Math.log(classes.size);
   }
-  const breakdown: QualityBreakdown = { completeness, uniqueness, validity, outliers, label_balance: Math.min(1, Math.max(0, labelBalance)) };
+  let tvd = 0;
+  if (ownTotal > 0 && baseTotal > 0) {
+    for (const c of classes) tvd += Math.abs((own.get(c) ?? 0) / ownTotal - (base.get(c) ?? 0) / baseTotal);
+    tvd /= 2;
+  }
+  const clamp = (x: number): number => Math.min(1, Math.max(0, x));
+  const breakdown: QualityBreakdown = {
+    completeness,
+    uniqueness,
+    validity,
+    outliers: 1 - outlierShare,
+    label_balance: clamp(labelBalance),
+    label_shift: clamp(1 - tvd),
+    informative_columns: informative,
+  };
+  const factors: QualityFactors = { completeness, informative_columns: informative, single_class: own.size === 1 && classes.size > 1 ? SINGLE_CLASS_FACTOR : 1 };
   const w = QUALITY_WEIGHTS;
-  const score =
-    breakdown.completeness * w.completeness +
-    breakdown.uniqueness * w.uniqueness +
-    breakdown.validity * w.validity +
-    breakdown.outliers * w.outliers +
-    breakdown.label_balance * w.label_balance;
-  return { score, breakdown, weights: { ...w }, validity_source: input.validityPassRate === undefined ? 'none' : 'schema', outlier_share: outlierShare };
+  let mean = 0;
+  for (const key of Object.keys(w) as (keyof QualityBreakdown)[]) mean += w[key] * breakdown[key];
+  const score = mean * factors.completeness * factors.informative_columns * factors.single_class;
+  return {
+    score,
+    breakdown,
+    weights: { ...w },
+    factors,
+    validity_source: input.validityPassRate === undefined ? (invalidShare > 0 ? 'types' : 'none') : invalidShare > 0 ? 'schema+types' : 'schema',
+    outlier_share: outlierShare,
+  };
 }

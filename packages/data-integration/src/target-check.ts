@@ -3,6 +3,7 @@ import type { Column } from './column.js';
 import { cellValue } from './column.js';
 import type { LoadedDataset } from './dataset.js';
 import { dataError } from './errors.js';
+import { columnPiiLook, describeValue, showLabel, valuePiiType } from './cell-description.js';
 
 export type TaskKind = 'binary' | 'multiclass';
 
@@ -35,13 +36,16 @@ export function checkTarget(dataset: LoadedDataset, target: string, task: TaskKi
     const numeric = col.type === 'int' || col.type === 'float';
     const bad = values.length > 2 || (numeric && values.some((v) => v !== '0' && v !== '1'));
     if (bad) {
-      throw dataError('HOKUSAI_TARGET_NOT_BINARY', `a binary target must hold two classes (0/1, true/false or two labels); found ${values.length > 2 ? 'at least ' : ''}${values.length} distinct values: ${values.slice(0, 10).join(', ')}`, 'Encode the target as 0/1, or set the task to multiclass', { file, column: target, row: (distinct.get(values[values.length - 1] as string) ?? 0) + 1, context: { distinct: values.slice(0, 10) } });
+      const shown = values.slice(0, 10);
+      const looks = columnPiiLook(target, col) ?? shown.map(valuePiiType).find((t) => t !== undefined);
+      const listed = looks === undefined ? `: ${shown.map(showLabel).join(', ')}` : ` (values redacted: the column looks like ${looks.replace(/_/g, ' ')})`;
+      throw dataError('HOKUSAI_TARGET_NOT_BINARY', `a binary target must hold two classes (0/1, true/false or two labels); found ${values.length > 2 ? 'at least ' : ''}${values.length} distinct values${listed}`, 'Encode the target as 0/1, or set the task to multiclass', { file, column: target, row: (distinct.get(values[values.length - 1] as string) ?? 0) + 1, context: { distinct_found: values.length } });
     }
   } else if (col.type === 'float') {
     for (let i = 0; i < ct.rowCount; i++) {
       const v = col.values[i] as number;
-      if (!Number.isInteger(v)) {
-        throw dataError('HOKUSAI_TARGET_NOT_BINARY', `a class label must be an integer or a string; found ${v}`, 'Encode classes as integers or strings', { file, row: i + 1, column: target });
+      if (col.valid[i] === 1 && !Number.isInteger(v)) {
+        throw dataError('HOKUSAI_TARGET_NOT_BINARY', `a class label must be an integer or a string; found ${columnPiiLook(target, col) === undefined && valuePiiType(v) === undefined ? showLabel(v) : describeValue(v)}`, 'Encode classes as integers or strings', { file, row: i + 1, column: target });
       }
     }
   }

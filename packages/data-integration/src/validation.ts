@@ -3,6 +3,8 @@ import { cellValue, isNull } from './column.js';
 import type { Table } from 'apache-arrow';
 import { fromArrowTable } from './arrow-convert.js';
 import { parseDatasetSchema } from './dataset-schema.js';
+import { columnPiiLook, describeValue, valuePiiType } from './cell-description.js';
+import { piiTypeFromName } from './pii-detectors.js';
 import type { DatasetSchema, DatasetSchemaInput } from './dataset-schema.js';
 
 export type ValidationCheck = 'type' | 'nullable' | 'min' | 'max' | 'allowed' | 'unique' | 'pattern' | 'missing_column' | 'extra_column';
@@ -13,6 +15,11 @@ export interface ValidationFailure {
   failing_count: number;
   /** 1-based data row numbers of the first failures (at most 5). */
   first_rows: number[];
+  /**
+   * The failing values, as they are when the column was checked not to look like PII (by name
+   * and by a sample of its values); otherwise a description ("a 17-character text (...); value
+   * redacted: looks like email").
+   */
   first_values: (string | number | boolean | null)[];
 }
 
@@ -45,8 +52,15 @@ class FailureCollector {
       f.first_values.push(typeof value === 'string' && value.length > 80 ? `${value.slice(0, 77)}...` : value);
     }
   }
-  done(f: ValidationFailure): void {
-    if (f.failing_count > 0) this.failures.push(f);
+  /** `look` is the column's PII look (see columnPiiLook); values are shown only without one. */
+  done(f: ValidationFailure, look: () => string | undefined): void {
+    if (f.failing_count === 0) return;
+    if (f.first_values.some((v) => v !== null && typeof v !== 'boolean')) {
+      const columnLook = look();
+      const hidden = columnLook !== undefined || f.first_values.some((v) => valuePiiType(v) !== undefined);
+      if (hidden) f.first_values = f.first_values.map((v) => (v === null || typeof v === 'boolean' ? v : describeValue(v, columnLook)));
+    }
+    this.failures.push(f);
   }
 }
 
@@ -64,11 +78,19 @@ export function validateColumns(ct: ColumnTable, schema: DatasetSchema, file: st
   const n = ct.rowCount;
   const fc = new FailureCollector(n);
   const index = new Map(ct.names.map((name, k) => [name, k] as const));
+  const looks = new Map<string, string | undefined>();
+  const lookOf = (name: string) => (): string | undefined => {
+    if (!looks.has(name)) {
+      const k = index.get(name);
+      looks.set(name, k === undefined ? piiTypeFromName(name) : columnPiiLook(name, ct.columns[k] as Column));
+    }
+    return looks.get(name);
+  };
   for (const tf of typeFailures) {
     const f = fc.start(tf.column, 'type');
     for (const s of tf.samples) fc.hit(f, s.row - 1, s.value);
     f.failing_count = tf.count;
-    fc.done(f);
+    fc.done(f, lookOf(tf.column));
   }
   for (const spec of schema.columns) {
     const k = index.get(spec.name);
@@ -81,7 +103,7 @@ export function validateColumns(ct: ColumnTable, schema: DatasetSchema, file: st
     if (!spec.nullable) {
       const f = fc.start(spec.name, 'nullable');
       for (let i = 0; i < n; i++) if (isNull(col, i)) fc.hit(f, i, null);
-      fc.done(f);
+      fc.done(f, lookOf(spec.name));
     }
     if ((spec.min !== undefined || spec.max !== undefined) && col.type !== 'string' && col.type !== 'bool') {
       const fmin = fc.start(spec.name, 'min');
@@ -92,8 +114,8 @@ export function validateColumns(ct: ColumnTable, schema: DatasetSchema, file: st
         if (spec.min !== undefined && v < spec.min) fc.hit(fmin, i, cellValue(col, i));
         if (spec.max !== undefined && v > spec.max) fc.hit(fmax, i, cellValue(col, i));
       }
-      fc.done(fmin);
-      fc.done(fmax);
+      fc.done(fmin, lookOf(spec.name));
+      fc.done(fmax, lookOf(spec.name));
     }
     if (spec.allowed !== undefined) {
       const allowed = new Set(spec.allowed.map((a) => String(a)));
@@ -102,7 +124,7 @@ export function validateColumns(ct: ColumnTable, schema: DatasetSchema, file: st
         const v = cellValue(col, i);
         if (v !== null && !allowed.has(String(v))) fc.hit(f, i, v);
       }
-      fc.done(f);
+      fc.done(f, lookOf(spec.name));
     }
     if (spec.pattern !== undefined && col.type === 'string') {
       const re = new RegExp(spec.pattern, 'u');
@@ -111,7 +133,7 @@ export function validateColumns(ct: ColumnTable, schema: DatasetSchema, file: st
         const v = col.values[i];
         if (v !== null && v !== undefined && !re.test(v)) fc.hit(f, i, v);
       }
-      fc.done(f);
+      fc.done(f, lookOf(spec.name));
     }
     if (spec.unique) {
       const seen = new Map<string | number | boolean, number>();
@@ -122,7 +144,7 @@ export function validateColumns(ct: ColumnTable, schema: DatasetSchema, file: st
         if (seen.has(v)) fc.hit(f, i, v);
         else seen.set(v, i);
       }
-      fc.done(f);
+      fc.done(f, lookOf(spec.name));
     }
   }
   if (schema.extraColumns === 'reject') {

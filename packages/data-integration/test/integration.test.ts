@@ -80,7 +80,7 @@ describe('one schema for every output', () => {
     for (const t of [r.base, r.contributed, r.merged, r.benchmark]) expect(String(t.schema.fields.find((f) => f.name === 'x')!.type)).toBe('Float64');
     const b = await load('id,n,label\n1,1,0\n2,2,1\n');
     const c = await load('id,n,label\n3,3,0\n');
-    const t = await load('id,n,label\n4,4.5,1\n');
+    const t = await load('id,n,label\n4,4.5,1\n5,5,0\n');
     const u = integrateContribution({ base: b, contributed: c, benchmark: t, target: 'label', pii: { key: 'k', mode: 'hash' } });
     expect(u.report.dtypes.n).toBe('float');
     expect(String(u.merged.schema.fields[1]!.type)).toBe('Float64');
@@ -97,18 +97,21 @@ describe('one schema for every output', () => {
 
 describe('quality score', () => {
   it('breaks down completeness, uniqueness, outliers and label balance', async () => {
-    // 4 rows x 4 columns with 2 empty cells; one exact duplicate; one x far outside the base range; labels 3:1.
+    // 4 rows x 3 feature columns with 2 empty cells; one exact duplicate; one x far outside the base range; labels 3:1 (base 1:2).
     const r = await run(`${H}10,delta,2.0,1\n10,delta,2.0,1\n11,,1000,1\n12,eps,,0\n`);
     const b = r.report.quality.breakdown;
-    expect(b.completeness).toBeCloseTo(1 - 2 / 16);
+    expect(b.completeness).toBeCloseTo(1 - 2 / 12);
     expect(b.uniqueness).toBeCloseTo(0.75);
     expect(b.validity).toBe(1);
     expect(r.report.quality.validity_source).toBe('none');
     const p = 0.75;
     expect(b.label_balance).toBeCloseTo(-(p * Math.log(p) + (1 - p) * Math.log(1 - p)) / Math.log(2));
     expect(b.outliers).toBeLessThan(1);
+    expect(b.label_shift).toBeCloseTo(1 - (0.75 - 1 / 3));
+    expect(b.informative_columns).toBe(1);
     const w = r.report.quality.weights;
-    expect(r.report.quality.score).toBeCloseTo(b.completeness * w.completeness + b.uniqueness * w.uniqueness + b.validity * w.validity + b.outliers * w.outliers + b.label_balance * w.label_balance);
+    const mean = b.completeness * w.completeness + b.uniqueness * w.uniqueness + b.validity * w.validity + b.outliers * w.outliers + b.label_balance * w.label_balance + b.label_shift * w.label_shift + b.informative_columns * w.informative_columns;
+    expect(r.report.quality.score).toBeCloseTo(mean * b.completeness);
   });
 
   it('rejects a contribution below the threshold with the reason', async () => {

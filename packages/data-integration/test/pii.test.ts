@@ -122,8 +122,21 @@ describe('PII treatment', () => {
     const a = integrateContribution({ ...parts, target: 'label', pii: { mode: 'hash' } });
     const b = integrateContribution({ ...parts, target: 'label', pii: { mode: 'hash' } });
     expect(a.report.pii.key_source).toBe('ephemeral');
-    expect(a.report.pii.key_note).toMatch(/do not join across runs/);
+    expect(a.report.pii.key_note).toMatch(/hashed values in 'contact', .* differ from run to run .* do not join across runs/);
     expect(a.benchmark.getChild('contact')!.get(0)).not.toBe(b.benchmark.getChild('contact')!.get(0));
+  });
+
+  it('says, and keeps, that outputs without hashed values are the same on every run without a key', async () => {
+    const parts = await piiParts();
+    // As the pipeline does: PII columns left out of the outputs, free text kept out too.
+    const run = () => integrateContribution({ ...parts, target: 'label', pii: { mode: 'hash' }, omit: { pii: true, columns: ['notes'] } });
+    const [a, b] = [run(), run()];
+    expect(a.report.pii.key_source).toBe('ephemeral');
+    expect(a.report.pii.key_note).toMatch(/no hashed value reaches the outputs .* the same on every run/);
+    expect(a.report.pii.key_note).not.toMatch(/not reproducible/);
+    for (const k of ['base', 'contributed', 'merged', 'benchmark'] as const) expect(JSON.stringify(a[k].toArray())).toBe(JSON.stringify(b[k].toArray()));
+    expect(JSON.stringify(a.report)).toBe(JSON.stringify(b.report));
+    expect(a.manifests.merged.content_hash).toBe(b.manifests.merged.content_hash);
   });
 
   it('redacts, drops or fails as asked', async () => {

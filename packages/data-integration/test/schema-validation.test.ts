@@ -32,7 +32,8 @@ describe('dataset schema and lazy validation', () => {
       'age.min': [1, [2], [-3]],
       'age.max': [1, [4], [140]],
       'plan.allowed': [1, [2], ['gold']],
-      'email.unique': [1, [3], ['a@x.io']],
+      // Failing values of a PII column are described, never quoted.
+      'email.unique': [1, [3], ['a 6-character text (letters, symbols); value redacted: looks like email']],
       'label.allowed': [1, [5], [2]],
     });
     // Rows 2, 3, 4 and 5 each fail something; only row 1 passes.

@@ -14,6 +14,7 @@ import type { DeLongResult } from './significance/delong.js';
 import { bootstrapAveragePrecisionDeltas, bootstrapCountDeltas, bootstrapRowDeltas, COUNT_METRICS, jointCells, streamSeed, summarizeBootstrap } from './significance/bootstrap.js';
 import type { CountMetricName } from './significance/bootstrap.js';
 import { pairedZ, perRowLossDifferences } from './significance/paired-z.js';
+import { newcombePairedInterval, pairedCorrectness } from './significance/newcombe-paired.js';
 
 export interface MetricDelta {
   baseline: number | null;
@@ -35,7 +36,27 @@ export interface MetricDelta {
   improved: boolean;
 }
 
-export type DecisionReasonCode = 'BELOW_THRESHOLD' | 'NOT_SIGNIFICANT' | 'TOO_FEW_SAMPLES' | 'BENCHMARK_HASH_MISMATCH';
+export type DecisionReasonCode = 'BELOW_THRESHOLD' | 'NOT_SIGNIFICANT' | 'TOO_FEW_SAMPLES' | 'BENCHMARK_HASH_MISMATCH' | 'DIFFERENT_RECIPE';
+
+/**
+ * What "significant" means in the decision. 'zero': the primary metric's test rejects "no
+ * difference" (p < alpha) and its 1 - alpha interval lies wholly on the better side of 0.
+ * 'threshold': the interval's worse end is itself at least the threshold, so the improvement is
+ * significantly at least threshold_pp (one-sided at alpha / 2).
+ */
+export type SignificanceAgainst = 'zero' | 'threshold';
+
+/** How the two models were made: the same recipe (family, params, features) or not. */
+export interface RecipeComparison {
+  same: boolean;
+  /** Family of each model ('unknown' for a supplied model that does not say). */
+  baseline: string;
+  new: string;
+  /** Accepting a different-recipe comparison was allowed by the config. */
+  allow_different: boolean;
+  /** Why the recipes differ, or how the new model followed the baseline's. */
+  detail: string;
+}
 
 export interface DeltaReport {
   primary_metric: string;
@@ -47,7 +68,15 @@ export interface DeltaReport {
     delong: DeLongResult | null;
     bootstrap: { resamples: number; seed: number; method: string; row_bootstrap_max_cells: number };
   };
-  decision: { accepted: boolean; reasons: { code: DecisionReasonCode; message: string }[] };
+  decision: {
+    accepted: boolean;
+    reasons: { code: DecisionReasonCode; message: string }[];
+    /** The acceptance rule in words, as applied. */
+    rule: string;
+    significance_against: SignificanceAgainst;
+  };
+  /** Null when the caller did not say how the models were made. */
+  recipe: RecipeComparison | null;
   n: number;
   /** The benchmark the run names, with both hashes; null when none was given. */
   benchmark: { id: string; version: string | null; registered_hash: string; actual_hash: string; matches: boolean } | null;
@@ -89,6 +118,13 @@ export interface ComputeDeltaInput {
    * BENCHMARK_HASH_MISMATCH. BenchmarkRegistry.check(id, version, hash) returns this shape.
    */
   benchmark?: { id: string; version?: string; registeredHash: string; actualHash: string };
+  /** Default 'zero'. See SignificanceAgainst. */
+  significanceAgainst?: SignificanceAgainst;
+  /**
+   * How the two models were made. A different recipe mixes a recipe change into DeltaOne: the
+   * contribution is refused with DIFFERENT_RECIPE unless allowDifferent is true.
+   */
+  recipe?: { same: boolean; baseline: string; new: string; allowDifferent: boolean; detail: string };
 }
 
 const inputSchema = z
@@ -108,6 +144,8 @@ const inputSchema = z
     zeroDivision: z.union([z.literal(0), z.literal(1)]).optional(),
     rowBootstrapMaxCells: z.number().int().min(0).optional(),
     benchmark: z.object({ id: z.string(), version: z.string().optional(), registeredHash: z.string(), actualHash: z.string() }).strict().optional(),
+    significanceAgainst: z.enum(['zero', 'threshold']).optional(),
+    recipe: z.object({ same: z.boolean(), baseline: z.string(), new: z.string(), allowDifferent: z.boolean(), detail: z.string() }).strict().optional(),
   })
   .strict();
 
@@ -156,6 +194,7 @@ export function computeDelta(input: ComputeDeltaInput): DeltaReport {
   const next = checkScores(input.newScores, n, 'newScores', true);
   const primary = opts.primaryMetric ?? 'accuracy';
   const thresholdPp = opts.thresholdPp ?? 1.0;
+  const against: SignificanceAgainst = opts.significanceAgainst ?? 'zero';
   const alpha = opts.alpha ?? 0.05;
   const minSamples = opts.minSamples ?? 100;
   const resamples = opts.bootstrapResamples ?? 1000;
@@ -176,6 +215,7 @@ export function computeDelta(input: ComputeDeltaInput): DeltaReport {
 
   const { b, c } = discordantCounts(y, base, next, threshold);
   const mcnemar = mcnemarTest(b, c);
+  const accuracyCi = newcombePairedInterval(pairedCorrectness(y, base, next, threshold), alpha);
   const delong = delongFromGroups(y, groupsBase, groupsNext, alpha);
 
   const cells = jointCells(y, base, next, threshold);
@@ -209,8 +249,11 @@ export function computeDelta(input: ComputeDeltaInput): DeltaReport {
         const s = summarizeBootstrap(countDeltas[e.name as CountMetricName], alpha);
         ci = s.ci;
         if (e.name === 'accuracy') {
+          // A percentile bootstrap of few discordant pairs can exclude 0 while McNemar's exact
+          // p is above alpha; Newcombe's score interval stays honest there.
+          ci = accuracyCi;
           p = mcnemar.p_value;
-          test = `mcnemar_${mcnemar.method}+paired_bootstrap_ci`;
+          test = `mcnemar_${mcnemar.method}+newcombe_score_ci`;
         } else {
           p = s.p_value;
           test = 'paired_bootstrap';
@@ -264,10 +307,13 @@ export function computeDelta(input: ComputeDeltaInput): DeltaReport {
       message: deltaOne === null ? `${primary} is undefined on this benchmark, so no DeltaOne can be computed.` : `DeltaOne is ${deltaOne} pp on ${primary}; at least ${thresholdPp} pp is required.`,
     });
   }
-  if (pm.p_value === null || !(pm.p_value < alpha)) {
+  const significance = significanceProblem(pm, primary, alpha, against, thresholdPp);
+  if (significance !== null) reasons.push({ code: 'NOT_SIGNIFICANT', message: significance });
+  const recipe = opts.recipe;
+  if (recipe !== undefined && !recipe.same && !recipe.allowDifferent) {
     reasons.push({
-      code: 'NOT_SIGNIFICANT',
-      message: pm.p_value === null ? `No p-value is available for ${primary} (${pm.test}).` : `p = ${pm.p_value} for ${primary} (${pm.test}) is not below alpha = ${alpha}.`,
+      code: 'DIFFERENT_RECIPE',
+      message: `The baseline (${recipe.baseline}) and the new model (${recipe.new}) were not trained with the same recipe, so DeltaOne mixes a recipe change into the data's effect: ${recipe.detail} Supply a baseline this project exported, or set acceptance.allowDifferentRecipe to accept such a comparison.`,
     });
   }
 
@@ -281,11 +327,12 @@ export function computeDelta(input: ComputeDeltaInput): DeltaReport {
       bootstrap: {
         resamples,
         seed: opts.seed,
-        method: 'paired; threshold metrics by exact multinomial resampling of the joint (truth, baseline, new) table; average precision and custom metrics by row resampling; percentile intervals',
+        method: 'paired; threshold metrics (accuracy excepted: Newcombe score interval) by exact multinomial resampling of the joint (truth, baseline, new) table; average precision and custom metrics by row resampling; percentile intervals',
         row_bootstrap_max_cells: rowMax,
       },
     },
-    decision: { accepted: reasons.length === 0, reasons },
+    decision: { accepted: reasons.length === 0, reasons, rule: decisionRule(primary, pm.test, thresholdPp, alpha, minSamples, against, recipe !== undefined), significance_against: against },
+    recipe: recipe === undefined ? null : { same: recipe.same, baseline: recipe.baseline, new: recipe.new, allow_different: recipe.allowDifferent, detail: recipe.detail },
     n,
     benchmark: bm ? { id: bm.id, version: bm.version ?? null, registered_hash: bm.registeredHash, actual_hash: bm.actualHash, matches: bm.registeredHash === bm.actualHash } : null,
     classification_threshold: threshold,
@@ -293,4 +340,43 @@ export function computeDelta(input: ComputeDeltaInput): DeltaReport {
     baseline_metrics: baselineMetrics,
     new_metrics: newMetrics,
   };
+}
+
+/** Percentage points of improvement in the metric's better direction. */
+function betterPp(value: number, direction: MetricDirection): number {
+  return (direction === 'higher' ? value : -value) * 100;
+}
+
+/** Null when the primary metric's difference counts as significant under the rule, else why not. */
+function significanceProblem(pm: MetricDelta, primary: string, alpha: number, against: SignificanceAgainst, thresholdPp: number): string | null {
+  const level = `${Math.round((1 - alpha) * 1000) / 10}%`;
+  if (pm.p_value === null || pm.ci === null) {
+    return pm.p_value === null ? `No p-value is available for ${primary} (${pm.test}).` : `No interval is available for ${primary} (${pm.test}).`;
+  }
+  // The interval's end on the worse side, as improvement in percentage points.
+  const worst = Math.min(betterPp(pm.ci[0], pm.direction), betterPp(pm.ci[1], pm.direction));
+  if (against === 'threshold') {
+    if (worst < thresholdPp - PP_TOLERANCE) {
+      return `The ${level} interval for ${primary} reaches down to ${worst} pp of improvement, below the threshold of ${thresholdPp} pp: the improvement is not significantly at least the threshold.`;
+    }
+    return null;
+  }
+  if (!(pm.p_value < alpha)) return `p = ${pm.p_value} for ${primary} (${pm.test}) is not below alpha = ${alpha}.`;
+  if (!(worst > 0)) {
+    return `p = ${pm.p_value} for ${primary} (${pm.test}) is below alpha = ${alpha}, but its ${level} interval still reaches ${worst} pp (no improvement); the test and the interval must agree.`;
+  }
+  return null;
+}
+
+function decisionRule(primary: string, test: string, thresholdPp: number, alpha: number, minSamples: number, against: SignificanceAgainst, recipeKnown: boolean): string {
+  const level = `${Math.round((1 - alpha) * 1000) / 10}%`;
+  const significant =
+    against === 'threshold'
+      ? `the worse end of the ${level} interval (${test}) is itself at least ${thresholdPp} pp of improvement (significantly at least the threshold)`
+      : `the paired test (${test}) gives p < ${alpha} and the ${level} interval lies wholly on the improving side of 0`;
+  return (
+    `Accepted when DeltaOne (new minus baseline ${primary}, in percentage points) is at least ${thresholdPp}, ` +
+    `${significant}, the benchmark has at least ${minSamples} rows, its registered hash (if named) matches` +
+    (recipeKnown ? ', and both models follow the same recipe (unless a different recipe is allowed).' : '.')
+  );
 }

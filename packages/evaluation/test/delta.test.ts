@@ -37,7 +37,7 @@ describe('computeDelta', () => {
   it('accepts a clear, significant improvement above threshold', () => {
     const r = computeDelta({ yTrue: y, baselineScores: base, newScores: next, seed: 3, bootstrapResamples: 200 });
     expect(r.delta_one as number).toBeGreaterThan(1);
-    expect(r.decision).toEqual({ accepted: true, reasons: [] });
+    expect(r.decision).toMatchObject({ accepted: true, reasons: [], significance_against: 'zero' });
   });
 
   it('names each reason a contribution is refused', () => {

@@ -20,3 +20,4 @@ export { runWorker, type RunWorkerOptions } from './distributed/run-worker.js';
 export { registerFlow, registeredFlows, resolveRegisteredFlow, type FlowFactory, type FlowResolver, type ResolvedFlow, type FlowDefinitionOrResolved } from './distributed/flow-registry.js';
 export { DEFAULT_QUEUE as DEFAULT_STEP_QUEUE } from './distributed/step-job.js';
 export { LocalStoreExecutor } from './distributed/local-store-executor.js';
+export { QueueMonitor, type QueueStats } from './distributed/queue-monitor.js';

@@ -8,7 +8,7 @@ import { tableFromArrays, type Table } from 'apache-arrow';
 import { BullMqExecutor, OrchestratorError, RunStore, errorCode, runFlow, startWorker, type FlowDefinition, type HookIdentity, type StepWorker } from '../src/index.js';
 import { redisOptionsFromUrl } from '../src/distributed/redis-connection.js';
 import { errorFromFailure, failureReason } from '../src/distributed/step-job.js';
-import { freePort, startRedisServer, type RedisServer } from './redis-server.js';
+import { freePort, startRedisServer, type RedisServer } from '@hokusai/test-helpers';
 
 const tempDir = (): Promise<string> => mkdtemp(join(tmpdir(), 'hokusai-store-'));
 

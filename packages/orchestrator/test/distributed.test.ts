@@ -10,7 +10,7 @@ import { BullMqExecutor, HOKUSAI_FLOW_NAME, LocalStoreExecutor, RunStore, errorC
 import { quickstartConfig } from './fixtures/quickstart.js';
 import { Queue } from 'bullmq';
 import { redisOptionsFromUrl } from '../src/distributed/redis-connection.js';
-import { startRedisServer, type RedisServer } from './redis-server.js';
+import { startRedisServer, type RedisServer } from '@hokusai/test-helpers';
 
 const packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const workerEntry = join(packageRoot, 'dist', 'distributed', 'worker-process.js');
@@ -504,6 +504,22 @@ await runPipeline(config, { store, executor: new BullMqExecutor({ redisUrl }), o
       expect(new Set(after.map((r) => r.worker))).toEqual(new Set([survivor.id]));
     } finally {
       await Promise.all([queue.close(), watched.close()]);
+    }
+  });
+
+  it('keeps cell values out of the failed jobs Redis holds', async () => {
+    const queue = new Queue('hokusai-steps', { connection: redisOptionsFromUrl(redis.url) });
+    const failing = new BullMqExecutor({ redisUrl: redis.url });
+    try {
+      const error = await runPipeline(quickstartConfig(join(dir, 'leak'), { target: 'email' }), { store: join(dir, 'store-leak'), executor: failing }).catch((e: unknown) => e);
+      expect(errorCode(error)).toBe('HOKUSAI_TARGET_NOT_BINARY');
+      const failed = (await queue.getFailed()).filter((job) => job.name.startsWith('hokusai/load_'));
+      expect(failed.length).toBeGreaterThan(0);
+      const held = JSON.stringify(failed.map((job) => [job.failedReason, job.stacktrace, job.returnvalue]));
+      expect(held).toMatch(/values redacted: the column looks like email/);
+      expect(held.match(/[\w.+-]+@example\.com/g)).toBeNull();
+    } finally {
+      await Promise.all([queue.close(), failing.close()]);
     }
   });
 });

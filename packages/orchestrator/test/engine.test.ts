@@ -41,6 +41,34 @@ describe('runFlow', () => {
     expect(peak).toBe(3);
   });
 
+  it('stops at the next step boundary when cancelled, aborting the running step, and records the run as failed', async () => {
+    const controller = new AbortController();
+    const started: string[] = [];
+    let sawAbort = false;
+    const flow: FlowDefinition = {
+      name: 'cancel',
+      steps: [
+        {
+          name: 'slow',
+          inputs: [],
+          run: async (ctx) => {
+            started.push('slow');
+            setTimeout(() => controller.abort(), 20);
+            await new Promise<void>((resolve) => ctx.signal.addEventListener('abort', () => resolve(), { once: true }));
+            sawAbort = true;
+            return 1;
+          },
+        },
+        { name: 'after', inputs: ['slow'], run: async () => started.push('after') },
+      ],
+    };
+    const runs = await store();
+    await expect(runFlow(flow, { store: runs, runId: 'c1', params: {}, signal: controller.signal })).rejects.toMatchObject({ code: 'HOKUSAI_RUN_CANCELLED' });
+    expect(sawAbort).toBe(true);
+    expect(started).toEqual(['slow']);
+    expect((await runs.readRun('c1')).status).toBe('failed');
+  });
+
   it('keeps to the memory budget', async () => {
     let active = 0;
     let peak = 0;

@@ -1,12 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { MlflowClient } from '@hokusai/tracking';
 // The tracking package's test harness starts a real `mlflow server` (SQLite, served artifacts).
-import { startMlflowServer, type MlflowServer } from '../../tracking/test/mlflow-server.js';
+import { startMlflowServer, type MlflowServer } from '@hokusai/test-helpers';
 import { runPipeline, type PipelineResult } from '../src/index.js';
-import { quickstartConfig } from './fixtures/quickstart.js';
+import { QUICKSTART, quickstartConfig } from './fixtures/quickstart.js';
+
+const REGISTRY_SCORES = fileURLToPath(new URL('./python/registry_scores.py', import.meta.url));
 
 
 describe('a pipeline run logged to a real MLflow server', () => {
@@ -72,4 +76,36 @@ describe('a pipeline run logged to a real MLflow server', () => {
     expect(version?.tags['hokusai.delta_one']).toBe(String(result.deltaOne));
     expect(version?.tags['hokusai.data_sha256']).toMatch(/^[a-f0-9]{64}$/);
   });
+
+  it('logs both models as MLflow logged models, READY, linked to the run, and registers the new one from its model folder', async () => {
+    const runId = result.tracking.runId as string;
+    const run = await client.getRun(runId);
+    const models = await client.searchLoggedModels({ experimentIds: [run.info.experimentId], filter: `source_run_id = '${runId}'` });
+    expect(models.map((m) => m.name).sort()).toEqual(['baseline', 'model']);
+    for (const m of models) expect(m.status, m.name).toBe('LOGGED_MODEL_READY');
+    const logged = models.find((m) => m.name === 'model');
+    const files = (await client.listModelArtifacts(logged?.modelId as string, undefined, { recursive: true })).map((f) => f.path).sort();
+    expect(files).toEqual(['MLmodel', 'conda.yaml', 'input_example.json', 'model.onnx', 'python_env.yaml', 'requirements.txt', 'serving_input_example.json']);
+    const served = await client.artifacts.read(logged?.modelId as string, 'model.onnx');
+    expect(Buffer.compare(served, await readFile(join(out, 'model.onnx')))).toBe(0);
+    const version = await client.getModelVersionByAlias('churn-model', 'accepted');
+    expect(version?.source).toBe(logged?.artifactLocation);
+    // MLflow 3.17's own stores keep the version <-> logged model link on the logged model.
+    const linked = await client.getLoggedModel(logged?.modelId as string);
+    expect(JSON.parse(linked.tags['mlflow.modelVersions'] ?? '[]')).toEqual([{ name: 'churn-model', version: Number(version?.version) }]);
+  });
+
+  it('mlflow.pyfunc loads models:/churn-model@accepted and reproduces predictions.json on the benchmark to 1e-6', () => {
+    const py = spawnSync('python3', [REGISTRY_SCORES, 'models:/churn-model@accepted', join(QUICKSTART, 'benchmark.csv'), join(out, 'predictions.json')], {
+      encoding: 'utf8',
+      env: { ...process.env, MLFLOW_TRACKING_URI: server.uri },
+      timeout: 180_000,
+    });
+    expect(py.status, py.stderr.slice(-3000)).toBe(0);
+    const report = JSON.parse(py.stdout.trim().split('\n').pop() as string) as { rows: number; max_abs_diff: number; flavors: string[]; signature_inputs: string[] };
+    expect(report.rows).toBe(1000);
+    expect(report.max_abs_diff).toBeLessThanOrEqual(1e-6);
+    expect(report.flavors).toEqual(['onnx', 'python_function']);
+    expect(report.signature_inputs).toEqual(['age', 'income', 'tenure_months', 'monthly_spend', 'support_calls', 'region', 'plan']);
+  }, 200_000);
 });

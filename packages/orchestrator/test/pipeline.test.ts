@@ -28,6 +28,16 @@ describe('the Hokusai flow', () => {
     expect(verification.checks.filter((c) => !c.ok)).toEqual([]);
   });
 
+  it('gives the same attestation body on a fresh run without a PII key, as its data report says', async () => {
+    expect(process.env.HOKUSAI_PII_KEY).toBeUndefined();
+    const again = join(work, 'again');
+    await runPipeline(config(again), { store: join(work, 'store-again') });
+    expect(await body(again)).toBe(await body(reference));
+    const report = JSON.parse(await readFile(join(again, 'data_report.json'), 'utf8')) as { pii: { key_source: string; key_note: string } };
+    expect(report.pii.key_source).toBe('ephemeral');
+    expect(report.pii.key_note).toMatch(/the outputs are the same on every run/);
+  }, 120_000);
+
   it('keeps no PII or excluded column, raw or hashed, in the run store', async () => {
     const { readdir } = await import('node:fs/promises');
     const files = (await readdir(join(work, 'store-ref'), { recursive: true, withFileTypes: true })).filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name));

@@ -1,3 +1,5 @@
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import { collectLocalFiles } from './artifacts.js';
 import { TrackingError } from './errors.js';
 import { sha256File } from './file-digest.js';
@@ -103,4 +105,81 @@ export async function deliverRegisterModel(
   }
   if (entry.alias !== undefined) await client.setModelAlias(entry.name, entry.alias, version);
   return version;
+}
+
+type LogModelEntry = Extract<JournalEntry, { op: 'logModel' }>;
+
+/**
+ * Logs a model folder as an MLflow 3 logged model of the run, once per journal entry (a logged
+ * model tagged with the entry's key is reused): create, upload, check by listing that every file
+ * arrived with its size, finalize READY, link to the run as an output, and only then register a
+ * version whose source is the model folder. `entry.localPath` must be absolute here.
+ */
+export async function deliverLogModel(
+  client: MlflowClient,
+  runId: string,
+  entry: Pick<LogModelEntry, 'name' | 'localPath' | 'files' | 'modelType' | 'tags' | 'params' | 'register'>,
+  opKey: string,
+  verify: boolean,
+): Promise<{ modelId: string; version: string | undefined }> {
+  const run = await client.getRun(runId);
+  const experimentId = run.info.experimentId;
+  const found = await client.searchLoggedModels({ experimentIds: [experimentId], filter: `source_run_id = ${quoteFilterValue(runId)}` });
+  let model = found.find((m) => m.tags[JOURNAL_OP_TAG] === opKey);
+  if (model === undefined) {
+    model = await client.createLoggedModel({
+      experimentId,
+      name: entry.name,
+      sourceRunId: runId,
+      ...(entry.modelType === undefined ? {} : { modelType: entry.modelType }),
+      tags: { ...Object.fromEntries(entry.tags.map((t) => [t.key, t.value])), [JOURNAL_OP_TAG]: opKey },
+      params: Object.fromEntries(entry.params.map((p) => [p.key, p.value])),
+    });
+  }
+  if (model.status !== 'LOGGED_MODEL_READY') {
+    for (const recorded of entry.files) {
+      const absolute = join(entry.localPath, ...recorded.path.split('/'));
+      let size: number;
+      try {
+        size = (await stat(absolute)).size;
+      } catch {
+        throw new TrackingError('HOKUSAI_TRACKING_ARTIFACT', `Model file ${recorded.path} under ${entry.localPath} is gone; the model cannot be logged.`, { where: absolute });
+      }
+      if (verify && (size !== recorded.size || (await sha256File(absolute)) !== recorded.sha256)) {
+        throw new TrackingError('HOKUSAI_TRACKING_ARTIFACT', `Model file ${absolute} changed since it was logged (SHA-256 differs); not uploading different bytes under the old record.`, {
+          where: absolute,
+        });
+      }
+      const slash = recorded.path.lastIndexOf('/');
+      await client.logModelArtifact(model.modelId, absolute, slash < 0 ? undefined : recorded.path.slice(0, slash));
+    }
+    const listed = new Map((await client.listModelArtifacts(model.modelId, undefined, { recursive: true })).map((f) => [f.path, f.size]));
+    const missing = entry.files.filter((f) => listed.get(f.path) !== f.size).map((f) => f.path);
+    if (missing.length > 0) {
+      throw new TrackingError(
+        'HOKUSAI_TRACKING_ARTIFACT',
+        `The server does not list ${missing.join(', ')} (or lists another size) for logged model ${model.modelId} after upload; the model is not finalized or registered.`,
+      );
+    }
+    model = await client.finalizeLoggedModel(model.modelId, 'READY');
+  }
+  await client.logOutputs(runId, [{ modelId: model.modelId }]);
+  if (entry.register === undefined) return { modelId: model.modelId, version: undefined };
+  const reg = entry.register;
+  await client.ensureRegisteredModel(reg.name);
+  const existing = await client.searchModelVersions(`name = ${quoteFilterValue(reg.name)} and tags.\`${JOURNAL_OP_TAG}\` = ${quoteFilterValue(opKey)}`);
+  let version = existing[0]?.version;
+  if (version === undefined) {
+    const created = await client.createModelVersion({
+      name: reg.name,
+      source: model.artifactLocation,
+      runId,
+      modelId: model.modelId,
+      tags: { ...Object.fromEntries(reg.tags.map((t) => [t.key, t.value])), [JOURNAL_OP_TAG]: opKey },
+      ...(reg.description === undefined ? {} : { description: reg.description }),
+    });
+    version = created.version;
+  }
+  if (reg.alias !== undefined) await client.setModelAlias(reg.name, reg.alias, version);
+  return { modelId: model.modelId, version };
 }

@@ -56,6 +56,7 @@ export const journalEntrySchema = z.discriminatedUnion('op', [
   z.object({
     ...base,
     op: z.literal('artifact'),
+    /** Relative paths are relative to the journal's folder, so a moved output folder still syncs. */
     localPath: z.string(),
     artifactPath: z.string().optional(),
     /** Files as they were when logged (path relative to `localPath` for a folder, its base name for a file). */
@@ -63,6 +64,22 @@ export const journalEntrySchema = z.discriminatedUnion('op', [
     isDir: z.boolean(),
   }),
   z.object({ ...base, op: z.literal('end'), status: z.enum(['FINISHED', 'FAILED', 'KILLED']), endTime: z.number(), error: z.string().optional() }),
+  z.object({
+    ...base,
+    op: z.literal('logModel'),
+    /** Logged model name (the run page lists it under "Logged models"). */
+    name: z.string(),
+    /** The model folder; relative paths are relative to the journal's folder. */
+    localPath: z.string(),
+    files: z.array(z.object({ path: z.string(), size: z.number(), sha256: z.string() })),
+    modelType: z.string().optional(),
+    tags: z.array(keyValue),
+    params: z.array(keyValue),
+    /** Register the logged model as a version of this registered model, once its files are all there. */
+    register: z.object({ name: z.string(), tags: z.array(keyValue), alias: z.string().optional(), description: z.string().optional() }).optional(),
+    modelId: z.string().optional(),
+    version: z.string().optional(),
+  }),
   z.object({
     ...base,
     op: z.literal('registerModel'),

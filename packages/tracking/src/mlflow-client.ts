@@ -65,6 +65,8 @@ export interface ModelVersion {
   version: string;
   source: string;
   runId: string | undefined;
+  /** The logged model (MLflow 3) this version was made from. */
+  modelId: string | undefined;
   status: string | undefined;
   tags: Record<string, string>;
   aliases: string[];
@@ -115,7 +117,47 @@ const modelVersionSchema = z.object({
   status: z.string().optional(),
   tags: kvList,
   aliases: z.array(z.string()).optional(),
+  model_id: z.string().optional(),
 });
+
+/** An MLflow 3 logged model: a model with its own id, artifacts and status, linked to runs. */
+export interface LoggedModel {
+  modelId: string;
+  experimentId: string;
+  name: string;
+  artifactLocation: string;
+  status: string;
+  sourceRunId: string | undefined;
+  modelType: string | undefined;
+  tags: Record<string, string>;
+  params: Record<string, string>;
+}
+const loggedModelSchema = z.object({
+  info: z.object({
+    model_id: z.string(),
+    experiment_id: z.string(),
+    name: z.string().optional(),
+    artifact_uri: z.string().optional(),
+    status: z.string().optional(),
+    source_run_id: z.string().optional(),
+    model_type: z.string().optional(),
+    tags: kvList,
+  }),
+  data: z.object({ params: kvList }).optional(),
+});
+function toLoggedModel(m: z.infer<typeof loggedModelSchema>): LoggedModel {
+  return {
+    modelId: m.info.model_id,
+    experimentId: m.info.experiment_id,
+    name: m.info.name ?? '',
+    artifactLocation: m.info.artifact_uri ?? '',
+    status: m.info.status ?? '',
+    sourceRunId: m.info.source_run_id,
+    modelType: m.info.model_type,
+    tags: toRecord(m.info.tags),
+    params: toRecord(m.data?.params),
+  };
+}
 
 function toExperiment(e: z.infer<typeof experimentSchema>): Experiment {
   return {
@@ -162,6 +204,7 @@ function toModelVersion(m: z.infer<typeof modelVersionSchema>): ModelVersion {
     version: m.version,
     source: m.source ?? '',
     runId: m.run_id,
+    modelId: m.model_id,
     status: m.status,
     tags: toRecord(m.tags),
     aliases: m.aliases ?? [],
@@ -390,10 +433,14 @@ export class MlflowClient {
 
   // ---- artifacts ------------------------------------------------------------------------
 
-  /** The run's artifact root URI (cached). */
+  /**
+   * The artifact root URI (cached) of a run, or of a logged model: MLflow's logged model ids
+   * start with `m-` and run ids are hex, so one map serves both.
+   */
   async artifactUri(runId: string): Promise<string> {
     const cached = this.artifactUris.get(runId);
     if (cached !== undefined) return cached;
+    if (runId.startsWith('m-')) return (await this.getLoggedModel(runId)).artifactLocation;
     const run = await this.getRun(runId);
     return run.info.artifactUri;
   }
@@ -435,6 +482,8 @@ export class MlflowClient {
     runId?: string;
     tags?: Record<string, string>;
     description?: string;
+    /** The logged model the version is made from (MLflow 3). */
+    modelId?: string;
   }): Promise<ModelVersion> {
     const tags = Object.entries(options.tags ?? {}).map(([key, value]) => ({ key, value }));
     for (const t of tags) {
@@ -451,6 +500,7 @@ export class MlflowClient {
         source: options.source,
         tags,
         ...(options.runId === undefined ? {} : { run_id: options.runId }),
+        ...(options.modelId === undefined ? {} : { model_id: options.modelId }),
         ...(options.description === undefined ? {} : { description: options.description }),
       }),
     );
@@ -486,6 +536,84 @@ export class MlflowClient {
     const out = checked(z
       .object({ model_versions: z.array(modelVersionSchema).optional() }), await this.call('GET', '/model-versions/search', { filter, max_results: maxResults }));
     return (out.model_versions ?? []).map(toModelVersion);
+  }
+
+  // ---- logged models (MLflow 3) -----------------------------------------------------------
+
+  /** Creates a logged model (status PENDING until finalized) in an experiment. */
+  async createLoggedModel(options: {
+    experimentId: string;
+    name: string;
+    sourceRunId?: string;
+    modelType?: string;
+    tags?: Record<string, string>;
+    params?: Record<string, string>;
+  }): Promise<LoggedModel> {
+    const out = checked(
+      z.object({ model: loggedModelSchema }),
+      await this.call('POST', '/logged-models', {
+        experiment_id: options.experimentId,
+        name: options.name,
+        ...(options.sourceRunId === undefined ? {} : { source_run_id: options.sourceRunId }),
+        ...(options.modelType === undefined ? {} : { model_type: options.modelType }),
+        tags: Object.entries(options.tags ?? {}).map(([key, value]) => ({ key, value })),
+        params: Object.entries(options.params ?? {}).map(([key, value]) => ({ key, value })),
+      }),
+    );
+    const model = toLoggedModel(out.model);
+    if (model.artifactLocation !== '') this.artifactUris.set(model.modelId, model.artifactLocation);
+    return model;
+  }
+
+  async getLoggedModel(modelId: string): Promise<LoggedModel> {
+    const out = checked(z.object({ model: loggedModelSchema }), await this.call('GET', `/logged-models/${encodeURIComponent(modelId)}`));
+    const model = toLoggedModel(out.model);
+    if (model.artifactLocation !== '') this.artifactUris.set(model.modelId, model.artifactLocation);
+    return model;
+  }
+
+  /** Marks a logged model READY (its artifacts are complete) or FAILED. */
+  async finalizeLoggedModel(modelId: string, status: 'READY' | 'FAILED'): Promise<LoggedModel> {
+    const out = checked(
+      z.object({ model: loggedModelSchema }),
+      await this.call('PATCH', `/logged-models/${encodeURIComponent(modelId)}`, { model_id: modelId, status: `LOGGED_MODEL_${status}` }),
+    );
+    return toLoggedModel(out.model);
+  }
+
+  /** Every logged model of the experiments that matches `filter` (follows every page). */
+  async searchLoggedModels(options: { experimentIds: string[]; filter?: string; pageSize?: number }): Promise<LoggedModel[]> {
+    const models: LoggedModel[] = [];
+    let pageToken: string | undefined;
+    do {
+      const out = checked(
+        z.object({ models: z.array(loggedModelSchema).optional(), next_page_token: z.string().optional() }),
+        await this.call('POST', '/logged-models/search', {
+          experiment_ids: options.experimentIds,
+          max_results: options.pageSize ?? 100,
+          ...(options.filter === undefined ? {} : { filter: options.filter }),
+          ...(pageToken === undefined ? {} : { page_token: pageToken }),
+        }),
+      );
+      models.push(...(out.models ?? []).map(toLoggedModel));
+      pageToken = out.next_page_token === '' ? undefined : out.next_page_token;
+    } while (pageToken !== undefined);
+    return models;
+  }
+
+  /** Links logged models to a run as its outputs (the run page's "Logged models"). */
+  async logOutputs(runId: string, models: Array<{ modelId: string; step?: number }>): Promise<void> {
+    await this.call('POST', '/runs/outputs', { run_id: runId, models: models.map((m) => ({ model_id: m.modelId, step: m.step ?? 0 })) });
+  }
+
+  /** Uploads a file or folder into a logged model's artifacts. */
+  logModelArtifact(modelId: string, localPath: string, artifactPath?: string): Promise<ArtifactFile[]> {
+    return this.artifacts.upload(modelId, localPath, artifactPath);
+  }
+
+  /** Lists a logged model's artifacts. */
+  listModelArtifacts(modelId: string, path?: string, options?: { recursive?: boolean }): Promise<ArtifactFile[]> {
+    return this.artifacts.list(modelId, path, options?.recursive ?? false);
   }
 
   close(): Promise<void> {

@@ -1,7 +1,8 @@
 import { resolve } from 'node:path';
-import { deliverArtifact, deliverEnd, deliverInputs, deliverRegisterModel, JOURNAL_RUN_TAG } from './delivery.js';
+import { deliverArtifact, deliverEnd, deliverInputs, deliverLogModel, deliverRegisterModel, JOURNAL_RUN_TAG } from './delivery.js';
 import { TrackingError } from './errors.js';
 import { entryKey, readJournal, type JournalEntry } from './journal.js';
+import { fromJournalPath } from './journal-paths.js';
 import { MlflowClient, quoteFilterValue } from './mlflow-client.js';
 import { loadSyncState, saveSyncState, syncStatePath, type SyncTargetState } from './sync-state.js';
 import type { SyncOptions, SyncResult } from './types.js';
@@ -210,11 +211,16 @@ export async function syncJournal(journalPath: string, trackingUri: string, opti
         await deliverInputs(client, runId, entry.datasets);
         break;
       case 'artifact':
-        await deliverArtifact(client, runId, entry, true);
+        await deliverArtifact(client, runId, { ...entry, localPath: fromJournalPath(path, entry.localPath) }, true);
         break;
       case 'end':
         await deliverEnd(client, runId, entry.status, entry.endTime, entry.error);
         break;
+      case 'logModel': {
+        const { version } = await deliverLogModel(client, runId, { ...entry, localPath: fromJournalPath(path, entry.localPath) }, key, true);
+        if (entry.register !== undefined && version !== undefined) result.modelVersions.push({ name: entry.register.name, version });
+        break;
+      }
       case 'registerModel': {
         const version = await deliverRegisterModel(client, runId, entry, key);
         result.modelVersions.push({ name: entry.name, version });

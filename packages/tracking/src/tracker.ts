@@ -7,16 +7,20 @@ import {
   deliverArtifact,
   deliverEnd,
   deliverInputs,
+  deliverLogModel,
   deliverRegisterModel,
   JOURNAL_RUN_TAG,
 } from './delivery.js';
 import { TrackingError } from './errors.js';
 import { sha256File } from './file-digest.js';
 import { entryKey, JournalWriter, type NewJournalEntry } from './journal.js';
+import { toJournalPath } from './journal-paths.js';
 import { metricProblem, paramProblem, tagProblem, type KeyValue, type Metric, type ValueProblem } from './limits.js';
 import { assertDatasetValid, MlflowClient } from './mlflow-client.js';
 import type {
   DatasetInput,
+  LoggedModelResult,
+  LogModelOptions,
   ParamValue,
   RegisteredModelVersion,
   RegisterModelOptions,
@@ -61,6 +65,21 @@ const registerSchema = z
     tags: stringRecord.optional(),
     alias: z.string().min(1).optional(),
     description: z.string().optional(),
+  })
+  .strict();
+
+const logModelSchema = z
+  .object({
+    runId: z.string().min(1),
+    name: z.string().min(1),
+    localPath: z.string().min(1),
+    modelType: z.string().optional(),
+    tags: stringRecord.optional(),
+    params: stringRecord.optional(),
+    register: z
+      .object({ name: z.string().min(1), alias: z.string().min(1).optional(), tags: stringRecord.optional(), description: z.string().optional() })
+      .strict()
+      .optional(),
   })
   .strict();
 
@@ -383,12 +402,12 @@ class TrackerImpl implements Tracker {
             run: state.journalRunId,
             i,
             at,
-            localPath: resolve(localPath),
+            localPath: toJournalPath(this.journalPath, localPath),
             ...(prefix === '' ? {} : { artifactPath: prefix }),
             files,
             isDir,
           };
-          const result = await this.attempt(state, `uploading ${localPath}`, (client, runId) => deliverArtifact(client, runId, { v: 1, sent: false, ...entry }, false));
+          const result = await this.attempt(state, `uploading ${localPath}`, (client, runId) => deliverArtifact(client, runId, { v: 1, sent: false, ...entry, localPath: resolve(localPath) }, false));
           await this.record({ ...entry, ...result });
         });
       },
@@ -424,6 +443,52 @@ class TrackerImpl implements Tracker {
       await this.record({ op: 'registerModel', run: state.journalRunId, i, at, ...result, ...entry, ...(version === undefined ? {} : { version }) });
     });
     return { name: o.name, version, journaled: version === undefined };
+  }
+
+  async logModel(options: LogModelOptions): Promise<LoggedModelResult> {
+    const o = checkInput(logModelSchema, options, 'logModel options');
+    const state = this.stateFor(o.runId, 'logModel');
+    const files: Array<{ path: string; size: number; sha256: string }> = [];
+    const collected = await collectLocalFiles(o.localPath, undefined);
+    if (!collected.isDir) throw new TrackingError('HOKUSAI_TRACKING_ARTIFACT', `logModel: ${o.localPath} is not a model folder.`, { where: o.localPath });
+    for (const f of collected.files) files.push({ path: f.artifact, size: f.size, sha256: await sha256File(f.absolute) });
+    const kv = (r: Record<string, string> | undefined): KeyValue[] => Object.entries(r ?? {}).map(([key, value]) => ({ key, value }));
+    const entry = {
+      name: o.name,
+      localPath: toJournalPath(this.journalPath, o.localPath),
+      files,
+      ...(o.modelType === undefined ? {} : { modelType: o.modelType }),
+      tags: kv(o.tags),
+      params: kv(o.params),
+      ...(o.register === undefined
+        ? {}
+        : {
+            register: {
+              name: o.register.name,
+              tags: kv(o.register.tags),
+              ...(o.register.alias === undefined ? {} : { alias: o.register.alias }),
+              ...(o.register.description === undefined ? {} : { description: o.register.description }),
+            },
+          }),
+    };
+    let delivered: { modelId: string; version: string | undefined } | undefined;
+    await this.enqueue(state, async (i) => {
+      const at = Date.now();
+      const key = entryKey({ run: state.journalRunId, i });
+      const result = await this.attempt(state, `logging model "${o.name}"`, async (client, runId) => {
+        delivered = await deliverLogModel(client, runId, { ...entry, localPath: resolve(o.localPath) }, key, false);
+      });
+      await this.record({
+        op: 'logModel',
+        run: state.journalRunId,
+        i,
+        at,
+        ...result,
+        ...entry,
+        ...(delivered === undefined ? {} : { modelId: delivered.modelId, ...(delivered.version === undefined ? {} : { version: delivered.version }) }),
+      });
+    });
+    return { modelId: delivered?.modelId, version: delivered?.version, journaled: delivered === undefined };
   }
 
   async close(): Promise<void> {

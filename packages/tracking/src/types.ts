@@ -95,6 +95,31 @@ export interface RegisterModelOptions {
   description?: string;
 }
 
+export interface LogModelOptions {
+  /** `runId` of a handle of this tracker: the run that produced the model. */
+  runId: string;
+  /** Logged model name, e.g. `model`. */
+  name: string;
+  /** A local MLflow model folder (e.g. written by `writeOnnxModelFolder`). */
+  localPath: string;
+  modelType?: string;
+  tags?: Record<string, string>;
+  params?: Record<string, string>;
+  /**
+   * Register the logged model as a version of this registered model (created if missing), with
+   * the folder as the version's source, only once the server lists every file of the folder.
+   */
+  register?: { name: string; alias?: string; tags?: Record<string, string>; description?: string };
+}
+
+export interface LoggedModelResult {
+  /** Logged model id (`m-...`); undefined when journaled for a later sync. */
+  modelId: string | undefined;
+  /** Registered version, when `register` was given and the model reached the server. */
+  version: string | undefined;
+  journaled: boolean;
+}
+
 export interface RegisteredModelVersion {
   name: string;
   /** Server version number; undefined when the registration was journaled for a later sync. */
@@ -109,6 +134,8 @@ export interface Tracker {
   readonly journalPath: string;
   startRun(options: StartRunOptions): Promise<RunHandle>;
   registerModel(options: RegisterModelOptions): Promise<RegisteredModelVersion>;
+  /** Logs an MLflow model folder as a logged model of the run, and optionally registers it. */
+  logModel(options: LogModelOptions): Promise<LoggedModelResult>;
   /** Waits for every pending call to be sent or journaled. Never throws for server failures. */
   close(): Promise<void>;
   /** Human-readable problems, e.g. `MLflow server unreachable at ...: 12 calls journaled; run ...`. */

@@ -1,5 +1,5 @@
 import type { TestProject } from 'vitest/node';
-import { startMlflowServer } from './mlflow-server.js';
+import { startMlflowServer } from '@hokusai/test-helpers';
 
 declare module 'vitest' {
   export interface ProvidedContext {

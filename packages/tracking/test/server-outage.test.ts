@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { createTracker, MlflowClient, readJournal, syncJournal } from '../src/index.js';
 import { pipelineOutput, tempJournal } from './fixtures.js';
-import { startMlflowServer, type MlflowServer } from './mlflow-server.js';
+import { startMlflowServer, type MlflowServer } from '@hokusai/test-helpers';
 
 // A server of its own (started by the global set-up, in parallel with the shared one): this
 // file stops it mid-run, which the shared one must never see.

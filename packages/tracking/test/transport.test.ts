@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createTracker, MlflowClient, readJournal, TrackingError } from '../src/index.js';
 import { fakeServer, json, type FakeServer } from './fake-server.js';
-import { freePort } from './mlflow-server.js';
+import { freePort } from '@hokusai/test-helpers';
 import { tempJournal } from './fixtures.js';
 
 const servers: FakeServer[] = [];

@@ -4,6 +4,7 @@ export { trainModel, type ModelMetadata, type TrainedModel, type TrainHooks } fr
 export { idleTrainThreads, trainModelInWorker, warmTrainThreads } from './train-in-worker.js';
 export type { TrainOptions } from './train-options.js';
 export { loadOnnxModel, type OnnxModel, type LoadOnnxOptions } from './onnx-model.js';
+export { readModelRecipe, type ModelRecipe } from './model-recipe.js';
 export { registerModel, registeredModels } from './registry.js';
 export type { Model, ModelFactory, FittedModel, TrainingData, TrainContext, CheckpointSink, TrainProgress } from './model-interface.js';
 export { OnnxGraph, type OnnxAttribute, type OnnxTensorData, type OnnxElementType } from './onnx/onnx-graph.js';

@@ -1,3 +1,4 @@
+import { labelText } from './label-text.js';
 import { DataType, type Table } from 'apache-arrow';
 import { TrainingError } from './errors.js';
 import { readCodedStrings, readNumeric, requireColumn, nullMask } from './features/arrow-columns.js';
@@ -79,7 +80,7 @@ export function discoverClasses(table: Table, target: string, task?: 'binary' | 
     if (nonInteger !== undefined) {
       throw new TrainingError(
         'HOKUSAI_LABEL_TYPE_MISMATCH',
-        `The target column "${target}" holds the non-integer value ${String(nonInteger)}; this looks like a regression target but the task is classification. Use class labels (integers, strings or booleans).`,
+        `The target column "${target}" holds the non-integer value ${labelText(nonInteger)}; this looks like a regression target but the task is classification. Use class labels (integers, strings or booleans).`,
         { column: target },
       );
     }
@@ -87,7 +88,7 @@ export function discoverClasses(table: Table, target: string, task?: 'binary' | 
   if (coded.distinct.length < 2) {
     throw new TrainingError(
       'HOKUSAI_SINGLE_CLASS',
-      `The target column "${target}" has a single class (${JSON.stringify(coded.distinct[0] ?? null)}) in ${table.numRows} rows; a classifier needs at least two. Check the target column and the data filter.`,
+      `The target column "${target}" has a single class (${labelText(coded.distinct[0])}) in ${table.numRows} rows; a classifier needs at least two. Check the target column and the data filter.`,
       { column: target },
     );
   }
@@ -116,8 +117,8 @@ export function encodeLabels(table: Table, target: string, classes: ClassLabel[]
       const typeHint = classes.length > 0 && typeof classes[0] !== typeof label ? ` The model's classes are ${typeof classes[0]}s but the column holds ${typeof label}s.` : '';
       throw new TrainingError(
         typeHint === '' ? 'HOKUSAI_LABEL_UNSEEN' : 'HOKUSAI_LABEL_TYPE_MISMATCH',
-        `The target column "${target}" holds the label ${JSON.stringify(label)} (first at row ${coded.codes.indexOf(code)}) which is not one of the model's classes ${JSON.stringify(classes)}.${typeHint} Train on data that covers every label or filter the rows.`,
-        { column: target, label },
+        `The target column "${target}" holds the label ${labelText(label)} (first at row ${coded.codes.indexOf(code)}) which is not one of the model's classes ${classes.length <= 20 ? classes.map(labelText).join(', ') : `(${classes.length} classes)`}.${typeHint} Train on data that covers every label or filter the rows.`,
+        { column: target },
       );
     }
     lookup[code] = at;

@@ -1,4 +1,6 @@
 import type { DataType, Table } from 'apache-arrow';
+// Must come before onnxruntime-node: it turns the runtime's telemetry off before it loads.
+import './ort-environment.js';
 import * as ort from 'onnxruntime-node';
 import { z } from 'zod';
 import { TrainingError } from './errors.js';
@@ -217,7 +219,7 @@ function buildTensor(feed: Feed, table: Table): ort.Tensor {
       const values = readNumeric(col);
       for (let i = 0; i < n; i++) {
         if (!Number.isInteger(values[i])) {
-          throw new TrainingError('HOKUSAI_MODEL_INPUT_MISMATCH', `The model input "${feed.column}" is an integer tensor but row ${i} holds ${String(values[i])} (nulls cannot be fed to an integer input).`, { column: feed.column, row: i });
+          throw new TrainingError('HOKUSAI_MODEL_INPUT_MISMATCH', `The model input "${feed.column}" is an integer tensor but row ${i} holds ${Number.isNaN(values[i]) ? 'no value' : 'a number with a fraction'} (nulls cannot be fed to an integer input).`, { column: feed.column, row: i });
         }
       }
       return feed.input.elemType === 'int64'

@@ -1,7 +1,10 @@
 import { TrainingError } from './errors.js';
+import { BUILTIN_FAMILIES } from './families/builtin-families.js';
 import type { Model, ModelFactory } from './model-interface.js';
 
-const factories = new Map<string, ModelFactory>();
+// Seeded here rather than by a module imported for what it does on load: the package declares
+// "sideEffects": false, so a bundler drops such an import and would leave no families.
+const factories = new Map<string, ModelFactory>(Object.entries(BUILTIN_FAMILIES).map(([name, model]) => [name, () => model]));
 
 /** Registers a model family under `name` so `trainModel(table, { family: name })` selects it. */
 export function registerModel(name: string, factory: ModelFactory, options: { replace?: boolean } = {}): void {

@@ -1,3 +1,4 @@
+import { labelText } from './label-text.js';
 import type { Table } from 'apache-arrow';
 import { z } from 'zod';
 import { CheckpointOptionsSchema, fileCheckpoints, runFingerprint } from './checkpoints.js';
@@ -9,7 +10,6 @@ import { OnnxGraph } from './onnx/onnx-graph.js';
 import { createModel } from './registry.js';
 import { SeededRandom } from './seeded-random.js';
 import { parseTrainOptions, type TrainOptions } from './train-options.js';
-import './families/builtin-families.js';
 
 export interface ModelMetadata {
   family: string;
@@ -173,7 +173,7 @@ function sampleWeights(y: Int32Array, classes: ClassLabel[], classWeight: 'balan
   } else {
     for (const key of Object.keys(classWeight)) {
       const at = classes.findIndex((c) => String(c) === key);
-      if (at < 0) throw new TrainingError('HOKUSAI_INVALID_OPTIONS', `classWeight names the label "${key}" which is not a class of the target (${JSON.stringify(classes)}).`);
+      if (at < 0) throw new TrainingError('HOKUSAI_INVALID_OPTIONS', `classWeight names the label "${key}" which is not a class of the target (${classes.map(labelText).join(', ')}).`);
       perClass[at] = classWeight[key] as number;
     }
   }

@@ -24,6 +24,21 @@ describe('encodeLabels', () => {
     expect(() => encodeLabels(withNull, 'y', ['a'])).toThrow(TrainingError);
   });
 
+  it('names short labels in its errors but never an e-mail address or a long number', () => {
+    const error = (f: () => unknown): string => {
+      try {
+        f();
+      } catch (e) {
+        return `${(e as Error).message} ${JSON.stringify(e)}`;
+      }
+      throw new Error('expected an error');
+    };
+    const leaky = error(() => encodeLabels(tableFromArrays({ y: ['ana.kim@example.com', '4155550132'] }), 'y', ['2125550199', 'ben@example.org']));
+    for (const v of ['ana.kim@example.com', '4155550132', '2125550199', 'ben@example.org']) expect(leaky).not.toContain(v);
+    expect(leaky).toMatch(/19-character text \(not shown\)/);
+    expect(error(() => encodeLabels(tableFromArrays({ y: ['a', 'z'] }), 'y', ['a', 'b']))).toMatch(/label "z" .* classes "a", "b"/);
+  });
+
   it('sorts string classes and makes classes[1] the positive class of a binary model', async () => {
     const t = tableFromArrays({ x: Float64Array.from([0, 1, 2, 3, 4, 5, 6, 7]), y: ['yes', 'no', 'yes', 'no', 'no', 'yes', 'no', 'yes'] });
     const model = await trainModel(t, { target: 'y', seed: 1 });

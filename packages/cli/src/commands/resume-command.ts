@@ -10,10 +10,12 @@ export function registerResumeCommand(program: Command, output: Output): void {
     .command('resume <run-id>')
     .description('rerun a failed or killed run from its first unfinished step, reusing every finished step')
     .option('--store <folder>', 'run store folder (default .hokusai/store)')
+    .option('--overwrite', "replace an existing Hokusai output folder at the run's --out (its own earlier output is always replaced)")
     .addHelpText('after', '\nExample:\n  hokusai resume hk-3f2a9c0d1e4b5a6f7081')
-    .action(async (runId: string, flags: { store?: string }) => {
+    .action(async (runId: string, flags: { store?: string; overwrite?: boolean }) => {
       const result = await resumePipeline(runId, {
         ...(flags.store === undefined ? {} : { store: flags.store }),
+        ...(flags.overwrite === true ? { overwrite: true } : {}),
         renderReport: renderReportHtml,
         onEvent: (event) => output.event(event),
       });

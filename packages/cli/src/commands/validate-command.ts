@@ -13,7 +13,9 @@ import {
   type DataFormat,
   type LoadedDataset,
 } from '@hokusai/data-integration';
+import { CliError } from '../cli-error.js';
 import { EXIT } from '../exit-codes.js';
+import { assertFixTargets } from './fixed-file-target.js';
 import type { Output } from '../output.js';
 
 interface ValidateFlags {
@@ -21,10 +23,12 @@ interface ValidateFlags {
   base?: string;
   benchmark?: string;
   schema?: string;
+  exclude?: string;
   piiMode: 'hash' | 'redact' | 'drop' | 'fail';
   qualityThreshold: string;
   fix?: boolean;
   out?: string;
+  overwrite?: boolean;
 }
 
 /** A dataset with the same columns and no rows: "nothing to compare against". */
@@ -40,13 +44,19 @@ export function registerValidateCommand(program: Command, output: Output): void 
     .option('--base <file>', 'base data: count contributed rows it already has')
     .option('--benchmark <file>', 'benchmark: count contributed rows that would contaminate it')
     .option('--schema <file>', 'dataset schema (JSON) to validate against')
+    .option('--exclude <columns>', 'comma-separated columns never used as features, as given to run (not compared for duplicates and contamination)')
     .option('--pii-mode <mode>', 'hash, redact, drop or fail', 'hash')
     .option('--quality-threshold <score>', 'reject below this quality score (0..1)', '0.5')
     .option('--fix', 'write the PII-treated, deduplicated file and its manifest')
-    .option('-o, --out <file>', 'with --fix: where to write (format by extension: .csv, .parquet, ...)')
+    .option('-o, --out <file>', 'with --fix: where to write (format by extension: .csv, .parquet, ...); never one of the input files')
+    .option('--overwrite', 'with --fix: replace an existing --out file and its manifest')
     .addHelpText('after', '\nExample:\n  hokusai validate contributed.csv --target churned --benchmark benchmark.csv --fix --out contributed.clean.csv')
     .action(async (data: string, flags: ValidateFlags) => {
-      if (flags.fix && flags.out === undefined) throw Object.assign(new Error('--fix needs --out <file> to write the fixed data to.'), { code: 'HOKUSAI_USAGE' });
+      if (flags.fix && flags.out === undefined) throw new CliError('HOKUSAI_USAGE', '--fix needs --out <file> to write the fixed data to.');
+      if (flags.fix && flags.out !== undefined) {
+        const inputs = [data, flags.base, flags.benchmark, flags.schema].filter((f): f is string => f !== undefined);
+        assertFixTargets([flags.out, `${flags.out}.manifest.json`], inputs, flags.overwrite === true);
+      }
       const contributed = await loadDataset(data);
       const base = flags.base === undefined ? emptyLike(contributed) : await loadDataset(flags.base);
       const benchmark = flags.benchmark === undefined ? emptyLike(contributed) : await loadDataset(flags.benchmark);
@@ -58,6 +68,9 @@ export function registerValidateCommand(program: Command, output: Output): void 
         benchmark,
         target: flags.target,
         pii: { mode: flags.piiMode, ...(key === undefined ? {} : { key }) },
+        // As in a run, rows are compared on what the model reads, so the counts here are the run's;
+        // the excluded columns stay in a --fix output.
+        notFeatures: (flags.exclude ?? '').split(',').map((c) => c.trim()).filter(Boolean),
       });
       // The threshold is applied here rather than in the data package, so a failing file is
       // reported in full (exit 1) instead of stopping at the first reason.

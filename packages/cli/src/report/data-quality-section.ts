@@ -3,11 +3,13 @@ import { coord, fixed, percent } from './number-format.js';
 import type { ReportView } from './report-schema.js';
 
 const COMPONENTS: Record<string, { name: string; what: string }> = {
-  completeness: { name: 'Completeness', what: 'share of cells that are not missing' },
-  validity: { name: 'Validity', what: 'share of values that pass the schema' },
+  completeness: { name: 'Completeness', what: 'share of feature cells that are not missing' },
+  validity: { name: 'Validity', what: 'share of rows that pass the schema and read as the base types' },
   uniqueness: { name: 'Uniqueness', what: 'share of rows that are not duplicates' },
   outliers: { name: 'Outliers', what: 'share of numeric values that are not extreme outliers' },
   label_balance: { name: 'Label balance', what: 'how evenly the target classes are represented' },
+  label_shift: { name: 'Label shift', what: 'how close the class shares are to the base data' },
+  informative_columns: { name: 'Informative columns', what: 'share of varying base columns that also vary here' },
 };
 
 function bar(value: number): string {
@@ -28,12 +30,14 @@ export function dataQualitySection(r: ReportView): string {
     })
     .join('\n');
   const status = q.threshold === null ? '<span class="badge">no threshold</span>' : q.passed ? '<span class="badge badge-good">passed</span>' : '<span class="badge badge-bad">below threshold</span>';
-  const validity = q.validity_source === 'none' ? ' No schema was given, so validity counts every value as valid.' : '';
+  const validity = q.validity_source === 'none' ? ' No schema was given and every value read as its column type, so validity is 1.' : '';
+  const f = q.factors;
+  const factors = f === undefined ? '' : ` It is then multiplied by completeness (${fixed(f.completeness, 3)}), informative columns (${fixed(f.informative_columns, 3)}) and ${f.single_class === 1 ? 'no single-class penalty' : `${fixed(f.single_class, 2)} for a single-class contribution`}.`;
   return `<section id="quality" class="card">
 <h2>Data quality</h2>
 <div class="score-line"><span class="score">${fixed(q.score, 3)}</span><span class="score-of">${q.threshold === null ? 'no threshold set' : `threshold ${fixed(q.threshold, 2)}`}</span>${status}</div>
 ${bar(q.score)}
-<p class="lede">The score is the weighted mean of the components below, computed on the contributed data.${validity} Outlier share: ${percent(q.outlier_share, 2)}.</p>
+<p class="lede">The score is the weighted mean of the components below, computed on the contributed data.${factors}${validity} Outlier share: ${percent(q.outlier_share, 2)}.</p>
 <div class="table-wrap"><table class="quality"><thead><tr><th scope="col">Component</th><th scope="col" class="num">Weight</th><th scope="col" class="num">Score</th><th scope="col"><span class="sr-only">Bar</span></th></tr></thead>
 <tbody>
 ${rows}

@@ -32,6 +32,7 @@ const TEST_NAMES: Record<string, string> = {
   delong: 'DeLong',
   paired_bootstrap: 'paired bootstrap',
   paired_bootstrap_ci: 'bootstrap CI',
+  newcombe_score_ci: 'Newcombe score CI',
   paired_z: 'paired z-test',
 };
 

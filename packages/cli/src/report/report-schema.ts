@@ -65,11 +65,12 @@ const dataReport = z.object({
     passed: z.boolean(),
     breakdown: qualityParts,
     weights: qualityParts,
+    factors: z.object({ completeness: num, informative_columns: num, single_class: num }).optional(),
     validity_source: z.string(),
     outlier_share: num,
   }),
-  dedup: z.object({ strategy: z.string(), keys: z.array(z.string()), keep: z.string(), within_contributed: num, already_in_base: num }),
-  contamination: z.object({ removed: num, match_rule: z.string(), base_rows_in_benchmark: num }),
+  dedup: z.object({ strategy: z.string(), keys: z.array(z.string()), keep: z.string(), within_contributed: num, already_in_base: num, already_in_base_normalized: num.optional() }),
+  contamination: z.object({ removed: num, exact: num.optional(), normalized: num.optional(), match_rule: z.string(), base_rows_in_benchmark: num, benchmark_rows_in_base: num.optional() }),
   merge: z.object({
     strategy: z.string(),
     updated_base_rows: num,
@@ -78,12 +79,20 @@ const dataReport = z.object({
   rows: z.object({ base: num, contributed_input: num, contributed_kept: num, benchmark: num, merged: num, contributed_in_merged: num }),
   contributor_row_share: num,
   warnings: z.array(z.string()),
+  benchmark_caveats: z.array(z.string()).optional(),
 });
 
 export const reportSchema = z.object({
   format: z.literal('hokusai.report/v1'),
   run_id: z.string(),
-  verdict: z.object({ accepted: z.boolean(), reasons: z.array(z.object({ code: z.string(), message: z.string() })) }),
+  verdict: z.object({
+    accepted: z.boolean(),
+    reasons: z.array(z.object({ code: z.string(), message: z.string() })),
+    /** Reports written before the rule and the recipe comparison were recorded lack these. */
+    rule: z.string().optional(),
+    comparison: z.enum(['same recipe', 'different recipe']).nullish(),
+    recipe: z.object({ same: z.boolean(), baseline: z.string(), new: z.string(), allow_different: z.boolean(), detail: z.string() }).nullish(),
+  }),
   delta_one: nullableNum,
   primary_metric: z.string(),
   n: num,

@@ -34,6 +34,8 @@ code{font-family:var(--mono);font-size:.86em;background:var(--soft);border:1px s
 .verdict-summary{margin:0;max-width:62ch;font-size:1.02rem}
 .reasons{margin:.7rem 0 0;padding:0;list-style:none}
 .reasons li{margin:.35rem 0}
+.verdict-comparison,.verdict-rule{margin:.6rem 0 0;max-width:70ch;font-size:.9rem}
+.verdict-recipe{font-size:.7em;font-weight:600}
 .reason-code{font:700 .72rem/1 var(--mono);background:var(--bad);color:#fff;border-radius:4px;padding:.25em .45em;margin-right:.4em;vertical-align:.1em}
 .deltaone{display:flex;flex-direction:column;align-items:flex-end;justify-content:center;text-align:right;min-width:200px}
 .deltaone-value{font-size:3.4rem;font-weight:800;letter-spacing:-.03em;line-height:1}

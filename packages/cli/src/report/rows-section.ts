@@ -8,6 +8,8 @@ export function rowsSection(r: ReportView): string {
   if (d === null) return `<section id="rows" class="card"><h2>Deduplication and contamination</h2><p class="empty">report.json holds no data report for this run.</p></section>`;
   const line = (label: string, value: string, cls = ''): string => `<tr class="${cls}"><th scope="row">${label}</th><td class="num">${value}</td></tr>`;
   const removed = (n: number): string => (n === 0 ? '0' : `−${integer(n)}`);
+  // Matches found only after normalization (re-printed numbers, rounding, case, spacing) are named apart.
+  const ofWhich = (n: number | undefined): string => (n === undefined || n === 0 ? '' : ` (${integer(n)} after normalization)`);
   const dedupHow = `${esc(d.dedup.strategy)} match${d.dedup.keys.length === 0 ? '' : ` on ${d.dedup.keys.map((k) => `<code>${esc(k)}</code>`).join(', ')}`}, keeping the ${esc(d.dedup.keep)} copy`;
   const sampled = d.merge.sampled === null ? '' : line(`Sampled down to at most ${integer(d.merge.sampled.max_rows)} rows (seed ${integer(d.merge.sampled.seed)})`, `${integer(d.merge.sampled.rows_before)} → ${integer(d.merge.sampled.rows_after)}`);
   const dropped = d.dropped_extra_columns.filter((x) => x.columns.length > 0);
@@ -23,8 +25,8 @@ export function rowsSection(r: ReportView): string {
 <div class="table-wrap"><table class="ledger"><tbody>
 ${line('Received', integer(d.rows.contributed_input))}
 ${line('Duplicates within the contribution', removed(d.dedup.within_contributed), 'minus')}
-${line('Already in the base data', removed(d.dedup.already_in_base), 'minus')}
-${line('Also in the benchmark (contamination)', removed(d.contamination.removed), 'minus')}
+${line(`Already in the base data${ofWhich(d.dedup.already_in_base_normalized)}`, removed(d.dedup.already_in_base), 'minus')}
+${line(`Also in the benchmark (contamination)${ofWhich(d.contamination.normalized)}`, removed(d.contamination.removed), 'minus')}
 ${line('Kept', integer(d.rows.contributed_kept), 'total')}
 </tbody></table></div>
 <p class="muted">Duplicates: ${dedupHow}. Contamination: ${esc(d.contamination.match_rule)}; contaminated rows are always removed.</p>

@@ -23,6 +23,16 @@ export function verdictSection(r: ReportView): string {
         ? ''
         : '<p class="reasons-none">No reason was recorded.</p>'
       : `<ul class="reasons">${r.verdict.reasons.map((x) => `<li><span class="reason-code">${esc(x.code)}</span> ${esc(x.message)}</li>`).join('')}</ul>`;
+  // A different recipe means DeltaOne mixes a change of model into the data's effect: said on the verdict line itself.
+  const differentRecipe = r.verdict.comparison === 'different recipe';
+  const recipe = r.verdict.recipe;
+  const comparison =
+    recipe === null || recipe === undefined
+      ? ''
+      : `<p class="verdict-comparison" id="verdict-comparison"><strong>${recipe.same ? 'Same recipe' : 'Different recipe'}</strong> (baseline ${esc(recipe.baseline)}, new ${esc(recipe.new)}${!recipe.same && recipe.allow_different ? '; allowed by acceptance.allowDifferentRecipe' : ''}): ${esc(recipe.detail)}</p>`;
+  const rule = r.verdict.rule === undefined ? '' : `<p class="verdict-rule" id="verdict-rule">Rule: ${esc(r.verdict.rule)}</p>`;
+  const caveats = r.data?.benchmark_caveats ?? [];
+  const caveatList = caveats.length === 0 ? '' : `<ul class="callout callout-warn caveats" id="benchmark-caveats">${caveats.map((c) => `<li><strong>Benchmark caveat:</strong> ${esc(c)}</li>`).join('')}</ul>`;
   const dq = r.data?.quality;
   const pii = r.data?.pii;
   const rows = r.data?.rows;
@@ -44,9 +54,10 @@ export function verdictSection(r: ReportView): string {
 <section class="verdict ${accepted ? 'verdict-accepted' : 'verdict-rejected'}" id="verdict" aria-label="Verdict">
 <div class="verdict-main">
 <p class="verdict-kicker">Verdict</p>
-<p class="verdict-text" id="verdict-text"><span class="verdict-icon" aria-hidden="true">${accepted ? '✓' : '✕'}</span> ${accepted ? 'Accepted' : 'Rejected'}</p>
+<p class="verdict-text" id="verdict-text"><span class="verdict-icon" aria-hidden="true">${accepted ? '✓' : '✕'}</span> ${accepted ? 'Accepted' : 'Rejected'}${differentRecipe ? ' <span class="verdict-recipe">· different recipe</span>' : ''}</p>
 <p class="verdict-summary">${change}</p>
-${reasons}
+${reasons}${comparison}${rule}
+${caveatList}
 </div>
 <div class="deltaone" id="delta-one">
 <span class="deltaone-value">${signed(r.delta_one, 2)}</span>

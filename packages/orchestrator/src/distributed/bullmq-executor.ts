@@ -9,6 +9,7 @@ import { FanOutProgress } from './fan-out-progress.js';
 import { finishedItem } from './item-records.js';
 import { eventStreamTail, readJobOutcome, type JobOutcome } from './job-outcome.js';
 import { loadBullMq, loadIoRedis } from './redis-modules.js';
+import { settlesWithin } from './deadline.js';
 import { assertRedisReachable, redisOptionsFromUrl, type RedisConnectionSettings } from './redis-connection.js';
 import {
   DEFAULT_QUEUE,
@@ -40,6 +41,9 @@ export interface BullMqExecutorOptions {
   /** How often a waiting job's state is read from Redis, in case its completion event never
    * arrives (default 5000 ms). Events normally settle a job at once. */
   pollMs?: number;
+  /** When Redis stops answering for this long while steps are queued or waited for, they fail
+   * with HOKUSAI_REDIS_UNREACHABLE instead of waiting forever (default 30 000 ms). */
+  outageTimeoutMs?: number;
   /** Called when a step job settles: which worker ran it, how long it took, how it ended. */
   onJob?: (report: StepJobReport) => void;
 }
@@ -70,6 +74,7 @@ const OptionsSchema = z.object({
   keepJobsSeconds: z.number().int().positive().optional(),
   connectTimeoutMs: z.number().int().positive().optional(),
   pollMs: z.number().int().positive().optional(),
+  outageTimeoutMs: z.number().int().positive().optional(),
 });
 
 interface Watch {
@@ -95,6 +100,11 @@ export class BullMqExecutor implements Executor {
   private readonly fanOut = new FanOutProgress();
   private ready: Promise<void> | undefined;
   private poller: NodeJS.Timeout | undefined;
+  private health: NodeJS.Timeout | undefined;
+  private lastContact = Date.now();
+  private checkingHealth = false;
+  /** Rejecters of queue operations in flight: an outage ends them too. */
+  private readonly outageListeners = new Set<(error: Error) => void>();
   private closed = false;
 
   constructor(options: BullMqExecutorOptions) {
@@ -135,11 +145,62 @@ export class BullMqExecutor implements Executor {
       // one whose event never arrived (the stream is trimmed, or a job was removed by hand).
       this.poller = setInterval(() => void this.pollWatched(), this.options.pollMs ?? 5000);
       this.poller.unref();
+      this.lastContact = Date.now();
+      this.health = setInterval(() => void this.checkHealth(), Math.min(1000, this.outageMs / 4));
+      this.health.unref();
     })();
     this.ready.catch(() => {
       this.ready = undefined;
     });
     return this.ready.then(() => this.clients as { queue: Queue; events: QueueEvents; publisher: Redis });
+  }
+
+  private get outageMs(): number {
+    return this.options.outageTimeoutMs ?? 30_000;
+  }
+
+  /**
+   * BullMQ's connections retry forever and queue every command meanwhile, so an outage would
+   * leave the run waiting without end. A ping with its own deadline tells whether Redis
+   * answers; after `outageTimeoutMs` without an answer, everything waiting fails.
+   */
+  private async checkHealth(): Promise<void> {
+    if (this.checkingHealth || this.clients === undefined || this.closed) return;
+    this.checkingHealth = true;
+    try {
+      let timer: NodeJS.Timeout | undefined;
+      const answered = await Promise.race([
+        this.clients.publisher.ping().then(() => true, () => false),
+        new Promise<boolean>((resolve) => {
+          timer = setTimeout(() => resolve(false), 2000);
+        }),
+      ]);
+      clearTimeout(timer);
+      if (answered) {
+        this.lastContact = Date.now();
+        return;
+      }
+      if (Date.now() - this.lastContact < this.outageMs || (this.watches.size === 0 && this.outageListeners.size === 0)) return;
+      const message = `Redis at ${this.options.redisUrl} has not answered for ${Math.round((Date.now() - this.lastContact) / 1000)} s (limit ${this.outageMs} ms); the run stops. Restart Redis and \`hokusai resume\` the run.`;
+      for (const listener of this.outageListeners) listener(new OrchestratorError('HOKUSAI_REDIS_UNREACHABLE', message));
+      for (const watch of this.watches.values()) watch.finished({ status: 'failed', reason: `[HOKUSAI_REDIS_UNREACHABLE] ${message}` });
+    } finally {
+      this.checkingHealth = false;
+    }
+  }
+
+  /** Runs a queue operation, failing it when Redis is declared unreachable meanwhile. */
+  private async duringContact<T>(operation: Promise<T>): Promise<T> {
+    let listener: ((error: Error) => void) | undefined;
+    const outage = new Promise<never>((_, reject) => {
+      listener = reject;
+      this.outageListeners.add(reject);
+    });
+    try {
+      return await Promise.race([operation, outage]);
+    } finally {
+      if (listener !== undefined) this.outageListeners.delete(listener);
+    }
   }
 
   private polling = false;
@@ -214,7 +275,7 @@ export class BullMqExecutor implements Executor {
       },
     });
     try {
-      await this.enqueue(queue, data, jobId, task.storeRoot);
+      await this.duringContact(this.enqueue(queue, data, jobId, task.storeRoot));
     } catch (error) {
       this.watches.delete(jobId);
       throw error;
@@ -333,20 +394,17 @@ export class BullMqExecutor implements Executor {
     this.closed = true;
     await this.ready?.catch(() => undefined);
     clearInterval(this.poller);
+    clearInterval(this.health);
     for (const [jobId, watch] of this.watches) {
       watch.finished({ status: 'failed', reason: `[HOKUSAI_EXECUTOR_CLOSED] The BullMQ executor was closed while job ${jobId} was still queued or running.` });
     }
     if (this.clients === undefined) return;
     const { queue, events, publisher } = this.clients;
     // A graceful close waits for Redis; if Redis went away meanwhile, give up after a while.
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([
-      Promise.allSettled([events.close(), queue.close()]),
-      new Promise<void>((resolve) => {
-        timer = setTimeout(resolve, 3000);
-      }),
-    ]);
-    clearTimeout(timer);
+    // Otherwise their connections would keep reconnecting, and the process alive, for ever.
+    if (!(await settlesWithin(Promise.allSettled([events.close(), queue.close()]), 3000))) {
+      await settlesWithin(Promise.allSettled([events.disconnect(), queue.disconnect()]), 1000);
+    }
     publisher.disconnect();
   }
 }

@@ -10,6 +10,7 @@ import { finishedItem, writeItemRecord } from './item-records.js';
 import { assertRedisReachable, redisOptionsFromUrl } from './redis-connection.js';
 import { DEFAULT_QUEUE, StepJobDataSchema, cancelChannel, failureReason, type StepJobData, type StepJobResult } from './step-job.js';
 import { loadBullMq, loadIoRedis } from './redis-modules.js';
+import { settlesWithin } from './deadline.js';
 
 export interface StepWorkerOptions {
   redisUrl: string;
@@ -32,13 +33,19 @@ export interface StepWorkerOptions {
   name?: string;
   /** Fails the start when Redis does not answer within this time (default 10 000 ms). */
   connectTimeoutMs?: number;
+  /** How long `close` waits for running jobs and Redis before it stops anyway (default 10 000 ms). */
+  shutdownTimeoutMs?: number;
   /** Connection and lock errors of the worker; default: printed to stderr. */
   onError?: (error: Error) => void;
 }
 
 export interface StepWorker {
   readonly id: string;
-  /** Stops taking jobs, waits for the running ones, and closes the connections. */
+  /**
+   * Stops taking jobs, waits for the running ones, and closes the connections; after
+   * `shutdownTimeoutMs` (Redis away, a step that does not end) it disconnects anyway, and the
+   * jobs it held go back to the queue once their locks expire.
+   */
   close(): Promise<void>;
 }
 
@@ -53,6 +60,7 @@ const OptionsSchema = z.object({
   maxStalledCount: z.number().int().nonnegative().optional(),
   name: z.string().min(1).optional(),
   connectTimeoutMs: z.number().int().positive().optional(),
+  shutdownTimeoutMs: z.number().int().positive().optional(),
 });
 
 const FLOW_CACHE_SIZE = 8;
@@ -179,7 +187,10 @@ export async function startWorker(options: StepWorkerOptions): Promise<StepWorke
     id,
     close: () => {
       closing ??= (async () => {
-        await worker.close();
+        if (!(await settlesWithin(worker.close(), opts.shutdownTimeoutMs ?? 10_000))) {
+          onError(new OrchestratorError('HOKUSAI_WORKER_SHUTDOWN_FORCED', `Worker ${id} did not close within ${opts.shutdownTimeoutMs ?? 10_000} ms (Redis away or a step still running); it disconnects now.`));
+          await settlesWithin(worker.disconnect(), 1000);
+        }
         subscriber.disconnect();
       })();
       return closing;

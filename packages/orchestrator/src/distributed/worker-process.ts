@@ -5,9 +5,9 @@ import { runWorker } from './run-worker.js';
 /**
  * A standalone worker process: `node worker-process.js --redis redis://host:6379 [--concurrency 2]
  * [--store /shared/store] [--queue hokusai-steps] [--flows ./flows.js ...] [--lock-duration ms]
- * [--stalled-interval ms] [--max-stalled n]`. It prints one JSON
+ * [--stalled-interval ms] [--max-stalled n] [--shutdown-timeout ms]`. It prints one JSON
  * line {"event":"ready","worker":id} once it takes jobs, and on SIGTERM or SIGINT finishes its
- * running jobs and exits 0.
+ * running jobs and exits 0 (within the shutdown timeout, default 10 s, even when Redis is away).
  */
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -21,6 +21,7 @@ async function main(): Promise<void> {
       'lock-duration': { type: 'string' },
       'stalled-interval': { type: 'string' },
       'max-stalled': { type: 'string' },
+      'shutdown-timeout': { type: 'string' },
     },
     strict: true,
   });
@@ -35,6 +36,7 @@ async function main(): Promise<void> {
     ...(values['lock-duration'] === undefined ? {} : { lockDurationMs: int(values['lock-duration']) as number }),
     ...(values['stalled-interval'] === undefined ? {} : { stalledIntervalMs: int(values['stalled-interval']) as number }),
     ...(values['max-stalled'] === undefined ? {} : { maxStalledCount: int(values['max-stalled']) as number }),
+    ...(values['shutdown-timeout'] === undefined ? {} : { shutdownTimeoutMs: int(values['shutdown-timeout']) as number }),
     flowModules: values.flows ?? [],
   });
   const stop = (): void => {

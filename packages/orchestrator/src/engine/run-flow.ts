@@ -3,7 +3,8 @@ import { topologicalOrder } from './dag.js';
 import type { RunEvent, RunEventListener } from './events.js';
 import { LocalExecutor, type Executor, type StepTask } from './executor.js';
 import type { HookIdentity } from './hooks.js';
-import type { RunRecord, RunStore } from './run-store.js';
+import { stepRecordCheck, type RunRecord, type RunStore, type StepRecord } from './run-store.js';
+import { sha256Of } from './value-codec.js';
 import type { FlowDefinition, StepContext, StepDefinition } from './step.js';
 
 export interface RunFlowOptions {
@@ -20,6 +21,11 @@ export interface RunFlowOptions {
   hooks?: HookIdentity[];
   /** Reuse every finished step of an earlier attempt of this run. */
   resume?: boolean;
+  /**
+   * Cancels the run: no further step starts, running steps are asked to stop through their own
+   * signal, and the run fails with HOKUSAI_RUN_CANCELLED once they have settled.
+   */
+  signal?: AbortSignal;
 }
 
 export interface FlowResult {
@@ -42,11 +48,16 @@ export async function runFlow(flow: FlowDefinition, options: RunFlowOptions): Pr
   const budget = options.memoryBudgetMb ?? Number.POSITIVE_INFINITY;
   const emit = (event: Omit<RunEvent, 'runId' | 'time'>): void => options.onEvent?.({ ...event, runId, time: Date.now() });
 
-  const previous = options.resume ? await store.readSteps(runId) : new Map();
+  const previous: Map<string, StepRecord> = options.resume ? await store.readSteps(runId) : new Map();
   const record: RunRecord = options.resume
     ? { ...(await store.readRun(runId)), status: 'running' }
-    : { runId, flow: flow.name, status: 'running', createdAt: new Date().toISOString(), params: options.params, hooks: options.hooks ?? [] };
-  if (options.resume) delete record.error;
+    : { runId, flow: flow.name, status: 'running', createdAt: new Date().toISOString(), params: options.params, hooks: options.hooks ?? [], paramsSha256: sha256Of(JSON.stringify(options.params)) };
+  if (options.resume) {
+    delete record.error;
+    if (record.paramsSha256 !== undefined && sha256Of(JSON.stringify(record.params)) !== record.paramsSha256) {
+      throw new OrchestratorError('HOKUSAI_RESUME_MISMATCH', `The record of run ${runId} (run.json in ${store.root}) was edited since the run started; it cannot be resumed. Start a new run.`);
+    }
+  }
   await store.writeRun(record);
   emit({ type: 'run_started', message: options.resume ? 'resumed' : 'started' });
 
@@ -56,11 +67,26 @@ export async function runFlow(flow: FlowDefinition, options: RunFlowOptions): Pr
   const executed: string[] = [];
   for (const step of order) {
     const prior = previous.get(step.name);
-    if (prior?.status === 'finished' && prior.output !== undefined) {
-      hashes.set(step.name, prior.output);
-      reused.push(step.name);
-      emit({ type: 'step_reused', step: step.name });
+    if (prior?.status !== 'finished' || prior.output === undefined) continue;
+    // Records written before checks existed are not trusted: their steps run again.
+    if (prior.check === undefined) continue;
+    if (prior.check !== stepRecordCheck(runId, prior)) {
+      throw new OrchestratorError(
+        'HOKUSAI_RESUME_MISMATCH',
+        `The record of step "${step.name}" of run ${runId} (steps/${step.name}.json in ${store.root}) does not match its check: it was edited or given another step's output. Start a new run.`,
+        { step: step.name },
+      );
     }
+    try {
+      // Read now, so a damaged or missing object means "run the step again", not a failed resume.
+      outputs.set(step.name, store.readValue(prior.output));
+    } catch (error) {
+      if (errorCode(error) === 'HOKUSAI_RUN_STORE_CORRUPT') continue;
+      throw error;
+    }
+    hashes.set(step.name, prior.output);
+    reused.push(step.name);
+    emit({ type: 'step_reused', step: step.name });
   }
 
   const valueOf = (name: string): unknown => {
@@ -77,6 +103,17 @@ export async function runFlow(flow: FlowDefinition, options: RunFlowOptions): Pr
   let memoryInUse = 0;
   let failure: unknown;
   let failedStep: string | undefined;
+  const stepControllers = new Set<AbortController>();
+  const cancelled = new Promise<void>((resolve) => {
+    if (options.signal === undefined) return;
+    const onAbort = (): void => {
+      if (failure === undefined) failure = new OrchestratorError('HOKUSAI_RUN_CANCELLED', `Run ${runId} was cancelled.`);
+      for (const controller of stepControllers) controller.abort();
+      resolve();
+    };
+    if (options.signal.aborted) onAbort();
+    else options.signal.addEventListener('abort', onAbort, { once: true });
+  });
 
   const start = (step: StepDefinition): void => {
     memoryInUse += step.memoryMb ?? 0;
@@ -114,7 +151,8 @@ export async function runFlow(flow: FlowDefinition, options: RunFlowOptions): Pr
         // and the peak resident set so far. Benchmarks read them from the step records.
         const cpu = process.cpuUsage(cpuAtStart);
         const usage = { cpuMs: Math.round((cpu.user + cpu.system) / 1000), peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024) };
-        await store.writeStep(runId, { step: step.name, status: 'finished', attempts: attempt, durationMs, ...usage, output: hash });
+        const finished: StepRecord = { step: step.name, status: 'finished', attempts: attempt, durationMs, ...usage, output: hash };
+        await store.writeStep(runId, { ...finished, check: stepRecordCheck(runId, finished) });
         emit({ type: 'step_finished', step: step.name, attempt, durationMs, ...usage });
         return { hash };
       } catch (error) {
@@ -146,6 +184,8 @@ export async function runFlow(flow: FlowDefinition, options: RunFlowOptions): Pr
       inputHashes[name] = hashes.get(name) ?? '';
     }
     const controller = new AbortController();
+    stepControllers.add(controller);
+    if (options.signal?.aborted === true) controller.abort();
     const task: StepTask = { flow: flow.name, runId, step: step.name, storeRoot: store.root, inputHashes, attempt };
     const context = (item?: unknown): StepContext => ({
       runId,
@@ -162,6 +202,10 @@ export async function runFlow(flow: FlowDefinition, options: RunFlowOptions): Pr
         : Promise.all(
             asArray(inputs[step.foreach], step).map((item, itemIndex) => executor.execute(step, context(item), { ...task, itemIndex })),
           );
+    void work.then(
+      () => stepControllers.delete(controller),
+      () => stepControllers.delete(controller),
+    );
     if (step.timeoutMs === undefined) return work;
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
@@ -190,7 +234,8 @@ export async function runFlow(flow: FlowDefinition, options: RunFlowOptions): Pr
       }
     }
     if (running.size === 0) break;
-    await Promise.race(running.values());
+    // Once the run has failed or been cancelled, only the running steps are waited for.
+    await Promise.race(failure === undefined ? [...running.values(), cancelled] : running.values());
   }
 
   if (failure !== undefined || pending.length > 0) {

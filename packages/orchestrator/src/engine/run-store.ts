@@ -1,4 +1,4 @@
-import { mkdir, readFile, rename, writeFile, readdir, stat } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, writeFile, readdir, stat } from 'node:fs/promises';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { OrchestratorError } from '../errors.js';
@@ -16,6 +16,16 @@ export interface StepRecord {
   /** Peak resident set size of the process when the step finished, in MB. */
   peakRssMb?: number;
   error?: { code?: string; message: string };
+  /**
+   * SHA-256 binding the record's run, step, status and output hash: a record edited or given
+   * another step's output is refused by `resume` instead of feeding the wrong value on.
+   */
+  check?: string;
+}
+
+/** The `check` a step record must carry. */
+export function stepRecordCheck(runId: string, record: StepRecord): string {
+  return sha256Of(JSON.stringify(['hokusai-step-record-1', runId, record.step, record.status, record.output ?? null]));
 }
 
 export interface RunRecord {
@@ -27,6 +37,8 @@ export interface RunRecord {
   params: unknown;
   hooks: { event: string; name: string; sha256: string }[];
   error?: { step?: string; code?: string; message: string };
+  /** SHA-256 of `params` as stored at the start: `resume` refuses a run.json edited since. */
+  paramsSha256?: string;
 }
 
 /**
@@ -51,8 +63,17 @@ export class RunStore {
   async putObject(bytes: Uint8Array | string): Promise<string> {
     const sha = sha256Of(bytes);
     const path = this.objectPath(sha);
-    if (!existsSync(path)) await atomicWrite(path, bytes);
+    // A damaged copy (disk fault, manual edit) is replaced, so it cannot block later runs.
+    if (!existsSync(path) || !this.objectIntact(path, sha)) await atomicWrite(path, bytes);
     return sha;
+  }
+
+  private objectIntact(path: string, sha256: string): boolean {
+    try {
+      return sha256Of(new Uint8Array(readFileSync(path))) === sha256;
+    } catch {
+      return false;
+    }
   }
 
   hasObject(sha256: string): boolean {
@@ -92,7 +113,7 @@ export class RunStore {
     if (!existsSync(path)) {
       throw new OrchestratorError('HOKUSAI_RUN_NOT_FOUND', `No run "${runId}" in the run store at ${this.root}. List runs with \`hokusai runs\` or pass --store.`);
     }
-    return JSON.parse(await readFile(path, 'utf8')) as RunRecord;
+    return readJson(path) as Promise<RunRecord>;
   }
 
   async listRuns(): Promise<string[]> {
@@ -111,7 +132,7 @@ export class RunStore {
     if (!existsSync(dir)) return out;
     for (const name of await readdir(dir)) {
       if (!name.endsWith('.json')) continue;
-      const record = JSON.parse(await readFile(join(dir, name), 'utf8')) as StepRecord;
+      const record = (await readJson(join(dir, name))) as StepRecord;
       out.set(record.step, record);
     }
     return out;
@@ -128,11 +149,27 @@ export class RunStore {
   }
 }
 
+/** Reads a store record; a truncated or damaged one is reported with its file. */
+async function readJson(path: string): Promise<unknown> {
+  const text = await readFile(path, 'utf8');
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    throw new OrchestratorError('HOKUSAI_RUN_STORE_CORRUPT', `The run store file ${path} is not valid JSON (${(error as Error).message}); it is damaged or truncated.`, { cause: error });
+  }
+}
+
 let tempCounter = 0;
 
 export async function atomicWrite(path: string, data: Uint8Array | string): Promise<void> {
   await mkdir(join(path, '..'), { recursive: true });
   const tmp = `${path}.tmp-${process.pid}-${++tempCounter}`;
-  await writeFile(tmp, data);
-  await rename(tmp, path);
+  try {
+    await writeFile(tmp, data);
+    await rename(tmp, path);
+  } catch (error) {
+    // A full disk must not leave temporary files behind.
+    await rm(tmp, { force: true });
+    throw error;
+  }
 }

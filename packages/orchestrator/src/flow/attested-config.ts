@@ -19,7 +19,10 @@ export function attestedConfig(config: PipelineConfig): Record<string, unknown> 
     strata: config.strata === undefined ? null : [...config.strata],
     pii: { mode: config.pii.mode },
     quality: config.quality,
+    // Recorded only when an allowance is set, so runs with the default checks keep their bytes.
+    ...(config.benchmarkChecks.allowInBase || config.benchmarkChecks.allowSingleClass ? { benchmark_checks: { allow_in_base: config.benchmarkChecks.allowInBase, allow_single_class: config.benchmarkChecks.allowSingleClass } } : {}),
     delta: config.delta,
+    acceptance: config.acceptance,
     proof: { enabled: config.proof.enabled, circuit_n: config.proof.circuitN ?? null },
     benchmark_id: config.benchmarkId ?? null,
     contributor: { id: config.contributor.id ?? null, wallet: config.contributor.wallet ?? null },

@@ -50,6 +50,14 @@ export const PipelineConfigSchema = z
       .strict()
       .default({ mode: 'hash' }),
     quality: z.object({ threshold: z.number().min(0).max(1).default(0.5) }).strict().default({ threshold: 0.5 }),
+    benchmarkChecks: z
+      .object({
+        allowInBase: z.boolean().default(false).describe('accept a benchmark whose every row is also in the base data (named in the verdict)'),
+        allowSingleClass: z.boolean().default(false).describe('accept a benchmark whose labels are one class (named in the verdict)'),
+      })
+      .strict()
+      .default({ allowInBase: false, allowSingleClass: false })
+      .describe('a benchmark inside the base or with one class is refused unless allowed here'),
     delta: z
       .object({
         primaryMetric: z.string().default('accuracy'),
@@ -57,9 +65,22 @@ export const PipelineConfigSchema = z
         alpha: z.number().gt(0).lt(1).default(0.05),
         minSamples: z.number().int().positive().default(100),
         bootstrapResamples: z.number().int().min(0).default(1000),
+        significanceAgainst: z
+          .enum(['zero', 'threshold'])
+          .default('zero')
+          .describe("zero: the test gives p < alpha and the interval lies above 0; threshold: the interval's lower end is itself at least thresholdPp"),
       })
       .strict()
-      .default({ primaryMetric: 'accuracy', thresholdPp: 1, alpha: 0.05, minSamples: 100, bootstrapResamples: 1000 }),
+      .default({ primaryMetric: 'accuracy', thresholdPp: 1, alpha: 0.05, minSamples: 100, bootstrapResamples: 1000, significanceAgainst: 'zero' }),
+    acceptance: z
+      .object({
+        allowDifferentRecipe: z
+          .boolean()
+          .default(false)
+          .describe('accept a comparison whose baseline was not trained with the same recipe as the new model (a supplied model that records none)'),
+      })
+      .strict()
+      .default({ allowDifferentRecipe: false }),
     proof: z
       .object({
         enabled: z.boolean().default(true),
@@ -73,9 +94,10 @@ export const PipelineConfigSchema = z
         uri: z.string().optional().describe('MLflow tracking URI; else MLFLOW_TRACKING_URI; none: local journal'),
         experiment: z.string().default('hokusai'),
         modelName: z.string().min(1).default('hokusai-model').describe('registered model the new model becomes a version of'),
+        registerRejected: z.boolean().default(false).describe('also register the model of a rejected contribution (alias "rejected")'),
       })
       .strict()
-      .default({ experiment: 'hokusai', modelName: 'hokusai-model' }),
+      .default({ experiment: 'hokusai', modelName: 'hokusai-model', registerRejected: false }),
     contributor: z
       .object({ id: z.string().optional(), wallet: z.string().optional() })
       .strict()

@@ -5,6 +5,7 @@ import type { RunEvent } from '../engine/events.js';
 import { displayConfig } from './attested-config.js';
 import type { PipelineConfig } from './config.js';
 import { flattenParams } from './flatten.js';
+import { writeRunModelFolder } from './mlflow-model.js';
 import { packageVersions } from './package-versions.js';
 
 export interface TrackedDataset {
@@ -19,6 +20,8 @@ export interface TrackedOutcome {
   datasets?: TrackedDataset[];
   /** Registers the new model (model.onnx of the output folder) as a version of this registered model. */
   registerAs?: { name: string; alias: string; tags: Record<string, string> };
+  /** The benchmark file: its first rows become the logged models' input example. */
+  benchmarkPath?: string;
   error?: string;
   metrics?: Record<string, number>;
   tags?: Record<string, string>;
@@ -80,10 +83,10 @@ export async function trackPipelineRun(input: {
         await parent.logArtifact(join(input.outcome.outDir, file), slash < 0 ? undefined : file.slice(0, slash));
       }
     }
-    await parent.end(input.outcome.status, input.outcome.error);
-    if (input.outcome.registerAs && input.outcome.outDir) {
-      await tracker.registerModel({ ...input.outcome.registerAs, runId: parent.runId, artifactPath: 'model.onnx' });
+    if (input.outcome.outDir !== undefined && input.outcome.benchmarkPath !== undefined) {
+      await logRunModels(tracker, parent.runId, input.outcome.outDir, input.outcome.benchmarkPath, input.outcome.registerAs, warnings);
     }
+    await parent.end(input.outcome.status, input.outcome.error);
     warnings.push(...tracker.warnings);
     return { mode: tracker.mode, runId: parent.runId, journal: input.journalPath, warnings };
   } catch (error) {
@@ -91,6 +94,34 @@ export async function trackPipelineRun(input: {
     return { mode: tracker?.mode ?? 'journal', runId: null, journal: input.journalPath, warnings };
   } finally {
     await tracker?.close().catch(() => undefined);
+  }
+}
+
+/**
+ * Both models as MLflow models (folders under `<out>/tracking/mlflow-models/`, kept so a later
+ * sync can deliver them): `baseline` and `model`; only `model` is registered, when asked.
+ */
+async function logRunModels(
+  tracker: Tracker,
+  runId: string,
+  outDir: string,
+  benchmarkPath: string,
+  registerAs: TrackedOutcome['registerAs'],
+  warnings: string[],
+): Promise<void> {
+  for (const [file, name] of [
+    ['baseline.onnx', 'baseline'],
+    ['model.onnx', 'model'],
+  ] as const) {
+    const dir = join(outDir, 'tracking', 'mlflow-models', name);
+    try {
+      if (!(await writeRunModelFolder({ onnxPath: join(outDir, file), benchmarkPath, dir }))) continue;
+    } catch (error) {
+      warnings.push(`The ${name} was not logged as an MLflow model: ${(error as Error).message}`);
+      continue;
+    }
+    const register = name === 'model' && registerAs !== undefined ? { name: registerAs.name, alias: registerAs.alias, tags: registerAs.tags } : undefined;
+    await tracker.logModel({ runId, name, localPath: dir, modelType: 'onnx', tags: { 'hokusai.role': name }, ...(register === undefined ? {} : { register }) });
   }
 }
 

@@ -29,7 +29,15 @@ export interface ModelCurves {
 export interface ReportDocument {
   format: 'hokusai.report/v1';
   run_id: string;
-  verdict: { accepted: boolean; reasons: DeltaReport['decision']['reasons'] };
+  verdict: {
+    accepted: boolean;
+    reasons: DeltaReport['decision']['reasons'];
+    /** The acceptance rule as applied, in words. */
+    rule: string;
+    /** 'same recipe' when only the data differ between the models, 'different recipe' otherwise; null when unknown. */
+    comparison: 'same recipe' | 'different recipe' | null;
+    recipe: DeltaReport['recipe'];
+  };
   delta_one: number | null;
   primary_metric: string;
   n: number;
@@ -75,7 +83,13 @@ export function buildReportDocument(input: {
   return {
     format: 'hokusai.report/v1',
     run_id: input.runId,
-    verdict: { accepted: input.delta.decision.accepted, reasons: input.delta.decision.reasons },
+    verdict: {
+      accepted: input.delta.decision.accepted,
+      reasons: input.delta.decision.reasons,
+      rule: input.delta.decision.rule,
+      comparison: input.delta.recipe === null ? null : input.delta.recipe.same ? 'same recipe' : 'different recipe',
+      recipe: input.delta.recipe,
+    },
     delta_one: input.delta.delta_one,
     primary_metric: input.delta.primary_metric,
     n: input.delta.n,

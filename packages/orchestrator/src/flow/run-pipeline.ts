@@ -1,6 +1,6 @@
-import { basename, join, resolve } from 'node:path';
+import { basename, isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
-import { writeAttestation, writeFileAtomic } from '@hokusai/attestation';
+import { writeAttestation } from '@hokusai/attestation';
 import type { BinaryMetrics, DeltaReport } from '@hokusai/evaluation';
 import { OrchestratorError } from '../errors.js';
 import type { RunEvent, RunEventListener } from '../engine/events.js';
@@ -14,7 +14,9 @@ import { DatasetCache } from './dataset-cache.js';
 import { hokusaiFlow } from './hokusai-flow.js';
 import { reportJsonText } from './report-document.js';
 import { runIdFor } from './input-fingerprint.js';
-import { assertOutputFree, writeOutputFolder } from './output-folder.js';
+import { assertOutputFree, outputFolderRunId, writeOutputFolder, type ProtectedPaths } from './output-folder.js';
+import { lockOutputFolder } from './output-lock.js';
+import { assertFoldersWritable } from './writable-folders.js';
 import { pipelineVersion } from './package-versions.js';
 import { trackPipelineRun, type TrackingSummary } from './pipeline-tracking.js';
 import type { AttestOutput } from './steps/attest-step.js';
@@ -29,13 +31,19 @@ export interface PipelineRunOptions {
   hooks?: HookRegistry;
   renderReport?: (report: unknown) => string;
   executor?: Executor;
+  /** Cancels the run at the next step boundary (running steps get an abort signal). */
+  signal?: AbortSignal;
 }
 
 export interface PipelineResult {
   runId: string;
   out: string;
   accepted: boolean;
+  /** Why the benchmark cannot fully judge this contribution (a benchmark check the config allowed). */
+  benchmarkCaveats: string[];
   deltaOne: number | null;
+  /** 'same recipe' when only the data differ between the two models, else 'different recipe'. */
+  comparison: 'same recipe' | 'different recipe' | null;
   delta: DeltaReport;
   baselineMetrics: BinaryMetrics;
   newMetrics: BinaryMetrics;
@@ -60,22 +68,63 @@ export function parseConfig(input: unknown, source = 'config'): PipelineConfig {
   return parsed.data;
 }
 
+/** The benchmark caveats of a data report (none in reports written before they existed). */
+function caveatsOf(dataReport: unknown): string[] {
+  const parsed = z.object({ benchmark_caveats: z.array(z.string()) }).safeParse(dataReport);
+  return parsed.success ? parsed.data.benchmark_caveats : [];
+}
+
 /** Runs the whole Hokusai flow and writes the output folder. */
 export async function runPipeline(input: PipelineConfigInput, options: PipelineRunOptions = {}): Promise<PipelineResult> {
-  const config = withKeyFromEnv(parseConfig(input));
-  assertOutputFree(config.out, config.overwrite);
+  // Paths are made absolute at the start and stored so: `resume` from any folder reads the same
+  // inputs and writes where this run said.
+  const config = withKeyFromEnv(absolutePaths(parseConfig(input)));
+  const store = options.store ?? defaultStore();
+  assertOutputFree(config.out, config.overwrite, protectedPaths(config, store));
+  await assertFoldersWritable(config, store);
   const runId = await runIdFor(config);
   return execute(config, runId, false, options);
 }
 
-/** Reruns a failed or killed run from its first unfinished step. */
+/**
+ * Reruns a failed or killed run from its first unfinished step. The inputs and the config are
+ * hashed again and must give the run's id; the output goes where the run said, and replaces an
+ * existing folder only when it is this run's own output or overwriting was asked for.
+ */
 export async function resumePipeline(runId: string, options: PipelineRunOptions & { overwrite?: boolean } = {}): Promise<PipelineResult> {
   const store = new RunStore(options.store ?? defaultStore());
   const record = await store.readRun(runId);
   const stored = z.object({ config: z.unknown() }).parse(record.params);
   const config = withKeyFromEnv(parseConfig(stored.config, `stored config of run ${runId}`));
-  if (options.overwrite) config.overwrite = true;
+  if (!isAbsolute(config.out)) {
+    throw new OrchestratorError('HOKUSAI_RESUME_MISMATCH', `Run ${runId} recorded a relative output folder (${config.out}), so where it meant to write is unknown. Start it again with \`hokusai run\`.`);
+  }
+  const again = await runIdFor(config);
+  if (again !== runId) {
+    throw new OrchestratorError(
+      'HOKUSAI_RESUME_MISMATCH',
+      `The inputs or the config of run ${runId} changed since it started (they now give run ${again}); resuming would mix results. Start a new run with \`hokusai run\`.`,
+    );
+  }
+  config.overwrite = config.overwrite || options.overwrite === true || outputFolderRunId(config.out) === runId;
+  assertOutputFree(config.out, config.overwrite, protectedPaths(config, store.root));
+  await assertFoldersWritable(config, store.root);
   return execute(config, runId, true, options);
+}
+
+function absolutePaths(config: PipelineConfig): PipelineConfig {
+  return {
+    ...config,
+    base: resolve(config.base),
+    contributed: resolve(config.contributed),
+    benchmark: resolve(config.benchmark),
+    out: resolve(config.out),
+    ...(config.baselineModel === undefined ? {} : { baselineModel: resolve(config.baselineModel) }),
+  };
+}
+
+function protectedPaths(config: PipelineConfig, store: string): ProtectedPaths {
+  return { inputs: [config.base, config.contributed, config.benchmark, ...(config.baselineModel === undefined ? [] : [config.baselineModel])], store };
 }
 
 function withKeyFromEnv(config: PipelineConfig): PipelineConfig {
@@ -85,6 +134,17 @@ function withKeyFromEnv(config: PipelineConfig): PipelineConfig {
 
 async function execute(config: PipelineConfig, runId: string, resume: boolean, options: PipelineRunOptions): Promise<PipelineResult> {
   const store = new RunStore(options.store ?? defaultStore());
+  const release = await lockOutputFolder(config.out, runId);
+  try {
+    // Checked again under the lock: another run may have finished into the folder meanwhile.
+    assertOutputFree(config.out, config.overwrite, protectedPaths(config, store.root));
+    return await executeLocked(config, runId, resume, options, store);
+  } finally {
+    await release();
+  }
+}
+
+async function executeLocked(config: PipelineConfig, runId: string, resume: boolean, options: PipelineRunOptions, store: RunStore): Promise<PipelineResult> {
   const hooks = options.hooks ?? new HookRegistry();
   const events: RunEvent[] = [];
   const journalPath = join(store.root, 'runs', runId, 'tracking', 'journal.jsonl');
@@ -105,6 +165,7 @@ async function execute(config: PipelineConfig, runId: string, resume: boolean, o
       params: { config: { ...config, pii } },
       concurrency: config.concurrency,
       resume,
+      ...(options.signal === undefined ? {} : { signal: options.signal }),
       hooks: hooks.identities(),
       // Finished foreach items (search trials) are recorded, so a resumed run reuses them.
       executor: options.executor ?? new LocalStoreExecutor({ readBack: false }),
@@ -132,10 +193,14 @@ async function execute(config: PipelineConfig, runId: string, resume: boolean, o
     contributedColumnCount: contributed.column_count,
     contributedColumns: contributed.columns,
   };
-  await writeOutputFolder(config.out, files, { overwrite: config.overwrite || resume, runId, fill: (staging) => writeAttestation(staging, attest.built, { zkOutput }) });
-
   // The run log: every event of this run, for people and tools. Not attested (it holds times).
-  await writeFileAtomic(join(config.out, 'logs', 'events.jsonl'), events.map((e) => JSON.stringify(e)).join('\n') + '\n');
+  files['logs/events.jsonl'] = events.map((e) => JSON.stringify(e)).join('\n') + '\n';
+  await writeOutputFolder(config.out, files, {
+    overwrite: config.overwrite,
+    runId,
+    protect: protectedPaths(config, store.root),
+    fill: (staging) => writeAttestation(staging, attest.built, { zkOutput }),
+  });
 
   const { attestation } = attest.built;
   const metrics: Record<string, number> = {};
@@ -156,20 +221,26 @@ async function execute(config: PipelineConfig, runId: string, resume: boolean, o
       status: 'FINISHED',
       metrics,
       outDir: config.out,
+      benchmarkPath: config.benchmark,
       datasets: (['base', 'contributed', 'benchmark'] as const).map((role) => {
         const manifest = (result.outputs.get(`load_${role}`) as LoadOutput).manifest;
         return { role, fileName: basename(manifest.source_path), fileSha256: manifest.file_sha256, rows: manifest.row_count };
       }),
-      registerAs: {
-        name: config.tracking.modelName,
-        alias: delta.decision.accepted ? 'accepted' : 'rejected',
-        tags: {
-          'hokusai.run_id': runId,
-          'hokusai.data_sha256': (result.outputs.get('load_contributed') as LoadOutput).manifest.content_hash,
-          'hokusai.delta_one': String(delta.delta_one),
-          'hokusai.merkle_root': attestation.merkle_root,
-        },
-      },
+      // A rejected contribution's model is logged but not registered unless the config asks.
+      ...(delta.decision.accepted || config.tracking.registerRejected
+        ? {
+            registerAs: {
+              name: config.tracking.modelName,
+              alias: delta.decision.accepted ? 'accepted' : 'rejected',
+              tags: {
+                'hokusai.run_id': runId,
+                'hokusai.data_sha256': (result.outputs.get('load_contributed') as LoadOutput).manifest.content_hash,
+                'hokusai.delta_one': String(delta.delta_one),
+                'hokusai.merkle_root': attestation.merkle_root,
+              },
+            },
+          }
+        : {}),
       tags: {
         'hokusai.merkle_root': attestation.merkle_root,
         'hokusai.decision': delta.decision.accepted ? 'accepted' : 'rejected',
@@ -181,13 +252,15 @@ async function execute(config: PipelineConfig, runId: string, resume: boolean, o
     runId,
     out: resolve(config.out),
     accepted: delta.decision.accepted,
+    benchmarkCaveats: caveatsOf(report.document.data),
     deltaOne: delta.delta_one,
+    comparison: delta.recipe === null ? null : delta.recipe.same ? 'same recipe' : 'different recipe',
     delta,
     baselineMetrics: evaluation.baselineMetrics,
     newMetrics: evaluation.newMetrics,
     merkleRoot: attestation.merkle_root,
     proved: attest.built.proofFiles !== undefined,
-    files: [...Object.keys(files), 'attestation.json', 'zk_output_v1.json', 'logs/events.jsonl', ...(attest.built.proofFiles ? Object.keys(attest.built.proofFiles) : [])].sort(),
+    files: [...Object.keys(files), 'attestation.json', 'zk_output_v1.json', ...(attest.built.proofFiles ? Object.keys(attest.built.proofFiles) : [])].sort(),
     reusedSteps: result.reused,
     tracking,
   };

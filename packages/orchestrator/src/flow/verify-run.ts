@@ -8,6 +8,7 @@ import { decodePredictions, predictedBits } from './predictions-file.js';
 import { buildReportDocument, reportJsonText } from './report-document.js';
 import { deltaFor } from './steps/delta-step.js';
 import { rerunBenchmark } from './benchmark-rerun.js';
+import { inspectOutputFolder } from './safe-folder-read.js';
 
 export interface RunVerification {
   ok: boolean;
@@ -43,6 +44,10 @@ export async function verifyRun(
   const check = (name: string, ok: boolean, detail: string): void => {
     checks.push({ name, ok, detail });
   };
+  // Nothing is parsed from a folder with links, special files, oversized or mis-hashed files.
+  const safety = await inspectOutputFolder(dir);
+  if (!safety.ok) return safety;
+  checks.push(...safety.checks);
   const attestationPath = join(dir, 'attestation.json');
   if (!existsSync(attestationPath)) {
     check('attestation present', false, `${attestationPath} is missing`);
@@ -79,14 +84,17 @@ export async function verifyRun(
       const recomputed = { baseline: binaryMetrics(predictions.labels, predictions.baselineScores, { threshold }), new: binaryMetrics(predictions.labels, predictions.newScores, { threshold }) };
       check('baseline metrics recomputed', canonicalJson(recomputed.baseline) === canonicalJson(body.results.baseline_metrics), 'from predictions.json');
       check('new metrics recomputed', canonicalJson(recomputed.new) === canonicalJson(body.results.new_metrics), 'from predictions.json');
-      const config = body.config as { seed: number; delta: unknown };
+      const config = body.config as { seed: number; delta: unknown; acceptance?: unknown };
       const attestedBenchmark = body.results.delta.benchmark;
+      // How the models were made is attested, not recomputable from predictions; the decision it leads to is.
+      const attestedRecipe = body.results.delta.recipe ?? null;
       const delta = deltaFor(
         predictions,
-        { config: PipelineConfigSchema.parse({ base: '-', contributed: '-', benchmark: '-', target: '-', out: '-', seed: config.seed, delta: config.delta }) },
+        { config: PipelineConfigSchema.parse({ base: '-', contributed: '-', benchmark: '-', target: '-', out: '-', seed: config.seed, delta: config.delta, ...(config.acceptance === undefined ? {} : { acceptance: config.acceptance }) }) },
         attestedBenchmark === null
           ? undefined
           : { id: attestedBenchmark.id, version: attestedBenchmark.version ?? '', registeredHash: attestedBenchmark.registered_hash, actualHash: body.inputs.benchmark.content_hash },
+        attestedRecipe === null ? undefined : { same: attestedRecipe.same, baseline: attestedRecipe.baseline, new: attestedRecipe.new, detail: attestedRecipe.detail },
       );
       check('delta recomputed', canonicalJson(delta) === canonicalJson(body.results.delta), 'per-metric deltas, significance and the DeltaOne decision');
       if (options.benchmark !== undefined) {

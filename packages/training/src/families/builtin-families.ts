@@ -1,14 +1,11 @@
-import { registerModel } from '../registry.js';
+import type { Model } from '../model-interface.js';
 import { gbdt } from './gbdt.js';
 import { logisticRegression } from './logistic-regression.js';
 import { mlp } from './mlp.js';
 
-const BUILTINS = { logistic_regression: logisticRegression, gbdt, mlp } as const;
+/** Families every thread (and every worker) has without registering anything; the registry starts with them. */
+export const BUILTIN_FAMILIES: Readonly<Record<string, Model>> = { logistic_regression: logisticRegression, gbdt, mlp };
 
-// Built-in families register on first import; replace: true keeps re-imports (tests, workers) harmless.
-for (const [name, model] of Object.entries(BUILTINS)) registerModel(name, () => model, { replace: true });
-
-/** Families every thread (and every worker) has without registering anything. */
 export function registeredBuiltins(): string[] {
-  return Object.keys(BUILTINS).sort();
+  return Object.keys(BUILTIN_FAMILIES).sort();
 }

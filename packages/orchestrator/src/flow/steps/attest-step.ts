@@ -61,7 +61,7 @@ export function attestStep(flow: FlowContext): StepDefinition {
         ),
         config: attestedConfig(flow.config),
         models: {
-          baseline: { onnx_sha256: sha256Hex(baseline.onnx), family: baseline.metadata?.family ?? 'supplied' },
+          baseline: { onnx_sha256: sha256Hex(baseline.onnx), family: baseline.metadata?.family ?? baseline.recipe?.family ?? 'supplied' },
           new: { onnx_sha256: sha256Hex(candidate.onnx), family: candidate.metadata?.family ?? 'supplied' },
         },
         results: {

@@ -1,10 +1,12 @@
 import { join } from 'node:path';
-import { BenchmarkRegistry, computeDelta, type DeltaReport } from '@hokusai/evaluation';
+import { canonicalJson } from '@hokusai/attestation';
+import { BenchmarkRegistry, computeDelta, type DeltaReport, type RecipeComparison } from '@hokusai/evaluation';
 import type { StepDefinition } from '../../engine/step.js';
 import type { FlowContext } from '../flow-context.js';
 import type { EvaluateOutput } from './evaluate-step.js';
 import type { LoadOutput } from './load-step.js';
 import type { PipelineConfig } from '../config.js';
+import type { TrainOutput } from './train-step.js';
 
 export const DEFAULT_BENCHMARK_REGISTRY = join('.hokusai', 'benchmarks.json');
 
@@ -20,13 +22,39 @@ function registeredBenchmark(config: PipelineConfig, actualHash: string): { id: 
 export function deltaStep(flow: FlowContext): StepDefinition {
   return {
     name: 'delta',
-    inputs: ['evaluate', 'load_benchmark'],
+    inputs: ['evaluate', 'load_benchmark', 'train_baseline', 'train_new'],
     run: async (ctx): Promise<DeltaReport> => {
       const evaluation = ctx.inputs.evaluate as EvaluateOutput;
       const { manifest } = ctx.inputs.load_benchmark as LoadOutput;
-      return deltaFor(evaluation, flow, registeredBenchmark(flow.config, manifest.content_hash));
+      const recipe = compareRecipes(ctx.inputs.train_baseline as TrainOutput, ctx.inputs.train_new as TrainOutput);
+      return deltaFor(evaluation, flow, registeredBenchmark(flow.config, manifest.content_hash), recipe);
     },
   };
+}
+
+/** Whether the two models differ only in their training data, and in words why or why not. */
+export function compareRecipes(baseline: Pick<TrainOutput, 'source' | 'recipe'>, candidate: Pick<TrainOutput, 'recipe' | 'followed'>): Omit<RecipeComparison, 'allow_different'> {
+  const newFamily = candidate.recipe?.family ?? 'unknown';
+  if (baseline.source === 'trained') {
+    return { same: true, baseline: baseline.recipe?.family ?? 'unknown', new: newFamily, detail: 'Both models were trained in this run with the same family, params, seed and feature columns; only the data differ.' };
+  }
+  if (baseline.recipe === null || candidate.recipe === null) {
+    const why = candidate.followed?.recipe === false ? candidate.followed.why : 'the supplied baseline records no recipe.';
+    return { same: false, baseline: baseline.recipe?.family ?? 'unknown', new: newFamily, detail: `The new model was trained with the configured ${newFamily} recipe because ${why}` };
+  }
+  const b = baseline.recipe;
+  const n = candidate.recipe;
+  const differences = [
+    b.family === n.family ? null : `family ${b.family} vs ${n.family}`,
+    canonicalJson(b.params) === canonicalJson(n.params) ? null : 'params',
+    b.seed === n.seed ? null : `seed ${b.seed} vs ${n.seed}`,
+    canonicalJson([...b.features].sort()) === canonicalJson([...n.features].sort()) ? null : 'feature columns',
+  ].filter((x): x is string => x !== null);
+  if (differences.length > 0) {
+    const why = candidate.followed?.recipe === false ? ` (${candidate.followed.why})` : '';
+    return { same: false, baseline: b.family, new: n.family, detail: `The recipes differ in ${differences.join(', ')}${why}.` };
+  }
+  return { same: true, baseline: b.family, new: n.family, detail: `The new model was trained with the supplied baseline's recipe: ${b.family}, its params, seed ${b.seed} and its ${b.features.length} feature columns.` };
 }
 
 /** Also used by the verifier, which must reach the same report from the predictions file. */
@@ -34,10 +62,13 @@ export function deltaFor(
   evaluation: Pick<EvaluateOutput, 'labels' | 'baselineScores' | 'newScores'>,
   flow: Pick<FlowContext, 'config'>,
   benchmark?: { id: string; version: string; registeredHash: string; actualHash: string },
+  recipe?: Omit<RecipeComparison, 'allow_different'>,
 ): DeltaReport {
-  const { delta, seed } = flow.config;
+  const { delta, seed, acceptance } = flow.config;
   return computeDelta({
     ...(benchmark === undefined ? {} : { benchmark }),
+    ...(recipe === undefined ? {} : { recipe: { ...recipe, allowDifferent: acceptance.allowDifferentRecipe } }),
+    significanceAgainst: delta.significanceAgainst,
     yTrue: evaluation.labels,
     baselineScores: evaluation.baselineScores,
     newScores: evaluation.newScores,

@@ -36,6 +36,7 @@ export function integrateStep(flow: FlowContext): StepDefinition {
         target: config.target,
         pii: { mode: config.pii.mode, ...(config.pii.key === undefined ? {} : { key: config.pii.key }) },
         quality: { threshold: config.quality.threshold },
+        benchmarkChecks: config.benchmarkChecks,
         seed: config.seed,
         // No later step reads a PII or excluded column (never features, never strata): leaving
         // them out of the stored tables spares hashing them and halves the run store at 1M rows.

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { loadOnnxModel, trainModel, trainModelInWorker, type ModelMetadata } from '@hokusai/training';
+import { loadOnnxModel, readModelRecipe, trainModel, trainModelInWorker, type ModelMetadata, type ModelRecipe } from '@hokusai/training';
 import { OrchestratorError } from '../../errors.js';
 import type { StepDefinition } from '../../engine/step.js';
 import type { FlowContext } from '../flow-context.js';
@@ -25,11 +25,36 @@ export interface TrainOutput {
   /** Null for a baseline supplied as an ONNX file: its training is not ours to describe. */
   metadata: ModelMetadata | null;
   source: 'trained' | 'supplied';
+  /**
+   * How the model was trained (family, params, seed, input columns); null for a supplied model
+   * that does not record it. For the new model, `followed` says it repeated a supplied baseline's recipe.
+   */
+  recipe: ModelRecipe | null;
+  followed?: { recipe: true } | { recipe: false; why: string };
+}
+
+/** The recipe of a model this run trained, from its metadata. */
+function recipeOf(metadata: ModelMetadata): ModelRecipe {
+  return { family: metadata.family, params: metadata.params, seed: metadata.seed, target: metadata.target, features: metadata.inputs.map((i) => i.name) };
+}
+
+/**
+ * Why a supplied baseline's recipe cannot be followed on this run's data, or null when it can:
+ * it must predict this target and read only columns that are present and not excluded.
+ */
+function recipeProblem(recipe: ModelRecipe, config: PipelineConfig, columns: string[], exclude: string[]): string | null {
+  if (recipe.target !== config.target) return `the supplied baseline predicts "${recipe.target}", this run "${config.target}".`;
+  const missing = recipe.features.filter((f) => !columns.includes(f));
+  if (missing.length > 0) return `the supplied baseline reads ${missing.length} column(s) the merged data lacks.`;
+  const excluded = recipe.features.filter((f) => exclude.includes(f));
+  if (excluded.length > 0) return `the supplied baseline reads ${excluded.length} column(s) this run excludes (PII or --exclude): ${excluded.length === 1 ? 'it' : 'they'} cannot train the new model.`;
+  return null;
 }
 
 /**
  * Trains the baseline on the base data and the new model on base + contributed data with the
- * same family, hyperparameters, seed and feature exclusions, so only the data differs.
+ * same family, hyperparameters, seed and feature exclusions, so only the data differs. With a
+ * supplied baseline the new model follows the recipe recorded in its file, when there is one.
  */
 export function trainStep(role: 'baseline' | 'new', flow: FlowContext): StepDefinition {
   return {
@@ -47,26 +72,37 @@ export function trainStep(role: 'baseline' | 'new', flow: FlowContext): StepDefi
         } finally {
           await model.close();
         }
-        return { role, onnx, metadata: null, source: 'supplied' };
+        return { role, onnx, metadata: null, source: 'supplied', recipe: readModelRecipe(onnx) };
       }
       const table = role === 'baseline' ? data.base : data.merged;
       if (table.numRows === 0) {
         throw new OrchestratorError('HOKUSAI_NO_TRAINING_ROWS', `No ${role === 'baseline' ? 'base' : 'merged'} rows are left to train the ${role} model on.`, { step: ctx.step });
       }
+      const exclude = excludedColumns(data, flow);
+      // The new model repeats a supplied baseline's recipe when the file records one, so
+      // DeltaOne measures the data and not a change of family, params or features.
+      let followed: TrainOutput['followed'];
+      let recipe: ModelRecipe | null = null;
+      if (role === 'new' && config.baselineModel !== undefined) {
+        recipe = readModelRecipe(new Uint8Array(await readFile(config.baselineModel)));
+        const problem = recipe === null ? 'the supplied baseline records no recipe (it was not exported by this project).' : recipeProblem(recipe, config, table.schema.fields.map((f) => f.name), exclude);
+        followed = problem === null ? { recipe: true } : { recipe: false, why: problem };
+        if (problem !== null) recipe = null;
+      }
       const options = await flow.hooks.apply('pre_training', {
         role,
         target: config.target,
-        seed: config.seed,
-        family: config.model.family,
-        params: (ctx.inputs.search as SearchOutput).params,
-        exclude: excludedColumns(data, flow),
+        ...(recipe === null
+          ? { seed: config.seed, family: config.model.family, params: (ctx.inputs.search as SearchOutput).params }
+          : { seed: recipe.seed, family: recipe.family, params: recipe.params, features: recipe.features }),
+        exclude,
       });
       // Epochs, trees or iterations as the family counts them; the training package bounds the rate.
       const onProgress = (p: { unit: string; done: number; total: number }): void => ctx.emit({ type: 'progress', unit: p.unit, done: p.done, total: p.total });
       // A large table trains on its own thread, so the baseline and the new model use two cores;
       // a small one is not worth the thread's start-up. Either way the ONNX bytes are the same.
       const model = trainsOnThread(table.numRows) ? await trainModelInWorker(table, options, { onProgress }) : await trainModel(table, options, { onProgress });
-      const out: TrainOutput = { role, onnx: model.onnx, metadata: model.metadata, source: 'trained' };
+      const out: TrainOutput = { role, onnx: model.onnx, metadata: model.metadata, source: 'trained', recipe: recipeOf(model.metadata), ...(followed === undefined ? {} : { followed }) };
       return flow.hooks.apply('post_training', out);
     },
   };

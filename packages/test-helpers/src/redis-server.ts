@@ -1,9 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createConnection, createServer } from 'node:net';
+import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from './free-port.js';
 
 /**
  * A real redis-server for tests: on 127.0.0.1, on a free port, persistence off, in a temporary
@@ -24,17 +25,6 @@ export function redisServerBinary(): string {
     throw new Error('redis-server is not installed. Run `bash scripts/setup.sh --services` (it apt-installs redis-server), or set REDIS_SERVER to its path.');
   }
   return found;
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address !== null ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
 }
 
 function ping(port: number): Promise<boolean> {

@@ -1,9 +1,9 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { openSync, closeSync, readFileSync } from 'node:fs';
 import { mkdtemp, mkdir } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from './free-port.js';
 
 /** A real `mlflow server` (SQLite backend, proxied artifacts) owned by a test. */
 export interface MlflowServer {
@@ -26,18 +26,6 @@ function findMlflow(): string[] {
   throw new Error(
     'MLflow is not installed: neither `mlflow` on PATH nor `python3 -m mlflow` works. Install it with `pip install mlflow` (the tracking tests run against a real server).',
   );
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      const port = typeof addr === 'object' && addr !== null ? addr.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 async function waitHealthy(uri: string, child: ChildProcess, logPath: string, timeoutMs: number): Promise<void> {

@@ -1,0 +1,28 @@
+import { existsSync, realpathSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { CliError } from '../cli-error.js';
+
+const real = (path: string): string => {
+  try {
+    return realpathSync(path);
+  } catch {
+    return resolve(path);
+  }
+};
+
+/**
+ * Where `validate --fix` may write: never over one of the files it reads (not even with
+ * --overwrite, which would replace raw data with hashed data for good), and over any other
+ * existing file only when --overwrite says so.
+ */
+export function assertFixTargets(targets: string[], inputs: string[], overwrite: boolean): void {
+  const inputPaths = new Set(inputs.map(real));
+  for (const target of targets) {
+    if (inputPaths.has(real(target))) {
+      throw new CliError('HOKUSAI_OUTPUT_IS_INPUT', `--out ${target} is one of the files being validated; write the fixed data to a new file.`);
+    }
+    if (existsSync(target) && !overwrite) {
+      throw new CliError('HOKUSAI_OUTPUT_EXISTS', `${target} already exists. Choose another --out or pass --overwrite.`);
+    }
+  }
+}

@@ -1,0 +1,42 @@
+import { readFile } from 'node:fs/promises';
+import { loadDataset } from '@hokusai/data-integration';
+import { writeOnnxModelFolder, type OnnxColumnInput } from '@hokusai/tracking';
+import { loadOnnxModel } from '@hokusai/training';
+
+/** Rows of the benchmark kept as the model folder's input example. */
+const EXAMPLE_ROWS = 5;
+
+/**
+ * Writes an MLflow model folder for one of the run's ONNX models: the signature is the model's
+ * own inputs (one column each, float or string, as the featurizer built them) and the input
+ * example is the first benchmark rows of those columns. PII columns are never model inputs
+ * (integration omits them), so the example holds none. Returns false for a model that takes one
+ * feature matrix (a supplied baseline): it has no per-column signature to describe.
+ */
+export async function writeRunModelFolder(input: { onnxPath: string; benchmarkPath: string; dir: string }): Promise<boolean> {
+  const onnx = new Uint8Array(await readFile(input.onnxPath));
+  const model = await loadOnnxModel(onnx);
+  let inputs: OnnxColumnInput[];
+  try {
+    if (model.inputs.some((i) => i.columns !== undefined)) return false;
+    inputs = model.inputs.map((i) => ({ name: i.name, type: i.type }));
+  } finally {
+    await model.close();
+  }
+  const { table } = await loadDataset(input.benchmarkPath);
+  const rows = Math.min(EXAMPLE_ROWS, table.numRows);
+  const example: Array<Array<number | string | null>> = [];
+  for (let r = 0; r < rows; r++) {
+    example.push(
+      inputs.map((i) => {
+        const value: unknown = table.getChild(i.name)?.get(r);
+        if (value === null || value === undefined) return null;
+        if (i.type === 'string') return String(value);
+        const n = Number(value);
+        return Number.isFinite(n) ? n : null;
+      }),
+    );
+  }
+  await writeOnnxModelFolder(input.dir, { onnx, inputs, ...(example.length > 0 ? { inputExample: example } : {}) });
+  return true;
+}

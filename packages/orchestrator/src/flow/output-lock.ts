@@ -1,0 +1,100 @@
+import { randomBytes } from 'node:crypto';
+import { readFileSync, statSync } from 'node:fs';
+import { mkdir, open, readFile, unlink } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import { dirname, resolve } from 'node:path';
+import { OrchestratorError } from '../errors.js';
+
+interface LockOwner {
+  pid: number;
+  host: string;
+  runId: string;
+  token: string;
+  startedAt: string;
+}
+
+// A lock file without a readable owner is one whose writer died between create and write.
+const UNREADABLE_STALE_MS = 30_000;
+
+/** True when a process with this id exists on this host (EPERM: it exists but is someone else's). */
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function readOwner(path: string): LockOwner | undefined {
+  try {
+    const parsed = JSON.parse(readFileSync(path, 'utf8')) as Partial<LockOwner>;
+    return typeof parsed.pid === 'number' && typeof parsed.host === 'string' ? (parsed as LockOwner) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function isStale(path: string, owner: LockOwner | undefined): boolean {
+  if (owner === undefined) {
+    try {
+      return Date.now() - statSync(path).mtimeMs > UNREADABLE_STALE_MS;
+    } catch {
+      return true;
+    }
+  }
+  // A process on another host cannot be probed; its lock stays until someone removes it.
+  return owner.host === hostname() && !processAlive(owner.pid);
+}
+
+/**
+ * Takes the lock of an output folder: `<out>.lock` beside it, created exclusively and holding
+ * the owner's pid and host. A second run into the same folder fails at once with
+ * HOKUSAI_OUTPUT_LOCKED instead of mixing its files with the first one's; a lock whose process
+ * is gone is taken over. Creating the lock also proves the parent folder is writable, before any
+ * work is done. Returns the release function.
+ */
+export async function lockOutputFolder(out: string, runId: string): Promise<() => Promise<void>> {
+  const target = resolve(out);
+  const path = `${target}.lock`;
+  try {
+    await mkdir(dirname(target), { recursive: true });
+  } catch (error) {
+    throw notWritable(dirname(target), error);
+  }
+  const owner: LockOwner = { pid: process.pid, host: hostname(), runId, token: randomBytes(8).toString('hex'), startedAt: new Date().toISOString() };
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const handle = await open(path, 'wx');
+      try {
+        await handle.writeFile(`${JSON.stringify(owner)}\n`);
+      } finally {
+        await handle.close();
+      }
+      break;
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code !== 'EEXIST') throw notWritable(dirname(target), error);
+      const holder = readOwner(path);
+      if (attempt < 3 && isStale(path, holder)) {
+        await unlink(path).catch(() => undefined);
+        continue;
+      }
+      const who = holder === undefined ? 'another process' : `process ${holder.pid} on ${holder.host}`;
+      throw new OrchestratorError(
+        'HOKUSAI_OUTPUT_LOCKED',
+        `The output folder ${out} is being written by ${who}. Wait for it to finish or choose another --out; if that process is gone, delete ${path}.`,
+      );
+    }
+  }
+  return async () => {
+    // Only our own lock is removed: a stale-lock takeover may have replaced it.
+    const text = await readFile(path, 'utf8').catch(() => '');
+    if (text.includes(owner.token)) await unlink(path).catch(() => undefined);
+  };
+}
+
+function notWritable(folder: string, error: unknown): OrchestratorError {
+  const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+  return new OrchestratorError('HOKUSAI_OUTPUT_NOT_WRITABLE', `Cannot write the output folder's parent ${folder} (${reason}). Choose an --out in a folder you can write.`, { cause: error });
+}

@@ -1,0 +1,3 @@
+export { freePort } from './free-port.js';
+export { startMlflowServer, type MlflowServer } from './mlflow-server.js';
+export { startRedisServer, redisServerBinary, type RedisServer } from './redis-server.js';
