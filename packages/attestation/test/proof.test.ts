@@ -182,7 +182,7 @@ describe('Groth16 proof of the accuracy counts', () => {
       await writeFile(path, original);
     }
     expect((await verifyAttestation(run.dir, { predictions: run.input.predictions! })).ok).toBe(true);
-  });
+  }, 300_000);
 
   it('accepts only a pinned verification key when one is given', async () => {
     const { run, built } = padded;
@@ -293,7 +293,7 @@ describe('Groth16 proof of the accuracy counts', () => {
     await snarkjs.powersOfTau.newAccumulator(curve, 8, small);
     await curve.terminate();
     await expect(buildAttestation(padded.run.input, { circuitN: N, ptauPath: small })).rejects.toThrow(/power 8 .* needs power 11/);
-  });
+  }, 300_000);
 
   it('attests the setup facts: relabelling the setup as secure, or swapping its key or ptau, fails', async () => {
     const { run } = padded;
