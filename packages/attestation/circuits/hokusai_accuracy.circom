@@ -5,8 +5,15 @@ include "poseidon.circom";
 // Proves, for committed labels and committed 0/1 predictions of two models (baseline and
 // candidate), how many of the first `rows` predictions of each model equal the label.
 //
-// Public: rows, the three Poseidon commitments and the two correct counts.
+// Public: the chunk index, the running accumulator before and after this chunk, rows, the three
+// Poseidon commitments and the two correct counts.
 // Private: the N labels, the 2N predictions and the padding mask.
+//
+// Chaining: accumulator = Poseidon(previous_accumulator, chunk_index, rows, the three commitments,
+// the two counts), with previous_accumulator = 0 for chunk 0. A consumer holding only the proofs'
+// public signals sees every chunk's place and can check that chunk i's previous_accumulator is
+// chunk i-1's accumulator, so a duplicated, reordered or missing chunk shows; the last
+// accumulator commits to the whole benchmark.
 //
 // Padding: rows past `rows` must be zero in all three vectors. The mask is 1 on [0, rows) and
 // 0 after; it is built from its steps d[i] = mask[i-1] - mask[i] (mask[-1] = 1, mask[N] = 0),
@@ -23,6 +30,9 @@ template HokusaiAccuracy(N) {
     var WORD = 248;
     var W = (N + WORD - 1) \ WORD;
 
+    signal input chunk_index;
+    signal input previous_accumulator;
+    signal input accumulator;
     signal input rows;
     signal input labels_commitment;
     signal input baseline_commitment;
@@ -95,4 +105,15 @@ template HokusaiAccuracy(N) {
     labels_commitment === hl.out;
     baseline_commitment === hb.out;
     candidate_commitment === hc.out;
+
+    component acc = Poseidon(8);
+    acc.inputs[0] <== previous_accumulator;
+    acc.inputs[1] <== chunk_index;
+    acc.inputs[2] <== rows;
+    acc.inputs[3] <== labels_commitment;
+    acc.inputs[4] <== baseline_commitment;
+    acc.inputs[5] <== candidate_commitment;
+    acc.inputs[6] <== baseline_correct;
+    acc.inputs[7] <== candidate_correct;
+    accumulator === acc.out;
 }

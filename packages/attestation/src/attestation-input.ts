@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AttestationError } from './errors.js';
+import type { AttestedPublication } from './attestation.js';
 
 const Hash = z.string().regex(/^[a-f0-9]{64}$/, 'must be a SHA-256 hash: 64 lowercase hex characters');
 
@@ -38,6 +39,19 @@ export const AttestationInputSchema = z.object({
   predictions: z
     .object({ labels: Bits, baseline: Bits, new: Bits })
     .optional(),
+  publication: z
+    .object({
+      contributor_id: z.string().nullable().optional(),
+      wallet_address: z.string().regex(/^0[xX][a-fA-F0-9]{40}$/, 'must be 0x and 40 hex digits').nullable().optional(),
+      environment: z.enum(['production', 'staging', 'test', 'development']).optional(),
+      dry_run: z.boolean().optional(),
+      benchmark_type: z.string().min(1).optional(),
+      mlflow_run_id: z.string().nullable().optional(),
+      contributed_column_count: z.number().int().nonnegative().optional(),
+      contributed_columns: z.array(z.string()).optional(),
+    })
+    .strict()
+    .optional(),
 });
 
 export interface AttestationInput {
@@ -55,6 +69,8 @@ export interface AttestationInput {
   files: Record<string, string>;
   /** 0/1 per benchmark row; makes the accuracy counts provable. */
   predictions?: { labels: Uint8Array; baseline: Uint8Array; new: Uint8Array };
+  /** What zk_output_v1.json publishes about the contributor and the run; attested. */
+  publication?: AttestedPublication;
 }
 
 /** Validates at the package boundary and names the first offending field. */

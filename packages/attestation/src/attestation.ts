@@ -5,7 +5,7 @@ import { parseAttestationInput, type AttestationInput } from './attestation-inpu
 import { merkleRoot, type MerkleLeaf } from './merkle.js';
 import { sha256Hex } from './sha256.js';
 import { DEFAULT_CIRCUIT_N, checkCircuitN } from './circuit-source.js';
-import { proveChunks, type ProofFiles } from './groth16-prover.js';
+import { attestedSetup, prepareProving, proveChunks, type ProofFiles } from './groth16-prover.js';
 import type { ProofProgressListener } from './proof-progress.js';
 
 export const ATTESTATION_SCHEMA_VERSION = '1.0';
@@ -22,24 +22,55 @@ export interface AttestationBody {
   files: Record<string, string>;
   /** Poseidon commitments and correct counts per chunk of the benchmark; null without predictions. */
   predictions: AttestedPredictions | null;
+  /** Who and what the published zk_output_v1.json names; null when not given. */
+  publication: AttestedPublication | null;
+}
+
+/**
+ * Facts zk_output_v1.json publishes beyond the results (a reward may be paid to the wallet), so
+ * they are attested rather than taken from that file.
+ */
+export interface AttestedPublication {
+  contributor_id?: string | null;
+  wallet_address?: string | null;
+  environment?: 'production' | 'staging' | 'test' | 'development';
+  dry_run?: boolean;
+  benchmark_type?: string;
+  mlflow_run_id?: string | null;
+  /** Columns of the contributed data, when no manifests/contributed.json is attested. */
+  contributed_column_count?: number;
+  contributed_columns?: string[];
 }
 
 export interface AttestedPredictions extends PredictionCommitments {
   /** 'groth16' when the counts were proved; the verifier then requires the proof. */
   proof_system: 'groth16' | 'none';
+  /** The setup the proof is made under (null without a proof): attested, so it cannot be relabelled. */
+  setup: AttestedSetup | null;
+}
+
+/** What the proof's security rests on, inside the attested body. */
+export interface AttestedSetup {
+  system: 'groth16';
+  curve: 'bn128';
+  circuit: { name: string; n: number; hash: string; constraints: number };
+  /** The powers of tau: its hashes, power, and the public ceremony file it is (null if none). */
+  ptau: { sha256: string; blake2b512: string; power: number; ceremony: string | null };
+  /** Where the phase-2 key comes from: the package's shipped key (with its beacon) or this machine. */
+  key: { origin: 'shipped' | 'local'; beacon: string | null; verification_key_sha256: string };
+  /** True unless the ptau is a known public ceremony file. */
+  insecure: boolean;
+  note: string;
 }
 
 /** The Groth16 proof of the counts in body.predictions. Outside the body: proofs are randomized. */
 export interface AttestationProof {
   system: 'groth16';
   curve: 'bn128';
-  circuit: { name: string; n: number; hash: string; constraints: number };
-  setup: { ptau_sha256: string; ptau_power: number; insecure: boolean; note: string };
-  verification_key_sha256: string;
-  /** Public signals per chunk: rows, the three commitments, baseline and new correct counts. */
+  /** Public signals per chunk, in circuit order (PUBLIC_SIGNAL_NAMES). */
   public_signals: string[][];
-  /** SHA-256 of proof.json, public.json and verification_key.json as written beside attestation.json. */
-  files: Record<'proof.json' | 'public.json' | 'verification_key.json', string>;
+  /** SHA-256 of each proof file (see ProofFiles) as written beside attestation.json. */
+  files: Record<string, string>;
 }
 
 export interface Attestation {
@@ -93,6 +124,7 @@ export function attestationLeaves(body: AttestationBody): MerkleLeaf[] {
   for (const [role, entry] of Object.entries(body.models)) leaves.push({ name: `model/${role}`, hash: hashJson(entry) });
   for (const [key, value] of Object.entries(body.results)) leaves.push({ name: `result/${key}`, hash: hashJson(value) });
   for (const [name, hash] of Object.entries(body.files)) leaves.push({ name: `file/${name}`, hash });
+  if (body.publication !== null) leaves.push({ name: 'publication', hash: hashJson(body.publication) });
   if (body.predictions !== null) {
     const { chunks, ...totals } = body.predictions;
     leaves.push({ name: 'predictions', hash: hashJson(totals) });
@@ -120,9 +152,23 @@ export async function buildAttestation(input: AttestationInput, options: BuildAt
   if (prove && parsed.predictions === undefined) {
     throw new AttestationError('HOKUSAI_INVALID_INPUT', 'a proof was requested but the input has no predictions; pass labels and 0/1 predictions of both models, or prove: false');
   }
-  // Whether the counts are proved is attested, so stripping the proof from a folder is detected.
+  const commitments = parsed.predictions === undefined ? undefined : commitPredictions(parsed.predictions, n);
+  // The keys are known before proving, so the setup facts go into the body.
+  const prepared =
+    prove && commitments !== undefined
+      ? await prepareProving(commitments.chunks.length, {
+          n,
+          ...(options.ptauPath === undefined ? {} : { ptauPath: options.ptauPath }),
+          ...(options.cacheDir === undefined ? {} : { cacheDir: options.cacheDir }),
+          onProgress: options.onProgress,
+        })
+      : undefined;
+  // Whether the counts are proved, and under which setup, is attested, so stripping the proof
+  // from a folder or relabelling its setup is detected.
   const predictions: AttestedPredictions | null =
-    parsed.predictions === undefined ? null : { ...commitPredictions(parsed.predictions, n), proof_system: prove ? 'groth16' : 'none' };
+    commitments === undefined
+      ? null
+      : { ...commitments, proof_system: prepared === undefined ? 'none' : 'groth16', setup: prepared === undefined ? null : attestedSetup(prepared.circuit, prepared.setup) };
   const config = plainJson(parsed.config ?? null);
   const body: AttestationBody = {
     run_id: parsed.run_id,
@@ -134,6 +180,7 @@ export async function buildAttestation(input: AttestationInput, options: BuildAt
     results: plainJson(parsed.results),
     files: plainJson(parsed.files),
     predictions,
+    publication: parsed.publication === undefined ? null : plainJson(parsed.publication),
   };
   const leaves = attestationLeaves(body);
   const attestation: Attestation = {
@@ -144,15 +191,10 @@ export async function buildAttestation(input: AttestationInput, options: BuildAt
     merkle_root: merkleRoot(leaves),
     created_at: options.createdAt ?? new Date().toISOString(),
   };
-  if (!prove || parsed.predictions === undefined || predictions === null) {
+  if (prepared === undefined || parsed.predictions === undefined || predictions === null) {
     return { attestation };
   }
-  const proved = await proveChunks(parsed.predictions, predictions, {
-    n,
-    ...(options.ptauPath === undefined ? {} : { ptauPath: options.ptauPath }),
-    ...(options.cacheDir === undefined ? {} : { cacheDir: options.cacheDir }),
-    onProgress: options.onProgress,
-  });
+  const proved = await proveChunks(parsed.predictions, predictions, prepared);
   attestation.proof = proved.proof;
   return { attestation, proofFiles: proved.files };
 }

@@ -10,7 +10,7 @@ import { sha256Hex } from './sha256.js';
 export const CIRCUIT_NAME = 'hokusai_accuracy';
 export const DEFAULT_CIRCUIT_N = 1024;
 /** Public signals in circuit order. */
-export const PUBLIC_SIGNAL_NAMES = ['rows', 'labels_commitment', 'baseline_commitment', 'candidate_commitment', 'baseline_correct', 'candidate_correct'] as const;
+export const PUBLIC_SIGNAL_NAMES = ['chunk_index', 'previous_accumulator', 'accumulator', 'rows', 'labels_commitment', 'baseline_commitment', 'candidate_commitment', 'baseline_correct', 'candidate_correct'] as const;
 
 /** The package root, from src/ under vitest and from dist/ when built. */
 export const PACKAGE_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');

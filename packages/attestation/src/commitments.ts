@@ -4,7 +4,7 @@ import { poseidonHash } from './poseidon.js';
 export const WORD_BITS = 248;
 /** circomlib's Poseidon takes at most 16 inputs, which bounds the circuit size. */
 export const MAX_CIRCUIT_N = 16 * WORD_BITS;
-export const COMMITMENT_SCHEME = 'poseidon-bn254-packed248-v1';
+export const COMMITMENT_SCHEME = 'poseidon-bn254-packed248-v2';
 
 /**
  * Packs `bits[offset, offset + rows)` little-endian into ceil(n / 248) words, the rest of the
@@ -46,6 +46,27 @@ export interface PredictionChunk {
   new_commitment: string;
   baseline_correct: number;
   new_correct: number;
+  /** The running accumulator before this chunk ("0" for chunk 0) and after it; see chunkAccumulator. */
+  previous_accumulator: string;
+  accumulator: string;
+}
+
+/**
+ * Poseidon(previous accumulator, chunk index, rows, the three commitments, the two counts), exactly
+ * as the circuit computes it: each chunk's proof binds its place in the chain, so the last
+ * accumulator commits to every chunk in order.
+ */
+export function chunkAccumulator(previous: string, c: Omit<PredictionChunk, 'offset' | 'previous_accumulator' | 'accumulator'>): string {
+  return poseidonHash([
+    BigInt(previous),
+    BigInt(c.index),
+    BigInt(c.rows),
+    BigInt(c.labels_commitment),
+    BigInt(c.baseline_commitment),
+    BigInt(c.new_commitment),
+    BigInt(c.baseline_correct),
+    BigInt(c.new_correct),
+  ]).toString();
 }
 
 export interface PredictionCommitments {
@@ -57,6 +78,8 @@ export interface PredictionCommitments {
   baseline_accuracy: number;
   new_accuracy: number;
   accuracy_delta: number;
+  /** The last chunk's accumulator: one field element committing to every chunk in order. */
+  accumulator: string;
   chunks: PredictionChunk[];
 }
 
@@ -73,9 +96,10 @@ export interface PredictionBits {
 export function commitPredictions(p: PredictionBits, n: number): PredictionCommitments {
   const total = p.labels.length;
   const chunks: PredictionChunk[] = [];
+  let accumulator = '0';
   for (let offset = 0, index = 0; offset < total; offset += n, index++) {
     const rows = Math.min(n, total - offset);
-    chunks.push({
+    const chunk = {
       index,
       offset,
       rows,
@@ -84,7 +108,10 @@ export function commitPredictions(p: PredictionBits, n: number): PredictionCommi
       new_commitment: commitBits(p.new, offset, rows, n),
       baseline_correct: countAgreement(p.labels, p.baseline, offset, rows),
       new_correct: countAgreement(p.labels, p.new, offset, rows),
-    });
+    };
+    const next = chunkAccumulator(accumulator, chunk);
+    chunks.push({ ...chunk, previous_accumulator: accumulator, accumulator: next });
+    accumulator = next;
   }
   const baselineCorrect = chunks.reduce((s, c) => s + c.baseline_correct, 0);
   const newCorrect = chunks.reduce((s, c) => s + c.new_correct, 0);
@@ -99,6 +126,7 @@ export function commitPredictions(p: PredictionBits, n: number): PredictionCommi
     baseline_accuracy: baselineAccuracy,
     new_accuracy: newAccuracy,
     accuracy_delta: newAccuracy - baselineAccuracy,
+    accumulator,
     chunks,
   };
 }

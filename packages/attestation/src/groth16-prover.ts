@@ -1,22 +1,33 @@
 import { join } from 'node:path';
 import type * as Snarkjs from 'snarkjs';
 import { loadSnarkjs } from './snarkjs-loader.js';
-import type { AttestationProof } from './attestation.js';
-import { compiledCircuit, findCompiledCircuit } from './circuit-compile.js';
+import type { AttestationProof, AttestedSetup } from './attestation.js';
+import { compiledCircuit, findCompiledCircuit, type CompiledCircuit } from './circuit-compile.js';
 import { CIRCUIT_NAME } from './circuit-source.js';
 import type { PredictionBits, PredictionChunk, PredictionCommitments } from './commitments.js';
 import { AttestationError } from './errors.js';
-import { defaultCacheDir, groth16Setup, releaseCurve } from './groth16-setup.js';
+import { defaultCacheDir, groth16Setup, releaseCurve, type Groth16Setup } from './groth16-setup.js';
 import { ProofProgressReporter, type ProofProgressListener } from './proof-progress.js';
 import { jsonFileText } from './json-file-text.js';
 import { sha256Hex } from './sha256.js';
 
-export interface ProofFiles {
-  /** The snarkjs proof object, or an array of them (one per chunk) for benchmarks longer than N. */
-  'proof.json': unknown;
-  /** The public signals, or an array of them per chunk. */
-  'public.json': unknown;
-  'verification_key.json': unknown;
+/**
+ * The files of a proof, by name relative to the output folder: `verification_key.json`, and per
+ * chunk i `proofs/chunk-<i>.json` (the snarkjs proof) and `proofs/chunk-<i>.public.json` (its
+ * public signals), each a plain snarkjs file:
+ * `snarkjs groth16 verify verification_key.json proofs/chunk-0.public.json proofs/chunk-0.json`.
+ */
+export type ProofFiles = Record<string, unknown>;
+
+export const VERIFICATION_KEY_FILE = 'verification_key.json';
+export const chunkProofFile = (index: number): string => `proofs/chunk-${index}.json`;
+export const chunkPublicFile = (index: number): string => `proofs/chunk-${index}.public.json`;
+
+/** Every proof file name of a proof with `chunks` chunks, in a fixed order. */
+export function proofFileNames(chunks: number): string[] {
+  const names = [VERIFICATION_KEY_FILE];
+  for (let i = 0; i < chunks; i++) names.push(chunkProofFile(i), chunkPublicFile(i));
+  return names;
 }
 
 /** The exact bytes written for each proof file, so their hashes can be recorded before writing. */
@@ -26,7 +37,7 @@ export function proofFileText(value: unknown): string {
 
 /** Public signals of one chunk, in circuit order. */
 export function chunkPublicSignals(chunk: PredictionChunk): string[] {
-  return [String(chunk.rows), chunk.labels_commitment, chunk.baseline_commitment, chunk.new_commitment, String(chunk.baseline_correct), String(chunk.new_correct)];
+  return [String(chunk.index), chunk.previous_accumulator, chunk.accumulator, String(chunk.rows), chunk.labels_commitment, chunk.baseline_commitment, chunk.new_commitment, String(chunk.baseline_correct), String(chunk.new_correct)];
 }
 
 function witnessInput(bits: PredictionBits, chunk: PredictionChunk, n: number): Record<string, unknown> {
@@ -38,6 +49,9 @@ function witnessInput(bits: PredictionBits, chunk: PredictionChunk, n: number): 
   const mask = new Array<number>(n).fill(0).map((_, i) => (i < chunk.rows ? 1 : 0));
   // Field elements as BigInt: the witness calculator takes numbers and BigInts, not decimal strings.
   return {
+    chunk_index: chunk.index,
+    previous_accumulator: BigInt(chunk.previous_accumulator),
+    accumulator: BigInt(chunk.accumulator),
     rows: chunk.rows,
     labels_commitment: BigInt(chunk.labels_commitment),
     baseline_commitment: BigInt(chunk.baseline_commitment),
@@ -56,27 +70,53 @@ export function provingPhases(chunks: number): number {
   return 2 + 3 * chunks;
 }
 
+export interface PreparedProving {
+  circuit: CompiledCircuit;
+  setup: Groth16Setup;
+  progress: ProofProgressReporter;
+  cacheDir: string;
+}
+
+/** The attested facts of a setup: what a verifier checks and pins. */
+export function attestedSetup(circuit: CompiledCircuit, setup: Groth16Setup): AttestedSetup {
+  return {
+    system: 'groth16',
+    curve: 'bn128',
+    circuit: { name: CIRCUIT_NAME, n: circuit.n, hash: circuit.hash, constraints: setup.constraints },
+    ptau: { sha256: setup.ptauSha256, blake2b512: setup.ptauBlake2b512, power: setup.ptauPower, ceremony: setup.ceremony },
+    key: { origin: setup.keyOrigin, beacon: setup.beacon, verification_key_sha256: setup.verificationKeySha256 },
+    insecure: setup.insecure,
+    note: setup.note,
+  };
+}
+
+/**
+ * The circuit and setup phases of proving: the compiled circuit and its keys (shipped, cached or
+ * made now), known before the body is built, so the setup facts are attested.
+ */
+export async function prepareProving(chunks: number, options: { n: number; ptauPath?: string; cacheDir?: string; onProgress?: ProofProgressListener | undefined }): Promise<PreparedProving> {
+  const cacheDir = options.cacheDir ?? defaultCacheDir();
+  const progress = new ProofProgressReporter(provingPhases(chunks), options.onProgress);
+  const circuitWords = findCompiledCircuit(options.n, cacheDir) === undefined ? `compiling the circuit for N=${options.n} with circom2` : `circuit for N=${options.n} (compiled already)`;
+  const circuit = await progress.phase('circuit', circuitWords, () => compiledCircuit(options.n, cacheDir));
+  const setup = await progress.phase('setup', 'Groth16 keys (shipped with the package, or made once per circuit and ptau, then cached)', (logger) =>
+    groth16Setup(circuit, { cacheDir, logger, ...(options.ptauPath === undefined ? {} : { ptauPath: options.ptauPath }) }),
+  );
+  return { circuit, setup, progress, cacheDir };
+}
+
 /**
  * Proves every chunk's counts against its commitments, checks each proof against the
  * verification key, and packages the snarkjs files. `onProgress` hears every phase start and end.
  */
-export async function proveChunks(
-  bits: PredictionBits,
-  commitments: PredictionCommitments,
-  options: { n: number; ptauPath?: string; cacheDir?: string; onProgress?: ProofProgressListener | undefined },
-): Promise<{ proof: AttestationProof; files: ProofFiles }> {
-  const cacheDir = options.cacheDir ?? defaultCacheDir();
+export async function proveChunks(bits: PredictionBits, commitments: PredictionCommitments, prepared: PreparedProving): Promise<{ proof: AttestationProof; files: ProofFiles }> {
+  const { circuit, setup, progress, cacheDir } = prepared;
+  const n = circuit.n;
   const chunks = commitments.chunks.length;
-  const progress = new ProofProgressReporter(provingPhases(chunks), options.onProgress);
-  const circuitWords = findCompiledCircuit(options.n, cacheDir) === undefined ? `compiling the circuit for N=${options.n} with circom2` : `circuit for N=${options.n} (compiled already)`;
-  const circuit = await progress.phase('circuit', circuitWords, () => compiledCircuit(options.n, cacheDir));
-  const setup = await progress.phase('setup', 'Groth16 keys (made once per circuit and ptau, then cached)', (logger) =>
-    groth16Setup(circuit, { cacheDir, logger, ...(options.ptauPath === undefined ? {} : { ptauPath: options.ptauPath }) }),
-  );
   const snarkjs = await loadSnarkjs();
   // A single-threaded curve left by a verification would make proving slower; start clean.
   await releaseCurve();
-  const proofs: unknown[] = [];
+  const files: ProofFiles = { [VERIFICATION_KEY_FILE]: setup.verificationKey };
   const signals: string[][] = [];
   try {
     for (const chunk of commitments.chunks) {
@@ -86,7 +126,7 @@ export async function proveChunks(
       let result: { proof: unknown; publicSignals: string[] };
       try {
         const witness: Snarkjs.MemFile = { type: 'mem' };
-        await progress.phase('witness', words, () => snarkjs.wtns.calculate(witnessInput(bits, chunk, options.n), circuit.wasmPath, witness), at);
+        await progress.phase('witness', words, () => snarkjs.wtns.calculate(witnessInput(bits, chunk, n), circuit.wasmPath, witness), at);
         result = await progress.phase('prove', words, (logger) => snarkjs.groth16.prove(setup.zkeyPath, witness, logger), at);
       } catch (error) {
         throw new AttestationError('HOKUSAI_ZK_PROOF', `proving chunk ${chunk.index} (rows ${chunk.offset}..${chunk.offset + chunk.rows - 1}) failed: ${(error as Error).message}`, { cause: error });
@@ -98,33 +138,21 @@ export async function proveChunks(
       const proof = result.proof;
       const valid = await progress.phase('verify', words, () => snarkjs.groth16.verify(setup.verificationKey, result.publicSignals, proof), at);
       if (!valid) {
-        throw new AttestationError('HOKUSAI_ZK_PROOF', `chunk ${chunk.index}: the new proof does not verify against the cached verification key; delete ${join(cacheDir, 'zkey')} to make fresh keys`);
+        throw new AttestationError('HOKUSAI_ZK_PROOF', `chunk ${chunk.index}: the new proof does not verify against the verification key; delete ${join(cacheDir, 'zkey')} to make fresh keys`);
       }
-      proofs.push(result.proof);
+      files[chunkProofFile(chunk.index)] = result.proof;
+      files[chunkPublicFile(chunk.index)] = result.publicSignals;
       signals.push(result.publicSignals);
     }
   } finally {
     await releaseCurve();
   }
-  const single = signals.length === 1;
-  const files: ProofFiles = {
-    'proof.json': single ? proofs[0] : proofs,
-    'public.json': single ? signals[0] : signals,
-    'verification_key.json': setup.verificationKey,
-  };
   return {
     proof: {
       system: 'groth16',
       curve: 'bn128',
-      circuit: { name: CIRCUIT_NAME, n: options.n, hash: circuit.hash, constraints: setup.constraints },
-      setup: { ptau_sha256: setup.ptauSha256, ptau_power: setup.ptauPower, insecure: setup.insecure, note: setup.note },
-      verification_key_sha256: setup.verificationKeySha256,
       public_signals: signals,
-      files: {
-        'proof.json': sha256Hex(proofFileText(files['proof.json'])),
-        'public.json': sha256Hex(proofFileText(files['public.json'])),
-        'verification_key.json': sha256Hex(proofFileText(files['verification_key.json'])),
-      },
+      files: Object.fromEntries(Object.entries(files).map(([name, value]) => [name, sha256Hex(proofFileText(value))])),
     },
     files,
   };

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { createReadStream, existsSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm } from 'node:fs/promises';
-import { createHash } from 'node:crypto';
-import { join } from 'node:path';
+import { homedir } from 'node:os';
+import { isAbsolute, join } from 'node:path';
 import { loadSnarkjs } from './snarkjs-loader.js';
 import { ptauInfo, r1csInfo } from './binfile-header.js';
 import { canonicalJson } from './canonical-json.js';
@@ -12,6 +12,8 @@ import type { SnarkjsLogger } from './proof-progress.js';
 import { AttestationError } from './errors.js';
 import { withLock } from './file-lock.js';
 import { sha256Hex } from './sha256.js';
+import { fileDigests, knownCeremony } from './ptau-ceremonies.js';
+import { shippedKey } from './shipped-keys.js';
 import { writeFileAtomic } from './write-file-atomic.js';
 
 export interface Groth16Setup {
@@ -19,28 +21,46 @@ export interface Groth16Setup {
   verificationKey: Record<string, unknown>;
   verificationKeySha256: string;
   ptauSha256: string;
+  ptauBlake2b512: string;
   ptauPower: number;
+  /** The public ceremony file the ptau is (by its BLAKE2b-512 hash), or null. */
+  ceremony: string | null;
+  /** 'shipped': the package's pinned key; 'local': phase 2 made on this machine. */
+  keyOrigin: 'shipped' | 'local';
+  /** The public beacon that closed phase 2 of a shipped key; null for a local key. */
+  beacon: string | null;
+  /** True unless the ptau is a known public ceremony file. */
   insecure: boolean;
   note: string;
   constraints: number;
 }
 
 export const INSECURE_NOTE = 'INSECURE: development powers of tau made by one party (bundled with the repository or generated on this machine); anyone holding its toxic waste could forge proofs. Supply a ptau from a public ceremony for real use.';
+export const SHIPPED_NOTE = 'INSECURE development key shipped with @hokusai/attestation and pinned by verify: phase 2 (one maintainer contribution, then a public beacon) on the development powers of tau, which has one contribution and no beacon, so whoever made that ptau could forge proofs. For production, make a key from a public ceremony ptau (hokusai zk setup --ptau) and have verifiers pin it.';
+export const CEREMONY_NOTE = 'powers of tau from a public ceremony (hash in the known-ceremony table); phase-2 key made on this machine, so a verifier must pin a key it trusts (made by someone other than the prover).';
 
 /** Development powers of tau kept in the repository (not published), so a fresh clone proves without a long local ceremony. */
 const DEV_PTAU_DIR = join(PACKAGE_ROOT, 'dev-ptau');
-export const SUPPLIED_NOTE = 'powers of tau supplied by the user; phase-2 contribution made locally with fresh randomness.';
 
-/** `$HOKUSAI_ZK_CACHE`, else `.cache` inside the package. */
+/** The note recorded for a setup: fixed texts, so the verifier can check a note against the facts. */
+export function setupNote(facts: { keyOrigin: 'shipped' | 'local'; ceremony: string | null }): string {
+  if (facts.ceremony !== null) return CEREMONY_NOTE;
+  return facts.keyOrigin === 'shipped' ? SHIPPED_NOTE : INSECURE_NOTE;
+}
+
+/**
+ * `$HOKUSAI_ZK_CACHE`, else `$XDG_CACHE_HOME/hokusai/zk`, else `~/.cache/hokusai/zk`: the user's
+ * cache folder, never the package's own folder (node_modules is read-only in many installs).
+ */
 export function defaultCacheDir(): string {
-  return process.env.HOKUSAI_ZK_CACHE ?? join(PACKAGE_ROOT, '.cache');
+  const env = process.env;
+  if (env.HOKUSAI_ZK_CACHE !== undefined && env.HOKUSAI_ZK_CACHE !== '') return env.HOKUSAI_ZK_CACHE;
+  // XDG Base Directory: a relative XDG_CACHE_HOME is invalid and must be ignored.
+  const xdg = env.XDG_CACHE_HOME;
+  if (xdg !== undefined && isAbsolute(xdg)) return join(xdg, 'hokusai', 'zk');
+  return join(homedir(), '.cache', 'hokusai', 'zk');
 }
 
-async function fileSha256(path: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
-  return hash.digest('hex');
-}
 
 /** snarkjs keeps worker threads alive through a global curve; stopping them lets the process exit. */
 export async function releaseCurve(): Promise<void> {
@@ -111,7 +131,25 @@ export async function groth16Setup(circuit: CompiledCircuit, options: { ptauPath
   const cacheDir = options.cacheDir ?? defaultCacheDir();
   const info = await r1csInfo(circuit.r1csPath);
   const power = requiredPower(info);
-  const insecure = options.ptauPath === undefined;
+  // Without a ptau of their own, every machine proves with the key the package ships, so every
+  // verifier can pin one key per circuit.
+  const shipped = options.ptauPath === undefined ? shippedKey(circuit.n) : undefined;
+  if (shipped !== undefined) {
+    return {
+      zkeyPath: shipped.zkeyPath,
+      verificationKey: shipped.verificationKey,
+      verificationKeySha256: shipped.verificationKeySha256,
+      ptauSha256: shipped.ptauSha256,
+      ptauBlake2b512: shipped.ptauBlake2b512,
+      ptauPower: shipped.ptauPower,
+      ceremony: null,
+      keyOrigin: 'shipped',
+      beacon: shipped.beacon,
+      insecure: true,
+      note: SHIPPED_NOTE,
+      constraints: info.constraints,
+    };
+  }
   const ptauPath = options.ptauPath ?? (await localInsecurePtau(cacheDir, power, options.logger));
   const ptau = await ptauInfo(ptauPath);
   if (ptau.power < power) {
@@ -120,14 +158,30 @@ export async function groth16Setup(circuit: CompiledCircuit, options: { ptauPath
   if (!ptau.preparedPhase2) {
     throw new AttestationError('HOKUSAI_ZK_SETUP', `${ptauPath} is not prepared for phase 2; run \`snarkjs powersoftau prepare phase2\` on it or use a *_final.ptau file`);
   }
-  const ptauSha256 = await fileSha256(ptauPath);
+  const digests = await fileDigests(ptauPath);
+  const ptauSha256 = digests.sha256;
+  const ceremony = knownCeremony(digests.blake2b512)?.name ?? null;
+  const facts = { keyOrigin: 'local' as const, ceremony };
   const dir = join(cacheDir, 'zkey', `${circuit.hash.slice(0, 32)}-${ptauSha256.slice(0, 32)}`);
   const zkeyPath = join(dir, 'circuit.zkey');
   const vkeyPath = join(dir, 'verification_key.json');
   const load = async (): Promise<Groth16Setup | undefined> => {
     if (!existsSync(zkeyPath) || !existsSync(vkeyPath)) return undefined;
     const verificationKey = JSON.parse(await readFile(vkeyPath, 'utf8')) as Record<string, unknown>;
-    return { zkeyPath, verificationKey, verificationKeySha256: sha256Hex(canonicalJson(verificationKey)), ptauSha256, ptauPower: ptau.power, insecure, note: insecure ? INSECURE_NOTE : SUPPLIED_NOTE, constraints: info.constraints };
+    return {
+      zkeyPath,
+      verificationKey,
+      verificationKeySha256: sha256Hex(canonicalJson(verificationKey)),
+      ptauSha256,
+      ptauBlake2b512: digests.blake2b512,
+      ptauPower: ptau.power,
+      ...facts,
+      beacon: null,
+      // A user-supplied ptau is secure only when it is a known public ceremony file.
+      insecure: ceremony === null,
+      note: setupNote(facts),
+      constraints: info.constraints,
+    };
   };
   const cached = await load();
   if (cached !== undefined) return cached;

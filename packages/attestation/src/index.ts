@@ -13,16 +13,20 @@ export {
   type AttestationBody,
   type AttestationProof,
   type AttestedPredictions,
+  type AttestedPublication,
+  type AttestedSetup,
   type BuildAttestationOptions,
   type BuiltAttestation,
 } from './attestation.js';
-export { COMMITMENT_SCHEME, MAX_CIRCUIT_N, WORD_BITS, commitPredictions, type PredictionBits, type PredictionChunk, type PredictionCommitments } from './commitments.js';
+export { COMMITMENT_SCHEME, MAX_CIRCUIT_N, WORD_BITS, commitPredictions, chunkAccumulator, type PredictionBits, type PredictionChunk, type PredictionCommitments } from './commitments.js';
 export { writeAttestation, type WriteAttestationOptions } from './write-attestation.js';
 export { verifyAttestation, type VerificationCheck, type VerificationReport, type VerifyAttestationOptions } from './verify-attestation.js';
 export { buildZkOutputV1, type ZkOutputInfo } from './zk-output-v1.js';
 export { validateAttestationJson, validateZkOutputV1, schemaPath, ATTESTATION_SCHEMA_FILE, ZK_OUTPUT_V1_SCHEMA_FILE } from './schemas.js';
 export { circuitHash, circuitSources, DEFAULT_CIRCUIT_N, CIRCUIT_NAME, PUBLIC_SIGNAL_NAMES } from './circuit-source.js';
-export type { ProofFiles } from './groth16-prover.js';
+export { proofFileNames, chunkProofFile, chunkPublicFile, VERIFICATION_KEY_FILE, type ProofFiles } from './groth16-prover.js';
+export { KNOWN_CEREMONY_PTAU, knownCeremony, fileDigests } from './ptau-ceremonies.js';
+export { shippedVerificationKeySha256, beaconFor } from './shipped-keys.js';
 export { exportSolidityVerifier } from './solidity-verifier.js';
 export { INSECURE_NOTE, defaultCacheDir } from './groth16-setup.js';
 export { prepareZkSetup, type ZkSetupSummary } from './zk-setup.js';

@@ -35,6 +35,7 @@ declare module 'snarkjs' {
   export const zKey: {
     newZKey(r1csName: string, ptauName: string, zkeyName: string, logger?: unknown): Promise<unknown>;
     contribute(zkeyOld: string, zkeyNew: string, name: string, entropy: string, logger?: unknown): Promise<unknown>;
+    beacon(zkeyOld: string, zkeyNew: string, name: string, beaconHashStr: string, numIterationsExp: number, logger?: unknown): Promise<unknown>;
     exportVerificationKey(zkeyName: string, logger?: unknown): Promise<Record<string, unknown>>;
     exportSolidityVerifier(zkeyName: string, templates: { groth16: string }, logger?: unknown): Promise<string>;
   };

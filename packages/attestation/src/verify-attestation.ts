@@ -2,14 +2,16 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { loadSnarkjs } from './snarkjs-loader.js';
-import { attestationLeaves, type Attestation } from './attestation.js';
+import { attestationLeaves, type Attestation, type AttestedPredictions, type AttestedSetup } from './attestation.js';
 import { isSafeFileName } from './attestation-input.js';
 import { canonicalJson } from './canonical-json.js';
-import { circuitHash } from './circuit-source.js';
-import { commitPredictions, type PredictionBits } from './commitments.js';
-import { chunkPublicSignals, type ProofFiles } from './groth16-prover.js';
-import { zkOutputInfoFromFile, zkOutputInfoFromFolder, zkOutputV1Document } from './zk-output-v1.js';
-import { defaultCacheDir, INSECURE_NOTE, releaseCurve, requiredPower, SUPPLIED_NOTE } from './groth16-setup.js';
+import { CIRCUIT_NAME, circuitHash } from './circuit-source.js';
+import { chunkAccumulator, commitPredictions, type PredictionBits } from './commitments.js';
+import { chunkProofFile, chunkPublicFile, chunkPublicSignals, proofFileNames, VERIFICATION_KEY_FILE } from './groth16-prover.js';
+import { knownCeremony } from './ptau-ceremonies.js';
+import { shippedKey, shippedVerificationKeySha256 } from './shipped-keys.js';
+import { zkOutputInfoFromFolder, zkOutputV1Document } from './zk-output-v1.js';
+import { defaultCacheDir, releaseCurve, requiredPower, setupNote } from './groth16-setup.js';
 import { findCompiledCircuit } from './circuit-compile.js';
 import { r1csInfo } from './binfile-header.js';
 import { jsonFileText } from './json-file-text.js';
@@ -28,7 +30,8 @@ export interface VerificationReport {
   checks: VerificationCheck[];
 }
 
-const PROOF_FILES = ['proof.json', 'public.json', 'verification_key.json'] as const;
+/** Proof files at the folder's root; chunk proofs live under proofs/. */
+const PROOF_FILES_AT_ROOT = [VERIFICATION_KEY_FILE, 'proof.json', 'public.json'] as const;
 // Accuracies are stored as doubles computed by the same division; any real tampering moves them
 // by at least 1/rows, far above this.
 const TOLERANCE = 1e-12;
@@ -59,6 +62,10 @@ export interface VerifyAttestationOptions {
    * from the predictions.
    */
   verificationKeySha256?: string;
+  /** Fail when the counts were not proved. */
+  requireProof?: boolean;
+  /** Fail unless the proof is under a known public ceremony ptau and a pinned key. */
+  strict?: boolean;
 }
 
 export async function verifyAttestation(outDir: string, options: VerifyAttestationOptions = {}): Promise<VerificationReport> {
@@ -116,7 +123,7 @@ export async function verifyAttestation(outDir: string, options: VerifyAttestati
     } else {
       try {
         const again = commitPredictions(options.predictions, preds.circuit_n);
-        const same = canonicalJson({ ...again, proof_system: preds.proof_system }) === canonicalJson(preds);
+        const same = canonicalJson({ ...again, proof_system: preds.proof_system, setup: preds.setup }) === canonicalJson(preds);
         const differing = again.chunks.filter((c, i) => canonicalJson(c) !== canonicalJson(preds.chunks[i])).map((c) => c.index);
         check('commitments recomputed', same, same ? `${preds.chunks.length} chunk(s) of ${preds.circuit_n} rows` : `the predictions give different commitments or counts (chunks ${differing.join(', ') || 'totals'})`);
       } catch (error) {
@@ -144,82 +151,83 @@ export async function verifyAttestation(outDir: string, options: VerifyAttestati
     check('claimed accuracies', wrong.length === 0, wrong.length === 0 ? `baseline ${sumB}/${rows}, new ${sumN}/${rows}; ${claims.length} figures follow from the counts` : wrong.map(([name, claimed, expected]) => `${name} is ${String(claimed)}, counts give ${expected}`).join('; '));
   }
 
+  if (preds !== null) checkChunkChain(preds, check);
+
   const proof = attestation.proof;
-  if (proof !== undefined && preds?.proof_system !== 'groth16') {
+  const setup = preds?.setup ?? null;
+  if (options.requireProof === true && (preds === null || preds.proof_system !== 'groth16' || setup === null)) {
+    check('proof required', false, 'the attested body says the counts were not proved (--require-proof)');
+  }
+  if (proof !== undefined && (preds?.proof_system !== 'groth16' || setup === null)) {
     check('groth16 proof', false, 'attestation.json carries a proof but the attested body says the counts were not proved');
     return done();
   }
-  if (proof === undefined) {
-    const stray = PROOF_FILES.filter((f) => existsSync(join(outDir, f)));
+  if (preds !== null && preds.proof_system === 'none' && setup !== null) check('groth16 proof', false, 'the attested body names a setup but says the counts were not proved');
+  if (proof === undefined || setup === null) {
+    const stray = [...PROOF_FILES_AT_ROOT, 'proofs'].filter((f) => existsSync(join(outDir, f)));
     const promised = preds?.proof_system === 'groth16';
     check(
       'groth16 proof',
       stray.length === 0 && !promised,
       promised ? 'the attested body says the counts were proved, but attestation.json carries no proof' : stray.length === 0 ? 'not proved (the run was made without a proof)' : `${stray.join(', ')} present but attestation.json carries no proof`,
     );
+    if (options.strict === true) check('trusted setup', false, 'no proof: --strict requires a proof under a ceremony setup');
     await checkZkOutput(outDir, attestation, check);
     return done();
   }
-  const texts: Partial<Record<(typeof PROOF_FILES)[number], string>> = {};
+  const chunks = preds?.chunks ?? [];
+  const expectedNames = proofFileNames(chunks.length);
+  const texts = new Map<string, string>();
   const fileProblems: string[] = [];
-  for (const name of PROOF_FILES) {
+  const attestedNames = Object.keys(proof.files).sort();
+  if (canonicalJson(attestedNames) !== canonicalJson([...expectedNames].sort())) fileProblems.push(`attested proof files ${attestedNames.join(', ')} are not the ${expectedNames.length} expected for ${chunks.length} chunk(s)`);
+  for (const name of expectedNames) {
     const text = await readFile(join(outDir, name), 'utf8').catch(() => undefined);
     if (text === undefined) fileProblems.push(`${name} missing`);
     else {
-      texts[name] = text;
-      if (sha256Hex(text) !== proof.files[name]) fileProblems.push(`${name} hashes to ${sha256Hex(text)}, attested ${proof.files[name]}`);
+      texts.set(name, text);
+      if (sha256Hex(text) !== proof.files[name]) fileProblems.push(`${name} hashes to ${sha256Hex(text)}, attested ${proof.files[name] ?? 'nothing'}`);
     }
   }
-  check('proof files', fileProblems.length === 0, fileProblems.length === 0 ? PROOF_FILES.join(', ') : fileProblems.join('; '));
+  check('proof files', fileProblems.length === 0, fileProblems.length === 0 ? `${VERIFICATION_KEY_FILE} and ${chunks.length} proof(s) under proofs/` : fileProblems.slice(0, 5).join('; '));
   let vkey: unknown;
-  let proofJson: unknown;
-  let publicJson: unknown;
+  const proofs: unknown[] = [];
+  const publics: unknown[] = [];
   try {
-    vkey = JSON.parse(texts['verification_key.json'] ?? 'null');
-    proofJson = JSON.parse(texts['proof.json'] ?? 'null');
-    publicJson = JSON.parse(texts['public.json'] ?? 'null');
+    vkey = JSON.parse(texts.get(VERIFICATION_KEY_FILE) ?? 'null');
+    for (let i = 0; i < chunks.length; i++) {
+      proofs.push(JSON.parse(texts.get(chunkProofFile(i)) ?? 'null'));
+      publics.push(JSON.parse(texts.get(chunkPublicFile(i)) ?? 'null'));
+    }
   } catch (error) {
     check('groth16 proof', false, `proof files are not JSON: ${(error as Error).message}`);
     return done();
   }
   const vkeyHash = vkey === null ? 'missing' : sha256Hex(canonicalJson(vkey));
-  const pinned = options.verificationKeySha256;
-  if (vkeyHash !== proof.verification_key_sha256) check('verification key hash', false, `verification_key.json hashes to ${vkeyHash}, attested ${proof.verification_key_sha256}`);
-  else if (pinned !== undefined && pinned !== vkeyHash) check('verification key hash', false, `verification key ${vkeyHash} is not the trusted key ${pinned}`);
-  else check('verification key hash', true, pinned === undefined ? `${vkeyHash} (not pinned: pass verificationKeySha256 to require a trusted key)` : `${vkeyHash}, the trusted key`);
+  // The key is pinned by the circuit's identity: the key this package ships for the circuit, or
+  // one the caller trusts; never merely the key the folder brings.
+  const shipped = shippedVerificationKeySha256(setup.circuit.n);
+  const pinned = options.verificationKeySha256 ?? shipped;
+  const pinSource = options.verificationKeySha256 !== undefined ? 'the trusted key given' : `the key @hokusai/attestation ships for N=${setup.circuit.n}`;
+  if (vkeyHash !== setup.key.verification_key_sha256) check('verification key hash', false, `verification_key.json hashes to ${vkeyHash}, attested ${setup.key.verification_key_sha256}`);
+  else if (pinned !== undefined && pinned !== vkeyHash) check('verification key hash', false, `verification key ${vkeyHash} is not ${pinSource} (${pinned}); pass --trusted-vkey ${vkeyHash} only if you trust whoever made this key`);
+  else if (pinned === undefined) check('verification key hash', options.strict !== true, `WARNING ${vkeyHash} is not pinned: the package ships no key for N=${setup.circuit.n}; pass the hash of a key you trust`);
+  else check('verification key hash', true, `${vkeyHash}, ${pinSource}`);
   let expectedCircuit = 'unknown';
   try {
-    expectedCircuit = circuitHash(proof.circuit.n);
+    expectedCircuit = circuitHash(setup.circuit.n);
   } catch (error) {
     expectedCircuit = (error as Error).message;
   }
-  const circuitOk = expectedCircuit === proof.circuit.hash && preds !== null && proof.circuit.n === preds.circuit_n;
-  check('circuit hash', circuitOk, circuitOk ? `${proof.circuit.name} N=${proof.circuit.n}: ${expectedCircuit}` : `attested ${proof.circuit.hash} for N=${proof.circuit.n}; this package's circuit hashes to ${expectedCircuit}${preds !== null && proof.circuit.n !== preds.circuit_n ? `; commitments use N=${preds.circuit_n}` : ''}`);
+  const circuitOk = expectedCircuit === setup.circuit.hash && preds !== null && setup.circuit.n === preds.circuit_n && setup.circuit.name === CIRCUIT_NAME;
+  check('circuit hash', circuitOk, circuitOk ? `${setup.circuit.name} N=${setup.circuit.n}: ${expectedCircuit}` : `attested ${setup.circuit.hash} for N=${setup.circuit.n}; this package's circuit hashes to ${expectedCircuit}${preds !== null && setup.circuit.n !== preds.circuit_n ? `; commitments use N=${preds.circuit_n}` : ''}`);
 
-  // The setup facts sit outside the Merkle root (the proof is randomized); check what can be checked.
-  const metaProblems: string[] = [];
-  const expectedNote = proof.setup.insecure ? INSECURE_NOTE : SUPPLIED_NOTE;
-  if (proof.setup.note !== expectedNote) metaProblems.push('setup.note does not match setup.insecure');
-  let compiled: ReturnType<typeof findCompiledCircuit>;
-  try {
-    compiled = findCompiledCircuit(proof.circuit.n, defaultCacheDir());
-    if (compiled !== undefined) {
-      const info = await r1csInfo(compiled.r1csPath);
-      if (info.constraints !== proof.circuit.constraints) metaProblems.push(`circuit.constraints is ${proof.circuit.constraints}, the compiled circuit has ${info.constraints}`);
-      if (proof.setup.ptau_power < requiredPower(info)) metaProblems.push(`setup.ptau_power ${proof.setup.ptau_power} is too small for this circuit`);
-    }
-  } catch (error) {
-    metaProblems.push((error as Error).message);
-  }
-  check('proof metadata', metaProblems.length === 0, metaProblems.length === 0 ? `circuit ${compiled === undefined ? 'not compiled here; constraints not rechecked' : `${proof.circuit.constraints} constraints rechecked`}, setup note consistent; ptau hash is informational` : metaProblems.join('; '));
+  const metaProblems = await setupProblems(setup);
+  check('proof metadata', metaProblems.length === 0, metaProblems.length === 0 ? `setup facts consistent (${setup.key.origin} key, ptau ${setup.ptau.ceremony ?? 'not a known ceremony'})` : metaProblems.join('; '));
 
-  const chunks = preds?.chunks ?? [];
-  const single = chunks.length === 1;
-  const proofs = single ? [proofJson] : Array.isArray(proofJson) ? proofJson : [];
-  const publics = (single ? [publicJson] : Array.isArray(publicJson) ? publicJson : []) as unknown[];
   const expectedSignals = chunks.map(chunkPublicSignals);
   const signalsOk = canonicalJson(publics) === canonicalJson(expectedSignals) && canonicalJson(proof.public_signals) === canonicalJson(expectedSignals);
-  check('public signals', signalsOk, signalsOk ? `${expectedSignals.length} chunk(s): rows, three commitments, two counts` : 'public.json or the attested public signals differ from the commitments and counts in the body');
+  check('public signals', signalsOk, signalsOk ? `${expectedSignals.length} chunk(s): index, accumulators, rows, three commitments, two counts` : 'a chunk\'s public.json or the attested public signals differ from the commitments and counts in the body');
 
   const failed: number[] = [];
   const snarkjs = await (verifier ?? prepareVerifier());
@@ -233,9 +241,62 @@ export async function verifyAttestation(outDir: string, options: VerifyAttestati
     await releaseCurve();
   }
   check('groth16 proof', chunks.length > 0 && failed.length === 0, failed.length === 0 ? `snarkjs verified ${chunks.length} proof(s)` : `snarkjs rejected the proof of chunk(s) ${failed.join(', ')}`);
-  check('trusted setup', true, proof.setup.insecure ? `WARNING ${proof.setup.note}` : proof.setup.note);
+  const secure = !setup.insecure && pinned !== undefined;
+  const setupWords = setup.insecure ? `WARNING ${setup.note}` : pinned === undefined ? `WARNING ${setup.note} The key is not pinned.` : setup.note;
+  check('trusted setup', options.strict !== true || secure, options.strict === true && !secure ? `--strict: ${setupWords}` : setupWords);
   await checkZkOutput(outDir, attestation, check);
   return done();
+}
+
+/** Each chunk's place and running accumulator, recomputed: a duplicated, reordered or missing chunk fails. */
+function checkChunkChain(preds: AttestedPredictions, check: (name: string, ok: boolean, detail: string) => boolean): void {
+  const problems: string[] = [];
+  let previous = '0';
+  let offset = 0;
+  preds.chunks.forEach((c, i) => {
+    if (c.index !== i) problems.push(`chunk at position ${i} says index ${c.index}`);
+    if (c.offset !== offset) problems.push(`chunk ${i} starts at row ${c.offset}, expected ${offset}`);
+    if (c.previous_accumulator !== previous) problems.push(`chunk ${i} does not continue chunk ${i - 1}'s accumulator`);
+    let again = 'invalid';
+    try {
+      again = chunkAccumulator(c.previous_accumulator, c);
+    } catch {
+      // An accumulator that is not a field element is reported below.
+    }
+    if (again !== c.accumulator) problems.push(`chunk ${i}'s accumulator does not follow from its contents`);
+    previous = c.accumulator;
+    offset += c.rows;
+  });
+  if (preds.accumulator !== previous) problems.push('the final accumulator is not the last chunk\'s');
+  check('chunk chain', problems.length === 0, problems.length === 0 ? `${preds.chunks.length} chunk(s) in order, final accumulator ${preds.accumulator.slice(0, 12)}...` : problems.slice(0, 5).join('; '));
+}
+
+/** Facts of the attested setup that must agree with each other and with what this package ships. */
+async function setupProblems(setup: AttestedSetup): Promise<string[]> {
+  const problems: string[] = [];
+  const ceremony = knownCeremony(setup.ptau.blake2b512);
+  if ((ceremony?.name ?? null) !== setup.ptau.ceremony) problems.push(`ptau.ceremony says ${String(setup.ptau.ceremony)} but its BLAKE2b-512 hash is ${ceremony === null ? 'not a known ceremony file' : ceremony.name}`);
+  if (ceremony !== null && ceremony.power !== setup.ptau.power) problems.push(`ptau.power ${setup.ptau.power} is not the ceremony file's ${ceremony.power}`);
+  if (setup.insecure !== (setup.ptau.ceremony === null)) problems.push('insecure must be true exactly when the ptau is not a known ceremony file');
+  if (setup.note !== setupNote({ keyOrigin: setup.key.origin, ceremony: setup.ptau.ceremony })) problems.push('note does not match the setup facts');
+  if (setup.key.origin === 'shipped') {
+    const shipped = shippedKey(setup.circuit.n);
+    if (shipped === undefined) problems.push(`key.origin is shipped but this package ships no key for N=${setup.circuit.n}`);
+    else if (shipped.verificationKeySha256 !== setup.key.verification_key_sha256 || shipped.beacon !== setup.key.beacon || shipped.ptauSha256 !== setup.ptau.sha256 || shipped.ptauBlake2b512 !== setup.ptau.blake2b512 || shipped.ptauPower !== setup.ptau.power) {
+      problems.push('key.origin is shipped but the key, beacon or ptau differ from the shipped key\'s transcript');
+    }
+  } else if (setup.key.beacon !== null) problems.push('a local key has no beacon');
+  try {
+    const compiled = findCompiledCircuit(setup.circuit.n, defaultCacheDir());
+    if (compiled !== undefined) {
+      const info = await r1csInfo(compiled.r1csPath);
+      if (info.constraints !== setup.circuit.constraints) problems.push(`circuit.constraints is ${setup.circuit.constraints}, the compiled circuit has ${info.constraints}`);
+      if (setup.ptau.power < requiredPower(info)) problems.push(`ptau.power ${setup.ptau.power} is too small for this circuit`);
+    }
+  } catch (error) {
+    problems.push((error as Error).message);
+  }
+  return problems;
 }
 
 /**
@@ -248,14 +309,11 @@ async function checkZkOutput(outDir: string, attestation: Attestation, check: (n
   const text = await readFile(join(outDir, name), 'utf8').catch(() => undefined);
   if (text === undefined) return;
   try {
-    const fromFile = zkOutputInfoFromFile(JSON.parse(text) as unknown);
+    // Only the attested manifest's columns and the verification key come from outside the body.
     const fromFolder = await zkOutputInfoFromFolder(outDir, attestation);
-    let proofFiles: ProofFiles | undefined;
-    if (attestation.proof !== undefined) {
-      const read = async (f: string): Promise<unknown> => JSON.parse(await readFile(join(outDir, f), 'utf8')) as unknown;
-      proofFiles = { 'proof.json': await read('proof.json'), 'public.json': await read('public.json'), 'verification_key.json': await read('verification_key.json') };
-    }
-    const rebuilt = zkOutputV1Document(attestation, { ...fromFile, ...fromFolder, ...(proofFiles === undefined ? {} : { proofFiles }) });
+    const vkeyText = attestation.proof === undefined ? undefined : await readFile(join(outDir, VERIFICATION_KEY_FILE), 'utf8').catch(() => undefined);
+    const proofFiles = vkeyText === undefined ? undefined : { [VERIFICATION_KEY_FILE]: JSON.parse(vkeyText) as unknown };
+    const rebuilt = zkOutputV1Document(attestation, { ...fromFolder, ...(proofFiles === undefined ? {} : { proofFiles }) });
     const same = jsonFileText(rebuilt) === text;
     check(name, same, same ? 'rebuilt from attestation.json and identical' : 'differs from the file rebuilt from attestation.json');
   } catch (error) {

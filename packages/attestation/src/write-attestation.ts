@@ -14,15 +14,15 @@ export interface WriteAttestationOptions {
 }
 
 /**
- * Writes proof.json, public.json and verification_key.json (when proved), zk_output_v1.json and
+ * Writes verification_key.json and proofs/chunk-<i>.json with proofs/chunk-<i>.public.json (when proved), zk_output_v1.json and
  * finally attestation.json, each to a temporary name and renamed, so a crash never leaves a
  * half-written file and attestation.json only appears once everything it refers to is there.
  */
 export async function writeAttestation(outDir: string, built: BuiltAttestation, options: WriteAttestationOptions = {}): Promise<void> {
   const { attestation, proofFiles } = built;
   if (proofFiles !== undefined) {
-    for (const name of ['proof.json', 'public.json', 'verification_key.json'] as const) {
-      await writeFileAtomic(join(outDir, name), proofFileText(proofFiles[name]));
+    for (const [name, value] of Object.entries(proofFiles)) {
+      await writeFileAtomic(join(outDir, name), proofFileText(value));
     }
   }
   if (options.zkOutput !== false) {

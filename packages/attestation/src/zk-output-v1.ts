@@ -1,25 +1,23 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Attestation } from './attestation.js';
+import type { Attestation, AttestedPublication } from './attestation.js';
 import { canonicalJson } from './canonical-json.js';
 import { AttestationError } from './errors.js';
-import type { ProofFiles } from './groth16-prover.js';
+import { VERIFICATION_KEY_FILE, type ProofFiles } from './groth16-prover.js';
 import { HASH_PATTERN, sha256Hex } from './sha256.js';
 import { validateZkOutputV1 } from './schemas.js';
 
-/** Facts zk-output v1 asks for that attestation.json does not hold. All optional. */
+/**
+ * Facts zk-output v1 asks for beyond the attested body: only the contributed data's columns, which
+ * the verifier reads from the attested manifests/contributed.json, and the verification key.
+ * Everything else (contributor id, wallet, environment, dry run, benchmark type, MLflow run id)
+ * comes from the attested body's `publication` block, so editing zk_output_v1.json fails `verify`.
+ */
 export interface ZkOutputInfo {
   /** Columns of the contributed dataset; required unless read from manifests/contributed.json. */
   contributedColumnCount?: number;
   contributedColumns?: string[];
-  contributorId?: string;
-  walletAddress?: string;
-  environment?: 'production' | 'staging' | 'test' | 'development';
-  dryRun?: boolean;
-  /** Benchmark kind, default "binary_classification". */
-  benchmarkType?: string;
-  mlflowRunId?: string | null;
-  /** The proof files, so the proof and verification key travel inside zk_output_v1.json too. */
+  /** The proof files, so the verification key travels inside zk_output_v1.json too. */
   proofFiles?: ProofFiles;
 }
 
@@ -73,6 +71,7 @@ export function zkOutputV1Document(attestation: Attestation, info: ZkOutputInfo 
   const body = attestation.body;
   const results = body.results;
   const preds = body.predictions;
+  const pub: AttestedPublication = body.publication ?? {};
   const baselineMetrics = metricsFrom(results.baseline_metrics, preds?.baseline_accuracy, 'results.baseline_metrics');
   const newMetrics = metricsFrom(results.new_metrics, preds?.new_accuracy, 'results.new_metrics');
 
@@ -93,15 +92,17 @@ export function zkOutputV1Document(attestation: Attestation, info: ZkOutputInfo 
   if (contributed === undefined) {
     throw new AttestationError('HOKUSAI_ZK_OUTPUT', 'zk_output_v1: the attestation has no "contributed" input; v1 requires the contributor data hash');
   }
-  if (info.contributedColumnCount === undefined) {
-    throw new AttestationError('HOKUSAI_ZK_OUTPUT', 'zk_output_v1: the contributed column count is unknown; pass contributedColumnCount or attest manifests/contributed.json');
+  const columnCount = info.contributedColumnCount ?? pub.contributed_column_count;
+  const columns = info.contributedColumns ?? pub.contributed_columns;
+  if (columnCount === undefined) {
+    throw new AttestationError('HOKUSAI_ZK_OUTPUT', 'zk_output_v1: the contributed column count is unknown; attest manifests/contributed.json or give publication.contributed_column_count');
   }
   const manifest = {
     data_hash: contributed.content_hash,
     row_count: contributed.row_count,
-    column_count: info.contributedColumnCount,
+    column_count: columnCount,
     source_path: contributed.file_name,
-    ...(info.contributedColumns === undefined ? {} : { columns: info.contributedColumns }),
+    ...(columns === undefined ? {} : { columns }),
   };
   const total = (base?.row_count ?? 0) + contributed.row_count;
   const training = {
@@ -117,7 +118,7 @@ export function zkOutputV1Document(attestation: Attestation, info: ZkOutputInfo 
       model_id: `${body.run_id}-${role}`,
       model_type: m.family,
       model_hash: m.onnx_sha256,
-      mlflow_run_id: info.mlflowRunId ?? null,
+      mlflow_run_id: pub.mlflow_run_id ?? null,
       training_config_hash: body.config_sha256,
       metrics,
       ...(role === 'new' ? { training_metadata: training } : {}),
@@ -133,15 +134,15 @@ export function zkOutputV1Document(attestation: Attestation, info: ZkOutputInfo 
       pipeline_run_id: body.run_id,
       timestamp,
       pipeline_version: body.pipeline_version,
-      ...(info.environment === undefined ? {} : { environment: info.environment }),
-      ...(info.dryRun === undefined ? {} : { dry_run: info.dryRun }),
+      ...(pub.environment === undefined ? {} : { environment: pub.environment }),
+      ...(pub.dry_run === undefined ? {} : { dry_run: pub.dry_run }),
     },
     evaluation_results: {
       baseline_metrics: baselineMetrics,
       new_metrics: newMetrics,
       benchmark_metadata: {
         size,
-        type: info.benchmarkType ?? 'binary_classification',
+        type: pub.benchmark_type ?? 'binary_classification',
         ...(benchmark !== undefined && HASH_PATTERN.test(benchmark.content_hash) ? { dataset_hash: benchmark.content_hash } : {}),
       },
     },
@@ -155,20 +156,22 @@ export function zkOutputV1Document(attestation: Attestation, info: ZkOutputInfo 
     },
     models: { baseline: model('baseline', baselineMetrics), new: model('new', newMetrics) },
     contributor_info: {
-      ...(info.contributorId === undefined ? {} : { contributor_id: info.contributorId }),
+      ...(pub.contributor_id === undefined || pub.contributor_id === null ? {} : { contributor_id: pub.contributor_id }),
       data_hash: contributed.content_hash,
       data_manifest: manifest,
       contributed_samples: contributed.row_count,
       total_samples: total,
-      ...(info.walletAddress === undefined ? {} : { wallet_address: info.walletAddress }),
+      ...(pub.wallet_address === undefined || pub.wallet_address === null ? {} : { wallet_address: pub.wallet_address }),
     },
     attestation: {
       hash_tree_root: attestation.merkle_root,
       proof_ready: proof !== undefined,
-      signature_blob: info.proofFiles === undefined ? null : canonicalJson(info.proofFiles['proof.json']),
-      verification_key: info.proofFiles === undefined ? null : canonicalJson(info.proofFiles['verification_key.json']),
+      // No signature is made, so none is claimed; the proofs are the files under proofs/, bound
+      // by public_inputs_hash and the Merkle root.
+      signature_blob: null,
+      verification_key: proof === undefined || info.proofFiles === undefined ? null : canonicalJson(info.proofFiles[VERIFICATION_KEY_FILE]),
       proof_system: proof === undefined ? 'none' : 'groth16',
-      circuit_hash: proof === undefined ? null : proof.circuit.hash,
+      circuit_hash: proof === undefined ? null : (preds?.setup?.circuit.hash ?? null),
       ...(proof === undefined ? {} : { public_inputs_hash: sha256Hex(canonicalJson(proof.public_signals)) }),
     },
   };
@@ -189,31 +192,5 @@ export async function zkOutputInfoFromFolder(outDir: string, attestation: Attest
     const names = manifest.columns.map((c: unknown) => (typeof c === 'string' ? c : isRecord(c) && typeof c.name === 'string' ? c.name : undefined));
     if (names.every((n): n is string => n !== undefined)) info.contributedColumns = names;
   }
-  return info;
-}
-
-/**
- * The facts of an existing zk_output_v1.json that the attestation cannot supply, so a verifier can
- * rebuild the file from the attestation and compare every other byte.
- */
-export function zkOutputInfoFromFile(zk: unknown): ZkOutputInfo {
-  const info: ZkOutputInfo = {};
-  const at = (...path: string[]): unknown => path.reduce<unknown>((v, k) => (isRecord(v) ? v[k] : undefined), zk);
-  const env = at('metadata', 'environment');
-  if (env === 'production' || env === 'staging' || env === 'test' || env === 'development') info.environment = env;
-  const dry = at('metadata', 'dry_run');
-  if (typeof dry === 'boolean') info.dryRun = dry;
-  const type = at('evaluation_results', 'benchmark_metadata', 'type');
-  if (typeof type === 'string') info.benchmarkType = type;
-  const id = at('contributor_info', 'contributor_id');
-  if (typeof id === 'string') info.contributorId = id;
-  const wallet = at('contributor_info', 'wallet_address');
-  if (typeof wallet === 'string') info.walletAddress = wallet;
-  const mlflow = at('models', 'new', 'mlflow_run_id');
-  if (typeof mlflow === 'string') info.mlflowRunId = mlflow;
-  const columns = at('contributor_info', 'data_manifest', 'column_count');
-  if (typeof columns === 'number') info.contributedColumnCount = columns;
-  const names = at('contributor_info', 'data_manifest', 'columns');
-  if (Array.isArray(names) && names.every((n): n is string => typeof n === 'string')) info.contributedColumns = names;
   return info;
 }

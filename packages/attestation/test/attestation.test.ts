@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import {
   AttestationError,
   buildAttestation,
+  jsonFileText,
   merkleProof,
   schemaPath,
   verifyAttestation,
@@ -107,6 +108,39 @@ describe('writeAttestation and verifyAttestation without a proof', () => {
     expect(validate({ ...zk, attestation: { ...zk.attestation, hash_tree_root: 'ABC' } })).toBe(false);
   });
 
+  it('rebuilds every field of zk_output_v1.json from the attested body: a swapped wallet, contributor, environment, dry run, benchmark type or MLflow run fails', async () => {
+    const run = await fixtureRun({ rows: 50, seed: 22 });
+    const publication = { contributor_id: 'alice', wallet_address: `0x${'ab'.repeat(20)}`, environment: 'test' as const, dry_run: false, benchmark_type: 'binary_classification', mlflow_run_id: 'mlf-1' };
+    await writeAttestation(run.dir, await buildAttestation({ ...run.input, publication }, { prove: false, circuitN: 128 }));
+    expect(failed(await verifyAttestation(run.dir, { predictions: run.input.predictions! }))).toEqual([]);
+    const path = join(run.dir, 'zk_output_v1.json');
+    const original = await readFile(path, 'utf8');
+    const zk = JSON.parse(original) as { metadata: Record<string, unknown>; contributor_info: Record<string, unknown>; evaluation_results: { benchmark_metadata: Record<string, unknown> }; models: { new: Record<string, unknown>; baseline: Record<string, unknown> } };
+    expect(zk.contributor_info).toMatchObject({ contributor_id: 'alice', wallet_address: publication.wallet_address });
+    expect(zk.metadata).toMatchObject({ environment: 'test', dry_run: false });
+    expect(zk.models.new.mlflow_run_id).toBe('mlf-1');
+    const swaps: ((z: typeof zk) => void)[] = [
+      (z) => { z.contributor_info.wallet_address = `0x${'cd'.repeat(20)}`; },
+      (z) => { z.contributor_info.contributor_id = 'mallory'; },
+      (z) => { z.metadata.environment = 'production'; },
+      (z) => { z.metadata.dry_run = true; },
+      (z) => { z.evaluation_results.benchmark_metadata.type = 'regression'; },
+      (z) => { z.models.new.mlflow_run_id = 'mlf-2'; z.models.baseline.mlflow_run_id = 'mlf-2'; },
+    ];
+    for (const swap of swaps) {
+      const edited = JSON.parse(original) as typeof zk;
+      swap(edited);
+      await writeFile(path, jsonFileText(edited));
+      expect(failed(await verifyAttestation(run.dir, { predictions: run.input.predictions! }))).toEqual(['zk_output_v1.json']);
+    }
+    await writeFile(path, original);
+    // A wallet swapped inside the attestation changes the body, so its hash and root fail.
+    const att = JSON.parse(await readFile(join(run.dir, 'attestation.json'), 'utf8')) as { body: { publication: { wallet_address: string } } };
+    att.body.publication.wallet_address = `0x${'cd'.repeat(20)}`;
+    await writeFile(join(run.dir, 'attestation.json'), JSON.stringify(att));
+    expect(failed(await verifyAttestation(run.dir, { predictions: run.input.predictions! }))).toEqual(expect.arrayContaining(['body hash', 'merkle root']));
+  });
+
   it('names the failing check when any byte of any attested file changes', async () => {
     const run = await fixtureRun({ rows: 100, seed: 22 });
     await writeAttestation(run.dir, await buildAttestation(run.input, { prove: false, circuitN: 128 }));
@@ -119,7 +153,8 @@ describe('writeAttestation and verifyAttestation without a proof', () => {
         await writeFile(path, changed);
         const report = await verifyAttestation(run.dir, { predictions: run.input.predictions! });
         expect(report.ok).toBe(false);
-        expect(failed(report)).toEqual([`file ${name}`]);
+        // zk_output_v1.json takes the contributed column count from the attested manifest only.
+        expect(failed(report)).toEqual(name === 'manifests/contributed.json' ? [`file ${name}`, 'zk_output_v1.json'] : [`file ${name}`]);
       }
       await writeFile(path, original);
     }

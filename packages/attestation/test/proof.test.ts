@@ -1,8 +1,8 @@
 import { fileURLToPath } from 'node:url';
-import { copyFile, mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
-import { existsSync, readFileSync } from 'node:fs';
+import { copyFile, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import * as snarkjs from 'snarkjs';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -12,17 +12,27 @@ import {
   canonicalJson,
   circuitHash,
   commitPredictions,
-  defaultCacheDir,
   exportSolidityVerifier,
   schemaPath,
   sha256Hex,
+  attestationLeaves,
+  merkleRoot,
   verifyAttestation,
   writeAttestation,
   type Attestation,
   type BuiltAttestation,
   type VerificationReport,
 } from '../src/index.js';
-import { proveChunks } from '../src/groth16-prover.js';
+import { prepareProving, proveChunks } from '../src/groth16-prover.js';
+import { shippedVerificationKeySha256 } from '../src/shipped-keys.js';
+import { execFile } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { promisify } from 'node:util';
+
+const execRun = promisify(execFile);
+const snarkjsCli = join(dirname(createRequire(import.meta.url).resolve('snarkjs')), 'cli.cjs');
+const PROOF0 = 'proofs/chunk-0.json';
+const PUBLIC0 = 'proofs/chunk-0.public.json';
 import { fixtureRun, type FixtureRun } from './run-fixture.js';
 
 // A small circuit keeps the suite fast; the pipeline default (N=1024) is measured in tools/bench-attestation.
@@ -46,7 +56,7 @@ async function editJson(path: string, change: (value: unknown) => unknown): Prom
 }
 
 /** Re-points the attestation's hash of a proof file at the file's current bytes, as a forger would. */
-async function rehashProofFile(dir: string, name: 'proof.json' | 'public.json' | 'verification_key.json'): Promise<void> {
+async function rehashProofFile(dir: string, name: string): Promise<void> {
   const bytes = await readFile(join(dir, name));
   await editJson(join(dir, 'attestation.json'), (a) => {
     (a as Attestation).proof!.files[name] = sha256Hex(bytes);
@@ -71,18 +81,24 @@ describe('Groth16 proof of the accuracy counts', () => {
       expect(failed(report)).toEqual([]);
       expect(report.checks.map((c) => c.name)).toEqual(expect.arrayContaining(['proof files', 'verification key hash', 'circuit hash', 'public signals', 'groth16 proof', 'trusted setup']));
       const proof = built.attestation.proof!;
-      expect(proof.circuit).toMatchObject({ name: 'hokusai_accuracy', n: N, hash: circuitHash(N) });
-      expect(proof.setup.insecure).toBe(true);
-      expect(report.checks.find((c) => c.name === 'trusted setup')?.detail).toMatch(/INSECURE/);
       const preds = built.attestation.body.predictions!;
-      expect(proof.public_signals).toEqual(preds.chunks.map((c) => [String(c.rows), c.labels_commitment, c.baseline_commitment, c.new_commitment, String(c.baseline_correct), String(c.new_correct)]));
+      // The setup facts are attested: the shipped key, its beacon, the development ptau.
+      expect(preds.setup).toMatchObject({ circuit: { name: 'hokusai_accuracy', n: N, hash: circuitHash(N) }, key: { origin: 'shipped', verification_key_sha256: shippedVerificationKeySha256(N) }, ptau: { ceremony: null }, insecure: true });
+      expect(report.checks.find((c) => c.name === 'trusted setup')?.detail).toMatch(/INSECURE/);
+      expect(report.checks.find((c) => c.name === 'verification key hash')?.detail).toMatch(/ships for N=32/);
+      expect(proof.public_signals).toEqual(
+        preds.chunks.map((c) => [String(c.index), c.previous_accumulator, c.accumulator, String(c.rows), c.labels_commitment, c.baseline_commitment, c.new_commitment, String(c.baseline_correct), String(c.new_correct)]),
+      );
     }
-    expect(chunked.built.attestation.proof!.public_signals.map((s) => s[0])).toEqual(['32', '32', '16']);
-    // Single chunk: the folder is plain snarkjs, checkable with `snarkjs groth16 verify`.
-    const vkey = JSON.parse(await readFile(join(padded.run.dir, 'verification_key.json'), 'utf8')) as unknown;
-    const pub = JSON.parse(await readFile(join(padded.run.dir, 'public.json'), 'utf8')) as unknown;
-    const proof = JSON.parse(await readFile(join(padded.run.dir, 'proof.json'), 'utf8')) as unknown;
-    expect(await snarkjs.groth16.verify(vkey, pub, proof)).toBe(true);
+    const signals = chunked.built.attestation.proof!.public_signals;
+    expect(signals.map((s) => [s[0], s[3]])).toEqual([['0', '32'], ['1', '32'], ['2', '16']]);
+    // The chain: chunk 0 starts at 0, each chunk continues the previous one's accumulator.
+    expect(signals.map((s) => s[1])).toEqual(['0', signals[0]![2], signals[1]![2]]);
+    // Every chunk is plain snarkjs, checkable with the snarkjs CLI.
+    for (let i = 0; i < 3; i++) {
+      const { stdout } = await execRun(process.execPath, [snarkjsCli, 'groth16', 'verify', 'verification_key.json', `proofs/chunk-${i}.public.json`, `proofs/chunk-${i}.json`], { cwd: chunked.run.dir });
+      expect(stdout).toMatch(/OK!/);
+    }
   });
 
   it('writes a zk_output_v1.json with groth16 and real hashes that validates against the v1 schema', async () => {
@@ -96,10 +112,12 @@ describe('Groth16 proof of the accuracy counts', () => {
       proof_system: 'groth16',
       proof_ready: true,
       hash_tree_root: chunked.built.attestation.merkle_root,
-      circuit_hash: proof.circuit.hash,
+      circuit_hash: chunked.built.attestation.body.predictions!.setup!.circuit.hash,
       public_inputs_hash: sha256Hex(canonicalJson(proof.public_signals)),
     });
     expect(JSON.parse(zk.attestation.verification_key as string)).toEqual(chunked.built.proofFiles!['verification_key.json']);
+    // No signature is made, so none is claimed.
+    expect(zk.attestation.signature_blob).toBeNull();
   });
 
   it('writes a verifiable folder from a built attestation whose keys were re-ordered in transit', async () => {
@@ -110,7 +128,7 @@ describe('Groth16 proof of the accuracy counts', () => {
     for (const f of Object.keys(padded.run.files)) await copyFile(join(padded.run.dir, f), join(dir, f));
     await writeAttestation(dir, reordered);
     expect(failed(await verifyAttestation(dir, { predictions: padded.run.input.predictions! }))).toEqual([]);
-    for (const f of ['attestation.json', 'proof.json', 'verification_key.json', 'zk_output_v1.json']) {
+    for (const f of ['attestation.json', 'proofs/chunk-0.json', 'verification_key.json', 'zk_output_v1.json']) {
       expect(await readFile(join(dir, f), 'utf8')).toBe(await readFile(join(padded.run.dir, f), 'utf8'));
     }
   });
@@ -121,13 +139,13 @@ describe('Groth16 proof of the accuracy counts', () => {
     expect(again.attestation.merkle_root).toBe(padded.built.attestation.merkle_root);
     expect(again.attestation.proof!.public_signals).toEqual(padded.built.attestation.proof!.public_signals);
     // Groth16 proofs are randomized; both must still verify.
-    expect(canonicalJson(again.proofFiles!['proof.json'])).not.toBe(canonicalJson(padded.built.proofFiles!['proof.json']));
-    expect(await snarkjs.groth16.verify(again.proofFiles!['verification_key.json'], again.proofFiles!['public.json'], again.proofFiles!['proof.json'])).toBe(true);
+    expect(canonicalJson(again.proofFiles![PROOF0])).not.toBe(canonicalJson(padded.built.proofFiles![PROOF0]));
+    expect(await snarkjs.groth16.verify(again.proofFiles!['verification_key.json'], again.proofFiles![PUBLIC0], again.proofFiles![PROOF0])).toBe(true);
   });
 
   it('fails naming the check when any byte of a proof file changes', async () => {
     const { run } = padded;
-    for (const name of ['proof.json', 'public.json', 'verification_key.json'] as const) {
+    for (const name of [PROOF0, PUBLIC0, 'verification_key.json']) {
       const path = join(run.dir, name);
       const original = await readFile(path);
       const at = original.indexOf('"') + 1;
@@ -144,7 +162,7 @@ describe('Groth16 proof of the accuracy counts', () => {
 
   it('fails when any output file, attestation.json and zk_output_v1.json included, has a byte changed', async () => {
     const { run } = padded;
-    const names = [...Object.keys(run.files), 'attestation.json', 'zk_output_v1.json', 'proof.json', 'public.json', 'verification_key.json'];
+    const names = [...Object.keys(run.files), 'attestation.json', 'zk_output_v1.json', PROOF0, PUBLIC0, 'verification_key.json'];
     let seed = 99;
     const next = (): number => {
       seed = (seed * 1103515245 + 12345) % 2 ** 31;
@@ -153,12 +171,8 @@ describe('Groth16 proof of the accuracy counts', () => {
     for (const name of names) {
       const path = join(run.dir, name);
       const original = await readFile(path);
-      const text = original.toString('latin1');
-      // Documented as informational (outside the Merkle root, not checkable without the ptau file).
-      const skip = name === 'attestation.json' ? [/"ptau_sha256": "[0-9a-f]+"/, /"ptau_power": \d+/].map((re) => re.exec(text)).filter((m) => m !== null) : [];
       for (let k = 0; k < 4; k++) {
         const at = Math.floor(next() * original.length);
-        if (skip.some((m) => at >= m.index && at < m.index + m[0].length)) continue;
         const changed = Buffer.from(original);
         changed[at] = (changed[at] as number) ^ 0x01;
         await writeFile(path, changed);
@@ -168,11 +182,11 @@ describe('Groth16 proof of the accuracy counts', () => {
       await writeFile(path, original);
     }
     expect((await verifyAttestation(run.dir, { predictions: run.input.predictions! })).ok).toBe(true);
-  });
+  }, 300_000);
 
   it('accepts only a pinned verification key when one is given', async () => {
     const { run, built } = padded;
-    const trusted = built.attestation.proof!.verification_key_sha256;
+    const trusted = built.attestation.body.predictions!.setup!.key.verification_key_sha256;
     expect(failed(await verifyAttestation(run.dir, { predictions: run.input.predictions!, verificationKeySha256: trusted }))).toEqual([]);
     const report = await verifyAttestation(run.dir, { predictions: run.input.predictions!, verificationKeySha256: 'a'.repeat(64) });
     expect(failed(report)).toEqual(['verification key hash']);
@@ -193,31 +207,30 @@ describe('Groth16 proof of the accuracy counts', () => {
 
   it('rejects a forged proof even when the forger updates every hash', async () => {
     const { run } = padded;
-    const originals = await Promise.all(['proof.json', 'attestation.json'].map((f) => readFile(join(run.dir, f))));
-    await editJson(join(run.dir, 'proof.json'), (p) => {
+    const originals = await Promise.all([PROOF0, 'attestation.json'].map((f) => readFile(join(run.dir, f))));
+    await editJson(join(run.dir, PROOF0), (p) => {
       const proof = p as { pi_a: string[] };
       proof.pi_a[0] = (BigInt(proof.pi_a[0] as string) + 1n).toString();
       return proof;
     });
-    await rehashProofFile(run.dir, 'proof.json');
-    // zk_output_v1.json carries the proof too, so it no longer matches either.
-    expect(failed(await verifyAttestation(run.dir, { predictions: run.input.predictions! }))).toEqual(['groth16 proof', 'zk_output_v1.json']);
-    await writeFile(join(run.dir, 'proof.json'), originals[0] as Buffer);
+    await rehashProofFile(run.dir, PROOF0);
+    expect(failed(await verifyAttestation(run.dir, { predictions: run.input.predictions! }))).toEqual(['groth16 proof']);
+    await writeFile(join(run.dir, PROOF0), originals[0] as Buffer);
     await writeFile(join(run.dir, 'attestation.json'), originals[1] as Buffer);
   });
 
   it('fails on a changed public signal, in public.json or in the attestation', async () => {
     const { run } = padded;
-    const original = { pub: await readFile(join(run.dir, 'public.json')), att: await readFile(join(run.dir, 'attestation.json')) };
+    const original = { pub: await readFile(join(run.dir, PUBLIC0)), att: await readFile(join(run.dir, 'attestation.json')) };
     // Claim one more correct prediction for the new model.
-    await editJson(join(run.dir, 'public.json'), (s) => (s as string[]).map((v, i) => (i === 5 ? String(Number(v) + 1) : v)));
-    await rehashProofFile(run.dir, 'public.json');
+    await editJson(join(run.dir, PUBLIC0), (s) => (s as string[]).map((v, i) => (i === 8 ? String(Number(v) + 1) : v)));
+    await rehashProofFile(run.dir, PUBLIC0);
     expect(failed(await verifyAttestation(run.dir, { predictions: run.input.predictions! }))).toEqual(['public signals']);
-    await writeFile(join(run.dir, 'public.json'), original.pub);
+    await writeFile(join(run.dir, PUBLIC0), original.pub);
     await writeFile(join(run.dir, 'attestation.json'), original.att);
     await editJson(join(run.dir, 'attestation.json'), (a) => {
       const att = a as Attestation;
-      att.proof!.public_signals[0]![1] = '12345';
+      att.proof!.public_signals[0]![4] = '12345';
       return att;
     });
     expect(failed(await verifyAttestation(run.dir, { predictions: run.input.predictions! }))).toEqual(['public signals', 'zk_output_v1.json']);
@@ -231,12 +244,13 @@ describe('Groth16 proof of the accuracy counts', () => {
 
     const dir = await mkdtemp(join(tmpdir(), 'hokusai-swap-'));
     await mkdir(join(dir, 'manifests'));
-    for (const f of [...Object.keys(padded.run.files), 'attestation.json', 'public.json', 'verification_key.json']) {
+    await mkdir(join(dir, 'proofs'));
+    for (const f of [...Object.keys(padded.run.files), 'attestation.json', PUBLIC0, 'verification_key.json']) {
       await copyFile(join(padded.run.dir, f), join(dir, f));
     }
-    await copyFile(join(other.run.dir, 'proof.json'), join(dir, 'proof.json'));
+    await copyFile(join(other.run.dir, PROOF0), join(dir, PROOF0));
     expect(failed(await verifyAttestation(dir, { predictions: p }))).toEqual(['proof files', 'groth16 proof']);
-    await rehashProofFile(dir, 'proof.json');
+    await rehashProofFile(dir, PROOF0);
     expect(failed(await verifyAttestation(dir, { predictions: p }))).toEqual(['groth16 proof']);
     await copyFile(join(other.run.dir, 'attestation.json'), join(dir, 'attestation.json'));
     expect((await verifyAttestation(dir, { predictions: p })).ok).toBe(false);
@@ -246,7 +260,7 @@ describe('Groth16 proof of the accuracy counts', () => {
     const p = padded.run.input.predictions!;
     const honest = await commitPredictions(p, N);
     const inflated = { ...honest, chunks: honest.chunks.map((c) => ({ ...c, new_correct: c.new_correct + 1 })) };
-    const error = await proveChunks(p, inflated, { n: N }).catch((e: unknown) => e);
+    const error = await proveChunks(p, inflated, await prepareProving(1, { n: N })).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AttestationError);
     expect((error as AttestationError).code).toBe('HOKUSAI_ZK_PROOF');
   });
@@ -256,22 +270,85 @@ describe('Groth16 proof of the accuracy counts', () => {
     const vkey = padded.built.proofFiles!['verification_key.json'] as { vk_alpha_1: string[]; IC: unknown[] };
     expect(source).toMatch(/contract Groth16Verifier/);
     expect(source).toContain(vkey.vk_alpha_1[0]);
-    expect(vkey.IC).toHaveLength(7);
+    expect(vkey.IC).toHaveLength(10);
   });
 
-  it('uses a supplied ptau (not marked insecure) and refuses one that is too small', async () => {
-    // Whichever prepared ptau the earlier proofs used: one made in the cache, or the development one kept in the repository.
-    const folders = [join(defaultCacheDir(), 'ptau'), fileURLToPath(new URL('../dev-ptau', import.meta.url))].filter((d) => existsSync(d));
-    const found = (await Promise.all(folders.map(async (d) => (await readdir(d)).filter((f) => f.endsWith('.ptau')).map((f) => join(d, f))))).flat();
-    expect(found.length).toBeGreaterThan(0);
-    const built = await buildAttestation(padded.run.input, { circuitN: N, ptauPath: found[0] as string });
-    expect(built.attestation.proof!.setup.insecure).toBe(false);
-    expect(built.attestation.body).toEqual(padded.built.attestation.body);
+  it('calls the development ptau passed back in insecure, and its local key unpinned; refuses a ptau that is too small', async () => {
+    const devPtau = fileURLToPath(new URL('../dev-ptau/insecure-bn128-p13.ptau', import.meta.url));
+    const built = await buildAttestation(padded.run.input, { circuitN: N, ptauPath: devPtau, cacheDir: await mkdtemp(join(tmpdir(), 'hokusai-zk-cache-')) });
+    const setup = built.attestation.body.predictions!.setup!;
+    expect(setup).toMatchObject({ insecure: true, ptau: { ceremony: null }, key: { origin: 'local', beacon: null } });
+    expect(setup.key.verification_key_sha256).not.toBe(shippedVerificationKeySha256(N));
+    const dir = await mkdtemp(join(tmpdir(), 'hokusai-local-key-'));
+    await mkdir(join(dir, 'manifests'));
+    for (const f of Object.keys(padded.run.files)) await copyFile(join(padded.run.dir, f), join(dir, f));
+    await writeAttestation(dir, built);
+    // The folder's own key is not the circuit's pinned key: it fails unless the verifier trusts it by hash.
+    expect(failed(await verifyAttestation(dir, { predictions: padded.run.input.predictions! }))).toEqual(['verification key hash']);
+    expect(failed(await verifyAttestation(dir, { predictions: padded.run.input.predictions!, verificationKeySha256: setup.key.verification_key_sha256 }))).toEqual([]);
+    expect(failed(await verifyAttestation(dir, { predictions: padded.run.input.predictions!, verificationKeySha256: setup.key.verification_key_sha256, strict: true }))).toEqual(['trusted setup']);
 
     const small = join(await mkdtemp(join(tmpdir(), 'hokusai-ptau-')), 'small.ptau');
     const curve = await snarkjs.curves.getCurveFromName('bn128');
     await snarkjs.powersOfTau.newAccumulator(curve, 8, small);
     await curve.terminate();
-    await expect(buildAttestation(padded.run.input, { circuitN: N, ptauPath: small })).rejects.toThrow(/power 8 .* needs power 10/);
+    await expect(buildAttestation(padded.run.input, { circuitN: N, ptauPath: small })).rejects.toThrow(/power 8 .* needs power 11/);
+  }, 300_000);
+
+  it('attests the setup facts: relabelling the setup as secure, or swapping its key or ptau, fails', async () => {
+    const { run } = padded;
+    const original = await readFile(join(run.dir, 'attestation.json'));
+    const edits: ((a: Attestation) => void)[] = [
+      (a) => { a.body.predictions!.setup!.insecure = false; },
+      (a) => { a.body.predictions!.setup!.ptau.ceremony = 'powersOfTau28_hez_final_13.ptau'; },
+      (a) => { a.body.predictions!.setup!.key.beacon = 'b'.repeat(64); },
+    ];
+    for (const edit of edits) {
+      // Even a forger who re-roots the body (hash, leaves, root) is caught by the setup checks.
+      await editJson(join(run.dir, 'attestation.json'), (a) => {
+        const att = a as Attestation;
+        edit(att);
+        att.body_sha256 = sha256Hex(canonicalJson(att.body));
+        att.leaves = attestationLeaves(att.body);
+        att.merkle_root = merkleRoot(att.leaves);
+        return att;
+      });
+      const names = failed(await verifyAttestation(run.dir, { predictions: run.input.predictions! }));
+      expect(names).toContain('proof metadata');
+      await writeFile(join(run.dir, 'attestation.json'), original);
+    }
+  });
+
+  it('--strict fails on the development setup; --require-proof fails without a proof', async () => {
+    const { run } = padded;
+    const strict = await verifyAttestation(run.dir, { predictions: run.input.predictions!, strict: true });
+    expect(failed(strict)).toEqual(['trusted setup']);
+    expect(strict.checks.find((c) => c.name === 'trusted setup')?.detail).toMatch(/--strict: WARNING INSECURE development key/);
+    expect(failed(await verifyAttestation(run.dir, { predictions: run.input.predictions!, requireProof: true }))).toEqual([]);
+    // The same run re-rooted as "not proved", proof files removed: passes by default, fails when a proof is required.
+    const unproved = await fixtureRun({ rows: 20, seed: 32 });
+    const built = await buildAttestation(unproved.input, { circuitN: N, prove: false });
+    await writeAttestation(unproved.dir, built);
+    expect(failed(await verifyAttestation(unproved.dir, { predictions: unproved.input.predictions! }))).toEqual([]);
+    expect(failed(await verifyAttestation(unproved.dir, { predictions: unproved.input.predictions!, requireProof: true }))).toEqual(['proof required']);
+  });
+
+  it('sees a reordered, duplicated or dropped chunk from the chain alone', async () => {
+    const { run } = chunked;
+    const original = await readFile(join(run.dir, 'attestation.json'));
+    const edits: ((c: Attestation['body']['predictions'] & object) => void)[] = [
+      (p) => { p.chunks.reverse(); },
+      (p) => { p.chunks[1] = { ...p.chunks[0]!, index: 1 }; },
+      (p) => { p.chunks.pop(); },
+    ];
+    for (const edit of edits) {
+      await editJson(join(run.dir, 'attestation.json'), (a) => {
+        const att = a as Attestation;
+        edit(att.body.predictions!);
+        return att;
+      });
+      expect(failed(await verifyAttestation(run.dir, {}))).toContain('chunk chain');
+      await writeFile(join(run.dir, 'attestation.json'), original);
+    }
   });
 });

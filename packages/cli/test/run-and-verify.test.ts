@@ -120,9 +120,18 @@ describe('hokusai run and verify on the bundled example', () => {
     expect(verified.code).toBe(0);
   });
 
+  it('re-runs both models on the benchmark with --benchmark, and --strict refuses the development setup', async () => {
+    const rerun = await hokusai(['verify', out, '--benchmark', join(example, 'benchmark.csv'), '--require-proof']);
+    expect(rerun.stdout).toMatch(/ok +benchmark re-run — both models re-run on 1000 rows/);
+    expect(rerun.code).toBe(0);
+    const strict = await hokusai(['verify', out, '--strict']);
+    expect(strict.stdout).toMatch(/FAIL +trusted setup — --strict: WARNING INSECURE development key/);
+    expect(strict.code).toBe(1);
+  });
+
   it('checks the proof against a verification key the verifier trusts, when given one', async () => {
-    const attestation = JSON.parse(await readFile(join(out, 'attestation.json'), 'utf8')) as { proof: { verification_key_sha256: string } };
-    const trusted = await hokusai(['verify', out, '--trusted-vkey', attestation.proof.verification_key_sha256]);
+    const attestation = JSON.parse(await readFile(join(out, 'attestation.json'), 'utf8')) as { body: { predictions: { setup: { key: { verification_key_sha256: string } } } } };
+    const trusted = await hokusai(['verify', out, '--trusted-vkey', attestation.body.predictions.setup.key.verification_key_sha256]);
     expect(trusted.code).toBe(0);
     const other = await hokusai(['verify', out, '--trusted-vkey', 'f'.repeat(64)]);
     expect(other.code).toBe(1);

@@ -8,12 +8,18 @@ export function registerVerifyCommand(program: Command, output: Output): void {
   program
     .command('verify <folder>')
     .description('check every claim of a finished run: hashes, Merkle root, proof, metrics, delta and report')
-    .option('--trusted-vkey <sha256>', 'SHA-256 of the verification key you trust (from `hokusai zk setup` or the publisher); without it the folder\'s own key is used')
-    .addHelpText('after', '\nExample:\n  hokusai verify results/\n  hokusai verify results/ --trusted-vkey 685a5722...')
-    .action(async (folder: string, flags: { trustedVkey?: string }) => {
+    .option('--trusted-vkey <sha256>', 'SHA-256 of the verification key you trust (from `hokusai zk setup` or the publisher); without it the key shipped with @hokusai/attestation for the circuit is required')
+    .option('--benchmark <file>', 'the benchmark file: re-run both ONNX models on it and require the scores in predictions.json')
+    .option('--require-proof', 'fail when the counts were not proved')
+    .option('--strict', 'fail unless the proof is under a public ceremony powers of tau and a pinned key (the development setup fails)')
+    .addHelpText('after', '\nExample:\n  hokusai verify results/\n  hokusai verify results/ --benchmark data/benchmark.csv --require-proof\n  hokusai verify results/ --trusted-vkey 685a5722... --strict')
+    .action(async (folder: string, flags: { trustedVkey?: string; benchmark?: string; requireProof?: boolean; strict?: boolean }) => {
       const verification = await verifyRun(folder, {
         renderReport: renderReportHtml,
         ...(flags.trustedVkey === undefined ? {} : { trustedVerificationKeySha256: flags.trustedVkey }),
+        ...(flags.benchmark === undefined ? {} : { benchmark: flags.benchmark }),
+        ...(flags.requireProof === true ? { requireProof: true } : {}),
+        ...(flags.strict === true ? { strict: true } : {}),
       });
       const text = verification.checks.map((c) => `${c.ok ? 'ok  ' : 'FAIL'}  ${c.name}${c.detail ? ` — ${c.detail}` : ''}`).join('\n');
       output.result(verification, `${text}\n\n${verification.ok ? `Verified: every check passed for ${folder}.` : `NOT verified: ${verification.checks.filter((c) => !c.ok).length} check(s) failed for ${folder}.`}`);

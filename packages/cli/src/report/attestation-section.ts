@@ -6,7 +6,7 @@ export function attestationSection(r: ReportView): string {
   const proof =
     a.proof_system === 'none'
       ? 'No zero-knowledge proof was made for this run; the hashes and the Merkle root still bind every input, the model and every figure.'
-      : `A ${esc(a.proof_system === 'groth16' ? 'Groth16' : a.proof_system)} proof of the delta computation is in the folder (<code>proof.json</code>, <code>public.json</code>, <code>verification_key.json</code>).`;
+      : `A ${esc(a.proof_system === 'groth16' ? 'Groth16' : a.proof_system)} proof that both models' correct counts (hence the accuracies and their delta) follow from the committed benchmark labels and 0/1 predictions is in the folder (<code>verification_key.json</code>, <code>proofs/</code>). It does not prove that those predictions are what the models compute: <code>hokusai verify --benchmark &lt;file&gt;</code> re-runs both ONNX models on the benchmark to check that.`;
   return `<section id="attestation" class="card">
 <h2>Attestation</h2>
 <dl class="hashes">

@@ -208,8 +208,6 @@ async function executeLocked(config: PipelineConfig, runId: string, resume: bool
   const zkOutput = {
     contributedColumnCount: contributed.column_count,
     contributedColumns: contributed.columns,
-    ...(config.contributor.id === undefined ? {} : { contributorId: config.contributor.id }),
-    ...(config.contributor.wallet === undefined ? {} : { walletAddress: config.contributor.wallet }),
   };
   // The run log: every event of this run, for people and tools. Not attested (it holds times).
   files['logs/events.jsonl'] = events.map((e) => JSON.stringify(e)).join('\n') + '\n';

@@ -92,6 +92,7 @@ export async function inspectOutputFolder(dir: string): Promise<{ ok: boolean; c
   // Iterative walk: a deep or wide hostile tree cannot overflow the stack.
   const pending = [''];
   let entries = 0;
+  const chunkProofs: string[] = [];
   while (pending.length > 0) {
     const sub = pending.pop() as string;
     for (const entry of await readdir(join(dir, sub), { withFileTypes: true })) {
@@ -100,6 +101,7 @@ export async function inspectOutputFolder(dir: string): Promise<{ ok: boolean; c
       const kind = kindOf(entry);
       if (kind !== undefined) return fail('folder contents', `${name} is ${kind}; an output folder holds only regular files and folders`);
       if (entry.isDirectory()) pending.push(name);
+      else if (name.startsWith('proofs/')) chunkProofs.push(name);
     }
   }
 
@@ -134,7 +136,7 @@ export async function inspectOutputFolder(dir: string): Promise<{ ok: boolean; c
     if (actual !== expected) return fail(`file ${name}`, `${name} hashes to ${actual}, attested ${expected}; nothing was parsed from the folder`);
   }
   // Unattested files the verifier reads (reports, proof files) still get a bound.
-  for (const name of ['report.json', 'report.html', 'proof.json', 'public.json', 'verification_key.json', 'zk_output_v1.json']) {
+  for (const name of ['report.json', 'report.html', 'proof.json', 'public.json', 'verification_key.json', 'zk_output_v1.json', ...chunkProofs]) {
     const info = await lstat(join(dir, name)).catch(() => undefined);
     if (info !== undefined && info.size > MAX_FILE_BYTES) return fail(`file ${name}`, `${name} is ${info.size} bytes, more than ${MAX_FILE_BYTES}`);
   }

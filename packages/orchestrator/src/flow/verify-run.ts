@@ -7,6 +7,7 @@ import { PipelineConfigSchema } from './config.js';
 import { decodePredictions, predictedBits } from './predictions-file.js';
 import { buildReportDocument, reportJsonText } from './report-document.js';
 import { deltaFor } from './steps/delta-step.js';
+import { rerunBenchmark } from './benchmark-rerun.js';
 import { inspectOutputFolder } from './safe-folder-read.js';
 
 export interface RunVerification {
@@ -29,8 +30,14 @@ export async function verifyRun(
   dir: string,
   options: {
     renderReport?: (report: unknown) => string;
-    /** SHA-256 of a verification key the verifier trusts; without it the folder's own key is used. */
+    /** SHA-256 of a verification key the verifier trusts; without it the key shipped for the circuit is pinned. */
     trustedVerificationKeySha256?: string;
+    /** The benchmark file: both ONNX models are re-run on it and must give predictions.json. */
+    benchmark?: string;
+    /** Fail when the counts were not proved. */
+    requireProof?: boolean;
+    /** Fail unless the proof is under a public ceremony ptau and a pinned key. */
+    strict?: boolean;
   } = {},
 ): Promise<RunVerification> {
   const checks: VerificationCheck[] = [];
@@ -56,6 +63,8 @@ export async function verifyRun(
   const threshold = predictions?.file.threshold ?? 0.5;
   const attested = await verifyAttestation(dir, {
     ...(options.trustedVerificationKeySha256 === undefined ? {} : { verificationKeySha256: options.trustedVerificationKeySha256 }),
+    ...(options.requireProof === undefined ? {} : { requireProof: options.requireProof }),
+    ...(options.strict === undefined ? {} : { strict: options.strict }),
     ...(predictions === undefined ? {} : { predictions: {
       labels: Uint8Array.from(predictions.labels),
       baseline: predictedBits(predictions.baselineScores, threshold),
@@ -88,6 +97,15 @@ export async function verifyRun(
         attestedRecipe === null ? undefined : { same: attestedRecipe.same, baseline: attestedRecipe.baseline, new: attestedRecipe.new, detail: attestedRecipe.detail },
       );
       check('delta recomputed', canonicalJson(delta) === canonicalJson(body.results.delta), 'per-metric deltas, significance and the DeltaOne decision');
+      if (options.benchmark !== undefined) {
+        try {
+          checks.push(...(await rerunBenchmark(dir, options.benchmark, attestation, { ...predictions, threshold })));
+        } catch (error) {
+          check('benchmark re-run', false, (error as Error).message);
+        }
+      }
+    } else if (options.benchmark !== undefined) {
+      check('benchmark re-run', false, 'predictions.json is unreadable, so there is nothing to compare the models with');
     }
     const reportPath = join(dir, 'report.json');
     if (existsSync(reportPath) && predictions !== undefined) {
@@ -101,7 +119,7 @@ export async function verifyRun(
         dataReport,
         merkleRoot: attestation.merkle_root,
         bodySha256: attestation.body_sha256,
-        proved: existsSync(join(dir, 'proof.json')),
+        proved: existsSync(join(dir, 'verification_key.json')),
       });
       const text = await readFile(reportPath, 'utf8');
       check('report.json matches the attested results', text === reportJsonText(expected), 'rebuilt from attestation.json and data_report.json');

@@ -77,6 +77,14 @@ export function attestStep(flow: FlowContext): StepDefinition {
           },
         },
         files: Object.fromEntries(Object.entries(files).map(([name, bytes]) => [name, sha256Hex(bytes)])),
+        // What zk_output_v1.json publishes about the contributor, attested so it cannot be swapped.
+        // The MLflow run is created after the attestation, so zk_output_v1.json names none.
+        publication: {
+          contributor_id: flow.config.contributor.id ?? null,
+          wallet_address: flow.config.contributor.wallet ?? null,
+          benchmark_type: `${flow.config.task}_classification`,
+          mlflow_run_id: null,
+        },
         predictions: {
           labels: Uint8Array.from(evaluation.labels),
           baseline: predictedBits(evaluation.baselineScores, threshold),
