@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 // The rules are checked on a temporary copy of the workspace (manifests, tsconfigs, sources), so
@@ -91,7 +91,43 @@ function copyWorkspace(root: string): void {
       }
     }
   }
-  symlinkSync(join(repo, 'node_modules'), join(root, 'node_modules'), 'dir');
+  linkNodeModules(root);
+}
+
+/**
+ * The copy borrows the repository's installed packages, but not its workspace links: npm links
+ * node_modules/@hokusai/* to the repository's own packages/ and tools/, and a whole-folder symlink
+ * would carry those links over. Since the manifests' exports gained a "default" condition, Nx's
+ * import resolution (require.resolve) follows such a link to the repository's dist/, a file outside
+ * the copy that belongs to no project of it, and gives up instead of falling back to the package
+ * names, so every @hokusai/* import would read as an unresolvable dependency. Each workspace link
+ * is therefore made again to point at the copy's own package.
+ */
+function linkNodeModules(root: string): void {
+  const from = join(repo, 'node_modules');
+  const to = join(root, 'node_modules');
+  const inWorkspace = (path: string): boolean => {
+    if (!existsSync(path)) return false;
+    const real = realpathSync(path);
+    return real.startsWith(repo + sep) && !real.startsWith(from + sep);
+  };
+  mkdirSync(to);
+  for (const entry of readdirSync(from)) {
+    const source = join(from, entry);
+    const scoped = entry.startsWith('@') && lstatSync(source).isDirectory();
+    if (scoped && readdirSync(source).some((name) => inWorkspace(join(source, name)))) {
+      mkdirSync(join(to, entry));
+      for (const name of readdirSync(source)) {
+        const linked = join(source, name);
+        const target = inWorkspace(linked) ? join(root, relative(repo, realpathSync(linked))) : linked;
+        symlinkSync(target, join(to, entry, name), 'dir');
+      }
+    } else if (!scoped && lstatSync(source).isSymbolicLink() && inWorkspace(source)) {
+      symlinkSync(join(root, relative(repo, realpathSync(source))), join(to, entry), 'dir');
+    } else {
+      symlinkSync(source, join(to, entry), lstatSync(source).isDirectory() ? 'dir' : 'file');
+    }
+  }
 }
 
 /** Nx's environment from a surrounding `nx run` would point the child at the repository's graph. */
