@@ -278,8 +278,14 @@ export function buildRoutes(deps: RouteDependencies): Route[] {
       handle: async (context) => {
         const body = await readJson(context.request, RegisterBenchmarkSchema, deps.limits.jsonBytes);
         const file = resolveDataFile(deps.dataDir, body.file);
-        const dataset = await loadDataset(file);
-        checkTarget(dataset, body.target, body.task);
+        let dataset: Awaited<ReturnType<typeof loadDataset>>;
+        try {
+          dataset = await loadDataset(file);
+          checkTarget(dataset, body.target, body.task);
+        } catch (error) {
+          // The problem names the file as the request did, never the server's path to it.
+          throw withFileName(error, file, body.file);
+        }
         const record = new BenchmarkRegistry(registryPath).register({
           id: body.id,
           version: body.version,
@@ -334,4 +340,15 @@ function mediaTypeOf(path: string): string {
 function sendFile(context: RequestContext, path: string, type: string, headers: Record<string, string> = {}): void {
   context.response.writeHead(200, { 'content-type': type, 'x-content-type-options': 'nosniff', 'cache-control': 'no-store', ...headers });
   createReadStream(path).pipe(context.response);
+}
+
+function withFileName(error: unknown, path: string, name: string): unknown {
+  if (!(error instanceof Error)) return error;
+  const located = error as Error & { code?: unknown; file?: unknown; row?: unknown; column?: unknown };
+  return Object.assign(new Error(error.message.split(path).join(name)), {
+    code: located.code,
+    row: located.row,
+    column: located.column,
+    ...(located.file === path ? { file: name } : {}),
+  });
 }

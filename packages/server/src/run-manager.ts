@@ -231,7 +231,7 @@ export class RunManager extends EventEmitter<RunManagerEvents> {
     } catch (error) {
       const code = errorCode(error) ?? 'HOKUSAI_RUN_FAILED';
       const status: RunStatus = code === 'HOKUSAI_RUN_CANCELLED' ? 'cancelled' : 'failed';
-      this.finish(run, status, { error: { code, message: error instanceof Error ? error.message : String(error) } });
+      this.finish(run, status, { error: describeRunError(error, code, config, run.inputs) });
     } finally {
       this.controllers.delete(id);
       this.configs.delete(id);
@@ -284,3 +284,31 @@ export class RunManager extends EventEmitter<RunManagerEvents> {
     }
   }
 }
+
+/**
+ * A failed run's error as its submitter may see it: the code, its kind, and where (file, row,
+ * column), with the server's own paths replaced by the names the submission used.
+ */
+function describeRunError(error: unknown, code: string, config: Record<string, unknown>, names: RunInputs): NonNullable<ServerRun['error']> {
+  let message = error instanceof Error ? error.message : String(error);
+  const located = (error ?? {}) as { file?: unknown; row?: unknown; column?: unknown };
+  let file: string | undefined;
+  for (const role of ['base', 'contributed', 'benchmark'] as const) {
+    const path = config[role];
+    if (typeof path !== 'string') continue;
+    if (located.file === path) file = names[role];
+    message = message.split(path).join(names[role]);
+  }
+  const kind = code.startsWith('HOKUSAI_') && !INTERNAL_CODES.has(code) ? 'input' : code === 'HOKUSAI_RUN_FAILED' ? 'internal' : 'transient';
+  return {
+    code,
+    message,
+    kind,
+    ...(file === undefined ? {} : { file }),
+    ...(typeof located.row === 'number' ? { row: located.row } : {}),
+    ...(typeof located.column === 'string' ? { column: located.column } : {}),
+  };
+}
+
+/** Pipeline codes that are the pipeline's own failures rather than the submission's. */
+const INTERNAL_CODES = new Set(['HOKUSAI_RUN_STORE_CORRUPT', 'HOKUSAI_FLOW_INVALID', 'HOKUSAI_STEP_OUTPUT_UNSTORABLE', 'HOKUSAI_STEP_TIMEOUT', 'HOKUSAI_WORKER_LOST', 'HOKUSAI_JOB_LOST', 'HOKUSAI_EXECUTOR_CLOSED', 'HOKUSAI_REDIS_UNREACHABLE']);

@@ -33,7 +33,17 @@ export const ServerRunSchema = z
     deltaOne: z.number().nullable(),
     pipelineRunId: z.string().nullable(),
     cancelRequested: z.boolean(),
-    error: z.object({ code: z.string(), message: z.string() }).strict().nullable(),
+    error: z
+      .object({
+        code: z.string(),
+        message: z.string(),
+        kind: z.enum(['input', 'transient', 'internal']).optional(),
+        file: z.string().optional().describe('input file the error is about, as the submission named it'),
+        row: z.number().int().optional(),
+        column: z.string().optional(),
+      })
+      .strict()
+      .nullable(),
   })
   .strict();
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readFile, symlink } from 'node:fs/promises';
+import { readFile, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ApiKeyStore } from '../src/index.js';
 import { SETTINGS, startFixture, waitForStatus, type Fixture } from './server-fixture.js';
@@ -202,5 +202,27 @@ describe('the API', () => {
       expect(fx.logs.join('\n')).not.toContain(secret);
       expect(await readFile(join(fx.stateDir, 'keys.json'), 'utf8')).not.toContain(secret);
     }
+  });
+});
+
+describe('errors say where, in the submitter\'s names', () => {
+  it('answers a bad benchmark file with problem+json naming the file as requested, the row and the code', async () => {
+    await writeFile(join(fx.dataDir, 'ragged.csv'), 'a,b,churned\n1,2,0\n3,4\n5,6,1\n');
+    const response = await fx.call('/benchmarks', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ file: 'ragged.csv', id: 'bad', version: '1', target: 'churned' }) });
+    expect(response.status).toBe(422);
+    expect(response.headers.get('content-type')).toBe('application/problem+json');
+    const problem = (await response.json()) as { code: string; kind: string; file: string; row: number; detail: string };
+    expect(problem).toMatchObject({ code: 'HOKUSAI_RAGGED_ROW', kind: 'input', file: 'ragged.csv', row: 2 });
+    expect(problem.detail).not.toContain(fx.dataDir);
+  });
+
+  it('records a failed run with its code, kind and file, without the server\'s paths', async () => {
+    const created = (await (await submit({ files, settings: { ...SETTINGS, target: 'no_such_column' } }, submitter)).json()) as { id: string };
+    const run = (await waitForStatus(fx, created.id, (s) => s !== 'queued' && s !== 'running')) as { status: string; error: { code: string; kind: string; file?: string; message: string } };
+    expect(run.status).toBe('failed');
+    expect(run.error).toMatchObject({ code: 'HOKUSAI_TARGET_MISSING', kind: 'input' });
+    expect(['base.csv', 'contributed.csv', 'benchmark.csv']).toContain(run.error.file);
+    expect(run.error.message).not.toContain(fx.dataDir);
+    expect(run.error.message).not.toContain(fx.stateDir);
   });
 });
