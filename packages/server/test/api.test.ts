@@ -10,7 +10,8 @@ let other: string;
 let reader: string;
 
 beforeAll(async () => {
-  fx = await startFixture();
+  // Open event streams re-check their key every 50 ms, so a revocation shows well inside one run.
+  fx = await startFixture({}, { keyCheckMs: 50 });
   submitter = fx.server.keys.create({ name: 'acme', scopes: ['runs:submit', 'runs:read'], contributor: 'acme' }).token;
   other = fx.server.keys.create({ name: 'globex', scopes: ['runs:submit', 'runs:read'], contributor: 'globex' }).token;
   reader = fx.server.keys.create({ name: 'reader', scopes: ['runs:read'] }).token;
@@ -109,8 +110,9 @@ describe('the API', () => {
 
   it('takes a revocation made by another process at the next request and closes open streams', async () => {
     const token = fx.server.keys.create({ name: 'short-lived', scopes: ['runs:submit', 'runs:read'] }).token;
-    // A run ahead of it keeps this one waiting, so only the revocation can end its stream.
+    // Runs ahead of it keep this one waiting, so only the revocation can end its stream.
     const ahead = (await (await submit({ files, settings: { ...SETTINGS, seed: 9 } }, submitter)).json()) as { id: string };
+    const second = (await (await submit({ files, settings: { ...SETTINGS, seed: 10 } }, submitter)).json()) as { id: string };
     const created = (await (await submit({ files, settings: { ...SETTINGS, seed: 8 } }, token)).json()) as { id: string };
     const stream = await fx.call(`/runs/${created.id}/events`, { key: token });
     const id = /^hks_([a-f0-9]{12})_/.exec(token)?.[1] as string;
@@ -120,6 +122,7 @@ describe('the API', () => {
     expect(['queued', 'running']).toContain(last?.status);
     expect((await fx.call('/runs', { key: token })).status).toBe(401);
     await waitForStatus(fx, ahead.id, (s) => s !== 'queued' && s !== 'running');
+    await waitForStatus(fx, second.id, (s) => s !== 'queued' && s !== 'running');
     await waitForStatus(fx, created.id, (s) => s !== 'queued' && s !== 'running');
   });
 
