@@ -76,6 +76,9 @@ describe.each(PUBLISHED)('@hokusai/%s README', (name) => {
       writeFileSync(file, exampleModule(example));
       const env: NodeJS.ProcessEnv = { ...process.env, ...(await spec.env?.(i)) };
       for (const [key, value] of Object.entries(env)) if (value === undefined) delete env[key];
+      // console.log colours its values when FORCE_COLOR is set (CI sets it): read what a reader sees.
+      delete env.FORCE_COLOR;
+      env.NO_COLOR = '1';
       const run = spawnSync(process.execPath, [file], { cwd: folder, env, encoding: 'utf8', timeout: 240_000 });
       expect(run.status, `${example.heading} block ${i}:\n${run.stdout}\n${run.stderr}`).toBe(0);
       printed += run.stdout;
