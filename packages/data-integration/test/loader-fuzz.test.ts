@@ -2,21 +2,11 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { DataIntegrationError, loadDataset } from '../src/index.js';
 import { fixture, scratch } from './temp-files.js';
+import { mulberry32 } from './mulberry32.js';
 
 const tmp = scratch();
 afterAll(() => tmp.cleanup());
 
-/** Mulberry32: a small seeded generator, so every mutant is the same on every run. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 // Tokens that break parsers in known ways: overflow, wrong types, deep nesting, odd text.
 const TOKENS = ['1e400', '-1e400', 'NaN', 'Infinity', '"', '{', '}', '[', ']', ',', ':', 'null', 'true', '"\\ud800"', '"\u0000"', '[[[[[[[[[[', '{"a":{"b":{"c":', '9'.repeat(400), '"' + 'x'.repeat(5000) + '"', '\n', '\r\n', '\uFEFF', '\xff\xfe'];
@@ -59,7 +49,7 @@ function mutate(seed: Uint8Array, random: () => number, text: boolean): Uint8Arr
  */
 async function fuzz(name: string, ext: string, count: number, seed: number): Promise<{ loaded: number; typed: number; crashes: string[] }> {
   const original = new Uint8Array(readFileSync(fixture(name)));
-  const random = seeded(seed);
+  const random = mulberry32(seed);
   const result = { loaded: 0, typed: 0, crashes: [] as string[] };
   for (let i = 0; i < count; i++) {
     const path = tmp.write(`mutant-${ext}-${i}.${ext}`, mutate(original, random, ext !== 'parquet'));

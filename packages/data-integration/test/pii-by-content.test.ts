@@ -7,21 +7,11 @@ import { personNameShape } from '../src/person-names.js';
 import { scanPii } from '../src/pii-scan.js';
 import type { ColumnTable } from '../src/column.js';
 import { scratch } from './temp-files.js';
+import { mulberry32 } from './mulberry32.js';
 
 const tmp = scratch();
 afterAll(() => tmp.cleanup());
 
-/** A small seeded generator (mulberry32), so the planted sets are the same on every run. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const pick = <T>(r: () => number, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)] as T;
 
 const csv = (header: string[], rows: (string | number)[][]): string => [header.join(','), ...rows.map((r) => r.join(','))].join('\n') + '\n';
@@ -43,7 +33,7 @@ describe('numeric columns are scanned for phone, SSN and card shapes', () => {
   });
 
   it('treats digits-only phone, SSN and card columns read as numbers like text PII, and leaves other numbers alone', async () => {
-    const r = rng(7);
+    const r = mulberry32(7);
     const rows = Array.from({ length: 60 }, (_, i) => {
       const phone = `${pick(r, ['415', '212', '646', '310', '503'])}555${String(1000 + Math.floor(r() * 8999)).padStart(4, '0')}`;
       const ssn = `${100 + Math.floor(r() * 500)}${10 + Math.floor(r() * 89)}${1000 + Math.floor(r() * 8999)}`;
@@ -77,7 +67,7 @@ const shippedSurnames = new Set(readFileSync(new URL('../data/surnames.txt', imp
 const heldOutSurnames = censusSurnames.slice(10_000).filter((s) => !shippedSurnames.has(s.toLowerCase()));
 
 function plantedNames(n: number, seed: number): string[] {
-  const r = rng(seed);
+  const r = mulberry32(seed);
   return Array.from({ length: n }, (_, i) => {
     const first = pick(r, mobyFirst);
     const last = pick(r, heldOutSurnames);
@@ -106,7 +96,7 @@ const JOBS = ['Software Engineer', 'Data Analyst', 'Sales Manager', 'Nurse', 'Te
 const WORDS = 'the order arrived late but the support team was helpful and quick to refund my payment for the broken item next time I will pick faster shipping please call back tomorrow about the invoice'.split(' ');
 
 function nonNameColumns(rows: number, seed: number): Record<string, string[]> {
-  const r = rng(seed);
+  const r = mulberry32(seed);
   const col = (f: (i: number) => string): string[] => Array.from({ length: rows }, (_, i) => f(i));
   return {
     state: col(() => pick(r, STATES)),
