@@ -3,6 +3,7 @@ import { existsSync, lstatSync, readFileSync, realpathSync } from 'node:fs';
 import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import { OrchestratorError } from '../errors.js';
+import { processAlive } from './output-lock.js';
 
 /**
  * Written into every output folder. `--overwrite` only ever replaces a folder that holds it, so
@@ -51,16 +52,6 @@ export async function writeOutputFolder(
   } catch (error) {
     await rm(staging, { recursive: true, force: true });
     throw error;
-  }
-}
-
-/** True when a process with this id exists here (EPERM: it exists but is someone else's). */
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

@@ -17,7 +17,7 @@ interface LockOwner {
 const UNREADABLE_STALE_MS = 30_000;
 
 /** True when a process with this id exists on this host (EPERM: it exists but is someone else's). */
-function processAlive(pid: number): boolean {
+export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
