@@ -1,26 +1,11 @@
 import { readFile } from 'node:fs/promises';
-import { afterEach, describe, expect, inject, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import { createTracker, maskUriCredentials, MlflowClient, TrackingError } from '../src/index.js';
-import { fakeServer, json, type FakeServer } from './fake-server.js';
+import { fakeServerPool, json } from './fake-server.js';
 import { tempJournal } from './fixtures.js';
 
 const mlflowUri = inject('mlflowUri');
-const servers: FakeServer[] = [];
-const clients: MlflowClient[] = [];
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((c) => c.close()));
-  await Promise.all(servers.splice(0).map((s) => s.close()));
-});
-async function serve(handler: Parameters<typeof fakeServer>[0]): Promise<FakeServer> {
-  const s = await fakeServer(handler);
-  servers.push(s);
-  return s;
-}
-function client(uri: string, options: ConstructorParameters<typeof MlflowClient>[1] = {}): MlflowClient {
-  const c = new MlflowClient(uri, { backoffMs: 10, env: {}, ...options });
-  clients.push(c);
-  return c;
-}
+const { serve, client } = fakeServerPool({ env: {} });
 const experiment = { experiment: { experiment_id: '7', name: 'e', lifecycle_stage: 'active' } };
 const basic = (u: string, p: string): string => `Basic ${Buffer.from(`${u}:${p}`).toString('base64')}`;
 

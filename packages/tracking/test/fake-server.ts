@@ -1,5 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { afterEach } from 'vitest';
+import { MlflowClient } from '../src/index.js';
 
 /**
  * A scripted HTTP server for faults a healthy MLflow server cannot show on demand (429, 503,
@@ -46,4 +48,34 @@ export async function fakeServer(handler: (req: IncomingMessage, body: Buffer, r
 export function json(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   res.writeHead(status, { 'content-type': 'application/json', ...headers });
   res.end(JSON.stringify(body));
+}
+
+type ClientOptions = ConstructorParameters<typeof MlflowClient>[1];
+
+/**
+ * The scripted servers and clients of one test file, closed after each test: `serve` starts a
+ * server, `client` a client with fast retries on top of the file's `defaults`.
+ */
+export function fakeServerPool(defaults: ClientOptions = {}): {
+  serve: (handler: Parameters<typeof fakeServer>[0]) => Promise<FakeServer>;
+  client: (uri: string, options?: ClientOptions) => MlflowClient;
+} {
+  const servers: FakeServer[] = [];
+  const clients: MlflowClient[] = [];
+  afterEach(async () => {
+    await Promise.all(clients.splice(0).map((c) => c.close()));
+    await Promise.all(servers.splice(0).map((s) => s.close()));
+  });
+  return {
+    serve: async (handler) => {
+      const s = await fakeServer(handler);
+      servers.push(s);
+      return s;
+    },
+    client: (uri, options = {}) => {
+      const c = new MlflowClient(uri, { backoffMs: 10, ...defaults, ...options });
+      clients.push(c);
+      return c;
+    },
+  };
 }

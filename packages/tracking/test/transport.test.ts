@@ -1,29 +1,13 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { createTracker, MlflowClient, readJournal, TrackingError } from '../src/index.js';
-import { fakeServer, json, type FakeServer } from './fake-server.js';
+import { describe, expect, it } from 'vitest';
+import { createTracker, readJournal, TrackingError } from '../src/index.js';
+import { fakeServerPool, json } from './fake-server.js';
 import { freePort } from '@hokusai/test-helpers';
 import { tempJournal } from './fixtures.js';
 
-const servers: FakeServer[] = [];
-const clients: MlflowClient[] = [];
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((c) => c.close()));
-  await Promise.all(servers.splice(0).map((s) => s.close()));
-});
-
-async function serve(handler: Parameters<typeof fakeServer>[0]): Promise<FakeServer> {
-  const s = await fakeServer(handler);
-  servers.push(s);
-  return s;
-}
-function client(uri: string, options: ConstructorParameters<typeof MlflowClient>[1] = {}): MlflowClient {
-  const c = new MlflowClient(uri, { backoffMs: 10, ...options });
-  clients.push(c);
-  return c;
-}
+const { serve, client } = fakeServerPool();
 const experiment = { experiment: { experiment_id: '7', name: 'e', lifecycle_stage: 'active' } };
 
 describe('retries', () => {
