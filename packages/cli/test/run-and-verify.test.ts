@@ -8,28 +8,12 @@ import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { verifyRun } from '@hokusai/orchestrator';
 import { renderReportHtml } from '../src/index.js';
+import { hokusai, type CliResult } from './run-cli.js';
 
 const run = promisify(execFile);
-const bin = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
 const example = fileURLToPath(new URL('../../../examples/quickstart/', import.meta.url));
 
-interface CliResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
 
-/** Runs the CLI; an env value of undefined removes that variable. */
-async function hokusai(args: string[], env: Record<string, string | undefined> = {}): Promise<CliResult> {
-  const merged = Object.fromEntries(Object.entries({ ...process.env, ...env }).filter((e): e is [string, string] => e[1] !== undefined));
-  try {
-    const { stdout, stderr } = await run(process.execPath, [bin, ...args], { env: merged, maxBuffer: 64 << 20 });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code?: number; stdout?: string; stderr?: string };
-    return { code: typeof e.code === 'number' ? e.code : -1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
-  }
-}
 
 const inputs = (dir = example): string[] => ['--base', join(dir, 'base.csv'), '--contributed', join(dir, 'contributed.csv'), '--benchmark', join(dir, 'benchmark.csv'), '--target', 'churned'];
 
@@ -57,7 +41,7 @@ describe('hokusai run and verify on the bundled example', () => {
     home = join(work, 'home');
     temp = join(work, 'tmp');
     await Promise.all([mkdir(home), mkdir(temp)]);
-    first = await hokusai(['--json', 'run', ...inputs(), '--out', out, '--store', join(work, 'store'), '--exclude', 'customer_id', '--contributor', '0x5aaeb6053f3e94c9b9a09f33669435e7ef1beaed'], { HOME: home, TMPDIR: temp, ORT_DISABLE_TELEMETRY: undefined });
+    first = await hokusai(['--json', 'run', ...inputs(), '--out', out, '--store', join(work, 'store'), '--exclude', 'customer_id', '--contributor', '0x5aaeb6053f3e94c9b9a09f33669435e7ef1beaed'], { env: { HOME: home, TMPDIR: temp, ORT_DISABLE_TELEMETRY: undefined } });
   }, 600_000);
 
   it('writes nothing outside --out, the run store and the proving-key cache (no runtime telemetry)', async () => {

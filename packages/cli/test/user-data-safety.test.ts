@@ -1,31 +1,15 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { execFile, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { chmod, copyFile, mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
+import { hokusai } from './run-cli.js';
 
-const exec = promisify(execFile);
-const bin = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
 const example = fileURLToPath(new URL('../../../examples/quickstart/', import.meta.url));
 
-interface CliResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
 
-async function hokusai(args: string[], options: { cwd?: string; env?: Record<string, string> } = {}): Promise<CliResult> {
-  try {
-    const { stdout, stderr } = await exec(process.execPath, [bin, ...args], { cwd: options.cwd, env: { ...process.env, ...options.env }, maxBuffer: 64 << 20 });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code?: number; stdout?: string; stderr?: string };
-    return { code: typeof e.code === 'number' ? e.code : -1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
-  }
-}
 
 /** Every file under a folder with its bytes, to show nothing changed. */
 async function snapshot(dir: string): Promise<Record<string, string>> {

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { resolve } from 'node:path';
+import { CliError } from '../cli-error.js';
 import { renderReportHtml } from '../report/render-html.js';
 import type { Output } from '../output.js';
 
@@ -8,7 +9,7 @@ const stateDir = (flag: string | undefined): string => resolve(flag ?? process.e
 
 const integer = (name: string, value: string): number => {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw Object.assign(new Error(`${name} must be a whole number, not ${JSON.stringify(value)}.`), { code: 'HOKUSAI_FLAG_INVALID' });
+  if (!Number.isInteger(n) || n < 0) throw new CliError('HOKUSAI_USAGE', `${name} must be a whole number, not ${JSON.stringify(value)}.`);
   return n;
 };
 
@@ -47,7 +48,7 @@ export function registerServeCommand(program: Command, output: Output): void {
     )
     .action(async (flags: ServeFlags) => {
       if ((flags.tlsCert === undefined) !== (flags.tlsKey === undefined)) {
-        throw Object.assign(new Error('--tls-cert and --tls-key go together.'), { code: 'HOKUSAI_FLAG_INVALID' });
+        throw new CliError('HOKUSAI_USAGE', '--tls-cert and --tls-key go together.');
       }
       const { startServer } = await import('@hokusai/server');
       const server = await startServer(
@@ -93,7 +94,7 @@ export function registerServeCommand(program: Command, output: Output): void {
     .action(async (flags: { name: string; scope: string[]; contributor?: string; state?: string }) => {
       const { ApiKeyStore, SCOPES } = await import('@hokusai/server');
       const unknown = flags.scope.filter((s) => !(SCOPES as readonly string[]).includes(s));
-      if (unknown.length > 0) throw Object.assign(new Error(`Unknown scope ${unknown.join(', ')}; use ${SCOPES.join(', ')}.`), { code: 'HOKUSAI_FLAG_INVALID' });
+      if (unknown.length > 0) throw new CliError('HOKUSAI_USAGE', `Unknown scope ${unknown.join(', ')}; use ${SCOPES.join(', ')}.`);
       const created = new ApiKeyStore(keysState(flags)).create({ name: flags.name, scopes: flags.scope as (typeof SCOPES)[number][], contributor: flags.contributor });
       output.result({ token: created.token, key: created.key }, `${created.token}\n(key ${created.key.id}, scopes ${created.key.scopes.join(' ')}${created.key.contributor === null ? '' : `, contributor ${created.key.contributor}`}; shown once, store it now)`);
     });
