@@ -20,3 +20,5 @@ export { runTrials } from './search/trial-pool.js';
 export { TrialThreads } from './search/trial-threads.js';
 export { searchCandidates, type SearchSpace, type CandidateOptions } from './search/search-space.js';
 export type { SearchMetric } from './search/validation-metric.js';
+export { planFeatures, FeaturePlanSchema, type FeaturePlan, type ColumnPlan, type FeatureWarning, type FeaturePlanOptions } from './features/feature-plan.js';
+export { DATE_PARTS, type DatePart } from './features/date-parts.js';

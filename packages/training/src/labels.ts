@@ -68,8 +68,17 @@ export interface DiscoveredLabels {
   y: Int32Array;
 }
 
-/** Finds the sorted class set of a training target and encodes it; rejects targets that are not a classification task. */
-export function discoverClasses(table: Table, target: string, task?: 'binary' | 'multiclass'): DiscoveredLabels {
+/** The label among `classes` that `chosen` names: the same value, or the same text ("1" names 1, "true" names true). */
+export function findClass(classes: readonly ClassLabel[], chosen: ClassLabel): ClassLabel | undefined {
+  return classes.find((c) => c === chosen) ?? classes.find((c) => String(c) === String(chosen));
+}
+
+/**
+ * Finds the class set of a training target and encodes it; rejects targets that are not a
+ * classification task. Classes are sorted; a chosen positive class of a binary target goes last
+ * (classes[1] is the positive class everywhere downstream).
+ */
+export function discoverClasses(table: Table, target: string, task?: 'binary' | 'multiclass', positiveClass?: ClassLabel): DiscoveredLabels {
   const coded = readLabels(table, target);
   const nullRow = firstNull(coded.codes);
   if (nullRow >= 0) {
@@ -100,6 +109,20 @@ export function discoverClasses(table: Table, target: string, task?: 'binary' | 
     );
   }
   const order = coded.distinct.map((_, i) => i).sort((a, b) => compareLabels(coded.distinct[a] as ClassLabel, coded.distinct[b] as ClassLabel));
+  if (positiveClass !== undefined) {
+    const sorted = order.map((i) => coded.distinct[i] as ClassLabel);
+    const chosen = findClass(sorted, positiveClass);
+    if (coded.distinct.length !== 2 || chosen === undefined) {
+      throw new TrainingError(
+        'HOKUSAI_INVALID_OPTIONS',
+        coded.distinct.length !== 2
+          ? `A positive class (${labelText(positiveClass)}) applies to a binary target, but "${target}" has ${coded.distinct.length} classes.`
+          : `The positive class ${labelText(positiveClass)} is not a label of the target column "${target}" (its labels: ${sorted.map(labelText).join(', ')}).`,
+        { column: target },
+      );
+    }
+    if (sorted[0] === chosen) order.reverse();
+  }
   const rank = new Int32Array(order.length);
   order.forEach((codeIndex, r) => (rank[codeIndex] = r));
   const y = new Int32Array(coded.codes.length);

@@ -5,6 +5,7 @@ import * as ort from 'onnxruntime-node';
 import { z } from 'zod';
 import { TrainingError } from './errors.js';
 import { columnKind, readCodedStrings, readNumeric, readNumericF32 } from './features/arrow-columns.js';
+import { epochDays } from './features/date-parts.js';
 import type { ClassLabel } from './labels.js';
 import { readModelInfo, type ModelInfo, type ValueInfo } from './onnx/model-info.js';
 
@@ -166,6 +167,7 @@ function planFeeds(info: ModelInfo, featureColumns: string[] | undefined): Feed[
 
 function checkFeeds(feeds: Feed[], table: Table): void {
   const problems: string[] = [];
+  let dateFeedable = false;
   const checkColumn = (column: string, want: 'numeric' | 'string'): void => {
     const field = table.schema.fields.find((f) => f.name === column);
     if (field === undefined) {
@@ -173,11 +175,16 @@ function checkFeeds(feeds: Feed[], table: Table): void {
       return;
     }
     const kind = columnKind(field.type as DataType);
+    // A date column fills a float input as whole days since 1970-01-01 (how the featurizer reads dates).
+    if (kind === 'date' && want === 'numeric' && dateFeedable) return;
     if (kind !== want) problems.push(`column "${column}" is ${String(field.type)} but the model needs ${want === 'numeric' ? 'numbers' : 'strings'}`);
   };
   for (const f of feeds) {
     if (f.mode === 'matrix') for (const c of f.columns) checkColumn(c, 'numeric');
-    else checkColumn(f.column, f.input.elemType === 'string' ? 'string' : 'numeric');
+    else {
+      dateFeedable = f.input.elemType === 'float';
+      checkColumn(f.column, f.input.elemType === 'string' ? 'string' : 'numeric');
+    }
   }
   if (problems.length > 0) {
     throw new TrainingError(
@@ -227,6 +234,7 @@ function buildTensor(feed: Feed, table: Table): ort.Tensor {
         : new ort.Tensor('int32', Int32Array.from(values), dims);
     }
     default:
+      if (columnKind(col.type as DataType) === 'date') return new ort.Tensor('float32', Float32Array.from(readNumeric(col), epochDays), dims);
       return new ort.Tensor('float32', readNumericF32(col), dims);
   }
 }

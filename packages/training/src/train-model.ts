@@ -18,10 +18,10 @@ export interface ModelMetadata {
   /** 'typed-array' | 'tfjs-node' | 'tfjs-wasm' | 'tfjs-cpu' | a custom family's own name. */
   backend: string;
   target: string;
-  /** Sorted; for a binary target the positive class is classes[1]. */
+  /** Sorted, except that a chosen positive class goes last; for a binary target the positive class is classes[1]. */
   classes: ClassLabel[];
-  features: { name: string; kind: 'numeric' | 'categorical' | 'hashed' }[];
-  /** ONNX graph inputs: one per raw column, float [N,1] or string [N,1]. */
+  features: { name: string; kind: 'numeric' | 'date' | 'categorical' | 'hashed' }[];
+  /** ONNX graph inputs: one per raw column, float [N,1] or string [N,1]; a date column is a float of whole days since 1970-01-01. */
   inputs: { name: string; type: 'float' | 'string' }[];
   /** Columns seen but not used, and why (excluded by the caller, an identifier, an unsupported type). */
   excluded: ExcludedColumn[];
@@ -91,7 +91,7 @@ export async function trainModel(table: Table, options: TrainOptions, hooks: Tra
   for (const [key, value] of Object.entries(opts.params)) if (!(SHARED_PARAM_KEYS as readonly string[]).includes(key)) familyParams[key] = value;
   const model = createModel(opts.family);
 
-  const { classes, y } = discoverClasses(table, opts.target, opts.task);
+  const { classes, y } = discoverClasses(table, opts.target, opts.task, opts.positiveClass);
   const featurizer = fitFeaturizer(table, {
     target: opts.target,
     exclude: opts.exclude,
@@ -184,6 +184,7 @@ function sampleWeights(y: Int32Array, classes: ClassLabel[], classWeight: 'balan
 function expandedNames(f: Featurizer): string[] {
   return [
     ...f.numeric.map((x) => x.name),
+    ...f.dates.flatMap((d) => d.parts.map((p) => `${d.name}.${p.part}`)),
     ...f.categorical.flatMap((c) => c.categories.map((v) => `${c.name}=${v}`)),
     ...f.hashed.flatMap((h) => Array.from({ length: h.buckets }, (_, b) => `${h.name}#${b}`)),
   ];

@@ -9,6 +9,7 @@ export const TrainOptionsSchema = z.looseObject({
   exclude: z.array(z.string()).default([]),
   features: z.array(z.string()).min(1).optional(),
   task: z.enum(['binary', 'multiclass']).optional(),
+  positiveClass: z.union([z.string(), z.number(), z.boolean()]).optional(),
 });
 
 export interface TrainOptions {
@@ -27,6 +28,8 @@ export interface TrainOptions {
   features?: string[];
   /** Declared task; a target whose classes do not fit it is an error. */
   task?: 'binary' | 'multiclass';
+  /** Binary targets: the label that counts as positive (classes[1]); default the later label in sort order. */
+  positiveClass?: string | number | boolean;
 }
 
 export function parseTrainOptions(options: unknown): z.output<typeof TrainOptionsSchema> {

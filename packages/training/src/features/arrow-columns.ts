@@ -1,7 +1,7 @@
 import { DataType, type Table, type Vector } from 'apache-arrow';
 import { TrainingError } from '../errors.js';
 
-export type ColumnKind = 'numeric' | 'string';
+export type ColumnKind = 'numeric' | 'string' | 'date';
 
 /** A string column as distinct values plus one code per row (-1 for null), so per-value work runs once. */
 export interface CodedStrings {
@@ -11,6 +11,7 @@ export interface CodedStrings {
 
 export function columnKind(type: DataType): ColumnKind | null {
   if (DataType.isFloat(type) || DataType.isInt(type) || DataType.isBool(type) || DataType.isDecimal(type)) return 'numeric';
+  if (DataType.isTimestamp(type) || DataType.isDate(type)) return 'date';
   if (DataType.isUtf8(type) || DataType.isLargeUtf8(type)) return 'string';
   if (DataType.isDictionary(type) && (DataType.isUtf8(type.dictionary) || DataType.isLargeUtf8(type.dictionary))) return 'string';
   return null;
@@ -25,7 +26,7 @@ export function requireColumn(table: Table, name: string, role: string): Vector 
   return col;
 }
 
-/** Numeric cells as float64 with NaN for null; Int64 and booleans are converted to numbers. */
+/** Numeric cells as float64 with NaN for null; Int64 and booleans are converted to numbers, dates and timestamps to epoch milliseconds. */
 export function readNumeric(col: Vector): Float64Array {
   const out = new Float64Array(col.length);
   let base = 0;

@@ -2,6 +2,7 @@ import type { Table } from 'apache-arrow';
 import { TrainingError } from '../errors.js';
 import type { OnnxGraph } from '../onnx/onnx-graph.js';
 import { columnKind, nullMask, readCodedStrings, readNumeric, requireColumn } from './arrow-columns.js';
+import { DATE_PARTS, datePartsOf, emitDateParts, epochDays, type DatePart } from './date-parts.js';
 import { murmur3 } from './murmur3.js';
 
 export interface NumericFeature {
@@ -23,7 +24,14 @@ export interface HashedFeature {
   buckets: number;
   seed: number;
 }
-export type FeatureSpec = NumericFeature | CategoricalFeature | HashedFeature;
+/** A date or timestamp column, fed to the model as whole days since 1970-01-01, split into parts. */
+export interface DateFeature {
+  name: string;
+  kind: 'date';
+  /** One standardized feature per part, in DATE_PARTS order; constants float32-rounded as for numbers. */
+  parts: { part: DatePart; mean: number; scale: number }[];
+}
+export type FeatureSpec = NumericFeature | DateFeature | CategoricalFeature | HashedFeature;
 
 export interface ExcludedColumn {
   name: string;
@@ -33,6 +41,7 @@ export interface ExcludedColumn {
 /** Everything needed to turn raw columns into the model's feature vector, in and out of ONNX. */
 export interface Featurizer {
   numeric: NumericFeature[];
+  dates: DateFeature[];
   categorical: CategoricalFeature[];
   hashed: HashedFeature[];
   excluded: ExcludedColumn[];
@@ -51,12 +60,55 @@ export interface FeaturizerOptions {
 
 export const FEATURIZER_DEFAULTS = { maxOneHot: 32, hashBuckets: 64, hashSeed: 0 } as const;
 
+/**
+ * A text column with more distinct values than maxOneHot, and at least this share of its non-null
+ * values distinct, is an identifier (an id, a key, free text): it carries no signal that
+ * generalizes to new rows, so it is left out rather than hashed.
+ */
+export const ID_DISTINCT_SHARE = 0.95;
+
+/** Mean and scale of float32-rounded values (NaN = missing), as the ONNX graph applies them. */
+function standardization(values: Float64Array): { mean: number; scale: number; count: number } {
+  let sum = 0;
+  let count = 0;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i] as number;
+    if (v !== v) continue;
+    sum += Math.fround(v);
+    count++;
+  }
+  const mean = count === 0 ? 0 : sum / count;
+  let ss = 0;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i] as number;
+    if (v !== v) continue;
+    const dlt = Math.fround(v) - mean;
+    ss += dlt * dlt;
+  }
+  const std = count === 0 ? 0 : Math.sqrt(ss / count);
+  return { mean: Math.fround(mean), scale: Math.fround(std > 1e-12 && Number.isFinite(std) ? 1 / std : 1), count };
+}
+
+/** The four date parts of every row of a date column, one Float64Array per part (NaN where null). */
+function datePartColumns(col: Parameters<typeof readNumeric>[0]): Float64Array[] {
+  const ms = readNumeric(col);
+  const out = DATE_PARTS.map(() => new Float64Array(ms.length).fill(NaN));
+  for (let i = 0; i < ms.length; i++) {
+    const t = ms[i] as number;
+    if (t !== t) continue;
+    const parts = datePartsOf(epochDays(t));
+    for (let p = 0; p < parts.length; p++) (out[p] as Float64Array)[i] = parts[p] as number;
+  }
+  return out;
+}
+
 export function fitFeaturizer(table: Table, options: FeaturizerOptions): Featurizer {
   const excludeSet = new Set(options.exclude);
   const excluded: ExcludedColumn[] = [];
   const explicit = options.features !== undefined;
   const names = explicit ? [...(options.features as readonly string[])] : table.schema.fields.map((f) => f.name);
   const numeric: NumericFeature[] = [];
+  const dates: DateFeature[] = [];
   const categorical: CategoricalFeature[] = [];
   const hashed: HashedFeature[] = [];
   for (const name of names) {
@@ -72,9 +124,18 @@ export function fitFeaturizer(table: Table, options: FeaturizerOptions): Featuri
     const kind = columnKind(col.type);
     if (kind === null) {
       if (explicit) {
-        throw new TrainingError('HOKUSAI_FEATURE_TYPE_UNSUPPORTED', `The feature column "${name}" has type ${String(col.type)}; only numbers, booleans and strings can be features. Exclude it or convert it.`, { column: name });
+        throw new TrainingError('HOKUSAI_FEATURE_TYPE_UNSUPPORTED', `The feature column "${name}" has type ${String(col.type)}; only numbers, booleans, dates and strings can be features. Exclude it or convert it.`, { column: name });
       }
       excluded.push({ name, reason: 'unsupported-type' });
+      continue;
+    }
+    if (kind === 'date') {
+      const partValues = datePartColumns(col);
+      const stats = partValues.map(standardization);
+      if ((stats[0] as { count: number }).count === 0) {
+        throw new TrainingError('HOKUSAI_FEATURE_ALL_MISSING', `The feature column "${name}" is null in every one of its ${col.length} rows. Exclude it with options.exclude.`, { column: name });
+      }
+      dates.push({ name, kind: 'date', parts: DATE_PARTS.map((part, p) => ({ part, mean: (stats[p] as { mean: number }).mean, scale: (stats[p] as { scale: number }).scale })) });
       continue;
     }
     if (kind === 'numeric') {
@@ -123,28 +184,29 @@ export function fitFeaturizer(table: Table, options: FeaturizerOptions): Featuri
       const cats = new Set(coded.values);
       if (hasNull) cats.add('');
       categorical.push({ name, kind: 'categorical', categories: [...cats].sort() });
-    } else if (!explicit && coded.values.length === nonNull) {
-      // Every value distinct: an identifier carries no signal that generalizes to new rows.
+    } else if (!explicit && coded.values.length >= ID_DISTINCT_SHARE * nonNull) {
       excluded.push({ name, reason: 'identifier' });
     } else {
       hashed.push({ name, kind: 'hashed', buckets: options.hashBuckets, seed: options.hashSeed });
     }
   }
-  const width = numeric.length + categorical.reduce((s, c) => s + c.categories.length, 0) + hashed.reduce((s, h) => s + h.buckets, 0);
+  const width = numeric.length + dates.length * DATE_PARTS.length + categorical.reduce((s, c) => s + c.categories.length, 0) + hashed.reduce((s, h) => s + h.buckets, 0);
   if (width === 0) {
-    throw new TrainingError('HOKUSAI_NO_FEATURES', `No feature columns are left after excluding ${JSON.stringify(excluded)}. Provide at least one numeric or string column besides the target.`);
+    throw new TrainingError('HOKUSAI_NO_FEATURES', `No feature columns are left after excluding ${JSON.stringify(excluded)}. Provide at least one numeric, date or string column besides the target.`);
   }
-  return { numeric, categorical, hashed, excluded, width };
+  return { numeric, dates, categorical, hashed, excluded, width };
 }
 
-/** Feature order: numeric columns, then each one-hot block, then each hashed block. */
-export function featureList(f: Featurizer): { name: string; kind: 'numeric' | 'categorical' | 'hashed' }[] {
-  return [...f.numeric, ...f.categorical, ...f.hashed].map((x) => ({ name: x.name, kind: x.kind }));
+/** Feature order: numeric columns, then each date's parts, then each one-hot block, then each hashed block. */
+export function featureList(f: Featurizer): { name: string; kind: 'numeric' | 'date' | 'categorical' | 'hashed' }[] {
+  return [...f.numeric, ...f.dates, ...f.categorical, ...f.hashed].map((x) => ({ name: x.name, kind: x.kind }));
 }
 
+/** Graph inputs: a date column is a float input of whole days since 1970-01-01. */
 export function rawInputs(f: Featurizer): { name: string; type: 'float' | 'string' }[] {
   return [
     ...f.numeric.map((x) => ({ name: x.name, type: 'float' as const })),
+    ...f.dates.map((x) => ({ name: x.name, type: 'float' as const })),
     ...f.categorical.map((x) => ({ name: x.name, type: 'string' as const })),
     ...f.hashed.map((x) => ({ name: x.name, type: 'string' as const })),
   ];
@@ -157,13 +219,15 @@ export function rawInputs(f: Featurizer): { name: string; type: 'float' | 'strin
 export function transform(f: Featurizer, table: Table): Float32Array[] {
   const n = table.numRows;
   const out: Float32Array[] = [];
-  const wrong = [...f.numeric.map((x) => [x.name, 'numeric'] as const), ...[...f.categorical, ...f.hashed].map((x) => [x.name, 'string'] as const)].filter(
-    ([name, kind]) => columnKind(requireColumn(table, name, 'feature').type) !== kind,
-  );
+  const wrong = [
+    ...f.numeric.map((x) => [x.name, 'numeric'] as const),
+    ...f.dates.map((x) => [x.name, 'date'] as const),
+    ...[...f.categorical, ...f.hashed].map((x) => [x.name, 'string'] as const),
+  ].filter(([name, kind]) => columnKind(requireColumn(table, name, 'feature').type) !== kind);
   if (wrong.length > 0) {
     throw new TrainingError(
       'HOKUSAI_MODEL_INPUT_MISMATCH',
-      `The model was trained with ${wrong.map(([name, kind]) => `"${name}" as ${kind === 'numeric' ? 'numbers' : 'strings'}`).join(', ')} but the table holds another type there. Convert the columns or retrain.`,
+      `The model was trained with ${wrong.map(([name, kind]) => `"${name}" as ${kind === 'numeric' ? 'numbers' : kind === 'date' ? 'dates' : 'strings'}`).join(', ')} but the table holds another type there. Convert the columns or retrain.`,
       { columns: wrong.map(([name]) => name) },
     );
   }
@@ -177,6 +241,18 @@ export function transform(f: Featurizer, table: Table): Float32Array[] {
       if (v === v) col[i] = Math.fround(v - mean) * scale;
     }
     out.push(col);
+  }
+  for (const feat of f.dates) {
+    const partValues = datePartColumns(requireColumn(table, feat.name, 'feature'));
+    feat.parts.forEach(({ mean, scale }, p) => {
+      const values = partValues[p] as Float64Array;
+      const col = new Float32Array(n);
+      for (let i = 0; i < n; i++) {
+        const v = Math.fround(values[i] as number);
+        if (v === v) col[i] = Math.fround(v - mean) * scale;
+      }
+      out.push(col);
+    });
   }
   for (const feat of f.categorical) {
     const coded = readCodedStrings(requireColumn(table, feat.name, 'feature'));
@@ -221,6 +297,14 @@ export function emitFeaturizer(g: OnnxGraph, f: Featurizer): string {
     const scale = g.constant('scale', [p], { type: 'float', values: f.numeric.map((v) => v.scale) });
     const missing = g.node('IsNaN', [x]);
     const imputed = g.node('Where', [missing, mean, x]);
+    blocks.push(g.node('Mul', [g.node('Sub', [imputed, mean]), scale]));
+  }
+  for (const d of f.dates) {
+    const parts = emitDateParts(g, g.input(d.name, 'float', ['N', 1]));
+    const k = d.parts.length;
+    const mean = g.constant('date_mean', [k], { type: 'float', values: d.parts.map((v) => v.mean) });
+    const scale = g.constant('date_scale', [k], { type: 'float', values: d.parts.map((v) => v.scale) });
+    const imputed = g.node('Where', [g.node('IsNaN', [parts]), mean, parts]);
     blocks.push(g.node('Mul', [g.node('Sub', [imputed, mean]), scale]));
   }
   for (const c of f.categorical) {
