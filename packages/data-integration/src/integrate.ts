@@ -11,6 +11,7 @@ import { findDuplicates, findMatches } from './dedup.js';
 import { comparedColumns } from './compared-columns.js';
 import type { IgnoredReason } from './compared-columns.js';
 import { matchRows } from './feature-match.js';
+import { checkLabelSets } from './label-sets.js';
 import { dataError } from './errors.js';
 import { PiiKey } from './keyed-hash.js';
 import { buildManifest } from './manifest.js';
@@ -334,6 +335,7 @@ export function integrateContribution(input: IntegrationInput): IntegrationResul
     target,
   );
   const [base, contrib, bench] = parts as [Part, Part, Part];
+  checkLabelSets(parts, target);
   const names = base.ct.names;
   for (const k of keys) {
     if (!names.includes(k)) throw dataError('HOKUSAI_INVALID_OPTIONS', `key column '${k}' is not in the data; columns are ${names.join(', ')}`, 'Fix dedup.keys', { column: k });

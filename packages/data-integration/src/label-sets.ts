@@ -1,0 +1,59 @@
+import { basename } from 'node:path';
+import type { Column, ColumnTable } from './column.js';
+import { cellValue } from './column.js';
+import { columnPiiLook, showLabel } from './cell-description.js';
+import { dataError } from './errors.js';
+
+/** Labels listed in a message; more are counted. */
+const SHOWN = 10;
+
+interface LabelledPart {
+  label: 'base' | 'contributed' | 'benchmark';
+  file: string;
+  ct: ColumnTable;
+}
+
+/** Distinct labels of one file in order of first appearance, with the row (1-based) of each first one. */
+function labelSet(part: LabelledPart, target: string): Map<string, number> {
+  const col = part.ct.columns[part.ct.names.indexOf(target)] as Column;
+  const out = new Map<string, number>();
+  for (let i = 0; i < part.ct.rowCount; i++) {
+    const v = cellValue(col, i);
+    if (v === null) continue;
+    const key = String(v);
+    if (!out.has(key)) out.set(key, i + 1);
+  }
+  return out;
+}
+
+const fold = (s: string): string => s.trim().toLowerCase();
+
+/**
+ * The contributed and benchmark files must use the labels of the base data (or, when the base has
+ * no rows, of the benchmark): `yes`/`no` beside `Yes`/`No` would otherwise train a model of four
+ * classes and fail only after training. A file may hold fewer of the labels, never others.
+ */
+export function checkLabelSets(parts: readonly LabelledPart[], target: string): void {
+  const reference = parts.find((p) => p.label === 'base' && p.ct.rowCount > 0) ?? parts.find((p) => p.label === 'benchmark' && p.ct.rowCount > 0);
+  if (reference === undefined) return;
+  const refLabels = labelSet(reference, target);
+  for (const part of parts) {
+    if (part === reference || part.ct.rowCount === 0) continue;
+    const labels = labelSet(part, target);
+    const unknown = [...labels.keys()].filter((l) => !refLabels.has(l));
+    if (unknown.length === 0) continue;
+    const col = part.ct.columns[part.ct.names.indexOf(target)] as Column;
+    const refCol = reference.ct.columns[reference.ct.names.indexOf(target)] as Column;
+    const hidden = columnPiiLook(target, col) !== undefined || columnPiiLook(target, refCol) !== undefined;
+    const list = (ls: string[]): string => (hidden ? `${ls.length} labels (values redacted: the column looks like personal data)` : ls.slice(0, SHOWN).map(showLabel).join(', ') + (ls.length > SHOWN ? `, … (${ls.length} in all)` : ''));
+    const refFolded = new Set([...refLabels.keys()].map(fold));
+    const caseOnly = unknown.every((l) => refFolded.has(fold(l)));
+    const first = unknown[0] as string;
+    throw dataError(
+      'HOKUSAI_LABEL_SET_MISMATCH',
+      `the labels of '${target}' differ between files: ${basename(reference.file)} (${reference.label}) has ${list([...refLabels.keys()])}; ${basename(part.file)} (${part.label}) has ${list([...labels.keys()])}${caseOnly ? ' — the same labels in another case or spacing' : ''}`,
+      `Write the labels of ${basename(part.file)} exactly as in ${basename(reference.file)}`,
+      { file: part.file, row: labels.get(first) as number, column: target, context: { reference: reference.file, unknown_labels: hidden ? unknown.length : unknown.slice(0, SHOWN) } },
+    );
+  }
+}
