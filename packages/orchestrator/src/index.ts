@@ -12,6 +12,7 @@ export { hokusaiFlow, HOKUSAI_FLOW_NAME } from './flow/hokusai-flow.js';
 export { runPipeline, resumePipeline, parseConfig, defaultStore, type PipelineRunOptions, type PipelineResult } from './flow/run-pipeline.js';
 export { verifyRun, type RunVerification } from './flow/verify-run.js';
 export { buildReportDocument, type ReportDocument } from './flow/report-document.js';
+export { FEATURE_PLAN_EVENT_UNIT } from './flow/steps/integrate-step.js';
 export { encodePredictions, decodePredictions, predictedBits, type PredictionsFile } from './flow/predictions-file.js';
 export type { TrackingSummary } from './flow/pipeline-tracking.js';
 export { BullMqExecutor, type BullMqExecutorOptions, type StepJobReport } from './distributed/bullmq-executor.js';
@@ -21,3 +22,5 @@ export { registerFlow, registeredFlows, resolveRegisteredFlow, type FlowFactory,
 export { DEFAULT_QUEUE as DEFAULT_STEP_QUEUE } from './distributed/step-job.js';
 export { LocalStoreExecutor } from './distributed/local-store-executor.js';
 export { QueueMonitor, type QueueStats } from './distributed/queue-monitor.js';
+// The feature plan's schema and planner, for commands that show or check a plan (the CLI's validate).
+export { FeaturePlanSchema, planFeatures, type FeaturePlan, type ColumnPlan, type FeatureWarning } from '@hokusai/training';

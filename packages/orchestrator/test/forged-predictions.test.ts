@@ -60,6 +60,7 @@ async function forgeNewModelScores(dir: string, flips: number): Promise<number> 
     newMetrics,
     predictions: { labels: predictions.labels, baselineScores: predictions.baselineScores, newScores, strata: predictions.file.strata },
     dataReport: JSON.parse(await readFile(join(dir, 'data_report.json'), 'utf8')) as unknown,
+    featurePlan: (body.results as { feature_plan?: unknown }).feature_plan,
     merkleRoot: built.attestation.merkle_root,
     bodySha256: built.attestation.body_sha256,
     proved: true,

@@ -28,6 +28,19 @@ describe('the Hokusai flow', () => {
     expect(verification.checks.filter((c) => !c.ok)).toEqual([]);
   });
 
+  it('attests the feature plan and keeps it in report.json, as the verifier rebuilds it', async () => {
+    type Plan = { columns: { name: string; role: string; reason: string | null; treatment: { kind: string } | null }[]; positive_class: { value: unknown; chosen_by: string } };
+    const attested = (JSON.parse(await readFile(join(reference, 'attestation.json'), 'utf8')) as { body: { results: { feature_plan: Plan } } }).body.results.feature_plan;
+    const report = JSON.parse(await readFile(join(reference, 'report.json'), 'utf8')) as { feature_plan: Plan };
+    expect(report.feature_plan).toEqual(attested);
+    const byName = Object.fromEntries(attested.columns.map((c) => [c.name, c]));
+    expect(byName['customer_id']).toMatchObject({ role: 'excluded', reason: 'config' });
+    expect(byName['email']).toMatchObject({ role: 'excluded', reason: 'pii' });
+    expect(byName['plan']).toMatchObject({ role: 'feature', treatment: { kind: 'one-hot' } });
+    expect(byName['churned']).toMatchObject({ role: 'target' });
+    expect(attested.positive_class).toMatchObject({ value: 1, chosen_by: 'sort order' });
+  });
+
   it('gives the same attestation body on a fresh run without a PII key, as its data report says', async () => {
     expect(process.env.HOKUSAI_PII_KEY).toBeUndefined();
     const again = join(work, 'again');

@@ -15,14 +15,14 @@ const real = (path: string): string => {
  * --overwrite, which would replace raw data with hashed data for good), and over any other
  * existing file only when --overwrite says so.
  */
-export function assertFixTargets(targets: string[], inputs: string[], overwrite: boolean): void {
+export function assertFixTargets(targets: string[], inputs: string[], overwrite: boolean, flag = '--out'): void {
   const inputPaths = new Set(inputs.map(real));
   for (const target of targets) {
     if (inputPaths.has(real(target))) {
-      throw new CliError('HOKUSAI_OUTPUT_IS_INPUT', `--out ${target} is one of the files being validated; write the fixed data to a new file.`);
+      throw new CliError('HOKUSAI_OUTPUT_IS_INPUT', `${flag} ${target} is one of the files being validated; write ${flag === '--out' ? 'the fixed data' : 'it'} to a new file.`);
     }
     if (existsSync(target) && !overwrite) {
-      throw new CliError('HOKUSAI_OUTPUT_EXISTS', `${target} already exists. Choose another --out or pass --overwrite.`);
+      throw new CliError('HOKUSAI_OUTPUT_EXISTS', `${target} already exists. Choose another ${flag} or pass --overwrite.`);
     }
   }
 }

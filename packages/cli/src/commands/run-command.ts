@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { BullMqExecutor, runPipeline } from '@hokusai/orchestrator';
+import { BullMqExecutor, FEATURE_PLAN_EVENT_UNIT, FeaturePlanSchema, runPipeline, type RunEvent } from '@hokusai/orchestrator';
+import { featurePlanText } from '../feature-plan-text.js';
 import { resolveConfig } from '../config/load-config.js';
 import { EXIT } from '../exit-codes.js';
 import { formatSummary } from '../summary.js';
@@ -23,6 +24,14 @@ interface RunFlags {
   overwrite?: boolean;
   store?: string;
   redis?: string;
+  positiveClass?: string;
+}
+
+/** The feature plan the integrate step sends before training, shown as text; other events go to the progress display. */
+function showEvent(output: Output, event: RunEvent): void {
+  if (event.unit !== FEATURE_PLAN_EVENT_UNIT) return output.event(event);
+  const plan = FeaturePlanSchema.safeParse(JSON.parse(event.message ?? 'null'));
+  if (plan.success) output.log(featurePlanText(plan.data));
 }
 
 export function registerRunCommand(program: Command, output: Output): void {
@@ -39,6 +48,7 @@ export function registerRunCommand(program: Command, output: Output): void {
     .option('--model <family>', 'model family (logistic_regression, mlp, gbdt, or a registered one)')
     .option('--baseline-model <file>', 'ONNX file of an existing baseline model')
     .option('--exclude <columns>', 'comma-separated columns never used as features (ids, leaks)')
+    .option('--positive-class <label>', 'binary target: the label that counts as positive (default: the later label in sort order)')
     .option('--contributor <address>', "contributor's Ethereum address (EIP-55 checked, stored checksummed)")
     .option('--contributor-id <id>', "contributor's id")
     .option('--no-proof', 'skip the Groth16 proof')
@@ -59,6 +69,7 @@ export function registerRunCommand(program: Command, output: Output): void {
           baselineModel: flags.baselineModel,
           overwrite: flags.overwrite,
           exclude: flags.exclude?.split(',').map((c) => c.trim()).filter(Boolean),
+          positiveClass: flags.positiveClass,
           ...(flags.model === undefined ? {} : { model: { family: flags.model } }),
           ...(flags.proof === false ? { proof: { enabled: false } } : {}),
           ...(flags.contributor === undefined && flags.contributorId === undefined
@@ -73,7 +84,7 @@ export function registerRunCommand(program: Command, output: Output): void {
           ...(flags.store === undefined ? {} : { store: flags.store }),
           ...(executor === undefined ? {} : { executor }),
           renderReport: renderReportHtml,
-          onEvent: (event) => output.event(event),
+          onEvent: (event) => showEvent(output, event),
         });
       } finally {
         await executor?.close();

@@ -17,6 +17,8 @@ export function attestedConfig(config: PipelineConfig): Record<string, unknown> 
     baseline_feature_columns: config.baselineFeatureColumns ?? null,
     baseline_model: config.baselineModel === undefined ? null : basename(config.baselineModel),
     exclude: [...config.exclude].sort(),
+    // Recorded only when chosen, so runs that keep the default order keep their config bytes.
+    ...(config.positiveClass === undefined ? {} : { positive_class: config.positiveClass }),
     strata: config.strata === undefined ? null : [...config.strata],
     pii: { mode: config.pii.mode },
     quality: config.quality,

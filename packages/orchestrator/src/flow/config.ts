@@ -41,6 +41,7 @@ export const PipelineConfigSchema = z
     baselineFeatureColumns: z.array(z.string()).optional().describe('benchmark columns, in order, that a supplied baseline with one [N,F] float input reads'),
     baselineModel: z.string().optional().describe('ONNX file of an existing baseline model; trained from the base data when absent'),
     exclude: z.array(z.string()).default([]).describe('columns never used as features'),
+    positiveClass: z.union([z.string(), z.number(), z.boolean()]).optional().describe('binary target: the label that counts as positive; default the later label in sort order (shown in the feature plan)'),
     strata: z.array(z.string()).optional().describe('benchmark columns to break results down by; default: low-cardinality string columns'),
     pii: z
       .object({

@@ -48,6 +48,8 @@ export interface ReportDocument {
   new_metrics: BinaryMetrics;
   curves: { baseline: ModelCurves; new: ModelCurves };
   strata: StratifiedDeltaResult[];
+  /** What training did with every column (the attested `results.feature_plan`); null for older runs. */
+  feature_plan: unknown;
   data: unknown;
   attestation: { merkle_root: string; body_sha256: string; proof_system: string; verify_command: string };
 }
@@ -74,6 +76,7 @@ export function buildReportDocument(input: {
   newMetrics: BinaryMetrics;
   predictions: ReportPredictions;
   dataReport: unknown;
+  featurePlan?: unknown;
   merkleRoot: string;
   bodySha256: string;
   proved: boolean;
@@ -102,6 +105,7 @@ export function buildReportDocument(input: {
     strata: Object.entries(p.strata)
       .sort(([a], [b]) => a.localeCompare(b))
       .map(([column, values]) => stratifiedDelta(p.labels, p.baselineScores, p.newScores, values, { column, threshold })),
+    feature_plan: input.featurePlan ?? null,
     data: input.dataReport,
     attestation: {
       merkle_root: input.merkleRoot,

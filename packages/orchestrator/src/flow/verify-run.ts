@@ -19,6 +19,7 @@ interface AttestedResults {
   baseline_metrics: unknown;
   new_metrics: unknown;
   delta: DeltaReport;
+  feature_plan?: unknown;
 }
 
 /**
@@ -117,6 +118,7 @@ export async function verifyRun(
         newMetrics: body.results.new_metrics as never,
         predictions: { ...predictions, strata: predictions.file.strata },
         dataReport,
+        featurePlan: body.results.feature_plan ?? null,
         merkleRoot: attestation.merkle_root,
         bodySha256: attestation.body_sha256,
         proved: existsSync(join(dir, 'verification_key.json')),

@@ -69,6 +69,8 @@ export function attestStep(flow: FlowContext): StepDefinition {
           new_metrics: evaluation.newMetrics,
           delta,
           training: { params: (ctx.inputs.search as SearchOutput).params, search: ctx.inputs.search as SearchOutput },
+          // The feature plan is attested with the results it led to (null for a run stored before plans).
+          feature_plan: data.featurePlan ?? null,
           data: {
             pii_columns: data.piiColumns,
             merged_rows: data.merged.numRows,

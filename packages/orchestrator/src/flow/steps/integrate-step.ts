@@ -1,13 +1,23 @@
 import { integrateContribution, type IntegrationResult } from '@hokusai/data-integration';
-import { warmTrainThreads } from '@hokusai/training';
+import { planFeatures, warmTrainThreads, type FeaturePlan } from '@hokusai/training';
 import type { StepDefinition } from '../../engine/step.js';
 import type { FlowContext } from '../flow-context.js';
+import { searchTrainOptions } from './search-step.js';
 import { trainsOnThread } from './train-step.js';
 
 /** Base rows from which integrate takes long enough (over a second here) to hide thread start-up. */
 const WARM_THREADS_MIN_ROWS = 300_000;
 
-export type IntegrateOutput = Omit<IntegrationResult, 'contributed' | 'manifests'>;
+/**
+ * The `unit` of the progress event that carries the feature plan (its JSON in `message`), so a
+ * listener on any machine can show the plan before training starts.
+ */
+export const FEATURE_PLAN_EVENT_UNIT = 'feature plan';
+
+export type IntegrateOutput = Omit<IntegrationResult, 'contributed' | 'manifests'> & {
+  /** What the new model's training does with every column (absent in runs stored before plans existed). */
+  featurePlan?: FeaturePlan;
+};
 
 /** PII treatment, quality gate, dedup, contamination removal and merge, in the data package. */
 export function integrateStep(flow: FlowContext): StepDefinition {
@@ -16,7 +26,7 @@ export function integrateStep(flow: FlowContext): StepDefinition {
     inputs: ['load_base', 'load_contributed', 'load_benchmark'],
     // About 1.4 GB at 1M rows per input (measured), so it runs alone on a small machine's budget.
     memoryMb: 1400,
-    run: async (): Promise<IntegrateOutput> => {
+    run: async (ctx): Promise<IntegrateOutput> => {
       const { config } = flow;
       const [base, contributed, benchmark] = await Promise.all([
         flow.datasets.load(config.base),
@@ -49,7 +59,11 @@ export function integrateStep(flow: FlowContext): StepDefinition {
       // tables (their content hashes depend on the PII key); leaving them out keeps the stored
       // output small and spares building those manifests.
       const { contributed: _contributed, manifests: _manifests, ...rest } = result;
-      return rest;
+      // Planned on the merged rows the new model trains on, with the options training will get,
+      // so a column training would refuse fails here, before any search or training.
+      const featurePlan = planFeatures(result.merged, searchTrainOptions(result, flow), { pii: result.piiColumns, configExclude: config.exclude });
+      ctx.emit({ type: 'progress', unit: FEATURE_PLAN_EVENT_UNIT, done: 1, total: 1, message: JSON.stringify(featurePlan) });
+      return { ...rest, featurePlan };
     },
   };
 }

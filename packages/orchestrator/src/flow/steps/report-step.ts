@@ -27,6 +27,7 @@ export function reportStep(flow: FlowContext): StepDefinition {
         newMetrics: evaluation.newMetrics,
         predictions: evaluation,
         dataReport: data.report,
+        featurePlan: data.featurePlan ?? null,
         merkleRoot: attestation.merkle_root,
         bodySha256: attestation.body_sha256,
         proved: attest.built.proofFiles !== undefined,

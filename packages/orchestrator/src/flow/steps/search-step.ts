@@ -20,7 +20,7 @@ export function excludedColumns(data: Pick<IntegrateOutput, 'piiColumns'>, flow:
 /** The training options every step of the search derives its plan, split and trials from. */
 export function searchTrainOptions(data: Pick<IntegrateOutput, 'piiColumns'>, flow: FlowContext): TrainOptions {
   const { config } = flow;
-  return { target: config.target, seed: config.seed, family: config.model.family, params: config.model.params, exclude: excludedColumns(data, flow) };
+  return { target: config.target, seed: config.seed, family: config.model.family, params: config.model.params, exclude: excludedColumns(data, flow), ...(config.positiveClass === undefined ? {} : { positiveClass: config.positiveClass }) };
 }
 
 /**

@@ -96,6 +96,7 @@ export function trainStep(role: 'baseline' | 'new', flow: FlowContext): StepDefi
           ? { seed: config.seed, family: config.model.family, params: (ctx.inputs.search as SearchOutput).params }
           : { seed: recipe.seed, family: recipe.family, params: recipe.params, features: recipe.features }),
         exclude,
+        ...(config.positiveClass === undefined ? {} : { positiveClass: config.positiveClass }),
       });
       // Epochs, trees or iterations as the family counts them; the training package bounds the rate.
       const onProgress = (p: { unit: string; done: number; total: number }): void => ctx.emit({ type: 'progress', unit: p.unit, done: p.done, total: p.total });
