@@ -164,7 +164,7 @@ export function planFeatures(table: Table, trainOptions: unknown, planOptions: F
       }
     } else if (f.dates.some((x) => x.name === name)) {
       plan.treatment = { kind: 'date-parts', parts: [...DATE_PARTS], imputation: 'mean' };
-      plan.warnings.push({ code: 'date', message: 'a date: the model reads its year, month, day of week and days since 1970-01-01. A date recorded after the outcome (a cancellation date) leaks the label; exclude such a column.' });
+      plan.warnings.push({ code: 'date', message: 'the model reads its year, month, day of week and days since 1970-01-01. A date recorded after the outcome (a cancellation date) leaks the label; exclude such a column.' });
     } else {
       const cat = f.categorical.find((x) => x.name === name);
       const hashed = f.hashed.find((x) => x.name === name);
