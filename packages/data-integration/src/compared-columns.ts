@@ -25,7 +25,7 @@ function distinctPrefix(col: Column, n: number, minRows: number): boolean {
 /**
  * The columns a model trained on these tables reads, which is what copies are matched on: not the
  * target, not the columns left out of the outputs, not PII columns, not timestamps (the trainer
- * reads numbers and text only), and not identifiers: integer or text columns whose values are all
+ * reads dates, but a copy re-stamped with its own date or time must still match), and not identifiers: integer or text columns whose values are all
  * distinct in the base (of 50 rows or more; else in a benchmark of 50 rows or more) and in the benchmark (both checked on their first 5,000 rows),
  * which the trainer skips as text and which a copy replaces with its own.
  */

@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { DataType } from 'apache-arrow';
 import { loadDataset } from '@hokusai/data-integration';
 import { writeOnnxModelFolder, type OnnxColumnInput } from '@hokusai/tracking';
 import { loadOnnxModel } from '@hokusai/training';
@@ -32,7 +33,9 @@ export async function writeRunModelFolder(input: { onnxPath: string; benchmarkPa
         const value: unknown = table.getChild(i.name)?.get(r);
         if (value === null || value === undefined) return null;
         if (i.type === 'string') return String(value);
-        const n = Number(value);
+        // A date column feeds the model as whole days since 1970-01-01 (the featurizer's date input).
+        const type = table.getChild(i.name)?.type;
+        const n = type !== undefined && (DataType.isTimestamp(type) || DataType.isDate(type)) ? Math.floor(Number(value) / 86_400_000) : Number(value);
         return Number.isFinite(n) ? n : null;
       }),
     );
