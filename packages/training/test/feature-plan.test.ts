@@ -63,6 +63,12 @@ describe('feature plan', () => {
     expect(plan.width).toBe(1 + 4 + 6 + 1 + 64);
   });
 
+  it('plans a table of one class (a contribution alone) without a positive class; training still refuses it', async () => {
+    const oneClass = tableFromArrays({ x: Float64Array.from([1, 2, 3, 4]), y: ['Yes', 'Yes', 'Yes', 'Yes'] });
+    expect(planFeatures(oneClass, { target: 'y', seed: 1 }).positive_class).toBeNull();
+    await expect(trainModel(oneClass, { target: 'y', seed: 1 })).rejects.toMatchObject({ code: 'HOKUSAI_SINGLE_CLASS' });
+  });
+
   it('makes a chosen positive class the model\'s classes[1], and refuses one the target does not hold', async () => {
     const plan = planFeatures(table, { target: 'churned', seed: 1, positiveClass: 'No' });
     expect(plan.positive_class).toMatchObject({ value: 'No', classes: ['Yes', 'No'], chosen_by: 'config' });

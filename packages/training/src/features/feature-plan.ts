@@ -100,14 +100,17 @@ function profile(table: Table, name: string, type: ColumnPlan['type']): { distin
   }
   const values = readNumeric(col);
   const nulls = nullMask(col);
-  const seen = new Set<number>();
-  let missing = 0;
+  // Distinct values by sorting a typed copy: far lighter than a Set of a million numbers.
+  const present = new Float64Array(values.length);
+  let m = 0;
   for (let i = 0; i < values.length; i++) {
     const v = values[i] as number;
-    if (nulls[i] === 1 || v !== v) missing++;
-    else seen.add(v);
+    if (nulls[i] === 0 && v === v) present[m++] = v;
   }
-  return { distinct: seen.size, missing };
+  const sorted = present.subarray(0, m).sort();
+  let distinct = m > 0 ? 1 : 0;
+  for (let i = 1; i < m; i++) if (sorted[i] !== sorted[i - 1]) distinct++;
+  return { distinct, missing: values.length - m };
 }
 
 const count = (n: number, what: string): string => `${n.toLocaleString('en-US')} ${what}${n === 1 ? '' : 's'}`;
@@ -127,7 +130,13 @@ export function planFeatures(table: Table, trainOptions: unknown, planOptions: F
   const maxOneHot = typeof opts.params['maxOneHot'] === 'number' ? opts.params['maxOneHot'] : FEATURIZER_DEFAULTS.maxOneHot;
   const hashBuckets = typeof opts.params['hashBuckets'] === 'number' ? opts.params['hashBuckets'] : FEATURIZER_DEFAULTS.hashBuckets;
   const f = fitFeaturizer(table, { target: opts.target, exclude: opts.exclude, features: opts.features, maxOneHot, hashBuckets, hashSeed: FEATURIZER_DEFAULTS.hashSeed });
-  const { classes } = discoverClasses(table, opts.target, opts.task, opts.positiveClass);
+  // A single class is training's error to report (the plan of a contribution alone may have one).
+  let classes: ClassLabel[] = [];
+  try {
+    classes = discoverClasses(table, opts.target, opts.task, opts.positiveClass).classes;
+  } catch (error) {
+    if (!(error instanceof TrainingError && error.code === 'HOKUSAI_SINGLE_CLASS')) throw error;
+  }
 
   const present = table.schema.fields.map((field) => field.name);
   const absent = [...new Set([...pii, ...configExclude, ...opts.exclude])].filter((n) => !present.includes(n)).sort();
