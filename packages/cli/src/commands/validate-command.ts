@@ -116,7 +116,8 @@ export function registerValidateCommand(program: Command, output: Output): void 
       const lines = [
         `${data}: ${valid ? 'ready to submit' : 'NOT ready'} — ${contributed.manifest.row_count} rows, ${contributed.manifest.column_count} columns`,
         `  quality:        ${report.quality.score.toFixed(3)} (threshold ${threshold}${qualityPassed ? '' : ', BELOW'}) ${Object.entries(report.quality.breakdown).map(([k, v]) => `${k} ${v.toFixed(3)}`).join(', ')}`,
-        `  PII:            ${report.pii.total_findings} findings${report.pii.columns.length ? ` in ${report.pii.columns.map((c) => `${c.column} (${c.type}, ${failOnPii ? 'pii-mode fail: NOT ready' : c.treatment})`).join(', ')}` : ''}`,
+        // Counts per file follow with the findings; this line names the columns and what happens to them.
+        `  PII columns:    ${report.pii.columns.length ? report.pii.columns.map((c) => `${c.column} (${c.type}, ${failOnPii ? 'pii-mode fail: NOT ready' : c.treatment})`).join(', ') : 'none'}`,
         `  duplicates:     ${report.dedup.within_contributed} within the file${flags.base ? `, ${report.dedup.already_in_base} already in the base data (${report.dedup.already_in_base_normalized} after normalization)` : ''}`,
         ...(flags.benchmark ? [`  contamination:  ${report.contamination.removed} rows also in the benchmark (${report.contamination.exact} exact, ${report.contamination.normalized} after normalization; always removed)`] : []),
         ...(flags.benchmark || flags.base ? [`  compared:       ${report.contamination.compared_columns.join(', ')} (what the model reads)`] : []),
