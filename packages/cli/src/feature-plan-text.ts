@@ -14,7 +14,8 @@ const REASON: Record<NonNullable<ColumnPlan['reason']>, string> = {
   unsupported: 'excluded (unsupported type)',
 };
 
-function what(c: ColumnPlan): string {
+/** A column's role and treatment in a few words ("one-hot, 6 levels", "excluded (PII)"). */
+export function columnPlanText(c: ColumnPlan): string {
   if (c.role === 'target') return 'target';
   if (c.role === 'excluded') return REASON[c.reason ?? 'config'];
   return c.treatment === null ? 'feature' : TREATMENT[c.treatment.kind](c.treatment as never);
@@ -27,7 +28,7 @@ export function featurePlanText(plan: FeaturePlan): string {
   const width = Math.min(24, Math.max(...plan.columns.map((c) => c.name.length)));
   const lines = [`Feature plan (target ${plan.target}, ${plan.rows.toLocaleString('en-US')} rows, ${plan.width} model inputs):`];
   for (const c of plan.columns) {
-    lines.push(`  ${c.name.padEnd(width)}  ${c.type.padEnd(7)}  ${what(c)}`);
+    lines.push(`  ${c.name.padEnd(width)}  ${c.type.padEnd(7)}  ${columnPlanText(c)}`);
     for (const w of c.warnings) lines.push(`  ${' '.repeat(width)}  ! ${w.code}: ${w.message}`);
   }
   const p = plan.positive_class;

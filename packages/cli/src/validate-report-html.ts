@@ -1,7 +1,7 @@
 import { rename, writeFile } from 'node:fs/promises';
 import type { IntegrationReport } from '@hokusai/data-integration';
 import { MISSING_TOKENS, type ValidateFindings } from './commands/validate-findings.js';
-import { featurePlanText } from './feature-plan-text.js';
+import { columnPlanText } from './feature-plan-text.js';
 import { esc } from './report/html-escape.js';
 import { REPORT_CSS } from './report/report-style.js';
 
@@ -63,7 +63,13 @@ export function renderValidateHtml(p: ValidatePage): string {
   const features =
     (f.feature_plan_error === null ? '' : `<p class="verdict-rejected">Training would refuse these rows: ${esc(f.feature_plan_error.message)}</p>`) +
     table(['Column', 'Warning', 'Detail'], warnings, 'No feature warnings.') +
-    (f.feature_plan === null ? '' : `<h3>Feature plan</h3><pre>${esc(featurePlanText(f.feature_plan))}</pre>`);
+    (f.feature_plan === null
+      ? ''
+      : `<h3>Feature plan</h3>${table(
+          ['Column', 'Type', 'Use'],
+          f.feature_plan.columns.map((c) => [`<code>${esc(c.name)}</code>`, esc(c.type), esc(columnPlanText(c))]),
+          '',
+        )}${f.feature_plan.positive_class === null ? '' : `<p>Positive class: <code>${esc(JSON.stringify(f.feature_plan.positive_class.value))}</code> (${f.feature_plan.positive_class.chosen_by === 'config' ? 'chosen in the config' : 'the later label in sort order'}); ${esc(f.feature_plan.positive_class.how_to_change)}</p>`}`);
   return `<!doctype html>
 <html lang="en">
 <head>
