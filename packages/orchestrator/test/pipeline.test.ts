@@ -28,6 +28,17 @@ describe('the Hokusai flow', () => {
     expect(verification.checks.filter((c) => !c.ok)).toEqual([]);
   });
 
+  it('puts the run context in report.json, from the attestation', async () => {
+    const report = JSON.parse(await readFile(join(reference, 'report.json'), 'utf8')) as { context: { target: string; seed: number; models: { new: { family: string } }; inputs: { role: string; file_name: string; file_sha256: string; rows: number }[]; acceptance_rule: string; proof: { system: string; covers: string[] }; mlflow: unknown } };
+    const c = report.context;
+    expect(c).toMatchObject({ target: 'churned', seed: 42, models: { new: { family: 'logistic_regression' } }, proof: { system: 'none', covers: [] }, mlflow: null });
+    for (const role of ['base', 'contributed', 'benchmark']) {
+      const manifest = JSON.parse(await readFile(join(reference, 'manifests', `${role}.json`), 'utf8')) as { source_path: string; file_sha256: string; row_count: number };
+      expect(c.inputs.find((i) => i.role === role), role).toEqual({ role, file_name: manifest.source_path, file_sha256: manifest.file_sha256, rows: manifest.row_count });
+    }
+    expect(c.acceptance_rule).toMatch(/^Accepted when DeltaOne ≥ 1 pp on accuracy, p < 0.05 .* n ≥ 100 benchmark rows/);
+  });
+
   it('gives the same attestation body on a fresh run without a PII key, as its data report says', async () => {
     expect(process.env.HOKUSAI_PII_KEY).toBeUndefined();
     const again = join(work, 'again');

@@ -11,6 +11,7 @@ import {
   type RocCurve,
   type StratifiedDeltaResult,
 } from '@hokusai/evaluation';
+import { buildReportContext, type ReportContext } from './report-context.js';
 
 /** Points per curve in the report: enough for a smooth chart, small enough for a light page. */
 const CURVE_POINTS = 200;
@@ -49,6 +50,8 @@ export interface ReportDocument {
   curves: { baseline: ModelCurves; new: ModelCurves };
   strata: StratifiedDeltaResult[];
   data: unknown;
+  /** Target, models, input files, seed, the acceptance rule and what the proof covers. */
+  context: ReportContext;
   attestation: { merkle_root: string; body_sha256: string; proof_system: string; verify_command: string };
 }
 
@@ -77,6 +80,10 @@ export function buildReportDocument(input: {
   merkleRoot: string;
   bodySha256: string;
   proved: boolean;
+  /** The attestation body: the context is read from it, so the verifier rebuilds the same one. */
+  attestationBody: unknown;
+  /** The MLflow run, known only once the run is tracked (after the attestation): not attested. */
+  mlflow?: ReportContext['mlflow'];
 }): ReportDocument {
   const p = input.predictions;
   const threshold = input.newMetrics.threshold;
@@ -103,6 +110,7 @@ export function buildReportDocument(input: {
       .sort(([a], [b]) => a.localeCompare(b))
       .map(([column, values]) => stratifiedDelta(p.labels, p.baselineScores, p.newScores, values, { column, threshold })),
     data: input.dataReport,
+    context: buildReportContext(input.attestationBody, input.mlflow ?? null),
     attestation: {
       merkle_root: input.merkleRoot,
       body_sha256: input.bodySha256,

@@ -30,6 +30,7 @@ export function reportStep(flow: FlowContext): StepDefinition {
         merkleRoot: attestation.merkle_root,
         bodySha256: attestation.body_sha256,
         proved: attest.built.proofFiles !== undefined,
+        attestationBody: attestation.body,
       });
       // Rendered from the text of report.json, exactly as the verifier will re-render it.
       return { document, html: flow.renderReport ? flow.renderReport(JSON.parse(reportJsonText(document))) : null };
