@@ -36,6 +36,15 @@ interface Sample {
     [extra: string]: unknown;
   } | null;
   attestation: { merkle_root: string; body_sha256: string; verify_command: string };
+  context: {
+    target: string;
+    seed: number;
+    acceptance_rule: string;
+    models: Record<'baseline' | 'new', { family: string; onnx_sha256: string }>;
+    inputs: { role: string; file_name: string; file_sha256: string; rows: number }[];
+    proof: { system: string; circuit: { name: string; rows_per_chunk: number; hash: string } | null; covers: string[]; does_not_cover: string[]; insecure_setup: boolean; setup_note: string | null };
+    mlflow: { run_id: string; url: string } | null;
+  } | null;
 }
 
 const SAMPLE_PATH = join(here, 'fixtures/report/sample-report.json');
@@ -93,6 +102,65 @@ describe('renderReportHtml', () => {
     expect(html).toContain(r.attestation.merkle_root);
     expect(html).toContain(r.attestation.body_sha256);
     expect(html).toContain('hokusai verify &#60;this folder&#62;');
+  });
+
+  it('states the run context: target, model family, seed, input files with hashes, the rule and what the proof covers', () => {
+    const r = sample();
+    const c = r.context;
+    if (c === null) throw new Error('sample lost its context');
+    const html = renderReportHtml(r);
+    expect(html).toContain(`<code id="context-target">churned</code>`);
+    expect(html).toContain('<dd id="context-family">logistic_regression</dd>');
+    expect(html).toContain('<dd id="context-seed">42</dd>');
+    expect(html).toContain(`<dd id="acceptance-rule">${c.acceptance_rule.replace('<', '&#60;')}`);
+    expect(c.acceptance_rule).toMatch(/^Accepted when DeltaOne ≥ 1 pp on accuracy, p < 0.05/);
+    for (const i of c.inputs) expect(html).toMatch(new RegExp(`<tr data-role="${i.role}">.*<code>${i.file_name}</code></td><td class="num">${integer(i.rows)}</td><td><code class="hash">${i.file_sha256}</code>`));
+    expect(html).toContain('What the proof covers: none');
+    expect(html).toContain('Nothing is proved in zero knowledge for this run.');
+    expect(html).toContain('and <code>hokusai verify</code> recomputes the figures');
+    expect(html).not.toContain('id="insecure-setup"');
+    expect(html).toContain('not logged to an MLflow server');
+    // a report written before the context was recorded still renders and says so
+    expect(renderReportHtml({ ...r, context: undefined })).toContain('report.json holds no run context');
+  });
+
+  it('warns of a development proving setup under the verdict, and lists what the proof does not cover', () => {
+    const r = sample();
+    if (r.context === null) throw new Error('sample lost its context');
+    r.context.proof = {
+      system: 'groth16',
+      circuit: { name: 'hokusai_accuracy', rows_per_chunk: 1024, hash: 'f'.repeat(64) },
+      covers: ["Both models' correct-prediction counts on the 1000 benchmark rows follow from the committed labels."],
+      does_not_cover: ['That the committed predictions are what the ONNX models compute: `hokusai verify --benchmark <file>` re-runs both models.'],
+      insecure_setup: true,
+      setup_note: 'Local insecure powers of tau <made here>.',
+    };
+    const html = renderReportHtml(r);
+    const verdict = /<section class="verdict[\s\S]*?<\/section>/.exec(html)?.[0] ?? '';
+    expect(verdict).toContain('<p class="callout callout-warn" id="insecure-setup"><strong>Development proving setup:</strong>');
+    expect(verdict).toContain('Local insecure powers of tau &#60;made here&#62;.');
+    expect(html).toContain('What the proof covers: Groth16 (circuit <code>hokusai_accuracy</code>, 1,024 rows per chunk)');
+    expect(html).toContain('<code>hokusai verify --benchmark &#60;file&#62;</code> re-runs both models.');
+    r.context.proof.insecure_setup = false;
+    expect(renderReportHtml(r)).not.toContain('id="insecure-setup"');
+  });
+
+  it('links the MLflow run, and only to a web address', () => {
+    const r = sample();
+    if (r.context === null) throw new Error('sample lost its context');
+    r.context.mlflow = { run_id: 'abc123', url: 'http://127.0.0.1:5000/#/runs/abc123' };
+    expect(renderReportHtml(r)).toContain('<a href="http://127.0.0.1:5000/#/runs/abc123" id="mlflow-link">');
+    r.context.mlflow = { run_id: 'abc123', url: 'javascript:alert(1)//#/runs/abc123' };
+    expect(() => renderReportHtml(r)).toThrow(/context.mlflow.url: must be an http\(s\) address/);
+  });
+
+  it('shows one card per metric when AUROC is the primary metric', () => {
+    const r = sample();
+    expect(renderReportHtml(r).match(/<span class="figure-label">AUROC<\/span>/g)).toHaveLength(1);
+    r.primary_metric = 'auroc';
+    const html = renderReportHtml(r);
+    expect(html.match(/<span class="figure-label">AUROC<\/span>/g)).toHaveLength(1);
+    expect(html).not.toContain('<span class="figure-label">Accuracy</span>');
   });
 
   it('draws both models on the ROC, precision-recall and calibration charts, one point per curve point', () => {
@@ -236,7 +304,10 @@ describe('renderReportHtml', () => {
     const html = renderReportHtml(r);
     expect(html).toMatch(/id="verdict-text">.*Rejected <span class="verdict-recipe">· different recipe<\/span><\/p>/);
     expect(html).toContain('<p class="verdict-comparison" id="verdict-comparison"><strong>Different recipe</strong> (baseline unknown, new logistic_regression): the supplied baseline records no recipe.</p>');
-    expect(html).toContain('<p class="verdict-rule" id="verdict-rule">Rule: Accepted when DeltaOne is at least 1 &#38; &#60;b&#62;significant&#60;/b&#62;.</p>');
+    // the verdict states the rule in one line; the context section keeps the full wording
+    expect(html).toContain(`<p class="verdict-rule" id="verdict-rule">Rule: ${r.context?.acceptance_rule.replace('<', '&#60;')}</p>`);
+    expect(html).toContain('<span class="rule-full">In full: Accepted when DeltaOne is at least 1 &#38; &#60;b&#62;significant&#60;/b&#62;.</span>');
+    expect(renderReportHtml({ ...r, context: null })).toContain('<p class="verdict-rule" id="verdict-rule">Rule: Accepted when DeltaOne is at least 1 &#38; &#60;b&#62;significant&#60;/b&#62;.</p>');
     r.verdict = { ...r.verdict, accepted: true, reasons: [], comparison: 'same recipe', recipe: { same: true, baseline: 'gbdt', new: 'gbdt', allow_different: false, detail: 'followed.' } };
     const same = renderReportHtml(r);
     expect(same).toMatch(/id="verdict-text">.*Accepted<\/p>/);

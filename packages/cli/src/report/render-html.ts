@@ -1,4 +1,5 @@
 import { attestationSection } from './attestation-section.js';
+import { contextSection } from './context-section.js';
 import { curvesSection } from './curves-section.js';
 import { dataQualitySection } from './data-quality-section.js';
 import { esc } from './html-escape.js';
@@ -34,6 +35,7 @@ export function renderReportHtml(report: unknown): string {
 <main>
 ${verdictSection(r)}
 ${metricsSection(r)}
+${contextSection(r)}
 ${curvesSection(r)}
 ${strataSection(r)}
 ${dataQualitySection(r)}

@@ -138,6 +138,15 @@ pre.command{background:#161b22;color:#e6edf3;border-radius:8px;padding:.9rem 1.1
 pre.command code{background:none;border:0;color:inherit;font-size:.95rem;padding:0}
 pre.command code::before{content:"$ ";color:#8b949e}
 footer{color:var(--muted);font-size:.8rem;text-align:center;margin-top:28px}
+.facts{display:grid;grid-template-columns:max-content 1fr;gap:.45rem 1.2rem;margin:0}
+.facts dt{font-weight:650}
+.facts dd{margin:0;min-width:0;overflow-wrap:anywhere}
+h4{font-size:.8rem;text-transform:uppercase;letter-spacing:.08em;color:var(--muted);margin:.2rem 0 .3rem}
+.proof-scope{display:grid;grid-template-columns:repeat(auto-fit,minmax(min(100%,300px),1fr));gap:8px 32px}
+.proof-scope ul{margin:0;padding-left:1.1rem;font-size:.9rem}
+.proof-scope li{margin:.25rem 0}
+.rule-full{display:block;color:var(--muted);font-size:.85rem;margin-top:.25rem}
+.inputs code.hash{font-size:.78rem}
 .sr-only{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
 @media (max-width:900px){
 .metrics .plot{display:none}
@@ -150,7 +159,8 @@ h1{font-size:1.5rem}
 .deltaone{align-items:flex-start;text-align:left}
 .deltaone-value{font-size:2.6rem}
 .verdict-text{font-size:1.9rem}
-.hashes{grid-template-columns:1fr}
+.hashes,.facts{grid-template-columns:1fr}
+.facts dd{margin-bottom:.4rem}
 }
 @media print{
 body{background:#fff;font-size:11pt}
