@@ -437,6 +437,49 @@ describe('report.html in Chromium', () => {
     await page.close();
   });
 
+  it('shows every metric row with its Δ, CI and p-value in view at 1280 and 390 px, with no sideways scrolling on a phone', async () => {
+    const html = renderReportHtml(sample());
+    const metricCount = Object.keys(sample().metrics).length;
+    for (const width of [1280, 390]) {
+      const { page, problems } = await open(html, `report-${width}.html`, width);
+      expect(problems).toEqual([]);
+      const layout = await page.evaluate(() => {
+        const scroller = document.scrollingElement as Element;
+        const cells = [...document.querySelectorAll('table.metrics tbody tr')].map((row) => {
+          const box = (selector: string) => {
+            const cell = row.querySelector(selector) as HTMLElement;
+            const r = cell.getBoundingClientRect();
+            return { left: r.left, right: r.right, width: r.width, height: r.height, label: getComputedStyle(cell, '::before').content };
+          };
+          return { delta: box('td.delta'), ci: box('td.ci-text'), p: box('td.p-value') };
+        });
+        const wrap = document.querySelector('#metrics .table-wrap') as HTMLElement;
+        return { scrollWidth: scroller.scrollWidth, viewport: window.innerWidth, wrapOverflow: wrap.scrollWidth - wrap.clientWidth, cells };
+      });
+      expect(layout.viewport).toBe(width);
+      expect(layout.scrollWidth, `page width at ${width} px`).toBeLessThanOrEqual(width);
+      // the table itself does not scroll sideways either: nothing is hidden in its wrapper
+      expect(layout.wrapOverflow, `table overflow at ${width} px`).toBeLessThanOrEqual(0);
+      expect(layout.cells).toHaveLength(metricCount);
+      for (const row of layout.cells) {
+        for (const [name, cell] of Object.entries(row)) {
+          expect(cell.width, name).toBeGreaterThan(0);
+          expect(cell.height, name).toBeGreaterThan(0);
+          expect(cell.left, `${name} at ${width} px`).toBeGreaterThanOrEqual(0);
+          expect(cell.right, `${name} at ${width} px`).toBeLessThanOrEqual(width);
+        }
+      }
+      if (width === 390) {
+        // stacked: each value is labelled by its column's name
+        expect(layout.cells[0]?.ci.label).toBe('"95% CI (pp)"');
+        expect(layout.cells[0]?.p.label).toBe('"p-value"');
+        expect(layout.cells[0]?.delta.label).toBe('"Δ (pp)"');
+      }
+      await page.screenshot({ path: join(packageDir, '.artifacts', `report-${width}.png`), fullPage: true });
+      await page.close();
+    }
+  });
+
   it('fits a phone screen and shows a rejection', async () => {
     const r = sample();
     r.verdict = { accepted: false, reasons: [{ code: 'NOT_SIGNIFICANT', message: 'the improvement is not significant at alpha 0.05' }] };

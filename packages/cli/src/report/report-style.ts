@@ -151,6 +151,17 @@ h4{font-size:.8rem;text-transform:uppercase;letter-spacing:.08em;color:var(--mut
 @media (max-width:900px){
 .metrics .plot{display:none}
 }
+@media (max-width:640px){
+.metrics thead{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
+.metrics,.metrics tbody{display:block;width:100%}
+.metrics tr{display:grid;grid-template-columns:repeat(3,minmax(0,1fr));gap:.15rem .6rem;padding:.55rem .2rem;border-bottom:1px solid var(--line)}
+.metrics tbody th{grid-column:1/-1;white-space:normal;border:0;padding:0 0 .2rem}
+.metrics td{display:block;border:0;padding:.1rem 0;text-align:left;white-space:normal;min-width:0}
+.metrics td::before{content:attr(data-label);display:block;font-size:.68rem;text-transform:uppercase;letter-spacing:.05em;color:var(--muted);font-weight:650}
+.metrics td.ci-text{grid-column:span 2}
+.metrics td.test{grid-column:1/-1;min-width:0}
+.metrics td.plot{display:none}
+}
 @media (max-width:700px){
 main{padding:18px 12px 32px}
 h1{font-size:1.5rem}
