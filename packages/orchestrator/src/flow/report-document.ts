@@ -52,6 +52,8 @@ export interface ReportDocument {
   data: unknown;
   /** Target, models, input files, seed, the acceptance rule and what the proof covers. */
   context: ReportContext;
+  /** data_profile.json as written (distributions, drift, importance); absent when the run has none. */
+  data_profile?: unknown;
   attestation: { merkle_root: string; body_sha256: string; proof_system: string; verify_command: string };
 }
 
@@ -84,6 +86,8 @@ export function buildReportDocument(input: {
   attestationBody: unknown;
   /** The MLflow run, known only once the run is tracked (after the attestation): not attested. */
   mlflow?: ReportContext['mlflow'];
+  /** The parsed data_profile.json of the run, if it has one. */
+  dataProfile?: unknown;
 }): ReportDocument {
   const p = input.predictions;
   const threshold = input.newMetrics.threshold;
@@ -111,6 +115,7 @@ export function buildReportDocument(input: {
       .map(([column, values]) => stratifiedDelta(p.labels, p.baselineScores, p.newScores, values, { column, threshold })),
     data: input.dataReport,
     context: buildReportContext(input.attestationBody, input.mlflow ?? null),
+    ...(input.dataProfile === undefined ? {} : { data_profile: input.dataProfile }),
     attestation: {
       merkle_root: input.merkleRoot,
       body_sha256: input.bodySha256,

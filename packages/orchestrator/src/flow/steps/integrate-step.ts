@@ -3,11 +3,15 @@ import { warmTrainThreads } from '@hokusai/training';
 import type { StepDefinition } from '../../engine/step.js';
 import type { FlowContext } from '../flow-context.js';
 import { trainsOnThread } from './train-step.js';
+import { profileColumns, type ColumnProfile } from '../data-profile/column-profile.js';
 
 /** Base rows from which integrate takes long enough (over a second here) to hide thread start-up. */
 const WARM_THREADS_MIN_ROWS = 300_000;
 
-export type IntegrateOutput = Omit<IntegrationResult, 'contributed' | 'manifests'>;
+export type IntegrateOutput = Omit<IntegrationResult, 'contributed' | 'manifests'> & {
+  /** Per feature column, base vs contributed vs benchmark (absent in runs stored before it was kept). */
+  columnProfiles?: ColumnProfile[];
+};
 
 /** PII treatment, quality gate, dedup, contamination removal and merge, in the data package. */
 export function integrateStep(flow: FlowContext): StepDefinition {
@@ -49,7 +53,12 @@ export function integrateStep(flow: FlowContext): StepDefinition {
       // tables (their content hashes depend on the PII key); leaving them out keeps the stored
       // output small and spares building those manifests.
       const { contributed: _contributed, manifests: _manifests, ...rest } = result;
-      return rest;
+      // Profiled from the treated tables (the contributed one exists only here), PII columns left out.
+      const columnProfiles = profileColumns(
+        { base: result.base, contributed: result.contributed, benchmark: result.benchmark },
+        { target: config.target, leaveOut: [...result.piiColumns, ...config.exclude], withholdValues: result.report.pii.free_text_columns },
+      );
+      return { ...rest, columnProfiles };
     },
   };
 }
