@@ -45,6 +45,20 @@ interface Sample {
     proof: { system: string; circuit: { name: string; rows_per_chunk: number; hash: string } | null; covers: string[]; does_not_cover: string[]; insecure_setup: boolean; setup_note: string | null };
     mlflow: { run_id: string; url: string } | null;
   } | null;
+  data_profile: {
+    drift: { moderate: number; major: number };
+    columns: ({ column: string; kind: 'number'; rows?: Record<string, number>; psi: Record<'contributed' | 'benchmark', number | null>; missing_share: Record<string, number | null>; histogram: { edges: number[]; shares: Record<string, number[]> } | null } | {
+      column: string;
+      kind: 'category';
+      rows?: Record<string, number>;
+      psi: Record<'contributed' | 'benchmark', number | null>;
+      missing_share: Record<string, number | null>;
+      distinct: Record<string, number>;
+      categories: { values: string[]; shares: Record<string, number[]> } | null;
+      new_categories: Record<'contributed' | 'benchmark', { count: number; values: string[] | null }>;
+    })[];
+    importance: { repeats: number; rows: number; columns: { column: string; auroc_drop_pp: number | null; accuracy_drop_pp: number }[] } | null;
+  } | null;
 }
 
 const SAMPLE_PATH = join(here, 'fixtures/report/sample-report.json');
@@ -163,6 +177,69 @@ describe('renderReportHtml', () => {
     expect(html).not.toContain('<span class="figure-label">Accuracy</span>');
   });
 
+  it('profiles every column: PSI with its reading, distributions of all three tables, missing shares, new categories and importance', () => {
+    const r = sample();
+    const d = r.data_profile;
+    if (d === null) throw new Error('sample lost its data profile');
+    const html = renderReportHtml(r);
+    expect(html).toContain('id="data-profile"');
+    for (const c of d.columns) {
+      const card = new RegExp(`<article class="profile" data-column="${c.column}" data-kind="${c.kind}">([\\s\\S]*?)</article>`).exec(html)?.[1];
+      expect(card, c.column).toBeDefined();
+      for (const role of ['contributed', 'benchmark'] as const) {
+        const v = c.psi[role] as number;
+        const reading = v > d.drift.major ? 'major shift' : v >= d.drift.moderate ? 'moderate shift' : 'no notable shift';
+        expect(card, `${c.column} ${role}`).toContain(`PSI ${fixed(v, 3)} · ${reading}`);
+      }
+      expect(card).toContain(`base ${fixed((c.missing_share.base as number) * 100, 1)}%`);
+      if (c.kind === 'number' && c.histogram !== null) {
+        // one bar per non-empty bin and table
+        const bars = (card?.match(/<rect class="ds-(base|contributed|benchmark)"/g) ?? []).length;
+        const nonEmpty = ['base', 'contributed', 'benchmark'].flatMap((role) => c.histogram?.shares[role] ?? []).filter((x) => x > 0).length;
+        expect(bars, c.column).toBe(nonEmpty);
+      }
+      if (c.kind === 'category' && c.categories !== null) {
+        for (const value of c.categories.values) expect(card).toContain(`data-category="${value}"`);
+      }
+    }
+    // the quickstart base has no east or west region: a major shift, and both named as new
+    expect(html).toMatch(/data-column="region"[\s\S]*?Contributed PSI 4\.482 · major shift/);
+    expect(html).toContain('<dt>New categories</dt><dd class="warn">Contributed: 2 (<code>east</code>, <code>west</code>); Benchmark: 2 (<code>east</code>, <code>west</code>)</dd>');
+    // importance rows in the order of the profile (most important first)
+    const order = [...html.matchAll(/<tr data-column="([^"]+)"><th scope="row"><code>/g)].map((m) => m[1]);
+    expect(order).toEqual(d.importance?.columns.map((c) => c.column));
+    expect(html).toContain(`shuffled ${d.importance?.repeats} times`);
+    const top = d.importance?.columns[0];
+    expect(html).toContain(`<td class="num">${fixed(top?.auroc_drop_pp ?? null, 2)} <small>`);
+  });
+
+  it('withholds category values it was not given, shows user values as text, and renders without a profile', () => {
+    const r = sample();
+    const d = r.data_profile;
+    if (d === null) throw new Error('sample lost its data profile');
+    d.columns.push({
+      column: 'notes<i>',
+      kind: 'category',
+      rows: { base: 400, contributed: 577, benchmark: 1000 },
+      psi: { contributed: 0.2, benchmark: null },
+      missing_share: { base: 0.5, contributed: null, benchmark: 0 },
+      distinct: { base: 40, contributed: 12, benchmark: 9 },
+      categories: null,
+      new_categories: { contributed: { count: 5, values: null }, benchmark: { count: 0, values: null } },
+    });
+    const plan = d.columns.find((c) => c.column === 'plan');
+    if (plan?.kind !== 'category' || plan.categories === null) throw new Error('sample lost plan');
+    plan.categories.values[0] = '<script>x</script>';
+    const html = renderReportHtml(r);
+    expect(html).not.toMatch(/<script>|<i>/);
+    expect(html).toContain('data-column="notes&#60;i&#62;"');
+    expect(html).toContain('Values withheld (free text or more than 30 distinct values): base 40, contributed 12, benchmark 9 distinct.');
+    expect(html).toContain('Contributed PSI 0.200 · moderate shift');
+    expect(html).toContain('Contributed: 5; Benchmark: none');
+    expect(html).toContain('data-category="&#60;script&#62;x&#60;/script&#62;"');
+    expect(renderReportHtml({ ...r, data_profile: null })).toContain('report.json holds no data profile for this run.');
+  });
+
   it('draws both models on the ROC, precision-recall and calibration charts, one point per curve point', () => {
     const r = sample();
     const html = renderReportHtml(r);
@@ -264,14 +341,14 @@ describe('renderReportHtml', () => {
     const col = r.strata[1];
     if (brier === undefined || col === undefined || col.strata[0] === undefined) throw new Error('sample lost brier or region strata');
     const before = renderReportHtml(r);
-    expect(before).toMatch(/data-metric="brier">[\s\S]*?<td class="num delta good">−8\.50<\/td>/);
+    expect(before).toMatch(/data-metric="brier">[\s\S]*?<td class="num delta good"[^>]*>−8\.50<\/td>/);
     brier.ci = [-0.02, 0.004];
     col.strata[0].small = true;
     const html = renderReportHtml(r);
-    expect(html).toMatch(/data-metric="brier">[\s\S]*?<td class="num delta flat">−8\.50<\/td>/);
+    expect(html).toMatch(/data-metric="brier">[\s\S]*?<td class="num delta flat"[^>]*>−8\.50<\/td>/);
     expect(html).toMatch(/<tr class="small"><th scope="row" class="stratum-key">east <span class="badge badge-warn" title="fewer than 30 rows: noisy, not tested">small<\/span><\/th>/);
     // a worse stratum is red: AUROC of region=west fell by 0.45 pp
-    expect(html).toMatch(/west<\/th>(<td[^>]*>[^<]*<\/td>){7}<td class="num delta bad">−0\.45<\/td>/);
+    expect(html).toMatch(/west<\/th>(<td[^>]*>[^<]*<\/td>){7}<td class="num delta bad"[^>]*>−0\.45<\/td>/);
   });
 
   it('explains a rejection with every reason in a red banner', () => {

@@ -1,6 +1,7 @@
 import { attestationSection } from './attestation-section.js';
 import { contextSection } from './context-section.js';
 import { curvesSection } from './curves-section.js';
+import { dataProfileSection } from './data-profile-section.js';
 import { dataQualitySection } from './data-quality-section.js';
 import { esc } from './html-escape.js';
 import { metricsSection } from './metrics-section.js';
@@ -38,6 +39,7 @@ ${metricsSection(r)}
 ${contextSection(r)}
 ${curvesSection(r)}
 ${strataSection(r)}
+${dataProfileSection(r)}
 ${dataQualitySection(r)}
 ${piiSection(r)}
 ${rowsSection(r)}

@@ -103,6 +103,46 @@ const context = z.object({
   mlflow: z.object({ run_id: z.string(), url: z.string().regex(/^https?:\/\/[^\s"'<>]+$/, 'must be an http(s) address') }).nullable(),
 });
 
+const perRole = <T extends z.ZodType>(t: T) => z.object({ base: t, contributed: t, benchmark: t });
+const psiPair = z.object({ contributed: nullableNum, benchmark: nullableNum });
+const newCategories = z.object({ count: num, values: z.array(z.string()).nullable() });
+const columnProfile = z.discriminatedUnion('kind', [
+  z.object({
+    column: z.string(),
+    kind: z.literal('number'),
+    rows: perRole(num),
+    missing_share: perRole(nullableNum),
+    psi: psiPair,
+    histogram: z.object({ edges: z.array(num), shares: perRole(z.array(num)) }).nullable(),
+  }),
+  z.object({
+    column: z.string(),
+    kind: z.literal('category'),
+    rows: perRole(num),
+    missing_share: perRole(nullableNum),
+    psi: psiPair,
+    distinct: perRole(num),
+    categories: z.object({ values: z.array(z.string()), shares: perRole(z.array(num)) }).nullable(),
+    new_categories: z.object({ contributed: newCategories, benchmark: newCategories }),
+  }),
+]);
+/** data_profile.json of the run (DataProfile of @hokusai/orchestrator); absent in older reports. */
+const dataProfile = z.object({
+  format: z.literal('hokusai.data-profile/v1'),
+  drift: z.object({ statistic: z.literal('psi'), reference: z.string(), epsilon: num, max_categories: num, moderate: num, major: num, binning: z.string() }),
+  columns: z.array(columnProfile),
+  importance: z
+    .object({
+      metric_basis: z.string(),
+      repeats: num,
+      rows: num,
+      sampled: z.boolean(),
+      seed: num,
+      columns: z.array(z.object({ column: z.string(), auroc_drop_pp: nullableNum, auroc_drop_sd_pp: nullableNum, accuracy_drop_pp: num, accuracy_drop_sd_pp: num })),
+    })
+    .nullable(),
+});
+
 export const reportSchema = z.object({
   format: z.literal('hokusai.report/v1'),
   run_id: z.string(),
@@ -127,6 +167,7 @@ export const reportSchema = z.object({
   /** Absent or null when the run kept no data report; the data sections then say so. */
   data: dataReport.nullish().transform((v) => v ?? null),
   context: context.nullish().transform((v) => v ?? null),
+  data_profile: dataProfile.nullish().transform((v) => v ?? null),
   attestation: z.object({ merkle_root: z.string(), body_sha256: z.string(), proof_system: z.string(), verify_command: z.string() }),
 });
 
@@ -136,6 +177,8 @@ export type ModelCurvesView = z.infer<typeof modelCurves>;
 export type StrataColumnView = z.infer<typeof strataColumn>;
 export type DataReportView = z.infer<typeof dataReport>;
 export type ContextView = z.infer<typeof context>;
+export type DataProfileView = z.infer<typeof dataProfile>;
+export type ColumnProfileView = z.infer<typeof columnProfile>;
 
 export function parseReport(report: unknown): ReportView {
   const parsed = reportSchema.safeParse(report);
