@@ -522,7 +522,7 @@ describe('report.html in Chromium', () => {
       expect(problems).toEqual([]);
       const layout = await page.evaluate(() => {
         const scroller = document.scrollingElement as Element;
-        const cells = [...document.querySelectorAll('table.metrics tbody tr')].map((row) => {
+        const cells = Array.from(document.querySelectorAll('table.metrics tbody tr')).map((row) => {
           const box = (selector: string) => {
             const cell = row.querySelector(selector) as HTMLElement;
             const r = cell.getBoundingClientRect();
