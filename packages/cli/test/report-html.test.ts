@@ -36,6 +36,29 @@ interface Sample {
     [extra: string]: unknown;
   } | null;
   attestation: { merkle_root: string; body_sha256: string; verify_command: string };
+  context: {
+    target: string;
+    seed: number;
+    acceptance_rule: string;
+    models: Record<'baseline' | 'new', { family: string; onnx_sha256: string }>;
+    inputs: { role: string; file_name: string; file_sha256: string; rows: number }[];
+    proof: { system: string; circuit: { name: string; rows_per_chunk: number; hash: string } | null; covers: string[]; does_not_cover: string[]; insecure_setup: boolean; setup_note: string | null };
+    mlflow: { run_id: string; url: string } | null;
+  } | null;
+  data_profile: {
+    drift: { moderate: number; major: number };
+    columns: ({ column: string; kind: 'number'; rows?: Record<string, number>; psi: Record<'contributed' | 'benchmark', number | null>; missing_share: Record<string, number | null>; histogram: { edges: number[]; shares: Record<string, number[]> } | null } | {
+      column: string;
+      kind: 'category';
+      rows?: Record<string, number>;
+      psi: Record<'contributed' | 'benchmark', number | null>;
+      missing_share: Record<string, number | null>;
+      distinct: Record<string, number>;
+      categories: { values: string[]; shares: Record<string, number[]> } | null;
+      new_categories: Record<'contributed' | 'benchmark', { count: number; values: string[] | null }>;
+    })[];
+    importance: { repeats: number; rows: number; columns: { column: string; auroc_drop_pp: number | null; accuracy_drop_pp: number }[] } | null;
+  } | null;
 }
 
 const SAMPLE_PATH = join(here, 'fixtures/report/sample-report.json');
@@ -93,6 +116,128 @@ describe('renderReportHtml', () => {
     expect(html).toContain(r.attestation.merkle_root);
     expect(html).toContain(r.attestation.body_sha256);
     expect(html).toContain('hokusai verify &#60;this folder&#62;');
+  });
+
+  it('states the run context: target, model family, seed, input files with hashes, the rule and what the proof covers', () => {
+    const r = sample();
+    const c = r.context;
+    if (c === null) throw new Error('sample lost its context');
+    const html = renderReportHtml(r);
+    expect(html).toContain(`<code id="context-target">churned</code>`);
+    expect(html).toContain('<dd id="context-family">logistic_regression</dd>');
+    expect(html).toContain('<dd id="context-seed">42</dd>');
+    expect(html).toContain(`<dd id="acceptance-rule">${c.acceptance_rule.replace('<', '&#60;')}`);
+    expect(c.acceptance_rule).toMatch(/^Accepted when DeltaOne ≥ 1 pp on accuracy, p < 0.05/);
+    for (const i of c.inputs) expect(html).toMatch(new RegExp(`<tr data-role="${i.role}">.*<code>${i.file_name}</code></td><td class="num">${integer(i.rows)}</td><td><code class="hash">${i.file_sha256}</code>`));
+    expect(html).toContain('What the proof covers: none');
+    expect(html).toContain('Nothing is proved in zero knowledge for this run.');
+    expect(html).toContain('and <code>hokusai verify</code> recomputes the figures');
+    expect(html).not.toContain('id="insecure-setup"');
+    expect(html).toContain('not logged to an MLflow server');
+    // a report written before the context was recorded still renders and says so
+    expect(renderReportHtml({ ...r, context: undefined })).toContain('report.json holds no run context');
+  });
+
+  it('warns of a development proving setup under the verdict, and lists what the proof does not cover', () => {
+    const r = sample();
+    if (r.context === null) throw new Error('sample lost its context');
+    r.context.proof = {
+      system: 'groth16',
+      circuit: { name: 'hokusai_accuracy', rows_per_chunk: 1024, hash: 'f'.repeat(64) },
+      covers: ["Both models' correct-prediction counts on the 1000 benchmark rows follow from the committed labels."],
+      does_not_cover: ['That the committed predictions are what the ONNX models compute: `hokusai verify --benchmark <file>` re-runs both models.'],
+      insecure_setup: true,
+      setup_note: 'Local insecure powers of tau <made here>.',
+    };
+    const html = renderReportHtml(r);
+    const verdict = /<section class="verdict[\s\S]*?<\/section>/.exec(html)?.[0] ?? '';
+    expect(verdict).toContain('<p class="callout callout-warn" id="insecure-setup"><strong>Development proving setup:</strong>');
+    expect(verdict).toContain('Local insecure powers of tau &#60;made here&#62;.');
+    expect(html).toContain('What the proof covers: Groth16 (circuit <code>hokusai_accuracy</code>, 1,024 rows per chunk)');
+    expect(html).toContain('<code>hokusai verify --benchmark &#60;file&#62;</code> re-runs both models.');
+    r.context.proof.insecure_setup = false;
+    expect(renderReportHtml(r)).not.toContain('id="insecure-setup"');
+  });
+
+  it('links the MLflow run, and only to a web address', () => {
+    const r = sample();
+    if (r.context === null) throw new Error('sample lost its context');
+    r.context.mlflow = { run_id: 'abc123', url: 'http://127.0.0.1:5000/#/runs/abc123' };
+    expect(renderReportHtml(r)).toContain('<a href="http://127.0.0.1:5000/#/runs/abc123" id="mlflow-link">');
+    r.context.mlflow = { run_id: 'abc123', url: 'javascript:alert(1)//#/runs/abc123' };
+    expect(() => renderReportHtml(r)).toThrow(/context.mlflow.url: must be an http\(s\) address/);
+  });
+
+  it('shows one card per metric when AUROC is the primary metric', () => {
+    const r = sample();
+    expect(renderReportHtml(r).match(/<span class="figure-label">AUROC<\/span>/g)).toHaveLength(1);
+    r.primary_metric = 'auroc';
+    const html = renderReportHtml(r);
+    expect(html.match(/<span class="figure-label">AUROC<\/span>/g)).toHaveLength(1);
+    expect(html).not.toContain('<span class="figure-label">Accuracy</span>');
+  });
+
+  it('profiles every column: PSI with its reading, distributions of all three tables, missing shares, new categories and importance', () => {
+    const r = sample();
+    const d = r.data_profile;
+    if (d === null) throw new Error('sample lost its data profile');
+    const html = renderReportHtml(r);
+    expect(html).toContain('id="data-profile"');
+    for (const c of d.columns) {
+      const card = new RegExp(`<article class="profile" data-column="${c.column}" data-kind="${c.kind}">([\\s\\S]*?)</article>`).exec(html)?.[1];
+      expect(card, c.column).toBeDefined();
+      for (const role of ['contributed', 'benchmark'] as const) {
+        const v = c.psi[role] as number;
+        const reading = v > d.drift.major ? 'major shift' : v >= d.drift.moderate ? 'moderate shift' : 'no notable shift';
+        expect(card, `${c.column} ${role}`).toContain(`PSI ${fixed(v, 3)} · ${reading}`);
+      }
+      expect(card).toContain(`base ${fixed((c.missing_share.base as number) * 100, 1)}%`);
+      if (c.kind === 'number' && c.histogram !== null) {
+        // one bar per non-empty bin and table
+        const bars = (card?.match(/<rect class="ds-(base|contributed|benchmark)"/g) ?? []).length;
+        const nonEmpty = ['base', 'contributed', 'benchmark'].flatMap((role) => c.histogram?.shares[role] ?? []).filter((x) => x > 0).length;
+        expect(bars, c.column).toBe(nonEmpty);
+      }
+      if (c.kind === 'category' && c.categories !== null) {
+        for (const value of c.categories.values) expect(card).toContain(`data-category="${value}"`);
+      }
+    }
+    // the quickstart base has no east or west region: a major shift, and both named as new
+    expect(html).toMatch(/data-column="region"[\s\S]*?Contributed PSI 4\.482 · major shift/);
+    expect(html).toContain('<dt>New categories</dt><dd class="warn">Contributed: 2 (<code>east</code>, <code>west</code>); Benchmark: 2 (<code>east</code>, <code>west</code>)</dd>');
+    // importance rows in the order of the profile (most important first)
+    const order = [...html.matchAll(/<tr data-column="([^"]+)"><th scope="row"><code>/g)].map((m) => m[1]);
+    expect(order).toEqual(d.importance?.columns.map((c) => c.column));
+    expect(html).toContain(`shuffled ${d.importance?.repeats} times`);
+    const top = d.importance?.columns[0];
+    expect(html).toContain(`<td class="num">${fixed(top?.auroc_drop_pp ?? null, 2)} <small>`);
+  });
+
+  it('withholds category values it was not given, shows user values as text, and renders without a profile', () => {
+    const r = sample();
+    const d = r.data_profile;
+    if (d === null) throw new Error('sample lost its data profile');
+    d.columns.push({
+      column: 'notes<i>',
+      kind: 'category',
+      rows: { base: 400, contributed: 577, benchmark: 1000 },
+      psi: { contributed: 0.2, benchmark: null },
+      missing_share: { base: 0.5, contributed: null, benchmark: 0 },
+      distinct: { base: 40, contributed: 12, benchmark: 9 },
+      categories: null,
+      new_categories: { contributed: { count: 5, values: null }, benchmark: { count: 0, values: null } },
+    });
+    const plan = d.columns.find((c) => c.column === 'plan');
+    if (plan?.kind !== 'category' || plan.categories === null) throw new Error('sample lost plan');
+    plan.categories.values[0] = '<script>x</script>';
+    const html = renderReportHtml(r);
+    expect(html).not.toMatch(/<script>|<i>/);
+    expect(html).toContain('data-column="notes&#60;i&#62;"');
+    expect(html).toContain('Values withheld (free text or more than 30 distinct values): base 40, contributed 12, benchmark 9 distinct.');
+    expect(html).toContain('Contributed PSI 0.200 · moderate shift');
+    expect(html).toContain('Contributed: 5; Benchmark: none');
+    expect(html).toContain('data-category="&#60;script&#62;x&#60;/script&#62;"');
+    expect(renderReportHtml({ ...r, data_profile: null })).toContain('report.json holds no data profile for this run.');
   });
 
   it('draws both models on the ROC, precision-recall and calibration charts, one point per curve point', () => {
@@ -196,14 +341,14 @@ describe('renderReportHtml', () => {
     const col = r.strata[1];
     if (brier === undefined || col === undefined || col.strata[0] === undefined) throw new Error('sample lost brier or region strata');
     const before = renderReportHtml(r);
-    expect(before).toMatch(/data-metric="brier">[\s\S]*?<td class="num delta good">−8\.50<\/td>/);
+    expect(before).toMatch(/data-metric="brier">[\s\S]*?<td class="num delta good"[^>]*>−8\.50<\/td>/);
     brier.ci = [-0.02, 0.004];
     col.strata[0].small = true;
     const html = renderReportHtml(r);
-    expect(html).toMatch(/data-metric="brier">[\s\S]*?<td class="num delta flat">−8\.50<\/td>/);
+    expect(html).toMatch(/data-metric="brier">[\s\S]*?<td class="num delta flat"[^>]*>−8\.50<\/td>/);
     expect(html).toMatch(/<tr class="small"><th scope="row" class="stratum-key">east <span class="badge badge-warn" title="fewer than 30 rows: noisy, not tested">small<\/span><\/th>/);
     // a worse stratum is red: AUROC of region=west fell by 0.45 pp
-    expect(html).toMatch(/west<\/th>(<td[^>]*>[^<]*<\/td>){7}<td class="num delta bad">−0\.45<\/td>/);
+    expect(html).toMatch(/west<\/th>(<td[^>]*>[^<]*<\/td>){7}<td class="num delta bad"[^>]*>−0\.45<\/td>/);
   });
 
   it('explains a rejection with every reason in a red banner', () => {
@@ -236,7 +381,10 @@ describe('renderReportHtml', () => {
     const html = renderReportHtml(r);
     expect(html).toMatch(/id="verdict-text">.*Rejected <span class="verdict-recipe">· different recipe<\/span><\/p>/);
     expect(html).toContain('<p class="verdict-comparison" id="verdict-comparison"><strong>Different recipe</strong> (baseline unknown, new logistic_regression): the supplied baseline records no recipe.</p>');
-    expect(html).toContain('<p class="verdict-rule" id="verdict-rule">Rule: Accepted when DeltaOne is at least 1 &#38; &#60;b&#62;significant&#60;/b&#62;.</p>');
+    // the verdict states the rule in one line; the context section keeps the full wording
+    expect(html).toContain(`<p class="verdict-rule" id="verdict-rule">Rule: ${r.context?.acceptance_rule.replace('<', '&#60;')}</p>`);
+    expect(html).toContain('<span class="rule-full">In full: Accepted when DeltaOne is at least 1 &#38; &#60;b&#62;significant&#60;/b&#62;.</span>');
+    expect(renderReportHtml({ ...r, context: null })).toContain('<p class="verdict-rule" id="verdict-rule">Rule: Accepted when DeltaOne is at least 1 &#38; &#60;b&#62;significant&#60;/b&#62;.</p>');
     r.verdict = { ...r.verdict, accepted: true, reasons: [], comparison: 'same recipe', recipe: { same: true, baseline: 'gbdt', new: 'gbdt', allow_different: false, detail: 'followed.' } };
     const same = renderReportHtml(r);
     expect(same).toMatch(/id="verdict-text">.*Accepted<\/p>/);
@@ -364,6 +512,49 @@ describe('report.html in Chromium', () => {
     mkdirSync(artifacts, { recursive: true });
     await page.screenshot({ path: join(artifacts, 'report.png'), fullPage: true });
     await page.close();
+  });
+
+  it('shows every metric row with its Δ, CI and p-value in view at 1280 and 390 px, with no sideways scrolling on a phone', async () => {
+    const html = renderReportHtml(sample());
+    const metricCount = Object.keys(sample().metrics).length;
+    for (const width of [1280, 390]) {
+      const { page, problems } = await open(html, `report-${width}.html`, width);
+      expect(problems).toEqual([]);
+      const layout = await page.evaluate(() => {
+        const scroller = document.scrollingElement as Element;
+        const cells = Array.from(document.querySelectorAll('table.metrics tbody tr')).map((row) => {
+          const box = (selector: string) => {
+            const cell = row.querySelector(selector) as HTMLElement;
+            const r = cell.getBoundingClientRect();
+            return { left: r.left, right: r.right, width: r.width, height: r.height, label: getComputedStyle(cell, '::before').content };
+          };
+          return { delta: box('td.delta'), ci: box('td.ci-text'), p: box('td.p-value') };
+        });
+        const wrap = document.querySelector('#metrics .table-wrap') as HTMLElement;
+        return { scrollWidth: scroller.scrollWidth, viewport: window.innerWidth, wrapOverflow: wrap.scrollWidth - wrap.clientWidth, cells };
+      });
+      expect(layout.viewport).toBe(width);
+      expect(layout.scrollWidth, `page width at ${width} px`).toBeLessThanOrEqual(width);
+      // the table itself does not scroll sideways either: nothing is hidden in its wrapper
+      expect(layout.wrapOverflow, `table overflow at ${width} px`).toBeLessThanOrEqual(0);
+      expect(layout.cells).toHaveLength(metricCount);
+      for (const row of layout.cells) {
+        for (const [name, cell] of Object.entries(row)) {
+          expect(cell.width, name).toBeGreaterThan(0);
+          expect(cell.height, name).toBeGreaterThan(0);
+          expect(cell.left, `${name} at ${width} px`).toBeGreaterThanOrEqual(0);
+          expect(cell.right, `${name} at ${width} px`).toBeLessThanOrEqual(width);
+        }
+      }
+      if (width === 390) {
+        // stacked: each value is labelled by its column's name
+        expect(layout.cells[0]?.ci.label).toBe('"95% CI (pp)"');
+        expect(layout.cells[0]?.p.label).toBe('"p-value"');
+        expect(layout.cells[0]?.delta.label).toBe('"Δ (pp)"');
+      }
+      await page.screenshot({ path: join(packageDir, '.artifacts', `report-${width}.png`), fullPage: true });
+      await page.close();
+    }
   });
 
   it('fits a phone screen and shows a rejection', async () => {

@@ -15,6 +15,7 @@ import { bootstrapAveragePrecisionDeltas, bootstrapCountDeltas, bootstrapRowDelt
 import type { CountMetricName } from './significance/bootstrap.js';
 import { pairedZ, perRowLossDifferences } from './significance/paired-z.js';
 import { newcombePairedInterval, pairedCorrectness } from './significance/newcombe-paired.js';
+import { reasonP, reasonPp, reasonSetting } from './reason-numbers.js';
 
 export interface MetricDelta {
   baseline: number | null;
@@ -304,7 +305,7 @@ export function computeDelta(input: ComputeDeltaInput): DeltaReport {
   if (deltaOne === null || deltaOne < thresholdPp - PP_TOLERANCE) {
     reasons.push({
       code: 'BELOW_THRESHOLD',
-      message: deltaOne === null ? `${primary} is undefined on this benchmark, so no DeltaOne can be computed.` : `DeltaOne is ${deltaOne} pp on ${primary}; at least ${thresholdPp} pp is required.`,
+      message: deltaOne === null ? `${primary} is undefined on this benchmark, so no DeltaOne can be computed.` : `DeltaOne is ${reasonPp(deltaOne, thresholdPp)} pp on ${primary}; at least ${reasonSetting(thresholdPp)} pp is required.`,
     });
   }
   const significance = significanceProblem(pm, primary, alpha, against, thresholdPp);
@@ -357,13 +358,13 @@ function significanceProblem(pm: MetricDelta, primary: string, alpha: number, ag
   const worst = Math.min(betterPp(pm.ci[0], pm.direction), betterPp(pm.ci[1], pm.direction));
   if (against === 'threshold') {
     if (worst < thresholdPp - PP_TOLERANCE) {
-      return `The ${level} interval for ${primary} reaches down to ${worst} pp of improvement, below the threshold of ${thresholdPp} pp: the improvement is not significantly at least the threshold.`;
+      return `The ${level} interval for ${primary} reaches down to ${reasonPp(worst, thresholdPp)} pp of improvement, below the threshold of ${reasonSetting(thresholdPp)} pp: the improvement is not significantly at least the threshold.`;
     }
     return null;
   }
-  if (!(pm.p_value < alpha)) return `p = ${pm.p_value} for ${primary} (${pm.test}) is not below alpha = ${alpha}.`;
+  if (!(pm.p_value < alpha)) return `p = ${reasonP(pm.p_value)} for ${primary} (${pm.test}) is not below alpha = ${reasonSetting(alpha)}.`;
   if (!(worst > 0)) {
-    return `p = ${pm.p_value} for ${primary} (${pm.test}) is below alpha = ${alpha}, but its ${level} interval still reaches ${worst} pp (no improvement); the test and the interval must agree.`;
+    return `p = ${reasonP(pm.p_value)} for ${primary} (${pm.test}) is below alpha = ${reasonSetting(alpha)}, but its ${level} interval still reaches ${reasonPp(worst, 0)} pp (no improvement); the test and the interval must agree.`;
   }
   return null;
 }

@@ -55,6 +55,24 @@ describe('computeDelta', () => {
     expect(r.delta_one).toBe(0);
   });
 
+  it('writes the numbers in its reasons as the report does, keeping the exact values in the fields', () => {
+    // 1,020 rows, the new model wrong on 11 the baseline gets right: DeltaOne = -1100/1020 pp.
+    const yy = new Int32Array(1020).fill(1);
+    const b0 = new Float64Array(1020).fill(0.9);
+    const b1 = new Float64Array(1020).fill(0.9);
+    for (let i = 0; i < 11; i++) b1[i] = 0.1;
+    const r = computeDelta({ yTrue: yy, baselineScores: b0, newScores: b1, seed: 1, bootstrapResamples: 50 });
+    expect(r.delta_one).toBe(-1.0784313725490196);
+    const below = r.decision.reasons.find((x) => x.code === 'BELOW_THRESHOLD');
+    expect(below?.message).toBe('DeltaOne is \u22121.08 pp on accuracy; at least 1 pp is required.');
+    const significance = r.decision.reasons.find((x) => x.code === 'NOT_SIGNIFICANT');
+    expect(significance?.message).toMatch(/^p = (0\.\d{3}|\d\.\de\u2212\d+) for accuracy /);
+    for (const reason of r.decision.reasons) expect(reason.message, reason.code).not.toMatch(/\d\.\d{4,}/);
+    // just under the threshold: enough decimals to show it is under
+    const near = computeDelta({ yTrue: yy, baselineScores: b1, newScores: b0, seed: 1, bootstrapResamples: 50, thresholdPp: 1.0785 });
+    expect(near.decision.reasons.find((x) => x.code === 'BELOW_THRESHOLD')?.message).toBe('DeltaOne is +1.078 pp on accuracy; at least 1.0785 pp is required.');
+  });
+
   it('treats an exact threshold-sized gain as meeting the threshold', () => {
     // 100 rows, new model fixes exactly 1 row more than baseline => exactly 1.0 pp.
     const yy = new Int32Array(100).fill(1);

@@ -13,6 +13,7 @@ export { runPipeline, resumePipeline, parseConfig, defaultStore, type PipelineRu
 export { verifyRun, type RunVerification } from './flow/verify-run.js';
 export { buildReportDocument, type ReportDocument } from './flow/report-document.js';
 export { FEATURE_PLAN_EVENT_UNIT } from './flow/steps/integrate-step.js';
+export { acceptanceRuleText, buildReportContext, mlflowRunUrl, type ReportContext } from './flow/report-context.js';
 export { encodePredictions, decodePredictions, predictedBits, type PredictionsFile } from './flow/predictions-file.js';
 export type { TrackingSummary } from './flow/pipeline-tracking.js';
 export { BullMqExecutor, type BullMqExecutorOptions, type StepJobReport } from './distributed/bullmq-executor.js';

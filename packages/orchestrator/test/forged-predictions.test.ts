@@ -64,6 +64,7 @@ async function forgeNewModelScores(dir: string, flips: number): Promise<number> 
     merkleRoot: built.attestation.merkle_root,
     bodySha256: built.attestation.body_sha256,
     proved: true,
+    attestationBody: built.attestation.body,
   });
   await writeFile(join(dir, 'report.json'), reportJsonText(document));
   return flipped;

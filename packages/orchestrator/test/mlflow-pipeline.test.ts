@@ -9,7 +9,7 @@ import { MlflowClient } from '@hokusai/tracking';
 import { chromium } from 'playwright-core';
 // The tracking package's test harness starts a real `mlflow server` (SQLite, served artifacts).
 import { startMlflowServer, type MlflowServer } from '@hokusai/test-helpers';
-import { runPipeline, type PipelineResult } from '../src/index.js';
+import { runPipeline, verifyRun, type PipelineResult } from '../src/index.js';
 import { QUICKSTART, quickstartConfig } from './fixtures/quickstart.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -71,6 +71,27 @@ describe('a pipeline run logged to a real MLflow server', () => {
     const { runs } = await client.searchRuns({ experimentIds: [experiment?.experimentId as string], filter: `tags.mlflow.parentRunId = '${result.tracking.runId}'` });
     expect(runs.map((r) => r.tags['hokusai.step']).sort()).toEqual(['attest', 'delta', 'evaluate', 'integrate', 'load_base', 'load_benchmark', 'load_contributed', 'report', 'search', 'search_plan', 'search_trial', 'train_baseline', 'train_new']);
   });
+
+  it('links report.json and report.html to the MLflow run, without credentials, and still verifies', async () => {
+    const runId = result.tracking.runId as string;
+    const report = JSON.parse(await readFile(join(out, 'report.json'), 'utf8')) as { context: { mlflow: { run_id: string; url: string } | null } };
+    expect(report.context.mlflow).toEqual({ run_id: runId, url: `${server.uri}/#/runs/${runId}` });
+    expect(JSON.stringify(report)).not.toContain(SECRET);
+    const verification = await verifyRun(out);
+    expect(verification.checks.filter((c) => !c.ok)).toEqual([]);
+    // The address opens this run in the MLflow UI (its direct route for a run).
+    const userData = mkdtempSync(join(tmpdir(), 'hokusai-chromium-'));
+    const context = await chromium.launchPersistentContext(userData, { executablePath: CHROMIUM, args: CHROMIUM_ARGS, viewport: { width: 1280, height: 900 } });
+    try {
+      const page = await context.newPage();
+      await page.goto(report.context.mlflow?.url as string);
+      await page.getByText(result.runId).first().waitFor({ timeout: 60_000 });
+      expect(page.url()).toContain(runId);
+    } finally {
+      await context.close();
+      await rm(userData, { recursive: true, force: true });
+    }
+  }, 120_000);
 
   it('uploads the output folder as artifacts, byte for byte', async () => {
     const runId = result.tracking.runId as string;

@@ -41,6 +41,32 @@ describe('the Hokusai flow', () => {
     expect(attested.positive_class).toMatchObject({ value: 1, chosen_by: 'sort order' });
   });
 
+  it('puts the run context in report.json, from the attestation', async () => {
+    const report = JSON.parse(await readFile(join(reference, 'report.json'), 'utf8')) as { context: { target: string; seed: number; models: { new: { family: string } }; inputs: { role: string; file_name: string; file_sha256: string; rows: number }[]; acceptance_rule: string; proof: { system: string; covers: string[] }; mlflow: unknown } };
+    const c = report.context;
+    expect(c).toMatchObject({ target: 'churned', seed: 42, models: { new: { family: 'logistic_regression' } }, proof: { system: 'none', covers: [] }, mlflow: null });
+    for (const role of ['base', 'contributed', 'benchmark']) {
+      const manifest = JSON.parse(await readFile(join(reference, 'manifests', `${role}.json`), 'utf8')) as { source_path: string; file_sha256: string; row_count: number };
+      expect(c.inputs.find((i) => i.role === role), role).toEqual({ role, file_name: manifest.source_path, file_sha256: manifest.file_sha256, rows: manifest.row_count });
+    }
+    expect(c.acceptance_rule).toMatch(/^Accepted when DeltaOne ≥ 1 pp on accuracy, p < 0.05 .* n ≥ 100 benchmark rows/);
+  });
+
+  it('profiles every feature column and the new model\'s permutation importance in data_profile.json, without PII', async () => {
+    const text = await readFile(join(reference, 'data_profile.json'), 'utf8');
+    const profile = JSON.parse(text) as { drift: { statistic: string }; columns: { column: string; kind: string; psi: { contributed: number | null } }[]; importance: { repeats: number; rows: number; sampled: boolean; columns: { column: string; auroc_drop_pp: number }[] } };
+    expect(profile.drift.statistic).toBe('psi');
+    // email is PII and customer_id excluded: neither is profiled, and no address appears
+    expect(profile.columns.map((c) => c.column).sort()).toEqual(['age', 'income', 'monthly_spend', 'plan', 'region', 'support_calls', 'tenure_months']);
+    expect(text).not.toMatch(/@example\.(com|org)/);
+    for (const c of profile.columns) expect(c.psi.contributed, c.column).toBeGreaterThanOrEqual(0);
+    expect(profile.importance).toMatchObject({ repeats: 5, rows: 1000, sampled: false });
+    expect(profile.importance.columns.map((c) => c.column).sort()).toEqual(['age', 'income', 'monthly_spend', 'plan', 'region', 'support_calls', 'tenure_months']);
+    // report.json carries the same profile
+    const report = JSON.parse(await readFile(join(reference, 'report.json'), 'utf8')) as { data_profile: unknown };
+    expect(report.data_profile).toEqual(profile);
+  });
+
   it('gives the same attestation body on a fresh run without a PII key, as its data report says', async () => {
     expect(process.env.HOKUSAI_PII_KEY).toBeUndefined();
     const again = join(work, 'again');

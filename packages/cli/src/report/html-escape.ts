@@ -6,3 +6,8 @@
 export function esc(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
+
+/** Escapes text and shows its `backquoted` spans as code (the sentences of report.json use them for commands). */
+export function escWithCode(text: string): string {
+  return esc(text).replace(/`([^`]+)`/g, '<code>$1</code>');
+}

@@ -39,6 +39,8 @@ export function metricsSection(r: ReportView): string {
   }
   const levels = [...new Set(entries.map(([, m]) => m.ci_level))];
   const sharedLevel = levels.length === 1 ? (levels[0] as number) : null;
+  // On a phone each row stacks into a small grid; every cell then carries its column's name.
+  const ciLabel = `${sharedLevel === null ? 'CI' : `${fixed(sharedLevel * 100, 0)}% CI`} (pp)`;
   const rows = entries
     .map(([name, m]) => {
       const cls = testedChangeClass(m);
@@ -47,12 +49,12 @@ export function metricsSection(r: ReportView): string {
         m.ci === null ? '<span class="na">n/a</span>' : `${sharedLevel === null ? `${fixed(m.ci_level * 100, 0)}%: ` : ''}${signed(m.ci[0] * 100, 2)} to ${signed(m.ci[1] * 100, 2)}`;
       return `<tr class="${primary ? 'primary' : ''}" data-metric="${esc(name)}">
 <th scope="row">${metricName(name)}${primary ? ' <span class="badge">primary</span>' : ''}<span class="direction">${m.direction === 'lower' ? 'lower is better' : 'higher is better'}</span></th>
-<td class="num">${fixed(m.baseline, 4)}</td><td class="num">${fixed(m.new, 4)}</td>
-<td class="num delta ${cls}">${signed(m.delta_pp, 2)}</td>
-<td class="num ci-text">${ci}</td>
+<td class="num" data-label="Baseline">${fixed(m.baseline, 4)}</td><td class="num" data-label="New">${fixed(m.new, 4)}</td>
+<td class="num delta ${cls}" data-label="Δ (pp)">${signed(m.delta_pp, 2)}</td>
+<td class="num ci-text" data-label="${ciLabel}">${ci}</td>
 <td class="plot">${intervalBar(m, scale)}</td>
-<td class="num">${pValue(m.p_value)}</td>
-<td class="test">${testName(m.test)}</td></tr>`;
+<td class="num p-value" data-label="p-value">${pValue(m.p_value)}</td>
+<td class="test" data-label="Test">${testName(m.test)}</td></tr>`;
     })
     .join('\n');
   const t = r.tests;
@@ -69,7 +71,7 @@ export function metricsSection(r: ReportView): string {
 <h2>Every metric, both models</h2>
 <p class="lede">Both models scored the same ${integer(r.n)} benchmark rows. Δ is new minus baseline in percentage points (metric × 100); green is better in the metric's own direction, red is worse, grey when the interval includes zero.</p>
 <div class="table-wrap"><table class="metrics">
-<thead><tr><th scope="col">Metric</th><th scope="col" class="num">Baseline</th><th scope="col" class="num">New</th><th scope="col" class="num">Δ (pp)</th><th scope="col" class="num">${sharedLevel === null ? 'CI' : `${fixed(sharedLevel * 100, 0)}% CI`} (pp)</th><th scope="col" class="plot">Δ and interval</th><th scope="col" class="num">p-value</th><th scope="col">Test</th></tr></thead>
+<thead><tr><th scope="col">Metric</th><th scope="col" class="num">Baseline</th><th scope="col" class="num">New</th><th scope="col" class="num">Δ (pp)</th><th scope="col" class="num">${ciLabel}</th><th scope="col" class="plot">Δ and interval</th><th scope="col" class="num">p-value</th><th scope="col">Test</th></tr></thead>
 <tbody>
 ${rows}
 </tbody></table></div>

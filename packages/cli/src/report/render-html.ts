@@ -1,5 +1,7 @@
 import { attestationSection } from './attestation-section.js';
+import { contextSection } from './context-section.js';
 import { curvesSection } from './curves-section.js';
+import { dataProfileSection } from './data-profile-section.js';
 import { dataQualitySection } from './data-quality-section.js';
 import { esc } from './html-escape.js';
 import { metricsSection } from './metrics-section.js';
@@ -34,8 +36,10 @@ export function renderReportHtml(report: unknown): string {
 <main>
 ${verdictSection(r)}
 ${metricsSection(r)}
+${contextSection(r)}
 ${curvesSection(r)}
 ${strataSection(r)}
+${dataProfileSection(r)}
 ${dataQualitySection(r)}
 ${piiSection(r)}
 ${rowsSection(r)}

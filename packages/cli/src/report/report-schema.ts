@@ -82,6 +82,67 @@ const dataReport = z.object({
   benchmark_caveats: z.array(z.string()).optional(),
 });
 
+const sha = z.string();
+/** The run's context (ReportContext of @hokusai/orchestrator); absent in reports written before it. */
+const context = z.object({
+  task: z.string(),
+  target: z.string(),
+  seed: num,
+  models: z.object({ baseline: z.object({ family: z.string(), onnx_sha256: sha }), new: z.object({ family: z.string(), onnx_sha256: sha }) }),
+  inputs: z.array(z.object({ role: z.string(), file_name: z.string(), file_sha256: sha, rows: num })),
+  acceptance_rule: z.string(),
+  proof: z.object({
+    system: z.string(),
+    circuit: z.object({ name: z.string(), rows_per_chunk: num, hash: z.string() }).nullable(),
+    covers: z.array(z.string()),
+    does_not_cover: z.array(z.string()),
+    insecure_setup: z.boolean(),
+    setup_note: z.string().nullable(),
+  }),
+  // Only web addresses become links: report.json is not trusted to hold a script URL.
+  mlflow: z.object({ run_id: z.string(), url: z.string().regex(/^https?:\/\/[^\s"'<>]+$/, 'must be an http(s) address') }).nullable(),
+});
+
+const perRole = <T extends z.ZodType>(t: T) => z.object({ base: t, contributed: t, benchmark: t });
+const psiPair = z.object({ contributed: nullableNum, benchmark: nullableNum });
+const newCategories = z.object({ count: num, values: z.array(z.string()).nullable() });
+const columnProfile = z.discriminatedUnion('kind', [
+  z.object({
+    column: z.string(),
+    kind: z.literal('number'),
+    rows: perRole(num),
+    missing_share: perRole(nullableNum),
+    psi: psiPair,
+    histogram: z.object({ edges: z.array(num), shares: perRole(z.array(num)) }).nullable(),
+  }),
+  z.object({
+    column: z.string(),
+    kind: z.literal('category'),
+    rows: perRole(num),
+    missing_share: perRole(nullableNum),
+    psi: psiPair,
+    distinct: perRole(num),
+    categories: z.object({ values: z.array(z.string()), shares: perRole(z.array(num)) }).nullable(),
+    new_categories: z.object({ contributed: newCategories, benchmark: newCategories }),
+  }),
+]);
+/** data_profile.json of the run (DataProfile of @hokusai/orchestrator); absent in older reports. */
+const dataProfile = z.object({
+  format: z.literal('hokusai.data-profile/v1'),
+  drift: z.object({ statistic: z.literal('psi'), reference: z.string(), epsilon: num, max_categories: num, moderate: num, major: num, binning: z.string() }),
+  columns: z.array(columnProfile),
+  importance: z
+    .object({
+      metric_basis: z.string(),
+      repeats: num,
+      rows: num,
+      sampled: z.boolean(),
+      seed: num,
+      columns: z.array(z.object({ column: z.string(), auroc_drop_pp: nullableNum, auroc_drop_sd_pp: nullableNum, accuracy_drop_pp: num, accuracy_drop_sd_pp: num })),
+    })
+    .nullable(),
+});
+
 export const reportSchema = z.object({
   format: z.literal('hokusai.report/v1'),
   run_id: z.string(),
@@ -105,6 +166,8 @@ export const reportSchema = z.object({
   strata: z.array(strataColumn),
   /** Absent or null when the run kept no data report; the data sections then say so. */
   data: dataReport.nullish().transform((v) => v ?? null),
+  context: context.nullish().transform((v) => v ?? null),
+  data_profile: dataProfile.nullish().transform((v) => v ?? null),
   attestation: z.object({ merkle_root: z.string(), body_sha256: z.string(), proof_system: z.string(), verify_command: z.string() }),
 });
 
@@ -113,6 +176,9 @@ export type MetricDeltaView = z.infer<typeof metricDelta>;
 export type ModelCurvesView = z.infer<typeof modelCurves>;
 export type StrataColumnView = z.infer<typeof strataColumn>;
 export type DataReportView = z.infer<typeof dataReport>;
+export type ContextView = z.infer<typeof context>;
+export type DataProfileView = z.infer<typeof dataProfile>;
+export type ColumnProfileView = z.infer<typeof columnProfile>;
 
 export function parseReport(report: unknown): ReportView {
   const parsed = reportSchema.safeParse(report);

@@ -138,9 +138,54 @@ pre.command{background:#161b22;color:#e6edf3;border-radius:8px;padding:.9rem 1.1
 pre.command code{background:none;border:0;color:inherit;font-size:.95rem;padding:0}
 pre.command code::before{content:"$ ";color:#8b949e}
 footer{color:var(--muted);font-size:.8rem;text-align:center;margin-top:28px}
+.facts{display:grid;grid-template-columns:max-content 1fr;gap:.45rem 1.2rem;margin:0}
+.facts dt{font-weight:650}
+.facts dd{margin:0;min-width:0;overflow-wrap:anywhere}
+h4{font-size:.8rem;text-transform:uppercase;letter-spacing:.08em;color:var(--muted);margin:.2rem 0 .3rem}
+.proof-scope{display:grid;grid-template-columns:repeat(auto-fit,minmax(min(100%,300px),1fr));gap:8px 32px}
+.proof-scope ul{margin:0;padding-left:1.1rem;font-size:.9rem}
+.proof-scope li{margin:.25rem 0}
+.rule-full{display:block;color:var(--muted);font-size:.85rem;margin-top:.25rem}
+.inputs code.hash{font-size:.78rem}
+.profiles{display:grid;grid-template-columns:repeat(auto-fill,minmax(min(100%,340px),1fr));gap:16px;margin-top:.6rem}
+.profile{border:1px solid var(--line);border-radius:10px;padding:12px 14px;min-width:0}
+.profile h3{margin:0 0 .35rem;font-size:.95rem}
+.profile .kind{font-size:.72rem;font-weight:600;text-transform:uppercase;letter-spacing:.06em;color:var(--muted);margin-left:.3em}
+.psis{margin:0 0 .5rem;display:flex;flex-wrap:wrap;gap:6px}
+.psi{font-size:.74rem;font-weight:650;border-radius:999px;padding:.12em .6em;border:1px solid var(--line);background:var(--soft)}
+.psi-moderate{background:var(--warn-bg);color:var(--warn);border-color:#d4a72c}
+.psi-major{background:var(--bad-bg);color:var(--bad);border-color:#ff8182}
+.psi-stable{color:var(--good)}
+.hist,.cats{display:block;width:100%;height:auto;overflow:visible}
+.hist .axis{stroke:#8c959f;stroke-width:1}
+.hist .tick,.cats .tick{font-size:10px;fill:#57606a}
+.cats .cat-label{font-size:11px;fill:#1c2128}
+rect.ds-base,.ds-swatch.ds-base{fill:#8c959f;background:#8c959f}
+rect.ds-contributed,.ds-swatch.ds-contributed{fill:#1a7f37;background:#1a7f37}
+rect.ds-benchmark,.ds-swatch.ds-benchmark{fill:#0b5cad;background:#0b5cad}
+.ds-legend{display:flex;gap:16px;flex-wrap:wrap;margin:.2rem 0 0;font-size:.85rem}
+.ds-key{display:inline-flex;align-items:center;gap:6px}
+.ds-swatch{display:inline-block;width:12px;height:12px;border-radius:3px}
+.profile-facts{display:grid;grid-template-columns:max-content 1fr;gap:.2rem .8rem;margin:.5rem 0 0;font-size:.84rem}
+.profile-facts dt{color:var(--muted);font-weight:600}
+.profile-facts dd{margin:0;min-width:0;overflow-wrap:anywhere}
+.profile-facts dd.warn{color:var(--warn);font-weight:600}
+.withheld{font-size:.85rem;color:var(--muted);font-style:italic}
+.importance small{color:var(--muted);font-weight:400}
 .sr-only{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
 @media (max-width:900px){
 .metrics .plot{display:none}
+}
+@media (max-width:640px){
+.metrics thead{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
+.metrics,.metrics tbody{display:block;width:100%}
+.metrics tr{display:grid;grid-template-columns:repeat(3,minmax(0,1fr));gap:.15rem .6rem;padding:.55rem .2rem;border-bottom:1px solid var(--line)}
+.metrics tbody th{grid-column:1/-1;white-space:normal;border:0;padding:0 0 .2rem}
+.metrics td{display:block;border:0;padding:.1rem 0;text-align:left;white-space:normal;min-width:0}
+.metrics td::before{content:attr(data-label);display:block;font-size:.68rem;text-transform:uppercase;letter-spacing:.05em;color:var(--muted);font-weight:650}
+.metrics td.ci-text{grid-column:span 2}
+.metrics td.test{grid-column:1/-1;min-width:0}
+.metrics td.plot{display:none}
 }
 @media (max-width:700px){
 main{padding:18px 12px 32px}
@@ -150,14 +195,15 @@ h1{font-size:1.5rem}
 .deltaone{align-items:flex-start;text-align:left}
 .deltaone-value{font-size:2.6rem}
 .verdict-text{font-size:1.9rem}
-.hashes{grid-template-columns:1fr}
+.hashes,.facts{grid-template-columns:1fr}
+.facts dd{margin-bottom:.4rem}
 }
 @media print{
 body{background:#fff;font-size:11pt}
 main{max-width:none;padding:0}
 .card,.figure,.chart-card{box-shadow:none;break-inside:avoid}
 .card{border-color:#bbb}
-.verdict,.badge,.reason-code,.bar-fill,pre.command,tr.primary,.strata tr.small td{-webkit-print-color-adjust:exact;print-color-adjust:exact}
+.verdict,.badge,.reason-code,.bar-fill,.psi,rect[class^="ds-"],.ds-swatch,pre.command,tr.primary,.strata tr.small td{-webkit-print-color-adjust:exact;print-color-adjust:exact}
 .charts{grid-template-columns:repeat(2,minmax(0,1fr))}
 td.test{font-size:inherit}
 .bins{font-size:7pt}

@@ -2,6 +2,7 @@ import { esc } from './html-escape.js';
 import { metricName, metricNameInline } from './metric-labels.js';
 import { fixed, integer, percent, pValue, signed } from './number-format.js';
 import type { ReportView } from './report-schema.js';
+import { insecureSetupCallout } from './context-section.js';
 
 /** Page title, verdict banner with the DeltaOne, and the key figures under it. */
 export function verdictSection(r: ReportView): string {
@@ -30,7 +31,7 @@ export function verdictSection(r: ReportView): string {
     recipe === null || recipe === undefined
       ? ''
       : `<p class="verdict-comparison" id="verdict-comparison"><strong>${recipe.same ? 'Same recipe' : 'Different recipe'}</strong> (baseline ${esc(recipe.baseline)}, new ${esc(recipe.new)}${!recipe.same && recipe.allow_different ? '; allowed by acceptance.allowDifferentRecipe' : ''}): ${esc(recipe.detail)}</p>`;
-  const rule = r.verdict.rule === undefined ? '' : `<p class="verdict-rule" id="verdict-rule">Rule: ${esc(r.verdict.rule)}</p>`;
+  const rule = r.verdict.rule === undefined ? '' : `<p class="verdict-rule" id="verdict-rule">Rule: ${esc(r.context?.acceptance_rule ?? r.verdict.rule)}</p>`;
   const caveats = r.data?.benchmark_caveats ?? [];
   const caveatList = caveats.length === 0 ? '' : `<ul class="callout callout-warn caveats" id="benchmark-caveats">${caveats.map((c) => `<li><strong>Benchmark caveat:</strong> ${esc(c)}</li>`).join('')}</ul>`;
   const dq = r.data?.quality;
@@ -40,7 +41,8 @@ export function verdictSection(r: ReportView): string {
     `<div class="figure"><span class="figure-label">${label}</span><span class="figure-value">${value}</span><span class="figure-note">${note}</span></div>`;
   const figures = [
     primary === undefined ? '' : figure(primaryName, fixed(primary.new, 3), `new model; baseline ${fixed(primary.baseline, 3)}`),
-    figure('AUROC', fixed(r.new_metrics.auroc, 3), `new model; baseline ${fixed(r.baseline_metrics.auroc, 3)}`),
+    // The AUROC card only when AUROC is not already the primary metric's card.
+    primary !== undefined && r.primary_metric === 'auroc' ? '' : figure('AUROC', fixed(r.new_metrics.auroc, 3), `new model; baseline ${fixed(r.baseline_metrics.auroc, 3)}`),
     figure('Benchmark', integer(r.n), 'rows scored by both models'),
     rows === undefined ? '' : figure('Contributed rows kept', `${integer(rows.contributed_kept)} <small>of ${integer(rows.contributed_input)}</small>`, `${percent(r.data?.contributor_row_share ?? null, 1)} of the training data`),
     dq === undefined ? '' : figure('Data quality', fixed(dq.score, 3), dq.threshold === null ? 'no threshold set' : `threshold ${fixed(dq.threshold, 2)}, ${dq.passed ? 'passed' : 'failed'}`),
@@ -57,7 +59,7 @@ export function verdictSection(r: ReportView): string {
 <p class="verdict-text" id="verdict-text"><span class="verdict-icon" aria-hidden="true">${accepted ? '✓' : '✕'}</span> ${accepted ? 'Accepted' : 'Rejected'}${differentRecipe ? ' <span class="verdict-recipe">· different recipe</span>' : ''}</p>
 <p class="verdict-summary">${change}</p>
 ${reasons}${comparison}${rule}
-${caveatList}
+${caveatList}${insecureSetupCallout(r.context)}
 </div>
 <div class="deltaone" id="delta-one">
 <span class="deltaone-value">${signed(r.delta_one, 2)}</span>

@@ -30,6 +30,8 @@ export interface TrackedOutcome {
   metrics?: Record<string, number>;
   tags?: Record<string, string>;
   outDir?: string;
+  /** Called once the parent run exists, before the output folder is uploaded (e.g. to link the report to it). */
+  onParentRun?: (run: { runId: string; mode: 'server' | 'journal' }) => Promise<void>;
 }
 
 export interface TrackingSummary {
@@ -83,6 +85,13 @@ export async function trackPipelineRun(input: {
       );
     }
     if (input.outcome.metrics) await parent.logMetrics(input.outcome.metrics);
+    if (input.outcome.onParentRun) {
+      try {
+        await input.outcome.onParentRun({ runId: parent.runId, mode: tracker.mode });
+      } catch (error) {
+        warnings.push(`report.json could not be linked to the MLflow run: ${(error as Error).message}`);
+      }
+    }
     if (input.outcome.outDir) {
       for (const file of await listFiles(input.outcome.outDir)) {
         if (file.startsWith('tracking/')) continue;

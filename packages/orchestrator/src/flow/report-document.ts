@@ -11,6 +11,7 @@ import {
   type RocCurve,
   type StratifiedDeltaResult,
 } from '@hokusai/evaluation';
+import { buildReportContext, type ReportContext } from './report-context.js';
 
 /** Points per curve in the report: enough for a smooth chart, small enough for a light page. */
 const CURVE_POINTS = 200;
@@ -51,6 +52,10 @@ export interface ReportDocument {
   /** What training did with every column (the attested `results.feature_plan`); null for older runs. */
   feature_plan: unknown;
   data: unknown;
+  /** Target, models, input files, seed, the acceptance rule and what the proof covers. */
+  context: ReportContext;
+  /** data_profile.json as written (distributions, drift, importance); absent when the run has none. */
+  data_profile?: unknown;
   attestation: { merkle_root: string; body_sha256: string; proof_system: string; verify_command: string };
 }
 
@@ -80,6 +85,12 @@ export function buildReportDocument(input: {
   merkleRoot: string;
   bodySha256: string;
   proved: boolean;
+  /** The attestation body: the context is read from it, so the verifier rebuilds the same one. */
+  attestationBody: unknown;
+  /** The MLflow run, known only once the run is tracked (after the attestation): not attested. */
+  mlflow?: ReportContext['mlflow'];
+  /** The parsed data_profile.json of the run, if it has one. */
+  dataProfile?: unknown;
 }): ReportDocument {
   const p = input.predictions;
   const threshold = input.newMetrics.threshold;
@@ -107,6 +118,8 @@ export function buildReportDocument(input: {
       .map(([column, values]) => stratifiedDelta(p.labels, p.baselineScores, p.newScores, values, { column, threshold })),
     feature_plan: input.featurePlan ?? null,
     data: input.dataReport,
+    context: buildReportContext(input.attestationBody, input.mlflow ?? null),
+    ...(input.dataProfile === undefined ? {} : { data_profile: input.dataProfile }),
     attestation: {
       merkle_root: input.merkleRoot,
       body_sha256: input.bodySha256,

@@ -13,6 +13,7 @@ import { PipelineConfigSchema, type PipelineConfig, type PipelineConfigInput } f
 import { DatasetCache } from './dataset-cache.js';
 import { hokusaiFlow } from './hokusai-flow.js';
 import { reportJsonText } from './report-document.js';
+import { linkReportToMlflow } from './report-mlflow-link.js';
 import { runIdFor } from './input-fingerprint.js';
 import { assertOutputFree, outputFolderRunId, writeOutputFolder, type ProtectedPaths } from './output-folder.js';
 import { lockOutputFolder } from './output-lock.js';
@@ -269,6 +270,8 @@ async function executeLocked(config: PipelineConfig, runId: string, resume: bool
           }
         : {}),
       note: runNote(delta),
+      // Before the folder is uploaded, so the report MLflow keeps names its run too.
+      onParentRun: (run) => linkReportToMlflow(config.out, report.document, run, config.tracking.uri ?? process.env.MLFLOW_TRACKING_URI, options.renderReport),
       tags: {
         'hokusai.merkle_root': attestation.merkle_root,
         'hokusai.decision': delta.decision.accepted ? 'accepted' : 'rejected',

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { z } from 'zod';
 import { canonicalJson, verifyAttestation, type VerificationCheck } from '@hokusai/attestation';
 import { binaryMetrics, type DeltaReport } from '@hokusai/evaluation';
 import { PipelineConfigSchema } from './config.js';
@@ -13,6 +14,17 @@ import { inspectOutputFolder } from './safe-folder-read.js';
 export interface RunVerification {
   ok: boolean;
   checks: VerificationCheck[];
+}
+
+/** The MLflow link report.json names, if any (never attested: see ReportContext.mlflow). */
+function mlflowOfReport(text: string): { run_id: string; url: string } | null {
+  try {
+    const link = z.object({ run_id: z.string().regex(/^[A-Za-z0-9_-]+$/), url: z.string().regex(/^https?:\/\/[^\s"'<>]+$/) }).refine((l) => l.url.endsWith(`/#/runs/${l.run_id}`));
+    const parsed = z.object({ context: z.object({ mlflow: link.nullable() }) }).safeParse(JSON.parse(text));
+    return parsed.success ? parsed.data.context.mlflow : null;
+  } catch {
+    return null;
+  }
 }
 
 interface AttestedResults {
@@ -111,6 +123,7 @@ export async function verifyRun(
     const reportPath = join(dir, 'report.json');
     if (existsSync(reportPath) && predictions !== undefined) {
       const dataReport = JSON.parse(await readFile(join(dir, 'data_report.json'), 'utf8')) as unknown;
+      const text = await readFile(reportPath, 'utf8');
       const expected = buildReportDocument({
         runId: body.run_id,
         delta: body.results.delta,
@@ -122,8 +135,11 @@ export async function verifyRun(
         merkleRoot: attestation.merkle_root,
         bodySha256: attestation.body_sha256,
         proved: existsSync(join(dir, 'verification_key.json')),
+        attestationBody: body,
+        // The MLflow run is made after the attestation, so its link is the one fact taken as written.
+        mlflow: mlflowOfReport(text),
+        ...(existsSync(join(dir, 'data_profile.json')) ? { dataProfile: JSON.parse(await readFile(join(dir, 'data_profile.json'), 'utf8')) as unknown } : {}),
       });
-      const text = await readFile(reportPath, 'utf8');
       check('report.json matches the attested results', text === reportJsonText(expected), 'rebuilt from attestation.json and data_report.json');
       const htmlPath = join(dir, 'report.html');
       if (options.renderReport && existsSync(htmlPath)) {

@@ -3,6 +3,7 @@ import { buildAttestation, sha256Hex, type AttestationInput } from '@hokusai/att
 import type { DatasetManifest } from '@hokusai/data-integration';
 import type { StepDefinition } from '../../engine/step.js';
 import { attestedConfig } from '../attested-config.js';
+import { dataProfile } from '../data-profile/data-profile.js';
 import type { FlowContext } from '../flow-context.js';
 import { encodePredictions, predictedBits } from '../predictions-file.js';
 import type { DeltaReport } from '@hokusai/evaluation';
@@ -46,6 +47,8 @@ export function attestStep(flow: FlowContext): StepDefinition {
         'baseline.onnx': baseline.onnx,
         'predictions.json': encodePredictions({ ...evaluation, threshold }),
         'data_report.json': json(data.report),
+        // Per-column distributions, drift and the new model's permutation importance (PII columns left out).
+        ...(data.columnProfiles === undefined ? {} : { 'data_profile.json': json(dataProfile(data.columnProfiles, evaluation.importance ?? null)) }),
         // Manifests of the inputs as given. Manifests of the PII-treated tables are left out:
         // their content hashes depend on the HMAC key, which may be ephemeral.
         ...Object.fromEntries(loads.map((l) => [`manifests/${l.role}.json`, json(publicManifest(l.manifest))])),

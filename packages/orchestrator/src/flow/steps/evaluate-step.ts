@@ -8,6 +8,7 @@ import type { IntegrateOutput } from './integrate-step.js';
 import { baselineLoadOptions, type TrainOutput } from './train-step.js';
 import { strataValues } from '../strata-columns.js';
 import { excludedColumns } from './search-step.js';
+import { permutationImportance, type PermutationImportance } from '../data-profile/permutation-importance.js';
 
 export interface EvaluateOutput {
   classes: ClassLabel[];
@@ -19,6 +20,8 @@ export interface EvaluateOutput {
   baselineMetrics: BinaryMetrics;
   newMetrics: BinaryMetrics;
   strata: Record<string, (string | null)[]>;
+  /** Permutation importance of the new model on the benchmark (absent in runs stored before it). */
+  importance?: PermutationImportance;
 }
 
 /** Scores both models on the same benchmark through onnxruntime, from their ONNX bytes. */
@@ -42,6 +45,7 @@ export function evaluateStep(flow: FlowContext): StepDefinition {
         );
       }
       const labels = encodeLabels(request.benchmark, request.target, n.classes);
+      const importance = await newModelImportance(candidate.onnx, request.benchmark, labels, flow.config.seed);
       const result: EvaluateOutput = {
         classes: n.classes,
         positiveClass: n.classes[1] as ClassLabel,
@@ -55,6 +59,7 @@ export function evaluateStep(flow: FlowContext): StepDefinition {
           exclude: excludedColumns(data, flow),
           ...(flow.config.strata === undefined ? {} : { columns: flow.config.strata }),
         }),
+        importance,
       };
       return flow.hooks.apply('post_evaluation', result);
     },
@@ -73,6 +78,26 @@ async function scoreOnnx(onnx: Uint8Array, benchmark: Table, role: string, optio
     const scores = new Float64Array(benchmark.numRows);
     for (let i = 0; i < scores.length; i++) scores[i] = proba[i * 2 + 1] as number;
     return { classes: model.classes, scores };
+  } finally {
+    await model.close();
+  }
+}
+
+/** Permutation importance of the new model's input columns, scored through onnxruntime. */
+async function newModelImportance(onnx: Uint8Array, benchmark: Table, labels: Int32Array, seed: number): Promise<PermutationImportance> {
+  const model = await loadOnnxModel(onnx, {});
+  try {
+    return await permutationImportance({
+      table: benchmark,
+      labels,
+      columns: model.inputs.flatMap((i) => i.columns ?? [i.name]),
+      threshold: 0.5,
+      seed,
+      predict: async (table) => {
+        const proba = await model.predictProba(table);
+        return Float64Array.from({ length: table.numRows }, (_, i) => proba[i * 2 + 1] as number);
+      },
+    });
   } finally {
     await model.close();
   }

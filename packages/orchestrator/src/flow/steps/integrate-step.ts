@@ -4,6 +4,7 @@ import type { StepDefinition } from '../../engine/step.js';
 import type { FlowContext } from '../flow-context.js';
 import { searchTrainOptions } from './search-step.js';
 import { trainsOnThread } from './train-step.js';
+import { profileColumns, type ColumnProfile } from '../data-profile/column-profile.js';
 
 /** Base rows from which integrate takes long enough (over a second here) to hide thread start-up. */
 const WARM_THREADS_MIN_ROWS = 300_000;
@@ -17,6 +18,8 @@ export const FEATURE_PLAN_EVENT_UNIT = 'feature plan';
 export type IntegrateOutput = Omit<IntegrationResult, 'contributed' | 'manifests'> & {
   /** What the new model's training does with every column (absent in runs stored before plans existed). */
   featurePlan?: FeaturePlan;
+  /** Per feature column, base vs contributed vs benchmark (absent in runs stored before it was kept). */
+  columnProfiles?: ColumnProfile[];
 };
 
 /** PII treatment, quality gate, dedup, contamination removal and merge, in the data package. */
@@ -63,7 +66,12 @@ export function integrateStep(flow: FlowContext): StepDefinition {
       // so a column training would refuse fails here, before any search or training.
       const featurePlan = planFeatures(result.merged, searchTrainOptions(result, flow), { pii: result.piiColumns, configExclude: config.exclude });
       ctx.emit({ type: 'progress', unit: FEATURE_PLAN_EVENT_UNIT, done: 1, total: 1, message: JSON.stringify(featurePlan) });
-      return { ...rest, featurePlan };
+      // Profiled from the treated tables (the contributed one exists only here), PII columns left out.
+      const columnProfiles = profileColumns(
+        { base: result.base, contributed: result.contributed, benchmark: result.benchmark },
+        { target: config.target, leaveOut: [...result.piiColumns, ...config.exclude], withholdValues: result.report.pii.free_text_columns },
+      );
+      return { ...rest, featurePlan, columnProfiles };
     },
   };
 }

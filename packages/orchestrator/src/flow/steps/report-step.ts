@@ -31,6 +31,9 @@ export function reportStep(flow: FlowContext): StepDefinition {
         merkleRoot: attestation.merkle_root,
         bodySha256: attestation.body_sha256,
         proved: attest.built.proofFiles !== undefined,
+        attestationBody: attestation.body,
+        // Parsed from the file's own bytes, as the verifier reads it.
+        ...(attest.files['data_profile.json'] === undefined ? {} : { dataProfile: JSON.parse(new TextDecoder().decode(attest.files['data_profile.json'])) as unknown }),
       });
       // Rendered from the text of report.json, exactly as the verifier will re-render it.
       return { document, html: flow.renderReport ? flow.renderReport(JSON.parse(reportJsonText(document))) : null };
