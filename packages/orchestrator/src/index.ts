@@ -13,7 +13,7 @@ export { runPipeline, resumePipeline, parseConfig, defaultStore, type PipelineRu
 export { verifyRun, type RunVerification } from './flow/verify-run.js';
 export { buildReportDocument, type ReportDocument } from './flow/report-document.js';
 export { encodePredictions, decodePredictions, predictedBits, type PredictionsFile } from './flow/predictions-file.js';
-export type { TrackingSummary } from './flow/pipeline-tracking.js';
+export type { TrackingStarted, TrackingSummary } from './flow/pipeline-tracking.js';
 export { BullMqExecutor, type BullMqExecutorOptions, type StepJobReport } from './distributed/bullmq-executor.js';
 export { startWorker, type StepWorker, type StepWorkerOptions } from './distributed/step-worker.js';
 export { runWorker, type RunWorkerOptions } from './distributed/run-worker.js';

@@ -9,7 +9,7 @@ import { MlflowClient } from '@hokusai/tracking';
 import { chromium } from 'playwright-core';
 // The tracking package's test harness starts a real `mlflow server` (SQLite, served artifacts).
 import { startMlflowServer, type MlflowServer } from '@hokusai/test-helpers';
-import { runPipeline, type PipelineResult } from '../src/index.js';
+import { RunStore, runPipeline, type PipelineResult } from '../src/index.js';
 import { QUICKSTART, quickstartConfig } from './fixtures/quickstart.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -18,7 +18,13 @@ const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable
 const ARTIFACTS = fileURLToPath(new URL('../.vitest-artifacts/', import.meta.url));
 const SECRET = 's3cret-tracking-pw';
 const REGISTRY_SCORES = fileURLToPath(new URL('./python/registry_scores.py', import.meta.url));
+const RUN_DATASETS = fileURLToPath(new URL('./python/run_datasets.py', import.meta.url));
 
+
+/** The run id at the end of an MLflow UI link. */
+function liveRunId(url: string | undefined): string {
+  return (url ?? '').split('/runs/')[1] ?? '';
+}
 
 describe('a pipeline run logged to a real MLflow server', () => {
   let server: MlflowServer;
@@ -26,6 +32,8 @@ describe('a pipeline run logged to a real MLflow server', () => {
   let result: PipelineResult;
   let out: string;
   let store: string;
+  let runUrl: string | undefined;
+  let statusWhileRunning: Promise<string> | undefined;
 
   beforeAll(async () => {
     server = await startMlflowServer();
@@ -35,8 +43,19 @@ describe('a pipeline run logged to a real MLflow server', () => {
     store = join(work, 'store');
     result = await runPipeline(
       // Credentials in the URI: the server does not check them, so they must simply never show.
-      quickstartConfig(out, { delta: { bootstrapResamples: 200 }, tracking: { uri: server.uri.replace('http://', `http://alice:${SECRET}@`), experiment: 'hokusai-it', modelName: 'churn-model' } }),
-      { store },
+      quickstartConfig(out, {
+        delta: { bootstrapResamples: 200 },
+        search: { strategy: 'grid', space: { l2: { values: [1e-4, 1e-3] } }, metric: 'log_loss' },
+        tracking: { uri: server.uri.replace('http://', `http://alice:${SECRET}@`), experiment: 'hokusai-it', modelName: 'churn-model' },
+      }),
+      {
+        store,
+        onTracking: (t) => (runUrl = t.runUrl),
+        // While the pipeline runs, its MLflow run is already there and RUNNING.
+        onEvent: (event) => {
+          if (event.type === 'step_finished' && event.step === 'integrate') statusWhileRunning = client.getRun(liveRunId(runUrl)).then((r) => r.info.status);
+        },
+      },
     );
   }, 300_000);
 
@@ -66,11 +85,84 @@ describe('a pipeline run logged to a real MLflow server', () => {
     expect(run.inputs.map((i) => i.name).sort()).toEqual(['base', 'benchmark', 'contributed']);
   });
 
-  it('nests one run per step under the parent', async () => {
-    const experiment = await client.getExperimentByName('hokusai-it');
-    const { runs } = await client.searchRuns({ experimentIds: [experiment?.experimentId as string], filter: `tags.mlflow.parentRunId = '${result.tracking.runId}'` });
-    expect(runs.map((r) => r.tags['hokusai.step']).sort()).toEqual(['attest', 'delta', 'evaluate', 'integrate', 'load_base', 'load_benchmark', 'load_contributed', 'report', 'search', 'search_plan', 'search_trial', 'train_baseline', 'train_new']);
+  it('starts the run with the pipeline (RUNNING while it runs, link given at the start) and ends it FINISHED at the true end', async () => {
+    const run = await client.getRun(result.tracking.runId as string);
+    expect(runUrl).toBe(`${server.uri}/#/experiments/${run.info.experimentId}/runs/${run.info.runId}`);
+    expect(result.tracking.runUrl).toBe(runUrl);
+    expect(await statusWhileRunning).toBe('RUNNING');
+    const steps = [...(await new RunStore(store).readSteps(result.runId)).values()];
+    expect(run.info.startTime).toBeLessThanOrEqual(Math.min(...steps.map((r) => r.startedAt as number)));
+    expect(run.info.endTime).toBeGreaterThanOrEqual(Math.max(...steps.map((r) => r.finishedAt as number)));
+    // A real duration, not the moment of logging after the end.
+    expect((run.info.endTime as number) - run.info.startTime).toBeGreaterThanOrEqual(steps.reduce((t, r) => Math.max(t, r.durationMs), 0));
   });
+
+  it('the parent carries the step timeline: each step\'s duration at its true end time, and pipeline.step by step index', async () => {
+    const runId = result.tracking.runId as string;
+    const steps = [...(await new RunStore(store).readSteps(result.runId)).values()];
+    expect(steps.length).toBeGreaterThanOrEqual(13);
+    for (const record of steps) {
+      const [point, ...more] = await client.getMetricHistory(runId, `step.${record.step}.duration_seconds`);
+      expect(more, record.step).toEqual([]);
+      expect(point?.value, record.step).toBe(record.durationMs / 1000);
+      expect(point?.timestamp, record.step).toBe(record.finishedAt);
+    }
+    const progress = await client.getMetricHistory(runId, 'pipeline.step');
+    expect(progress.map((m) => m.step).sort((a, b) => a - b)).toEqual(steps.map((_, i) => i + 1));
+    expect(progress.every((m) => m.value === m.step)).toBe(true);
+    expect(progress.map((m) => m.timestamp).sort((a, b) => a - b)).toEqual(steps.map((r) => r.finishedAt as number).sort((a, b) => a - b));
+  });
+
+  it('child runs only for the two trainings (params, loss per iteration, true times), with the search trials under train baseline', async () => {
+    const runId = result.tracking.runId as string;
+    const experiment = await client.getExperimentByName('hokusai-it');
+    const childrenOf = async (id: string) => (await client.searchRuns({ experimentIds: [experiment?.experimentId as string], filter: `tags.mlflow.parentRunId = '${id}'` })).runs;
+    const trainings = await childrenOf(runId);
+    expect(trainings.map((r) => r.info.runName).sort()).toEqual(['train baseline', 'train new']);
+    const records = await new RunStore(store).readSteps(result.runId);
+    for (const training of trainings) {
+      const step = training.tags['hokusai.step'] as string;
+      const record = records.get(step);
+      expect(training.info.status).toBe('FINISHED');
+      expect(training.info.startTime, step).toBe(record?.startedAt);
+      expect(training.info.endTime, step).toBe(record?.finishedAt);
+      expect(training.params).toMatchObject({ family: 'logistic_regression', seed: expect.stringMatching(/^\d+$/), 'params.l2': expect.stringMatching(/^0\.001$|^0\.0001$|^1e-4$/) });
+      const loss = await client.getMetricHistory(training.info.runId, 'training_loss');
+      expect(loss.length, step).toBeGreaterThan(1);
+      const bySteps = [...loss].sort((a, b) => a.step - b.step);
+      expect(new Set(bySteps.map((m) => m.step)).size).toBe(loss.length);
+      expect((bySteps[bySteps.length - 1] as { value: number }).value).toBeLessThan((bySteps[0] as { value: number }).value);
+    }
+    const baseline = trainings.find((r) => r.info.runName === 'train baseline');
+    const trials = await childrenOf(baseline?.info.runId as string);
+    expect(trials.map((r) => r.info.runName).sort()).toEqual(['trial 0', 'trial 1']);
+    for (const trial of trials) {
+      expect(trial.info.status).toBe('FINISHED');
+      expect(['0.0001', '0.001', '1e-4']).toContain(trial.params['l2']);
+      expect(trial.metrics.find((m) => m.key === 'validation_log_loss')?.value).toBeGreaterThan(0);
+    }
+    expect(await childrenOf((trainings.find((r) => r.info.runName === 'train new') as { info: { runId: string } }).info.runId)).toEqual([]);
+  });
+
+  it('logs the three inputs as datasets mlflow.data.get_source reads, with a schema, the content hash as digest and their context', async () => {
+    const py = spawnSync('python3', [RUN_DATASETS, result.tracking.runId as string], { encoding: 'utf8', env: { ...process.env, MLFLOW_TRACKING_URI: server.uri }, timeout: 120_000 });
+    expect(py.status, py.stderr.slice(-3000)).toBe(0);
+    const datasets = JSON.parse(py.stdout.trim().split('\n').pop() as string) as Array<{ name: string; digest: string; context: string; source_class: string; source_uri: string; columns: Array<[string, string, boolean]>; profile: { num_rows: number } }>;
+    expect(datasets.map((d) => [d.name, d.context, d.source_class, d.source_uri])).toEqual([
+      ['base', 'training', 'LocalArtifactDatasetSource', 'base.csv'],
+      ['benchmark', 'evaluation', 'LocalArtifactDatasetSource', 'benchmark.csv'],
+      ['contributed', 'training', 'LocalArtifactDatasetSource', 'contributed.csv'],
+    ]);
+    for (const d of datasets) {
+      const manifest = JSON.parse(await readFile(join(out, 'manifests', `${d.name === 'benchmark' ? 'benchmark' : d.name}.json`), 'utf8')) as { content_hash: string; row_count: number; columns: string[] };
+      expect(d.digest).toBe(manifest.content_hash.slice(0, 36));
+      expect(d.profile.num_rows).toBe(manifest.row_count);
+      expect(d.columns.map((c) => c[0])).toEqual(manifest.columns);
+    }
+    const base = datasets.find((d) => d.name === 'base');
+    expect(base?.columns.find((c) => c[0] === 'age')?.[1]).toMatch(/^(long|double)$/);
+    expect(base?.columns.find((c) => c[0] === 'region')?.[1]).toBe('string');
+  }, 150_000);
 
   it('uploads the output folder as artifacts, byte for byte', async () => {
     const runId = result.tracking.runId as string;
