@@ -74,6 +74,7 @@ export function registerRunCommand(program: Command, output: Output): void {
           ...(executor === undefined ? {} : { executor }),
           renderReport: renderReportHtml,
           onEvent: (event) => output.event(event),
+          onTracking: (tracking) => tracking.runUrl === undefined || output.log(`MLflow run: ${tracking.runUrl}`),
         });
       } finally {
         await executor?.close();

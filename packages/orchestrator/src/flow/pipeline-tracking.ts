@@ -101,8 +101,6 @@ export class PipelineTracking {
       earlier = input.resume ? await earlierRun(journalPath, input.runId) : undefined;
       if (earlier !== undefined) {
         parent = await tracker.resumeRun(earlier.parent);
-        // A training the killed process left open ends KILLED: the resumed pipeline trains again in a new run.
-        for (const open of earlier.openChildren) await (await tracker.resumeRun(open)).end('KILLED', 'the pipeline process stopped; the resumed run trained again', input.startTime);
       } else {
         const versions = Object.fromEntries(Object.entries(packageVersions()).map(([k, v]) => [`hokusai.version.${k.replace('@hokusai/', '')}`, v]));
         parent = await tracker.startRun({ name: input.runId, startTime: input.startTime, tags: { ...standardTags(), 'hokusai.run_id': input.runId, ...versions } });
@@ -114,8 +112,11 @@ export class PipelineTracking {
     const tracking = new PipelineTracking(input.config, input.runId, input.store, journalPath, tracker, parent);
     tracking.warnings.push(...problems);
     if (parent !== undefined) tracking.ownRuns.push(parent.journalRunId);
-    // Trials an earlier process already logged under its training are not logged again.
-    if (earlier?.trialsLogged === true) tracking.trialsLogged = true;
+    if (earlier !== undefined) {
+      // Trials an earlier process already logged under its training are not logged again.
+      tracking.trialsLogged = earlier.trialsLogged;
+      await tracking.catchUp(earlier, input.startTime).catch((error: unknown) => tracking.warnings.push(`Tracking failed while catching up: ${(error as Error).message}`));
+    }
     return tracking;
   }
 
@@ -137,11 +138,8 @@ export class PipelineTracking {
     const tracker = this.tracker as Tracker;
     const step = event.step;
     if (step === undefined) return;
-    if (event.type === 'step_reused') {
-      this.stepsDone++;
-      if (TRIAL_STEP.test(step) && !this.trialsLogged) await this.queueTrials(step, event.time, event.time);
-      return;
-    }
+    // Reused steps were tracked by the earlier process or by catchUp.
+    if (event.type === 'step_reused') return;
     const training = TRAIN_STEPS[step];
     if (event.type === 'step_started' && training !== undefined && event.attempt === 1) {
       const child = await tracker.startRun({ name: training, parentRunId: parent.runId, startTime: event.time, tags: { 'hokusai.step': step, 'hokusai.run_id': this.runId } });
@@ -176,6 +174,58 @@ export class PipelineTracking {
         if (output !== undefined) await child.logParams(trainingParams(output));
         await child.end('FINISHED', undefined, event.time);
         this.trainings.delete(step);
+      }
+    }
+  }
+
+  /**
+   * A resumed run first logs what the killed process finished but could not track (its last
+   * calls die with it): the timeline of every step the run store has finished, at the records'
+   * times and in their order (MLflow keeps one copy of a metric logged twice with the same
+   * value, time and step, so what did arrive is not doubled), the inputs, and the trainings.
+   * A training left open ends FINISHED when its step finished, else KILLED (it trains again).
+   */
+  private async catchUp(earlier: EarlierRun, now: number): Promise<void> {
+    const parent = this.parent as RunHandle;
+    const tracker = this.tracker as Tracker;
+    const finished = [...(await this.store.readSteps(this.runId)).values()]
+      .filter((r) => r.status === 'finished' && r.startedAt !== undefined && r.finishedAt !== undefined)
+      .sort((a, b) => (a.finishedAt as number) - (b.finishedAt as number) || a.step.localeCompare(b.step));
+    for (const record of finished) {
+      this.stepsDone++;
+      const at = record.finishedAt as number;
+      await parent.logMetrics({ [`step.${record.step}.duration_seconds`]: record.durationMs / 1000 }, { timestamp: at });
+      await parent.logMetrics({ 'pipeline.step': this.stepsDone }, { step: this.stepsDone, timestamp: at });
+      const load = LOAD_STEP.exec(record.step);
+      if (load !== null) {
+        const output = await this.output<LoadOutput>(record.step);
+        if (output !== undefined) await parent.logInputs([trackedDataset(load[1] as 'base' | 'contributed' | 'benchmark', output.manifest)]);
+      } else if (TRIAL_STEP.test(record.step) && !this.trialsLogged) {
+        await this.queueTrials(record.step, record.startedAt as number, at);
+      }
+    }
+    const done = new Map(finished.map((r) => [r.step, r]));
+    for (const [step, name] of Object.entries(TRAIN_STEPS)) {
+      const record = done.get(step);
+      const earlierRuns = earlier.children.filter((c) => c.name === name);
+      for (const open of earlierRuns.filter((c) => !c.ended)) {
+        const child = await tracker.resumeRun(open.run);
+        this.ownRuns.push(child.journalRunId);
+        if (record === undefined) {
+          await child.end('KILLED', 'the pipeline process stopped; the resumed pipeline trains again', now);
+        } else {
+          const output = await this.output<TrainOutput>(step);
+          if (output !== undefined) await child.logParams(trainingParams(output));
+          await child.end('FINISHED', undefined, record.finishedAt);
+        }
+      }
+      if (record !== undefined && earlierRuns.length === 0) {
+        const child = await tracker.startRun({ name, parentRunId: parent.runId, startTime: record.startedAt as number, tags: { 'hokusai.step': step, 'hokusai.run_id': this.runId } });
+        this.ownRuns.push(child.journalRunId);
+        if (step === 'train_baseline') await this.logTrials(child);
+        const output = await this.output<TrainOutput>(step);
+        if (output !== undefined) await child.logParams(trainingParams(output));
+        await child.end('FINISHED', undefined, record.finishedAt);
       }
     }
   }
@@ -267,7 +317,8 @@ export function failedStatus(error: unknown): RunStatus {
 
 interface EarlierRun {
   parent: string;
-  openChildren: string[];
+  /** The runs an earlier process nested under the parent, and whether each was ended. */
+  children: Array<{ run: string; name: string; ended: boolean }>;
   trialsLogged: boolean;
 }
 
@@ -281,7 +332,7 @@ async function earlierRun(journalPath: string, runId: string): Promise<EarlierRu
   const ended = new Set(entries.filter((e) => e.op === 'end').map((e) => e.run));
   return {
     parent: parent.run,
-    openChildren: children.filter((c) => !ended.has(c.run)).map((c) => c.run),
+    children: children.map((c) => ({ run: c.run, name: c.op === 'startRun' ? c.name : '', ended: ended.has(c.run) })),
     trialsLogged: children.some((c) => c.op === 'startRun' && c.name === TRAIN_STEPS.train_baseline && entries.some((e) => e.op === 'startRun' && e.parentRun === c.run)),
   };
 }
