@@ -5,7 +5,7 @@ import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { MlflowClient } from '@hokusai/tracking';
+import { MlflowClient, syncJournal } from '@hokusai/tracking';
 import { chromium } from 'playwright-core';
 // The tracking package's test harness starts a real `mlflow server` (SQLite, served artifacts).
 import { startMlflowServer, type MlflowServer } from '@hokusai/test-helpers';
@@ -26,8 +26,16 @@ function liveRunId(url: string | undefined): string {
   return (url ?? '').split('/runs/')[1] ?? '';
 }
 
+// One real `mlflow server` (SQLite, served artifacts) for the whole file.
+let server: MlflowServer;
+beforeAll(async () => {
+  server = await startMlflowServer();
+}, 300_000);
+afterAll(async () => {
+  await server?.stop();
+});
+
 describe('a pipeline run logged to a real MLflow server', () => {
-  let server: MlflowServer;
   let client: MlflowClient;
   let result: PipelineResult;
   let out: string;
@@ -36,7 +44,6 @@ describe('a pipeline run logged to a real MLflow server', () => {
   let statusWhileRunning: Promise<string> | undefined;
 
   beforeAll(async () => {
-    server = await startMlflowServer();
     client = new MlflowClient(server.uri);
     const work = await mkdtemp(join(tmpdir(), 'hokusai-mlflow-'));
     out = join(work, 'out');
@@ -61,7 +68,6 @@ describe('a pipeline run logged to a real MLflow server', () => {
 
   afterAll(async () => {
     await client?.close();
-    await server?.stop();
   });
 
   it('logs one parent run with params, both models\' metrics, every delta and the tags', async () => {
@@ -260,4 +266,72 @@ describe('a pipeline run logged to a real MLflow server', () => {
       await rm(userData, { recursive: true, force: true });
     }
   }, 120_000);
+});
+
+describe('rejected contributions and the offline journal, against a real MLflow server', () => {
+  let client: MlflowClient;
+  let work: string;
+  // Same data, a bar it cannot clear: the contribution is rejected.
+  const rejecting = { delta: { bootstrapResamples: 200, thresholdPp: 90 } };
+
+  beforeAll(async () => {
+    client = new MlflowClient(server.uri);
+    work = await mkdtemp(join(tmpdir(), 'hokusai-mlflow-rejected-'));
+  }, 300_000);
+
+  afterAll(async () => {
+    await client?.close();
+  });
+
+  it('tracking.modelName names the registered model; a rejected run is logged but not registered by default', async () => {
+    const result = await runPipeline(quickstartConfig(join(work, 'out-a'), { ...rejecting, tracking: { uri: server.uri, experiment: 'rejected', modelName: 'churn-rejected' } }), { store: join(work, 'store-a') });
+    expect(result.accepted).toBe(false);
+    const run = await client.getRun(result.tracking.runId as string);
+    expect(run.tags['hokusai.decision']).toBe('rejected');
+    const models = await client.searchLoggedModels({ experimentIds: [run.info.experimentId], filter: `source_run_id = '${run.info.runId}'` });
+    expect(models.map((m) => m.name).sort()).toEqual(['baseline', 'model']);
+    expect((await client.searchRegisteredModels()).map((m) => m.name)).not.toContain('churn-rejected');
+  }, 300_000);
+
+  it('offline, the same events are journaled as they happen; sync delivers the same run, and registerRejected registers the rejected model under tracking.modelName', async () => {
+    const out = join(work, 'out-b');
+    const store = join(work, 'store-b');
+    const saved = process.env.MLFLOW_TRACKING_URI;
+    delete process.env.MLFLOW_TRACKING_URI;
+    let result: PipelineResult;
+    try {
+      result = await runPipeline(
+        quickstartConfig(out, { ...rejecting, search: { strategy: 'grid', space: { l2: { values: [1e-4, 1e-3] } }, metric: 'log_loss' }, tracking: { experiment: 'offline', modelName: 'churn-kept', registerRejected: true } }),
+        { store },
+      );
+    } finally {
+      if (saved !== undefined) process.env.MLFLOW_TRACKING_URI = saved;
+    }
+    expect(result.tracking.mode).toBe('journal');
+    expect(result.tracking.journal).toBe(join(out, 'tracking', 'journal.jsonl'));
+    const synced = await syncJournal(result.tracking.journal, server.uri);
+    expect(synced.errors).toEqual([]);
+    expect(synced.modelVersions).toEqual([{ name: 'churn-kept', version: '1' }]);
+    expect((await client.getModelVersionByAlias('churn-kept', 'rejected'))?.version).toBe('1');
+
+    expect(Object.keys(synced.runs)).toHaveLength(5);
+    const experiment = await client.getExperimentByName('offline');
+    const all = await client.searchAllRuns({ experimentIds: [experiment?.experimentId as string] });
+    const parent = all.find((r) => r.tags['mlflow.parentRunId'] === undefined);
+    expect(parent?.info.runName).toBe(result.runId);
+    expect(parent?.info.status).toBe('FINISHED');
+    const records = [...(await new RunStore(store).readSteps(result.runId)).values()];
+    expect(parent?.info.startTime).toBeLessThanOrEqual(Math.min(...records.map((r) => r.startedAt as number)));
+    for (const record of records) {
+      const history = await client.getMetricHistory(parent?.info.runId as string, `step.${record.step}.duration_seconds`);
+      expect(history.map((m) => [m.value, m.timestamp]), record.step).toEqual([[record.durationMs / 1000, record.finishedAt]]);
+    }
+    const byParent = (id: string | undefined) => all.filter((r) => r.tags['mlflow.parentRunId'] === id).map((r) => r.info.runName).sort();
+    expect(byParent(parent?.info.runId)).toEqual(['train baseline', 'train new']);
+    const baseline = all.find((r) => r.info.runName === 'train baseline');
+    expect(byParent(baseline?.info.runId)).toEqual(['trial 0', 'trial 1']);
+    expect((await client.getMetricHistory(baseline?.info.runId as string, 'training_loss')).length).toBeGreaterThan(1);
+    expect(baseline?.info.startTime).toBe(records.find((r) => r.step === 'train_baseline')?.startedAt);
+    expect(parent?.inputs.map((i) => i.name).sort()).toEqual(['base', 'benchmark', 'contributed']);
+  }, 300_000);
 });
