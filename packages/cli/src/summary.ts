@@ -25,7 +25,7 @@ export function formatSummary(result: PipelineResult): string {
   lines.push(`  merkle root:    ${result.merkleRoot}${result.proved ? ' (Groth16 proof included)' : ' (no proof)'}`);
   lines.push(`  outputs:        ${result.out}`);
   lines.push(`                  ${result.files.join(', ')}`);
-  lines.push(`  tracking:       ${result.tracking.mode === 'server' ? `MLflow run ${result.tracking.runId}` : `local journal ${result.tracking.journal}`}`);
+  lines.push(`  tracking:       ${result.tracking.mode === 'server' ? `MLflow run ${result.tracking.runUrl ?? result.tracking.runId}` : `local journal ${result.tracking.journal}`}`);
   for (const warning of result.tracking.warnings) lines.push(`  warning:        ${warning}`);
   lines.push(`  verify with:    hokusai verify ${result.out}`);
   return lines.join('\n');

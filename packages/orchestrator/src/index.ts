@@ -15,7 +15,7 @@ export { buildReportDocument, type ReportDocument } from './flow/report-document
 export { FEATURE_PLAN_EVENT_UNIT } from './flow/steps/integrate-step.js';
 export { acceptanceRuleText, buildReportContext, mlflowRunUrl, type ReportContext } from './flow/report-context.js';
 export { encodePredictions, decodePredictions, predictedBits, type PredictionsFile } from './flow/predictions-file.js';
-export type { TrackingSummary } from './flow/pipeline-tracking.js';
+export type { TrackingStarted, TrackingSummary } from './flow/pipeline-tracking.js';
 export { BullMqExecutor, type BullMqExecutorOptions, type StepJobReport } from './distributed/bullmq-executor.js';
 export { startWorker, type StepWorker, type StepWorkerOptions } from './distributed/step-worker.js';
 export { runWorker, type RunWorkerOptions } from './distributed/run-worker.js';

@@ -5,11 +5,11 @@ import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { MlflowClient } from '@hokusai/tracking';
+import { MlflowClient, syncJournal } from '@hokusai/tracking';
 import { chromium } from 'playwright-core';
 // The tracking package's test harness starts a real `mlflow server` (SQLite, served artifacts).
 import { startMlflowServer, type MlflowServer } from '@hokusai/test-helpers';
-import { runPipeline, verifyRun, type PipelineResult } from '../src/index.js';
+import { RunStore, runPipeline, verifyRun, type PipelineResult } from '../src/index.js';
 import { QUICKSTART, quickstartConfig } from './fixtures/quickstart.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -18,31 +18,56 @@ const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable
 const ARTIFACTS = fileURLToPath(new URL('../.vitest-artifacts/', import.meta.url));
 const SECRET = 's3cret-tracking-pw';
 const REGISTRY_SCORES = fileURLToPath(new URL('./python/registry_scores.py', import.meta.url));
+const RUN_DATASETS = fileURLToPath(new URL('./python/run_datasets.py', import.meta.url));
 
+
+/** The run id at the end of an MLflow UI link. */
+function liveRunId(url: string | undefined): string {
+  return (url ?? '').split('/runs/')[1] ?? '';
+}
+
+// One real `mlflow server` (SQLite, served artifacts) for the whole file.
+let server: MlflowServer;
+beforeAll(async () => {
+  server = await startMlflowServer();
+}, 300_000);
+afterAll(async () => {
+  await server?.stop();
+});
 
 describe('a pipeline run logged to a real MLflow server', () => {
-  let server: MlflowServer;
   let client: MlflowClient;
   let result: PipelineResult;
   let out: string;
   let store: string;
+  let runUrl: string | undefined;
+  let statusWhileRunning: Promise<string> | undefined;
 
   beforeAll(async () => {
-    server = await startMlflowServer();
     client = new MlflowClient(server.uri);
     const work = await mkdtemp(join(tmpdir(), 'hokusai-mlflow-'));
     out = join(work, 'out');
     store = join(work, 'store');
     result = await runPipeline(
       // Credentials in the URI: the server does not check them, so they must simply never show.
-      quickstartConfig(out, { delta: { bootstrapResamples: 200 }, tracking: { uri: server.uri.replace('http://', `http://alice:${SECRET}@`), experiment: 'hokusai-it', modelName: 'churn-model' } }),
-      { store },
+      quickstartConfig(out, {
+        delta: { bootstrapResamples: 200 },
+        search: { strategy: 'grid', space: { l2: { values: [1e-4, 1e-3] } }, metric: 'log_loss' },
+        tracking: { uri: server.uri.replace('http://', `http://alice:${SECRET}@`), experiment: 'hokusai-it', modelName: 'churn-model' },
+      }),
+      {
+        store,
+        onTracking: (t) => (runUrl = t.runUrl),
+        // While the pipeline runs, its MLflow run is already there and RUNNING.
+        onEvent: (event) => {
+          if (event.type === 'step_finished' && event.step === 'integrate') statusWhileRunning = client.getRun(liveRunId(runUrl)).then((r) => r.info.status);
+        },
+      },
     );
   }, 300_000);
 
   afterAll(async () => {
     await client?.close();
-    await server?.stop();
   });
 
   it('logs one parent run with params, both models\' metrics, every delta and the tags', async () => {
@@ -66,10 +91,16 @@ describe('a pipeline run logged to a real MLflow server', () => {
     expect(run.inputs.map((i) => i.name).sort()).toEqual(['base', 'benchmark', 'contributed']);
   });
 
-  it('nests one run per step under the parent', async () => {
-    const experiment = await client.getExperimentByName('hokusai-it');
-    const { runs } = await client.searchRuns({ experimentIds: [experiment?.experimentId as string], filter: `tags.mlflow.parentRunId = '${result.tracking.runId}'` });
-    expect(runs.map((r) => r.tags['hokusai.step']).sort()).toEqual(['attest', 'delta', 'evaluate', 'integrate', 'load_base', 'load_benchmark', 'load_contributed', 'report', 'search', 'search_plan', 'search_trial', 'train_baseline', 'train_new']);
+  it('starts the run with the pipeline (RUNNING while it runs, link given at the start) and ends it FINISHED at the true end', async () => {
+    const run = await client.getRun(result.tracking.runId as string);
+    expect(runUrl).toBe(`${server.uri}/#/experiments/${run.info.experimentId}/runs/${run.info.runId}`);
+    expect(result.tracking.runUrl).toBe(runUrl);
+    expect(await statusWhileRunning).toBe('RUNNING');
+    const steps = [...(await new RunStore(store).readSteps(result.runId)).values()];
+    expect(run.info.startTime).toBeLessThanOrEqual(Math.min(...steps.map((r) => r.startedAt as number)));
+    expect(run.info.endTime).toBeGreaterThanOrEqual(Math.max(...steps.map((r) => r.finishedAt as number)));
+    // A real duration, not the moment of logging after the end.
+    expect((run.info.endTime as number) - run.info.startTime).toBeGreaterThanOrEqual(steps.reduce((t, r) => Math.max(t, r.durationMs), 0));
   });
 
   it('links report.json and report.html to the MLflow run, without credentials, and still verifies', async () => {
@@ -92,6 +123,73 @@ describe('a pipeline run logged to a real MLflow server', () => {
       await rm(userData, { recursive: true, force: true });
     }
   }, 120_000);
+
+  it('the parent carries the step timeline: each step\'s duration at its true end time, and pipeline.step by step index', async () => {
+    const runId = result.tracking.runId as string;
+    const steps = [...(await new RunStore(store).readSteps(result.runId)).values()];
+    expect(steps.length).toBeGreaterThanOrEqual(13);
+    for (const record of steps) {
+      const [point, ...more] = await client.getMetricHistory(runId, `step.${record.step}.duration_seconds`);
+      expect(more, record.step).toEqual([]);
+      expect(point?.value, record.step).toBe(record.durationMs / 1000);
+      expect(point?.timestamp, record.step).toBe(record.finishedAt);
+    }
+    const progress = await client.getMetricHistory(runId, 'pipeline.step');
+    expect(progress.map((m) => m.step).sort((a, b) => a - b)).toEqual(steps.map((_, i) => i + 1));
+    expect(progress.every((m) => m.value === m.step)).toBe(true);
+    expect(progress.map((m) => m.timestamp).sort((a, b) => a - b)).toEqual(steps.map((r) => r.finishedAt as number).sort((a, b) => a - b));
+  });
+
+  it('child runs only for the two trainings (params, loss per iteration, true times), with the search trials under train baseline', async () => {
+    const runId = result.tracking.runId as string;
+    const experiment = await client.getExperimentByName('hokusai-it');
+    const childrenOf = async (id: string) => (await client.searchRuns({ experimentIds: [experiment?.experimentId as string], filter: `tags.mlflow.parentRunId = '${id}'` })).runs;
+    const trainings = await childrenOf(runId);
+    expect(trainings.map((r) => r.info.runName).sort()).toEqual(['train baseline', 'train new']);
+    const records = await new RunStore(store).readSteps(result.runId);
+    for (const training of trainings) {
+      const step = training.tags['hokusai.step'] as string;
+      const record = records.get(step);
+      expect(training.info.status).toBe('FINISHED');
+      expect(training.info.startTime, step).toBe(record?.startedAt);
+      expect(training.info.endTime, step).toBe(record?.finishedAt);
+      expect(training.params).toMatchObject({ family: 'logistic_regression', seed: expect.stringMatching(/^\d+$/), 'params.l2': expect.stringMatching(/^0\.001$|^0\.0001$|^1e-4$/) });
+      const loss = await client.getMetricHistory(training.info.runId, 'training_loss');
+      expect(loss.length, step).toBeGreaterThan(1);
+      const bySteps = [...loss].sort((a, b) => a.step - b.step);
+      expect(new Set(bySteps.map((m) => m.step)).size).toBe(loss.length);
+      expect((bySteps[bySteps.length - 1] as { value: number }).value).toBeLessThan((bySteps[0] as { value: number }).value);
+    }
+    const baseline = trainings.find((r) => r.info.runName === 'train baseline');
+    const trials = await childrenOf(baseline?.info.runId as string);
+    expect(trials.map((r) => r.info.runName).sort()).toEqual(['trial 0', 'trial 1']);
+    for (const trial of trials) {
+      expect(trial.info.status).toBe('FINISHED');
+      expect(['0.0001', '0.001', '1e-4']).toContain(trial.params['l2']);
+      expect(trial.metrics.find((m) => m.key === 'validation_log_loss')?.value).toBeGreaterThan(0);
+    }
+    expect(await childrenOf((trainings.find((r) => r.info.runName === 'train new') as { info: { runId: string } }).info.runId)).toEqual([]);
+  });
+
+  it('logs the three inputs as datasets mlflow.data.get_source reads, with a schema, the content hash as digest and their context', async () => {
+    const py = spawnSync('python3', [RUN_DATASETS, result.tracking.runId as string], { encoding: 'utf8', env: { ...process.env, MLFLOW_TRACKING_URI: server.uri }, timeout: 120_000 });
+    expect(py.status, py.stderr.slice(-3000)).toBe(0);
+    const datasets = JSON.parse(py.stdout.trim().split('\n').pop() as string) as Array<{ name: string; digest: string; context: string; source_class: string; source_uri: string; columns: Array<[string, string, boolean]>; profile: { num_rows: number } }>;
+    expect(datasets.map((d) => [d.name, d.context, d.source_class, d.source_uri])).toEqual([
+      ['base', 'training', 'LocalArtifactDatasetSource', 'base.csv'],
+      ['benchmark', 'evaluation', 'LocalArtifactDatasetSource', 'benchmark.csv'],
+      ['contributed', 'training', 'LocalArtifactDatasetSource', 'contributed.csv'],
+    ]);
+    for (const d of datasets) {
+      const manifest = JSON.parse(await readFile(join(out, 'manifests', `${d.name === 'benchmark' ? 'benchmark' : d.name}.json`), 'utf8')) as { content_hash: string; row_count: number; columns: string[] };
+      expect(d.digest).toBe(manifest.content_hash.slice(0, 36));
+      expect(d.profile.num_rows).toBe(manifest.row_count);
+      expect(d.columns.map((c) => c[0])).toEqual(manifest.columns);
+    }
+    const base = datasets.find((d) => d.name === 'base');
+    expect(base?.columns.find((c) => c[0] === 'age')?.[1]).toMatch(/^(long|double)$/);
+    expect(base?.columns.find((c) => c[0] === 'region')?.[1]).toBe('string');
+  }, 150_000);
 
   it('uploads the output folder as artifacts, byte for byte', async () => {
     const runId = result.tracking.runId as string;
@@ -189,4 +287,72 @@ describe('a pipeline run logged to a real MLflow server', () => {
       await rm(userData, { recursive: true, force: true });
     }
   }, 120_000);
+});
+
+describe('rejected contributions and the offline journal, against a real MLflow server', () => {
+  let client: MlflowClient;
+  let work: string;
+  // Same data, a bar it cannot clear: the contribution is rejected.
+  const rejecting = { delta: { bootstrapResamples: 200, thresholdPp: 90 } };
+
+  beforeAll(async () => {
+    client = new MlflowClient(server.uri);
+    work = await mkdtemp(join(tmpdir(), 'hokusai-mlflow-rejected-'));
+  }, 300_000);
+
+  afterAll(async () => {
+    await client?.close();
+  });
+
+  it('tracking.modelName names the registered model; a rejected run is logged but not registered by default', async () => {
+    const result = await runPipeline(quickstartConfig(join(work, 'out-a'), { ...rejecting, tracking: { uri: server.uri, experiment: 'rejected', modelName: 'churn-rejected' } }), { store: join(work, 'store-a') });
+    expect(result.accepted).toBe(false);
+    const run = await client.getRun(result.tracking.runId as string);
+    expect(run.tags['hokusai.decision']).toBe('rejected');
+    const models = await client.searchLoggedModels({ experimentIds: [run.info.experimentId], filter: `source_run_id = '${run.info.runId}'` });
+    expect(models.map((m) => m.name).sort()).toEqual(['baseline', 'model']);
+    expect((await client.searchRegisteredModels()).map((m) => m.name)).not.toContain('churn-rejected');
+  }, 300_000);
+
+  it('offline, the same events are journaled as they happen; sync delivers the same run, and registerRejected registers the rejected model under tracking.modelName', async () => {
+    const out = join(work, 'out-b');
+    const store = join(work, 'store-b');
+    const saved = process.env.MLFLOW_TRACKING_URI;
+    delete process.env.MLFLOW_TRACKING_URI;
+    let result: PipelineResult;
+    try {
+      result = await runPipeline(
+        quickstartConfig(out, { ...rejecting, search: { strategy: 'grid', space: { l2: { values: [1e-4, 1e-3] } }, metric: 'log_loss' }, tracking: { experiment: 'offline', modelName: 'churn-kept', registerRejected: true } }),
+        { store },
+      );
+    } finally {
+      if (saved !== undefined) process.env.MLFLOW_TRACKING_URI = saved;
+    }
+    expect(result.tracking.mode).toBe('journal');
+    expect(result.tracking.journal).toBe(join(out, 'tracking', 'journal.jsonl'));
+    const synced = await syncJournal(result.tracking.journal, server.uri);
+    expect(synced.errors).toEqual([]);
+    expect(synced.modelVersions).toEqual([{ name: 'churn-kept', version: '1' }]);
+    expect((await client.getModelVersionByAlias('churn-kept', 'rejected'))?.version).toBe('1');
+
+    expect(Object.keys(synced.runs)).toHaveLength(5);
+    const experiment = await client.getExperimentByName('offline');
+    const all = await client.searchAllRuns({ experimentIds: [experiment?.experimentId as string] });
+    const parent = all.find((r) => r.tags['mlflow.parentRunId'] === undefined);
+    expect(parent?.info.runName).toBe(result.runId);
+    expect(parent?.info.status).toBe('FINISHED');
+    const records = [...(await new RunStore(store).readSteps(result.runId)).values()];
+    expect(parent?.info.startTime).toBeLessThanOrEqual(Math.min(...records.map((r) => r.startedAt as number)));
+    for (const record of records) {
+      const history = await client.getMetricHistory(parent?.info.runId as string, `step.${record.step}.duration_seconds`);
+      expect(history.map((m) => [m.value, m.timestamp]), record.step).toEqual([[record.durationMs / 1000, record.finishedAt]]);
+    }
+    const byParent = (id: string | undefined) => all.filter((r) => r.tags['mlflow.parentRunId'] === id).map((r) => r.info.runName).sort();
+    expect(byParent(parent?.info.runId)).toEqual(['train baseline', 'train new']);
+    const baseline = all.find((r) => r.info.runName === 'train baseline');
+    expect(byParent(baseline?.info.runId)).toEqual(['trial 0', 'trial 1']);
+    expect((await client.getMetricHistory(baseline?.info.runId as string, 'training_loss')).length).toBeGreaterThan(1);
+    expect(baseline?.info.startTime).toBe(records.find((r) => r.step === 'train_baseline')?.startedAt);
+    expect(parent?.inputs.map((i) => i.name).sort()).toEqual(['base', 'benchmark', 'contributed']);
+  }, 300_000);
 });

@@ -70,7 +70,7 @@ export interface Run {
   metrics: Metric[];
   params: Record<string, string>;
   tags: Record<string, string>;
-  inputs: Array<{ name: string; digest: string; sourceType: string; source: string; tags: Record<string, string> }>;
+  inputs: Array<{ name: string; digest: string; sourceType: string; source: string; schema?: string; profile?: string; tags: Record<string, string> }>;
   /** Logged models linked to the run as outputs (MLflow 3). */
   modelOutputs: Array<{ modelId: string; step: number }>;
 }
@@ -117,7 +117,7 @@ const runSchema = z.object({
         .array(
           z.object({
             tags: kvList,
-            dataset: z.object({ name: z.string(), digest: z.string(), source_type: z.string(), source: z.string() }),
+            dataset: z.object({ name: z.string(), digest: z.string(), source_type: z.string(), source: z.string(), schema: z.string().optional(), profile: z.string().optional() }),
           }),
         )
         .optional(),
@@ -234,6 +234,8 @@ function toRun(r: z.infer<typeof runSchema>): Run {
       digest: d.dataset.digest,
       sourceType: d.dataset.source_type,
       source: d.dataset.source,
+      ...(d.dataset.schema === undefined || d.dataset.schema === '' ? {} : { schema: d.dataset.schema }),
+      ...(d.dataset.profile === undefined || d.dataset.profile === '' ? {} : { profile: d.dataset.profile }),
       tags: toRecord(d.tags),
     })),
     modelOutputs: (r.outputs?.model_outputs ?? []).map((o) => ({ modelId: o.model_id, step: o.step ?? 0 })),
@@ -868,7 +870,7 @@ function datasetPayload(d: DatasetInput): Record<string, unknown> {
   }
   const checks: Array<[string, string | undefined, number]> = [
     ['name', d.name, MLFLOW_LIMITS.datasetNameLength],
-    ['source', d.source, MLFLOW_LIMITS.datasetSourceLength],
+    ['source', datasetSourceJson(d.source), MLFLOW_LIMITS.datasetSourceLength],
     ['schema', d.schema, MLFLOW_LIMITS.datasetSchemaLength],
     ['profile', d.profile, MLFLOW_LIMITS.datasetProfileLength],
   ];
@@ -894,12 +896,29 @@ function datasetPayload(d: DatasetInput): Record<string, unknown> {
       name: d.name,
       digest: sha.slice(0, MLFLOW_LIMITS.datasetDigestLength),
       source_type: d.sourceType ?? 'local',
-      source: d.source,
+      source: datasetSourceJson(d.source),
       ...(d.schema === undefined ? {} : { schema: d.schema }),
       ...(d.profile === undefined ? {} : { profile: d.profile }),
     },
     tags,
   };
+}
+
+/**
+ * The dataset source as MLflow's Python client writes it: a JSON object with the URI
+ * (`{"uri": ...}`), which `mlflow.data.get_source` reads back. A source already given as a JSON
+ * object is sent as it is.
+ */
+export function datasetSourceJson(source: string): string {
+  if (source.trimStart().startsWith('{')) {
+    try {
+      const parsed: unknown = JSON.parse(source);
+      if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)) return source;
+    } catch {
+      // not JSON: a path or URI that happens to start with "{"
+    }
+  }
+  return JSON.stringify({ uri: source });
 }
 
 /** Checks a dataset the way `logInputs` will, without sending anything. */

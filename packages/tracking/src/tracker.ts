@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { readFile, truncate } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { collectLocalFiles } from './artifacts.js';
@@ -13,7 +14,7 @@ import {
 } from './delivery.js';
 import { TrackingError } from './errors.js';
 import { sha256File } from './file-digest.js';
-import { entryKey, JournalWriter, type NewJournalEntry } from './journal.js';
+import { entryKey, JournalWriter, readJournal, type JournalEntry, type NewJournalEntry } from './journal.js';
 import { toJournalPath } from './journal-paths.js';
 import { splitUriCredentials } from './uri-credentials.js';
 import { metricProblem, paramProblem, tagProblem, type KeyValue, type Metric, type ValueProblem } from './limits.js';
@@ -145,6 +146,21 @@ export async function createTracker(options: TrackerOptions, internals: TrackerI
     tracker.serverFailed(error, 'opening the experiment');
   }
   return tracker;
+}
+
+/**
+ * The journal's entries for a resume. A line a killed process cut short is dropped from the file
+ * first: the next entry would otherwise be appended to it and make the journal unreadable.
+ */
+async function readOwnJournal(path: string): Promise<JournalEntry[]> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (cause) {
+    throw new TrackingError('HOKUSAI_TRACKING_INVALID_VALUE', `resumeRun: cannot read the journal ${path}: ${(cause as Error).message}.`, { where: path, cause });
+  }
+  if (text.length > 0 && !text.endsWith('\n')) await truncate(path, Buffer.byteLength(text.slice(0, text.lastIndexOf('\n') + 1)));
+  return (await readJournal(path)).entries;
 }
 
 class TrackerImpl implements Tracker {
@@ -316,6 +332,38 @@ class TrackerImpl implements Tracker {
     return this.handle(state);
   }
 
+  async resumeRun(journalRunId: string): Promise<RunHandle> {
+    if (this.closed) throw new TrackingError('HOKUSAI_TRACKING_INVALID_VALUE', 'resumeRun after close(): open a new tracker.');
+    const known = [...this.runs.values()].find((r) => r.journalRunId === journalRunId);
+    if (known !== undefined) return this.handle(known);
+    const entries = await readOwnJournal(this.journalPath);
+    const mine = entries.filter((e) => e.run === journalRunId);
+    const start = mine.find((e) => e.op === 'startRun');
+    if (start === undefined || start.op !== 'startRun') {
+      throw new TrackingError('HOKUSAI_TRACKING_INVALID_VALUE', `resumeRun: the journal ${this.journalPath} holds no run ${journalRunId}.`, { where: this.journalPath });
+    }
+    const next = Math.max(...mine.map((e) => e.i)) + 1;
+    // The server run is ours to continue only when it lives on the server this tracker talks to.
+    const serverRunId = start.server !== undefined && start.server.uri === this.trackingUri && this.live() !== undefined ? start.server.runId : undefined;
+    const state: RunState = { journalRunId, serverRunId, handleId: serverRunId ?? journalRunId, next, queue: Promise.resolve() };
+    this.runs.set(state.handleId, state);
+    if (serverRunId !== undefined) {
+      const client = this.live() as MlflowClient;
+      try {
+        await client.updateRun(serverRunId, { status: 'RUNNING' });
+      } catch (error) {
+        this.serverFailed(error, `resuming run ${serverRunId}`);
+      }
+    }
+    return this.handle(state);
+  }
+
+  runUrl(runId: string): string | undefined {
+    const state = this.runs.get(runId);
+    if (state?.serverRunId === undefined || this.trackingUri === undefined || this.experimentId === undefined) return undefined;
+    return `${this.trackingUri}/#/experiments/${this.experimentId}/runs/${state.serverRunId}`;
+  }
+
   private logBatch(state: RunState, metrics: Metric[], params: KeyValue[], tags: KeyValue[], what: string): Promise<void> {
     const problems = [
       ...metrics.map(metricProblem),
@@ -414,10 +462,11 @@ class TrackerImpl implements Tracker {
           await this.record({ ...entry, ...result });
         });
       },
-      end: async (status: RunStatus, error?: string): Promise<void> => {
+      end: async (status: RunStatus, error?: string, endTime?: number): Promise<void> => {
         const s = checkInput(z.enum(['FINISHED', 'FAILED', 'KILLED']), status, 'run status');
+        const at = checkInput(z.number().int().nonnegative().optional(), endTime, 'run end time') ?? Date.now();
         return this.enqueue(state, async (i) => {
-          const endTime = Date.now();
+          const endTime = at;
           const result = await this.attempt(state, 'ending the run', (client, runId) => deliverEnd(client, runId, s, endTime, error));
           await this.record({ op: 'end', run: state.journalRunId, i, at: endTime, ...result, status: s, endTime, ...(error === undefined ? {} : { error }) });
         });

@@ -40,13 +40,16 @@ export interface DatasetInput {
    * `hokusai.sha256` and the run tag `hokusai.dataset.<name>.sha256`.
    */
   sha256: string;
-  /** Where the data came from (path or URI). */
+  /**
+   * Where the data came from (path or URI). Sent as MLflow's Python client writes a source,
+   * `{"uri": "<source>"}`, so `mlflow.data.get_source` reads it back; a JSON object is sent as is.
+   */
   source: string;
   /** MLflow source type. Default `'local'`. */
   sourceType?: string;
   /** `mlflow.data.context` input tag, e.g. `'training'`, `'evaluation'`, `'benchmark'`. */
   context?: string;
-  /** JSON text of the schema (MLflow dataset `schema`). */
+  /** JSON text of the schema (MLflow dataset `schema`), e.g. `{"mlflow_colspec": [{"type": "double", "name": "age", "required": true}]}`. */
   schema?: string;
   /** JSON text of a profile (row count etc.). */
   profile?: string;
@@ -68,8 +71,8 @@ export interface RunHandle {
    * artifacts, like MLflow's `log_artifact(local, artifact_path)`); omitted -> the root.
    */
   logArtifact(localPath: string, artifactPath?: string): Promise<void>;
-  /** Sets status and end time; with `error`, also the tag `hokusai.error`. */
-  end(status: RunStatus, error?: string): Promise<void>;
+  /** Sets status and end time (default now, ms since the epoch); with `error`, also the tag `hokusai.error`. */
+  end(status: RunStatus, error?: string, endTime?: number): Promise<void>;
 }
 
 export interface StartRunOptions {
@@ -133,6 +136,15 @@ export interface Tracker {
   readonly trackingUri: string | undefined;
   readonly journalPath: string;
   startRun(options: StartRunOptions): Promise<RunHandle>;
+  /**
+   * Continues a run this tracker's journal already holds (a killed or failed run being resumed):
+   * its later calls go to the same journal run and, when the journal says the run is on this
+   * tracker's server, to the same server run, which is set RUNNING again. Throws a TrackingError
+   * when the journal has no such run.
+   */
+  resumeRun(journalRunId: string): Promise<RunHandle>;
+  /** The MLflow UI page of a run started on the server (`<uri>/#/experiments/<id>/runs/<run>`); undefined when journaled. */
+  runUrl(runId: string): string | undefined;
   registerModel(options: RegisterModelOptions): Promise<RegisteredModelVersion>;
   /** Logs an MLflow model folder as a logged model of the run, and optionally registers it. */
   logModel(options: LogModelOptions): Promise<LoggedModelResult>;

@@ -39,6 +39,11 @@ export interface TrainProgress {
    * its last report then has total = done.
    */
   total: number;
+  /**
+   * The training objective after `done` (weighted mean log-loss, plus the L2 term where the
+   * family has one); families that report it do so on every report.
+   */
+  loss?: number;
 }
 
 export interface TrainContext {

@@ -19,11 +19,18 @@ async function trainWithProgress(options: TrainOptions, hooks: TrainHooks = {}):
 function expectWellFormed(reports: Report[], unit: Report['unit'], total: number, start = 0): void {
   expect(reports.length).toBeGreaterThanOrEqual(2);
   expect(reports.every((r) => r.unit === unit)).toBe(true);
-  expect(reports[0]).toEqual({ unit, done: start, total });
+  expect(reports[0]).toMatchObject({ unit, done: start, total });
   for (let i = 1; i < reports.length; i++) expect((reports[i] as Report).done).toBeGreaterThan((reports[i - 1] as Report).done);
   const last = reports[reports.length - 1] as Report;
   expect(last.done).toBe(last.total);
   expect(last.done).toBeLessThanOrEqual(total);
+}
+
+/** The reported training loss: finite where given, and lower at the end than at the start. */
+function expectLossFalls(reports: Report[], from = 0): void {
+  const losses = reports.slice(from).map((r) => r.loss);
+  expect(losses.every((l) => l !== undefined && Number.isFinite(l) && l > 0)).toBe(true);
+  expect(losses[losses.length - 1] as number).toBeLessThan(losses[0] as number);
 }
 
 describe('training progress', () => {
@@ -34,6 +41,9 @@ describe('training progress', () => {
     const options: TrainOptions = { target: 'churned', seed: 5, exclude: ['customer_id'], family: 'logistic_regression', params: { maxIter: 150 } };
     const { onnx, reports } = await trainWithProgress(options);
     expectWellFormed(reports, 'iterations', 150);
+    // The first report is the starting point: log(2) for zero weights on a binary target.
+    expect(reports[0]?.loss).toBeCloseTo(Math.log(2), 12);
+    expectLossFalls(reports);
     // Earlier reports count against the cap; only the last one, after convergence, shrinks the total.
     expect(reports.slice(0, -1).every((r) => r.total === 150)).toBe(true);
     const iterations = (reports[reports.length - 1] as Report).done;
@@ -45,13 +55,14 @@ describe('training progress', () => {
   it('logistic regression stopped by maxIter ends at exactly maxIter', async () => {
     const { reports } = await trainWithProgress({ target: 'churned', seed: 5, exclude: ['customer_id'], params: { maxIter: 3, tol: 1e-12 } });
     expectWellFormed(reports, 'iterations', 3);
-    expect(reports[reports.length - 1]).toEqual({ unit: 'iterations', done: 3, total: 3 });
+    expect(reports[reports.length - 1]).toMatchObject({ unit: 'iterations', done: 3, total: 3 });
   });
 
   it('gbdt reports boosting rounds as trees, multiclass included, with the same model bytes', async () => {
     const options: TrainOptions = { target: 'churned', seed: 9, exclude: ['customer_id'], family: 'gbdt', task: 'multiclass', params: { nTrees: 12, maxDepth: 3 } };
     const { onnx, reports } = await trainWithProgress(options);
     expectWellFormed(reports, 'trees', 12);
+    expectLossFalls(reports);
     const without = await trainModel(syntheticTable({ rows: 1500, seed: 71, classes: 3 }), options);
     expect(Buffer.from(without.onnx).equals(Buffer.from(onnx))).toBe(true);
   });
@@ -71,6 +82,9 @@ describe('training progress', () => {
     const options: TrainOptions = { target: 'churned', seed: 3, exclude: ['customer_id'], family: 'mlp', params: { hidden: [8], epochs: 3, batchSize: 256 } };
     const { onnx, reports } = await trainWithProgress(options);
     expectWellFormed(reports, 'epochs', 3);
+    // Epoch 0 has no loss yet; every finished epoch reports its mean batch loss.
+    expect(reports[0]?.loss).toBeUndefined();
+    expectLossFalls(reports, 1);
     const without = await trainModel(syntheticTable({ rows: 1500, seed: 71 }), options);
     expect(Buffer.from(without.onnx).equals(Buffer.from(onnx))).toBe(true);
   });

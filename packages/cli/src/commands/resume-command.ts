@@ -18,6 +18,7 @@ export function registerResumeCommand(program: Command, output: Output): void {
         ...(flags.overwrite === true ? { overwrite: true } : {}),
         renderReport: renderReportHtml,
         onEvent: (event) => output.event(event),
+        onTracking: (tracking) => tracking.runUrl === undefined || output.log(`MLflow run: ${tracking.runUrl}`),
       });
       output.result(result, formatSummary(result));
       process.exitCode = result.accepted ? EXIT.ok : EXIT.rejected;

@@ -85,6 +85,7 @@ export function registerRunCommand(program: Command, output: Output): void {
           ...(executor === undefined ? {} : { executor }),
           renderReport: renderReportHtml,
           onEvent: (event) => showEvent(output, event),
+          onTracking: (tracking) => tracking.runUrl === undefined || output.log(`MLflow run: ${tracking.runUrl}`),
         });
       } finally {
         await executor?.close();

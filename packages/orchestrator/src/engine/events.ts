@@ -19,6 +19,8 @@ export interface RunEvent {
   unit?: string;
   done?: number;
   total?: number;
+  /** For training progress: the training loss after `done` (the tracker logs it per step). */
+  loss?: number;
   message?: string;
   attempt?: number;
   durationMs?: number;

@@ -46,7 +46,8 @@ export async function runFlow(flow: FlowDefinition, options: RunFlowOptions): Pr
   const executor = options.executor ?? new LocalExecutor();
   const concurrency = Math.max(1, options.concurrency ?? 2);
   const budget = options.memoryBudgetMb ?? Number.POSITIVE_INFINITY;
-  const emit = (event: Omit<RunEvent, 'runId' | 'time'>): void => options.onEvent?.({ ...event, runId, time: Date.now() });
+  // An event may bring its own time, so a step's events carry the times its record holds.
+  const emit = (event: Omit<RunEvent, 'runId' | 'time'> & { time?: number }): void => options.onEvent?.({ time: Date.now(), ...event, runId });
 
   const previous: Map<string, StepRecord> = options.resume ? await store.readSteps(runId) : new Map();
   const record: RunRecord = options.resume
@@ -142,18 +143,19 @@ export async function runFlow(flow: FlowDefinition, options: RunFlowOptions): Pr
     const started = Date.now();
     const cpuAtStart = process.cpuUsage();
     for (let attempt = 1; ; attempt++) {
-      emit({ type: 'step_started', step: step.name, attempt });
+      emit({ type: 'step_started', step: step.name, attempt, ...(attempt === 1 ? { time: started } : {}) });
       try {
         const value = await executeOnce(step, attempt);
         const hash = await store.putValue(value);
-        const durationMs = Date.now() - started;
+        const finishedAt = Date.now();
+        const durationMs = finishedAt - started;
         // Process-wide figures: CPU time while the step ran (steps running alongside count too)
         // and the peak resident set so far. Benchmarks read them from the step records.
         const cpu = process.cpuUsage(cpuAtStart);
         const usage = { cpuMs: Math.round((cpu.user + cpu.system) / 1000), peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024) };
-        const finished: StepRecord = { step: step.name, status: 'finished', attempts: attempt, durationMs, ...usage, output: hash };
+        const finished: StepRecord = { step: step.name, status: 'finished', attempts: attempt, durationMs, startedAt: started, finishedAt, ...usage, output: hash };
         await store.writeStep(runId, { ...finished, check: stepRecordCheck(runId, finished) });
-        emit({ type: 'step_finished', step: step.name, attempt, durationMs, ...usage });
+        emit({ type: 'step_finished', step: step.name, attempt, durationMs, ...usage, time: finishedAt });
         return { hash };
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
@@ -163,14 +165,17 @@ export async function runFlow(flow: FlowDefinition, options: RunFlowOptions): Pr
           continue;
         }
         const code = errorCode(error);
+        const failedAt = Date.now();
         await store.writeStep(runId, {
           step: step.name,
           status: 'failed',
           attempts: attempt,
-          durationMs: Date.now() - started,
+          durationMs: failedAt - started,
+          startedAt: started,
+          finishedAt: failedAt,
           error: code === undefined ? { message } : { code, message },
         });
-        emit({ type: 'step_failed', step: step.name, attempt, message });
+        emit({ type: 'step_failed', step: step.name, attempt, message, time: failedAt });
         throw error;
       }
     }

@@ -11,6 +11,9 @@ export interface StepRecord {
   output?: string;
   attempts: number;
   durationMs: number;
+  /** When the step started and finished (ms since the epoch); the tracked step timeline uses the same times. */
+  startedAt?: number;
+  finishedAt?: number;
   /** Process CPU time (user + system) while the step ran, in ms. */
   cpuMs?: number;
   /** Peak resident set size of the process when the step finished, in MB. */

@@ -1,25 +1,23 @@
+import { existsSync } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
-import { userInfo } from 'node:os';
-import { basename, join } from 'node:path';
-import type { DeltaReport } from '@hokusai/evaluation';
-import { createTracker, type Tracker } from '@hokusai/tracking';
+import { join } from 'node:path';
+import { copyJournal, createTracker, readJournal, type RunHandle, type RunStatus, type Tracker } from '@hokusai/tracking';
 import type { RunEvent } from '../engine/events.js';
-import { displayConfig } from './attested-config.js';
+import type { RunStore } from '../engine/run-store.js';
 import type { PipelineConfig } from './config.js';
 import { flattenParams } from './flatten.js';
 import { writeRunModelFolder } from './mlflow-model.js';
 import { packageVersions } from './package-versions.js';
+import { standardTags, trackedConfig } from './tracked-run-content.js';
+import { trackedDataset } from './tracked-dataset.js';
+import type { LoadOutput } from './steps/load-step.js';
+import type { SearchTrialOutput } from './steps/search-trial-step.js';
+import type { TrainOutput } from './steps/train-step.js';
 
-export interface TrackedDataset {
-  role: 'base' | 'contributed' | 'benchmark';
-  fileName: string;
-  fileSha256: string;
-  rows: number;
-}
+export { runNote } from './tracked-run-content.js';
 
 export interface TrackedOutcome {
-  status: 'FINISHED' | 'FAILED';
-  datasets?: TrackedDataset[];
+  status: 'FINISHED' | 'FAILED' | 'KILLED';
   /** Registers the new model (model.onnx of the output folder) as a version of this registered model. */
   registerAs?: { name: string; alias: string; tags: Record<string, string> };
   /** Markdown summary shown as the run's description (`mlflow.note.content`). */
@@ -37,80 +35,331 @@ export interface TrackedOutcome {
 export interface TrackingSummary {
   mode: 'server' | 'journal';
   runId: string | null;
+  /** The run's page in the MLflow UI, when it is on a server. */
+  runUrl?: string;
   journal: string;
   warnings: string[];
 }
 
+/** What the caller hears once the parent run exists (the CLI prints the link). */
+export interface TrackingStarted {
+  mode: 'server' | 'journal';
+  runUrl?: string;
+  journal: string;
+}
+
+const TRAIN_STEPS: Record<string, string> = { train_baseline: 'train baseline', train_new: 'train new' };
+const TRIAL_STEP = /^search_trial(?:_\d+)?$/;
+const LOAD_STEP = /^load_(base|contributed|benchmark)$/;
+
+interface PendingTrial {
+  trial: SearchTrialOutput;
+  startTime: number;
+  endTime: number;
+}
+
 /**
- * Logs one pipeline run to MLflow (or to the local journal when no server is configured): a parent
- * run with params, metrics and tags, a nested run per step with its duration, and the output
- * files as artifacts. Tracking never fails the pipeline; problems come back as warnings.
+ * Logs one pipeline run to MLflow while it runs (or to the local journal when no server is
+ * configured; the journal lives in the run store under `runs/<id>/tracking/`). The parent run is
+ * created when the pipeline starts and carries the step timeline: per step its duration
+ * (`step.<name>.duration_seconds`, logged at the step's true end time) and `pipeline.step`
+ * (its `step` is the number of steps done). Child runs only for the two trainings (params,
+ * `training_loss` per iteration, round or epoch, true start and end) and the search trials, as
+ * children of `train baseline` (the search tunes on the base data). A resumed run continues the
+ * same MLflow run, found through the journal. Tracking never fails the pipeline: problems come
+ * back as warnings.
  */
-export async function trackPipelineRun(input: {
-  config: PipelineConfig;
-  runId: string;
-  journalPath: string;
-  events: readonly RunEvent[];
-  outcome: TrackedOutcome;
-}): Promise<TrackingSummary> {
-  const warnings: string[] = [];
-  let tracker: Tracker | undefined;
-  try {
-    tracker = await createTracker({
-      ...(input.config.tracking.uri === undefined ? {} : { trackingUri: input.config.tracking.uri }),
-      journalPath: input.journalPath,
-      experimentName: input.config.tracking.experiment,
-    });
-    const versions = Object.fromEntries(Object.entries(packageVersions()).map(([k, v]) => [`hokusai.version.${k.replace('@hokusai/', '')}`, v]));
-    const parent = await tracker.startRun({
-      name: input.runId,
-      tags: { ...standardTags(), 'hokusai.run_id': input.runId, ...versions, ...(input.outcome.tags ?? {}), ...(input.outcome.note === undefined ? {} : { 'mlflow.note.content': input.outcome.note }) },
-    });
-    await parent.logParams(flattenParams(trackedConfig(input.config)));
-    for (const event of input.events) {
-      if (event.type !== 'step_finished' || event.step === undefined) continue;
-      const child = await tracker.startRun({ name: event.step, parentRunId: parent.runId, tags: { 'hokusai.step': event.step } });
-      await child.logMetrics({ duration_seconds: (event.durationMs ?? 0) / 1000, attempts: event.attempt ?? 1 });
-      await child.end('FINISHED');
-    }
-    if (input.outcome.datasets) {
-      await parent.logInputs(
-        input.outcome.datasets.map((d) => ({
-          name: d.role,
-          sha256: d.fileSha256,
-          source: d.fileName,
-          context: d.role === 'benchmark' ? 'evaluation' : 'training',
-          profile: JSON.stringify({ num_rows: d.rows }),
-        })),
-      );
-    }
-    if (input.outcome.metrics) await parent.logMetrics(input.outcome.metrics);
-    if (input.outcome.onParentRun) {
-      try {
-        await input.outcome.onParentRun({ runId: parent.runId, mode: tracker.mode });
-      } catch (error) {
-        warnings.push(`report.json could not be linked to the MLflow run: ${(error as Error).message}`);
+export class PipelineTracking {
+  private chain: Promise<void> = Promise.resolve();
+  private stepsDone = 0;
+  private readonly trainings = new Map<string, RunHandle>();
+  private readonly pendingTrials: PendingTrial[] = [];
+  private readonly ownRuns: string[] = [];
+  private readonly warnings: string[] = [];
+  private trialsLogged = false;
+
+  private constructor(
+    private readonly config: PipelineConfig,
+    private readonly runId: string,
+    private readonly store: RunStore,
+    private readonly journalPath: string,
+    private readonly tracker: Tracker | undefined,
+    private readonly parent: RunHandle | undefined,
+  ) {}
+
+  /** Opens the tracker and starts (or, for a resumed pipeline, continues) the parent run. */
+  static async start(input: { config: PipelineConfig; runId: string; store: RunStore; resume: boolean; startTime: number }): Promise<PipelineTracking> {
+    const journalPath = join(input.store.root, 'runs', input.runId, 'tracking', 'journal.jsonl');
+    const problems: string[] = [];
+    let tracker: Tracker | undefined;
+    let parent: RunHandle | undefined;
+    let earlier: EarlierRun | undefined;
+    try {
+      tracker = await createTracker({
+        ...(input.config.tracking.uri === undefined ? {} : { trackingUri: input.config.tracking.uri }),
+        journalPath,
+        experimentName: input.config.tracking.experiment,
+      });
+      earlier = input.resume ? await earlierRun(journalPath, input.runId) : undefined;
+      if (earlier !== undefined) {
+        parent = await tracker.resumeRun(earlier.parent);
+      } else {
+        const versions = Object.fromEntries(Object.entries(packageVersions()).map(([k, v]) => [`hokusai.version.${k.replace('@hokusai/', '')}`, v]));
+        parent = await tracker.startRun({ name: input.runId, startTime: input.startTime, tags: { ...standardTags(), 'hokusai.run_id': input.runId, ...versions } });
+        await parent.logParams(flattenParams(trackedConfig(input.config)));
       }
+    } catch (error) {
+      problems.push(`Tracking failed: ${(error as Error).message}`);
     }
-    if (input.outcome.outDir) {
-      for (const file of await listFiles(input.outcome.outDir)) {
-        if (file.startsWith('tracking/')) continue;
-        const slash = file.lastIndexOf('/');
-        await parent.logArtifact(join(input.outcome.outDir, file), slash < 0 ? undefined : file.slice(0, slash));
-      }
+    const tracking = new PipelineTracking(input.config, input.runId, input.store, journalPath, tracker, parent);
+    tracking.warnings.push(...problems);
+    if (parent !== undefined) tracking.ownRuns.push(parent.journalRunId);
+    if (earlier !== undefined) {
+      // Trials an earlier process already logged under its training are not logged again.
+      tracking.trialsLogged = earlier.trialsLogged;
+      await tracking.catchUp(earlier, input.startTime).catch((error: unknown) => tracking.warnings.push(`Tracking failed while catching up: ${(error as Error).message}`));
     }
-    if (input.outcome.outDir !== undefined && input.outcome.benchmarkPath !== undefined) {
-      await logRunModels(tracker, parent.runId, input.outcome.outDir, input.outcome.benchmarkPath, input.outcome.registerAs, warnings);
-    }
-    await parent.end(input.outcome.status, input.outcome.error);
-    warnings.push(...tracker.warnings);
-    return { mode: tracker.mode, runId: parent.runId, journal: input.journalPath, warnings };
-  } catch (error) {
-    warnings.push(`Tracking failed: ${(error as Error).message}`);
-    return { mode: tracker?.mode ?? 'journal', runId: null, journal: input.journalPath, warnings };
-  } finally {
-    await tracker?.close().catch(() => undefined);
+    return tracking;
   }
+
+  get started(): TrackingStarted {
+    const runUrl = this.parent === undefined ? undefined : this.tracker?.runUrl(this.parent.runId);
+    return { mode: this.tracker?.mode ?? 'journal', ...(runUrl === undefined ? {} : { runUrl }), journal: this.journalPath };
+  }
+
+  /** Takes a pipeline event; the calls it makes run in order, after the ones before. */
+  onEvent(event: RunEvent): void {
+    if (this.parent === undefined || this.tracker === undefined) return;
+    this.chain = this.chain.then(() => this.track(event)).catch((error: unknown) => {
+      this.warnings.push(`Tracking failed on ${event.type}${event.step === undefined ? '' : ` of ${event.step}`}: ${(error as Error).message}`);
+    });
+  }
+
+  private async track(event: RunEvent): Promise<void> {
+    const parent = this.parent as RunHandle;
+    const tracker = this.tracker as Tracker;
+    const step = event.step;
+    if (step === undefined) return;
+    // Reused steps were tracked by the earlier process or by catchUp.
+    if (event.type === 'step_reused') return;
+    const training = TRAIN_STEPS[step];
+    if (event.type === 'step_started' && training !== undefined && event.attempt === 1) {
+      const child = await tracker.startRun({ name: training, parentRunId: parent.runId, startTime: event.time, tags: { 'hokusai.step': step, 'hokusai.run_id': this.runId } });
+      this.trainings.set(step, child);
+      this.ownRuns.push(child.journalRunId);
+      if (step === 'train_baseline') await this.logTrials(child);
+      return;
+    }
+    if (event.type === 'progress' && event.loss !== undefined && Number.isFinite(event.loss)) {
+      await this.trainings.get(step)?.logMetrics({ training_loss: event.loss }, { step: event.done ?? 0, timestamp: event.time });
+      return;
+    }
+    if (event.type === 'step_failed') {
+      await this.trainings.get(step)?.end('FAILED', event.message, event.time);
+      this.trainings.delete(step);
+      return;
+    }
+    if (event.type !== 'step_finished') return;
+    this.stepsDone++;
+    await parent.logMetrics({ [`step.${step}.duration_seconds`]: (event.durationMs ?? 0) / 1000 }, { timestamp: event.time });
+    await parent.logMetrics({ 'pipeline.step': this.stepsDone }, { step: this.stepsDone, timestamp: event.time });
+    const load = LOAD_STEP.exec(step);
+    if (load !== null) {
+      const output = await this.output<LoadOutput>(step);
+      if (output !== undefined) await parent.logInputs([trackedDataset(load[1] as 'base' | 'contributed' | 'benchmark', output.manifest)]);
+    } else if (TRIAL_STEP.test(step)) {
+      await this.queueTrials(step, event.time - (event.durationMs ?? 0), event.time);
+    } else if (training !== undefined) {
+      const child = this.trainings.get(step);
+      const output = await this.output<TrainOutput>(step);
+      if (child !== undefined) {
+        if (output !== undefined) await child.logParams(trainingParams(output));
+        await child.end('FINISHED', undefined, event.time);
+        this.trainings.delete(step);
+      }
+    }
+  }
+
+  /**
+   * A resumed run first logs what the killed process finished but could not track (its last
+   * calls die with it): the timeline of every step the run store has finished, at the records'
+   * times and in their order (MLflow keeps one copy of a metric logged twice with the same
+   * value, time and step, so what did arrive is not doubled), the inputs, and the trainings.
+   * A training left open ends FINISHED when its step finished, else KILLED (it trains again).
+   */
+  private async catchUp(earlier: EarlierRun, now: number): Promise<void> {
+    const parent = this.parent as RunHandle;
+    const tracker = this.tracker as Tracker;
+    const finished = [...(await this.store.readSteps(this.runId)).values()]
+      .filter((r) => r.status === 'finished' && r.startedAt !== undefined && r.finishedAt !== undefined)
+      .sort((a, b) => (a.finishedAt as number) - (b.finishedAt as number) || a.step.localeCompare(b.step));
+    for (const record of finished) {
+      this.stepsDone++;
+      const at = record.finishedAt as number;
+      await parent.logMetrics({ [`step.${record.step}.duration_seconds`]: record.durationMs / 1000 }, { timestamp: at });
+      await parent.logMetrics({ 'pipeline.step': this.stepsDone }, { step: this.stepsDone, timestamp: at });
+      const load = LOAD_STEP.exec(record.step);
+      if (load !== null) {
+        const output = await this.output<LoadOutput>(record.step);
+        if (output !== undefined) await parent.logInputs([trackedDataset(load[1] as 'base' | 'contributed' | 'benchmark', output.manifest)]);
+      } else if (TRIAL_STEP.test(record.step) && !this.trialsLogged) {
+        await this.queueTrials(record.step, record.startedAt as number, at);
+      }
+    }
+    const done = new Map(finished.map((r) => [r.step, r]));
+    for (const [step, name] of Object.entries(TRAIN_STEPS)) {
+      const record = done.get(step);
+      const earlierRuns = earlier.children.filter((c) => c.name === name);
+      for (const open of earlierRuns.filter((c) => !c.ended)) {
+        const child = await tracker.resumeRun(open.run);
+        this.ownRuns.push(child.journalRunId);
+        if (record === undefined) {
+          await child.end('KILLED', 'the pipeline process stopped; the resumed pipeline trains again', now);
+        } else {
+          const output = await this.output<TrainOutput>(step);
+          if (output !== undefined) await child.logParams(trainingParams(output));
+          await child.end('FINISHED', undefined, record.finishedAt);
+        }
+      }
+      if (record !== undefined && earlierRuns.length === 0) {
+        const child = await tracker.startRun({ name, parentRunId: parent.runId, startTime: record.startedAt as number, tags: { 'hokusai.step': step, 'hokusai.run_id': this.runId } });
+        this.ownRuns.push(child.journalRunId);
+        if (step === 'train_baseline') await this.logTrials(child);
+        const output = await this.output<TrainOutput>(step);
+        if (output !== undefined) await child.logParams(trainingParams(output));
+        await child.end('FINISHED', undefined, record.finishedAt);
+      }
+    }
+  }
+
+  /** A finished step's output, read back from the run store (as later steps read it). */
+  private async output<T>(step: string): Promise<T | undefined> {
+    const hash = (await this.store.readSteps(this.runId)).get(step)?.output;
+    return hash === undefined ? undefined : (this.store.readValue(hash) as T);
+  }
+
+  private async queueTrials(step: string, startTime: number, endTime: number): Promise<void> {
+    const trials = await this.output<SearchTrialOutput[]>(step);
+    for (const trial of trials ?? []) this.pendingTrials.push({ trial, startTime, endTime });
+  }
+
+  private async logTrials(training: RunHandle): Promise<void> {
+    const tracker = this.tracker as Tracker;
+    for (const { trial, startTime, endTime } of this.pendingTrials.splice(0)) {
+      const run = await tracker.startRun({
+        name: trial.rung === 0 ? `trial ${trial.id}` : `trial ${trial.id} (rung ${trial.rung})`,
+        parentRunId: training.runId,
+        startTime,
+        tags: { 'hokusai.trial': String(trial.id), 'hokusai.rung': String(trial.rung) },
+      });
+      await run.logParams({ ...flattenParams(trial.params), 'search.rung': trial.rung, 'search.train_rows': trial.trainRows });
+      await run.logMetrics({ [`validation_${trial.metric}`]: trial.value, 'validation_score': trial.score }, { timestamp: endTime });
+      await run.end('FINISHED', undefined, endTime);
+    }
+    this.trialsLogged = true;
+  }
+
+  /**
+   * Ends the run: the final metrics, tags and note, the output folder as artifacts and both
+   * models as MLflow models (only the new one registered, when asked), then the status at the
+   * true end time. A finished run's journal is copied beside its results (`<out>/tracking/`).
+   */
+  async finish(outcome: TrackedOutcome): Promise<TrackingSummary> {
+    await this.chain;
+    const parent = this.parent;
+    const tracker = this.tracker;
+    let journal = this.journalPath;
+    if (parent === undefined || tracker === undefined) {
+      await tracker?.close().catch(() => undefined);
+      return { mode: 'journal', runId: null, journal, warnings: this.warnings };
+    }
+    const endTime = Date.now();
+    try {
+      for (const [, open] of this.trainings) await open.end(outcome.status === 'FINISHED' ? 'FAILED' : outcome.status, outcome.error, endTime);
+      this.trainings.clear();
+      const tags = { ...(outcome.tags ?? {}), ...(outcome.note === undefined ? {} : { 'mlflow.note.content': outcome.note }) };
+      if (Object.keys(tags).length > 0) await parent.setTags(tags);
+      if (outcome.metrics) await parent.logMetrics(outcome.metrics, { timestamp: endTime });
+      if (outcome.onParentRun) {
+        try {
+          await outcome.onParentRun({ runId: parent.runId, mode: tracker.mode });
+        } catch (error) {
+          this.warnings.push(`report.json could not be linked to the MLflow run: ${(error as Error).message}`);
+        }
+      }
+      if (outcome.outDir) {
+        for (const file of await listFiles(outcome.outDir)) {
+          if (file.startsWith('tracking/')) continue;
+          const slash = file.lastIndexOf('/');
+          await parent.logArtifact(join(outcome.outDir, file), slash < 0 ? undefined : file.slice(0, slash));
+        }
+      }
+      if (outcome.outDir !== undefined && outcome.benchmarkPath !== undefined) {
+        await logRunModels(tracker, parent.runId, outcome.outDir, outcome.benchmarkPath, outcome.registerAs, this.warnings);
+      }
+      await parent.end(outcome.status, outcome.error, endTime);
+    } catch (error) {
+      this.warnings.push(`Tracking failed: ${(error as Error).message}`);
+    } finally {
+      await tracker.close().catch(() => undefined);
+    }
+    this.warnings.push(...tracker.warnings);
+    if (outcome.status === 'FINISHED' && outcome.outDir !== undefined && existsSync(this.journalPath)) {
+      const kept = join(outcome.outDir, 'tracking', 'journal.jsonl');
+      try {
+        await copyJournal(this.journalPath, kept, { runs: this.ownRuns });
+        journal = kept;
+      } catch (error) {
+        this.warnings.push(`The run journal stays at ${this.journalPath}: ${(error as Error).message}`);
+      }
+    }
+    const runUrl = tracker.runUrl(parent.runId);
+    return { mode: tracker.mode, runId: parent.runId, ...(runUrl === undefined ? {} : { runUrl }), journal, warnings: this.warnings };
+  }
+}
+
+/** The status a failed pipeline's run ends with: KILLED when it was cancelled. */
+export function failedStatus(error: unknown): RunStatus {
+  const code = error !== null && typeof error === 'object' && 'code' in error ? (error as { code: unknown }).code : undefined;
+  return code === 'HOKUSAI_RUN_CANCELLED' ? 'KILLED' : 'FAILED';
+}
+
+interface EarlierRun {
+  parent: string;
+  /** The runs an earlier process nested under the parent, and whether each was ended. */
+  children: Array<{ run: string; name: string; ended: boolean }>;
+  trialsLogged: boolean;
+}
+
+/** The parent run an earlier process of this pipeline run left in the journal, if any. */
+async function earlierRun(journalPath: string, runId: string): Promise<EarlierRun | undefined> {
+  if (!existsSync(journalPath)) return undefined;
+  const { entries } = await readJournal(journalPath);
+  const parent = entries.filter((e) => e.op === 'startRun' && e.parentRun === undefined && e.name === runId).pop();
+  if (parent === undefined) return undefined;
+  const children = entries.filter((e) => e.op === 'startRun' && e.parentRun === parent.run);
+  const ended = new Set(entries.filter((e) => e.op === 'end').map((e) => e.run));
+  return {
+    parent: parent.run,
+    children: children.map((c) => ({ run: c.run, name: c.op === 'startRun' ? c.name : '', ended: ended.has(c.run) })),
+    trialsLogged: children.some((c) => c.op === 'startRun' && c.name === TRAIN_STEPS.train_baseline && entries.some((e) => e.op === 'startRun' && e.parentRun === c.run)),
+  };
+}
+
+/** A training's params: family, seed and rows as trained, and the family's params. */
+function trainingParams(output: TrainOutput): Record<string, string | number | boolean> {
+  if (output.metadata === null) return { source: output.source, ...(output.recipe === null ? {} : flattenParams(output.recipe.params, 'params')), ...(output.recipe === null ? {} : { family: output.recipe.family }) };
+  const m = output.metadata;
+  return {
+    source: output.source,
+    family: m.family,
+    seed: m.seed,
+    rows: m.rows,
+    backend: m.backend,
+    features: m.inputs.length,
+    ...flattenParams(m.params, 'params'),
+    ...(output.followed === undefined ? {} : { followed_recipe: output.followed.recipe }),
+  };
 }
 
 /**
@@ -139,53 +388,6 @@ async function logRunModels(
     const register = name === 'model' && registerAs !== undefined ? { name: registerAs.name, alias: registerAs.alias, tags: registerAs.tags } : undefined;
     await tracker.logModel({ runId, name, localPath: dir, modelType: 'onnx', tags: { 'hokusai.role': name }, ...(register === undefined ? {} : { register }) });
   }
-}
-
-/** The tags MLflow's own clients set on a run, so the UI shows who ran what from where. */
-function standardTags(): Record<string, string> {
-  let user = 'unknown';
-  try {
-    user = userInfo().username;
-  } catch {
-    // no passwd entry (some containers): keep 'unknown'
-  }
-  return { 'mlflow.user': user, 'mlflow.source.name': 'hokusai', 'mlflow.source.type': 'LOCAL' };
-}
-
-/** The run's summary in Markdown: verdict, DeltaOne and the metric table (the run page's description). */
-export function runNote(delta: DeltaReport): string {
-  const fmt = (v: number | null, digits = 4): string => (v === null ? '-' : v.toFixed(digits));
-  const rows = Object.entries(delta.metrics).map(
-    ([name, m]) => `| ${name} | ${fmt(m.baseline)} | ${fmt(m.new)} | ${fmt(m.delta_pp, 2)} | ${m.ci === null ? '-' : `[${fmt(m.ci[0])}, ${fmt(m.ci[1])}]`} | ${fmt(m.p_value)} |`,
-  );
-  return [
-    `**${delta.decision.accepted ? 'ACCEPTED' : 'REJECTED'}**: DeltaOne ${delta.delta_one === null ? 'n/a' : delta.delta_one.toFixed(2)} on ${delta.primary_metric} (${delta.n} benchmark rows).`,
-    ...delta.decision.reasons.map((r) => `- ${r.message}`),
-    '',
-    '| metric | baseline | new | delta (pp) | CI | p |',
-    '|---|---|---|---|---|---|',
-    ...rows,
-    '',
-  ].join('\n');
-}
-
-/**
- * The config as MLflow params: as shown to people (secrets masked), with input files by name
- * only: an absolute path says where one machine kept them, nothing about the run.
- */
-function trackedConfig(config: PipelineConfig): Record<string, unknown> {
-  const shown = displayConfig(config);
-  const name = (path: string | undefined): string | undefined => (path === undefined ? undefined : basename(path));
-  return {
-    ...shown,
-    base: name(config.base),
-    contributed: name(config.contributed),
-    benchmark: name(config.benchmark),
-    out: name(config.out),
-    ...(config.baselineModel === undefined ? {} : { baselineModel: name(config.baselineModel) }),
-    ...(config.benchmarkRegistry === undefined ? {} : { benchmarkRegistry: name(config.benchmarkRegistry) }),
-    proof: { ...config.proof, ...(config.proof.ptau === undefined ? {} : { ptau: name(config.proof.ptau) }) },
-  };
 }
 
 async function listFiles(dir: string, prefix = ''): Promise<string[]> {

@@ -1,4 +1,4 @@
-import { basename, isAbsolute, join, resolve } from 'node:path';
+import { isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { writeAttestation } from '@hokusai/attestation';
 import type { BinaryMetrics, DeltaReport } from '@hokusai/evaluation';
@@ -20,7 +20,7 @@ import { lockOutputFolder } from './output-lock.js';
 import { assertFoldersWritable } from './writable-folders.js';
 import { pipelineVersion } from './package-versions.js';
 import { splitUriCredentials } from '@hokusai/tracking';
-import { runNote, trackPipelineRun, type TrackingSummary } from './pipeline-tracking.js';
+import { failedStatus, PipelineTracking, runNote, type TrackingStarted, type TrackingSummary } from './pipeline-tracking.js';
 import type { AttestOutput } from './steps/attest-step.js';
 import type { EvaluateOutput } from './steps/evaluate-step.js';
 import type { ReportOutput } from './steps/report-step.js';
@@ -35,6 +35,8 @@ export interface PipelineRunOptions {
   executor?: Executor;
   /** Cancels the run at the next step boundary (running steps get an abort signal). */
   signal?: AbortSignal;
+  /** Told once the run's tracking has started: where it goes (the MLflow run page, when on a server). */
+  onTracking?: (tracking: TrackingStarted) => void;
 }
 
 export interface PipelineResult {
@@ -164,7 +166,9 @@ async function execute(config: PipelineConfig, runId: string, resume: boolean, o
 async function executeLocked(config: PipelineConfig, runId: string, resume: boolean, options: PipelineRunOptions, store: RunStore): Promise<PipelineResult> {
   const hooks = options.hooks ?? new HookRegistry();
   const events: RunEvent[] = [];
-  const journalPath = join(store.root, 'runs', runId, 'tracking', 'journal.jsonl');
+  // The MLflow run starts with the pipeline and follows it step by step.
+  const tracking = await PipelineTracking.start({ config, runId, store, resume, startTime: Date.now() });
+  options.onTracking?.(tracking.started);
   const flow = hokusaiFlow({
     config,
     hooks,
@@ -188,11 +192,12 @@ async function executeLocked(config: PipelineConfig, runId: string, resume: bool
       executor: options.executor ?? new LocalStoreExecutor({ readBack: false }),
       onEvent: (event) => {
         events.push(event);
+        tracking.onEvent(event);
         options.onEvent?.(event);
       },
     });
   } catch (error) {
-    await trackPipelineRun({ config, runId, journalPath, events, outcome: { status: 'FAILED', error: (error as Error).message } });
+    await tracking.finish({ status: failedStatus(error), error: (error as Error).message });
     throw error;
   }
 
@@ -239,21 +244,12 @@ async function executeLocked(config: PipelineConfig, runId: string, resume: bool
   metrics['mcnemar.c'] = delta.tests.mcnemar.c;
   metrics['mcnemar.p_value'] = delta.tests.mcnemar.p_value;
   if (delta.delta_one !== null) metrics.delta_one = delta.delta_one;
-  const tracking = await trackPipelineRun({
-    config,
-    runId,
-    // The output folder exists now, so the journal of a finished run lives beside its results.
-    journalPath: join(config.out, 'tracking', 'journal.jsonl'),
-    events,
-    outcome: {
+  // The output folder exists now, so the journal of a finished run is copied beside its results.
+  const tracked = await tracking.finish({
       status: 'FINISHED',
       metrics,
       outDir: config.out,
       benchmarkPath: config.benchmark,
-      datasets: (['base', 'contributed', 'benchmark'] as const).map((role) => {
-        const manifest = (result.outputs.get(`load_${role}`) as LoadOutput).manifest;
-        return { role, fileName: basename(manifest.source_path), fileSha256: manifest.file_sha256, rows: manifest.row_count };
-      }),
       // A rejected contribution's model is logged but not registered unless the config asks.
       ...(delta.decision.accepted || config.tracking.registerRejected
         ? {
@@ -277,7 +273,6 @@ async function executeLocked(config: PipelineConfig, runId: string, resume: bool
         'hokusai.decision': delta.decision.accepted ? 'accepted' : 'rejected',
         'hokusai.delta_one': String(delta.delta_one),
       },
-    },
   });
   return {
     runId,
@@ -293,6 +288,6 @@ async function executeLocked(config: PipelineConfig, runId: string, resume: bool
     proved: attest.built.proofFiles !== undefined,
     files: [...Object.keys(files), 'attestation.json', 'zk_output_v1.json', ...(attest.built.proofFiles ? Object.keys(attest.built.proofFiles) : [])].sort(),
     reusedSteps: result.reused,
-    tracking,
+    tracking: tracked,
   };
 }

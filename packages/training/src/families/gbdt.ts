@@ -81,7 +81,9 @@ async function trainGbdt(data: TrainingData, params: GbdtParams, ctx: TrainConte
   const g = new Float64Array(n);
   const h = new Float64Array(n);
   const prob = new Float64Array(n * k);
-  ctx.onProgress?.({ unit: 'trees', done: startRound, total: params.nTrees });
+  // The loss is computed only for a listener; it reads the scores and changes nothing.
+  const report = (done: number): void => ctx.onProgress?.({ unit: 'trees', done, total: params.nTrees, loss: trainingLogLoss(score, y, sampleWeight, n, k) });
+  if (ctx.onProgress !== undefined) report(startRound);
   for (let round = startRound; round < params.nTrees; round++) {
     if (outputs === 1) {
       for (let i = 0; i < n; i++) {
@@ -108,9 +110,33 @@ async function trainGbdt(data: TrainingData, params: GbdtParams, ctx: TrainConte
       addTree(tree, bins, d, n, score, outputs);
     }
     if (sink !== undefined && (round + 1) % sink.every === 0 && round + 1 < params.nTrees) await sink.save(round + 1, encodeTrees(trees));
-    ctx.onProgress?.({ unit: 'trees', done: round + 1, total: params.nTrees });
+    if (ctx.onProgress !== undefined) report(round + 1);
   }
   return treeModel(trees, base, d, k);
+}
+
+/** Weighted mean log-loss of the current scores (logits; one column for a binary target). */
+function trainingLogLoss(score: Float64Array, y: Int32Array, w: Float64Array, n: number, k: number): number {
+  let loss = 0;
+  let total = 0;
+  for (let i = 0; i < n; i++) {
+    const wi = w[i] as number;
+    const yi = y[i] as number;
+    let nll: number;
+    if (k === 2) {
+      const s = score[i] as number;
+      nll = (s > 0 ? s : 0) + Math.log1p(Math.exp(-Math.abs(s))) - yi * s;
+    } else {
+      let max = -Infinity;
+      for (let c = 0; c < k; c++) max = Math.max(max, score[i * k + c] as number);
+      let sum = 0;
+      for (let c = 0; c < k; c++) sum += Math.exp((score[i * k + c] as number) - max);
+      nll = Math.log(sum) + max - (score[i * k + yi] as number);
+    }
+    loss += wi * nll;
+    total += wi;
+  }
+  return loss / total;
 }
 
 function identity(n: number): Int32Array {

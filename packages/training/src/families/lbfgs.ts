@@ -9,8 +9,11 @@ export interface LbfgsOptions {
   /** Stop when the objective improves by less than this fraction. */
   ftol: number;
   memory: number;
-  /** Told the iteration count after each accepted step; reads nothing back, so the result is unchanged. */
-  onIteration?: ((iterations: number) => void) | undefined;
+  /**
+   * Told the iteration count and the objective at the start (0) and after each accepted step;
+   * reads nothing back, so the result is unchanged.
+   */
+  onIteration?: ((iterations: number, f: number) => void) | undefined;
 }
 
 export interface LbfgsResult {
@@ -38,6 +41,7 @@ export function lbfgs(fg: Objective, x0: Float64Array, options: LbfgsOptions): L
   const gNew = new Float64Array(n);
   let iterations = 0;
   let converged = maxAbs(g) < options.gtol;
+  options.onIteration?.(0, f);
   while (!converged && iterations < options.maxIter) {
     iterations++;
     for (let i = 0; i < n; i++) dir[i] = -(g[i] as number);
@@ -99,7 +103,7 @@ export function lbfgs(fg: Objective, x0: Float64Array, options: LbfgsOptions): L
     x.set(xNew);
     g.set(gNew);
     f = fNew;
-    options.onIteration?.(iterations);
+    options.onIteration?.(iterations, f);
     if (maxAbs(g) < options.gtol || (fOld - f) <= options.ftol * Math.max(Math.abs(fOld), Math.abs(f), 1)) converged = true;
   }
   return { x, f, iterations, converged };

@@ -26,16 +26,16 @@ export const logisticRegression: Model = {
     const rows = k === 2 ? 1 : k;
     const objective = k === 2 ? binaryObjective(data, params.l2) : softmaxObjective(data, params.l2);
     const report = ctx.onProgress;
-    report?.({ unit: 'iterations', done: 0, total: params.maxIter });
     const result = lbfgs(objective, new Float64Array(rows * (d + 1)), {
       maxIter: params.maxIter,
       gtol: params.tol,
       ftol: 1e-12,
       memory: 10,
-      onIteration: report === undefined ? undefined : (done) => report({ unit: 'iterations', done, total: params.maxIter }),
+      // The first call (0 iterations) reports the starting loss, so the history has a start point.
+      onIteration: report === undefined ? undefined : (done, loss) => report({ unit: 'iterations', done, total: params.maxIter, loss }),
     });
     // Converging before maxIter is the usual end: the last report says how many it took.
-    report?.({ unit: 'iterations', done: result.iterations, total: result.iterations });
+    report?.({ unit: 'iterations', done: result.iterations, total: result.iterations, loss: result.f });
     if (!Number.isFinite(result.f)) {
       throw new TrainingError('HOKUSAI_TRAINING_DIVERGED', 'Logistic regression produced a non-finite loss. Check the features for extreme values or raise l2.');
     }

@@ -75,6 +75,8 @@ export const mlp: Model = {
       for (let epoch = state.epoch; epoch < p.epochs; epoch++) {
         // A per-epoch generator keeps a resumed run on the same batches as an uninterrupted one.
         const perm = new SeededRandom(ctx.seed * 7919 + epoch).permutation(n);
+        let epochLoss = 0;
+        let batches = 0;
         for (let start = 0; start + bs <= n; start += bs) {
           yb.fill(0);
           for (let b = 0; b < bs; b++) {
@@ -94,7 +96,7 @@ export const mlp: Model = {
             const xt = tf.tensor2d(xb, [bs, d]);
             const yt = tf.tensor2d(yb, [bs, k]);
             const wt = tf.tensor1d(wb);
-            const { grads } = tf.variableGrads(() => {
+            const { value, grads } = tf.variableGrads(() => {
               let h: Tensor = xt;
               for (let l = 0; l < sizes.length - 1; l++) {
                 h = (l === 0 ? dense.first : dense.inner)(h, vars[2 * l] as Variable, vars[2 * l + 1] as Variable);
@@ -105,6 +107,11 @@ export const mlp: Model = {
               if (p.l2 > 0) for (let l = 0; l < sizes.length - 1; l++) loss = tf.add(loss, tf.mul(0.5 * p.l2, tf.sum(tf.square(vars[2 * l] as Variable))));
               return loss as Scalar;
             }, vars);
+            // Read only for a listener: the value is computed either way, reading it changes nothing.
+            if (ctx.onProgress !== undefined) {
+              epochLoss += (value.dataSync()[0] as number);
+              batches++;
+            }
             vars.forEach((v, i) => {
               const g = grads[v.name] as Tensor;
               const m = moments[i] as Variable;
@@ -120,7 +127,7 @@ export const mlp: Model = {
           const snapshot: MlpState = { epoch: epoch + 1, step, weights: vars.map((v) => Array.from(v.dataSync())), optimizer: moments.map((m) => Array.from(m.dataSync())) };
           await sink.save(epoch + 1, new TextEncoder().encode(JSON.stringify(snapshot)));
         }
-        ctx.onProgress?.({ unit: 'epochs', done: epoch + 1, total: p.epochs });
+        ctx.onProgress?.({ unit: 'epochs', done: epoch + 1, total: p.epochs, ...(batches === 0 ? {} : { loss: epochLoss / batches }) });
       }
       const weights = vars.map((v) => Float32Array.from(v.dataSync()));
       for (const w of weights) {

@@ -99,7 +99,8 @@ export function trainStep(role: 'baseline' | 'new', flow: FlowContext): StepDefi
         ...(config.positiveClass === undefined ? {} : { positiveClass: config.positiveClass }),
       });
       // Epochs, trees or iterations as the family counts them; the training package bounds the rate.
-      const onProgress = (p: { unit: string; done: number; total: number }): void => ctx.emit({ type: 'progress', unit: p.unit, done: p.done, total: p.total });
+      const onProgress = (p: { unit: string; done: number; total: number; loss?: number }): void =>
+        ctx.emit({ type: 'progress', unit: p.unit, done: p.done, total: p.total, ...(p.loss === undefined ? {} : { loss: p.loss }) });
       // A large table trains on its own thread, so the baseline and the new model use two cores;
       // a small one is not worth the thread's start-up. Either way the ONNX bytes are the same.
       const model = trainsOnThread(table.numRows) ? await trainModelInWorker(table, options, { onProgress }) : await trainModel(table, options, { onProgress });
