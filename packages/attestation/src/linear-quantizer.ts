@@ -73,7 +73,7 @@ export function benchmarkPlan(table: BenchmarkColumns, columns: readonly string[
   const plan: BenchmarkPlan = { numeric: [], categorical: [] };
   for (const name of columns) {
     const c = table[name];
-    if (c === undefined) throw new AttestationError('HOKUSAI_INVALID_INPUT', `the benchmark has no column "${name}", which the model reads`);
+    if (c === undefined) throw new AttestationError('HOKUSAI_INFERENCE_UNSUPPORTED', `the benchmark has no usable column "${name}", which the model reads`);
     if (isNumericColumn(c)) plan.numeric.push(name);
     else {
       const values = new Set<string>();

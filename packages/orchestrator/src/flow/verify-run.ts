@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { canonicalJson, verifyAttestation, type VerificationCheck } from '@hokusai/attestation';
+import { checkRunInference } from './verify-inference.js';
 import { binaryMetrics, type DeltaReport } from '@hokusai/evaluation';
 import { PipelineConfigSchema } from './config.js';
 import { decodePredictions, predictedBits } from './predictions-file.js';
@@ -107,6 +108,7 @@ export async function verifyRun(
     } else if (options.benchmark !== undefined) {
       check('benchmark re-run', false, 'predictions.json is unreadable, so there is nothing to compare the models with');
     }
+    if (predictions !== undefined) checks.push(...(await checkRunInference(dir, { ...predictions, threshold }, options.benchmark)));
     const reportPath = join(dir, 'report.json');
     if (existsSync(reportPath) && predictions !== undefined) {
       const dataReport = JSON.parse(await readFile(join(dir, 'data_report.json'), 'utf8')) as unknown;
