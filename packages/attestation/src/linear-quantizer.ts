@@ -68,10 +68,12 @@ function isNumericColumn(c: BenchmarkColumn): c is ArrayLike<number | null> {
   return !Array.isArray(c);
 }
 
-/** The feature plan over `columns` (in that order) of a benchmark; categories are the benchmark's own, sorted. */
+/** The feature plan over `columns` of a benchmark (numeric, then categorical, each by name); categories are the benchmark's own, sorted. */
 export function benchmarkPlan(table: BenchmarkColumns, columns: readonly string[]): BenchmarkPlan {
   const plan: BenchmarkPlan = { numeric: [], categorical: [] };
-  for (const name of columns) {
+  // Sorted by name, so the owner registering the benchmark and a run reading the models' inputs
+  // (in whatever order) arrive at the same plan and the same B.
+  for (const name of [...new Set(columns)].sort()) {
     const c = table[name];
     if (c === undefined) throw new AttestationError('HOKUSAI_INFERENCE_UNSUPPORTED', `the benchmark has no usable column "${name}", which the model reads`);
     if (isNumericColumn(c)) plan.numeric.push(name);

@@ -21,3 +21,4 @@ export { registerFlow, registeredFlows, resolveRegisteredFlow, type FlowFactory,
 export { DEFAULT_QUEUE as DEFAULT_STEP_QUEUE } from './distributed/step-job.js';
 export { LocalStoreExecutor } from './distributed/local-store-executor.js';
 export { QueueMonitor, type QueueStats } from './distributed/queue-monitor.js';
+export { benchmarkColumns, inferenceCommitment } from './flow/inference-benchmark.js';

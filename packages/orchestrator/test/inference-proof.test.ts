@@ -2,7 +2,8 @@ import { cp, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { decodePredictions, runPipeline, verifyRun } from '../src/index.js';
+import { loadDataset } from '@hokusai/data-integration';
+import { decodePredictions, inferenceCommitment, runPipeline, verifyRun } from '../src/index.js';
 import { checkRunInference } from '../src/flow/verify-inference.js';
 import { QUICKSTART, quickstartConfig } from './fixtures/quickstart.js';
 
@@ -57,5 +58,18 @@ describe('inference proof in a run (linear family)', { timeout: 600_000 }, () =>
     const v = await verifyRun(out, { benchmark: changed });
     expect(failing(v)).toContain('inference proof');
     expect(detail(v)).toContain('B recomputed from the benchmark file differs');
+  });
+
+  it('gives the B the benchmark owner registers (columns in any order), and fails against another registered B', async () => {
+    const file = JSON.parse(await readFile(join(out, 'inference_proof.json'), 'utf8')) as { benchmark_commitment: string };
+    const { table } = await loadDataset(benchmark);
+    const registered = inferenceCommitment(table, 'churned', ['plan', 'region', 'support_calls', 'monthly_spend', 'tenure_months', 'income', 'age']);
+    expect(registered.commitment).toBe(file.benchmark_commitment);
+    const predictions = decodePredictions(new Uint8Array(await readFile(join(out, 'predictions.json'))), 'predictions.json');
+    const ok = await checkRunInference(out, { ...predictions, threshold: predictions.file.threshold }, undefined, { id: 'churn', version: '1', commitment: registered.commitment });
+    expect(ok.map((c) => c.ok)).toEqual([true, true]);
+    const other = inferenceCommitment(table.slice(0, 29), 'churned', ['age', 'income', 'tenure_months', 'monthly_spend', 'support_calls', 'region', 'plan']);
+    const bad = await checkRunInference(out, { ...predictions, threshold: predictions.file.threshold }, undefined, { id: 'churn', version: '1', commitment: other.commitment });
+    expect(bad[0]).toMatchObject({ name: 'inference benchmark registered', ok: false });
   });
 });

@@ -1,6 +1,6 @@
 import { basename } from 'node:path';
 import { buildAttestation, buildInferenceProof, INFERENCE_PROOF_FILE, sha256Hex, type AttestationInput } from '@hokusai/attestation';
-import { benchmarkColumns } from '../inference-columns.js';
+import { benchmarkColumns } from '../inference-benchmark.js';
 import type { DatasetManifest } from '@hokusai/data-integration';
 import type { StepDefinition } from '../../engine/step.js';
 import { attestedConfig } from '../attested-config.js';
