@@ -2,7 +2,8 @@
 // installs carry ready circuits. Skips sizes whose hash already has a build.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { compileCircuitInto } from './circuit-compile.js';
+import { compileCircuitInto, compileSourcesInto } from './circuit-compile.js';
+import { linearCircuitHash, linearCircuitSources, LINEAR_CIRCUIT_NAME } from './linear-circuit.js';
 import { circuitHash, DEFAULT_CIRCUIT_N, PACKAGE_ROOT } from './circuit-source.js';
 
 const sizes = (process.argv[2] ?? `${DEFAULT_CIRCUIT_N},32`).split(',').map(Number);
@@ -12,4 +13,12 @@ for (const n of sizes) {
   const started = Date.now();
   await compileCircuitInto(n, target);
   console.log(`circuit N=${n} compiled in ${((Date.now() - started) / 1000).toFixed(1)} s -> ${target}`);
+}
+
+// The linear inference circuit: one fixed size.
+const linearTarget = join(PACKAGE_ROOT, 'dist', 'circuits', linearCircuitHash());
+if (!existsSync(join(linearTarget, 'main.r1cs')) || !existsSync(join(linearTarget, 'main.wasm'))) {
+  const started = Date.now();
+  await compileSourcesInto(linearCircuitSources(), LINEAR_CIRCUIT_NAME, linearTarget);
+  console.log(`linear circuit compiled in ${((Date.now() - started) / 1000).toFixed(1)} s -> ${linearTarget}`);
 }

@@ -44,20 +44,28 @@ export async function compiledCircuit(n: number, cacheDir: string): Promise<Comp
   return withLock(target, async () => artifacts(target, n, hash) ?? compileCircuitInto(n, target));
 }
 
-/** Compiles with circom2 (circom 2 as WebAssembly) in a scratch folder, then renames into place. */
+/** Compiles the counting circuit of size n into target (see compileSourcesInto). */
 export async function compileCircuitInto(n: number, target: string): Promise<CompiledCircuit> {
-  const hash = circuitHash(n);
+  const { r1csPath, wasmPath } = await compileSourcesInto(circuitSources(n), `N=${n}`, target);
+  return { n, hash: circuitHash(n), r1csPath, wasmPath };
+}
+
+/**
+ * Compiles main.circom of `sources` with circom2 (circom 2 as WebAssembly) in a scratch folder,
+ * then renames main.r1cs and main.wasm into target, so a crash never leaves half a build.
+ */
+export async function compileSourcesInto(sources: Record<string, string>, label: string, target: string): Promise<{ r1csPath: string; wasmPath: string }> {
   await mkdir(join(target, '..'), { recursive: true });
   const work = await mkdtemp(`${target}.build-`);
   try {
     // circom2 runs under WASI and only sees the working folder reliably, so every source is copied in.
-    for (const [name, text] of Object.entries(circuitSources(n))) await writeFile(join(work, name), text);
+    for (const [name, text] of Object.entries(sources)) await writeFile(join(work, name), text);
     const cli = join(createRequire(import.meta.url).resolve('circom2/package.json'), '..', 'cli.js');
     try {
       await run(process.execPath, [cli, 'main.circom', '--r1cs', '--wasm', '--O2', '-o', '.'], { cwd: work, maxBuffer: 16 * 1024 * 1024 });
     } catch (error) {
       const e = error as { stdout?: string; stderr?: string; message: string };
-      throw new AttestationError('HOKUSAI_ZK_SETUP', `circom2 could not compile the circuit for N=${n}: ${e.stderr || e.stdout || e.message}`, { cause: error });
+      throw new AttestationError('HOKUSAI_ZK_SETUP', `circom2 could not compile the circuit ${label}: ${e.stderr || e.stdout || e.message}`, { cause: error });
     }
     const out = join(work, 'out');
     await mkdir(out);
@@ -68,7 +76,8 @@ export async function compileCircuitInto(n: number, target: string): Promise<Com
   } finally {
     await rm(work, { recursive: true, force: true });
   }
-  const done = artifacts(target, n, hash);
-  if (done === undefined) throw new AttestationError('HOKUSAI_ZK_SETUP', `circom2 finished but ${target} lacks main.r1cs or main.wasm`);
-  return done;
+  const r1csPath = join(target, 'main.r1cs');
+  const wasmPath = join(target, 'main.wasm');
+  if (!existsSync(r1csPath) || !existsSync(wasmPath)) throw new AttestationError('HOKUSAI_ZK_SETUP', `circom2 finished but ${target} lacks main.r1cs or main.wasm`);
+  return { r1csPath, wasmPath };
 }

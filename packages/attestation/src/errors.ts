@@ -6,7 +6,9 @@ export type AttestationErrorCode =
   | 'HOKUSAI_ZK_SETUP'
   | 'HOKUSAI_ZK_PROOF'
   | 'HOKUSAI_ZK_OUTPUT'
-  | 'HOKUSAI_IO';
+  | 'HOKUSAI_IO'
+  | 'HOKUSAI_INFERENCE_UNSUPPORTED'
+  | 'HOKUSAI_QUANTIZATION';
 
 export class AttestationError extends Error {
   readonly code: AttestationErrorCode;

@@ -31,3 +31,27 @@ export { exportSolidityVerifier } from './solidity-verifier.js';
 export { INSECURE_NOTE, defaultCacheDir } from './groth16-setup.js';
 export { prepareZkSetup, type ZkSetupSummary } from './zk-setup.js';
 export type { ProofPhase, ProofProgress, ProofProgressListener } from './proof-progress.js';
+export { readLinearModel, linearModelUnsupported, onnxModelFamily, type LinearModel } from './onnx-linear-model.js';
+export {
+  benchmarkPlan,
+  planWidth,
+  quantizeBenchmark,
+  quantizeModel,
+  benchmarkCommitment,
+  modelCommitment,
+  chainRow,
+  circuitLabels,
+  labelMismatch,
+  FEATURE_SCALE_BITS,
+  WEIGHT_SCALE_BITS,
+  QUANTIZATION_SCHEME,
+  type BenchmarkPlan,
+  type BenchmarkColumn,
+  type BenchmarkColumns,
+  type QuantizedBenchmark,
+  type QuantizedModel,
+  type LabelMismatch,
+} from './linear-quantizer.js';
+export { linearCircuitHash, linearCircuitSources, LINEAR_CIRCUIT_NAME, LINEAR_ROWS, LINEAR_FEATURES, LINEAR_LOGIT_BITS, LINEAR_PUBLIC_SIGNAL_NAMES } from './linear-circuit.js';
+export { proveLinear, verifyLinearProofs, linearChunks, linearPublicSignals, LINEAR_VERIFICATION_KEY_SHA256, type LinearChunk, type LinearProofChunk, type LinearVerification } from './linear-prover.js';
+export { buildInferenceProof, checkInferenceProof, inferenceColumns, InferenceProofFileSchema, INFERENCE_PROOF_FILE, INFERENCE_PROOF_FORMAT, type InferenceProofFile, type InferenceProofInput } from './inference-proof-file.js';

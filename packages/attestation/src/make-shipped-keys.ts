@@ -2,7 +2,7 @@
 // under keys/<circuit hash>/, so every machine proves and verifies with the same pinned key.
 // Phase 2 = one contribution with fresh randomness (discarded when this process ends) followed by
 // a public beacon, on the development powers of tau in dev-ptau/.
-//   node dist/make-shipped-keys.js 1024,32
+//   node dist/make-shipped-keys.js 1024,32,linear   (sizes of the counting circuit; `linear` = the inference circuit)
 import { randomBytes } from 'node:crypto';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -15,15 +15,18 @@ import { beaconFor, BEACON_ITERATIONS_EXP, DEV_PTAU_FILE, SHIPPED_KEYS_DIR } fro
 import { fileDigests } from './ptau-ceremonies.js';
 import { sha256Hex } from './sha256.js';
 import { ptauInfo } from './binfile-header.js';
+import { compiledLinearCircuit, linearCircuitHash, LINEAR_CIRCUIT_NAME, LINEAR_FEATURES, LINEAR_LOGIT_BITS, LINEAR_ROWS } from './linear-circuit.js';
 
-const sizes = (process.argv[2] ?? '1024,32').split(',').map(Number);
+const sizes = (process.argv[2] ?? '1024,32').split(',');
 const snarkjs = await loadSnarkjs();
 const ptauPath = join(PACKAGE_ROOT, 'dev-ptau', DEV_PTAU_FILE);
 const ptau = { power: (await ptauInfo(ptauPath)).power, ...(await fileDigests(ptauPath)) };
-for (const n of sizes) {
+for (const size of sizes) {
   const started = Date.now();
-  const circuit = await compiledCircuit(n, defaultCacheDir());
-  const hash = circuitHash(n);
+  const linear = size === 'linear';
+  const n = linear ? LINEAR_ROWS : Number(size);
+  const circuit = linear ? await compiledLinearCircuit(defaultCacheDir()) : await compiledCircuit(n, defaultCacheDir());
+  const hash = linear ? linearCircuitHash() : circuitHash(n);
   const dir = join(SHIPPED_KEYS_DIR, hash);
   await mkdir(dir, { recursive: true });
   const tmp = join(dir, '.tmp');
@@ -34,7 +37,7 @@ for (const n of sizes) {
     const vkey = await snarkjs.zKey.exportVerificationKey(join(dir, 'circuit.zkey'));
     await writeFile(join(dir, 'verification_key.json'), `${JSON.stringify(vkey, null, 2)}\n`);
     const transcript = {
-      circuit: { n, hash },
+      circuit: linear ? { name: LINEAR_CIRCUIT_NAME, rows: LINEAR_ROWS, features: LINEAR_FEATURES, logit_bits: LINEAR_LOGIT_BITS, hash } : { n, hash },
       ptau: { file: DEV_PTAU_FILE, ...ptau },
       phase2: [
         { name: 'hokusai maintainer', kind: 'contribution', note: 'fresh randomness, discarded', hash: contribution === undefined ? null : Buffer.from(contribution as Uint8Array).toString('hex') },
@@ -43,7 +46,7 @@ for (const n of sizes) {
       verification_key_sha256: sha256Hex(canonicalJson(vkey)),
     };
     await writeFile(join(dir, 'transcript.json'), `${JSON.stringify(transcript, null, 2)}\n`);
-    console.log(`N=${n}: ${dir} in ${((Date.now() - started) / 1000).toFixed(1)} s, verification key sha256 ${transcript.verification_key_sha256}`);
+    console.log(`${linear ? 'linear' : `N=${n}`}: ${dir} in ${((Date.now() - started) / 1000).toFixed(1)} s, verification key sha256 ${transcript.verification_key_sha256}`);
   } finally {
     await rm(`${tmp}.0.zkey`, { force: true });
     await rm(`${tmp}.1.zkey`, { force: true });

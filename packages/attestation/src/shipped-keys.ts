@@ -31,7 +31,11 @@ export interface ShippedKey {
 
 /** The shipped key of the circuit of size n, or undefined when the package ships none for it. */
 export function shippedKey(n: number): ShippedKey | undefined {
-  const hash = circuitHash(n);
+  return shippedKeyIn(circuitHash(n));
+}
+
+/** The shipped key under keys/<circuit hash>/, or undefined when the package ships none for it. */
+export function shippedKeyIn(hash: string): ShippedKey | undefined {
   const dir = join(SHIPPED_KEYS_DIR, hash);
   const zkeyPath = join(dir, 'circuit.zkey');
   const vkeyPath = join(dir, 'verification_key.json');

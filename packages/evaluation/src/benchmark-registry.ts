@@ -15,6 +15,8 @@ const recordSchema = z
     task: z.enum(['binary', 'multiclass']),
     rows: z.number().int().min(0).optional(),
     description: z.string().optional(),
+    /** The benchmark commitment B of the inference proof (linear family), over these columns. */
+    inference_commitment: z.object({ scheme: z.string().min(1), columns: z.array(z.string()), commitment: z.string().regex(/^[0-9]+$/, 'a decimal field element') }).strict().optional(),
   })
   .strict();
 

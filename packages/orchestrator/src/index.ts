@@ -25,3 +25,4 @@ export { LocalStoreExecutor } from './distributed/local-store-executor.js';
 export { QueueMonitor, type QueueStats } from './distributed/queue-monitor.js';
 // The feature plan's schema and planner, for commands that show or check a plan (the CLI's validate).
 export { FeaturePlanSchema, planFeatures, type FeaturePlan, type ColumnPlan, type FeatureWarning } from '@hokusai/training';
+export { benchmarkColumns, inferenceCommitment } from './flow/inference-benchmark.js';

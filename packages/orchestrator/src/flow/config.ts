@@ -87,6 +87,7 @@ export const PipelineConfigSchema = z
         enabled: z.boolean().default(true),
         circuitN: z.number().int().positive().optional(),
         ptau: z.string().optional().describe('powers-of-tau file; a local insecure one is made when absent'),
+        inference: z.boolean().optional().describe('also prove each linear model\'s label on each benchmark row (inference_proof.json; about 1 s per 6 rows)'),
       })
       .strict()
       .default({ enabled: true }),

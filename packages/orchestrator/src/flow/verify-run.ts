@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { canonicalJson, verifyAttestation, type VerificationCheck } from '@hokusai/attestation';
+import { checkRunInference, registeredCommitment } from './verify-inference.js';
 import { binaryMetrics, type DeltaReport } from '@hokusai/evaluation';
 import { PipelineConfigSchema } from './config.js';
 import { decodePredictions, predictedBits } from './predictions-file.js';
@@ -51,6 +52,8 @@ export async function verifyRun(
     requireProof?: boolean;
     /** Fail unless the proof is under a public ceremony ptau and a pinned key. */
     strict?: boolean;
+    /** Benchmark registry: the inference proof's B must equal the one registered for the run's benchmark id. */
+    registry?: string;
   } = {},
 ): Promise<RunVerification> {
   const checks: VerificationCheck[] = [];
@@ -120,6 +123,7 @@ export async function verifyRun(
     } else if (options.benchmark !== undefined) {
       check('benchmark re-run', false, 'predictions.json is unreadable, so there is nothing to compare the models with');
     }
+    if (predictions !== undefined) checks.push(...(await checkRunInference(dir, { ...predictions, threshold }, options.benchmark, registeredCommitment(options.registry, body.results.delta.benchmark))));
     const reportPath = join(dir, 'report.json');
     if (existsSync(reportPath) && predictions !== undefined) {
       const dataReport = JSON.parse(await readFile(join(dir, 'data_report.json'), 'utf8')) as unknown;

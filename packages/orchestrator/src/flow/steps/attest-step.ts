@@ -1,5 +1,6 @@
 import { basename } from 'node:path';
-import { buildAttestation, sha256Hex, type AttestationInput } from '@hokusai/attestation';
+import { buildAttestation, buildInferenceProof, INFERENCE_PROOF_FILE, sha256Hex, type AttestationInput } from '@hokusai/attestation';
+import { benchmarkColumns } from '../inference-benchmark.js';
 import type { DatasetManifest } from '@hokusai/data-integration';
 import type { StepDefinition } from '../../engine/step.js';
 import { attestedConfig } from '../attested-config.js';
@@ -53,6 +54,20 @@ export function attestStep(flow: FlowContext): StepDefinition {
         // their content hashes depend on the HMAC key, which may be ephemeral.
         ...Object.fromEntries(loads.map((l) => [`manifests/${l.role}.json`, json(publicManifest(l.manifest))])),
       };
+      if (flow.config.proof.enabled && flow.config.proof.inference === true) {
+        // Attested like every other output by its hash; it says why when inference is not proven.
+        const inference = await buildInferenceProof({
+          baselineOnnx: baseline.onnx,
+          modelOnnx: candidate.onnx,
+          table: benchmarkColumns(data.benchmark),
+          labels: evaluation.labels,
+          baselineScores: evaluation.baselineScores,
+          newScores: evaluation.newScores,
+          threshold,
+          onChunk: (done, of) => ctx.emit({ type: 'progress', unit: 'inference chunks', done, total: of, message: `inference proof: chunk ${done} of ${of}` }),
+        });
+        files[INFERENCE_PROOF_FILE] = json(inference);
+      }
       const input: AttestationInput = {
         run_id: ctx.runId,
         pipeline_version: flow.pipelineVersion,

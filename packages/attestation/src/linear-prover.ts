@@ -1,0 +1,191 @@
+import { readFileSync } from 'node:fs';
+import type * as Snarkjs from 'snarkjs';
+import { AttestationError } from './errors.js';
+import { defaultCacheDir, releaseCurve } from './groth16-setup.js';
+import { compiledLinearCircuit, LINEAR_FEATURES, LINEAR_PUBLIC_SIGNALS, LINEAR_ROWS, shippedLinearKey } from './linear-circuit.js';
+import { chainRow, type QuantizedBenchmark, type QuantizedModel } from './linear-quantizer.js';
+import { BN254_R } from './poseidon.js';
+import { loadSnarkjs } from './snarkjs-loader.js';
+
+/**
+ * SHA-256 (canonical JSON) of the linear circuit's verification key shipped in keys/: the
+ * circuit's identity, which `verify` pins whatever key file sits in a run folder.
+ */
+export const LINEAR_VERIFICATION_KEY_SHA256 = 'cf7d4049ecd4447a8034e709b9554b54636093970e854ce0d6d2ab6b84665ebd';
+
+export interface LinearChunk {
+  index: number;
+  offset: number;
+  rows: number;
+  previous_benchmark: string;
+  benchmark: string;
+  baseline_correct: number;
+  new_correct: number;
+}
+
+export interface LinearProofChunk {
+  proof: unknown;
+  publicSignals: string[];
+}
+
+const field = (v: bigint): bigint => ((v % BN254_R) + BN254_R) % BN254_R;
+
+/** The chunks of LINEAR_ROWS rows, their chained benchmark commitments and both correct counts. */
+export function linearChunks(q: QuantizedBenchmark, labels0: Uint8Array, labels1: Uint8Array): LinearChunk[] {
+  const chunks: LinearChunk[] = [];
+  let acc = 0n;
+  for (let offset = 0, index = 0; offset < q.rows; offset += LINEAR_ROWS, index++) {
+    const rows = Math.min(LINEAR_ROWS, q.rows - offset);
+    const previous = acc;
+    let c0 = 0;
+    let c1 = 0;
+    for (let r = offset; r < offset + rows; r++) {
+      acc = chainRow(acc, q.x[r] as bigint[], BigInt(q.y[r] as number));
+      if (labels0[r] === q.y[r]) c0++;
+      if (labels1[r] === q.y[r]) c1++;
+    }
+    chunks.push({ index, offset, rows, previous_benchmark: previous.toString(), benchmark: acc.toString(), baseline_correct: c0, new_correct: c1 });
+  }
+  return chunks;
+}
+
+/** A chunk's public signals in circuit order (weights as field elements: negatives wrap). */
+export function linearPublicSignals(chunk: Omit<LinearChunk, 'offset'>, baseline: QuantizedModel, model: QuantizedModel): string[] {
+  const weights = (m: QuantizedModel): string[] => [...m.weights.map((w) => field(w).toString()), field(m.bias).toString()];
+  return [String(chunk.index), chunk.previous_benchmark, chunk.benchmark, String(chunk.rows), String(chunk.baseline_correct), String(chunk.new_correct), ...weights(baseline), ...weights(model)];
+}
+
+function witnessInput(q: QuantizedBenchmark, chunk: LinearChunk, baseline: QuantizedModel, model: QuantizedModel): Record<string, unknown> {
+  const x: bigint[][] = [];
+  const y: number[] = [];
+  const mask: number[] = [];
+  for (let i = 0; i < LINEAR_ROWS; i++) {
+    const real = i < chunk.rows;
+    x.push(real ? (q.x[chunk.offset + i] as bigint[]).map(field) : new Array<bigint>(LINEAR_FEATURES).fill(0n));
+    y.push(real ? (q.y[chunk.offset + i] as number) : 0);
+    mask.push(real ? 1 : 0);
+  }
+  return {
+    chunk_index: chunk.index,
+    previous_benchmark: BigInt(chunk.previous_benchmark),
+    benchmark: BigInt(chunk.benchmark),
+    rows: chunk.rows,
+    baseline_correct: chunk.baseline_correct,
+    new_correct: chunk.new_correct,
+    w0: baseline.weights.map(field),
+    b0: field(baseline.bias),
+    w1: model.weights.map(field),
+    b1: field(model.bias),
+    x,
+    y,
+    mask,
+  };
+}
+
+function pinnedKey(): { zkeyPath: string; verificationKey: Record<string, unknown> } {
+  const key = shippedLinearKey();
+  if (key === undefined) throw new AttestationError('HOKUSAI_ZK_SETUP', 'the package ships no key for the linear inference circuit (keys/ is incomplete); reinstall @hokusai/attestation');
+  if (key.verificationKeySha256 !== LINEAR_VERIFICATION_KEY_SHA256) {
+    throw new AttestationError('HOKUSAI_ZK_SETUP', `the linear circuit's verification key in keys/ has SHA-256 ${key.verificationKeySha256}, not the published ${LINEAR_VERIFICATION_KEY_SHA256}; reinstall @hokusai/attestation`);
+  }
+  return key;
+}
+
+/**
+ * Proves every chunk with the shipped key (no compile, no setup at run time): each model's label on
+ * each row and both counts, chained over the benchmark commitment. Each proof is checked before it
+ * is returned.
+ */
+export async function proveLinear(q: QuantizedBenchmark, baseline: QuantizedModel, model: QuantizedModel, labels0: Uint8Array, labels1: Uint8Array, onChunk?: (done: number, of: number) => void): Promise<{ chunks: LinearChunk[]; proofs: LinearProofChunk[] }> {
+  const key = pinnedKey();
+  const circuit = await compiledLinearCircuit(defaultCacheDir());
+  const chunks = linearChunks(q, labels0, labels1);
+  const snarkjs = await loadSnarkjs();
+  await releaseCurve();
+  // The key and the witness program are read once, not once per chunk.
+  const zkey = { type: 'mem', data: readFileSync(key.zkeyPath) } as unknown as string;
+  const wasm = { type: 'mem', data: readFileSync(circuit.wasmPath) } as unknown as string;
+  const proofs: LinearProofChunk[] = [];
+  try {
+    for (const chunk of chunks) {
+      const expected = linearPublicSignals(chunk, baseline, model);
+      let result: { proof: unknown; publicSignals: string[] };
+      try {
+        const witness: Snarkjs.MemFile = { type: 'mem' };
+        await snarkjs.wtns.calculate(witnessInput(q, chunk, baseline, model), wasm, witness);
+        result = await snarkjs.groth16.prove(zkey, witness);
+      } catch (error) {
+        throw new AttestationError('HOKUSAI_ZK_PROOF', `proving inference chunk ${chunk.index} (rows ${chunk.offset}..${chunk.offset + chunk.rows - 1}) failed: ${(error as Error).message}`, { cause: error });
+      }
+      if (result.publicSignals.join(',') !== expected.join(',')) {
+        throw new AttestationError('HOKUSAI_ZK_PROOF', `inference chunk ${chunk.index}: the circuit's public signals differ from the labels and commitments computed in JavaScript`);
+      }
+      proofs.push({ proof: result.proof, publicSignals: result.publicSignals });
+      onChunk?.(proofs.length, chunks.length);
+    }
+    if (!(await snarkjs.groth16.verify(key.verificationKey, proofs[0]?.publicSignals ?? [], proofs[0]?.proof))) {
+      throw new AttestationError('HOKUSAI_ZK_PROOF', 'the first inference proof does not verify against the shipped key');
+    }
+  } finally {
+    await releaseCurve();
+  }
+  return { chunks, proofs };
+}
+
+export interface LinearVerification {
+  ok: boolean;
+  /** What failed, in words, when ok is false. */
+  problems: string[];
+  rows: number;
+  baseline_correct: number;
+  new_correct: number;
+  /** The benchmark commitment the chain ends at. */
+  benchmark: string;
+}
+
+/**
+ * Checks a run's inference proofs against what the verifier computed itself: the weights
+ * (quantized from baseline.onnx and model.onnx), the chain (chunk i starts where chunk i-1 ended,
+ * from 0, indices in order) and, when given, the benchmark commitment B and row count. Every proof
+ * is checked with the shipped verification key, pinned by LINEAR_VERIFICATION_KEY_SHA256.
+ */
+export async function verifyLinearProofs(proofs: readonly LinearProofChunk[], expected: { baseline: QuantizedModel; model: QuantizedModel; benchmark?: string; rows?: number }): Promise<LinearVerification> {
+  const { verificationKey } = pinnedKey();
+  const problems: string[] = [];
+  let previous = '0';
+  let rows = 0;
+  let c0 = 0;
+  let c1 = 0;
+  const weights = linearPublicSignals({ index: 0, previous_benchmark: '0', benchmark: '0', rows: 0, baseline_correct: 0, new_correct: 0 }, expected.baseline, expected.model).slice(6);
+  const snarkjs = await loadSnarkjs();
+  try {
+    for (const [i, p] of proofs.entries()) {
+      const s = p.publicSignals;
+      if (!Array.isArray(s) || s.length !== LINEAR_PUBLIC_SIGNALS) {
+        problems.push(`inference proof ${i}: ${LINEAR_PUBLIC_SIGNALS} public signals expected`);
+        continue;
+      }
+      if (s[0] !== String(i)) problems.push(`inference proof ${i} carries chunk index ${String(s[0])}`);
+      if (s[1] !== previous) problems.push(`inference proof ${i} does not start where proof ${i - 1} ended (a chunk is missing, repeated or out of order)`);
+      if (s.slice(6, 6 + LINEAR_FEATURES + 1).join(',') !== weights.slice(0, LINEAR_FEATURES + 1).join(',')) problems.push(`inference proof ${i} was made for other baseline weights than baseline.onnx's`);
+      if (s.slice(7 + LINEAR_FEATURES).join(',') !== weights.slice(LINEAR_FEATURES + 1).join(',')) problems.push(`inference proof ${i} was made for other weights than model.onnx's`);
+      let valid = false;
+      try {
+        valid = await snarkjs.groth16.verify(verificationKey, s, p.proof);
+      } catch {
+        valid = false;
+      }
+      if (!valid) problems.push(`inference proof ${i} does not verify against the shipped key`);
+      previous = s[2] as string;
+      rows += Number(s[3]);
+      c0 += Number(s[4]);
+      c1 += Number(s[5]);
+    }
+  } finally {
+    await releaseCurve();
+  }
+  if (proofs.length === 0) problems.push('no inference proof');
+  if (expected.benchmark !== undefined && previous !== expected.benchmark) problems.push(`the proofs cover a benchmark with commitment ${previous}, not ${expected.benchmark}`);
+  if (expected.rows !== undefined && rows !== expected.rows) problems.push(`the proofs cover ${rows} rows, not the benchmark's ${expected.rows}`);
+  return { ok: problems.length === 0, problems, rows, baseline_correct: c0, new_correct: c1, benchmark: previous };
+}

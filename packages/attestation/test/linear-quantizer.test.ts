@@ -1,0 +1,88 @@
+import { describe, expect, it } from 'vitest';
+import { AttestationError } from '../src/errors.js';
+import { LINEAR_FEATURES } from '../src/linear-circuit.js';
+import { benchmarkCommitment, benchmarkPlan, circuitLabels, labelMismatch, modelCommitment, quantizeBenchmark, quantizeModel, FEATURE_SCALE_BITS, WEIGHT_SCALE_BITS } from '../src/linear-quantizer.js';
+import { readLinearModel } from '../src/onnx-linear-model.js';
+import { linearFixture, quickstartBenchmark } from './linear-fixture.js';
+
+const COLUMNS = ['age', 'income', 'tenure_months', 'monthly_spend', 'support_calls', 'region', 'plan'];
+
+describe('linear model quantizer', () => {
+  it('reads the featurizer and weights of a linear ONNX file', () => {
+    const m = readLinearModel(linearFixture.model(), 'model.onnx');
+    expect(m.numeric.map((n) => n.name)).toEqual(COLUMNS.slice(0, 5));
+    expect(m.categorical.map((c) => c.name)).toEqual(['region', 'plan']);
+    for (const n of m.numeric) {
+      expect(Number.isFinite(n.mean) && n.scale > 0 && Number.isFinite(n.weight)).toBe(true);
+    }
+    // Ages average in the forties: a misread tensor would not.
+    expect(m.numeric[0]?.mean).toBeGreaterThan(30);
+    expect(m.numeric[0]?.mean).toBeLessThan(60);
+  });
+
+  it('gives the float pipeline\'s label on every quickstart row, for both models (0 mismatches)', () => {
+    const { table, labels } = quickstartBenchmark();
+    const scores = linearFixture.scores();
+    expect(labels).toEqual(scores.labels);
+    const plan = benchmarkPlan(table, COLUMNS);
+    // 5 numeric columns x (value, present) + 4 regions + 3 plans.
+    expect(2 * plan.numeric.length + plan.categorical.reduce((s, c) => s + c.categories.length, 0)).toBe(17);
+    const q = quantizeBenchmark(plan, table, labels);
+    const counts: number[] = [];
+    for (const [bytes, floats] of [[linearFixture.baseline(), scores.baseline_scores], [linearFixture.model(), scores.new_scores]] as const) {
+      const qm = quantizeModel(readLinearModel(bytes), plan, scores.threshold);
+      const l = circuitLabels(qm, q);
+      expect(labelMismatch(l, floats, scores.threshold)).toEqual({ rows: [], at_threshold: [] });
+      counts.push(l.reduce((s, v, i) => s + (v === q.y[i] ? 1 : 0), 0));
+    }
+    // The accuracies the quickstart run reports: 0.639 and 0.801.
+    expect(counts).toEqual([639, 801]);
+  });
+
+  it('folds imputation and standardization into the weights (fixed point, half away from zero)', () => {
+    const model = { numeric: [{ name: 'a', mean: 2, scale: 0.5, weight: 3 }], categorical: [{ name: 'c', categories: [{ value: 'x', weight: -1.25 }] }], bias: 0.75 };
+    const table = { a: [4, null], c: ['x', 'y'] };
+    const plan = benchmarkPlan(table, ['a', 'c']);
+    expect(plan).toEqual({ numeric: ['a'], categorical: [{ name: 'c', categories: ['x', 'y'] }] });
+    const m = quantizeModel(model, plan);
+    const W = 2 ** WEIGHT_SCALE_BITS;
+    expect(m.weights.slice(0, 4)).toEqual([BigInt(1.5 * W), BigInt(-3 * W), BigInt(-1.25 * W), 0n]);
+    expect(m.weights).toHaveLength(LINEAR_FEATURES);
+    expect(m.bias).toBe(BigInt(0.75 * 2 ** (FEATURE_SCALE_BITS + WEIGHT_SCALE_BITS)));
+    const q = quantizeBenchmark(plan, table, [1, 0]);
+    const X = 2n ** BigInt(FEATURE_SCALE_BITS);
+    expect(q.x[0]?.slice(0, 4)).toEqual([4n * X, X, X, 0n]);
+    // Missing value: imputed with the mean, i.e. contributes nothing.
+    expect(q.x[1]?.slice(0, 4)).toEqual([0n, 0n, 0n, X]);
+    // Row 0: 0.75 + 1.5 * (4 - 2) * ... = 0.75 + 3 * 0.5 * 2 - 1.25 = 2.5 > 0; row 1: 0.75 > 0.
+    expect([...circuitLabels(m, q)]).toEqual([1, 1]);
+    // A threshold of 0.9 moves the cut to logit ln 9 = 2.197: row 0 stays 1, row 1 becomes 0.
+    expect([...circuitLabels(quantizeModel(model, plan, 0.9), q)]).toEqual([1, 0]);
+  });
+
+  it('commits to every feature and label (B) and every weight (M)', () => {
+    const { table, labels } = quickstartBenchmark();
+    const plan = benchmarkPlan(table, COLUMNS);
+    const head = (t: typeof table): typeof table => Object.fromEntries(Object.entries(t).map(([k, v]) => [k, Array.from(v as ArrayLike<unknown>).slice(0, 12)])) as typeof table;
+    const small = head(table);
+    const b = benchmarkCommitment(quantizeBenchmark(plan, small, labels.slice(0, 12)));
+    expect(benchmarkCommitment(quantizeBenchmark(plan, small, labels.slice(0, 12)))).toBe(b);
+    const changed = { ...small, income: (small['income'] as number[]).map((v, i) => (i === 7 ? v + 0.01 : v)) };
+    expect(benchmarkCommitment(quantizeBenchmark(plan, changed, labels.slice(0, 12)))).not.toBe(b);
+    const relabelled = labels.slice(0, 12).map((v, i) => (i === 3 ? 1 - v : v));
+    expect(benchmarkCommitment(quantizeBenchmark(plan, small, relabelled))).not.toBe(b);
+
+    const m = quantizeModel(readLinearModel(linearFixture.model()), plan);
+    const moved = { ...m, weights: m.weights.map((w, i) => (i === 2 ? w + 1n : w)) };
+    expect(modelCommitment(moved)).not.toBe(modelCommitment(m));
+  });
+
+  it('refuses models outside the linear family and features beyond the circuit, with typed errors', () => {
+    const bytes = Buffer.from(linearFixture.model());
+    const at = bytes.indexOf('logistic_regression');
+    bytes.write('gbdt_______________', at);
+    expect(() => readLinearModel(bytes, 'model.onnx')).toThrow(expect.objectContaining({ code: 'HOKUSAI_INFERENCE_UNSUPPORTED', message: expect.stringContaining('not for gbdt_') }) as AttestationError);
+    const wide = { c: Array.from({ length: 30 }, (_, i) => `v${i}`) };
+    expect(() => benchmarkPlan(wide, ['c'])).toThrow(expect.objectContaining({ code: 'HOKUSAI_INFERENCE_UNSUPPORTED' }) as AttestationError);
+  });
+});
