@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// npm run bench -- --size 1k|100k|1m [--runs 3] [--proof] [--peer]
+// npm run bench -- --size 1k|100k|1m|5m|20m [--runs 3] [--proof] [--peer]
 // Runs the real `hokusai run` at a size, reads each step's wall time, CPU time and peak RSS from
 // the run store, prints the medians as a table and appends a JSON record to results/results.jsonl.
 // With --peer it also runs the pandas + scikit-learn peer (peer.py) on the same files in each run

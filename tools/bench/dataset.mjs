@@ -16,12 +16,14 @@ export function requireBuilt() {
   }
 }
 
-/** Folder holding base.csv, contributed.csv and benchmark.csv for the preset `size` (1k, 100k, 1m). */
+/** Folder holding base.csv, contributed.csv and benchmark.csv for the preset `size` (1k, 100k, 1m, 5m, 20m). */
 export function benchData(size) {
   const data = join(tmpdir(), 'hokusai-bench', size);
   if (!existsSync(join(data, 'benchmark.csv'))) {
     mkdirSync(data, { recursive: true });
-    execFileSync(process.execPath, [datagen, '--preset', size, '--formats', 'csv', '--out', data], { stdio: 'inherit' });
+    // The generator holds every row as an object: 20M rows need a heap of about 12 GB.
+    const heap = size === '20m' ? ['--max-old-space-size=14000'] : size === '5m' ? ['--max-old-space-size=6000'] : [];
+    execFileSync(process.execPath, [...heap, datagen, '--preset', size, '--formats', 'csv', '--out', data], { stdio: 'inherit' });
   }
   return data;
 }

@@ -160,42 +160,18 @@ export function contentHash(ct: ColumnTable): string {
   w.u32(names.length);
   const idx = canonicalOrder(cols, n);
   const tags = new Uint8Array(n);
-  const nums = new Float64Array(n);
-  const bools = new Uint8Array(n);
+  let nums: Float64Array | undefined;
+  let bools: Uint8Array | undefined;
   let pos: Uint32Array | undefined;
   let starts: Int32Array | undefined;
   cols.forEach((col, c) => {
     w.str(names[c] as string);
     const known = knownUtf8(col);
-    if (known !== undefined || (col.type === 'string' && utf8Of(col.values) !== undefined)) {
+    const layout = known !== undefined ? { offsets: known.valueOffsets as Int32Array, bytes: known.values as Uint8Array } : col.type === 'string' ? utf8Of(col.values) : undefined;
+    if (layout !== undefined) {
       // Straight from the UTF-8: no string is made, and the bytes are those `str` would write.
-      const { offsets, bytes } = known === undefined ? (utf8Of((col as { values: (string | null)[] }).values) as Utf8Layout) : { offsets: known.valueOffsets as Int32Array, bytes: known.values as Uint8Array };
-      const isNull = nullTest(col, known);
-      // Scattered from row order to canonical order, as the fixed-width values below: first each
-      // value's place in the output, then its bytes, reading the column front to back.
       pos ??= inversePermutation(idx);
-      const start = (starts ??= new Int32Array(n));
-      for (let r = 0; r < n; r++) {
-        const k = pos[r] as number;
-        if (isNull(r)) {
-          tags[k] = TAG_NULL;
-          start[k] = 0;
-        } else {
-          tags[k] = TAG_STRING;
-          start[k] = 4 + (offsets[r + 1] as number) - (offsets[r] as number);
-        }
-      }
-      let total = 0;
-      for (let k = 0; k < n; k++) {
-        const size = start[k] as number;
-        start[k] = total;
-        total += size;
-      }
-      const out = Buffer.allocUnsafe(total);
-      for (let r = 0; r < n; r++) {
-        if (isNull(r)) continue;
-        putUtf8(out, start[pos[r] as number] as number, bytes, offsets[r] as number, offsets[r + 1] as number);
-      }
+      const out = utf8InOrder(pos, layout, textValidity(col, known), tags, (starts ??= new Int32Array(n)));
       w.flush();
       hash.update(tags);
       hash.update(out);
@@ -218,35 +194,18 @@ export function contentHash(ct: ColumnTable): string {
       w.flush();
       return;
     }
-    // Fixed-width values are scattered from row order to canonical order: sequential reads
-    // and scattered writes, faster than gathering one random read at a time.
     pos ??= inversePermutation(idx);
-    const valid = col.valid;
-    const vals = col.values;
-    const out = col.type === 'bool' ? bools : nums;
     const tag = col.type === 'bool' ? TAG_BOOL : col.type === 'timestamp' ? TAG_TIMESTAMP : TAG_NUMBER;
-    let nulls = 0;
-    for (let r = 0; r < n; r++) {
-      const k = pos[r] as number;
-      if (valid[r] === 1) {
-        tags[k] = tag;
-        const v = vals[r] as number;
-        out[k] = v === 0 ? 0 : v;
-      } else {
-        tags[k] = TAG_NULL;
-        nulls++;
-      }
-    }
-    // Only the non-null values are hashed, in canonical order.
-    if (nulls > 0) {
-      let j = 0;
-      for (let k = 0; k < n; k++) if (tags[k] !== TAG_NULL) out[j++] = out[k] as number;
-    }
-    const present = n - nulls;
     w.flush();
+    if (col.type === 'bool') {
+      const present = bytesInOrder(pos, col.valid, col.values, tag, tags, (bools ??= new Uint8Array(n)));
+      hash.update(tags);
+      hash.update(bools.subarray(0, present));
+      return;
+    }
+    const present = col.type === 'int' ? intsInOrder(pos, col.valid, col.values, tag, tags, (nums ??= new Float64Array(n))) : floatsInOrder(pos, col.valid, col.values, tag, tags, (nums ??= new Float64Array(n)));
     hash.update(tags);
-    if (out === bools) hash.update(bools.subarray(0, present));
-    else if (LITTLE_ENDIAN) hash.update(new Uint8Array(nums.buffer, 0, present * 8));
+    if (LITTLE_ENDIAN) hash.update(new Uint8Array(nums.buffer, 0, present * 8));
     else {
       const le = Buffer.alloc(present * 8);
       for (let k = 0; k < present; k++) le.writeDoubleLE(nums[k] as number, k * 8);
@@ -256,21 +215,145 @@ export function contentHash(ct: ColumnTable): string {
   return w.digest();
 }
 
+/** 1 per non-null row of a text column, or null when it has no nulls. */
+function textValidity(col: Column, known: Data | undefined): Uint8Array | null {
+  if (known !== undefined) {
+    if (known.nullCount === 0) return null;
+    const bitmap = known.nullBitmap;
+    const valid = new Uint8Array(known.length);
+    for (let r = 0; r < valid.length; r++) valid[r] = bitIsSet(bitmap, 0, r) ? 1 : 0;
+    return valid;
+  }
+  const vals = (col as { values: (string | null)[] }).values;
+  let valid: Uint8Array | null = null;
+  for (let r = 0; r < vals.length; r++) {
+    if (vals[r] === null || vals[r] === undefined) {
+      if (valid === null) valid = new Uint8Array(vals.length).fill(1);
+      valid[r] = 0;
+    }
+  }
+  return valid;
+}
+
+/**
+ * A text column's values in canonical order, each as u32 little-endian length and its UTF-8,
+ * with its tags. Scattered like the fixed-width values below: first each value's place in the
+ * output, then its bytes, reading the column front to back.
+ */
+function utf8InOrder(pos: Uint32Array, layout: Utf8Layout, valid: Uint8Array | null, tags: Uint8Array, start: Int32Array): Buffer {
+  const { offsets, bytes } = layout;
+  const n = pos.length;
+  for (let r = 0; r < n; r++) {
+    const k = pos[r] as number;
+    if (valid !== null && valid[r] === 0) {
+      tags[k] = TAG_NULL;
+      start[k] = 0;
+    } else {
+      tags[k] = TAG_STRING;
+      start[k] = 4 + (offsets[r + 1] as number) - (offsets[r] as number);
+    }
+  }
+  let total = 0;
+  for (let k = 0; k < n; k++) {
+    const size = start[k] as number;
+    start[k] = total;
+    total += size;
+  }
+  const out = Buffer.allocUnsafe(total);
+  for (let r = 0; r < n; r++) {
+    if (valid !== null && valid[r] === 0) continue;
+    let at = start[pos[r] as number] as number;
+    const s = offsets[r] as number;
+    const e = offsets[r + 1] as number;
+    const len = e - s;
+    out[at] = len & 0xff;
+    out[at + 1] = (len >>> 8) & 0xff;
+    out[at + 2] = (len >>> 16) & 0xff;
+    out[at + 3] = len >>> 24;
+    at += 4;
+    if (len <= 32) for (let j = s; j < e; j++) out[at++] = bytes[j] as number;
+    else out.set(bytes.subarray(s, e), at);
+  }
+  return out;
+}
+
+// Fixed-width values are scattered from row order to canonical order: sequential reads and
+// scattered writes, faster than gathering one random read at a time. One function per value
+// array type keeps each loop monomorphic; a column without nulls skips the per-row tag.
+
+/** Floats and timestamps into `out` in canonical order (-0 as 0), nulls left out; returns how many. */
+function floatsInOrder(pos: Uint32Array, valid: Uint8Array, vals: Float64Array, tag: number, tags: Uint8Array, out: Float64Array): number {
+  const n = pos.length;
+  const nulls = countNulls(valid);
+  if (nulls === 0) {
+    tags.fill(tag);
+    for (let r = 0; r < n; r++) {
+      const v = vals[r] as number;
+      out[pos[r] as number] = v === 0 ? 0 : v;
+    }
+    return n;
+  }
+  for (let r = 0; r < n; r++) {
+    const k = pos[r] as number;
+    if (valid[r] === 1) {
+      tags[k] = tag;
+      const v = vals[r] as number;
+      out[k] = v === 0 ? 0 : v;
+    } else tags[k] = TAG_NULL;
+  }
+  return compactPresent(tags, out);
+}
+
+/** `floatsInOrder` for an int column (written as the equal double). */
+function intsInOrder(pos: Uint32Array, valid: Uint8Array, vals: Int32Array, tag: number, tags: Uint8Array, out: Float64Array): number {
+  const n = pos.length;
+  const nulls = countNulls(valid);
+  if (nulls === 0) {
+    tags.fill(tag);
+    for (let r = 0; r < n; r++) out[pos[r] as number] = vals[r] as number;
+    return n;
+  }
+  for (let r = 0; r < n; r++) {
+    const k = pos[r] as number;
+    if (valid[r] === 1) {
+      tags[k] = tag;
+      out[k] = vals[r] as number;
+    } else tags[k] = TAG_NULL;
+  }
+  return compactPresent(tags, out);
+}
+
+/** `floatsInOrder` for a bool column (one byte each). */
+function bytesInOrder(pos: Uint32Array, valid: Uint8Array, vals: Uint8Array, tag: number, tags: Uint8Array, out: Uint8Array): number {
+  const n = pos.length;
+  for (let r = 0; r < n; r++) {
+    const k = pos[r] as number;
+    if (valid[r] === 1) {
+      tags[k] = tag;
+      out[k] = vals[r] as number;
+    } else tags[k] = TAG_NULL;
+  }
+  return compactPresent(tags, out);
+}
+
+function countNulls(valid: Uint8Array): number {
+  let nulls = 0;
+  for (let r = 0; r < valid.length; r++) if (valid[r] === 0) nulls++;
+  return nulls;
+}
+
+/** Moves the non-null values (by tag) to the front, in order; returns how many. */
+function compactPresent(tags: Uint8Array, out: Float64Array | Uint8Array): number {
+  let j = 0;
+  for (let k = 0; k < tags.length; k++) if (tags[k] !== TAG_NULL) out[j++] = out[k] as number;
+  return j;
+}
+
 /** pos[r] = k where order[k] = r. */
 function inversePermutation(order: Uint32Array): Uint32Array {
   const pos = new Uint32Array(order.length);
   for (let k = 0; k < order.length; k++) pos[order[k] as number] = k;
   return pos;
-}
-
-/** Null test of a text column: from its Arrow validity when known, else from its values. */
-function nullTest(col: Column, known: Data | undefined): (row: number) => boolean {
-  if (known !== undefined) {
-    const bitmap = known.nullBitmap;
-    return (r) => !bitIsSet(bitmap, 0, r);
-  }
-  const vals = (col as { values: (string | null)[] }).values;
-  return (r) => vals[r] === null || vals[r] === undefined;
 }
 
 export function buildManifest(ct: ColumnTable, meta: { source_path: string; format: DataFormat; file_sha256: string }): DatasetManifest {

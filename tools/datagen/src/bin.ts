@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// hokusai-datagen --preset quickstart|1k|100k|1m [--seed N] [--formats csv,jsonl,parquet] --out <folder>
+// hokusai-datagen --preset quickstart|1k|100k|1m|5m|20m [--seed N] [--formats csv,jsonl,parquet] --out <folder>
 import { parseArgs } from 'node:util';
 import { PRESETS } from './presets.js';
 import { writeDataset, type OutputFormat } from './write-dataset.js';
