@@ -137,7 +137,7 @@ describe('a pipeline run logged to a real MLflow server', () => {
     expect(run.info.startTime).toBeLessThanOrEqual(Math.min(...steps.map((r) => r.startedAt as number)));
     expect(run.info.endTime).toBeGreaterThanOrEqual(Math.max(...steps.map((r) => r.finishedAt as number)));
     // A real duration, not the moment of logging after the end.
-    expect((run.info.endTime as number) - run.info.startTime).toBeGreaterThanOrEqual(steps.reduce((t, r) => Math.max(t, r.durationMs), 0));
+    expect((run.info.endTime as number) - (run.info.startTime as number)).toBeGreaterThanOrEqual(steps.reduce((t, r) => Math.max(t, r.durationMs), 0));
   });
 
   it('the parent carries the step timeline: each step\'s duration at its true end time, and pipeline.step by step index', async () => {
