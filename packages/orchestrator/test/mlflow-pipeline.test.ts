@@ -6,10 +6,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MlflowClient, syncJournal } from '@hokusai/tracking';
-import { chromium } from 'playwright-core';
+import { chromium, type Page } from 'playwright-core';
 // The tracking package's test harness starts a real `mlflow server` (SQLite, served artifacts).
 import { startMlflowServer, type MlflowServer } from '@hokusai/test-helpers';
-import { RunStore, runPipeline, verifyRun, type PipelineResult } from '../src/index.js';
+import { HookRegistry, RunStore, runPipeline, verifyRun, type PipelineResult } from '../src/index.js';
 import { QUICKSTART, quickstartConfig } from './fixtures/quickstart.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -20,6 +20,20 @@ const SECRET = 's3cret-tracking-pw';
 const REGISTRY_SCORES = fileURLToPath(new URL('./python/registry_scores.py', import.meta.url));
 const RUN_DATASETS = fileURLToPath(new URL('./python/run_datasets.py', import.meta.url));
 
+
+/** Opens headless Chromium on a fresh profile, runs `use`, and closes it. */
+async function withChromium(viewport: { width: number; height: number }, use: (page: Page) => Promise<void>): Promise<void> {
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install Debian's chromium package (bash scripts/setup.sh --services)`);
+  await mkdir(ARTIFACTS, { recursive: true });
+  const userData = mkdtempSync(join(tmpdir(), 'hokusai-chromium-'));
+  const context = await chromium.launchPersistentContext(userData, { executablePath: CHROMIUM, args: CHROMIUM_ARGS, viewport });
+  try {
+    await use(await context.newPage());
+  } finally {
+    await context.close();
+    await rm(userData, { recursive: true, force: true });
+  }
+}
 
 /** The run id at the end of an MLflow UI link. */
 function liveRunId(url: string | undefined): string {
@@ -42,12 +56,34 @@ describe('a pipeline run logged to a real MLflow server', () => {
   let store: string;
   let runUrl: string | undefined;
   let statusWhileRunning: Promise<string> | undefined;
+  let liveShot: string | undefined;
 
   beforeAll(async () => {
     client = new MlflowClient(server.uri);
     const work = await mkdtemp(join(tmpdir(), 'hokusai-mlflow-'));
     out = join(work, 'out');
     store = join(work, 'store');
+    // While the new model is about to train, the MLflow UI shows the run live: RUNNING, the steps
+    // so far on its timeline, the two trainings under it.
+    const hooks = new HookRegistry();
+    hooks.register(
+      'pre_training',
+      async (payload) => {
+        if ((payload as { role: string }).role !== 'new') return payload;
+        try {
+          await withChromium({ width: 1400, height: 1600 }, async (page) => {
+            await page.goto(runUrl as string);
+            await page.getByText('step.search.duration_seconds').first().waitFor({ timeout: 60_000 });
+            await page.screenshot({ path: join(ARTIFACTS, 'mlflow-live-run.png') });
+          });
+          liveShot = (await client.getRun(liveRunId(runUrl))).info.status;
+        } catch (error) {
+          liveShot = `no screenshot: ${(error as Error).message}`;
+        }
+        return payload;
+      },
+      'mlflow-ui-live-screenshot',
+    );
     result = await runPipeline(
       // Credentials in the URI: the server does not check them, so they must simply never show.
       quickstartConfig(out, {
@@ -57,6 +93,7 @@ describe('a pipeline run logged to a real MLflow server', () => {
       }),
       {
         store,
+        hooks,
         onTracking: (t) => (runUrl = t.runUrl),
         // While the pipeline runs, its MLflow run is already there and RUNNING.
         onEvent: (event) => {
@@ -100,7 +137,7 @@ describe('a pipeline run logged to a real MLflow server', () => {
     expect(run.info.startTime).toBeLessThanOrEqual(Math.min(...steps.map((r) => r.startedAt as number)));
     expect(run.info.endTime).toBeGreaterThanOrEqual(Math.max(...steps.map((r) => r.finishedAt as number)));
     // A real duration, not the moment of logging after the end.
-    expect((run.info.endTime as number) - run.info.startTime).toBeGreaterThanOrEqual(steps.reduce((t, r) => Math.max(t, r.durationMs), 0));
+    expect((run.info.endTime as number) - (run.info.startTime as number)).toBeGreaterThanOrEqual(steps.reduce((t, r) => Math.max(t, r.durationMs), 0));
   });
 
   it('links report.json and report.html to the MLflow run, without credentials, and still verifies', async () => {
@@ -269,24 +306,44 @@ describe('a pipeline run logged to a real MLflow server', () => {
     expect(metric('mcnemar.p_value')).toBe(result.delta.tests.mcnemar.p_value);
   });
 
-  it('the MLflow UI shows the run with its note and its logged models (headless Chromium screenshot kept under .vitest-artifacts/)', async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install Debian's chromium package (bash scripts/setup.sh --services)`);
+  it('the MLflow UI shows the live run, then the finished one: step timeline, trainings and trials, logged models, datasets with schema, the note (headless Chromium screenshots kept under .vitest-artifacts/)', async () => {
+    // Taken by the pre_training hook of the new model, while the pipeline was running.
+    expect(liveShot).toBe('RUNNING');
+    expect(existsSync(join(ARTIFACTS, 'mlflow-live-run.png'))).toBe(true);
     const run = await client.getRun(result.tracking.runId as string);
-    const userData = mkdtempSync(join(tmpdir(), 'hokusai-chromium-'));
-    const context = await chromium.launchPersistentContext(userData, { executablePath: CHROMIUM, args: CHROMIUM_ARGS, viewport: { width: 1400, height: 1000 } });
-    try {
-      const page = await context.newPage();
-      await page.goto(`${server.uri}/#/experiments/${run.info.experimentId}/runs/${run.info.runId}`);
+    const runPage = `${server.uri}/#/experiments/${run.info.experimentId}/runs/${run.info.runId}`;
+    await withChromium({ width: 1400, height: 2400 }, async (page) => {
+      await page.goto(runPage);
       await page.getByText('ACCEPTED', { exact: false }).first().waitFor({ timeout: 60_000 });
       await page.getByText(result.runId).first().waitFor({ timeout: 30_000 });
-      await mkdir(ARTIFACTS, { recursive: true });
-      await page.screenshot({ path: join(ARTIFACTS, 'mlflow-run.png'), fullPage: true });
-      expect(existsSync(join(ARTIFACTS, 'mlflow-run.png'))).toBe(true);
-    } finally {
-      await context.close();
-      await rm(userData, { recursive: true, force: true });
-    }
-  }, 120_000);
+      await page.getByText('step.train_baseline.duration_seconds').first().waitFor({ timeout: 30_000 });
+      await page.screenshot({ path: join(ARTIFACTS, 'mlflow-run.png') });
+      // The dataset drawer shows the schema: column names and MLflow types.
+      await page.getByText('benchmark (', { exact: false }).first().click();
+      await page.getByText('monthly_spend').first().waitFor({ timeout: 30_000 });
+      await page.screenshot({ path: join(ARTIFACTS, 'mlflow-dataset-schema.png') });
+    });
+    await withChromium({ width: 1400, height: 1400 }, async (page) => {
+      await page.goto(`${runPage}/model-metrics`);
+      await page.getByPlaceholder(/search/i).first().fill('step', { timeout: 60_000 });
+      await page.getByText('pipeline.step').first().waitFor({ timeout: 60_000 });
+      await page.waitForTimeout(3000);
+      await page.screenshot({ path: join(ARTIFACTS, 'mlflow-step-timeline.png') });
+    });
+    // The baseline training: its trials as child runs, its params, and its loss per iteration.
+    const trainings = (await client.searchRuns({ experimentIds: [run.info.experimentId], filter: `tags.mlflow.parentRunId = '${run.info.runId}'` })).runs;
+    const baselinePage = `${server.uri}/#/experiments/${run.info.experimentId}/runs/${trainings.find((r) => r.info.runName === 'train baseline')?.info.runId as string}`;
+    await withChromium({ width: 1400, height: 1400 }, async (page) => {
+      await page.goto(baselinePage);
+      await page.getByText('trial 1').first().waitFor({ timeout: 60_000 });
+      await page.screenshot({ path: join(ARTIFACTS, 'mlflow-train-baseline.png') });
+      await page.goto(`${baselinePage}/model-metrics`);
+      await page.getByText('training_loss').first().waitFor({ timeout: 60_000 });
+      await page.waitForTimeout(3000);
+      await page.screenshot({ path: join(ARTIFACTS, 'mlflow-training-loss.png') });
+    });
+    for (const shot of ['mlflow-run.png', 'mlflow-dataset-schema.png', 'mlflow-step-timeline.png', 'mlflow-train-baseline.png', 'mlflow-training-loss.png']) expect(existsSync(join(ARTIFACTS, shot)), shot).toBe(true);
+  }, 300_000);
 });
 
 describe('rejected contributions and the offline journal, against a real MLflow server', () => {
