@@ -143,3 +143,13 @@ export function errorCode(error: unknown): string | undefined {
   }
   return undefined;
 }
+
+/**
+ * Whether running the same work again may succeed: a transient fault (a lost worker, a timeout, a
+ * refused connection) or an untyped crash may pass; bad input stays bad, and a typed fault of the
+ * pipeline's own (or a missing or read-only path) would only fail again.
+ */
+export function isRetryable(error: unknown): boolean {
+  const kind = errorKind(error);
+  return kind === 'transient' || (kind === 'internal' && !HokusaiError.isInstance(error));
+}

@@ -4,6 +4,7 @@ export {
   HokusaiErrorJsonSchema,
   errorCode,
   errorKind,
+  isRetryable,
   optionsOf,
   type ErrorLocation,
   type HokusaiErrorJson,

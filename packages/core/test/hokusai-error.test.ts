@@ -3,7 +3,7 @@ import { cpSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { CoreError, HokusaiError, errorKind } from '@hokusai/core';
+import { CoreError, HokusaiError, errorKind, isRetryable } from '@hokusai/core';
 import type * as Core from '@hokusai/core';
 
 const packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -66,5 +66,17 @@ describe('HokusaiError', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('isRetryable', () => {
+  it('retries transient faults and untyped crashes, never input errors or typed internal faults', () => {
+    expect(isRetryable(new HokusaiError('HOKUSAI_X', 'lost', { kind: 'transient' }))).toBe(true);
+    expect(isRetryable(new TypeError('crash'))).toBe(true);
+    expect(isRetryable(Object.assign(new Error('refused'), { code: 'ECONNRESET' }))).toBe(true);
+    expect(isRetryable(new HokusaiError('HOKUSAI_X', 'bad row', { kind: 'input' }))).toBe(false);
+    expect(isRetryable(new HokusaiError('HOKUSAI_X', 'corrupt store', { kind: 'internal' }))).toBe(false);
+    // A missing file is not a passing fault, whatever its code looks like.
+    expect(isRetryable(Object.assign(new Error('gone'), { code: 'ENOENT' }))).toBe(false);
   });
 });

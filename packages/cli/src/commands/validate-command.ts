@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { createHash } from 'node:crypto';
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import {
   formatValidationReport,
@@ -17,6 +17,7 @@ import { CliError } from '../cli-error.js';
 import { EXIT } from '../exit-codes.js';
 import { assertFixTargets } from './fixed-file-target.js';
 import type { Output } from '../output.js';
+import { piiKeyFromEnv, writeFileAtomic } from '@hokusai/core';
 
 interface ValidateFlags {
   target: string;
@@ -61,7 +62,7 @@ export function registerValidateCommand(program: Command, output: Output): void 
       const base = flags.base === undefined ? emptyLike(contributed) : await loadDataset(flags.base);
       const benchmark = flags.benchmark === undefined ? emptyLike(contributed) : await loadDataset(flags.benchmark);
       const schemaReport = flags.schema === undefined ? null : validateTable(contributed.table, loadDatasetSchema(flags.schema), data);
-      const key = process.env.HOKUSAI_PII_KEY;
+      const key = piiKeyFromEnv();
       const result = integrateContribution({
         base,
         contributed,
@@ -82,8 +83,7 @@ export function registerValidateCommand(program: Command, output: Output): void 
         const format = (extname(flags.out).slice(1).toLowerCase() || 'csv') as DataFormat;
         const manifest = manifestOf(result.contributed, { source_path: flags.out, format, file_sha256: createHash('sha256').update(bytes).digest('hex') });
         const manifestPath = `${flags.out}.manifest.json`;
-        await writeFile(`${manifestPath}.tmp`, `${JSON.stringify(manifest, null, 2)}\n`);
-        await rename(`${manifestPath}.tmp`, manifestPath);
+        await writeFileAtomic(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);
         written = { file: flags.out, manifest: manifestPath };
       }
       const report = result.report;
