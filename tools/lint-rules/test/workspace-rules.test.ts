@@ -201,7 +201,8 @@ describe('the workspace lint configuration', () => {
   it('lets a leaf import the base package, and fails the base package importing a leaf', () => {
     expect(text('packages/evaluation/src/probe-core.ts')).toBe('');
     expect(rules('packages/core/src/probe-core-to-leaf.ts')).toContain('@nx/enforce-module-boundaries');
-    expect(text('packages/core/src/probe-core-to-leaf.ts')).toMatch(/scope:core/);
+    // Every leaf depends on core, so the rule reports the cycle (or the tags, were there none).
+    expect(text('packages/core/src/probe-core-to-leaf.ts')).toMatch(/scope:core|Circular dependency/);
   });
 
   it("fails a test that imports another package's test/ folder", () => {
