@@ -9,7 +9,7 @@ import jsoncParser from 'jsonc-eslint-parser';
 import tseslint from 'typescript-eslint';
 
 // Who may import whom. Leaves never import each other; `scope:core` is the shared base package
-// the design allows below the leaves (none exists yet).
+// the design allows below the leaves (@hokusai/core).
 const layers = [
   { sourceTag: 'scope:core', onlyDependOnLibsWithTags: ['scope:core'] },
   { sourceTag: 'scope:leaf', onlyDependOnLibsWithTags: ['scope:core'] },

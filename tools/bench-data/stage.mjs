@@ -73,7 +73,7 @@ if (stage === 'csv' || stage === 'parquet') {
 } else if (stage === 'integrate') {
   const [base, contributed, benchmark] = await Promise.all(parts.map((p) => loadDataset(join(dir, `${p}.parquet`))));
   const t1 = performance.now();
-  const r = integrateContribution({ base, contributed, benchmark, target: 'label', pii: { key: 'bench-key', mode: 'hash' } });
+  const r = integrateContribution({ base, contributed, benchmark, target: 'label', pii: { key: 'bench-key-0123456789', mode: 'hash' } });
   const ms = performance.now() - t1;
   const rss = process.resourceUsage().maxRSS * 1024;
   console.log(JSON.stringify({ stage, ms, maxRssBytes: rss, load_ms: t1 - t0, report: { pii: r.report.pii.findings_by_type, dedup: r.report.dedup, contamination: r.report.contamination.removed, quality: r.report.quality.score, merged: r.report.rows.merged } }));

@@ -3,7 +3,7 @@ export { sha256Hex } from './sha256.js';
 export { merkleRoot, merkleProof, verifyMerkleProof, merkleLeafHash, type MerkleLeaf, type MerkleProof, type MerkleSibling } from './merkle.js';
 export { writeFileAtomic } from './write-file-atomic.js';
 export { jsonFileText } from './json-file-text.js';
-export { AttestationError, type AttestationErrorCode } from './errors.js';
+export { ATTESTATION_ERROR_KINDS, AttestationError, type AttestationErrorCode } from './errors.js';
 export { AttestationInputSchema, type AttestationInput } from './attestation-input.js';
 export {
   buildAttestation,

@@ -1,12 +1,18 @@
-/** Stable codes of errors the command layer raises itself; callers branch on `code`, never on text. */
-export type CliErrorCode = 'HOKUSAI_USAGE' | 'HOKUSAI_OUTPUT_EXISTS' | 'HOKUSAI_OUTPUT_IS_INPUT';
+import { HokusaiError, type ErrorKind } from '@hokusai/core';
 
-export class CliError extends Error {
-  readonly code: CliErrorCode;
+/** Every code the command layer raises itself, with its kind (see @hokusai/core). */
+export const CLI_ERROR_KINDS = {
+  HOKUSAI_USAGE: 'input',
+  HOKUSAI_OUTPUT_IS_INPUT: 'input',
+  HOKUSAI_CONFIG_NOT_FOUND: 'input',
+  HOKUSAI_CONTRIBUTOR_INVALID: 'input',
+  HOKUSAI_CONTRIBUTOR_CHECKSUM: 'input',
+} as const satisfies Record<string, ErrorKind>;
+export type CliErrorCode = keyof typeof CLI_ERROR_KINDS;
 
+export class CliError extends HokusaiError<CliErrorCode> {
   constructor(code: CliErrorCode, message: string) {
-    super(message);
+    super(code, message, { kind: CLI_ERROR_KINDS[code] });
     this.name = 'CliError';
-    this.code = code;
   }
 }

@@ -1,6 +1,6 @@
 import { keccak_256 } from '@noble/hashes/sha3';
 import { bytesToHex } from '@noble/hashes/utils';
-import { OrchestratorError } from '@hokusai/orchestrator';
+import { CliError } from './cli-error.js';
 
 /**
  * EIP-55: an address is written with mixed case where each hex letter is upper-case when the
@@ -21,13 +21,13 @@ export function toChecksumAddress(address: string): string {
 /** Returns the checksummed address, or throws a typed error saying what is wrong. */
 export function checkContributorAddress(address: string): string {
   if (!/^0[xX][0-9a-fA-F]{40}$/.test(address)) {
-    throw new OrchestratorError('HOKUSAI_CONTRIBUTOR_INVALID', `--contributor ${address} is not an Ethereum address: expected 0x followed by 40 hex digits.`);
+    throw new CliError('HOKUSAI_CONTRIBUTOR_INVALID', `--contributor ${address} is not an Ethereum address: expected 0x followed by 40 hex digits.`);
   }
   const body = address.slice(2);
   const checksummed = toChecksumAddress(`0x${body}`);
   const uniformCase = body === body.toLowerCase() || body === body.toUpperCase();
   if (!uniformCase && checksummed.slice(2) !== body) {
-    throw new OrchestratorError(
+    throw new CliError(
       'HOKUSAI_CONTRIBUTOR_CHECKSUM',
       `--contributor ${address} fails its EIP-55 checksum (a mistyped letter?); the checksummed form of these digits is ${checksummed}.`,
     );

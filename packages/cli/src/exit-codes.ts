@@ -1,4 +1,4 @@
-import { errorCode } from '@hokusai/orchestrator';
+import { errorKind } from '@hokusai/core';
 
 /** The documented exit codes of every `hokusai` command. */
 export const EXIT = {
@@ -6,24 +6,20 @@ export const EXIT = {
   ok: 0,
   /** The pipeline ran and the contribution was rejected, or `verify` found a failed check. */
   rejected: 1,
-  /** Bad input or config: a file, a column, a flag or a key was wrong. */
+  /** Bad input or config: a file, a column, a flag or a key was wrong (an error of kind `input`). */
   badInput: 2,
-  /** Something broke inside Hokusai; please report it. */
+  /**
+   * Not the input's fault: a fault that passes (a lost worker, Redis away; try again) or
+   * something broken inside Hokusai (please report it). Errors of kind `transient` and `internal`.
+   */
   internal: 3,
 } as const;
 
-/** Codes of typed errors that are Hokusai's own fault rather than the user's input. */
-const INTERNAL_CODES = new Set(['HOKUSAI_RUN_STORE_CORRUPT', 'HOKUSAI_FLOW_INVALID', 'HOKUSAI_STEP_OUTPUT_UNSTORABLE', 'HOKUSAI_STEP_TIMEOUT']);
-
 /**
- * File-system refusals that reach the top untyped (a path missing, unreadable, read-only or
- * full) are about the user's files and disks, not a fault in Hokusai.
+ * The exit code of a failed command, from the error's kind: a Hokusai error's own; an untyped
+ * file-system refusal (a path missing, unreadable, read-only or full) is about the user's files
+ * and disks; anything else is ours.
  */
-const ENVIRONMENT_ERRNOS = new Set(['ENOENT', 'EACCES', 'EPERM', 'EROFS', 'ENOTDIR', 'EISDIR', 'ENOSPC', 'EDQUOT']);
-
 export function exitCodeFor(error: unknown): number {
-  const code = errorCode(error);
-  if (code !== undefined && code.startsWith('HOKUSAI_') && !INTERNAL_CODES.has(code)) return EXIT.badInput;
-  if (code !== undefined && ENVIRONMENT_ERRNOS.has(code)) return EXIT.badInput;
-  return EXIT.internal;
+  return errorKind(error) === 'input' ? EXIT.badInput : EXIT.internal;
 }

@@ -1,5 +1,6 @@
 import type { RunEvent } from '@hokusai/orchestrator';
 import { ProgressRenderer, type ProgressStream } from './progress-renderer.js';
+import { HokusaiError, errorKind } from '@hokusai/core';
 
 export interface OutputOptions {
   json: boolean;
@@ -55,8 +56,18 @@ export class Output {
     this.renderer?.finish();
     const code = error !== null && typeof error === 'object' && 'code' in error ? String((error as { code: unknown }).code) : undefined;
     const message = error instanceof Error ? error.message : String(error);
-    if (this.options.json) this.streams.stdout.write(`${JSON.stringify({ error: { code: code ?? 'HOKUSAI_INTERNAL', message }, exitCode })}\n`);
+    // Where in the input the problem is, as the error says it (it may have come from a worker).
+    const where = HokusaiError.isInstance(error) ? locationOf(error) : {};
+    if (this.options.json) this.streams.stdout.write(`${JSON.stringify({ error: { code: code ?? 'HOKUSAI_INTERNAL', kind: errorKind(error), message, ...where }, exitCode })}\n`);
     this.streams.stderr.write(`hokusai: ${code ? `${code}: ` : ''}${message}\n`);
     if (this.options.verbose && error instanceof Error && error.stack) this.streams.stderr.write(`${error.stack}\n`);
   }
+}
+
+function locationOf(error: HokusaiError): { file?: string; row?: number; column?: string } {
+  return {
+    ...(error.file === undefined ? {} : { file: error.file }),
+    ...(error.row === undefined ? {} : { row: error.row }),
+    ...(error.column === undefined ? {} : { column: error.column }),
+  };
 }

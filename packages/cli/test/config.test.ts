@@ -61,9 +61,11 @@ describe('configuration precedence: defaults < file < environment < flags', () =
 });
 
 describe('exit codes', () => {
-  it('maps typed input errors to 2 and anything else to 3', () => {
+  it('maps input errors to 2 and anything else to 3, by kind rather than by the look of the code', () => {
     expect(exitCodeFor(new OrchestratorError('HOKUSAI_CONFIG_INVALID', 'x'))).toBe(EXIT.badInput);
-    expect(exitCodeFor(Object.assign(new Error('x'), { code: 'HOKUSAI_TARGET_MISSING' }))).toBe(EXIT.badInput);
+    expect(exitCodeFor(Object.assign(new Error('x'), { code: 'ENOENT' }))).toBe(EXIT.badInput);
+    expect(exitCodeFor(Object.assign(new Error('x'), { code: 'HOKUSAI_LOOKS_TYPED' }))).toBe(EXIT.internal);
+    expect(exitCodeFor(new OrchestratorError('HOKUSAI_WORKER_LOST', 'x'))).toBe(EXIT.internal);
     expect(exitCodeFor(new OrchestratorError('HOKUSAI_RUN_STORE_CORRUPT', 'x'))).toBe(EXIT.internal);
     expect(exitCodeFor(new TypeError('undefined is not a function'))).toBe(EXIT.internal);
     expect(EXIT).toEqual({ ok: 0, rejected: 1, badInput: 2, internal: 3 });

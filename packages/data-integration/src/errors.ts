@@ -1,34 +1,41 @@
-/** Stable error codes. Callers switch on `code`; messages may be reworded. */
-export type DataIntegrationErrorCode =
-  | 'HOKUSAI_FILE_NOT_FOUND'
-  | 'HOKUSAI_EMPTY_FILE'
-  | 'HOKUSAI_HEADER_ONLY'
-  | 'HOKUSAI_RAGGED_ROW'
-  | 'HOKUSAI_BINARY_FILE'
-  | 'HOKUSAI_INVALID_UTF8'
-  | 'HOKUSAI_DUPLICATE_COLUMN'
-  | 'HOKUSAI_EMPTY_COLUMN_NAME'
-  | 'HOKUSAI_UNTERMINATED_QUOTE'
-  | 'HOKUSAI_LINE_TOO_LONG'
-  | 'HOKUSAI_PARSE_ERROR'
-  | 'HOKUSAI_PARQUET_CORRUPT'
-  | 'HOKUSAI_UNKNOWN_FORMAT'
-  | 'HOKUSAI_TYPE_MISMATCH'
-  | 'HOKUSAI_NON_FINITE'
-  | 'HOKUSAI_SCHEMA_INVALID'
-  | 'HOKUSAI_SCHEMA_MISMATCH'
-  | 'HOKUSAI_TARGET_MISSING'
-  | 'HOKUSAI_TARGET_NOT_BINARY'
-  | 'HOKUSAI_TARGET_NULL'
-  | 'HOKUSAI_TARGET_SINGLE_CLASS'
-  | 'HOKUSAI_LABEL_SET_MISMATCH'
-  | 'HOKUSAI_BENCHMARK_IN_BASE'
-  | 'HOKUSAI_BENCHMARK_SINGLE_CLASS'
-  | 'HOKUSAI_PII_FOUND'
-  | 'HOKUSAI_QUALITY_BELOW_THRESHOLD'
-  | 'HOKUSAI_INVALID_OPTIONS'
-  | 'HOKUSAI_NOTHING_LEFT'
-  | 'HOKUSAI_WRITE_FAILED';
+import { HokusaiError, type ErrorKind } from '@hokusai/core';
+
+/**
+ * Every code this package raises, with its kind (see @hokusai/core). All of them are about the
+ * files and options a caller passed in. Callers switch on `code`; messages may be reworded.
+ */
+export const DATA_INTEGRATION_ERROR_KINDS = {
+  HOKUSAI_FILE_NOT_FOUND: 'input',
+  HOKUSAI_EMPTY_FILE: 'input',
+  HOKUSAI_HEADER_ONLY: 'input',
+  HOKUSAI_RAGGED_ROW: 'input',
+  HOKUSAI_BINARY_FILE: 'input',
+  HOKUSAI_INVALID_UTF8: 'input',
+  HOKUSAI_DUPLICATE_COLUMN: 'input',
+  HOKUSAI_EMPTY_COLUMN_NAME: 'input',
+  HOKUSAI_UNTERMINATED_QUOTE: 'input',
+  HOKUSAI_LINE_TOO_LONG: 'input',
+  HOKUSAI_PARSE_ERROR: 'input',
+  HOKUSAI_PARQUET_CORRUPT: 'input',
+  HOKUSAI_UNKNOWN_FORMAT: 'input',
+  HOKUSAI_TYPE_MISMATCH: 'input',
+  HOKUSAI_NON_FINITE: 'input',
+  HOKUSAI_SCHEMA_INVALID: 'input',
+  HOKUSAI_SCHEMA_MISMATCH: 'input',
+  HOKUSAI_TARGET_MISSING: 'input',
+  HOKUSAI_TARGET_NOT_BINARY: 'input',
+  HOKUSAI_TARGET_NULL: 'input',
+  HOKUSAI_TARGET_SINGLE_CLASS: 'input',
+  HOKUSAI_LABEL_SET_MISMATCH: 'input',
+  HOKUSAI_BENCHMARK_IN_BASE: 'input',
+  HOKUSAI_BENCHMARK_SINGLE_CLASS: 'input',
+  HOKUSAI_PII_FOUND: 'input',
+  HOKUSAI_QUALITY_BELOW_THRESHOLD: 'input',
+  HOKUSAI_INVALID_OPTIONS: 'input',
+  HOKUSAI_NOTHING_LEFT: 'input',
+  HOKUSAI_WRITE_FAILED: 'input',
+} as const satisfies Record<string, ErrorKind>;
+export type DataIntegrationErrorCode = keyof typeof DATA_INTEGRATION_ERROR_KINDS;
 
 export interface DataIntegrationErrorDetails {
   file?: string;
@@ -44,24 +51,34 @@ export interface DataIntegrationErrorDetails {
  * Every failure this package reports. `file`, `row` and `column` say where the problem is
  * when that is known, so a contributor can fix the file without reading code.
  */
-export class DataIntegrationError extends Error {
-  readonly code: DataIntegrationErrorCode;
-  readonly file?: string;
-  readonly row?: number;
-  readonly column?: string;
-  readonly line?: number;
-  readonly context?: Record<string, unknown>;
-
+export class DataIntegrationError extends HokusaiError<DataIntegrationErrorCode> {
   constructor(code: DataIntegrationErrorCode, message: string, details: DataIntegrationErrorDetails = {}) {
-    super(message);
+    const { context, ...location } = details;
+    super(code, message, { ...location, kind: DATA_INTEGRATION_ERROR_KINDS[code], ...(context === undefined ? {} : { details: context }) });
     this.name = 'DataIntegrationError';
-    this.code = code;
-    if (details.file !== undefined) this.file = details.file;
-    if (details.row !== undefined) this.row = details.row;
-    if (details.column !== undefined) this.column = details.column;
-    if (details.line !== undefined) this.line = details.line;
-    if (details.context !== undefined) this.context = details.context;
   }
+
+  /** Extra machine-readable context (never a raw PII value or a key). */
+  get context(): Readonly<Record<string, unknown>> | undefined {
+    return this.details;
+  }
+
+  /** Rebuilds a DataIntegrationError from its JSON form (from a loader thread), else undefined. */
+  static override fromJSON(json: unknown): DataIntegrationError | undefined {
+    const error = HokusaiError.fromJSON(json);
+    if (error === undefined || !isDataIntegrationErrorCode(error.code)) return undefined;
+    const details: DataIntegrationErrorDetails = {};
+    if (error.file !== undefined) details.file = error.file;
+    if (error.row !== undefined) details.row = error.row;
+    if (error.column !== undefined) details.column = error.column;
+    if (error.line !== undefined) details.line = error.line;
+    if (error.details !== undefined) details.context = { ...error.details };
+    return new DataIntegrationError(error.code, error.message, details);
+  }
+}
+
+function isDataIntegrationErrorCode(code: string): code is DataIntegrationErrorCode {
+  return Object.hasOwn(DATA_INTEGRATION_ERROR_KINDS, code);
 }
 
 /** "file.csv, row 12, column 'age'" — the location prefix every message starts with. */

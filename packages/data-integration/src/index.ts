@@ -1,4 +1,4 @@
-export { DataIntegrationError } from './errors.js';
+export { DATA_INTEGRATION_ERROR_KINDS, DataIntegrationError } from './errors.js';
 export type { DataIntegrationErrorCode, DataIntegrationErrorDetails } from './errors.js';
 export type { DataFormat, DatasetManifest, LoadedDataset } from './dataset.js';
 export type { ColumnType } from './column.js';

@@ -13,6 +13,7 @@ import type { IgnoredReason } from './compared-columns.js';
 import { matchRows } from './feature-match.js';
 import { checkLabelSets } from './label-sets.js';
 import { dataError } from './errors.js';
+import { MIN_PII_KEY_LENGTH } from '@hokusai/core';
 import { PiiKey } from './keyed-hash.js';
 import { buildManifest } from './manifest.js';
 import type { CustomPiiPattern } from './pii-detectors.js';
@@ -149,7 +150,8 @@ const inputSpec = z
     benchmark: loadedSpec,
     target: z.string().min(1),
     pii: z.object({
-      key: z.string().min(1).optional(),
+      // As short a key is guessed, and with it every hashed value reversed (the CLI refuses it too).
+      key: z.string().min(MIN_PII_KEY_LENGTH, `a PII key needs at least ${MIN_PII_KEY_LENGTH} characters`).optional(),
       mode: z.enum(['hash', 'redact', 'drop', 'fail']),
       custom: z.array(z.object({ type: z.string().min(1), pattern: z.union([z.string().min(1), z.instanceof(RegExp)]), columnNames: z.array(z.string()).optional() })).optional(),
     }),

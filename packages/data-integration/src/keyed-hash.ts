@@ -1,3 +1,4 @@
+import { PII_KEY_ENV, piiKeyFromEnv as keyFromEnv } from '@hokusai/core';
 import { randomBytes } from 'node:crypto';
 import { HmacSha256 } from './hmac-sha256.js';
 
@@ -36,8 +37,10 @@ export class PiiKey {
   }
 }
 
-/** The key from the environment variable (default HOKUSAI_PII_KEY), or undefined. */
-export function piiKeyFromEnv(name = 'HOKUSAI_PII_KEY'): string | undefined {
-  const v = process.env[name];
-  return v !== undefined && v.length > 0 ? v : undefined;
+/**
+ * The key from the environment variable (default HOKUSAI_PII_KEY), or undefined; a key under 16
+ * characters is refused (HOKUSAI_PII_KEY_TOO_SHORT).
+ */
+export function piiKeyFromEnv(name = PII_KEY_ENV): string | undefined {
+  return keyFromEnv(process.env, name);
 }

@@ -4,7 +4,7 @@ import { Worker } from 'node:worker_threads';
 import { tableFromIPC } from 'apache-arrow';
 import type { DatasetManifest, LoadedDataset } from './dataset.js';
 import { DataIntegrationError } from './errors.js';
-import type { DataIntegrationErrorCode, DataIntegrationErrorDetails } from './errors.js';
+import type { HokusaiErrorJson } from '@hokusai/core';
 import { loadDataset } from './load-dataset.js';
 import type { LoadOptions, LoadProgress } from './load-dataset.js';
 import { rememberSource } from './source-info.js';
@@ -14,7 +14,7 @@ import type { ValidationReport } from './validation.js';
 export type WorkerReply =
   | { ok: 'progress'; progress: LoadProgress }
   | { ok: true; ipc: Uint8Array; manifest: DatasetManifest; source: SourceInfo; validation?: ValidationReport }
-  | { ok: false; code?: DataIntegrationErrorCode; message: string; details?: DataIntegrationErrorDetails };
+  | { ok: false; error?: HokusaiErrorJson; message: string };
 
 /** The compiled worker script; when running from sources (tests) the built copy in dist/ is used. */
 function workerScript(): string | null {
@@ -56,11 +56,8 @@ export async function loadDatasetInWorker(path: string, options: LoadOptions = {
     });
   });
   if (!reply.ok) {
-    if (reply.code !== undefined) {
-      const details = Object.fromEntries(Object.entries(reply.details ?? {}).filter(([, v]) => v !== undefined)) as DataIntegrationErrorDetails;
-      throw new DataIntegrationError(reply.code, reply.message, details);
-    }
-    throw new Error(reply.message);
+    // A typed error crosses the thread in its JSON form, so file, row and column survive.
+    throw DataIntegrationError.fromJSON(reply.error) ?? new Error(reply.message);
   }
   const table = tableFromIPC(reply.ipc);
   rememberSource(table, reply.source);

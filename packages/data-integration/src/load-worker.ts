@@ -21,7 +21,7 @@ try {
 } catch (err) {
   const reply: WorkerReply =
     err instanceof DataIntegrationError
-      ? { ok: false, code: err.code, message: err.message, details: { file: err.file, row: err.row, column: err.column, line: err.line, context: err.context } }
+      ? { ok: false, error: err.toJSON(), message: err.message }
       : { ok: false, message: err instanceof Error ? err.message : String(err) };
   port.postMessage(reply);
 }

@@ -58,7 +58,7 @@ const ownRows = rows(200, 3, 20_001);
 const copies = (): Row[] => benchRows.slice(0, 50).map((r, k) => ({ ...r, id: 30_001 + k, email: `copy${k}@mail.test`, phone: `+1 212 555 ${String(2000 + k)}`, ssn: `${String(200 + k)}-55-${String(3000 + k)}`, signup: new Date(Date.UTC(2025, 5, 1) + k * 60_000).toISOString() }));
 
 async function integrate(contributed: string, extra: Partial<IntegrationInput> = {}): Promise<IntegrationResult> {
-  return integrateContribution({ base: await load(csv(baseRows)), contributed: await load(contributed), benchmark: await load(csv(benchRows)), target: 'label', pii: { key: 'k', mode: 'hash' }, ...extra });
+  return integrateContribution({ base: await load(csv(baseRows)), contributed: await load(contributed), benchmark: await load(csv(benchRows)), target: 'label', pii: { key: 'k'.repeat(16), mode: 'hash' }, ...extra });
 }
 
 const mixed = (planted: Row[]): Row[] => [...ownRows.slice(0, 100), ...planted, ...ownRows.slice(100)];
@@ -126,7 +126,7 @@ describe('contamination cannot be dodged', () => {
 describe('a benchmark that cannot judge the contribution', () => {
   const twoClass = (rs: Row[]): Row[] => rs.map((r, k) => ({ ...r, label: k % 2 }));
   const run = async (benchmark: string, extra: Partial<IntegrationInput> = {}): Promise<IntegrationResult> =>
-    integrateContribution({ base: await load(csv(twoClass(baseRows))), contributed: await load(csv(ownRows)), benchmark: await load(benchmark), target: 'label', pii: { key: 'k', mode: 'hash' }, omit: { pii: true }, ...extra });
+    integrateContribution({ base: await load(csv(twoClass(baseRows))), contributed: await load(csv(ownRows)), benchmark: await load(benchmark), target: 'label', pii: { key: 'k'.repeat(16), mode: 'hash' }, omit: { pii: true }, ...extra });
 
   it('refuses a benchmark equal to the base, or inside it, unless allowed, and then says so', async () => {
     await expect(run(csv(twoClass(baseRows)))).rejects.toMatchObject({ code: 'HOKUSAI_BENCHMARK_IN_BASE', message: expect.stringMatching(/all 300 benchmark rows/) });

@@ -15,7 +15,7 @@ describe('the contract the orchestrator calls', () => {
     const [base, contributed, benchmark] = await Promise.all(['base.csv', 'contributed.csv', 'benchmark.csv'].map((f) => loadDataset(example(f))));
     expect(base!.manifest.row_count).toBe(csvLines('base.csv').length);
     expect(() => checkTarget(base!, 'churned', 'binary')).not.toThrow();
-    const r = integrateContribution({ base: base!, contributed: contributed!, benchmark: benchmark!, target: 'churned', pii: { key: 'test-key', mode: 'hash' } });
+    const r = integrateContribution({ base: base!, contributed: contributed!, benchmark: benchmark!, target: 'churned', pii: { key: 'test-key-0123456789', mode: 'hash' } });
 
     // Independent count of what must be removed, from the raw lines: rows whose features
     // (everything but the trailing label) equal a benchmark row's.

@@ -15,7 +15,7 @@ const base = (): Promise<LoadedDataset> => load(`${H}1,alpha,1.5,0\n2,beta,2.5,1
 const bench = (): Promise<LoadedDataset> => load(`${H}90,omega,9.5,1\n91,psi,9.25,0\n`);
 
 async function run(contrib: string, extra: Partial<IntegrationInput> = {}): Promise<IntegrationResult> {
-  return integrateContribution({ base: await base(), contributed: await load(contrib), benchmark: await bench(), target: 'label', pii: { key: 'k', mode: 'hash' }, ...extra });
+  return integrateContribution({ base: await base(), contributed: await load(contrib), benchmark: await bench(), target: 'label', pii: { key: 'k'.repeat(16), mode: 'hash' }, ...extra });
 }
 
 describe('dedup, contamination and merge', () => {
@@ -81,7 +81,7 @@ describe('one schema for every output', () => {
     const b = await load('id,n,label\n1,1,0\n2,2,1\n');
     const c = await load('id,n,label\n3,3,0\n');
     const t = await load('id,n,label\n4,4.5,1\n5,5,0\n');
-    const u = integrateContribution({ base: b, contributed: c, benchmark: t, target: 'label', pii: { key: 'k', mode: 'hash' } });
+    const u = integrateContribution({ base: b, contributed: c, benchmark: t, target: 'label', pii: { key: 'k'.repeat(16), mode: 'hash' } });
     expect(u.report.dtypes.n).toBe('float');
     expect(String(u.merged.schema.fields[1]!.type)).toBe('Float64');
   });
@@ -123,7 +123,7 @@ describe('quality score', () => {
 
   it('uses the schema pass rate as validity when the contribution was validated', async () => {
     const c = await loadDataset(tmp.write('valid.csv', `${H}10,delta,2.5,1\n11,eps,-3.5,0\n`), { schema: { columns: [{ name: 'x', type: 'float', min: 0 }] } });
-    const r = integrateContribution({ base: await base(), contributed: c, benchmark: await bench(), target: 'label', pii: { key: 'k', mode: 'hash' } });
+    const r = integrateContribution({ base: await base(), contributed: c, benchmark: await bench(), target: 'label', pii: { key: 'k'.repeat(16), mode: 'hash' } });
     expect(r.report.quality.breakdown.validity).toBe(0.5);
     expect(r.report.quality.validity_source).toBe('schema');
   });

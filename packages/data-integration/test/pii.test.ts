@@ -78,11 +78,11 @@ async function piiParts(): Promise<{ base: LoadedDataset; contributed: LoadedDat
 describe('PII treatment', () => {
   it('finds every PII column in the fixture and hashes it with the keyed HMAC', async () => {
     const parts = await piiParts();
-    const r = integrateContribution({ ...parts, target: 'label', pii: { key: 'secret-key', mode: 'hash' } });
+    const r = integrateContribution({ ...parts, target: 'label', pii: { key: 'secret-key-0123456', mode: 'hash' } });
     expect(new Set(r.piiColumns)).toEqual(new Set(['contact', 'phone', 'ssn', 'card', 'ip', 'ip6', 'iban', 'birth_date', 'wallet', 'home']));
     expect(r.report.pii.free_text_columns).toEqual(['notes']);
     const contact = r.benchmark.getChild('contact')!.toArray() as string[];
-    expect(contact[0]).toBe(createHmac('sha256', 'secret-key').update('ana.kim@example.com').digest('hex'));
+    expect(contact[0]).toBe(createHmac('sha256', 'secret-key-0123456').update('ana.kim@example.com').digest('hex'));
     // Same key, same value, same hash in every output: joins still work.
     expect(r.merged.getChild('contact')!.toArray()).toContain(contact[0]);
     const notes = r.benchmark.getChild('notes')!.toArray() as string[];
@@ -101,17 +101,17 @@ describe('PII treatment', () => {
     const values = ['ana@example.com', null, 'zoë@exämple.de', '', '東京@example.jp', null, 'x'.repeat(200)];
     const ct: ColumnTable = { names: ['contact'], columns: [{ type: 'string', values }], rowCount: values.length };
     const scan = { columns: [{ column: 'contact' }], spanColumns: [], detectors: [] } as unknown as PiiScanResult;
-    const out = treatPii(ct, scan, 'hash', PiiKey.fromSecret('secret-key')).columns[0];
-    const want = values.map((v) => (v === null ? null : createHmac('sha256', 'secret-key').update(v, 'utf8').digest('hex')));
+    const out = treatPii(ct, scan, 'hash', PiiKey.fromSecret('secret-key-0123456')).columns[0];
+    const want = values.map((v) => (v === null ? null : createHmac('sha256', 'secret-key-0123456').update(v, 'utf8').digest('hex')));
     expect(out?.type === 'string' ? out.values : []).toEqual(want);
     expect(toArrowTable({ names: ['contact'], columns: [out as Column], rowCount: values.length }).getChild('contact')?.toArray()).toEqual(want);
   });
 
   it('never lets a raw value or the key reach the report or any output', async () => {
     const parts = await piiParts();
-    const r = integrateContribution({ ...parts, target: 'label', pii: { key: 'secret-key', mode: 'hash' } });
+    const r = integrateContribution({ ...parts, target: 'label', pii: { key: 'secret-key-0123456', mode: 'hash' } });
     const everything = JSON.stringify(r.report) + JSON.stringify(r.manifests) + ['base', 'contributed', 'merged', 'benchmark'].map((k) => JSON.stringify(r[k as 'base'].toArray())).join('');
-    for (const raw of ['ana.kim@example.com', 'ben@example.org', '123-45-6789', '4111 1111 1111 1111', '192.168.1.20', 'GB82 WEST', '221 Baker Street', '1990-04-12', '+44 20 7946 0958', 'secret-key']) {
+    for (const raw of ['ana.kim@example.com', 'ben@example.org', '123-45-6789', '4111 1111 1111 1111', '192.168.1.20', 'GB82 WEST', '221 Baker Street', '1990-04-12', '+44 20 7946 0958', 'secret-key-0123456']) {
       expect(everything).not.toContain(raw);
     }
     expect(r.report.pii.key_source).toBe('provided');
@@ -160,9 +160,9 @@ describe('PII treatment', () => {
     const base = await loadDataset(tmp.write('c-base.csv', 'member,x,label\nMBR-123456,1,0\nMBR-654321,2,1\n'));
     const contributed = await loadDataset(tmp.write('c-con.csv', 'member,x,label\nMBR-111111,3,0\nMBR-222222,4,1\n'));
     const benchmark = await loadDataset(tmp.write('c-ben.csv', 'member,x,label\nMBR-333333,5,0\nMBR-444444,6,1\n'));
-    const plain = integrateContribution({ base, contributed, benchmark, target: 'label', pii: { key: 'k', mode: 'hash' } });
+    const plain = integrateContribution({ base, contributed, benchmark, target: 'label', pii: { key: 'k'.repeat(16), mode: 'hash' } });
     expect(plain.piiColumns).toEqual([]);
-    const r = integrateContribution({ base, contributed, benchmark, target: 'label', pii: { key: 'k', mode: 'hash', custom: [{ type: 'member_id', pattern: 'MBR-\\d{6}' }] } });
+    const r = integrateContribution({ base, contributed, benchmark, target: 'label', pii: { key: 'k'.repeat(16), mode: 'hash', custom: [{ type: 'member_id', pattern: 'MBR-\\d{6}' }] } });
     expect(r.piiColumns).toEqual(['member']);
     expect(r.report.pii.findings_by_type).toEqual({ member_id: 6 });
   });

@@ -16,7 +16,7 @@ const table = (from: number, count: number, label: (k: number) => number, edit: 
 const alternating = (k: number): number => k % 2;
 
 async function integrate(contributed: string, extra: Partial<IntegrationInput> = {}): Promise<IntegrationResult> {
-  return integrateContribution({ base: await load(table(0, 200, alternating)), contributed: await load(contributed), benchmark: await load(table(1000, 60, alternating)), target: 'label', pii: { key: 'k', mode: 'hash' }, ...extra });
+  return integrateContribution({ base: await load(table(0, 200, alternating)), contributed: await load(contributed), benchmark: await load(table(1000, 60, alternating)), target: 'label', pii: { key: 'k'.repeat(16), mode: 'hash' }, ...extra });
 }
 
 describe('quality gate', () => {

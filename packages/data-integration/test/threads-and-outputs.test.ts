@@ -98,8 +98,8 @@ describe('outputs of an integration', () => {
   });
 
   it('leaves omitted and PII columns out of every output, without changing what dedup and contamination find here', async () => {
-    const full = integrateContribution({ ...(await inputs()), target: 'label', pii: { key: 'k', mode: 'hash' } });
-    const slim = integrateContribution({ ...(await inputs()), target: 'label', pii: { key: 'k', mode: 'hash' }, omit: { columns: ['id'], pii: true } });
+    const full = integrateContribution({ ...(await inputs()), target: 'label', pii: { key: 'k'.repeat(16), mode: 'hash' } });
+    const slim = integrateContribution({ ...(await inputs()), target: 'label', pii: { key: 'k'.repeat(16), mode: 'hash' }, omit: { columns: ['id'], pii: true } });
     expect(full.piiColumns).toEqual(['email']);
     for (const t of [slim.base, slim.contributed, slim.merged, slim.benchmark]) expect(t.schema.fields.map((f) => f.name)).toEqual(['plan', 'x', 'label']);
     expect(slim.report.omitted_columns).toEqual(['id', 'email']);
@@ -122,8 +122,8 @@ describe('outputs of an integration', () => {
       contributed: await load('nc.csv', `${T}${rowsOf(2)}\n`),
       benchmark: await load('nk.csv', `${T}${rowsOf(3)}\n`),
     });
-    const kept = integrateContribution({ ...(await make()), target: 'label', pii: { key: 'k', mode: 'hash' } });
-    const omitted = integrateContribution({ ...(await make()), target: 'label', pii: { key: 'k', mode: 'hash' }, omit: { columns: ['notes'], pii: true } });
+    const kept = integrateContribution({ ...(await make()), target: 'label', pii: { key: 'k'.repeat(16), mode: 'hash' } });
+    const omitted = integrateContribution({ ...(await make()), target: 'label', pii: { key: 'k'.repeat(16), mode: 'hash' }, omit: { columns: ['notes'], pii: true } });
     expect(kept.report.pii.free_text_columns).toEqual(['notes']);
     expect(kept.report.pii.findings.some((f) => f.column === 'notes')).toBe(true);
     expect(omitted.report.pii.free_text_columns).toEqual([]);
@@ -133,8 +133,8 @@ describe('outputs of an integration', () => {
   });
 
   it('samples by the target when columns before it are omitted', async () => {
-    const omitted = integrateContribution({ ...(await inputs()), target: 'label', pii: { key: 'k', mode: 'hash' }, omit: { columns: ['id'], pii: true }, maxRows: 4, seed: 3 });
-    const kept = integrateContribution({ ...(await inputs()), target: 'label', pii: { key: 'k', mode: 'hash' }, maxRows: 4, seed: 3 });
+    const omitted = integrateContribution({ ...(await inputs()), target: 'label', pii: { key: 'k'.repeat(16), mode: 'hash' }, omit: { columns: ['id'], pii: true }, maxRows: 4, seed: 3 });
+    const kept = integrateContribution({ ...(await inputs()), target: 'label', pii: { key: 'k'.repeat(16), mode: 'hash' }, maxRows: 4, seed: 3 });
     expect(omitted.report.merge.sampled).toEqual(kept.report.merge.sampled);
     expect(rows(omitted.merged)).toEqual(rows(kept.merged).map((r) => r.slice(2)));
   });
@@ -142,7 +142,7 @@ describe('outputs of an integration', () => {
   it('refuses to omit the target', async () => {
     const err = await inputs().then((i) => {
       try {
-        integrateContribution({ ...i, target: 'label', pii: { key: 'k', mode: 'hash' }, omit: { columns: ['label'] } });
+        integrateContribution({ ...i, target: 'label', pii: { key: 'k'.repeat(16), mode: 'hash' }, omit: { columns: ['label'] } });
         return null;
       } catch (e) {
         return e as DataIntegrationError;
@@ -154,7 +154,7 @@ describe('outputs of an integration', () => {
 
   it('shares the loaded buffers of columns that came through untouched, and merges by record batch', async () => {
     const i = await inputs();
-    const r = integrateContribution({ ...i, target: 'label', pii: { key: 'k', mode: 'hash' } });
+    const r = integrateContribution({ ...i, target: 'label', pii: { key: 'k'.repeat(16), mode: 'hash' } });
     expect(r.base.getChild('x')?.data[0]?.values).toBe(i.base.table.getChild('x')?.data[0]?.values);
     expect(r.base.getChild('plan')?.data[0]?.values).toBe(i.base.table.getChild('plan')?.data[0]?.values);
     // The hashed column is new, so it is not the loaded one.

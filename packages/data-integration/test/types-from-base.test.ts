@@ -14,7 +14,7 @@ const base = `${H}${lines(1, 40).join('\n')}\n`;
 const bench = `${H}${lines(100, 20).join('\n')}\n`;
 
 async function integrate(contributed: string): Promise<IntegrationResult> {
-  return integrateContribution({ base: await load(base), contributed: await load(contributed), benchmark: await load(bench), target: 'label', pii: { key: 'k', mode: 'hash' } });
+  return integrateContribution({ base: await load(base), contributed: await load(contributed), benchmark: await load(bench), target: 'label', pii: { key: 'k'.repeat(16), mode: 'hash' } });
 }
 
 const types = (r: IntegrationResult): Record<string, string[]> =>

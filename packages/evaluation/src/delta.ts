@@ -128,24 +128,33 @@ export interface ComputeDeltaInput {
   recipe?: { same: boolean; baseline: string; new: string; allowDifferent: boolean; detail: string };
 }
 
-const inputSchema = z
+/**
+ * The decision options of computeDelta that a pipeline's config sets. A config that composes
+ * its own options from these fields refuses, at parse time, what computeDelta would refuse.
+ */
+export const DeltaOptionsSchema = z
   .object({
-    // The arrays are checked separately (typed-array loops); here they must just be absent.
-    yTrue: z.undefined(),
-    baselineScores: z.undefined(),
-    newScores: z.undefined(),
     primaryMetric: z.string().optional(),
     thresholdPp: z.number().finite().optional(),
     alpha: z.number().gt(0).lt(1).optional(),
     minSamples: z.number().int().min(0).optional(),
-    seed: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
     bootstrapResamples: z.number().int().min(1).max(1_000_000).optional(),
+    significanceAgainst: z.enum(['zero', 'threshold']).optional(),
+  })
+  .strict();
+
+const inputSchema = DeltaOptionsSchema
+  .extend({
+    // The arrays are checked separately (typed-array loops); here they must just be absent.
+    yTrue: z.undefined(),
+    baselineScores: z.undefined(),
+    newScores: z.undefined(),
+    seed: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
     classificationThreshold: z.number().finite().optional(),
     metrics: z.array(z.string()).readonly().optional(),
     zeroDivision: z.union([z.literal(0), z.literal(1)]).optional(),
     rowBootstrapMaxCells: z.number().int().min(0).optional(),
     benchmark: z.object({ id: z.string(), version: z.string().optional(), registeredHash: z.string(), actualHash: z.string() }).strict().optional(),
-    significanceAgainst: z.enum(['zero', 'threshold']).optional(),
     recipe: z.object({ same: z.boolean(), baseline: z.string(), new: z.string(), allowDifferent: z.boolean(), detail: z.string() }).strict().optional(),
   })
   .strict();

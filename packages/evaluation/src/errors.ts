@@ -1,27 +1,32 @@
-/** Stable error codes; callers branch on `code`, never on message text. */
-export type EvaluationErrorCode =
-  | 'HOKUSAI_EVAL_EMPTY_INPUT'
-  | 'HOKUSAI_EVAL_LENGTH_MISMATCH'
-  | 'HOKUSAI_EVAL_INVALID_LABEL'
-  | 'HOKUSAI_EVAL_NAN_SCORE'
-  | 'HOKUSAI_EVAL_SCORE_OUT_OF_RANGE'
-  | 'HOKUSAI_EVAL_PROBABILITIES_NOT_NORMALIZED'
-  | 'HOKUSAI_EVAL_UNKNOWN_METRIC'
-  | 'HOKUSAI_EVAL_DUPLICATE_METRIC'
-  | 'HOKUSAI_EVAL_INVALID_OPTION'
-  | 'HOKUSAI_EVAL_METRIC_FAILED'
-  | 'HOKUSAI_BENCHMARK_HASH_MISMATCH'
-  | 'HOKUSAI_BENCHMARK_NOT_FOUND'
-  | 'HOKUSAI_BENCHMARK_ALREADY_REGISTERED'
-  | 'HOKUSAI_BENCHMARK_STORE_CORRUPT'
-  | 'HOKUSAI_EVAL_NO_CONTRIBUTIONS';
+import { HokusaiError, type ErrorKind } from '@hokusai/core';
 
-export class EvaluationError extends Error {
-  readonly code: EvaluationErrorCode;
+/**
+ * Every code this package raises, with its kind (see @hokusai/core). Callers branch on `code`,
+ * never on message text; retries and exit codes read the kind.
+ */
+export const EVALUATION_ERROR_KINDS = {
+  HOKUSAI_EVAL_EMPTY_INPUT: 'input',
+  HOKUSAI_EVAL_LENGTH_MISMATCH: 'input',
+  HOKUSAI_EVAL_INVALID_LABEL: 'input',
+  HOKUSAI_EVAL_NAN_SCORE: 'input',
+  HOKUSAI_EVAL_SCORE_OUT_OF_RANGE: 'input',
+  HOKUSAI_EVAL_PROBABILITIES_NOT_NORMALIZED: 'input',
+  HOKUSAI_EVAL_UNKNOWN_METRIC: 'input',
+  HOKUSAI_EVAL_DUPLICATE_METRIC: 'input',
+  HOKUSAI_EVAL_INVALID_OPTION: 'input',
+  // A registered custom metric threw or returned a non-number: the metric's code, not the data.
+  HOKUSAI_EVAL_METRIC_FAILED: 'input',
+  HOKUSAI_BENCHMARK_HASH_MISMATCH: 'input',
+  HOKUSAI_BENCHMARK_NOT_FOUND: 'input',
+  HOKUSAI_BENCHMARK_ALREADY_REGISTERED: 'input',
+  HOKUSAI_BENCHMARK_STORE_CORRUPT: 'input',
+  HOKUSAI_EVAL_NO_CONTRIBUTIONS: 'input',
+} as const satisfies Record<string, ErrorKind>;
+export type EvaluationErrorCode = keyof typeof EVALUATION_ERROR_KINDS;
 
+export class EvaluationError extends HokusaiError<EvaluationErrorCode> {
   constructor(code: EvaluationErrorCode, message: string) {
-    super(message);
+    super(code, message, { kind: EVALUATION_ERROR_KINDS[code] });
     this.name = 'EvaluationError';
-    this.code = code;
   }
 }

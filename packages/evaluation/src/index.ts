@@ -1,4 +1,4 @@
-export { EvaluationError } from './errors.js';
+export { EVALUATION_ERROR_KINDS, EvaluationError } from './errors.js';
 export type { EvaluationErrorCode } from './errors.js';
 export type { Labels } from './validation.js';
 export { binaryMetrics, auroc, averagePrecision } from './metrics/binary.js';
@@ -7,7 +7,7 @@ export type { BinaryConfusion } from './metrics/confusion.js';
 export { predictLabel } from './metrics/confusion.js';
 export { registerMetric, unregisterMetric, listMetrics } from './metric-registry.js';
 export type { MetricDirection, MetricFn, MetricContext, MetricInfo } from './metric-registry.js';
-export { computeDelta } from './delta.js';
+export { DeltaOptionsSchema, computeDelta } from './delta.js';
 export type { ComputeDeltaInput, DeltaReport, MetricDelta, DecisionReasonCode, RecipeComparison, SignificanceAgainst } from './delta.js';
 export { newcombePairedInterval, pairedCorrectness, type PairedCorrectness } from './significance/newcombe-paired.js';
 export type { McNemarResult } from './significance/mcnemar.js';

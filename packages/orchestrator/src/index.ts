@@ -1,4 +1,4 @@
-export { OrchestratorError, errorCode } from './errors.js';
+export { ORCHESTRATOR_ERROR_KINDS, OrchestratorError, errorCode, type OrchestratorErrorCode } from './errors.js';
 export type { StepDefinition, StepContext, FlowDefinition } from './engine/step.js';
 export type { RunEvent, RunEventType, RunEventListener } from './engine/events.js';
 export { topologicalOrder } from './engine/dag.js';

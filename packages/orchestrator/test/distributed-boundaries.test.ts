@@ -9,6 +9,7 @@ import { BullMqExecutor, OrchestratorError, RunStore, errorCode, runFlow, startW
 import { redisOptionsFromUrl } from '../src/distributed/redis-connection.js';
 import { errorFromFailure, failureReason } from '../src/distributed/step-job.js';
 import { freePort, startRedisServer, type RedisServer } from '@hokusai/test-helpers';
+import { HokusaiError, errorKind, isRetryable } from '@hokusai/core';
 
 const tempDir = (): Promise<string> => mkdtemp(join(tmpdir(), 'hokusai-store-'));
 
@@ -29,9 +30,16 @@ describe('Redis URLs and failure reasons', () => {
     }
   });
 
-  it('carries an error code across a failed job, and names a lost worker', () => {
-    const coded = errorFromFailure(failureReason(new OrchestratorError('HOKUSAI_SCHEMA_MISMATCH', 'bad\ncolumn')), 'load', '7');
-    expect([errorCode(coded), coded.message]).toEqual(['HOKUSAI_SCHEMA_MISMATCH', 'bad\ncolumn']);
+  it('carries an error across a failed job in its JSON form (code, kind, location), and names a lost worker', () => {
+    const located = new HokusaiError('HOKUSAI_SCHEMA_MISMATCH', '[data.csv] bad\ncolumn', { kind: 'input', file: 'data.csv', row: 3, column: 'age' });
+    const coded = errorFromFailure(failureReason(located), 'load', '7');
+    expect(HokusaiError.isInstance(coded)).toBe(true);
+    expect(coded).toMatchObject({ code: 'HOKUSAI_SCHEMA_MISMATCH', kind: 'input', file: 'data.csv', row: 3, column: 'age', message: '[data.csv] bad\ncolumn' });
+    const lost = errorFromFailure(failureReason(new OrchestratorError('HOKUSAI_WORKER_LOST', 'gone', { step: 'train' })), 'train', '8');
+    expect([errorKind(lost), isRetryable(lost)]).toEqual(['transient', true]);
+    // An untyped file-system refusal keeps its errno code, so it is not retried as a passing fault.
+    const missing = errorFromFailure(failureReason(Object.assign(new Error('ENOENT: no such file'), { code: 'ENOENT' })), 'load', '7');
+    expect([HokusaiError.isInstance(missing), errorCode(missing), errorKind(missing), isRetryable(missing)]).toEqual([false, 'ENOENT', 'input', false]);
     const plain = errorFromFailure(failureReason(new TypeError('x is undefined')), 'load', '7');
     expect([errorCode(plain), plain.message]).toEqual([undefined, 'x is undefined']);
     expect(errorCode(errorFromFailure('job stalled more than allowable limit', 'train', '9'))).toBe('HOKUSAI_WORKER_LOST');
@@ -103,7 +111,7 @@ describe('a worker in this process', () => {
     closers.push(queue, events);
     await events.waitUntilReady();
     const job = await queue.add('x', { protocol: 99, step: 'a' }, { attempts: 3 });
-    await expect(job.waitUntilFinished(events)).rejects.toThrow(/^\[HOKUSAI_JOB_INVALID\] /);
+    await expect(job.waitUntilFinished(events)).rejects.toThrow(/"code":"HOKUSAI_JOB_INVALID"/);
     expect((await queue.getJob(job.id as string))?.attemptsMade).toBe(1);
   });
 });

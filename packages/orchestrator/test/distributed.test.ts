@@ -38,7 +38,9 @@ function ensureBuilt(): void {
 function flowsModule(): string {
   const arrow = pathToFileURL(join(dirname(createRequire(import.meta.url).resolve('apache-arrow')), 'Arrow.node.mjs')).href;
   const registry = pathToFileURL(join(packageRoot, 'dist', 'distributed', 'flow-registry.js')).href;
+  const core = pathToFileURL(createRequire(import.meta.url).resolve('@hokusai/core')).href;
   return `
+import { HokusaiError } from '${core}';
 import { createHash } from 'node:crypto';
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -91,7 +93,7 @@ export function faultsFlow({ mode, markerDir }) {
   if (mode === 'typed') steps.push({ name: 'typed', inputs: ['start'], retries: 3, retryDelayMs: 20, run: async (ctx) => {
     mkdirSync(markerDir, { recursive: true });
     appendFileSync(join(markerDir, 'typed.log'), 'attempt ' + ctx.attempt + ' in ' + process.pid + '\\n');
-    throw Object.assign(new Error('column "age" holds text in contributed.csv row 3'), { code: 'HOKUSAI_SCHEMA_MISMATCH' });
+    throw new HokusaiError('HOKUSAI_SCHEMA_MISMATCH', 'column "age" holds text in contributed.csv row 3', { kind: 'input', file: 'contributed.csv', row: 3, column: 'age' });
   } });
   if (mode === 'hang') steps.push({ name: 'hang', inputs: ['start'], retries: 1, retryDelayMs: 20, timeoutMs: 500, run: async (ctx) => {
     mark(markerDir, 'hang-started-' + ctx.attempt);
@@ -233,12 +235,14 @@ describe('BullMQ executor with worker processes on a real redis-server', () => {
     expect((await readdir(params.markerDir)).filter((m) => m.startsWith('flaky-')).length).toBe(3);
   });
 
-  it('keeps the error code of a failing step and does not retry a typed error', async () => {
+  it('keeps the error code, kind and location of a failing step and does not retry an input error', async () => {
     const params = { mode: 'typed', markerDir: join(markerDir, 'typed') };
     const store = await tempStore();
     const error = await runFlow(flows.faultsFlow(params), { store, runId: 'typed', params, executor: executor() }).catch((e: unknown) => e);
     expect(errorCode(error)).toBe('HOKUSAI_SCHEMA_MISMATCH');
     expect((error as Error).message).toBe('column "age" holds text in contributed.csv row 3');
+    // The error crossed BullMQ in its JSON form: its kind and location came with it.
+    expect(error).toMatchObject({ kind: 'input', file: 'contributed.csv', row: 3, column: 'age' });
     const run = await store.readRun('typed');
     expect(run.status).toBe('failed');
     expect(run.error).toMatchObject({ step: 'typed', code: 'HOKUSAI_SCHEMA_MISMATCH' });

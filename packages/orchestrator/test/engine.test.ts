@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { tableFromArrays, type Table } from 'apache-arrow';
 import { HookRegistry, OrchestratorError, RunStore, runFlow, topologicalOrder, type FlowDefinition, type RunEvent, type StepDefinition } from '../src/index.js';
+import { HokusaiError } from '@hokusai/core';
 
 const store = async (): Promise<RunStore> => new RunStore(await mkdtemp(join(tmpdir(), 'hokusai-store-')));
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -127,11 +128,40 @@ describe('runFlow', () => {
       retries: 3,
       run: async () => {
         badCalls++;
-        throw new OrchestratorError('HOKUSAI_TARGET_MISSING', 'no target');
+        throw new HokusaiError('HOKUSAI_TARGET_MISSING', 'no target', { kind: 'input' });
       },
     };
     await expect(runFlow({ name: 'b', steps: [bad] }, { store: await store(), runId: 'b', params: {} })).rejects.toThrow('no target');
     expect(badCalls).toBe(1);
+
+    // Decided by cause, not by the shape of the code: a missing file is not retried, a lost worker is.
+    let missingCalls = 0;
+    const missing: StepDefinition = {
+      name: 'missing',
+      inputs: [],
+      retries: 3,
+      retryDelayMs: 1,
+      run: async () => {
+        missingCalls++;
+        throw Object.assign(new Error('ENOENT: no such file or directory'), { code: 'ENOENT' });
+      },
+    };
+    await expect(runFlow({ name: 'm', steps: [missing] }, { store: await store(), runId: 'm', params: {} })).rejects.toThrow('ENOENT');
+    expect(missingCalls).toBe(1);
+    let lostCalls = 0;
+    const lost: StepDefinition = {
+      name: 'lost',
+      inputs: [],
+      retries: 2,
+      retryDelayMs: 1,
+      run: async () => {
+        lostCalls++;
+        throw new OrchestratorError('HOKUSAI_WORKER_LOST', 'worker stopped answering');
+      },
+    };
+    const failed = await runFlow({ name: 'l', steps: [lost] }, { store: await store(), runId: 'l', params: {} }).catch((e: unknown) => e);
+    expect(lostCalls).toBe(3);
+    expect(failed).toMatchObject({ code: 'HOKUSAI_WORKER_LOST', kind: 'transient' });
   });
 
   it('times a step out', async () => {
@@ -161,7 +191,7 @@ describe('runFlow', () => {
             calls.push('train');
             if (failOnce) {
               failOnce = false;
-              throw new OrchestratorError('HOKUSAI_TEST_CRASH', 'simulated crash');
+              throw new HokusaiError('HOKUSAI_TEST_CRASH', 'simulated crash', { kind: 'internal' });
             }
             const input = ctx.inputs.load as { table: Table; bytes: Uint8Array; f: Float64Array };
             return { rows: input.table.numRows, sum: input.bytes.reduce((a, b) => a + b, 0) + input.f[0]! };

@@ -24,6 +24,7 @@ import type { PreparedRun, RunInputs, RunManager } from './run-manager.js';
 import type { ServerRun } from './run-record.js';
 import { resolveDataFile } from './safe-path.js';
 import { receiveUploads } from './uploads.js';
+import { HokusaiError } from '@hokusai/core';
 
 export interface RouteDependencies {
   runs: RunManager;
@@ -343,6 +344,14 @@ function sendFile(context: RequestContext, path: string, type: string, headers: 
 }
 
 function withFileName(error: unknown, path: string, name: string): unknown {
+  if (HokusaiError.isInstance(error)) {
+    // The same error (code, kind, row, column), with the file as the request named it.
+    const json = error.toJSON();
+    json.message = json.message.split(path).join(name);
+    if (json.file === path) json.file = name;
+    else delete json.file;
+    return HokusaiError.fromJSON(json) ?? error;
+  }
   if (!(error instanceof Error)) return error;
   const located = error as Error & { code?: unknown; file?: unknown; row?: unknown; column?: unknown };
   return Object.assign(new Error(error.message.split(path).join(name)), {

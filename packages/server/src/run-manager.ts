@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { lstat, readdir, rm } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
+import { errorKind } from '@hokusai/core';
 import { errorCode, runPipeline, verifyRun, type Executor, type PipelineConfigInput, type RunEvent } from '@hokusai/orchestrator';
 import { ServerError } from './errors.js';
 import { ServerRunSchema, type RunStatus, type ServerRun } from './run-record.js';
@@ -299,7 +300,7 @@ function describeRunError(error: unknown, code: string, config: Record<string, u
     if (located.file === path) file = names[role];
     message = message.split(path).join(names[role]);
   }
-  const kind = code.startsWith('HOKUSAI_') && !INTERNAL_CODES.has(code) ? 'input' : code === 'HOKUSAI_RUN_FAILED' ? 'internal' : 'transient';
+  const kind = errorKind(error);
   return {
     code,
     message,
@@ -309,6 +310,3 @@ function describeRunError(error: unknown, code: string, config: Record<string, u
     ...(typeof located.column === 'string' ? { column: located.column } : {}),
   };
 }
-
-/** Pipeline codes that are the pipeline's own failures rather than the submission's. */
-const INTERNAL_CODES = new Set(['HOKUSAI_RUN_STORE_CORRUPT', 'HOKUSAI_FLOW_INVALID', 'HOKUSAI_STEP_OUTPUT_UNSTORABLE', 'HOKUSAI_STEP_TIMEOUT', 'HOKUSAI_WORKER_LOST', 'HOKUSAI_JOB_LOST', 'HOKUSAI_EXECUTOR_CLOSED', 'HOKUSAI_REDIS_UNREACHABLE']);

@@ -1,21 +1,30 @@
-/** Stable error codes. Callers switch on `code`; messages may be reworded. */
-export type TrackingErrorCode =
-  | 'HOKUSAI_TRACKING_INVALID_OPTIONS'
-  | 'HOKUSAI_TRACKING_INVALID_VALUE'
-  | 'HOKUSAI_TRACKING_LIMIT_EXCEEDED'
-  | 'HOKUSAI_TRACKING_NON_FINITE_METRIC'
-  | 'HOKUSAI_TRACKING_UNREACHABLE'
-  | 'HOKUSAI_TRACKING_TIMEOUT'
-  | 'HOKUSAI_TRACKING_AUTH'
-  | 'HOKUSAI_TRACKING_NOT_FOUND'
-  | 'HOKUSAI_TRACKING_ALREADY_EXISTS'
-  | 'HOKUSAI_TRACKING_SERVER_ERROR'
-  | 'HOKUSAI_TRACKING_REQUEST_REJECTED'
-  | 'HOKUSAI_TRACKING_UNSUPPORTED'
-  | 'HOKUSAI_TRACKING_ARTIFACT'
-  | 'HOKUSAI_TRACKING_JOURNAL_CORRUPT'
-  | 'HOKUSAI_TRACKING_JOURNAL_WRITE'
-  | 'HOKUSAI_TRACKING_SYNC';
+import { HokusaiError, type ErrorKind } from '@hokusai/core';
+
+/**
+ * Every code this package raises, with its kind (see @hokusai/core). Callers switch on `code`;
+ * messages may be reworded; retries read the kind.
+ */
+export const TRACKING_ERROR_KINDS = {
+  HOKUSAI_TRACKING_INVALID_OPTIONS: 'input',
+  HOKUSAI_TRACKING_INVALID_VALUE: 'input',
+  HOKUSAI_TRACKING_LIMIT_EXCEEDED: 'input',
+  HOKUSAI_TRACKING_NON_FINITE_METRIC: 'input',
+  // The server away, overloaded or slow: the same request may succeed later.
+  HOKUSAI_TRACKING_UNREACHABLE: 'transient',
+  HOKUSAI_TRACKING_TIMEOUT: 'transient',
+  HOKUSAI_TRACKING_AUTH: 'input',
+  HOKUSAI_TRACKING_NOT_FOUND: 'input',
+  HOKUSAI_TRACKING_ALREADY_EXISTS: 'input',
+  HOKUSAI_TRACKING_SERVER_ERROR: 'transient',
+  HOKUSAI_TRACKING_REQUEST_REJECTED: 'input',
+  HOKUSAI_TRACKING_UNSUPPORTED: 'input',
+  HOKUSAI_TRACKING_ARTIFACT: 'input',
+  // The journal is written only by this package: a damaged one is not the caller's input.
+  HOKUSAI_TRACKING_JOURNAL_CORRUPT: 'internal',
+  HOKUSAI_TRACKING_JOURNAL_WRITE: 'input',
+  HOKUSAI_TRACKING_SYNC: 'input',
+} as const satisfies Record<string, ErrorKind>;
+export type TrackingErrorCode = keyof typeof TRACKING_ERROR_KINDS;
 
 export interface TrackingErrorDetails {
   /** HTTP status of the failing response, when there was one. */
@@ -33,21 +42,24 @@ export interface TrackingErrorDetails {
  * Every failure this package reports. `code` is stable; `status` and `mlflowCode` carry what the
  * server said, so a caller can tell "fix your input" from "the server is away, try later".
  */
-export class TrackingError extends Error {
-  readonly code: TrackingErrorCode;
+export class TrackingError extends HokusaiError<TrackingErrorCode> {
   declare readonly status?: number;
   declare readonly mlflowCode?: string;
   declare readonly where?: string;
-  declare readonly line?: number;
 
   constructor(code: TrackingErrorCode, message: string, details: TrackingErrorDetails = {}) {
-    super(message, details.cause === undefined ? undefined : { cause: details.cause });
+    const { cause, line, ...context } = details;
+    super(code, message, {
+      kind: TRACKING_ERROR_KINDS[code],
+      ...(cause === undefined ? {} : { cause }),
+      ...(line === undefined ? {} : { line }),
+      // status, MLflow's code and the request travel with the error's JSON form.
+      ...(Object.keys(context).length === 0 ? {} : { details: { ...context } }),
+    });
     this.name = 'TrackingError';
-    this.code = code;
     if (details.status !== undefined) this.status = details.status;
     if (details.mlflowCode !== undefined) this.mlflowCode = details.mlflowCode;
     if (details.where !== undefined) this.where = details.where;
-    if (details.line !== undefined) this.line = details.line;
   }
 
   /**
@@ -55,10 +67,6 @@ export class TrackingError extends Error {
    * out): the same request may succeed later, so it belongs in the journal.
    */
   get transient(): boolean {
-    return (
-      this.code === 'HOKUSAI_TRACKING_UNREACHABLE' ||
-      this.code === 'HOKUSAI_TRACKING_TIMEOUT' ||
-      this.code === 'HOKUSAI_TRACKING_SERVER_ERROR'
-    );
+    return this.kind === 'transient';
   }
 }

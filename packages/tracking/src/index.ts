@@ -1,6 +1,6 @@
 export { createTracker } from './tracker.js';
 export { syncJournal } from './sync.js';
-export { TrackingError, type TrackingErrorCode, type TrackingErrorDetails } from './errors.js';
+export { TRACKING_ERROR_KINDS, TrackingError, type TrackingErrorCode, type TrackingErrorDetails } from './errors.js';
 export { MlflowClient, datasetSourceJson, quoteFilterValue, type MlflowClientOptions, type Experiment, type LoggedModel, type RegisteredModel, type Run, type RunInfo, type ModelVersion } from './mlflow-client.js';
 export { writeOnnxModelFolder, MODEL_FOLDER_PYTHON_PACKAGES, type OnnxColumnInput, type OnnxModelFolderOptions } from './mlflow-model-folder.js';
 export type { ArtifactFile } from './artifacts.js';

@@ -1,6 +1,6 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
+import { writeFileAtomic } from '@hokusai/core';
 
 /**
  * What a sync has delivered, per target server, kept next to the journal as
@@ -40,8 +40,5 @@ export async function loadSyncState(path: string): Promise<{ state: SyncState; n
 
 /** Writes through a temp name and renames, so a crash never leaves half a state file. */
 export async function saveSyncState(path: string, state: SyncState): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
-  const tmp = `${path}.tmp-${process.pid}`;
-  await writeFile(tmp, `${JSON.stringify(state)}\n`, 'utf8');
-  await rename(tmp, path);
+  await writeFileAtomic(path, `${JSON.stringify(state)}\n`, { fsync: false });
 }

@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { TrainingError } from './errors.js';
 import type { CheckpointSink } from './model-interface.js';
+import { writeFileAtomic } from '@hokusai/core';
 
 export const CheckpointOptionsSchema = z.strictObject({
   dir: z.string().min(1),
@@ -31,9 +32,7 @@ export async function fileCheckpoints(options: CheckpointOptions, fingerprint: s
     every: o.every,
     async save(step: number, state: Uint8Array): Promise<void> {
       const name = `${prefix}${String(step).padStart(8, '0')}.bin`;
-      const tmp = join(o.dir, `.${name}.${process.pid}.tmp`);
-      await writeFile(tmp, state);
-      await rename(tmp, join(o.dir, name));
+      await writeFileAtomic(join(o.dir, name), state, { fsync: false });
       const all = await list();
       for (const old of all.slice(0, Math.max(0, all.length - o.keep))) await rm(join(o.dir, old.file), { force: true });
     },

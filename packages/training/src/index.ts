@@ -1,4 +1,4 @@
-export { TrainingError, type TrainingErrorCode } from './errors.js';
+export { TRAINING_ERROR_KINDS, TrainingError, type TrainingErrorCode } from './errors.js';
 export { encodeLabels, type ClassLabel } from './labels.js';
 export { trainModel, type ModelMetadata, type TrainedModel, type TrainHooks } from './train-model.js';
 export { idleTrainThreads, trainModelInWorker, warmTrainThreads } from './train-in-worker.js';

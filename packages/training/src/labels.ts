@@ -82,7 +82,7 @@ export function discoverClasses(table: Table, target: string, task?: 'binary' | 
   const coded = readLabels(table, target);
   const nullRow = firstNull(coded.codes);
   if (nullRow >= 0) {
-    throw new TrainingError('HOKUSAI_TARGET_NULL', `The target column "${target}" is null at row ${nullRow}. Drop or fill unlabeled rows before training.`, { column: target, row: nullRow });
+    throw new TrainingError('HOKUSAI_LABEL_NULL', `The target column "${target}" is null at row ${nullRow}. Drop or fill unlabeled rows before training.`, { column: target, row: nullRow });
   }
   if (coded.kind === 'number') {
     const nonInteger = coded.distinct.find((v) => !Number.isInteger(v));
@@ -150,7 +150,7 @@ export function encodeLabels(table: Table, target: string, classes: ClassLabel[]
   for (let i = 0; i < out.length; i++) {
     const c = coded.codes[i] as number;
     if (c < 0) {
-      throw new TrainingError('HOKUSAI_TARGET_NULL', `The target column "${target}" is null at row ${i}. Every scored row needs a label.`, { column: target, row: i });
+      throw new TrainingError('HOKUSAI_LABEL_NULL', `The target column "${target}" is null at row ${i}. Every scored row needs a label.`, { column: target, row: i });
     }
     out[i] = lookup[c] as number;
   }

@@ -35,7 +35,7 @@ export interface ModelVersion {
 export function modelVersion(onnx: Uint8Array, input: ModelVersionInput): ModelVersion {
   const parsed = VersionInput.safeParse(input);
   if (!parsed.success) {
-    throw new TrainingError('HOKUSAI_INVALID_OPTIONS', `Invalid model version input: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}.`);
+    throw new TrainingError('HOKUSAI_TRAINING_INVALID_OPTIONS', `Invalid model version input: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}.`);
   }
   const v = parsed.data;
   const onnxSha256 = createHash('sha256').update(onnx).digest('hex');

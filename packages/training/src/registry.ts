@@ -9,7 +9,7 @@ const factories = new Map<string, ModelFactory>(Object.entries(BUILTIN_FAMILIES)
 /** Registers a model family under `name` so `trainModel(table, { family: name })` selects it. */
 export function registerModel(name: string, factory: ModelFactory, options: { replace?: boolean } = {}): void {
   if (!/^[a-z][a-z0-9_]*$/.test(name)) {
-    throw new TrainingError('HOKUSAI_INVALID_OPTIONS', `The model name "${name}" must be lowercase letters, digits and underscores, starting with a letter.`);
+    throw new TrainingError('HOKUSAI_TRAINING_INVALID_OPTIONS', `The model name "${name}" must be lowercase letters, digits and underscores, starting with a letter.`);
   }
   if (factories.has(name) && options.replace !== true) {
     throw new TrainingError('HOKUSAI_FAMILY_EXISTS', `A model family named "${name}" is already registered. Pick another name or pass { replace: true }.`);

@@ -1,6 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import { tableToIPC, type Table } from 'apache-arrow';
-import { TrainingError, type TrainingErrorCode } from './errors.js';
+import type { HokusaiErrorJson } from '@hokusai/core';
+import { TrainingError } from './errors.js';
 import { registeredBuiltins } from './families/builtin-families.js';
 import type { TrainProgress } from './model-interface.js';
 import { trainModel, type ModelMetadata } from './train-model.js';
@@ -10,7 +11,7 @@ import { workerScript } from './worker-script.js';
 export type ThreadReply =
   | { kind: 'progress'; progress: TrainProgress }
   | { kind: 'done'; onnx: Uint8Array; metadata: ModelMetadata }
-  | { kind: 'failed'; code?: TrainingErrorCode; details?: Record<string, unknown>; message: string };
+  | { kind: 'failed'; error?: HokusaiErrorJson; message: string };
 
 /** Threads started ahead of need by `warmTrainThreads`, idle until a model is handed to one. */
 const spares: Worker[] = [];
@@ -65,7 +66,7 @@ export async function trainModelInWorker(table: Table, options: TrainOptions, ho
       else {
         settled = true;
         if (m.kind === 'done') resolve({ onnx: m.onnx, metadata: m.metadata });
-        else reject(m.code === undefined ? new Error(m.message) : new TrainingError(m.code, m.message, m.details));
+        else reject(TrainingError.fromJSON(m.error) ?? new Error(m.message));
       }
     });
     worker.once('error', (err) => {

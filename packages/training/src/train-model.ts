@@ -85,7 +85,7 @@ export async function trainModel(table: Table, options: TrainOptions, hooks: Tra
   const shared = SharedParams.safeParse(opts.params);
   if (!shared.success) {
     const issues = shared.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
-    throw new TrainingError('HOKUSAI_INVALID_OPTIONS', `Invalid shared model params: ${issues}.`);
+    throw new TrainingError('HOKUSAI_TRAINING_INVALID_OPTIONS', `Invalid shared model params: ${issues}.`);
   }
   const familyParams: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(opts.params)) if (!(SHARED_PARAM_KEYS as readonly string[]).includes(key)) familyParams[key] = value;
@@ -173,7 +173,7 @@ function sampleWeights(y: Int32Array, classes: ClassLabel[], classWeight: 'balan
   } else {
     for (const key of Object.keys(classWeight)) {
       const at = classes.findIndex((c) => String(c) === key);
-      if (at < 0) throw new TrainingError('HOKUSAI_INVALID_OPTIONS', `classWeight names the label "${key}" which is not a class of the target (${classes.map(labelText).join(', ')}).`);
+      if (at < 0) throw new TrainingError('HOKUSAI_TRAINING_INVALID_OPTIONS', `classWeight names the label "${key}" which is not a class of the target (${classes.map(labelText).join(', ')}).`);
       perClass[at] = classWeight[key] as number;
     }
   }

@@ -36,7 +36,7 @@ export function parseTrainOptions(options: unknown): z.output<typeof TrainOption
   const parsed = TrainOptionsSchema.safeParse(options);
   if (!parsed.success) {
     const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(options)'}: ${i.message}`).join('; ');
-    throw new TrainingError('HOKUSAI_INVALID_OPTIONS', `Invalid training options: ${issues}.`);
+    throw new TrainingError('HOKUSAI_TRAINING_INVALID_OPTIONS', `Invalid training options: ${issues}.`);
   }
   return parsed.data;
 }

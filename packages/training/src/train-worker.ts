@@ -20,7 +20,7 @@ port.once('message', ({ ipc, options }: { ipc: Uint8Array; options: TrainOptions
     (err: unknown) =>
       send({
         kind: 'failed',
-        ...(err instanceof TrainingError ? { code: err.code, details: { ...err.details } } : {}),
+        ...(err instanceof TrainingError ? { error: err.toJSON() } : {}),
         message: err instanceof Error ? err.message : String(err),
       }),
   );

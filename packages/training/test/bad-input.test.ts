@@ -24,7 +24,7 @@ describe('bad training input is a typed error, never a silent model', () => {
   it('rejects a target with a null label and names the row', async () => {
     const t = tableFromArrays({ x: [1, 2, 3, 4, 5], y: [0, 1, null, 1, 0] });
     await expect(trainModel(t, { target: 'y', seed: 1 })).rejects.toThrow(/row 2/);
-    expect(await codeOf(trainModel(t, { target: 'y', seed: 1 }))).toBe('HOKUSAI_TARGET_NULL');
+    expect(await codeOf(trainModel(t, { target: 'y', seed: 1 }))).toBe('HOKUSAI_LABEL_NULL');
   });
 
   it('rejects a continuous target as the wrong label type', async () => {
@@ -56,9 +56,9 @@ describe('bad training input is a typed error, never a silent model', () => {
   it('rejects a missing target column, an unknown family and bad params', async () => {
     expect(await codeOf(trainModel(good, { target: 'nope', seed: 1 }))).toBe('HOKUSAI_FEATURE_MISSING');
     expect(await codeOf(trainModel(good, { target: 'churned', seed: 1, family: 'no_such_family' }))).toBe('HOKUSAI_UNKNOWN_FAMILY');
-    expect(await codeOf(trainModel(good, { target: 'churned', seed: 1, params: { l2: -1 } }))).toBe('HOKUSAI_INVALID_OPTIONS');
-    expect(await codeOf(trainModel(good, { target: 'churned', seed: 1, params: { l3: 1 } }))).toBe('HOKUSAI_INVALID_OPTIONS');
-    expect(await codeOf(trainModel(good, { target: 'churned', seed: 1.5 }))).toBe('HOKUSAI_INVALID_OPTIONS');
+    expect(await codeOf(trainModel(good, { target: 'churned', seed: 1, params: { l2: -1 } }))).toBe('HOKUSAI_TRAINING_INVALID_OPTIONS');
+    expect(await codeOf(trainModel(good, { target: 'churned', seed: 1, params: { l3: 1 } }))).toBe('HOKUSAI_TRAINING_INVALID_OPTIONS');
+    expect(await codeOf(trainModel(good, { target: 'churned', seed: 1.5 }))).toBe('HOKUSAI_TRAINING_INVALID_OPTIONS');
   });
 
   it('rejects a table whose only features were excluded', async () => {

@@ -113,7 +113,7 @@ describe('a search split into trials', () => {
       for (const s of specs) inProcess.push(await runTrial(s));
       expect(onThreads).toEqual(inProcess);
       const bad = { ...specs[0]!, params: { ...specs[0]!.params, noSuchParam: 1 } };
-      await expect(threads.run(bad)).rejects.toMatchObject({ code: 'HOKUSAI_INVALID_OPTIONS' });
+      await expect(threads.run(bad)).rejects.toMatchObject({ code: 'HOKUSAI_TRAINING_INVALID_OPTIONS' });
       // A failed trial does not take its thread down with it.
       expect(await threads.run(specs[1]!)).toEqual(inProcess[1]);
     } finally {

@@ -26,6 +26,9 @@ const probes: Record<string, string> = {
   // Allowed: the orchestrator reads leaves; the CLI reads the orchestrator and leaves.
   'packages/orchestrator/src/probe-allowed.ts': "export { trainModel } from '@hokusai/training';\nexport { computeDelta } from '@hokusai/evaluation';\n",
   'packages/cli/src/probe-allowed.ts': "export { runPipeline } from '@hokusai/orchestrator';\nexport { MlflowClient } from '@hokusai/tracking';\n",
+  // The base package: any package may import it; it imports no other package of ours.
+  'packages/evaluation/src/probe-core.ts': "export { HokusaiError } from '@hokusai/core';\n",
+  'packages/core/src/probe-core-to-leaf.ts': "export { canonicalJson } from '@hokusai/attestation';\n",
   // Another package's test/ folder, by a relative path.
   'packages/orchestrator/test/probe-test-folder.test.ts': "export { startMlflowServer } from '../../tracking/test/mlflow-server.js';\n",
   // The private test-helpers package: fine from a test, not from shipped code.
@@ -193,6 +196,13 @@ describe('the workspace lint configuration', () => {
   it('lets the orchestrator import leaves and the CLI import the orchestrator and leaves', () => {
     expect(text('packages/orchestrator/src/probe-allowed.ts')).toBe('');
     expect(text('packages/cli/src/probe-allowed.ts')).toBe('');
+  });
+
+  it('lets a leaf import the base package, and fails the base package importing a leaf', () => {
+    expect(text('packages/evaluation/src/probe-core.ts')).toBe('');
+    expect(rules('packages/core/src/probe-core-to-leaf.ts')).toContain('@nx/enforce-module-boundaries');
+    // Every leaf depends on core, so the rule reports the cycle (or the tags, were there none).
+    expect(text('packages/core/src/probe-core-to-leaf.ts')).toMatch(/scope:core|Circular dependency/);
   });
 
   it("fails a test that imports another package's test/ folder", () => {

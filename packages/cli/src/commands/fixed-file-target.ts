@@ -1,5 +1,6 @@
 import { existsSync, realpathSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { OrchestratorError } from '@hokusai/orchestrator';
 import { CliError } from '../cli-error.js';
 
 const real = (path: string): string => {
@@ -22,7 +23,8 @@ export function assertFixTargets(targets: string[], inputs: string[], overwrite:
       throw new CliError('HOKUSAI_OUTPUT_IS_INPUT', `${flag} ${target} is one of the files being validated; write ${flag === '--out' ? 'the fixed data' : 'it'} to a new file.`);
     }
     if (existsSync(target) && !overwrite) {
-      throw new CliError('HOKUSAI_OUTPUT_EXISTS', `${target} already exists. Choose another ${flag} or pass --overwrite.`);
+      // The same refusal, and code, as for an existing output folder of a run.
+      throw new OrchestratorError('HOKUSAI_OUTPUT_EXISTS', `${target} already exists. Choose another ${flag} or pass --overwrite.`);
     }
   }
 }

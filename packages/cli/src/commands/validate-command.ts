@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { createHash } from 'node:crypto';
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import {
   formatValidationReport,
@@ -19,6 +19,7 @@ import { assertFixTargets } from './fixed-file-target.js';
 import type { Output } from '../output.js';
 import { writeValidateReportHtml } from '../validate-report-html.js';
 import { findingsLines, validateFindings } from './validate-findings.js';
+import { piiKeyFromEnv, writeFileAtomic } from '@hokusai/core';
 
 interface ValidateFlags {
   target: string;
@@ -70,7 +71,7 @@ export function registerValidateCommand(program: Command, output: Output): void 
       const base = flags.base === undefined ? emptyLike(contributed) : await loadDataset(flags.base);
       const benchmark = flags.benchmark === undefined ? emptyLike(contributed) : await loadDataset(flags.benchmark);
       const schemaReport = flags.schema === undefined ? null : validateTable(contributed.table, loadDatasetSchema(flags.schema), data);
-      const key = process.env.HOKUSAI_PII_KEY;
+      const key = piiKeyFromEnv();
       const exclude = (flags.exclude ?? '').split(',').map((c) => c.trim()).filter(Boolean);
       // With `fail`, PII is found and reported in full like any other finding (exit 1), rather
       // than stopping at the first file as a run does; it is hashed in a --fix output never written.
@@ -106,8 +107,7 @@ export function registerValidateCommand(program: Command, output: Output): void 
         const format = (extname(flags.out).slice(1).toLowerCase() || 'csv') as DataFormat;
         const manifest = manifestOf(result.contributed, { source_path: flags.out, format, file_sha256: createHash('sha256').update(bytes).digest('hex') });
         const manifestPath = `${flags.out}.manifest.json`;
-        await writeFile(`${manifestPath}.tmp`, `${JSON.stringify(manifest, null, 2)}\n`);
-        await rename(`${manifestPath}.tmp`, manifestPath);
+        await writeFileAtomic(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);
         written = { file: flags.out, manifest: manifestPath };
       }
       const report = result.report;

@@ -2,7 +2,9 @@ import { readFileSync, existsSync } from 'node:fs';
 import { dirname, resolve, isAbsolute } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { checkContributorAddress } from '../eth-address.js';
+import { CliError } from '../cli-error.js';
 import { OrchestratorError, PipelineConfigSchema, parseConfig, type PipelineConfig } from '@hokusai/orchestrator';
+import { piiKeyFromEnv } from '@hokusai/core';
 
 type Layer = Record<string, unknown>;
 
@@ -11,7 +13,7 @@ const PATH_KEYS = ['base', 'contributed', 'benchmark', 'out', 'baselineModel'] a
 
 /** Reads a YAML or JSON config file and checks its keys and types, naming the file on error. */
 export function readConfigFile(path: string): Layer {
-  if (!existsSync(path)) throw new OrchestratorError('HOKUSAI_CONFIG_NOT_FOUND', `Config file ${path} does not exist.`);
+  if (!existsSync(path)) throw new CliError('HOKUSAI_CONFIG_NOT_FOUND', `Config file ${path} does not exist.`);
   const text = readFileSync(path, 'utf8');
   let data: unknown;
   try {
@@ -40,7 +42,8 @@ export function readConfigFile(path: string): Layer {
 /** Settings that come from the environment. Secrets are read here and never printed. */
 export function environmentLayer(env: NodeJS.ProcessEnv): Layer {
   const layer: Layer = {};
-  if (env.HOKUSAI_PII_KEY) layer.pii = { key: env.HOKUSAI_PII_KEY };
+  const key = piiKeyFromEnv(env);
+  if (key !== undefined) layer.pii = { key };
   const tracking: Layer = {};
   if (env.MLFLOW_TRACKING_URI) tracking.uri = env.MLFLOW_TRACKING_URI;
   if (env.MLFLOW_EXPERIMENT_NAME) tracking.experiment = env.MLFLOW_EXPERIMENT_NAME;

@@ -1,12 +1,15 @@
-/** Stable code; callers branch on `code`, never on message text. */
-export type ReportErrorCode = 'HOKUSAI_REPORT_INVALID';
+import { HokusaiError, type ErrorKind } from '@hokusai/core';
 
-export class ReportRenderError extends Error {
-  readonly code: ReportErrorCode;
+/** Every code the report renderer raises, with its kind (see @hokusai/core). */
+export const REPORT_ERROR_KINDS = {
+  // The renderer refuses a report.json that does not match its schema (a hand-edited file).
+  HOKUSAI_REPORT_INVALID: 'input',
+} as const satisfies Record<string, ErrorKind>;
+export type ReportErrorCode = keyof typeof REPORT_ERROR_KINDS;
 
+export class ReportRenderError extends HokusaiError<ReportErrorCode> {
   constructor(code: ReportErrorCode, message: string) {
-    super(message);
+    super(code, message, { kind: REPORT_ERROR_KINDS[code] });
     this.name = 'ReportRenderError';
-    this.code = code;
   }
 }

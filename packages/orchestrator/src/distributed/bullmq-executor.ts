@@ -18,6 +18,7 @@ import {
   StepProgressSchema,
   cancelChannel,
   errorFromFailure,
+  failureReason,
   jobName,
   stepJobId,
   type StepJobData,
@@ -183,7 +184,8 @@ export class BullMqExecutor implements Executor {
       if (Date.now() - this.lastContact < this.outageMs || (this.watches.size === 0 && this.outageListeners.size === 0)) return;
       const message = `Redis at ${this.options.redisUrl} has not answered for ${Math.round((Date.now() - this.lastContact) / 1000)} s (limit ${this.outageMs} ms); the run stops. Restart Redis and \`hokusai resume\` the run.`;
       for (const listener of this.outageListeners) listener(new OrchestratorError('HOKUSAI_REDIS_UNREACHABLE', message));
-      for (const watch of this.watches.values()) watch.finished({ status: 'failed', reason: `[HOKUSAI_REDIS_UNREACHABLE] ${message}` });
+      const reason = failureReason(new OrchestratorError('HOKUSAI_REDIS_UNREACHABLE', message));
+      for (const watch of this.watches.values()) watch.finished({ status: 'failed', reason });
     } finally {
       this.checkingHealth = false;
     }
@@ -396,7 +398,7 @@ export class BullMqExecutor implements Executor {
     clearInterval(this.poller);
     clearInterval(this.health);
     for (const [jobId, watch] of this.watches) {
-      watch.finished({ status: 'failed', reason: `[HOKUSAI_EXECUTOR_CLOSED] The BullMQ executor was closed while job ${jobId} was still queued or running.` });
+      watch.finished({ status: 'failed', reason: failureReason(new OrchestratorError('HOKUSAI_EXECUTOR_CLOSED', `The BullMQ executor was closed while job ${jobId} was still queued or running.`)) });
     }
     if (this.clients === undefined) return;
     const { queue, events, publisher } = this.clients;

@@ -7,6 +7,7 @@ import { hokusaiFlow } from '../flow/hokusai-flow.js';
 import { pipelineVersion } from '../flow/package-versions.js';
 import { parseConfig } from '../flow/run-pipeline.js';
 import type { ResolvedFlow } from './flow-registry.js';
+import { piiKeyFromEnv } from '@hokusai/core';
 
 export interface HokusaiWorkerOptions {
   /** The hooks the producer registered; a run recorded with hooks needs the same ones here. */
@@ -25,7 +26,7 @@ export function hokusaiWorkerFlow(params: unknown, run: RunRecord, options: Hoku
     throw new OrchestratorError('HOKUSAI_RUN_PARAMS_INVALID', `Run ${run.runId} does not hold a stored Hokusai config in its params; it was not started by runPipeline.`);
   }
   const parsed = parseConfig(stored.data.config, `stored config of run ${run.runId}`);
-  const key = parsed.pii.key ?? process.env.HOKUSAI_PII_KEY;
+  const key = parsed.pii.key ?? piiKeyFromEnv();
   const config = key === undefined ? parsed : { ...parsed, pii: { ...parsed.pii, key } };
   const hooks = options.hooks ?? new HookRegistry();
   const flow = hokusaiFlow({

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { HokusaiError } from '@hokusai/core';
 import { OrchestratorError, errorCode } from '../errors.js';
 
 export const DEFAULT_QUEUE = 'hokusai-steps';
@@ -61,14 +62,19 @@ export function cancelChannel(prefix: string, queue: string): string {
   return `${prefix}:${queue}:hokusai-cancel`;
 }
 
+/** An untyped failure as it crosses BullMQ: its message, and its errno code when it has one. */
+const UntypedFailureSchema = z.object({ message: z.string(), code: z.string().optional() });
+
 /**
- * BullMQ keeps only a failed job's message. The error code travels in front of it, so the
- * engine on the other side applies the same retry policy as for a local step.
+ * BullMQ keeps only a failed job's message, so the error travels in its JSON form: a Hokusai
+ * error keeps its code, kind, file, row and column, and the engine on the other side applies the
+ * same retry policy and reports the same location as for a local step.
  */
 export function failureReason(error: unknown): string {
+  if (HokusaiError.isInstance(error)) return JSON.stringify(error);
   const message = error instanceof Error ? error.message : String(error);
   const code = errorCode(error);
-  return code === undefined ? message : `[${code}] ${message}`;
+  return JSON.stringify(code === undefined ? { message } : { message, code });
 }
 
 const STALLED = 'job stalled more than allowable limit';
@@ -78,7 +84,19 @@ export function errorFromFailure(reason: string, step: string, jobId: string): E
   if (reason === STALLED) {
     return new OrchestratorError('HOKUSAI_WORKER_LOST', `Step "${step}" (job ${jobId}) was running on a worker that stopped answering, more often than the stall limit allows. Check the workers' logs; the step is retried if it has retries left.`, { step });
   }
-  const coded = /^\[([A-Z][A-Z0-9_]*)\] ([\s\S]*)$/.exec(reason);
-  if (coded !== null) return new OrchestratorError(coded[1] as string, coded[2] as string, { step });
-  return new Error(reason);
+  const typed = HokusaiError.fromJSON(reason);
+  if (typed !== undefined) return typed;
+  const untyped = UntypedFailureSchema.safeParse(parseJson(reason));
+  if (!untyped.success) return new Error(reason);
+  const error = new Error(untyped.data.message);
+  // The errno code decides the retry (a missing file is not retried, a refused connection is).
+  return untyped.data.code === undefined ? error : Object.assign(error, { code: untyped.data.code });
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
 }

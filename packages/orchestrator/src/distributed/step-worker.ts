@@ -1,7 +1,8 @@
 import { hostname } from 'node:os';
 import type { Job } from 'bullmq';
 import { z } from 'zod';
-import { OrchestratorError, errorCode } from '../errors.js';
+import { isRetryable } from '@hokusai/core';
+import { OrchestratorError } from '../errors.js';
 import type { RunRecord } from '../engine/run-store.js';
 import { RunStore } from '../engine/run-store.js';
 import type { StepContext, StepDefinition } from '../engine/step.js';
@@ -119,9 +120,9 @@ export async function startWorker(options: StepWorkerOptions): Promise<StepWorke
     try {
       ({ step, inputs, item } = await prepare(task, store, await flowFor(task, store)));
     } catch (error) {
-      // A coded error here (unknown flow, run not in this store, missing object) will not heal
-      // by retrying on this worker; an uncoded one (I/O) may.
-      if (errorCode(error) !== undefined) throw new UnrecoverableError(failureReason(error));
+      // A typed error here (unknown flow, run not in this store) or a missing path will not heal
+      // by retrying on this worker; a passing fault may.
+      if (!isRetryable(error)) throw new UnrecoverableError(failureReason(error));
       throw error;
     }
     const itemTask = task.itemIndex === undefined ? undefined : { runId: task.runId, step: task.step, itemIndex: task.itemIndex, inputHashes: task.inputHashes };
@@ -152,7 +153,7 @@ export async function startWorker(options: StepWorkerOptions): Promise<StepWorke
       hash = await store.putValue(value);
       if (itemTask !== undefined) await writeItemRecord(store, itemTask, hash, { worker: id, durationMs: Math.round(performance.now() - started) });
     } catch (error) {
-      if (errorCode(error) !== undefined) throw new UnrecoverableError(failureReason(error));
+      if (!isRetryable(error)) throw new UnrecoverableError(failureReason(error));
       throw error;
     }
     return { hash, worker: id, durationMs: Math.round(performance.now() - started) };
@@ -263,3 +264,4 @@ function assertSameHooks(run: RunRecord, resolved: ResolvedFlow): void {
     );
   }
 }
+

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { OrchestratorError } from '../errors.js';
 
 /** The points in the Hokusai flow where user code may look at, or replace, what passes by. */
 export const HOOK_EVENTS = [
@@ -28,7 +29,7 @@ export class HookRegistry {
 
   register(event: HookEvent, fn: HookFunction, name?: string): HookIdentity {
     if (!HOOK_EVENTS.includes(event)) {
-      throw new TypeError(`Unknown hook point "${event}". Known points: ${HOOK_EVENTS.join(', ')}.`);
+      throw new OrchestratorError('HOKUSAI_HOOK_UNKNOWN', `Unknown hook point "${event}". Known points: ${HOOK_EVENTS.join(', ')}.`);
     }
     const identity: HookIdentity = {
       event,

@@ -1,3 +1,4 @@
+import { errorKind, isRetryable } from '@hokusai/core';
 import { OrchestratorError, errorCode } from '../errors.js';
 import { topologicalOrder } from './dag.js';
 import type { RunEvent, RunEventListener } from './events.js';
@@ -159,7 +160,7 @@ export async function runFlow(flow: FlowDefinition, options: RunFlowOptions): Pr
         return { hash };
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
-        if (attempt <= retries && isTransient(error)) {
+        if (attempt <= retries && isRetryable(error)) {
           emit({ type: 'step_retry', step: step.name, attempt, message });
           await delay((step.retryDelayMs ?? 200) * 2 ** (attempt - 1));
           continue;
@@ -250,6 +251,7 @@ export async function runFlow(flow: FlowDefinition, options: RunFlowOptions): Pr
     record.error = {
       message: error instanceof Error ? error.message : String(error),
       ...(code === undefined ? {} : { code }),
+      kind: errorKind(error),
       ...(failedStep === undefined ? {} : { step: failedStep }),
     };
     await store.writeRun(record);
@@ -263,14 +265,6 @@ export async function runFlow(flow: FlowDefinition, options: RunFlowOptions): Pr
   return { runId, outputs, reused, executed };
 }
 
-/**
- * Typed Hokusai errors describe bad input or config, which stays bad on a second try; retries
- * are for crashes, lost workers, network faults and timeouts.
- */
-function isTransient(error: unknown): boolean {
-  const code = errorCode(error);
-  return code === undefined || !code.startsWith('HOKUSAI_') || code === 'HOKUSAI_STEP_TIMEOUT' || code === 'HOKUSAI_WORKER_LOST';
-}
 
 function asArray(value: unknown, step: StepDefinition): unknown[] {
   if (!Array.isArray(value)) {

@@ -1,8 +1,10 @@
-import { mkdir, readFile, rename, rm, writeFile, readdir, stat } from 'node:fs/promises';
+import { readFile, readdir, stat } from 'node:fs/promises';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { ErrorKind } from '@hokusai/core';
 import { OrchestratorError } from '../errors.js';
 import { decodeValue, encodeValue, sha256Of } from './value-codec.js';
+import { writeFileAtomic } from '@hokusai/core';
 
 export interface StepRecord {
   step: string;
@@ -39,7 +41,7 @@ export interface RunRecord {
   /** Whatever the flow needs to be resumed (for the Hokusai flow: the resolved config, secrets removed). */
   params: unknown;
   hooks: { event: string; name: string; sha256: string }[];
-  error?: { step?: string; code?: string; message: string };
+  error?: { step?: string; code?: string; kind?: ErrorKind; message: string };
   /** SHA-256 of `params` as stored at the start: `resume` refuses a run.json edited since. */
   paramsSha256?: string;
 }
@@ -162,17 +164,10 @@ async function readJson(path: string): Promise<unknown> {
   }
 }
 
-let tempCounter = 0;
-
+/**
+ * Run store files are rebuilt by running the step again, so they skip the flush a published
+ * output gets; a full disk still leaves no temporary file behind.
+ */
 export async function atomicWrite(path: string, data: Uint8Array | string): Promise<void> {
-  await mkdir(join(path, '..'), { recursive: true });
-  const tmp = `${path}.tmp-${process.pid}-${++tempCounter}`;
-  try {
-    await writeFile(tmp, data);
-    await rename(tmp, path);
-  } catch (error) {
-    // A full disk must not leave temporary files behind.
-    await rm(tmp, { force: true });
-    throw error;
-  }
+  await writeFileAtomic(path, data, { fsync: false });
 }

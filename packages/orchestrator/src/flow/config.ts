@@ -1,4 +1,8 @@
 import { z } from 'zod';
+import { MIN_PII_KEY_LENGTH } from '@hokusai/core';
+import { DeltaOptionsSchema } from '@hokusai/evaluation';
+
+const deltaOptions = DeltaOptionsSchema.shape;
 
 /**
  * The resolved configuration of one pipeline run. The CLI fills it from defaults, a config
@@ -46,7 +50,7 @@ export const PipelineConfigSchema = z
     pii: z
       .object({
         mode: z.enum(['hash', 'redact', 'drop', 'fail']).default('hash'),
-        key: z.string().min(16).optional().describe('HMAC key (secret); else HOKUSAI_PII_KEY'),
+        key: z.string().min(MIN_PII_KEY_LENGTH).optional().describe('HMAC key (secret); else HOKUSAI_PII_KEY'),
       })
       .strict()
       .default({ mode: 'hash' }),
@@ -59,15 +63,17 @@ export const PipelineConfigSchema = z
       .strict()
       .default({ allowInBase: false, allowSingleClass: false })
       .describe('a benchmark inside the base or with one class is refused unless allowed here'),
+    // Each option keeps the rule computeDelta applies (from @hokusai/evaluation), so a value it
+    // would refuse after both models are trained is refused here, naming the key.
     delta: z
       .object({
-        primaryMetric: z.string().default('accuracy'),
-        thresholdPp: z.number().default(1),
-        alpha: z.number().gt(0).lt(1).default(0.05),
-        minSamples: z.number().int().positive().default(100),
-        bootstrapResamples: z.number().int().min(0).default(1000),
-        significanceAgainst: z
-          .enum(['zero', 'threshold'])
+        primaryMetric: deltaOptions.primaryMetric.unwrap().default('accuracy'),
+        thresholdPp: deltaOptions.thresholdPp.unwrap().default(1),
+        alpha: deltaOptions.alpha.unwrap().default(0.05),
+        minSamples: deltaOptions.minSamples.unwrap().default(100),
+        bootstrapResamples: deltaOptions.bootstrapResamples.unwrap().default(1000),
+        significanceAgainst: deltaOptions.significanceAgainst
+          .unwrap()
           .default('zero')
           .describe("zero: the test gives p < alpha and the interval lies above 0; threshold: the interval's lower end is itself at least thresholdPp"),
       })

@@ -25,6 +25,7 @@ import type { AttestOutput } from './steps/attest-step.js';
 import type { EvaluateOutput } from './steps/evaluate-step.js';
 import type { ReportOutput } from './steps/report-step.js';
 import type { LoadOutput } from './steps/load-step.js';
+import { piiKeyFromEnv } from '@hokusai/core';
 
 export interface PipelineRunOptions {
   /** Run store folder (default: $HOKUSAI_STORE, else ./.hokusai/store). */
@@ -132,7 +133,7 @@ function protectedPaths(config: PipelineConfig, store: string): ProtectedPaths {
 }
 
 function withKeyFromEnv(config: PipelineConfig): PipelineConfig {
-  const key = config.pii.key ?? process.env.HOKUSAI_PII_KEY;
+  const key = config.pii.key ?? piiKeyFromEnv();
   return key === undefined ? config : { ...config, pii: { ...config.pii, key } };
 }
 

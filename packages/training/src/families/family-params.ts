@@ -6,7 +6,7 @@ export function parseParams<S extends z.ZodType>(schema: S, raw: Readonly<Record
   const parsed = schema.safeParse(raw);
   if (!parsed.success) {
     const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(params)'}: ${i.message}`).join('; ');
-    throw new TrainingError('HOKUSAI_INVALID_OPTIONS', `Invalid hyperparameters for ${family}: ${issues}. Fix model.params in the config.`, { family });
+    throw new TrainingError('HOKUSAI_TRAINING_INVALID_OPTIONS', `Invalid hyperparameters for ${family}: ${issues}. Fix model.params in the config.`, { family });
   }
   return parsed.data;
 }

@@ -113,7 +113,7 @@ export function fitFeaturizer(table: Table, options: FeaturizerOptions): Featuri
   const hashed: HashedFeature[] = [];
   for (const name of names) {
     if (name === options.target) {
-      if (explicit) throw new TrainingError('HOKUSAI_INVALID_OPTIONS', `The target column "${name}" is also listed as a feature. Remove it from options.features.`, { column: name });
+      if (explicit) throw new TrainingError('HOKUSAI_TRAINING_INVALID_OPTIONS', `The target column "${name}" is also listed as a feature. Remove it from options.features.`, { column: name });
       continue;
     }
     if (excludeSet.has(name)) {

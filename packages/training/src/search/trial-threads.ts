@@ -1,10 +1,11 @@
 import { Worker } from 'node:worker_threads';
-import { TrainingError, type TrainingErrorCode } from '../errors.js';
+import type { HokusaiErrorJson } from '@hokusai/core';
+import { TrainingError } from '../errors.js';
 import { registeredBuiltins } from '../families/builtin-families.js';
 import { runTrial, type TrialResult, type TrialSpec } from './run-trial.js';
 import { workerScript } from '../worker-script.js';
 
-type WorkerReply = { ok: true; result: TrialResult } | { ok: false; code: TrainingErrorCode; message: string };
+type WorkerReply = { ok: true; result: TrialResult } | { ok: false; error?: HokusaiErrorJson; message: string };
 
 interface Lane {
   worker: Worker;
@@ -62,7 +63,11 @@ export class TrialThreads {
       });
       lane.worker.removeAllListeners('error');
       healthy = true;
-      if (!reply.ok) throw new TrainingError(reply.code, `Trial ${spec.id} failed: ${reply.message}`);
+      if (!reply.ok) {
+        // A typed failure keeps its code and details; any other is a trial the search could not run.
+        const typed = TrainingError.fromJSON(reply.error);
+        throw new TrainingError(typed?.code ?? 'HOKUSAI_SEARCH_INVALID', `Trial ${spec.id} failed: ${reply.message}`, { ...typed?.details });
+      }
       return reply.result;
     } finally {
       if (healthy) this.release(lane);

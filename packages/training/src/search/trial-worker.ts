@@ -9,7 +9,7 @@ parentPort?.on('message', (spec: TrialSpec) => {
     (err: unknown) =>
       parentPort?.postMessage({
         ok: false,
-        code: err instanceof TrainingError ? err.code : 'HOKUSAI_SEARCH_INVALID',
+        ...(err instanceof TrainingError ? { error: err.toJSON() } : {}),
         message: err instanceof Error ? err.message : String(err),
       }),
   );

@@ -1,0 +1,18 @@
+export { type ErrorKind, ERROR_KINDS, errnoKind } from './error-kind.js';
+export {
+  HokusaiError,
+  HokusaiErrorJsonSchema,
+  errorCode,
+  errorKind,
+  isRetryable,
+  optionsOf,
+  type ErrorLocation,
+  type HokusaiErrorJson,
+  type HokusaiErrorOptions,
+} from './hokusai-error.js';
+export { CORE_ERROR_KINDS, CoreError, type CoreErrorCode } from './core-errors.js';
+export { writeFileAtomic, temporaryPathFor, type WriteFileAtomicOptions } from './write-file-atomic.js';
+export { PII_KEY_ENV, MIN_PII_KEY_LENGTH, assertPiiKey, piiKeyFromEnv } from './pii-key.js';
+export { Sfc32Random } from './random/sfc32-random.js';
+export { Xoshiro128Random } from './random/xoshiro128-random.js';
+export { Xoshiro128SplitMix64Random } from './random/xoshiro128-splitmix64-random.js';

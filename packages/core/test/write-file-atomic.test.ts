@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { chmodSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { errorKind, writeFileAtomic } from '@hokusai/core';
+
+describe('writeFileAtomic', () => {
+  it('creates the folder, replaces the file whole and leaves no temporary file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hokusai-atomic-'));
+    try {
+      const path = join(dir, 'nested/out.json');
+      await writeFileAtomic(path, 'first');
+      await writeFileAtomic(path, new TextEncoder().encode('second'), { fsync: false });
+      expect(readFileSync(path, 'utf8')).toBe('second');
+      expect(readdirSync(join(dir, 'nested'))).toEqual(['out.json']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('keeps the old file and rethrows the errno error when the write fails', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hokusai-atomic-'));
+    try {
+      const path = join(dir, 'out.json');
+      writeFileSync(path, 'old');
+      // The target's name is a folder: the rename fails after the temporary file was written.
+      const folder = join(dir, 'folder');
+      await writeFileAtomic(join(folder, 'x'), 'x');
+      const failure = await writeFileAtomic(folder, 'new').catch((e: unknown) => e);
+      expect(errorKind(failure)).toBe('input');
+      expect(readFileSync(path, 'utf8')).toBe('old');
+      expect(readdirSync(dir).sort()).toEqual(['folder', 'out.json']);
+      if (process.getuid?.() !== 0) {
+        chmodSync(dir, 0o500);
+        await expect(writeFileAtomic(path, 'new')).rejects.toMatchObject({ code: 'EACCES' });
+        chmodSync(dir, 0o700);
+        expect(readFileSync(path, 'utf8')).toBe('old');
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
