@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AttestationError } from '../src/errors.js';
+import type { AttestationError } from '../src/errors.js';
 import { LINEAR_FEATURES } from '../src/linear-circuit.js';
 import { benchmarkCommitment, benchmarkPlan, circuitLabels, labelMismatch, modelCommitment, quantizeBenchmark, quantizeModel, FEATURE_SCALE_BITS, WEIGHT_SCALE_BITS } from '../src/linear-quantizer.js';
 import { readLinearModel } from '../src/onnx-linear-model.js';
