@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { AttestationError } from '../src/errors.js';
+import type { AttestationError } from '../src/errors.js';
 import { benchmarkCommitment, benchmarkPlan, circuitLabels, quantizeBenchmark, quantizeModel, type BenchmarkColumns, type QuantizedBenchmark, type QuantizedModel } from '../src/linear-quantizer.js';
 import { proveLinear, verifyLinearProofs, type LinearProofChunk } from '../src/linear-prover.js';
 import { readLinearModel } from '../src/onnx-linear-model.js';

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { AttestationError } from '../src/errors.js';
+import type { AttestationError } from '../src/errors.js';
 import { LINEAR_FEATURES } from '../src/linear-circuit.js';
 import { benchmarkCommitment, benchmarkPlan, circuitLabels, labelMismatch, modelCommitment, quantizeBenchmark, quantizeModel, FEATURE_SCALE_BITS, WEIGHT_SCALE_BITS } from '../src/linear-quantizer.js';
 import { readLinearModel } from '../src/onnx-linear-model.js';
+import { buildInferenceProof } from '../src/inference-proof-file.js';
 import { linearFixture, quickstartBenchmark } from './linear-fixture.js';
 
 const COLUMNS = ['age', 'income', 'tenure_months', 'monthly_spend', 'support_calls', 'region', 'plan'];
@@ -84,5 +85,14 @@ describe('linear model quantizer', () => {
     expect(() => readLinearModel(bytes, 'model.onnx')).toThrow(expect.objectContaining({ code: 'HOKUSAI_INFERENCE_UNSUPPORTED', message: expect.stringContaining('not for gbdt_') }) as AttestationError);
     const wide = { c: Array.from({ length: 30 }, (_, i) => `v${i}`) };
     expect(() => benchmarkPlan(wide, ['c'])).toThrow(expect.objectContaining({ code: 'HOKUSAI_INFERENCE_UNSUPPORTED' }) as AttestationError);
+  });
+
+  it('writes a plain "inference not proven for <family>" file for another family, without proving', async () => {
+    const bytes = Buffer.from(linearFixture.baseline());
+    bytes.write('mlp________________', bytes.indexOf('logistic_regression'));
+    const { table, labels } = quickstartBenchmark();
+    const scores = linearFixture.scores();
+    const file = await buildInferenceProof({ baselineOnnx: bytes, modelOnnx: linearFixture.model(), table, labels, baselineScores: scores.baseline_scores, newScores: scores.new_scores, threshold: 0.5 });
+    expect(file).toEqual({ format: 'hokusai.inference-proof/v1', status: 'not_proven', reason: 'inference not proven for mlp________________: the circuit covers the linear family (logistic_regression) only' });
   });
 });
