@@ -114,7 +114,7 @@ export function discoverClasses(table: Table, target: string, task?: 'binary' | 
     const chosen = findClass(sorted, positiveClass);
     if (coded.distinct.length !== 2 || chosen === undefined) {
       throw new TrainingError(
-        'HOKUSAI_INVALID_OPTIONS',
+        'HOKUSAI_TRAINING_INVALID_OPTIONS',
         coded.distinct.length !== 2
           ? `A positive class (${labelText(positiveClass)}) applies to a binary target, but "${target}" has ${coded.distinct.length} classes.`
           : `The positive class ${labelText(positiveClass)} is not a label of the target column "${target}" (its labels: ${sorted.map(labelText).join(', ')}).`,

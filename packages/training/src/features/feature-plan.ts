@@ -124,7 +124,7 @@ const count = (n: number, what: string): string => `${n.toLocaleString('en-US')}
 export function planFeatures(table: Table, trainOptions: unknown, planOptions: FeaturePlanOptions = {}): FeaturePlan {
   const opts = parseTrainOptions(trainOptions);
   const parsed = PlanOptionsSchema.safeParse(planOptions);
-  if (!parsed.success) throw new TrainingError('HOKUSAI_INVALID_OPTIONS', `Invalid feature plan options: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}.`);
+  if (!parsed.success) throw new TrainingError('HOKUSAI_TRAINING_INVALID_OPTIONS', `Invalid feature plan options: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}.`);
   const pii = new Set(parsed.data.pii);
   const configExclude = new Set(parsed.data.configExclude);
   const maxOneHot = typeof opts.params['maxOneHot'] === 'number' ? opts.params['maxOneHot'] : FEATURIZER_DEFAULTS.maxOneHot;
