@@ -65,6 +65,7 @@ async function forgeNewModelScores(dir: string, flips: number): Promise<number> 
     bodySha256: built.attestation.body_sha256,
     proved: true,
     attestationBody: built.attestation.body,
+    dataProfile: JSON.parse(await readFile(join(dir, 'data_profile.json'), 'utf8')) as unknown,
   });
   await writeFile(join(dir, 'report.json'), reportJsonText(document));
   return flipped;
@@ -83,6 +84,18 @@ describe('verify --benchmark', () => {
     const verification = await verifyRun(out, { benchmark, requireProof: true });
     expect(failing(verification)).toEqual([]);
     expect(verification.checks.find((c) => c.name === 'benchmark re-run')?.detail).toMatch(/both models re-run on 1000 rows/);
+  });
+
+  it('says in report.json what the proof covers, and flags the development setup the attestation records', async () => {
+    const report = JSON.parse(await readFile(join(out, 'report.json'), 'utf8')) as { context: { proof: { system: string; circuit: { name: string } | null; covers: string[]; does_not_cover: string[]; insecure_setup: boolean; setup_note: string | null } } };
+    const attested = JSON.parse(await readFile(join(out, 'attestation.json'), 'utf8')) as { body: { predictions: { setup: { insecure: boolean; note: string } } } };
+    const proof = report.context.proof;
+    expect(proof.system).toBe('groth16');
+    expect(proof.circuit?.name).toBe('hokusai_accuracy');
+    expect(proof.covers.join(' ')).toMatch(/correct-prediction counts on the 1000 benchmark rows/);
+    expect(proof.does_not_cover.join(' ')).toMatch(/the inference is not proved/);
+    expect(proof.insecure_setup).toBe(attested.body.predictions.setup.insecure);
+    expect(proof.setup_note).toBe(attested.body.predictions.setup.note);
   });
 
   it('refuses a benchmark file that is not the attested one', async () => {

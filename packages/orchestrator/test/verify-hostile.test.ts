@@ -68,9 +68,10 @@ describe('verify on a hostile folder reads nothing it should not', () => {
   it('fails cleanly on 200,000 attested file entries and on a folder of 10,500 files', async () => {
     const dir = await copy();
     const attestation = JSON.parse(await readFile(join(dir, 'attestation.json'), 'utf8')) as { body: { files: Record<string, string> } };
+    const own = Object.keys(attestation.body.files).length;
     for (let i = 0; i < 200_000; i++) attestation.body.files[`f/${i}.bin`] = '0'.repeat(64);
     await writeFile(join(dir, 'attestation.json'), JSON.stringify(attestation));
-    expect(failed(await verifyRun(dir))).toMatch(/lists 200007 files, more than/);
+    expect(failed(await verifyRun(dir))).toMatch(new RegExp(`lists ${200_000 + own} files, more than`));
 
     const wide = await copy();
     await mkdir(join(wide, 'many'));

@@ -1,5 +1,5 @@
 import { Table, vectorFromArray, type Vector } from 'apache-arrow';
-import { auroc, binaryMetrics } from '@hokusai/evaluation';
+import { auroc, predictLabel } from '@hokusai/evaluation';
 import { SeededRandom } from '@hokusai/training';
 
 /** Shuffles per column; the mean drop over them is the importance. */
@@ -43,32 +43,35 @@ export async function permutationImportance(input: {
   // A seeded sample of rows, kept in their original order.
   const rows = sampled ? Int32Array.from(rng.permutation(n).subarray(0, PERMUTATION_MAX_ROWS)).sort() : Int32Array.from({ length: n }, (_, i) => i);
   const present = input.columns.filter((c) => input.table.getChild(c) !== null);
-  const columns: Record<string, { type: Vector['type']; values: unknown[] }> = {};
-  for (const field of input.table.schema.fields) {
-    const col = input.table.getChild(field.name) as Vector;
-    columns[field.name] = { type: field.type, values: Array.from(rows, (r) => col.get(r) as unknown) };
+  // Only the columns the model reads. The R shuffles of one column are scored in one call of R·m
+  // rows (the other columns repeated R times): onnxruntime's cost is mostly per call.
+  const m = rows.length;
+  const R = PERMUTATION_REPEATS;
+  const columns: Record<string, { type: Vector['type']; values: unknown[]; once: Vector; repeated: Vector }> = {};
+  for (const name of present) {
+    const col = input.table.getChild(name) as Vector;
+    const values = Array.from(rows, (r) => col.get(r) as unknown);
+    const repeated = Array.from({ length: m * R }, (_, i) => values[i % m]);
+    columns[name] = { type: col.type, values, once: sampled ? vectorFromArray(values, col.type) : col, repeated: vectorFromArray(repeated, col.type) };
   }
-  const build = (replace?: { column: string; order: Int32Array }): Table =>
-    new Table(
-      Object.fromEntries(
-        Object.entries(columns).map(([name, c]) => {
-          const values = replace !== undefined && replace.column === name ? Array.from(replace.order, (i) => c.values[i]) : c.values;
-          return [name, vectorFromArray(values, c.type)];
-        }),
-      ),
-    );
   const labels = Int32Array.from(rows, (r) => input.labels[r] as number);
-  const score = (scores: Float64Array): { accuracy: number; auroc: number | null } => ({
-    accuracy: binaryMetrics(labels, scores, { threshold: input.threshold }).accuracy,
-    auroc: auroc(labels, scores),
-  });
-  const reference = score(await input.predict(build()));
+  const score = (scores: Float64Array): { accuracy: number; auroc: number | null } => {
+    let correct = 0;
+    for (let i = 0; i < scores.length; i++) if (predictLabel(scores[i] as number, input.threshold) === labels[i]) correct++;
+    return { accuracy: correct / scores.length, auroc: auroc(labels, scores) };
+  };
+  const reference = score(await input.predict(new Table(Object.fromEntries(Object.entries(columns).map(([name, c]) => [name, c.once])))));
   const out: PermutationImportance['columns'] = [];
   for (const column of present) {
+    const c = columns[column] as (typeof columns)[string];
+    const shuffled: unknown[] = [];
+    for (let k = 0; k < R; k++) for (const i of rng.permutation(m)) shuffled.push(c.values[i]);
+    const table = new Table(Object.fromEntries(Object.entries(columns).map(([name, other]) => [name, name === column ? vectorFromArray(shuffled, c.type) : other.repeated])));
+    const all = await input.predict(table);
     const acc: number[] = [];
     const auc: number[] = [];
-    for (let k = 0; k < PERMUTATION_REPEATS; k++) {
-      const s = score(await input.predict(build({ column, order: rng.permutation(rows.length) })));
+    for (let k = 0; k < R; k++) {
+      const s = score(all.subarray(k * m, (k + 1) * m));
       acc.push((reference.accuracy - s.accuracy) * 100);
       if (reference.auroc !== null && s.auroc !== null) auc.push((reference.auroc - s.auroc) * 100);
     }
