@@ -10,6 +10,8 @@ export const EXIT = {
   badInput: 2,
   /** Something broke inside Hokusai; please report it. */
   internal: 3,
+  /** Stopped by Ctrl-C (128 + SIGINT, as shells report it); `hokusai resume` continues the run. */
+  interrupted: 130,
 } as const;
 
 /** Codes of typed errors that are Hokusai's own fault rather than the user's input. */
@@ -23,6 +25,7 @@ const ENVIRONMENT_ERRNOS = new Set(['ENOENT', 'EACCES', 'EPERM', 'EROFS', 'ENOTD
 
 export function exitCodeFor(error: unknown): number {
   const code = errorCode(error);
+  if (code === 'HOKUSAI_RUN_CANCELLED') return EXIT.interrupted;
   if (code !== undefined && code.startsWith('HOKUSAI_') && !INTERNAL_CODES.has(code)) return EXIT.badInput;
   if (code !== undefined && ENVIRONMENT_ERRNOS.has(code)) return EXIT.badInput;
   return EXIT.internal;

@@ -15,7 +15,7 @@ export { buildReportDocument, type ReportDocument } from './flow/report-document
 export { encodePredictions, decodePredictions, predictedBits, type PredictionsFile } from './flow/predictions-file.js';
 export type { TrackingSummary } from './flow/pipeline-tracking.js';
 export { BullMqExecutor, type BullMqExecutorOptions, type StepJobReport } from './distributed/bullmq-executor.js';
-export { startWorker, type StepWorker, type StepWorkerOptions } from './distributed/step-worker.js';
+export { startWorker, type StepWorker, type StepWorkerOptions, type WorkerJobReport } from './distributed/step-worker.js';
 export { runWorker, type RunWorkerOptions } from './distributed/run-worker.js';
 export { registerFlow, registeredFlows, resolveRegisteredFlow, type FlowFactory, type FlowResolver, type ResolvedFlow, type FlowDefinitionOrResolved } from './distributed/flow-registry.js';
 export { DEFAULT_QUEUE as DEFAULT_STEP_QUEUE } from './distributed/step-job.js';
