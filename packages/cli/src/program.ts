@@ -73,6 +73,20 @@ export function buildProgram(): { program: Command; output: Output } {
   return { program, output };
 }
 
+/** The command path the arguments name ("run", "runs list"), as far as it is known. */
+function typedCommand(program: Command, args: readonly string[]): string {
+  const names: string[] = [];
+  let cmd: Command = program;
+  for (const arg of args) {
+    if (arg.startsWith('-')) continue;
+    const sub = cmd.commands.find((c) => c.name() === arg || c.aliases().includes(arg));
+    if (sub === undefined) break;
+    names.push(sub.name());
+    cmd = sub;
+  }
+  return names.join(' ');
+}
+
 export async function main(argv: readonly string[]): Promise<number> {
   const { program, output } = buildProgram();
   try {
@@ -84,6 +98,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     if (error instanceof CommanderError) {
       // --help and --version end here too, with exit code 0.
       if (error.exitCode === 0) return EXIT.ok;
+      // The command never started, so name it from the words that were typed.
+      if (output.command === '') output.command = typedCommand(program, argv.slice(2));
       output.error(new CliError('HOKUSAI_USAGE', error.message.replace(/^error: /, '')), EXIT.badInput, { printed: true });
       return EXIT.badInput;
     }

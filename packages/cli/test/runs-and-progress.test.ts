@@ -102,6 +102,6 @@ describe('--json', () => {
     const bad = await hokusai(['--json', 'run', '--seed', 'abc'], { cwd: work });
     expect(JSON.parse(bad.stdout)).toEqual({ schemaVersion: 1, command: 'run', exitCode: 2, error: { code: 'HOKUSAI_USAGE', message: expect.stringContaining('--seed must be an integer') } });
     const usage = await hokusai(['--json', 'run', '--modle', 'x'], { cwd: work });
-    expect(JSON.parse(usage.stdout)).toMatchObject({ schemaVersion: 1, exitCode: 2, error: { code: 'HOKUSAI_USAGE' } });
+    expect(JSON.parse(usage.stdout)).toMatchObject({ schemaVersion: 1, command: 'run', exitCode: 2, error: { code: 'HOKUSAI_USAGE', message: expect.stringContaining('--modle') } });
   });
 });
