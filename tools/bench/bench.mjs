@@ -69,7 +69,9 @@ function runHokusai(r) {
     console.error(child.stderr.slice(-3000));
     process.exit(3);
   }
-  const result = JSON.parse(child.stdout.trim().split('\n').pop());
+  // `hokusai --json` prints one envelope: { schemaVersion, command, exitCode, result }.
+  const { result } = JSON.parse(child.stdout.trim().split('\n').pop());
+  const metric = (name) => result.metrics?.find((m) => m.name === name);
   const stepsDir = join(work, 'store', 'runs', result.runId, 'steps');
   const steps = Object.fromEntries(readdirSync(stepsDir).map((f) => {
     const rec = JSON.parse(readFileSync(join(stepsDir, f), 'utf8'));
@@ -92,8 +94,8 @@ function runHokusai(r) {
   const rows = dr.rows;
   const job = {
     rows: { contamination_removed: dr.contamination.removed, within_contributed: dr.dedup.within_contributed, already_in_base: dr.dedup.already_in_base, contributed_kept: rows.contributed_kept, merged: rows.merged },
-    baseline_metrics: Object.fromEntries(METRICS.map((m) => [m, result.delta?.baseline_metrics?.[m] ?? null])),
-    new_metrics: Object.fromEntries(METRICS.map((m) => [m, result.delta?.metrics?.[m]?.new ?? null])),
+    baseline_metrics: Object.fromEntries(METRICS.map((m) => [m, metric(m)?.baseline ?? null])),
+    new_metrics: Object.fromEntries(METRICS.map((m) => [m, metric(m)?.new ?? null])),
   };
   rmSync(work, { recursive: true, force: true });
   return { stage, accepted: result.accepted, deltaOne: result.deltaOne, loadavg: load, job };

@@ -1,4 +1,4 @@
-import { errorKind } from '@hokusai/core';
+import { errorCode, errorKind } from '@hokusai/core';
 
 /** The documented exit codes of every `hokusai` command. */
 export const EXIT = {
@@ -13,6 +13,8 @@ export const EXIT = {
    * something broken inside Hokusai (please report it). Errors of kind `transient` and `internal`.
    */
   internal: 3,
+  /** Stopped by Ctrl-C (128 + SIGINT, as shells report it); `hokusai resume` continues the run. */
+  interrupted: 130,
 } as const;
 
 /**
@@ -21,5 +23,6 @@ export const EXIT = {
  * and disks; anything else is ours.
  */
 export function exitCodeFor(error: unknown): number {
+  if (errorCode(error) === 'HOKUSAI_RUN_CANCELLED') return EXIT.interrupted;
   return errorKind(error) === 'input' ? EXIT.badInput : EXIT.internal;
 }

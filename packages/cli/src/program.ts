@@ -11,8 +11,10 @@ import { registerWorkerCommand } from './commands/worker-command.js';
 import { registerServeCommand } from './commands/serve-command.js';
 import { registerCompletionCommand } from './commands/completion-command.js';
 import { registerValidateCommand } from './commands/validate-command.js';
+import { registerRunsCommand } from './commands/runs-command.js';
 import { EXIT, exitCodeFor } from './exit-codes.js';
 import { Output } from './output.js';
+import { CliError } from './cli-error.js';
 
 const version = (createRequire(import.meta.url)('../package.json') as { version: string }).version;
 
@@ -30,9 +32,20 @@ export function buildProgram(): { program: Command; output: Output } {
     .option('-q, --quiet', 'print nothing but errors')
     .option('-v, --verbose', 'print progress details and stack traces')
     .option('--no-color', 'plain text without colors')
-    .showHelpAfterError()
     .exitOverride()
-    .addHelpText('after', '\nExit codes: 0 success, 1 contribution rejected (or verification failed), 2 bad input or config, 3 internal error.');
+    .addHelpText(
+      'after',
+      [
+        '',
+        'Examples:',
+        '  hokusai run --base base.csv --contributed new.csv --benchmark bench.csv --target churned --out results/',
+        '  hokusai verify results/',
+        '  hokusai runs list',
+        '  hokusai <command> --help',
+        '',
+        'Exit codes: 0 success, 1 contribution rejected (or verification failed), 2 bad input or config, 3 internal error, 130 interrupted (Ctrl-C).',
+      ].join('\n'),
+    );
   registerRunCommand(program, output);
   registerVerifyCommand(program, output);
   registerValidateCommand(program, output);
@@ -43,19 +56,52 @@ export function buildProgram(): { program: Command; output: Output } {
   registerZkCommand(program, output);
   registerWorkerCommand(program, output);
   registerServeCommand(program, output);
+  registerRunsCommand(program, output);
   registerCompletionCommand(program, output);
+  // A mistyped flag or command gets commander's one-line error and its suggestion, then where
+  // the full help is, instead of the whole help.
+  const walk = (cmd: Command, path: string): void => {
+    cmd.showHelpAfterError(`See \`${path} --help\` for the options.`);
+    for (const sub of cmd.commands) walk(sub, `${path} ${sub.name()}`);
+  };
+  walk(program, 'hokusai');
+  program.hook('preAction', (_root, action) => {
+    const names: string[] = [];
+    for (let c: Command | null = action; c !== null && c !== program; c = c.parent) names.unshift(c.name());
+    output.command = names.join(' ');
+  });
   return { program, output };
+}
+
+/** The command path the arguments name ("run", "runs list"), as far as it is known. */
+function typedCommand(program: Command, args: readonly string[]): string {
+  const names: string[] = [];
+  let cmd: Command = program;
+  for (const arg of args) {
+    if (arg.startsWith('-')) continue;
+    const sub = cmd.commands.find((c) => c.name() === arg || c.aliases().includes(arg));
+    if (sub === undefined) break;
+    names.push(sub.name());
+    cmd = sub;
+  }
+  return names.join(' ');
 }
 
 export async function main(argv: readonly string[]): Promise<number> {
   const { program, output } = buildProgram();
   try {
     await program.parseAsync(argv as string[]);
-    return typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok;
+    const code = typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok;
+    output.flush(code);
+    return code;
   } catch (error) {
     if (error instanceof CommanderError) {
       // --help and --version end here too, with exit code 0.
-      return error.exitCode === 0 ? EXIT.ok : EXIT.badInput;
+      if (error.exitCode === 0) return EXIT.ok;
+      // The command never started, so name it from the words that were typed.
+      if (output.command === '') output.command = typedCommand(program, argv.slice(2));
+      output.error(new CliError('HOKUSAI_USAGE', error.message.replace(/^error: /, '')), EXIT.badInput, { printed: true });
+      return EXIT.badInput;
     }
     const code = exitCodeFor(error);
     output.error(error, code);

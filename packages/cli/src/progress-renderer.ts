@@ -17,6 +17,14 @@ export interface ProgressRendererOptions {
   now?: () => number;
 }
 
+/** What the renderer knows about the run ahead: its step count, and steps not worth showing. */
+export interface RunPlan {
+  /** Steps the run will run or reuse; finished lines then say "step 4/10" and an ETA. */
+  totalSteps: number;
+  /** Steps that do nothing in this run (the search steps when no search is configured). */
+  hidden?: (step: string) => boolean;
+}
+
 /** A terminal redraws its bars at most this often; the rest wait for the next frame. */
 export const REDRAW_INTERVAL_MS = 100;
 /** Without a terminal, one progress line per step per this long, plus each step's final one. */
@@ -76,6 +84,13 @@ export class ProgressRenderer {
   private ticker: ReturnType<typeof setInterval> | undefined;
   /** Plain mode: when each step last printed a progress line, and what it said. */
   private readonly lastLine = new Map<string, { at: number; text: string }>();
+  private plan: RunPlan | undefined;
+  /** Step number of each step seen, in the order they started (reused steps count). */
+  private readonly numbers = new Map<string, number>();
+  private finishedSteps = 0;
+  /** Wall time of the steps that ran (not reused): the ETA's rate. */
+  private ranMs = 0;
+  private ranSteps = 0;
 
   constructor(
     private readonly stream: ProgressStream,
@@ -98,32 +113,65 @@ export class ProgressRenderer {
     this.lastDraw = this.now();
   }
 
+  /** Sets what the run ahead looks like; without a plan, steps are shown by name only. */
+  setPlan(plan: RunPlan): void {
+    this.plan = plan;
+  }
+
+  /** "step 4/10 " once a plan is set, else "". */
+  private numbered(step: string): string {
+    if (this.plan === undefined) return '';
+    let n = this.numbers.get(step);
+    if (n === undefined) {
+      n = this.numbers.size + 1;
+      this.numbers.set(step, n);
+    }
+    return `step ${Math.min(n, this.plan.totalSteps)}/${this.plan.totalSteps} `;
+  }
+
+  /** ", about 12 s left" from the average time of the steps run so far, once a plan is set. */
+  private eta(): string {
+    if (this.plan === undefined || this.ranSteps === 0) return '';
+    const left = this.plan.totalSteps - this.finishedSteps;
+    if (left <= 0) return '';
+    const ms = (this.ranMs / this.ranSteps) * left;
+    return `, ETA ~${ms < 60_000 ? `${Math.max(1, Math.round(ms / 1000))} s` : `${Math.round(ms / 60_000)} min`}`;
+  }
+
   event(event: RunEvent): void {
     const step = event.step ?? '';
+    if (this.plan?.hidden?.(step) === true) return;
     switch (event.type) {
       case 'step_started': {
         const bar = this.bars.get(step);
-        if (bar === undefined) this.bars.set(step, { step, running: 1, started: this.now() });
+        const label = `${this.numbered(step)}${step}`;
+        if (bar === undefined) this.bars.set(step, { step: label, running: 1, started: this.now() });
         else bar.running++;
         this.tick();
         // A terminal shows the new bar; elsewhere the start is a line of its own.
         if (this.tty) this.redraw(true);
-        else this.line(`… ${step}${(event.attempt ?? 1) > 1 ? ` (attempt ${event.attempt})` : ''}`);
+        else if (bar === undefined || this.options.verbose === true) this.line(`… ${label}${(event.attempt ?? 1) > 1 ? ` (attempt ${event.attempt})` : ''}`);
         return;
       }
-      case 'step_finished':
-        this.stepEnded(step);
-        this.line(`${paint(this.color, '32', '✓')} ${step} (${((event.durationMs ?? 0) / 1000).toFixed(2)} s)`);
+      case 'step_finished': {
+        const last = this.stepEnded(step);
+        if (!last) return;
+        this.finishedSteps++;
+        this.ranSteps++;
+        this.ranMs += event.durationMs ?? 0;
+        this.line(`${paint(this.color, '32', '✓')} ${this.numbered(step)}${step} (${((event.durationMs ?? 0) / 1000).toFixed(2)} s${this.eta()})`);
         return;
+      }
       case 'step_failed':
         this.stepEnded(step);
-        this.line(`${paint(this.color, '31', '✗')} ${step}: ${event.message ?? ''}`);
+        this.line(`${paint(this.color, '31', '✗')} ${this.numbered(step)}${step}: ${event.message ?? ''}`);
         return;
       case 'step_retry':
         this.line(`${paint(this.color, '33', '↻')} ${step}: ${event.message ?? ''}; retrying`);
         return;
       case 'step_reused':
-        this.line(`↺ ${step} (reused from the run store)`);
+        this.finishedSteps++;
+        this.line(`↺ ${this.numbered(step)}${step} (reused from the run store)`);
         return;
       case 'progress':
         this.progress(step, event);
@@ -146,12 +194,15 @@ export class ProgressRenderer {
     if (this.tty && this.drawn > 0) this.stream.write(this.eraseCode());
   }
 
-  private stepEnded(step: string): void {
+  /** Ends one branch of a step; true when it was the step's last running branch (or unknown). */
+  private stepEnded(step: string): boolean {
     const bar = this.bars.get(step);
-    if (bar === undefined) return;
+    if (bar === undefined) return true;
     bar.running--;
-    if (bar.running <= 0) this.bars.delete(step);
+    const last = bar.running <= 0;
+    if (last) this.bars.delete(step);
     this.tick();
+    return last || this.plan === undefined;
   }
 
   /** Keeps a slow redraw going exactly while there are bars on a terminal. */
@@ -167,7 +218,13 @@ export class ProgressRenderer {
     }
   }
 
-  private progress(step: string, event: RunEvent): void {
+  private progress(step: string, raw: RunEvent): void {
+    // snarkjs narrates its internals (multiexp rounds, the circuit hash over several lines): the
+    // phase before it is what a person follows; --verbose keeps the narration.
+    const noise = this.options.verbose !== true && raw.message !== undefined ? raw.message.indexOf('snarkjs:') : -1;
+    const phase = noise < 0 ? '' : (raw.message ?? '').slice(0, noise).replace(/[\s:]+$/, '');
+    const { message: _narration, ...bare } = raw;
+    const event: RunEvent = noise < 0 ? raw : phase === '' ? bare : { ...bare, message: phase };
     const counted = event.total !== undefined && event.total > 0 && event.done !== undefined;
     if (!this.tty) {
       this.plainProgress(step, event, counted);

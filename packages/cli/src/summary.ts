@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import type { PipelineResult } from '@hokusai/orchestrator';
 
 const fmt = (v: number | null | undefined, digits = 4): string => (v === null || v === undefined ? 'n/a' : v.toFixed(digits));
@@ -23,6 +24,7 @@ export function formatSummary(result: PipelineResult): string {
   lines.push('');
   lines.push(`  benchmark rows: ${result.delta.n}`);
   lines.push(`  merkle root:    ${result.merkleRoot}${result.proved ? ' (Groth16 proof included)' : ' (no proof)'}`);
+  if (result.files.includes('report.html')) lines.push(`  report:         ${join(result.out, 'report.html')}  (open with: hokusai runs open ${result.runId})`);
   lines.push(`  outputs:        ${result.out}`);
   lines.push(`                  ${result.files.join(', ')}`);
   lines.push(`  tracking:       ${result.tracking.mode === 'server' ? `MLflow run ${result.tracking.runUrl ?? result.tracking.runId}` : `local journal ${result.tracking.journal}`}`);

@@ -5,6 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
+import { camelCaseKeys } from '../src/json-result.js';
+import { jsonResult } from './run-cli.js';
+import type { Command } from 'commander';
+import { buildProgram } from '../src/program.js';
 
 const exec = promisify(execFile);
 const bin = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
@@ -32,10 +36,10 @@ describe('hokusai commands', () => {
     const out = join(work, 'clean.csv');
     const result = await hokusai(['--json', 'validate', join(example, 'contributed.csv'), '--target', 'churned', '--base', join(example, 'base.csv'), '--benchmark', join(example, 'benchmark.csv'), '--fix', '--out', out], { HOKUSAI_PII_KEY: 'test-key-0123456789abcdef' });
     expect(result.code).toBe(0);
-    const doc = JSON.parse(result.stdout) as { valid: boolean; rows: number; kept: number; report: { dedup: { within_contributed: number; already_in_base: number }; contamination: { removed: number } } };
+    const doc = jsonResult<{ valid: boolean; rows: number; kept: number; report: { dedup: { withinContributed: number; alreadyInBase: number }; contamination: { removed: number } } }>(result.stdout);
     expect(doc.valid).toBe(true);
     expect(doc.rows).toBe(600);
-    expect(doc.kept).toBe(600 - doc.report.dedup.within_contributed - doc.report.dedup.already_in_base - doc.report.contamination.removed);
+    expect(doc.kept).toBe(600 - doc.report.dedup.withinContributed - doc.report.dedup.alreadyInBase - doc.report.contamination.removed);
     expect(doc.report.contamination.removed).toBeGreaterThan(0);
     const text = await readFile(out, 'utf8');
     expect(text.split('\n').filter(Boolean)).toHaveLength(doc.kept + 1);
@@ -68,8 +72,9 @@ describe('hokusai commands', () => {
     const run = await hokusai(['--json', 'run', '--contributed', contributed, ...inputs, '--out', out, '--store', join(work, 'planted-store'), '--no-proof']);
     expect(run.code).toBe(0);
     type Counts = { dedup: Record<string, unknown>; contamination: { removed: number; exact: number; normalized: number } };
-    const fromValidate = (JSON.parse(validated.stdout) as { report: Counts }).report;
-    const fromRun = JSON.parse(await readFile(join(out, 'data_report.json'), 'utf8')) as Counts;
+    const fromValidate = jsonResult<{ report: Counts }>(validated.stdout).report;
+    // --json names fields in camelCase; data_report.json keeps the file format's snake_case.
+    const fromRun = camelCaseKeys(JSON.parse(await readFile(join(out, 'data_report.json'), 'utf8'))) as Counts;
     const counts = (r: Counts): unknown => ({ dedup: r.dedup, removed: r.contamination.removed, exact: r.contamination.exact, normalized: r.contamination.normalized });
     expect(counts(fromValidate)).toEqual(counts(fromRun));
     // The 5 copies the example already holds, and all 40 planted ones.
@@ -117,7 +122,7 @@ describe('hokusai commands', () => {
     await writeFile(config, JSON.stringify({ benchmarkChecks: { allowInBase: true } }));
     const allowed = await hokusai(['--json', 'run', '--config', config, ...args, '--out', join(work, 'bench-in-base-allowed'), '--store', join(work, 'bench-store')]);
     expect([0, 1]).toContain(allowed.code);
-    const result = JSON.parse(allowed.stdout) as { benchmarkCaveats: string[] };
+    const result = jsonResult<{ benchmarkCaveats: string[] }>(allowed.stdout);
     expect(result.benchmarkCaveats).toEqual([expect.stringMatching(/every benchmark row is also in the base data/)]);
     const reportJson = JSON.parse(await readFile(join(work, 'bench-in-base-allowed', 'report.json'), 'utf8')) as { data: { benchmark_caveats: string[] } };
     expect(reportJson.data.benchmark_caveats).toEqual(result.benchmarkCaveats);
@@ -138,10 +143,10 @@ describe('hokusai commands', () => {
     const registry = join(work, 'benchmarks.json');
     const reg = await hokusai(['--json', 'benchmark', 'register', join(example, 'benchmark.csv'), '--id', 'churn', '--bench-version', '1', '--target', 'churned', '--registry', registry]);
     expect(reg.code).toBe(0);
-    const record = JSON.parse(reg.stdout) as { content_hash: string; rows: number };
+    const record = jsonResult<{ contentHash: string; rows: number }>(reg.stdout);
     expect(record.rows).toBe(1000);
     const list = await hokusai(['--json', 'benchmark', 'list', '--registry', registry]);
-    expect((JSON.parse(list.stdout) as { id: string }[]).map((r) => r.id)).toEqual(['churn']);
+    expect(jsonResult<{ id: string }[]>(list.stdout).map((r) => r.id)).toEqual(['churn']);
 
     // The same rows with one label flipped: another content hash than the registered one.
     const original = await readFile(join(example, 'benchmark.csv'), 'utf8');
@@ -153,9 +158,9 @@ describe('hokusai commands', () => {
     await writeFile(config, JSON.stringify({ benchmarkId: 'churn@1', benchmarkRegistry: registry }));
     const run = await hokusai(['--json', 'run', '--config', config, '--base', join(example, 'base.csv'), '--contributed', join(example, 'contributed.csv'), '--benchmark', changed, '--target', 'churned', '--out', join(work, 'out'), '--store', join(work, 'store'), '--no-proof']);
     expect(run.code).toBe(1);
-    const doc = JSON.parse(run.stdout) as { accepted: boolean; delta: { decision: { reasons: { code: string }[] } } };
+    const doc = jsonResult<{ accepted: boolean; reasons: { code: string }[] }>(run.stdout);
     expect(doc.accepted).toBe(false);
-    expect(doc.delta.decision.reasons.map((r) => r.code)).toContain('BENCHMARK_HASH_MISMATCH');
+    expect(doc.reasons.map((r) => r.code)).toContain('BENCHMARK_HASH_MISMATCH');
   }, 120_000);
 
   it('config show prints the resolved config with the secret masked', async () => {
@@ -164,18 +169,31 @@ describe('hokusai commands', () => {
     const shown = await hokusai(['--json', 'config', 'show', '--config', config], { HOKUSAI_PII_KEY: 'super-secret-key-value-42' });
     expect(shown.code).toBe(0);
     expect(shown.stdout).not.toContain('super-secret-key-value-42');
-    const doc = JSON.parse(shown.stdout) as { pii: { key: string }; target: string; base: string };
+    const doc = jsonResult<{ config: { pii: { key: string }; target: string; base: string } }>(shown.stdout).config;
     expect(doc.pii.key).toBe('********');
     expect(doc.base).toBe(join(work, 'b.csv'));
     const invalid = await hokusai(['config', 'validate', config.replace('show.yaml', 'missing.yaml')]);
     expect(invalid.code).toBe(2);
   });
 
-  it('every command has help with an example, and completion knows the commands', async () => {
-    for (const command of ['run', 'verify', 'validate', 'resume', 'worker', 'completion', 'config show', 'benchmark register', 'tracking sync', 'zk export-verifier']) {
-      const help = await hokusai([...command.split(' '), '--help']);
-      expect(help.code, command).toBe(0);
-      expect(help.stdout, command).toContain('Example:');
+  it('every command and group has help with an example, and completion knows the commands', async () => {
+    const { program } = buildProgram();
+    const paths: string[] = [];
+    const walk = (cmd: Command, path: string[]): void => {
+      for (const sub of cmd.commands) {
+        paths.push([...path, sub.name()].join(' '));
+        walk(sub, [...path, sub.name()]);
+      }
+    };
+    walk(program, []);
+    expect(paths).toEqual(expect.arrayContaining(['run', 'runs list', 'config keys', 'zk setup', 'serve keys create']));
+    for (const path of ['', ...paths]) {
+      let text = '';
+      let cmd: Command = program;
+      for (const word of path.split(' ').filter(Boolean)) cmd = cmd.commands.find((c) => c.name() === word) as Command;
+      cmd.configureOutput({ writeOut: (s) => (text += s), writeErr: (s) => (text += s) });
+      cmd.outputHelp();
+      expect(text, path || 'hokusai').toMatch(/\nExamples?:\n {2}(hokusai|source) /);
     }
     const completion = await hokusai(['completion', 'bash']);
     expect(completion.stdout).toContain('complete -F _hokusai hokusai');

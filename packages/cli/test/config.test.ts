@@ -68,6 +68,8 @@ describe('exit codes', () => {
     expect(exitCodeFor(new OrchestratorError('HOKUSAI_WORKER_LOST', 'x'))).toBe(EXIT.internal);
     expect(exitCodeFor(new OrchestratorError('HOKUSAI_RUN_STORE_CORRUPT', 'x'))).toBe(EXIT.internal);
     expect(exitCodeFor(new TypeError('undefined is not a function'))).toBe(EXIT.internal);
-    expect(EXIT).toEqual({ ok: 0, rejected: 1, badInput: 2, internal: 3 });
+    // A run stopped by Ctrl-C is neither bad input nor a fault: 130, as shells report SIGINT.
+    expect(exitCodeFor(new OrchestratorError('HOKUSAI_RUN_CANCELLED', 'x'))).toBe(EXIT.interrupted);
+    expect(EXIT).toEqual({ ok: 0, rejected: 1, badInput: 2, internal: 3, interrupted: 130 });
   });
 });

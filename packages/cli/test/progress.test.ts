@@ -132,13 +132,47 @@ describe('progress on a terminal', () => {
     const term = new FakeTerminal(70);
     const r = new ProgressRenderer(term, { color: true, now: () => Date.now() });
     r.event(ev('step_started', 'attest'));
-    r.event(progress('attest', 'proof phases', 3, 5, 'prove: snarkjs: Multiexp end: multiexp H: 0/8192 and much more text'));
+    r.event(progress('attest', 'proof phases', 3, 5, 'prove: chunk 1 of 4 (rows 0..1023), with a message far too long for one line'));
     vi.advanceTimersByTime(100);
     const [line] = term.lines();
     expect(line?.length).toBe(69);
     expect(line).toMatch(/^ {2}attest █{12}░{8} 3\/5 proof phases {2}60% 0\.1s {2}prove: .*…$/);
     // Colors only for the bar, and only because the terminal may have them.
     expect(term.raw).toContain(`${ESC}[32m`);
+  });
+
+  it("hides snarkjs' narration (multiexp rounds, the circuit hash over several lines) unless --verbose", () => {
+    const quiet = new PlainStream();
+    const r = new ProgressRenderer(quiet, { color: false });
+    r.event(progress('attest', 'proof phases', 3, 5, 'prove: snarkjs: Multiexp end: multiexp H: 0/8192'));
+    r.event(progress('zk setup', 'phases', 2, 5, 'zkey: snarkjs: Circuit hash: \n\t\t3a9f01b2 77c0e1aa'));
+    expect(quiet.text).toBe('  attest: 3/5 proof phases (60%) — prove\n  zk setup: 2/5 phases (40%) — zkey\n');
+    const verbose = new PlainStream();
+    const v = new ProgressRenderer(verbose, { color: false, verbose: true });
+    v.event(progress('attest', 'proof phases', 3, 5, 'prove: snarkjs: Multiexp end: multiexp H: 0/8192'));
+    expect(verbose.text).toContain('Multiexp end');
+  });
+
+  it('with a plan, numbers the steps, gives an ETA, and leaves out steps that do nothing', () => {
+    const out = new PlainStream();
+    let now = 0;
+    const r = new ProgressRenderer(out, { color: false, now: () => now });
+    r.setPlan({ totalSteps: 3, hidden: (step) => step.startsWith('search') });
+    r.event(ev('step_started', 'load_base'));
+    now = 2000;
+    r.event({ ...ev('step_finished', 'load_base'), durationMs: 2000 });
+    r.event(ev('step_started', 'search_plan'));
+    r.event({ ...ev('step_finished', 'search_plan'), durationMs: 1 });
+    r.event(ev('step_reused', 'integrate'));
+    r.event(ev('step_started', 'report'));
+    r.event({ ...ev('step_finished', 'report'), durationMs: 1000 });
+    expect(out.text.split('\n').filter(Boolean)).toEqual([
+      '… step 1/3 load_base',
+      '✓ step 1/3 load_base (2.00 s, ETA ~4 s)',
+      '↺ step 2/3 integrate (reused from the run store)',
+      '… step 3/3 report',
+      '✓ step 3/3 report (1.00 s)',
+    ]);
   });
 
   it('shows a foreach step once with its branch count and sums up bars beyond the screen', () => {
@@ -209,8 +243,12 @@ describe('Output', () => {
     json.event(ev('step_started', 'train_new'));
     json.event(progress('train_new', 'epochs', 5, 5));
     expect(term.lines()).toHaveLength(1);
-    json.result({ accepted: true }, 'text');
-    expect(stdout.text).toBe('{"accepted":true}\n');
+    json.command = 'run';
+    json.result({ accepted: true, delta_one: 2 }, 'text');
+    // The document waits for the exit code the command sets after its result.
+    expect(stdout.text).toBe('');
+    json.flush(1);
+    expect(stdout.text).toBe('{"schemaVersion":1,"command":"run","exitCode":1,"result":{"accepted":true,"deltaOne":2}}\n');
     // The result clears the bars first.
     expect(term.lines()).toEqual([]);
   });

@@ -8,7 +8,7 @@ import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { verifyRun } from '@hokusai/orchestrator';
 import { renderReportHtml } from '../src/index.js';
-import { hokusai, type CliResult } from './run-cli.js';
+import { hokusai, jsonResult, type CliResult } from './run-cli.js';
 
 const run = promisify(execFile);
 const example = fileURLToPath(new URL('../../../examples/quickstart/', import.meta.url));
@@ -53,10 +53,11 @@ describe('hokusai run and verify on the bundled example', () => {
   it('accepts the contribution and reports both models and the delta', () => {
     expect(first.stderr).not.toMatch(/HOKUSAI_[A-Z_]+:/);
     expect(first.code).toBe(0);
-    const result = JSON.parse(first.stdout) as { accepted: boolean; deltaOne: number; baselineMetrics: { accuracy: number }; newMetrics: { accuracy: number } };
+    const result = jsonResult<{ accepted: boolean; deltaOne: number; metrics: { name: string; baseline: number; new: number }[] }>(first.stdout);
     expect(result.accepted).toBe(true);
-    expect(result.newMetrics.accuracy).toBeGreaterThan(result.baselineMetrics.accuracy);
-    expect(result.deltaOne).toBeCloseTo((result.newMetrics.accuracy - result.baselineMetrics.accuracy) * 100, 9);
+    const accuracy = result.metrics.find((m) => m.name === 'accuracy');
+    expect(accuracy?.new).toBeGreaterThan(accuracy?.baseline ?? 1);
+    expect(result.deltaOne).toBeCloseTo(((accuracy?.new ?? 0) - (accuracy?.baseline ?? 0)) * 100, 9);
   });
 
   it('reports metrics that agree with values computed by hand from predictions.json', async () => {
@@ -211,9 +212,9 @@ describe('hokusai run rejects bad input with a clear error and writes nothing', 
     const out = join(work, 'rejected');
     const result = await hokusai(['--json', 'run', '--config', config, ...inputs(), '--out', out, '--store', join(work, 'store'), '--no-proof']);
     expect(result.code).toBe(1);
-    const doc = JSON.parse(result.stdout) as { accepted: boolean; delta: { decision: { reasons: { code: string }[] } } };
+    const doc = jsonResult<{ accepted: boolean; reasons: { code: string }[] }>(result.stdout);
     expect(doc.accepted).toBe(false);
-    expect(doc.delta.decision.reasons.map((r) => r.code)).toContain('BELOW_THRESHOLD');
+    expect(doc.reasons.map((r) => r.code)).toContain('BELOW_THRESHOLD');
     expect(existsSync(join(out, 'attestation.json'))).toBe(true);
     await rm(out, { recursive: true });
   });

@@ -22,3 +22,10 @@ export async function hokusai(args: string[], options: { cwd?: string; env?: Rec
     return { code: typeof e.code === 'number' ? e.code : -1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
   }
 }
+
+/** The `result` of a `--json` document (schemaVersion 1), checked to be a success document. */
+export function jsonResult<T>(stdout: string): T {
+  const doc = JSON.parse(stdout) as { schemaVersion: number; result?: T; error?: unknown };
+  if (doc.schemaVersion !== 1 || doc.result === undefined) throw new Error(`not a --json result document: ${stdout.slice(0, 500)}`);
+  return doc.result;
+}

@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRedisServer, type RedisServer } from '@hokusai/test-helpers';
+import { jsonResult } from './run-cli.js';
 
 const bin = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
 const quickstart = fileURLToPath(new URL('../../../examples/quickstart/', import.meta.url));
@@ -56,7 +57,7 @@ beforeAll(async () => {
   for (const name of ['base.csv', 'contributed.csv', 'benchmark.csv']) await copyFile(join(quickstart, name), join(root, 'data', name));
   const created = await output(cli(['--json', 'serve', 'keys', 'create', '--name', 'ops', '--scope', 'admin', '--state', 'state']));
   expect(created.code).toBe(0);
-  admin = (JSON.parse(created.stdout) as { token: string }).token;
+  admin = jsonResult<{ token: string }>(created.stdout).token;
   server = cli(['serve', '--port', '0', '--state', 'state', '--data', 'data', '--redis', redis.url, '--concurrent-runs', '2']);
   url = await new Promise<string>((resolve, reject) => {
     let text = '';

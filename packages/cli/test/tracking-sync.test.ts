@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { createTracker } from '@hokusai/tracking';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { jsonResult } from './run-cli.js';
 
 const exec = promisify(execFile);
 const bin = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
@@ -57,7 +58,7 @@ describe('hokusai config show', () => {
     const config = fileURLToPath(new URL('../../../examples/quickstart/hokusai.config.json', import.meta.url));
     const r = await hokusai(['--json', 'config', 'show', '--config', config], { MLFLOW_TRACKING_URI: 'https://alice:s3cret-pw@mlflow.example:5000' });
     expect(r.code).toBe(0);
-    const shown = JSON.parse(r.stdout) as { tracking: { uri: string } };
+    const shown = jsonResult<{ config: { tracking: { uri: string } } }>(r.stdout).config;
     expect(shown.tracking.uri).toBe('https://***@mlflow.example:5000');
     expect(r.stdout + r.stderr).not.toContain('s3cret-pw');
   });

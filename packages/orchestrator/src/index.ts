@@ -17,7 +17,7 @@ export { acceptanceRuleText, buildReportContext, mlflowRunUrl, type ReportContex
 export { encodePredictions, decodePredictions, predictedBits, type PredictionsFile } from './flow/predictions-file.js';
 export type { TrackingStarted, TrackingSummary } from './flow/pipeline-tracking.js';
 export { BullMqExecutor, type BullMqExecutorOptions, type StepJobReport } from './distributed/bullmq-executor.js';
-export { startWorker, type StepWorker, type StepWorkerOptions } from './distributed/step-worker.js';
+export { startWorker, type StepWorker, type StepWorkerOptions, type WorkerJobReport } from './distributed/step-worker.js';
 export { runWorker, type RunWorkerOptions } from './distributed/run-worker.js';
 export { registerFlow, registeredFlows, resolveRegisteredFlow, type FlowFactory, type FlowResolver, type ResolvedFlow, type FlowDefinitionOrResolved } from './distributed/flow-registry.js';
 export { DEFAULT_QUEUE as DEFAULT_STEP_QUEUE } from './distributed/step-job.js';

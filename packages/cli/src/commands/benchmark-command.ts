@@ -7,7 +7,10 @@ import type { Output } from '../output.js';
 const DEFAULT_REGISTRY = '.hokusai/benchmarks.json';
 
 export function registerBenchmarkCommand(program: Command, output: Output): void {
-  const benchmark = program.command('benchmark').description('register benchmarks by content hash, and list them');
+  const benchmark = program
+    .command('benchmark')
+    .description('register benchmarks by content hash, and list them')
+    .addHelpText('after', '\nExamples:\n  hokusai benchmark register bench.csv --id churn --bench-version 1 --target churned\n  hokusai benchmark list');
   benchmark
     .command('register <file>')
     .description('register a benchmark version: its content hash (independent of row order and format), target and task')

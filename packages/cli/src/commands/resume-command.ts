@@ -3,6 +3,7 @@ import { resumePipeline } from '@hokusai/orchestrator';
 import { EXIT } from '../exit-codes.js';
 import { renderReportHtml } from '../report/render-html.js';
 import { formatSummary } from '../summary.js';
+import { runResultJson } from '../json-result.js';
 import type { Output } from '../output.js';
 
 export function registerResumeCommand(program: Command, output: Output): void {
@@ -20,7 +21,7 @@ export function registerResumeCommand(program: Command, output: Output): void {
         onEvent: (event) => output.event(event),
         onTracking: (tracking) => tracking.runUrl === undefined || output.log(`MLflow run: ${tracking.runUrl}`),
       });
-      output.result(result, formatSummary(result));
+      output.result(runResultJson(result), formatSummary(result));
       process.exitCode = result.accepted ? EXIT.ok : EXIT.rejected;
     });
 }

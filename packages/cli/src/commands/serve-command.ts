@@ -82,7 +82,10 @@ export function registerServeCommand(program: Command, output: Output): void {
 
   // `serve` has its own --state, which commander gives to `serve` even when written after `keys …`.
   const keysState = (flags: { state?: string }): string => stateDir(flags.state ?? serve.opts<{ state?: string }>().state);
-  const keys = serve.command('keys').description('API keys: create, list, revoke (kept hashed in the state folder)');
+  const keys = serve
+    .command('keys')
+    .description('API keys: create, list, revoke (kept hashed in the state folder)')
+    .addHelpText('after', '\nExamples:\n  hokusai serve keys create --name acme --scope runs:submit runs:read --contributor acme\n  hokusai serve keys list\n  hokusai serve keys revoke <id>');
   keys
     .command('create')
     .description('make an API key; it is printed once and never stored')
@@ -102,6 +105,7 @@ export function registerServeCommand(program: Command, output: Output): void {
     .command('list')
     .description('list API keys (never their secrets)')
     .option('--state <folder>', 'state folder (as for `hokusai serve`)')
+    .addHelpText('after', '\nExample:\n  hokusai serve keys list --state state/')
     .action(async (flags: { state?: string }) => {
       const { ApiKeyStore } = await import('@hokusai/server');
       const list = new ApiKeyStore(keysState(flags)).list();
@@ -112,6 +116,7 @@ export function registerServeCommand(program: Command, output: Output): void {
     .command('revoke <id>')
     .description('revoke an API key; a running server refuses it from its next request on')
     .option('--state <folder>', 'state folder (as for `hokusai serve`)')
+    .addHelpText('after', '\nExample:\n  hokusai serve keys revoke k_3f2a9c0d --state state/')
     .action(async (id: string, flags: { state?: string }) => {
       const { ApiKeyStore } = await import('@hokusai/server');
       const key = new ApiKeyStore(keysState(flags)).revoke(id);

@@ -4,7 +4,10 @@ import { EXIT } from '../exit-codes.js';
 import type { Output } from '../output.js';
 
 export function registerTrackingCommand(program: Command, output: Output): void {
-  const tracking = program.command('tracking').description('MLflow tracking');
+  const tracking = program
+    .command('tracking')
+    .description('MLflow tracking: deliver a run journal to a server')
+    .addHelpText('after', '\nExample:\n  hokusai tracking sync results/tracking/journal.jsonl --to http://127.0.0.1:5000');
   tracking
     .command('sync <journal>')
     .description('replay a local run journal into an MLflow server; running it twice creates nothing twice. Exits 1 when anything was not delivered')

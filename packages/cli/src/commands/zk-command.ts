@@ -4,7 +4,10 @@ import { DEFAULT_CIRCUIT_N, exportSolidityVerifier, prepareZkSetup } from '@hoku
 import type { Output } from '../output.js';
 
 export function registerZkCommand(program: Command, output: Output): void {
-  const zk = program.command('zk').description('the Groth16 circuit: set up keys, export a Solidity verifier');
+  const zk = program
+    .command('zk')
+    .description('the Groth16 circuit: set up keys, export a Solidity verifier')
+    .addHelpText('after', '\nExamples:\n  hokusai zk setup --n 1024\n  hokusai zk export-verifier --out HokusaiVerifier.sol');
   zk.command('setup')
     .description('compile the circuit and make (or find, cached by circuit hash) its proving and verification keys')
     .option('--n <rows>', 'circuit size: benchmark rows per proof', String(DEFAULT_CIRCUIT_N))

@@ -5,6 +5,7 @@ import { checkContributorAddress } from '../eth-address.js';
 import { CliError } from '../cli-error.js';
 import { OrchestratorError, PipelineConfigSchema, parseConfig, type PipelineConfig } from '@hokusai/orchestrator';
 import { piiKeyFromEnv } from '@hokusai/core';
+import { describeConfigProblems } from './config-problems.js';
 
 type Layer = Record<string, unknown>;
 
@@ -26,10 +27,7 @@ export function readConfigFile(path: string): Layer {
   }
   const checked = PipelineConfigSchema.partial().safeParse(data);
   if (!checked.success) {
-    const problems = checked.error.issues
-      .map((i) => (i.code === 'unrecognized_keys' ? `unknown key ${[...i.path, ...i.keys].join('.')}` : `${i.path.join('.')}: ${i.message}`))
-      .join('; ');
-    throw new OrchestratorError('HOKUSAI_CONFIG_INVALID', `Config file ${path}: ${problems}.`);
+    throw new OrchestratorError('HOKUSAI_CONFIG_INVALID', `Config file ${path}: ${describeConfigProblems(checked.error.issues, data, 'file')}.`);
   }
   const layer = { ...(data as Layer) };
   for (const key of PATH_KEYS) {
@@ -38,6 +36,9 @@ export function readConfigFile(path: string): Layer {
   }
   return layer;
 }
+
+/** The shortest PII key accepted: a shorter HMAC key can be guessed. */
+export const MIN_PII_KEY_LENGTH = 16;
 
 /** Settings that come from the environment. Secrets are read here and never printed. */
 export function environmentLayer(env: NodeJS.ProcessEnv): Layer {
@@ -48,7 +49,7 @@ export function environmentLayer(env: NodeJS.ProcessEnv): Layer {
   if (env.MLFLOW_TRACKING_URI) tracking.uri = env.MLFLOW_TRACKING_URI;
   if (env.MLFLOW_EXPERIMENT_NAME) tracking.experiment = env.MLFLOW_EXPERIMENT_NAME;
   if (Object.keys(tracking).length > 0) layer.tracking = tracking;
-  if (env.HOKUSAI_SEED) layer.seed = Number(env.HOKUSAI_SEED);
+  if (env.HOKUSAI_SEED) layer.seed = integerSetting('HOKUSAI_SEED', env.HOKUSAI_SEED);
   return layer;
 }
 
@@ -70,10 +71,43 @@ function isPlainObject(v: unknown): v is Layer {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
+/** A whole non-negative number from a flag or variable, or an error naming it. */
+export function integerSetting(name: string, text: string): number {
+  if (!/^\s*\d+\s*$/.test(text)) throw new CliError('HOKUSAI_USAGE', `${name} must be an integer (0 or more), not "${text}".`);
+  return Number(text);
+}
+
+/** The layers of a run's settings merged, before validation: what `config show` shows. */
+export function mergedSettings(input: { file?: string; flags: Layer; env?: NodeJS.ProcessEnv }): Layer {
+  const fileLayer = input.file === undefined ? {} : readConfigFile(input.file);
+  return mergeLayers(fileLayer, environmentLayer(input.env ?? process.env), input.flags);
+}
+
+/** Shown in place of a required key no layer sets (`config show` without a file). */
+export const NOT_SET = '(not set)';
+
+/**
+ * Like resolveConfig, but required keys that no layer sets are filled with NOT_SET and named,
+ * so `config show` works without a config file and still checks everything that is set.
+ */
+export function resolveConfigForDisplay(input: { file?: string; flags: Layer; env?: NodeJS.ProcessEnv }): { config: PipelineConfig; notSet: string[] } {
+  const merged = mergedSettings(input);
+  const notSet = REQUIRED_KEYS.filter((key) => merged[key] === undefined);
+  const config = resolveConfig({ ...input, flags: { ...input.flags, ...Object.fromEntries(notSet.map((key) => [key, NOT_SET])) } });
+  return { config, notSet };
+}
+
+/** Top-level keys every run must have. */
+const REQUIRED_KEYS = ['base', 'contributed', 'benchmark', 'target', 'out'] as const;
+
 /** defaults < config file < environment < flags, validated as one config. */
 export function resolveConfig(input: { file?: string; flags: Layer; env?: NodeJS.ProcessEnv }): PipelineConfig {
-  const fileLayer = input.file === undefined ? {} : readConfigFile(input.file);
-  const merged = mergeLayers(fileLayer, environmentLayer(input.env ?? process.env), input.flags);
+  const merged = mergedSettings(input);
+  const checked = PipelineConfigSchema.safeParse(merged);
+  if (!checked.success) {
+    const where = input.file === undefined ? '' : ` (settings from ${input.file}, the environment and flags)`;
+    throw new OrchestratorError('HOKUSAI_CONFIG_INVALID', `${describeConfigProblems(checked.error.issues, merged)}${where}.`);
+  }
   const config = parseConfig(merged, input.file === undefined ? 'settings' : `settings (from ${input.file}, the environment and flags)`);
   if (config.contributor.wallet !== undefined) config.contributor.wallet = checkContributorAddress(config.contributor.wallet);
   return config;

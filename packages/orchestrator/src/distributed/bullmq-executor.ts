@@ -316,6 +316,8 @@ export class BullMqExecutor implements Executor {
     }
     const value = new RunStore(task.storeRoot).readValue(result.data.hash);
     report({ status: 'completed', worker: result.data.worker, hash: result.data.hash });
+    // The run log (logs/events.jsonl) records which worker ran each step and item.
+    ctx.emit({ type: 'progress', worker: result.data.worker, message: `ran on worker ${result.data.worker}${task.itemIndex === undefined ? '' : ` (item ${task.itemIndex})`}` });
     return value;
   }
 

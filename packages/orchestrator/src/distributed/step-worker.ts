@@ -38,6 +38,19 @@ export interface StepWorkerOptions {
   shutdownTimeoutMs?: number;
   /** Connection and lock errors of the worker; default: printed to stderr. */
   onError?: (error: Error) => void;
+  /** Called as each job ends, so a worker can log what it ran (run, step, duration). */
+  onJob?: (report: WorkerJobReport) => void;
+}
+
+/** One job a worker ran, as its log shows it. */
+export interface WorkerJobReport {
+  runId: string;
+  step: string;
+  itemIndex?: number;
+  status: 'completed' | 'failed';
+  durationMs: number;
+  /** Why it failed (failed jobs). */
+  error?: string;
 }
 
 export interface StepWorker {
@@ -159,7 +172,29 @@ export async function startWorker(options: StepWorkerOptions): Promise<StepWorke
     return { hash, worker: id, durationMs: Math.round(performance.now() - started) };
   };
 
-  const worker = new Worker(queue, processor, {
+  const reporting = async (job: Job, token?: string, signal?: AbortSignal): Promise<StepJobResult> => {
+    const started = performance.now();
+    const data = job.data as Partial<StepJobData>;
+    const report = (status: WorkerJobReport['status'], error?: string): void =>
+      options.onJob?.({
+        runId: String(data.runId ?? '?'),
+        step: String(data.step ?? '?'),
+        ...(typeof data.itemIndex === 'number' ? { itemIndex: data.itemIndex } : {}),
+        status,
+        durationMs: Math.round(performance.now() - started),
+        ...(error === undefined ? {} : { error }),
+      });
+    try {
+      const result = await processor(job, token, signal);
+      report('completed');
+      return result;
+    } catch (error) {
+      report('failed', error instanceof Error ? error.message : String(error));
+      throw error;
+    }
+  };
+
+  const worker = new Worker(queue, reporting, {
     connection,
     prefix,
     name: id,

@@ -26,6 +26,8 @@ export interface RunEvent {
   durationMs?: number;
   cpuMs?: number;
   peakRssMb?: number;
+  /** The worker that ran the step (distributed runs). */
+  worker?: string;
 }
 
 export type RunEventListener = (event: RunEvent) => void;

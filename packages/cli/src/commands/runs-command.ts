@@ -1,0 +1,144 @@
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import { z } from 'zod';
+import { defaultStore, RunStore, type RunRecord } from '@hokusai/orchestrator';
+import { CliError } from '../cli-error.js';
+import type { Output } from '../output.js';
+
+/** One run of the store as `runs list` and `runs show` give it. */
+export interface RunSummary {
+  runId: string;
+  status: RunRecord['status'];
+  /** accepted / rejected from the output folder's report.json; null until the run wrote it (or when it was moved). */
+  verdict: 'accepted' | 'rejected' | null;
+  deltaOne: number | null;
+  createdAt: string;
+  out: string | null;
+  /** report.html of the run, when it exists. */
+  report: string | null;
+  error: NonNullable<RunRecord['error']> | null;
+}
+
+const StoredParams = z.object({ config: z.object({ out: z.string() }).loose() }).loose();
+const ReportVerdict = z.object({ run_id: z.string(), delta_one: z.number().nullable(), verdict: z.object({ accepted: z.boolean() }).loose() }).loose();
+
+function summarize(record: RunRecord): RunSummary {
+  const params = StoredParams.safeParse(record.params);
+  const out = params.success ? params.data.config.out : null;
+  let verdict: RunSummary['verdict'] = null;
+  let deltaOne: number | null = null;
+  let report: string | null = null;
+  if (out !== null && existsSync(join(out, 'report.json'))) {
+    try {
+      const doc = ReportVerdict.safeParse(JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')));
+      // The folder may hold a later run's output since: only this run's report counts.
+      if (doc.success && doc.data.run_id === record.runId) {
+        verdict = doc.data.verdict.accepted ? 'accepted' : 'rejected';
+        deltaOne = doc.data.delta_one;
+        if (existsSync(join(out, 'report.html'))) report = join(out, 'report.html');
+      }
+    } catch {
+      // An unreadable report leaves the verdict unknown; the run record still lists.
+    }
+  }
+  return { runId: record.runId, status: record.status, verdict, deltaOne, createdAt: record.createdAt, out, report, error: record.error ?? null };
+}
+
+async function allRuns(storeRoot: string): Promise<RunSummary[]> {
+  const store = new RunStore(storeRoot);
+  const runs: RunSummary[] = [];
+  for (const id of await store.listRuns()) {
+    try {
+      runs.push(summarize(await store.readRun(id)));
+    } catch {
+      // A folder without a readable run.json is not a run.
+    }
+  }
+  return runs.sort((a, b) => b.createdAt.localeCompare(a.createdAt) || a.runId.localeCompare(b.runId));
+}
+
+async function oneRun(storeRoot: string, runId: string): Promise<RunSummary> {
+  return summarize(await new RunStore(storeRoot).readRun(runId));
+}
+
+/** The program that opens a file in the default browser on this platform. */
+export function platformOpener(platform: NodeJS.Platform = process.platform): { command: string; args: (file: string) => string[] } {
+  if (platform === 'darwin') return { command: 'open', args: (f) => [f] };
+  if (platform === 'win32') return { command: 'cmd', args: (f) => ['/c', 'start', '""', f] };
+  return { command: 'xdg-open', args: (f) => [f] };
+}
+
+/** Starts the opener; false when it is not installed (or $HOKUSAI_OPENER names none). */
+function openFile(file: string): Promise<boolean> {
+  const custom = process.env.HOKUSAI_OPENER;
+  const opener = custom === undefined || custom === '' ? platformOpener() : { command: custom, args: (f: string) => [f] };
+  return new Promise((resolve) => {
+    const child = spawn(opener.command, opener.args(file), { stdio: 'ignore', detached: true });
+    child.once('error', () => resolve(false));
+    child.once('spawn', () => {
+      child.unref();
+      resolve(true);
+    });
+  });
+}
+
+const when = (iso: string): string => iso.replace('T', ' ').replace(/\.\d+Z$/, 'Z');
+const signed = (v: number | null): string => (v === null ? '' : `DeltaOne ${v >= 0 ? '+' : ''}${v.toFixed(2)} pp`);
+
+export function registerRunsCommand(program: Command, output: Output): void {
+  const runs = program
+    .command('runs')
+    .description('the runs in the run store: list them, show one, open its report')
+    .addHelpText('after', '\nExamples:\n  hokusai runs list\n  hokusai runs show hk-3f2a9c0d1e4b5a6f7081\n  hokusai runs open hk-3f2a9c0d1e4b5a6f7081\n  hokusai runs list --store /shared/hokusai-store');
+  const storeOption = ['--store <folder>', 'run store folder (default: $HOKUSAI_STORE or .hokusai/store)'] as const;
+
+  runs
+    .command('list')
+    .description('every run in the store, newest first: id, status, verdict, start time, output folder')
+    .option(...storeOption)
+    .addHelpText('after', '\nExamples:\n  hokusai runs list\n  hokusai --json runs list')
+    .action(async (flags: { store?: string }) => {
+      const store = flags.store ?? defaultStore();
+      const list = await allRuns(store);
+      const text =
+        list.length === 0
+          ? `no runs in ${store}`
+          : list.map((r) => [r.runId, r.status.padEnd(8), (r.verdict ?? '-').padEnd(8), when(r.createdAt), r.out ?? ''].join('  ')).join('\n');
+      output.result({ store, runs: list }, text);
+    });
+
+  runs
+    .command('show <run-id>')
+    .description('one run: status, verdict, output folder, report, the error of a failed run and how to resume it')
+    .option(...storeOption)
+    .addHelpText('after', '\nExample:\n  hokusai runs show hk-3f2a9c0d1e4b5a6f7081')
+    .action(async (runId: string, flags: { store?: string }) => {
+      const store = flags.store ?? defaultStore();
+      const run = await oneRun(store, runId);
+      const lines = [
+        `run ${run.runId}: ${run.status}${run.verdict === null ? '' : `, ${run.verdict.toUpperCase()} ${signed(run.deltaOne)}`}`,
+        `  started:  ${when(run.createdAt)}`,
+        `  output:   ${run.out ?? 'unknown'}`,
+        `  report:   ${run.report ?? 'none yet'}`,
+        ...(run.error === null ? [] : [`  error:    ${run.error.step === undefined ? '' : `${run.error.step}: `}${run.error.code === undefined ? '' : `${run.error.code}: `}${run.error.message}`]),
+        ...(run.status === 'finished' ? [] : [`  resume:   hokusai resume ${run.runId}${flags.store === undefined ? '' : ` --store ${flags.store}`}`]),
+      ];
+      output.result(run, lines.join('\n'));
+    });
+
+  runs
+    .command('open <run-id>')
+    .description("open the run's report.html in the browser (xdg-open, open or start; $HOKUSAI_OPENER overrides); prints the path when none can be started")
+    .option(...storeOption)
+    .addHelpText('after', '\nExample:\n  hokusai runs open hk-3f2a9c0d1e4b5a6f7081')
+    .action(async (runId: string, flags: { store?: string }) => {
+      const run = await oneRun(flags.store ?? defaultStore(), runId);
+      if (run.report === null) {
+        throw new CliError('HOKUSAI_REPORT_NOT_FOUND', `Run ${runId} has no report.html${run.out === null ? '' : ` in ${run.out}`} (status ${run.status}${run.status === 'finished' ? '; the folder was moved or replaced' : ''}).`);
+      }
+      const opened = await openFile(run.report);
+      output.result({ runId, report: run.report, opened }, opened ? `opened ${run.report}` : `no browser opener found; the report is ${run.report}`);
+    });
+}

@@ -1,0 +1,107 @@
+import { spawn } from 'node:child_process';
+import { chmod, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { bin, hokusai, jsonResult, type CliResult } from './run-cli.js';
+
+const example = fileURLToPath(new URL('../../../examples/quickstart/', import.meta.url));
+const inputs = ['--base', join(example, 'base.csv'), '--contributed', join(example, 'contributed.csv'), '--benchmark', join(example, 'benchmark.csv'), '--target', 'churned', '--exclude', 'customer_id', '--no-proof'];
+
+let work: string;
+let store: string;
+let first: CliResult;
+let runId: string;
+
+beforeAll(async () => {
+  work = await mkdtemp(join(tmpdir(), 'hokusai-runs-'));
+  store = join(work, 'store');
+  first = await hokusai(['run', ...inputs, '--out', join(work, 'out'), '--store', store], { cwd: work });
+  runId = /run (hk-[0-9a-f]+): writing/.exec(first.stderr)?.[1] ?? '';
+}, 120_000);
+
+/** Keys of a JSON value, at every depth. */
+const keysOf = (value: unknown): string[] =>
+  Array.isArray(value) ? value.flatMap(keysOf) : value !== null && typeof value === 'object' ? Object.entries(value).flatMap(([k, v]) => [k, ...keysOf(v)]) : [];
+
+describe('progress of a run', () => {
+  it('starts with the run id and output folder, numbers the steps with an ETA, and hides the search steps when no search runs', () => {
+    expect(first.code).toBe(0);
+    expect(runId).toMatch(/^hk-/);
+    expect(first.stderr).toContain(`run ${runId}: writing ${join(work, 'out')} (run store ${store})`);
+    expect(first.stderr).toMatch(/^✓ step \d+\/10 integrate \(\d+\.\d\d s, ETA ~\d+ (s|min)\)$/m);
+    expect(first.stderr).toMatch(/^✓ step 10\/10 report \(\d+\.\d\d s\)$/m);
+    expect(first.stderr).not.toMatch(/search/);
+  });
+
+  it('ends with a summary that names report.html', () => {
+    expect(first.stdout).toContain(`report:         ${join(work, 'out', 'report.html')}`);
+  });
+
+  it('on Ctrl-C stops and prints the `hokusai resume` line, which then finishes the run', async () => {
+    const out = join(work, 'interrupted');
+    const child = spawn(process.execPath, [bin, 'run', ...inputs, '--seed', '7', '--out', out, '--store', store], { cwd: work, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+      if (/✓ step 1\/10/.test(stderr) && child.exitCode === null && !child.killed) child.kill('SIGINT');
+    });
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    expect(code).toBe(130);
+    const line = /Continue with: (hokusai resume (hk-[0-9a-f]+) --store (\S+))/.exec(stderr);
+    expect(line?.[3]).toBe(store);
+    const resumed = await hokusai(['resume', line?.[2] ?? '', '--store', store], { cwd: work });
+    expect(resumed.code).toBe(0);
+    expect(resumed.stderr).toMatch(/reused from the run store/);
+  }, 120_000);
+});
+
+describe('hokusai runs', () => {
+  it('lists the runs with status, verdict and time, and shows one', async () => {
+    const list = await hokusai(['runs', 'list', '--store', store], { cwd: work });
+    expect(list.code).toBe(0);
+    expect(list.stdout).toMatch(new RegExp(`^${runId} +finished +accepted +\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\dZ +${join(work, 'out')}$`, 'm'));
+    const shown = await hokusai(['runs', 'show', runId, '--store', store], { cwd: work });
+    expect(shown.stdout).toMatch(new RegExp(`run ${runId}: finished, ACCEPTED DeltaOne \\+\\d+\\.\\d\\d pp`));
+    expect(shown.stdout).toContain(`report:   ${join(work, 'out', 'report.html')}`);
+    const missing = await hokusai(['runs', 'show', 'hk-nope', '--store', store], { cwd: work });
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('HOKUSAI_RUN_NOT_FOUND');
+  });
+
+  it('open starts the platform opener on report.html, and prints the path when there is none', async () => {
+    const opener = join(work, 'opener.sh');
+    const opened = join(work, 'opened.txt');
+    await writeFile(opener, `#!/bin/sh\nprintf '%s' "$1" > ${opened}\n`);
+    await chmod(opener, 0o755);
+    const ok = await hokusai(['runs', 'open', runId, '--store', store], { cwd: work, env: { HOKUSAI_OPENER: opener } });
+    expect(ok.code).toBe(0);
+    for (let i = 0; i < 50 && (await readFile(opened, 'utf8').catch(() => '')) === ''; i++) await new Promise((r) => setTimeout(r, 100));
+    expect(await readFile(opened, 'utf8')).toBe(join(work, 'out', 'report.html'));
+    const none = await hokusai(['runs', 'open', runId, '--store', store], { cwd: work, env: { HOKUSAI_OPENER: join(work, 'no-such-opener') } });
+    expect(none.code).toBe(0);
+    expect(none.stdout).toContain(`no browser opener found; the report is ${join(work, 'out', 'report.html')}`);
+  });
+});
+
+describe('--json', () => {
+  it('run: one versioned document, camelCase keys, the verdict and every metric as a row', async () => {
+    const r = await hokusai(['--json', 'run', ...inputs, '--out', join(work, 'json-out'), '--store', store], { cwd: work });
+    const doc = JSON.parse(r.stdout) as { schemaVersion: number; command: string; exitCode: number; result: Record<string, unknown> };
+    expect(doc).toMatchObject({ schemaVersion: 1, command: 'run', exitCode: r.code });
+    expect(doc.result).toMatchObject({ runId: expect.stringMatching(/^hk-/), accepted: true, primaryMetric: 'accuracy', report: join(work, 'json-out', 'report.html') });
+    expect((doc.result.metrics as { name: string }[]).map((m) => m.name)).toContain('log_loss');
+    for (const key of keysOf(doc.result)) expect(key, key).not.toContain('_');
+  }, 120_000);
+
+  it('every command: the same envelope, with the error and exit code when it fails', async () => {
+    const list = await hokusai(['--json', 'runs', 'list', '--store', store], { cwd: work });
+    expect(JSON.parse(list.stdout)).toMatchObject({ schemaVersion: 1, command: 'runs list', exitCode: 0 });
+    expect(jsonResult<{ runs: { runId: string; createdAt: string }[] }>(list.stdout).runs.map((x) => x.runId)).toContain(runId);
+    const bad = await hokusai(['--json', 'run', '--seed', 'abc'], { cwd: work });
+    expect(JSON.parse(bad.stdout)).toEqual({ schemaVersion: 1, command: 'run', exitCode: 2, error: { code: 'HOKUSAI_USAGE', message: expect.stringContaining('--seed must be an integer') } });
+    const usage = await hokusai(['--json', 'run', '--modle', 'x'], { cwd: work });
+    expect(JSON.parse(usage.stdout)).toMatchObject({ schemaVersion: 1, command: 'run', exitCode: 2, error: { code: 'HOKUSAI_USAGE', message: expect.stringContaining('--modle') } });
+  });
+});
