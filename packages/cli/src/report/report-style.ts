@@ -33,7 +33,7 @@ code{font-family:var(--mono);font-size:.86em;background:var(--soft);border:1px s
 .verdict-rejected .verdict-icon{background:var(--bad)}
 .verdict-summary{margin:0;max-width:62ch;font-size:1.02rem}
 .reasons{margin:.7rem 0 0;padding:0;list-style:none}
-.reasons li{margin:.35rem 0}
+.reasons li{margin:.35rem 0;overflow-wrap:anywhere}
 .verdict-comparison,.verdict-rule{margin:.6rem 0 0;max-width:70ch;font-size:.9rem}
 .verdict-recipe{font-size:.7em;font-weight:600}
 .reason-code{font:700 .72rem/1 var(--mono);background:var(--bad);color:#fff;border-radius:4px;padding:.25em .45em;margin-right:.4em;vertical-align:.1em}
