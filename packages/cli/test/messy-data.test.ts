@@ -39,6 +39,15 @@ describe('hokusai on messy data', () => {
     const report = JSON.parse(await readFile(join(out, 'report.json'), 'utf8')) as { feature_plan: { columns: { name: string; treatment: { kind: string } | null }[]; positive_class: { value: string } } };
     expect(report.feature_plan.columns.find((c) => c.name === 'signup_date')?.treatment).toEqual({ kind: 'date-parts', parts: ['year', 'month', 'day_of_week', 'days_since_epoch'], imputation: 'mean' });
     expect(report.feature_plan.positive_class.value).toBe('Yes');
+    // report.html shows the same plan: roles, reasons, warnings and the positive class, values escaped.
+    const html = await readFile(join(out, 'report.html'), 'utf8');
+    const section = html.slice(html.indexOf('<section id="feature-plan"'), html.indexOf('</section>', html.indexOf('<section id="feature-plan"')));
+    expect(section).toMatch(/<tr data-column="customer_id" data-role="excluded"[^>]*>.*looks like an identifier.*<li data-code="id-like">/);
+    expect(section).toMatch(/<tr data-column="signup_date" data-role="feature"[^>]*>.*date → year, month, day of week, days since epoch.*<li data-code="date">/);
+    expect(section).toContain('&#34;Basic&#34; / &#34;Basci&#34; (typo)');
+    expect(section).toMatch(/<tr data-column="email" data-role="excluded"[^>]*>.*PII · excluded/);
+    expect(section).toMatch(/Positive class:.*<code>&#34;Yes&#34;<\/code> of <code>&#34;No&#34;<\/code>, <code>&#34;Yes&#34;<\/code> \(not chosen by anyone.*--positive-class &#34;No&#34;/);
+    expect(html).not.toMatch(EMAIL);
     // The benchmark re-run scores both ONNX models with onnxruntime, dates fed as days since 1970-01-01.
     const verified = await hokusai(['verify', out, '--benchmark', messy('benchmark.csv')]);
     expect(verified.code, verified.stdout).toBe(0);

@@ -64,6 +64,21 @@ interface Sample {
 const SAMPLE_PATH = join(here, 'fixtures/report/sample-report.json');
 const sample = (): Sample => JSON.parse(readFileSync(SAMPLE_PATH, 'utf8')) as Sample;
 
+/** The feature plan of a real `hokusai run` on fixtures/messy (id column, date column, category typos, e-mail column). */
+interface PlanFixture {
+  columns: { name: string; role: string; reason: string | null; warnings: { code: string; message: string; groups?: string[][] }[]; [extra: string]: unknown }[];
+  positive_class: { value: string; classes: string[]; chosen_by: string; how_to_change: string } | null;
+  [extra: string]: unknown;
+}
+const messyPlan = (): PlanFixture => JSON.parse(readFileSync(join(here, 'fixtures/report/messy-feature-plan.json'), 'utf8')) as PlanFixture;
+const withPlan = (plan: PlanFixture = messyPlan()): Sample & { feature_plan: PlanFixture } => ({ ...sample(), feature_plan: plan });
+/** The text of one table row of the feature plan, tags removed and entities kept. */
+function planRow(html: string, column: string): string {
+  const match = new RegExp(`<tr data-column="${column}"[^>]*>(.*?)</tr>`).exec(html);
+  if (match === null) throw new Error(`no plan row for ${column}`);
+  return (match[1] as string).replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ');
+}
+
 /** Coordinate pairs in an SVG path of the form "Mx,y Lx,y ...". */
 function pathPoints(d: string): number {
   return d.match(/-?\d+(\.\d+)?,-?\d+(\.\d+)?/g)?.length ?? 0;
@@ -424,6 +439,48 @@ describe('renderReportHtml', () => {
     expect(() => renderReportHtml(null)).toThrow(ReportRenderError);
   });
 
+  it('shows the feature plan: per column its type, role and why it is excluded, treatment, warnings, and the positive class with how to change it', () => {
+    const html = renderReportHtml(withPlan());
+    const section = html.slice(html.indexOf('<section id="feature-plan"'), html.indexOf('</section>', html.indexOf('<section id="feature-plan"')));
+    expect(section).toContain('target <code>churned</code>, 600 rows, 4 feature columns making 12 model inputs, 3 columns with warnings');
+    expect(planRow(section, 'customer_id')).toMatch(/^ customer_id text 600 distinct · 0 missing excluded looks like an identifier not used id-like 600 distinct values in 600 rows: looks like an identifier/);
+    expect(planRow(section, 'signup_date')).toContain('date 527 distinct · 0 missing feature date → year, month, day of week, days since epoch; missing → mean date the model reads its year, month, day of week');
+    expect(planRow(section, 'plan')).toContain('text 6 distinct · 0 missing feature one-hot, 6 levels near-duplicate values values that look like one value written differently become separate levels: &#34;Pro&#34; / &#34;Pro &#34; (whitespace), &#34;Premium&#34; / &#34;PREMIUM&#34; (case), &#34;Basic&#34; / &#34;Basci&#34; (typo)');
+    expect(planRow(section, 'monthly_spend')).toContain('number 558 distinct · 23 missing feature standardized; missing → mean none');
+    expect(planRow(section, 'churned')).toContain('target the label none');
+    expect(planRow(section, 'email')).toContain('unknown PII · excluded personal data (PII) not used none');
+    // Every column of the plan has its row, in the plan's order.
+    expect([...section.matchAll(/<tr data-column="([^"]+)"/g)].map((m) => m[1])).toEqual(messyPlan().columns.map((c) => c.name));
+    expect(section).toContain('<p class="callout callout-warn" id="positive-class"><strong>Positive class:</strong> <code>&#34;Yes&#34;</code> of <code>&#34;No&#34;</code>, <code>&#34;Yes&#34;</code> (not chosen by anyone: the later of the two labels in sort order).');
+    expect(section).toContain('positiveClass in the config or --positive-class &#34;No&#34; makes the other label positive.');
+    // Chosen in the config: said so, without the warning colour.
+    const chosen = messyPlan();
+    chosen.positive_class = { value: 'No', classes: ['Yes', 'No'], chosen_by: 'config', how_to_change: 'positiveClass in the config or --positive-class "Yes" makes the other label positive.' };
+    expect(renderReportHtml(withPlan(chosen))).toContain('<p class="callout" id="positive-class"><strong>Positive class:</strong> <code>&#34;No&#34;</code> of <code>&#34;Yes&#34;</code>, <code>&#34;No&#34;</code> (chosen in the config).');
+  });
+
+  it('shows feature plan names, values and messages as text, and renders reports written before the plan was kept', () => {
+    const plan = messyPlan();
+    const hostile = '<img src=x onerror=alert(1)>';
+    (plan.columns[0] as PlanFixture['columns'][number]).name = hostile;
+    (plan.columns[2] as PlanFixture['columns'][number]).warnings[0] = { code: '<b>new-code</b>', message: `"${hostile}" / "Pro" (case)` };
+    plan.positive_class = { value: '<script>x</script>', classes: ['a&b', '<script>x</script>'], chosen_by: 'sort order', how_to_change: '--positive-class "a&b"' };
+    const html = renderReportHtml(withPlan(plan));
+    expect(html).not.toContain('<img');
+    expect(html).not.toContain('<script>');
+    expect(html).not.toContain('<b>new-code');
+    expect(html).toContain('<tr data-column="&#60;img src=x onerror=alert(1)&#62;"');
+    expect(html).toContain('<code>&#60;img src=x onerror=alert(1)&#62;</code>');
+    expect(html).toContain('<li data-code="&#60;b&#62;new-code&#60;/b&#62;"><span class="plan-warning-code">&#60;b&#62;new-code&#60;/b&#62;</span> &#34;&#60;img src=x onerror=alert(1)&#62;&#34; / &#34;Pro&#34; (case)</li>');
+    expect(html).toContain('<code>&#34;&#60;script&#62;x&#60;/script&#62;&#34;</code> of <code>&#34;a&#38;b&#34;</code>');
+    // Older report.json: no plan, and the section says so instead of failing.
+    const older = renderReportHtml(sample());
+    expect(older).toContain('<section id="feature-plan" class="card"><h2>Feature plan</h2><p class="empty">report.json holds no feature plan (written before it was recorded).</p></section>');
+    expect(renderReportHtml({ ...sample(), feature_plan: null })).toBe(older);
+    // A plan that is not one is refused by name, like every other part of report.json.
+    expect(() => renderReportHtml({ ...sample(), feature_plan: { target: 'churned' } })).toThrow(/feature_plan\.rows/);
+  });
+
   it('formats numbers the same way on every machine', () => {
     expect(signed(-0.0001, 2)).toBe('0.00');
     expect(signed(0.004, 2)).toBe('0.00');
@@ -557,13 +614,66 @@ describe('report.html in Chromium', () => {
     }
   });
 
+  it('fits the feature plan on a phone: each column stacks with labelled cells, warnings and the positive class in view', async () => {
+    const html = renderReportHtml(withPlan());
+    for (const width of [1280, 390]) {
+      const { page, problems } = await open(html, `plan-${width}.html`, width);
+      expect(problems).toEqual([]);
+      const layout = await page.evaluate(() => {
+        const section = document.querySelector('#feature-plan') as HTMLElement;
+        const wrap = section.querySelector('.table-wrap') as HTMLElement;
+        const rows = Array.from(section.querySelectorAll('table.plan tbody tr')).map((row) => ({
+          name: (row.querySelector('th') as HTMLElement).innerText,
+          cells: Array.from(row.querySelectorAll('th, td')).map((cell) => {
+            const r = cell.getBoundingClientRect();
+            return { left: r.left, right: r.right, width: r.width, height: r.height, label: getComputedStyle(cell, '::before').content, text: (cell as HTMLElement).innerText };
+          }),
+        }));
+        const positive = (section.querySelector('#positive-class') as HTMLElement).getBoundingClientRect();
+        return { scrollWidth: document.documentElement.scrollWidth, wrapOverflow: wrap.scrollWidth - wrap.clientWidth, sectionOverflow: section.scrollWidth - section.clientWidth, rows, positive: { left: positive.left, right: positive.right } };
+      });
+      expect(layout.scrollWidth, `page width at ${width} px`).toBeLessThanOrEqual(width);
+      expect(layout.wrapOverflow, `plan table overflow at ${width} px`).toBeLessThanOrEqual(0);
+      expect(layout.sectionOverflow, `plan section overflow at ${width} px`).toBeLessThanOrEqual(0);
+      expect(layout.rows.map((r) => r.name)).toEqual(messyPlan().columns.map((c) => c.name));
+      for (const row of layout.rows) {
+        for (const cell of row.cells) {
+          expect(cell.width, row.name).toBeGreaterThan(0);
+          expect(cell.height, row.name).toBeGreaterThan(0);
+          expect(cell.left, `${row.name} at ${width} px`).toBeGreaterThanOrEqual(0);
+          expect(cell.right, `${row.name} at ${width} px`).toBeLessThanOrEqual(width);
+        }
+      }
+      expect(layout.positive.right).toBeLessThanOrEqual(width);
+      const planRowCells = layout.rows.find((r) => r.name === 'plan')?.cells ?? [];
+      expect(planRowCells[4]?.text).toContain('"Basic" / "Basci" (typo)');
+      if (width === 390) {
+        // stacked: each value is labelled by its column's name, as in the metric table
+        expect(planRowCells.slice(1).map((c) => c.label)).toEqual(['"Type"', '"Role"', '"Treatment"', '"Warnings"']);
+        // the warnings take the full width of the card, not a narrow column
+        expect(planRowCells[4]?.width).toBeGreaterThan(300);
+      } else {
+        expect(planRowCells[1]?.label).toBe('none');
+      }
+      await page.locator('#feature-plan').screenshot({ path: join(packageDir, '.artifacts', `report-plan-${width}.png`) });
+      await page.close();
+    }
+  });
+
   it('fits a phone screen and shows a rejection', async () => {
     const r = sample();
-    r.verdict = { accepted: false, reasons: [{ code: 'NOT_SIGNIFICANT', message: 'the improvement is not significant at alpha 0.05' }] };
+    r.verdict = {
+      accepted: false,
+      reasons: [
+        { code: 'NOT_SIGNIFICANT', message: 'the improvement is not significant at alpha 0.05' },
+        // A real reason of a run on fixtures/messy: the test's name is one long word.
+        { code: 'NOT_SIGNIFICANT', message: 'p = 1.000 for accuracy (mcnemar_exact_binomial+newcombe_score_ci) is not below alpha = 0.05.' },
+      ],
+    };
     const { page, problems } = await open(renderReportHtml(r), 'rejected.html', 390);
     expect(problems).toEqual([]);
     expect((await page.locator('#verdict-text').innerText()).trim()).toMatch(/Rejected$/);
-    expect(await page.locator('.reasons li').innerText()).toContain('not significant');
+    expect(await page.locator('.reasons li').first().innerText()).toContain('not significant');
     expect(await page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth)).toBe(true);
     await page.screenshot({ path: join(packageDir, '.artifacts', 'report-phone-rejected.png'), fullPage: true });
     await page.close();

@@ -3,6 +3,7 @@ import { contextSection } from './context-section.js';
 import { curvesSection } from './curves-section.js';
 import { dataProfileSection } from './data-profile-section.js';
 import { dataQualitySection } from './data-quality-section.js';
+import { featurePlanSection } from './feature-plan-section.js';
 import { esc } from './html-escape.js';
 import { metricsSection } from './metrics-section.js';
 import { piiSection } from './pii-section.js';
@@ -37,6 +38,7 @@ export function renderReportHtml(report: unknown): string {
 ${verdictSection(r)}
 ${metricsSection(r)}
 ${contextSection(r)}
+${featurePlanSection(r)}
 ${curvesSection(r)}
 ${strataSection(r)}
 ${dataProfileSection(r)}

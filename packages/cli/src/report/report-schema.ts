@@ -143,6 +143,29 @@ const dataProfile = z.object({
     .nullable(),
 });
 
+const planLabel = z.union([z.string(), z.number(), z.boolean()]);
+/**
+ * The feature plan (FeaturePlan of @hokusai/training); absent in older reports. Codes and kinds
+ * are read as strings so that a plan with a newer warning or treatment still renders.
+ */
+const featurePlanColumn = z.object({
+  name: z.string(),
+  type: z.string(),
+  role: z.string(),
+  reason: z.string().nullable(),
+  treatment: z.object({ kind: z.string(), levels: num.optional(), buckets: num.optional(), parts: z.array(z.string()).optional(), imputation: z.string().optional() }).nullable(),
+  distinct: nullableNum,
+  missing: nullableNum,
+  warnings: z.array(z.object({ code: z.string(), message: z.string() })),
+});
+const featurePlan = z.object({
+  target: z.string(),
+  rows: num,
+  width: num,
+  columns: z.array(featurePlanColumn),
+  positive_class: z.object({ value: planLabel, classes: z.array(planLabel), chosen_by: z.string(), how_to_change: z.string() }).nullable(),
+});
+
 export const reportSchema = z.object({
   format: z.literal('hokusai.report/v1'),
   run_id: z.string(),
@@ -168,6 +191,7 @@ export const reportSchema = z.object({
   data: dataReport.nullish().transform((v) => v ?? null),
   context: context.nullish().transform((v) => v ?? null),
   data_profile: dataProfile.nullish().transform((v) => v ?? null),
+  feature_plan: featurePlan.nullish().transform((v) => v ?? null),
   attestation: z.object({ merkle_root: z.string(), body_sha256: z.string(), proof_system: z.string(), verify_command: z.string() }),
 });
 
@@ -179,6 +203,8 @@ export type DataReportView = z.infer<typeof dataReport>;
 export type ContextView = z.infer<typeof context>;
 export type DataProfileView = z.infer<typeof dataProfile>;
 export type ColumnProfileView = z.infer<typeof columnProfile>;
+export type FeaturePlanView = z.infer<typeof featurePlan>;
+export type FeaturePlanColumnView = z.infer<typeof featurePlanColumn>;
 
 export function parseReport(report: unknown): ReportView {
   const parsed = reportSchema.safeParse(report);

@@ -33,7 +33,7 @@ code{font-family:var(--mono);font-size:.86em;background:var(--soft);border:1px s
 .verdict-rejected .verdict-icon{background:var(--bad)}
 .verdict-summary{margin:0;max-width:62ch;font-size:1.02rem}
 .reasons{margin:.7rem 0 0;padding:0;list-style:none}
-.reasons li{margin:.35rem 0}
+.reasons li{margin:.35rem 0;overflow-wrap:anywhere}
 .verdict-comparison,.verdict-rule{margin:.6rem 0 0;max-width:70ch;font-size:.9rem}
 .verdict-recipe{font-size:.7em;font-weight:600}
 .reason-code{font:700 .72rem/1 var(--mono);background:var(--bad);color:#fff;border-radius:4px;padding:.25em .45em;margin-right:.4em;vertical-align:.1em}
@@ -172,6 +172,18 @@ rect.ds-benchmark,.ds-swatch.ds-benchmark{fill:#0b5cad;background:#0b5cad}
 .profile-facts dd.warn{color:var(--warn);font-weight:600}
 .withheld{font-size:.85rem;color:var(--muted);font-style:italic}
 .importance small{color:var(--muted);font-weight:400}
+.plan tbody th{white-space:nowrap;vertical-align:top}
+.plan td{vertical-align:top}
+.plan-counts{display:block;font-size:.78rem;color:var(--muted);white-space:nowrap}
+.plan-role{font-weight:650;white-space:nowrap}
+.plan-role-target{color:var(--accent)}
+.plan-role-excluded{color:var(--muted)}
+.plan-why{display:block;font-size:.8rem;color:var(--muted)}
+.plan-excluded th code{opacity:.75}
+.plan-warnings-cell{min-width:24ch;max-width:60ch}
+.plan-warnings{margin:0;padding:0;list-style:none;font-size:.85rem}
+.plan-warnings li+li{margin-top:.3rem}
+.plan-warning-code{display:inline-block;font-size:.72rem;font-weight:700;text-transform:uppercase;letter-spacing:.04em;color:var(--warn);background:var(--warn-bg);border:1px solid #e7c66a;border-radius:4px;padding:0 .35em;margin-right:.25em}
 .sr-only{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
 @media (max-width:900px){
 .metrics .plot{display:none}
@@ -186,6 +198,14 @@ rect.ds-benchmark,.ds-swatch.ds-benchmark{fill:#0b5cad;background:#0b5cad}
 .metrics td.ci-text{grid-column:span 2}
 .metrics td.test{grid-column:1/-1;min-width:0}
 .metrics td.plot{display:none}
+.plan thead{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
+.plan,.plan tbody{display:block;width:100%}
+.plan tr{display:grid;grid-template-columns:repeat(2,minmax(0,1fr));gap:.15rem .6rem;padding:.55rem .2rem;border-bottom:1px solid var(--line)}
+.plan tbody th{grid-column:1/-1;white-space:normal;overflow-wrap:anywhere;border:0;padding:0 0 .2rem}
+.plan td{display:block;border:0;padding:.1rem 0;min-width:0;max-width:none;overflow-wrap:anywhere}
+.plan td::before{content:attr(data-label);display:block;font-size:.68rem;text-transform:uppercase;letter-spacing:.05em;color:var(--muted);font-weight:650}
+.plan td.plan-treatment,.plan td.plan-warnings-cell{grid-column:1/-1}
+.plan-counts,.plan-role{white-space:normal}
 }
 @media (max-width:700px){
 main{padding:18px 12px 32px}
