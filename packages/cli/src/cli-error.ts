@@ -7,8 +7,6 @@ export const CLI_ERROR_KINDS = {
   HOKUSAI_CONFIG_NOT_FOUND: 'input',
   HOKUSAI_CONTRIBUTOR_INVALID: 'input',
   HOKUSAI_CONTRIBUTOR_CHECKSUM: 'input',
-  HOKUSAI_CONFIG_INVALID: 'input',
-  HOKUSAI_UNKNOWN_FAMILY: 'input',
   HOKUSAI_REPORT_NOT_FOUND: 'input',
 } as const satisfies Record<string, ErrorKind>;
 export type CliErrorCode = keyof typeof CLI_ERROR_KINDS;

@@ -28,6 +28,9 @@ const packages: { name: string; kinds: Record<string, ErrorKind>; make: (code: s
 
 /** The documented exit code of each kind (README, "Exit codes"). */
 const EXIT_OF_KIND: Record<ErrorKind, number> = { input: EXIT.badInput, transient: EXIT.internal, internal: EXIT.internal };
+/** Codes whose exit code is not their kind's: a run stopped by Ctrl-C exits as shells expect. */
+const EXIT_OF_CODE: Record<string, number> = { HOKUSAI_RUN_CANCELLED: EXIT.interrupted };
+const exitOf = (code: string, kind: ErrorKind): number => EXIT_OF_CODE[code] ?? EXIT_OF_KIND[kind];
 
 const docPath = join(dirname(fileURLToPath(import.meta.url)), '..', 'ERRORS.md');
 
@@ -41,7 +44,8 @@ function errorsDocument(): string {
     'the step when it has retries left, and running the command again may work), `internal` (a fault',
     'in Hokusai or in its stored state; please report it). The `hokusai` command exits 2 for `input`',
     'and 3 for `transient` and `internal`. Untyped file-system refusals (a path missing, unreadable,',
-    'read-only or full) count as `input`; any other untyped error as `internal`.',
+    'read-only or full) count as `input`; any other untyped error as `internal`. A run stopped by',
+    'Ctrl-C (`HOKUSAI_RUN_CANCELLED`) exits 130, as shells report SIGINT.',
     '',
     'This file is generated from the packages\' tables by `packages/cli/test/error-codes.test.ts`',
     '(run it with `UPDATE_ERRORS_MD=1` after changing a table).',
@@ -51,7 +55,7 @@ function errorsDocument(): string {
   ];
   const rows = packages.flatMap((p) => Object.entries(p.kinds).map(([code, kind]) => ({ code, kind, pkg: p.name })));
   rows.sort((a, b) => (a.code < b.code ? -1 : 1));
-  for (const r of rows) lines.push(`| \`${r.code}\` | ${r.kind} | ${EXIT_OF_KIND[r.kind]} | ${r.pkg} |`);
+  for (const r of rows) lines.push(`| \`${r.code}\` | ${r.kind} | ${exitOf(r.code, r.kind)} | ${r.pkg} |`);
   return `${lines.join('\n')}\n`;
 }
 
@@ -75,9 +79,9 @@ describe('error codes', () => {
         const error = p.make(code);
         expect(HokusaiError.isInstance(error), code).toBe(true);
         expect(error.kind, code).toBe(kind);
-        expect(exitCodeFor(error), code).toBe(EXIT_OF_KIND[kind]);
+        expect(exitCodeFor(error), code).toBe(exitOf(code, kind));
         // The kind survives the JSON form the error crosses threads and queues in.
-        expect(exitCodeFor(HokusaiError.fromJSON(JSON.stringify(error))), code).toBe(EXIT_OF_KIND[kind]);
+        expect(exitCodeFor(HokusaiError.fromJSON(JSON.stringify(error))), code).toBe(exitOf(code, kind));
       }
     }
   });

@@ -2,7 +2,6 @@ import { resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import { BullMqExecutor, FEATURE_PLAN_EVENT_UNIT, FeaturePlanSchema, defaultStore, errorCode, runPipeline, type PipelineConfig, type RunEvent } from '@hokusai/orchestrator';
 import { featurePlanText } from '../feature-plan-text.js';
-import { CliError } from '../cli-error.js';
 import { choicesOf, defaultOf } from '../config/config-keys.js';
 import { integerSetting, resolveConfig } from '../config/load-config.js';
 import { didYouMean } from '../did-you-mean.js';
@@ -57,10 +56,11 @@ async function stepCount(config: PipelineConfig): Promise<number> {
 
 /** Refuses an unknown model family before any data is read, naming the nearest registered one. */
 async function assertKnownFamily(family: string): Promise<void> {
-  const { registeredModels } = await import('@hokusai/training');
+  const { registeredModels, TrainingError } = await import('@hokusai/training');
   const known = registeredModels();
   if (known.includes(family)) return;
-  throw new CliError('HOKUSAI_UNKNOWN_FAMILY', `Unknown model family "${family}" (--model or model.family)${didYouMean(family, known).replace(/^ \((.*)\)$/, ': $1')}. Registered families: ${known.join(', ')}.`);
+  // Training's own code for an unknown family, raised here before any data is read.
+  throw new TrainingError('HOKUSAI_UNKNOWN_FAMILY', `Unknown model family "${family}" (--model or model.family)${didYouMean(family, known).replace(/^ \((.*)\)$/, ': $1')}. Registered families: ${known.join(', ')}.`);
 }
 
 /** The command that continues a stopped run, with the store when it is not the default. */
