@@ -100,7 +100,7 @@ describe('--json', () => {
     expect(JSON.parse(list.stdout)).toMatchObject({ schemaVersion: 1, command: 'runs list', exitCode: 0 });
     expect(jsonResult<{ runs: { runId: string; createdAt: string }[] }>(list.stdout).runs.map((x) => x.runId)).toContain(runId);
     const bad = await hokusai(['--json', 'run', '--seed', 'abc'], { cwd: work });
-    expect(JSON.parse(bad.stdout)).toEqual({ schemaVersion: 1, command: 'run', exitCode: 2, error: { code: 'HOKUSAI_USAGE', message: expect.stringContaining('--seed must be an integer') } });
+    expect(JSON.parse(bad.stdout)).toEqual({ schemaVersion: 1, command: 'run', exitCode: 2, error: { code: 'HOKUSAI_USAGE', kind: 'input', message: expect.stringContaining('--seed must be an integer') } });
     const usage = await hokusai(['--json', 'run', '--modle', 'x'], { cwd: work });
     expect(JSON.parse(usage.stdout)).toMatchObject({ schemaVersion: 1, command: 'run', exitCode: 2, error: { code: 'HOKUSAI_USAGE', message: expect.stringContaining('--modle') } });
   });

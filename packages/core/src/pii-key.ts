@@ -17,7 +17,7 @@ export function assertPiiKey(key: string, source: string): string {
   if (key.length < MIN_PII_KEY_LENGTH) {
     throw new CoreError(
       'HOKUSAI_PII_KEY_TOO_SHORT',
-      `The PII key from ${source} has ${key.length} characters; at least ${MIN_PII_KEY_LENGTH} are needed so the hashed values cannot be reversed by guessing the key. Use a longer random secret (e.g. \`openssl rand -hex 32\`).`,
+      `The PII key from ${source} has ${key.length} characters; it must have at least ${MIN_PII_KEY_LENGTH} characters so the hashed values cannot be reversed by guessing the key. Use a longer random secret (e.g. \`openssl rand -hex 32\`).`,
     );
   }
   return key;

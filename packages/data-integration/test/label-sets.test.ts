@@ -19,7 +19,7 @@ async function integrate(files: { base: string; contributed: string; benchmark: 
     contributed: await loadDataset(files.contributed),
     benchmark: await loadDataset(files.benchmark),
     target: 'churned',
-    pii: { key: 'k', mode: 'hash' },
+    pii: { key: 'label-sets-test-key-0123', mode: 'hash' },
   });
 }
 

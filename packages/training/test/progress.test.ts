@@ -84,7 +84,11 @@ describe('training progress', () => {
     expectWellFormed(reports, 'epochs', 3);
     // Epoch 0 has no loss yet; every finished epoch reports its mean batch loss.
     expect(reports[0]?.loss).toBeUndefined();
-    expectLossFalls(reports, 1);
+    expect(reports.slice(1).every((r) => r.loss !== undefined && Number.isFinite(r.loss) && r.loss > 0)).toBe(true);
+    // Reports are rate-limited, so a fast training may report only its last epoch: compare that
+    // loss with a one-epoch training's, whose single epoch is this one's first (same seed).
+    const one = await trainWithProgress({ ...options, params: { ...options.params, epochs: 1 } });
+    expect(reports[reports.length - 1]?.loss).toBeLessThan(one.reports[one.reports.length - 1]?.loss as number);
     const without = await trainModel(syntheticTable({ rows: 1500, seed: 71 }), options);
     expect(Buffer.from(without.onnx).equals(Buffer.from(onnx))).toBe(true);
   });

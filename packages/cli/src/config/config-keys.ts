@@ -55,7 +55,7 @@ const FALLBACK_DESCRIPTIONS: Readonly<Record<string, string>> = {
   'delta.thresholdPp': 'minimum DeltaOne (percentage points) to accept',
   'delta.alpha': 'significance level; intervals are at 1 - alpha',
   'delta.minSamples': 'fewest benchmark rows a decision is made on',
-  'delta.bootstrapResamples': 'bootstrap resamples for confidence intervals (0: none)',
+  'delta.bootstrapResamples': 'bootstrap resamples for confidence intervals (at least 1)',
   acceptance: 'what else a contribution must satisfy',
   proof: 'the Groth16 proof of the accuracy counts',
   'proof.enabled': 'prove the counts (false: no proof, as --no-proof)',
