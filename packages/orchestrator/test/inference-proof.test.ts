@@ -1,11 +1,52 @@
-import { cp, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { buildAttestation, writeAttestation, type Attestation, type AttestationInput } from '@hokusai/attestation';
 import { loadDataset } from '@hokusai/data-integration';
-import { decodePredictions, inferenceCommitment, runPipeline, verifyRun } from '../src/index.js';
-import { checkRunInference } from '../src/flow/verify-inference.js';
+import { buildReportDocument, decodePredictions, inferenceCommitment, predictedBits, runPipeline, verifyRun } from '../src/index.js';
+import { reportJsonText } from '../src/flow/report-document.js';
+import { checkRunInference, requireInferenceCheck } from '../src/flow/verify-inference.js';
 import { QUICKSTART, quickstartConfig } from './fixtures/quickstart.js';
+
+/** A forger's copy: inference_proof.json dropped, the attestation re-proved and the report rebuilt without it. */
+async function dropInferenceProof(dir: string): Promise<void> {
+  await rm(join(dir, 'inference_proof.json'));
+  const predictions = decodePredictions(new Uint8Array(await readFile(join(dir, 'predictions.json'))), 'predictions.json');
+  const { threshold } = predictions.file;
+  const body = (JSON.parse(await readFile(join(dir, 'attestation.json'), 'utf8')) as Attestation).body;
+  const files = Object.fromEntries(Object.entries(body.files).filter(([name]) => name !== 'inference_proof.json'));
+  const input: AttestationInput = {
+    run_id: body.run_id,
+    pipeline_version: body.pipeline_version,
+    inputs: body.inputs,
+    config: body.config,
+    models: body.models,
+    results: body.results,
+    files,
+    ...(body.publication === null ? {} : { publication: body.publication }),
+    predictions: { labels: Uint8Array.from(predictions.labels), baseline: predictedBits(predictions.baselineScores, threshold), new: predictedBits(predictions.newScores, threshold) },
+  };
+  const built = await buildAttestation(input, { circuitN: body.predictions!.circuit_n });
+  await writeAttestation(dir, built);
+  const results = body.results as { delta: never; baseline_metrics: never; new_metrics: never; feature_plan?: unknown };
+  const document = buildReportDocument({
+    runId: body.run_id,
+    delta: results.delta,
+    baselineMetrics: results.baseline_metrics,
+    newMetrics: results.new_metrics,
+    predictions: { ...predictions, strata: predictions.file.strata },
+    dataReport: JSON.parse(await readFile(join(dir, 'data_report.json'), 'utf8')) as unknown,
+    featurePlan: results.feature_plan ?? null,
+    merkleRoot: built.attestation.merkle_root,
+    bodySha256: built.attestation.body_sha256,
+    proved: true,
+    attestationBody: built.attestation.body,
+    mlflow: null,
+    dataProfile: JSON.parse(await readFile(join(dir, 'data_profile.json'), 'utf8')) as unknown,
+  });
+  await writeFile(join(dir, 'report.json'), reportJsonText(document));
+}
 
 const failing = (v: { checks: { name: string; ok: boolean }[] }): string[] => v.checks.filter((c) => !c.ok).map((c) => c.name);
 const detail = (v: { checks: { name: string; detail: string }[] }): string => v.checks.find((c) => c.name === 'inference proof')?.detail ?? '';
@@ -34,6 +75,31 @@ describe('inference proof in a run (linear family)', { timeout: 600_000 }, () =>
     const v = await verifyRun(out, { benchmark, requireProof: true });
     expect(failing(v)).toEqual([]);
     expect(detail(v)).toMatch(/5 chunk proofs: both models' labels on all 30 rows .* and the rows of the benchmark file; 0 row\(s\)/);
+  });
+
+  it('with requireInference, passes the proven folder and fails one without inference_proof.json or with a partial proof', async () => {
+    const required = await verifyRun(out, { requireInference: true });
+    expect(failing(required)).toEqual([]);
+    expect(required.checks.find((c) => c.name === 'inference proof required')?.detail).toMatch(/all 30 benchmark rows/);
+    // A forger who rebuilds the attestation without the file: only the required check can notice.
+    const missing = join(work, 'no-inference');
+    await cp(out, missing, { recursive: true });
+    await dropInferenceProof(missing);
+    const lenient = await verifyRun(missing);
+    expect(failing(lenient)).toEqual([]);
+    expect(detail(lenient)).toMatch(/inference not proven/);
+    expect(failing(await verifyRun(missing, { requireInference: true }))).toEqual(['inference proof required']);
+    const notProven = join(work, 'not-proven');
+    await cp(out, notProven, { recursive: true });
+    await writeFile(join(notProven, 'inference_proof.json'), JSON.stringify({ format: 'hokusai.inference-proof/v1', status: 'not_proven', reason: 'inference not proven for mlp' }));
+    // Changed files fail the hash checks anyway; the required check is asked directly, as for a forger.
+    expect(await requireInferenceCheck(notProven, 30)).toMatchObject({ ok: false, detail: expect.stringMatching(/proves nothing: inference not proven for mlp/) });
+    const partial = join(work, 'partial');
+    await cp(out, partial, { recursive: true });
+    const file = JSON.parse(await readFile(join(out, 'inference_proof.json'), 'utf8')) as { counts: { rows: number } };
+    file.counts.rows = 24;
+    await writeFile(join(partial, 'inference_proof.json'), JSON.stringify(file));
+    expect(await requireInferenceCheck(partial, 30)).toMatchObject({ ok: false, detail: expect.stringMatching(/covers 24 row\(s\), predictions.json has 30/) });
   });
 
   it('fails when the models are not the ones the proof was made for, whatever the file hashes say', async () => {

@@ -27,6 +27,7 @@ interface RunFlags {
   contributor?: string;
   contributorId?: string;
   proof?: boolean;
+  proveInference?: boolean;
   overwrite?: boolean;
   store?: string;
   redis?: string;
@@ -87,6 +88,7 @@ export function registerRunCommand(program: Command, output: Output): void {
     .option('--contributor <address>', "contributor's Ethereum address (EIP-55 checked, stored checksummed)")
     .option('--contributor-id <id>', "contributor's id")
     .option('--no-proof', 'skip the Groth16 proof (default: prove)')
+    .option('--prove-inference', "also prove each linear model's label on each benchmark row (inference_proof.json; about 1 s per 6 rows)")
     .option('--overwrite', 'replace an existing Hokusai output folder')
     .option('--store <folder>', 'run store folder (default: $HOKUSAI_STORE or .hokusai/store; must be shared with the workers when --redis is used)')
     .option('--redis <url>', 'run the steps on `hokusai worker` processes through this Redis (BullMQ)')
@@ -118,7 +120,9 @@ export function registerRunCommand(program: Command, output: Output): void {
           positiveClass: flags.positiveClass,
           ...(flags.model === undefined ? {} : { model: { family: flags.model } }),
           ...(flags.piiMode === undefined ? {} : { pii: { mode: flags.piiMode } }),
-          ...(flags.proof === false ? { proof: { enabled: false } } : {}),
+          ...(flags.proof === false || flags.proveInference === true
+            ? { proof: { ...(flags.proof === false ? { enabled: false } : {}), ...(flags.proveInference === true ? { inference: true } : {}) } }
+            : {}),
           ...(flags.contributor === undefined && flags.contributorId === undefined
             ? {}
             : { contributor: { wallet: flags.contributor, id: flags.contributorId } }),

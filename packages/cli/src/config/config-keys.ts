@@ -28,6 +28,7 @@ export const FLAG_FOR_KEY: Readonly<Record<string, string>> = {
   exclude: '--exclude',
   'pii.mode': '--pii-mode',
   'proof.enabled': '--no-proof',
+  'proof.inference': '--prove-inference',
   overwrite: '--overwrite',
   'contributor.wallet': '--contributor',
   'contributor.id': '--contributor-id',

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { checkInferenceProof, INFERENCE_PROOF_FILE, type VerificationCheck } from '@hokusai/attestation';
+import { checkInferenceProof, INFERENCE_PROOF_FILE, InferenceProofFileSchema, type VerificationCheck } from '@hokusai/attestation';
 import { loadDataset } from '@hokusai/data-integration';
 import { BenchmarkRegistry } from '@hokusai/evaluation';
 import { benchmarkColumns } from './inference-benchmark.js';
@@ -58,4 +58,26 @@ export function registeredCommitment(registry: string | undefined, benchmark: { 
   const version = benchmark.version ?? '';
   const record = new BenchmarkRegistry(registry).get(benchmark.id, version);
   return record.inference_commitment === undefined ? undefined : { id: benchmark.id, version, commitment: record.inference_commitment.commitment };
+}
+
+/**
+ * For `--require-inference`: the folder must carry an inference proof that covers both models on
+ * every benchmark row. Whether that proof is valid is checkRunInference's job; this only refuses a
+ * folder where the proof is absent (a forger can rebuild the attestation without it) or partial.
+ */
+export async function requireInferenceCheck(dir: string, rows: number | undefined): Promise<VerificationCheck> {
+  const name = 'inference proof required';
+  const path = join(dir, INFERENCE_PROOF_FILE);
+  if (!existsSync(path)) return { name, ok: false, detail: `no ${INFERENCE_PROOF_FILE}: the models' predictions are not proven` };
+  let parsed;
+  try {
+    parsed = InferenceProofFileSchema.safeParse(JSON.parse(await readFile(path, 'utf8')));
+  } catch (error) {
+    return { name, ok: false, detail: `${INFERENCE_PROOF_FILE} is unreadable: ${(error as Error).message}` };
+  }
+  if (!parsed.success) return { name, ok: false, detail: `${INFERENCE_PROOF_FILE} is not a hokusai.inference-proof/v1 file` };
+  const file = parsed.data;
+  if (file.status === 'not_proven') return { name, ok: false, detail: `${INFERENCE_PROOF_FILE} proves nothing: ${file.reason}` };
+  if (rows === undefined || file.counts.rows !== rows) return { name, ok: false, detail: `the proof covers ${file.counts.rows} row(s), predictions.json has ${rows === undefined ? 'none readable' : rows}` };
+  return { name, ok: true, detail: `both models' labels proven on all ${rows} benchmark rows` };
 }

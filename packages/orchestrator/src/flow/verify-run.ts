@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { canonicalJson, verifyAttestation, type VerificationCheck } from '@hokusai/attestation';
-import { checkRunInference, registeredCommitment } from './verify-inference.js';
+import { checkRunInference, registeredCommitment, requireInferenceCheck } from './verify-inference.js';
 import { binaryMetrics, type DeltaReport } from '@hokusai/evaluation';
 import { PipelineConfigSchema } from './config.js';
 import { decodePredictions, predictedBits } from './predictions-file.js';
@@ -50,6 +50,8 @@ export async function verifyRun(
     benchmark?: string;
     /** Fail when the counts were not proved. */
     requireProof?: boolean;
+    /** Fail when the folder carries no inference proof covering both models on every row. */
+    requireInference?: boolean;
     /** Fail unless the proof is under a public ceremony ptau and a pinned key. */
     strict?: boolean;
     /** Benchmark registry: the inference proof's B must equal the one registered for the run's benchmark id. */
@@ -123,6 +125,7 @@ export async function verifyRun(
     } else if (options.benchmark !== undefined) {
       check('benchmark re-run', false, 'predictions.json is unreadable, so there is nothing to compare the models with');
     }
+    if (options.requireInference === true) checks.push(await requireInferenceCheck(dir, predictions?.labels.length));
     if (predictions !== undefined) checks.push(...(await checkRunInference(dir, { ...predictions, threshold }, options.benchmark, registeredCommitment(options.registry, body.results.delta.benchmark))));
     const reportPath = join(dir, 'report.json');
     if (existsSync(reportPath) && predictions !== undefined) {
