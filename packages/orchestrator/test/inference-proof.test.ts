@@ -75,6 +75,9 @@ describe('inference proof in a run (linear family)', { timeout: 600_000 }, () =>
     const v = await verifyRun(out, { benchmark, requireProof: true });
     expect(failing(v)).toEqual([]);
     expect(detail(v)).toMatch(/5 chunk proofs: both models' labels on all 30 rows .* and the rows of the benchmark file; 0 row\(s\)/);
+    const report = JSON.parse(await readFile(join(out, 'report.json'), 'utf8')) as { context: { proof: { covers: string[]; does_not_cover: string[] } } };
+    expect(report.context.proof.covers.join(' ')).toMatch(/Each linear model's hard label \(0\/1\) on each of the 30 benchmark rows .* \(5 chunk proofs/);
+    expect(report.context.proof.does_not_cover.join(' ')).not.toMatch(/inference is not proved/);
   });
 
   it('with requireInference, passes the proven folder and fails one without inference_proof.json or with a partial proof', async () => {

@@ -4,7 +4,7 @@ import { acceptanceRuleText, buildReportContext, mlflowRunUrl } from '../src/ind
 const H = (c: string): string => c.repeat(64);
 
 /** An attestation body with the fields the context reads (as attestStep writes them). */
-function body(over: { config?: Record<string, unknown>; predictions?: unknown } = {}): unknown {
+function body(over: { config?: Record<string, unknown>; predictions?: unknown; family?: string; files?: Record<string, string> } = {}): unknown {
   return {
     inputs: {
       benchmark: { file_name: 'benchmark.csv', format: 'csv', file_sha256: H('c'), content_hash: H('d'), row_count: 1000 },
@@ -20,7 +20,8 @@ function body(over: { config?: Record<string, unknown>; predictions?: unknown } 
       benchmark_id: null,
       ...over.config,
     },
-    models: { baseline: { family: 'logistic_regression', onnx_sha256: H('1') }, new: { family: 'logistic_regression', onnx_sha256: H('2') } },
+    models: { baseline: { family: 'logistic_regression', onnx_sha256: H('1') }, new: { family: over.family ?? 'logistic_regression', onnx_sha256: H('2') } },
+    ...(over.files === undefined ? {} : { files: over.files }),
     predictions: over.predictions === undefined ? { proof_system: 'none', setup: null } : over.predictions,
   };
 }
@@ -75,6 +76,44 @@ describe('the report context', () => {
     expect(other.covers).toEqual([`The statement of circuit hokusai_inference (hash ${H('9')}), over the 1000 benchmark rows in chunks of 1024.`]);
     expect(other.does_not_cover.join(' ')).not.toMatch(/inference/);
     expect(other.insecure_setup).toBe(false);
+  });
+
+  it('says what the inference proof covers when the attestation lists it, and that inference is not proven otherwise', () => {
+    const mismatch = { rows: [], at_threshold: [] };
+    const proven = {
+      format: 'hokusai.inference-proof/v1',
+      status: 'proven',
+      statement: 's',
+      circuit: { name: 'hokusai_linear_inference', hash: H('8'), rows_per_chunk: 6, features: 12, logit_bits: 64, verification_key_sha256: H('7') },
+      quantization: { scheme: 'fixed', feature_scale_bits: 16, weight_scale_bits: 16, threshold: 0.5 },
+      plan: { numeric: ['age'], categorical: [] },
+      benchmark_commitment: '1',
+      model_commitments: { baseline: '2', new: '3' },
+      counts: { rows: 1000, baseline_correct: 801, new_correct: 834 },
+      mismatch: { baseline: { rows: [4], at_threshold: [] }, new: mismatch },
+      chunks: [{ proof: {}, publicSignals: ['1'] }],
+    };
+    const files = { 'inference_proof.json': H('5') };
+    const attested = buildReportContext(body({ predictions: setup('hokusai_accuracy', true), files }), null, proven).proof;
+    expect(attested.covers).toHaveLength(2);
+    expect(attested.covers[1]).toMatch(/Each linear model's hard label \(0\/1\) on each of the 1000 benchmark rows .* baseline 801 of 1000, new 834 of 1000\./);
+    expect(attested.does_not_cover.join(' ')).not.toMatch(/inference is not proved/);
+    expect(attested.does_not_cover[0]).toMatch(/differ on 1 row\(s\) for the baseline and 0 for the new model/);
+
+    // A file the attestation does not list proves nothing the report may claim.
+    const unlisted = buildReportContext(body({ predictions: setup('hokusai_accuracy', true) }), null, proven).proof;
+    expect(unlisted.covers).toHaveLength(1);
+    expect(unlisted.does_not_cover.join(' ')).toMatch(/inference is not proved/);
+
+    const notProven = { format: 'hokusai.inference-proof/v1', status: 'not_proven', reason: 'inference not proven for mlp' };
+    const mlp = buildReportContext(body({ predictions: setup('hokusai_accuracy', true), family: 'mlp', files }), null, notProven).proof;
+    expect(mlp.covers).toHaveLength(1);
+    expect(mlp.does_not_cover.slice(0, 2)).toEqual([
+      expect.stringMatching(/inference is not proved/),
+      'Inference cannot be proven yet for mlp: the inference circuit covers the linear family (logistic_regression) only.',
+    ]);
+    const linear = buildReportContext(body({ predictions: setup('hokusai_accuracy', true) }), null).proof;
+    expect(linear.does_not_cover.join(' ')).not.toMatch(/cannot be proven yet/);
   });
 
   it('links the MLflow UI page of a run', () => {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { INFERENCE_PROOF_FILE, InferenceProofFileSchema, type InferenceProofFile } from '@hokusai/attestation';
 
 /**
  * The run's context as the report shows it: what was predicted, by which models, from which
@@ -40,6 +41,7 @@ const attestedBody = z.object({
     benchmark_id: z.string().nullable().optional(),
   }),
   models: z.object({ baseline: z.object({ family: z.string(), onnx_sha256: hash }), new: z.object({ family: z.string(), onnx_sha256: hash }) }),
+  files: z.record(z.string(), hash).optional(),
   predictions: z
     .object({
       proof_system: z.string(),
@@ -68,6 +70,10 @@ export function acceptanceRuleText(config: AttestedBodyFacts['config']): string 
   return `Accepted when DeltaOne ≥ ${setting(d.thresholdPp)} pp on ${d.primaryMetric}, ${significance}, n ≥ ${setting(d.minSamples)} benchmark rows, ${benchmark}, ${recipe}.`;
 }
 
+/** The family the inference circuit covers. */
+const LINEAR_FAMILY = 'logistic_regression';
+const NOT_PROVEN = 'That the committed predictions are what the ONNX models compute (the inference is not proved): `hokusai verify --benchmark <file>` re-runs both models to check it.';
+
 /**
  * What a proof under a given circuit establishes, by circuit name. A circuit this table does not
  * know is described only by its name and hash, which stays true whatever it proves.
@@ -89,7 +95,7 @@ function proofScope(circuit: { name: string; n: number; hash: string } | null, r
         `Both models' correct-prediction counts on the ${rows} benchmark rows (hence both accuracies and the accuracy delta) follow from the committed labels and 0/1 predictions (Poseidon commitments in attestation.json), in chunks of ${circuit.n} rows.`,
       ],
       does_not_cover: [
-        'That the committed predictions are what the ONNX models compute (the inference is not proved): `hokusai verify --benchmark <file>` re-runs both models to check it.',
+        NOT_PROVEN,
         'The other metrics (AUROC, log loss, ...) and the significance tests: `hokusai verify` recomputes them from predictions.json.',
         notTraining,
       ],
@@ -101,9 +107,46 @@ function proofScope(circuit: { name: string; n: number; hash: string } | null, r
   };
 }
 
-/** The report's context block from an attestation body; `mlflow` is passed through as given. */
-export function buildReportContext(body: unknown, mlflow: ReportContext['mlflow']): ReportContext {
+/**
+ * What the inference proof adds to the scope. Its file counts only when the attestation lists it
+ * (so its bytes are bound by hash); otherwise inference is not proven, and for a model outside
+ * the linear family it cannot be yet.
+ */
+function inferenceScope(b: AttestedBodyFacts, file: InferenceProofFile | null): { covers: string[]; does_not_cover: string[] } {
+  if (file !== null && file.status === 'proven') {
+    const m = file.mismatch;
+    return {
+      covers: [
+        `Each linear model's hard label (0/1) on each of the ${file.counts.rows} benchmark rows is what its weights compute on that row, for the baseline and the new model (${file.chunks.length} chunk proofs of circuit ${file.circuit.name}, weights and rows bound by commitments); proven correct labels: baseline ${file.counts.baseline_correct} of ${file.counts.rows}, new ${file.counts.new_correct} of ${file.counts.rows}.`,
+      ],
+      does_not_cover: [
+        `That the fixed-point labels equal the float pipeline's on every row: they differ on ${m.baseline.rows.length} row(s) for the baseline and ${m.new.rows.length} for the new model (listed in ${INFERENCE_PROOF_FILE}).`,
+      ],
+    };
+  }
+  const families = [...new Set([b.models.baseline.family, b.models.new.family].filter((f) => f !== LINEAR_FAMILY))];
+  const cannot = families.length > 0 ? [`Inference cannot be proven yet for ${families.join(' and ')}: the inference circuit covers the linear family (${LINEAR_FAMILY}) only.`] : [];
+  return { covers: [], does_not_cover: [NOT_PROVEN, ...cannot] };
+}
+
+/**
+ * The counting proof's scope with the inference statements in place of its "inference is not
+ * proved" line (a circuit without that line keeps its scope when inference is not proven).
+ */
+function withInference(scope: { covers: string[]; does_not_cover: string[] }, inference: { covers: string[]; does_not_cover: string[] }): { covers: string[]; does_not_cover: string[] } {
+  const proven = inference.covers.length > 0;
+  if (!proven && !scope.does_not_cover.includes(NOT_PROVEN)) return scope;
+  const rest = scope.does_not_cover.filter((line) => line !== NOT_PROVEN);
+  return { covers: [...scope.covers, ...inference.covers], does_not_cover: [...inference.does_not_cover, ...rest] };
+}
+
+/**
+ * The report's context block from an attestation body; `mlflow` is passed through as given, and
+ * `inferenceProof` is the parsed inference_proof.json, read only when the body attests it.
+ */
+export function buildReportContext(body: unknown, mlflow: ReportContext['mlflow'], inferenceProof?: unknown): ReportContext {
   const b = attestedBody.parse(body);
+  const attestedInference = b.files?.[INFERENCE_PROOF_FILE] !== undefined && inferenceProof !== undefined ? InferenceProofFileSchema.parse(inferenceProof) : null;
   const setup = b.predictions?.setup ?? null;
   const system = b.predictions?.proof_system ?? 'none';
   const circuit = system === 'none' ? null : (setup?.circuit ?? null);
@@ -122,7 +165,7 @@ export function buildReportContext(body: unknown, mlflow: ReportContext['mlflow'
     proof: {
       system,
       circuit: circuit === null ? null : { name: circuit.name, rows_per_chunk: circuit.n, hash: circuit.hash },
-      ...proofScope(circuit, rows),
+      ...withInference(proofScope(circuit, rows), inferenceScope(b, attestedInference)),
       insecure_setup: circuit !== null && setup !== null && setup.insecure,
       setup_note: circuit === null || setup === null ? null : setup.note,
     },

@@ -91,6 +91,8 @@ export function buildReportDocument(input: {
   mlflow?: ReportContext['mlflow'];
   /** The parsed data_profile.json of the run, if it has one. */
   dataProfile?: unknown;
+  /** The parsed inference_proof.json of the run, if it has one (used only when the body attests it). */
+  inferenceProof?: unknown;
 }): ReportDocument {
   const p = input.predictions;
   const threshold = input.newMetrics.threshold;
@@ -118,7 +120,7 @@ export function buildReportDocument(input: {
       .map(([column, values]) => stratifiedDelta(p.labels, p.baselineScores, p.newScores, values, { column, threshold })),
     feature_plan: input.featurePlan ?? null,
     data: input.dataReport,
-    context: buildReportContext(input.attestationBody, input.mlflow ?? null),
+    context: buildReportContext(input.attestationBody, input.mlflow ?? null, input.inferenceProof),
     ...(input.dataProfile === undefined ? {} : { data_profile: input.dataProfile }),
     attestation: {
       merkle_root: input.merkleRoot,

@@ -145,6 +145,7 @@ export async function verifyRun(
         attestationBody: body,
         // The MLflow run is made after the attestation, so its link is the one fact taken as written.
         mlflow: mlflowOfReport(text),
+        ...(existsSync(join(dir, 'inference_proof.json')) ? { inferenceProof: JSON.parse(await readFile(join(dir, 'inference_proof.json'), 'utf8')) as unknown } : {}),
         ...(existsSync(join(dir, 'data_profile.json')) ? { dataProfile: JSON.parse(await readFile(join(dir, 'data_profile.json'), 'utf8')) as unknown } : {}),
       });
       check('report.json matches the attested results', text === reportJsonText(expected), 'rebuilt from attestation.json and data_report.json');

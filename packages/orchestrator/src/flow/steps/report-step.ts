@@ -33,6 +33,7 @@ export function reportStep(flow: FlowContext): StepDefinition {
         proved: attest.built.proofFiles !== undefined,
         attestationBody: attestation.body,
         // Parsed from the file's own bytes, as the verifier reads it.
+        ...(attest.files['inference_proof.json'] === undefined ? {} : { inferenceProof: JSON.parse(new TextDecoder().decode(attest.files['inference_proof.json'])) as unknown }),
         ...(attest.files['data_profile.json'] === undefined ? {} : { dataProfile: JSON.parse(new TextDecoder().decode(attest.files['data_profile.json'])) as unknown }),
       });
       // Rendered from the text of report.json, exactly as the verifier will re-render it.
