@@ -1,14 +1,12 @@
+import { Xoshiro128State } from './xoshiro128-state.js';
+
 /**
  * The generator of the significance tests (the paired bootstrap in @hokusai/evaluation):
  * xoshiro128** (Blackman & Vigna) seeded by a SplitMix32 pair, so seeds above 2^32 do not
  * collide with their low 32 bits. Only 32-bit integer arithmetic is used: same seed, same stream
  * on every platform. Its stream is attested through the confidence intervals, so it never changes.
  */
-export class Xoshiro128Random {
-  private a: number;
-  private b: number;
-  private c: number;
-  private d: number;
+export class Xoshiro128Random extends Xoshiro128State {
   private spareNormal: number | null = null;
 
   constructor(seed: number) {
@@ -23,31 +21,12 @@ export class Xoshiro128Random {
       z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
       return (z ^ (z >>> 16)) | 0;
     };
-    this.a = next();
-    this.b = next();
-    this.c = next();
-    this.d = next();
-    if ((this.a | this.b | this.c | this.d) === 0) this.a = 1;
-  }
-
-  nextUint32(): number {
-    const r = Math.imul(this.b, 5);
-    const result = Math.imul((r << 7) | (r >>> 25), 9) >>> 0;
-    const t = this.b << 9;
-    this.c ^= this.a;
-    this.d ^= this.b;
-    this.b ^= this.c;
-    this.a ^= this.d;
-    this.c ^= t;
-    this.d = (this.d << 11) | (this.d >>> 21);
-    return result;
+    super([next(), next(), next(), next()]);
   }
 
   /** Uniform in [0, 1) with 53 random bits. */
   nextFloat(): number {
-    const hi = this.nextUint32() >>> 5;
-    const lo = this.nextUint32() >>> 6;
-    return (hi * 67108864 + lo) / 9007199254740992;
+    return this.float53();
   }
 
   /** Uniform integer in [0, n), n <= 2^32; the multiply-shift bias is below n / 2^32. */

@@ -1,14 +1,11 @@
+import { Xoshiro128State } from './xoshiro128-state.js';
+
 /**
  * The generator of training (initial weights, splits, search candidates in @hokusai/training):
  * xoshiro128** seeded by SplitMix64. Its stream decides the trained model, which is attested by
  * hash, so it never changes.
  */
-export class Xoshiro128SplitMix64Random {
-  private a: number;
-  private b: number;
-  private c: number;
-  private d: number;
-
+export class Xoshiro128SplitMix64Random extends Xoshiro128State {
   constructor(seed: number) {
     let s = BigInt.asUintN(64, BigInt(Math.trunc(seed)));
     const next = (): number => {
@@ -18,31 +15,12 @@ export class Xoshiro128SplitMix64Random {
       z = BigInt.asUintN(64, (z ^ (z >> 27n)) * 0x94d049bb133111ebn);
       return Number((z ^ (z >> 31n)) & 0xffffffffn) | 0;
     };
-    this.a = next();
-    this.b = next();
-    this.c = next();
-    this.d = next();
-    if ((this.a | this.b | this.c | this.d) === 0) this.a = 1;
-  }
-
-  /** Uniform 32-bit unsigned integer. */
-  nextUint32(): number {
-    const result = Math.imul(rotl(Math.imul(this.b, 5), 7), 9) >>> 0;
-    const t = this.b << 9;
-    this.c ^= this.a;
-    this.d ^= this.b;
-    this.b ^= this.c;
-    this.a ^= this.d;
-    this.c ^= t;
-    this.d = rotl(this.d, 11);
-    return result;
+    super([next(), next(), next(), next()]);
   }
 
   /** Uniform in [0, 1) with 53 random bits. */
   uniform(): number {
-    const hi = this.nextUint32() >>> 5;
-    const lo = this.nextUint32() >>> 6;
-    return (hi * 67108864 + lo) / 9007199254740992;
+    return this.float53();
   }
 
   /** Uniform integer in [0, n). */
@@ -75,6 +53,3 @@ export class Xoshiro128SplitMix64Random {
   }
 }
 
-function rotl(x: number, k: number): number {
-  return (x << k) | (x >>> (32 - k));
-}
