@@ -166,101 +166,118 @@ export function fromArrowTable(table: Table, file: string, nonFinite: 'error' | 
   return ct;
 }
 
-function vectorToColumn(vec: Vector, n: number, file: string, name: string, nonFinite: 'error' | 'null'): Column {
-  const t = vec.type as DataType;
-  const typeId = t.typeId;
+/** Where a column is read from and how a non-finite number is handled, for every reader below. */
+interface VectorSource {
+  vec: Vector;
+  n: number;
+  file: string;
+  name: string;
+  nonFinite: 'error' | 'null';
+}
+
+/** One validity byte per row, for the typed columns (text keeps Arrow's bitmap or its nulls). */
+function validityOf(vec: Vector, n: number): Uint8Array {
+  const valid = new Uint8Array(n);
+  let base = 0;
+  for (const d of vec.data) {
+    if (d.nullCount === 0) valid.fill(1, base, base + d.length);
+    else for (let i = 0; i < d.length; i++) valid[base + i] = bitIsSet(d.nullBitmap, d.offset, i) ? 1 : 0;
+    base += d.length;
+  }
+  return valid;
+}
+
+/**
+ * Float64 and Int32 data is used as it is, or copied whole when it comes in several chunks or
+ * holds one of the rare values reading rewrites (-0, NaN, Infinity, a value under a null).
+ */
+function plainNumberColumn({ vec, n, file, name, nonFinite }: VectorSource): Column {
   const only = vec.data.length === 1 ? (vec.data[0] as Data) : undefined;
-  // One validity byte per row, for the typed columns (text keeps Arrow's bitmap or its nulls).
-  const validity = (): Uint8Array => {
-    const valid = new Uint8Array(n);
-    let base = 0;
-    for (const d of vec.data) {
-      if (d.nullCount === 0) valid.fill(1, base, base + d.length);
-      else for (let i = 0; i < d.length; i++) valid[base + i] = bitIsSet(d.nullBitmap, d.offset, i) ? 1 : 0;
-      base += d.length;
-    }
-    return valid;
-  };
-  // Float64 and Int32 data is used as it is, or copied whole when it comes in several chunks or
-  // holds one of the rare values reading rewrites (-0, NaN, Infinity, a value under a null).
-  if ((typeId === Type.Float || typeId === Type.Int) && vec.data.every((d) => d.values instanceof Float64Array || d.values instanceof Int32Array)) {
-    const valid = validity();
-    const ints = vec.data.every((d) => d.values instanceof Int32Array);
-    const view = only === undefined ? undefined : (only.values as Float64Array | Int32Array).subarray(0, n);
-    if (view !== undefined && !needsRewrite(view, valid, only?.nullCount ?? 0)) {
-      const col: Column = view instanceof Int32Array ? { type: 'int', values: view, valid } : { type: 'float', values: view, valid };
-      rememberArrowData(col, only as Data);
-      return col;
-    }
-    const out = ints ? new Int32Array(n) : new Float64Array(n);
-    let base = 0;
-    for (const d of vec.data) {
-      out.set((d.values as Float64Array | Int32Array).subarray(0, d.length), base);
-      base += d.length;
-    }
-    if (out instanceof Float64Array) {
-      for (let i = 0; i < n; i++) {
-        const x = out[i] as number;
-        if (x === 0) out[i] = 0; // -0 and 0 are one value (CSV cannot tell them apart)
-        else if (x - x !== 0 && valid[i] === 1) {
-          if (nonFinite === 'null') valid[i] = 0;
-          else throw dataError('HOKUSAI_NON_FINITE', `numeric column holds ${String(x)}`, 'Replace NaN and Infinity with an empty (null) value or a real number', { file, row: i + 1, column: name });
-        }
-      }
-    }
-    // Values under a null are whatever the writer left there: zero them, as the slow path does.
-    for (let i = 0; i < n; i++) if (valid[i] === 0) out[i] = 0;
-    return out instanceof Int32Array ? { type: 'int', values: out, valid } : { type: 'float', values: out, valid };
+  const valid = validityOf(vec, n);
+  const ints = vec.data.every((d) => d.values instanceof Int32Array);
+  const view = only === undefined ? undefined : (only.values as Float64Array | Int32Array).subarray(0, n);
+  if (view !== undefined && !needsRewrite(view, valid, only?.nullCount ?? 0)) {
+    const col: Column = view instanceof Int32Array ? { type: 'int', values: view, valid } : { type: 'float', values: view, valid };
+    rememberArrowData(col, only as Data);
+    return col;
   }
-  if (typeId === Type.Float || typeId === Type.Int || typeId === Type.Decimal) {
-    const valid = validity();
-    const isInt = typeId === Type.Int;
-    const f = new Float64Array(n);
-    let base = 0;
-    let allInt32 = isInt;
-    for (const d of vec.data) {
-      const vals = d.values as ArrayLike<number | bigint>;
-      for (let i = 0; i < d.length; i++) {
-        if (valid[base + i] === 0) continue;
-        const raw = typeId === Type.Decimal ? Number(vec.get(base + i)) : vals[i];
-        const x = typeof raw === 'bigint' ? Number(raw) : (raw as number);
-        if (isInt && typeof raw === 'bigint' && !Number.isSafeInteger(x)) {
-          throw dataError('HOKUSAI_TYPE_MISMATCH', `${describeValue(raw)} does not fit in a double without loss`, 'Store identifiers of this size as strings', { file, row: base + i + 1, column: name });
-        }
-        if (!Number.isFinite(x)) {
-          if (nonFinite === 'null') {
-            valid[base + i] = 0;
-            continue;
-          }
-          throw dataError('HOKUSAI_NON_FINITE', `numeric column holds ${String(x)}`, 'Replace NaN and Infinity with an empty (null) value or a real number', { file, row: base + i + 1, column: name });
-        }
-        f[base + i] = x === 0 ? 0 : x; // -0 and 0 are one value (CSV cannot tell them apart)
-        if (allInt32 && (x > 2147483647 || x < -2147483648)) allInt32 = false;
-      }
-      base += d.length;
-    }
-    if (allInt32) return { type: 'int', values: Int32Array.from(f), valid };
-    return { type: 'float', values: f, valid };
+  const out = ints ? new Int32Array(n) : new Float64Array(n);
+  let base = 0;
+  for (const d of vec.data) {
+    out.set((d.values as Float64Array | Int32Array).subarray(0, d.length), base);
+    base += d.length;
   }
-  if (typeId === Type.Bool) {
-    const valid = validity();
-    const v = new Uint8Array(n);
-    for (let i = 0; i < n; i++) if (valid[i] === 1) v[i] = vec.get(i) ? 1 : 0;
-    return { type: 'bool', values: v, valid };
-  }
-  if (typeId === Type.Timestamp || typeId === Type.Date) {
-    const valid = validity();
-    const v = new Float64Array(n);
+  if (out instanceof Float64Array) {
     for (let i = 0; i < n; i++) {
-      if (valid[i] === 0) continue;
-      const raw: unknown = vec.get(i);
-      const ms = raw instanceof Date ? raw.getTime() : typeof raw === 'bigint' ? Number(raw) : Number(raw);
-      v[i] = ms;
+      const x = out[i] as number;
+      if (x === 0) out[i] = 0; // -0 and 0 are one value (CSV cannot tell them apart)
+      else if (x - x !== 0 && valid[i] === 1) {
+        if (nonFinite === 'null') valid[i] = 0;
+        else throw dataError('HOKUSAI_NON_FINITE', `numeric column holds ${String(x)}`, 'Replace NaN and Infinity with an empty (null) value or a real number', { file, row: i + 1, column: name });
+      }
     }
-    // Arrow JS returns Timestamp values in milliseconds whatever the unit, so one path fits all.
-    return { type: 'timestamp', values: v, valid };
   }
-  if ((typeId === Type.Utf8 || typeId === Type.LargeUtf8) && only !== undefined && only.offset === 0) {
+  // Values under a null are whatever the writer left there: zero them, as the slow path does.
+  for (let i = 0; i < n; i++) if (valid[i] === 0) out[i] = 0;
+  return out instanceof Int32Array ? { type: 'int', values: out, valid } : { type: 'float', values: out, valid };
+}
+
+/** Other numbers (64-bit and small ints, float32, decimals) read value by value into doubles. */
+function otherNumberColumn({ vec, n, file, name, nonFinite }: VectorSource): Column {
+  const typeId = (vec.type as DataType).typeId;
+  const valid = validityOf(vec, n);
+  const isInt = typeId === Type.Int;
+  const f = new Float64Array(n);
+  let base = 0;
+  let allInt32 = isInt;
+  for (const d of vec.data) {
+    const vals = d.values as ArrayLike<number | bigint>;
+    for (let i = 0; i < d.length; i++) {
+      if (valid[base + i] === 0) continue;
+      const raw = typeId === Type.Decimal ? Number(vec.get(base + i)) : vals[i];
+      const x = typeof raw === 'bigint' ? Number(raw) : (raw as number);
+      if (isInt && typeof raw === 'bigint' && !Number.isSafeInteger(x)) {
+        throw dataError('HOKUSAI_TYPE_MISMATCH', `${describeValue(raw)} does not fit in a double without loss`, 'Store identifiers of this size as strings', { file, row: base + i + 1, column: name });
+      }
+      if (!Number.isFinite(x)) {
+        if (nonFinite === 'null') {
+          valid[base + i] = 0;
+          continue;
+        }
+        throw dataError('HOKUSAI_NON_FINITE', `numeric column holds ${String(x)}`, 'Replace NaN and Infinity with an empty (null) value or a real number', { file, row: base + i + 1, column: name });
+      }
+      f[base + i] = x === 0 ? 0 : x; // -0 and 0 are one value (CSV cannot tell them apart)
+      if (allInt32 && (x > 2147483647 || x < -2147483648)) allInt32 = false;
+    }
+    base += d.length;
+  }
+  if (allInt32) return { type: 'int', values: Int32Array.from(f), valid };
+  return { type: 'float', values: f, valid };
+}
+
+function boolColumn({ vec, n }: VectorSource): Column {
+  const valid = validityOf(vec, n);
+  const v = new Uint8Array(n);
+  for (let i = 0; i < n; i++) if (valid[i] === 1) v[i] = vec.get(i) ? 1 : 0;
+  return { type: 'bool', values: v, valid };
+}
+
+/** Arrow JS returns Timestamp values in milliseconds whatever the unit, so one path fits all. */
+function timestampColumn({ vec, n }: VectorSource): Column {
+  const valid = validityOf(vec, n);
+  const v = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    if (valid[i] === 0) continue;
+    const raw: unknown = vec.get(i);
+    v[i] = raw instanceof Date ? raw.getTime() : typeof raw === 'bigint' ? Number(raw) : Number(raw);
+  }
+  return { type: 'timestamp', values: v, valid };
+}
+
+function textColumn({ vec, n, file, name }: VectorSource): Column {
+  const typeId = (vec.type as DataType).typeId;
+  const only = vec.data.length === 1 ? (vec.data[0] as Data) : undefined;
+  if (only !== undefined && only.offset === 0) {
     // One chunk, as readers give it: the strings are decoded when first asked for, and the
     // column converts back to Arrow without touching them.
     const utf8 = typeId === Type.Utf8 ? only : asUtf8(only, file, name);
@@ -268,36 +285,51 @@ function vectorToColumn(vec: Vector, n: number, file: string, name: string, nonF
     rememberArrowData(col, utf8);
     return col;
   }
-  if (typeId === Type.Utf8 || typeId === Type.LargeUtf8) {
-    const chunks = vec.data.map((d) => (typeId === Type.Utf8 ? d : asUtf8(d, file, name)));
-    return { type: 'string', values: decodeUtf8Chunks(chunks, n) };
-  }
-  if (typeId === Type.Dictionary && (t as Dictionary).dictionary.typeId === Type.Utf8) {
-    // Each distinct value is decoded once and shared by every row that holds it.
-    const out = new Array<string | null>(n);
-    const decoded = new Map<unknown, (string | null)[]>();
-    let base = 0;
-    for (const d of vec.data) {
-      const dict = d.dictionary as Vector | undefined;
-      let values = decoded.get(dict);
-      if (values === undefined) {
-        values = dict === undefined ? [] : (vectorToColumn(dict, dict.length, file, name, nonFinite) as { values: (string | null)[] }).values;
-        decoded.set(dict, values);
-      }
-      const codes = d.values as ArrayLike<number>;
-      for (let i = 0; i < d.length; i++) out[base + i] = bitIsSet(d.nullBitmap, d.offset, i) ? (values[codes[i] as number] ?? null) : null;
-      base += d.length;
+  const chunks = vec.data.map((d) => (typeId === Type.Utf8 ? d : asUtf8(d, file, name)));
+  return { type: 'string', values: decodeUtf8Chunks(chunks, n) };
+}
+
+/** Each distinct value is decoded once and shared by every row that holds it. */
+function dictionaryTextColumn(src: VectorSource): Column {
+  const out = new Array<string | null>(src.n);
+  const decoded = new Map<unknown, (string | null)[]>();
+  let base = 0;
+  for (const d of src.vec.data) {
+    const dict = d.dictionary as Vector | undefined;
+    let values = decoded.get(dict);
+    if (values === undefined) {
+      values = dict === undefined ? [] : (vectorToColumn(dict, dict.length, src.file, src.name, src.nonFinite) as { values: (string | null)[] }).values;
+      decoded.set(dict, values);
     }
-    return { type: 'string', values: out };
+    const codes = d.values as ArrayLike<number>;
+    for (let i = 0; i < d.length; i++) out[base + i] = bitIsSet(d.nullBitmap, d.offset, i) ? (values[codes[i] as number] ?? null) : null;
+    base += d.length;
   }
-  if (typeId === Type.Dictionary || typeId === Type.Null) {
-    const out = new Array<string | null>(n);
-    for (let i = 0; i < n; i++) {
-      const x: unknown = vec.get(i);
-      out[i] = x === null || x === undefined ? null : String(x);
-    }
-    return { type: 'string', values: out };
+  return { type: 'string', values: out };
+}
+
+/** Other dictionaries and all-null columns, as text. */
+function valuesAsTextColumn({ vec, n }: VectorSource): Column {
+  const out = new Array<string | null>(n);
+  for (let i = 0; i < n; i++) {
+    const x: unknown = vec.get(i);
+    out[i] = x === null || x === undefined ? null : String(x);
   }
+  return { type: 'string', values: out };
+}
+
+/** The reader for an Arrow vector's type. */
+function vectorToColumn(vec: Vector, n: number, file: string, name: string, nonFinite: 'error' | 'null'): Column {
+  const t = vec.type as DataType;
+  const typeId = t.typeId;
+  const src: VectorSource = { vec, n, file, name, nonFinite };
+  if ((typeId === Type.Float || typeId === Type.Int) && vec.data.every((d) => d.values instanceof Float64Array || d.values instanceof Int32Array)) return plainNumberColumn(src);
+  if (typeId === Type.Float || typeId === Type.Int || typeId === Type.Decimal) return otherNumberColumn(src);
+  if (typeId === Type.Bool) return boolColumn(src);
+  if (typeId === Type.Timestamp || typeId === Type.Date) return timestampColumn(src);
+  if (typeId === Type.Utf8 || typeId === Type.LargeUtf8) return textColumn(src);
+  if (typeId === Type.Dictionary && (t as Dictionary).dictionary.typeId === Type.Utf8) return dictionaryTextColumn(src);
+  if (typeId === Type.Dictionary || typeId === Type.Null) return valuesAsTextColumn(src);
   throw dataError('HOKUSAI_TYPE_MISMATCH', `Arrow type ${t.toString()} is not supported`, 'Use int, float, bool, string or timestamp columns', { file, column: name });
 }
 

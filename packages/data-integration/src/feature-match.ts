@@ -155,19 +155,21 @@ const MAX_ANCHORS = 3;
 /** Few enough candidates to check at once, without looking up the other anchors. */
 const FEW_CANDIDATES = 8;
 
-/**
- * For each row of `a`, whether some row of `b` holds the same values: exactly, or after the
- * normalization described above. `hashes` reuses exact fingerprints computed by the caller.
- */
-export function matchRows(a: readonly Column[], na: number, b: readonly Column[], nb: number, hashes?: { a?: RowHashes; b?: RowHashes }): RowMatchResult {
-  const hit = findMatches(a, na, b, nb, 'exact', hashes);
-  let exact = 0;
-  for (let i = 0; i < na; i++) exact += hit[i] as number;
-  let normalized = 0;
-  if (na === 0 || nb === 0 || exact === na) return { hit, exact, normalized };
+/** The normalized views of two aligned tables, built once, and the per-cell comparison they serve. */
+interface NormalizedPair {
+  /** Whether column c is numeric with one type on both sides. */
+  isNum: (c: number) => boolean;
+  /** Text columns (on both sides) in normalized form; null for the other columns. */
+  textA: ((string | null)[] | null)[];
+  textB: ((string | null)[] | null)[];
+  /** Per numeric column, the most decimals of its reference values. */
+  refDecimals: Int32Array;
+  numCols: number[];
+  /** Whether row i of `a` and row j of `b` agree on every column after normalization. */
+  cellsAgree: (i: number, j: number) => boolean;
+}
 
-  const rest: number[] = [];
-  for (let i = 0; i < na; i++) if (hit[i] === 0) rest.push(i);
+function normalizedPair(a: readonly Column[], na: number, b: readonly Column[], nb: number): NormalizedPair {
   const ncol = a.length;
   const isNum = (c: number): boolean => {
     const t = (a[c] as Column).type;
@@ -214,21 +216,26 @@ export function matchRows(a: readonly Column[], na: number, b: readonly Column[]
     }
     return true;
   };
+  return { isNum, textA, textB, refDecimals, numCols, cellsAgree };
+}
 
-  // Rows whose numbers are all null (or tables without numeric columns): fingerprints of the
-  // normalized text and the other columns find candidates.
+/**
+ * For rows whose numbers are all null (or tables without numeric columns): fingerprints of the
+ * normalized text and the other columns find candidates. Built on first use only.
+ */
+function textKeyLookup(a: readonly Column[], na: number, b: readonly Column[], nb: number, p: NormalizedPair): () => { hb: RowHashes; groups: Map<string, number[]>; ha: RowHashes } {
   const keyCols = (cols: readonly Column[], text: ((string | null)[] | null)[]): Column[] =>
     cols.map((col, c) => {
       const t = text[c];
       if (t !== null && t !== undefined) return { type: 'string', values: t };
-      if (isNum(c)) return { type: 'bool', values: (col as NumCol).valid, valid: new Uint8Array((col as NumCol).valid.length).fill(1) };
+      if (p.isNum(c)) return { type: 'bool', values: (col as NumCol).valid, valid: new Uint8Array((col as NumCol).valid.length).fill(1) };
       return col;
     });
   let keyed: { hb: RowHashes; groups: Map<string, number[]>; ha: RowHashes } | null = null;
-  const keyedLookup = (): NonNullable<typeof keyed> => {
+  return () => {
     if (keyed !== null) return keyed;
-    const hb = hashRows(keyCols(b, textB), nb, 'exact');
-    const ha = hashRows(keyCols(a, textA), na, 'exact');
+    const hb = hashRows(keyCols(b, p.textB), nb, 'exact');
+    const ha = hashRows(keyCols(a, p.textA), na, 'exact');
     const groups = new Map<string, number[]>();
     for (let j = 0; j < nb; j++) {
       const k = `${hb.h1[j]}:${hb.h2[j]}`;
@@ -239,17 +246,39 @@ export function matchRows(a: readonly Column[], na: number, b: readonly Column[]
     keyed = { hb, ha, groups };
     return keyed;
   };
+}
 
-  // Anchors: numeric columns indexed once; each row looks up the anchor with the fewest candidates.
-  const anchors = numCols
+/** Anchors: numeric columns indexed once, the ones with the most distinct reference values first. */
+function numericAnchors(a: readonly Column[], b: readonly Column[], nb: number, p: NormalizedPair): { c: number; index: BucketIndex; own: Float64Array; valid: Uint8Array; whole: boolean; ref: number }[] {
+  return p.numCols
     .map((c) => ({ c, distinct: new Set((b[c] as NumCol).values.subarray(0, Math.min(nb, 5_000))).size }))
-    .sort((p, q) => q.distinct - p.distinct || p.c - q.c)
+    .sort((x, y) => y.distinct - x.distinct || x.c - y.c)
     .slice(0, MAX_ANCHORS)
     .map(({ c }) => {
-      // The contributed side as doubles with its validity, so the loop below reads one array type.
+      // The contributed side as doubles with its validity, so the look-up loop reads one array type.
       const col = a[c] as NumCol;
-      return { c, index: new BucketIndex(b[c] as NumCol, nb), own: col.values instanceof Float64Array ? col.values : Float64Array.from(col.values), valid: col.valid, whole: col.type === 'int', ref: refDecimals[c] as number };
+      return { c, index: new BucketIndex(b[c] as NumCol, nb), own: col.values instanceof Float64Array ? col.values : Float64Array.from(col.values), valid: col.valid, whole: col.type === 'int', ref: p.refDecimals[c] as number };
     });
+}
+
+/**
+ * For each row of `a`, whether some row of `b` holds the same values: exactly, or after the
+ * normalization described above. `hashes` reuses exact fingerprints computed by the caller.
+ */
+export function matchRows(a: readonly Column[], na: number, b: readonly Column[], nb: number, hashes?: { a?: RowHashes; b?: RowHashes }): RowMatchResult {
+  const hit = findMatches(a, na, b, nb, 'exact', hashes);
+  let exact = 0;
+  for (let i = 0; i < na; i++) exact += hit[i] as number;
+  let normalized = 0;
+  if (na === 0 || nb === 0 || exact === na) return { hit, exact, normalized };
+
+  const rest: number[] = [];
+  for (let i = 0; i < na; i++) if (hit[i] === 0) rest.push(i);
+  const pair = normalizedPair(a, na, b, nb);
+  const { cellsAgree } = pair;
+  const keyedLookup = textKeyLookup(a, na, b, nb, pair);
+  // Each row looks up the anchor with the fewest candidates.
+  const anchors = numericAnchors(a, b, nb, pair);
 
   for (const i of rest) {
     let index: BucketIndex | null = null;

@@ -18,11 +18,11 @@ import { PiiKey } from './keyed-hash.js';
 import { buildManifest } from './manifest.js';
 import type { CustomPiiPattern } from './pii-detectors.js';
 import { scanPii } from './pii-scan.js';
-import type { PiiColumnDecision, PiiFinding } from './pii-scan.js';
+import type { PiiColumnDecision, PiiFinding, PiiScanResult } from './pii-scan.js';
 import { treatPii } from './pii-treatment.js';
 import type { PiiMode } from './pii-treatment.js';
 import { scoreQuality } from './quality.js';
-import type { QualityBreakdown, QualityFactors } from './quality.js';
+import type { QualityBreakdown, QualityFactors, QualityScore } from './quality.js';
 import { hashRows } from './row-hash.js';
 import type { RowKeyMode } from './row-hash.js';
 import { stratifiedSample } from './stratified-sample.js';
@@ -309,44 +309,63 @@ function derivedManifest(ct: ColumnTable, source: string, format: DatasetManifes
   return buildManifest(ct, { source_path: source, format, file_sha256: fileSha });
 }
 
-/**
- * Cleans a contribution and merges it with the base data: PII treated the same way in every
- * output, quality scored (and optionally gated), duplicates dropped, benchmark rows always
- * removed, then merged and optionally sampled. All four output tables share one schema.
- */
-export function integrateContribution(input: IntegrationInput): IntegrationResult {
+/** The options after defaults, checked against each other. */
+interface Options {
+  target: string;
+  strategy: DedupStrategy;
+  keep: 'first' | 'last';
+  mergeStrategy: MergeStrategy;
+  keys: string[];
+}
+
+function readOptions(input: IntegrationInput): Options {
   const parsed = inputSpec.safeParse(input);
   if (!parsed.success) {
     throw dataError('HOKUSAI_INVALID_OPTIONS', `invalid integration options (${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')})`, 'Check the options passed to integrateContribution');
   }
-  const target = input.target;
   const strategy = input.dedup?.strategy ?? 'exact';
-  const keep = input.dedup?.keep ?? 'first';
   const mergeStrategy = input.merge ?? 'append';
   const keys = input.dedup?.keys ?? [];
   if (strategy === 'key' && keys.length === 0) throw dataError('HOKUSAI_INVALID_OPTIONS', "dedup strategy 'key' needs dedup.keys", 'List the key columns in dedup.keys');
   if (mergeStrategy === 'update' && keys.length === 0) throw dataError('HOKUSAI_INVALID_OPTIONS', "merge strategy 'update' needs dedup.keys", 'List the key columns in dedup.keys');
-  const warnings: string[] = [];
+  return { target: input.target, strategy, keep: input.dedup?.keep ?? 'first', mergeStrategy, keys };
+}
 
-  const { parts, dropped, invalid, invalidRows } = unify(
+/** The three inputs on one column set and one type per column, with matching label sets. */
+function alignInputs(input: IntegrationInput, opts: Options): ReturnType<typeof unify> & { names: string[]; tk: number } {
+  const unified = unify(
     [
       { label: 'base', file: input.base.path, ct: fromArrowTable(input.base.table, input.base.path) },
       { label: 'contributed', file: input.contributed.path, ct: fromArrowTable(input.contributed.table, input.contributed.path) },
       { label: 'benchmark', file: input.benchmark.path, ct: fromArrowTable(input.benchmark.table, input.benchmark.path) },
     ],
-    target,
+    opts.target,
   );
-  const [base, contrib, bench] = parts as [Part, Part, Part];
-  checkLabelSets(parts, target);
-  const names = base.ct.names;
-  for (const k of keys) {
+  checkLabelSets(unified.parts, opts.target);
+  const names = (unified.parts[0] as Part).ct.names;
+  for (const k of opts.keys) {
     if (!names.includes(k)) throw dataError('HOKUSAI_INVALID_OPTIONS', `key column '${k}' is not in the data; columns are ${names.join(', ')}`, 'Fix dedup.keys', { column: k });
   }
-  const tk = names.indexOf(target);
+  return { ...unified, names, tk: names.indexOf(opts.target) };
+}
 
-  // PII: decided on the union so that every output treats the same columns.
-  // Columns the caller omits never reach an output, so PII inside their free text needs no
-  // treatment and they are not searched for it (whole-column PII is still found and reported).
+/** Which columns hold PII and which the outputs leave out. */
+interface PiiDecision {
+  scan: PiiScanResult;
+  findingsByType: Record<string, number>;
+  totalFindings: number;
+  piiColumns: string[];
+  omitted: Set<string>;
+  /** Indices of the columns the outputs keep. */
+  outIdx: number[];
+}
+
+/**
+ * PII is decided on the union of the three inputs so that every output treats the same columns.
+ * Columns the caller omits never reach an output, so PII inside their free text needs no
+ * treatment and they are not searched for it (whole-column PII is still found and reported).
+ */
+function decidePii(input: IntegrationInput, parts: readonly Part[], names: readonly string[], target: string): PiiDecision {
   const scan = scanPii(parts.map((p) => ({ label: p.label, ct: p.ct })), names, { exclude: [target], noSpans: input.omit?.columns ?? [], ...(input.pii.custom ? { custom: input.pii.custom } : {}) });
   const findingsByType: Record<string, number> = {};
   let totalFindings = 0;
@@ -361,18 +380,47 @@ export function integrateContribution(input: IntegrationInput): IntegrationResul
     throw dataError('HOKUSAI_PII_FOUND', `personal data found (${summary})`, "Remove the columns, or set pii.mode to 'hash', 'redact' or 'drop'", { file, column: first.column, context: { findings: scan.findings } });
   }
   const piiColumns = scan.columns.map((c) => c.column);
-  const piiSet = new Set(piiColumns);
   const omitted = new Set([...(input.omit?.columns ?? []), ...(input.omit?.pii === true ? piiColumns : [])]);
   if (omitted.has(target)) throw dataError('HOKUSAI_INVALID_OPTIONS', `the target '${target}' cannot be omitted from the outputs`, 'Remove the target from omit.columns', { column: target });
   const outIdx = allIdxOf(names).filter((k) => !omitted.has(names[k] as string));
+  return { scan, findingsByType, totalFindings, piiColumns, omitted, outIdx };
+}
 
-  // Duplicates and overlaps are found on the raw values (in memory only), before PII
-  // treatment, so that redaction cannot make different rows look equal.
+/** What the contributed rows share with each other, the benchmark and the base (per-row flags). */
+interface Overlaps {
+  seen: ReturnType<typeof comparedColumns>;
+  featureIdx: number[];
+  featureNames: string[];
+  /** 1 where a contributed row is an exact copy of an earlier (or later, keep 'last') one. */
+  exactDup: Uint8Array;
+  /** Duplicates under the chosen dedup strategy. */
+  dup: Uint8Array;
+  /** 1 exact, 2 normalized: the row is (a copy of) a benchmark row. */
+  contaminated: Uint8Array;
+  contaminationRule: string;
+  /** 1 exact, 2 normalized: the row is already in the base. */
+  inBase: Uint8Array;
+  baseRowsInBench: number;
+  benchRowsInBase: number;
+}
+
+function countOnes(flags: Uint8Array): number {
+  let n = 0;
+  for (let i = 0; i < flags.length; i++) n += flags[i] as number;
+  return n;
+}
+
+/**
+ * Duplicates and overlaps are found on the raw values (in memory only), before PII treatment,
+ * so that redaction cannot make different rows look equal. Copies are matched on what the model
+ * reads: an id, a PII value or a timestamp of the contributor's own cannot hide a benchmark row.
+ */
+function findOverlaps(input: IntegrationInput, opts: Options, aligned: { base: Part; contrib: Part; bench: Part; names: string[]; tk: number }, pii: PiiDecision): Overlaps {
+  const { base, contrib, bench, names, tk } = aligned;
+  const { strategy, keep, keys } = opts;
   const nc = contrib.ct.rowCount;
   const allIdx = allIdxOf(names);
-  // Copies are matched on what the model reads: an id, a PII value or a timestamp of the
-  // contributor's own cannot hide a benchmark row.
-  const seen = comparedColumns(base.ct, bench.ct, { target, omitted, excluded: new Set(input.notFeatures ?? []), pii: piiSet });
+  const seen = comparedColumns(base.ct, bench.ct, { target: opts.target, omitted: pii.omitted, excluded: new Set(input.notFeatures ?? []), pii: new Set(pii.piiColumns) });
   const featureIdx = seen.compared.length > 0 ? seen.compared : allIdx.filter((k) => k !== tk);
   const featureNames = featureIdx.map((k) => names[k] as string);
   // Fingerprints of the same rows over the same columns serve several checks.
@@ -385,8 +433,7 @@ export function integrateContribution(input: IntegrationInput): IntegrationResul
   const benchFeatures = pick(bench.ct.columns, featureIdx);
   const benchFeatureHashes = hashRows(benchFeatures, bench.ct.rowCount, 'exact');
   const contribFeatures = pick(contrib.ct.columns, featureIdx);
-  const contam = matchRows(contribFeatures, nc, benchFeatures, bench.ct.rowCount, { b: benchFeatureHashes });
-  const contaminated = contam.hit;
+  const contaminated = matchRows(contribFeatures, nc, benchFeatures, bench.ct.rowCount, { b: benchFeatureHashes }).hit;
   let contaminationRule = `exact or normalized match on the columns the model reads (${featureNames.join(', ')}); label ignored`;
   if (keys.length > 0) {
     const byKey = findMatches(pick(contrib.ct.columns, keys.map((k) => names.indexOf(k))), nc, pick(bench.ct.columns, keys.map((k) => names.indexOf(k))), bench.ct.rowCount, 'exact');
@@ -394,130 +441,159 @@ export function integrateContribution(input: IntegrationInput): IntegrationResul
     contaminationRule += `, or same key (${keys.join(', ')})`;
   }
   const baseFeatures = pick(base.ct.columns, featureIdx);
-  const baseInBench = findMatches(baseFeatures, base.ct.rowCount, benchFeatures, bench.ct.rowCount, 'exact', { b: benchFeatureHashes });
-  let baseRowsInBench = 0;
-  for (let i = 0; i < baseInBench.length; i++) baseRowsInBench += baseInBench[i] as number;
-  const benchInBase = findMatches(benchFeatures, bench.ct.rowCount, baseFeatures, base.ct.rowCount, 'exact', { a: benchFeatureHashes });
-  let benchRowsInBase = 0;
-  for (let i = 0; i < benchInBase.length; i++) benchRowsInBase += benchInBase[i] as number;
-  const caveats = checkBenchmark(bench, tk, benchRowsInBase, input.benchmarkChecks ?? {});
-  if (baseRowsInBench > 0) warnings.push(`${baseRowsInBench} base rows also appear in the benchmark; they are kept (the base is not the contributor's) but inflate both models' scores`);
+  const baseRowsInBench = countOnes(findMatches(baseFeatures, base.ct.rowCount, benchFeatures, bench.ct.rowCount, 'exact', { b: benchFeatureHashes }));
+  const benchRowsInBase = countOnes(findMatches(benchFeatures, bench.ct.rowCount, baseFeatures, base.ct.rowCount, 'exact', { a: benchFeatureHashes }));
 
   // Rows already in the base: the same matching, with the label compared too (a copy with
   // another label is a disagreement, not a duplicate).
   const withLabel = [...featureIdx, tk];
   const inBase =
-    mergeStrategy === 'update'
+    opts.mergeStrategy === 'update'
       ? findMatches(contrib.ct.columns, nc, base.ct.columns, base.ct.rowCount, 'exact', { a: contribAll })
       : strategy === 'key'
         ? findMatches(pick(contrib.ct.columns, keyIdx), nc, pick(base.ct.columns, keyIdx), base.ct.rowCount, 'exact')
         : matchRows(pick(contrib.ct.columns, withLabel), nc, pick(base.ct.columns, withLabel), base.ct.rowCount).hit;
+  return { seen, featureIdx, featureNames, exactDup, dup, contaminated, contaminationRule, inBase, baseRowsInBench, benchRowsInBase };
+}
 
-  let removedContam = 0;
-  let contamNormalized = 0;
-  let removedDup = 0;
-  let removedBase = 0;
-  let baseNormalized = 0;
-  const keptIdx: number[] = [];
+/** Each contributed row is removed for the first reason that applies, in this order, or kept. */
+interface RowSorting {
+  keptIdx: number[];
+  removedContam: number;
+  contamNormalized: number;
+  removedDup: number;
+  removedBase: number;
+  baseNormalized: number;
+}
+
+function sortContributedRows(nc: number, o: Overlaps): RowSorting {
+  const s: RowSorting = { keptIdx: [], removedContam: 0, contamNormalized: 0, removedDup: 0, removedBase: 0, baseNormalized: 0 };
   for (let i = 0; i < nc; i++) {
-    if (contaminated[i] !== 0) {
-      removedContam++;
-      if (contaminated[i] === 2) contamNormalized++;
-    } else if (dup[i] === 1) removedDup++;
-    else if (inBase[i] !== 0) {
-      removedBase++;
-      if (inBase[i] === 2) baseNormalized++;
-    } else keptIdx.push(i);
+    if (o.contaminated[i] !== 0) {
+      s.removedContam++;
+      if (o.contaminated[i] === 2) s.contamNormalized++;
+    } else if (o.dup[i] === 1) s.removedDup++;
+    else if (o.inBase[i] !== 0) {
+      s.removedBase++;
+      if (o.inBase[i] === 2) s.baseNormalized++;
+    } else s.keptIdx.push(i);
   }
+  return s;
+}
 
-  // Quality of what the contributor handed in, judged against the base data.
-  let exactDupCount = 0;
-  for (let i = 0; i < nc; i++) exactDupCount += exactDup[i] as number;
-  const labelCounts = (p: Part): Map<string, number> => {
-    const col = p.ct.columns[tk] as Column;
-    const m = new Map<string, number>();
-    for (let i = 0; i < p.ct.rowCount; i++) {
-      const v = String(cellValue(col, i));
-      m.set(v, (m.get(v) ?? 0) + 1);
-    }
-    return m;
-  };
-  let invalidRowCount = 0;
-  if (invalidRows !== null) for (let i = 0; i < nc; i++) invalidRowCount += invalidRows[i] as number;
+function labelCounts(p: Part, tk: number): Map<string, number> {
+  const col = p.ct.columns[tk] as Column;
+  const m = new Map<string, number>();
+  for (let i = 0; i < p.ct.rowCount; i++) {
+    const v = String(cellValue(col, i));
+    m.set(v, (m.get(v) ?? 0) + 1);
+  }
+  return m;
+}
+
+/** Quality of what the contributor handed in, judged against the base data; below the threshold it is refused. */
+function gateQuality(input: IntegrationInput, aligned: { base: Part; contrib: Part; tk: number; invalid: InvalidValues[]; invalidRows: Uint8Array | null }, overlaps: Overlaps, warnings: string[]): QualityScore {
+  const { base, contrib, tk, invalid, invalidRows } = aligned;
+  const nc = contrib.ct.rowCount;
+  const invalidRowCount = invalidRows === null ? 0 : countOnes(invalidRows.subarray(0, nc));
   for (const v of invalid) {
     warnings.push(`contributed column '${v.column}': ${v.count} value(s) cannot be read as ${v.count === 1 ? 'the' : 'its'} type in the base data (${dtypeOf(base.ct, v.column)}), first rows ${v.rows.join(', ')}; they are treated as missing and lower the quality score`);
   }
   const q = scoreQuality({
     contributed: contrib.ct,
     reference: base.ct,
-    duplicateRows: exactDupCount,
+    duplicateRows: countOnes(overlaps.exactDup.subarray(0, nc)),
     validityPassRate: input.contributed.validation?.pass_rate,
     invalidRowShare: nc === 0 ? 0 : invalidRowCount / nc,
-    target,
-    labels: { reference: labelCounts(base), contributed: labelCounts(contrib) },
-    features: featureNames,
+    target: input.target,
+    labels: { reference: labelCounts(base, tk), contributed: labelCounts(contrib, tk) },
+    features: overlaps.featureNames,
   });
   const threshold = input.quality?.threshold;
   if (threshold !== undefined && q.score < threshold) {
-    const parts2 = Object.entries(q.breakdown)
+    const weakest = Object.entries(q.breakdown)
       .sort((a, b) => a[1] - b[1])
       .map(([k, v]) => `${k} ${v.toFixed(3)}`)
       .join(', ');
-    throw dataError('HOKUSAI_QUALITY_BELOW_THRESHOLD', `quality score ${q.score.toFixed(3)} is below the threshold ${threshold} (weakest first: ${parts2})`, 'Improve the weakest parts of the contribution, or lower quality.threshold', { file: contrib.file, context: { score: q.score, breakdown: q.breakdown } });
+    throw dataError('HOKUSAI_QUALITY_BELOW_THRESHOLD', `quality score ${q.score.toFixed(3)} is below the threshold ${threshold} (weakest first: ${weakest})`, 'Improve the weakest parts of the contribution, or lower quality.threshold', { file: contrib.file, context: { score: q.score, breakdown: q.breakdown } });
   }
+  return q;
+}
 
+/** The three output tables with PII treated one way, on the columns the outputs keep. */
+interface TreatedTables {
+  key: PiiKey;
+  piiMode: Exclude<PiiMode, 'fail'>;
+  /** The scan restricted to the columns that reach an output. */
+  treatScan: PiiScanResult;
+  baseT: ColumnTable;
+  contribT: ColumnTable;
+  benchT: ColumnTable;
+}
+
+function treatOutputs(input: IntegrationInput, aligned: { base: Part; contrib: Part; bench: Part }, pii: PiiDecision, keptIdx: readonly number[]): TreatedTables {
   const key = input.pii.key !== undefined ? PiiKey.fromSecret(input.pii.key) : PiiKey.ephemeral();
   const piiMode = input.pii.mode === 'fail' ? 'hash' : input.pii.mode;
+  const { scan, omitted, outIdx } = pii;
   // Omitted columns go first, so no work (HMAC above all) is spent on values nobody reads.
   const treatScan = { ...scan, columns: scan.columns.filter((c) => !omitted.has(c.column)), spanColumns: scan.spanColumns.filter((c) => !omitted.has(c)) };
   const treat = (ct: ColumnTable): ColumnTable => (treatScan.columns.length === 0 && treatScan.spanColumns.length === 0 ? ct : treatPii(ct, treatScan, piiMode, key));
-  const baseT = treat(project(base.ct, outIdx));
-  const contribT = treat(takeTable(project(contrib.ct, outIdx), keptIdx));
-  const benchT = treat(project(bench.ct, outIdx));
+  return {
+    key,
+    piiMode,
+    treatScan,
+    baseT: treat(project(aligned.base.ct, outIdx)),
+    contribT: treat(takeTable(project(aligned.contrib.ct, outIdx), keptIdx)),
+    benchT: treat(project(aligned.bench.ct, outIdx)),
+  };
+}
 
-  // Merge: indices into base (0..nb) followed by kept contributed rows (nb..).
-  const nb = baseT.rowCount;
-  let mergedIdx: number[];
+/**
+ * The merged table as indices into the base (0..nb) followed by the kept contributed rows (nb..):
+ * appended, replacing the base, or updating base rows with the same key.
+ */
+function mergeIndices(opts: Options, aligned: { base: Part; contrib: Part; names: string[] }, nb: number, keptIdx: readonly number[]): { mergedIdx: number[]; updated: number } {
+  if (opts.mergeStrategy === 'replace') return { mergedIdx: keptIdx.map((_, j) => nb + j), updated: 0 };
+  if (opts.mergeStrategy === 'append') return { mergedIdx: [...Array.from({ length: nb }, (_, i) => i), ...keptIdx.map((_, j) => nb + j)], updated: 0 };
+  const { base, contrib, names } = aligned;
+  const kIdx = opts.keys.map((k) => names.indexOf(k));
+  const rowKey = (ct: ColumnTable, i: number): string => JSON.stringify(kIdx.map((k) => cellValue(ct.columns[k] as Column, i)));
+  const where = new Map<string, number>();
+  for (let i = 0; i < base.ct.rowCount; i++) if (!where.has(rowKey(base.ct, i))) where.set(rowKey(base.ct, i), i);
+  const mergedIdx = Array.from({ length: nb }, (_, i) => i);
+  const seen = new Set<number>();
   let updated = 0;
-  if (mergeStrategy === 'replace') mergedIdx = keptIdx.map((_, j) => nb + j);
-  else if (mergeStrategy === 'append') mergedIdx = [...Array.from({ length: nb }, (_, i) => i), ...keptIdx.map((_, j) => nb + j)];
-  else {
-    const kIdx = keys.map((k) => names.indexOf(k));
-    const rowKey = (ct: ColumnTable, i: number): string => JSON.stringify(kIdx.map((k) => cellValue(ct.columns[k] as Column, i)));
-    const where = new Map<string, number>();
-    for (let i = 0; i < base.ct.rowCount; i++) if (!where.has(rowKey(base.ct, i))) where.set(rowKey(base.ct, i), i);
-    mergedIdx = Array.from({ length: nb }, (_, i) => i);
-    const seen = new Set<number>();
-    keptIdx.forEach((orig, j) => {
-      const at = where.get(rowKey(contrib.ct, orig));
-      if (at === undefined) mergedIdx.push(nb + j);
-      else {
-        mergedIdx[at] = nb + j;
-        if (!seen.has(at)) updated++;
-        seen.add(at);
-      }
-    });
-  }
-  const rowsBefore = mergedIdx.length;
-  let sampled: IntegrationReport['merge']['sampled'] = null;
+  keptIdx.forEach((orig, j) => {
+    const at = where.get(rowKey(contrib.ct, orig));
+    if (at === undefined) mergedIdx.push(nb + j);
+    else {
+      mergedIdx[at] = nb + j;
+      if (!seen.has(at)) updated++;
+      seen.add(at);
+    }
+  });
+  return { mergedIdx, updated };
+}
+
+/** A seeded sample, stratified on the target, when the merged rows exceed `maxRows`. */
+function sampleMerged(input: IntegrationInput, t: TreatedTables, mergedIdx: number[]): { mergedIdx: number[]; sampled: IntegrationReport['merge']['sampled'] } {
   const seed = input.seed ?? 0;
-  if (input.maxRows !== undefined && mergedIdx.length > input.maxRows) {
-    // The outputs may have fewer columns than the inputs (omit): find the target by name.
-    const tkOut = baseT.names.indexOf(target);
-    const targetCol = takeRows(concatColumns(baseT.columns[tkOut] as Column, contribT.columns[tkOut] as Column), mergedIdx);
-    const pickIdx = stratifiedSample(targetCol, mergedIdx.length, input.maxRows, seed);
-    mergedIdx = Array.from(pickIdx, (p) => mergedIdx[p] as number);
-    sampled = { max_rows: input.maxRows, seed, rows_before: rowsBefore, rows_after: mergedIdx.length };
-  }
+  if (input.maxRows === undefined || mergedIdx.length <= input.maxRows) return { mergedIdx, sampled: null };
+  // The outputs may have fewer columns than the inputs (omit): find the target by name.
+  const tkOut = t.baseT.names.indexOf(input.target);
+  const targetCol = takeRows(concatColumns(t.baseT.columns[tkOut] as Column, t.contribT.columns[tkOut] as Column), mergedIdx);
+  const pickIdx = stratifiedSample(targetCol, mergedIdx.length, input.maxRows, seed);
+  const picked = Array.from(pickIdx, (p) => mergedIdx[p] as number);
+  return { mergedIdx: picked, sampled: { max_rows: input.maxRows, seed, rows_before: mergedIdx.length, rows_after: picked.length } };
+}
+
+/** The four Arrow tables and their lazily built manifests. */
+function outputTables(input: IntegrationInput, t: TreatedTables, mergedIdx: readonly number[]): Pick<IntegrationResult, 'base' | 'contributed' | 'merged' | 'benchmark' | 'manifests'> {
+  const { baseT, contribT, benchT } = t;
   // Append without sampling keeps every row in order: the merged table is the two tables'
   // record batches, and its in-memory columns are only built if a manifest asks for them.
-  const identity = mergedIdx.length === nb + contribT.rowCount && mergedIdx.every((v, i) => v === i);
-  const mergedOf = (): ColumnTable => (identity ? concatTables(baseT, contribT) : takeTable(concatTables(baseT, contribT), mergedIdx));
-  const mergedEager = identity ? undefined : mergedOf();
-  let fromContrib = 0;
-  for (const i of mergedIdx) if (i >= nb) fromContrib++;
-  if (keptIdx.length === 0) warnings.push('no contributed rows are left after deduplication and contamination removal');
-
+  const identity = mergedIdx.length === baseT.rowCount + contribT.rowCount && mergedIdx.every((v, i) => v === i);
+  const mergedEager = identity ? undefined : takeTable(concatTables(baseT, contribT), mergedIdx);
   // Columns that came through untouched share the loaded tables' Arrow buffers.
   const baseArrow = toArrowTable(baseT);
   const contribArrow = toArrowTable(contribT);
@@ -532,7 +608,6 @@ export function integrateContribution(input: IntegrationInput): IntegrationResul
   rememberColumns(tables.contributed, contribT);
   if (mergedEager !== undefined) rememberColumns(tables.merged, mergedEager);
   rememberColumns(tables.benchmark, benchT);
-  const mergedRows = tables.merged.numRows;
   const src = { base: sourceOf(input.base), contributed: sourceOf(input.contributed), benchmark: sourceOf(input.benchmark) };
   const mergedSha = createHash('sha256').update(`${src.base.file_sha256}\n${src.contributed.file_sha256}`).digest('hex');
   // Manifests of the outputs cost about as much as loading them (distinct counts, content hash):
@@ -543,38 +618,107 @@ export function integrateContribution(input: IntegrationInput): IntegrationResul
     merged: () => derivedManifest(mergedEager ?? fromArrowTable(tables.merged, 'merged'), `merged(${input.base.path}, ${input.contributed.path})`, src.base.format, mergedSha),
     benchmark: () => derivedManifest(benchT, input.benchmark.path, src.benchmark.format, src.benchmark.file_sha256),
   });
+  return { ...tables, manifests };
+}
+
+/** Everything the report is built from, gathered by the phases above. */
+interface ReportParts {
+  input: IntegrationInput;
+  opts: Options;
+  aligned: { names: string[]; dropped: { dataset: string; columns: string[] }[]; invalid: InvalidValues[] };
+  pii: PiiDecision;
+  overlaps: Overlaps;
+  sorting: RowSorting;
+  quality: QualityScore;
+  treated: TreatedTables;
+  merge: { updated: number; sampled: IntegrationReport['merge']['sampled']; mergedIdx: readonly number[] };
+  rows: { base: number; contributedInput: number; merged: number };
+  warnings: string[];
+  caveats: string[];
+}
+
+function buildReport(r: ReportParts): IntegrationReport {
+  const { input, opts, pii, overlaps, sorting, treated } = r;
+  const { baseT, piiMode, key, treatScan } = treated;
+  const q = r.quality;
+  const threshold = input.quality?.threshold;
+  const nb = r.rows.base;
+  let fromContrib = 0;
+  for (const i of r.merge.mergedIdx) if (i >= nb) fromContrib++;
   const dtypes: Record<string, string> = {};
   baseT.names.forEach((n, k) => (dtypes[n] = (baseT.columns[k] as Column).type));
   const treatment = piiMode === 'hash' ? 'hashed' : piiMode === 'redact' ? 'redacted' : 'dropped';
-
-  const report: IntegrationReport = {
+  const mergedRows = r.rows.merged;
+  return {
     version: 1,
-    target,
+    target: opts.target,
     columns: [...baseT.names],
     dtypes,
-    dropped_extra_columns: dropped,
-    invalid_values: invalid,
-    omitted_columns: names.filter((n) => omitted.has(n)),
+    dropped_extra_columns: r.aligned.dropped,
+    invalid_values: r.aligned.invalid,
+    omitted_columns: r.aligned.names.filter((n) => pii.omitted.has(n)),
     pii: {
       mode: input.pii.mode,
       key_source: key.ephemeral ? 'ephemeral' : 'provided',
       key_note: key.ephemeral ? ephemeralKeyNote(piiMode === 'hash' ? [...treatScan.columns.map((c) => c.column), ...treatScan.spanColumns] : []) : 'keyed HMAC-SHA-256 with the provided key (the key is not recorded)',
-      columns: scan.columns.map((c) => ({ ...c, treatment: omitted.has(c.column) ? 'omitted' : treatment })),
-      free_text_columns: scan.spanColumns,
-      findings: scan.findings,
-      findings_by_type: findingsByType,
-      total_findings: totalFindings,
+      columns: pii.scan.columns.map((c) => ({ ...c, treatment: pii.omitted.has(c.column) ? 'omitted' : treatment })),
+      free_text_columns: pii.scan.spanColumns,
+      findings: pii.scan.findings,
+      findings_by_type: pii.findingsByType,
+      total_findings: pii.totalFindings,
     },
     quality: { score: q.score, threshold: threshold ?? null, passed: threshold === undefined || q.score >= threshold, breakdown: q.breakdown, weights: q.weights, factors: q.factors, validity_source: q.validity_source, outlier_share: q.outlier_share },
-    dedup: { strategy, keys, keep, within_contributed: removedDup, already_in_base: removedBase, already_in_base_exact: removedBase - baseNormalized, already_in_base_normalized: baseNormalized },
-    contamination: { removed: removedContam, exact: removedContam - contamNormalized, normalized: contamNormalized, match_rule: contaminationRule, compared_columns: featureNames, ignored_columns: seen.ignored, base_rows_in_benchmark: baseRowsInBench, benchmark_rows_in_base: benchRowsInBase },
-    merge: { strategy: mergeStrategy, updated_base_rows: updated, sampled },
-    rows: { base: nb, contributed_input: nc, contributed_kept: keptIdx.length, benchmark: benchT.rowCount, merged: mergedRows, contributed_in_merged: fromContrib },
+    dedup: { strategy: opts.strategy, keys: opts.keys, keep: opts.keep, within_contributed: sorting.removedDup, already_in_base: sorting.removedBase, already_in_base_exact: sorting.removedBase - sorting.baseNormalized, already_in_base_normalized: sorting.baseNormalized },
+    contamination: { removed: sorting.removedContam, exact: sorting.removedContam - sorting.contamNormalized, normalized: sorting.contamNormalized, match_rule: overlaps.contaminationRule, compared_columns: overlaps.featureNames, ignored_columns: overlaps.seen.ignored, base_rows_in_benchmark: overlaps.baseRowsInBench, benchmark_rows_in_base: overlaps.benchRowsInBase },
+    merge: { strategy: opts.mergeStrategy, updated_base_rows: r.merge.updated, sampled: r.merge.sampled },
+    rows: { base: nb, contributed_input: r.rows.contributedInput, contributed_kept: sorting.keptIdx.length, benchmark: treated.benchT.rowCount, merged: mergedRows, contributed_in_merged: fromContrib },
     contributor_row_share: mergedRows === 0 ? 0 : fromContrib / mergedRows,
-    warnings,
-    benchmark_caveats: caveats,
+    warnings: r.warnings,
+    benchmark_caveats: r.caveats,
   };
-  return { ...tables, piiColumns, report, manifests };
+}
+
+/**
+ * Cleans a contribution and merges it with the base data: PII treated the same way in every
+ * output, quality scored (and optionally gated), duplicates dropped, benchmark rows always
+ * removed, then merged and optionally sampled. All four output tables share one schema.
+ */
+export function integrateContribution(input: IntegrationInput): IntegrationResult {
+  const opts = readOptions(input);
+  const warnings: string[] = [];
+  const unified = alignInputs(input, opts);
+  const [base, contrib, bench] = unified.parts as [Part, Part, Part];
+  const aligned = { ...unified, base, contrib, bench };
+  const pii = decidePii(input, unified.parts, unified.names, opts.target);
+
+  const overlaps = findOverlaps(input, opts, aligned, pii);
+  const caveats = checkBenchmark(bench, unified.tk, overlaps.benchRowsInBase, input.benchmarkChecks ?? {});
+  if (overlaps.baseRowsInBench > 0) warnings.push(`${overlaps.baseRowsInBench} base rows also appear in the benchmark; they are kept (the base is not the contributor's) but inflate both models' scores`);
+  const sorting = sortContributedRows(contrib.ct.rowCount, overlaps);
+  const quality = gateQuality(input, aligned, overlaps, warnings);
+
+  const treated = treatOutputs(input, aligned, pii, sorting.keptIdx);
+  const nb = treated.baseT.rowCount;
+  const merged = mergeIndices(opts, aligned, nb, sorting.keptIdx);
+  const { mergedIdx, sampled } = sampleMerged(input, treated, merged.mergedIdx);
+  if (sorting.keptIdx.length === 0) warnings.push('no contributed rows are left after deduplication and contamination removal');
+  const tables = outputTables(input, treated, mergedIdx);
+
+  const report = buildReport({
+    input,
+    opts,
+    aligned,
+    pii,
+    overlaps,
+    sorting,
+    quality,
+    treated,
+    merge: { updated: merged.updated, sampled, mergedIdx },
+    rows: { base: nb, contributedInput: contrib.ct.rowCount, merged: tables.merged.numRows },
+    warnings,
+    caveats,
+  });
+  return { ...tables, piiColumns: pii.piiColumns, report };
 }
 
 /**
