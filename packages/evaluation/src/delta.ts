@@ -5,15 +5,15 @@ import type { Labels } from './validation.js';
 import { binaryMetricsChecked } from './metrics/binary.js';
 import type { BinaryMetrics } from './metrics/binary.js';
 import { buildTieGroups } from './metrics/tie-groups.js';
-import { BUILT_IN_METRICS, evaluateCustom, getMetricEntry, listMetrics } from './metric-registry.js';
-import type { MetricContext, MetricDirection } from './metric-registry.js';
+import { evaluateCustom, getMetricEntry, listMetrics } from './metric-registry.js';
+import type { BuiltInName, MetricContext, MetricDirection, MetricEntry } from './metric-registry.js';
+import { CUSTOM_METRIC_TEST, METRIC_TESTS, metricTestLabel, runMetricTest } from './metric-tests.js';
+import type { MetricTestLabel, MetricTestResult, PairedEvidence } from './metric-tests.js';
 import { mcnemarTest, discordantCounts } from './significance/mcnemar.js';
 import type { McNemarResult } from './significance/mcnemar.js';
 import { delongFromGroups } from './significance/delong.js';
 import type { DeLongResult } from './significance/delong.js';
-import { bootstrapAveragePrecisionDeltas, bootstrapCountDeltas, bootstrapRowDeltas, COUNT_METRICS, jointCells, streamSeed, summarizeBootstrap } from './significance/bootstrap.js';
-import type { CountMetricName } from './significance/bootstrap.js';
-import { pairedZ, perRowLossDifferences } from './significance/paired-z.js';
+import { bootstrapCountDeltas, jointCells } from './significance/bootstrap.js';
 import { newcombePairedInterval, pairedCorrectness } from './significance/newcombe-paired.js';
 import { reasonP, reasonPp, reasonSetting } from './reason-numbers.js';
 
@@ -30,8 +30,8 @@ export interface MetricDelta {
   ci: [number, number] | null;
   ci_level: number;
   p_value: number | null;
-  /** mcnemar | delong | paired_bootstrap | paired_z | none (with the reason after a colon). */
-  test: string;
+  /** The test that gave ci and p_value (see METRIC_TESTS), or `none: <reason>`. */
+  test: MetricTestLabel;
   direction: MetricDirection;
   /** new is strictly better than baseline in the metric's direction. */
   improved: boolean;
@@ -162,16 +162,7 @@ const inputSchema = DeltaOptionsSchema
 /** Below this, DeltaOne comparisons treat a difference as float rounding (an exact 1.0 pp passes). */
 const PP_TOLERANCE = 1e-9;
 
-function makeDelta(
-  baseline: number | null,
-  next: number | null,
-  direction: MetricDirection,
-  ci: [number, number] | null,
-  ciLevel: number,
-  p: number | null,
-  test: string,
-  exactDelta?: number,
-): MetricDelta {
+function makeDelta(baseline: number | null, next: number | null, direction: MetricDirection, result: MetricTestResult, ciLevel: number, exactDelta?: number): MetricDelta {
   const abs = baseline === null || next === null ? null : (exactDelta ?? next - baseline);
   return {
     baseline,
@@ -179,21 +170,33 @@ function makeDelta(
     absolute_delta: abs,
     delta_pp: abs === null ? null : abs * 100,
     relative_delta: abs === null || baseline === null || baseline === 0 ? null : abs / Math.abs(baseline),
-    ci,
+    ci: result.test === 'none' ? null : result.ci,
     ci_level: ciLevel,
-    p_value: p,
-    test,
+    p_value: result.test === 'none' ? null : result.p,
+    test: metricTestLabel(result),
     direction,
     improved: abs !== null && (direction === 'higher' ? abs > 0 : abs < 0),
   };
 }
 
-/**
- * Compares a baseline and a new model on the same benchmark rows: every metric with its
- * delta, interval and paired test, and the DeltaOne accept/refuse decision with reasons.
- * Deterministic for a given seed; the result is plain JSON (null, never NaN).
- */
-export function computeDelta(input: ComputeDeltaInput): DeltaReport {
+/** computeDelta's options with their defaults. */
+interface DeltaSettings {
+  seed: number;
+  primary: string;
+  thresholdPp: number;
+  against: SignificanceAgainst;
+  alpha: number;
+  minSamples: number;
+  resamples: number;
+  threshold: number;
+  zeroDivision: 0 | 1;
+  rowMax: number;
+  metrics: readonly string[] | undefined;
+  benchmark: ComputeDeltaInput['benchmark'];
+  recipe: ComputeDeltaInput['recipe'];
+}
+
+function readDeltaInput(input: ComputeDeltaInput): { y: Int32Array; base: Float64Array; next: Float64Array; s: DeltaSettings } {
   if (typeof input !== 'object' || input === null) {
     throw new EvaluationError('HOKUSAI_EVAL_INVALID_OPTION', 'computeDelta: input must be an object with yTrue, baselineScores, newScores and seed.');
   }
@@ -202,114 +205,90 @@ export function computeDelta(input: ComputeDeltaInput): DeltaReport {
   const n = y.length;
   const base = checkScores(input.baselineScores, n, 'baselineScores', true);
   const next = checkScores(input.newScores, n, 'newScores', true);
-  const primary = opts.primaryMetric ?? 'accuracy';
-  const thresholdPp = opts.thresholdPp ?? 1.0;
-  const against: SignificanceAgainst = opts.significanceAgainst ?? 'zero';
-  const alpha = opts.alpha ?? 0.05;
-  const minSamples = opts.minSamples ?? 100;
-  const resamples = opts.bootstrapResamples ?? 1000;
-  const threshold = opts.classificationThreshold ?? 0.5;
-  const zeroDivision = opts.zeroDivision ?? 0;
-  const rowMax = opts.rowBootstrapMaxCells ?? 20_000_000;
-  const ciLevel = 1 - alpha;
-  const ctx: MetricContext = { threshold, zeroDivision };
+  const s: DeltaSettings = {
+    seed: opts.seed,
+    primary: opts.primaryMetric ?? 'accuracy',
+    thresholdPp: opts.thresholdPp ?? 1.0,
+    against: opts.significanceAgainst ?? 'zero',
+    alpha: opts.alpha ?? 0.05,
+    minSamples: opts.minSamples ?? 100,
+    resamples: opts.bootstrapResamples ?? 1000,
+    threshold: opts.classificationThreshold ?? 0.5,
+    zeroDivision: opts.zeroDivision ?? 0,
+    rowMax: opts.rowBootstrapMaxCells ?? 20_000_000,
+    metrics: opts.metrics,
+    benchmark: opts.benchmark,
+    recipe: opts.recipe,
+  };
+  return { y, base, next, s };
+}
 
-  const names = opts.metrics ? [...opts.metrics] : listMetrics().map((m) => m.name);
-  if (!names.includes(primary)) names.unshift(primary);
-  const entries = names.map((name) => getMetricEntry(name));
-
+/** Both models' built-in metrics and the paired statistics every metric's test reads, computed once. */
+function pairedEvidence(y: Int32Array, base: Float64Array, next: Float64Array, s: DeltaSettings): { ev: PairedEvidence; mBase: BinaryMetrics; mNext: BinaryMetrics; b: number; c: number } {
   const groupsBase = buildTieGroups(y, base);
   const groupsNext = buildTieGroups(y, next);
-  const mBase: BinaryMetrics = binaryMetricsChecked(y, base, threshold, zeroDivision, groupsBase);
-  const mNext: BinaryMetrics = binaryMetricsChecked(y, next, threshold, zeroDivision, groupsNext);
-
-  const { b, c } = discordantCounts(y, base, next, threshold);
-  const mcnemar = mcnemarTest(b, c);
-  const accuracyCi = newcombePairedInterval(pairedCorrectness(y, base, next, threshold), alpha);
-  const delong = delongFromGroups(y, groupsBase, groupsNext, alpha);
-
-  const cells = jointCells(y, base, next, threshold);
-  const countDeltas = bootstrapCountDeltas(cells, resamples, opts.seed, zeroDivision);
-
-  const rowBootstrapAllowed = n * resamples <= rowMax;
-  const rowSkip = `none: row bootstrap skipped because rows x resamples = ${n * resamples} exceeds rowBootstrapMaxCells = ${rowMax}`;
-
-  /** A metric resampled row by row, when rows x resamples stays within the limit. */
-  const rowBootstrap = (draw: () => Float64Array): { ci: [number, number] | null; p: number | null; test: string } => {
-    if (!rowBootstrapAllowed) return { ci: null, p: null, test: rowSkip };
-    const s = summarizeBootstrap(draw(), alpha);
-    return { ci: s.ci, p: s.p_value, test: 'paired_bootstrap' };
+  const mBase = binaryMetricsChecked(y, base, s.threshold, s.zeroDivision, groupsBase);
+  const mNext = binaryMetricsChecked(y, next, s.threshold, s.zeroDivision, groupsNext);
+  const { b, c } = discordantCounts(y, base, next, s.threshold);
+  const ev: PairedEvidence = {
+    y,
+    base,
+    next,
+    groupsBase,
+    groupsNext,
+    alpha: s.alpha,
+    resamples: s.resamples,
+    seed: s.seed,
+    rowBootstrapMaxCells: s.rowMax,
+    mcnemar: mcnemarTest(b, c),
+    accuracyCi: newcombePairedInterval(pairedCorrectness(y, base, next, s.threshold), s.alpha),
+    delong: delongFromGroups(y, groupsBase, groupsNext, s.alpha),
+    countDeltas: bootstrapCountDeltas(jointCells(y, base, next, s.threshold), s.resamples, s.seed, s.zeroDivision),
   };
+  return { ev, mBase, mNext, b, c };
+}
 
-  const metrics: Record<string, MetricDelta> = {};
-  const baselineMetrics: Record<string, number | null> = {};
-  const newMetrics: Record<string, number | null> = {};
-  const builtInNames = new Set<string>(BUILT_IN_METRICS.map((m) => m.name));
+type BuiltInValueName = keyof Omit<BinaryMetrics, 'confusion' | 'n' | 'threshold'>;
+
+/** The metrics to report, the primary first if not among them; an unknown name fails before any work. */
+function requestedMetrics(s: DeltaSettings): MetricEntry[] {
+  const names = s.metrics ? [...s.metrics] : listMetrics().map((m) => m.name);
+  if (!names.includes(s.primary)) names.unshift(s.primary);
+  return names.map((name) => getMetricEntry(name));
+}
+
+/** Each metric's values, delta and test, as the table METRIC_TESTS says. */
+function metricDeltas(s: DeltaSettings, entries: readonly MetricEntry[], paired: ReturnType<typeof pairedEvidence>): Pick<DeltaReport, 'metrics' | 'baseline_metrics' | 'new_metrics'> {
+  const { ev, mBase, mNext, b, c } = paired;
+  const ctx: MetricContext = { threshold: s.threshold, zeroDivision: s.zeroDivision };
+  const out: Pick<DeltaReport, 'metrics' | 'baseline_metrics' | 'new_metrics'> = { metrics: {}, baseline_metrics: {}, new_metrics: {} };
   for (const e of entries) {
-    let vb: number | null;
-    let vn: number | null;
-    let ci: [number, number] | null = null;
-    let p: number | null = null;
-    let test = 'none';
-    if (builtInNames.has(e.name)) {
-      const key = e.name as keyof Omit<BinaryMetrics, 'confusion' | 'n' | 'threshold'>;
-      vb = mBase[key];
-      vn = mNext[key];
-      if ((COUNT_METRICS as readonly string[]).includes(e.name)) {
-        const s = summarizeBootstrap(countDeltas[e.name as CountMetricName], alpha);
-        ci = s.ci;
-        if (e.name === 'accuracy') {
-          // A percentile bootstrap of few discordant pairs can exclude 0 while McNemar's exact
-          // p is above alpha; Newcombe's score interval stays honest there.
-          ci = accuracyCi;
-          p = mcnemar.p_value;
-          test = `mcnemar_${mcnemar.method}+newcombe_score_ci`;
-        } else {
-          p = s.p_value;
-          test = 'paired_bootstrap';
-        }
-      } else if (e.name === 'auroc') {
-        if (delong) {
-          ci = delong.ci;
-          p = delong.p_value;
-          test = 'delong';
-        } else {
-          test = 'none: AUROC needs at least two rows of each class';
-        }
-      } else if (e.name === 'log_loss' || e.name === 'brier') {
-        const diffs = perRowLossDifferences(e.name, y, base, next);
-        const z2 = pairedZ(diffs, alpha);
-        ci = z2.ci;
-        p = z2.p_value;
-        test = 'paired_z';
-      } else {
-        ({ ci, p, test } = rowBootstrap(() => bootstrapAveragePrecisionDeltas(y, groupsBase, groupsNext, resamples, streamSeed(opts.seed, e.name))));
-      }
-    } else {
-      vb = evaluateCustom(e, y, base, ctx);
-      vn = evaluateCustom(e, y, next, ctx);
-      ({ ci, p, test } = rowBootstrap(() => bootstrapRowDeltas(y, base, next, (yy, ss) => evaluateCustom(e, yy, ss, ctx), resamples, streamSeed(opts.seed, e.name))));
-    }
+    const builtIn = Object.hasOwn(METRIC_TESTS, e.name);
+    const vb = builtIn ? mBase[e.name as BuiltInValueName] : evaluateCustom(e, ev.y, ev.base, ctx);
+    const vn = builtIn ? mNext[e.name as BuiltInValueName] : evaluateCustom(e, ev.y, ev.next, ctx);
+    const kind = builtIn ? METRIC_TESTS[e.name as BuiltInName] : CUSTOM_METRIC_TEST;
+    const result = runMetricTest(kind, { name: e.name, onRows: (yy, ss) => evaluateCustom(e, yy, ss, ctx) }, ev);
     // Accuracy's delta is (c - b) / n exactly: the same counts the zero-knowledge circuit proves.
-    const exact = e.name === 'accuracy' ? (c - b) / n : undefined;
-    metrics[e.name] = makeDelta(vb, vn, e.direction, ci, ciLevel, p, test, exact);
-    baselineMetrics[e.name] = vb;
-    newMetrics[e.name] = vn;
+    const exact = e.name === 'accuracy' ? (c - b) / ev.y.length : undefined;
+    out.metrics[e.name] = makeDelta(vb, vn, e.direction, result, 1 - s.alpha, exact);
+    out.baseline_metrics[e.name] = vb;
+    out.new_metrics[e.name] = vn;
   }
+  return out;
+}
 
-  const pm = metrics[primary] as MetricDelta;
-  const deltaOne = pm.delta_pp === null ? null : pm.direction === 'higher' ? pm.delta_pp : -pm.delta_pp;
-
+/** Every reason to refuse the contribution; none means accepted. */
+function decisionReasons(s: DeltaSettings, n: number, pm: MetricDelta, deltaOne: number | null): DeltaReport['decision']['reasons'] {
   const reasons: DeltaReport['decision']['reasons'] = [];
-  const bm = opts.benchmark;
+  const { benchmark: bm, recipe, primary, thresholdPp } = s;
   if (bm && bm.registeredHash !== bm.actualHash) {
     reasons.push({
       code: 'BENCHMARK_HASH_MISMATCH',
       message: `Benchmark "${bm.id}${bm.version ? `@${bm.version}` : ''}" content hash ${bm.actualHash} does not match its registered hash ${bm.registeredHash}; score against the registered benchmark or register a new version.`,
     });
   }
-  if (n < minSamples) {
-    reasons.push({ code: 'TOO_FEW_SAMPLES', message: `The benchmark has ${n} rows; at least ${minSamples} are required for a decision.` });
+  if (n < s.minSamples) {
+    reasons.push({ code: 'TOO_FEW_SAMPLES', message: `The benchmark has ${n} rows; at least ${s.minSamples} are required for a decision.` });
   }
   if (deltaOne === null || deltaOne < thresholdPp - PP_TOLERANCE) {
     reasons.push({
@@ -317,38 +296,54 @@ export function computeDelta(input: ComputeDeltaInput): DeltaReport {
       message: deltaOne === null ? `${primary} is undefined on this benchmark, so no DeltaOne can be computed.` : `DeltaOne is ${reasonPp(deltaOne, thresholdPp)} pp on ${primary}; at least ${reasonSetting(thresholdPp)} pp is required.`,
     });
   }
-  const significance = significanceProblem(pm, primary, alpha, against, thresholdPp);
+  const significance = significanceProblem(pm, primary, s.alpha, s.against, thresholdPp);
   if (significance !== null) reasons.push({ code: 'NOT_SIGNIFICANT', message: significance });
-  const recipe = opts.recipe;
   if (recipe !== undefined && !recipe.same && !recipe.allowDifferent) {
     reasons.push({
       code: 'DIFFERENT_RECIPE',
       message: `The baseline (${recipe.baseline}) and the new model (${recipe.new}) were not trained with the same recipe, so DeltaOne mixes a recipe change into the data's effect: ${recipe.detail} Supply a baseline this project exported, or set acceptance.allowDifferentRecipe to accept such a comparison.`,
     });
   }
+  return reasons;
+}
 
+/**
+ * Compares a baseline and a new model on the same benchmark rows: every metric with its
+ * delta, interval and paired test, and the DeltaOne accept/refuse decision with reasons.
+ * Deterministic for a given seed; the result is plain JSON (null, never NaN).
+ */
+export function computeDelta(input: ComputeDeltaInput): DeltaReport {
+  const { y, base, next, s } = readDeltaInput(input);
+  const n = y.length;
+  const entries = requestedMetrics(s);
+  const paired = pairedEvidence(y, base, next, s);
+  const { metrics, baseline_metrics, new_metrics } = metricDeltas(s, entries, paired);
+  const pm = metrics[s.primary] as MetricDelta;
+  const deltaOne = pm.delta_pp === null ? null : pm.direction === 'higher' ? pm.delta_pp : -pm.delta_pp;
+  const reasons = decisionReasons(s, n, pm, deltaOne);
+  const { benchmark: bm, recipe } = s;
   return {
-    primary_metric: primary,
+    primary_metric: s.primary,
     delta_one: deltaOne,
     metrics,
     tests: {
-      mcnemar,
-      delong,
+      mcnemar: paired.ev.mcnemar,
+      delong: paired.ev.delong,
       bootstrap: {
-        resamples,
-        seed: opts.seed,
+        resamples: s.resamples,
+        seed: s.seed,
         method: 'paired; threshold metrics (accuracy excepted: Newcombe score interval) by exact multinomial resampling of the joint (truth, baseline, new) table; average precision and custom metrics by row resampling; percentile intervals',
-        row_bootstrap_max_cells: rowMax,
+        row_bootstrap_max_cells: s.rowMax,
       },
     },
-    decision: { accepted: reasons.length === 0, reasons, rule: decisionRule(primary, pm.test, thresholdPp, alpha, minSamples, against, recipe !== undefined), significance_against: against },
+    decision: { accepted: reasons.length === 0, reasons, rule: decisionRule(s.primary, pm.test, s.thresholdPp, s.alpha, s.minSamples, s.against, recipe !== undefined), significance_against: s.against },
     recipe: recipe === undefined ? null : { same: recipe.same, baseline: recipe.baseline, new: recipe.new, allow_different: recipe.allowDifferent, detail: recipe.detail },
     n,
     benchmark: bm ? { id: bm.id, version: bm.version ?? null, registered_hash: bm.registeredHash, actual_hash: bm.actualHash, matches: bm.registeredHash === bm.actualHash } : null,
-    classification_threshold: threshold,
-    thresholds: { threshold_pp: thresholdPp, alpha, min_samples: minSamples },
-    baseline_metrics: baselineMetrics,
-    new_metrics: newMetrics,
+    classification_threshold: s.threshold,
+    thresholds: { threshold_pp: s.thresholdPp, alpha: s.alpha, min_samples: s.minSamples },
+    baseline_metrics,
+    new_metrics,
   };
 }
 

@@ -9,6 +9,7 @@ export { registerMetric, unregisterMetric, listMetrics } from './metric-registry
 export type { MetricDirection, MetricFn, MetricContext, MetricInfo } from './metric-registry.js';
 export { DeltaOptionsSchema, computeDelta } from './delta.js';
 export type { ComputeDeltaInput, DeltaReport, MetricDelta, DecisionReasonCode, RecipeComparison, SignificanceAgainst } from './delta.js';
+export type { MetricTestLabel } from './metric-tests.js';
 export { newcombePairedInterval, pairedCorrectness, type PairedCorrectness } from './significance/newcombe-paired.js';
 export type { McNemarResult } from './significance/mcnemar.js';
 export type { DeLongResult } from './significance/delong.js';

@@ -22,11 +22,11 @@ export interface MetricInfo {
   requiresProbabilities: boolean;
 }
 
-interface MetricEntry extends MetricInfo {
+export interface MetricEntry extends MetricInfo {
   fn: MetricFn;
 }
 
-type BuiltInName = 'accuracy' | 'balanced_accuracy' | 'precision' | 'recall' | 'f1' | 'auroc' | 'average_precision' | 'log_loss' | 'brier';
+export type BuiltInName = 'accuracy' | 'balanced_accuracy' | 'precision' | 'recall' | 'f1' | 'auroc' | 'average_precision' | 'log_loss' | 'brier';
 
 export const BUILT_IN_METRICS: readonly { name: BuiltInName; direction: MetricDirection }[] = [
   { name: 'accuracy', direction: 'higher' },
