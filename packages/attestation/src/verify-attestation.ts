@@ -30,6 +30,8 @@ export interface VerificationReport {
   checks: VerificationCheck[];
 }
 
+type Snarkjs = Awaited<ReturnType<typeof loadSnarkjs>>;
+
 /** Proof files at the folder's root; chunk proofs live under proofs/. */
 const PROOF_FILES_AT_ROOT = [VERIFICATION_KEY_FILE, 'proof.json', 'public.json'] as const;
 // Accuracies are stored as doubles computed by the same division; any real tampering moves them
@@ -45,13 +47,7 @@ function get(value: unknown, ...path: string[]): unknown {
   return at;
 }
 
-/**
- * Checks an output folder without trusting the machine that wrote it: the attestation's schema,
- * body hash, every leaf recomputed from the body, the Merkle root, every attested file re-hashed,
- * the commitments and counts recomputed from the predictions the caller read from its
- * predictions file, the claimed accuracies and delta against the counts, and the Groth16 proof
- * with snarkjs against the verification key. Each failure names its check.
- */
+/** What the caller trusts and requires. */
 export interface VerifyAttestationOptions {
   /** Labels and 0/1 predictions read from the run's predictions file. */
   predictions?: PredictionBits;
@@ -68,41 +64,37 @@ export interface VerifyAttestationOptions {
   strict?: boolean;
 }
 
-export async function verifyAttestation(outDir: string, options: VerifyAttestationOptions = {}): Promise<VerificationReport> {
-  const checks: VerificationCheck[] = [];
-  const check = (name: string, ok: boolean, detail: string): boolean => {
-    checks.push({ name, ok, detail });
-    return ok;
-  };
-  const done = (): VerificationReport => ({ ok: checks.length > 0 && checks.every((c) => c.ok), checks });
+/** Records one named check and returns whether it passed. */
+type CheckRecorder = (name: string, ok: boolean, detail: string) => boolean;
 
-  let attestation: Attestation;
+async function readAttestation(outDir: string, check: CheckRecorder): Promise<Attestation | undefined> {
+  const path = join(outDir, 'attestation.json');
   try {
-    attestation = JSON.parse(await readFile(join(outDir, 'attestation.json'), 'utf8')) as Attestation;
-    check('attestation.json readable', true, join(outDir, 'attestation.json'));
+    const attestation = JSON.parse(await readFile(path, 'utf8')) as Attestation;
+    check('attestation.json readable', true, path);
+    return attestation;
   } catch (error) {
-    check('attestation.json readable', false, `${join(outDir, 'attestation.json')}: ${(error as Error).message}`);
-    return done();
+    check('attestation.json readable', false, `${path}: ${(error as Error).message}`);
+    return undefined;
   }
-  // Loading snarkjs and building the curve take most of a fresh process's time; start them now so
-  // they overlap with schema compilation and file hashing.
-  const verifier = attestation.proof === undefined ? undefined : prepareVerifier();
-  verifier?.catch(() => undefined);
-  const schemaErrors = validateAttestationJson(attestation);
-  if (!check('attestation schema', schemaErrors === null, schemaErrors ?? 'valid against attestation-1.0.schema.json')) return done();
+}
 
+/** The body hash, every leaf recomputed from the body, and the Merkle root over them. */
+function checkBodyAndRoot(attestation: Attestation, check: CheckRecorder): void {
   const body = attestation.body;
   const bodyHash = sha256Hex(canonicalJson(body));
   check('body hash', bodyHash === attestation.body_sha256, bodyHash === attestation.body_sha256 ? bodyHash : `body hashes to ${bodyHash}, attestation says ${attestation.body_sha256}`);
-
   const leaves = attestationLeaves(body);
   const leavesOk = canonicalJson(leaves) === canonicalJson(attestation.leaves);
   const badLeaves = leavesOk ? [] : leaves.filter((l, i) => attestation.leaves[i]?.name !== l.name || attestation.leaves[i]?.hash !== l.hash).map((l) => l.name);
   check('leaves recomputed', leavesOk, leavesOk ? `${leaves.length} leaves` : `differ from the body: ${badLeaves.slice(0, 5).join(', ') || 'leaf count'}`);
   const root = merkleRoot(leaves);
   check('merkle root', root === attestation.merkle_root, root === attestation.merkle_root ? root : `leaves give ${root}, attestation says ${attestation.merkle_root}`);
+}
 
-  for (const [name, hash] of Object.entries(body.files)) {
+/** Every attested file re-hashed from the folder. */
+async function checkAttestedFiles(outDir: string, files: Record<string, string>, check: CheckRecorder): Promise<void> {
+  for (const [name, hash] of Object.entries(files)) {
     // A forged attestation must not make the verifier read outside the folder it was given.
     if (!isSafeFileName(name)) {
       check(`file ${name}`, false, `"${name}" is not a relative path inside the output folder`);
@@ -115,44 +107,54 @@ export async function verifyAttestation(outDir: string, options: VerifyAttestati
       check(`file ${name}`, actual === hash, actual === hash ? hash : `${name} hashes to ${actual}, attested ${hash}`);
     }
   }
+}
 
-  const preds = body.predictions;
-  if (preds !== null) {
-    if (options.predictions === undefined) {
-      check('commitments recomputed', false, 'no predictions given; read labels and 0/1 predictions from the predictions file and pass them');
-    } else {
-      try {
-        const again = commitPredictions(options.predictions, preds.circuit_n);
-        const same = canonicalJson({ ...again, proof_system: preds.proof_system, setup: preds.setup }) === canonicalJson(preds);
-        const differing = again.chunks.filter((c, i) => canonicalJson(c) !== canonicalJson(preds.chunks[i])).map((c) => c.index);
-        check('commitments recomputed', same, same ? `${preds.chunks.length} chunk(s) of ${preds.circuit_n} rows` : `the predictions give different commitments or counts (chunks ${differing.join(', ') || 'totals'})`);
-      } catch (error) {
-        check('commitments recomputed', false, (error as Error).message);
-      }
-    }
-    const sumB = preds.chunks.reduce((s, c) => s + c.baseline_correct, 0);
-    const sumN = preds.chunks.reduce((s, c) => s + c.new_correct, 0);
-    const rows = preds.chunks.reduce((s, c) => s + c.rows, 0);
-    const claims: [string, unknown, number][] = [
-      ['predictions.baseline_correct', preds.baseline_correct, sumB],
-      ['predictions.new_correct', preds.new_correct, sumN],
-      ['predictions.rows', preds.rows, rows],
-      ['predictions.baseline_accuracy', preds.baseline_accuracy, sumB / rows],
-      ['predictions.new_accuracy', preds.new_accuracy, sumN / rows],
-      ['predictions.accuracy_delta', preds.accuracy_delta, sumN / rows - sumB / rows],
-    ];
-    const optional: [string, unknown, number][] = [
-      ['results.baseline_metrics.accuracy', get(body.results, 'baseline_metrics', 'accuracy'), sumB / rows],
-      ['results.new_metrics.accuracy', get(body.results, 'new_metrics', 'accuracy'), sumN / rows],
-      ['results.delta.metrics.accuracy.absolute_delta', get(body.results, 'delta', 'metrics', 'accuracy', 'absolute_delta'), sumN / rows - sumB / rows],
-    ];
-    for (const c of optional) if (typeof c[1] === 'number') claims.push(c);
-    const wrong = claims.filter(([, claimed, expected]) => typeof claimed !== 'number' || Math.abs(claimed - expected) > TOLERANCE);
-    check('claimed accuracies', wrong.length === 0, wrong.length === 0 ? `baseline ${sumB}/${rows}, new ${sumN}/${rows}; ${claims.length} figures follow from the counts` : wrong.map(([name, claimed, expected]) => `${name} is ${String(claimed)}, counts give ${expected}`).join('; '));
+/** The commitments and counts recomputed from the caller's predictions. */
+function checkCommitments(preds: AttestedPredictions, predictions: PredictionBits | undefined, check: CheckRecorder): void {
+  if (predictions === undefined) {
+    check('commitments recomputed', false, 'no predictions given; read labels and 0/1 predictions from the predictions file and pass them');
+    return;
   }
+  try {
+    const again = commitPredictions(predictions, preds.circuit_n);
+    const same = canonicalJson({ ...again, proof_system: preds.proof_system, setup: preds.setup }) === canonicalJson(preds);
+    const differing = again.chunks.filter((c, i) => canonicalJson(c) !== canonicalJson(preds.chunks[i])).map((c) => c.index);
+    check('commitments recomputed', same, same ? `${preds.chunks.length} chunk(s) of ${preds.circuit_n} rows` : `the predictions give different commitments or counts (chunks ${differing.join(', ') || 'totals'})`);
+  } catch (error) {
+    check('commitments recomputed', false, (error as Error).message);
+  }
+}
 
-  if (preds !== null) checkChunkChain(preds, check);
+/** The claimed accuracies and delta, in the predictions and (when present) the results, against the chunks' counts. */
+function checkClaimedAccuracies(preds: AttestedPredictions, results: unknown, check: CheckRecorder): void {
+  const sumB = preds.chunks.reduce((s, c) => s + c.baseline_correct, 0);
+  const sumN = preds.chunks.reduce((s, c) => s + c.new_correct, 0);
+  const rows = preds.chunks.reduce((s, c) => s + c.rows, 0);
+  const claims: [string, unknown, number][] = [
+    ['predictions.baseline_correct', preds.baseline_correct, sumB],
+    ['predictions.new_correct', preds.new_correct, sumN],
+    ['predictions.rows', preds.rows, rows],
+    ['predictions.baseline_accuracy', preds.baseline_accuracy, sumB / rows],
+    ['predictions.new_accuracy', preds.new_accuracy, sumN / rows],
+    ['predictions.accuracy_delta', preds.accuracy_delta, sumN / rows - sumB / rows],
+  ];
+  const optional: [string, unknown, number][] = [
+    ['results.baseline_metrics.accuracy', get(results, 'baseline_metrics', 'accuracy'), sumB / rows],
+    ['results.new_metrics.accuracy', get(results, 'new_metrics', 'accuracy'), sumN / rows],
+    ['results.delta.metrics.accuracy.absolute_delta', get(results, 'delta', 'metrics', 'accuracy', 'absolute_delta'), sumN / rows - sumB / rows],
+  ];
+  for (const c of optional) if (typeof c[1] === 'number') claims.push(c);
+  const wrong = claims.filter(([, claimed, expected]) => typeof claimed !== 'number' || Math.abs(claimed - expected) > TOLERANCE);
+  check('claimed accuracies', wrong.length === 0, wrong.length === 0 ? `baseline ${sumB}/${rows}, new ${sumN}/${rows}; ${claims.length} figures follow from the counts` : wrong.map(([name, claimed, expected]) => `${name} is ${String(claimed)}, counts give ${expected}`).join('; '));
+}
 
+/**
+ * Whether the body and the folder agree on there being a proof. Returns 'stop' when a proof is
+ * carried that the body disowns, 'unproved' when there is no proof to check (after checking that
+ * none was promised), and 'proved' when the proof is to be checked.
+ */
+function checkProofPresence(outDir: string, attestation: Attestation, options: VerifyAttestationOptions, check: CheckRecorder): 'stop' | 'unproved' | 'proved' {
+  const preds = attestation.body.predictions;
   const proof = attestation.proof;
   const setup = preds?.setup ?? null;
   if (options.requireProof === true && (preds === null || preds.proof_system !== 'groth16' || setup === null)) {
@@ -160,27 +162,28 @@ export async function verifyAttestation(outDir: string, options: VerifyAttestati
   }
   if (proof !== undefined && (preds?.proof_system !== 'groth16' || setup === null)) {
     check('groth16 proof', false, 'attestation.json carries a proof but the attested body says the counts were not proved');
-    return done();
+    return 'stop';
   }
   if (preds !== null && preds.proof_system === 'none' && setup !== null) check('groth16 proof', false, 'the attested body names a setup but says the counts were not proved');
-  if (proof === undefined || setup === null) {
-    const stray = [...PROOF_FILES_AT_ROOT, 'proofs'].filter((f) => existsSync(join(outDir, f)));
-    const promised = preds?.proof_system === 'groth16';
-    check(
-      'groth16 proof',
-      stray.length === 0 && !promised,
-      promised ? 'the attested body says the counts were proved, but attestation.json carries no proof' : stray.length === 0 ? 'not proved (the run was made without a proof)' : `${stray.join(', ')} present but attestation.json carries no proof`,
-    );
-    if (options.strict === true) check('trusted setup', false, 'no proof: --strict requires a proof under a ceremony setup');
-    await checkZkOutput(outDir, attestation, check);
-    return done();
-  }
-  const chunks = preds?.chunks ?? [];
-  const expectedNames = proofFileNames(chunks.length);
+  if (proof !== undefined && setup !== null) return 'proved';
+  const stray = [...PROOF_FILES_AT_ROOT, 'proofs'].filter((f) => existsSync(join(outDir, f)));
+  const promised = preds?.proof_system === 'groth16';
+  check(
+    'groth16 proof',
+    stray.length === 0 && !promised,
+    promised ? 'the attested body says the counts were proved, but attestation.json carries no proof' : stray.length === 0 ? 'not proved (the run was made without a proof)' : `${stray.join(', ')} present but attestation.json carries no proof`,
+  );
+  if (options.strict === true) check('trusted setup', false, 'no proof: --strict requires a proof under a ceremony setup');
+  return 'unproved';
+}
+
+/** The proof files read and checked against their attested hashes, parsed; undefined when not JSON. */
+async function readProofFiles(outDir: string, proof: NonNullable<Attestation['proof']>, chunkCount: number, check: CheckRecorder): Promise<{ vkey: unknown; proofs: unknown[]; publics: unknown[] } | undefined> {
+  const expectedNames = proofFileNames(chunkCount);
   const texts = new Map<string, string>();
   const fileProblems: string[] = [];
   const attestedNames = Object.keys(proof.files).sort();
-  if (canonicalJson(attestedNames) !== canonicalJson([...expectedNames].sort())) fileProblems.push(`attested proof files ${attestedNames.join(', ')} are not the ${expectedNames.length} expected for ${chunks.length} chunk(s)`);
+  if (canonicalJson(attestedNames) !== canonicalJson([...expectedNames].sort())) fileProblems.push(`attested proof files ${attestedNames.join(', ')} are not the ${expectedNames.length} expected for ${chunkCount} chunk(s)`);
   for (const name of expectedNames) {
     const text = await readFile(join(outDir, name), 'utf8').catch(() => undefined);
     if (text === undefined) fileProblems.push(`${name} missing`);
@@ -189,23 +192,29 @@ export async function verifyAttestation(outDir: string, options: VerifyAttestati
       if (sha256Hex(text) !== proof.files[name]) fileProblems.push(`${name} hashes to ${sha256Hex(text)}, attested ${proof.files[name] ?? 'nothing'}`);
     }
   }
-  check('proof files', fileProblems.length === 0, fileProblems.length === 0 ? `${VERIFICATION_KEY_FILE} and ${chunks.length} proof(s) under proofs/` : fileProblems.slice(0, 5).join('; '));
-  let vkey: unknown;
-  const proofs: unknown[] = [];
-  const publics: unknown[] = [];
+  check('proof files', fileProblems.length === 0, fileProblems.length === 0 ? `${VERIFICATION_KEY_FILE} and ${chunkCount} proof(s) under proofs/` : fileProblems.slice(0, 5).join('; '));
   try {
-    vkey = JSON.parse(texts.get(VERIFICATION_KEY_FILE) ?? 'null');
-    for (let i = 0; i < chunks.length; i++) {
+    const vkey: unknown = JSON.parse(texts.get(VERIFICATION_KEY_FILE) ?? 'null');
+    const proofs: unknown[] = [];
+    const publics: unknown[] = [];
+    for (let i = 0; i < chunkCount; i++) {
       proofs.push(JSON.parse(texts.get(chunkProofFile(i)) ?? 'null'));
       publics.push(JSON.parse(texts.get(chunkPublicFile(i)) ?? 'null'));
     }
+    return { vkey, proofs, publics };
   } catch (error) {
     check('groth16 proof', false, `proof files are not JSON: ${(error as Error).message}`);
-    return done();
+    return undefined;
   }
+}
+
+/**
+ * The verification key against its attested hash and its pin. The key is pinned by the circuit's
+ * identity: the key this package ships for the circuit, or one the caller trusts; never merely
+ * the key the folder brings. Returns the pinned hash (undefined when nothing pins it).
+ */
+function checkVerificationKey(vkey: unknown, setup: AttestedSetup, options: VerifyAttestationOptions, check: CheckRecorder): string | undefined {
   const vkeyHash = vkey === null ? 'missing' : sha256Hex(canonicalJson(vkey));
-  // The key is pinned by the circuit's identity: the key this package ships for the circuit, or
-  // one the caller trusts; never merely the key the folder brings.
   const shipped = shippedVerificationKeySha256(setup.circuit.n);
   const pinned = options.verificationKeySha256 ?? shipped;
   const pinSource = options.verificationKeySha256 !== undefined ? 'the trusted key given' : `the key @hokusai/attestation ships for N=${setup.circuit.n}`;
@@ -213,34 +222,92 @@ export async function verifyAttestation(outDir: string, options: VerifyAttestati
   else if (pinned !== undefined && pinned !== vkeyHash) check('verification key hash', false, `verification key ${vkeyHash} is not ${pinSource} (${pinned}); pass --trusted-vkey ${vkeyHash} only if you trust whoever made this key`);
   else if (pinned === undefined) check('verification key hash', options.strict !== true, `WARNING ${vkeyHash} is not pinned: the package ships no key for N=${setup.circuit.n}; pass the hash of a key you trust`);
   else check('verification key hash', true, `${vkeyHash}, ${pinSource}`);
+  return pinned;
+}
+
+/** The attested circuit is this package's circuit, at the size the commitments use. */
+function checkCircuit(setup: AttestedSetup, preds: AttestedPredictions, check: CheckRecorder): void {
   let expectedCircuit = 'unknown';
   try {
     expectedCircuit = circuitHash(setup.circuit.n);
   } catch (error) {
     expectedCircuit = (error as Error).message;
   }
-  const circuitOk = expectedCircuit === setup.circuit.hash && preds !== null && setup.circuit.n === preds.circuit_n && setup.circuit.name === CIRCUIT_NAME;
-  check('circuit hash', circuitOk, circuitOk ? `${setup.circuit.name} N=${setup.circuit.n}: ${expectedCircuit}` : `attested ${setup.circuit.hash} for N=${setup.circuit.n}; this package's circuit hashes to ${expectedCircuit}${preds !== null && setup.circuit.n !== preds.circuit_n ? `; commitments use N=${preds.circuit_n}` : ''}`);
+  const circuitOk = expectedCircuit === setup.circuit.hash && setup.circuit.n === preds.circuit_n && setup.circuit.name === CIRCUIT_NAME;
+  check('circuit hash', circuitOk, circuitOk ? `${setup.circuit.name} N=${setup.circuit.n}: ${expectedCircuit}` : `attested ${setup.circuit.hash} for N=${setup.circuit.n}; this package's circuit hashes to ${expectedCircuit}${setup.circuit.n !== preds.circuit_n ? `; commitments use N=${preds.circuit_n}` : ''}`);
+}
 
-  const metaProblems = await setupProblems(setup);
-  check('proof metadata', metaProblems.length === 0, metaProblems.length === 0 ? `setup facts consistent (${setup.key.origin} key, ptau ${setup.ptau.ceremony ?? 'not a known ceremony'})` : metaProblems.join('; '));
-
-  const expectedSignals = chunks.map(chunkPublicSignals);
-  const signalsOk = canonicalJson(publics) === canonicalJson(expectedSignals) && canonicalJson(proof.public_signals) === canonicalJson(expectedSignals);
-  check('public signals', signalsOk, signalsOk ? `${expectedSignals.length} chunk(s): index, accumulators, rows, three commitments, two counts` : 'a chunk\'s public.json or the attested public signals differ from the commitments and counts in the body');
-
+/** Each chunk's proof verified by snarkjs against the body's signals, not public.json, so the proof speaks for the attested numbers. */
+async function checkGroth16Proofs(verifier: Promise<Snarkjs>, files: { vkey: unknown; proofs: unknown[] }, expectedSignals: unknown[], check: CheckRecorder): Promise<void> {
   const failed: number[] = [];
-  const snarkjs = await (verifier ?? prepareVerifier());
+  const snarkjs = await verifier;
   try {
-    for (let i = 0; i < chunks.length; i++) {
-      // Verify against the body's signals, not public.json, so the proof speaks for the attested numbers.
-      const ok = await snarkjs.groth16.verify(vkey, expectedSignals[i], proofs[i]).catch(() => false);
+    for (let i = 0; i < expectedSignals.length; i++) {
+      const ok = await snarkjs.groth16.verify(files.vkey, expectedSignals[i], files.proofs[i]).catch(() => false);
       if (!ok) failed.push(i);
     }
   } finally {
     await releaseCurve();
   }
-  check('groth16 proof', chunks.length > 0 && failed.length === 0, failed.length === 0 ? `snarkjs verified ${chunks.length} proof(s)` : `snarkjs rejected the proof of chunk(s) ${failed.join(', ')}`);
+  check('groth16 proof', expectedSignals.length > 0 && failed.length === 0, failed.length === 0 ? `snarkjs verified ${expectedSignals.length} proof(s)` : `snarkjs rejected the proof of chunk(s) ${failed.join(', ')}`);
+}
+
+/**
+ * Checks an output folder without trusting the machine that wrote it: the attestation's schema,
+ * body hash, every leaf recomputed from the body, the Merkle root, every attested file re-hashed,
+ * the commitments and counts recomputed from the predictions the caller read from its
+ * predictions file, the claimed accuracies and delta against the counts, and the Groth16 proof
+ * with snarkjs against the verification key. Each failure names its check.
+ */
+export async function verifyAttestation(outDir: string, options: VerifyAttestationOptions = {}): Promise<VerificationReport> {
+  const checks: VerificationCheck[] = [];
+  const check: CheckRecorder = (name, ok, detail) => {
+    checks.push({ name, ok, detail });
+    return ok;
+  };
+  const done = (): VerificationReport => ({ ok: checks.length > 0 && checks.every((c) => c.ok), checks });
+
+  const attestation = await readAttestation(outDir, check);
+  if (attestation === undefined) return done();
+  // Loading snarkjs and building the curve take most of a fresh process's time; start them now so
+  // they overlap with schema compilation and file hashing.
+  const verifier = attestation.proof === undefined ? undefined : prepareVerifier();
+  verifier?.catch(() => undefined);
+  const schemaErrors = validateAttestationJson(attestation);
+  if (!check('attestation schema', schemaErrors === null, schemaErrors ?? 'valid against attestation-1.0.schema.json')) return done();
+
+  const body = attestation.body;
+  checkBodyAndRoot(attestation, check);
+  await checkAttestedFiles(outDir, body.files, check);
+  const preds = body.predictions;
+  if (preds !== null) {
+    checkCommitments(preds, options.predictions, check);
+    checkClaimedAccuracies(preds, body.results, check);
+    checkChunkChain(preds, check);
+  }
+
+  const presence = checkProofPresence(outDir, attestation, options, check);
+  if (presence === 'stop') return done();
+  const proof = attestation.proof;
+  const setup = preds?.setup ?? null;
+  if (presence === 'unproved' || proof === undefined || setup === null || preds === null) {
+    await checkZkOutput(outDir, attestation, check);
+    return done();
+  }
+  const chunks = preds.chunks;
+  const files = await readProofFiles(outDir, proof, chunks.length, check);
+  if (files === undefined) return done();
+  const pinned = checkVerificationKey(files.vkey, setup, options, check);
+  checkCircuit(setup, preds, check);
+
+  const metaProblems = await setupProblems(setup);
+  check('proof metadata', metaProblems.length === 0, metaProblems.length === 0 ? `setup facts consistent (${setup.key.origin} key, ptau ${setup.ptau.ceremony ?? 'not a known ceremony'})` : metaProblems.join('; '));
+
+  const expectedSignals = chunks.map(chunkPublicSignals);
+  const signalsOk = canonicalJson(files.publics) === canonicalJson(expectedSignals) && canonicalJson(proof.public_signals) === canonicalJson(expectedSignals);
+  check('public signals', signalsOk, signalsOk ? `${expectedSignals.length} chunk(s): index, accumulators, rows, three commitments, two counts` : 'a chunk\'s public.json or the attested public signals differ from the commitments and counts in the body');
+
+  await checkGroth16Proofs(verifier ?? prepareVerifier(), files, expectedSignals, check);
   const secure = !setup.insecure && pinned !== undefined;
   const setupWords = setup.insecure ? `WARNING ${setup.note}` : pinned === undefined ? `WARNING ${setup.note} The key is not pinned.` : setup.note;
   check('trusted setup', options.strict !== true || secure, options.strict === true && !secure ? `--strict: ${setupWords}` : setupWords);
@@ -249,7 +316,7 @@ export async function verifyAttestation(outDir: string, options: VerifyAttestati
 }
 
 /** Each chunk's place and running accumulator, recomputed: a duplicated, reordered or missing chunk fails. */
-function checkChunkChain(preds: AttestedPredictions, check: (name: string, ok: boolean, detail: string) => boolean): void {
+function checkChunkChain(preds: AttestedPredictions, check: CheckRecorder): void {
   const problems: string[] = [];
   let previous = '0';
   let offset = 0;
@@ -304,7 +371,7 @@ async function setupProblems(setup: AttestedSetup): Promise<string[]> {
  * facts the attestation cannot supply, and the column count from the attested manifest) and
  * compare byte for byte.
  */
-async function checkZkOutput(outDir: string, attestation: Attestation, check: (name: string, ok: boolean, detail: string) => boolean): Promise<void> {
+async function checkZkOutput(outDir: string, attestation: Attestation, check: CheckRecorder): Promise<void> {
   const name = 'zk_output_v1.json';
   const text = await readFile(join(outDir, name), 'utf8').catch(() => undefined);
   if (text === undefined) return;
@@ -326,7 +393,7 @@ async function checkZkOutput(outDir: string, attestation: Attestation, check: (n
  * threads, and ffjavascript hands out the curve kept in globalThis.curve_bn128, so the one put
  * there is what groth16.verify uses.
  */
-async function prepareVerifier(): Promise<Awaited<ReturnType<typeof loadSnarkjs>>> {
+async function prepareVerifier(): Promise<Snarkjs> {
   const snarkjs = await loadSnarkjs();
   const slot = globalThis as { curve_bn128?: unknown };
   if (slot.curve_bn128 == null) slot.curve_bn128 = await snarkjs.curves.getCurveFromName('bn128', { singleThread: true });
