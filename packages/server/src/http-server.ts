@@ -1,28 +1,26 @@
-import { randomBytes, randomUUID } from 'node:crypto';
-import { accessSync, constants, mkdirSync, readFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { STATUS_CODES, createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
 import { BullMqExecutor, QueueMonitor, errorCode, type Executor } from '@hokusai/orchestrator';
 import { ApiKeyStore, hasScope, type ApiKeyInfo } from './api-keys.js';
-import { HealthSchema, SessionRequestSchema, SessionSchema, SessionStateSchema } from './api-schemas.js';
 import { DASHBOARD_CSP, DASHBOARD_CSS, DASHBOARD_HTML, DASHBOARD_JS } from './dashboard.js';
 import { ServerError, toProblem } from './errors.js';
 import { jsonLogger, type Logger } from './logger.js';
 import { ServerMetrics } from './metrics.js';
 import { openApiDocument } from './openapi.js';
 import { RateLimiter } from './rate-limit.js';
-import { readJson } from './read-body.js';
 import { pathMatcher, type RequestContext, type Route } from './route.js';
 import { buildRoutes } from './routes.js';
 import { RunManager } from './run-manager.js';
 import { RUN_STATUSES } from './run-record.js';
-import { ServerOptionsSchema, type ServerOptionsInput } from './server-options.js';
+import { ServerOptionsSchema, type ServerOptions, type ServerOptionsInput } from './server-options.js';
+import { healthRoutes, sessionRoutes } from './service-routes.js';
+import { SessionAuth } from './session-auth.js';
 
 const VERSION = (createRequire(import.meta.url)('../package.json') as { version: string }).version;
-const SESSION_COOKIE = 'hokusai_session';
-const SESSION_MS = 8 * 3600_000;
 
 export interface ServerExtras {
   /** Renders report.html for runs driven in this process and for server-side verification. */
@@ -39,26 +37,8 @@ export interface HokusaiServer {
   close(): Promise<void>;
 }
 
-/**
- * Starts `hokusai serve`: the JSON API described by /openapi.json, the dashboard, /metrics and the
- * health endpoints, on one HTTP(S) listener.
- */
-export async function startServer(input: ServerOptionsInput, extras: ServerExtras = {}): Promise<HokusaiServer> {
-  const options = ServerOptionsSchema.parse(input);
-  mkdirSync(options.stateDir, { recursive: true });
-  const log = extras.logger ?? jsonLogger();
-  const keys = new ApiKeyStore(options.stateDir);
-  const metrics = new ServerMetrics();
-  const limiter = new RateLimiter(options.limits.requestsPerMinute);
-  const sessions = new Map<string, { keyId: string; expires: number }>();
-  const redisUrl = options.redisUrl;
-  const monitor = redisUrl === undefined ? undefined : new QueueMonitor({ redisUrl });
-  const runs = new RunManager({
-    stateDir: options.stateDir,
-    concurrentRuns: options.limits.concurrentRuns,
-    ...(redisUrl === undefined ? {} : { createExecutor: (): Executor & { close(): Promise<void> } => new BullMqExecutor({ redisUrl }) }),
-    ...(extras.renderReport === undefined ? {} : { renderReport: extras.renderReport }),
-  });
+/** Counts runs, step durations and errors from the run manager, and gauges the queue when there is one. */
+function observeRuns(metrics: ServerMetrics, runs: RunManager, monitor: QueueMonitor | undefined, log: Logger): void {
   runs.on('event', (_runId, event) => {
     if (event.type === 'step_finished' && event.step !== undefined && event.durationMs !== undefined) metrics.stepDuration.observe({ step: event.step.replace(/\[.*$/, '') }, event.durationMs / 1000);
   });
@@ -85,119 +65,33 @@ export async function startServer(input: ServerOptionsInput, extras: ServerExtra
     });
     metrics.gauge('hokusai_workers_alive', 'Workers connected to the step queue (-1: Redis unreachable).', async () => [{ labels: {}, value: (await monitor.stats().catch(() => undefined))?.workers ?? -1 }]);
   }
+}
 
-  const keyFromSession = (request: IncomingMessage): { key: ApiKeyInfo; token: string } | undefined => {
-    const cookie = request.headers.cookie ?? '';
-    const token = /(?:^|;\s*)hokusai_session=([A-Za-z0-9_-]{43})(?:;|$)/.exec(cookie)?.[1];
-    if (token === undefined) return undefined;
-    const session = sessions.get(token);
-    if (session === undefined || session.expires < Date.now() || !keys.isLive(session.keyId)) {
-      sessions.delete(token);
-      return undefined;
-    }
-    const key = keys.list().find((k) => k.id === session.keyId);
-    return key === undefined ? undefined : { key, token };
-  };
-
-  const routes: Route[] = [
-    ...buildRoutes({ runs, stateDir: options.stateDir, dataDir: options.dataDir, limits: options.limits, keyCheckMs: extras.keyCheckMs ?? 1000, isKeyLive: (id) => keys.isLive(id) }),
-    {
-      method: 'POST',
-      path: '/session',
-      operationId: 'createSession',
-      summary: 'Sign the dashboard in with an API key: sets an HttpOnly session cookie.',
-      scope: null,
-      body: { schema: SessionRequestSchema },
-      responses: { 201: { description: 'Signed in', schema: SessionSchema } },
-      handle: async (context) => {
-        const body = await readJson(context.request, SessionRequestSchema, options.limits.jsonBytes);
-        const key = keys.authenticate(body.key);
-        if (key === undefined) throw new ServerError(401, 'HOKUSAI_KEY_INVALID', 'This API key is not valid (wrong, or revoked).');
-        const token = randomBytes(32).toString('base64url');
-        sessions.set(token, { keyId: key.id, expires: Date.now() + SESSION_MS });
-        const secure = options.tls === undefined ? '' : '; Secure';
-        return { status: 201, body: sessionView(key), headers: { 'set-cookie': `${SESSION_COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/; Max-Age=${SESSION_MS / 1000}${secure}` } };
-      },
-    },
-    {
-      method: 'GET',
-      path: '/session',
-      operationId: 'getSession',
-      summary: 'Whether the dashboard is signed in, and with which key.',
-      scope: null,
-      responses: { 200: { description: 'The session', schema: SessionStateSchema } },
-      handle: async (context) => {
-        const session = keyFromSession(context.request);
-        return { status: 200, body: session === undefined ? { signed_in: false } : sessionView(session.key) };
-      },
-    },
-    {
-      method: 'DELETE',
-      path: '/session',
-      operationId: 'deleteSession',
-      summary: 'Sign the dashboard out.',
-      scope: null,
-      responses: { 204: { description: 'Signed out' } },
-      handle: async (context) => {
-        const session = keyFromSession(context.request);
-        if (session !== undefined) sessions.delete(session.token);
-        return { status: 204, body: undefined, headers: { 'set-cookie': `${SESSION_COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0` } };
-      },
-    },
-    {
-      method: 'GET',
-      path: '/healthz',
-      operationId: 'health',
-      summary: 'Liveness: the process answers.',
-      scope: null,
-      responses: { 200: { description: 'Alive', schema: HealthSchema } },
-      handle: async () => ({ status: 200, body: { status: 'ok', checks: {} } }),
-    },
-    {
-      method: 'GET',
-      path: '/readyz',
-      operationId: 'ready',
-      summary: 'Readiness: the state folder is writable and Redis (when configured) answers.',
-      scope: null,
-      responses: { 200: { description: 'Ready', schema: HealthSchema }, 503: { description: 'Not ready', schema: HealthSchema } },
-      handle: async () => {
-        const checks: Record<string, string> = {};
-        try {
-          accessSync(options.stateDir, constants.W_OK);
-          checks.state = 'ok';
-        } catch {
-          checks.state = 'not writable';
-        }
-        if (monitor !== undefined) checks.redis = await monitor.stats().then(() => 'ok', () => 'unreachable');
-        const ok = Object.values(checks).every((c) => c === 'ok');
-        return { status: ok ? 200 : 503, body: { status: ok ? 'ok' : 'unavailable', checks } };
-      },
-    },
-    {
-      method: 'GET',
-      path: '/metrics',
-      operationId: 'metrics',
-      summary: 'Prometheus metrics (text exposition format).',
-      scope: null,
-      responses: { 200: { description: 'Metrics', mediaType: 'text/plain' } },
-      handle: async (context) => {
-        context.response.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' });
-        context.response.end(await metrics.render());
-        return undefined;
-      },
-    },
-  ];
-  const document = openApiDocument(routes, VERSION);
-  const compiled = routes.map((route) => ({ route, match: pathMatcher(route.path) }));
-
-  const assets: Record<string, { type: string; body: string; csp?: string }> = {
+/** The dashboard's files and the OpenAPI document, served as they are. */
+function staticAssets(routes: Route[]): Record<string, { type: string; body: string; csp?: string }> {
+  return {
     '/': { type: 'text/html; charset=utf-8', body: DASHBOARD_HTML, csp: DASHBOARD_CSP },
     '/dashboard.js': { type: 'text/javascript; charset=utf-8', body: DASHBOARD_JS },
     '/dashboard.css': { type: 'text/css; charset=utf-8', body: DASHBOARD_CSS },
-    '/openapi.json': { type: 'application/json', body: JSON.stringify(document, null, 2) },
+    '/openapi.json': { type: 'application/json', body: JSON.stringify(openApiDocument(routes, VERSION), null, 2) },
   };
+}
 
-  const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
+interface HandlerDependencies {
+  routes: Route[];
+  auth: SessionAuth;
+  limiter: RateLimiter;
+  metrics: ServerMetrics;
+  log: Logger;
+  trustProxy: boolean;
+}
+
+/** Answers one request: a static asset, or the matching route after authentication, rate limit and scope; failures as problem documents. */
+function requestHandler(deps: HandlerDependencies): (request: IncomingMessage, response: ServerResponse) => Promise<void> {
+  const { auth, limiter, metrics, log } = deps;
+  const compiled = deps.routes.map((route) => ({ route, match: pathMatcher(route.path) }));
+  const assets = staticAssets(deps.routes);
+  return async (request, response) => {
     const requestId = typeof request.headers['x-request-id'] === 'string' && /^[\w.-]{1,100}$/.test(request.headers['x-request-id']) ? request.headers['x-request-id'] : randomUUID();
     const started = process.hrtime.bigint();
     const url = new URL(request.url ?? '/', 'http://server');
@@ -209,7 +103,7 @@ export async function startServer(input: ServerOptionsInput, extras: ServerExtra
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       metrics.httpRequests.inc({ method, route: routeName, code: String(response.statusCode) });
       metrics.httpDuration.observe({ route: routeName }, seconds);
-      const client = options.trustProxy ? (String(request.headers['x-forwarded-for'] ?? '').split(',')[0]?.trim() || request.socket.remoteAddress) : request.socket.remoteAddress;
+      const client = deps.trustProxy ? (String(request.headers['x-forwarded-for'] ?? '').split(',')[0]?.trim() || request.socket.remoteAddress) : request.socket.remoteAddress;
       log('info', 'request', { requestId, method, route: routeName, status: response.statusCode, ms: Math.round(seconds * 1000), key: keyId, client });
     });
     try {
@@ -231,7 +125,7 @@ export async function startServer(input: ServerOptionsInput, extras: ServerExtra
         routeName = route.path;
         let key: ApiKeyInfo | undefined;
         if (route.scope !== null) {
-          key = authenticate(request, method);
+          key = auth.authenticate(request, method);
           keyId = key.id;
           const wait = limiter.take(key.id);
           if (wait > 0) throw new ServerError(429, 'HOKUSAI_RATE_LIMITED', `Too many requests for this key; retry in ${wait} s.`, { kind: 'transient', headers: { 'retry-after': String(wait) } });
@@ -261,24 +155,10 @@ export async function startServer(input: ServerOptionsInput, extras: ServerExtra
       if (!request.complete) request.resume();
     }
   };
+}
 
-  const authenticate = (request: IncomingMessage, method: string): ApiKeyInfo => {
-    const header = request.headers.authorization;
-    if (header !== undefined) {
-      const token = /^Bearer\s+(\S+)$/i.exec(header)?.[1];
-      const key = token === undefined ? undefined : keys.authenticate(token);
-      if (key === undefined) throw new ServerError(401, 'HOKUSAI_KEY_INVALID', 'The API key is not valid (wrong, revoked, or not sent as `Authorization: Bearer <key>`).', { headers: { 'www-authenticate': 'Bearer' } });
-      return key;
-    }
-    const session = keyFromSession(request);
-    if (session === undefined) throw new ServerError(401, 'HOKUSAI_KEY_MISSING', 'Send an API key as `Authorization: Bearer <key>` (make one with `hokusai serve keys create`).', { headers: { 'www-authenticate': 'Bearer' } });
-    // Cookie-authenticated changes must come from the dashboard's own script, which sets this header.
-    if (method !== 'GET' && request.headers['x-requested-with'] !== 'hokusai-dashboard') {
-      throw new ServerError(403, 'HOKUSAI_CSRF_REFUSED', 'Changes made with a session cookie must come from the dashboard.');
-    }
-    return session.key;
-  };
-
+/** An HTTP(S) server for `handle`, listening; resolves with its URL. */
+async function listen(options: ServerOptions, handle: (request: IncomingMessage, response: ServerResponse) => Promise<void>): Promise<{ server: Server; url: string }> {
   const listener = (request: IncomingMessage, response: ServerResponse): void => {
     void handle(request, response);
   };
@@ -297,7 +177,38 @@ export async function startServer(input: ServerOptionsInput, extras: ServerExtra
   });
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-  const url = `${options.tls === undefined ? 'http' : 'https'}://${host}:${address.port}`;
+  return { server, url: `${options.tls === undefined ? 'http' : 'https'}://${host}:${address.port}` };
+}
+
+/**
+ * Starts `hokusai serve`: the JSON API described by /openapi.json, the dashboard, /metrics and the
+ * health endpoints, on one HTTP(S) listener.
+ */
+export async function startServer(input: ServerOptionsInput, extras: ServerExtras = {}): Promise<HokusaiServer> {
+  const options = ServerOptionsSchema.parse(input);
+  mkdirSync(options.stateDir, { recursive: true });
+  const log = extras.logger ?? jsonLogger();
+  const keys = new ApiKeyStore(options.stateDir);
+  const metrics = new ServerMetrics();
+  const auth = new SessionAuth(keys, options.tls !== undefined);
+  const redisUrl = options.redisUrl;
+  const monitor = redisUrl === undefined ? undefined : new QueueMonitor({ redisUrl });
+  const runs = new RunManager({
+    stateDir: options.stateDir,
+    concurrentRuns: options.limits.concurrentRuns,
+    ...(redisUrl === undefined ? {} : { createExecutor: (): Executor & { close(): Promise<void> } => new BullMqExecutor({ redisUrl }) }),
+    ...(extras.renderReport === undefined ? {} : { renderReport: extras.renderReport }),
+  });
+  observeRuns(metrics, runs, monitor, log);
+
+  const service = { keys, auth, metrics, monitor, stateDir: options.stateDir, jsonBytes: options.limits.jsonBytes };
+  const routes: Route[] = [
+    ...buildRoutes({ runs, stateDir: options.stateDir, dataDir: options.dataDir, limits: options.limits, keyCheckMs: extras.keyCheckMs ?? 1000, isKeyLive: (id) => keys.isLive(id) }),
+    ...sessionRoutes(service),
+    ...healthRoutes(service),
+  ];
+  const handle = requestHandler({ routes, auth, limiter: new RateLimiter(options.limits.requestsPerMinute), metrics, log, trustProxy: options.trustProxy });
+  const { server, url } = await listen(options, handle);
   log('info', 'listening', { url, redis: redisUrl === undefined ? 'none' : 'configured', dataDir: options.dataDir ?? null });
   return {
     url,
@@ -312,8 +223,4 @@ export async function startServer(input: ServerOptionsInput, extras: ServerExtra
       await monitor?.close();
     },
   };
-}
-
-function sessionView(key: ApiKeyInfo): { signed_in: true; key_id: string; scopes: ApiKeyInfo['scopes']; contributor: string | null } {
-  return { signed_in: true, key_id: key.id, scopes: key.scopes, contributor: key.contributor };
 }

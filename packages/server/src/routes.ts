@@ -19,7 +19,7 @@ import {
 } from './api-schemas.js';
 import { ServerError } from './errors.js';
 import { parseWith, readJson } from './read-body.js';
-import type { Route, RequestContext } from './route.js';
+import type { Route, RequestContext, RouteResult } from './route.js';
 import type { PreparedRun, RunInputs, RunManager } from './run-manager.js';
 import type { ServerRun } from './run-record.js';
 import { resolveDataFile } from './safe-path.js';
@@ -55,77 +55,146 @@ function runView(run: ServerRun): z.infer<typeof RunSchema> {
   return { ...rest, links: { self, events: `${self}/events`, report: `${self}/report`, files: `${self}/files`, verify: `${self}/verify` } };
 }
 
-export function buildRoutes(deps: RouteDependencies): Route[] {
+const registryPath = (deps: RouteDependencies): string => join(deps.stateDir, 'benchmarks.json');
+const benchmarkDir = (deps: RouteDependencies, id: string, version: string): string => join(deps.stateDir, 'benchmarks', `${id}@${version}`);
+
+function ownRun(deps: RouteDependencies, context: RequestContext): ServerRun {
+  const run = deps.runs.get(context.params.id as string);
+  if (!visible(run, context.key)) throw new ServerError(404, 'HOKUSAI_RUN_NOT_FOUND', `No run ${context.params.id}.`);
+  return run;
+}
+
+function registeredBenchmarkFile(deps: RouteDependencies, benchmarkId: string): string {
+  const [id, version] = benchmarkId.split('@') as [string, string];
+  const dir = benchmarkDir(deps, id, version);
+  const file = existsSync(dir) ? readdirSync(dir).find((name) => name.startsWith('benchmark.')) : undefined;
+  if (file === undefined) throw new ServerError(422, 'HOKUSAI_BENCHMARK_UNKNOWN', `No benchmark ${benchmarkId} is registered on this server; register it with POST /benchmarks or send a benchmark file.`);
+  return join(dir, file);
+}
+
+/** POST /runs: checks the headers, then queues a run whose inputs are read once it has a folder. */
+async function submitRun(deps: RouteDependencies, context: RequestContext): Promise<RouteResult> {
+  const key = context.key as ApiKeyInfo;
+  const idempotencyKey = context.request.headers['idempotency-key'];
+  if (Array.isArray(idempotencyKey) || (idempotencyKey !== undefined && !/^[\x21-\x7e]{1,200}$/.test(idempotencyKey))) {
+    throw new ServerError(400, 'HOKUSAI_IDEMPOTENCY_KEY_INVALID', 'The Idempotency-Key header must be 1 to 200 visible ASCII characters.');
+  }
+  const type = (context.request.headers['content-type'] ?? '').toLowerCase();
+  const multipart = type.startsWith('multipart/form-data');
+  if (!multipart && !type.startsWith('application/json')) {
+    throw new ServerError(415, 'HOKUSAI_CONTENT_TYPE', 'Send application/json (files named in the data folder) or multipart/form-data (files uploaded).');
+  }
+  const length = Number(context.request.headers['content-length'] ?? 0);
+  if (multipart && length > 3 * deps.limits.uploadBytes + deps.limits.jsonBytes) {
+    throw new ServerError(413, 'HOKUSAI_UPLOAD_TOO_LARGE', `The upload is larger than the server's limit of ${deps.limits.uploadBytes} bytes per file.`);
+  }
+  const body = multipart ? undefined : await readJson(context.request, SubmitRunSchema, deps.limits.jsonBytes);
+  const prepared = (settings: z.infer<typeof RunSettingsSchema>, paths: RunInputs, names: RunInputs): PreparedRun => {
+    const contributor = key.contributor ?? settings.contributor?.id ?? null;
+    return { paths, names, settings: withContributor(settings, contributor), contributor };
+  };
+  const prepare = async (runDir: string): Promise<PreparedRun> => {
+    if (body !== undefined) {
+      const { files, settings } = body;
+      const paths = {
+        base: resolveDataFile(deps.dataDir, files.base),
+        contributed: resolveDataFile(deps.dataDir, files.contributed),
+        benchmark: files.benchmark === undefined ? registeredBenchmarkFile(deps, requireBenchmarkId(settings.benchmarkId)) : resolveDataFile(deps.dataDir, files.benchmark),
+      };
+      return prepared(settings, paths, { base: files.base, contributed: files.contributed, benchmark: files.benchmark ?? `${settings.benchmarkId}` });
+    }
+    // Uploads stream into the run's folder; the settings travel with them as a form field.
+    const inputs = join(runDir, 'inputs');
+    await mkdir(inputs);
+    const upload = await receiveUploads(context.request, { dir: inputs, fileFields: RUN_FILES, maxBytes: deps.limits.uploadBytes, maxFieldBytes: deps.limits.jsonBytes });
+    let raw: unknown;
+    try {
+      raw = JSON.parse(upload.fields.settings ?? '');
+    } catch {
+      throw new ServerError(400, 'HOKUSAI_SETTINGS_MISSING', 'A multipart submission needs a `settings` field holding the run settings as JSON.');
+    }
+    const settings = parseWith(RunSettingsSchema, raw, 'settings field');
+    const { base, contributed, benchmark } = upload.files;
+    if (base === undefined || contributed === undefined) throw new ServerError(400, 'HOKUSAI_UPLOAD_MISSING', `The ${base === undefined ? 'base' : 'contributed'} file is missing from the upload.`);
+    const shown = (path: string): string => relative(runDir, path).split(sep).join('/');
+    const paths = { base, contributed, benchmark: benchmark ?? registeredBenchmarkFile(deps, requireBenchmarkId(settings.benchmarkId)) };
+    return prepared(settings, paths, { base: shown(base), contributed: shown(contributed), benchmark: benchmark === undefined ? `${settings.benchmarkId}` : shown(benchmark) });
+  };
+  const request = { owner: key.id, idempotencyKey: idempotencyKey ?? null, serverConfig: { benchmarkRegistry: registryPath(deps) }, prepare };
+  const { run, created } = await deps.runs.submit(request);
+  return { status: created ? 202 : 200, body: runView(run), headers: { location: `/runs/${run.id}` } };
+}
+
+/** GET /runs/{id}/events: the run record and each pipeline event as Server-Sent Events until the run ends. */
+function streamRunEvents(deps: RouteDependencies, context: RequestContext): RouteResult {
   const { runs } = deps;
-  const registryPath = join(deps.stateDir, 'benchmarks.json');
-  const benchmarkDir = (id: string, version: string): string => join(deps.stateDir, 'benchmarks', `${id}@${version}`);
-
-  const ownRun = (context: RequestContext): ServerRun => {
-    const run = runs.get(context.params.id as string);
-    if (!visible(run, context.key)) throw new ServerError(404, 'HOKUSAI_RUN_NOT_FOUND', `No run ${context.params.id}.`);
-    return run;
+  const run = ownRun(deps, context);
+  const { response } = context;
+  response.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive', 'x-accel-buffering': 'no' });
+  const send = (event: string, data: unknown): void => {
+    response.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
   };
-
-  const registeredBenchmarkFile = (benchmarkId: string): string => {
-    const [id, version] = benchmarkId.split('@') as [string, string];
-    const dir = benchmarkDir(id, version);
-    const file = existsSync(dir) ? readdirSync(dir).find((name) => name.startsWith('benchmark.')) : undefined;
-    if (file === undefined) throw new ServerError(422, 'HOKUSAI_BENCHMARK_UNKNOWN', `No benchmark ${benchmarkId} is registered on this server; register it with POST /benchmarks or send a benchmark file.`);
-    return join(dir, file);
+  const terminal = (r: ServerRun): boolean => r.status === 'succeeded' || r.status === 'failed' || r.status === 'cancelled';
+  send('run', runView(run));
+  if (terminal(run)) {
+    response.end();
+    return undefined;
+  }
+  const key = context.key as ApiKeyInfo;
+  const onUpdate = (updated: ServerRun): void => {
+    if (updated.id !== run.id) return;
+    send('run', runView(updated));
+    if (terminal(updated)) stop();
   };
-
-  const submitRun = async (context: RequestContext) => {
-    const key = context.key as ApiKeyInfo;
-    const idempotencyKey = context.request.headers['idempotency-key'];
-    if (Array.isArray(idempotencyKey) || (idempotencyKey !== undefined && !/^[\x21-\x7e]{1,200}$/.test(idempotencyKey))) {
-      throw new ServerError(400, 'HOKUSAI_IDEMPOTENCY_KEY_INVALID', 'The Idempotency-Key header must be 1 to 200 visible ASCII characters.');
-    }
-    const type = (context.request.headers['content-type'] ?? '').toLowerCase();
-    const multipart = type.startsWith('multipart/form-data');
-    if (!multipart && !type.startsWith('application/json')) {
-      throw new ServerError(415, 'HOKUSAI_CONTENT_TYPE', 'Send application/json (files named in the data folder) or multipart/form-data (files uploaded).');
-    }
-    const length = Number(context.request.headers['content-length'] ?? 0);
-    if (multipart && length > 3 * deps.limits.uploadBytes + deps.limits.jsonBytes) {
-      throw new ServerError(413, 'HOKUSAI_UPLOAD_TOO_LARGE', `The upload is larger than the server's limit of ${deps.limits.uploadBytes} bytes per file.`);
-    }
-    const body = multipart ? undefined : await readJson(context.request, SubmitRunSchema, deps.limits.jsonBytes);
-    const prepared = (settings: z.infer<typeof RunSettingsSchema>, paths: RunInputs, names: RunInputs): PreparedRun => {
-      const contributor = key.contributor ?? settings.contributor?.id ?? null;
-      return { paths, names, settings: withContributor(settings, contributor), contributor };
-    };
-    const prepare = async (runDir: string): Promise<PreparedRun> => {
-      if (body !== undefined) {
-        const { files, settings } = body;
-        const paths = {
-          base: resolveDataFile(deps.dataDir, files.base),
-          contributed: resolveDataFile(deps.dataDir, files.contributed),
-          benchmark: files.benchmark === undefined ? registeredBenchmarkFile(requireBenchmarkId(settings.benchmarkId)) : resolveDataFile(deps.dataDir, files.benchmark),
-        };
-        return prepared(settings, paths, { base: files.base, contributed: files.contributed, benchmark: files.benchmark ?? `${settings.benchmarkId}` });
-      }
-      // Uploads stream into the run's folder; the settings travel with them as a form field.
-      const inputs = join(runDir, 'inputs');
-      await mkdir(inputs);
-      const upload = await receiveUploads(context.request, { dir: inputs, fileFields: RUN_FILES, maxBytes: deps.limits.uploadBytes, maxFieldBytes: deps.limits.jsonBytes });
-      let raw: unknown;
-      try {
-        raw = JSON.parse(upload.fields.settings ?? '');
-      } catch {
-        throw new ServerError(400, 'HOKUSAI_SETTINGS_MISSING', 'A multipart submission needs a `settings` field holding the run settings as JSON.');
-      }
-      const settings = parseWith(RunSettingsSchema, raw, 'settings field');
-      const { base, contributed, benchmark } = upload.files;
-      if (base === undefined || contributed === undefined) throw new ServerError(400, 'HOKUSAI_UPLOAD_MISSING', `The ${base === undefined ? 'base' : 'contributed'} file is missing from the upload.`);
-      const shown = (path: string): string => relative(runDir, path).split(sep).join('/');
-      const paths = { base, contributed, benchmark: benchmark ?? registeredBenchmarkFile(requireBenchmarkId(settings.benchmarkId)) };
-      return prepared(settings, paths, { base: shown(base), contributed: shown(contributed), benchmark: benchmark === undefined ? `${settings.benchmarkId}` : shown(benchmark) });
-    };
-    const request = { owner: key.id, idempotencyKey: idempotencyKey ?? null, serverConfig: { benchmarkRegistry: registryPath }, prepare };
-    const { run, created } = await runs.submit(request);
-    return { status: created ? 202 : 200, body: runView(run), headers: { location: `/runs/${run.id}` } };
+  const onEvent = (runId: string, event: unknown): void => {
+    if (runId === run.id) send('progress', event);
   };
+  // A revoked key loses its open streams too, not only its next request.
+  const watch = setInterval(() => {
+    if (!deps.isKeyLive(key.id)) stop();
+    else response.write(': keep-alive\n\n');
+  }, deps.keyCheckMs);
+  const stop = (): void => {
+    clearInterval(watch);
+    runs.off('update', onUpdate);
+    runs.off('event', onEvent);
+    response.end();
+  };
+  runs.on('update', onUpdate);
+  runs.on('event', onEvent);
+  context.request.on('close', stop);
+  return undefined;
+}
 
+/** POST /benchmarks: registers a data-folder file's content hash, target and task, and keeps a copy. */
+async function registerBenchmark(deps: RouteDependencies, context: RequestContext): Promise<RouteResult> {
+  const body = await readJson(context.request, RegisterBenchmarkSchema, deps.limits.jsonBytes);
+  const file = resolveDataFile(deps.dataDir, body.file);
+  let dataset: Awaited<ReturnType<typeof loadDataset>>;
+  try {
+    dataset = await loadDataset(file);
+    checkTarget(dataset, body.target, body.task);
+  } catch (error) {
+    // The problem names the file as the request did, never the server's path to it.
+    throw withFileName(error, file, body.file);
+  }
+  const record = new BenchmarkRegistry(registryPath(deps)).register({
+    id: body.id,
+    version: body.version,
+    content_hash: dataset.manifest.content_hash,
+    target: body.target,
+    task: body.task,
+    rows: dataset.manifest.row_count,
+    ...(body.description === undefined ? {} : { description: body.description }),
+  });
+  const dir = benchmarkDir(deps, body.id, body.version);
+  await mkdir(dir, { recursive: true });
+  await copyFile(file, join(dir, `benchmark${extname(file).toLowerCase()}`));
+  return { status: 201, body: record };
+}
+
+function runRoutes(deps: RouteDependencies): Route[] {
+  const { runs } = deps;
   return [
     {
       method: 'POST',
@@ -138,7 +207,7 @@ export function buildRoutes(deps: RouteDependencies): Route[] {
         202: { description: 'Queued', schema: RunSchema, links: runLinks },
         200: { description: 'Already submitted with this Idempotency-Key', schema: RunSchema, links: runLinks },
       },
-      handle: submitRun,
+      handle: async (context) => submitRun(deps, context),
     },
     {
       method: 'GET',
@@ -167,7 +236,7 @@ export function buildRoutes(deps: RouteDependencies): Route[] {
       summary: 'A run: status, step progress, decision.',
       scope: 'runs:read',
       responses: { 200: { description: 'The run', schema: RunSchema } },
-      handle: async (context) => ({ status: 200, body: runView(ownRun(context)) }),
+      handle: async (context) => ({ status: 200, body: runView(ownRun(deps, context)) }),
     },
     {
       method: 'GET',
@@ -176,44 +245,7 @@ export function buildRoutes(deps: RouteDependencies): Route[] {
       summary: 'Live progress as Server-Sent Events (`run` with the whole record, `progress` with each pipeline event); ends when the run does.',
       scope: 'runs:read',
       responses: { 200: { description: 'An event stream', mediaType: 'text/event-stream' } },
-      handle: async (context) => {
-        const run = ownRun(context);
-        const { response } = context;
-        response.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive', 'x-accel-buffering': 'no' });
-        const send = (event: string, data: unknown): void => {
-          response.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
-        };
-        const terminal = (r: ServerRun): boolean => r.status === 'succeeded' || r.status === 'failed' || r.status === 'cancelled';
-        send('run', runView(run));
-        if (terminal(run)) {
-          response.end();
-          return undefined;
-        }
-        const key = context.key as ApiKeyInfo;
-        const onUpdate = (updated: ServerRun): void => {
-          if (updated.id !== run.id) return;
-          send('run', runView(updated));
-          if (terminal(updated)) stop();
-        };
-        const onEvent = (runId: string, event: unknown): void => {
-          if (runId === run.id) send('progress', event);
-        };
-        // A revoked key loses its open streams too, not only its next request.
-        const watch = setInterval(() => {
-          if (!deps.isKeyLive(key.id)) stop();
-          else response.write(': keep-alive\n\n');
-        }, deps.keyCheckMs);
-        const stop = (): void => {
-          clearInterval(watch);
-          runs.off('update', onUpdate);
-          runs.off('event', onEvent);
-          response.end();
-        };
-        runs.on('update', onUpdate);
-        runs.on('event', onEvent);
-        context.request.on('close', stop);
-        return undefined;
-      },
+      handle: async (context) => streamRunEvents(deps, context),
     },
     {
       method: 'POST',
@@ -222,7 +254,7 @@ export function buildRoutes(deps: RouteDependencies): Route[] {
       summary: 'Cancel a queued run, or stop a running one at its next step boundary.',
       scope: 'runs:submit',
       responses: { 202: { description: 'Cancelled or cancelling', schema: RunSchema } },
-      handle: async (context) => ({ status: 202, body: runView(runs.cancel(ownRun(context).id)) }),
+      handle: async (context) => ({ status: 202, body: runView(runs.cancel(ownRun(deps, context).id)) }),
     },
     {
       method: 'GET',
@@ -231,7 +263,7 @@ export function buildRoutes(deps: RouteDependencies): Route[] {
       summary: "The run's output files.",
       scope: 'runs:read',
       responses: { 200: { description: 'File names, relative to the output folder', schema: FileListSchema } },
-      handle: async (context) => ({ status: 200, body: { files: await runs.files(ownRun(context).id) } }),
+      handle: async (context) => ({ status: 200, body: { files: await runs.files(ownRun(deps, context).id) } }),
     },
     {
       method: 'GET',
@@ -241,7 +273,7 @@ export function buildRoutes(deps: RouteDependencies): Route[] {
       scope: 'runs:read',
       responses: { 200: { description: 'The file', mediaType: 'application/octet-stream' } },
       handle: async (context) => {
-        const path = await runs.filePath(ownRun(context).id, context.params.path as string);
+        const path = await runs.filePath(ownRun(deps, context).id, context.params.path as string);
         sendFile(context, path, mediaTypeOf(path));
         return undefined;
       },
@@ -254,7 +286,7 @@ export function buildRoutes(deps: RouteDependencies): Route[] {
       scope: 'runs:read',
       responses: { 200: { description: 'The report', mediaType: 'text/html' } },
       handle: async (context) => {
-        const path = await runs.filePath(ownRun(context).id, 'report.html');
+        const path = await runs.filePath(ownRun(deps, context).id, 'report.html');
         sendFile(context, path, 'text/html; charset=utf-8', { 'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'self'" });
         return undefined;
       },
@@ -266,8 +298,13 @@ export function buildRoutes(deps: RouteDependencies): Route[] {
       summary: 'Verify the run on the server, as `hokusai verify` does.',
       scope: 'runs:read',
       responses: { 200: { description: 'Every check and the overall result', schema: VerificationSchema } },
-      handle: async (context) => ({ status: 200, body: await runs.verify(ownRun(context).id) }),
+      handle: async (context) => ({ status: 200, body: await runs.verify(ownRun(deps, context).id) }),
     },
+  ];
+}
+
+function benchmarkRoutes(deps: RouteDependencies): Route[] {
+  return [
     {
       method: 'POST',
       path: '/benchmarks',
@@ -276,31 +313,7 @@ export function buildRoutes(deps: RouteDependencies): Route[] {
       scope: 'benchmarks:write',
       body: { schema: RegisterBenchmarkSchema },
       responses: { 201: { description: 'Registered', schema: BenchmarkSchema } },
-      handle: async (context) => {
-        const body = await readJson(context.request, RegisterBenchmarkSchema, deps.limits.jsonBytes);
-        const file = resolveDataFile(deps.dataDir, body.file);
-        let dataset: Awaited<ReturnType<typeof loadDataset>>;
-        try {
-          dataset = await loadDataset(file);
-          checkTarget(dataset, body.target, body.task);
-        } catch (error) {
-          // The problem names the file as the request did, never the server's path to it.
-          throw withFileName(error, file, body.file);
-        }
-        const record = new BenchmarkRegistry(registryPath).register({
-          id: body.id,
-          version: body.version,
-          content_hash: dataset.manifest.content_hash,
-          target: body.target,
-          task: body.task,
-          rows: dataset.manifest.row_count,
-          ...(body.description === undefined ? {} : { description: body.description }),
-        });
-        const dir = benchmarkDir(body.id, body.version);
-        await mkdir(dir, { recursive: true });
-        await copyFile(file, join(dir, `benchmark${extname(file).toLowerCase()}`));
-        return { status: 201, body: record };
-      },
+      handle: async (context) => registerBenchmark(deps, context),
     },
     {
       method: 'GET',
@@ -309,9 +322,15 @@ export function buildRoutes(deps: RouteDependencies): Route[] {
       summary: 'The benchmark registry.',
       scope: 'runs:read',
       responses: { 200: { description: 'Registered benchmarks', schema: BenchmarkListSchema } },
-      handle: async () => ({ status: 200, body: { benchmarks: new BenchmarkRegistry(registryPath).list() } }),
+      handle: async () => ({ status: 200, body: { benchmarks: new BenchmarkRegistry(registryPath(deps)).list() } }),
     },
   ];
+}
+
+
+/** Every route of the API but the session, health and metrics routes the server adds itself. */
+export function buildRoutes(deps: RouteDependencies): Route[] {
+  return [...runRoutes(deps), ...benchmarkRoutes(deps)];
 }
 
 function requireBenchmarkId(id: string | undefined): string {
