@@ -86,6 +86,7 @@ let workerCounter = 0;
  * its hash. Step failures are final for BullMQ (the engine that queued the job owns the retry
  * policy); faults around the step (store I/O, Redis) are retried by BullMQ with backoff.
  */
+// eslint-disable-next-line max-lines-per-function -- to be split into named phases with the typed engine
 export async function startWorker(options: StepWorkerOptions): Promise<StepWorker> {
   const parsed = OptionsSchema.safeParse(options);
   if (!parsed.success) {

@@ -41,6 +41,7 @@ export interface FlowResult {
  * budget; each finished step's output is stored before any dependent step starts, so a killed
  * process loses nothing that had finished and `resume` starts from the first unfinished step.
  */
+// eslint-disable-next-line max-lines-per-function -- to be split into named phases with the typed engine
 export async function runFlow(flow: FlowDefinition, options: RunFlowOptions): Promise<FlowResult> {
   const order = topologicalOrder(flow.steps);
   const { store, runId } = options;
