@@ -62,7 +62,21 @@ const probes: Record<string, string> = {
     '}',
     '',
   ].join('\n'),
+  // A function of 121 counted lines in shipped code; one of 104 counted lines padded past 120 by
+  // blank lines and comments; and a long function in a test file.
+  'packages/server/src/probe-long.ts': longFunction(118, 0),
+  'packages/server/src/probe-padded.ts': longFunction(101, 40),
+  'packages/server/test/probe-long.test.ts': longFunction(150, 0),
 };
+
+/** A function of `statements` + 3 counted lines (signature, return, brace), with `padding` blank and comment lines. */
+function longFunction(statements: number, padding: number): string {
+  const lines = ['export function long(): number {', '  let x = 0;'];
+  for (let i = 1; i < statements; i++) lines.push('  x += 1;');
+  for (let i = 0; i < padding; i++) lines.push(i % 2 === 0 ? '' : '  // a comment');
+  lines.push('  return x;', '}', '');
+  return lines.join('\n');
+}
 
 /** A stand-in for the private test-helpers package, tagged as the workspace expects it to be. */
 function addTestHelpers(root: string): void {
@@ -217,6 +231,13 @@ describe('the workspace lint configuration', () => {
   it('fails a package.json that does not declare a workspace package its code imports', () => {
     expect(rules('packages/evaluation/package.json')).toContain('@nx/dependency-checks');
     expect(text('packages/evaluation/package.json')).toMatch(/@hokusai\/attestation/);
+  });
+
+  it('fails a shipped function over 120 lines, not counting blank lines and comments, and not in tests', () => {
+    expect(rules('packages/server/src/probe-long.ts')).toEqual(['max-lines-per-function']);
+    expect(text('packages/server/src/probe-long.ts')).toMatch(/\(121\)/);
+    expect(text('packages/server/src/probe-padded.ts')).toBe('');
+    expect(text('packages/server/test/probe-long.test.ts')).toBe('');
   });
 
   it('fails a floating promise and a promise used as a condition or a void callback', () => {
