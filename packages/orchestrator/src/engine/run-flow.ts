@@ -6,6 +6,7 @@ import { LocalExecutor, type Executor, type StepTask } from './executor.js';
 import type { HookIdentity } from './hooks.js';
 import { stepRecordCheck, type RunRecord, type RunStore, type StepRecord } from './run-store.js';
 import { sha256Of } from './value-codec.js';
+import { outputOf, type StepRef } from './step-ref.js';
 import type { FlowDefinition, StepContext, StepDefinition } from './step.js';
 
 export interface RunFlowOptions {
@@ -31,7 +32,10 @@ export interface RunFlowOptions {
 
 export interface FlowResult {
   runId: string;
+  /** Every step's output by name, as stored; `output(ref)` reads one with its type. */
   outputs: Map<string, unknown>;
+  /** The output of the step `ref` refers to (one of this flow's steps). */
+  output<O>(ref: StepRef<O>): O;
   reused: string[];
   executed: string[];
 }
@@ -262,7 +266,7 @@ export async function runFlow(flow: FlowDefinition, options: RunFlowOptions): Pr
   await store.writeRun(record);
   emit({ type: 'run_finished' });
   for (const step of order) valueOf(step.name);
-  return { runId, outputs, reused, executed };
+  return { runId, outputs, reused, executed, output: (ref) => outputOf(ref, valueOf(ref.name)) };
 }
 
 

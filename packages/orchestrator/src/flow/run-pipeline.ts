@@ -21,10 +21,6 @@ import { assertFoldersWritable } from './writable-folders.js';
 import { pipelineVersion } from './package-versions.js';
 import { splitUriCredentials } from '@hokusai/tracking';
 import { failedStatus, PipelineTracking, runNote, type TrackingStarted, type TrackingSummary } from './pipeline-tracking.js';
-import type { AttestOutput } from './steps/attest-step.js';
-import type { EvaluateOutput } from './steps/evaluate-step.js';
-import type { ReportOutput } from './steps/report-step.js';
-import type { LoadOutput } from './steps/load-step.js';
 import { piiKeyFromEnv } from '@hokusai/core';
 
 export interface PipelineRunOptions {
@@ -167,9 +163,7 @@ async function execute(config: PipelineConfig, runId: string, resume: boolean, o
 async function executeLocked(config: PipelineConfig, runId: string, resume: boolean, options: PipelineRunOptions, store: RunStore): Promise<PipelineResult> {
   const hooks = options.hooks ?? new HookRegistry();
   const events: RunEvent[] = [];
-  // The MLflow run starts with the pipeline and follows it step by step.
-  const tracking = await PipelineTracking.start({ config, runId, store, resume, startTime: Date.now() });
-  options.onTracking?.(tracking.started);
+  const startTime = Date.now();
   const flow = hokusaiFlow({
     config,
     hooks,
@@ -177,6 +171,9 @@ async function executeLocked(config: PipelineConfig, runId: string, resume: bool
     pipelineVersion: pipelineVersion(),
     ...(options.renderReport ? { renderReport: options.renderReport } : {}),
   });
+  // The MLflow run starts with the pipeline and follows it step by step.
+  const tracking = await PipelineTracking.start({ config, runId, store, steps: flow.tracked, resume, startTime });
+  options.onTracking?.(tracking.started);
   // The PII key is a secret: the stored config never holds it; a resumed run reads it again.
   const { key: _secret, ...pii } = config.pii;
   let result;
@@ -202,16 +199,16 @@ async function executeLocked(config: PipelineConfig, runId: string, resume: bool
     throw error;
   }
 
-  const attest = result.outputs.get('attest') as AttestOutput;
-  const report = result.outputs.get('report') as ReportOutput;
-  const evaluation = result.outputs.get('evaluate') as EvaluateOutput;
-  const delta = result.outputs.get('delta') as DeltaReport;
+  const attest = result.output(flow.results.attest);
+  const report = result.output(flow.results.report);
+  const evaluation = result.output(flow.results.evaluate);
+  const delta = result.output(flow.results.delta);
   const files: Record<string, Uint8Array | string> = {
     ...attest.files,
     'report.json': reportJsonText(report.document),
     ...(report.html === null ? {} : { 'report.html': report.html }),
   };
-  const contributed = (result.outputs.get('load_contributed') as LoadOutput).manifest;
+  const contributed = result.output(flow.results.contributed).manifest;
   const zkOutput = {
     contributedColumnCount: contributed.column_count,
     contributedColumns: contributed.columns,
@@ -259,7 +256,7 @@ async function executeLocked(config: PipelineConfig, runId: string, resume: bool
               alias: delta.decision.accepted ? 'accepted' : 'rejected',
               tags: {
                 'hokusai.run_id': runId,
-                'hokusai.data_sha256': (result.outputs.get('load_contributed') as LoadOutput).manifest.content_hash,
+                'hokusai.data_sha256': contributed.content_hash,
                 'hokusai.delta_one': String(delta.delta_one),
                 'hokusai.merkle_root': attestation.merkle_root,
               },
