@@ -1,7 +1,22 @@
 export { ORCHESTRATOR_ERROR_KINDS, OrchestratorError, errorCode, type OrchestratorErrorCode } from './errors.js';
 export type { StepDefinition, StepContext, FlowDefinition } from './engine/step.js';
 export { defineStep, defineForeachStep, type Step, type StepRef, type StepReads, type StepSpec, type ForeachStepSpec, type InputsOf, type TypedStepContext } from './engine/step-ref.js';
-export type { RunEvent, RunEventType, RunEventListener } from './engine/events.js';
+export type {
+  RunEvent,
+  RunEventType,
+  RunEventListener,
+  RunStartedEvent,
+  RunFinishedEvent,
+  RunFailedEvent,
+  StepStartedEvent,
+  StepFinishedEvent,
+  StepFailedEvent,
+  StepRetryEvent,
+  StepReusedEvent,
+  StepEvent,
+  ProgressEvent,
+  ProgressUpdate,
+} from './engine/events.js';
 export { topologicalOrder } from './engine/dag.js';
 export { RunStore, type RunRecord, type StepRecord } from './engine/run-store.js';
 export { LocalExecutor, type Executor, type StepTask } from './engine/executor.js';

@@ -9,6 +9,10 @@ import { sha256Of } from './value-codec.js';
 import { outputOf, type StepRef } from './step-ref.js';
 import type { FlowDefinition, StepContext, StepDefinition } from './step.js';
 
+/** An event as the engine makes it; `emit` stamps the run and, unless it brings its own, the time. */
+type Unstamped<E> = E extends RunEvent ? Omit<E, 'runId' | 'time'> & { time?: number } : never;
+type UnstampedEvent = Unstamped<RunEvent>;
+
 export interface RunFlowOptions {
   store: RunStore;
   runId: string;
@@ -52,7 +56,7 @@ export async function runFlow(flow: FlowDefinition, options: RunFlowOptions): Pr
   const concurrency = Math.max(1, options.concurrency ?? 2);
   const budget = options.memoryBudgetMb ?? Number.POSITIVE_INFINITY;
   // An event may bring its own time, so a step's events carry the times its record holds.
-  const emit = (event: Omit<RunEvent, 'runId' | 'time'> & { time?: number }): void => options.onEvent?.({ time: Date.now(), ...event, runId });
+  const emit = (event: UnstampedEvent): void => options.onEvent?.({ time: Date.now(), ...event, runId });
 
   const previous: Map<string, StepRecord> = options.resume ? await store.readSteps(runId) : new Map();
   const record: RunRecord = options.resume

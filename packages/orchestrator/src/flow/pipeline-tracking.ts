@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { copyJournal, createTracker, readJournal, type RunHandle, type RunStatus, type Tracker } from '@hokusai/tracking';
-import type { RunEvent } from '../engine/events.js';
+import type { RunEvent, StepFinishedEvent } from '../engine/events.js';
 import type { RunStore } from '../engine/run-store.js';
 import { outputOf, type StepRef } from '../engine/step-ref.js';
 import type { PipelineConfig } from './config.js';
@@ -142,37 +142,51 @@ export class PipelineTracking {
   onEvent(event: RunEvent): void {
     if (this.parent === undefined || this.tracker === undefined) return;
     this.chain = this.chain.then(() => this.track(event)).catch((error: unknown) => {
-      this.warnings.push(`Tracking failed on ${event.type}${event.step === undefined ? '' : ` of ${event.step}`}: ${(error as Error).message}`);
+      this.warnings.push(`Tracking failed on ${event.type}${'step' in event ? ` of ${event.step}` : ''}: ${(error as Error).message}`);
     });
   }
 
   private async track(event: RunEvent): Promise<void> {
     const parent = this.parent as RunHandle;
     const tracker = this.tracker as Tracker;
-    const step = event.step;
-    if (step === undefined) return;
-    // Reused steps were tracked by the earlier process or by catchUp.
-    if (event.type === 'step_reused') return;
-    const training = TRAIN_STEPS[step];
-    if (event.type === 'step_started' && training !== undefined && event.attempt === 1) {
-      const child = await tracker.startRun({ name: training, parentRunId: parent.runId, startTime: event.time, tags: { 'hokusai.step': step, 'hokusai.run_id': this.runId } });
-      this.trainings.set(step, child);
-      this.ownRuns.push(child.journalRunId);
-      if (step === 'train_baseline') await this.logTrials(child);
-      return;
+    switch (event.type) {
+      case 'step_started': {
+        const training = TRAIN_STEPS[event.step];
+        if (training === undefined || event.attempt !== 1) return;
+        const child = await tracker.startRun({ name: training, parentRunId: parent.runId, startTime: event.time, tags: { 'hokusai.step': event.step, 'hokusai.run_id': this.runId } });
+        this.trainings.set(event.step, child);
+        this.ownRuns.push(child.journalRunId);
+        if (event.step === 'train_baseline') await this.logTrials(child);
+        return;
+      }
+      case 'progress':
+        if (event.loss !== undefined && Number.isFinite(event.loss)) {
+          await this.trainings.get(event.step)?.logMetrics({ training_loss: event.loss }, { step: event.done ?? 0, timestamp: event.time });
+        }
+        return;
+      case 'step_failed':
+        await this.trainings.get(event.step)?.end('FAILED', event.message, event.time);
+        this.trainings.delete(event.step);
+        return;
+      case 'step_finished':
+        await this.stepFinished(parent, event);
+        return;
+      // Reused steps were tracked by the earlier process or by catchUp; the run's own start and
+      // end are the parent run's, and retries show as the step's attempts.
+      case 'step_reused':
+      case 'step_retry':
+      case 'run_started':
+      case 'run_finished':
+      case 'run_failed':
+        return;
     }
-    if (event.type === 'progress' && event.loss !== undefined && Number.isFinite(event.loss)) {
-      await this.trainings.get(step)?.logMetrics({ training_loss: event.loss }, { step: event.done ?? 0, timestamp: event.time });
-      return;
-    }
-    if (event.type === 'step_failed') {
-      await this.trainings.get(step)?.end('FAILED', event.message, event.time);
-      this.trainings.delete(step);
-      return;
-    }
-    if (event.type !== 'step_finished') return;
+  }
+
+  /** A finished step on the parent's timeline, with what its output adds: a dataset, trials, a training's params. */
+  private async stepFinished(parent: RunHandle, event: StepFinishedEvent): Promise<void> {
+    const { step } = event;
     this.stepsDone++;
-    await parent.logMetrics({ [`step.${step}.duration_seconds`]: (event.durationMs ?? 0) / 1000 }, { timestamp: event.time });
+    await parent.logMetrics({ [`step.${step}.duration_seconds`]: event.durationMs / 1000 }, { timestamp: event.time });
     await parent.logMetrics({ 'pipeline.step': this.stepsDone }, { step: this.stepsDone, timestamp: event.time });
     const load = refNamed(this.steps.loads, step);
     const trials = refNamed(this.steps.trials, step);
@@ -180,8 +194,8 @@ export class PipelineTracking {
       const output = await this.output(load);
       if (output !== undefined) await parent.logInputs([trackedDataset(output.role, output.manifest)]);
     } else if (trials !== undefined) {
-      await this.queueTrials(trials, event.time - (event.durationMs ?? 0), event.time);
-    } else if (training !== undefined) {
+      await this.queueTrials(trials, event.time - event.durationMs, event.time);
+    } else if (TRAIN_STEPS[step] !== undefined) {
       const child = this.trainings.get(step);
       const output = await this.outputNamed(this.steps.trainings, step);
       if (child !== undefined) {
