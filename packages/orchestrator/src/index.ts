@@ -20,7 +20,8 @@ export type {
 export { topologicalOrder } from './engine/dag.js';
 export { RunStore, type RunRecord, type StepRecord } from './engine/run-store.js';
 export { LocalExecutor, type Executor, type StepTask } from './engine/executor.js';
-export { HookRegistry, HOOK_EVENTS, type HookEvent, type HookFunction, type HookIdentity } from './engine/hooks.js';
+export { HookRegistry, type HookPayloads, type HookFunction, type HookIdentity } from './engine/hooks.js';
+export { hokusaiHooks, HOKUSAI_HOOK_EVENTS, type HokusaiHooks, type HokusaiHookPayloads, type HokusaiHookPoint } from './flow/hokusai-hooks.js';
 export { runFlow, type RunFlowOptions, type FlowResult } from './engine/run-flow.js';
 export { PipelineConfigSchema, type PipelineConfig, type PipelineConfigInput } from './flow/config.js';
 export { attestedConfig, displayConfig } from './flow/attested-config.js';

@@ -6,7 +6,7 @@ import { OrchestratorError } from '../errors.js';
 import type { RunEvent, RunEventListener } from '../engine/events.js';
 import type { Executor } from '../engine/executor.js';
 import { LocalStoreExecutor } from '../distributed/local-store-executor.js';
-import { HookRegistry } from '../engine/hooks.js';
+import { hokusaiHooks, type HokusaiHooks } from './hokusai-hooks.js';
 import { runFlow } from '../engine/run-flow.js';
 import { RunStore } from '../engine/run-store.js';
 import { PipelineConfigSchema, type PipelineConfig, type PipelineConfigInput } from './config.js';
@@ -27,7 +27,8 @@ export interface PipelineRunOptions {
   /** Run store folder (default: $HOKUSAI_STORE, else ./.hokusai/store). */
   store?: string;
   onEvent?: RunEventListener;
-  hooks?: HookRegistry;
+  /** Hooks of the Hokusai flow's points (`hokusaiHooks()`). */
+  hooks?: HokusaiHooks;
   renderReport?: (report: unknown) => string;
   executor?: Executor;
   /** Cancels the run at the next step boundary (running steps get an abort signal). */
@@ -161,7 +162,7 @@ async function execute(config: PipelineConfig, runId: string, resume: boolean, o
 }
 
 async function executeLocked(config: PipelineConfig, runId: string, resume: boolean, options: PipelineRunOptions, store: RunStore): Promise<PipelineResult> {
-  const hooks = options.hooks ?? new HookRegistry();
+  const hooks = options.hooks ?? hokusaiHooks();
   const events: RunEvent[] = [];
   const startTime = Date.now();
   const flow = hokusaiFlow({
