@@ -19,6 +19,7 @@ import { assertOutputFree, outputFolderRunId, writeOutputFolder, type ProtectedP
 import { lockOutputFolder } from './output-lock.js';
 import { assertFoldersWritable } from './writable-folders.js';
 import { pipelineVersion } from './package-versions.js';
+import { runMetrics } from './run-metrics.js';
 import { splitUriCredentials } from '@hokusai/tracking';
 import { failedStatus, PipelineTracking, runNote, type TrackingStarted, type TrackingSummary } from './pipeline-tracking.js';
 import { piiKeyFromEnv } from '@hokusai/core';
@@ -224,25 +225,7 @@ async function executeLocked(config: PipelineConfig, runId: string, resume: bool
   });
 
   const { attestation } = attest.built;
-  const metrics: Record<string, number> = {};
-  for (const [name, value] of Object.entries(evaluation.baselineMetrics)) if (typeof value === 'number') metrics[`baseline.${name}`] = value;
-  for (const [name, value] of Object.entries(evaluation.newMetrics)) if (typeof value === 'number') metrics[`new.${name}`] = value;
-  for (const [role, m] of [['baseline', evaluation.baselineMetrics], ['new', evaluation.newMetrics]] as const) {
-    for (const [cell, count] of Object.entries(m.confusion)) metrics[`${role}.confusion.${cell}`] = count;
-  }
-  for (const [name, m] of Object.entries(delta.metrics)) {
-    if (m.absolute_delta !== null) metrics[`delta.${name}`] = m.absolute_delta;
-    if (m.delta_pp !== null) metrics[`delta_pp.${name}`] = m.delta_pp;
-    if (m.p_value !== null) metrics[`p_value.${name}`] = m.p_value;
-    if (m.ci !== null) {
-      metrics[`ci_low.${name}`] = m.ci[0];
-      metrics[`ci_high.${name}`] = m.ci[1];
-    }
-  }
-  metrics['mcnemar.b'] = delta.tests.mcnemar.b;
-  metrics['mcnemar.c'] = delta.tests.mcnemar.c;
-  metrics['mcnemar.p_value'] = delta.tests.mcnemar.p_value;
-  if (delta.delta_one !== null) metrics.delta_one = delta.delta_one;
+  const metrics = runMetrics(evaluation, delta);
   // The output folder exists now, so the journal of a finished run is copied beside its results.
   const tracked = await tracking.finish({
       status: 'FINISHED',
