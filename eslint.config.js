@@ -79,6 +79,26 @@ export default tseslint.config(
     rules: { 'max-lines-per-function': ['error', { max: 120, skipBlankLines: true, skipComments: true }] },
   },
   {
+    // The orchestrator's steps read their inputs, and the pipeline the flow's result, through typed
+    // step references; engine/step-ref.ts holds the one conversion of a stored value to its step's
+    // output type. A cast of a step input, a fan-out item or a stored output would hide a wiring
+    // mistake the types catch.
+    files: ['packages/orchestrator/src/**/*.ts'],
+    ignores: ['packages/orchestrator/src/engine/step-ref.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        ...[
+          "TSAsExpression[expression.object.object.name='ctx'][expression.object.property.name='inputs']",
+          "TSAsExpression[expression.object.name='ctx'][expression.property.name='item']",
+          "TSAsExpression[expression.callee.object.property.name='outputs'][expression.callee.property.name='get']",
+          "TSAsExpression[expression.callee.property.name='readValue']",
+          'TSAsExpression[typeAnnotation.typeName.name=/Output$/]',
+        ].map((selector) => ({ selector, message: 'Read step outputs through typed step references (defineStep reads, FlowResult.output), not a cast.' })),
+      ],
+    },
+  },
+  {
     files: ['**/test/**/*.ts', '**/vitest.config.ts'],
     rules: { '@nx/enforce-module-boundaries': boundaries(layersForTests) },
   },

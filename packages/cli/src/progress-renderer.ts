@@ -1,4 +1,4 @@
-import type { RunEvent } from '@hokusai/orchestrator';
+import type { ProgressEvent, RunEvent } from '@hokusai/orchestrator';
 
 /** Where progress goes: process.stderr, or anything shaped like it. */
 export interface ProgressStream {
@@ -139,8 +139,16 @@ export class ProgressRenderer {
   }
 
   event(event: RunEvent): void {
-    const step = event.step ?? '';
-    if (this.plan?.hidden?.(step) === true) return;
+    if ('step' in event && this.plan?.hidden?.(event.step) === true) return;
+    switch (event.type) {
+      case 'run_started':
+        return;
+      case 'run_finished':
+      case 'run_failed':
+        this.finish();
+        return;
+    }
+    const { step } = event;
     switch (event.type) {
       case 'step_started': {
         const bar = this.bars.get(step);
@@ -150,7 +158,7 @@ export class ProgressRenderer {
         this.tick();
         // A terminal shows the new bar; elsewhere the start is a line of its own.
         if (this.tty) this.redraw(true);
-        else if (bar === undefined || this.options.verbose === true) this.line(`… ${label}${(event.attempt ?? 1) > 1 ? ` (attempt ${event.attempt})` : ''}`);
+        else if (bar === undefined || this.options.verbose === true) this.line(`… ${label}${event.attempt > 1 ? ` (attempt ${event.attempt})` : ''}`);
         return;
       }
       case 'step_finished': {
@@ -158,16 +166,16 @@ export class ProgressRenderer {
         if (!last) return;
         this.finishedSteps++;
         this.ranSteps++;
-        this.ranMs += event.durationMs ?? 0;
-        this.line(`${paint(this.color, '32', '✓')} ${this.numbered(step)}${step} (${((event.durationMs ?? 0) / 1000).toFixed(2)} s${this.eta()})`);
+        this.ranMs += event.durationMs;
+        this.line(`${paint(this.color, '32', '✓')} ${this.numbered(step)}${step} (${(event.durationMs / 1000).toFixed(2)} s${this.eta()})`);
         return;
       }
       case 'step_failed':
         this.stepEnded(step);
-        this.line(`${paint(this.color, '31', '✗')} ${this.numbered(step)}${step}: ${event.message ?? ''}`);
+        this.line(`${paint(this.color, '31', '✗')} ${this.numbered(step)}${step}: ${event.message}`);
         return;
       case 'step_retry':
-        this.line(`${paint(this.color, '33', '↻')} ${step}: ${event.message ?? ''}; retrying`);
+        this.line(`${paint(this.color, '33', '↻')} ${step}: ${event.message}; retrying`);
         return;
       case 'step_reused':
         this.finishedSteps++;
@@ -175,12 +183,6 @@ export class ProgressRenderer {
         return;
       case 'progress':
         this.progress(step, event);
-        return;
-      case 'run_finished':
-      case 'run_failed':
-        this.finish();
-        return;
-      default:
         return;
     }
   }
@@ -218,13 +220,13 @@ export class ProgressRenderer {
     }
   }
 
-  private progress(step: string, raw: RunEvent): void {
+  private progress(step: string, raw: ProgressEvent): void {
     // snarkjs narrates its internals (multiexp rounds, the circuit hash over several lines): the
     // phase before it is what a person follows; --verbose keeps the narration.
     const noise = this.options.verbose !== true && raw.message !== undefined ? raw.message.indexOf('snarkjs:') : -1;
     const phase = noise < 0 ? '' : (raw.message ?? '').slice(0, noise).replace(/[\s:]+$/, '');
     const { message: _narration, ...bare } = raw;
-    const event: RunEvent = noise < 0 ? raw : phase === '' ? bare : { ...bare, message: phase };
+    const event: ProgressEvent = noise < 0 ? raw : phase === '' ? bare : { ...bare, message: phase };
     const counted = event.total !== undefined && event.total > 0 && event.done !== undefined;
     if (!this.tty) {
       this.plainProgress(step, event, counted);
@@ -247,7 +249,7 @@ export class ProgressRenderer {
     this.redraw(counted && (event.done as number) >= (event.total as number));
   }
 
-  private plainProgress(step: string, event: RunEvent, counted: boolean): void {
+  private plainProgress(step: string, event: ProgressEvent, counted: boolean): void {
     const message = event.message === undefined ? '' : ` — ${event.message}`;
     if (!counted) {
       if (event.message !== undefined) this.line(`  ${step}: ${event.message}`);

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunEvent } from '@hokusai/orchestrator';
+import type { ProgressEvent, RunEvent } from '@hokusai/orchestrator';
 import { startRedisServer, type RedisServer } from '@hokusai/test-helpers';
 import { bin } from './run-cli.js';
 
@@ -65,7 +65,7 @@ describe('hokusai run --redis from the command line', () => {
     worker.child.kill('SIGTERM');
     await worker.exited;
     const events = (await readFile(join(work, 'out', 'logs', 'events.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as RunEvent);
-    const ranOn = new Map(events.filter((e) => e.worker !== undefined).map((e) => [e.step, e.worker]));
+    const ranOn = new Map(events.filter((e): e is ProgressEvent => e.type === 'progress' && e.worker !== undefined).map((e) => [e.step, e.worker]));
     for (const step of ['load_base', 'integrate', 'train_new', 'evaluate', 'report']) expect(ranOn.get(step), step).toMatch(/:\d+$/);
   }, 180_000);
 });

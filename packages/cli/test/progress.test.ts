@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
-import type { RunEvent } from '@hokusai/orchestrator';
+import type { ProgressEvent, RunEvent, StepEvent } from '@hokusai/orchestrator';
 import { Output, type OutputOptions } from '../src/output.js';
 import { ProgressRenderer } from '../src/progress-renderer.js';
 
@@ -75,8 +75,21 @@ class PlainStream {
   }
 }
 
-const ev = (type: RunEvent['type'], step: string, extra: Partial<RunEvent> = {}): RunEvent => ({ type, runId: 'r', step, time: 0, ...extra });
-const progress = (step: string, unit: string, done: number, total: number, message?: string): RunEvent => ev('progress', step, { unit, done, total, ...(message === undefined ? {} : { message }) });
+function ev(type: Exclude<StepEvent['type'], 'progress'>, step: string, extra: { durationMs?: number } = {}): RunEvent {
+  const stamp = { runId: 'r', step, time: 0 };
+  switch (type) {
+    case 'step_started':
+      return { ...stamp, type, attempt: 1 };
+    case 'step_finished':
+      return { ...stamp, type, attempt: 1, durationMs: extra.durationMs ?? 0, cpuMs: 0, peakRssMb: 0 };
+    case 'step_failed':
+    case 'step_retry':
+      return { ...stamp, type, attempt: 1, message: '' };
+    case 'step_reused':
+      return { ...stamp, type };
+  }
+}
+const progress = (step: string, unit: string, done: number, total: number, message?: string): ProgressEvent => ({ type: 'progress', runId: 'r', step, time: 0, unit, done, total, ...(message === undefined ? {} : { message }) });
 
 describe('progress on a terminal', () => {
   beforeEach(() => {
@@ -160,12 +173,12 @@ describe('progress on a terminal', () => {
     r.setPlan({ totalSteps: 3, hidden: (step) => step.startsWith('search') });
     r.event(ev('step_started', 'load_base'));
     now = 2000;
-    r.event({ ...ev('step_finished', 'load_base'), durationMs: 2000 });
+    r.event(ev('step_finished', 'load_base', { durationMs: 2000 }));
     r.event(ev('step_started', 'search_plan'));
-    r.event({ ...ev('step_finished', 'search_plan'), durationMs: 1 });
+    r.event(ev('step_finished', 'search_plan', { durationMs: 1 }));
     r.event(ev('step_reused', 'integrate'));
     r.event(ev('step_started', 'report'));
-    r.event({ ...ev('step_finished', 'report'), durationMs: 1000 });
+    r.event(ev('step_finished', 'report', { durationMs: 1000 }));
     expect(out.text.split('\n').filter(Boolean)).toEqual([
       '… step 1/3 load_base',
       '✓ step 1/3 load_base (2.00 s, ETA ~4 s)',
@@ -294,16 +307,16 @@ describe('hokusai run reports training and proving progress', () => {
     expect(verbose.code).toBe(0);
     const events = (await readFile(join(work, 'verbose', 'logs', 'events.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as RunEvent);
     for (const step of ['train_baseline', 'train_new', 'attest']) {
-      const p = events.filter((e) => e.type === 'progress' && e.step === step);
+      const p = events.filter((e): e is ProgressEvent => e.type === 'progress' && e.step === step);
       expect(p.length, step).toBeGreaterThanOrEqual(2);
       expect(new Set(p.map((e) => e.unit))).toEqual(new Set([step === 'attest' ? 'proof phases' : 'epochs']));
-      for (let i = 1; i < p.length; i++) expect((p[i] as RunEvent).done).toBeGreaterThanOrEqual((p[i - 1] as RunEvent).done as number);
-      const last = p[p.length - 1] as RunEvent;
-      expect(last.done).toBe(last.total);
+      for (let i = 1; i < p.length; i++) expect(p[i]?.done).toBeGreaterThanOrEqual(p[i - 1]?.done ?? Number.NaN);
+      const last = p.at(-1);
+      expect(last?.done).toBe(last?.total);
     }
     // The default mlp trains 5 epochs; one chunk of the 1,000-row benchmark: circuit, setup, witness, prove, verify.
-    expect(events.filter((e) => e.step === 'train_new' && e.type === 'progress').at(-1)).toMatchObject({ done: 5, total: 5 });
-    expect(events.filter((e) => e.step === 'attest' && e.type === 'progress').at(-1)).toMatchObject({ done: 5, total: 5 });
+    expect(events.filter((e) => e.type === 'progress' && e.step === 'train_new').at(-1)).toMatchObject({ done: 5, total: 5 });
+    expect(events.filter((e) => e.type === 'progress' && e.step === 'attest').at(-1)).toMatchObject({ done: 5, total: 5 });
   });
 
   it('prints them as plain lines on a pipe, keeps stdout one JSON document, and --quiet prints nothing', () => {

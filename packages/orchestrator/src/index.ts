@@ -1,14 +1,31 @@
 export { ORCHESTRATOR_ERROR_KINDS, OrchestratorError, errorCode, type OrchestratorErrorCode } from './errors.js';
 export type { StepDefinition, StepContext, FlowDefinition } from './engine/step.js';
-export type { RunEvent, RunEventType, RunEventListener } from './engine/events.js';
+export { defineStep, defineForeachStep, type Step, type StepRef, type StepReads, type StepSpec, type ForeachStepSpec, type InputsOf, type TypedStepContext } from './engine/step-ref.js';
+export type {
+  RunEvent,
+  RunEventType,
+  RunEventListener,
+  RunStartedEvent,
+  RunFinishedEvent,
+  RunFailedEvent,
+  StepStartedEvent,
+  StepFinishedEvent,
+  StepFailedEvent,
+  StepRetryEvent,
+  StepReusedEvent,
+  StepEvent,
+  ProgressEvent,
+  ProgressUpdate,
+} from './engine/events.js';
 export { topologicalOrder } from './engine/dag.js';
 export { RunStore, type RunRecord, type StepRecord } from './engine/run-store.js';
 export { LocalExecutor, type Executor, type StepTask } from './engine/executor.js';
-export { HookRegistry, HOOK_EVENTS, type HookEvent, type HookFunction, type HookIdentity } from './engine/hooks.js';
+export { HookRegistry, type HookPayloads, type HookFunction, type HookIdentity } from './engine/hooks.js';
+export { hokusaiHooks, HOKUSAI_HOOK_EVENTS, type HokusaiHooks, type HokusaiHookPayloads, type HokusaiHookPoint } from './flow/hokusai-hooks.js';
 export { runFlow, type RunFlowOptions, type FlowResult } from './engine/run-flow.js';
 export { PipelineConfigSchema, type PipelineConfig, type PipelineConfigInput } from './flow/config.js';
 export { attestedConfig, displayConfig } from './flow/attested-config.js';
-export { hokusaiFlow, HOKUSAI_FLOW_NAME } from './flow/hokusai-flow.js';
+export { hokusaiFlow, HOKUSAI_FLOW_NAME, type HokusaiFlow } from './flow/hokusai-flow.js';
 export { runPipeline, resumePipeline, parseConfig, defaultStore, type PipelineRunOptions, type PipelineResult } from './flow/run-pipeline.js';
 export { verifyRun, type RunVerification } from './flow/verify-run.js';
 export { buildReportDocument, type ReportDocument } from './flow/report-document.js';

@@ -6,7 +6,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { BullMqExecutor, HOKUSAI_FLOW_NAME, LocalStoreExecutor, RunStore, errorCode, resumePipeline, runFlow, runPipeline, verifyRun, type FlowDefinition, type PipelineConfigInput, type RunEvent, type StepJobReport } from '../src/index.js';
+import { BullMqExecutor, HOKUSAI_FLOW_NAME, LocalStoreExecutor, RunStore, errorCode, resumePipeline, runFlow, runPipeline, verifyRun, type FlowDefinition, type PipelineConfigInput, type ProgressEvent, type RunEvent, type StepRetryEvent, type StepJobReport } from '../src/index.js';
 import { quickstartConfig } from './fixtures/quickstart.js';
 import { Queue } from 'bullmq';
 import { redisOptionsFromUrl } from '../src/distributed/redis-connection.js';
@@ -217,7 +217,7 @@ describe('BullMQ executor with worker processes on a real redis-server', () => {
       expect(markers.some((m) => workers.some((w) => m === `square-${i}-${w.pid}`))).toBe(true);
     }
     // Progress a step emits on a worker reaches the engine's listener.
-    const progress = events.filter((e) => e.type === 'progress' && e.step === 'square' && e.unit === 'items');
+    const progress = events.filter((e): e is ProgressEvent => e.type === 'progress' && e.step === 'square' && e.unit === 'items');
     expect(progress.map((e) => e.done).sort((a, b) => (a ?? 0) - (b ?? 0))).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
   });
 
@@ -228,7 +228,7 @@ describe('BullMQ executor with worker processes on a real redis-server', () => {
     const result = await runFlow(flows.faultsFlow(params), { store, runId: 'flaky', params, executor: executor(), onEvent: (e) => events.push(e) });
     expect(result.outputs.get('flaky')).toEqual({ attempt: 3 });
     expect((await store.readSteps('flaky')).get('flaky')?.attempts).toBe(3);
-    expect(events.filter((e) => e.type === 'step_retry' && e.step === 'flaky').map((e) => e.message)).toEqual([
+    expect(events.filter((e): e is StepRetryEvent => e.type === 'step_retry' && e.step === 'flaky').map((e) => e.message)).toEqual([
       'flaky failure on attempt 1',
       'flaky failure on attempt 2',
     ]);
@@ -412,7 +412,7 @@ describe('the Hokusai flow on BullMQ', () => {
     expect((await readdir(join(dir, 'store-search-bullmq', 'runs', runId, 'items', 'search_trial'))).sort()).toEqual(['0.json', '1.json', '2.json', '3.json', '4.json', '5.json']);
     // The trials bar moves once per finished trial, on either executor.
     for (const events of [localEvents, remoteEvents]) {
-      const bar = events.filter((e) => e.type === 'progress' && e.step === 'search_trial' && e.unit === 'trials');
+      const bar = events.filter((e): e is ProgressEvent => e.type === 'progress' && e.step === 'search_trial' && e.unit === 'trials');
       expect(bar.map((e) => e.done).sort()).toEqual([1, 2, 3, 4, 5, 6]);
       expect(bar.every((e) => e.total === 6)).toBe(true);
     }

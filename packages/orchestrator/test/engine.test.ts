@@ -1,9 +1,9 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, expectTypeOf, it } from 'vitest';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { tableFromArrays, type Table } from 'apache-arrow';
-import { HookRegistry, OrchestratorError, RunStore, runFlow, topologicalOrder, type FlowDefinition, type RunEvent, type StepDefinition } from '../src/index.js';
+import { HOKUSAI_HOOK_EVENTS, HookRegistry, hokusaiHooks, OrchestratorError, RunStore, runFlow, topologicalOrder, type FlowDefinition, type RunEvent, type StepDefinition } from '../src/index.js';
 import { HokusaiError } from '@hokusai/core';
 
 const store = async (): Promise<RunStore> => new RunStore(await mkdtemp(join(tmpdir(), 'hokusai-store-')));
@@ -220,13 +220,28 @@ describe('runFlow', () => {
 
 describe('hooks', () => {
   it('threads the payload through hooks in order and records their identity', async () => {
-    const hooks = new HookRegistry();
-    const id = hooks.register('pre_training', (p) => ({ ...(p as object), l2: 0.5 }), 'set-l2');
-    hooks.register('pre_training', (p) => ({ ...(p as object), seen: true }));
+    // The flow declares its points and their payloads; the engine knows none.
+    type Points = { pre_training: { l2: number; seen?: boolean }; post_training: { onnx: string } };
+    const hooks = new HookRegistry<Points>({ pre_training: 'training options', post_training: 'the model' });
+    const id = hooks.register('pre_training', (p) => ({ ...p, l2: 0.5 }), 'set-l2');
+    hooks.register('post_training', (m) => {
+      expectTypeOf(m).toEqualTypeOf<{ onnx: string }>();
+    });
+    hooks.register('pre_training', (p) => ({ ...p, seen: true }));
+    // @ts-expect-error a hook must give back its point's payload (checked by the compiler only)
+    const _wrongPayload = (): unknown => hooks.register('pre_training', () => ({ onnx: 'x' }));
     const out = await hooks.apply('pre_training', { l2: 0 });
     expect(out).toEqual({ l2: 0.5, seen: true });
+    expect(await hooks.apply('post_training', { onnx: 'bytes' })).toEqual({ onnx: 'bytes' });
     expect(id.sha256).toMatch(/^[a-f0-9]{64}$/);
-    expect(hooks.identities().map((h) => h.name)).toEqual(['set-l2', 'anonymous']);
-    expect(() => hooks.register('pre_nothing' as never, () => undefined)).toThrow(/Unknown hook point/);
+    expect(hooks.identities().map((h) => [h.event, h.name])).toEqual([['pre_training', 'set-l2'], ['post_training', 'anonymous'], ['pre_training', 'anonymous']]);
+    expect(hooks.events()).toEqual(['pre_training', 'post_training']);
+    // @ts-expect-error not a point of this flow
+    expect(() => hooks.register('pre_integration', () => undefined)).toThrow(/Unknown hook point "pre_integration". Known points: pre_training, post_training/);
+  });
+
+  it('the Hokusai flow declares its own points, in the order a run passes them', () => {
+    expect(HOKUSAI_HOOK_EVENTS).toEqual(['pre_integration', 'post_integration', 'pre_training', 'post_training', 'pre_evaluation', 'post_evaluation', 'pre_attestation', 'post_attestation']);
+    expect(hokusaiHooks().events()).toEqual(HOKUSAI_HOOK_EVENTS);
   });
 });

@@ -9,7 +9,7 @@ import { MlflowClient, syncJournal } from '@hokusai/tracking';
 import { chromium, type Page } from 'playwright-core';
 // The tracking package's test harness starts a real `mlflow server` (SQLite, served artifacts).
 import { startMlflowServer, type MlflowServer } from '@hokusai/test-helpers';
-import { HookRegistry, RunStore, runPipeline, verifyRun, type PipelineResult } from '../src/index.js';
+import { hokusaiHooks, RunStore, runPipeline, verifyRun, type PipelineResult } from '../src/index.js';
 import { QUICKSTART, quickstartConfig } from './fixtures/quickstart.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -65,11 +65,11 @@ describe('a pipeline run logged to a real MLflow server', () => {
     store = join(work, 'store');
     // While the new model is about to train, the MLflow UI shows the run live: RUNNING, the steps
     // so far on its timeline, the two trainings under it.
-    const hooks = new HookRegistry();
+    const hooks = hokusaiHooks();
     hooks.register(
       'pre_training',
       async (payload) => {
-        if ((payload as { role: string }).role !== 'new') return payload;
+        if (payload.role !== 'new') return payload;
         try {
           await withChromium({ width: 1400, height: 1600 }, async (page) => {
             await page.goto(runUrl as string);

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runAndKillWhen } from './fixtures/kill-child.js';
 import { QUICKSTART, quickstartConfig } from './fixtures/quickstart.js';
-import { HookRegistry, RunStore, hokusaiFlow, resumePipeline, runPipeline, verifyRun, type PipelineConfigInput, type RunEvent } from '../src/index.js';
+import { hokusaiHooks, RunStore, hokusaiFlow, resumePipeline, runPipeline, verifyRun, type PipelineConfigInput, type RunEvent } from '../src/index.js';
 
 const config = (out: string, extra: Partial<PipelineConfigInput> = {}): PipelineConfigInput => quickstartConfig(out, { delta: { bootstrapResamples: 200 }, ...extra });
 
@@ -101,7 +101,7 @@ describe('the Hokusai flow', () => {
   });
 
   it('resumes after a kill at every step boundary and ends with the same attestation body', async () => {
-    const steps = hokusaiFlow({ config: {} as never, hooks: new HookRegistry(), datasets: {} as never, pipelineVersion: '0' }).steps.map((s) => s.name);
+    const steps = hokusaiFlow({ config: {} as never, hooks: hokusaiHooks(), datasets: {} as never, pipelineVersion: '0' }).steps.map((s) => s.name);
     // The last step's boundary is the end of the flow: the output folder may not be written yet.
     for (const step of steps) {
       const store = join(work, `store-kill-${step}`);
@@ -121,12 +121,11 @@ describe('the Hokusai flow', () => {
   }, 600_000);
 
   it('records hook identities in the run and lets a hook change what passes', async () => {
-    const hooks = new HookRegistry();
+    const hooks = hokusaiHooks();
     const seen: string[] = [];
-    hooks.register('pre_training', (payload) => {
-      const p = payload as { role: string; params: Record<string, unknown> };
-      seen.push(p.role);
-      return { ...p, params: { ...p.params, l2: 10 } };
+    hooks.register('pre_training', (options) => {
+      seen.push(options.role);
+      return { ...options, params: { ...options.params, l2: 10 } };
     }, 'strong-l2');
     const store = join(work, 'store-hooks');
     const out = join(work, 'out-hooks');

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runAndKillWhen } from './fixtures/kill-child.js';
 import { quickstartConfig } from './fixtures/quickstart.js';
-import { RunStore, resumePipeline, runPipeline, type PipelineConfigInput, type RunEvent } from '../src/index.js';
+import { RunStore, resumePipeline, runPipeline, type PipelineConfigInput, type ProgressEvent, type RunEvent } from '../src/index.js';
 
 const values = [1e-4, 0.003, 0.1, 1, 10, 300];
 const search = { strategy: 'grid' as const, space: { l2: { values } }, metric: 'log_loss' as const };
@@ -37,7 +37,7 @@ describe('hyperparameter-search trials as units of work', () => {
     expect(training.search.trials).toBe(6);
     // The heaviest penalty flattens the model: it cannot be the best on log loss.
     expect(training.params.l2).not.toBe(300);
-    const bar = referenceEvents.filter((e) => e.type === 'progress' && e.step === 'search_trial' && e.unit === 'trials');
+    const bar = referenceEvents.filter((e): e is ProgressEvent => e.type === 'progress' && e.step === 'search_trial' && e.unit === 'trials');
     expect(bar.map((e) => e.done)).toEqual([1, 2, 3, 4, 5, 6]);
   });
 
@@ -75,8 +75,8 @@ describe('hyperparameter-search trials as units of work', () => {
     expect(rung1[0]?.id).toBe(bestFirst?.id);
     const search = store.readValue(steps.get('search')?.output as string) as { trials: number; best: { params: { l2: number } } };
     expect(search.trials).toBe(5);
-    expect(events.filter((e) => e.type === 'progress' && e.step === 'search_trial' && e.unit === 'trials')).toHaveLength(4);
-    expect(events.filter((e) => e.type === 'progress' && e.step === 'search_trial_1' && e.unit === 'trials')).toHaveLength(1);
+    expect(events.filter((e): e is ProgressEvent => e.type === 'progress' && e.step === 'search_trial' && e.unit === 'trials')).toHaveLength(4);
+    expect(events.filter((e): e is ProgressEvent => e.type === 'progress' && e.step === 'search_trial_1' && e.unit === 'trials')).toHaveLength(1);
     expect(events.some((e) => e.type === 'progress' && e.step === 'search')).toBe(false);
     expect([1e-4, 0.1, 3]).toContain(search.best.params.l2);
 
@@ -107,10 +107,10 @@ describe('hyperparameter-search trials as units of work', () => {
 
     const events: RunEvent[] = [];
     await resumePipeline(referenceRunId, { store, overwrite: true, onEvent: (e) => events.push(e) });
-    const reused = events.filter((e) => e.type === 'progress' && e.step === 'search_trial' && /reused from the run store/.test(e.message ?? ''));
+    const reused = events.filter((e): e is ProgressEvent => e.type === 'progress' && e.step === 'search_trial' && /reused from the run store/.test(e.message ?? ''));
     expect(reused.map((e) => Number(/item (\d+)/.exec(e.message ?? '')?.[1])).sort()).toEqual(finished.map((f) => Number(f.replace('.json', ''))).sort());
     // Only the other trials ran again; the bar still ends at 6 of 6.
-    const bar = events.filter((e) => e.type === 'progress' && e.step === 'search_trial' && e.unit === 'trials');
+    const bar = events.filter((e): e is ProgressEvent => e.type === 'progress' && e.step === 'search_trial' && e.unit === 'trials');
     expect(bar).toHaveLength(6 - finished.length);
     expect(bar.at(-1)).toMatchObject({ done: 6, total: 6 });
     expect(events.filter((e) => e.type === 'step_reused').map((e) => e.step)).toEqual(expect.arrayContaining(['integrate', 'search_plan']));

@@ -242,13 +242,27 @@ export class RunManager extends EventEmitter<RunManagerEvents> {
 
   private onEvent(run: ServerRun, event: RunEvent): void {
     run.pipelineRunId ??= event.runId;
-    if (event.step !== undefined) {
+    if ('step' in event) {
       const step = run.steps[event.step] ?? { status: 'running', startedAt: null, durationMs: null, done: null, total: null, unit: null };
-      if (event.type === 'step_started') Object.assign(step, { status: 'running', startedAt: new Date(event.time).toISOString() });
-      else if (event.type === 'step_finished') Object.assign(step, { status: 'finished', durationMs: event.durationMs ?? null });
-      else if (event.type === 'step_failed') step.status = 'failed';
-      else if (event.type === 'step_reused') step.status = 'reused';
-      else if (event.type === 'progress') Object.assign(step, { done: event.done ?? null, total: event.total ?? null, unit: event.unit ?? null });
+      switch (event.type) {
+        case 'step_started':
+          Object.assign(step, { status: 'running', startedAt: new Date(event.time).toISOString() });
+          break;
+        case 'step_finished':
+          Object.assign(step, { status: 'finished', durationMs: event.durationMs });
+          break;
+        case 'step_failed':
+          step.status = 'failed';
+          break;
+        case 'step_reused':
+          step.status = 'reused';
+          break;
+        case 'progress':
+          Object.assign(step, { done: event.done ?? null, total: event.total ?? null, unit: event.unit ?? null });
+          break;
+        case 'step_retry':
+          break;
+      }
       run.steps[event.step] = step;
     }
     // Progress ticks are many: records are written at step boundaries, events go out live.

@@ -53,6 +53,15 @@ const probes: Record<string, string> = {
     '}',
     '',
   ].join('\n'),
+  // A step output read back by a cast instead of through a typed step reference.
+  'packages/orchestrator/src/probe-output-cast.ts': [
+    "import type { StepContext } from './engine/step.js';",
+    'interface TrainOutput { onnx: Uint8Array }',
+    'export function onnxOf(ctx: StepContext, outputs: Map<string, unknown>): Uint8Array[] {',
+    '  return [(ctx.inputs.train_new as TrainOutput).onnx, (outputs.get(\'train_new\') as { onnx: Uint8Array }).onnx];',
+    '}',
+    '',
+  ].join('\n'),
   // Kept to every rule: awaited promises.
   'packages/tracking/src/probe-awaited.ts': [
     'async function save(): Promise<void> {}',
@@ -238,6 +247,10 @@ describe('the workspace lint configuration', () => {
     expect(text('packages/server/src/probe-long.ts')).toMatch(/\(121\)/);
     expect(text('packages/server/src/probe-padded.ts')).toBe('');
     expect(text('packages/server/test/probe-long.test.ts')).toBe('');
+  });
+
+  it('fails a cast of a step output in the orchestrator', () => {
+    expect(rules('packages/orchestrator/src/probe-output-cast.ts')).toEqual(['no-restricted-syntax', 'no-restricted-syntax']);
   });
 
   it('fails a floating promise and a promise used as a condition or a void callback', () => {

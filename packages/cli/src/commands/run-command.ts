@@ -36,7 +36,7 @@ interface RunFlags {
 
 /** The feature plan the integrate step sends before training, shown as text; other events go to the progress display. */
 function showEvent(output: Output, event: RunEvent): void {
-  if (event.unit !== FEATURE_PLAN_EVENT_UNIT) return output.event(event);
+  if (event.type !== 'progress' || event.unit !== FEATURE_PLAN_EVENT_UNIT) return output.event(event);
   const plan = FeaturePlanSchema.safeParse(JSON.parse(event.message ?? 'null'));
   if (plan.success) output.log(featurePlanText(plan.data));
 }

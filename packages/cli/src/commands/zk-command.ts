@@ -17,13 +17,24 @@ export function registerZkCommand(program: Command, output: Output): void {
       // Compiling and the phase-2 key can take minutes at large N: shown as the pipeline's steps are.
       const step = 'zk setup';
       const started = Date.now();
-      output.event({ type: 'step_started', runId: '', step, time: started });
+      const cpuAtStart = process.cpuUsage();
+      output.event({ type: 'step_started', runId: '', step, attempt: 1, time: started });
       const setup = await prepareZkSetup({
         circuitN: Number(flags.n),
         ...(flags.ptau === undefined ? {} : { ptauPath: flags.ptau }),
         onProgress: (p) => output.event({ type: 'progress', runId: '', step, time: Date.now(), unit: 'phases', done: p.done, total: p.total, message: `${p.phase}: ${p.message}` }),
       });
-      output.event({ type: 'step_finished', runId: '', step, time: Date.now(), durationMs: Date.now() - started });
+      const cpu = process.cpuUsage(cpuAtStart);
+      output.event({
+        type: 'step_finished',
+        runId: '',
+        step,
+        attempt: 1,
+        time: Date.now(),
+        durationMs: Date.now() - started,
+        cpuMs: Math.round((cpu.user + cpu.system) / 1000),
+        peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+      });
       const text = [
         `circuit N=${setup.circuitN}: ${setup.constraints} constraints, hash ${setup.circuitHash}`,
         `proving key:       ${setup.zkeyPath}`,

@@ -1,7 +1,6 @@
-import type { RunEvent } from '../engine/events.js';
+import type { ProgressUpdate as ProgressEvent } from '../engine/events.js';
 import type { StepContext, StepDefinition } from '../engine/step.js';
 
-type ProgressEvent = Omit<RunEvent, 'runId' | 'step' | 'time'> & { type: 'progress' };
 
 interface FanOut {
   reported: Map<string, Set<number>>;

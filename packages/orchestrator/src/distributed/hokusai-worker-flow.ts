@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { OrchestratorError } from '../errors.js';
-import { HookRegistry } from '../engine/hooks.js';
+import { hokusaiHooks, type HokusaiHooks } from '../flow/hokusai-hooks.js';
 import type { RunRecord } from '../engine/run-store.js';
 import { DatasetCache } from '../flow/dataset-cache.js';
 import { hokusaiFlow } from '../flow/hokusai-flow.js';
@@ -11,7 +11,7 @@ import { piiKeyFromEnv } from '@hokusai/core';
 
 export interface HokusaiWorkerOptions {
   /** The hooks the producer registered; a run recorded with hooks needs the same ones here. */
-  hooks?: HookRegistry;
+  hooks?: HokusaiHooks;
   /** The report.html renderer the producer uses, so the report step gives the same output. */
   renderReport?: (report: unknown) => string;
 }
@@ -28,7 +28,7 @@ export function hokusaiWorkerFlow(params: unknown, run: RunRecord, options: Hoku
   const parsed = parseConfig(stored.data.config, `stored config of run ${run.runId}`);
   const key = parsed.pii.key ?? piiKeyFromEnv();
   const config = key === undefined ? parsed : { ...parsed, pii: { ...parsed.pii, key } };
-  const hooks = options.hooks ?? new HookRegistry();
+  const hooks = options.hooks ?? hokusaiHooks();
   const flow = hokusaiFlow({
     config,
     hooks,

@@ -1,4 +1,4 @@
-import type { RunEvent } from './events.js';
+import type { ProgressUpdate } from './events.js';
 
 /** What a step's body receives: its inputs by name, the run's identity and an event sink. */
 export interface StepContext<I extends Record<string, unknown> = Record<string, unknown>> {
@@ -9,7 +9,7 @@ export interface StepContext<I extends Record<string, unknown> = Record<string, 
   /** The element this branch handles, for a step fanned out with `foreach`. */
   readonly item?: unknown;
   readonly signal: AbortSignal;
-  emit(event: Omit<RunEvent, 'runId' | 'step' | 'time'> & { type: 'progress' }): void;
+  emit(event: ProgressUpdate): void;
 }
 
 export interface StepDefinition {

@@ -1,16 +1,19 @@
 import { laterRungCount } from '@hokusai/training';
+import type { DeltaReport } from '@hokusai/evaluation';
 import type { FlowDefinition } from '../engine/step.js';
+import type { Step } from '../engine/step-ref.js';
 import type { FlowContext } from './flow-context.js';
-import { attestStep } from './steps/attest-step.js';
+import type { TrackedSteps } from './pipeline-tracking.js';
+import { attestStep, type AttestOutput } from './steps/attest-step.js';
 import { deltaStep } from './steps/delta-step.js';
-import { evaluateStep } from './steps/evaluate-step.js';
+import { evaluateStep, type EvaluateOutput } from './steps/evaluate-step.js';
 import { integrateStep } from './steps/integrate-step.js';
-import { loadStep } from './steps/load-step.js';
-import { reportStep } from './steps/report-step.js';
+import { loadStep, type LoadOutput } from './steps/load-step.js';
+import { reportStep, type ReportOutput } from './steps/report-step.js';
 import { searchPlanStep } from './steps/search-plan-step.js';
 import { searchRungStep } from './steps/search-rung-step.js';
 import { searchStep } from './steps/search-step.js';
-import { searchTrialStep } from './steps/search-trial-step.js';
+import { searchTrialStep, type SearchTrialOutput } from './steps/search-trial-step.js';
 import { trainStep } from './steps/train-step.js';
 
 export const HOKUSAI_FLOW_NAME = 'hokusai';
@@ -21,30 +24,51 @@ export const HOKUSAI_FLOW_NAME = 'hokusai';
  * → evaluate both → delta → attest (and prove) → report. Each step is a thin call into its
  * package; the output folder is written after the last step.
  */
-export function hokusaiFlow(flow: FlowContext): FlowDefinition {
+export interface HokusaiFlow extends FlowDefinition {
+  /** The steps whose outputs the pipeline reads from the flow's result. */
+  readonly results: {
+    readonly contributed: Step<LoadOutput>;
+    readonly evaluate: Step<EvaluateOutput>;
+    readonly delta: Step<DeltaReport>;
+    readonly attest: Step<AttestOutput>;
+    readonly report: Step<ReportOutput>;
+  };
+  /** The steps whose outputs the run's tracking reads. */
+  readonly tracked: TrackedSteps;
+}
+
+export function hokusaiFlow(flow: FlowContext): HokusaiFlow {
   // Successive halving: each later rung is planned from the one before and fans out in turn.
   const search = flow.config.search;
   const laterRungs = search?.strategy === 'halving' ? laterRungCount(search, flow.config.seed) : 0;
-  const rungSteps = Array.from({ length: laterRungs }, (_, r) => [searchRungStep(flow, r + 1), searchTrialStep(flow, r + 1)]).flat();
+  // The benchmark is usually the smallest input: loaded first, it frees its slot of the
+  // concurrency limit soon, so the two large loads overlap for longer.
+  const benchmark = loadStep('benchmark', flow);
+  const base = loadStep('base', flow);
+  const contributed = loadStep('contributed', flow);
+  const integrate = integrateStep(flow, { base, contributed, benchmark });
+  const plan = searchPlanStep(flow, integrate);
+  const firstWave = searchTrialStep(flow, 0, { integrate, plan });
+  const rungSteps: Step<unknown>[] = [];
+  const later: Step<SearchTrialOutput[]>[] = [];
+  let previous = firstWave;
+  for (let rung = 1; rung <= laterRungs; rung++) {
+    const rungPlan = searchRungStep(flow, rung, { integrate, previous });
+    previous = searchTrialStep(flow, rung, { integrate, plan: rungPlan });
+    rungSteps.push(rungPlan, previous);
+    later.push(previous);
+  }
+  const searched = searchStep(flow, { integrate, plan, firstWave, later });
+  const baseline = trainStep('baseline', flow, { integrate, search: searched });
+  const candidate = trainStep('new', flow, { integrate, search: searched });
+  const evaluation = evaluateStep(flow, { integrate, baseline, candidate });
+  const delta = deltaStep(flow, { evaluation, benchmark, baseline, candidate });
+  const attest = attestStep(flow, { loads: [base, contributed, benchmark], integrate, search: searched, baseline, candidate, evaluation, delta });
+  const report = reportStep(flow, { integrate, evaluation, delta, attest });
   return {
     name: HOKUSAI_FLOW_NAME,
-    steps: [
-      // The benchmark is usually the smallest input: loaded first, it frees its slot of the
-      // concurrency limit soon, so the two large loads overlap for longer.
-      loadStep('benchmark', flow),
-      loadStep('base', flow),
-      loadStep('contributed', flow),
-      integrateStep(flow),
-      searchPlanStep(flow),
-      searchTrialStep(flow),
-      ...rungSteps,
-      searchStep(flow, laterRungs),
-      trainStep('baseline', flow),
-      trainStep('new', flow),
-      evaluateStep(flow),
-      deltaStep(flow),
-      attestStep(flow),
-      reportStep(flow),
-    ],
+    steps: [benchmark, base, contributed, integrate, plan, firstWave, ...rungSteps, searched, baseline, candidate, evaluation, delta, attest, report],
+    results: { contributed, evaluate: evaluation, delta, attest, report },
+    tracked: { loads: [base, contributed, benchmark], trainings: [baseline, candidate], trials: [firstWave, ...later] },
   };
 }

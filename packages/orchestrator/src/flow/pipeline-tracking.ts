@@ -2,8 +2,9 @@ import { existsSync } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { copyJournal, createTracker, readJournal, type RunHandle, type RunStatus, type Tracker } from '@hokusai/tracking';
-import type { RunEvent } from '../engine/events.js';
+import type { RunEvent, StepFinishedEvent } from '../engine/events.js';
 import type { RunStore } from '../engine/run-store.js';
+import { outputOf, type StepRef } from '../engine/step-ref.js';
 import type { PipelineConfig } from './config.js';
 import { flattenParams } from './flatten.js';
 import { writeRunModelFolder } from './mlflow-model.js';
@@ -49,8 +50,17 @@ export interface TrackingStarted {
 }
 
 const TRAIN_STEPS: Record<string, string> = { train_baseline: 'train baseline', train_new: 'train new' };
-const TRIAL_STEP = /^search_trial(?:_\d+)?$/;
-const LOAD_STEP = /^load_(base|contributed|benchmark)$/;
+
+/** The flow's steps whose outputs tracking reads: the loads (datasets), the trainings (params) and the search trials. */
+export interface TrackedSteps {
+  loads: readonly StepRef<LoadOutput>[];
+  trainings: readonly StepRef<TrainOutput>[];
+  trials: readonly StepRef<SearchTrialOutput[]>[];
+}
+
+function refNamed<O>(refs: readonly StepRef<O>[], name: string): StepRef<O> | undefined {
+  return refs.find((r) => r.name === name);
+}
 
 interface PendingTrial {
   trial: SearchTrialOutput;
@@ -82,13 +92,14 @@ export class PipelineTracking {
     private readonly config: PipelineConfig,
     private readonly runId: string,
     private readonly store: RunStore,
+    private readonly steps: TrackedSteps,
     private readonly journalPath: string,
     private readonly tracker: Tracker | undefined,
     private readonly parent: RunHandle | undefined,
   ) {}
 
   /** Opens the tracker and starts (or, for a resumed pipeline, continues) the parent run. */
-  static async start(input: { config: PipelineConfig; runId: string; store: RunStore; resume: boolean; startTime: number }): Promise<PipelineTracking> {
+  static async start(input: { config: PipelineConfig; runId: string; store: RunStore; steps: TrackedSteps; resume: boolean; startTime: number }): Promise<PipelineTracking> {
     const journalPath = join(input.store.root, 'runs', input.runId, 'tracking', 'journal.jsonl');
     const problems: string[] = [];
     let tracker: Tracker | undefined;
@@ -111,7 +122,7 @@ export class PipelineTracking {
     } catch (error) {
       problems.push(`Tracking failed: ${(error as Error).message}`);
     }
-    const tracking = new PipelineTracking(input.config, input.runId, input.store, journalPath, tracker, parent);
+    const tracking = new PipelineTracking(input.config, input.runId, input.store, input.steps, journalPath, tracker, parent);
     tracking.warnings.push(...problems);
     if (parent !== undefined) tracking.ownRuns.push(parent.journalRunId);
     if (earlier !== undefined) {
@@ -131,47 +142,62 @@ export class PipelineTracking {
   onEvent(event: RunEvent): void {
     if (this.parent === undefined || this.tracker === undefined) return;
     this.chain = this.chain.then(() => this.track(event)).catch((error: unknown) => {
-      this.warnings.push(`Tracking failed on ${event.type}${event.step === undefined ? '' : ` of ${event.step}`}: ${(error as Error).message}`);
+      this.warnings.push(`Tracking failed on ${event.type}${'step' in event ? ` of ${event.step}` : ''}: ${(error as Error).message}`);
     });
   }
 
   private async track(event: RunEvent): Promise<void> {
     const parent = this.parent as RunHandle;
     const tracker = this.tracker as Tracker;
-    const step = event.step;
-    if (step === undefined) return;
-    // Reused steps were tracked by the earlier process or by catchUp.
-    if (event.type === 'step_reused') return;
-    const training = TRAIN_STEPS[step];
-    if (event.type === 'step_started' && training !== undefined && event.attempt === 1) {
-      const child = await tracker.startRun({ name: training, parentRunId: parent.runId, startTime: event.time, tags: { 'hokusai.step': step, 'hokusai.run_id': this.runId } });
-      this.trainings.set(step, child);
-      this.ownRuns.push(child.journalRunId);
-      if (step === 'train_baseline') await this.logTrials(child);
-      return;
+    switch (event.type) {
+      case 'step_started': {
+        const training = TRAIN_STEPS[event.step];
+        if (training === undefined || event.attempt !== 1) return;
+        const child = await tracker.startRun({ name: training, parentRunId: parent.runId, startTime: event.time, tags: { 'hokusai.step': event.step, 'hokusai.run_id': this.runId } });
+        this.trainings.set(event.step, child);
+        this.ownRuns.push(child.journalRunId);
+        if (event.step === 'train_baseline') await this.logTrials(child);
+        return;
+      }
+      case 'progress':
+        if (event.loss !== undefined && Number.isFinite(event.loss)) {
+          await this.trainings.get(event.step)?.logMetrics({ training_loss: event.loss }, { step: event.done ?? 0, timestamp: event.time });
+        }
+        return;
+      case 'step_failed':
+        await this.trainings.get(event.step)?.end('FAILED', event.message, event.time);
+        this.trainings.delete(event.step);
+        return;
+      case 'step_finished':
+        await this.stepFinished(parent, event);
+        return;
+      // Reused steps were tracked by the earlier process or by catchUp; the run's own start and
+      // end are the parent run's, and retries show as the step's attempts.
+      case 'step_reused':
+      case 'step_retry':
+      case 'run_started':
+      case 'run_finished':
+      case 'run_failed':
+        return;
     }
-    if (event.type === 'progress' && event.loss !== undefined && Number.isFinite(event.loss)) {
-      await this.trainings.get(step)?.logMetrics({ training_loss: event.loss }, { step: event.done ?? 0, timestamp: event.time });
-      return;
-    }
-    if (event.type === 'step_failed') {
-      await this.trainings.get(step)?.end('FAILED', event.message, event.time);
-      this.trainings.delete(step);
-      return;
-    }
-    if (event.type !== 'step_finished') return;
+  }
+
+  /** A finished step on the parent's timeline, with what its output adds: a dataset, trials, a training's params. */
+  private async stepFinished(parent: RunHandle, event: StepFinishedEvent): Promise<void> {
+    const { step } = event;
     this.stepsDone++;
-    await parent.logMetrics({ [`step.${step}.duration_seconds`]: (event.durationMs ?? 0) / 1000 }, { timestamp: event.time });
+    await parent.logMetrics({ [`step.${step}.duration_seconds`]: event.durationMs / 1000 }, { timestamp: event.time });
     await parent.logMetrics({ 'pipeline.step': this.stepsDone }, { step: this.stepsDone, timestamp: event.time });
-    const load = LOAD_STEP.exec(step);
-    if (load !== null) {
-      const output = await this.output<LoadOutput>(step);
-      if (output !== undefined) await parent.logInputs([trackedDataset(load[1] as 'base' | 'contributed' | 'benchmark', output.manifest)]);
-    } else if (TRIAL_STEP.test(step)) {
-      await this.queueTrials(step, event.time - (event.durationMs ?? 0), event.time);
-    } else if (training !== undefined) {
+    const load = refNamed(this.steps.loads, step);
+    const trials = refNamed(this.steps.trials, step);
+    if (load !== undefined) {
+      const output = await this.output(load);
+      if (output !== undefined) await parent.logInputs([trackedDataset(output.role, output.manifest)]);
+    } else if (trials !== undefined) {
+      await this.queueTrials(trials, event.time - event.durationMs, event.time);
+    } else if (TRAIN_STEPS[step] !== undefined) {
       const child = this.trainings.get(step);
-      const output = await this.output<TrainOutput>(step);
+      const output = await this.outputNamed(this.steps.trainings, step);
       if (child !== undefined) {
         if (output !== undefined) await child.logParams(trainingParams(output));
         await child.end('FINISHED', undefined, event.time);
@@ -198,12 +224,13 @@ export class PipelineTracking {
       const at = record.finishedAt as number;
       await parent.logMetrics({ [`step.${record.step}.duration_seconds`]: record.durationMs / 1000 }, { timestamp: at });
       await parent.logMetrics({ 'pipeline.step': this.stepsDone }, { step: this.stepsDone, timestamp: at });
-      const load = LOAD_STEP.exec(record.step);
-      if (load !== null) {
-        const output = await this.output<LoadOutput>(record.step);
-        if (output !== undefined) await parent.logInputs([trackedDataset(load[1] as 'base' | 'contributed' | 'benchmark', output.manifest)]);
-      } else if (TRIAL_STEP.test(record.step) && !this.trialsLogged) {
-        await this.queueTrials(record.step, record.startedAt as number, at);
+      const load = refNamed(this.steps.loads, record.step);
+      const trials = refNamed(this.steps.trials, record.step);
+      if (load !== undefined) {
+        const output = await this.output(load);
+        if (output !== undefined) await parent.logInputs([trackedDataset(output.role, output.manifest)]);
+      } else if (trials !== undefined && !this.trialsLogged) {
+        await this.queueTrials(trials, record.startedAt as number, at);
       }
     }
     const done = new Map(finished.map((r) => [r.step, r]));
@@ -216,7 +243,7 @@ export class PipelineTracking {
         if (record === undefined) {
           await child.end('KILLED', 'the pipeline process stopped; the resumed pipeline trains again', now);
         } else {
-          const output = await this.output<TrainOutput>(step);
+          const output = await this.outputNamed(this.steps.trainings, step);
           if (output !== undefined) await child.logParams(trainingParams(output));
           await child.end('FINISHED', undefined, record.finishedAt);
         }
@@ -225,7 +252,7 @@ export class PipelineTracking {
         const child = await tracker.startRun({ name, parentRunId: parent.runId, startTime: record.startedAt as number, tags: { 'hokusai.step': step, 'hokusai.run_id': this.runId } });
         this.ownRuns.push(child.journalRunId);
         if (step === 'train_baseline') await this.logTrials(child);
-        const output = await this.output<TrainOutput>(step);
+        const output = await this.outputNamed(this.steps.trainings, step);
         if (output !== undefined) await child.logParams(trainingParams(output));
         await child.end('FINISHED', undefined, record.finishedAt);
       }
@@ -233,13 +260,18 @@ export class PipelineTracking {
   }
 
   /** A finished step's output, read back from the run store (as later steps read it). */
-  private async output<T>(step: string): Promise<T | undefined> {
-    const hash = (await this.store.readSteps(this.runId)).get(step)?.output;
-    return hash === undefined ? undefined : (this.store.readValue(hash) as T);
+  private async output<O>(ref: StepRef<O>): Promise<O | undefined> {
+    const hash = (await this.store.readSteps(this.runId)).get(ref.name)?.output;
+    return hash === undefined ? undefined : outputOf(ref, this.store.readValue(hash));
   }
 
-  private async queueTrials(step: string, startTime: number, endTime: number): Promise<void> {
-    const trials = await this.output<SearchTrialOutput[]>(step);
+  private async outputNamed<O>(refs: readonly StepRef<O>[], step: string): Promise<O | undefined> {
+    const ref = refNamed(refs, step);
+    return ref === undefined ? undefined : this.output(ref);
+  }
+
+  private async queueTrials(ref: StepRef<SearchTrialOutput[]>, startTime: number, endTime: number): Promise<void> {
+    const trials = await this.output(ref);
     for (const trial of trials ?? []) this.pendingTrials.push({ trial, startTime, endTime });
   }
 

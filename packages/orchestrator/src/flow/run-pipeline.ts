@@ -6,7 +6,7 @@ import { OrchestratorError } from '../errors.js';
 import type { RunEvent, RunEventListener } from '../engine/events.js';
 import type { Executor } from '../engine/executor.js';
 import { LocalStoreExecutor } from '../distributed/local-store-executor.js';
-import { HookRegistry } from '../engine/hooks.js';
+import { hokusaiHooks, type HokusaiHooks } from './hokusai-hooks.js';
 import { runFlow } from '../engine/run-flow.js';
 import { RunStore } from '../engine/run-store.js';
 import { PipelineConfigSchema, type PipelineConfig, type PipelineConfigInput } from './config.js';
@@ -19,19 +19,17 @@ import { assertOutputFree, outputFolderRunId, writeOutputFolder, type ProtectedP
 import { lockOutputFolder } from './output-lock.js';
 import { assertFoldersWritable } from './writable-folders.js';
 import { pipelineVersion } from './package-versions.js';
+import { runMetrics } from './run-metrics.js';
 import { splitUriCredentials } from '@hokusai/tracking';
 import { failedStatus, PipelineTracking, runNote, type TrackingStarted, type TrackingSummary } from './pipeline-tracking.js';
-import type { AttestOutput } from './steps/attest-step.js';
-import type { EvaluateOutput } from './steps/evaluate-step.js';
-import type { ReportOutput } from './steps/report-step.js';
-import type { LoadOutput } from './steps/load-step.js';
 import { piiKeyFromEnv } from '@hokusai/core';
 
 export interface PipelineRunOptions {
   /** Run store folder (default: $HOKUSAI_STORE, else ./.hokusai/store). */
   store?: string;
   onEvent?: RunEventListener;
-  hooks?: HookRegistry;
+  /** Hooks of the Hokusai flow's points (`hokusaiHooks()`). */
+  hooks?: HokusaiHooks;
   renderReport?: (report: unknown) => string;
   executor?: Executor;
   /** Cancels the run at the next step boundary (running steps get an abort signal). */
@@ -165,11 +163,9 @@ async function execute(config: PipelineConfig, runId: string, resume: boolean, o
 }
 
 async function executeLocked(config: PipelineConfig, runId: string, resume: boolean, options: PipelineRunOptions, store: RunStore): Promise<PipelineResult> {
-  const hooks = options.hooks ?? new HookRegistry();
+  const hooks = options.hooks ?? hokusaiHooks();
   const events: RunEvent[] = [];
-  // The MLflow run starts with the pipeline and follows it step by step.
-  const tracking = await PipelineTracking.start({ config, runId, store, resume, startTime: Date.now() });
-  options.onTracking?.(tracking.started);
+  const startTime = Date.now();
   const flow = hokusaiFlow({
     config,
     hooks,
@@ -177,6 +173,9 @@ async function executeLocked(config: PipelineConfig, runId: string, resume: bool
     pipelineVersion: pipelineVersion(),
     ...(options.renderReport ? { renderReport: options.renderReport } : {}),
   });
+  // The MLflow run starts with the pipeline and follows it step by step.
+  const tracking = await PipelineTracking.start({ config, runId, store, steps: flow.tracked, resume, startTime });
+  options.onTracking?.(tracking.started);
   // The PII key is a secret: the stored config never holds it; a resumed run reads it again.
   const { key: _secret, ...pii } = config.pii;
   let result;
@@ -202,16 +201,16 @@ async function executeLocked(config: PipelineConfig, runId: string, resume: bool
     throw error;
   }
 
-  const attest = result.outputs.get('attest') as AttestOutput;
-  const report = result.outputs.get('report') as ReportOutput;
-  const evaluation = result.outputs.get('evaluate') as EvaluateOutput;
-  const delta = result.outputs.get('delta') as DeltaReport;
+  const attest = result.output(flow.results.attest);
+  const report = result.output(flow.results.report);
+  const evaluation = result.output(flow.results.evaluate);
+  const delta = result.output(flow.results.delta);
   const files: Record<string, Uint8Array | string> = {
     ...attest.files,
     'report.json': reportJsonText(report.document),
     ...(report.html === null ? {} : { 'report.html': report.html }),
   };
-  const contributed = (result.outputs.get('load_contributed') as LoadOutput).manifest;
+  const contributed = result.output(flow.results.contributed).manifest;
   const zkOutput = {
     contributedColumnCount: contributed.column_count,
     contributedColumns: contributed.columns,
@@ -226,25 +225,7 @@ async function executeLocked(config: PipelineConfig, runId: string, resume: bool
   });
 
   const { attestation } = attest.built;
-  const metrics: Record<string, number> = {};
-  for (const [name, value] of Object.entries(evaluation.baselineMetrics)) if (typeof value === 'number') metrics[`baseline.${name}`] = value;
-  for (const [name, value] of Object.entries(evaluation.newMetrics)) if (typeof value === 'number') metrics[`new.${name}`] = value;
-  for (const [role, m] of [['baseline', evaluation.baselineMetrics], ['new', evaluation.newMetrics]] as const) {
-    for (const [cell, count] of Object.entries(m.confusion)) metrics[`${role}.confusion.${cell}`] = count;
-  }
-  for (const [name, m] of Object.entries(delta.metrics)) {
-    if (m.absolute_delta !== null) metrics[`delta.${name}`] = m.absolute_delta;
-    if (m.delta_pp !== null) metrics[`delta_pp.${name}`] = m.delta_pp;
-    if (m.p_value !== null) metrics[`p_value.${name}`] = m.p_value;
-    if (m.ci !== null) {
-      metrics[`ci_low.${name}`] = m.ci[0];
-      metrics[`ci_high.${name}`] = m.ci[1];
-    }
-  }
-  metrics['mcnemar.b'] = delta.tests.mcnemar.b;
-  metrics['mcnemar.c'] = delta.tests.mcnemar.c;
-  metrics['mcnemar.p_value'] = delta.tests.mcnemar.p_value;
-  if (delta.delta_one !== null) metrics.delta_one = delta.delta_one;
+  const metrics = runMetrics(evaluation, delta);
   // The output folder exists now, so the journal of a finished run is copied beside its results.
   const tracked = await tracking.finish({
       status: 'FINISHED',
@@ -259,7 +240,7 @@ async function executeLocked(config: PipelineConfig, runId: string, resume: bool
               alias: delta.decision.accepted ? 'accepted' : 'rejected',
               tags: {
                 'hokusai.run_id': runId,
-                'hokusai.data_sha256': (result.outputs.get('load_contributed') as LoadOutput).manifest.content_hash,
+                'hokusai.data_sha256': contributed.content_hash,
                 'hokusai.delta_one': String(delta.delta_one),
                 'hokusai.merkle_root': attestation.merkle_root,
               },

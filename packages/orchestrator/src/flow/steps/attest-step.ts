@@ -2,7 +2,7 @@ import { basename } from 'node:path';
 import { buildAttestation, buildInferenceProof, INFERENCE_PROOF_FILE, sha256Hex, type AttestationInput } from '@hokusai/attestation';
 import { benchmarkColumns } from '../inference-benchmark.js';
 import type { DatasetManifest } from '@hokusai/data-integration';
-import type { StepDefinition } from '../../engine/step.js';
+import { defineStep, type Step } from '../../engine/step-ref.js';
 import { attestedConfig } from '../attested-config.js';
 import { dataProfile } from '../data-profile/data-profile.js';
 import type { FlowContext } from '../flow-context.js';
@@ -21,6 +21,17 @@ export interface AttestOutput {
   runId: string;
 }
 
+/** What the attestation covers: the three loads (base, contributed, benchmark, in that order) and every result. */
+export type AttestReads = {
+  loads: readonly Step<LoadOutput>[];
+  integrate: Step<IntegrateOutput>;
+  search: Step<SearchOutput>;
+  baseline: Step<TrainOutput>;
+  candidate: Step<TrainOutput>;
+  evaluation: Step<EvaluateOutput>;
+  delta: Step<DeltaReport>;
+};
+
 /** The manifest as published: the file is named without the folders of this machine. */
 function publicManifest(manifest: DatasetManifest): DatasetManifest {
   return { ...manifest, source_path: basename(manifest.source_path) };
@@ -29,18 +40,13 @@ function publicManifest(manifest: DatasetManifest): DatasetManifest {
 const json = (value: unknown): Uint8Array => new TextEncoder().encode(`${JSON.stringify(value, null, 2)}\n`);
 
 /** Hashes every input and output, builds the Merkle root and, by default, the Groth16 proof. */
-export function attestStep(flow: FlowContext): StepDefinition {
-  return {
+export function attestStep(flow: FlowContext, reads: AttestReads): Step<AttestOutput> {
+  return defineStep({
     name: 'attest',
-    inputs: ['load_base', 'load_contributed', 'load_benchmark', 'integrate', 'search', 'train_baseline', 'train_new', 'evaluate', 'delta'],
+    reads,
     memoryMb: 1000,
     run: async (ctx): Promise<AttestOutput> => {
-      const loads = ['load_base', 'load_contributed', 'load_benchmark'].map((n) => ctx.inputs[n] as LoadOutput);
-      const data = ctx.inputs.integrate as IntegrateOutput;
-      const baseline = ctx.inputs.train_baseline as TrainOutput;
-      const candidate = ctx.inputs.train_new as TrainOutput;
-      const evaluation = ctx.inputs.evaluate as EvaluateOutput;
-      const delta = ctx.inputs.delta as DeltaReport;
+      const { loads, integrate: data, search, baseline, candidate, evaluation, delta } = ctx.inputs;
       const threshold = evaluation.baselineMetrics.threshold;
 
       const files: Record<string, Uint8Array> = {
@@ -86,7 +92,7 @@ export function attestStep(flow: FlowContext): StepDefinition {
           baseline_metrics: evaluation.baselineMetrics,
           new_metrics: evaluation.newMetrics,
           delta,
-          training: { params: (ctx.inputs.search as SearchOutput).params, search: ctx.inputs.search as SearchOutput },
+          training: { params: search.params, search },
           // The feature plan is attested with the results it led to (null for a run stored before plans).
           feature_plan: data.featurePlan ?? null,
           data: {
@@ -123,5 +129,5 @@ export function attestStep(flow: FlowContext): StepDefinition {
       await flow.hooks.apply('post_attestation', built);
       return { files, built, runId: ctx.runId };
     },
-  };
+  });
 }

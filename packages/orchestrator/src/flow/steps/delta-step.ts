@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { canonicalJson } from '@hokusai/attestation';
 import { BenchmarkRegistry, computeDelta, type DeltaReport, type RecipeComparison } from '@hokusai/evaluation';
-import type { StepDefinition } from '../../engine/step.js';
+import { defineStep, type Step } from '../../engine/step-ref.js';
 import type { FlowContext } from '../flow-context.js';
 import type { EvaluateOutput } from './evaluate-step.js';
 import type { LoadOutput } from './load-step.js';
@@ -19,17 +19,19 @@ function registeredBenchmark(config: PipelineConfig, actualHash: string): { id: 
 }
 
 /** Per-metric deltas, significance and the DeltaOne decision, all from the evaluation package. */
-export function deltaStep(flow: FlowContext): StepDefinition {
-  return {
+export function deltaStep(
+  flow: FlowContext,
+  reads: { evaluation: Step<EvaluateOutput>; benchmark: Step<LoadOutput>; baseline: Step<TrainOutput>; candidate: Step<TrainOutput> },
+): Step<DeltaReport> {
+  return defineStep({
     name: 'delta',
-    inputs: ['evaluate', 'load_benchmark', 'train_baseline', 'train_new'],
+    reads,
     run: async (ctx): Promise<DeltaReport> => {
-      const evaluation = ctx.inputs.evaluate as EvaluateOutput;
-      const { manifest } = ctx.inputs.load_benchmark as LoadOutput;
-      const recipe = compareRecipes(ctx.inputs.train_baseline as TrainOutput, ctx.inputs.train_new as TrainOutput);
-      return deltaFor(evaluation, flow, registeredBenchmark(flow.config, manifest.content_hash), recipe);
+      const { evaluation, benchmark, baseline, candidate } = ctx.inputs;
+      const recipe = compareRecipes(baseline, candidate);
+      return deltaFor(evaluation, flow, registeredBenchmark(flow.config, benchmark.manifest.content_hash), recipe);
     },
-  };
+  });
 }
 
 /** Whether the two models differ only in their training data, and in words why or why not. */

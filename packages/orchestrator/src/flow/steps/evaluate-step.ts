@@ -2,7 +2,7 @@ import type { Table } from 'apache-arrow';
 import { binaryMetrics, type BinaryMetrics } from '@hokusai/evaluation';
 import { encodeLabels, loadOnnxModel, type ClassLabel } from '@hokusai/training';
 import { OrchestratorError } from '../../errors.js';
-import type { StepDefinition } from '../../engine/step.js';
+import { defineStep, type Step } from '../../engine/step-ref.js';
 import type { FlowContext } from '../flow-context.js';
 import type { IntegrateOutput } from './integrate-step.js';
 import { baselineLoadOptions, type TrainOutput } from './train-step.js';
@@ -25,15 +25,13 @@ export interface EvaluateOutput {
 }
 
 /** Scores both models on the same benchmark through onnxruntime, from their ONNX bytes. */
-export function evaluateStep(flow: FlowContext): StepDefinition {
-  return {
+export function evaluateStep(flow: FlowContext, reads: { integrate: Step<IntegrateOutput>; baseline: Step<TrainOutput>; candidate: Step<TrainOutput> }): Step<EvaluateOutput> {
+  return defineStep({
     name: 'evaluate',
-    inputs: ['integrate', 'train_baseline', 'train_new'],
+    reads,
     memoryMb: 400,
     run: async (ctx): Promise<EvaluateOutput> => {
-      const data = ctx.inputs.integrate as IntegrateOutput;
-      const baseline = ctx.inputs.train_baseline as TrainOutput;
-      const candidate = ctx.inputs.train_new as TrainOutput;
+      const { integrate: data, baseline, candidate } = ctx.inputs;
       const request = await flow.hooks.apply('pre_evaluation', { benchmark: data.benchmark, target: flow.config.target });
       const b = await scoreOnnx(baseline.onnx, request.benchmark, 'baseline', baseline.source === 'supplied' ? baselineLoadOptions(flow.config) : {});
       const n = await scoreOnnx(candidate.onnx, request.benchmark, 'new', {});
@@ -63,7 +61,7 @@ export function evaluateStep(flow: FlowContext): StepDefinition {
       };
       return flow.hooks.apply('post_evaluation', result);
     },
-  };
+  });
 }
 
 /** Probability of the positive class (classes[1]) for every row. */

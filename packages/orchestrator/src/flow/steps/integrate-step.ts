@@ -1,6 +1,7 @@
 import { integrateContribution, type IntegrationResult } from '@hokusai/data-integration';
 import { planFeatures, warmTrainThreads, type FeaturePlan } from '@hokusai/training';
-import type { StepDefinition } from '../../engine/step.js';
+import { defineStep, type Step } from '../../engine/step-ref.js';
+import type { LoadOutput } from './load-step.js';
 import type { FlowContext } from '../flow-context.js';
 import { searchTrainOptions } from './search-step.js';
 import { trainsOnThread } from './train-step.js';
@@ -23,10 +24,11 @@ export type IntegrateOutput = Omit<IntegrationResult, 'contributed' | 'manifests
 };
 
 /** PII treatment, quality gate, dedup, contamination removal and merge, in the data package. */
-export function integrateStep(flow: FlowContext): StepDefinition {
-  return {
+export function integrateStep(flow: FlowContext, loads: { base: Step<LoadOutput>; contributed: Step<LoadOutput>; benchmark: Step<LoadOutput> }): Step<IntegrateOutput> {
+  return defineStep({
     name: 'integrate',
-    inputs: ['load_base', 'load_contributed', 'load_benchmark'],
+    // Runs after the loads (each checks its input's target); the tables come from the dataset cache.
+    reads: { base: loads.base, contributed: loads.contributed, benchmark: loads.benchmark },
     // About 1.4 GB at 1M rows per input (measured), so it runs alone on a small machine's budget.
     memoryMb: 1400,
     run: async (ctx): Promise<IntegrateOutput> => {
@@ -73,5 +75,5 @@ export function integrateStep(flow: FlowContext): StepDefinition {
       );
       return { ...rest, featurePlan, columnProfiles };
     },
-  };
+  });
 }

@@ -1,5 +1,5 @@
 import { checkTarget, type DatasetManifest } from '@hokusai/data-integration';
-import type { StepDefinition } from '../../engine/step.js';
+import { defineStep, type Step } from '../../engine/step-ref.js';
 import type { FlowContext } from '../flow-context.js';
 
 export type DatasetRole = 'base' | 'contributed' | 'benchmark';
@@ -10,10 +10,10 @@ export interface LoadOutput {
 }
 
 /** Loads one input and checks its target column; only the manifest is kept. */
-export function loadStep(role: DatasetRole, flow: FlowContext): StepDefinition {
-  return {
+export function loadStep(role: DatasetRole, flow: FlowContext): Step<LoadOutput> {
+  return defineStep({
     name: `load_${role}`,
-    inputs: [],
+    reads: {},
     memoryMb: 400,
     run: async (ctx): Promise<LoadOutput> => {
       const dataset = await flow.datasets.load(flow.config[role], (p) => ctx.emit({ type: 'progress', unit: p.unit, done: p.done, total: p.total }));
@@ -21,5 +21,5 @@ export function loadStep(role: DatasetRole, flow: FlowContext): StepDefinition {
       ctx.emit({ type: 'progress', unit: 'rows', done: dataset.manifest.row_count, total: dataset.manifest.row_count });
       return { role, manifest: dataset.manifest };
     },
-  };
+  });
 }

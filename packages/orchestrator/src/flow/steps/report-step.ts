@@ -1,5 +1,5 @@
 import type { DeltaReport } from '@hokusai/evaluation';
-import type { StepDefinition } from '../../engine/step.js';
+import { defineStep, type Step } from '../../engine/step-ref.js';
 import type { FlowContext } from '../flow-context.js';
 import { buildReportDocument, reportJsonText, type ReportDocument } from '../report-document.js';
 import type { AttestOutput } from './attest-step.js';
@@ -11,18 +11,19 @@ export interface ReportOutput {
   html: string | null;
 }
 
-export function reportStep(flow: FlowContext): StepDefinition {
-  return {
+export function reportStep(
+  flow: FlowContext,
+  reads: { integrate: Step<IntegrateOutput>; evaluation: Step<EvaluateOutput>; delta: Step<DeltaReport>; attest: Step<AttestOutput> },
+): Step<ReportOutput> {
+  return defineStep({
     name: 'report',
-    inputs: ['integrate', 'evaluate', 'delta', 'attest'],
+    reads,
     run: async (ctx): Promise<ReportOutput> => {
-      const data = ctx.inputs.integrate as IntegrateOutput;
-      const evaluation = ctx.inputs.evaluate as EvaluateOutput;
-      const attest = ctx.inputs.attest as AttestOutput;
+      const { integrate: data, evaluation, delta, attest } = ctx.inputs;
       const { attestation } = attest.built;
       const document = buildReportDocument({
         runId: ctx.runId,
-        delta: ctx.inputs.delta as DeltaReport,
+        delta,
         baselineMetrics: evaluation.baselineMetrics,
         newMetrics: evaluation.newMetrics,
         predictions: evaluation,
@@ -39,5 +40,5 @@ export function reportStep(flow: FlowContext): StepDefinition {
       // Rendered from the text of report.json, exactly as the verifier will re-render it.
       return { document, html: flow.renderReport ? flow.renderReport(JSON.parse(reportJsonText(document))) : null };
     },
-  };
+  });
 }

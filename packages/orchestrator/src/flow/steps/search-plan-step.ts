@@ -1,5 +1,5 @@
 import { planSearch, type SearchTrial } from '@hokusai/training';
-import type { StepDefinition } from '../../engine/step.js';
+import { defineStep, type Step } from '../../engine/step-ref.js';
 import type { FlowContext } from '../flow-context.js';
 import type { IntegrateOutput } from './integrate-step.js';
 import { searchTrainOptions } from './search-step.js';
@@ -12,16 +12,16 @@ export type SearchPlanOutput = SearchTrial[];
  * random search, the first rung of successive halving), so that each trial is its own unit of
  * work: a foreach item on the local executor, a job on BullMQ.
  */
-export function searchPlanStep(flow: FlowContext): StepDefinition {
-  return {
+export function searchPlanStep(flow: FlowContext, integrate: Step<IntegrateOutput>): Step<SearchPlanOutput> {
+  return defineStep({
     name: 'search_plan',
-    inputs: ['integrate'],
+    reads: { integrate },
     memoryMb: 300,
     run: async (ctx): Promise<SearchPlanOutput> => {
       const { config } = flow;
       if (config.search === undefined) return [];
-      const data = ctx.inputs.integrate as IntegrateOutput;
+      const data = ctx.inputs.integrate;
       return planSearch(data.base, searchTrainOptions(data, flow), config.search).trials;
     },
-  };
+  });
 }

@@ -1,8 +1,9 @@
 import { finishSearch, type TrainOptions } from '@hokusai/training';
-import type { StepDefinition } from '../../engine/step.js';
+import { defineStep, type Step } from '../../engine/step-ref.js';
+import type { SearchPlanOutput } from './search-plan-step.js';
 import type { FlowContext } from '../flow-context.js';
 import type { IntegrateOutput } from './integrate-step.js';
-import { trialStepName, type SearchTrialOutput } from './search-trial-step.js';
+import type { SearchTrialOutput } from './search-trial-step.js';
 
 export interface SearchOutput {
   /** The hyperparameters both models are trained with. */
@@ -29,18 +30,19 @@ export function searchTrainOptions(data: Pick<IntegrateOutput, 'piiColumns'>, fl
  * rung's (`search_trial`) and, for successive halving, each later rung's (`search_trial_<r>`).
  * The best parameters then train both models, so only the data differs.
  */
-export function searchStep(flow: FlowContext, laterRungs = 0): StepDefinition {
-  const later = Array.from({ length: laterRungs }, (_, r) => trialStepName(r + 1));
-  return {
+export function searchStep(
+  flow: FlowContext,
+  reads: { integrate: Step<IntegrateOutput>; plan: Step<SearchPlanOutput>; firstWave: Step<SearchTrialOutput[]>; later: readonly Step<SearchTrialOutput[]>[] },
+): Step<SearchOutput> {
+  return defineStep({
     name: 'search',
-    inputs: ['integrate', 'search_plan', 'search_trial', ...later],
+    reads,
     memoryMb: 600,
     run: async (ctx): Promise<SearchOutput> => {
       const { config } = flow;
       if (config.search === undefined) return { params: config.model.params, searched: false };
-      const data = ctx.inputs.integrate as IntegrateOutput;
-      const firstWave = ctx.inputs.search_trial as SearchTrialOutput[];
-      const result = await finishSearch(data.base, searchTrainOptions(data, flow), config.search, firstWave, later.map((name) => ctx.inputs[name] as SearchTrialOutput[]));
+      const data = ctx.inputs.integrate;
+      const result = await finishSearch(data.base, searchTrainOptions(data, flow), config.search, ctx.inputs.firstWave, ctx.inputs.later);
       return {
         params: { ...config.model.params, ...result.bestParams },
         searched: true,
@@ -48,5 +50,5 @@ export function searchStep(flow: FlowContext, laterRungs = 0): StepDefinition {
         trials: result.trials.length,
       };
     },
-  };
+  });
 }

@@ -1,6 +1,6 @@
-import { searchTrialSpec, TrialThreads, type SearchTrial, type TrialResult } from '@hokusai/training';
+import { searchTrialSpec, TrialThreads, type TrialResult } from '@hokusai/training';
 import { OrchestratorError } from '../../errors.js';
-import type { StepDefinition } from '../../engine/step.js';
+import { defineForeachStep, type Step } from '../../engine/step-ref.js';
 import type { FlowContext } from '../flow-context.js';
 import type { IntegrateOutput } from './integrate-step.js';
 import type { SearchPlanOutput } from './search-plan-step.js';
@@ -27,14 +27,13 @@ export function rungPlanName(rung: number): string {
  * of a search run at once in this process, each on a worker thread, at most `concurrency` at a
  * time; on BullMQ each item is a job any worker takes.
  */
-export function searchTrialStep(flow: FlowContext, rung = 0): StepDefinition {
-  const plan = rungPlanName(rung);
+export function searchTrialStep(flow: FlowContext, rung: number, reads: { integrate: Step<IntegrateOutput>; plan: Step<SearchPlanOutput> }): Step<SearchTrialOutput[]> {
   // Trials finished so far in this process, per execution of the fan-out (its items share one signal).
   const finished = new WeakMap<AbortSignal, number>();
-  return {
+  return defineForeachStep({
     name: trialStepName(rung),
-    inputs: ['integrate', plan],
-    foreach: plan,
+    reads,
+    foreach: 'plan',
     memoryMb: 600,
     run: async (ctx): Promise<SearchTrialOutput> => {
       const { config } = flow;
@@ -42,9 +41,9 @@ export function searchTrialStep(flow: FlowContext, rung = 0): StepDefinition {
       if (search === undefined) {
         throw new OrchestratorError('HOKUSAI_FLOW_INVALID', 'A search trial ran for a config without a search; the search plan and the config disagree.', { step: trialStepName(rung) });
       }
-      const trial = ctx.item as SearchTrial;
-      const total = (ctx.inputs[plan] as SearchPlanOutput).length;
-      const data = ctx.inputs.integrate as IntegrateOutput;
+      const trial = ctx.item;
+      const total = ctx.inputs.plan.length;
+      const data = ctx.inputs.integrate;
       let threads = pools.get(flow);
       if (threads === undefined) pools.set(flow, (threads = new TrialThreads(config.concurrency ?? 2)));
       const result = await threads.run(searchTrialSpec(data.base, searchTrainOptions(data, flow), search, trial));
@@ -53,5 +52,5 @@ export function searchTrialStep(flow: FlowContext, rung = 0): StepDefinition {
       ctx.emit({ type: 'progress', unit: 'trials', done, total, message: `trial ${trial.id}: ${result.metric} ${result.value}` });
       return { ...result, rung: trial.rung };
     },
-  };
+  });
 }

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { loadOnnxModel, readModelRecipe, trainModel, trainModelInWorker, type ModelMetadata, type ModelRecipe } from '@hokusai/training';
 import { OrchestratorError } from '../../errors.js';
-import type { StepDefinition } from '../../engine/step.js';
+import { defineStep, type Step } from '../../engine/step-ref.js';
 import type { FlowContext } from '../flow-context.js';
 import type { IntegrateOutput } from './integrate-step.js';
 import { excludedColumns, type SearchOutput } from './search-step.js';
@@ -56,14 +56,14 @@ function recipeProblem(recipe: ModelRecipe, config: PipelineConfig, columns: str
  * same family, hyperparameters, seed and feature exclusions, so only the data differs. With a
  * supplied baseline the new model follows the recipe recorded in its file, when there is one.
  */
-export function trainStep(role: 'baseline' | 'new', flow: FlowContext): StepDefinition {
-  return {
+export function trainStep(role: 'baseline' | 'new', flow: FlowContext, reads: { integrate: Step<IntegrateOutput>; search: Step<SearchOutput> }): Step<TrainOutput> {
+  return defineStep({
     name: `train_${role}`,
-    inputs: ['integrate', 'search'],
+    reads,
     memoryMb: 600,
     run: async (ctx): Promise<TrainOutput> => {
       const { config } = flow;
-      const data = ctx.inputs.integrate as IntegrateOutput;
+      const data = ctx.inputs.integrate;
       if (role === 'baseline' && config.baselineModel !== undefined) {
         const onnx = new Uint8Array(await readFile(config.baselineModel));
         const model = await loadOnnxModel(onnx, baselineLoadOptions(config));
@@ -93,7 +93,7 @@ export function trainStep(role: 'baseline' | 'new', flow: FlowContext): StepDefi
         role,
         target: config.target,
         ...(recipe === null
-          ? { seed: config.seed, family: config.model.family, params: (ctx.inputs.search as SearchOutput).params }
+          ? { seed: config.seed, family: config.model.family, params: ctx.inputs.search.params }
           : { seed: recipe.seed, family: recipe.family, params: recipe.params, features: recipe.features }),
         exclude,
         ...(config.positiveClass === undefined ? {} : { positiveClass: config.positiveClass }),
@@ -107,5 +107,5 @@ export function trainStep(role: 'baseline' | 'new', flow: FlowContext): StepDefi
       const out: TrainOutput = { role, onnx: model.onnx, metadata: model.metadata, source: 'trained', recipe: recipeOf(model.metadata), ...(followed === undefined ? {} : { followed }) };
       return flow.hooks.apply('post_training', out);
     },
-  };
+  });
 }
