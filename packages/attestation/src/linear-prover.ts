@@ -13,7 +13,7 @@ import { loadSnarkjs } from './snarkjs-loader.js';
  * SHA-256 (canonical JSON) of the linear circuit's verification key shipped in keys/: the
  * circuit's identity, which `verify` pins whatever key file sits in a run folder.
  */
-export const LINEAR_VERIFICATION_KEY_SHA256 = 'cf7d4049ecd4447a8034e709b9554b54636093970e854ce0d6d2ab6b84665ebd';
+export const LINEAR_VERIFICATION_KEY_SHA256 = 'e0ca1727e2814045692ea5c4a46df74e5ed469e24f3cf48024a834121ee090b3';
 
 export interface LinearChunk {
   index: number;

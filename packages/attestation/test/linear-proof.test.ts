@@ -13,7 +13,7 @@ import { proveLinear, verifyLinearProofs, type LinearProofChunk } from '../src/l
 import { readLinearModel } from '../src/onnx-linear-model.js';
 import { linearFixture, quickstartBenchmark } from './linear-fixture.js';
 
-// Ten quickstart rows: one full chunk of six and one padded chunk of four, proven once with the
+// Ten quickstart rows: one full chunk of seven and one padded chunk of three, proven once with the
 // shipped key (no compile, no setup), then every forgery is checked against the real proofs.
 const ROWS = 10;
 const execRun = promisify(execFile);
