@@ -11,12 +11,15 @@ import { shippedKeyIn, type ShippedKey } from './shipped-keys.js';
 export const LINEAR_CIRCUIT_NAME = 'hokusai_linear';
 /**
  * Rows per chunk, features per row and bits of the logit decomposition of the one shipped linear
- * circuit. Six rows of 20 features is ~7,200 constraints, the most that fits the 2^13 powers of
- * tau the package ships (a larger chunk needs a larger ptau and a larger key in git).
+ * circuit. Seven rows of 20 features with a 62-bit logit is 8,129 constraints, the most that fits
+ * the 2^13 powers of tau the package ships (8,129 + 48 public inputs + 1 <= 8,192); the chunk
+ * count, not the rows, sets most of the proving time, so the rows per chunk are as many as fit.
+ * 62 bits hold a logit of magnitude below 2^61 / 2^48 = 8,192 (the score is 0 or 1 in float64
+ * long before: beyond 37 or so); a larger logit gets HOKUSAI_QUANTIZATION, not a proof.
  */
-export const LINEAR_ROWS = 6;
+export const LINEAR_ROWS = 7;
 export const LINEAR_FEATURES = 20;
-export const LINEAR_LOGIT_BITS = 80;
+export const LINEAR_LOGIT_BITS = 62;
 /** Public signals in circuit order (the weight arrays expand to F entries each). */
 export const LINEAR_PUBLIC_SIGNAL_NAMES = ['chunk_index', 'previous_benchmark', 'benchmark', 'rows', 'baseline_correct', 'new_correct', 'w0', 'b0', 'w1', 'b1'] as const;
 /** Number of public signals: six scalars and two models of F weights and a bias. */

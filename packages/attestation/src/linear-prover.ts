@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
+import { WitnessCalculatorBuilder } from 'circom_runtime';
 import type * as Snarkjs from 'snarkjs';
 import { AttestationError } from './errors.js';
+import { batchVerifyGroth16 } from './groth16-batch-verify.js';
 import { defaultCacheDir, releaseCurve } from './groth16-setup.js';
 import { compiledLinearCircuit, LINEAR_FEATURES, LINEAR_PUBLIC_SIGNALS, LINEAR_ROWS, shippedLinearKey } from './linear-circuit.js';
 import { chainRow, type QuantizedBenchmark, type QuantizedModel } from './linear-quantizer.js';
@@ -11,7 +13,7 @@ import { loadSnarkjs } from './snarkjs-loader.js';
  * SHA-256 (canonical JSON) of the linear circuit's verification key shipped in keys/: the
  * circuit's identity, which `verify` pins whatever key file sits in a run folder.
  */
-export const LINEAR_VERIFICATION_KEY_SHA256 = 'cf7d4049ecd4447a8034e709b9554b54636093970e854ce0d6d2ab6b84665ebd';
+export const LINEAR_VERIFICATION_KEY_SHA256 = 'e0ca1727e2814045692ea5c4a46df74e5ed469e24f3cf48024a834121ee090b3';
 
 export interface LinearChunk {
   index: number;
@@ -27,6 +29,9 @@ export interface LinearProofChunk {
   proof: unknown;
   publicSignals: string[];
 }
+
+/** Chunks proven at once by proveLinear. */
+export const LINEAR_PROVING_CONCURRENCY = 2;
 
 const field = (v: bigint): bigint => ((v % BN254_R) + BN254_R) % BN254_R;
 
@@ -93,8 +98,8 @@ function pinnedKey(): { zkeyPath: string; verificationKey: Record<string, unknow
 
 /**
  * Proves every chunk with the shipped key (no compile, no setup at run time): each model's label on
- * each row and both counts, chained over the benchmark commitment. Each proof is checked before it
- * is returned.
+ * each row and both counts, chained over the benchmark commitment. Every proof is checked (in one
+ * batch) before it is returned.
  */
 export async function proveLinear(q: QuantizedBenchmark, baseline: QuantizedModel, model: QuantizedModel, labels0: Uint8Array, labels1: Uint8Array, onChunk?: (done: number, of: number) => void): Promise<{ chunks: LinearChunk[]; proofs: LinearProofChunk[] }> {
   const key = pinnedKey();
@@ -102,29 +107,44 @@ export async function proveLinear(q: QuantizedBenchmark, baseline: QuantizedMode
   const chunks = linearChunks(q, labels0, labels1);
   const snarkjs = await loadSnarkjs();
   await releaseCurve();
-  // The key and the witness program are read once, not once per chunk.
+  // Built before proofs run side by side: each would otherwise build (and leave running) its own.
+  await snarkjs.curves.getCurveFromName('bn128');
+  // Read once, not once per chunk: the key, and the witness program instantiated a single time
+  // (snarkjs' wtns.calculate compiles the wasm again on every call).
   const zkey = { type: 'mem', data: readFileSync(key.zkeyPath) } as unknown as string;
-  const wasm = { type: 'mem', data: readFileSync(circuit.wasmPath) } as unknown as string;
-  const proofs: LinearProofChunk[] = [];
-  try {
-    for (const chunk of chunks) {
-      const expected = linearPublicSignals(chunk, baseline, model);
-      let result: { proof: unknown; publicSignals: string[] };
-      try {
-        const witness: Snarkjs.MemFile = { type: 'mem' };
-        await snarkjs.wtns.calculate(witnessInput(q, chunk, baseline, model), wasm, witness);
-        result = await snarkjs.groth16.prove(zkey, witness);
-      } catch (error) {
-        throw new AttestationError('HOKUSAI_ZK_PROOF', `proving inference chunk ${chunk.index} (rows ${chunk.offset}..${chunk.offset + chunk.rows - 1}) failed: ${(error as Error).message}`, { cause: error });
-      }
-      if (result.publicSignals.join(',') !== expected.join(',')) {
-        throw new AttestationError('HOKUSAI_ZK_PROOF', `inference chunk ${chunk.index}: the circuit's public signals differ from the labels and commitments computed in JavaScript`);
-      }
-      proofs.push({ proof: result.proof, publicSignals: result.publicSignals });
-      onChunk?.(proofs.length, chunks.length);
+  const witnessCalculator = await WitnessCalculatorBuilder(readFileSync(circuit.wasmPath));
+  const proofs: LinearProofChunk[] = new Array<LinearProofChunk>(chunks.length);
+  let done = 0;
+  let witnessQueue: Promise<unknown> = Promise.resolve();
+  const proveChunk = async (chunk: LinearChunk): Promise<void> => {
+    const expected = linearPublicSignals(chunk, baseline, model);
+    let result: { proof: unknown; publicSignals: string[] };
+    try {
+      // One wasm instance holds one witness at a time: calculations are queued, not interleaved.
+      const data = witnessQueue.then(() => witnessCalculator.calculateWTNSBin(witnessInput(q, chunk, baseline, model), 0));
+      witnessQueue = data.catch(() => undefined);
+      const witness: Snarkjs.MemFile = { type: 'mem', data: await data };
+      result = await snarkjs.groth16.prove(zkey, witness);
+    } catch (error) {
+      throw new AttestationError('HOKUSAI_ZK_PROOF', `proving inference chunk ${chunk.index} (rows ${chunk.offset}..${chunk.offset + chunk.rows - 1}) failed: ${(error as Error).message}`, { cause: error });
     }
-    if (!(await snarkjs.groth16.verify(key.verificationKey, proofs[0]?.publicSignals ?? [], proofs[0]?.proof))) {
-      throw new AttestationError('HOKUSAI_ZK_PROOF', 'the first inference proof does not verify against the shipped key');
+    if (result.publicSignals.join(',') !== expected.join(',')) {
+      throw new AttestationError('HOKUSAI_ZK_PROOF', `inference chunk ${chunk.index}: the circuit's public signals differ from the labels and commitments computed in JavaScript`);
+    }
+    proofs[chunk.index] = { proof: result.proof, publicSignals: result.publicSignals };
+    onChunk?.(++done, chunks.length);
+  };
+  try {
+    // Chunks in flight at once: the curve's workers run one proof's multi-exponentiations while
+    // the main thread computes the next witness and QAP evaluations (measured in
+    // tools/bench-attestation).
+    for (let i = 0; i < chunks.length; i += LINEAR_PROVING_CONCURRENCY) {
+      await Promise.all(chunks.slice(i, i + LINEAR_PROVING_CONCURRENCY).map(proveChunk));
+    }
+    // One batched check of every proof (a damaged key or a bad proof fails here, not at the reader's end).
+    const invalid = await batchVerifyGroth16(key.verificationKey, proofs);
+    if (invalid.length > 0) {
+      throw new AttestationError('HOKUSAI_ZK_PROOF', `inference proof ${invalid.join(', ')} does not verify against the shipped key`);
     }
   } finally {
     await releaseCurve();
@@ -147,7 +167,8 @@ export interface LinearVerification {
  * Checks a run's inference proofs against what the verifier computed itself: the weights
  * (quantized from baseline.onnx and model.onnx), the chain (chunk i starts where chunk i-1 ended,
  * from 0, indices in order) and, when given, the benchmark commitment B and row count. Every proof
- * is checked with the shipped verification key, pinned by LINEAR_VERIFICATION_KEY_SHA256.
+ * is checked with the shipped verification key, pinned by LINEAR_VERIFICATION_KEY_SHA256, in one
+ * batched pairing check (see groth16-batch-verify.ts).
  */
 export async function verifyLinearProofs(proofs: readonly LinearProofChunk[], expected: { baseline: QuantizedModel; model: QuantizedModel; benchmark?: string; rows?: number }): Promise<LinearVerification> {
   const { verificationKey } = pinnedKey();
@@ -157,7 +178,7 @@ export async function verifyLinearProofs(proofs: readonly LinearProofChunk[], ex
   let c0 = 0;
   let c1 = 0;
   const weights = linearPublicSignals({ index: 0, previous_benchmark: '0', benchmark: '0', rows: 0, baseline_correct: 0, new_correct: 0 }, expected.baseline, expected.model).slice(6);
-  const snarkjs = await loadSnarkjs();
+  const checked: { index: number; statement: LinearProofChunk }[] = [];
   try {
     for (const [i, p] of proofs.entries()) {
       const s = p.publicSignals;
@@ -169,18 +190,16 @@ export async function verifyLinearProofs(proofs: readonly LinearProofChunk[], ex
       if (s[1] !== previous) problems.push(`inference proof ${i} does not start where proof ${i - 1} ended (a chunk is missing, repeated or out of order)`);
       if (s.slice(6, 6 + LINEAR_FEATURES + 1).join(',') !== weights.slice(0, LINEAR_FEATURES + 1).join(',')) problems.push(`inference proof ${i} was made for other baseline weights than baseline.onnx's`);
       if (s.slice(7 + LINEAR_FEATURES).join(',') !== weights.slice(LINEAR_FEATURES + 1).join(',')) problems.push(`inference proof ${i} was made for other weights than model.onnx's`);
-      let valid = false;
-      try {
-        valid = await snarkjs.groth16.verify(verificationKey, s, p.proof);
-      } catch {
-        valid = false;
-      }
-      if (!valid) problems.push(`inference proof ${i} does not verify against the shipped key`);
+      checked.push({ index: i, statement: p });
       previous = s[2] as string;
       rows += Number(s[3]);
       c0 += Number(s[4]);
       c1 += Number(s[5]);
     }
+    // All proofs in one batched pairing check; a failing batch is re-checked proof by proof, so
+    // each bad proof is named.
+    const invalid = await batchVerifyGroth16(verificationKey, checked.map((c) => c.statement));
+    for (const k of invalid) problems.push(`inference proof ${checked[k]?.index ?? k} does not verify against the shipped key`);
   } finally {
     await releaseCurve();
   }

@@ -53,3 +53,12 @@ declare module 'snarkjs' {
     verify(vk: unknown, publicSignals: unknown, proof: unknown, logger?: unknown): Promise<boolean>;
   };
 }
+
+declare module 'circom_runtime' {
+  /** A circom wasm witness program, instantiated once and run for many inputs. */
+  export interface WitnessCalculator {
+    /** The witness in the .wtns binary format snarkjs reads. */
+    calculateWTNSBin(input: Record<string, unknown>, sanityCheck?: number): Promise<Uint8Array>;
+  }
+  export function WitnessCalculatorBuilder(code: Uint8Array, options?: Record<string, unknown>): Promise<WitnessCalculator>;
+}

@@ -1,13 +1,23 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { AttestationError } from '../src/errors.js';
 import { benchmarkCommitment, benchmarkPlan, circuitLabels, quantizeBenchmark, quantizeModel, type BenchmarkColumns, type QuantizedBenchmark, type QuantizedModel } from '../src/linear-quantizer.js';
+import { batchVerifyGroth16 } from '../src/groth16-batch-verify.js';
+import { shippedLinearKey } from '../src/linear-circuit.js';
 import { proveLinear, verifyLinearProofs, type LinearProofChunk } from '../src/linear-prover.js';
 import { readLinearModel } from '../src/onnx-linear-model.js';
 import { linearFixture, quickstartBenchmark } from './linear-fixture.js';
 
-// Ten quickstart rows: one full chunk of six and one padded chunk of four, proven once with the
+// Ten quickstart rows: one full chunk of seven and one padded chunk of three, proven once with the
 // shipped key (no compile, no setup), then every forgery is checked against the real proofs.
 const ROWS = 10;
+const execRun = promisify(execFile);
+const snarkjsCli = join(dirname(createRequire(import.meta.url).resolve('snarkjs')), 'cli.cjs');
 const COLUMNS = ['age', 'income', 'tenure_months', 'monthly_spend', 'support_calls', 'region', 'plan'];
 
 function firstRows(table: BenchmarkColumns, n: number): BenchmarkColumns {
@@ -84,5 +94,36 @@ describe('inference proof of the linear family', { timeout: 300_000 }, () => {
     const missing = await verifyLinearProofs([proofs[0] as LinearProofChunk], { baseline: m0, model: m1, benchmark: B, rows: ROWS });
     expect(missing.ok).toBe(false);
     expect(missing.problems.join('\n')).toContain(`not the benchmark's ${ROWS}`);
+  });
+
+  it('batch-verifies all chunks at once and names the bad proof when the batch fails', async () => {
+    const vk = shippedLinearKey()?.verificationKey;
+    const [p0, p1] = proofs as [LinearProofChunk, LinearProofChunk];
+    expect(await batchVerifyGroth16(vk, [p0, p1, p0])).toEqual([]);
+    // A valid-looking proof (real curve points) for chunk 1 with chunk 0's C: only it fails.
+    const forged = { ...p1, proof: { ...(p1.proof as Record<string, unknown>), pi_c: (p0.proof as Record<string, unknown>)['pi_c'] } };
+    expect(await batchVerifyGroth16(vk, [p0, forged, p1])).toEqual([1]);
+    const moved = { ...p0, publicSignals: p1.publicSignals };
+    expect(await batchVerifyGroth16(vk, [moved, p1, forged])).toEqual([0, 2]);
+    // Not a point of the curve, or not a proof at all.
+    const offCurve = { ...p0, proof: { ...(p0.proof as { pi_a: string[] }), pi_a: ['1', '3', '1'] } };
+    expect(await batchVerifyGroth16(vk, [p1, offCurve, { proof: null, publicSignals: [] }])).toEqual([1, 2]);
+    const v = await verifyLinearProofs([p0, forged], { baseline: m0, model: m1, benchmark: B, rows: ROWS });
+    expect(v.problems).toEqual(['inference proof 1 does not verify against the shipped key']);
+  });
+
+  it('each chunk verifies alone with the snarkjs CLI and the shipped verification key', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'hokusai-linear-cli-'));
+    try {
+      await writeFile(join(dir, 'verification_key.json'), JSON.stringify(shippedLinearKey()?.verificationKey));
+      for (const [i, p] of proofs.entries()) {
+        await writeFile(join(dir, `chunk-${i}.json`), JSON.stringify(p.proof));
+        await writeFile(join(dir, `chunk-${i}.public.json`), JSON.stringify(p.publicSignals));
+        const { stdout } = await execRun(process.execPath, [snarkjsCli, 'groth16', 'verify', 'verification_key.json', `chunk-${i}.public.json`, `chunk-${i}.json`], { cwd: dir });
+        expect(stdout).toMatch(/OK!/);
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -61,6 +61,19 @@ describe('linear model quantizer', () => {
     expect([...circuitLabels(quantizeModel(model, plan, 0.9), q)]).toEqual([1, 0]);
   });
 
+  it("labels logits up to the circuit's 62-bit range and refuses larger ones with a typed error", () => {
+    // Logit = weight 1 on feature a (mean 0, scale 1) plus bias 0: the logit is the value itself.
+    const plan = benchmarkPlan({ a: [0] }, ['a']);
+    const m = quantizeModel({ numeric: [{ name: 'a', mean: 0, scale: 1, weight: 1 }], categorical: [], bias: 0 }, plan);
+    // |logit| < 2^(62-1) / 2^48 = 8,192 in logit units.
+    const labels = (v: number): number[] => [...circuitLabels(m, quantizeBenchmark(plan, { a: [v] }, [1]))];
+    expect(labels(8191.5)).toEqual([1]);
+    expect(labels(-8191.5)).toEqual([0]);
+    for (const v of [8192, -8192.5]) {
+      expect(() => labels(v)).toThrow(expect.objectContaining({ code: 'HOKUSAI_QUANTIZATION', message: expect.stringMatching(/benchmark row 0.*62 bits/) }) as Error);
+    }
+  });
+
   it('commits to every feature and label (B) and every weight (M)', () => {
     const { table, labels } = quickstartBenchmark();
     const plan = benchmarkPlan(table, COLUMNS);
