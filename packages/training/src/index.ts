@@ -5,6 +5,7 @@ export { trainModelOverBatches, STREAMING_FAMILY, type BatchTrainHooks } from '.
 export { idleTrainThreads, trainModelInWorker, warmTrainThreads } from './train-in-worker.js';
 export type { TrainOptions } from './train-options.js';
 export { loadOnnxModel, type OnnxModel, type LoadOnnxOptions } from './onnx-model.js';
+export { scoreOverBatches, type BatchScores } from './score-over-batches.js';
 export { readModelRecipe, type ModelRecipe } from './model-recipe.js';
 export { registerModel, registeredModels } from './registry.js';
 export type { Model, ModelFactory, FittedModel, TrainingData, TrainContext, CheckpointSink, TrainProgress } from './model-interface.js';
