@@ -21,3 +21,5 @@ export type { QualityBreakdown } from './quality.js';
 export { writeTable } from './table-writer.js';
 export type { WriteOptions } from './table-writer.js';
 export { manifestOf } from './manifest-of.js';
+export { partitionedMatches, removalCounts } from './partitioned-matches.js';
+export type { PartitionedMatchInput, PartitionedMatchResult, TableBatches } from './partitioned-matches.js';
