@@ -22,4 +22,6 @@ export { writeTable } from './table-writer.js';
 export type { WriteOptions } from './table-writer.js';
 export { manifestOf } from './manifest-of.js';
 export { partitionedMatches, removalCounts } from './partitioned-matches.js';
+export { loadDatasetInBatches } from './batched-load.js';
+export type { BatchedDataset, BatchedLoadOptions } from './batched-load.js';
 export type { PartitionedMatchInput, PartitionedMatchResult, TableBatches } from './partitioned-matches.js';
