@@ -23,5 +23,7 @@ export type { WriteOptions } from './table-writer.js';
 export { manifestOf } from './manifest-of.js';
 export { partitionedMatches, removalCounts } from './partitioned-matches.js';
 export { loadDatasetInBatches } from './batched-load.js';
+export { contentHashOverBatches } from './partitioned-content-hash.js';
+export type { ContentHashOverBatchesOptions } from './partitioned-content-hash.js';
 export type { BatchedDataset, BatchedLoadOptions } from './batched-load.js';
 export type { PartitionedMatchInput, PartitionedMatchResult, TableBatches } from './partitioned-matches.js';
