@@ -1,5 +1,6 @@
 import type { Table } from 'apache-arrow';
-import { encodeLabels } from './labels.js';
+import { TrainingError } from './errors.js';
+import { encodeLabels, type ClassLabel } from './labels.js';
 import type { OnnxModel } from './onnx-model.js';
 
 export interface BatchScores {
@@ -24,7 +25,7 @@ export async function scoreOverBatches(model: OnnxModel, batches: AsyncIterable<
   for await (const batch of batches) {
     model.checkInputs(batch);
     probaParts.push(await model.predictProba(batch));
-    if (options.target !== undefined) labelParts.push(encodeLabels(batch, options.target, model.classes));
+    if (options.target !== undefined) labelParts.push(labelsAt(batch, options.target, model.classes, rows));
     rows += batch.numRows;
   }
   const proba = new Float64Array(rows * k);
@@ -40,4 +41,16 @@ export async function scoreOverBatches(model: OnnxModel, batches: AsyncIterable<
     at += l.length;
   }
   return { rows, proba, labels };
+}
+
+/** encodeLabels of one batch, an error's row counted from the first batch's first row. */
+function labelsAt(batch: Table, target: string, classes: ClassLabel[], rowBase: number): Int32Array {
+  try {
+    return encodeLabels(batch, target, classes);
+  } catch (error) {
+    if (!(error instanceof TrainingError) || rowBase === 0) throw error;
+    const row = error.details['row'];
+    const message = error.message.replace(/at row (\d+)/, (_m, r: string) => `at row ${rowBase + Number(r)}`);
+    throw new TrainingError(error.code, message, { ...error.details, ...(typeof row === 'number' ? { row: rowBase + row } : {}) });
+  }
 }

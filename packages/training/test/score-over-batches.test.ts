@@ -1,4 +1,4 @@
-import type { Table } from 'apache-arrow';
+import { tableFromArrays, type Table } from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
 import { encodeLabels, loadOnnxModel, scoreOverBatches, trainModel } from '../src/index.js';
 import { syntheticTable } from './synthetic-table.js';
@@ -21,6 +21,19 @@ describe('scoring a table read in batches', () => {
       for (let i = 0; i < whole.length; i++) diff = Math.max(diff, Math.abs((whole[i] as number) - (streamed.proba[i] as number)));
       expect(diff).toBeLessThan(1e-9);
       expect(Array.from(streamed.labels)).toEqual(Array.from(encodeLabels(benchmark, 'churned', onnx.classes)));
+    } finally {
+      await onnx.close();
+    }
+  });
+
+  it('numbers a null label from the first batch\'s first row', async () => {
+    const model = await trainModel(syntheticTable({ rows: 1000, seed: 2 }), { target: 'churned', seed: 1 });
+    const onnx = await loadOnnxModel(model.onnx);
+    try {
+      const table = syntheticTable({ rows: 300, seed: 3 });
+      const labels = Array.from(table.getChild('churned')!.toArray() as Int32Array, (v, i) => (i === 250 ? null : v));
+      const withNull = table.assign(tableFromArrays({ churned: labels }));
+      await expect(scoreOverBatches(onnx, batchesOf(withNull, 100), { target: 'churned' })).rejects.toMatchObject({ code: 'HOKUSAI_LABEL_NULL', details: { row: 250 }, message: expect.stringContaining('at row 250') });
     } finally {
       await onnx.close();
     }
