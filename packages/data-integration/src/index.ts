@@ -24,6 +24,8 @@ export { manifestOf } from './manifest-of.js';
 export { partitionedMatches, removalCounts } from './partitioned-matches.js';
 export { loadDatasetInBatches } from './batched-load.js';
 export { contentHashOverBatches } from './partitioned-content-hash.js';
+export { manifestOverBatches } from './manifest-over-batches.js';
+export type { ManifestOverBatchesOptions } from './manifest-over-batches.js';
 export type { ContentHashOverBatchesOptions } from './partitioned-content-hash.js';
 export type { BatchedDataset, BatchedLoadOptions } from './batched-load.js';
 export type { PartitionedMatchInput, PartitionedMatchResult, TableBatches } from './partitioned-matches.js';
