@@ -76,6 +76,6 @@ export function assertPlanRunnable(plan: MemoryPlan | null): void {
   if (plan === null || plan.mode === 'in-memory') return;
   throw new OrchestratorError(
     'HOKUSAI_STREAMING_UNAVAILABLE',
-    `The inputs are estimated at ${sizeText(plan.estimated_memory_bytes)} in memory, over resources.memory (${sizeText(plan.memory_budget_bytes)}), and this version loads and integrates the inputs in memory (only training and evaluation can run by passes over batches). Raise resources.memory to at least ${sizeText(plan.estimated_memory_bytes)} on a machine that has it, or run on smaller inputs.`,
+    `The inputs are estimated at ${sizeText(plan.estimated_memory_bytes)} in memory, over resources.memory (${sizeText(plan.memory_budget_bytes)}), and this version of the pipeline loads and integrates its inputs in memory. Raise resources.memory to at least ${sizeText(plan.estimated_memory_bytes)} on a machine that has it, or run on smaller inputs.`,
   );
 }
