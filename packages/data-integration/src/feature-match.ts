@@ -25,7 +25,7 @@ export interface RowMatchResult {
   normalized: number;
 }
 
-const MAX_DECIMALS = 12;
+export const MAX_DECIMALS = 12;
 
 const POW10 = Array.from({ length: MAX_DECIMALS + 1 }, (_, d) => 10 ** d);
 
@@ -59,7 +59,7 @@ export function normalizeCellText(s: string): string {
 }
 
 type TextCol = Extract<Column, { type: 'string' }>;
-type NumCol = Extract<Column, { type: 'int' | 'float' }>;
+export type NumCol = Extract<Column, { type: 'int' | 'float' }>;
 
 function normalizedText(col: TextCol, n: number): (string | null)[] {
   const cache = new Map<string, string>();
@@ -150,6 +150,22 @@ class BucketIndex {
   }
 }
 
+/**
+ * The most decimals among a stride sample of a reference column's values (every
+ * nb / PRECISION_SAMPLE-th row from the first), at most 12; 0 for an integer column.
+ */
+export function referenceDecimals(col: NumCol, nb: number): number {
+  let d = 0;
+  const step = Math.max(1, Math.floor(nb / PRECISION_SAMPLE));
+  if (col.type === 'float') for (let i = 0; i < nb && d < MAX_DECIMALS; i += step) if (col.valid[i] === 1) d = Math.max(d, decimalsOf(col.values[i] as number));
+  return d;
+}
+
+/** The stride of referenceDecimals' sample over a reference of nb rows. */
+export function precisionStride(nb: number): number {
+  return Math.max(1, Math.floor(nb / PRECISION_SAMPLE));
+}
+
 /** Anchors for the range look-up: the numeric columns with the most distinct reference values. */
 const MAX_ANCHORS = 3;
 /** Few enough candidates to check at once, without looking up the other anchors. */
@@ -169,7 +185,7 @@ interface NormalizedPair {
   cellsAgree: (i: number, j: number) => boolean;
 }
 
-function normalizedPair(a: readonly Column[], na: number, b: readonly Column[], nb: number): NormalizedPair {
+function normalizedPair(a: readonly Column[], na: number, b: readonly Column[], nb: number, given?: ArrayLike<number>): NormalizedPair {
   const ncol = a.length;
   const isNum = (c: number): boolean => {
     const t = (a[c] as Column).type;
@@ -183,11 +199,8 @@ function normalizedPair(a: readonly Column[], na: number, b: readonly Column[], 
   for (let c = 0; c < ncol; c++) {
     if (!isNum(c)) continue;
     numCols.push(c);
-    const col = b[c] as NumCol;
-    let d = 0;
-    const step = Math.max(1, Math.floor(nb / PRECISION_SAMPLE));
-    if (col.type === 'float') for (let i = 0; i < nb && d < MAX_DECIMALS; i += step) if (col.valid[i] === 1) d = Math.max(d, decimalsOf(col.values[i] as number));
-    refDecimals[c] = d;
+    // A part of the reference (a disk partition) is given the whole reference's precision.
+    refDecimals[c] = given?.[c] ?? referenceDecimals(b[c] as NumCol, nb);
   }
 
   const cellsAgree = (i: number, j: number): boolean => {
@@ -265,7 +278,7 @@ function numericAnchors(a: readonly Column[], b: readonly Column[], nb: number, 
  * For each row of `a`, whether some row of `b` holds the same values: exactly, or after the
  * normalization described above. `hashes` reuses exact fingerprints computed by the caller.
  */
-export function matchRows(a: readonly Column[], na: number, b: readonly Column[], nb: number, hashes?: { a?: RowHashes; b?: RowHashes }): RowMatchResult {
+export function matchRows(a: readonly Column[], na: number, b: readonly Column[], nb: number, hashes?: { a?: RowHashes; b?: RowHashes }, options?: { refDecimals?: ArrayLike<number> }): RowMatchResult {
   const hit = findMatches(a, na, b, nb, 'exact', hashes);
   let exact = 0;
   for (let i = 0; i < na; i++) exact += hit[i] as number;
@@ -274,7 +287,7 @@ export function matchRows(a: readonly Column[], na: number, b: readonly Column[]
 
   const rest: number[] = [];
   for (let i = 0; i < na; i++) if (hit[i] === 0) rest.push(i);
-  const pair = normalizedPair(a, na, b, nb);
+  const pair = normalizedPair(a, na, b, nb, options?.refDecimals);
   const { cellsAgree } = pair;
   const keyedLookup = textKeyLookup(a, na, b, nb, pair);
   // Each row looks up the anchor with the fewest candidates.

@@ -38,7 +38,7 @@ const WRITTEN_LIKE_NAMES = 0.8;
 const CONFIRMED_NAMES = 0.1;
 
 /** What the sample says about names: confirmed multi-word names, confirmed lone first names, and values written like names. */
-interface NameStats {
+export interface NameStats {
   multi: number;
   single: number;
   singleDistinct: Set<string>;
@@ -93,6 +93,70 @@ export interface PiiScanOptions {
   custom?: readonly CustomPiiPattern[];
 }
 
+/** What a column's stride sample says so far: PII types counted, name statistics, values sampled. */
+export interface ColumnSample {
+  counts: Map<string, number>;
+  names: NameStats;
+  sampled: number;
+}
+
+export const newColumnSample = (): ColumnSample => ({ counts: new Map(), names: nameStats(), sampled: 0 });
+
+/** The stride of the sample over a dataset of n rows. */
+export const sampleStride = (n: number): number => Math.max(1, Math.floor(n / SAMPLE_PER_DATASET));
+
+/** Adds row i of a column to its sample. */
+export function sampleCell(s: ColumnSample, c: Column, i: number, detectors: readonly PiiDetector[]): void {
+  const t = c.type === 'string' ? textType(textAt(c, i), detectors, s.names) : c.valid[i] === 1 ? numberType(c.values[i] as number) : null;
+  if (t === null) return;
+  s.sampled++;
+  if (t !== undefined) s.counts.set(t, (s.counts.get(t) ?? 0) + 1);
+}
+
+/** The column's decision from its sample (string or numeric columns) or its name alone. */
+export function decideColumn(name: string, s: ColumnSample | null, byName: string | undefined): PiiColumnDecision | undefined {
+  if (s === null) return byName === undefined ? undefined : { column: name, type: byName, reason: 'name', content_share: 0 };
+  s.counts.delete('person_name');
+  let best: string | undefined;
+  let bestCount = 0;
+  for (const [t, c] of s.counts) if (c > bestCount) [best, bestCount] = [t, c];
+  const share = s.sampled === 0 ? 0 : bestCount / s.sampled;
+  const nameLike = nameShare(s.names, s.sampled);
+  if (best !== undefined && share >= CONTENT_SHARE) return { column: name, type: best, reason: 'content', content_share: share };
+  if (nameLike > 0) return { column: name, type: 'person_name', reason: 'content', content_share: nameLike };
+  if (byName !== undefined) return { column: name, type: byName, reason: 'name', content_share: share };
+  return undefined;
+}
+
+/** Values of a column (or of one batch of it) that are the decided PII: sums over batches. */
+export function countDecided(c: Column, decision: PiiColumnDecision, single: readonly PiiDetector[]): number {
+  let count = 0;
+  // Decided by name: every value counts; by content: values the detector confirms.
+  if (c.type === 'string' && decision.reason === 'name') count = columnLength(c) - nullCount(c);
+  else if (c.type === 'string') {
+    const seen = nameStats();
+    for (const v of c.values) {
+      if (v === null) continue;
+      if ((single.length > 0 && findSpans(v, single).length > 0) || textType(v, [], seen) === decision.type || (decision.type === 'person_name' && writtenLikeName(v))) count++;
+    }
+  } else if (decision.reason === 'content' && c.type !== 'bool' && c.type !== 'timestamp') {
+    for (let i = 0; i < c.valid.length; i++) if (c.valid[i] === 1 && numberType(c.values[i] as number) === decision.type) count++;
+  } else {
+    for (let i = 0; i < c.valid.length; i++) if (c.valid[i] === 1) count++;
+  }
+  return count;
+}
+
+/** Adds the PII spans inside a text column's values (or one batch of them) to `per`, by type. */
+export function countSpans(c: Column, detectors: readonly PiiDetector[], per: Map<string, number>): void {
+  if (c.type !== 'string') return;
+  for (const v of c.values) {
+    if (v === null || v.length < 6) continue;
+    const spans = findSpans(v, detectors, summarize(v));
+    for (const sp of spans) per.set(sp.type, (per.get(sp.type) ?? 0) + 1);
+  }
+}
+
 /**
  * Decides PII columns on the union of the datasets (so every output treats the same columns)
  * and counts findings per dataset, column and type. Values are inspected, never recorded.
@@ -107,57 +171,25 @@ export function scanPii(datasets: readonly { label: string; ct: ColumnTable }[],
   names.forEach((name, k) => {
     if (exclude.has(name)) return;
     const cols = datasets.map((d) => d.ct.columns[k] as Column);
-    const byName = piiTypeFromName(name, custom);
     const isString = cols.every((c) => c.type === 'string');
     const isNumeric = cols.every((c) => c.type === 'int' || c.type === 'float');
-    let decision: PiiColumnDecision | undefined;
+    let sample: ColumnSample | null = null;
     if (isString || isNumeric) {
-      const counts = new Map<string, number>();
-      const names = nameStats();
-      let sampled = 0;
+      sample = newColumnSample();
       for (const c of cols) {
         // A sample decides; its values are read one by one, so a column held as UTF-8 is not
         // decoded whole for it.
         const n = columnLength(c);
-        const step = Math.max(1, Math.floor(n / SAMPLE_PER_DATASET));
-        for (let i = 0; i < n; i += step) {
-          const t = c.type === 'string' ? textType(textAt(c, i), detectors, names) : c.valid[i] === 1 ? numberType(c.values[i] as number) : null;
-          if (t === null) continue;
-          sampled++;
-          if (t !== undefined) counts.set(t, (counts.get(t) ?? 0) + 1);
-        }
+        const step = sampleStride(n);
+        for (let i = 0; i < n; i += step) sampleCell(sample, c, i, detectors);
       }
-      counts.delete('person_name');
-      let best: string | undefined;
-      let bestCount = 0;
-      for (const [t, c] of counts) if (c > bestCount) [best, bestCount] = [t, c];
-      const share = sampled === 0 ? 0 : bestCount / sampled;
-      const nameLike = nameShare(names, sampled);
-      if (best !== undefined && share >= CONTENT_SHARE) decision = { column: name, type: best, reason: 'content', content_share: share };
-      else if (nameLike > 0) decision = { column: name, type: 'person_name', reason: 'content', content_share: nameLike };
-      else if (byName !== undefined) decision = { column: name, type: byName, reason: 'name', content_share: share };
-    } else if (byName !== undefined) {
-      decision = { column: name, type: byName, reason: 'name', content_share: 0 };
     }
+    const decision = decideColumn(name, sample, piiTypeFromName(name, custom));
     if (decision) {
       decisions.push(decision);
       const single = detectors.filter((d) => d.type === decision.type);
       datasets.forEach((d, j) => {
-        const c = cols[j] as Column;
-        let count = 0;
-        // Decided by name: every value counts; by content: values the detector confirms.
-        if (c.type === 'string' && decision.reason === 'name') count = columnLength(c) - nullCount(c);
-        else if (c.type === 'string') {
-          const seen = nameStats();
-          for (const v of c.values) {
-            if (v === null) continue;
-            if ((single.length > 0 && findSpans(v, single).length > 0) || textType(v, [], seen) === decision.type || (decision.type === 'person_name' && writtenLikeName(v))) count++;
-          }
-        } else if (decision.reason === 'content' && c.type !== 'bool' && c.type !== 'timestamp') {
-          for (let i = 0; i < c.valid.length; i++) if (c.valid[i] === 1 && numberType(c.values[i] as number) === decision.type) count++;
-        } else {
-          for (let i = 0; i < c.valid.length; i++) if (c.valid[i] === 1) count++;
-        }
+        const count = countDecided(cols[j] as Column, decision, single);
         if (count > 0) findings.push({ dataset: d.label, column: name, type: decision.type, count });
       });
       return;
@@ -165,14 +197,8 @@ export function scanPii(datasets: readonly { label: string; ct: ColumnTable }[],
     if (!isString || options.noSpans?.includes(name) === true) return;
     let any = false;
     datasets.forEach((d, j) => {
-      const c = cols[j] as Column;
-      if (c.type !== 'string') return;
       const per = new Map<string, number>();
-      for (const v of c.values) {
-        if (v === null || v.length < 6) continue;
-        const spans = findSpans(v, detectors, summarize(v));
-        for (const sp of spans) per.set(sp.type, (per.get(sp.type) ?? 0) + 1);
-      }
+      countSpans(cols[j] as Column, detectors, per);
       for (const [type, count] of per) {
         findings.push({ dataset: d.label, column: name, type, count });
         any = true;

@@ -31,6 +31,8 @@ export const ORCHESTRATOR_ERROR_KINDS = {
   HOKUSAI_RUN_PARAMS_INVALID: 'input',
   HOKUSAI_RUN_CANCELLED: 'input',
   HOKUSAI_STEP_CANCELLED: 'input',
+  // The inputs exceed resources.memory and a stage the run needs does not stream.
+  HOKUSAI_STREAMING_UNAVAILABLE: 'input',
   // Faults that pass: a worker, a job or Redis went away, or a step ran out of time.
   HOKUSAI_REDIS_UNREACHABLE: 'transient',
   HOKUSAI_WORKER_LOST: 'transient',

@@ -28,6 +28,8 @@ export const TRAINING_ERROR_KINDS = {
   HOKUSAI_SEARCH_INVALID: 'input',
   // The TensorFlow.js backend asked for is not installed: the environment's, fixed by installing it.
   HOKUSAI_BACKEND_UNAVAILABLE: 'input',
+  // Training by passes over batches covers the linear family only.
+  HOKUSAI_STREAMING_FAMILY_UNSUPPORTED: 'input',
 } as const satisfies Record<string, ErrorKind>;
 export type TrainingErrorCode = keyof typeof TRAINING_ERROR_KINDS;
 

@@ -84,6 +84,46 @@ export function discoverClasses(table: Table, target: string, task?: 'binary' | 
   if (nullRow >= 0) {
     throw new TrainingError('HOKUSAI_LABEL_NULL', `The target column "${target}" is null at row ${nullRow}. Drop or fill unlabeled rows before training.`, { column: target, row: nullRow });
   }
+  const order = classOrder(coded, target, table.numRows, task, positiveClass);
+  const rank = new Int32Array(order.length);
+  order.forEach((codeIndex, r) => (rank[codeIndex] = r));
+  const y = new Int32Array(coded.codes.length);
+  for (let i = 0; i < y.length; i++) y[i] = rank[coded.codes[i] as number] as number;
+  return { classes: order.map((i) => coded.distinct[i] as ClassLabel), y };
+}
+
+/**
+ * The classes of a target read in batches (one pass), with the checks and the order of
+ * discoverClasses on the whole column; rows are numbered from the first batch's first row.
+ */
+export async function discoverClassesOverBatches(batches: AsyncIterable<Table>, target: string, task?: 'binary' | 'multiclass', positiveClass?: ClassLabel): Promise<ClassLabel[]> {
+  const distinct: ClassLabel[] = [];
+  const seen = new Set<ClassLabel>();
+  let kind: CodedLabels['kind'] | undefined;
+  let rows = 0;
+  for await (const batch of batches) {
+    const coded = readLabels(batch, target);
+    const nullRow = firstNull(coded.codes);
+    if (nullRow >= 0) {
+      throw new TrainingError('HOKUSAI_LABEL_NULL', `The target column "${target}" is null at row ${rows + nullRow}. Drop or fill unlabeled rows before training.`, { column: target, row: rows + nullRow });
+    }
+    if (kind !== undefined && kind !== coded.kind) {
+      throw new TrainingError('HOKUSAI_LABEL_TYPE_MISMATCH', `The target column "${target}" holds ${kind} labels in one batch and ${coded.kind} labels in another (from row ${rows}).`, { column: target, row: rows });
+    }
+    kind = coded.kind;
+    for (const label of coded.distinct) {
+      if (seen.has(label)) continue;
+      seen.add(label);
+      distinct.push(label);
+    }
+    rows += batch.numRows;
+  }
+  const order = classOrder({ kind: kind ?? 'string', distinct, codes: new Int32Array(0) }, target, rows, task, positiveClass);
+  return order.map((i) => distinct[i] as ClassLabel);
+}
+
+/** Indexes into coded.distinct in class order, after the checks every classification target passes. */
+function classOrder(coded: CodedLabels, target: string, rows: number, task: 'binary' | 'multiclass' | undefined, positiveClass: ClassLabel | undefined): number[] {
   if (coded.kind === 'number') {
     const nonInteger = coded.distinct.find((v) => !Number.isInteger(v));
     if (nonInteger !== undefined) {
@@ -97,7 +137,7 @@ export function discoverClasses(table: Table, target: string, task?: 'binary' | 
   if (coded.distinct.length < 2) {
     throw new TrainingError(
       'HOKUSAI_SINGLE_CLASS',
-      `The target column "${target}" has a single class (${labelText(coded.distinct[0])}) in ${table.numRows} rows; a classifier needs at least two. Check the target column and the data filter.`,
+      `The target column "${target}" has a single class (${labelText(coded.distinct[0])}) in ${rows} rows; a classifier needs at least two. Check the target column and the data filter.`,
       { column: target },
     );
   }
@@ -123,11 +163,7 @@ export function discoverClasses(table: Table, target: string, task?: 'binary' | 
     }
     if (sorted[0] === chosen) order.reverse();
   }
-  const rank = new Int32Array(order.length);
-  order.forEach((codeIndex, r) => (rank[codeIndex] = r));
-  const y = new Int32Array(coded.codes.length);
-  for (let i = 0; i < y.length; i++) y[i] = rank[coded.codes[i] as number] as number;
-  return { classes: order.map((i) => coded.distinct[i] as ClassLabel), y };
+  return order;
 }
 
 /** Labels of `target` as indexes into `classes`; a null or a label outside `classes` is a typed error. */

@@ -64,7 +64,7 @@ const PROGRESS_INTERVAL_MS = 250;
  * Forwards a family's per-epoch/iteration/round reports at a bounded rate, so a fast loop of
  * thousands of small rounds does not flood the listener (or the run log behind it).
  */
-function throttledProgress(listener: (progress: TrainProgress) => void): (progress: TrainProgress) => void {
+export function throttledProgress(listener: (progress: TrainProgress) => void): (progress: TrainProgress) => void {
   let last: TrainProgress | undefined;
   let lastAt = 0;
   return (progress) => {
@@ -79,16 +79,24 @@ function throttledProgress(listener: (progress: TrainProgress) => void): (progre
   };
 }
 
-/** Featurizes `table`, trains the chosen family and packages both as one ONNX model. */
-export async function trainModel(table: Table, options: TrainOptions, hooks: TrainHooks = {}): Promise<TrainedModel> {
-  const opts = parseTrainOptions(options);
-  const shared = SharedParams.safeParse(opts.params);
+export type SharedParams = z.output<typeof SharedParams>;
+
+/** The params shared by every family, checked, and the rest, which belong to the family. */
+export function splitParams(params: Record<string, unknown>): { shared: SharedParams; familyParams: Record<string, unknown> } {
+  const shared = SharedParams.safeParse(params);
   if (!shared.success) {
     const issues = shared.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
     throw new TrainingError('HOKUSAI_TRAINING_INVALID_OPTIONS', `Invalid shared model params: ${issues}.`);
   }
   const familyParams: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(opts.params)) if (!(SHARED_PARAM_KEYS as readonly string[]).includes(key)) familyParams[key] = value;
+  for (const [key, value] of Object.entries(params)) if (!(SHARED_PARAM_KEYS as readonly string[]).includes(key)) familyParams[key] = value;
+  return { shared: shared.data, familyParams };
+}
+
+/** Featurizes `table`, trains the chosen family and packages both as one ONNX model. */
+export async function trainModel(table: Table, options: TrainOptions, hooks: TrainHooks = {}): Promise<TrainedModel> {
+  const opts = parseTrainOptions(options);
+  const { shared, familyParams } = splitParams(opts.params);
   const model = createModel(opts.family);
 
   const { classes, y } = discoverClasses(table, opts.target, opts.task, opts.positiveClass);
@@ -96,8 +104,8 @@ export async function trainModel(table: Table, options: TrainOptions, hooks: Tra
     target: opts.target,
     exclude: opts.exclude,
     features: opts.features,
-    maxOneHot: shared.data.maxOneHot,
-    hashBuckets: shared.data.hashBuckets,
+    maxOneHot: shared.maxOneHot,
+    hashBuckets: shared.hashBuckets,
     hashSeed: FEATURIZER_DEFAULTS.hashSeed,
   });
   const n = table.numRows;
@@ -114,16 +122,16 @@ export async function trainModel(table: Table, options: TrainOptions, hooks: Tra
     d: featurizer.width,
     y,
     k: classes.length,
-    sampleWeight: sampleWeights(y, classes, shared.data.classWeight),
+    sampleWeight: sampleWeights(y, classes, shared.classWeight),
     featureNames: expandedNames(featurizer),
   };
   const recordedParams: Record<string, unknown> = { ...model.defaults, ...opts.params };
   // Where checkpoints go is not part of the model: a resumed run must give the same bytes.
   delete recordedParams['checkpoint'];
   let checkpoints = hooks.checkpoints;
-  if (checkpoints === undefined && shared.data.checkpoint !== undefined) {
+  if (checkpoints === undefined && shared.checkpoint !== undefined) {
     const fingerprint = runFingerprint({ family: opts.family, params: recordedParams, seed: opts.seed, classes, featureNames: data.featureNames }, data.columns, y);
-    checkpoints = await fileCheckpoints(shared.data.checkpoint, fingerprint);
+    checkpoints = await fileCheckpoints(shared.checkpoint, fingerprint);
   }
   const onProgress = hooks.onProgress === undefined ? undefined : throttledProgress(hooks.onProgress);
   const fitted = await model.train(data, familyParams, { seed: opts.seed, rng: new SeededRandom(opts.seed), checkpoints, onProgress });
@@ -165,11 +173,20 @@ export function exportOnnx(featurizer: Featurizer, fitted: FittedModel, metadata
 function sampleWeights(y: Int32Array, classes: ClassLabel[], classWeight: 'balanced' | Record<string, number> | undefined): Float64Array {
   const w = new Float64Array(y.length).fill(1);
   if (classWeight === undefined) return w;
+  const counts = new Float64Array(classes.length);
+  for (let i = 0; i < y.length; i++) { const c = y[i] as number; counts[c] = (counts[c] as number) + 1; }
+  const perClass = classWeights(counts, classes, classWeight);
+  for (let i = 0; i < y.length; i++) w[i] = perClass[y[i] as number] as number;
+  return w;
+}
+
+/** The weight of each class's rows, from the class counts (used by 'balanced'). */
+export function classWeights(counts: Float64Array, classes: ClassLabel[], classWeight: 'balanced' | Record<string, number> | undefined): Float64Array {
   const perClass = new Float64Array(classes.length).fill(1);
+  if (classWeight === undefined) return perClass;
+  const n = counts.reduce((a, b) => a + b, 0);
   if (classWeight === 'balanced') {
-    const counts = new Float64Array(classes.length);
-    for (let i = 0; i < y.length; i++) { const c = y[i] as number; counts[c] = (counts[c] as number) + 1; }
-    for (let c = 0; c < classes.length; c++) perClass[c] = y.length / (classes.length * (counts[c] as number));
+    for (let c = 0; c < classes.length; c++) perClass[c] = n / (classes.length * (counts[c] as number));
   } else {
     for (const key of Object.keys(classWeight)) {
       const at = classes.findIndex((c) => String(c) === key);
@@ -177,11 +194,10 @@ function sampleWeights(y: Int32Array, classes: ClassLabel[], classWeight: 'balan
       perClass[at] = classWeight[key] as number;
     }
   }
-  for (let i = 0; i < y.length; i++) w[i] = perClass[y[i] as number] as number;
-  return w;
+  return perClass;
 }
 
-function expandedNames(f: Featurizer): string[] {
+export function expandedNames(f: Featurizer): string[] {
   return [
     ...f.numeric.map((x) => x.name),
     ...f.dates.flatMap((d) => d.parts.map((p) => `${d.name}.${p.part}`)),

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { Option, type Command } from 'commander';
-import { BullMqExecutor, FEATURE_PLAN_EVENT_UNIT, FeaturePlanSchema, defaultStore, errorCode, runPipeline, type PipelineConfig, type RunEvent } from '@hokusai/orchestrator';
+import { BullMqExecutor, FEATURE_PLAN_EVENT_UNIT, FeaturePlanSchema, defaultStore, errorCode, memoryPlanText, runPipeline, type PipelineConfig, type RunEvent } from '@hokusai/orchestrator';
 import { featurePlanText } from '../feature-plan-text.js';
 import { choicesOf, defaultOf } from '../config/config-keys.js';
 import { integerSetting, resolveConfig } from '../config/load-config.js';
@@ -161,6 +161,7 @@ export function registerRunCommand(program: Command, output: Output): void {
             showEvent(output, event);
           },
           onTracking: (tracking) => tracking.runUrl === undefined || output.log(`MLflow run: ${tracking.runUrl}`),
+          onMemoryPlan: (plan) => output.log(memoryPlanText(plan)),
         });
       } catch (error) {
         // Bad input makes a new run once fixed; anything else (a crash, Ctrl-C, a lost worker)

@@ -58,6 +58,7 @@ const FALLBACK_DESCRIPTIONS: Readonly<Record<string, string>> = {
   'delta.minSamples': 'fewest benchmark rows a decision is made on',
   'delta.bootstrapResamples': 'bootstrap resamples for confidence intervals (at least 1)',
   acceptance: 'what else a contribution must satisfy',
+  resources: 'what the run may use of the machine',
   proof: 'the Groth16 proof of the accuracy counts',
   'proof.enabled': 'prove the counts (false: no proof, as --no-proof)',
   'proof.circuitN': 'benchmark rows per proof chunk',

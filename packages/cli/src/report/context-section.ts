@@ -14,6 +14,26 @@ function list(items: string[], empty: string): string {
   return items.length === 0 ? `<p class="empty">${empty}</p>` : `<ul>${items.map((i) => `<li>${escWithCode(i)}</li>`).join('')}</ul>`;
 }
 
+/** "1.4 GB", as the progress output says it. */
+function bytesText(bytes: number): string {
+  const units = ['B', 'kB', 'MB', 'GB', 'TB'];
+  let v = bytes;
+  let u = 0;
+  while (v >= 1000 && u < units.length - 1) {
+    v /= 1000;
+    u++;
+  }
+  return `${u === 0 ? v : v.toFixed(v < 10 ? 2 : v < 100 ? 1 : 0)} ${units[u] as string}`;
+}
+
+/** In memory or streaming, under the budget the config set (only when it set one). */
+function executionFact(c: ContextView): string {
+  const e = c.execution;
+  if (e === undefined) return '';
+  const mode = e.mode === 'in-memory' ? 'in memory' : 'streaming (batches and disk partitions)';
+  return `\n<dt>Memory</dt><dd id="context-execution" data-mode="${esc(e.mode)}">${mode}: inputs estimated at ${bytesText(e.estimated_memory_bytes)} in memory, budget ${bytesText(e.memory_budget_bytes)} (<code>resources.memory</code>)</dd>`;
+}
+
 /** What was predicted, by which models, from which files, under which rule, and what the proof covers. */
 export function contextSection(r: ReportView): string {
   const c = r.context;
@@ -32,7 +52,7 @@ export function contextSection(r: ReportView): string {
 <dt>Model family</dt><dd id="context-family">${family}</dd>
 <dt>Seed</dt><dd id="context-seed">${integer(c.seed)}</dd>
 <dt>Acceptance rule</dt><dd id="acceptance-rule">${esc(c.acceptance_rule)}${r.verdict.rule === undefined ? '' : `<span class="rule-full">In full: ${esc(r.verdict.rule)}</span>`}</dd>
-<dt>MLflow run</dt><dd>${mlflow}</dd>
+<dt>MLflow run</dt><dd>${mlflow}</dd>${executionFact(c)}
 </dl>
 <h3>Input files</h3>
 <div class="table-wrap"><table class="inputs" id="context-inputs"><thead><tr><th scope="col">Role</th><th scope="col">File</th><th scope="col" class="num">Rows</th><th scope="col">SHA-256 of the file</th></tr></thead><tbody>${inputs}</tbody></table></div>

@@ -101,6 +101,7 @@ const context = z.object({
   }),
   // Only web addresses become links: report.json is not trusted to hold a script URL.
   mlflow: z.object({ run_id: z.string(), url: z.string().regex(/^https?:\/\/[^\s"'<>]+$/, 'must be an http(s) address') }).nullable(),
+  execution: z.object({ mode: z.enum(['in-memory', 'streaming']), memory_budget_bytes: num, estimated_memory_bytes: num }).optional(),
 });
 
 const perRole = <T extends z.ZodType>(t: T) => z.object({ base: t, contributed: t, benchmark: t });

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { MIN_PII_KEY_LENGTH } from '@hokusai/core';
 import { DeltaOptionsSchema } from '@hokusai/evaluation';
+import { MEMORY_SIZE_PATTERN } from './memory-size.js';
 
 const deltaOptions = DeltaOptionsSchema.shape;
 
@@ -108,6 +109,16 @@ export const PipelineConfigSchema = z
       .default({ experiment: 'hokusai', modelName: 'hokusai-model', registerRejected: false }),
     contributor: z
       .object({ id: z.string().optional(), wallet: z.string().optional() })
+      .strict()
+      .default({}),
+    resources: z
+      .object({
+        memory: z
+          .string()
+          .regex(MEMORY_SIZE_PATTERN, 'write a number and a unit, such as 2GB, 512MB or 1.5GiB')
+          .optional()
+          .describe('memory budget of the run (2GB, 512MB, 1.5GiB; KB/MB/GB count in 1000s, KiB/MiB/GiB in 1024s): the in-memory size estimated from the input files decides in memory or streaming, said in the progress output and recorded in the report and the attestation; this version stops a run that would have to stream before reading it'),
+      })
       .strict()
       .default({}),
     overwrite: z.boolean().default(false),

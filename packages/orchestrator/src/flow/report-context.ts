@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { INFERENCE_PROOF_FILE, InferenceProofFileSchema, type InferenceProofFile } from '@hokusai/attestation';
+import { MemoryPlanSchema, type MemoryPlan } from './memory-plan.js';
 
 /**
  * The run's context as the report shows it: what was predicted, by which models, from which
@@ -26,6 +27,8 @@ export interface ReportContext {
   };
   /** The MLflow run of this pipeline run; null when it was not logged to a server. Not attested. */
   mlflow: { run_id: string; url: string } | null;
+  /** In memory or streaming under the config's `resources.memory` (attested); absent when no budget was set. */
+  execution?: MemoryPlan;
 }
 
 const hash = z.string();
@@ -42,6 +45,7 @@ const attestedBody = z.object({
   }),
   models: z.object({ baseline: z.object({ family: z.string(), onnx_sha256: hash }), new: z.object({ family: z.string(), onnx_sha256: hash }) }),
   files: z.record(z.string(), hash).optional(),
+  results: z.object({ execution: MemoryPlanSchema.optional() }).optional(),
   predictions: z
     .object({
       proof_system: z.string(),
@@ -170,6 +174,7 @@ export function buildReportContext(body: unknown, mlflow: ReportContext['mlflow'
       setup_note: circuit === null || setup === null ? null : setup.note,
     },
     mlflow,
+    ...(b.results?.execution === undefined ? {} : { execution: b.results.execution }),
   };
 }
 

@@ -11,6 +11,7 @@ import { runFlow } from '../engine/run-flow.js';
 import { RunStore } from '../engine/run-store.js';
 import { PipelineConfigSchema, type PipelineConfig, type PipelineConfigInput } from './config.js';
 import { DatasetCache } from './dataset-cache.js';
+import { assertPlanRunnable, planMemory, type MemoryPlan } from './memory-plan.js';
 import { hokusaiFlow } from './hokusai-flow.js';
 import { reportJsonText } from './report-document.js';
 import { linkReportToMlflow } from './report-mlflow-link.js';
@@ -36,6 +37,8 @@ export interface PipelineRunOptions {
   signal?: AbortSignal;
   /** Told once the run's tracking has started: where it goes (the MLflow run page, when on a server). */
   onTracking?: (tracking: TrackingStarted) => void;
+  /** Told, before anything is read, how the run fits `resources.memory` (only when the config sets one). */
+  onMemoryPlan?: (plan: MemoryPlan) => void;
 }
 
 export interface PipelineResult {
@@ -82,6 +85,7 @@ export async function runPipeline(input: PipelineConfigInput, options: PipelineR
   // Paths are made absolute at the start and stored so: `resume` from any folder reads the same
   // inputs and writes where this run said.
   const config = withKeyFromEnv(absolutePaths(parseConfig(input)));
+  await announceMemoryPlan(config, options);
   const store = options.store ?? defaultStore();
   assertOutputFree(config.out, config.overwrite, protectedPaths(config, store));
   await assertFoldersWritable(config, store);
@@ -102,6 +106,7 @@ export async function resumePipeline(runId: string, options: PipelineRunOptions 
   if (!isAbsolute(config.out)) {
     throw new OrchestratorError('HOKUSAI_RESUME_MISMATCH', `Run ${runId} recorded a relative output folder (${config.out}), so where it meant to write is unknown. Start it again with \`hokusai run\`.`);
   }
+  await announceMemoryPlan(config, options);
   const again = await runIdFor(config);
   if (again !== runId) {
     throw new OrchestratorError(
@@ -113,6 +118,13 @@ export async function resumePipeline(runId: string, options: PipelineRunOptions 
   assertOutputFree(config.out, config.overwrite, protectedPaths(config, store.root));
   await assertFoldersWritable(config, store.root);
   return execute(config, runId, true, options);
+}
+
+/** Decided from the input files' sizes before anything is read or created, and said before a run over its budget stops. */
+async function announceMemoryPlan(config: PipelineConfig, options: PipelineRunOptions): Promise<void> {
+  const plan = await planMemory(config);
+  if (plan !== null) options.onMemoryPlan?.(plan);
+  assertPlanRunnable(plan);
 }
 
 function absolutePaths(config: PipelineConfig): PipelineConfig {

@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import { TrainingError } from '../errors.js';
-import type { FittedModel, Model, TrainingData } from '../model-interface.js';
+import type { FittedModel, Model, TrainContext, TrainingData } from '../model-interface.js';
 import type { OnnxGraph } from '../onnx/onnx-graph.js';
 import { lbfgs } from './lbfgs.js';
 import { parseParams } from './family-params.js';
 
-const Params = z.strictObject({
+export const LogisticRegressionParamsSchema = z.strictObject({
   l2: z.number().min(0).default(1e-4),
   maxIter: z.number().int().positive().default(1000),
   // A gradient this small puts the objective within ~1e-11 relative of the optimum (checked
@@ -21,31 +21,35 @@ const Params = z.strictObject({
 export const logisticRegression: Model = {
   defaults: { l2: 1e-4, maxIter: 1000, tol: 1e-7 },
   async train(data, raw, ctx) {
-    const params = parseParams(Params, raw, 'logistic_regression');
-    const { d, k } = data;
-    const rows = k === 2 ? 1 : k;
-    const objective = k === 2 ? binaryObjective(data, params.l2) : softmaxObjective(data, params.l2);
-    const report = ctx.onProgress;
-    const result = lbfgs(objective, new Float64Array(rows * (d + 1)), {
-      maxIter: params.maxIter,
-      gtol: params.tol,
-      ftol: 1e-12,
-      memory: 10,
-      // The first call (0 iterations) reports the starting loss, so the history has a start point.
-      onIteration: report === undefined ? undefined : (done, loss) => report({ unit: 'iterations', done, total: params.maxIter, loss }),
-    });
-    // Converging before maxIter is the usual end: the last report says how many it took.
-    report?.({ unit: 'iterations', done: result.iterations, total: result.iterations, loss: result.f });
-    if (!Number.isFinite(result.f)) {
-      throw new TrainingError('HOKUSAI_TRAINING_DIVERGED', 'Logistic regression produced a non-finite loss. Check the features for extreme values or raise l2.');
-    }
-    return linearModel(result.x, d, k);
+    const params = parseParams(LogisticRegressionParamsSchema, raw, 'logistic_regression');
+    return linearModel(fitLogisticRegression(onePart(data), params, ctx.onProgress), data.d, data.k);
   },
 };
 
 // Rows are processed in blocks so a block's logits and residuals stay in cache while every
 // feature column streams through once per evaluation.
-const BLOCK = 4096;
+export const BLOCK = 4096;
+
+/** Some of the training rows: a whole table in memory, or one batch read back from disk. */
+export interface RowPart {
+  columns: Float32Array[];
+  y: Int32Array;
+  n: number;
+  sampleWeight: Float64Array;
+}
+
+/**
+ * The training rows as parts visited in a fixed order on every evaluation of the objective. The
+ * sums run over the parts one after another, so parts whose lengths are multiples of BLOCK give
+ * the same blocks, hence the same bits, as the rows in one part.
+ */
+export interface RowParts {
+  d: number;
+  k: number;
+  /** Sum of the sample weights, in row order. */
+  totalWeight: number;
+  forEach(visit: (part: RowPart) => void): void;
+}
 
 function totalWeight(w: Float64Array): number {
   let total = 0;
@@ -53,42 +57,76 @@ function totalWeight(w: Float64Array): number {
   return total;
 }
 
-function binaryObjective(data: TrainingData, l2: number) {
-  const { columns, y, n, d, sampleWeight } = data;
-  const inv = 1 / totalWeight(sampleWeight);
+/** The in-memory training set as a single part. */
+function onePart(data: TrainingData): RowParts {
+  return { d: data.d, k: data.k, totalWeight: totalWeight(data.sampleWeight), forEach: (visit) => visit(data) };
+}
+
+export interface LogisticRegressionParams {
+  l2: number;
+  maxIter: number;
+  tol: number;
+}
+
+/** The fitted parameters (rows x (d + 1), intercept last in each row) by L-BFGS over the parts. */
+export function fitLogisticRegression(parts: RowParts, params: LogisticRegressionParams, report: TrainContext['onProgress']): Float64Array {
+  const { d, k } = parts;
+  const rows = k === 2 ? 1 : k;
+  const objective = k === 2 ? binaryObjective(parts, params.l2) : softmaxObjective(parts, params.l2);
+  const result = lbfgs(objective, new Float64Array(rows * (d + 1)), {
+    maxIter: params.maxIter,
+    gtol: params.tol,
+    ftol: 1e-12,
+    memory: 10,
+    // The first call (0 iterations) reports the starting loss, so the history has a start point.
+    onIteration: report === undefined ? undefined : (done, loss) => report({ unit: 'iterations', done, total: params.maxIter, loss }),
+  });
+  // Converging before maxIter is the usual end: the last report says how many it took.
+  report?.({ unit: 'iterations', done: result.iterations, total: result.iterations, loss: result.f });
+  if (!Number.isFinite(result.f)) {
+    throw new TrainingError('HOKUSAI_TRAINING_DIVERGED', 'Logistic regression produced a non-finite loss. Check the features for extreme values or raise l2.');
+  }
+  return result.x;
+}
+
+function binaryObjective(parts: RowParts, l2: number) {
+  const { d } = parts;
+  const inv = 1 / parts.totalWeight;
   const zb = new Float64Array(BLOCK);
   return (p: Float64Array, g: Float64Array): number => {
     g.fill(0);
     let loss = 0;
     let gb = 0;
-    for (let start = 0; start < n; start += BLOCK) {
-      const len = Math.min(BLOCK, n - start);
-      zb.fill(p[d] as number, 0, len);
-      for (let j = 0; j < d; j++) {
-        const wj = p[j] as number;
-        if (wj === 0) continue;
-        const col = columns[j] as Float32Array;
-        for (let i = 0; i < len; i++) zb[i] = (zb[i] as number) + (col[start + i] as number) * wj;
+    parts.forEach(({ columns, y, n, sampleWeight }) => {
+      for (let start = 0; start < n; start += BLOCK) {
+        const len = Math.min(BLOCK, n - start);
+        zb.fill(p[d] as number, 0, len);
+        for (let j = 0; j < d; j++) {
+          const wj = p[j] as number;
+          if (wj === 0) continue;
+          const col = columns[j] as Float32Array;
+          for (let i = 0; i < len; i++) zb[i] = (zb[i] as number) + (col[start + i] as number) * wj;
+        }
+        for (let i = 0; i < len; i++) {
+          const zi = zb[i] as number;
+          const w = sampleWeight[start + i] as number;
+          const yi = y[start + i] as number;
+          const e = Math.exp(-Math.abs(zi));
+          // log(1 + e^z) and the sigmoid, both without overflow for large |z|.
+          loss += w * ((zi > 0 ? zi : 0) + Math.log1p(e) - yi * zi);
+          const pr = zi >= 0 ? 1 / (1 + e) : e / (1 + e);
+          const r = w * (pr - yi);
+          zb[i] = r;
+          gb += r;
+        }
+        for (let j = 0; j < d; j++) {
+          const col = columns[j] as Float32Array;
+          let s = 0;
+          for (let i = 0; i < len; i++) s += (zb[i] as number) * (col[start + i] as number);
+          g[j] = (g[j] as number) + s;
+        }
       }
-      for (let i = 0; i < len; i++) {
-        const zi = zb[i] as number;
-        const w = sampleWeight[start + i] as number;
-        const yi = y[start + i] as number;
-        const e = Math.exp(-Math.abs(zi));
-        // log(1 + e^z) and the sigmoid, both without overflow for large |z|.
-        loss += w * ((zi > 0 ? zi : 0) + Math.log1p(e) - yi * zi);
-        const pr = zi >= 0 ? 1 / (1 + e) : e / (1 + e);
-        const r = w * (pr - yi);
-        zb[i] = r;
-        gb += r;
-      }
-      for (let j = 0; j < d; j++) {
-        const col = columns[j] as Float32Array;
-        let s = 0;
-        for (let i = 0; i < len; i++) s += (zb[i] as number) * (col[start + i] as number);
-        g[j] = (g[j] as number) + s;
-      }
-    }
+    });
     let reg = 0;
     for (let j = 0; j < d; j++) {
       const pj = p[j] as number;
@@ -100,54 +138,56 @@ function binaryObjective(data: TrainingData, l2: number) {
   };
 }
 
-function softmaxObjective(data: TrainingData, l2: number) {
-  const { columns, y, n, d, k, sampleWeight } = data;
+function softmaxObjective(parts: RowParts, l2: number) {
+  const { d, k } = parts;
   const stride = d + 1;
-  const inv = 1 / totalWeight(sampleWeight);
+  const inv = 1 / parts.totalWeight;
   const zb = Array.from({ length: k }, () => new Float64Array(BLOCK));
   return (p: Float64Array, g: Float64Array): number => {
     g.fill(0);
     let loss = 0;
-    for (let start = 0; start < n; start += BLOCK) {
-      const len = Math.min(BLOCK, n - start);
-      for (let c = 0; c < k; c++) {
-        const zc = zb[c] as Float64Array;
-        const base = c * stride;
-        zc.fill(p[base + d] as number, 0, len);
-        for (let j = 0; j < d; j++) {
-          const wj = p[base + j] as number;
-          if (wj === 0) continue;
-          const col = columns[j] as Float32Array;
-          for (let i = 0; i < len; i++) zc[i] = (zc[i] as number) + (col[start + i] as number) * wj;
-        }
-      }
-      for (let i = 0; i < len; i++) {
-        let max = -Infinity;
-        for (let c = 0; c < k; c++) max = Math.max(max, (zb[c] as Float64Array)[i] as number);
-        let sum = 0;
-        for (let c = 0; c < k; c++) sum += Math.exp(((zb[c] as Float64Array)[i] as number) - max);
-        const w = sampleWeight[start + i] as number;
-        const yi = y[start + i] as number;
-        loss += w * (Math.log(sum) + max - ((zb[yi] as Float64Array)[i] as number));
+    parts.forEach(({ columns, y, n, sampleWeight }) => {
+      for (let start = 0; start < n; start += BLOCK) {
+        const len = Math.min(BLOCK, n - start);
         for (let c = 0; c < k; c++) {
           const zc = zb[c] as Float64Array;
-          zc[i] = w * (Math.exp((zc[i] as number) - max) / sum - (c === yi ? 1 : 0));
+          const base = c * stride;
+          zc.fill(p[base + d] as number, 0, len);
+          for (let j = 0; j < d; j++) {
+            const wj = p[base + j] as number;
+            if (wj === 0) continue;
+            const col = columns[j] as Float32Array;
+            for (let i = 0; i < len; i++) zc[i] = (zc[i] as number) + (col[start + i] as number) * wj;
+          }
+        }
+        for (let i = 0; i < len; i++) {
+          let max = -Infinity;
+          for (let c = 0; c < k; c++) max = Math.max(max, (zb[c] as Float64Array)[i] as number);
+          let sum = 0;
+          for (let c = 0; c < k; c++) sum += Math.exp(((zb[c] as Float64Array)[i] as number) - max);
+          const w = sampleWeight[start + i] as number;
+          const yi = y[start + i] as number;
+          loss += w * (Math.log(sum) + max - ((zb[yi] as Float64Array)[i] as number));
+          for (let c = 0; c < k; c++) {
+            const zc = zb[c] as Float64Array;
+            zc[i] = w * (Math.exp((zc[i] as number) - max) / sum - (c === yi ? 1 : 0));
+          }
+        }
+        for (let c = 0; c < k; c++) {
+          const rc = zb[c] as Float64Array;
+          const base = c * stride;
+          let sb = 0;
+          for (let i = 0; i < len; i++) sb += rc[i] as number;
+          g[base + d] = (g[base + d] as number) + sb;
+          for (let j = 0; j < d; j++) {
+            const col = columns[j] as Float32Array;
+            let s = 0;
+            for (let i = 0; i < len; i++) s += (rc[i] as number) * (col[start + i] as number);
+            g[base + j] = (g[base + j] as number) + s;
+          }
         }
       }
-      for (let c = 0; c < k; c++) {
-        const rc = zb[c] as Float64Array;
-        const base = c * stride;
-        let sb = 0;
-        for (let i = 0; i < len; i++) sb += rc[i] as number;
-        g[base + d] = (g[base + d] as number) + sb;
-        for (let j = 0; j < d; j++) {
-          const col = columns[j] as Float32Array;
-          let s = 0;
-          for (let i = 0; i < len; i++) s += (rc[i] as number) * (col[start + i] as number);
-          g[base + j] = (g[base + j] as number) + s;
-        }
-      }
-    }
+    });
     let reg = 0;
     for (let c = 0; c < k; c++) {
       const base = c * stride;

@@ -68,7 +68,7 @@ export const FEATURIZER_DEFAULTS = { maxOneHot: 32, hashBuckets: 64, hashSeed: 0
 export const ID_DISTINCT_SHARE = 0.95;
 
 /** Mean and scale of float32-rounded values (NaN = missing), as the ONNX graph applies them. */
-function standardization(values: Float64Array): { mean: number; scale: number; count: number } {
+export function standardization(values: Float64Array): { mean: number; scale: number; count: number } {
   let sum = 0;
   let count = 0;
   for (let i = 0; i < values.length; i++) {
@@ -90,7 +90,7 @@ function standardization(values: Float64Array): { mean: number; scale: number; c
 }
 
 /** The four date parts of every row of a date column, one Float64Array per part (NaN where null). */
-function datePartColumns(col: Parameters<typeof readNumeric>[0]): Float64Array[] {
+export function datePartColumns(col: Parameters<typeof readNumeric>[0]): Float64Array[] {
   const ms = readNumeric(col);
   const out = DATE_PARTS.map(() => new Float64Array(ms.length).fill(NaN));
   for (let i = 0; i < ms.length; i++) {

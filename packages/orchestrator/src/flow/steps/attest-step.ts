@@ -4,6 +4,7 @@ import { benchmarkColumns } from '../inference-benchmark.js';
 import type { DatasetManifest } from '@hokusai/data-integration';
 import { defineStep, type Step } from '../../engine/step-ref.js';
 import { attestedConfig } from '../attested-config.js';
+import { planMemory } from '../memory-plan.js';
 import { dataProfile } from '../data-profile/data-profile.js';
 import type { FlowContext } from '../flow-context.js';
 import { encodePredictions, predictedBits } from '../predictions-file.js';
@@ -74,6 +75,8 @@ export function attestStep(flow: FlowContext, reads: AttestReads): Step<AttestOu
         });
         files[INFERENCE_PROOF_FILE] = json(inference);
       }
+      // The same plan the run was started under: decided from the input files' sizes and the budget.
+      const memoryPlan = await planMemory(flow.config);
       const input: AttestationInput = {
         run_id: ctx.runId,
         pipeline_version: flow.pipelineVersion,
@@ -95,6 +98,9 @@ export function attestStep(flow: FlowContext, reads: AttestReads): Step<AttestOu
           training: { params: search.params, search },
           // The feature plan is attested with the results it led to (null for a run stored before plans).
           feature_plan: data.featurePlan ?? null,
+          // In memory or streaming, under which budget; only when the config sets one, so runs
+          // without a budget keep their bytes.
+          ...(memoryPlan === null ? {} : { execution: memoryPlan }),
           data: {
             pii_columns: data.piiColumns,
             merged_rows: data.merged.numRows,

@@ -1,0 +1,222 @@
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { mkdir, open, readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { tableFromIPC, tableToIPC, type Table } from 'apache-arrow';
+import { z } from 'zod';
+import { fromArrowTable } from './arrow-convert.js';
+import type { ColumnType } from './column.js';
+import { columnLength, nullCount } from './column.js';
+import { sniffCsv } from './csv-reader.js';
+import { DataIntegrationError, dataError, locate } from './errors.js';
+import { loadDataset } from './load-dataset.js';
+
+export interface BatchedLoadOptions {
+  /** Folder for the batches (Arrow IPC files); created. The caller removes it when done. */
+  dir: string;
+  /** Rows per batch (default 262,144). */
+  batchRows?: number;
+  delimiter?: string;
+  header?: boolean;
+  nonFinite?: 'error' | 'null';
+}
+
+/** A file loaded as Arrow batches on disk: what `loadDataset` gives, a batch at a time. */
+export interface BatchedDataset {
+  path: string;
+  format: 'csv';
+  /** SHA-256 hex of the file bytes. */
+  file_sha256: string;
+  row_count: number;
+  columns: string[];
+  /** The types `loadDataset` infers for the whole file. */
+  dtypes: Record<string, ColumnType>;
+  /** The batch files, in row order. */
+  batches: string[];
+  /** Reads the batches in order, one in memory at a time; each call starts again. */
+  read(): AsyncIterable<Table>;
+}
+
+const optionsSpec = z.object({ dir: z.string().min(1), batchRows: z.number().int().positive().optional(), delimiter: z.string().length(1).optional(), header: z.boolean().optional(), nonFinite: z.enum(['error', 'null']).optional() }).strict();
+
+const QUOTE = 0x22;
+const LF = 0x0a;
+
+/** Record boundaries of CSV bytes read in pieces: a newline outside quotes ends a record. */
+class RecordSplitter {
+  private inQuote = false;
+  /** Bytes of the record begun but not ended in the pieces so far. */
+  private carry: Buffer[] = [];
+  /** Newlines inside the record begun (quoted newlines) so far. */
+  private lines = 0;
+
+  /** Calls `record` with each complete record (newline included), in order. */
+  push(piece: Buffer, record: (bytes: Buffer, lines: number) => void): void {
+    let start = 0;
+    for (let i = 0; i < piece.length; i++) {
+      const b = piece[i] as number;
+      if (b === QUOTE) this.inQuote = !this.inQuote;
+      else if (b === LF) {
+        this.lines++;
+        if (!this.inQuote) {
+          const bytes = this.carry.length === 0 ? piece.subarray(start, i + 1) : Buffer.concat([...this.carry, piece.subarray(start, i + 1)]);
+          this.carry = [];
+          record(bytes, this.lines);
+          this.lines = 0;
+          start = i + 1;
+        }
+      }
+    }
+    if (start < piece.length) this.carry.push(Buffer.from(piece.subarray(start)));
+  }
+
+  /** The last record when the file does not end with a newline. */
+  end(record: (bytes: Buffer, lines: number) => void): void {
+    if (this.carry.length > 0) record(Buffer.concat(this.carry), this.lines + 1);
+    this.carry = [];
+    this.lines = 0;
+  }
+}
+
+/** Kind of one batch column: its type, or 'null' when every cell is empty. */
+function batchKinds(table: Table, file: string): Map<string, ColumnType | 'null'> {
+  const ct = fromArrowTable(table, file);
+  return new Map(ct.names.map((name, k) => [name, nullCount(ct.columns[k]!) === columnLength(ct.columns[k]!) ? 'null' : ct.columns[k]!.type]));
+}
+
+/**
+ * The whole file's type from its batches' types, as one reader over every row would infer it:
+ * all empty counts for nothing, int and float make float, any other mix is text.
+ */
+function joinKind(a: ColumnType | 'null', b: ColumnType | 'null'): ColumnType | 'null' {
+  if (a === 'null') return b;
+  if (b === 'null' || a === b) return a;
+  if ((a === 'int' && b === 'float') || (a === 'float' && b === 'int')) return 'float';
+  return 'string';
+}
+
+/** The error of a chunk, placed in the whole file: its name, row and line. */
+function placed(error: unknown, chunk: string, path: string, rowOffset: number, lineOffset: number): unknown {
+  if (!(error instanceof DataIntegrationError)) return error;
+  const before = { ...(error.file === undefined ? {} : { file: error.file }), ...(error.row === undefined ? {} : { row: error.row }), ...(error.column === undefined ? {} : { column: error.column }), ...(error.line === undefined ? {} : { line: error.line }) };
+  const after = {
+    ...before,
+    ...(error.file === chunk || error.file === undefined ? { file: path } : {}),
+    ...(error.row === undefined ? {} : { row: error.row + rowOffset }),
+    ...(error.line === undefined ? {} : { line: error.line + lineOffset }),
+  };
+  const prefix = `${locate(before)}: `;
+  const rest = error.message.startsWith(prefix) ? error.message.slice(prefix.length) : error.message;
+  return new DataIntegrationError(error.code, `${locate(after)}: ${rest}`, { ...after, ...(error.context === undefined ? {} : { context: { ...error.context } }) });
+}
+
+/**
+ * Loads a CSV file larger than memory as Arrow batches on disk. One pass splits it into chunks of
+ * `batchRows` records (quote-aware) and reads each to learn its column types; the second reads
+ * each chunk again with the whole file's types declared (int and float in different chunks make
+ * float, as one reader would) and writes it as an Arrow IPC file. Values, types and errors are
+ * loadDataset's (an error names the file, and its row and line in the whole file); only one chunk
+ * is in memory at a time.
+ */
+export async function loadDatasetInBatches(path: string, options: BatchedLoadOptions): Promise<BatchedDataset> {
+  const opts = optionsSpec.safeParse(options);
+  if (!opts.success) {
+    throw dataError('HOKUSAI_INVALID_OPTIONS', `invalid batched load options (${opts.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')})`, 'Check the options passed to loadDatasetInBatches', { file: path });
+  }
+  const batchRows = options.batchRows ?? 262_144;
+  await mkdir(options.dir, { recursive: true });
+  let sampleBytes: Buffer;
+  const fh = await open(path, 'r').catch(() => {
+    throw dataError('HOKUSAI_FILE_NOT_FOUND', 'the file does not exist or cannot be read', 'Check the path', { file: path });
+  });
+  try {
+    const sample = Buffer.alloc(65536);
+    sampleBytes = sample.subarray(0, (await fh.read(sample, 0, 65536, 0)).bytesRead);
+  } finally {
+    await fh.close();
+  }
+  const head = sampleBytes.length >= 3 && sampleBytes[0] === 0xef && sampleBytes[1] === 0xbb && sampleBytes[2] === 0xbf ? sampleBytes.subarray(3) : sampleBytes;
+  // Sniffed once on the file's start, as loadDataset does, and given to every chunk.
+  const sniff = sniffCsv(head, path);
+  const delimiter = options.delimiter ?? sniff.delimiter;
+  const header = options.header ?? sniff.header;
+
+  // Pass 1: chunks of batchRows records, each with the header line(s) in front.
+  const sha = createHash('sha256');
+  const chunks: { file: string; rows: number; lineOffset: number }[] = [];
+  let headerBytes: Buffer | null = header ? null : Buffer.alloc(0);
+  let pending: { bytes: Buffer; lines: number }[] = [];
+  // Physical lines of the data records already in earlier chunks: a chunk's line n is the file's n + this.
+  let linesBefore = 0;
+  const flush = async (count: number): Promise<void> => {
+    const take = pending.slice(0, count);
+    pending = pending.slice(count);
+    const file = join(options.dir, `chunk-${String(chunks.length).padStart(6, '0')}.csv`);
+    await writeFile(file, Buffer.concat([headerBytes ?? Buffer.alloc(0), ...take.map((r) => r.bytes)]));
+    chunks.push({ file, rows: take.length, lineOffset: linesBefore });
+    for (const r of take) linesBefore += r.lines;
+  };
+  const onRecord = (bytes: Buffer, lines: number): void => {
+    if (headerBytes === null) headerBytes = Buffer.from(bytes);
+    else pending.push({ bytes: Buffer.from(bytes), lines });
+  };
+  const splitter = new RecordSplitter();
+  for await (const piece of createReadStream(path, { highWaterMark: 4 << 20 }) as AsyncIterable<Buffer>) {
+    sha.update(piece);
+    splitter.push(piece, onRecord);
+    while (pending.length >= batchRows) await flush(batchRows);
+  }
+  splitter.end(onRecord);
+  if (pending.length > 0) await flush(pending.length);
+  if (chunks.length === 0) {
+    // Nothing past the header: loadDataset's own error for the file.
+    await loadDataset(path, { delimiter, header });
+  }
+
+  let rowOffset = 0;
+  const kinds = new Map<string, ColumnType | 'null'>();
+  let names: string[] = [];
+  for (const chunk of chunks) {
+    const loaded = await loadDataset(chunk.file, { format: 'csv', delimiter, header, ...(options.nonFinite === undefined ? {} : { nonFinite: options.nonFinite }) }).catch((e: unknown) => {
+      throw placed(e, chunk.file, path, rowOffset, chunk.lineOffset);
+    });
+    if (names.length === 0) names = loaded.table.schema.fields.map((f) => f.name);
+    for (const [name, kind] of batchKinds(loaded.table, chunk.file)) kinds.set(name, joinKind(kinds.get(name) ?? 'null', kind));
+    // Rows as the reader counts them (blank lines are not rows).
+    chunk.rows = loaded.table.numRows;
+    rowOffset += chunk.rows;
+  }
+  const dtypes: Record<string, ColumnType> = {};
+  for (const name of names) {
+    const kind = kinds.get(name) ?? 'null';
+    dtypes[name] = kind === 'null' ? 'string' : kind;
+  }
+
+  // Pass 2: each chunk read with the whole file's types, written as an Arrow IPC file.
+  const declared = names.filter((n) => kinds.get(n) !== 'null').map((name) => ({ name, type: dtypes[name] as ColumnType }));
+  const batches: string[] = [];
+  rowOffset = 0;
+  for (const chunk of chunks) {
+    const loaded = await loadDataset(chunk.file, { format: 'csv', delimiter, header, schema: { columns: declared, extraColumns: 'allow' }, ...(options.nonFinite === undefined ? {} : { nonFinite: options.nonFinite }) }).catch((e: unknown) => {
+      throw placed(e, chunk.file, path, rowOffset, chunk.lineOffset);
+    });
+    const file = chunk.file.replace(/\.csv$/, '.arrow');
+    await writeFile(file, tableToIPC(loaded.table, 'file'));
+    await rm(chunk.file);
+    batches.push(file);
+    rowOffset += chunk.rows;
+  }
+  return {
+    path,
+    format: 'csv',
+    file_sha256: sha.digest('hex'),
+    row_count: rowOffset,
+    columns: names,
+    dtypes,
+    batches,
+    async *read() {
+      for (const file of batches) yield tableFromIPC(await readFile(file));
+    },
+  };
+}
+

@@ -1,0 +1,70 @@
+import { existsSync } from 'node:fs';
+import type { Table } from 'apache-arrow';
+import { afterAll, describe, expect, it } from 'vitest';
+import { loadDataset, loadDatasetInBatches } from '../src/index.js';
+import { scratch } from './temp-files.js';
+
+const tmp = scratch();
+afterAll(() => tmp.cleanup());
+
+/** Rows as plain JSON values, whatever Arrow type holds them. */
+function rowsOf(table: Table): unknown[] {
+  return table.toArray().map((row: { toJSON(): Record<string, unknown> }) => JSON.parse(JSON.stringify(row.toJSON(), (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v))) as unknown);
+}
+
+async function allRows(read: () => AsyncIterable<Table>): Promise<unknown[]> {
+  const out: unknown[] = [];
+  for await (const batch of read()) out.push(...rowsOf(batch));
+  return out;
+}
+
+/** 40 rows whose columns change type only after the first batches: what a per-batch reader would get wrong. */
+function mixedCsv(eol: string): string {
+  const lines = ['id,score,code,late,note,joined,active'];
+  for (let i = 1; i <= 40; i++) {
+    const score = i === 33 ? '2.5' : String(i * 3);
+    const code = i === 30 ? 'A12' : String(i).padStart(3, '0');
+    const late = i < 25 ? '' : String(i / 4);
+    const note = i % 9 === 0 ? `"line one${eol}line two, with ""quotes"""` : `plain ${i}`;
+    const joined = `2024-01-${String(1 + (i % 28)).padStart(2, '0')}`;
+    lines.push([i, score, code, late, note, joined, i % 2 === 0 ? 'true' : 'false'].join(','));
+  }
+  return lines.join(eol) + eol;
+}
+
+describe('loading a CSV file in batches', () => {
+  it.each([
+    ['LF', '\n'],
+    ['CRLF', '\r\n'],
+  ])('gives loadDataset\'s types and values, batch by batch (%s)', async (_name, eol) => {
+    const path = tmp.write(`mixed-${_name}.csv`, mixedCsv(eol));
+    const whole = await loadDataset(path);
+    const dir = tmp.path(`batches-${_name}`);
+    const batched = await loadDatasetInBatches(path, { dir, batchRows: 7 });
+    expect(batched.batches).toHaveLength(6);
+    expect(batched.row_count).toBe(40);
+    expect(batched.dtypes).toEqual(whole.manifest.dtypes);
+    // The planted changes of type are there, so the comparison means something.
+    expect(batched.dtypes).toMatchObject({ score: 'float', code: 'string', late: 'float', note: 'string', active: 'bool' });
+    expect(batched.file_sha256).toBe(whole.manifest.file_sha256);
+    expect(await allRows(() => batched.read())).toEqual(rowsOf(whole.table));
+    // Every batch has the whole file's schema.
+    for await (const batch of batched.read()) expect(batch.schema.fields.map((f) => String(f.type))).toEqual(whole.table.schema.fields.map((f) => String(f.type)));
+    expect(existsSync(dir)).toBe(true);
+  });
+
+  it('reports a bad cell with the whole file\'s name, row and line, as loadDataset does', async () => {
+    const text = mixedCsv('\n').replace('\n23,69,', '\n23,NaN,');
+    const path = tmp.write('bad.csv', text);
+    const whole = await loadDataset(path).then(
+      () => null,
+      (e: unknown) => e as Error & { code: string; row: number; file: string },
+    );
+    const batched = await loadDatasetInBatches(path, { dir: tmp.path('bad-batches'), batchRows: 5 }).then(
+      () => null,
+      (e: unknown) => e as Error & { code: string; row: number; file: string },
+    );
+    expect(whole).toMatchObject({ code: 'HOKUSAI_NON_FINITE', row: 23, file: path });
+    expect(batched).toMatchObject({ code: whole?.code, row: whole?.row, file: path, message: whole?.message });
+  });
+});

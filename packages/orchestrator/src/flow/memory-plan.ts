@@ -1,0 +1,81 @@
+import { stat } from 'node:fs/promises';
+import { extname } from 'node:path';
+import { z } from 'zod';
+import { OrchestratorError } from '../errors.js';
+import type { PipelineConfig } from './config.js';
+import { parseMemorySize, sizeText } from './memory-size.js';
+
+/**
+ * Peak memory of an in-memory run per byte of input file, by format, from the measured runs
+ * (tools/bench: 1m, 147 MB of CSV, peaked at 978 MB; 5m, 350 MB, at 1.39 GB): the parsed columns,
+ * their Arrow copies, the integrated tables and the featurized training columns. Parquet is
+ * compressed, so a byte of it holds more rows than a byte of CSV; JSON spends more bytes per value.
+ */
+const BYTES_PER_FILE_BYTE: Record<string, number> = { csv: 7, json: 4, jsonl: 4, parquet: 28 };
+/** The process before any data: Node, onnxruntime, the packages' modules. */
+const BASE_PROCESS_BYTES = 200e6;
+
+export const MemoryPlanSchema = z
+  .object({
+    mode: z.enum(['in-memory', 'streaming']),
+    memory_budget_bytes: z.number().int().positive(),
+    estimated_memory_bytes: z.number().int().nonnegative(),
+  })
+  .strict();
+
+/** How the run fits its memory budget: the estimate of the in-memory path and the mode chosen. */
+export type MemoryPlan = z.infer<typeof MemoryPlanSchema>;
+
+function formatOf(path: string): string {
+  const ext = extname(path).toLowerCase();
+  if (ext === '.parquet' || ext === '.pq') return 'parquet';
+  if (ext === '.json') return 'json';
+  if (ext === '.jsonl' || ext === '.ndjson') return 'jsonl';
+  return 'csv';
+}
+
+/** The in-memory path's estimated peak for these input files (bytes). */
+export async function estimateInMemoryBytes(paths: readonly string[]): Promise<number> {
+  let total = BASE_PROCESS_BYTES;
+  for (const path of paths) {
+    let size: number;
+    try {
+      size = (await stat(path)).size;
+    } catch (cause) {
+      throw new OrchestratorError('HOKUSAI_INPUT_NOT_FOUND', `The input file ${path} cannot be read: ${(cause as Error).message}.`, { cause });
+    }
+    total += size * (BYTES_PER_FILE_BYTE[formatOf(path)] as number);
+  }
+  return Math.round(total);
+}
+
+/**
+ * The run's memory plan, or null when the config sets no budget: in memory when the estimate
+ * fits `resources.memory`, else streaming. Sizes of the input files decide it, so the same
+ * inputs and budget give the same plan on every machine (it is attested).
+ */
+export async function planMemory(config: PipelineConfig): Promise<MemoryPlan | null> {
+  const memory = config.resources.memory;
+  if (memory === undefined) return null;
+  const budget = parseMemorySize(memory);
+  const estimated = await estimateInMemoryBytes([config.base, config.contributed, config.benchmark]);
+  return { mode: estimated <= budget ? 'in-memory' : 'streaming', memory_budget_bytes: budget, estimated_memory_bytes: estimated };
+}
+
+/** The plan in one line, for the progress output. */
+export function memoryPlanText(plan: MemoryPlan): string {
+  const figures = `inputs estimated at ${sizeText(plan.estimated_memory_bytes)} in memory, budget ${sizeText(plan.memory_budget_bytes)}`;
+  return plan.mode === 'in-memory' ? `memory: in memory (${figures})` : `memory: streaming (${figures})`;
+}
+
+/**
+ * Stops a run the budget says must stream before anything is read: loading and integration
+ * (PII, quality, dedup, contamination) hold every input in memory in this version.
+ */
+export function assertPlanRunnable(plan: MemoryPlan | null): void {
+  if (plan === null || plan.mode === 'in-memory') return;
+  throw new OrchestratorError(
+    'HOKUSAI_STREAMING_UNAVAILABLE',
+    `The inputs are estimated at ${sizeText(plan.estimated_memory_bytes)} in memory, over resources.memory (${sizeText(plan.memory_budget_bytes)}), and this version of the pipeline loads and integrates its inputs in memory. Raise resources.memory to at least ${sizeText(plan.estimated_memory_bytes)} on a machine that has it, or run on smaller inputs.`,
+  );
+}
