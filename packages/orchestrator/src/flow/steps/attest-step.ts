@@ -1,6 +1,7 @@
 import { basename } from 'node:path';
-import { buildAttestation, buildInferenceProof, INFERENCE_PROOF_FILE, sha256Hex, type AttestationInput } from '@hokusai/attestation';
+import { buildAttestation, INFERENCE_PROOF_FILE, sha256Hex, type AttestationInput } from '@hokusai/attestation';
 import { benchmarkColumns } from '../inference-benchmark.js';
+import { inferenceRequested, proveRunInference, type AttestedInference } from '../run-inference-proof.js';
 import type { DatasetManifest } from '@hokusai/data-integration';
 import type { StepDefinition } from '../../engine/step.js';
 import { attestedConfig } from '../attested-config.js';
@@ -54,9 +55,10 @@ export function attestStep(flow: FlowContext): StepDefinition {
         // their content hashes depend on the HMAC key, which may be ephemeral.
         ...Object.fromEntries(loads.map((l) => [`manifests/${l.role}.json`, json(publicManifest(l.manifest))])),
       };
-      if (flow.config.proof.enabled && flow.config.proof.inference === true) {
+      let inference: AttestedInference | undefined;
+      if (inferenceRequested(flow.config)) {
         // Attested like every other output by its hash; it says why when inference is not proven.
-        const inference = await buildInferenceProof({
+        const made = await proveRunInference(flow.config, {
           baselineOnnx: baseline.onnx,
           modelOnnx: candidate.onnx,
           table: benchmarkColumns(data.benchmark),
@@ -66,7 +68,8 @@ export function attestStep(flow: FlowContext): StepDefinition {
           threshold,
           onChunk: (done, of) => ctx.emit({ type: 'progress', unit: 'inference chunks', done, total: of, message: `inference proof: chunk ${done} of ${of}` }),
         });
-        files[INFERENCE_PROOF_FILE] = json(inference);
+        files[INFERENCE_PROOF_FILE] = json(made.file);
+        inference = made.attested;
       }
       const input: AttestationInput = {
         run_id: ctx.runId,
@@ -89,6 +92,8 @@ export function attestStep(flow: FlowContext): StepDefinition {
           training: { params: (ctx.inputs.search as SearchOutput).params, search: ctx.inputs.search as SearchOutput },
           // The feature plan is attested with the results it led to (null for a run stored before plans).
           feature_plan: data.featurePlan ?? null,
+          // Whether inference is proven (or why not) and the registry entry B matched; only when attempted.
+          ...(inference === undefined ? {} : { inference }),
           data: {
             pii_columns: data.piiColumns,
             merged_rows: data.merged.numRows,
