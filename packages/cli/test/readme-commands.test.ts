@@ -80,6 +80,6 @@ describe('the root README commands work as written, from a fresh folder', () => 
       const expected = expectedOutcome(command);
       expect(result.code, `${command}\n${result.stderr}`).toBe(expected.code);
       if (expected.output !== undefined) expect(`${result.stdout}${result.stderr}`).toMatch(expected.output);
-    }, 180_000);
+    }, /^npx hokusai run /.test(command) ? 300_000 : 180_000);
   }
 });
