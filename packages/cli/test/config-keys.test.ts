@@ -29,6 +29,9 @@ describe('config keys, defaults and completion', () => {
     expect(keys.get('pii.mode')).toMatchObject({ type: 'hash | redact | drop | fail', default: '"hash"', flag: '--pii-mode' });
     expect(keys.get('delta.alpha')).toMatchObject({ type: 'number > 0 < 1', default: '0.05' });
     expect(keys.get('base')).toMatchObject({ required: true, flag: '--base' });
+    // On by default for linear models; both flags set it.
+    expect(keys.get('proof.inference')).toMatchObject({ type: 'auto | true | false', default: '"auto"', flag: '--prove-inference, --no-prove-inference' });
+    expect(keys.get('positiveClass')).toMatchObject({ type: 'string | number | boolean' });
     for (const key of keys.values()) expect(key.description, key.key).not.toBe('');
   });
 

@@ -334,5 +334,12 @@ describe('hokusai run reports training and proving progress', () => {
     expect(await body('verbose')).toBe(await body('quiet'));
     const verified = await hokusai(['verify', join(work, 'verbose')]);
     expect(verified.code).toBe(0);
+    // An mlp is outside the inference circuit: the run states why inference is not proven, and
+    // verify passes without any flag, with that note.
+    expect(verified.stdout).toMatch(/ok +inference proof — inference not proven for mlp: the circuit covers the linear family \(logistic_regression\) only/);
+    const attested = JSON.parse(await readFile(join(work, 'verbose', 'attestation.json'), 'utf8')) as { body: { results: { inference: unknown } } };
+    expect(attested.body.results.inference).toEqual({ status: 'not_proven', reason: 'inference not proven for mlp: the circuit covers the linear family (logistic_regression) only', benchmark_commitment: null, registered: null });
+    const report = JSON.parse(await readFile(join(work, 'verbose', 'report.json'), 'utf8')) as { context: { proof: { does_not_cover: string[] } } };
+    expect(report.context.proof.does_not_cover).toContain('Inference cannot be proven yet for mlp: the inference circuit covers the linear family (logistic_regression) only.');
   }, 120_000);
 });

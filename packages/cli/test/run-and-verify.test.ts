@@ -41,7 +41,9 @@ describe('hokusai run and verify on the bundled example', () => {
     home = join(work, 'home');
     temp = join(work, 'tmp');
     await Promise.all([mkdir(home), mkdir(temp)]);
-    first = await hokusai(['--json', 'run', ...inputs(), '--out', out, '--store', join(work, 'store'), '--exclude', 'customer_id', '--contributor', '0x5aaeb6053f3e94c9b9a09f33669435e7ef1beaed'], { env: { HOME: home, TMPDIR: temp, ORT_DISABLE_TELEMETRY: undefined } });
+    // The counting proof on all 1,000 rows; the inference proof, on by default, is left out here
+    // (prove-inference.test.ts proves it on a small benchmark).
+    first = await hokusai(['--json', 'run', ...inputs(), '--out', out, '--store', join(work, 'store'), '--exclude', 'customer_id', '--contributor', '0x5aaeb6053f3e94c9b9a09f33669435e7ef1beaed', '--no-prove-inference'], { env: { HOME: home, TMPDIR: temp, ORT_DISABLE_TELEMETRY: undefined } });
   }, 600_000);
 
   it('writes nothing outside --out, the run store and the proving-key cache (no runtime telemetry)', async () => {
@@ -99,26 +101,31 @@ describe('hokusai run and verify on the bundled example', () => {
     expect(zk.attestation.hash_tree_root).toBe(attestation.merkle_root);
   });
 
-  it('verifies the untouched folder', async () => {
-    const verified = await hokusai(['verify', out]);
+  it('verifies the untouched folder, which without an inference proof of its linear models needs --allow-unproven-inference', async () => {
+    const expected = await hokusai(['verify', out]);
+    expect(expected.stdout).toMatch(/FAIL +inference proof expected — no inference_proof\.json: the models' predictions are not proven; both models are linear and the counts are proven, so the inference proof is expected \(--allow-unproven-inference accepts the folder without it\)/);
+    expect(expected.stdout).toMatch(/NOT verified: 1 check\(s\) failed/);
+    expect(expected.code).toBe(1);
+    const verified = await hokusai(['verify', out, '--allow-unproven-inference']);
+    expect(verified.stdout).toMatch(/ok +inference proof — inference not proven/);
     expect(verified.stdout).toContain('Verified');
     expect(verified.code).toBe(0);
   });
 
   it('re-runs both models on the benchmark with --benchmark, and --strict refuses the development setup', async () => {
-    const rerun = await hokusai(['verify', out, '--benchmark', join(example, 'benchmark.csv'), '--require-proof']);
+    const rerun = await hokusai(['verify', out, '--benchmark', join(example, 'benchmark.csv'), '--require-proof', '--allow-unproven-inference']);
     expect(rerun.stdout).toMatch(/ok +benchmark re-run — both models re-run on 1000 rows/);
     expect(rerun.code).toBe(0);
-    const strict = await hokusai(['verify', out, '--strict']);
+    const strict = await hokusai(['verify', out, '--strict', '--allow-unproven-inference']);
     expect(strict.stdout).toMatch(/FAIL +trusted setup — --strict: WARNING INSECURE development key/);
     expect(strict.code).toBe(1);
   });
 
   it('checks the proof against a verification key the verifier trusts, when given one', async () => {
     const attestation = JSON.parse(await readFile(join(out, 'attestation.json'), 'utf8')) as { body: { predictions: { setup: { key: { verification_key_sha256: string } } } } };
-    const trusted = await hokusai(['verify', out, '--trusted-vkey', attestation.body.predictions.setup.key.verification_key_sha256]);
+    const trusted = await hokusai(['verify', out, '--trusted-vkey', attestation.body.predictions.setup.key.verification_key_sha256, '--allow-unproven-inference']);
     expect(trusted.code).toBe(0);
-    const other = await hokusai(['verify', out, '--trusted-vkey', 'f'.repeat(64)]);
+    const other = await hokusai(['verify', out, '--trusted-vkey', 'f'.repeat(64), '--allow-unproven-inference']);
     expect(other.code).toBe(1);
     expect(other.stdout).toMatch(/FAIL +verification key hash/);
   });
@@ -137,13 +144,13 @@ describe('hokusai run and verify on the bundled example', () => {
       await writeFile(path, tampered);
       try {
         // In-process: the same checks as `hokusai verify`, without paying start-up per file.
-        const verified = await verifyRun(out, { renderReport: renderReportHtml });
+        const verified = await verifyRun(out, { renderReport: renderReportHtml, allowUnprovenInference: true });
         expect(verified.ok, `changing a byte of ${file} must fail verification`).toBe(false);
       } finally {
         await writeFile(path, original);
       }
     }
-    expect((await hokusai(['verify', out])).code).toBe(0);
+    expect((await hokusai(['verify', out, '--allow-unproven-inference'])).code).toBe(0);
   }, 300_000);
 
   it('gives a byte-identical attestation body for the same inputs', async () => {

@@ -28,3 +28,13 @@ describe('the pipeline config composes the delta options computeDelta accepts', 
     expect(refusal({ ...minimal, delta: { alpha: 1 } })?.message).toMatch(/delta\.alpha/);
   });
 });
+
+describe('proof.inference', () => {
+  it('defaults to auto (prove inference when the proof is on and both models are linear), and takes true or false', () => {
+    expect(parseConfig(minimal).proof).toEqual({ enabled: true, inference: 'auto' });
+    expect(parseConfig({ ...minimal, proof: { enabled: true } }).proof.inference).toBe('auto');
+    expect(parseConfig({ ...minimal, proof: { inference: false } }).proof).toEqual({ enabled: true, inference: false });
+    expect(parseConfig({ ...minimal, proof: { inference: true } }).proof.inference).toBe(true);
+    expect(refusal({ ...minimal, proof: { inference: 'yes' } })).toMatchObject({ code: 'HOKUSAI_CONFIG_INVALID', message: expect.stringMatching(/proof\.inference/) });
+  });
+});

@@ -1,12 +1,15 @@
+import { existsSync } from 'node:fs';
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildAttestation, writeAttestation, type Attestation, type AttestationInput } from '@hokusai/attestation';
 import { loadDataset } from '@hokusai/data-integration';
+import { BenchmarkRegistry } from '@hokusai/evaluation';
 import { buildReportDocument, decodePredictions, inferenceCommitment, predictedBits, runPipeline, verifyRun } from '../src/index.js';
 import { reportJsonText } from '../src/flow/report-document.js';
 import { checkRunInference, requireInferenceCheck } from '../src/flow/verify-inference.js';
+import { forgeNewModelScores } from './fixtures/forge-predictions.js';
 import { QUICKSTART, quickstartConfig } from './fixtures/quickstart.js';
 
 /** A forger's copy: inference_proof.json dropped, the attestation re-proved and the report rebuilt without it. */
@@ -16,28 +19,29 @@ async function dropInferenceProof(dir: string): Promise<void> {
   const { threshold } = predictions.file;
   const body = (JSON.parse(await readFile(join(dir, 'attestation.json'), 'utf8')) as Attestation).body;
   const files = Object.fromEntries(Object.entries(body.files).filter(([name]) => name !== 'inference_proof.json'));
+  const { inference: _inference, ...results } = body.results as Record<string, unknown>;
   const input: AttestationInput = {
     run_id: body.run_id,
     pipeline_version: body.pipeline_version,
     inputs: body.inputs,
     config: body.config,
     models: body.models,
-    results: body.results,
+    results,
     files,
     ...(body.publication === null ? {} : { publication: body.publication }),
     predictions: { labels: Uint8Array.from(predictions.labels), baseline: predictedBits(predictions.baselineScores, threshold), new: predictedBits(predictions.newScores, threshold) },
   };
   const built = await buildAttestation(input, { circuitN: body.predictions!.circuit_n });
   await writeAttestation(dir, built);
-  const results = body.results as { delta: never; baseline_metrics: never; new_metrics: never; feature_plan?: unknown };
+  const attested = body.results as { delta: never; baseline_metrics: never; new_metrics: never; feature_plan?: unknown };
   const document = buildReportDocument({
     runId: body.run_id,
-    delta: results.delta,
-    baselineMetrics: results.baseline_metrics,
-    newMetrics: results.new_metrics,
+    delta: attested.delta,
+    baselineMetrics: attested.baseline_metrics,
+    newMetrics: attested.new_metrics,
     predictions: { ...predictions, strata: predictions.file.strata },
     dataReport: JSON.parse(await readFile(join(dir, 'data_report.json'), 'utf8')) as unknown,
-    featurePlan: results.feature_plan ?? null,
+    featurePlan: attested.feature_plan ?? null,
     merkleRoot: built.attestation.merkle_root,
     bodySha256: built.attestation.body_sha256,
     proved: true,
@@ -51,22 +55,38 @@ async function dropInferenceProof(dir: string): Promise<void> {
 const failing = (v: { checks: { name: string; ok: boolean }[] }): string[] => v.checks.filter((c) => !c.ok).map((c) => c.name);
 const detail = (v: { checks: { name: string; detail: string }[] }): string => v.checks.find((c) => c.name === 'inference proof')?.detail ?? '';
 
-// The first 30 quickstart benchmark rows (5 chunks), so the inference proof takes seconds.
+/** The columns the quickstart's linear models read (customer_id is excluded), in no particular order. */
+const MODEL_COLUMNS = ['plan', 'region', 'support_calls', 'monthly_spend', 'tenure_months', 'income', 'age'];
+
+/** Registers the benchmark file as id@1 in a new registry, with the inference commitment B of the given rows. */
+async function registerBenchmark(registry: string, id: string, benchmark: string, rowsForB?: number): Promise<string> {
+  const { table, manifest } = await loadDataset(benchmark);
+  const b = inferenceCommitment(rowsForB === undefined ? table : table.slice(0, rowsForB), 'churned', MODEL_COLUMNS);
+  new BenchmarkRegistry(registry).register({ id, version: '1', content_hash: manifest.content_hash, target: 'churned', task: 'binary', rows: manifest.row_count, inference_commitment: b });
+  return b.commitment;
+}
+
+// The first 30 quickstart benchmark rows (5 chunks), so the inference proof takes seconds. The
+// config says nothing about inference: it is proven by default for the linear family.
 describe('inference proof in a run (linear family)', { timeout: 600_000 }, () => {
   let work: string;
   let out: string;
   let benchmark: string;
+  let registry: string;
+  let registeredB: string;
 
   beforeAll(async () => {
     work = await mkdtemp(join(tmpdir(), 'hokusai-inference-'));
     benchmark = join(work, 'benchmark.csv');
     const lines = (await readFile(join(QUICKSTART, 'benchmark.csv'), 'utf8')).trim().split('\n');
     await writeFile(benchmark, `${lines.slice(0, 31).join('\n')}\n`);
+    registry = join(work, 'benchmarks.json');
+    registeredB = await registerBenchmark(registry, 'churn-small', benchmark);
     out = join(work, 'out');
-    await runPipeline(quickstartConfig(out, { benchmark, delta: { bootstrapResamples: 50 }, proof: { enabled: true, inference: true } }), { store: join(work, 'store') });
+    await runPipeline(quickstartConfig(out, { benchmark, benchmarkId: 'churn-small@1', benchmarkRegistry: registry, delta: { bootstrapResamples: 50 }, proof: { enabled: true } }), { store: join(work, 'store') });
   }, 600_000);
 
-  it('proves both models\' labels and counts and verify checks them against the ONNX files and the benchmark', async () => {
+  it('proves both models\' labels and counts by default and verify checks them against the ONNX files and the benchmark', async () => {
     const file = JSON.parse(await readFile(join(out, 'inference_proof.json'), 'utf8')) as { status: string; counts: { rows: number }; chunks: unknown[]; mismatch: { baseline: { rows: number[] }; new: { rows: number[] } } };
     expect(file.status).toBe('proven');
     expect(file.counts.rows).toBe(30);
@@ -78,6 +98,38 @@ describe('inference proof in a run (linear family)', { timeout: 600_000 }, () =>
     const report = JSON.parse(await readFile(join(out, 'report.json'), 'utf8')) as { context: { proof: { covers: string[]; does_not_cover: string[] } } };
     expect(report.context.proof.covers.join(' ')).toMatch(/Each linear model's hard label \(0\/1\) on each of the 30 benchmark rows .* \(5 chunk proofs/);
     expect(report.context.proof.does_not_cover.join(' ')).not.toMatch(/inference is not proved/);
+    // The registry entry whose B the run matched before proving is attested, and the report says so.
+    const attestation = JSON.parse(await readFile(join(out, 'attestation.json'), 'utf8')) as Attestation;
+    expect((attestation.body.results as { inference?: unknown }).inference).toEqual({ status: 'proven', reason: null, benchmark_commitment: registeredB, registered: { id: 'churn-small', version: '1', commitment: registeredB } });
+    expect(report.context.proof.covers.join(' ')).toMatch(/the ones registered as churn-small@1: the run found its commitment B equal to the registered one before proving/);
+    expect(v.checks.find((c) => c.name === 'inference stated in the attestation')?.detail).toMatch(/B matched the commitment registered for churn-small@1/);
+    expect(v.checks.find((c) => c.name === 'inference proof expected')).toMatchObject({ ok: true });
+  });
+
+  it('refuses, before proving, a run whose benchmark commitment B is not the registered one, naming both', async () => {
+    const otherRegistry = join(work, 'other-benchmarks.json');
+    // Registered by its owner over the first 29 rows: the file now has one row more.
+    const registered = await registerBenchmark(otherRegistry, 'churn-small', benchmark, 29);
+    const events: { unit?: string }[] = [];
+    const refused = join(work, 'refused');
+    const error = await runPipeline(quickstartConfig(refused, { benchmark, benchmarkId: 'churn-small@1', benchmarkRegistry: otherRegistry, delta: { bootstrapResamples: 50 }, proof: { enabled: true } }), { store: join(work, 'store'), onEvent: (e) => events.push(e) }).then(
+      () => undefined,
+      (e: unknown) => e as { code?: string; kind?: string; message: string },
+    );
+    expect(error).toMatchObject({ code: 'HOKUSAI_BENCHMARK_COMMITMENT_MISMATCH', kind: 'input' });
+    expect(error?.message).toContain(`B ${registeredB} over the columns the models read (age, income, monthly_spend, support_calls, tenure_months, plan, region)`);
+    expect(error?.message).toContain(`churn-small@1 is registered in ${otherRegistry} with B ${registered}`);
+    expect(events.some((e) => e.unit === 'inference chunks')).toBe(false);
+    expect(existsSync(join(refused, 'attestation.json'))).toBe(false);
+  });
+
+  it('fails re-proved predictions with inference_proof.json dropped, without any flag', async () => {
+    const forged = join(work, 'forged');
+    await cp(out, forged, { recursive: true });
+    expect(await forgeNewModelScores(forged, 40)).toBeGreaterThan(0);
+    const plain = await verifyRun(forged);
+    expect(failing(plain)).toEqual(['inference proof expected']);
+    expect(failing(await verifyRun(forged, { allowUnprovenInference: true }))).toEqual([]);
   });
 
   it('with requireInference, passes the proven folder and fails one without inference_proof.json or with a partial proof', async () => {
@@ -88,7 +140,10 @@ describe('inference proof in a run (linear family)', { timeout: 600_000 }, () =>
     const missing = join(work, 'no-inference');
     await cp(out, missing, { recursive: true });
     await dropInferenceProof(missing);
-    const lenient = await verifyRun(missing);
+    // By default verify expects the proof of two linear models whose counts are proven...
+    expect(failing(await verifyRun(missing))).toEqual(['inference proof expected']);
+    // ...and accepts the folder only when told to, saying inference is not proven.
+    const lenient = await verifyRun(missing, { allowUnprovenInference: true });
     expect(failing(lenient)).toEqual([]);
     expect(detail(lenient)).toMatch(/inference not proven/);
     expect(failing(await verifyRun(missing, { requireInference: true }))).toEqual(['inference proof required']);

@@ -98,7 +98,13 @@ describe('the report context', () => {
     expect(attested.covers).toHaveLength(2);
     expect(attested.covers[1]).toMatch(/Each linear model's hard label \(0\/1\) on each of the 1000 benchmark rows .* baseline 801 of 1000, new 834 of 1000\./);
     expect(attested.does_not_cover.join(' ')).not.toMatch(/inference is not proved/);
-    expect(attested.does_not_cover[0]).toMatch(/differ on 1 row\(s\) for the baseline and 0 for the new model/);
+    expect(attested.does_not_cover[0]).toMatch(/That the committed benchmark rows \(commitment B\) are a registered benchmark's: the run names none registered/);
+    expect(attested.does_not_cover[1]).toMatch(/differ on 1 row\(s\) for the baseline and 0 for the new model/);
+    // The registry entry the run matched, from results.inference of the attestation.
+    const registered = { inference: { status: 'proven', reason: null, benchmark_commitment: '1', registered: { id: 'churn', version: '2', commitment: '1' } } };
+    const matched = buildReportContext({ ...(body({ predictions: setup('hokusai_accuracy', true), files }) as object), results: registered }, null, proven).proof;
+    expect(matched.covers[2]).toBe('The committed benchmark rows are the ones registered as churn@2: the run found its commitment B equal to the registered one before proving.');
+    expect(matched.does_not_cover.join(' ')).not.toMatch(/are a registered benchmark's/);
 
     // A file the attestation does not list proves nothing the report may claim.
     const unlisted = buildReportContext(body({ predictions: setup('hokusai_accuracy', true) }), null, proven).proof;
@@ -114,6 +120,18 @@ describe('the report context', () => {
     ]);
     const linear = buildReportContext(body({ predictions: setup('hokusai_accuracy', true) }), null).proof;
     expect(linear.does_not_cover.join(' ')).not.toMatch(/cannot be proven yet/);
+  });
+
+  it('says why inference is not proven for linear models: the run\'s reason, or the setting that turned it off', () => {
+    const files = { 'inference_proof.json': H('5') };
+    const overflow = { format: 'hokusai.inference-proof/v1', status: 'not_proven', reason: 'inference not proven: model.onnx: a logit does not fit in 64 bits' };
+    const why = buildReportContext(body({ predictions: setup('hokusai_accuracy', true), files }), null, overflow).proof;
+    expect(why.does_not_cover).toContain('Why inference is not proven for these linear models: inference not proven: model.onnx: a logit does not fit in 64 bits.');
+    const off = buildReportContext(body({ predictions: setup('hokusai_accuracy', true), config: { proof: { enabled: true, circuit_n: null, inference: false } } }), null).proof;
+    expect(off.does_not_cover).toContain('The inference proof was turned off for this run (proof.inference: false, --no-prove-inference).');
+    // Without any proof there is nothing to turn off: the context says no proof was made.
+    const none = buildReportContext(body({ config: { proof: { enabled: false, circuit_n: null, inference: false } } }), null).proof;
+    expect(none.does_not_cover.join(' ')).not.toMatch(/turned off/);
   });
 
   it('links the MLflow UI page of a run', () => {

@@ -22,7 +22,7 @@ export const RunSettingsSchema = PipelineConfigSchema.pick({
 })
   .extend({
     pii: z.object({ mode: z.enum(['hash', 'redact', 'drop', 'fail']).default('hash') }).strict().optional(),
-    proof: z.object({ enabled: z.boolean().default(true), circuitN: z.number().int().positive().optional() }).strict().optional(),
+    proof: z.object({ enabled: z.boolean().default(true), circuitN: z.number().int().positive().optional(), inference: PipelineConfigSchema.shape.proof.unwrap().shape.inference.optional() }).strict().optional(),
     contributor: z
       .object({ id: z.string().max(200).optional(), wallet: z.string().optional() })
       .strict()

@@ -88,7 +88,8 @@ export function registerRunCommand(program: Command, output: Output): void {
     .option('--contributor <address>', "contributor's Ethereum address (EIP-55 checked, stored checksummed)")
     .option('--contributor-id <id>', "contributor's id")
     .option('--no-proof', 'skip the Groth16 proof (default: prove)')
-    .option('--prove-inference', "also prove each linear model's label on each benchmark row (inference_proof.json; about 1 s per 6 rows)")
+    .option('--prove-inference', "require the inference proof: fail unless both models' labels on every benchmark row are proven (default: prove them when both models are linear, else record why not)")
+    .option('--no-prove-inference', "do not prove the models' inference (inference_proof.json); only the counts are proven")
     .option('--overwrite', 'replace an existing Hokusai output folder')
     .option('--store <folder>', 'run store folder (default: $HOKUSAI_STORE or .hokusai/store; must be shared with the workers when --redis is used)')
     .option('--redis <url>', 'run the steps on `hokusai worker` processes through this Redis (BullMQ)')
@@ -120,8 +121,8 @@ export function registerRunCommand(program: Command, output: Output): void {
           positiveClass: flags.positiveClass,
           ...(flags.model === undefined ? {} : { model: { family: flags.model } }),
           ...(flags.piiMode === undefined ? {} : { pii: { mode: flags.piiMode } }),
-          ...(flags.proof === false || flags.proveInference === true
-            ? { proof: { ...(flags.proof === false ? { enabled: false } : {}), ...(flags.proveInference === true ? { inference: true } : {}) } }
+          ...(flags.proof === false || flags.proveInference !== undefined
+            ? { proof: { ...(flags.proof === false ? { enabled: false } : {}), ...(flags.proveInference === undefined ? {} : { inference: flags.proveInference }) } }
             : {}),
           ...(flags.contributor === undefined && flags.contributorId === undefined
             ? {}

@@ -11,17 +11,19 @@ export function registerVerifyCommand(program: Command, output: Output): void {
     .option('--trusted-vkey <sha256>', 'SHA-256 of the verification key you trust (from `hokusai zk setup` or the publisher); without it the key shipped with @hokusai/attestation for the circuit is required')
     .option('--benchmark <file>', 'the benchmark file: re-run both ONNX models on it and require the scores in predictions.json')
     .option('--require-proof', 'fail when the counts were not proved')
-    .option('--require-inference', 'fail when the folder has no inference proof covering both models on every benchmark row (inference_proof.json)')
+    .option('--require-inference', 'fail when the folder has no inference proof covering both models on every benchmark row (inference_proof.json), whatever the models\' family')
+    .option('--allow-unproven-inference', 'accept a folder with proven counts and two linear models but no inference proof covering both on every row (by default it fails: a run proves it)')
     .option('--registry <file>', 'benchmark registry: the inference proof must cover the benchmark commitment registered for the run\'s benchmark id')
     .option('--strict', 'fail unless the proof is under a public ceremony powers of tau and a pinned key (the development setup fails)')
     .addHelpText('after', '\nExample:\n  hokusai verify results/\n  hokusai verify results/ --benchmark data/benchmark.csv --require-proof\n  hokusai verify results/ --trusted-vkey 685a5722... --strict')
-    .action(async (folder: string, flags: { trustedVkey?: string; benchmark?: string; requireProof?: boolean; requireInference?: boolean; strict?: boolean; registry?: string }) => {
+    .action(async (folder: string, flags: { trustedVkey?: string; benchmark?: string; requireProof?: boolean; requireInference?: boolean; allowUnprovenInference?: boolean; strict?: boolean; registry?: string }) => {
       const verification = await verifyRun(folder, {
         renderReport: renderReportHtml,
         ...(flags.trustedVkey === undefined ? {} : { trustedVerificationKeySha256: flags.trustedVkey }),
         ...(flags.benchmark === undefined ? {} : { benchmark: flags.benchmark }),
         ...(flags.requireProof === true ? { requireProof: true } : {}),
         ...(flags.requireInference === true ? { requireInference: true } : {}),
+        ...(flags.allowUnprovenInference === true ? { allowUnprovenInference: true } : {}),
         ...(flags.strict === true ? { strict: true } : {}),
         ...(flags.registry === undefined ? {} : { registry: flags.registry }),
       });

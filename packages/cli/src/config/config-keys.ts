@@ -28,7 +28,7 @@ export const FLAG_FOR_KEY: Readonly<Record<string, string>> = {
   exclude: '--exclude',
   'pii.mode': '--pii-mode',
   'proof.enabled': '--no-proof',
-  'proof.inference': '--prove-inference',
+  'proof.inference': '--prove-inference, --no-prove-inference',
   overwrite: '--overwrite',
   'contributor.wallet': '--contributor',
   'contributor.id': '--contributor-id',
@@ -93,6 +93,13 @@ function unwrap(schema: Schema): { inner: Schema; optional: boolean; default: un
   return { inner, optional, default: fallback, description };
 }
 
+/** One choice of a union; beside a literal ('auto'), a boolean reads as its two values. */
+function choiceOf(schema: Schema, besideLiteral: boolean): string {
+  if (schema instanceof z.ZodLiteral) return [...(schema.values as Set<unknown>)].map(String).join(' | ');
+  if (schema instanceof z.ZodBoolean && besideLiteral) return 'true | false';
+  return typeOf(schema);
+}
+
 function typeOf(schema: Schema): string {
   if (schema instanceof z.ZodEnum) return (schema.options as string[]).join(' | ');
   if (schema instanceof z.ZodBoolean) return 'boolean';
@@ -103,6 +110,12 @@ function typeOf(schema: Schema): string {
       .filter((c) => (c.check === 'greater_than' || c.check === 'less_than') && typeof c.value === 'number')
       .map((c) => `${c.check === 'greater_than' ? '>' : '<'}${c.inclusive === true ? '=' : ''} ${String(c.value)}`);
     return [schema.isInt === true ? 'integer' : 'number', ...bounds].join(' ');
+  }
+  // A choice of literals and types (proof.inference: 'auto' or a boolean) lists each choice.
+  if (schema instanceof z.ZodUnion) {
+    const options = schema.options as Schema[];
+    const literal = options.some((o) => o instanceof z.ZodLiteral);
+    return options.map((o) => choiceOf(o, literal)).join(' | ');
   }
   if (schema instanceof z.ZodArray) return `list of ${typeOf(schema.element as Schema)}`;
   if (schema instanceof z.ZodRecord) return 'map';

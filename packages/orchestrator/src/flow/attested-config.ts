@@ -26,7 +26,8 @@ export function attestedConfig(config: PipelineConfig): Record<string, unknown> 
     ...(config.benchmarkChecks.allowInBase || config.benchmarkChecks.allowSingleClass ? { benchmark_checks: { allow_in_base: config.benchmarkChecks.allowInBase, allow_single_class: config.benchmarkChecks.allowSingleClass } } : {}),
     delta: config.delta,
     acceptance: config.acceptance,
-    proof: { enabled: config.proof.enabled, circuit_n: config.proof.circuitN ?? null },
+    // The inference setting is recorded only when not the default (auto), so such runs keep their bytes.
+    proof: { enabled: config.proof.enabled, circuit_n: config.proof.circuitN ?? null, ...(config.proof.inference === 'auto' ? {} : { inference: config.proof.inference }) },
     benchmark_id: config.benchmarkId ?? null,
     contributor: { id: config.contributor.id ?? null, wallet: config.contributor.wallet ?? null },
     inputs: { base: basename(config.base), contributed: basename(config.contributed), benchmark: basename(config.benchmark) },

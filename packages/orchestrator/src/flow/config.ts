@@ -94,10 +94,13 @@ export const PipelineConfigSchema = z
         enabled: z.boolean().default(true),
         circuitN: z.number().int().positive().optional(),
         ptau: z.string().optional().describe('powers-of-tau file; a local insecure one is made when absent'),
-        inference: z.boolean().optional().describe('also prove each linear model\'s label on each benchmark row (inference_proof.json; about 1 s per 6 rows)'),
+        inference: z
+          .union([z.literal('auto'), z.boolean()])
+          .default('auto')
+          .describe("prove each model's label on each benchmark row (inference_proof.json). auto: when the proof is on and both models are linear (logistic_regression); other families are recorded as not proven, with why. true: fail a run whose models cannot be proven. false: do not prove it"),
       })
       .strict()
-      .default({ enabled: true }),
+      .default({ enabled: true, inference: 'auto' }),
     tracking: z
       .object({
         uri: z.string().optional().describe('MLflow tracking URI; else MLFLOW_TRACKING_URI; none: local journal'),

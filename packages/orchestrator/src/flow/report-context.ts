@@ -42,10 +42,13 @@ const attestedBody = z.object({
     delta: z.object({ primaryMetric: z.string(), thresholdPp: z.number(), alpha: z.number(), minSamples: z.number(), significanceAgainst: z.enum(['zero', 'threshold']).optional() }),
     acceptance: z.object({ allowDifferentRecipe: z.boolean() }).optional(),
     benchmark_id: z.string().nullable().optional(),
+    proof: z.object({ inference: z.union([z.literal('auto'), z.boolean()]).optional() }).optional(),
   }),
   models: z.object({ baseline: z.object({ family: z.string(), onnx_sha256: hash }), new: z.object({ family: z.string(), onnx_sha256: hash }) }),
   files: z.record(z.string(), hash).optional(),
-  results: z.object({ execution: MemoryPlanSchema.optional() }).optional(),
+  results: z
+    .object({ execution: MemoryPlanSchema.optional(), inference: z.object({ registered: z.object({ id: z.string(), version: z.string() }).nullable() }).optional() })
+    .optional(),
   predictions: z
     .object({
       proof_system: z.string(),
@@ -119,18 +122,28 @@ function proofScope(circuit: { name: string; n: number; hash: string } | null, r
 function inferenceScope(b: AttestedBodyFacts, file: InferenceProofFile | null): { covers: string[]; does_not_cover: string[] } {
   if (file !== null && file.status === 'proven') {
     const m = file.mismatch;
+    const registered = b.results?.inference?.registered ?? null;
     return {
       covers: [
         `Each linear model's hard label (0/1) on each of the ${file.counts.rows} benchmark rows is what its weights compute on that row, for the baseline and the new model (${file.chunks.length} chunk proofs of circuit ${file.circuit.name}, weights and rows bound by commitments); proven correct labels: baseline ${file.counts.baseline_correct} of ${file.counts.rows}, new ${file.counts.new_correct} of ${file.counts.rows}.`,
+        ...(registered === null ? [] : [`The committed benchmark rows are the ones registered as ${registered.id}@${registered.version}: the run found its commitment B equal to the registered one before proving.`]),
       ],
       does_not_cover: [
+        ...(registered === null ? ['That the committed benchmark rows (commitment B) are a registered benchmark\'s: the run names none registered with its inference commitment (`hokusai benchmark register --inference-columns`); `hokusai verify --benchmark <file>` recomputes B from a benchmark file.'] : []),
         `That the fixed-point labels equal the float pipeline's on every row: they differ on ${m.baseline.rows.length} row(s) for the baseline and ${m.new.rows.length} for the new model (listed in ${INFERENCE_PROOF_FILE}).`,
       ],
     };
   }
   const families = [...new Set([b.models.baseline.family, b.models.new.family].filter((f) => f !== LINEAR_FAMILY))];
   const cannot = families.length > 0 ? [`Inference cannot be proven yet for ${families.join(' and ')}: the inference circuit covers the linear family (${LINEAR_FAMILY}) only.`] : [];
-  return { covers: [], does_not_cover: [NOT_PROVEN, ...cannot] };
+  // Why, from the attested facts: the run's own reason, or the setting that turned it off.
+  const why =
+    file !== null && file.status === 'not_proven' && families.length === 0
+      ? [`Why inference is not proven for these linear models: ${file.reason}.`]
+      : b.config.proof?.inference === false && b.predictions?.proof_system !== undefined && b.predictions.proof_system !== 'none'
+        ? ['The inference proof was turned off for this run (proof.inference: false, --no-prove-inference).']
+        : [];
+  return { covers: [], does_not_cover: [NOT_PROVEN, ...cannot, ...why] };
 }
 
 /**

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { canonicalJson, verifyAttestation, type VerificationCheck } from '@hokusai/attestation';
 import { checkRunInference, registeredCommitment, requireInferenceCheck } from './verify-inference.js';
+import { attestedInferenceCheck, expectedInferenceCheck } from './inference-expectation.js';
 import { binaryMetrics, type DeltaReport } from '@hokusai/evaluation';
 import { PipelineConfigSchema } from './config.js';
 import { decodePredictions, predictedBits } from './predictions-file.js';
@@ -33,6 +34,7 @@ interface AttestedResults {
   new_metrics: unknown;
   delta: DeltaReport;
   feature_plan?: unknown;
+  inference?: unknown;
 }
 
 /**
@@ -52,6 +54,11 @@ export async function verifyRun(
     requireProof?: boolean;
     /** Fail when the folder carries no inference proof covering both models on every row. */
     requireInference?: boolean;
+    /**
+     * Accept a folder with proven counts and two linear models but no inference proof covering
+     * both on every row (by default such a folder fails: a run proves inference for it).
+     */
+    allowUnprovenInference?: boolean;
     /** Fail unless the proof is under a public ceremony ptau and a pinned key. */
     strict?: boolean;
     /** Benchmark registry: the inference proof's B must equal the one registered for the run's benchmark id. */
@@ -93,7 +100,7 @@ export async function verifyRun(
 
   try {
     const attestation = JSON.parse(await readFile(attestationPath, 'utf8')) as {
-      body: { results: AttestedResults; config: Record<string, unknown>; run_id: string; inputs: { benchmark: { content_hash: string } } };
+      body: { results: AttestedResults; config: Record<string, unknown>; run_id: string; inputs: { benchmark: { content_hash: string } }; predictions?: { proof_system?: string } | null };
       merkle_root: string;
       body_sha256: string;
     };
@@ -126,6 +133,12 @@ export async function verifyRun(
       check('benchmark re-run', false, 'predictions.json is unreadable, so there is nothing to compare the models with');
     }
     if (options.requireInference === true) checks.push(await requireInferenceCheck(dir, predictions?.labels.length));
+    else if (options.allowUnprovenInference !== true) {
+      const expected = await expectedInferenceCheck(dir, body.predictions?.proof_system, predictions?.labels.length);
+      if (expected !== null) checks.push(expected);
+    }
+    const stated = await attestedInferenceCheck(dir, body.results.inference);
+    if (stated !== null) checks.push(stated);
     if (predictions !== undefined) checks.push(...(await checkRunInference(dir, { ...predictions, threshold }, options.benchmark, registeredCommitment(options.registry, body.results.delta.benchmark))));
     const reportPath = join(dir, 'report.json');
     if (existsSync(reportPath) && predictions !== undefined) {

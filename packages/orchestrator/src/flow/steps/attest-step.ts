@@ -1,6 +1,7 @@
 import { basename } from 'node:path';
-import { buildAttestation, buildInferenceProof, INFERENCE_PROOF_FILE, sha256Hex, type AttestationInput } from '@hokusai/attestation';
+import { buildAttestation, INFERENCE_PROOF_FILE, sha256Hex, type AttestationInput } from '@hokusai/attestation';
 import { benchmarkColumns } from '../inference-benchmark.js';
+import { inferenceRequested, proveRunInference, type AttestedInference } from '../run-inference-proof.js';
 import type { DatasetManifest } from '@hokusai/data-integration';
 import { defineStep, type Step } from '../../engine/step-ref.js';
 import { attestedConfig } from '../attested-config.js';
@@ -61,9 +62,10 @@ export function attestStep(flow: FlowContext, reads: AttestReads): Step<AttestOu
         // their content hashes depend on the HMAC key, which may be ephemeral.
         ...Object.fromEntries(loads.map((l) => [`manifests/${l.role}.json`, json(publicManifest(l.manifest))])),
       };
-      if (flow.config.proof.enabled && flow.config.proof.inference === true) {
+      let inference: AttestedInference | undefined;
+      if (inferenceRequested(flow.config)) {
         // Attested like every other output by its hash; it says why when inference is not proven.
-        const inference = await buildInferenceProof({
+        const made = await proveRunInference(flow.config, {
           baselineOnnx: baseline.onnx,
           modelOnnx: candidate.onnx,
           table: benchmarkColumns(data.benchmark),
@@ -73,7 +75,8 @@ export function attestStep(flow: FlowContext, reads: AttestReads): Step<AttestOu
           threshold,
           onChunk: (done, of) => ctx.emit({ type: 'progress', unit: 'inference chunks', done, total: of, message: `inference proof: chunk ${done} of ${of}` }),
         });
-        files[INFERENCE_PROOF_FILE] = json(inference);
+        files[INFERENCE_PROOF_FILE] = json(made.file);
+        inference = made.attested;
       }
       // The same plan the run was started under: decided from the input files' sizes and the budget.
       const memoryPlan = await planMemory(flow.config);
@@ -101,6 +104,8 @@ export function attestStep(flow: FlowContext, reads: AttestReads): Step<AttestOu
           // In memory or streaming, under which budget; only when the config sets one, so runs
           // without a budget keep their bytes.
           ...(memoryPlan === null ? {} : { execution: memoryPlan }),
+          // Whether inference is proven (or why not) and the registry entry B matched; only when attempted.
+          ...(inference === undefined ? {} : { inference }),
           data: {
             pii_columns: data.piiColumns,
             merged_rows: data.merged.numRows,
