@@ -43,7 +43,7 @@ beforeAll(async () => {
   fresh = await mkdtemp(join(repo, 'tmp', 'readme-'));
   for (const name of ['base.csv', 'contributed.csv']) await copyFile(join(example, name), join(fresh, name));
   // The first 30 benchmark rows: `run` proves both linear models' inference by default (5 chunks
-  // of 6 rows here instead of 167), and completes with a rejection (30 rows are below the
+  // of 7 rows here instead of 143), and completes with a rejection (30 rows are below the
   // 100-row minimum for a decision), which `verify` then checks like any other run.
   const lines = readFileSync(join(example, 'benchmark.csv'), 'utf8').trim().split('\n');
   await writeFile(join(fresh, 'benchmark.csv'), `${lines.slice(0, BENCHMARK_ROWS + 1).join('\n')}\n`);
