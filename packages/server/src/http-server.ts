@@ -8,7 +8,7 @@ import { BullMqExecutor, QueueMonitor, errorCode, type Executor } from '@hokusai
 import { ApiKeyStore, hasScope, type ApiKeyInfo } from './api-keys.js';
 import { HealthSchema, SessionRequestSchema, SessionSchema, SessionStateSchema } from './api-schemas.js';
 import { DASHBOARD_CSP, DASHBOARD_CSS, DASHBOARD_HTML, DASHBOARD_JS } from './dashboard.js';
-import { ServerError, toProblem } from './errors.js';
+import { SERVER_ERROR_KINDS, SERVER_ERROR_STATUS, ServerError, toProblem } from './errors.js';
 import { jsonLogger, type Logger } from './logger.js';
 import { ServerMetrics } from './metrics.js';
 import { openApiDocument } from './openapi.js';
@@ -112,7 +112,7 @@ export async function startServer(input: ServerOptionsInput, extras: ServerExtra
       handle: async (context) => {
         const body = await readJson(context.request, SessionRequestSchema, options.limits.jsonBytes);
         const key = keys.authenticate(body.key);
-        if (key === undefined) throw new ServerError(401, 'HOKUSAI_KEY_INVALID', 'This API key is not valid (wrong, or revoked).');
+        if (key === undefined) throw new ServerError('HOKUSAI_KEY_INVALID', 'This API key is not valid (wrong, or revoked).');
         const token = randomBytes(32).toString('base64url');
         sessions.set(token, { keyId: key.id, expires: Date.now() + SESSION_MS });
         const secure = options.tls === undefined ? '' : '; Secure';
@@ -234,8 +234,8 @@ export async function startServer(input: ServerOptionsInput, extras: ServerExtra
           key = authenticate(request, method);
           keyId = key.id;
           const wait = limiter.take(key.id);
-          if (wait > 0) throw new ServerError(429, 'HOKUSAI_RATE_LIMITED', `Too many requests for this key; retry in ${wait} s.`, { kind: 'transient', headers: { 'retry-after': String(wait) } });
-          if (!hasScope(key, route.scope)) throw new ServerError(403, 'HOKUSAI_SCOPE_MISSING', `This key lacks the ${route.scope} scope.`);
+          if (wait > 0) throw new ServerError('HOKUSAI_RATE_LIMITED', `Too many requests for this key; retry in ${wait} s.`, { headers: { 'retry-after': String(wait) } });
+          if (!hasScope(key, route.scope)) throw new ServerError('HOKUSAI_SCOPE_MISSING', `This key lacks the ${route.scope} scope.`);
         }
         const context: RequestContext = { request, response, params, query: url.searchParams, key, requestId };
         const result = await route.handle(context);
@@ -245,8 +245,8 @@ export async function startServer(input: ServerOptionsInput, extras: ServerExtra
         return;
       }
       allowed = [...new Set(allowed)];
-      if (allowed.length > 0) throw new ServerError(405, 'HOKUSAI_METHOD_NOT_ALLOWED', `${method} is not allowed on ${url.pathname}; use ${allowed.join(', ')}.`, { headers: { allow: allowed.join(', ') } });
-      throw new ServerError(404, 'HOKUSAI_ROUTE_NOT_FOUND', `No route ${url.pathname}. The API is described at /openapi.json.`);
+      if (allowed.length > 0) throw new ServerError('HOKUSAI_METHOD_NOT_ALLOWED', `${method} is not allowed on ${url.pathname}; use ${allowed.join(', ')}.`, { headers: { allow: allowed.join(', ') } });
+      throw new ServerError('HOKUSAI_ROUTE_NOT_FOUND', `No route ${url.pathname}. The API is described at /openapi.json.`);
     } catch (error) {
       const { problem, headers } = toProblem(error, url.pathname);
       if (problem.status >= 500) log('error', 'request failed', { requestId, route: routeName, code: errorCode(error), error: error instanceof Error ? error.message : String(error) });
@@ -267,14 +267,14 @@ export async function startServer(input: ServerOptionsInput, extras: ServerExtra
     if (header !== undefined) {
       const token = /^Bearer\s+(\S+)$/i.exec(header)?.[1];
       const key = token === undefined ? undefined : keys.authenticate(token);
-      if (key === undefined) throw new ServerError(401, 'HOKUSAI_KEY_INVALID', 'The API key is not valid (wrong, revoked, or not sent as `Authorization: Bearer <key>`).', { headers: { 'www-authenticate': 'Bearer' } });
+      if (key === undefined) throw new ServerError('HOKUSAI_KEY_INVALID', 'The API key is not valid (wrong, revoked, or not sent as `Authorization: Bearer <key>`).', { headers: { 'www-authenticate': 'Bearer' } });
       return key;
     }
     const session = keyFromSession(request);
-    if (session === undefined) throw new ServerError(401, 'HOKUSAI_KEY_MISSING', 'Send an API key as `Authorization: Bearer <key>` (make one with `hokusai serve keys create`).', { headers: { 'www-authenticate': 'Bearer' } });
+    if (session === undefined) throw new ServerError('HOKUSAI_KEY_MISSING', 'Send an API key as `Authorization: Bearer <key>` (make one with `hokusai serve keys create`).', { headers: { 'www-authenticate': 'Bearer' } });
     // Cookie-authenticated changes must come from the dashboard's own script, which sets this header.
     if (method !== 'GET' && request.headers['x-requested-with'] !== 'hokusai-dashboard') {
-      throw new ServerError(403, 'HOKUSAI_CSRF_REFUSED', 'Changes made with a session cookie must come from the dashboard.');
+      throw new ServerError('HOKUSAI_CSRF_REFUSED', 'Changes made with a session cookie must come from the dashboard.');
     }
     return session.key;
   };
@@ -287,8 +287,8 @@ export async function startServer(input: ServerOptionsInput, extras: ServerExtra
   // Requests Node's parser refuses (bad header bytes, oversized headers) get a problem document too.
   server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
     if (!socket.writable) return socket.destroy();
-    const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
-    const body = JSON.stringify({ type: 'https://hokusai.dev/problems/hokusai-request-malformed', title: 'Bad request', status, detail: `The request could not be parsed (${error.code ?? 'malformed'}).`, code: 'HOKUSAI_REQUEST_MALFORMED', kind: 'input' });
+    const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : SERVER_ERROR_STATUS.HOKUSAI_REQUEST_MALFORMED;
+    const body = JSON.stringify({ type: 'https://hokusai.dev/problems/hokusai-request-malformed', title: 'Bad request', status, detail: `The request could not be parsed (${error.code ?? 'malformed'}).`, code: 'HOKUSAI_REQUEST_MALFORMED', kind: SERVER_ERROR_KINDS.HOKUSAI_REQUEST_MALFORMED });
     socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Bad Request'}\r\ncontent-type: application/problem+json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
   });
   await new Promise<void>((resolve, reject) => {
