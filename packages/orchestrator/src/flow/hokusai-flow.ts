@@ -1,4 +1,4 @@
-import { laterRungCount } from '@hokusai/training';
+import { laterRungCount } from '@hokusai/training/search';
 import type { FlowDefinition } from '../engine/step.js';
 import type { FlowContext } from './flow-context.js';
 import { attestStep } from './steps/attest-step.js';

@@ -1,4 +1,5 @@
-import { finishSearch, type TrainOptions } from '@hokusai/training';
+import type { TrainOptions } from '@hokusai/training';
+import { finishSearch } from '@hokusai/training/search';
 import type { StepDefinition } from '../../engine/step.js';
 import type { FlowContext } from '../flow-context.js';
 import type { IntegrateOutput } from './integrate-step.js';
