@@ -1,7 +1,8 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { z } from 'zod';
+import { writeFileAtomicSync } from '@hokusai/core';
 import { ServerError } from './errors.js';
 
 export const SCOPES = ['runs:submit', 'runs:read', 'benchmarks:write', 'admin'] as const;
@@ -119,10 +120,7 @@ export class ApiKeyStore {
   }
 
   private save(): void {
-    mkdirSync(dirname(this.path), { recursive: true });
-    const temporary = `${this.path}.tmp-${process.pid}`;
-    writeFileSync(temporary, JSON.stringify({ format: 'hokusai-api-keys/1', keys: this.records }, null, 2) + '\n', { mode: 0o600 });
-    renameSync(temporary, this.path);
+    writeFileAtomicSync(this.path, JSON.stringify({ format: 'hokusai-api-keys/1', keys: this.records }, null, 2) + '\n', { mode: 0o600 });
     this.loadedMtimeMs = statSync(this.path).mtimeMs;
   }
 }

@@ -1,9 +1,9 @@
 import { EventEmitter } from 'node:events';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { lstat, readdir, rm } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
-import { errorKind } from '@hokusai/core';
+import { errorKind, writeFileAtomicSync } from '@hokusai/core';
 import { ORCHESTRATOR_ERROR_KINDS, errorCode, runPipeline, verifyRun, type Executor, type PipelineConfigInput, type RunEvent } from '@hokusai/orchestrator';
 import { SERVER_ERROR_KINDS, ServerError, type ServerErrorCode } from './errors.js';
 import { ServerRunSchema, type RunStatus, type ServerRun } from './run-record.js';
@@ -265,9 +265,8 @@ export class RunManager extends EventEmitter<RunManagerEvents> {
   private save(run: ServerRun): void {
     this.runs.set(run.id, run);
     const path = join(this.runDir(run.id), 'run.json');
-    const temporary = `${path}.tmp-${process.pid}`;
-    writeFileSync(temporary, JSON.stringify(run, null, 2) + '\n');
-    renameSync(temporary, path);
+    // Rewritten at every step boundary; a record lost to a power cut ends as failed on restart.
+    writeFileAtomicSync(path, JSON.stringify(run, null, 2) + '\n', { fsync: false });
     this.emit('update', run);
   }
 
