@@ -1,4 +1,4 @@
-import { rename, writeFile } from 'node:fs/promises';
+import { writeFileAtomic } from '@hokusai/core';
 import type { IntegrationReport } from '@hokusai/data-integration';
 import { MISSING_TOKENS, type ValidateFindings } from './commands/validate-findings.js';
 import { columnPlanText } from './feature-plan-text.js';
@@ -98,6 +98,5 @@ ${card('features', 'Features', features)}
 
 /** Writes the page under a temporary name and renames it, so a crash never leaves half a page. */
 export async function writeValidateReportHtml(path: string, page: ValidatePage): Promise<void> {
-  await writeFile(`${path}.tmp`, renderValidateHtml(page));
-  await rename(`${path}.tmp`, path);
+  await writeFileAtomic(path, renderValidateHtml(page));
 }

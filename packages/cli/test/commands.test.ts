@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
+import { ReportDocumentSchema } from '@hokusai/orchestrator/report-schema';
 import { camelCaseKeys } from '../src/json-result.js';
 import { jsonResult } from './run-cli.js';
 import type { Command } from 'commander';
@@ -124,8 +125,8 @@ describe('hokusai commands', () => {
     expect([0, 1]).toContain(allowed.code);
     const result = jsonResult<{ benchmarkCaveats: string[] }>(allowed.stdout);
     expect(result.benchmarkCaveats).toEqual([expect.stringMatching(/every benchmark row is also in the base data/)]);
-    const reportJson = JSON.parse(await readFile(join(work, 'bench-in-base-allowed', 'report.json'), 'utf8')) as { data: { benchmark_caveats: string[] } };
-    expect(reportJson.data.benchmark_caveats).toEqual(result.benchmarkCaveats);
+    const reportJson = ReportDocumentSchema.parse(JSON.parse(await readFile(join(work, 'bench-in-base-allowed', 'report.json'), 'utf8')));
+    expect(reportJson.data?.benchmark_caveats).toEqual(result.benchmarkCaveats);
     const attestation = await readFile(join(work, 'bench-in-base-allowed', 'attestation.json'), 'utf8');
     expect(attestation).toMatch(/"allow_in_base":\s*true/);
     expect(await readFile(join(work, 'bench-in-base-allowed', 'report.html'), 'utf8')).toMatch(/Benchmark caveat:<\/strong> every benchmark row is also in the base data/);

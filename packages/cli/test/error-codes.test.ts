@@ -7,6 +7,7 @@ import { ATTESTATION_ERROR_KINDS, AttestationError } from '@hokusai/attestation'
 import { DATA_INTEGRATION_ERROR_KINDS, DataIntegrationError } from '@hokusai/data-integration';
 import { EVALUATION_ERROR_KINDS, EvaluationError } from '@hokusai/evaluation';
 import { ORCHESTRATOR_ERROR_KINDS, OrchestratorError } from '@hokusai/orchestrator';
+import { SERVER_ERROR_KINDS, ServerError } from '@hokusai/server';
 import { TRACKING_ERROR_KINDS, TrackingError } from '@hokusai/tracking';
 import { TRAINING_ERROR_KINDS, TrainingError } from '@hokusai/training';
 import { CLI_ERROR_KINDS, CliError } from '../src/cli-error.js';
@@ -22,6 +23,7 @@ const packages: { name: string; kinds: Record<string, ErrorKind>; make: (code: s
   { name: '@hokusai/attestation', kinds: ATTESTATION_ERROR_KINDS, make: (c) => new AttestationError(c as keyof typeof ATTESTATION_ERROR_KINDS, 'm') },
   { name: '@hokusai/tracking', kinds: TRACKING_ERROR_KINDS, make: (c) => new TrackingError(c as keyof typeof TRACKING_ERROR_KINDS, 'm') },
   { name: '@hokusai/orchestrator', kinds: ORCHESTRATOR_ERROR_KINDS, make: (c) => new OrchestratorError(c as keyof typeof ORCHESTRATOR_ERROR_KINDS, 'm') },
+  { name: '@hokusai/server', kinds: SERVER_ERROR_KINDS, make: (c) => new ServerError(c as keyof typeof SERVER_ERROR_KINDS, 'm') },
   { name: '@hokusai/cli', kinds: CLI_ERROR_KINDS, make: (c) => new CliError(c as keyof typeof CLI_ERROR_KINDS, 'm') },
   { name: '@hokusai/cli (report)', kinds: REPORT_ERROR_KINDS, make: (c) => new ReportRenderError(c as keyof typeof REPORT_ERROR_KINDS, 'm') },
 ];
@@ -46,6 +48,10 @@ function errorsDocument(): string {
     'and 3 for `transient` and `internal`. Untyped file-system refusals (a path missing, unreadable,',
     'read-only or full) count as `input`; any other untyped error as `internal`. A run stopped by',
     'Ctrl-C (`HOKUSAI_RUN_CANCELLED`) exits 130, as shells report SIGINT.',
+    '',
+    'The REST server (`hokusai serve`) answers its own codes with the HTTP status its table gives',
+    '(`SERVER_ERROR_STATUS`, 4xx for `input`, 429 or 503 for `transient`, 5xx for `internal`) and any',
+    'other package\'s code by its kind: 422 for `input`, 503 for `transient`, 500 for `internal`.',
     '',
     'This file is generated from the packages\' tables by `packages/cli/test/error-codes.test.ts`',
     '(run it with `UPDATE_ERRORS_MD=1` after changing a table).',

@@ -4,6 +4,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ReportDocumentSchema } from '@hokusai/orchestrator/report-schema';
 import { hokusai } from './run-cli.js';
 
 // An id column, a date column, category typos (Basic/Basci, Premium/PREMIUM, Pro/"Pro "), N/A
@@ -36,9 +37,9 @@ describe('hokusai on messy data', () => {
     expect(plan).toMatch(/email\s+unknown\s+excluded \(PII\)/);
     expect(plan).toMatch(/positive class: "Yes" of "No", "Yes" \(the later label in sort order\); .*--positive-class "No"/);
     expect(result.stdout + result.stderr).not.toMatch(EMAIL);
-    const report = JSON.parse(await readFile(join(out, 'report.json'), 'utf8')) as { feature_plan: { columns: { name: string; treatment: { kind: string } | null }[]; positive_class: { value: string } } };
-    expect(report.feature_plan.columns.find((c) => c.name === 'signup_date')?.treatment).toEqual({ kind: 'date-parts', parts: ['year', 'month', 'day_of_week', 'days_since_epoch'], imputation: 'mean' });
-    expect(report.feature_plan.positive_class.value).toBe('Yes');
+    const report = ReportDocumentSchema.parse(JSON.parse(await readFile(join(out, 'report.json'), 'utf8')));
+    expect(report.feature_plan?.columns.find((c) => c.name === 'signup_date')?.treatment).toEqual({ kind: 'date-parts', parts: ['year', 'month', 'day_of_week', 'days_since_epoch'], imputation: 'mean' });
+    expect(report.feature_plan?.positive_class?.value).toBe('Yes');
     // report.html shows the same plan: roles, reasons, warnings and the positive class, values escaped.
     const html = await readFile(join(out, 'report.html'), 'utf8');
     const section = html.slice(html.indexOf('<section id="feature-plan"'), html.indexOf('</section>', html.indexOf('<section id="feature-plan"')));

@@ -1,4 +1,5 @@
-import { open, rename, unlink } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
+import { writeViaTemporary } from '@hokusai/core';
 import { tableToIPC } from 'apache-arrow';
 import type { Table } from 'apache-arrow';
 import { Table as WasmTable, writeParquet } from 'parquet-wasm';
@@ -51,42 +52,41 @@ async function writeChunks(tmp: string, produce: (emit: (s: string) => Promise<v
  */
 export async function writeTable(table: Table, path: string, options: WriteOptions = {}): Promise<void> {
   const format = options.format ?? (path.endsWith('.parquet') ? 'parquet' : path.endsWith('.jsonl') || path.endsWith('.ndjson') ? 'jsonl' : path.endsWith('.json') ? 'json' : 'csv');
-  const tmp = `${path}.tmp-${process.pid}-${Date.now()}`;
   try {
-    if (format === 'parquet') {
-      const bytes = writeParquet(WasmTable.fromIPCStream(tableToIPC(table, 'stream')));
-      const fh = await open(tmp, 'w');
-      try {
-        await fh.write(bytes);
-      } finally {
-        await fh.close();
-      }
-    } else {
-      const ct = fromArrowTable(table, path);
-      const delim = options.delimiter ?? ',';
-      await writeChunks(tmp, async (emit) => {
-        if (format === 'csv') {
-          await emit(`${ct.names.map((n) => (needsQuotes(n, delim) ? `"${n.replaceAll('"', '""')}"` : n)).join(delim)}\n`);
-          for (let i = 0; i < ct.rowCount; i++) {
-            let line = '';
-            for (let k = 0; k < ct.columns.length; k++) line += (k > 0 ? delim : '') + csvCell(ct.columns[k] as Column, i, delim);
-            await emit(`${line}\n`);
+    await writeViaTemporary(path, async (tmp) => {
+      if (format === 'parquet') {
+        const bytes = writeParquet(WasmTable.fromIPCStream(tableToIPC(table, 'stream')));
+        const fh = await open(tmp, 'w');
+        try {
+          await fh.write(bytes);
+        } finally {
+          await fh.close();
+        }
+      } else {
+        const ct = fromArrowTable(table, path);
+        const delim = options.delimiter ?? ',';
+        await writeChunks(tmp, async (emit) => {
+          if (format === 'csv') {
+            await emit(`${ct.names.map((n) => (needsQuotes(n, delim) ? `"${n.replaceAll('"', '""')}"` : n)).join(delim)}\n`);
+            for (let i = 0; i < ct.rowCount; i++) {
+              let line = '';
+              for (let k = 0; k < ct.columns.length; k++) line += (k > 0 ? delim : '') + csvCell(ct.columns[k] as Column, i, delim);
+              await emit(`${line}\n`);
+            }
+            return;
           }
-          return;
-        }
-        if (format === 'json') await emit('[');
-        for (let i = 0; i < ct.rowCount; i++) {
-          const rec: Record<string, string | number | boolean | null> = {};
-          ct.names.forEach((n, k) => (rec[n] = cellValue(ct.columns[k] as Column, i)));
-          const text = JSON.stringify(rec);
-          await emit(format === 'json' ? `${i > 0 ? ',\n' : '\n'}${text}` : `${text}\n`);
-        }
-        if (format === 'json') await emit('\n]\n');
-      });
-    }
-    await rename(tmp, path);
+          if (format === 'json') await emit('[');
+          for (let i = 0; i < ct.rowCount; i++) {
+            const rec: Record<string, string | number | boolean | null> = {};
+            ct.names.forEach((n, k) => (rec[n] = cellValue(ct.columns[k] as Column, i)));
+            const text = JSON.stringify(rec);
+            await emit(format === 'json' ? `${i > 0 ? ',\n' : '\n'}${text}` : `${text}\n`);
+          }
+          if (format === 'json') await emit('\n]\n');
+        });
+      }
+    }, { createFolder: false });
   } catch (err) {
-    await unlink(tmp).catch(() => undefined);
     if (err instanceof Error && 'code' in err && typeof err.code === 'string' && err.code.startsWith('HOKUSAI_')) throw err;
     throw dataError('HOKUSAI_WRITE_FAILED', `the table could not be written (${err instanceof Error ? err.message : String(err)})`, 'Check that the folder exists and is writable', { file: path });
   }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { writeFileAtomicSync } from '@hokusai/core';
 import { EvaluationError } from './errors.js';
 import { parseOptions } from './validation.js';
 
@@ -113,9 +114,7 @@ export class BenchmarkRegistry {
   }
 
   private save(): void {
-    const tmp = `${this.path}.${process.pid}.tmp`;
-    writeFileSync(tmp, `${JSON.stringify({ format: 'hokusai-benchmark-registry/1', benchmarks: this.records.map(sortKeys) }, null, 2)}\n`);
-    renameSync(tmp, this.path);
+    writeFileAtomicSync(this.path, `${JSON.stringify({ format: 'hokusai-benchmark-registry/1', benchmarks: this.records.map(sortKeys) }, null, 2)}\n`);
   }
 }
 

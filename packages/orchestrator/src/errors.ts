@@ -47,6 +47,8 @@ export const ORCHESTRATOR_ERROR_KINDS = {
   HOKUSAI_JOB_INVALID: 'internal',
   HOKUSAI_RUN_STORE_CORRUPT: 'internal',
   HOKUSAI_STEP_OUTPUT_UNSTORABLE: 'internal',
+  // The report the flow built does not match its own schema: a fault in Hokusai, not the input.
+  HOKUSAI_REPORT_DOCUMENT_INVALID: 'internal',
 } as const satisfies Record<string, ErrorKind>;
 export type OrchestratorErrorCode = keyof typeof ORCHESTRATOR_ERROR_KINDS;
 

@@ -29,6 +29,7 @@ export { hokusaiFlow, HOKUSAI_FLOW_NAME, type HokusaiFlow } from './flow/hokusai
 export { runPipeline, resumePipeline, parseConfig, defaultStore, type PipelineRunOptions, type PipelineResult } from './flow/run-pipeline.js';
 export { verifyRun, type RunVerification } from './flow/verify-run.js';
 export { buildReportDocument, type ReportDocument } from './flow/report-document.js';
+export { ReportDocumentSchema, type ReportView } from './flow/report-schema.js';
 export { FEATURE_PLAN_EVENT_UNIT } from './flow/steps/integrate-step.js';
 export { acceptanceRuleText, buildReportContext, mlflowRunUrl, type ReportContext } from './flow/report-context.js';
 export { encodePredictions, decodePredictions, predictedBits, type PredictionsFile } from './flow/predictions-file.js';

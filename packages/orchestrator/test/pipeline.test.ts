@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runAndKillWhen } from './fixtures/kill-child.js';
 import { QUICKSTART, quickstartConfig } from './fixtures/quickstart.js';
-import { hokusaiHooks, RunStore, hokusaiFlow, resumePipeline, runPipeline, verifyRun, type PipelineConfigInput, type RunEvent } from '../src/index.js';
+import { hokusaiHooks, ReportDocumentSchema, RunStore, hokusaiFlow, resumePipeline, runPipeline, verifyRun, type PipelineConfigInput, type RunEvent } from '../src/index.js';
 
 const config = (out: string, extra: Partial<PipelineConfigInput> = {}): PipelineConfigInput => quickstartConfig(out, { delta: { bootstrapResamples: 200 }, ...extra });
 
@@ -42,8 +42,9 @@ describe('the Hokusai flow', () => {
   });
 
   it('puts the run context in report.json, from the attestation', async () => {
-    const report = JSON.parse(await readFile(join(reference, 'report.json'), 'utf8')) as { context: { target: string; seed: number; models: { new: { family: string } }; inputs: { role: string; file_name: string; file_sha256: string; rows: number }[]; acceptance_rule: string; proof: { system: string; covers: string[] }; mlflow: unknown } };
+    const report = ReportDocumentSchema.parse(JSON.parse(await readFile(join(reference, 'report.json'), 'utf8')));
     const c = report.context;
+    if (c === null) throw new Error('report.json has no context');
     expect(c).toMatchObject({ target: 'churned', seed: 42, models: { new: { family: 'logistic_regression' } }, proof: { system: 'none', covers: [] }, mlflow: null });
     for (const role of ['base', 'contributed', 'benchmark']) {
       const manifest = JSON.parse(await readFile(join(reference, 'manifests', `${role}.json`), 'utf8')) as { source_path: string; file_sha256: string; row_count: number };

@@ -1,7 +1,8 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { z } from 'zod';
+import { writeFileAtomicSync } from '@hokusai/core';
 import { ServerError } from './errors.js';
 
 export const SCOPES = ['runs:submit', 'runs:read', 'benchmarks:write', 'admin'] as const;
@@ -48,7 +49,7 @@ export class ApiKeyStore {
 
   /** Makes a key; the returned token is shown once and never stored. */
   create(input: { name: string; scopes: readonly Scope[]; contributor?: string | undefined }): { token: string; key: ApiKeyInfo } {
-    if (input.scopes.length === 0) throw new ServerError(400, 'HOKUSAI_KEY_SCOPES_MISSING', `A key needs at least one scope (${SCOPES.join(', ')}).`);
+    if (input.scopes.length === 0) throw new ServerError('HOKUSAI_KEY_SCOPES_MISSING', `A key needs at least one scope (${SCOPES.join(', ')}).`);
     this.refresh();
     const id = randomBytes(6).toString('hex');
     const secret = randomBytes(32).toString('base64url');
@@ -74,7 +75,7 @@ export class ApiKeyStore {
   revoke(id: string): ApiKeyInfo {
     this.refresh();
     const record = this.records.find((r) => r.id === id);
-    if (record === undefined) throw new ServerError(404, 'HOKUSAI_KEY_NOT_FOUND', `No API key with id ${id}. List them with \`hokusai serve keys list\`.`);
+    if (record === undefined) throw new ServerError('HOKUSAI_KEY_NOT_FOUND', `No API key with id ${id}. List them with \`hokusai serve keys list\`.`);
     record.revokedAt ??= new Date().toISOString();
     this.save();
     return info(record);
@@ -110,19 +111,16 @@ export class ApiKeyStore {
     try {
       raw = JSON.parse(readFileSync(this.path, 'utf8'));
     } catch (error) {
-      throw new ServerError(500, 'HOKUSAI_KEY_STORE_CORRUPT', `The API key file ${this.path} is not valid JSON (${(error as Error).message}).`);
+      throw new ServerError('HOKUSAI_KEY_STORE_CORRUPT', `The API key file ${this.path} is not valid JSON (${(error as Error).message}).`);
     }
     const parsed = KeyFileSchema.safeParse(raw);
-    if (!parsed.success) throw new ServerError(500, 'HOKUSAI_KEY_STORE_CORRUPT', `The API key file ${this.path} does not match its format: ${parsed.error.issues[0]?.message ?? 'unknown problem'}.`);
+    if (!parsed.success) throw new ServerError('HOKUSAI_KEY_STORE_CORRUPT', `The API key file ${this.path} does not match its format: ${parsed.error.issues[0]?.message ?? 'unknown problem'}.`);
     this.records = parsed.data.keys;
     this.loadedMtimeMs = mtimeMs;
   }
 
   private save(): void {
-    mkdirSync(dirname(this.path), { recursive: true });
-    const temporary = `${this.path}.tmp-${process.pid}`;
-    writeFileSync(temporary, JSON.stringify({ format: 'hokusai-api-keys/1', keys: this.records }, null, 2) + '\n', { mode: 0o600 });
-    renameSync(temporary, this.path);
+    writeFileAtomicSync(this.path, JSON.stringify({ format: 'hokusai-api-keys/1', keys: this.records }, null, 2) + '\n', { mode: 0o600 });
     this.loadedMtimeMs = statSync(this.path).mtimeMs;
   }
 }

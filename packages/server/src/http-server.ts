@@ -7,7 +7,7 @@ import { createRequire } from 'node:module';
 import { BullMqExecutor, QueueMonitor, errorCode, type Executor } from '@hokusai/orchestrator';
 import { ApiKeyStore, hasScope, type ApiKeyInfo } from './api-keys.js';
 import { DASHBOARD_CSP, DASHBOARD_CSS, DASHBOARD_HTML, DASHBOARD_JS } from './dashboard.js';
-import { ServerError, toProblem } from './errors.js';
+import { SERVER_ERROR_KINDS, SERVER_ERROR_STATUS, ServerError, toProblem } from './errors.js';
 import { jsonLogger, type Logger } from './logger.js';
 import { ServerMetrics } from './metrics.js';
 import { openApiDocument } from './openapi.js';
@@ -128,8 +128,8 @@ function requestHandler(deps: HandlerDependencies): (request: IncomingMessage, r
           key = auth.authenticate(request, method);
           keyId = key.id;
           const wait = limiter.take(key.id);
-          if (wait > 0) throw new ServerError(429, 'HOKUSAI_RATE_LIMITED', `Too many requests for this key; retry in ${wait} s.`, { kind: 'transient', headers: { 'retry-after': String(wait) } });
-          if (!hasScope(key, route.scope)) throw new ServerError(403, 'HOKUSAI_SCOPE_MISSING', `This key lacks the ${route.scope} scope.`);
+          if (wait > 0) throw new ServerError('HOKUSAI_RATE_LIMITED', `Too many requests for this key; retry in ${wait} s.`, { headers: { 'retry-after': String(wait) } });
+          if (!hasScope(key, route.scope)) throw new ServerError('HOKUSAI_SCOPE_MISSING', `This key lacks the ${route.scope} scope.`);
         }
         const context: RequestContext = { request, response, params, query: url.searchParams, key, requestId };
         const result = await route.handle(context);
@@ -139,8 +139,8 @@ function requestHandler(deps: HandlerDependencies): (request: IncomingMessage, r
         return;
       }
       allowed = [...new Set(allowed)];
-      if (allowed.length > 0) throw new ServerError(405, 'HOKUSAI_METHOD_NOT_ALLOWED', `${method} is not allowed on ${url.pathname}; use ${allowed.join(', ')}.`, { headers: { allow: allowed.join(', ') } });
-      throw new ServerError(404, 'HOKUSAI_ROUTE_NOT_FOUND', `No route ${url.pathname}. The API is described at /openapi.json.`);
+      if (allowed.length > 0) throw new ServerError('HOKUSAI_METHOD_NOT_ALLOWED', `${method} is not allowed on ${url.pathname}; use ${allowed.join(', ')}.`, { headers: { allow: allowed.join(', ') } });
+      throw new ServerError('HOKUSAI_ROUTE_NOT_FOUND', `No route ${url.pathname}. The API is described at /openapi.json.`);
     } catch (error) {
       const { problem, headers } = toProblem(error, url.pathname);
       if (problem.status >= 500) log('error', 'request failed', { requestId, route: routeName, code: errorCode(error), error: error instanceof Error ? error.message : String(error) });
@@ -167,8 +167,8 @@ async function listen(options: ServerOptions, handle: (request: IncomingMessage,
   // Requests Node's parser refuses (bad header bytes, oversized headers) get a problem document too.
   server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
     if (!socket.writable) return socket.destroy();
-    const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
-    const body = JSON.stringify({ type: 'https://hokusai.dev/problems/hokusai-request-malformed', title: 'Bad request', status, detail: `The request could not be parsed (${error.code ?? 'malformed'}).`, code: 'HOKUSAI_REQUEST_MALFORMED', kind: 'input' });
+    const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : SERVER_ERROR_STATUS.HOKUSAI_REQUEST_MALFORMED;
+    const body = JSON.stringify({ type: 'https://hokusai.dev/problems/hokusai-request-malformed', title: 'Bad request', status, detail: `The request could not be parsed (${error.code ?? 'malformed'}).`, code: 'HOKUSAI_REQUEST_MALFORMED', kind: SERVER_ERROR_KINDS.HOKUSAI_REQUEST_MALFORMED });
     socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Bad Request'}\r\ncontent-type: application/problem+json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
   });
   await new Promise<void>((resolve, reject) => {

@@ -8,14 +8,14 @@ export async function readJson<T extends z.ZodType>(request: IncomingMessage, sc
   let size = 0;
   for await (const chunk of request) {
     size += (chunk as Buffer).length;
-    if (size > maxBytes) throw new ServerError(413, 'HOKUSAI_BODY_TOO_LARGE', `The request body is larger than ${maxBytes} bytes.`);
+    if (size > maxBytes) throw new ServerError('HOKUSAI_BODY_TOO_LARGE', `The request body is larger than ${maxBytes} bytes.`);
     chunks.push(chunk as Buffer);
   }
   let value: unknown;
   try {
     value = JSON.parse(Buffer.concat(chunks).toString('utf8'));
   } catch (error) {
-    throw new ServerError(400, 'HOKUSAI_BODY_NOT_JSON', `The request body is not valid JSON: ${(error as Error).message}.`);
+    throw new ServerError('HOKUSAI_BODY_NOT_JSON', `The request body is not valid JSON: ${(error as Error).message}.`);
   }
   return parseWith(schema, value, 'request body');
 }
@@ -25,7 +25,7 @@ export function parseWith<T extends z.ZodType>(schema: T, value: unknown, what: 
   const parsed = schema.safeParse(value);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
-    throw new ServerError(422, 'HOKUSAI_REQUEST_INVALID', `Invalid ${what}: ${problems}.`);
+    throw new ServerError('HOKUSAI_REQUEST_INVALID', `Invalid ${what}: ${problems}.`);
   }
   return parsed.data as z.infer<T>;
 }

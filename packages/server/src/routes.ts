@@ -60,7 +60,7 @@ const benchmarkDir = (deps: RouteDependencies, id: string, version: string): str
 
 function ownRun(deps: RouteDependencies, context: RequestContext): ServerRun {
   const run = deps.runs.get(context.params.id as string);
-  if (!visible(run, context.key)) throw new ServerError(404, 'HOKUSAI_RUN_NOT_FOUND', `No run ${context.params.id}.`);
+  if (!visible(run, context.key)) throw new ServerError('HOKUSAI_SERVER_RUN_NOT_FOUND', `No run ${context.params.id}.`);
   return run;
 }
 
@@ -68,7 +68,7 @@ function registeredBenchmarkFile(deps: RouteDependencies, benchmarkId: string): 
   const [id, version] = benchmarkId.split('@') as [string, string];
   const dir = benchmarkDir(deps, id, version);
   const file = existsSync(dir) ? readdirSync(dir).find((name) => name.startsWith('benchmark.')) : undefined;
-  if (file === undefined) throw new ServerError(422, 'HOKUSAI_BENCHMARK_UNKNOWN', `No benchmark ${benchmarkId} is registered on this server; register it with POST /benchmarks or send a benchmark file.`);
+  if (file === undefined) throw new ServerError('HOKUSAI_BENCHMARK_UNKNOWN', `No benchmark ${benchmarkId} is registered on this server; register it with POST /benchmarks or send a benchmark file.`);
   return join(dir, file);
 }
 
@@ -77,16 +77,16 @@ async function submitRun(deps: RouteDependencies, context: RequestContext): Prom
   const key = context.key as ApiKeyInfo;
   const idempotencyKey = context.request.headers['idempotency-key'];
   if (Array.isArray(idempotencyKey) || (idempotencyKey !== undefined && !/^[\x21-\x7e]{1,200}$/.test(idempotencyKey))) {
-    throw new ServerError(400, 'HOKUSAI_IDEMPOTENCY_KEY_INVALID', 'The Idempotency-Key header must be 1 to 200 visible ASCII characters.');
+    throw new ServerError('HOKUSAI_IDEMPOTENCY_KEY_INVALID', 'The Idempotency-Key header must be 1 to 200 visible ASCII characters.');
   }
   const type = (context.request.headers['content-type'] ?? '').toLowerCase();
   const multipart = type.startsWith('multipart/form-data');
   if (!multipart && !type.startsWith('application/json')) {
-    throw new ServerError(415, 'HOKUSAI_CONTENT_TYPE', 'Send application/json (files named in the data folder) or multipart/form-data (files uploaded).');
+    throw new ServerError('HOKUSAI_CONTENT_TYPE', 'Send application/json (files named in the data folder) or multipart/form-data (files uploaded).');
   }
   const length = Number(context.request.headers['content-length'] ?? 0);
   if (multipart && length > 3 * deps.limits.uploadBytes + deps.limits.jsonBytes) {
-    throw new ServerError(413, 'HOKUSAI_UPLOAD_TOO_LARGE', `The upload is larger than the server's limit of ${deps.limits.uploadBytes} bytes per file.`);
+    throw new ServerError('HOKUSAI_UPLOAD_TOO_LARGE', `The upload is larger than the server's limit of ${deps.limits.uploadBytes} bytes per file.`);
   }
   const body = multipart ? undefined : await readJson(context.request, SubmitRunSchema, deps.limits.jsonBytes);
   const prepared = (settings: z.infer<typeof RunSettingsSchema>, paths: RunInputs, names: RunInputs): PreparedRun => {
@@ -111,11 +111,11 @@ async function submitRun(deps: RouteDependencies, context: RequestContext): Prom
     try {
       raw = JSON.parse(upload.fields.settings ?? '');
     } catch {
-      throw new ServerError(400, 'HOKUSAI_SETTINGS_MISSING', 'A multipart submission needs a `settings` field holding the run settings as JSON.');
+      throw new ServerError('HOKUSAI_SETTINGS_MISSING', 'A multipart submission needs a `settings` field holding the run settings as JSON.');
     }
     const settings = parseWith(RunSettingsSchema, raw, 'settings field');
     const { base, contributed, benchmark } = upload.files;
-    if (base === undefined || contributed === undefined) throw new ServerError(400, 'HOKUSAI_UPLOAD_MISSING', `The ${base === undefined ? 'base' : 'contributed'} file is missing from the upload.`);
+    if (base === undefined || contributed === undefined) throw new ServerError('HOKUSAI_UPLOAD_MISSING', `The ${base === undefined ? 'base' : 'contributed'} file is missing from the upload.`);
     const shown = (path: string): string => relative(runDir, path).split(sep).join('/');
     const paths = { base, contributed, benchmark: benchmark ?? registeredBenchmarkFile(deps, requireBenchmarkId(settings.benchmarkId)) };
     return prepared(settings, paths, { base: shown(base), contributed: shown(contributed), benchmark: benchmark === undefined ? `${settings.benchmarkId}` : shown(benchmark) });
@@ -334,7 +334,7 @@ export function buildRoutes(deps: RouteDependencies): Route[] {
 }
 
 function requireBenchmarkId(id: string | undefined): string {
-  if (id === undefined) throw new ServerError(422, 'HOKUSAI_BENCHMARK_MISSING', 'Send a benchmark file or name a registered benchmark in settings.benchmarkId.');
+  if (id === undefined) throw new ServerError('HOKUSAI_BENCHMARK_MISSING', 'Send a benchmark file or name a registered benchmark in settings.benchmarkId.');
   return id;
 }
 

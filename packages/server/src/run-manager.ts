@@ -1,11 +1,11 @@
 import { EventEmitter } from 'node:events';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { lstat, readdir, rm } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
-import { errorKind } from '@hokusai/core';
-import { errorCode, runPipeline, verifyRun, type Executor, type PipelineConfigInput, type RunEvent } from '@hokusai/orchestrator';
-import { ServerError } from './errors.js';
+import { errorKind, writeFileAtomicSync } from '@hokusai/core';
+import { ORCHESTRATOR_ERROR_KINDS, errorCode, runPipeline, verifyRun, type Executor, type PipelineConfigInput, type RunEvent } from '@hokusai/orchestrator';
+import { SERVER_ERROR_KINDS, ServerError, type ServerErrorCode } from './errors.js';
 import { ServerRunSchema, type RunStatus, type ServerRun } from './run-record.js';
 
 export interface RunInputs {
@@ -142,7 +142,7 @@ export class RunManager extends EventEmitter<RunManagerEvents> {
     const run = this.require(id);
     if (run.status === 'queued') {
       this.queue.splice(this.queue.indexOf(id), 1);
-      this.finish(run, 'cancelled', { error: { code: 'HOKUSAI_RUN_CANCELLED', message: 'Cancelled before it started.' } });
+      this.finish(run, 'cancelled', { error: { code: 'HOKUSAI_RUN_CANCELLED', message: 'Cancelled before it started.', kind: ORCHESTRATOR_ERROR_KINDS.HOKUSAI_RUN_CANCELLED } });
     } else if (run.status === 'running') {
       run.cancelRequested = true;
       this.save(run);
@@ -171,15 +171,15 @@ export class RunManager extends EventEmitter<RunManagerEvents> {
   /** The absolute path of one output file, refusing anything outside the output folder or not a plain file. */
   async filePath(id: string, name: string): Promise<string> {
     const files = await this.files(id);
-    if (!files.includes(name)) throw new ServerError(404, 'HOKUSAI_FILE_NOT_FOUND', `Run ${id} has no output file ${JSON.stringify(name)}.`);
+    if (!files.includes(name)) throw new ServerError('HOKUSAI_OUTPUT_FILE_NOT_FOUND', `Run ${id} has no output file ${JSON.stringify(name)}.`);
     const path = join(this.outDir(id), ...name.split('/'));
-    if (!(await lstat(path)).isFile()) throw new ServerError(404, 'HOKUSAI_FILE_NOT_FOUND', `Run ${id} has no output file ${JSON.stringify(name)}.`);
+    if (!(await lstat(path)).isFile()) throw new ServerError('HOKUSAI_OUTPUT_FILE_NOT_FOUND', `Run ${id} has no output file ${JSON.stringify(name)}.`);
     return path;
   }
 
   async verify(id: string): Promise<{ ok: boolean; checks: { name: string; ok: boolean; detail: string }[] }> {
     const run = this.require(id);
-    if (run.status !== 'succeeded') throw new ServerError(409, 'HOKUSAI_RUN_NOT_FINISHED', `Run ${id} is ${run.status}; only a finished run's output can be verified.`);
+    if (run.status !== 'succeeded') throw new ServerError('HOKUSAI_RUN_NOT_FINISHED', `Run ${id} is ${run.status}; only a finished run's output can be verified.`);
     return verifyRun(this.outDir(id), this.options.renderReport === undefined ? {} : { renderReport: this.options.renderReport });
   }
 
@@ -192,7 +192,7 @@ export class RunManager extends EventEmitter<RunManagerEvents> {
 
   private require(id: string): ServerRun {
     const run = this.runs.get(id);
-    if (run === undefined) throw new ServerError(404, 'HOKUSAI_RUN_NOT_FOUND', `No run ${id}.`);
+    if (run === undefined) throw new ServerError('HOKUSAI_SERVER_RUN_NOT_FOUND', `No run ${id}.`);
     return run;
   }
 
@@ -211,7 +211,7 @@ export class RunManager extends EventEmitter<RunManagerEvents> {
     const run = this.require(id);
     const config = this.configs.get(id);
     if (config === undefined) {
-      this.finish(run, 'failed', { error: { code: 'HOKUSAI_SERVER_RESTARTED', message: 'The server restarted before this run started; submit it again.' } });
+      this.finish(run, 'failed', { error: serverRunError('HOKUSAI_SERVER_RESTARTED', 'The server restarted before this run started; submit it again.') });
       return;
     }
     const controller = new AbortController();
@@ -230,7 +230,8 @@ export class RunManager extends EventEmitter<RunManagerEvents> {
       });
       this.finish(run, 'succeeded', { decision: result.accepted ? 'accepted' : 'rejected', deltaOne: result.deltaOne, pipelineRunId: result.runId });
     } catch (error) {
-      const code = errorCode(error) ?? 'HOKUSAI_RUN_FAILED';
+      const untyped: ServerErrorCode = 'HOKUSAI_RUN_FAILED';
+      const code = errorCode(error) ?? untyped;
       const status: RunStatus = code === 'HOKUSAI_RUN_CANCELLED' ? 'cancelled' : 'failed';
       this.finish(run, status, { error: describeRunError(error, code, config, run.inputs) });
     } finally {
@@ -278,9 +279,8 @@ export class RunManager extends EventEmitter<RunManagerEvents> {
   private save(run: ServerRun): void {
     this.runs.set(run.id, run);
     const path = join(this.runDir(run.id), 'run.json');
-    const temporary = `${path}.tmp-${process.pid}`;
-    writeFileSync(temporary, JSON.stringify(run, null, 2) + '\n');
-    renameSync(temporary, path);
+    // Rewritten at every step boundary; a record lost to a power cut ends as failed on restart.
+    writeFileAtomicSync(path, JSON.stringify(run, null, 2) + '\n', { fsync: false });
     this.emit('update', run);
   }
 
@@ -294,10 +294,15 @@ export class RunManager extends EventEmitter<RunManagerEvents> {
       const run = parsed.data;
       this.runs.set(run.id, run);
       if (run.status === 'queued' || run.status === 'running') {
-        this.finish(run, 'failed', { error: { code: 'HOKUSAI_SERVER_RESTARTED', message: 'The server stopped while this run was waiting or running; submit it again.' } });
+        this.finish(run, 'failed', { error: serverRunError('HOKUSAI_SERVER_RESTARTED', 'The server stopped while this run was waiting or running; submit it again.') });
       }
     }
   }
+}
+
+/** A run ended by the server itself, with the kind its code has in the server's table. */
+function serverRunError(code: ServerErrorCode, message: string): NonNullable<ServerRun['error']> {
+  return { code, message, kind: SERVER_ERROR_KINDS[code] };
 }
 
 /**

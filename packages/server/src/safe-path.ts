@@ -9,10 +9,10 @@ import { ServerError } from './errors.js';
  */
 export function resolveDataFile(dataDir: string | undefined, name: string): string {
   if (dataDir === undefined) {
-    throw new ServerError(400, 'HOKUSAI_DATA_DIR_UNSET', 'This server has no data folder: upload the files instead (multipart/form-data).');
+    throw new ServerError('HOKUSAI_DATA_DIR_UNSET', 'This server has no data folder: upload the files instead (multipart/form-data).');
   }
   const refuse = (why: string): never => {
-    throw new ServerError(400, 'HOKUSAI_PATH_REFUSED', `The file name ${JSON.stringify(name)} is refused: ${why}. Name a file inside the server's data folder, relative to it.`);
+    throw new ServerError('HOKUSAI_PATH_REFUSED', `The file name ${JSON.stringify(name)} is refused: ${why}. Name a file inside the server's data folder, relative to it.`);
   };
   if (name.length === 0 || name.includes('\0')) refuse('it is empty or holds a NUL byte');
   if (isAbsolute(name) || /^[A-Za-z]:/.test(name)) refuse('it is an absolute path');
@@ -29,7 +29,7 @@ export function resolveDataFile(dataDir: string | undefined, name: string): stri
     try {
       stat = lstatSync(current);
     } catch {
-      throw new ServerError(404, 'HOKUSAI_DATA_FILE_NOT_FOUND', `No file ${JSON.stringify(name)} in the server's data folder.`);
+      throw new ServerError('HOKUSAI_DATA_FILE_NOT_FOUND', `No file ${JSON.stringify(name)} in the server's data folder.`);
     }
     if (stat.isSymbolicLink()) refuse('it passes through a symbolic link');
     if (current === path && !stat.isFile()) refuse('it is not a regular file');

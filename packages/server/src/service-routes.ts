@@ -35,7 +35,7 @@ export function sessionRoutes(deps: ServiceRouteDependencies): Route[] {
       handle: async (context) => {
         const body = await readJson(context.request, SessionRequestSchema, deps.jsonBytes);
         const key = deps.keys.authenticate(body.key);
-        if (key === undefined) throw new ServerError(401, 'HOKUSAI_KEY_INVALID', 'This API key is not valid (wrong, or revoked).');
+        if (key === undefined) throw new ServerError('HOKUSAI_KEY_INVALID', 'This API key is not valid (wrong, or revoked).');
         return { status: 201, body: sessionView(key), headers: { 'set-cookie': deps.auth.open(key) } };
       },
     },

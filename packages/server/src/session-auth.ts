@@ -52,14 +52,14 @@ export class SessionAuth {
     if (header !== undefined) {
       const token = /^Bearer\s+(\S+)$/i.exec(header)?.[1];
       const key = token === undefined ? undefined : this.keys.authenticate(token);
-      if (key === undefined) throw new ServerError(401, 'HOKUSAI_KEY_INVALID', 'The API key is not valid (wrong, revoked, or not sent as `Authorization: Bearer <key>`).', { headers: { 'www-authenticate': 'Bearer' } });
+      if (key === undefined) throw new ServerError('HOKUSAI_KEY_INVALID', 'The API key is not valid (wrong, revoked, or not sent as `Authorization: Bearer <key>`).', { headers: { 'www-authenticate': 'Bearer' } });
       return key;
     }
     const session = this.fromCookie(request);
-    if (session === undefined) throw new ServerError(401, 'HOKUSAI_KEY_MISSING', 'Send an API key as `Authorization: Bearer <key>` (make one with `hokusai serve keys create`).', { headers: { 'www-authenticate': 'Bearer' } });
+    if (session === undefined) throw new ServerError('HOKUSAI_KEY_MISSING', 'Send an API key as `Authorization: Bearer <key>` (make one with `hokusai serve keys create`).', { headers: { 'www-authenticate': 'Bearer' } });
     // Cookie-authenticated changes must come from the dashboard's own script, which sets this header.
     if (method !== 'GET' && request.headers['x-requested-with'] !== 'hokusai-dashboard') {
-      throw new ServerError(403, 'HOKUSAI_CSRF_REFUSED', 'Changes made with a session cookie must come from the dashboard.');
+      throw new ServerError('HOKUSAI_CSRF_REFUSED', 'Changes made with a session cookie must come from the dashboard.');
     }
     return session.key;
   }

@@ -30,7 +30,7 @@ export function receiveUploads(request: IncomingMessage, options: { dir: string;
     try {
       parser = busboy({ headers: request.headers, limits: { fileSize: options.maxBytes, files: options.fileFields.length, fields: 8, fieldSize: options.maxFieldBytes } });
     } catch (error) {
-      reject(new ServerError(400, 'HOKUSAI_UPLOAD_INVALID', `The multipart request could not be read: ${(error as Error).message}.`));
+      reject(new ServerError('HOKUSAI_UPLOAD_INVALID', `The multipart request could not be read: ${(error as Error).message}.`));
       return;
     }
     const result: UploadResult = { fields: {}, files: {} };
@@ -40,18 +40,18 @@ export function receiveUploads(request: IncomingMessage, options: { dir: string;
       failure ??= error;
     };
     parser.on('field', (name, value, info) => {
-      if (info.valueTruncated) fail(new ServerError(413, 'HOKUSAI_FIELD_TOO_LARGE', `The form field ${name} is larger than ${options.maxFieldBytes} bytes.`));
+      if (info.valueTruncated) fail(new ServerError('HOKUSAI_FIELD_TOO_LARGE', `The form field ${name} is larger than ${options.maxFieldBytes} bytes.`));
       result.fields[name] = value;
     });
     parser.on('file', (field, stream, info) => {
       const extension = /\.([A-Za-z0-9]+)$/.exec(info.filename ?? '')?.[1]?.toLowerCase() ?? '';
       const types = FORMATS[extension];
       if (!options.fileFields.includes(field)) {
-        fail(new ServerError(400, 'HOKUSAI_UPLOAD_FIELD_UNKNOWN', `Unknown file field ${JSON.stringify(field)}; expected ${options.fileFields.join(', ')}.`));
+        fail(new ServerError('HOKUSAI_UPLOAD_FIELD_UNKNOWN', `Unknown file field ${JSON.stringify(field)}; expected ${options.fileFields.join(', ')}.`));
       } else if (types === undefined) {
-        fail(new ServerError(415, 'HOKUSAI_UPLOAD_FORMAT', `The ${field} file must end in .csv, .json, .jsonl or .parquet.`));
+        fail(new ServerError('HOKUSAI_UPLOAD_FORMAT', `The ${field} file must end in .csv, .json, .jsonl or .parquet.`));
       } else if (!types.includes(info.mimeType.toLowerCase())) {
-        fail(new ServerError(415, 'HOKUSAI_UPLOAD_CONTENT_TYPE', `The ${field} file is sent as ${info.mimeType}, which is not a media type for .${extension} (${types.join(', ')}).`));
+        fail(new ServerError('HOKUSAI_UPLOAD_CONTENT_TYPE', `The ${field} file is sent as ${info.mimeType}, which is not a media type for .${extension} (${types.join(', ')}).`));
       }
       if (failure !== undefined) {
         stream.resume();
@@ -59,14 +59,14 @@ export function receiveUploads(request: IncomingMessage, options: { dir: string;
       }
       const path = join(options.dir, `${field}.${extension}`);
       result.files[field] = path;
-      stream.on('limit', () => fail(new ServerError(413, 'HOKUSAI_UPLOAD_TOO_LARGE', `The ${field} file is larger than the server's limit of ${options.maxBytes} bytes.`)));
+      stream.on('limit', () => fail(new ServerError('HOKUSAI_UPLOAD_TOO_LARGE', `The ${field} file is larger than the server's limit of ${options.maxBytes} bytes.`)));
       writes.push(pipeline(stream, createWriteStream(path, { flags: 'wx' })));
     });
-    parser.on('error', (error: Error) => reject(new ServerError(400, 'HOKUSAI_UPLOAD_INVALID', `The multipart request could not be read: ${error.message}.`)));
+    parser.on('error', (error: Error) => reject(new ServerError('HOKUSAI_UPLOAD_INVALID', `The multipart request could not be read: ${error.message}.`)));
     parser.on('close', () => {
       Promise.all(writes).then(
         () => (failure === undefined ? resolve(result) : reject(failure)),
-        (error: Error) => reject(failure ?? new ServerError(500, 'HOKUSAI_UPLOAD_WRITE_FAILED', `An upload could not be saved: ${error.message}.`)),
+        (error: Error) => reject(failure ?? new ServerError('HOKUSAI_UPLOAD_WRITE_FAILED', `An upload could not be saved: ${error.message}.`)),
       );
     });
     request.pipe(parser);

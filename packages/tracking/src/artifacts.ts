@@ -1,8 +1,9 @@
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, readdir, stat } from 'node:fs/promises';
 import { dirname, join, posix, relative, resolve, sep } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { z } from 'zod';
+import { writeViaTemporary } from '@hokusai/core';
 import { TrackingError } from './errors.js';
 import type { HttpTransport, RawRequest } from './http-transport.js';
 import { errorFromResponse, readJson } from './response-errors.js';
@@ -253,7 +254,6 @@ export class ArtifactClient {
     for (const f of files) {
       const local = isFolder ? join(destination, ...posix.relative(rel, f.path).split('/')) : destination;
       await mkdir(dirname(local), { recursive: true });
-      const tmp = `${local}.part-${process.pid}`;
       const req: RawRequest = { method: 'GET', path: `${ARTIFACTS_API}/artifacts/${encodePath(`${root}/${f.path}`)}` };
       const res = await this.transport.send(req);
       if (res.status !== 200) {
@@ -261,10 +261,8 @@ export class ArtifactClient {
         throw this.failure(res.status, text, req);
       }
       try {
-        await pipeline(res.body, createWriteStream(tmp));
-        await rename(tmp, local);
+        await writeViaTemporary(local, (tmp) => pipeline(res.body, createWriteStream(tmp)));
       } catch (cause) {
-        await rm(tmp, { force: true });
         throw new TrackingError('HOKUSAI_TRACKING_ARTIFACT', `Downloading ${f.path} to ${local} failed: ${(cause as Error).message}.`, { where: local, cause });
       }
       written.push(local);

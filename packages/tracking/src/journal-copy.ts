@@ -1,5 +1,5 @@
-import { mkdir, rename, writeFile } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
+import { resolve } from 'node:path';
+import { writeFileAtomic } from '@hokusai/core';
 import { readJournal } from './journal.js';
 import { fromJournalPath, toJournalPath } from './journal-paths.js';
 
@@ -25,8 +25,5 @@ export async function copyJournal(from: string, to: string, options: { runs?: re
     if (entry.op !== 'artifact' && entry.op !== 'logModel') return JSON.stringify(entry);
     return JSON.stringify({ ...entry, localPath: toJournalPath(target, fromJournalPath(source, entry.localPath)) });
   });
-  await mkdir(dirname(target), { recursive: true });
-  const temporary = `${target}.${process.pid}.tmp`;
-  await writeFile(temporary, lines.map((l) => `${l}\n`).join(''));
-  await rename(temporary, target);
+  await writeFileAtomic(target, lines.map((l) => `${l}\n`).join(''));
 }

@@ -1,6 +1,7 @@
-import { randomUUID } from 'node:crypto';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { replaceFolderAtomic } from '@hokusai/core';
 import { z } from 'zod';
 import { TrackingError } from './errors.js';
 
@@ -118,15 +119,15 @@ export async function writeOnnxModelFolder(dir: string, options: OnnxModelFolder
   files.push(['python_env.yaml', [`python: '${python}'`, 'build_dependencies:', '- pip', '- setuptools', '- wheel', 'dependencies:', '- -r requirements.txt', ''].join('\n')]);
   files.push(['requirements.txt', requirements.join('\n')]);
 
-  const staging = `${dir}.partial-${process.pid}`;
   try {
-    await rm(staging, { recursive: true, force: true });
-    await mkdir(staging, { recursive: true });
-    for (const [name, body] of files) await writeFile(join(staging, name), body);
-    await rm(dir, { recursive: true, force: true });
-    await rename(staging, dir);
+    await replaceFolderAtomic(
+      dir,
+      async (staging) => {
+        for (const [name, body] of files) await writeFile(join(staging, name), body);
+      },
+      { suffix: `${process.pid}-${randomBytes(4).toString('hex')}` },
+    );
   } catch (cause) {
-    await rm(staging, { recursive: true, force: true }).catch(() => undefined);
     throw new TrackingError('HOKUSAI_TRACKING_ARTIFACT', `Could not write the model folder ${dir}: ${(cause as Error).message}.`, { where: dir, cause });
   }
   return files.map(([name]) => name).sort();

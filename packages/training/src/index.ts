@@ -13,14 +13,7 @@ export { OnnxGraph, type OnnxAttribute, type OnnxTensorData, type OnnxElementTyp
 export { SeededRandom } from './seeded-random.js';
 export { modelVersion, type ModelVersion, type ModelVersionInput } from './model-version.js';
 export { fileCheckpoints, type CheckpointOptions } from './checkpoints.js';
-export { searchHyperparameters, finishSearch, type SearchOptions, type SearchResult } from './search/hyperparameter-search.js';
-export { laterRungCount, planRung, planSearch, searchTrialSpec, type SearchPlan, type SearchTrial } from './search/search-plan.js';
-export { searchSplit, type SearchSplit, type SearchSplitOptions } from './search/search-split.js';
-export { pickBest } from './search/pick-best.js';
-export { runTrial, type TrialSpec, type TrialResult } from './search/run-trial.js';
-export { runTrials } from './search/trial-pool.js';
-export { TrialThreads } from './search/trial-threads.js';
-export { searchCandidates, type SearchSpace, type CandidateOptions } from './search/search-space.js';
+export { searchHyperparameters, type SearchOptions, type SearchResult } from './search/hyperparameter-search.js';
+export type { TrialResult } from './search/run-trial.js';
 export type { SearchMetric } from './search/validation-metric.js';
 export { planFeatures, FeaturePlanSchema, type FeaturePlan, type ColumnPlan, type FeatureWarning, type FeaturePlanOptions } from './features/feature-plan.js';
-export { DATE_PARTS, type DatePart } from './features/date-parts.js';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { finishSearch, laterRungCount, pickBest, planRung, planSearch, runTrial, TrialThreads, searchCandidates, searchHyperparameters, searchSplit, searchTrialSpec, TrainingError, type TrialResult } from '../src/index.js';
+import { TrainingError } from '../src/index.js';
+import { finishSearch, laterRungCount, pickBest, planRung, planSearch, runTrial, TrialThreads, searchCandidates, searchHyperparameters, searchSplit, searchTrialSpec, type TrialResult } from '../src/search/index.js';
 import { syntheticTable } from './synthetic-table.js';
 
 describe('a search split into trials', () => {

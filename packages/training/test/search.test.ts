@@ -1,6 +1,7 @@
 import { tableToIPC } from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
-import { runTrial, searchHyperparameters, TrainingError } from '../src/index.js';
+import { searchHyperparameters, TrainingError } from '../src/index.js';
+import { runTrial } from '../src/search/index.js';
 import { syntheticTable } from './synthetic-table.js';
 
 describe('hyperparameter search', () => {

@@ -44,7 +44,7 @@ const CASES: Record<string, ExampleCase | undefined> = {
     },
     prints: [/^journal \[/m, /failed: 0/],
   },
-  training: { blocks: 1 },
+  training: { blocks: 2, prints: [/^\{"l2":0\.0001\}$/m] },
   orchestrator: { blocks: 2, env: async () => PII_KEY, prints: [/\ntrue\n/] },
   server: { blocks: 0 },
   cli: { blocks: 0 },

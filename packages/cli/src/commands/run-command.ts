@@ -49,7 +49,7 @@ const STEPS_WITHOUT_SEARCH = 10;
 /** How many steps the run shows, so progress can say "step 4/10". */
 async function stepCount(config: PipelineConfig): Promise<number> {
   if (config.search === undefined) return STEPS_WITHOUT_SEARCH;
-  const { laterRungCount } = await import('@hokusai/training');
+  const { laterRungCount } = await import('@hokusai/training/search');
   const later = config.search.strategy === 'halving' ? laterRungCount(config.search, config.seed) : 0;
   // search plan, trials and the join, plus a plan and trials per later halving rung.
   return STEPS_WITHOUT_SEARCH + 3 + 2 * later;

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { defaultStore, RunStore, type RunRecord } from '@hokusai/orchestrator';
+import { ReportDocumentSchema } from '@hokusai/orchestrator/report-schema';
 import { CliError } from '../cli-error.js';
 import type { Output } from '../output.js';
 
@@ -22,7 +23,8 @@ export interface RunSummary {
 }
 
 const StoredParams = z.object({ config: z.object({ out: z.string() }).loose() }).loose();
-const ReportVerdict = z.object({ run_id: z.string(), delta_one: z.number().nullable(), verdict: z.object({ accepted: z.boolean() }).loose() }).loose();
+// The verdict's part of report.json's one schema: the rest of the document does not decide a listing.
+const ReportVerdict = ReportDocumentSchema.pick({ run_id: true, delta_one: true, verdict: true });
 
 function summarize(record: RunRecord): RunSummary {
   const params = StoredParams.safeParse(record.params);

@@ -2,8 +2,10 @@ import { z } from 'zod';
 import { MIN_PII_KEY_LENGTH } from '@hokusai/core';
 import { DeltaOptionsSchema } from '@hokusai/evaluation';
 import { MEMORY_SIZE_PATTERN } from './memory-size.js';
+import { SearchOptionsSchema } from '@hokusai/training/search';
 
 const deltaOptions = DeltaOptionsSchema.shape;
+const searchOptions = SearchOptionsSchema.shape;
 
 /**
  * The resolved configuration of one pipeline run. The CLI fills it from defaults, a config
@@ -31,14 +33,17 @@ export const PipelineConfigSchema = z
       })
       .strict()
       .default({ family: 'logistic_regression', params: {} }),
+    // Each option keeps the rule the search in @hokusai/training applies, so a value its planner
+    // would refuse after the data is loaded is refused here, naming the key. Defaults stay with
+    // the search (not filled in here) so the attested config keeps the bytes it was written with.
     search: z
       .object({
-        strategy: z.enum(['grid', 'random', 'halving']),
-        space: z.record(z.string(), z.union([z.object({ values: z.array(z.unknown()).min(1) }).strict(), z.object({ min: z.number(), max: z.number(), log: z.boolean().optional(), int: z.boolean().optional() }).strict()])),
-        trials: z.number().int().positive().optional(),
-        eta: z.number().int().min(2).optional().describe('successive halving: keep the best 1/eta candidates per rung, give them eta times the rows (default 3)'),
-        metric: z.enum(['log_loss', 'accuracy', 'auroc']).optional(),
-        validationFraction: z.number().gt(0).lt(1).optional(),
+        strategy: searchOptions.strategy,
+        space: searchOptions.space,
+        trials: searchOptions.trials,
+        eta: searchOptions.eta.unwrap().optional().describe('successive halving: keep the best 1/eta candidates per rung, give them eta times the rows (default 3)'),
+        metric: searchOptions.metric.unwrap().optional(),
+        validationFraction: searchOptions.validationFraction.unwrap().optional(),
       })
       .strict()
       .optional()

@@ -1,4 +1,4 @@
-import { laterRungCount } from '@hokusai/training';
+import { laterRungCount } from '@hokusai/training/search';
 import type { DeltaReport } from '@hokusai/evaluation';
 import type { FlowDefinition } from '../engine/step.js';
 import type { Step } from '../engine/step-ref.js';

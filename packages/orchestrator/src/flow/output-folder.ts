@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, lstatSync, readFileSync, realpathSync } from 'node:fs';
-import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { lstatSync, readFileSync, realpathSync } from 'node:fs';
+import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
+import { replaceFolderAtomic } from '@hokusai/core';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import { OrchestratorError } from '../errors.js';
 import { processAlive } from './output-lock.js';
@@ -31,28 +32,20 @@ export async function writeOutputFolder(
   const target = resolve(out);
   // Unique per process: two runs of the same inputs never share (or delete) each other's staging.
   const suffix = `${options.runId}-${process.pid}-${randomBytes(4).toString('hex')}`;
-  const staging = `${target}.partial-${suffix}`;
   await removeAbandonedStaging(target);
-  try {
-    await writeFile(join(await mkdirFor(staging), OUTPUT_MARKER), `${JSON.stringify({ hokusai_output: 1, run_id: options.runId })}\n`);
-    for (const [name, data] of Object.entries(files).sort(([a], [b]) => a.localeCompare(b))) {
-      const path = join(staging, name);
-      await mkdir(dirname(path), { recursive: true });
-      await writeFile(path, data);
-    }
-    await options.fill?.(staging);
-    if (existsSync(target)) {
-      const old = `${target}.old-${suffix}`;
-      await rename(target, old);
-      await rename(staging, target);
-      await rm(old, { recursive: true, force: true });
-    } else {
-      await rename(staging, target);
-    }
-  } catch (error) {
-    await rm(staging, { recursive: true, force: true });
-    throw error;
-  }
+  await replaceFolderAtomic(
+    target,
+    async (staging) => {
+      await writeFile(join(staging, OUTPUT_MARKER), `${JSON.stringify({ hokusai_output: 1, run_id: options.runId })}\n`);
+      for (const [name, data] of Object.entries(files).sort(([a], [b]) => a.localeCompare(b))) {
+        const path = join(staging, name);
+        await mkdir(dirname(path), { recursive: true });
+        await writeFile(path, data);
+      }
+      await options.fill?.(staging);
+    },
+    { suffix },
+  );
 }
 
 /**
@@ -67,11 +60,6 @@ async function removeAbandonedStaging(target: string): Promise<void> {
     const pid = /-(\d+)-[0-9a-f]{8}$/.exec(name)?.[1];
     if (pid !== undefined && !processAlive(Number(pid))) await rm(join(dirname(target), name), { recursive: true, force: true });
   }
-}
-
-async function mkdirFor(dir: string): Promise<string> {
-  await mkdir(dir, { recursive: true });
-  return dir;
 }
 
 /** The run id recorded in a Hokusai output folder's marker, or undefined when it has none. */

@@ -11,7 +11,9 @@ import {
   type RocCurve,
   type StratifiedDeltaResult,
 } from '@hokusai/evaluation';
+import { OrchestratorError } from '../errors.js';
 import { buildReportContext, type ReportContext } from './report-context.js';
+import { ReportDocumentSchema } from './report-schema.js';
 
 /** Points per curve in the report: enough for a smooth chart, small enough for a light page. */
 const CURVE_POINTS = 200;
@@ -136,5 +138,12 @@ export function buildReportDocument(input: {
  * and the one the verifier rebuilds from attested (canonical) results are byte-identical.
  */
 export function reportJsonText(document: ReportDocument): string {
+  // Checked against the schema readers use, so a field the builder changes cannot leave the CLI,
+  // the server or a test reading a report.json it refuses.
+  const checked = ReportDocumentSchema.safeParse(document);
+  if (!checked.success) {
+    const issues = checked.error.issues.slice(0, 5).map((i) => `${i.path.map(String).join('.') || '(root)'}: ${i.message}`).join('; ');
+    throw new OrchestratorError('HOKUSAI_REPORT_DOCUMENT_INVALID', `The report document built for run ${document.run_id} does not match the report.json schema (${issues}); report.json was not written.`);
+  }
   return `${JSON.stringify(JSON.parse(canonicalJson(document)), null, 2)}\n`;
 }

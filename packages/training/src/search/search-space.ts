@@ -2,10 +2,17 @@ import { z } from 'zod';
 import { TrainingError } from '../errors.js';
 import { SeededRandom } from '../seeded-random.js';
 
-/** One hyperparameter: a list of values, or a numeric range (log-uniform when `log`, integers when `int`). */
+/**
+ * One hyperparameter: a list of values, or a numeric range (log-uniform when `log`, integers when
+ * `int`). The flags stay absent when not given (absent means false) so a config parsed with this
+ * schema keeps the bytes it was written with.
+ */
 export const ParamSpaceSchema = z.union([
   z.strictObject({ values: z.array(z.unknown()).min(1) }),
-  z.strictObject({ min: z.number(), max: z.number(), log: z.boolean().default(false), int: z.boolean().default(false) }),
+  z
+    .strictObject({ min: z.number(), max: z.number(), log: z.boolean().optional(), int: z.boolean().optional() })
+    .refine((r) => r.max >= r.min, { message: 'max must not be below min' })
+    .refine((r) => r.log !== true || r.min > 0, { message: 'a log-scale range needs min > 0' }),
 ]);
 export const SearchSpaceSchema = z.record(z.string(), ParamSpaceSchema);
 export type SearchSpace = z.input<typeof SearchSpaceSchema>;

@@ -1,4 +1,4 @@
-import { planSearch, type SearchTrial } from '@hokusai/training';
+import { planSearch, type SearchTrial } from '@hokusai/training/search';
 import { defineStep, type Step } from '../../engine/step-ref.js';
 import type { FlowContext } from '../flow-context.js';
 import type { IntegrateOutput } from './integrate-step.js';

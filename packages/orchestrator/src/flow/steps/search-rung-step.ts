@@ -1,4 +1,4 @@
-import { planRung } from '@hokusai/training';
+import { planRung } from '@hokusai/training/search';
 import { OrchestratorError } from '../../errors.js';
 import { defineStep, type Step } from '../../engine/step-ref.js';
 import type { FlowContext } from '../flow-context.js';

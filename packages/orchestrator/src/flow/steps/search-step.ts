@@ -1,4 +1,5 @@
-import { finishSearch, type TrainOptions } from '@hokusai/training';
+import type { TrainOptions } from '@hokusai/training';
+import { finishSearch } from '@hokusai/training/search';
 import { defineStep, type Step } from '../../engine/step-ref.js';
 import type { SearchPlanOutput } from './search-plan-step.js';
 import type { FlowContext } from '../flow-context.js';
