@@ -6,6 +6,7 @@ import { deltaStep } from './steps/delta-step.js';
 import { evaluateStep } from './steps/evaluate-step.js';
 import { integrateStep } from './steps/integrate-step.js';
 import { loadStep } from './steps/load-step.js';
+import { manifestsStep } from './steps/manifests-step.js';
 import { reportStep } from './steps/report-step.js';
 import { searchPlanStep } from './steps/search-plan-step.js';
 import { searchRungStep } from './steps/search-rung-step.js';
@@ -16,7 +17,7 @@ import { trainStep } from './steps/train-step.js';
 export const HOKUSAI_FLOW_NAME = 'hokusai';
 
 /**
- * start → load each input (in parallel) → integrate → search plan → search trials (a foreach, one item per
+ * start → load each input (in parallel) → integrate, and beside it the inputs' manifests → search plan → search trials (a foreach, one item per
  * trial; none without a search) → for each later halving rung: its plan → its trials → search (the join) → train baseline and new (in parallel)
  * → evaluate both → delta → attest (and prove) → report. Each step is a thin call into its
  * package; the output folder is written after the last step.
@@ -35,6 +36,8 @@ export function hokusaiFlow(flow: FlowContext): FlowDefinition {
       loadStep('base', flow),
       loadStep('contributed', flow),
       integrateStep(flow),
+      // After integrate in this list, so integrate takes a free slot first; it runs beside it.
+      manifestsStep(flow),
       searchPlanStep(flow),
       searchTrialStep(flow),
       ...rungSteps,

@@ -10,7 +10,8 @@ import { writeRunModelFolder } from './mlflow-model.js';
 import { packageVersions } from './package-versions.js';
 import { standardTags, trackedConfig } from './tracked-run-content.js';
 import { trackedDataset } from './tracked-dataset.js';
-import type { LoadOutput } from './steps/load-step.js';
+import type { ManifestsOutput } from './steps/manifests-step.js';
+import type { DatasetRole } from './steps/load-step.js';
 import type { SearchTrialOutput } from './steps/search-trial-step.js';
 import type { TrainOutput } from './steps/train-step.js';
 
@@ -50,7 +51,9 @@ export interface TrackingStarted {
 
 const TRAIN_STEPS: Record<string, string> = { train_baseline: 'train baseline', train_new: 'train new' };
 const TRIAL_STEP = /^search_trial(?:_\d+)?$/;
-const LOAD_STEP = /^load_(base|contributed|benchmark)$/;
+/** The step that records the inputs' manifests: the datasets are logged when it finishes. */
+const MANIFESTS_STEP = 'manifests';
+const LOGGED_ORDER: readonly DatasetRole[] = ['benchmark', 'base', 'contributed'];
 
 interface PendingTrial {
   trial: SearchTrialOutput;
@@ -163,10 +166,8 @@ export class PipelineTracking {
     this.stepsDone++;
     await parent.logMetrics({ [`step.${step}.duration_seconds`]: (event.durationMs ?? 0) / 1000 }, { timestamp: event.time });
     await parent.logMetrics({ 'pipeline.step': this.stepsDone }, { step: this.stepsDone, timestamp: event.time });
-    const load = LOAD_STEP.exec(step);
-    if (load !== null) {
-      const output = await this.output<LoadOutput>(step);
-      if (output !== undefined) await parent.logInputs([trackedDataset(load[1] as 'base' | 'contributed' | 'benchmark', output.manifest)]);
+    if (step === MANIFESTS_STEP) {
+      await this.logDatasets(step);
     } else if (TRIAL_STEP.test(step)) {
       await this.queueTrials(step, event.time - (event.durationMs ?? 0), event.time);
     } else if (training !== undefined) {
@@ -198,10 +199,8 @@ export class PipelineTracking {
       const at = record.finishedAt as number;
       await parent.logMetrics({ [`step.${record.step}.duration_seconds`]: record.durationMs / 1000 }, { timestamp: at });
       await parent.logMetrics({ 'pipeline.step': this.stepsDone }, { step: this.stepsDone, timestamp: at });
-      const load = LOAD_STEP.exec(record.step);
-      if (load !== null) {
-        const output = await this.output<LoadOutput>(record.step);
-        if (output !== undefined) await parent.logInputs([trackedDataset(load[1] as 'base' | 'contributed' | 'benchmark', output.manifest)]);
+      if (record.step === MANIFESTS_STEP) {
+        await this.logDatasets(record.step);
       } else if (TRIAL_STEP.test(record.step) && !this.trialsLogged) {
         await this.queueTrials(record.step, record.startedAt as number, at);
       }
@@ -233,6 +232,15 @@ export class PipelineTracking {
   }
 
   /** A finished step's output, read back from the run store (as later steps read it). */
+  /**
+   * The three inputs as MLflow datasets, from the recorded manifests. The benchmark goes first,
+   * in the flow's load order: the MLflow run page shows the first dataset and folds the others.
+   */
+  private async logDatasets(step: string): Promise<void> {
+    const manifests = await this.output<ManifestsOutput>(step);
+    if (manifests !== undefined) await (this.parent as RunHandle).logInputs(LOGGED_ORDER.map((role) => trackedDataset(role, manifests[role])));
+  }
+
   private async output<T>(step: string): Promise<T | undefined> {
     const hash = (await this.store.readSteps(this.runId)).get(step)?.output;
     return hash === undefined ? undefined : (this.store.readValue(hash) as T);

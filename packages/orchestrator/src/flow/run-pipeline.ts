@@ -24,7 +24,7 @@ import { failedStatus, PipelineTracking, runNote, type TrackingStarted, type Tra
 import type { AttestOutput } from './steps/attest-step.js';
 import type { EvaluateOutput } from './steps/evaluate-step.js';
 import type { ReportOutput } from './steps/report-step.js';
-import type { LoadOutput } from './steps/load-step.js';
+import type { ManifestsOutput } from './steps/manifests-step.js';
 import { piiKeyFromEnv } from '@hokusai/core';
 
 export interface PipelineRunOptions {
@@ -211,7 +211,7 @@ async function executeLocked(config: PipelineConfig, runId: string, resume: bool
     'report.json': reportJsonText(report.document),
     ...(report.html === null ? {} : { 'report.html': report.html }),
   };
-  const contributed = (result.outputs.get('load_contributed') as LoadOutput).manifest;
+  const contributed = (result.outputs.get('manifests') as ManifestsOutput).contributed;
   const zkOutput = {
     contributedColumnCount: contributed.column_count,
     contributedColumns: contributed.columns,
@@ -259,7 +259,7 @@ async function executeLocked(config: PipelineConfig, runId: string, resume: bool
               alias: delta.decision.accepted ? 'accepted' : 'rejected',
               tags: {
                 'hokusai.run_id': runId,
-                'hokusai.data_sha256': (result.outputs.get('load_contributed') as LoadOutput).manifest.content_hash,
+                'hokusai.data_sha256': contributed.content_hash,
                 'hokusai.delta_one': String(delta.delta_one),
                 'hokusai.merkle_root': attestation.merkle_root,
               },

@@ -10,7 +10,7 @@ import { encodePredictions, predictedBits } from '../predictions-file.js';
 import type { DeltaReport } from '@hokusai/evaluation';
 import type { EvaluateOutput } from './evaluate-step.js';
 import type { IntegrateOutput } from './integrate-step.js';
-import type { LoadOutput } from './load-step.js';
+import { DATASET_ROLES, type ManifestsOutput } from './manifests-step.js';
 import type { TrainOutput } from './train-step.js';
 import type { SearchOutput } from './search-step.js';
 
@@ -32,10 +32,11 @@ const json = (value: unknown): Uint8Array => new TextEncoder().encode(`${JSON.st
 export function attestStep(flow: FlowContext): StepDefinition {
   return {
     name: 'attest',
-    inputs: ['load_base', 'load_contributed', 'load_benchmark', 'integrate', 'search', 'train_baseline', 'train_new', 'evaluate', 'delta'],
+    inputs: ['manifests', 'integrate', 'search', 'train_baseline', 'train_new', 'evaluate', 'delta'],
     memoryMb: 1000,
     run: async (ctx): Promise<AttestOutput> => {
-      const loads = ['load_base', 'load_contributed', 'load_benchmark'].map((n) => ctx.inputs[n] as LoadOutput);
+      const manifests = ctx.inputs.manifests as ManifestsOutput;
+      const loads = DATASET_ROLES.map((role) => ({ role, manifest: manifests[role] }));
       const data = ctx.inputs.integrate as IntegrateOutput;
       const baseline = ctx.inputs.train_baseline as TrainOutput;
       const candidate = ctx.inputs.train_new as TrainOutput;

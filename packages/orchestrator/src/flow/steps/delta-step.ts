@@ -4,7 +4,7 @@ import { BenchmarkRegistry, computeDelta, type DeltaReport, type RecipeCompariso
 import type { StepDefinition } from '../../engine/step.js';
 import type { FlowContext } from '../flow-context.js';
 import type { EvaluateOutput } from './evaluate-step.js';
-import type { LoadOutput } from './load-step.js';
+import type { ManifestsOutput } from './manifests-step.js';
 import type { PipelineConfig } from '../config.js';
 import type { TrainOutput } from './train-step.js';
 
@@ -22,10 +22,10 @@ function registeredBenchmark(config: PipelineConfig, actualHash: string): { id: 
 export function deltaStep(flow: FlowContext): StepDefinition {
   return {
     name: 'delta',
-    inputs: ['evaluate', 'load_benchmark', 'train_baseline', 'train_new'],
+    inputs: ['evaluate', 'manifests', 'train_baseline', 'train_new'],
     run: async (ctx): Promise<DeltaReport> => {
       const evaluation = ctx.inputs.evaluate as EvaluateOutput;
-      const { manifest } = ctx.inputs.load_benchmark as LoadOutput;
+      const manifest = (ctx.inputs.manifests as ManifestsOutput).benchmark;
       const recipe = compareRecipes(ctx.inputs.train_baseline as TrainOutput, ctx.inputs.train_new as TrainOutput);
       return deltaFor(evaluation, flow, registeredBenchmark(flow.config, manifest.content_hash), recipe);
     },
