@@ -173,7 +173,7 @@ async function executeLocked(config: PipelineConfig, runId: string, resume: bool
   const flow = hokusaiFlow({
     config,
     hooks,
-    datasets: new DatasetCache(),
+    datasets: new DatasetCache({ inputs: [config.base, config.contributed, config.benchmark] }),
     pipelineVersion: pipelineVersion(),
     ...(options.renderReport ? { renderReport: options.renderReport } : {}),
   });
