@@ -87,6 +87,8 @@ function runHokusai(r) {
     stage[name] = { wall: combine(recs.map((x) => x.durationMs / 1000)), cpu: combine(recs.map((x) => (x.cpuMs ?? 0) / 1000)), rssMb: Math.max(0, ...recs.map((x) => x.peakRssMb ?? 0)) };
   }
   const stepsWall = Object.values(stage).reduce((a, s) => a + s.wall, 0);
+  // The inputs' manifests are finished on the loader threads beside integrate: shown, not added.
+  const manifests = steps.manifests === undefined ? null : { wall: steps.manifests.durationMs / 1000, cpu: (steps.manifests.cpuMs ?? 0) / 1000 };
   stage['start+write+tracking'] = { wall: wall - stepsWall, cpu: null, rssMb: null };
   stage.total = { wall, cpu, rssMb };
   // What the pipeline did, to check the peer did the same job.
@@ -98,7 +100,7 @@ function runHokusai(r) {
     new_metrics: Object.fromEntries(METRICS.map((m) => [m, metric(m)?.new ?? null])),
   };
   rmSync(work, { recursive: true, force: true });
-  return { stage, accepted: result.accepted, deltaOne: result.deltaOne, loadavg: load, job };
+  return { stage, manifests, accepted: result.accepted, deltaOne: result.deltaOne, loadavg: load, job };
 }
 
 function runPeer() {
@@ -175,6 +177,9 @@ const med = medians(all);
 const cpuModel = (readFileSync('/proc/cpuinfo', 'utf8').match(/model name\s*:\s*(.+)/) ?? [])[1] ?? 'unknown';
 console.log(`hokusai run, size ${size}, ${runs} run(s), median; ${cpuModel}, ${cpus().length} cores; proof ${values.proof ? 'on' : 'off'}`);
 printTable(med);
+const manifestWalls = all.map((a) => a.manifests?.wall).filter((x) => x !== undefined);
+if (manifestWalls.length > 0) console.log(`(manifests, beside integrate and not in the sum: ${median(manifestWalls).toFixed(2)} s wall)`);
+console.log(`load average (1 min) at the start and end of each run: ${all.map((a) => `${a.loadavg.start[0].toFixed(1)} → ${a.loadavg.end[0].toFixed(1)}`).join(', ')}`);
 let peerMed = null;
 let ratio = null;
 if (values.peer) {

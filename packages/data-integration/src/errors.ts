@@ -34,6 +34,8 @@ export const DATA_INTEGRATION_ERROR_KINDS = {
   HOKUSAI_INVALID_OPTIONS: 'input',
   HOKUSAI_NOTHING_LEFT: 'input',
   HOKUSAI_WRITE_FAILED: 'input',
+  /** A table handed on before its manifest was finished was asked for the manifest synchronously. */
+  HOKUSAI_MANIFEST_PENDING: 'internal',
 } as const satisfies Record<string, ErrorKind>;
 export type DataIntegrationErrorCode = keyof typeof DATA_INTEGRATION_ERROR_KINDS;
 

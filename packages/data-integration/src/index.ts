@@ -3,7 +3,8 @@ export type { DataIntegrationErrorCode, DataIntegrationErrorDetails } from './er
 export type { DataFormat, DatasetManifest, LoadedDataset } from './dataset.js';
 export type { ColumnType } from './column.js';
 export { loadDataset, detectFormat } from './load-dataset.js';
-export { loadDatasetInWorker } from './load-in-worker.js';
+export { loadDatasetInWorker, loadTableInWorker } from './load-in-worker.js';
+export type { PendingDataset } from './load-in-worker.js';
 export type { LoadOptions, LoadProgress } from './load-dataset.js';
 export { parseDatasetSchema, loadDatasetSchema, datasetSchemaSpec } from './dataset-schema.js';
 export type { DatasetSchema, DatasetSchemaInput, ColumnSchema } from './dataset-schema.js';

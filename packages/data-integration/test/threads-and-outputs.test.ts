@@ -1,10 +1,11 @@
 import { Dictionary, Int32, Table, Type, Utf8, vectorFromArray } from 'apache-arrow';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DataIntegrationError, integrateContribution, loadDataset, loadDatasetInWorker } from '../src/index.js';
+import { DataIntegrationError, integrateContribution, loadDataset, loadDatasetInWorker, loadTableInWorker } from '../src/index.js';
 import type { LoadedDataset, LoadProgress } from '../src/index.js';
 import { statSync } from 'node:fs';
 import { fromArrowTable } from '../src/arrow-convert.js';
+import { dictionaryEncoded } from '../src/dictionary-encode.js';
 import { distinctCount } from '../src/distinct-count.js';
 import { isNullToken, isNullTokenBytes } from '../src/text-values.js';
 import { fixture, scratch } from './temp-files.js';
@@ -42,6 +43,39 @@ describe('loading on a worker thread', () => {
     const plan = ct.columns[ct.names.indexOf('plan')];
     expect(plan?.type === 'string' && plan.values.slice(0, 4)).toEqual(['basic', 'pro', 'plus', 'basic']);
     expect(there.manifest).toEqual((await loadDataset(path)).manifest);
+  });
+
+  it('hands the table on before the manifest, which follows from the same thread and equals the in-thread one', async () => {
+    const lines = ['id,plan,x,label'];
+    for (let i = 0; i < 20_000; i++) lines.push(`u${i},${['basic', 'pro', 'plus'][i % 3]},${(i * 7) % 101},${i % 2}`);
+    const path = tmp.write('pending.csv', `${lines.join('\n')}\n`);
+    const here = await loadDataset(path);
+    const pending = await loadTableInWorker(path);
+    expect(pending.table.numRows).toBe(20_000);
+    expect(rows(pending.table)).toEqual(rows(here.table));
+    // The manifest arrives in a later message: reading it now is a typed error, not a stale value.
+    expect(() => pending.manifest).toThrow(expect.objectContaining({ code: 'HOKUSAI_MANIFEST_PENDING' }));
+    expect(await pending.manifestReady).toEqual(here.manifest);
+    expect(pending.manifest).toEqual(here.manifest);
+  });
+
+  it('a file that fails to parse rejects the table with the same typed error', async () => {
+    const table = loadTableInWorker(fixture('ragged.csv'));
+    const err = await table.then(() => null, (e: unknown) => e);
+    expect(err).toMatchObject({ code: 'HOKUSAI_RAGGED_ROW' });
+  });
+
+  it('decides dictionary encoding on the UTF-8 bytes, without making a string per row of a unique column', () => {
+    const ids = Array.from({ length: 400 }, (_, i) => `u${i}`);
+    const plans = Array.from({ length: 400 }, (_, i) => (i % 7 === 3 ? null : ['basic', 'pro', 'plus'][i % 3] as string));
+    const table = new Table({ id: vectorFromArray(ids, new Utf8()), plan: vectorFromArray(plans, new Utf8()) });
+    const encoded = dictionaryEncoded(table, 'lazy-text');
+    expect(encoded.getChild('plan')?.type.typeId).toBe(Type.Dictionary);
+    expect(encoded.getChild('id')?.type.typeId).toBe(Type.Utf8);
+    expect(Array.from({ length: 400 }, (_, i) => encoded.getChild('plan')?.get(i) as unknown)).toEqual(plans);
+    // Text read from Arrow decodes its strings on first access; encoding read neither column's.
+    const ct = fromArrowTable(table, 'lazy-text');
+    for (const name of ['id', 'plan']) expect(Object.getOwnPropertyDescriptor(ct.columns[ct.names.indexOf(name)], 'values')?.get, name).toBeTypeOf('function');
   });
 
   it('reports how much of the file was read, in this thread and from a worker', async () => {

@@ -9,20 +9,20 @@ export function csvField(value: string | number | null): string {
   return /[",\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
-/** Writes rows as CSV (header, LF line ends) to a temporary name, then renames it into place. */
-export async function writeCsv(path: string, rows: readonly CustomerRow[]): Promise<void> {
+/** Writes rows as CSV (header, LF line ends) to a temporary name, then renames it into place; rows are written as they come. */
+export async function writeCsv(path: string, rows: Iterable<CustomerRow>): Promise<void> {
   await writeLines(path, [COLUMNS.join(',')], rows, (row) => COLUMNS.map((c) => csvField(row[c])).join(','));
 }
 
 /** Writes rows as JSON Lines, one object per line with the columns in a fixed order. */
-export async function writeJsonl(path: string, rows: readonly CustomerRow[]): Promise<void> {
+export async function writeJsonl(path: string, rows: Iterable<CustomerRow>): Promise<void> {
   await writeLines(path, [], rows, (row) => JSON.stringify(Object.fromEntries(COLUMNS.map((c) => [c, row[c]]))));
 }
 
 async function writeLines(
   path: string,
   head: readonly string[],
-  rows: readonly CustomerRow[],
+  rows: Iterable<CustomerRow>,
   format: (row: CustomerRow) => string,
 ): Promise<void> {
   const tmp = `${path}.tmp-${process.pid}`;

@@ -3,8 +3,12 @@ import { tableFromArrays, tableToIPC } from 'apache-arrow';
 import { Table as WasmTable, writeParquet } from 'parquet-wasm';
 import type { CustomerRow } from './churn-model.js';
 
-/** Writes rows as Parquet through Arrow; missing income values are real nulls. */
-export async function writeParquetFile(path: string, rows: readonly CustomerRow[]): Promise<void> {
+/**
+ * Writes rows as Parquet through Arrow; missing income values are real nulls. The whole part is
+ * held (as rows) while the file is built: one Arrow table becomes one Parquet file.
+ */
+export async function writeParquetFile(path: string, input: Iterable<CustomerRow>): Promise<void> {
+  const rows = Array.isArray(input) ? (input as readonly CustomerRow[]) : [...input];
   const n = rows.length;
   const age = new Int32Array(n);
   const tenure = new Int32Array(n);

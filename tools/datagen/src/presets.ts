@@ -2,8 +2,8 @@ import type { GenerateOptions } from './generate.js';
 
 /**
  * Named sizes. `quickstart` is the bundled example (benchmark fits the default proof circuit of
- * 1,024 rows). `5m` and `20m` split their rows as 50% base, 30% contributed, 20% benchmark; the
- * rows are held in memory while generated, so `20m` needs a large heap (tools/bench passes one).
+ * 1,024 rows). `5m` and `20m` split their rows as 50% base, 30% contributed, 20% benchmark; rows
+ * are written as they are generated, so no size needs a large heap.
  */
 export const PRESETS: Record<string, GenerateOptions> = {
   quickstart: { seed: 7, baseRows: 400, contributedRows: 600, benchmarkRows: 1000, duplicates: 12, overlapWithBase: 6, contamination: 5 },

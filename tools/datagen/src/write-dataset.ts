@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { generateParts, type GenerateOptions } from './generate.js';
+import { partRows, plantPlan, type GenerateOptions, type Planted } from './generate.js';
 import { writeCsv, writeJsonl } from './csv-writer.js';
 import { writeParquetFile } from './parquet-writer.js';
 
@@ -8,22 +8,27 @@ export type OutputFormat = 'csv' | 'jsonl' | 'parquet';
 
 export interface WrittenDataset {
   files: Record<'base' | 'contributed' | 'benchmark', string[]>;
-  planted: { duplicates: number; overlapWithBase: number; contamination: number };
+  planted: Planted;
 }
 
-/** Generates the three parts and writes each in every requested format into `outDir`. */
+/**
+ * Generates the three parts and writes each in every requested format into `outDir`. CSV and
+ * JSON Lines are written row by row as the rows are generated (each format regenerates the
+ * part from its seed), so memory does not grow with the size; Parquet holds one part at a time.
+ */
 export async function writeDataset(outDir: string, options: GenerateOptions, formats: readonly OutputFormat[]): Promise<WrittenDataset> {
   await mkdir(outDir, { recursive: true });
-  const parts = generateParts(options);
+  const plan = plantPlan(options);
   const files: WrittenDataset['files'] = { base: [], contributed: [], benchmark: [] };
   for (const part of ['base', 'contributed', 'benchmark'] as const) {
     for (const format of formats) {
       const path = join(outDir, `${part}.${format}`);
-      if (format === 'csv') await writeCsv(path, parts[part]);
-      else if (format === 'jsonl') await writeJsonl(path, parts[part]);
-      else await writeParquetFile(path, parts[part]);
+      const rows = partRows(options, part, plan);
+      if (format === 'csv') await writeCsv(path, rows);
+      else if (format === 'jsonl') await writeJsonl(path, rows);
+      else await writeParquetFile(path, rows);
       files[part].push(path);
     }
   }
-  return { files, planted: parts.planted };
+  return { files, planted: plan.planted };
 }

@@ -1,33 +1,77 @@
 import { statSync } from 'node:fs';
-import { loadDataset, loadDatasetInWorker, type LoadedDataset, type LoadOptions } from '@hokusai/data-integration';
+import { loadDataset, loadTableInWorker, type DatasetManifest, type LoadedDataset, type LoadOptions, type PendingDataset } from '@hokusai/data-integration';
 
 /** Files at least this large load on their own thread; below it a thread costs more than it saves. */
 const THREAD_MIN_BYTES = 8 * 1024 * 1024;
 
 /**
+ * Inputs of at most this many bytes in all hand their tables on before their manifests. A loader
+ * thread keeps its copy of the columns until its manifest is built, so handing on early holds
+ * that copy (about the size of the files again) through `integrate`, the run's memory peak:
+ * worth it at 1M and 5M rows (150 and 350 MB of CSV), not at 20M (1.4 GB), where the loads
+ * finish their manifests first and the peak stays lower.
+ */
+export const EARLY_TABLES_MAX_BYTES = 1024 * 1024 * 1024;
+
+/**
  * Loaded datasets hold raw values, PII included, so they are never written to the run store:
- * the load steps store only manifests, and the tables stay in this process. A resumed run or
- * another worker simply loads the file again. Large files load on worker threads, so the inputs
- * of a run load in parallel on a machine's cores.
+ * the load steps store only what they found, and the tables stay in this process. A resumed run
+ * or another worker simply loads the file again. Large files load on worker threads, so the
+ * inputs of a run load in parallel on a machine's cores, and each table is handed on as soon
+ * as it is parsed while its thread goes on to build the manifest.
  */
 export class DatasetCache {
-  private readonly loaded = new Map<string, Promise<LoadedDataset>>();
+  private readonly loaded = new Map<string, Promise<LoadedDataset | PendingDataset>>();
+  /** Kept past `clear()`: a manifest is small, and building one again would mean loading the file again. */
+  private readonly manifests = new Map<string, Promise<DatasetManifest>>();
+  private readonly early: boolean;
+
+  /**
+   * `inputs`: the run's input files, whose total size (against `earlyMaxBytes`, by default
+   * EARLY_TABLES_MAX_BYTES) decides whether tables are handed on before their manifests.
+   */
+  constructor(options: { inputs?: readonly string[]; earlyMaxBytes?: number } = {}) {
+    this.early = (options.inputs ?? []).reduce((sum, path) => sum + sizeOf(path), 0) <= (options.earlyMaxBytes ?? EARLY_TABLES_MAX_BYTES);
+  }
 
   /** `onProgress` hears the reading of the file when this call starts the load. */
   load(path: string, onProgress?: LoadOptions['onProgress']): Promise<LoadedDataset> {
     let pending = this.loaded.get(path);
     if (pending === undefined) {
       const options: LoadOptions = onProgress === undefined ? {} : { onProgress };
-      pending = sizeOf(path) >= THREAD_MIN_BYTES ? loadDatasetInWorker(path, options) : loadDataset(path, options);
+      if (sizeOf(path) >= THREAD_MIN_BYTES) {
+        const loading = loadTableInWorker(path, options);
+        // Large inputs: the load waits for the manifest, so the thread's copy is gone before integrate.
+        const threaded = this.early
+          ? loading
+          : loading.then(async (d) => {
+              await d.manifestReady;
+              return d;
+            });
+        pending = threaded;
+        // The manifest promise holds no table, so it outlives `clear()`.
+        void this.remember(path, threaded.then((d) => d.manifestReady));
+      } else pending = loadDataset(path, options);
       this.loaded.set(path, pending);
       pending.catch(() => this.loaded.delete(path));
     }
     return pending;
   }
 
+  /** The manifest of the file at `path`: from its loader thread, or built here for a small file (loading it if needed). */
+  manifest(path: string): Promise<DatasetManifest> {
+    return this.manifests.get(path) ?? this.remember(path, this.load(path).then((d) => ('manifestReady' in d ? (d as PendingDataset).manifestReady : d.manifest)));
+  }
+
   /** Forgets every loaded table, so the raw data (the largest thing a run holds) can be freed. */
   clear(): void {
     this.loaded.clear();
+  }
+
+  private remember(path: string, manifest: Promise<DatasetManifest>): Promise<DatasetManifest> {
+    this.manifests.set(path, manifest);
+    manifest.catch(() => this.manifests.delete(path));
+    return manifest;
   }
 }
 

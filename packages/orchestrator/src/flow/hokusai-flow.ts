@@ -8,7 +8,8 @@ import { attestStep, type AttestOutput } from './steps/attest-step.js';
 import { deltaStep } from './steps/delta-step.js';
 import { evaluateStep, type EvaluateOutput } from './steps/evaluate-step.js';
 import { integrateStep } from './steps/integrate-step.js';
-import { loadStep, type LoadOutput } from './steps/load-step.js';
+import { loadStep } from './steps/load-step.js';
+import { manifestsStep, type ManifestsOutput } from './steps/manifests-step.js';
 import { reportStep, type ReportOutput } from './steps/report-step.js';
 import { searchPlanStep } from './steps/search-plan-step.js';
 import { searchRungStep } from './steps/search-rung-step.js';
@@ -19,7 +20,7 @@ import { trainStep } from './steps/train-step.js';
 export const HOKUSAI_FLOW_NAME = 'hokusai';
 
 /**
- * start → load each input (in parallel) → integrate → search plan → search trials (a foreach, one item per
+ * start → load each input (in parallel) → integrate, and beside it the inputs' manifests → search plan → search trials (a foreach, one item per
  * trial; none without a search) → for each later halving rung: its plan → its trials → search (the join) → train baseline and new (in parallel)
  * → evaluate both → delta → attest (and prove) → report. Each step is a thin call into its
  * package; the output folder is written after the last step.
@@ -27,7 +28,7 @@ export const HOKUSAI_FLOW_NAME = 'hokusai';
 export interface HokusaiFlow extends FlowDefinition {
   /** The steps whose outputs the pipeline reads from the flow's result. */
   readonly results: {
-    readonly contributed: Step<LoadOutput>;
+    readonly manifests: Step<ManifestsOutput>;
     readonly evaluate: Step<EvaluateOutput>;
     readonly delta: Step<DeltaReport>;
     readonly attest: Step<AttestOutput>;
@@ -47,6 +48,7 @@ export function hokusaiFlow(flow: FlowContext): HokusaiFlow {
   const base = loadStep('base', flow);
   const contributed = loadStep('contributed', flow);
   const integrate = integrateStep(flow, { base, contributed, benchmark });
+  const manifests = manifestsStep(flow, { base, contributed, benchmark });
   const plan = searchPlanStep(flow, integrate);
   const firstWave = searchTrialStep(flow, 0, { integrate, plan });
   const rungSteps: Step<unknown>[] = [];
@@ -62,13 +64,14 @@ export function hokusaiFlow(flow: FlowContext): HokusaiFlow {
   const baseline = trainStep('baseline', flow, { integrate, search: searched });
   const candidate = trainStep('new', flow, { integrate, search: searched });
   const evaluation = evaluateStep(flow, { integrate, baseline, candidate });
-  const delta = deltaStep(flow, { evaluation, benchmark, baseline, candidate });
-  const attest = attestStep(flow, { loads: [base, contributed, benchmark], integrate, search: searched, baseline, candidate, evaluation, delta });
+  const delta = deltaStep(flow, { evaluation, manifests, baseline, candidate });
+  const attest = attestStep(flow, { manifests, integrate, search: searched, baseline, candidate, evaluation, delta });
   const report = reportStep(flow, { integrate, evaluation, delta, attest });
   return {
     name: HOKUSAI_FLOW_NAME,
-    steps: [benchmark, base, contributed, integrate, plan, firstWave, ...rungSteps, searched, baseline, candidate, evaluation, delta, attest, report],
-    results: { contributed, evaluate: evaluation, delta, attest, report },
-    tracked: { loads: [base, contributed, benchmark], trainings: [baseline, candidate], trials: [firstWave, ...later] },
+    // manifests after integrate in this list, so integrate takes a free slot first; it runs beside it.
+    steps: [benchmark, base, contributed, integrate, manifests, plan, firstWave, ...rungSteps, searched, baseline, candidate, evaluation, delta, attest, report],
+    results: { manifests, evaluate: evaluation, delta, attest, report },
+    tracked: { manifests, trainings: [baseline, candidate], trials: [firstWave, ...later] },
   };
 }

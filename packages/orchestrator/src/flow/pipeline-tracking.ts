@@ -11,7 +11,8 @@ import { writeRunModelFolder } from './mlflow-model.js';
 import { packageVersions } from './package-versions.js';
 import { standardTags, trackedConfig } from './tracked-run-content.js';
 import { trackedDataset } from './tracked-dataset.js';
-import type { LoadOutput } from './steps/load-step.js';
+import type { DatasetRole } from './steps/load-step.js';
+import type { ManifestsOutput } from './steps/manifests-step.js';
 import type { SearchTrialOutput } from './steps/search-trial-step.js';
 import type { TrainOutput } from './steps/train-step.js';
 
@@ -49,11 +50,13 @@ export interface TrackingStarted {
   journal: string;
 }
 
+const LOGGED_ORDER: readonly DatasetRole[] = ['benchmark', 'base', 'contributed'];
+
 const TRAIN_STEPS: Record<string, string> = { train_baseline: 'train baseline', train_new: 'train new' };
 
-/** The flow's steps whose outputs tracking reads: the loads (datasets), the trainings (params) and the search trials. */
+/** The flow's steps whose outputs tracking reads: the inputs' manifests (datasets), the trainings (params) and the search trials. */
 export interface TrackedSteps {
-  loads: readonly StepRef<LoadOutput>[];
+  manifests: StepRef<ManifestsOutput>;
   trainings: readonly StepRef<TrainOutput>[];
   trials: readonly StepRef<SearchTrialOutput[]>[];
 }
@@ -188,11 +191,9 @@ export class PipelineTracking {
     this.stepsDone++;
     await parent.logMetrics({ [`step.${step}.duration_seconds`]: event.durationMs / 1000 }, { timestamp: event.time });
     await parent.logMetrics({ 'pipeline.step': this.stepsDone }, { step: this.stepsDone, timestamp: event.time });
-    const load = refNamed(this.steps.loads, step);
     const trials = refNamed(this.steps.trials, step);
-    if (load !== undefined) {
-      const output = await this.output(load);
-      if (output !== undefined) await parent.logInputs([trackedDataset(output.role, output.manifest)]);
+    if (step === this.steps.manifests.name) {
+      await this.logDatasets(parent);
     } else if (trials !== undefined) {
       await this.queueTrials(trials, event.time - event.durationMs, event.time);
     } else if (TRAIN_STEPS[step] !== undefined) {
@@ -224,11 +225,9 @@ export class PipelineTracking {
       const at = record.finishedAt as number;
       await parent.logMetrics({ [`step.${record.step}.duration_seconds`]: record.durationMs / 1000 }, { timestamp: at });
       await parent.logMetrics({ 'pipeline.step': this.stepsDone }, { step: this.stepsDone, timestamp: at });
-      const load = refNamed(this.steps.loads, record.step);
       const trials = refNamed(this.steps.trials, record.step);
-      if (load !== undefined) {
-        const output = await this.output(load);
-        if (output !== undefined) await parent.logInputs([trackedDataset(output.role, output.manifest)]);
+      if (record.step === this.steps.manifests.name) {
+        await this.logDatasets(parent);
       } else if (trials !== undefined && !this.trialsLogged) {
         await this.queueTrials(trials, record.startedAt as number, at);
       }
@@ -257,6 +256,15 @@ export class PipelineTracking {
         await child.end('FINISHED', undefined, record.finishedAt);
       }
     }
+  }
+
+  /**
+   * The three inputs as MLflow datasets, from the recorded manifests. The benchmark goes first,
+   * in the flow's load order: the MLflow run page shows the first dataset and folds the others.
+   */
+  private async logDatasets(parent: RunHandle): Promise<void> {
+    const manifests = await this.output(this.steps.manifests);
+    if (manifests !== undefined) await parent.logInputs(LOGGED_ORDER.map((role) => trackedDataset(role, manifests[role])));
   }
 
   /** A finished step's output, read back from the run store (as later steps read it). */

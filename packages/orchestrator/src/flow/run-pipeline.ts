@@ -181,7 +181,7 @@ async function executeLocked(config: PipelineConfig, runId: string, resume: bool
   const flow = hokusaiFlow({
     config,
     hooks,
-    datasets: new DatasetCache(),
+    datasets: new DatasetCache({ inputs: [config.base, config.contributed, config.benchmark] }),
     pipelineVersion: pipelineVersion(),
     ...(options.renderReport ? { renderReport: options.renderReport } : {}),
   });
@@ -222,7 +222,7 @@ async function executeLocked(config: PipelineConfig, runId: string, resume: bool
     'report.json': reportJsonText(report.document),
     ...(report.html === null ? {} : { 'report.html': report.html }),
   };
-  const contributed = result.output(flow.results.contributed).manifest;
+  const contributed = result.output(flow.results.manifests).contributed;
   const zkOutput = {
     contributedColumnCount: contributed.column_count,
     contributedColumns: contributed.columns,

@@ -12,7 +12,7 @@ import { encodePredictions, predictedBits } from '../predictions-file.js';
 import type { DeltaReport } from '@hokusai/evaluation';
 import type { EvaluateOutput } from './evaluate-step.js';
 import type { IntegrateOutput } from './integrate-step.js';
-import type { LoadOutput } from './load-step.js';
+import { DATASET_ROLES, type ManifestsOutput } from './manifests-step.js';
 import type { TrainOutput } from './train-step.js';
 import type { SearchOutput } from './search-step.js';
 
@@ -23,9 +23,9 @@ export interface AttestOutput {
   runId: string;
 }
 
-/** What the attestation covers: the three loads (base, contributed, benchmark, in that order) and every result. */
+/** What the attestation covers: the three inputs' manifests and every result. */
 export type AttestReads = {
-  loads: readonly Step<LoadOutput>[];
+  manifests: Step<ManifestsOutput>;
   integrate: Step<IntegrateOutput>;
   search: Step<SearchOutput>;
   baseline: Step<TrainOutput>;
@@ -48,7 +48,9 @@ export function attestStep(flow: FlowContext, reads: AttestReads): Step<AttestOu
     reads,
     memoryMb: 1000,
     run: async (ctx): Promise<AttestOutput> => {
-      const { loads, integrate: data, search, baseline, candidate, evaluation, delta } = ctx.inputs;
+      const { manifests, integrate: data, search, baseline, candidate, evaluation, delta } = ctx.inputs;
+      // Base, contributed, benchmark: the order the attested inputs have always been listed in.
+      const loads = DATASET_ROLES.map((role) => ({ role, manifest: manifests[role] }));
       const threshold = evaluation.baselineMetrics.threshold;
 
       const files: Record<string, Uint8Array> = {

@@ -4,7 +4,7 @@ import { BenchmarkRegistry, computeDelta, type DeltaReport, type RecipeCompariso
 import { defineStep, type Step } from '../../engine/step-ref.js';
 import type { FlowContext } from '../flow-context.js';
 import type { EvaluateOutput } from './evaluate-step.js';
-import type { LoadOutput } from './load-step.js';
+import type { ManifestsOutput } from './manifests-step.js';
 import type { PipelineConfig } from '../config.js';
 import type { TrainOutput } from './train-step.js';
 
@@ -21,15 +21,15 @@ function registeredBenchmark(config: PipelineConfig, actualHash: string): { id: 
 /** Per-metric deltas, significance and the DeltaOne decision, all from the evaluation package. */
 export function deltaStep(
   flow: FlowContext,
-  reads: { evaluation: Step<EvaluateOutput>; benchmark: Step<LoadOutput>; baseline: Step<TrainOutput>; candidate: Step<TrainOutput> },
+  reads: { evaluation: Step<EvaluateOutput>; manifests: Step<ManifestsOutput>; baseline: Step<TrainOutput>; candidate: Step<TrainOutput> },
 ): Step<DeltaReport> {
   return defineStep({
     name: 'delta',
     reads,
     run: async (ctx): Promise<DeltaReport> => {
-      const { evaluation, benchmark, baseline, candidate } = ctx.inputs;
+      const { evaluation, manifests, baseline, candidate } = ctx.inputs;
       const recipe = compareRecipes(baseline, candidate);
-      return deltaFor(evaluation, flow, registeredBenchmark(flow.config, benchmark.manifest.content_hash), recipe);
+      return deltaFor(evaluation, flow, registeredBenchmark(flow.config, manifests.benchmark.content_hash), recipe);
     },
   });
 }

@@ -1,4 +1,4 @@
-import { checkTarget, type DatasetManifest } from '@hokusai/data-integration';
+import { checkTarget } from '@hokusai/data-integration';
 import { defineStep, type Step } from '../../engine/step-ref.js';
 import type { FlowContext } from '../flow-context.js';
 
@@ -6,10 +6,13 @@ export type DatasetRole = 'base' | 'contributed' | 'benchmark';
 
 export interface LoadOutput {
   role: DatasetRole;
-  manifest: DatasetManifest;
+  rowCount: number;
 }
 
-/** Loads one input and checks its target column; only the manifest is kept. */
+/**
+ * Loads one input and checks its target column. It finishes as soon as the table is parsed:
+ * the input's manifest is finished on its loader thread and recorded by the `manifests` step.
+ */
 export function loadStep(role: DatasetRole, flow: FlowContext): Step<LoadOutput> {
   return defineStep({
     name: `load_${role}`,
@@ -18,8 +21,9 @@ export function loadStep(role: DatasetRole, flow: FlowContext): Step<LoadOutput>
     run: async (ctx): Promise<LoadOutput> => {
       const dataset = await flow.datasets.load(flow.config[role], (p) => ctx.emit({ type: 'progress', unit: p.unit, done: p.done, total: p.total }));
       checkTarget(dataset, flow.config.target, flow.config.task);
-      ctx.emit({ type: 'progress', unit: 'rows', done: dataset.manifest.row_count, total: dataset.manifest.row_count });
-      return { role, manifest: dataset.manifest };
+      const rowCount = dataset.table.numRows;
+      ctx.emit({ type: 'progress', unit: 'rows', done: rowCount, total: rowCount });
+      return { role, rowCount };
     },
   });
 }
