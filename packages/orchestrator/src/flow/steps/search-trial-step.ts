@@ -1,4 +1,4 @@
-import { searchTrialSpec, TrialThreads, type SearchTrial, type TrialResult } from '@hokusai/training/search';
+import { searchTrialSpec, TrialThreads, type TrialResult } from '@hokusai/training/search';
 import { OrchestratorError } from '../../errors.js';
 import { defineForeachStep, type Step } from '../../engine/step-ref.js';
 import type { FlowContext } from '../flow-context.js';
