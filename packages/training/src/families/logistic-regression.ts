@@ -89,44 +89,59 @@ export function fitLogisticRegression(parts: RowParts, params: LogisticRegressio
   return result.x;
 }
 
+/**
+ * One part's rows added to the binary objective: `sums` holds the running loss and intercept
+ * gradient, carried from part to part so the additions happen in the same order as over one
+ * part. A plain function with every array a parameter: written as a closure over the running
+ * sums, the row loop read and wrote context slots and the fit was ~40% slower.
+ */
+function addBinaryPart(part: RowPart, p: Float64Array, g: Float64Array, d: number, zb: Float64Array, sums: Float64Array): void {
+  const { columns, y, n, sampleWeight } = part;
+  let loss = sums[0] as number;
+  let gb = sums[1] as number;
+  for (let start = 0; start < n; start += BLOCK) {
+    const len = Math.min(BLOCK, n - start);
+    zb.fill(p[d] as number, 0, len);
+    for (let j = 0; j < d; j++) {
+      const wj = p[j] as number;
+      if (wj === 0) continue;
+      const col = columns[j] as Float32Array;
+      for (let i = 0; i < len; i++) zb[i] = (zb[i] as number) + (col[start + i] as number) * wj;
+    }
+    for (let i = 0; i < len; i++) {
+      const zi = zb[i] as number;
+      const w = sampleWeight[start + i] as number;
+      const yi = y[start + i] as number;
+      const e = Math.exp(-Math.abs(zi));
+      // log(1 + e^z) and the sigmoid, both without overflow for large |z|.
+      loss += w * ((zi > 0 ? zi : 0) + Math.log1p(e) - yi * zi);
+      const pr = zi >= 0 ? 1 / (1 + e) : e / (1 + e);
+      const r = w * (pr - yi);
+      zb[i] = r;
+      gb += r;
+    }
+    for (let j = 0; j < d; j++) {
+      const col = columns[j] as Float32Array;
+      let s = 0;
+      for (let i = 0; i < len; i++) s += (zb[i] as number) * (col[start + i] as number);
+      g[j] = (g[j] as number) + s;
+    }
+  }
+  sums[0] = loss;
+  sums[1] = gb;
+}
+
 function binaryObjective(parts: RowParts, l2: number) {
   const { d } = parts;
   const inv = 1 / parts.totalWeight;
   const zb = new Float64Array(BLOCK);
+  const sums = new Float64Array(2);
   return (p: Float64Array, g: Float64Array): number => {
     g.fill(0);
-    let loss = 0;
-    let gb = 0;
-    parts.forEach(({ columns, y, n, sampleWeight }) => {
-      for (let start = 0; start < n; start += BLOCK) {
-        const len = Math.min(BLOCK, n - start);
-        zb.fill(p[d] as number, 0, len);
-        for (let j = 0; j < d; j++) {
-          const wj = p[j] as number;
-          if (wj === 0) continue;
-          const col = columns[j] as Float32Array;
-          for (let i = 0; i < len; i++) zb[i] = (zb[i] as number) + (col[start + i] as number) * wj;
-        }
-        for (let i = 0; i < len; i++) {
-          const zi = zb[i] as number;
-          const w = sampleWeight[start + i] as number;
-          const yi = y[start + i] as number;
-          const e = Math.exp(-Math.abs(zi));
-          // log(1 + e^z) and the sigmoid, both without overflow for large |z|.
-          loss += w * ((zi > 0 ? zi : 0) + Math.log1p(e) - yi * zi);
-          const pr = zi >= 0 ? 1 / (1 + e) : e / (1 + e);
-          const r = w * (pr - yi);
-          zb[i] = r;
-          gb += r;
-        }
-        for (let j = 0; j < d; j++) {
-          const col = columns[j] as Float32Array;
-          let s = 0;
-          for (let i = 0; i < len; i++) s += (zb[i] as number) * (col[start + i] as number);
-          g[j] = (g[j] as number) + s;
-        }
-      }
-    });
+    sums.fill(0);
+    parts.forEach((part) => addBinaryPart(part, p, g, d, zb, sums));
+    const loss = sums[0] as number;
+    const gb = sums[1] as number;
     let reg = 0;
     for (let j = 0; j < d; j++) {
       const pj = p[j] as number;
@@ -147,6 +162,8 @@ function softmaxObjective(parts: RowParts, l2: number) {
     g.fill(0);
     let loss = 0;
     parts.forEach(({ columns, y, n, sampleWeight }) => {
+      // A local running sum, carried on from the previous part (see binaryObjective).
+      let partLoss = loss;
       for (let start = 0; start < n; start += BLOCK) {
         const len = Math.min(BLOCK, n - start);
         for (let c = 0; c < k; c++) {
@@ -167,7 +184,7 @@ function softmaxObjective(parts: RowParts, l2: number) {
           for (let c = 0; c < k; c++) sum += Math.exp(((zb[c] as Float64Array)[i] as number) - max);
           const w = sampleWeight[start + i] as number;
           const yi = y[start + i] as number;
-          loss += w * (Math.log(sum) + max - ((zb[yi] as Float64Array)[i] as number));
+          partLoss += w * (Math.log(sum) + max - ((zb[yi] as Float64Array)[i] as number));
           for (let c = 0; c < k; c++) {
             const zc = zb[c] as Float64Array;
             zc[i] = w * (Math.exp((zc[i] as number) - max) / sum - (c === yi ? 1 : 0));
@@ -187,6 +204,7 @@ function softmaxObjective(parts: RowParts, l2: number) {
           }
         }
       }
+      loss = partLoss;
     });
     let reg = 0;
     for (let c = 0; c < k; c++) {
