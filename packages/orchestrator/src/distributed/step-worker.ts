@@ -80,20 +80,20 @@ const OptionsSchema = z.object({
 const FLOW_CACHE_SIZE = 8;
 let workerCounter = 0;
 
+type WorkerOptions = z.infer<typeof OptionsSchema>;
+/** BullMQ's error that fails a job without retrying it. */
+type Unrecoverable = new (message: string) => Error;
+
 /**
  * Starts a BullMQ worker for step jobs. For each job it rebuilds the run's flow, reads the
  * step's inputs from the shared run store by hash, runs the step, stores the output and returns
  * its hash. Step failures are final for BullMQ (the engine that queued the job owns the retry
  * policy); faults around the step (store I/O, Redis) are retried by BullMQ with backoff.
+ * The phases: check the options and Redis, build the job processor, start the worker and its
+ * cancellation subscriber, hand back a handle that closes both.
  */
-// eslint-disable-next-line max-lines-per-function -- to be split into named phases with the typed engine
 export async function startWorker(options: StepWorkerOptions): Promise<StepWorker> {
-  const parsed = OptionsSchema.safeParse(options);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
-    throw new OrchestratorError('HOKUSAI_WORKER_OPTIONS_INVALID', `Invalid worker options: ${problems}.`);
-  }
-  const opts = parsed.data;
+  const opts = parseWorkerOptions(options);
   const connection = redisOptionsFromUrl(opts.redisUrl);
   await assertRedisReachable(opts.redisUrl, connection, opts.connectTimeoutMs ?? 10_000);
   const [{ Worker, UnrecoverableError }, { Redis }] = await Promise.all([loadBullMq(), loadIoRedis()]);
@@ -103,8 +103,46 @@ export async function startWorker(options: StepWorkerOptions): Promise<StepWorke
   const resolveFlow: FlowResolver = async (name, run) => asResolved(await (options.resolveFlow ?? resolveRegisteredFlow)(name, run));
   const onError = options.onError ?? ((error: Error) => process.stderr.write(`hokusai worker ${id}: ${error.message}\n`));
 
+  const processor = stepProcessor({ queue, id, store: opts.store, flowFor: flowCache(resolveFlow), Unrecoverable: UnrecoverableError });
+  const worker = new Worker(queue, reportingJobs(processor, options.onJob), {
+    connection,
+    prefix,
+    name: id,
+    concurrency: opts.concurrency ?? 1,
+    lockDuration: opts.lockDurationMs ?? 30_000,
+    stalledInterval: opts.stalledIntervalMs ?? 30_000,
+    maxStalledCount: opts.maxStalledCount ?? 1,
+    autorun: false,
+  });
+  worker.on('error', onError);
+
+  // Producers cancel a job (its step timed out or the run was aborted) by publishing its id.
+  const subscriber = new Redis({ ...connection, lazyConnect: true });
+  subscriber.on('error', onError);
+  subscriber.on('message', (_channel: string, jobId: string) => {
+    worker.cancelJob(jobId, 'cancelled by the run that queued it');
+  });
+  await subscriber.connect();
+  await subscriber.subscribe(cancelChannel(prefix, queue));
+
+  void worker.run().catch(onError);
+  await worker.waitUntilReady();
+  return workerHandle(id, opts, onError, worker, subscriber);
+}
+
+function parseWorkerOptions(options: StepWorkerOptions): WorkerOptions {
+  const parsed = OptionsSchema.safeParse(options);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new OrchestratorError('HOKUSAI_WORKER_OPTIONS_INVALID', `Invalid worker options: ${problems}.`);
+  }
+  return parsed.data;
+}
+
+/** Each run's flow, rebuilt once per store, run and flow name (the last few kept). */
+function flowCache(resolveFlow: FlowResolver): (data: StepJobData, store: RunStore) => Promise<ResolvedFlow> {
   const flows = new Map<string, Promise<ResolvedFlow>>();
-  const flowFor = (data: StepJobData, store: RunStore): Promise<ResolvedFlow> => {
+  return (data, store) => {
     const key = `${store.root}\u0000${data.runId}\u0000${data.flow}`;
     let entry = flows.get(key);
     if (entry === undefined) {
@@ -119,15 +157,21 @@ export async function startWorker(options: StepWorkerOptions): Promise<StepWorke
     }
     return entry;
   };
+}
 
-  const processor = async (job: Job, _token?: string, signal?: AbortSignal): Promise<StepJobResult> => {
+type JobProcessor = (job: Job, token?: string, signal?: AbortSignal) => Promise<StepJobResult>;
+
+/** Runs one step job: its inputs read by hash, the step bounded by its timeout, the output stored. */
+function stepProcessor(deps: { queue: string; id: string; store: string | undefined; flowFor: (data: StepJobData, store: RunStore) => Promise<ResolvedFlow>; Unrecoverable: Unrecoverable }): JobProcessor {
+  const { queue, id, flowFor, Unrecoverable } = deps;
+  return async (job, _token, signal) => {
     const started = performance.now();
     const data = StepJobDataSchema.safeParse(job.data);
     if (!data.success) {
-      throw new UnrecoverableError(failureReason(new OrchestratorError('HOKUSAI_JOB_INVALID', `Job ${job.id} on queue ${queue} is not a step job this worker understands (${data.error.issues[0]?.message ?? 'bad data'}); update the worker to the producer's version.`)));
+      throw new Unrecoverable(failureReason(new OrchestratorError('HOKUSAI_JOB_INVALID', `Job ${job.id} on queue ${queue} is not a step job this worker understands (${data.error.issues[0]?.message ?? 'bad data'}); update the worker to the producer's version.`)));
     }
     const task = data.data;
-    const store = new RunStore(opts.store ?? task.storeRoot);
+    const store = new RunStore(deps.store ?? task.storeRoot);
     let step: StepDefinition;
     let inputs: Record<string, unknown>;
     let item: unknown;
@@ -136,7 +180,7 @@ export async function startWorker(options: StepWorkerOptions): Promise<StepWorke
     } catch (error) {
       // A typed error here (unknown flow, run not in this store) or a missing path will not heal
       // by retrying on this worker; a passing fault may.
-      if (!isRetryable(error)) throw new UnrecoverableError(failureReason(error));
+      if (!isRetryable(error)) throw new Unrecoverable(failureReason(error));
       throw error;
     }
     const itemTask = task.itemIndex === undefined ? undefined : { runId: task.runId, step: task.step, itemIndex: task.itemIndex, inputHashes: task.inputHashes };
@@ -160,24 +204,27 @@ export async function startWorker(options: StepWorkerOptions): Promise<StepWorke
     try {
       value = await runBounded(step, ctx, controller, task.timeoutMs ?? step.timeoutMs, signal);
     } catch (error) {
-      throw new UnrecoverableError(failureReason(error));
+      throw new Unrecoverable(failureReason(error));
     }
     let hash: string;
     try {
       hash = await store.putValue(value);
       if (itemTask !== undefined) await writeItemRecord(store, itemTask, hash, { worker: id, durationMs: Math.round(performance.now() - started) });
     } catch (error) {
-      if (!isRetryable(error)) throw new UnrecoverableError(failureReason(error));
+      if (!isRetryable(error)) throw new Unrecoverable(failureReason(error));
       throw error;
     }
     return { hash, worker: id, durationMs: Math.round(performance.now() - started) };
   };
+}
 
-  const reporting = async (job: Job, token?: string, signal?: AbortSignal): Promise<StepJobResult> => {
+/** The processor, with each job's end reported to `onJob` (completed or failed, and how long). */
+function reportingJobs(processor: JobProcessor, onJob: StepWorkerOptions['onJob']): JobProcessor {
+  return async (job, token, signal) => {
     const started = performance.now();
     const data = job.data as Partial<StepJobData>;
     const report = (status: WorkerJobReport['status'], error?: string): void =>
-      options.onJob?.({
+      onJob?.({
         runId: String(data.runId ?? '?'),
         step: String(data.step ?? '?'),
         ...(typeof data.itemIndex === 'number' ? { itemIndex: data.itemIndex } : {}),
@@ -194,31 +241,16 @@ export async function startWorker(options: StepWorkerOptions): Promise<StepWorke
       throw error;
     }
   };
+}
 
-  const worker = new Worker(queue, reporting, {
-    connection,
-    prefix,
-    name: id,
-    concurrency: opts.concurrency ?? 1,
-    lockDuration: opts.lockDurationMs ?? 30_000,
-    stalledInterval: opts.stalledIntervalMs ?? 30_000,
-    maxStalledCount: opts.maxStalledCount ?? 1,
-    autorun: false,
-  });
-  worker.on('error', onError);
-
-  // Producers cancel a job (its step timed out or the run was aborted) by publishing its id.
-  const subscriber = new Redis({ ...connection, lazyConnect: true });
-  subscriber.on('error', onError);
-  subscriber.on('message', (_channel: string, jobId: string) => {
-    worker.cancelJob(jobId, 'cancelled by the run that queued it');
-  });
-  await subscriber.connect();
-  await subscriber.subscribe(cancelChannel(prefix, queue));
-
-  void worker.run().catch(onError);
-  await worker.waitUntilReady();
-
+/** Closes the worker (waiting for running jobs up to the shutdown timeout) and the subscriber, once. */
+function workerHandle(
+  id: string,
+  opts: WorkerOptions,
+  onError: (error: Error) => void,
+  worker: { close(): Promise<void>; disconnect(): Promise<void> },
+  subscriber: { disconnect(): void },
+): StepWorker {
   let closing: Promise<void> | undefined;
   return {
     id,
