@@ -136,17 +136,22 @@ export async function trainModel(table: Table, options: TrainOptions, hooks: Tra
   const onProgress = hooks.onProgress === undefined ? undefined : throttledProgress(hooks.onProgress);
   const fitted = await model.train(data, familyParams, { seed: opts.seed, rng: new SeededRandom(opts.seed), checkpoints, onProgress });
 
+  return trainedModel(featurizer, fitted, { family: opts.family, params: recordedParams, seed: opts.seed, target: opts.target, classes, rows: n });
+}
+
+/** A fitted model with its featurizer as the trained model: metadata, ONNX bytes and scoring. */
+export function trainedModel(featurizer: Featurizer, fitted: FittedModel, run: Pick<ModelMetadata, 'family' | 'params' | 'seed' | 'target' | 'classes' | 'rows'>): TrainedModel {
   const metadata: ModelMetadata = {
-    family: opts.family,
-    params: recordedParams,
-    seed: opts.seed,
+    family: run.family,
+    params: run.params,
+    seed: run.seed,
     backend: fitted.backend,
-    target: opts.target,
-    classes,
+    target: run.target,
+    classes: run.classes,
     features: featureList(featurizer),
     inputs: rawInputs(featurizer),
     excluded: featurizer.excluded,
-    rows: n,
+    rows: run.rows,
   };
   return {
     onnx: exportOnnx(featurizer, fitted, metadata),

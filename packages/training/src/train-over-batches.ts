@@ -2,13 +2,13 @@ import { closeSync, mkdirSync, openSync, readSync, rmSync, writeFileSync } from 
 import { join } from 'node:path';
 import type { Table } from 'apache-arrow';
 import { TrainingError } from './errors.js';
-import { featureList, FEATURIZER_DEFAULTS, rawInputs, transform } from './features/featurizer.js';
+import { FEATURIZER_DEFAULTS, transform } from './features/featurizer.js';
 import { fitFeaturizerOverBatches } from './features/featurizer-over-batches.js';
 import { BLOCK, fitLogisticRegression, linearModel, LogisticRegressionParamsSchema, type RowPart, type RowParts } from './families/logistic-regression.js';
 import { parseParams } from './families/family-params.js';
 import { createModel } from './registry.js';
 import { discoverClassesOverBatches, encodeLabels } from './labels.js';
-import { classWeights, exportOnnx, splitParams, throttledProgress, type ModelMetadata, type TrainedModel, type TrainHooks } from './train-model.js';
+import { classWeights, splitParams, throttledProgress, trainedModel, type TrainedModel, type TrainHooks } from './train-model.js';
 import { parseTrainOptions, type TrainOptions } from './train-options.js';
 
 /** The one family whose objective is a sum over rows that passes over batches can accumulate. */
@@ -79,25 +79,7 @@ export async function trainModelOverBatches(read: () => AsyncIterable<Table>, op
     const fitted = linearModel(fitLogisticRegression(parts, params, onProgress), d, k);
     const recordedParams: Record<string, unknown> = { ...model.defaults, ...opts.params };
     delete recordedParams['checkpoint'];
-    const metadata: ModelMetadata = {
-      family: opts.family,
-      params: recordedParams,
-      seed: opts.seed,
-      backend: fitted.backend,
-      target: opts.target,
-      classes,
-      features: featureList(featurizer),
-      inputs: rawInputs(featurizer),
-      excluded: featurizer.excluded,
-      rows: n,
-    };
-    return {
-      onnx: exportOnnx(featurizer, fitted, metadata),
-      metadata,
-      predictProba(scored: Table): Float64Array {
-        return fitted.predictProba(transform(featurizer, scored), scored.numRows);
-      },
-    };
+    return trainedModel(featurizer, fitted, { family: opts.family, params: recordedParams, seed: opts.seed, target: opts.target, classes, rows: n });
   } finally {
     rmSync(hooks.workDir, { recursive: true, force: true });
   }
