@@ -121,7 +121,7 @@ function encodedRow(cols: readonly Column[], i: number): Buffer {
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 /** Row order that depends only on the row multiset: by 64-bit fingerprint, ties by encoded bytes. */
-function canonicalOrder(cols: readonly Column[], n: number): Uint32Array {
+export function canonicalOrder(cols: readonly Column[], n: number): Uint32Array {
   const h = hashRows(cols, n);
   const idx = sortByHash(h);
   let i = 0;

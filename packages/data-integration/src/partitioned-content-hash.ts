@@ -7,7 +7,8 @@ import type { Column, ColumnTable } from './column.js';
 import { concatColumns, takeRows } from './column.js';
 import { dataError } from './errors.js';
 import type { TableBatches } from './partitioned-matches.js';
-import { hashRows, sortByHash } from './row-hash.js';
+import { canonicalOrder } from './manifest.js';
+import { hashRows } from './row-hash.js';
 
 const TAG_NULL = 0;
 const TAG_NUMBER = 1;
@@ -39,35 +40,6 @@ function cellBytes(col: Column, i: number): { tag: number; value: Buffer | null 
   const out = Buffer.allocUnsafe(8);
   out.writeDoubleLE(v === 0 ? 0 : v, 0);
   return { tag: col.type === 'timestamp' ? TAG_TIMESTAMP : TAG_NUMBER, value: out };
-}
-
-/** A row's cells as bytes, to order rows whose fingerprints tie (as the in-memory hash does). */
-function encodedRow(cols: readonly Column[], i: number): Buffer {
-  const parts: Buffer[] = [];
-  for (const c of cols) {
-    const { tag, value } = cellBytes(c, i);
-    parts.push(Buffer.from([tag]));
-    if (value !== null) parts.push(value);
-  }
-  return Buffer.concat(parts);
-}
-
-/** Rows of one partition in canonical order: by (h1, h2), ties by their encoded bytes. */
-function canonicalOrder(cols: readonly Column[], n: number): Uint32Array {
-  const h = hashRows(cols, n);
-  const idx = sortByHash(h);
-  for (let i = 0; i < n; ) {
-    const r = idx[i] as number;
-    let j = i + 1;
-    while (j < n && h.h1[idx[j] as number] === h.h1[r] && h.h2[idx[j] as number] === h.h2[r]) j++;
-    if (j - i > 1) {
-      const group = Array.from(idx.subarray(i, j), (x) => ({ x, b: encodedRow(cols, x) }));
-      group.sort((p, q) => Buffer.compare(p.b, q.b));
-      group.forEach((g, k) => (idx[i + k] = g.x));
-    }
-    i = j;
-  }
-  return idx;
 }
 
 /** Appends bytes to a file, kept open. */
