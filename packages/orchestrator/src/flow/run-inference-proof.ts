@@ -6,8 +6,8 @@ import {
   inferenceColumns,
   quantizeBenchmark,
   readLinearModel,
-  type BenchmarkColumns,
   type InferenceProofFile,
+  type InferenceProofInput,
 } from '@hokusai/attestation';
 import { BenchmarkRegistry } from '@hokusai/evaluation';
 import { OrchestratorError } from '../errors.js';
@@ -32,16 +32,8 @@ export interface AttestedInference {
   registered: RegisteredInferenceEntry | null;
 }
 
-export interface RunInferenceInput {
-  baselineOnnx: Uint8Array;
-  modelOnnx: Uint8Array;
-  table: BenchmarkColumns;
-  labels: ArrayLike<number>;
-  baselineScores: ArrayLike<number>;
-  newScores: ArrayLike<number>;
-  threshold: number;
-  onChunk?: (done: number, of: number) => void;
-}
+/** What the run hands the inference proof: attestation's own input, unchanged. */
+export type RunInferenceInput = InferenceProofInput;
 
 /** Whether this run proves inference at all: only with the proof on and proof.inference not false. */
 export function inferenceRequested(config: PipelineConfig): boolean {
