@@ -9,6 +9,8 @@ import { AttestationError } from './errors.js';
 import { defaultCacheDir, groth16Setup, releaseCurve, type Groth16Setup } from './groth16-setup.js';
 import { ProofProgressReporter, type ProofProgressListener } from './proof-progress.js';
 import { jsonFileText } from './json-file-text.js';
+import { openGroth16Prover } from './groth16-provers.js';
+import type { Groth16Proof } from './native-prover.js';
 import { sha256Hex } from './sha256.js';
 
 /**
@@ -118,16 +120,19 @@ export async function proveChunks(bits: PredictionBits, commitments: PredictionC
   await releaseCurve();
   const files: ProofFiles = { [VERIFICATION_KEY_FILE]: setup.verificationKey };
   const signals: string[][] = [];
+  const prover = await openGroth16Prover(setup.zkeyPath, (note) => progress.note('prove', note));
   try {
     for (const chunk of commitments.chunks) {
       const expected = chunkPublicSignals(chunk);
       const at = { index: chunk.index, of: chunks };
       const words = `chunk ${chunk.index + 1} of ${chunks} (rows ${chunk.offset}..${chunk.offset + chunk.rows - 1})`;
-      let result: { proof: unknown; publicSignals: string[] };
+      let result: Groth16Proof;
       try {
         const witness: Snarkjs.MemFile = { type: 'mem' };
         await progress.phase('witness', words, () => snarkjs.wtns.calculate(witnessInput(bits, chunk, n), circuit.wasmPath, witness), at);
-        result = await progress.phase('prove', words, (logger) => snarkjs.groth16.prove(setup.zkeyPath, witness, logger), at);
+        const data = witness.data;
+        if (data === undefined) throw new Error('the witness calculator wrote no witness');
+        result = await progress.phase('prove', `${words} with ${prover.kind}`, () => prover.prove(data), at);
       } catch (error) {
         throw new AttestationError('HOKUSAI_ZK_PROOF', `proving chunk ${chunk.index} (rows ${chunk.offset}..${chunk.offset + chunk.rows - 1}) failed: ${(error as Error).message}`, { cause: error });
       }
@@ -145,6 +150,7 @@ export async function proveChunks(bits: PredictionBits, commitments: PredictionC
       signals.push(result.publicSignals);
     }
   } finally {
+    await prover.close();
     await releaseCurve();
   }
   return {

@@ -57,6 +57,8 @@ export interface InferenceProofInput {
   newScores: ArrayLike<number>;
   threshold: number;
   onChunk?: (done: number, of: number) => void;
+  /** Hears what the run should know but that does not stop it (the native prover falling back to snarkjs). */
+  onNote?: (note: string) => void;
 }
 
 /** The columns both models read: numeric first, then categorical, baseline's order first. */
@@ -102,7 +104,7 @@ export async function buildInferenceProof(input: InferenceProofInput): Promise<I
     if (error instanceof AttestationError && error.code === 'HOKUSAI_QUANTIZATION') return notProven(`inference not proven: ${error.message}`);
     throw error;
   }
-  const { chunks, proofs } = await proveLinear(q, qm0, qm1, l0, l1, input.onChunk);
+  const { chunks, proofs } = await proveLinear(q, qm0, qm1, l0, l1, { ...(input.onChunk === undefined ? {} : { onChunk: input.onChunk }), ...(input.onNote === undefined ? {} : { onNote: input.onNote }) });
   const last = chunks[chunks.length - 1];
   return {
     format: INFERENCE_PROOF_FORMAT,

@@ -1,13 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { WitnessCalculatorBuilder } from 'circom_runtime';
-import type * as Snarkjs from 'snarkjs';
 import { AttestationError } from './errors.js';
 import { batchVerifyGroth16 } from './groth16-batch-verify.js';
 import { defaultCacheDir, releaseCurve } from './groth16-setup.js';
 import { compiledLinearCircuit, LINEAR_FEATURES, LINEAR_PUBLIC_SIGNALS, LINEAR_ROWS, shippedLinearKey } from './linear-circuit.js';
 import { chainRow, type QuantizedBenchmark, type QuantizedModel } from './linear-quantizer.js';
 import { BN254_R } from './poseidon.js';
-import { loadSnarkjs } from './snarkjs-loader.js';
+import { openGroth16Prover, type Groth16Prover } from './groth16-provers.js';
+import type { Groth16Proof } from './native-prover.js';
 
 /**
  * SHA-256 (canonical JSON) of the linear circuit's verification key shipped in keys/: the
@@ -29,9 +29,6 @@ export interface LinearProofChunk {
   proof: unknown;
   publicSignals: string[];
 }
-
-/** Chunks proven at once by proveLinear. */
-export const LINEAR_PROVING_CONCURRENCY = 2;
 
 const field = (v: bigint): bigint => ((v % BN254_R) + BN254_R) % BN254_R;
 
@@ -60,7 +57,8 @@ export function linearPublicSignals(chunk: Omit<LinearChunk, 'offset'>, baseline
   return [String(chunk.index), chunk.previous_benchmark, chunk.benchmark, String(chunk.rows), String(chunk.baseline_correct), String(chunk.new_correct), ...weights(baseline), ...weights(model)];
 }
 
-function witnessInput(q: QuantizedBenchmark, chunk: LinearChunk, baseline: QuantizedModel, model: QuantizedModel): Record<string, unknown> {
+/** The linear circuit's input for one chunk (rows past the chunk's end are zero, masked out). */
+export function linearWitnessInput(q: QuantizedBenchmark, chunk: LinearChunk, baseline: QuantizedModel, model: QuantizedModel): Record<string, unknown> {
   const x: bigint[][] = [];
   const y: number[] = [];
   const mask: number[] = [];
@@ -98,33 +96,28 @@ function pinnedKey(): { zkeyPath: string; verificationKey: Record<string, unknow
 
 /**
  * Proves every chunk with the shipped key (no compile, no setup at run time): each model's label on
- * each row and both counts, chained over the benchmark commitment. Every proof is checked (in one
- * batch) before it is returned.
+ * each row and both counts, chained over the benchmark commitment. Witnesses are computed here,
+ * one at a time, and proven by the native prover when the package has one, else by snarkjs (see
+ * openGroth16Prover); every proof is checked (in one batch) before it is returned.
  */
-export async function proveLinear(q: QuantizedBenchmark, baseline: QuantizedModel, model: QuantizedModel, labels0: Uint8Array, labels1: Uint8Array, onChunk?: (done: number, of: number) => void): Promise<{ chunks: LinearChunk[]; proofs: LinearProofChunk[] }> {
+export async function proveLinear(q: QuantizedBenchmark, baseline: QuantizedModel, model: QuantizedModel, labels0: Uint8Array, labels1: Uint8Array, options: { onChunk?: (done: number, of: number) => void; onNote?: (note: string) => void } = {}): Promise<{ chunks: LinearChunk[]; proofs: LinearProofChunk[]; prover: Groth16Prover['kind'] }> {
   const key = pinnedKey();
   const circuit = await compiledLinearCircuit(defaultCacheDir());
   const chunks = linearChunks(q, labels0, labels1);
-  const snarkjs = await loadSnarkjs();
-  await releaseCurve();
-  // Built before proofs run side by side: each would otherwise build (and leave running) its own.
-  await snarkjs.curves.getCurveFromName('bn128');
-  // Read once, not once per chunk: the key, and the witness program instantiated a single time
-  // (snarkjs' wtns.calculate compiles the wasm again on every call).
-  const zkey = { type: 'mem', data: readFileSync(key.zkeyPath) } as unknown as string;
+  const prover = await openGroth16Prover(key.zkeyPath, options.onNote);
+  // The witness program is instantiated once (snarkjs' wtns.calculate compiles the wasm again on
+  // every call); one instance holds one witness at a time, so witnesses are made in turn.
   const witnessCalculator = await WitnessCalculatorBuilder(readFileSync(circuit.wasmPath));
   const proofs: LinearProofChunk[] = new Array<LinearProofChunk>(chunks.length);
   let done = 0;
   let witnessQueue: Promise<unknown> = Promise.resolve();
   const proveChunk = async (chunk: LinearChunk): Promise<void> => {
     const expected = linearPublicSignals(chunk, baseline, model);
-    let result: { proof: unknown; publicSignals: string[] };
+    let result: Groth16Proof;
     try {
-      // One wasm instance holds one witness at a time: calculations are queued, not interleaved.
-      const data = witnessQueue.then(() => witnessCalculator.calculateWTNSBin(witnessInput(q, chunk, baseline, model), 0));
-      witnessQueue = data.catch(() => undefined);
-      const witness: Snarkjs.MemFile = { type: 'mem', data: await data };
-      result = await snarkjs.groth16.prove(zkey, witness);
+      const witness = witnessQueue.then(() => witnessCalculator.calculateWTNSBin(linearWitnessInput(q, chunk, baseline, model), 0));
+      witnessQueue = witness.catch(() => undefined);
+      result = await prover.prove(await witness);
     } catch (error) {
       throw new AttestationError('HOKUSAI_ZK_PROOF', `proving inference chunk ${chunk.index} (rows ${chunk.offset}..${chunk.offset + chunk.rows - 1}) failed: ${(error as Error).message}`, { cause: error });
     }
@@ -132,15 +125,16 @@ export async function proveLinear(q: QuantizedBenchmark, baseline: QuantizedMode
       throw new AttestationError('HOKUSAI_ZK_PROOF', `inference chunk ${chunk.index}: the circuit's public signals differ from the labels and commitments computed in JavaScript`);
     }
     proofs[chunk.index] = { proof: result.proof, publicSignals: result.publicSignals };
-    onChunk?.(++done, chunks.length);
+    options.onChunk?.(++done, chunks.length);
   };
   try {
-    // Chunks in flight at once: the curve's workers run one proof's multi-exponentiations while
-    // the main thread computes the next witness and QAP evaluations (measured in
-    // tools/bench-attestation).
-    for (let i = 0; i < chunks.length; i += LINEAR_PROVING_CONCURRENCY) {
-      await Promise.all(chunks.slice(i, i + LINEAR_PROVING_CONCURRENCY).map(proveChunk));
-    }
+    // Every chunk is handed over at once: the prover runs as many as it can side by side while
+    // the next witnesses are computed.
+    await settleAll(chunks.map(proveChunk));
+  } finally {
+    await prover.close();
+  }
+  try {
     // One batched check of every proof (a damaged key or a bad proof fails here, not at the reader's end).
     const invalid = await batchVerifyGroth16(key.verificationKey, proofs);
     if (invalid.length > 0) {
@@ -149,7 +143,14 @@ export async function proveLinear(q: QuantizedBenchmark, baseline: QuantizedMode
   } finally {
     await releaseCurve();
   }
-  return { chunks, proofs };
+  return { chunks, proofs, prover: prover.kind };
+}
+
+/** Waits for every promise, then throws the first failure (none is left running unobserved). */
+async function settleAll(work: Promise<void>[]): Promise<void> {
+  const results = await Promise.allSettled(work);
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed !== undefined) throw failed.reason;
 }
 
 export interface LinearVerification {

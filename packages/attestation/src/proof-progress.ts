@@ -56,6 +56,11 @@ export class ProofProgressReporter {
     return result;
   }
 
+  /** Reports words about a phase that are not a step of it (the native prover falling back to snarkjs). */
+  note(phase: ProofPhase, message: string): void {
+    this.report({ phase, state: 'update', done: this.done, total: this.total, message });
+  }
+
   private logger(phase: ProofPhase, where: { chunk?: number; chunks?: number }): SnarkjsLogger {
     const update = (message: string): void => {
       const now = performance.now();

@@ -76,6 +76,7 @@ export function attestStep(flow: FlowContext, reads: AttestReads): Step<AttestOu
           newScores: evaluation.newScores,
           threshold,
           onChunk: (done, of) => ctx.emit({ type: 'progress', unit: 'inference chunks', done, total: of, message: `inference proof: chunk ${done} of ${of}` }),
+          onNote: (note) => ctx.emit({ type: 'progress', message: `inference proof: ${note}` }),
         });
         files[INFERENCE_PROOF_FILE] = json(made.file);
         inference = made.attested;
