@@ -30,6 +30,9 @@ export function nativeProverPath(env: NodeJS.ProcessEnv = process.env): string |
   return existsSync(built) ? built : undefined;
 }
 
+/** Longest wait for the prover to read its key (an 11 MB key takes well under a second). */
+const READY_TIMEOUT_MS = 60_000;
+
 interface Pending {
   resolve: (value: Groth16Proof) => void;
   reject: (error: Error) => void;
@@ -51,8 +54,8 @@ export class NativeGroth16Prover {
 
   private constructor(private readonly child: ProverProcess, private readonly binary: string) {}
 
-  /** Starts `binary` on `zkeyPath` and waits until the key is read. */
-  static async start(binary: string, zkeyPath: string): Promise<NativeGroth16Prover> {
+  /** Starts `binary` on `zkeyPath` and waits until the key is read (at most `readyTimeoutMs`). */
+  static async start(binary: string, zkeyPath: string, readyTimeoutMs = READY_TIMEOUT_MS): Promise<NativeGroth16Prover> {
     const child = spawn(binary, [zkeyPath], { stdio: ['pipe', 'pipe', 'pipe'] });
     const prover = new NativeGroth16Prover(child, binary);
     const ready = new Promise<Groth16Proof>((resolve, reject) => prover.pending.push({ resolve, reject }));
@@ -62,7 +65,19 @@ export class NativeGroth16Prover {
     child.on('exit', (code, signal) => prover.fail(new AttestationError('HOKUSAI_ZK_PROOF', `the native prover ${binary} stopped (${signal ?? `exit code ${String(code)}`})${prover.stderr === '' ? '' : `: ${prover.stderr.trim()}`}`)));
     // A request written after the process died is answered by the exit handler, not by EPIPE.
     child.stdin.on('error', () => undefined);
-    await ready;
+    // A program that never says it is ready (not a prover at all) must not hang the run.
+    const timer = setTimeout(() => {
+      prover.fail(new AttestationError('HOKUSAI_ZK_SETUP', `the native prover ${binary} did not read ${zkeyPath} within ${readyTimeoutMs / 1000} s`));
+      child.kill('SIGKILL');
+    }, readyTimeoutMs);
+    try {
+      await ready;
+    } catch (error) {
+      child.kill('SIGKILL');
+      throw error;
+    } finally {
+      clearTimeout(timer);
+    }
     return prover;
   }
 

@@ -157,6 +157,14 @@ describe.skipIf(go === undefined)('native Groth16 prover (native/, built by the 
     expect(notes.join('\n')).toMatch(/native prover could not start .*proving with snarkjs/);
   });
 
+  it('gives up on a program that never says it is ready, and stops it', async () => {
+    const silent = join(dir, 'silent-prover');
+    writeFileSync(silent, '#!/bin/sh\nexec sleep 30\n', { mode: 0o755 });
+    const started = Date.now();
+    await expect(NativeGroth16Prover.start(silent, key.zkeyPath, 300)).rejects.toMatchObject({ code: 'HOKUSAI_ZK_SETUP', message: expect.stringContaining('did not read') });
+    expect(Date.now() - started).toBeLessThan(10_000);
+  });
+
   it('names a HOKUSAI_GROTH16_PROVER that does not exist', () => {
     expect(() => nativeProverPath({ HOKUSAI_GROTH16_PROVER: join(dir, 'missing') })).toThrow(/HOKUSAI_GROTH16_PROVER names .*missing, which does not exist/);
     expect(nativeProverPath({ HOKUSAI_GROTH16_PROVER: 'snarkjs' })).toBeUndefined();
