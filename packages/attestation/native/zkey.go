@@ -51,29 +51,20 @@ func g2At(b []byte) bn254.G2Affine {
 	return p
 }
 
-func g1Points(s []byte, count int) ([]bn254.G1Affine, error) {
-	if len(s) != count*2*n8 {
-		return nil, fmt.Errorf("G1 section of %d bytes, %d points expected", len(s), count)
+// readPoints reads count points of size bytes each with at, checking that each is on the curve.
+func readPoints[T any, P interface {
+	*T
+	IsInfinity() bool
+	IsOnCurve() bool
+}](s []byte, count, size int, at func([]byte) T) ([]T, error) {
+	if len(s) != count*size {
+		return nil, fmt.Errorf("section of %d bytes, %d points of %d bytes expected", len(s), count, size)
 	}
-	out := make([]bn254.G1Affine, count)
+	out := make([]T, count)
 	for i := range out {
-		out[i] = g1At(s[i*2*n8:])
-		if !out[i].IsInfinity() && !out[i].IsOnCurve() {
-			return nil, fmt.Errorf("G1 point %d is not on the curve", i)
-		}
-	}
-	return out, nil
-}
-
-func g2Points(s []byte, count int) ([]bn254.G2Affine, error) {
-	if len(s) != count*4*n8 {
-		return nil, fmt.Errorf("G2 section of %d bytes, %d points expected", len(s), count)
-	}
-	out := make([]bn254.G2Affine, count)
-	for i := range out {
-		out[i] = g2At(s[i*4*n8:])
-		if !out[i].IsInfinity() && !out[i].IsOnCurve() {
-			return nil, fmt.Errorf("G2 point %d is not on the curve", i)
+		out[i] = at(s[i*size:])
+		if p := P(&out[i]); !p.IsInfinity() && !p.IsOnCurve() {
+			return nil, fmt.Errorf("point %d is not on the curve", i)
 		}
 	}
 	return out, nil
@@ -150,7 +141,7 @@ func readProvingKey(data []byte) (*provingKey, error) {
 		if err != nil {
 			return nil, err
 		}
-		if *s.into, err = g1Points(raw, s.count); err != nil {
+		if *s.into, err = readPoints(raw, s.count, 2*n8, g1At); err != nil {
 			return nil, fmt.Errorf("zkey section %d: %w", s.typ, err)
 		}
 	}
@@ -158,7 +149,7 @@ func readProvingKey(data []byte) (*provingKey, error) {
 	if err != nil {
 		return nil, err
 	}
-	if k.b2, err = g2Points(raw, k.nVars); err != nil {
+	if k.b2, err = readPoints(raw, k.nVars, 4*n8, g2At); err != nil {
 		return nil, fmt.Errorf("zkey section 7: %w", err)
 	}
 	return k, nil

@@ -4,21 +4,8 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { PACKAGE_ROOT } from './circuit-source.js';
+import { findGo } from './go-toolchain.js';
 import { NATIVE_PROVER_NAME } from './native-prover.js';
-
-/** `go` on PATH, else the usual install locations. */
-function findGo(): string | undefined {
-  const candidates = ['go', ...(process.env['GOROOT'] === undefined ? [] : [join(process.env['GOROOT'], 'bin', 'go')]), '/usr/local/go/bin/go'];
-  for (const go of candidates) {
-    try {
-      execFileSync(go, ['version'], { stdio: 'ignore' });
-      return go;
-    } catch {
-      // not this one
-    }
-  }
-  return undefined;
-}
 
 const go = findGo();
 const output = join(PACKAGE_ROOT, 'dist', 'native', NATIVE_PROVER_NAME);

@@ -1,4 +1,4 @@
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -8,6 +8,7 @@ import { WitnessCalculatorBuilder } from 'circom_runtime';
 import * as snarkjs from 'snarkjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PACKAGE_ROOT } from '../src/circuit-source.js';
+import { findGo } from '../src/go-toolchain.js';
 import { defaultCacheDir } from '../src/groth16-setup.js';
 import { openGroth16Prover } from '../src/groth16-provers.js';
 import { compiledLinearCircuit, shippedLinearKey } from '../src/linear-circuit.js';
@@ -21,19 +22,8 @@ const execRun = promisify(execFile);
 const snarkjsCli = join(dirname(createRequire(import.meta.url).resolve('snarkjs')), 'cli.cjs');
 const COLUMNS = ['age', 'income', 'tenure_months', 'monthly_spend', 'support_calls', 'region', 'plan'];
 
-/** The Go toolchain the package build looks for; without it the build makes no native prover. */
-function goCommand(): string | undefined {
-  for (const go of ['go', '/usr/local/go/bin/go']) {
-    try {
-      execFileSync(go, ['version'], { stdio: 'ignore' });
-      return go;
-    } catch {
-      // not this one
-    }
-  }
-  return undefined;
-}
-const go = goCommand();
+// Without a Go toolchain the package build makes no native prover, and these tests have nothing to test.
+const go = findGo();
 
 /** Runs `body` with HOKUSAI_GROTH16_PROVER set to `value` (undefined: unset). */
 async function withProverEnv<T>(value: string | undefined, body: () => Promise<T>): Promise<T> {
