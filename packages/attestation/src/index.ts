@@ -54,5 +54,7 @@ export {
 } from './linear-quantizer.js';
 export { linearCircuitHash, linearCircuitSources, LINEAR_CIRCUIT_NAME, LINEAR_ROWS, LINEAR_FEATURES, LINEAR_LOGIT_BITS, LINEAR_PUBLIC_SIGNAL_NAMES } from './linear-circuit.js';
 export { batchVerifyGroth16, type Groth16Statement } from './groth16-batch-verify.js';
+export { openGroth16Prover, type Groth16Prover } from './groth16-provers.js';
+export { nativeProverPath, type Groth16Proof } from './native-prover.js';
 export { proveLinear, verifyLinearProofs, linearChunks, linearPublicSignals, LINEAR_VERIFICATION_KEY_SHA256, type LinearChunk, type LinearProofChunk, type LinearVerification } from './linear-prover.js';
 export { buildInferenceProof, checkInferenceProof, inferenceColumns, InferenceProofFileSchema, INFERENCE_PROOF_FILE, INFERENCE_PROOF_FORMAT, type InferenceProofFile, type InferenceProofInput } from './inference-proof-file.js';
