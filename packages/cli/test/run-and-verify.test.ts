@@ -108,7 +108,7 @@ describe('hokusai run and verify on the bundled example', () => {
     expect(expected.code).toBe(1);
     const verified = await hokusai(['verify', out, '--allow-unproven-inference']);
     expect(verified.stdout).toMatch(/ok +inference proof — inference not proven/);
-    expect(verified.stdout).toContain('Verified');
+    expect(verified.stdout).toMatch(/Verified: every check passed for .* \(proven: the correct counts; not proven: that the models give the committed predictions\)\./);
     expect(verified.code).toBe(0);
   });
 
@@ -162,6 +162,12 @@ describe('hokusai run and verify on the bundled example', () => {
     const body = async (dir: string): Promise<string> => JSON.stringify((JSON.parse(await readFile(join(dir, 'attestation.json'), 'utf8')) as { body: unknown }).body);
     expect(await body(again)).toBe(await body(third));
     expect(await readFile(join(again, 'model.onnx'))).toEqual(await readFile(join(third, 'model.onnx')));
+    // A folder without a proof passes every check and proves nothing: verify says so in its last line.
+    const unproven = await hokusai(['verify', again]);
+    expect(unproven.code).toBe(0);
+    expect(unproven.stdout).toMatch(/ok +inference proof — inference not proven \(no inference_proof\.json\): nor are the counts/);
+    expect(unproven.stdout).toMatch(/Verified WITHOUT A PROOF: every check passed for .*, but no Groth16 proof covers it/);
+    expect((await hokusai(['verify', again, '--require-proof'])).code).toBe(1);
   }, 300_000);
 });
 

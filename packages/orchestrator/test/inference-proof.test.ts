@@ -94,6 +94,7 @@ describe('inference proof in a run (linear family)', { timeout: 600_000 }, () =>
     expect([file.mismatch.baseline.rows, file.mismatch.new.rows]).toEqual([[], []]);
     const v = await verifyRun(out, { benchmark, requireProof: true });
     expect(failing(v)).toEqual([]);
+    expect(v.proven).toEqual({ counts: true, inference: true });
     expect(detail(v)).toMatch(/5 chunk proofs: both models' labels on all 30 rows .* and the rows of the benchmark file; 0 row\(s\)/);
     const report = JSON.parse(await readFile(join(out, 'report.json'), 'utf8')) as { context: { proof: { covers: string[]; does_not_cover: string[] } } };
     expect(report.context.proof.covers.join(' ')).toMatch(/Each linear model's hard label \(0\/1\) on each of the 30 benchmark rows .* \(5 chunk proofs/);
@@ -147,7 +148,8 @@ describe('inference proof in a run (linear family)', { timeout: 600_000 }, () =>
     // ...and accepts the folder only when told to, saying inference is not proven.
     const lenient = await verifyRun(missing, { allowUnprovenInference: true });
     expect(failing(lenient)).toEqual([]);
-    expect(detail(lenient)).toMatch(/inference not proven/);
+    expect(lenient.proven).toEqual({ counts: true, inference: false });
+    expect(detail(lenient)).toMatch(/inference not proven \(no inference_proof\.json\): the counts are proven/);
     expect(failing(await verifyRun(missing, { requireInference: true }))).toEqual(['inference proof required']);
     const notProven = join(work, 'not-proven');
     await cp(out, notProven, { recursive: true });
@@ -170,7 +172,7 @@ describe('inference proof in a run (linear family)', { timeout: 600_000 }, () =>
     await writeFile(join(other, 'model.onnx'), await readFile(join(out, 'baseline.onnx')));
     await writeFile(join(other, 'baseline.onnx'), await readFile(join(out, 'model.onnx')));
     const predictions = decodePredictions(new Uint8Array(await readFile(join(out, 'predictions.json'))), 'predictions.json');
-    const [check] = await checkRunInference(other, { ...predictions, threshold: predictions.file.threshold });
+    const [check] = await checkRunInference(other, { ...predictions, threshold: predictions.file.threshold }, true);
     expect(check?.ok).toBe(false);
     expect(check?.detail).toMatch(/M0 recomputed from baseline.onnx differs/);
     expect(check?.detail).toMatch(/other weights than model.onnx's/);
@@ -192,10 +194,10 @@ describe('inference proof in a run (linear family)', { timeout: 600_000 }, () =>
     const registered = inferenceCommitment(table, 'churned', ['plan', 'region', 'support_calls', 'monthly_spend', 'tenure_months', 'income', 'age']);
     expect(registered.commitment).toBe(file.benchmark_commitment);
     const predictions = decodePredictions(new Uint8Array(await readFile(join(out, 'predictions.json'))), 'predictions.json');
-    const ok = await checkRunInference(out, { ...predictions, threshold: predictions.file.threshold }, undefined, { id: 'churn', version: '1', commitment: registered.commitment });
+    const ok = await checkRunInference(out, { ...predictions, threshold: predictions.file.threshold }, true, undefined, { id: 'churn', version: '1', commitment: registered.commitment });
     expect(ok.map((c) => c.ok)).toEqual([true, true]);
     const other = inferenceCommitment(table.slice(0, 29), 'churned', ['age', 'income', 'tenure_months', 'monthly_spend', 'support_calls', 'region', 'plan']);
-    const bad = await checkRunInference(out, { ...predictions, threshold: predictions.file.threshold }, undefined, { id: 'churn', version: '1', commitment: other.commitment });
+    const bad = await checkRunInference(out, { ...predictions, threshold: predictions.file.threshold }, true, undefined, { id: 'churn', version: '1', commitment: other.commitment });
     expect(bad[0]).toMatchObject({ name: 'inference benchmark registered', ok: false });
   });
 });

@@ -72,7 +72,12 @@ export const RunListQuerySchema = z
 export const FileListSchema = z.object({ files: z.array(z.string()) }).strict();
 
 export const VerificationSchema = z
-  .object({ ok: z.boolean(), checks: z.array(z.object({ name: z.string(), ok: z.boolean(), detail: z.string() }).strict()) })
+  .object({
+    ok: z.boolean(),
+    checks: z.array(z.object({ name: z.string(), ok: z.boolean(), detail: z.string() }).strict()),
+    // What a passing folder proves: a folder without a proof can pass every check and prove nothing.
+    proven: z.object({ counts: z.boolean(), inference: z.boolean() }).strict(),
+  })
   .strict();
 
 export const RegisterBenchmarkSchema = z

@@ -84,8 +84,9 @@ describe('the API', () => {
     expect(list.files).toEqual(expect.arrayContaining(['attestation.json', 'report.json', 'model.onnx', 'predictions.json']));
     const report = (await (await fx.call(`/runs/${run.id}/files/report.json`)).json()) as Record<string, unknown>;
     expect(report).toBeTypeOf('object');
-    const verification = (await (await fx.call(`/runs/${run.id}/verify`, { method: 'POST', key: submitter })).json()) as { ok: boolean; checks: unknown[] };
+    const verification = (await (await fx.call(`/runs/${run.id}/verify`, { method: 'POST', key: submitter })).json()) as { ok: boolean; checks: unknown[]; proven: unknown };
     expect(verification.ok).toBe(true);
+    expect(verification.proven).toEqual({ counts: false, inference: false });
     expect(verification.checks.length).toBeGreaterThan(5);
     expect((await fx.call(`/runs/${run.id}/files/..%2Frun.json`)).status).toBe(404);
 

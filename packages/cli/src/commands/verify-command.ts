@@ -28,7 +28,13 @@ export function registerVerifyCommand(program: Command, output: Output): void {
         ...(flags.registry === undefined ? {} : { registry: flags.registry }),
       });
       const text = verification.checks.map((c) => `${c.ok ? 'ok  ' : 'FAIL'}  ${c.name}${c.detail ? ` — ${c.detail}` : ''}`).join('\n');
-      output.result(verification, `${text}\n\n${verification.ok ? `Verified: every check passed for ${folder}.` : `NOT verified: ${verification.checks.filter((c) => !c.ok).length} check(s) failed for ${folder}.`}`);
+      output.result(verification, `${text}\n\n${verification.ok ? verifiedLine(folder, verification.proven) : `NOT verified: ${verification.checks.filter((c) => !c.ok).length} check(s) failed for ${folder}.`}`);
       process.exitCode = verification.ok ? EXIT.ok : EXIT.rejected;
     });
+}
+
+/** The closing line of a passing folder, saying what it proves: passing checks without a proof prove nothing. */
+export function verifiedLine(folder: string, proven: { counts: boolean; inference: boolean }): string {
+  if (!proven.counts) return `Verified WITHOUT A PROOF: every check passed for ${folder}, but no Groth16 proof covers it, so its figures follow from predictions.json and nothing ties those to the models (--require-proof fails such a folder).`;
+  return `Verified: every check passed for ${folder} (proven: the correct counts${proven.inference ? ", and both models' labels on every benchmark row" : '; not proven: that the models give the committed predictions'}).`;
 }

@@ -11,16 +11,20 @@ import { predictedBits } from './predictions-file.js';
  * The inference proof of a run folder, when it has one: weights and M0/M1 recomputed from the two
  * ONNX files, the proven counts compared with predictions.json's, and B recomputed from the
  * benchmark file when one is given. A folder without inference_proof.json gets a check that says
- * inference is not proven (not a failure: the counting proof still stands).
+ * inference is not proven (not a failure: the counting proof, if any, still stands).
  */
 export async function checkRunInference(
   dir: string,
   predictions: { labels: Int32Array; baselineScores: Float64Array; newScores: Float64Array; threshold: number },
+  countsProven: boolean,
   benchmarkPath?: string,
   registered?: { id: string; version: string; commitment: string },
 ): Promise<VerificationCheck[]> {
   const path = join(dir, INFERENCE_PROOF_FILE);
-  if (!existsSync(path)) return [{ name: 'inference proof', ok: true, detail: `inference not proven (no ${INFERENCE_PROOF_FILE}): the counts are proven for the committed predictions, not that the models give them` }];
+  if (!existsSync(path)) {
+    const counts = countsProven ? 'the counts are proven for the committed predictions, not that the models give them' : 'nor are the counts (no Groth16 proof): every figure is recomputed from predictions.json, which nothing ties to the models';
+    return [{ name: 'inference proof', ok: true, detail: `inference not proven (no ${INFERENCE_PROOF_FILE}): ${counts}` }];
+  }
   const count = (scores: Float64Array): number => {
     const bits = predictedBits(scores, predictions.threshold);
     return bits.reduce((s, b, i) => s + (b === predictions.labels[i] ? 1 : 0), 0);

@@ -16,6 +16,22 @@ import { inspectOutputFolder } from './safe-folder-read.js';
 export interface RunVerification {
   ok: boolean;
   checks: VerificationCheck[];
+  /**
+   * What the folder proves, when every check passed: the counts (a Groth16 proof over the
+   * committed predictions) and the inference (both models' labels on every row). A folder without
+   * a proof can pass every check and prove nothing: the CLI says so.
+   */
+  proven: { counts: boolean; inference: boolean };
+}
+
+const NOTHING_PROVEN = { counts: false, inference: false };
+
+/** The verification of these checks, with what the folder proves when every one passed. */
+async function withProven(dir: string, checks: VerificationCheck[]): Promise<RunVerification> {
+  const ok = checks.every((c) => c.ok);
+  if (!ok) return { ok, checks, proven: NOTHING_PROVEN };
+  const { body } = JSON.parse(await readFile(join(dir, 'attestation.json'), 'utf8')) as { body: { predictions?: { proof_system?: string } | null; results: { inference?: { status?: string } } } };
+  return { ok, checks, proven: { counts: body.predictions?.proof_system === 'groth16', inference: body.results.inference?.status === 'proven' } };
 }
 
 /** The MLflow link report.json names, if any (never attested: see ReportContext.mlflow). */
@@ -71,12 +87,12 @@ export async function verifyRun(
   };
   // Nothing is parsed from a folder with links, special files, oversized or mis-hashed files.
   const safety = await inspectOutputFolder(dir);
-  if (!safety.ok) return safety;
+  if (!safety.ok) return { ...safety, proven: NOTHING_PROVEN };
   checks.push(...safety.checks);
   const attestationPath = join(dir, 'attestation.json');
   if (!existsSync(attestationPath)) {
     check('attestation present', false, `${attestationPath} is missing`);
-    return { ok: false, checks };
+    return { ok: false, checks, proven: NOTHING_PROVEN };
   }
   let predictions: ReturnType<typeof decodePredictions> | undefined;
   try {
@@ -139,7 +155,7 @@ export async function verifyRun(
     }
     const stated = await attestedInferenceCheck(dir, body.results.inference);
     if (stated !== null) checks.push(stated);
-    if (predictions !== undefined) checks.push(...(await checkRunInference(dir, { ...predictions, threshold }, options.benchmark, registeredCommitment(options.registry, body.results.delta.benchmark))));
+    if (predictions !== undefined) checks.push(...(await checkRunInference(dir, { ...predictions, threshold }, body.predictions?.proof_system === 'groth16', options.benchmark, registeredCommitment(options.registry, body.results.delta.benchmark))));
     const reportPath = join(dir, 'report.json');
     if (existsSync(reportPath) && predictions !== undefined) {
       const dataReport = JSON.parse(await readFile(join(dir, 'data_report.json'), 'utf8')) as unknown;
@@ -172,5 +188,5 @@ export async function verifyRun(
   } catch (error) {
     check('attested results readable', false, (error as Error).message);
   }
-  return { ok: checks.every((c) => c.ok), checks };
+  return withProven(dir, checks);
 }
