@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import ts from 'typescript';
+import { declarationExports } from './declaration-exports.js';
 
 type ExportEntry = string | { types?: string; import?: string };
 
@@ -28,19 +28,7 @@ export function undocumentedExports(name: string, from: string): Record<string, 
 
 /** Every name a declaration file exports, types included. */
 export function exportedNames(declarationFile: string): string[] {
-  const program = ts.createProgram([declarationFile], {
-    module: ts.ModuleKind.NodeNext,
-    moduleResolution: ts.ModuleResolutionKind.NodeNext,
-    noEmit: true,
-    skipLibCheck: true,
-    types: [],
-  });
-  const source = program.getSourceFile(declarationFile);
-  const checker = program.getTypeChecker();
-  const moduleSymbol = source === undefined ? undefined : checker.getSymbolAtLocation(source);
-  if (moduleSymbol === undefined) throw new Error(`${declarationFile} is not a module`);
-  return checker
-    .getExportsOfModule(moduleSymbol)
-    .map((symbol) => symbol.name)
+  return declarationExports(declarationFile)
+    .symbols.map((symbol) => symbol.name)
     .sort();
 }
