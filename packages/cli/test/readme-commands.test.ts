@@ -28,6 +28,7 @@ const SKIPPED: [RegExp, string][] = [
   [/^ONNXRUNTIME_NODE_INSTALL=skip npm ci/, 'installs from the npm registry and runs the example (network, minutes); CI runs it on a fresh clone'],
   [/^npm test$/, 'the whole test suite: installs and starts services (minutes); it is what CI runs'],
   [/^npx nx /, 'builds, type-checks, lints and tests packages (minutes); CI runs them'],
+  [/^npx tsc -b/, "type-checks from the repository's root and brings packages' dist/ up to date (a minute); CI runs the same tsc -b as each package's typecheck"],
   [/^redis-server |^npx hokusai worker |--redis /, 'starts long-lived services in the background; test/distributed-cli.test.ts runs the same commands against a test Redis'],
 ];
 

@@ -17,32 +17,27 @@ export type {
   ProgressEvent,
   ProgressUpdate,
 } from './engine/events.js';
-export { topologicalOrder } from './engine/dag.js';
 export { RunStore, type RunRecord, type StepRecord } from './engine/run-store.js';
 export { LocalExecutor, type Executor, type StepTask } from './engine/executor.js';
 export { HookRegistry, type HookPayloads, type HookFunction, type HookIdentity } from './engine/hooks.js';
 export { hokusaiHooks, HOKUSAI_HOOK_EVENTS, type HokusaiHooks, type HokusaiHookPayloads, type HokusaiHookPoint } from './flow/hokusai-hooks.js';
 export { runFlow, type RunFlowOptions, type FlowResult } from './engine/run-flow.js';
 export { PipelineConfigSchema, type PipelineConfig, type PipelineConfigInput } from './flow/config.js';
-export { attestedConfig, displayConfig } from './flow/attested-config.js';
+export { displayConfig } from './flow/attested-config.js';
 export { hokusaiFlow, HOKUSAI_FLOW_NAME, type HokusaiFlow } from './flow/hokusai-flow.js';
 export { runPipeline, resumePipeline, parseConfig, defaultStore, type PipelineRunOptions, type PipelineResult } from './flow/run-pipeline.js';
 export { verifyRun, type RunVerification } from './flow/verify-run.js';
-export { buildReportDocument, type ReportDocument } from './flow/report-document.js';
+export type { ReportDocument } from './flow/report-document.js';
 export { ReportDocumentSchema, type ReportView } from './flow/report-schema.js';
 export { FEATURE_PLAN_EVENT_UNIT } from './flow/steps/integrate-step.js';
-export { acceptanceRuleText, buildReportContext, mlflowRunUrl, type ReportContext } from './flow/report-context.js';
-export { encodePredictions, decodePredictions, predictedBits, type PredictionsFile } from './flow/predictions-file.js';
 export type { TrackingStarted, TrackingSummary } from './flow/pipeline-tracking.js';
 export { BullMqExecutor, type BullMqExecutorOptions, type StepJobReport } from './distributed/bullmq-executor.js';
 export { startWorker, type StepWorker, type StepWorkerOptions, type WorkerJobReport } from './distributed/step-worker.js';
 export { runWorker, type RunWorkerOptions } from './distributed/run-worker.js';
-export { registerFlow, registeredFlows, resolveRegisteredFlow, type FlowFactory, type FlowResolver, type ResolvedFlow, type FlowDefinitionOrResolved } from './distributed/flow-registry.js';
-export { DEFAULT_QUEUE as DEFAULT_STEP_QUEUE } from './distributed/step-job.js';
+export { registerFlow, type FlowFactory, type FlowResolver, type ResolvedFlow, type FlowDefinitionOrResolved } from './distributed/flow-registry.js';
 export { LocalStoreExecutor } from './distributed/local-store-executor.js';
 export { QueueMonitor, type QueueStats } from './distributed/queue-monitor.js';
 // The feature plan's schema and planner, for commands that show or check a plan (the CLI's validate).
 export { FeaturePlanSchema, planFeatures, type FeaturePlan, type ColumnPlan, type FeatureWarning } from '@hokusai/training';
 export { benchmarkColumns, inferenceCommitment } from './flow/inference-benchmark.js';
-export { planMemory, memoryPlanText, estimateInMemoryBytes, MemoryPlanSchema, type MemoryPlan } from './flow/memory-plan.js';
-export { parseMemorySize } from './flow/memory-size.js';
+export { planMemory, memoryPlanText, type MemoryPlan } from './flow/memory-plan.js';

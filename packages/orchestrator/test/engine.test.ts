@@ -3,7 +3,8 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { tableFromArrays, type Table } from 'apache-arrow';
-import { HOKUSAI_HOOK_EVENTS, HookRegistry, hokusaiHooks, OrchestratorError, RunStore, runFlow, topologicalOrder, type FlowDefinition, type RunEvent, type StepDefinition } from '../src/index.js';
+import { HOKUSAI_HOOK_EVENTS, HookRegistry, hokusaiHooks, OrchestratorError, RunStore, runFlow, type FlowDefinition, type RunEvent, type StepDefinition } from '../src/index.js';
+import { topologicalOrder } from '../src/engine/dag.js';
 import { HokusaiError } from '@hokusai/core';
 
 const store = async (): Promise<RunStore> => new RunStore(await mkdtemp(join(tmpdir(), 'hokusai-store-')));

@@ -3,7 +3,9 @@ import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { estimateInMemoryBytes, parseConfig, parseMemorySize, runPipeline, verifyRun, type MemoryPlan } from '../src/index.js';
+import { parseConfig, runPipeline, verifyRun, type MemoryPlan } from '../src/index.js';
+import { estimateInMemoryBytes } from '../src/flow/memory-plan.js';
+import { parseMemorySize } from '../src/flow/memory-size.js';
 import { QUICKSTART, quickstartConfig } from './fixtures/quickstart.js';
 
 const INPUTS = ['base.csv', 'contributed.csv', 'benchmark.csv'].map((f) => join(QUICKSTART, f));

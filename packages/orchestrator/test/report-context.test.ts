@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { acceptanceRuleText, buildReportContext, mlflowRunUrl } from '../src/index.js';
+import { acceptanceRuleText, buildReportContext, mlflowRunUrl } from '../src/flow/report-context.js';
 
 const H = (c: string): string => c.repeat(64);
 

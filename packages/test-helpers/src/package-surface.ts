@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import ts from 'typescript';
+import { declarationExports } from './declaration-exports.js';
 
 export interface PackageSurface {
   manifest: { name: string; files: string[]; exports: Record<string, string | { types?: string; import?: string }> };
@@ -34,19 +35,8 @@ export async function inspectPackageSurface(name: string, from: string): Promise
 }
 
 function valueExportsOf(declarationFile: string): string[] {
-  const program = ts.createProgram([declarationFile], {
-    module: ts.ModuleKind.NodeNext,
-    moduleResolution: ts.ModuleResolutionKind.NodeNext,
-    noEmit: true,
-    skipLibCheck: true,
-    types: [],
-  });
-  const checker = program.getTypeChecker();
-  const source = program.getSourceFile(declarationFile);
-  const moduleSymbol = source === undefined ? undefined : checker.getSymbolAtLocation(source);
-  if (moduleSymbol === undefined) throw new Error(`${declarationFile} is not a module`);
-  return checker
-    .getExportsOfModule(moduleSymbol)
+  const { checker, symbols } = declarationExports(declarationFile);
+  return symbols
     .filter((symbol) => !(symbol.declarations ?? []).some((d) => ts.isTypeOnlyImportOrExportDeclaration(d)))
     .filter((symbol) => {
       const target = symbol.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol;

@@ -101,11 +101,14 @@ function addTestHelpers(root: string): void {
   };
   writeFileSync(join(dir, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
   writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ extends: '../../tsconfig.base.json', include: ['src/**/*.ts'] }));
+  // The packages' tsconfig.json files reference it as a project.
+  const lib = { extends: '../../tsconfig.base.json', compilerOptions: { composite: true, rootDir: 'src', outDir: 'dist' }, include: ['src/**/*.ts'] };
+  writeFileSync(join(dir, 'tsconfig.lib.json'), JSON.stringify(lib));
   writeFileSync(join(dir, 'src/index.ts'), 'export const helper = 1;\n');
 }
 
 function copyWorkspace(root: string): void {
-  for (const file of ['nx.json', 'package.json', 'tsconfig.base.json', 'eslint.config.js']) cpSync(join(repo, file), join(root, file));
+  for (const file of ['nx.json', 'package.json', 'tsconfig.base.json', 'tsconfig.json', 'eslint.config.js']) cpSync(join(repo, file), join(root, file));
   for (const group of ['packages', 'tools']) {
     for (const name of readdirSync(join(repo, group))) {
       const from = join(repo, group, name);

@@ -37,9 +37,6 @@ export function readConfigFile(path: string): Layer {
   return layer;
 }
 
-/** The shortest PII key accepted: a shorter HMAC key can be guessed. */
-export const MIN_PII_KEY_LENGTH = 16;
-
 /** Settings that come from the environment. Secrets are read here and never printed. */
 export function environmentLayer(env: NodeJS.ProcessEnv): Layer {
   const layer: Layer = {};

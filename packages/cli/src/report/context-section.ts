@@ -1,3 +1,4 @@
+import { sizeText } from '@hokusai/core';
 import { esc, escWithCode } from './html-escape.js';
 import { integer } from './number-format.js';
 import type { ContextView, ReportView } from './report-schema.js';
@@ -14,24 +15,12 @@ function list(items: string[], empty: string): string {
   return items.length === 0 ? `<p class="empty">${empty}</p>` : `<ul>${items.map((i) => `<li>${escWithCode(i)}</li>`).join('')}</ul>`;
 }
 
-/** "1.4 GB", as the progress output says it. */
-function bytesText(bytes: number): string {
-  const units = ['B', 'kB', 'MB', 'GB', 'TB'];
-  let v = bytes;
-  let u = 0;
-  while (v >= 1000 && u < units.length - 1) {
-    v /= 1000;
-    u++;
-  }
-  return `${u === 0 ? v : v.toFixed(v < 10 ? 2 : v < 100 ? 1 : 0)} ${units[u] as string}`;
-}
-
 /** In memory or streaming, under the budget the config set (only when it set one). */
 function executionFact(c: ContextView): string {
   const e = c.execution;
   if (e === undefined) return '';
   const mode = e.mode === 'in-memory' ? 'in memory' : 'streaming (batches and disk partitions)';
-  return `\n<dt>Memory</dt><dd id="context-execution" data-mode="${esc(e.mode)}">${mode}: inputs estimated at ${bytesText(e.estimated_memory_bytes)} in memory, budget ${bytesText(e.memory_budget_bytes)} (<code>resources.memory</code>)</dd>`;
+  return `\n<dt>Memory</dt><dd id="context-execution" data-mode="${esc(e.mode)}">${mode}: inputs estimated at ${sizeText(e.estimated_memory_bytes)} in memory, budget ${sizeText(e.memory_budget_bytes)} (<code>resources.memory</code>)</dd>`;
 }
 
 /** What was predicted, by which models, from which files, under which rule, and what the proof covers. */

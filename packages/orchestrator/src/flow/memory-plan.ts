@@ -1,9 +1,10 @@
 import { stat } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { z } from 'zod';
+import { sizeText } from '@hokusai/core';
 import { OrchestratorError } from '../errors.js';
 import type { PipelineConfig } from './config.js';
-import { parseMemorySize, sizeText } from './memory-size.js';
+import { parseMemorySize } from './memory-size.js';
 
 /**
  * Peak memory of an in-memory run per byte of input file, by format, from the measured runs

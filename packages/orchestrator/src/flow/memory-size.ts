@@ -13,16 +13,3 @@ export function parseMemorySize(text: string): number {
   if (bytes < 1) throw new OrchestratorError('HOKUSAI_CONFIG_INVALID', `Invalid config: resources.memory: "${text}" is no memory at all; give a budget such as 2GB.`);
   return bytes;
 }
-
-/** "1.4 GB": decimal units, as people read sizes. */
-export function sizeText(bytes: number): string {
-  const units = ['B', 'kB', 'MB', 'GB', 'TB'];
-  let v = bytes;
-  let u = 0;
-  while (v >= 1000 && u < units.length - 1) {
-    v /= 1000;
-    u++;
-  }
-  return `${u === 0 ? v : v.toFixed(v < 10 ? 2 : v < 100 ? 1 : 0)} ${units[u] as string}`;
-}
-
