@@ -3,7 +3,7 @@ import { Table } from 'apache-arrow';
 import { z } from 'zod';
 import { fromArrowTable, rememberColumns, toArrowTable } from './arrow-convert.js';
 import type { Column, ColumnTable, ColumnType } from './column.js';
-import { castColumn, cellValue, columnLength, concatColumns, nullCount, takeRows, unifyTypes } from './column.js';
+import { allNull, castColumn, cellValue, columnLength, concatColumns, nullCount, takeRows, unifyTypes } from './column.js';
 import { makeNullColumn } from './column-builder.js';
 import { conformColumn } from './conform-column.js';
 import type { DatasetManifest, LoadedDataset } from './dataset.js';
@@ -173,7 +173,7 @@ interface Part {
 }
 
 function typeOrNull(col: Column): ColumnType | 'null' {
-  return nullCount(col) === columnLength(col) ? 'null' : col.type;
+  return allNull(col) ? 'null' : col.type;
 }
 
 /** Puts the three tables on the base's column set and one type per column. */
