@@ -3,7 +3,7 @@ import { Table } from 'apache-arrow';
 import { z } from 'zod';
 import { fromArrowTable, rememberColumns, toArrowTable } from './arrow-convert.js';
 import type { Column, ColumnTable, ColumnType } from './column.js';
-import { allNull, castColumn, cellValue, columnLength, concatColumns, nullCount, takeRows, unifyTypes } from './column.js';
+import { allNull, castColumn, cellValue, concatColumns, takeRows, unifyTypes } from './column.js';
 import { makeNullColumn } from './column-builder.js';
 import { conformColumn } from './conform-column.js';
 import type { DatasetManifest, LoadedDataset } from './dataset.js';
