@@ -1,4 +1,4 @@
-import { Dictionary, Float64, Int32, Int64, Utf8, tableFromArrays, vectorFromArray, Table, type Vector } from 'apache-arrow';
+import { Dictionary, Float64, Int32, Int64, Utf8, vectorFromArray, Table, type Vector } from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
 import { categoryValues, numberValues } from '../src/flow/data-profile/column-values.js';
 import { decileEdgesOf } from '../src/flow/data-profile/decile-select.js';
@@ -35,7 +35,7 @@ describe('column values for the data profile', () => {
   const notes = vectorFromArray(['b', 'a', null, 'b'], new Utf8());
 
   it('reads numbers with nulls and NaN as missing, int64 as numbers, in row order', () => {
-    const table = tableFromArrays({ x: floats });
+    const table = new Table({ x: floats });
     for (const [name, col] of [['f', floats], ['i', ints], ['b', bigs]] as const) {
       const t = new Table({ [name]: col });
       const got = numberValues(t, name);
