@@ -302,7 +302,12 @@ function dictionaryTextColumn(src: VectorSource): Column {
       decoded.set(dict, values);
     }
     const codes = d.values as ArrayLike<number>;
-    for (let i = 0; i < d.length; i++) out[base + i] = bitIsSet(d.nullBitmap, d.offset, i) ? (values[codes[i] as number] ?? null) : null;
+    // The validity read once per chunk, not through Data's getter per row.
+    if (d.nullCount === 0) for (let i = 0; i < d.length; i++) out[base + i] = values[codes[i] as number] ?? null;
+    else {
+      const bitmap = d.nullBitmap;
+      for (let i = 0; i < d.length; i++) out[base + i] = bitIsSet(bitmap, d.offset, i) ? (values[codes[i] as number] ?? null) : null;
+    }
     base += d.length;
   }
   return { type: 'string', values: out };

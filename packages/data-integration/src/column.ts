@@ -37,6 +37,19 @@ export function nullCount(col: Column): number {
   return n;
 }
 
+/** Whether every cell is null (`nullCount(col) === columnLength(col)`), stopping at the first value. */
+export function allNull(col: Column): boolean {
+  const utf8 = knownUtf8(col);
+  if (utf8 !== undefined) return utf8.nullCount === utf8.length;
+  if (col.type === 'string') {
+    for (const v of col.values) if (v !== null) return false;
+    return true;
+  }
+  const valid = col.valid;
+  for (let i = 0; i < valid.length; i++) if (valid[i] !== 0) return false;
+  return true;
+}
+
 /** Value as a plain JS value (numbers, booleans, ISO strings for timestamps), or null. */
 export function cellValue(col: Column, i: number): string | number | boolean | null {
   if (col.type === 'string') return col.values[i] ?? null;

@@ -94,7 +94,14 @@ class BucketIndex {
   /** The value of each entry of `rows`, in the same order (read in sequence, not by row). */
   readonly values: Float64Array;
 
-  constructor(col: NumCol, n: number) {
+  /**
+   * Another numeric column of the reference, in the same order as `rows` (its values and
+   * validity): a candidate that disagrees on it is rejected from these sequential reads, before
+   * its row is looked up in every column (a cache miss per column); null when there is none.
+   */
+  readonly check: { c: number; values: Float64Array; valid: Uint8Array } | null;
+
+  constructor(col: NumCol, n: number, check: { c: number; col: NumCol } | null = null) {
     let min = Infinity;
     let max = -Infinity;
     let m = 0;
@@ -121,17 +128,26 @@ class BucketIndex {
     const fill = offsets.slice(0, buckets);
     const rows = new Int32Array(m);
     const values = new Float64Array(m);
+    // Written in the same pass as rows and values: reading the check column in row order.
+    const checkValues = new Float64Array(check === null ? 0 : m);
+    const checkValid = new Uint8Array(check === null ? 0 : m);
+    const checkCol = check?.col;
     for (let i = 0; i < n; i++) {
       const b = of[i] as number;
       if (b < 0) continue;
       const at = fill[b] as number;
       rows[at] = i;
       values[at] = col.values[i] as number;
+      if (checkCol !== undefined) {
+        checkValues[at] = checkCol.values[i] as number;
+        checkValid[at] = checkCol.valid[i] as number;
+      }
       fill[b] = at + 1;
     }
     this.offsets = offsets;
     this.rows = rows;
     this.values = values;
+    this.check = check === null ? null : { c: check.c, values: checkValues, valid: checkValid };
   }
 
   bucket(x: number): number {
@@ -170,6 +186,29 @@ export function precisionStride(nb: number): number {
 const MAX_ANCHORS = 3;
 /** Few enough candidates to check at once, without looking up the other anchors. */
 const FEW_CANDIDATES = 8;
+
+/**
+ * Whether a contributed number (valid vx, value u) and a reference number (vy, w) agree after
+ * normalization (see the module comment): both null, or equal, or for floats within the
+ * contributed value's own rounding at most `refDecimals` decimals.
+ */
+function numbersAgree(vx: boolean, u: number, vy: boolean, w: number, whole: boolean, refDecimals: number): boolean {
+  if (vx !== vy) return false;
+  if (!vx || u === w) return true;
+  if (whole) return false;
+  return withinRounding(u, w, roundingOf(u, refDecimals));
+}
+
+/** The contributed value's rounding allowance, (1 + 1e-9) times half a unit of its last decimal. */
+function roundingOf(u: number, refDecimals: number): number {
+  const d = Math.min(decimalsOf(u), refDecimals);
+  const tol = 0.5 * 10 ** -d;
+  return tol * (1 + 1e-9);
+}
+
+function withinRounding(u: number, w: number, rounding: number): boolean {
+  return !(Math.abs(u - w) > rounding + Math.abs(w) * 1e-15);
+}
 
 /** The normalized views of two aligned tables, built once, and the per-cell comparison they serve. */
 interface NormalizedPair {
@@ -213,16 +252,7 @@ function normalizedPair(a: readonly Column[], na: number, b: readonly Column[], 
       if (isNum(c)) {
         const x = a[c] as NumCol;
         const y = b[c] as NumCol;
-        const vx = x.valid[i] === 1;
-        if (vx !== (y.valid[j] === 1)) return false;
-        if (!vx) continue;
-        const u = x.values[i] as number;
-        const w = y.values[j] as number;
-        if (u === w) continue;
-        if (x.type === 'int') return false;
-        const d = Math.min(decimalsOf(u), refDecimals[c] as number);
-        const tol = 0.5 * 10 ** -d;
-        if (Math.abs(u - w) > tol * (1 + 1e-9) + Math.abs(w) * 1e-15) return false;
+        if (!numbersAgree(x.valid[i] === 1, x.values[i] as number, y.valid[j] === 1, y.values[j] as number, x.type === 'int', refDecimals[c] as number)) return false;
         continue;
       }
       if (!rowsEqual([a[c] as Column], i, [b[c] as Column], j, 'exact')) return false;
@@ -263,15 +293,17 @@ function textKeyLookup(a: readonly Column[], na: number, b: readonly Column[], n
 
 /** Anchors: numeric columns indexed once, the ones with the most distinct reference values first. */
 function numericAnchors(a: readonly Column[], b: readonly Column[], nb: number, p: NormalizedPair): { c: number; index: BucketIndex; own: Float64Array; valid: Uint8Array; whole: boolean; ref: number }[] {
-  return p.numCols
+  const ranked = p.numCols
     .map((c) => ({ c, distinct: new Set((b[c] as NumCol).values.subarray(0, Math.min(nb, 5_000))).size }))
-    .sort((x, y) => y.distinct - x.distinct || x.c - y.c)
-    .slice(0, MAX_ANCHORS)
-    .map(({ c }) => {
-      // The contributed side as doubles with its validity, so the look-up loop reads one array type.
-      const col = a[c] as NumCol;
-      return { c, index: new BucketIndex(b[c] as NumCol, nb), own: col.values instanceof Float64Array ? col.values : Float64Array.from(col.values), valid: col.valid, whole: col.type === 'int', ref: p.refDecimals[c] as number };
-    });
+    .sort((x, y) => y.distinct - x.distinct || x.c - y.c);
+  return ranked.slice(0, MAX_ANCHORS).map(({ c }) => {
+    // The contributed side as doubles with its validity, so the look-up loop reads one array type.
+    const col = a[c] as NumCol;
+    // Candidates are first checked on the most varied other numeric column.
+    const other = ranked.find((r) => r.c !== c);
+    const index = new BucketIndex(b[c] as NumCol, nb, other === undefined ? null : { c: other.c, col: b[other.c] as NumCol });
+    return { c, index, own: col.values instanceof Float64Array ? col.values : Float64Array.from(col.values), valid: col.valid, whole: col.type === 'int', ref: p.refDecimals[c] as number };
+  });
 }
 
 /**
@@ -317,9 +349,23 @@ export function matchRows(a: readonly Column[], na: number, b: readonly Column[]
     }
     let found = false;
     if (index !== null) {
+      // A necessary condition of cellsAgree on the index's check column, read in sequence (see
+      // BucketIndex.check): numbersAgree with this row's side worked out once.
+      const check = index.check;
+      const checkCol = check === null ? null : (a[check.c] as NumCol);
+      const cv = checkCol !== null && checkCol.valid[i] === 1 ? 1 : 0;
+      const cu = checkCol === null ? 0 : (checkCol.values[i] as number);
+      const cWhole = checkCol !== null && checkCol.type === 'int';
+      const cRounding = check === null || cv === 0 || cWhole ? 0 : roundingOf(cu, pair.refDecimals[check.c] as number);
       for (let p = from; p < to && !found; p++) {
         const w = index.values[p] as number;
-        if (w >= lo && w <= hi) found = cellsAgree(i, index.rows[p] as number);
+        if (w < lo || w > hi) continue;
+        if (check !== null) {
+          if (check.valid[p] !== cv) continue;
+          const cw = check.values[p] as number;
+          if (cv === 1 && cu !== cw && (cWhole || !withinRounding(cu, cw, cRounding))) continue;
+        }
+        found = cellsAgree(i, index.rows[p] as number);
       }
     } else {
       const k = keyedLookup();

@@ -3,7 +3,7 @@ import { Table } from 'apache-arrow';
 import { z } from 'zod';
 import { fromArrowTable, rememberColumns, toArrowTable } from './arrow-convert.js';
 import type { Column, ColumnTable, ColumnType } from './column.js';
-import { castColumn, cellValue, columnLength, concatColumns, nullCount, takeRows, unifyTypes } from './column.js';
+import { allNull, castColumn, cellValue, concatColumns, takeRows, unifyTypes } from './column.js';
 import { makeNullColumn } from './column-builder.js';
 import { conformColumn } from './conform-column.js';
 import type { DatasetManifest, LoadedDataset } from './dataset.js';
@@ -23,7 +23,7 @@ import { treatPii } from './pii-treatment.js';
 import type { PiiMode } from './pii-treatment.js';
 import { scoreQuality } from './quality.js';
 import type { QualityBreakdown, QualityFactors, QualityScore } from './quality.js';
-import { hashRows } from './row-hash.js';
+import { addColumnsToHashes, finishedRowHashes, hashRows, startRowHashes } from './row-hash.js';
 import type { RowKeyMode } from './row-hash.js';
 import { stratifiedSample } from './stratified-sample.js';
 import { sourceOf } from './source-info.js';
@@ -173,7 +173,7 @@ interface Part {
 }
 
 function typeOrNull(col: Column): ColumnType | 'null' {
-  return nullCount(col) === columnLength(col) ? 'null' : col.type;
+  return allNull(col) ? 'null' : col.type;
 }
 
 /** Puts the three tables on the base's column set and one type per column. */
@@ -433,7 +433,10 @@ function findOverlaps(input: IntegrationInput, opts: Options, aligned: { base: P
   const benchFeatures = pick(bench.ct.columns, featureIdx);
   const benchFeatureHashes = hashRows(benchFeatures, bench.ct.rowCount, 'exact');
   const contribFeatures = pick(contrib.ct.columns, featureIdx);
-  const contaminated = matchRows(contribFeatures, nc, benchFeatures, bench.ct.rowCount, { b: benchFeatureHashes }).hit;
+  // Contributed and base rows are hashed over the features once; the checks with the label
+  // extend those hashes by the label column.
+  const contribFeatureState = addColumnsToHashes(startRowHashes(nc), contribFeatures, nc);
+  const contaminated = matchRows(contribFeatures, nc, benchFeatures, bench.ct.rowCount, { a: finishedRowHashes(contribFeatureState), b: benchFeatureHashes }).hit;
   let contaminationRule = `exact or normalized match on the columns the model reads (${featureNames.join(', ')}); label ignored`;
   if (keys.length > 0) {
     const byKey = findMatches(pick(contrib.ct.columns, keys.map((k) => names.indexOf(k))), nc, pick(bench.ct.columns, keys.map((k) => names.indexOf(k))), bench.ct.rowCount, 'exact');
@@ -441,8 +444,10 @@ function findOverlaps(input: IntegrationInput, opts: Options, aligned: { base: P
     contaminationRule += `, or same key (${keys.join(', ')})`;
   }
   const baseFeatures = pick(base.ct.columns, featureIdx);
-  const baseRowsInBench = countOnes(findMatches(baseFeatures, base.ct.rowCount, benchFeatures, bench.ct.rowCount, 'exact', { b: benchFeatureHashes }));
-  const benchRowsInBase = countOnes(findMatches(benchFeatures, bench.ct.rowCount, baseFeatures, base.ct.rowCount, 'exact', { a: benchFeatureHashes }));
+  const baseFeatureState = addColumnsToHashes(startRowHashes(base.ct.rowCount), baseFeatures, base.ct.rowCount);
+  const baseFeatureHashes = finishedRowHashes(baseFeatureState);
+  const baseRowsInBench = countOnes(findMatches(baseFeatures, base.ct.rowCount, benchFeatures, bench.ct.rowCount, 'exact', { a: baseFeatureHashes, b: benchFeatureHashes }));
+  const benchRowsInBase = countOnes(findMatches(benchFeatures, bench.ct.rowCount, baseFeatures, base.ct.rowCount, 'exact', { a: benchFeatureHashes, b: baseFeatureHashes }));
 
   // Rows already in the base: the same matching, with the label compared too (a copy with
   // another label is a disagreement, not a duplicate).
@@ -452,7 +457,10 @@ function findOverlaps(input: IntegrationInput, opts: Options, aligned: { base: P
       ? findMatches(contrib.ct.columns, nc, base.ct.columns, base.ct.rowCount, 'exact', { a: contribAll })
       : strategy === 'key'
         ? findMatches(pick(contrib.ct.columns, keyIdx), nc, pick(base.ct.columns, keyIdx), base.ct.rowCount, 'exact')
-        : matchRows(pick(contrib.ct.columns, withLabel), nc, pick(base.ct.columns, withLabel), base.ct.rowCount).hit;
+        : matchRows(pick(contrib.ct.columns, withLabel), nc, pick(base.ct.columns, withLabel), base.ct.rowCount, {
+            a: finishedRowHashes(addColumnsToHashes(contribFeatureState, pick(contrib.ct.columns, [tk]), nc)),
+            b: finishedRowHashes(addColumnsToHashes(baseFeatureState, pick(base.ct.columns, [tk]), base.ct.rowCount)),
+          }).hit;
   return { seen, featureIdx, featureNames, exactDup, dup, contaminated, contaminationRule, inBase, baseRowsInBench, benchRowsInBase };
 }
 

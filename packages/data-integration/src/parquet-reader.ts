@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { tableFromIPC } from 'apache-arrow';
 import type { Table } from 'apache-arrow';
+import type * as ParquetWasm from 'parquet-wasm';
 import { parseTable } from 'arrow-js-ffi';
-import { readParquet, wasmMemory } from 'parquet-wasm';
 import { dataError } from './errors.js';
 
 const MAGIC = Buffer.from('PAR1', 'latin1');
@@ -23,9 +23,12 @@ export async function readParquetFile(path: string, file: string): Promise<{ tab
     throw dataError('HOKUSAI_PARQUET_CORRUPT', 'the file does not end with the Parquet footer (it is probably truncated)', 'Copy or export the file again in full', { file, context: { bytes: bytes.length } });
   }
   const input = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length);
+  // Imported on first use: the module compiles 5 MB of WebAssembly (50-120 ms) in every thread
+  // that loads it, and runs on CSV never need it.
+  const wasm = await import('parquet-wasm');
   let table: Table;
   try {
-    table = decodeParquet(input);
+    table = decodeParquet(input, wasm);
   } catch (err) {
     const msg = err instanceof Error ? err.message : String(err);
     throw dataError('HOKUSAI_PARQUET_CORRUPT', `the Parquet decoder rejected the file (${msg})`, 'Copy or export the file again; check that it was written completely', { file });
@@ -43,7 +46,7 @@ const READ_OPTIONS = { batchSize: 1 << 24 };
  * copied again, a third of the whole read. A type the C-interface reader does not know goes
  * through IPC.
  */
-function decodeParquet(input: Uint8Array): Table {
+function decodeParquet(input: Uint8Array, { readParquet, wasmMemory }: typeof ParquetWasm): Table {
   const ffi = readParquet(input, READ_OPTIONS).intoFFI();
   let table: Table | undefined;
   try {

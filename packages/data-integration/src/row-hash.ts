@@ -104,8 +104,36 @@ function hashUtf8Column(d: Data, n: number, h1: Uint32Array, h2: Uint32Array): v
 }
 
 export function hashRows(columns: readonly Column[], n: number, mode: RowKeyMode = 'exact'): RowHashes {
-  const h1 = new Uint32Array(n).fill(0x9747b28c);
-  const h2 = new Uint32Array(n).fill(0x5bd1e995);
+  return finishRowHashes(addColumnsToHashes(startRowHashes(n), columns, n, mode));
+}
+
+/**
+ * Fingerprints before their final avalanche: the state after some columns, which more columns
+ * can extend. `finishRowHashes(addColumnsToHashes(copy of s, more))` over the state `s` of
+ * columns C is `hashRows` of C followed by `more`, so rows hashed over the features need not be
+ * hashed again over the features and the label.
+ */
+export interface RowHashState {
+  h1: Uint32Array;
+  h2: Uint32Array;
+}
+
+export function startRowHashes(n: number): RowHashState {
+  return { h1: new Uint32Array(n).fill(0x9747b28c), h2: new Uint32Array(n).fill(0x5bd1e995) };
+}
+
+export function copyRowHashState(s: RowHashState): RowHashState {
+  return { h1: s.h1.slice(), h2: s.h2.slice() };
+}
+
+/** The finished fingerprints of a state (new arrays; the state can still be extended). */
+export function finishedRowHashes(s: RowHashState): RowHashes {
+  return finishRowHashes(copyRowHashState(s));
+}
+
+/** Mixes `columns` into the state, in place, and returns it. */
+export function addColumnsToHashes(state: RowHashState, columns: readonly Column[], n: number, mode: RowKeyMode = 'exact'): RowHashState {
+  const { h1, h2 } = state;
   for (const col of columns) {
     if (col.type === 'string') {
       const utf8 = mode === 'exact' ? knownUtf8(col) : undefined;
@@ -151,7 +179,13 @@ export function hashRows(columns: readonly Column[], n: number, mode: RowKeyMode
       h2[i] = (b ^ (b >>> 15)) + 0x52dce729;
     }
   }
-  for (let i = 0; i < n; i++) {
+  return state;
+}
+
+/** The final avalanche, in place: the state's arrays become the fingerprints. */
+function finishRowHashes(state: RowHashState): RowHashes {
+  const { h1, h2 } = state;
+  for (let i = 0; i < h1.length; i++) {
     h1[i] = fmix(h1[i] as number);
     h2[i] = fmix((h2[i] as number) ^ 0x68e31da4);
   }

@@ -2,7 +2,6 @@ import { open } from 'node:fs/promises';
 import { writeViaTemporary } from '@hokusai/core';
 import { tableToIPC } from 'apache-arrow';
 import type { Table } from 'apache-arrow';
-import { Table as WasmTable, writeParquet } from 'parquet-wasm';
 import { fromArrowTable } from './arrow-convert.js';
 import type { Column } from './column.js';
 import { cellValue } from './column.js';
@@ -55,6 +54,8 @@ export async function writeTable(table: Table, path: string, options: WriteOptio
   try {
     await writeViaTemporary(path, async (tmp) => {
       if (format === 'parquet') {
+        // Imported on first use (see parquet-reader.ts).
+        const { Table: WasmTable, writeParquet } = await import('parquet-wasm');
         const bytes = writeParquet(WasmTable.fromIPCStream(tableToIPC(table, 'stream')));
         const fh = await open(tmp, 'w');
         try {

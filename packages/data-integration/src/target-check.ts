@@ -13,14 +13,23 @@ export type TaskKind = 'binary' | 'multiclass';
  */
 export function checkTarget(dataset: LoadedDataset, target: string, task: TaskKind): void {
   const file = dataset.path;
-  const ct = fromArrowTable(dataset.table, file);
-  const k = ct.names.indexOf(target);
-  if (k < 0) {
-    throw dataError('HOKUSAI_TARGET_MISSING', `target column '${target}' is not in the file; its columns are ${ct.names.map((n) => `'${n}'`).join(', ')}`, 'Set the target to one of these columns or add it to the file', { file, column: target, context: { columns: ct.names } });
+  const names = dataset.table.schema.fields.map((f) => f.name);
+  if (!names.includes(target)) {
+    throw dataError('HOKUSAI_TARGET_MISSING', `target column '${target}' is not in the file; its columns are ${names.map((n) => `'${n}'`).join(', ')}`, 'Set the target to one of these columns or add it to the file', { file, column: target, context: { columns: names } });
   }
-  const col = ct.columns[k] as Column;
+  // Only the target column is read (converting the whole table cost ~0.2 s per million rows).
+  const ct = fromArrowTable(dataset.table.select([target]), file);
+  const col = ct.columns[0] as Column;
   const distinct = new Map<string, number>();
+  // Numbers, booleans and timestamps: a raw value seen before has the same label text, so the
+  // text is made once per distinct value, not once per row.
+  const seenRaw = new Set<number>();
   for (let i = 0; i < ct.rowCount; i++) {
+    if (col.type !== 'string' && col.valid[i] === 1) {
+      const raw = col.values[i] as number;
+      if (seenRaw.has(raw)) continue;
+      seenRaw.add(raw);
+    }
     const v = cellValue(col, i);
     if (v === null) {
       throw dataError('HOKUSAI_TARGET_NULL', 'the target is empty', 'Every row needs a label; remove unlabelled rows or fill them', { file, row: i + 1, column: target });

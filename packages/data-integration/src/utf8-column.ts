@@ -1,3 +1,4 @@
+import { isAscii } from 'node:buffer';
 import { Utf8, Type, makeData } from 'apache-arrow';
 import type { Data } from 'apache-arrow';
 import type { Column } from './column.js';
@@ -73,7 +74,15 @@ export function bitIsSet(bitmap: Uint8Array | null | undefined, offset: number, 
   return ((bitmap[j >> 3] as number) & (1 << (j & 7))) !== 0;
 }
 
-/** Strings straight from offsets and bytes: much faster than Vector.get for millions of rows. */
+/** Largest byte range decoded as one string (V8 strings hold up to about 2^29 characters). */
+const WHOLE_DECODE_MAX_BYTES = 1 << 28;
+
+/**
+ * Strings straight from offsets and bytes: much faster than Vector.get for millions of rows.
+ * A chunk whose bytes are all ASCII is decoded as one string and each value cut from it (V8
+ * shares the characters of a long cut): about half the time of decoding value by value, and
+ * fewer bytes held.
+ */
 export function decodeUtf8Chunks(chunks: readonly Data[], n: number): (string | null)[] {
   const out = new Array<string | null>(n);
   let base = 0;
@@ -82,8 +91,17 @@ export function decodeUtf8Chunks(chunks: readonly Data[], n: number): (string | 
     const offs = d.valueOffsets as Int32Array;
     const bytes = d.values as Uint8Array;
     const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    for (let i = 0; i < d.length; i++) {
-      out[base + i] = bitIsSet(d.nullBitmap, d.offset, i) ? buf.toString('utf8', offs[i] as number, offs[i + 1] as number) : null;
+    const first = offs[0] as number;
+    const last = offs[d.length] as number;
+    if (last - first <= WHOLE_DECODE_MAX_BYTES && isAscii(buf.subarray(first, last))) {
+      const whole = buf.toString('latin1', first, last);
+      for (let i = 0; i < d.length; i++) {
+        out[base + i] = bitIsSet(d.nullBitmap, d.offset, i) ? whole.substring((offs[i] as number) - first, (offs[i + 1] as number) - first) : null;
+      }
+    } else {
+      for (let i = 0; i < d.length; i++) {
+        out[base + i] = bitIsSet(d.nullBitmap, d.offset, i) ? buf.toString('utf8', offs[i] as number, offs[i + 1] as number) : null;
+      }
     }
     base += d.length;
   }

@@ -7,6 +7,7 @@ import type { Column, ColumnTable } from '../src/column.js';
 import { distinctCount } from '../src/distinct-count.js';
 import { buildManifest } from '../src/manifest.js';
 import { hashRows } from '../src/row-hash.js';
+import { decodeUtf8Chunks } from '../src/utf8-column.js';
 
 // Text read from Arrow stays UTF-8 until a step reads its values; fingerprints, distinct counts
 // and the manifest read those bytes. Each must give exactly what it gives from the strings.
@@ -76,5 +77,19 @@ describe('text read as UTF-8 bytes', () => {
     const meta = { source_path: 'p', format: 'csv' as const, file_sha256: '0'.repeat(64) };
     expect(buildManifest(bytes, meta).content_hash).toBe(buildManifest(strings, meta).content_hash);
     expect(undecoded(bytes.columns[0])).toBe(true);
+  });
+});
+
+describe('decoding text columns', () => {
+  it('gives the strings Arrow gives, for ASCII chunks (decoded whole, then cut) and others, sliced chunks and nulls included', () => {
+    fc.assert(
+      fc.property(fc.array(fc.oneof(cell, fc.string({ unit: fc.constantFrom('a', 'Z', ' ', '@', '.'), maxLength: 40 })), { minLength: 1, maxLength: 60 }), fc.nat(), fc.nat(), (values, s, e) => {
+        const vec = vectorFromArray(values, new Utf8());
+        const from = s % values.length;
+        const to = from + (e % (values.length - from + 1));
+        for (const v of [vec, vec.slice(from, to)]) expect(decodeUtf8Chunks(v.data, v.length)).toEqual(v.toArray());
+      }),
+      { numRuns: 300, seed: 909 },
+    );
   });
 });

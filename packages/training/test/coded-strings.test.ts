@@ -1,4 +1,4 @@
-import { Utf8, makeVector, vectorFromArray, type Vector } from 'apache-arrow';
+import { Table, Utf8, makeVector, vectorFromArray, type Vector } from 'apache-arrow';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { readCodedStrings } from '../src/features/arrow-columns.js';
@@ -37,5 +37,14 @@ describe('string columns read as codes', () => {
     const got = readCodedStrings(col);
     expect(got.values).toEqual(['y', 'x', 'z']);
     expect(Array.from(got.codes)).toEqual([0, -1, 1, 2]);
+  });
+
+  it('reads a single-chunk column once: later reads of the same data, through new vectors, share the result', () => {
+    const table = new Table({ plan: vectorFromArray(['pro', null, 'basic', 'pro'], new Utf8()) });
+    const first = readCodedStrings(table.getChild('plan') as Vector);
+    expect(table.getChild('plan')).not.toBe(table.getChild('plan'));
+    expect(readCodedStrings(table.getChild('plan') as Vector)).toBe(first);
+    expect(first.values).toEqual(['pro', 'basic']);
+    expect(Array.from(first.codes)).toEqual([0, -1, 1, 0]);
   });
 });

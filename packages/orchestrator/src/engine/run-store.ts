@@ -75,7 +75,7 @@ export class RunStore {
 
   private objectIntact(path: string, sha256: string): boolean {
     try {
-      return sha256Of(new Uint8Array(readFileSync(path))) === sha256;
+      return sha256Of(readFileSync(path)) === sha256;
     } catch {
       return false;
     }
@@ -90,7 +90,11 @@ export class RunStore {
     if (!existsSync(path)) {
       throw new OrchestratorError('HOKUSAI_RUN_STORE_CORRUPT', `Object ${sha256} is missing from the run store at ${this.root}.`);
     }
-    const bytes = new Uint8Array(readFileSync(path));
+    // A file read into a buffer of its own (any but the smallest) is used as it is, not copied:
+    // the integrate step's output holds three tables (about 100 MB at 1M rows per input), read
+    // back while training starts. Either way the bytes own their whole ArrayBuffer.
+    const file = readFileSync(path);
+    const bytes = file.byteOffset === 0 && file.buffer.byteLength === file.byteLength ? new Uint8Array(file.buffer) : new Uint8Array(file);
     if (sha256Of(bytes) !== sha256) {
       throw new OrchestratorError('HOKUSAI_RUN_STORE_CORRUPT', `Object ${sha256} in the run store at ${this.root} does not match its hash.`);
     }

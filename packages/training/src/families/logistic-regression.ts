@@ -2,7 +2,9 @@ import { z } from 'zod';
 import { TrainingError } from '../errors.js';
 import type { FittedModel, Model, TrainContext, TrainingData } from '../model-interface.js';
 import type { OnnxGraph } from '../onnx/onnx-graph.js';
+import { BLOCK, addLogits, blockGradient, blockTerms, liveColumns } from './binary-blocks.js';
 import { lbfgs } from './lbfgs.js';
+import { startObjectiveHelper, type HelperOutput, type ObjectiveHelper } from './objective-helper.js';
 import { parseParams } from './family-params.js';
 
 export const LogisticRegressionParamsSchema = z.strictObject({
@@ -22,13 +24,17 @@ export const logisticRegression: Model = {
   defaults: { l2: 1e-4, maxIter: 1000, tol: 1e-7 },
   async train(data, raw, ctx) {
     const params = parseParams(LogisticRegressionParamsSchema, raw, 'logistic_regression');
-    return linearModel(fitLogisticRegression(onePart(data), params, ctx.onProgress), data.d, data.k);
+    // A large binary fit shares its rows with a second thread (same bits, see objective-helper.ts).
+    const helper = data.k === 2 ? startObjectiveHelper(data, data.d) : null;
+    try {
+      return linearModel(fitLogisticRegression(onePart(data), params, ctx.onProgress, helper), data.d, data.k);
+    } finally {
+      helper?.close();
+    }
   },
 };
 
-// Rows are processed in blocks so a block's logits and residuals stay in cache while every
-// feature column streams through once per evaluation.
-export const BLOCK = 4096;
+export { BLOCK };
 
 /** Some of the training rows: a whole table in memory, or one batch read back from disk. */
 export interface RowPart {
@@ -69,10 +75,10 @@ export interface LogisticRegressionParams {
 }
 
 /** The fitted parameters (rows x (d + 1), intercept last in each row) by L-BFGS over the parts. */
-export function fitLogisticRegression(parts: RowParts, params: LogisticRegressionParams, report: TrainContext['onProgress']): Float64Array {
+export function fitLogisticRegression(parts: RowParts, params: LogisticRegressionParams, report: TrainContext['onProgress'], helper: ObjectiveHelper | null = null): Float64Array {
   const { d, k } = parts;
   const rows = k === 2 ? 1 : k;
-  const objective = k === 2 ? binaryObjective(parts, params.l2) : softmaxObjective(parts, params.l2);
+  const objective = k === 2 ? binaryObjective(parts, params.l2, helper) : softmaxObjective(parts, params.l2);
   const result = lbfgs(objective, new Float64Array(rows * (d + 1)), {
     maxIter: params.maxIter,
     gtol: params.tol,
@@ -90,56 +96,77 @@ export function fitLogisticRegression(parts: RowParts, params: LogisticRegressio
 }
 
 /**
- * One part's rows added to the binary objective: `sums` holds the running loss and intercept
- * gradient, carried from part to part so the additions happen in the same order as over one
- * part. A plain function with every array a parameter: written as a closure over the running
- * sums, the row loop read and wrote context slots and the fit was ~40% slower.
+ * Rows [from, to) of one part added to the binary objective: `sums` holds the running loss and
+ * intercept gradient, carried from part to part so the additions happen in the same order as
+ * over one part. A plain function with every array a parameter: written as a closure over the
+ * running sums, the row loop read and wrote context slots and the fit was ~40% slower. The
+ * block kernels (binary-blocks.ts) are the ones the helper thread runs.
  */
-function addBinaryPart(part: RowPart, p: Float64Array, g: Float64Array, d: number, zb: Float64Array, sums: Float64Array): void {
-  const { columns, y, n, sampleWeight } = part;
+function addBinaryRows(part: RowPart, p: Float64Array, g: Float64Array, d: number, scratch: BinaryScratch, sums: Float64Array, from: number, to: number): void {
+  const { columns, y, sampleWeight } = part;
+  const { zb, terms, resid, blockSums } = scratch;
+  const { live, liveW } = liveColumns(columns, p, d);
+  const bias = p[d] as number;
   let loss = sums[0] as number;
   let gb = sums[1] as number;
-  for (let start = 0; start < n; start += BLOCK) {
-    const len = Math.min(BLOCK, n - start);
-    zb.fill(p[d] as number, 0, len);
-    for (let j = 0; j < d; j++) {
-      const wj = p[j] as number;
-      if (wj === 0) continue;
-      const col = columns[j] as Float32Array;
-      for (let i = 0; i < len; i++) zb[i] = (zb[i] as number) + (col[start + i] as number) * wj;
-    }
+  for (let start = from; start < to; start += BLOCK) {
+    const len = Math.min(BLOCK, to - start);
+    addLogits(zb, live, liveW, bias, start, len);
+    blockTerms(zb, y, sampleWeight, start, len, terms, resid, 0);
     for (let i = 0; i < len; i++) {
-      const zi = zb[i] as number;
-      const w = sampleWeight[start + i] as number;
-      const yi = y[start + i] as number;
-      const e = Math.exp(-Math.abs(zi));
-      // log(1 + e^z) and the sigmoid, both without overflow for large |z|.
-      loss += w * ((zi > 0 ? zi : 0) + Math.log1p(e) - yi * zi);
-      const pr = zi >= 0 ? 1 / (1 + e) : e / (1 + e);
-      const r = w * (pr - yi);
-      zb[i] = r;
-      gb += r;
+      loss += terms[i] as number;
+      gb += resid[i] as number;
     }
-    for (let j = 0; j < d; j++) {
-      const col = columns[j] as Float32Array;
-      let s = 0;
-      for (let i = 0; i < len; i++) s += (zb[i] as number) * (col[start + i] as number);
-      g[j] = (g[j] as number) + s;
-    }
+    blockGradient(blockSums, 0, zb, columns, d, start, len);
+    for (let j = 0; j < d; j++) g[j] = (g[j] as number) + (blockSums[j] as number);
   }
   sums[0] = loss;
   sums[1] = gb;
 }
 
-function binaryObjective(parts: RowParts, l2: number) {
+/** Adds the helper's rows after the fitting thread's own: terms and residuals in row order, gradient sums in block order. */
+function addHelperRows(out: HelperOutput, rows: number, g: Float64Array, d: number, sums: Float64Array): void {
+  const { terms, resid, sums: blockSums } = out;
+  let loss = sums[0] as number;
+  let gb = sums[1] as number;
+  for (let i = 0; i < rows; i++) {
+    loss += terms[i] as number;
+    gb += resid[i] as number;
+  }
+  const blocks = Math.ceil(rows / BLOCK);
+  for (let b = 0; b < blocks; b++) for (let j = 0; j < d; j++) g[j] = (g[j] as number) + (blockSums[b * d + j] as number);
+  sums[0] = loss;
+  sums[1] = gb;
+}
+
+interface BinaryScratch {
+  zb: Float64Array;
+  terms: Float64Array;
+  resid: Float64Array;
+  blockSums: Float64Array;
+}
+
+function binaryObjective(parts: RowParts, l2: number, helper: ObjectiveHelper | null) {
   const { d } = parts;
   const inv = 1 / parts.totalWeight;
-  const zb = new Float64Array(BLOCK);
+  const scratch: BinaryScratch = { zb: new Float64Array(BLOCK), terms: new Float64Array(BLOCK), resid: new Float64Array(BLOCK), blockSums: new Float64Array(d) };
   const sums = new Float64Array(2);
+  let help = helper;
   return (p: Float64Array, g: Float64Array): number => {
     g.fill(0);
     sums.fill(0);
-    parts.forEach((part) => addBinaryPart(part, p, g, d, zb, sums));
+    parts.forEach((part) => {
+      if (help === null) {
+        addBinaryRows(part, p, g, d, scratch, sums, 0, part.n);
+        return;
+      }
+      help.request(p);
+      addBinaryRows(part, p, g, d, scratch, sums, 0, help.from);
+      const out = help.collect();
+      if (out !== null) addHelperRows(out, part.n - help.from, g, d, sums);
+      else addBinaryRows(part, p, g, d, scratch, sums, help.from, part.n);
+      if (out === null) help = null;
+    });
     const loss = sums[0] as number;
     const gb = sums[1] as number;
     let reg = 0;

@@ -1,4 +1,4 @@
-import { DataType, type Table, type Vector } from 'apache-arrow';
+import { DataType, type Data, type Table, type Vector } from 'apache-arrow';
 import { TrainingError } from '../errors.js';
 
 export type ColumnKind = 'numeric' | 'string' | 'date';
@@ -86,7 +86,24 @@ export function nullMask(col: Vector): Uint8Array {
   return out;
 }
 
+/**
+ * Coded strings of single-chunk text columns already read, by their Arrow data: the feature plan
+ * and the featurizer fit both read every text column of the same table (two passes of 2M rows
+ * each at 1m). `table.getChild` makes a new Vector per call, the data stays the same.
+ */
+const codedByData = new WeakMap<Data, CodedStrings>();
+
+/** A text column as distinct values and codes (shared with later calls on the same data: read only). */
 export function readCodedStrings(col: Vector): CodedStrings {
+  const only = col.data.length === 1 ? (col.data[0] as Data) : undefined;
+  const known = only === undefined ? undefined : codedByData.get(only);
+  if (known !== undefined) return known;
+  const coded = codeStrings(col);
+  if (only !== undefined) codedByData.set(only, coded);
+  return coded;
+}
+
+function codeStrings(col: Vector): CodedStrings {
   const codes = new Int32Array(col.length);
   const values: string[] = [];
   const index = new Map<string, number>();

@@ -5,6 +5,7 @@ import { labelText } from '../label-text.js';
 import { discoverClasses, type ClassLabel } from '../labels.js';
 import { parseTrainOptions } from '../train-options.js';
 import { nullMask, readCodedStrings, readNumeric } from './arrow-columns.js';
+import { distinctNumbers } from './distinct-numbers.js';
 import { DATE_PARTS } from './date-parts.js';
 import { FEATURIZER_DEFAULTS, fitFeaturizer, ID_DISTINCT_SHARE } from './featurizer.js';
 import { nearDuplicateValues } from './near-duplicates.js';
@@ -100,17 +101,13 @@ function profile(table: Table, name: string, type: ColumnPlan['type']): { distin
   }
   const values = readNumeric(col);
   const nulls = nullMask(col);
-  // Distinct values by sorting a typed copy: far lighter than a Set of a million numbers.
   const present = new Float64Array(values.length);
   let m = 0;
   for (let i = 0; i < values.length; i++) {
     const v = values[i] as number;
     if (nulls[i] === 0 && v === v) present[m++] = v;
   }
-  const sorted = present.subarray(0, m).sort();
-  let distinct = m > 0 ? 1 : 0;
-  for (let i = 1; i < m; i++) if (sorted[i] !== sorted[i - 1]) distinct++;
-  return { distinct, missing: values.length - m };
+  return { distinct: distinctNumbers(present, m), missing: values.length - m };
 }
 
 const count = (n: number, what: string): string => `${n.toLocaleString('en-US')} ${what}${n === 1 ? '' : 's'}`;

@@ -3,6 +3,7 @@ import { TrainingError } from '../errors.js';
 import type { OnnxGraph } from '../onnx/onnx-graph.js';
 import { columnKind, nullMask, readCodedStrings, readNumeric, requireColumn } from './arrow-columns.js';
 import { DATE_PARTS, datePartsOf, emitDateParts, epochDays, type DatePart } from './date-parts.js';
+import { featureColumn } from './feature-column.js';
 import { murmur3 } from './murmur3.js';
 
 export interface NumericFeature {
@@ -233,7 +234,7 @@ export function transform(f: Featurizer, table: Table): Float32Array[] {
   }
   for (const feat of f.numeric) {
     const values = readNumeric(requireColumn(table, feat.name, 'feature'));
-    const col = new Float32Array(n);
+    const col = featureColumn(n);
     const { mean, scale } = feat;
     for (let i = 0; i < n; i++) {
       const v = Math.fround(values[i] as number);
@@ -246,7 +247,7 @@ export function transform(f: Featurizer, table: Table): Float32Array[] {
     const partValues = datePartColumns(requireColumn(table, feat.name, 'feature'));
     feat.parts.forEach(({ mean, scale }, p) => {
       const values = partValues[p] as Float64Array;
-      const col = new Float32Array(n);
+      const col = featureColumn(n);
       for (let i = 0; i < n; i++) {
         const v = Math.fround(values[i] as number);
         if (v === v) col[i] = Math.fround(v - mean) * scale;
@@ -258,7 +259,7 @@ export function transform(f: Featurizer, table: Table): Float32Array[] {
     const coded = readCodedStrings(requireColumn(table, feat.name, 'feature'));
     const slot = Int32Array.from(coded.values, (s) => feat.categories.indexOf(s));
     const nullSlot = feat.categories.indexOf('');
-    const block = feat.categories.map(() => new Float32Array(n));
+    const block = feat.categories.map(() => featureColumn(n));
     fillIndicators(block, coded.codes, slot, nullSlot);
     out.push(...block);
   }
@@ -266,7 +267,7 @@ export function transform(f: Featurizer, table: Table): Float32Array[] {
     const coded = readCodedStrings(requireColumn(table, feat.name, 'feature'));
     const bucket = Int32Array.from(coded.values, (s) => murmur3(s, feat.seed) % feat.buckets);
     const nullBucket = murmur3('', feat.seed) % feat.buckets;
-    const block = Array.from({ length: feat.buckets }, () => new Float32Array(n));
+    const block = Array.from({ length: feat.buckets }, () => featureColumn(n));
     fillIndicators(block, coded.codes, bucket, nullBucket);
     out.push(...block);
   }

@@ -1,5 +1,7 @@
 import { DataType, type Table } from 'apache-arrow';
-import { categoryBinCounts, decileEdges, numberBinCounts, psiCategories, psiFromCounts } from './psi.js';
+import { categoryValues, numberValues } from './column-values.js';
+import { decileEdgesOf } from './decile-select.js';
+import { categoryBinCounts, numberBinCounts, psiCategories, psiFromCounts } from './psi.js';
 
 export type DatasetRole = 'base' | 'contributed' | 'benchmark';
 export const DATASET_ROLES: readonly DatasetRole[] = ['base', 'contributed', 'benchmark'];
@@ -40,46 +42,6 @@ export interface CategoryColumnProfile {
 
 export type ColumnProfile = NumberColumnProfile | CategoryColumnProfile;
 
-interface NumberValues {
-  values: Float64Array;
-  missing: number;
-}
-
-function numberValues(table: Table, column: string): NumberValues {
-  const col = table.getChild(column);
-  if (col === null) return { values: new Float64Array(0), missing: table.numRows };
-  const out = new Float64Array(table.numRows);
-  let n = 0;
-  let missing = 0;
-  for (const v of col) {
-    const x = typeof v === 'bigint' ? Number(v) : (v as number | null);
-    if (x === null || x === undefined || Number.isNaN(x)) missing++;
-    else out[n++] = x;
-  }
-  return { values: out.subarray(0, n), missing };
-}
-
-interface CategoryValues {
-  counts: Map<string, number>;
-  missing: number;
-}
-
-function categoryValues(table: Table, column: string): CategoryValues {
-  const col = table.getChild(column);
-  const counts = new Map<string, number>();
-  if (col === null) return { counts, missing: table.numRows };
-  let missing = 0;
-  for (const v of col) {
-    if (v === null || v === undefined) {
-      missing++;
-      continue;
-    }
-    const key = String(v);
-    counts.set(key, (counts.get(key) ?? 0) + 1);
-  }
-  return { counts, missing };
-}
-
 const share = (part: number, whole: number): number | null => (whole === 0 ? null : part / whole);
 
 function perRole<T>(f: (role: DatasetRole) => T): PerRole<T> {
@@ -88,8 +50,7 @@ function perRole<T>(f: (role: DatasetRole) => T): PerRole<T> {
 
 function profileNumber(column: string, tables: PerRole<Table>): NumberColumnProfile {
   const v = perRole((role) => numberValues(tables[role], column));
-  const sortedBase = Float64Array.from(v.base.values).sort();
-  const edges = decileEdges(sortedBase);
+  const edges = decileEdgesOf(v.base.values);
   const bins = perRole((role) => numberBinCounts(v[role].values, v[role].missing, edges));
   let min = Infinity;
   let max = -Infinity;

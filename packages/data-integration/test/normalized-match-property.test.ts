@@ -1,0 +1,71 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { Column } from '../src/column.js';
+import { decimalsOf, matchRows, normalizeCellText, referenceDecimals, type NumCol } from '../src/feature-match.js';
+
+// matchRows looks candidates up by value and rejects most of them on a second numeric column
+// before comparing whole rows; the answer must be the rule itself, checked here pair by pair.
+type Cell = number | null;
+
+function numCol(type: 'int' | 'float', cells: Cell[]): NumCol {
+  const values = type === 'int' ? new Int32Array(cells.length) : new Float64Array(cells.length);
+  const valid = new Uint8Array(cells.length);
+  cells.forEach((v, i) => {
+    if (v !== null) {
+      values[i] = v;
+      valid[i] = 1;
+    }
+  });
+  return { type, values, valid } as NumCol;
+}
+
+/** Whether row i of a and row j of b agree by the module's rule, cell by cell. */
+function agree(a: Column[], i: number, b: Column[], j: number, refDecimals: number[]): boolean {
+  return a.every((x, c) => {
+    const y = b[c] as Column;
+    if (x.type === 'string' && y.type === 'string') {
+      const s = x.values[i] ?? null;
+      const t = y.values[j] ?? null;
+      return s === null || t === null ? s === t : normalizeCellText(s) === normalizeCellText(t);
+    }
+    const xn = x as NumCol;
+    const yn = y as NumCol;
+    const vx = xn.valid[i] === 1;
+    if (vx !== (yn.valid[j] === 1)) return false;
+    if (!vx) return true;
+    const u = xn.values[i] as number;
+    const w = yn.values[j] as number;
+    if (u === w) return true;
+    if (xn.type === 'int') return false;
+    const tol = 0.5 * 10 ** -Math.min(decimalsOf(u), refDecimals[c] as number);
+    return Math.abs(u - w) <= tol * (1 + 1e-9) + Math.abs(w) * 1e-15;
+  });
+}
+
+// Few values, printed with different decimals, so that rows match after rounding often.
+const float = fc.option(fc.constantFrom(0.1, 0.12, 0.13, 0.125, 1.2, 1.25, 1.3, 2, 2.5, -0.1), { nil: null, freq: 8 });
+const int = fc.option(fc.constantFrom(0, 1), { nil: null, freq: 8 });
+const text = fc.option(fc.constantFrom('a', 'A ', '0.50', '0.5'), { nil: null, freq: 8 });
+const row = fc.tuple(float, float, int, text);
+
+describe('normalized matching', () => {
+  it('finds a reference row for exactly the rows the rule matches, over floats, ints, text and nulls', () => {
+    fc.assert(
+      fc.property(fc.array(row, { minLength: 1, maxLength: 40 }), fc.array(row, { minLength: 1, maxLength: 40 }), (ra, rb) => {
+        const table = (rows: typeof ra): Column[] => [
+          numCol('float', rows.map((r) => r[0])),
+          numCol('float', rows.map((r) => r[1])),
+          numCol('int', rows.map((r) => r[2])),
+          { type: 'string', values: rows.map((r) => r[3]) },
+        ];
+        const a = table(ra);
+        const b = table(rb);
+        const refDecimals = b.map((col) => (col.type === 'string' ? 0 : referenceDecimals(col as NumCol, rb.length)));
+        const got = matchRows(a, ra.length, b, rb.length).hit;
+        const want = ra.map((_, i) => rb.some((_, j) => agree(a, i, b, j, refDecimals)));
+        expect(Array.from(got, (h) => h > 0)).toEqual(want);
+      }),
+      { numRuns: 400, seed: 77 },
+    );
+  });
+});

@@ -1,0 +1,82 @@
+import { Dictionary, Float64, Int32, Int64, Utf8, vectorFromArray, Table, type Vector } from 'apache-arrow';
+import { describe, expect, it } from 'vitest';
+import { categoryValues, numberValues } from '../src/flow/data-profile/column-values.js';
+import { decileEdgesOf } from '../src/flow/data-profile/decile-select.js';
+import { decileEdges } from '../src/flow/data-profile/psi.js';
+
+// The profile reads the chunks' typed arrays and dictionary codes directly; these are the values
+// a row-by-row walk over the Arrow vector gives, which it must match exactly (keys in row order).
+function walkNumbers(col: Vector): { values: number[]; missing: number } {
+  const values: number[] = [];
+  let missing = 0;
+  for (const v of col) {
+    const x = typeof v === 'bigint' ? Number(v) : (v as number | null);
+    if (x === null || Number.isNaN(x)) missing++;
+    else values.push(x);
+  }
+  return { values, missing };
+}
+
+function walkCategories(col: Vector): { counts: [string, number][]; missing: number } {
+  const counts = new Map<string, number>();
+  let missing = 0;
+  for (const v of col) {
+    if (v === null) missing++;
+    else counts.set(String(v), (counts.get(String(v)) ?? 0) + 1);
+  }
+  return { counts: [...counts], missing };
+}
+
+describe('column values for the data profile', () => {
+  const floats = vectorFromArray([1.5, null, Number.NaN, -2, 0, null, 3.25], new Float64());
+  const ints = vectorFromArray([7, null, 1, 7, -3], new Int32());
+  const bigs = vectorFromArray([5n, null, -9n, 2n ** 40n], new Int64());
+  const plans = vectorFromArray(['pro', 'basic', null, 'pro', 'plus', 'basic', null], new Dictionary(new Utf8(), new Int32()));
+  const notes = vectorFromArray(['b', 'a', null, 'b'], new Utf8());
+
+  it('reads numbers with nulls and NaN as missing, int64 as numbers, in row order', () => {
+    const table = new Table({ x: floats });
+    for (const [name, col] of [['f', floats], ['i', ints], ['b', bigs]] as const) {
+      const t = new Table({ [name]: col });
+      const got = numberValues(t, name);
+      expect({ values: [...got.values], missing: got.missing }).toEqual(walkNumbers(col));
+    }
+    expect(numberValues(table, 'absent')).toEqual({ values: new Float64Array(0), missing: 7 });
+  });
+
+  it('counts dictionary codes and plain text alike, keys in the order of their first row', () => {
+    for (const col of [plans, notes]) {
+      const got = categoryValues(new Table({ c: col }), 'c');
+      expect({ counts: [...got.counts], missing: got.missing }).toEqual(walkCategories(col));
+    }
+    expect([...categoryValues(new Table({ c: plans }), 'c').counts.keys()]).toEqual(['pro', 'basic', 'plus']);
+  });
+
+  it('reads tables of several chunks, and sliced chunks through the vector', () => {
+    const chunked = new Table({ p: plans.concat(vectorFromArray(['gold', 'pro', null], new Dictionary(new Utf8(), new Int32()))), f: floats.concat(vectorFromArray([9, null, 8, 1, 2, 3, 4, 5, 6, 7], new Float64())) });
+    const cats = categoryValues(chunked, 'p');
+    expect({ counts: [...cats.counts], missing: cats.missing }).toEqual(walkCategories(chunked.getChild('p') as Vector));
+    const nums = numberValues(chunked, 'f');
+    expect({ values: [...nums.values], missing: nums.missing }).toEqual(walkNumbers(chunked.getChild('f') as Vector));
+    const sliced = chunked.slice(2, 6);
+    const s = numberValues(sliced, 'f');
+    expect({ values: [...s.values], missing: s.missing }).toEqual(walkNumbers(sliced.getChild('f') as Vector));
+    const sc = categoryValues(sliced, 'p');
+    expect({ counts: [...sc.counts], missing: sc.missing }).toEqual(walkCategories(sliced.getChild('p') as Vector));
+  });
+});
+
+describe('decile edges by selection', () => {
+  it('equal the edges of the sorted values, duplicates, ordered input and small inputs included', () => {
+    let seed = 11;
+    const next = (): number => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+    const cases: Float64Array[] = [new Float64Array(0), Float64Array.from([3]), Float64Array.from({ length: 200 }, () => 4)];
+    for (const n of [10, 63, 64, 65, 1000, 100_000]) {
+      cases.push(Float64Array.from({ length: n }, () => Math.floor(next() * 7) - 3));
+      cases.push(Float64Array.from({ length: n }, () => (next() - 0.5) * 1e6));
+      cases.push(Float64Array.from({ length: n }, (_, i) => i));
+      cases.push(Float64Array.from({ length: n }, (_, i) => n - i));
+    }
+    for (const values of cases) expect(decileEdgesOf(values)).toEqual(decileEdges(Float64Array.from(values).sort()));
+  });
+});
