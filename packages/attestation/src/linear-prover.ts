@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import { WitnessCalculatorBuilder } from 'circom_runtime';
 import { AttestationError } from './errors.js';
 import { batchVerifyGroth16 } from './groth16-batch-verify.js';
 import { defaultCacheDir, releaseCurve } from './groth16-setup.js';
@@ -107,6 +106,8 @@ export async function proveLinear(q: QuantizedBenchmark, baseline: QuantizedMode
   const prover = await openGroth16Prover(key.zkeyPath, options.onNote);
   // The witness program is instantiated once (snarkjs' wtns.calculate compiles the wasm again on
   // every call); one instance holds one witness at a time, so witnesses are made in turn.
+  // Loaded here, not at package load: a run without a proof never needs the witness runtime.
+  const { WitnessCalculatorBuilder } = await import('circom_runtime');
   const witnessCalculator = await WitnessCalculatorBuilder(readFileSync(circuit.wasmPath));
   const proofs: LinearProofChunk[] = new Array<LinearProofChunk>(chunks.length);
   let done = 0;

@@ -12,7 +12,7 @@ const example = fileURLToPath(new URL('../../../examples/quickstart/', import.me
 
 // Heavy dependencies that only some commands need: they load when used, so every other command
 // starts without them (about 0.7 s of module loading on this machine).
-const HEAVY = ['bullmq', 'ioredis', 'undici', 'snarkjs', '@tensorflow/tfjs'];
+const HEAVY = ['bullmq', 'ioredis', 'undici', 'snarkjs', 'circom_runtime', '@tensorflow/tfjs'];
 
 /** The bare specifiers `hokusai <args>` imports, recorded by a module resolve hook. */
 async function importedBy(args: string[]): Promise<Set<string>> {
