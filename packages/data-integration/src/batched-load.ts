@@ -31,6 +31,8 @@ export interface BatchedDataset {
   columns: string[];
   /** The types `loadDataset` infers for the whole file. */
   dtypes: Record<string, ColumnType>;
+  /** Columns with no value in any row (typed 'string' in dtypes, as loadDataset types them). */
+  emptyColumns: string[];
   /** The batch files, in row order. */
   batches: string[];
   /** Reads the batches in order, one in memory at a time; each call starts again. */
@@ -213,6 +215,7 @@ export async function loadDatasetInBatches(path: string, options: BatchedLoadOpt
     row_count: rowOffset,
     columns: names,
     dtypes,
+    emptyColumns: names.filter((n) => (kinds.get(n) ?? 'null') === 'null'),
     batches,
     async *read() {
       for (const file of batches) yield tableFromIPC(await readFile(file));
