@@ -98,7 +98,7 @@ function joinKind(a: ColumnType | 'null', b: ColumnType | 'null'): ColumnType | 
 }
 
 /** The error of a chunk, placed in the whole file: its name, row and line. */
-function placed(error: unknown, chunk: string, path: string, rowOffset: number, lineOffset: number): unknown {
+export function placed(error: unknown, chunk: string, path: string, rowOffset: number, lineOffset: number): unknown {
   if (!(error instanceof DataIntegrationError)) return error;
   const before = { ...(error.file === undefined ? {} : { file: error.file }), ...(error.row === undefined ? {} : { row: error.row }), ...(error.column === undefined ? {} : { column: error.column }), ...(error.line === undefined ? {} : { line: error.line }) };
   const after = {

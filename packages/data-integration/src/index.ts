@@ -36,3 +36,4 @@ export { integrateOverBatches } from './integrate-over-batches.js';
 export type { BatchedIntegrationInput, BatchedIntegrationResult } from './integrate-over-batches.js';
 export { readBatchFiles } from './aligned-batches.js';
 export type { BatchedSource } from './aligned-batches.js';
+export { checkTargetOverBatches } from './target-check-over-batches.js';

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { tableFromIPC, type Table } from 'apache-arrow';
 import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { integrateContribution, integrateOverBatches, loadDataset, loadDatasetInBatches, type BatchedIntegrationInput } from '../src/index.js';
+import { checkTargetOverBatches, integrateContribution, integrateOverBatches, loadDataset, loadDatasetInBatches, type BatchedIntegrationInput } from '../src/index.js';
 import { scratch } from './temp-files.js';
 
 const tmp = scratch();
@@ -111,5 +111,22 @@ describe('integrateOverBatches', () => {
     const dir = tmp.path('errors');
     const [b, c, k] = await Promise.all([paths.base, other, paths.benchmark].map((p, i) => loadDatasetInBatches(p, { dir: join(dir, String(i)), batchRows: 64 })));
     await expect(integrateOverBatches({ ...common, base: b!, contributed: c!, benchmark: k!, dir: join(dir, 'integrate') })).rejects.toMatchObject({ code: 'HOKUSAI_LABEL_SET_MISMATCH', row: 251, message: (memoryError as Error).message });
+  });
+});
+
+describe('checkTargetOverBatches', () => {
+  const csvOf = (labels: (string | number)[]): string => `x,label\n${labels.map((l, i) => `${i},${l}`).join('\n')}\n`;
+
+  it('places an empty target in the whole file and finds a third label in a later batch', async () => {
+    const labels = Array.from({ length: 300 }, (_, i) => i % 2);
+    const withEmpty = tmp.write('empty-label.csv', csvOf(labels.map((l, i) => (i === 250 ? '' : l))));
+    const dir = tmp.path('target-check');
+    const a = await loadDatasetInBatches(withEmpty, { dir: join(dir, 'a'), batchRows: 64 });
+    await expect(checkTargetOverBatches(a, 'label', 'binary')).rejects.toMatchObject({ code: 'HOKUSAI_TARGET_NULL', row: 251, file: withEmpty });
+    const third = tmp.write('third-label.csv', csvOf(labels.map((l, i) => (i === 200 ? 'maybe' : l === 0 ? 'no' : 'yes'))));
+    const b = await loadDatasetInBatches(third, { dir: join(dir, 'b'), batchRows: 64 });
+    await expect(checkTargetOverBatches(b, 'label', 'binary')).rejects.toMatchObject({ code: 'HOKUSAI_TARGET_NOT_BINARY', row: 201, file: third });
+    const fine = await loadDatasetInBatches(tmp.write('fine.csv', csvOf(labels)), { dir: join(dir, 'c'), batchRows: 64 });
+    await expect(checkTargetOverBatches(fine, 'label', 'binary')).resolves.toBeUndefined();
   });
 });

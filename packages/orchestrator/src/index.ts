@@ -44,5 +44,5 @@ export { QueueMonitor, type QueueStats } from './distributed/queue-monitor.js';
 // The feature plan's schema and planner, for commands that show or check a plan (the CLI's validate).
 export { FeaturePlanSchema, planFeatures, type FeaturePlan, type ColumnPlan, type FeatureWarning } from '@hokusai/training';
 export { benchmarkColumns, inferenceCommitment } from './flow/inference-benchmark.js';
-export { planMemory, memoryPlanText, estimateInMemoryBytes, MemoryPlanSchema, type MemoryPlan } from './flow/memory-plan.js';
+export { planMemory, memoryPlanText, estimateInMemoryBytes, streamingGaps, MemoryPlanSchema, type MemoryPlan } from './flow/memory-plan.js';
 export { parseMemorySize } from './flow/memory-size.js';

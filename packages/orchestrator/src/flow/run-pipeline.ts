@@ -1,3 +1,4 @@
+import { rm } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { writeAttestation } from '@hokusai/attestation';
@@ -39,6 +40,8 @@ export interface PipelineRunOptions {
   onTracking?: (tracking: TrackingStarted) => void;
   /** Told, before anything is read, how the run fits `resources.memory` (only when the config sets one). */
   onMemoryPlan?: (plan: MemoryPlan) => void;
+  /** Rows per batch file of a streaming run (default 262,144); results do not depend on it. */
+  streamBatchRows?: number;
 }
 
 export interface PipelineResult {
@@ -124,7 +127,7 @@ export async function resumePipeline(runId: string, options: PipelineRunOptions 
 async function announceMemoryPlan(config: PipelineConfig, options: PipelineRunOptions): Promise<void> {
   const plan = await planMemory(config);
   if (plan !== null) options.onMemoryPlan?.(plan);
-  assertPlanRunnable(plan);
+  assertPlanRunnable(plan, config);
 }
 
 function absolutePaths(config: PipelineConfig): PipelineConfig {
@@ -178,11 +181,18 @@ async function executeLocked(config: PipelineConfig, runId: string, resume: bool
   const hooks = options.hooks ?? hokusaiHooks();
   const events: RunEvent[] = [];
   const startTime = Date.now();
+  // Decided from the input files' sizes, so a resumed run takes the same path.
+  const plan = await planMemory(config);
+  // A streaming run's batch files and partitions; kept until the run has finished, so a resumed run finds them.
+  const workDir = join(store.root, 'work', runId);
   const flow = hokusaiFlow({
     config,
     hooks,
     datasets: new DatasetCache({ inputs: [config.base, config.contributed, config.benchmark] }),
     pipelineVersion: pipelineVersion(),
+    plan,
+    workDir,
+    ...(options.streamBatchRows === undefined ? {} : { streamBatchRows: options.streamBatchRows }),
     ...(options.renderReport ? { renderReport: options.renderReport } : {}),
   });
   // The MLflow run starts with the pipeline and follows it step by step.
@@ -236,6 +246,7 @@ async function executeLocked(config: PipelineConfig, runId: string, resume: bool
     fill: (staging) => writeAttestation(staging, attest.built, { zkOutput }),
   });
 
+  await rm(workDir, { recursive: true, force: true });
   const { attestation } = attest.built;
   const metrics = runMetrics(evaluation, delta);
   // The output folder exists now, so the journal of a finished run is copied beside its results.
