@@ -34,7 +34,7 @@ export interface BatchedIntegrationInput {
   benchmarkChecks?: { allowInBase?: boolean; allowSingleClass?: boolean };
   /** Folder for the output batches (Arrow IPC files) and the partitions; created. The caller removes it. */
   dir: string;
-  /** Disk partitions for dedup and contamination (default 64). */
+  /** Disk partitions for dedup and contamination (default: one per 200,000 input rows, at least 64), so one partition's rows stay few whatever the input. */
   partitions?: number;
   /** Told as each pass begins. */
   onPhase?: (phase: string) => void;
@@ -67,6 +67,9 @@ const inputSpec = z
     onPhase: z.function().optional(),
   })
   .strict();
+
+/** Input rows per disk partition by default: a partition checked in memory holds about this many rows. */
+const ROWS_PER_PARTITION = 200_000;
 
 /** Rows of the base and the benchmark read to tell identifiers (comparedColumns reads 5,000). */
 const PREFIX_ROWS = 5000;
@@ -284,7 +287,7 @@ export async function integrateOverBatches(input: BatchedIntegrationInput): Prom
     target,
     compared: featureNames,
     dir: join(input.dir, 'partitions'),
-    ...(input.partitions === undefined ? {} : { partitions: input.partitions }),
+    partitions: input.partitions ?? Math.min(4096, Math.max(64, Math.ceil((survey.rows.base + survey.rows.contributed + survey.rows.benchmark) / ROWS_PER_PARTITION))),
   });
   const warnings: string[] = [];
   const caveats = checkBenchmark(a, survey, matches.benchmarkRowsInBase, input.benchmarkChecks ?? {});

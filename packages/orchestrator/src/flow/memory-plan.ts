@@ -68,6 +68,11 @@ export function memoryPlanText(plan: MemoryPlan): string {
   return plan.mode === 'in-memory' ? `memory: in memory (${figures})` : `memory: streaming (${figures})`;
 }
 
+/** What the steps of a streaming run may declare at once (MB): the budget less the process before any data. */
+export function streamingStepBudgetMb(plan: MemoryPlan): number {
+  return Math.max(0, Math.floor((plan.memory_budget_bytes - BASE_PROCESS_BYTES) / 1e6));
+}
+
 /** The model family the streaming path trains (training's STREAMING_FAMILY). */
 const STREAMING_FAMILY = 'logistic_regression';
 

@@ -12,7 +12,7 @@ import { runFlow } from '../engine/run-flow.js';
 import { RunStore } from '../engine/run-store.js';
 import { PipelineConfigSchema, type PipelineConfig, type PipelineConfigInput } from './config.js';
 import { DatasetCache } from './dataset-cache.js';
-import { assertPlanRunnable, planMemory, type MemoryPlan } from './memory-plan.js';
+import { assertPlanRunnable, planMemory, streamingStepBudgetMb, type MemoryPlan } from './memory-plan.js';
 import { hokusaiFlow } from './hokusai-flow.js';
 import { reportJsonText } from './report-document.js';
 import { linkReportToMlflow } from './report-mlflow-link.js';
@@ -207,6 +207,9 @@ async function executeLocked(config: PipelineConfig, runId: string, resume: bool
       runId,
       params: { config: { ...config, pii, tracking: storedTracking(config) } },
       concurrency: config.concurrency,
+      // A streaming run keeps its steps' declared memory within the budget (less the process itself):
+      // on a small budget the heavy steps take turns instead of overlapping.
+      ...(plan?.mode === 'streaming' ? { memoryBudgetMb: streamingStepBudgetMb(plan) } : {}),
       resume,
       ...(options.signal === undefined ? {} : { signal: options.signal }),
       hooks: hooks.identities(),

@@ -33,7 +33,8 @@ export function streamEvaluateStep(flow: FlowContext, reads: { integrate: Step<S
   return defineStep({
     name: 'evaluate',
     reads,
-    memoryMb: 300,
+    // One batch, and 20 bytes a benchmark row for the labels and both models' scores.
+    memoryMb: 400,
     run: async (ctx): Promise<EvaluateOutput> => {
       const { integrate: data, baseline, candidate } = ctx.inputs;
       const target = flow.config.target;

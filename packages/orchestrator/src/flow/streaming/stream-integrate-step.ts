@@ -17,7 +17,8 @@ export function streamIntegrateStep(flow: FlowContext, loads: { base: Step<Strea
   return defineStep({
     name: 'integrate',
     reads: loads,
-    memoryMb: 600,
+    // A few batches (aligned, treated) and one disk partition of the three inputs at a time.
+    memoryMb: 450,
     run: async (ctx): Promise<StreamIntegrateOutput> => {
       const { config } = flow;
       const result = await integrateOverBatches({

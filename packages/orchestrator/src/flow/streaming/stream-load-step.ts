@@ -20,7 +20,8 @@ export function streamLoadStep(role: DatasetRole, flow: FlowContext): Step<Strea
   return defineStep({
     name: `load_${role}`,
     reads: {},
-    memoryMb: 300,
+    // One chunk of records and its parsed batch (batches of 262,144 rows of ~20 columns).
+    memoryMb: 250,
     run: async (ctx): Promise<StreamLoadOutput> => {
       const batchRows = flow.streamBatchRows ?? STREAM_BATCH_ROWS;
       ctx.emit({ type: 'progress', unit: 'rows', done: 0, total: 0, message: `streaming: loading ${role} in batches of ${batchRows} rows` });
