@@ -294,7 +294,10 @@ export async function integrateOverBatches(input: BatchedIntegrationInput): Prom
   if (matches.baseRowsInBenchmark > 0) warnings.push(`${matches.baseRowsInBenchmark} base rows also appear in the benchmark; they are kept (the base is not the contributor's) but inflate both models' scores`);
   const counts = removalCounts(matches);
   phase('quality');
-  const quality = gateQuality(input, a, survey, await qualityCells(a, featureNames, survey.rows), counts.within_contributed, warnings);
+  // Uniqueness counts every exact copy of an earlier row, also those removed for another reason first.
+  let duplicateRows = 0;
+  for (let i = 0; i < matches.duplicate.length; i++) duplicateRows += matches.duplicate[i] as number;
+  const quality = gateQuality(input, a, survey, await qualityCells(a, featureNames, survey.rows), duplicateRows, warnings);
   if (counts.kept === 0) warnings.push('no contributed rows are left after deduplication and contamination removal');
   phase('outputs');
   const out = await writeOutputs(input, a, pii, keptRows(matches));
