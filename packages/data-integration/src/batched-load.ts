@@ -31,6 +31,8 @@ export interface BatchedDataset {
   columns: string[];
   /** The types `loadDataset` infers for the whole file. */
   dtypes: Record<string, ColumnType>;
+  /** Columns with no value in any row (typed 'string' in dtypes, as loadDataset types them). */
+  emptyColumns: string[];
   /** The batch files, in row order. */
   batches: string[];
   /** Reads the batches in order, one in memory at a time; each call starts again. */
@@ -96,7 +98,7 @@ function joinKind(a: ColumnType | 'null', b: ColumnType | 'null'): ColumnType | 
 }
 
 /** The error of a chunk, placed in the whole file: its name, row and line. */
-function placed(error: unknown, chunk: string, path: string, rowOffset: number, lineOffset: number): unknown {
+export function placed(error: unknown, chunk: string, path: string, rowOffset: number, lineOffset: number): unknown {
   if (!(error instanceof DataIntegrationError)) return error;
   const before = { ...(error.file === undefined ? {} : { file: error.file }), ...(error.row === undefined ? {} : { row: error.row }), ...(error.column === undefined ? {} : { column: error.column }), ...(error.line === undefined ? {} : { line: error.line }) };
   const after = {
@@ -213,6 +215,7 @@ export async function loadDatasetInBatches(path: string, options: BatchedLoadOpt
     row_count: rowOffset,
     columns: names,
     dtypes,
+    emptyColumns: names.filter((n) => (kinds.get(n) ?? 'null') === 'null'),
     batches,
     async *read() {
       for (const file of batches) yield tableFromIPC(await readFile(file));

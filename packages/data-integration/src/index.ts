@@ -32,3 +32,8 @@ export type { ManifestOverBatchesOptions } from './manifest-over-batches.js';
 export type { ContentHashOverBatchesOptions } from './partitioned-content-hash.js';
 export type { BatchedDataset, BatchedLoadOptions } from './batched-load.js';
 export type { PartitionedMatchInput, PartitionedMatchResult, TableBatches } from './partitioned-matches.js';
+export { integrateOverBatches } from './integrate-over-batches.js';
+export type { BatchedIntegrationInput, BatchedIntegrationResult } from './integrate-over-batches.js';
+export { readBatchFiles } from './aligned-batches.js';
+export type { BatchedSource } from './aligned-batches.js';
+export { checkTargetOverBatches } from './target-check-over-batches.js';

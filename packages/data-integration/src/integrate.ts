@@ -276,7 +276,7 @@ function dtypeOf(ct: ColumnTable, name: string): string {
   return (ct.columns[ct.names.indexOf(name)] as Column).type;
 }
 
-function describeType(t: ColumnType): string {
+export function describeType(t: ColumnType): string {
   return t === 'int' ? 'an integer' : t === 'float' ? 'a number' : t === 'bool' ? 'true or false' : t === 'timestamp' ? 'a date' : 'text';
 }
 
@@ -733,7 +733,7 @@ export function integrateContribution(input: IntegrationInput): IntegrationResul
  * What an ephemeral key changes, and what it does not: only keyed hashes depend on it, so the
  * outputs are the same on every run unless they hold hashed values.
  */
-function ephemeralKeyNote(hashedColumns: readonly string[]): string {
+export function ephemeralKeyNote(hashedColumns: readonly string[]): string {
   if (hashedColumns.length === 0) {
     return 'no key was given: an ephemeral random key was used, and no hashed value reaches the outputs (PII columns are left out of them or not hashed), so the outputs are the same on every run';
   }

@@ -28,23 +28,38 @@ function labelSet(part: LabelledPart, target: string): Map<string, number> {
 
 const fold = (s: string): string => s.trim().toLowerCase();
 
+/** One file's labels for the check: each distinct label with its first row, and the target column (or a part of it) whose look decides whether labels may be shown. */
+export interface FileLabels {
+  label: 'base' | 'contributed' | 'benchmark';
+  file: string;
+  rows: number;
+  labels: Map<string, number>;
+  look: Column;
+}
+
 /**
  * The contributed and benchmark files must use the labels of the base data (or, when the base has
  * no rows, of the benchmark): `yes`/`no` beside `Yes`/`No` would otherwise train a model of four
  * classes and fail only after training. A file may hold fewer of the labels, never others.
  */
 export function checkLabelSets(parts: readonly LabelledPart[], target: string): void {
-  const reference = parts.find((p) => p.label === 'base' && p.ct.rowCount > 0) ?? parts.find((p) => p.label === 'benchmark' && p.ct.rowCount > 0);
+  checkFileLabels(
+    parts.map((p) => ({ label: p.label, file: p.file, rows: p.ct.rowCount, labels: labelSet(p, target), look: p.ct.columns[p.ct.names.indexOf(target)] as Column })),
+    target,
+  );
+}
+
+/** checkLabelSets over label sets gathered beforehand (in memory, or batch by batch). */
+export function checkFileLabels(parts: readonly FileLabels[], target: string): void {
+  const reference = parts.find((p) => p.label === 'base' && p.rows > 0) ?? parts.find((p) => p.label === 'benchmark' && p.rows > 0);
   if (reference === undefined) return;
-  const refLabels = labelSet(reference, target);
+  const refLabels = reference.labels;
   for (const part of parts) {
-    if (part === reference || part.ct.rowCount === 0) continue;
-    const labels = labelSet(part, target);
+    if (part === reference || part.rows === 0) continue;
+    const labels = part.labels;
     const unknown = [...labels.keys()].filter((l) => !refLabels.has(l));
     if (unknown.length === 0) continue;
-    const col = part.ct.columns[part.ct.names.indexOf(target)] as Column;
-    const refCol = reference.ct.columns[reference.ct.names.indexOf(target)] as Column;
-    const hidden = columnPiiLook(target, col) !== undefined || columnPiiLook(target, refCol) !== undefined;
+    const hidden = columnPiiLook(target, part.look) !== undefined || columnPiiLook(target, reference.look) !== undefined;
     const list = (ls: string[]): string => (hidden ? `${ls.length} labels (values redacted: the column looks like personal data)` : ls.slice(0, SHOWN).map(showLabel).join(', ') + (ls.length > SHOWN ? `, … (${ls.length} in all)` : ''));
     const refFolded = new Set([...refLabels.keys()].map(fold));
     const caseOnly = unknown.every((l) => refFolded.has(fold(l)));

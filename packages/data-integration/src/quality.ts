@@ -41,12 +41,22 @@ const SINGLE_CLASS_FACTOR = 0.5;
 
 const FENCE_SAMPLE = 20000;
 
+/** Rows between the reference values the outlier fences are drawn from. */
+export function fenceStride(rows: number): number {
+  return Math.max(1, Math.floor(rows / FENCE_SAMPLE));
+}
+
 function fences(col: Column): [number, number] | null {
   if (col.type !== 'int' && col.type !== 'float') return null;
   const n = col.valid.length;
-  const step = Math.max(1, Math.floor(n / FENCE_SAMPLE));
+  const step = fenceStride(n);
   const sample: number[] = [];
   for (let i = 0; i < n; i += step) if (col.valid[i] === 1) sample.push(col.values[i] as number);
+  return fencesOfSample(sample);
+}
+
+/** 3×IQR fences of the sampled reference values (taken every fenceStride rows, nulls skipped). */
+export function fencesOfSample(sample: readonly number[]): [number, number] | null {
   if (sample.length < 3) return null;
   const s = Float64Array.from(sample).sort();
   const q = (p: number): number => {
@@ -95,33 +105,56 @@ export function scoreQuality(input: {
   const ct = input.contributed;
   const ref = input.reference;
   const n = ct.rowCount;
-  let nulls = 0;
-  let cells = 0;
-  let outCells = 0;
-  let numCells = 0;
-  let varyingInRef = 0;
-  let varyingInBoth = 0;
+  const cells: QualityCellCounts = { cells: 0, nulls: 0, numCells: 0, outCells: 0, varyingInRef: 0, varyingInBoth: 0 };
   for (const name of input.features) {
     const k = ct.names.indexOf(name);
     if (k < 0) continue;
     const col = ct.columns[k] as Column;
-    cells += n;
-    nulls += nullCount(col);
+    cells.cells += n;
+    cells.nulls += nullCount(col);
     const refCol = ref.columns[ref.names.indexOf(name)];
     if (refCol !== undefined && varies(refCol, ref.rowCount)) {
-      varyingInRef++;
-      if (varies(col, n)) varyingInBoth++;
+      cells.varyingInRef++;
+      if (varies(col, n)) cells.varyingInBoth++;
     }
     const f = refCol ? fences(refCol) : null;
     if (f === null || (col.type !== 'int' && col.type !== 'float')) continue;
     const [lo, hi] = f;
     for (let i = 0; i < n; i++) {
       if (col.valid[i] === 0) continue;
-      numCells++;
+      cells.numCells++;
       const v = col.values[i] as number;
-      if (v < lo || v > hi) outCells++;
+      if (v < lo || v > hi) cells.outCells++;
     }
   }
+  return scoreQualityFrom({ rows: n, ...cells, duplicateRows: input.duplicateRows, validityPassRate: input.validityPassRate, ...(input.invalidRowShare === undefined ? {} : { invalidRowShare: input.invalidRowShare }), labels: input.labels });
+}
+
+/** What the score is computed from: cell counts over the feature columns, duplicates, validity and labels. */
+export interface QualityCellCounts {
+  /** Feature cells of the contribution, and the empty ones among them. */
+  cells: number;
+  nulls: number;
+  /** Numeric feature cells with fences from the reference, and those outside them. */
+  numCells: number;
+  outCells: number;
+  /** Feature columns that vary in the reference, and of those, the ones that vary in the contribution too. */
+  varyingInRef: number;
+  varyingInBoth: number;
+}
+
+export interface QualityCounts extends QualityCellCounts {
+  rows: number;
+  duplicateRows: number;
+  validityPassRate: number | undefined;
+  invalidRowShare?: number;
+  labels: { reference: ReadonlyMap<string, number>; contributed: ReadonlyMap<string, number> };
+}
+
+/** The score from counts gathered in memory (scoreQuality) or batch by batch (integrateOverBatches). */
+export function scoreQualityFrom(input: QualityCounts): QualityScore {
+  const n = input.rows;
+  const { cells, nulls, numCells, outCells, varyingInRef, varyingInBoth } = input;
   const completeness = cells === 0 ? 1 : 1 - nulls / cells;
   const uniqueness = n === 0 ? 1 : 1 - input.duplicateRows / n;
   const invalidShare = input.invalidRowShare ?? 0;

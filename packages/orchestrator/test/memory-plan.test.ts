@@ -53,13 +53,13 @@ describe('resources.memory', () => {
     });
   });
 
-  it('stops a run over its budget before reading anything, after saying it would stream', async () => {
+  it('stops a run over its budget that asks what streaming does not do, before reading anything, after saying it would stream', async () => {
     const work = await mkdtemp(join(tmpdir(), 'hokusai-memory-'));
     const plans: MemoryPlan[] = [];
     const out = join(work, 'out');
-    await expect(runPipeline(quickstartConfig(out, { resources: { memory: '100MB' } }), { store: join(work, 'store'), onMemoryPlan: (p) => plans.push(p) })).rejects.toMatchObject({
+    await expect(runPipeline(quickstartConfig(out, { resources: { memory: '100MB' }, model: { family: 'mlp', params: {} } }), { store: join(work, 'store'), onMemoryPlan: (p) => plans.push(p) })).rejects.toMatchObject({
       code: 'HOKUSAI_STREAMING_UNAVAILABLE',
-      message: expect.stringMatching(/over resources\.memory \(100 MB\)/),
+      message: expect.stringMatching(/over resources\.memory \(100 MB\), so the run must stream, and streaming does not support the model family "mlp"/),
     });
     expect(plans).toMatchObject([{ mode: 'streaming', memory_budget_bytes: 100e6 }]);
     expect(existsSync(out)).toBe(false);

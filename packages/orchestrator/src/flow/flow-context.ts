@@ -1,6 +1,7 @@
 import type { HokusaiHooks } from './hokusai-hooks.js';
 import type { PipelineConfig } from './config.js';
 import type { DatasetCache } from './dataset-cache.js';
+import type { MemoryPlan } from './memory-plan.js';
 
 /** What every step of the Hokusai flow shares: the config, the hooks and the in-process dataset cache. */
 export interface FlowContext {
@@ -10,4 +11,10 @@ export interface FlowContext {
   readonly pipelineVersion: string;
   /** Renders report.html from report.json; the CLI supplies it. */
   readonly renderReport?: (report: unknown) => string;
+  /** The run's memory plan (null or absent: no budget); a streaming plan makes the flow stream. */
+  readonly plan?: MemoryPlan | null;
+  /** The run's work folder: batch files and partitions of a streaming run, removed when the run has finished. */
+  readonly workDir?: string;
+  /** Rows per batch file of a streaming run (default STREAM_BATCH_ROWS). */
+  readonly streamBatchRows?: number;
 }

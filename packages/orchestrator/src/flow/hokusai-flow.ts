@@ -16,6 +16,7 @@ import { searchRungStep } from './steps/search-rung-step.js';
 import { searchStep } from './steps/search-step.js';
 import { searchTrialStep, type SearchTrialOutput } from './steps/search-trial-step.js';
 import { trainStep } from './steps/train-step.js';
+import { streamingFlow } from './streaming/streaming-flow.js';
 
 export const HOKUSAI_FLOW_NAME = 'hokusai';
 
@@ -39,6 +40,8 @@ export interface HokusaiFlow extends FlowDefinition {
 }
 
 export function hokusaiFlow(flow: FlowContext): HokusaiFlow {
+  // Inputs over the memory budget: the streaming path (batches and disk partitions).
+  if (flow.plan?.mode === 'streaming') return streamingFlow(flow);
   // Successive halving: each later rung is planned from the one before and fans out in turn.
   const search = flow.config.search;
   const laterRungs = search?.strategy === 'halving' ? laterRungCount(search, flow.config.seed) : 0;

@@ -1,5 +1,5 @@
 import { stat } from 'node:fs/promises';
-import { extname } from 'node:path';
+import { basename, extname } from 'node:path';
 import { z } from 'zod';
 import { sizeText } from '@hokusai/core';
 import { OrchestratorError } from '../errors.js';
@@ -69,14 +69,41 @@ export function memoryPlanText(plan: MemoryPlan): string {
   return plan.mode === 'in-memory' ? `memory: in memory (${figures})` : `memory: streaming (${figures})`;
 }
 
+/** What the steps of a streaming run may declare at once (MB): the budget less the process before any data. */
+export function streamingStepBudgetMb(plan: MemoryPlan): number {
+  return Math.max(0, Math.floor((plan.memory_budget_bytes - BASE_PROCESS_BYTES) / 1e6));
+}
+
+/** The model family the streaming path trains (training's STREAMING_FAMILY). */
+const STREAMING_FAMILY = 'logistic_regression';
+
 /**
- * Stops a run the budget says must stream before anything is read: loading and integration
- * (PII, quality, dedup, contamination) hold every input in memory in this version.
+ * What a run the budget says must stream asks for that the streaming path does not do, or an
+ * empty list: it streams CSV inputs, trains the linear family by passes over batches with the
+ * configured parameters, and does not prove inference (that needs the benchmark in memory).
  */
-export function assertPlanRunnable(plan: MemoryPlan | null): void {
+export function streamingGaps(config: PipelineConfig): string[] {
+  const gaps: string[] = [];
+  const other = [config.base, config.contributed, config.benchmark].filter((p) => formatOf(p) !== 'csv');
+  if (other.length > 0) gaps.push(`input files other than CSV (${other.map((p) => `${basename(p)}: ${formatOf(p)}`).join(', ')})`);
+  if (config.model.family !== STREAMING_FAMILY) gaps.push(`the model family "${config.model.family}" (streaming trains ${STREAMING_FAMILY} only)`);
+  if (config.search !== undefined) gaps.push('a hyperparameter search (set model.params instead)');
+  if (config.baselineModel !== undefined) gaps.push('a supplied baseline model (the baseline is trained from the base data)');
+  if (config.proof.enabled && config.proof.inference === true) gaps.push('proof.inference true (a streaming run records inference as not proven; use "auto" or false)');
+  return gaps;
+}
+
+/**
+ * Stops, before anything is read, a run the budget says must stream when it asks for something
+ * the streaming path does not do, saying what streaming supports.
+ */
+export function assertPlanRunnable(plan: MemoryPlan | null, config: PipelineConfig): void {
   if (plan === null || plan.mode === 'in-memory') return;
+  const gaps = streamingGaps(config);
+  if (gaps.length === 0) return;
   throw new OrchestratorError(
     'HOKUSAI_STREAMING_UNAVAILABLE',
-    `The inputs are estimated at ${sizeText(plan.estimated_memory_bytes)} in memory, over resources.memory (${sizeText(plan.memory_budget_bytes)}), and this version of the pipeline loads and integrates its inputs in memory. Raise resources.memory to at least ${sizeText(plan.estimated_memory_bytes)} on a machine that has it, or run on smaller inputs.`,
+    `The inputs are estimated at ${sizeText(plan.estimated_memory_bytes)} in memory, over resources.memory (${sizeText(plan.memory_budget_bytes)}), so the run must stream, and streaming does not support ${gaps.join('; ')}. ` +
+      `Streaming runs take CSV inputs, train ${STREAMING_FAMILY} by passes over batches with model.params, and integrate with the default rules. Change the config, or raise resources.memory to at least ${sizeText(plan.estimated_memory_bytes)} on a machine that has it.`,
   );
 }

@@ -1,3 +1,4 @@
+import { rm } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { writeAttestation } from '@hokusai/attestation';
@@ -11,7 +12,7 @@ import { runFlow } from '../engine/run-flow.js';
 import { RunStore } from '../engine/run-store.js';
 import { PipelineConfigSchema, type PipelineConfig, type PipelineConfigInput } from './config.js';
 import { DatasetCache } from './dataset-cache.js';
-import { assertPlanRunnable, planMemory, type MemoryPlan } from './memory-plan.js';
+import { assertPlanRunnable, planMemory, streamingStepBudgetMb, type MemoryPlan } from './memory-plan.js';
 import { hokusaiFlow } from './hokusai-flow.js';
 import { reportJsonText } from './report-document.js';
 import { linkReportToMlflow } from './report-mlflow-link.js';
@@ -39,6 +40,8 @@ export interface PipelineRunOptions {
   onTracking?: (tracking: TrackingStarted) => void;
   /** Told, before anything is read, how the run fits `resources.memory` (only when the config sets one). */
   onMemoryPlan?: (plan: MemoryPlan) => void;
+  /** Rows per batch file of a streaming run (default 262,144); results do not depend on it. */
+  streamBatchRows?: number;
 }
 
 export interface PipelineResult {
@@ -124,7 +127,7 @@ export async function resumePipeline(runId: string, options: PipelineRunOptions 
 async function announceMemoryPlan(config: PipelineConfig, options: PipelineRunOptions): Promise<void> {
   const plan = await planMemory(config);
   if (plan !== null) options.onMemoryPlan?.(plan);
-  assertPlanRunnable(plan);
+  assertPlanRunnable(plan, config);
 }
 
 function absolutePaths(config: PipelineConfig): PipelineConfig {
@@ -178,11 +181,18 @@ async function executeLocked(config: PipelineConfig, runId: string, resume: bool
   const hooks = options.hooks ?? hokusaiHooks();
   const events: RunEvent[] = [];
   const startTime = Date.now();
+  // Decided from the input files' sizes, so a resumed run takes the same path.
+  const plan = await planMemory(config);
+  // A streaming run's batch files and partitions; kept until the run has finished, so a resumed run finds them.
+  const workDir = join(store.root, 'work', runId);
   const flow = hokusaiFlow({
     config,
     hooks,
     datasets: new DatasetCache({ inputs: [config.base, config.contributed, config.benchmark] }),
     pipelineVersion: pipelineVersion(),
+    plan,
+    workDir,
+    ...(options.streamBatchRows === undefined ? {} : { streamBatchRows: options.streamBatchRows }),
     ...(options.renderReport ? { renderReport: options.renderReport } : {}),
   });
   // The MLflow run starts with the pipeline and follows it step by step.
@@ -197,6 +207,9 @@ async function executeLocked(config: PipelineConfig, runId: string, resume: bool
       runId,
       params: { config: { ...config, pii, tracking: storedTracking(config) } },
       concurrency: config.concurrency,
+      // A streaming run keeps its steps' declared memory within the budget (less the process itself):
+      // on a small budget the heavy steps take turns instead of overlapping.
+      ...(plan?.mode === 'streaming' ? { memoryBudgetMb: streamingStepBudgetMb(plan) } : {}),
       resume,
       ...(options.signal === undefined ? {} : { signal: options.signal }),
       hooks: hooks.identities(),
@@ -236,6 +249,7 @@ async function executeLocked(config: PipelineConfig, runId: string, resume: bool
     fill: (staging) => writeAttestation(staging, attest.built, { zkOutput }),
   });
 
+  await rm(workDir, { recursive: true, force: true });
   const { attestation } = attest.built;
   const metrics = runMetrics(evaluation, delta);
   // The output folder exists now, so the journal of a finished run is copied beside its results.

@@ -1,5 +1,6 @@
 import { basename } from 'node:path';
-import { buildAttestation, INFERENCE_PROOF_FILE, sha256Hex, type AttestationInput } from '@hokusai/attestation';
+import type { Table } from 'apache-arrow';
+import { buildAttestation, INFERENCE_PROOF_FILE, INFERENCE_PROOF_FORMAT, sha256Hex, type AttestationInput, type InferenceProofFile } from '@hokusai/attestation';
 import { benchmarkColumns } from '../inference-benchmark.js';
 import { inferenceRequested, proveRunInference, type AttestedInference } from '../run-inference-proof.js';
 import type { DatasetManifest } from '@hokusai/data-integration';
@@ -24,9 +25,19 @@ export interface AttestOutput {
 }
 
 /** What the attestation covers: the three inputs' manifests and every result. */
+/**
+ * What the attestation reads of integrate: the report, the PII columns, the feature plan and
+ * profiles when there are any, and the benchmark table when it is in memory (a streaming run's
+ * benchmark is on disk, and its inference is then recorded as not proven).
+ */
+export type AttestedData = Pick<IntegrateOutput, 'report' | 'piiColumns' | 'featurePlan' | 'columnProfiles'> & { benchmark?: Table };
+
+/** Why a streaming run's inference is not proven. */
+const STREAMED_INFERENCE_REASON = 'the run streamed its data (inputs over resources.memory), and proving inference needs the benchmark in memory';
+
 export type AttestReads = {
   manifests: Step<ManifestsOutput>;
-  integrate: Step<IntegrateOutput>;
+  integrate: Step<AttestedData>;
   search: Step<SearchOutput>;
   baseline: Step<TrainOutput>;
   candidate: Step<TrainOutput>;
@@ -67,7 +78,7 @@ export function attestStep(flow: FlowContext, reads: AttestReads): Step<AttestOu
       let inference: AttestedInference | undefined;
       if (inferenceRequested(flow.config)) {
         // Attested like every other output by its hash; it says why when inference is not proven.
-        const made = await proveRunInference(flow.config, {
+        const made = data.benchmark === undefined ? streamedInference() : await proveRunInference(flow.config, {
           baselineOnnx: baseline.onnx,
           modelOnnx: candidate.onnx,
           table: benchmarkColumns(data.benchmark),
@@ -111,9 +122,10 @@ export function attestStep(flow: FlowContext, reads: AttestReads): Step<AttestOu
           ...(inference === undefined ? {} : { inference }),
           data: {
             pii_columns: data.piiColumns,
-            merged_rows: data.merged.numRows,
-            base_rows: data.base.numRows,
-            benchmark_rows: data.benchmark.numRows,
+            // The rows of the tables integrate handed on, as its report counts them.
+            merged_rows: data.report.rows.merged,
+            base_rows: data.report.rows.base,
+            benchmark_rows: data.report.rows.benchmark,
           },
         },
         files: Object.fromEntries(Object.entries(files).map(([name, bytes]) => [name, sha256Hex(bytes)])),
@@ -144,4 +156,9 @@ export function attestStep(flow: FlowContext, reads: AttestReads): Step<AttestOu
       return { files, built, runId: ctx.runId };
     },
   });
+}
+
+/** Inference recorded as not proven, with why, for a run whose benchmark stayed on disk. */
+function streamedInference(): { file: InferenceProofFile; attested: AttestedInference } {
+  return { file: { format: INFERENCE_PROOF_FORMAT, status: 'not_proven', reason: STREAMED_INFERENCE_REASON }, attested: { status: 'not_proven', reason: STREAMED_INFERENCE_REASON, benchmark_commitment: null, registered: null } };
 }

@@ -2,9 +2,8 @@ import type { DeltaReport } from '@hokusai/evaluation';
 import { defineStep, type Step } from '../../engine/step-ref.js';
 import type { FlowContext } from '../flow-context.js';
 import { buildReportDocument, reportJsonText, type ReportDocument } from '../report-document.js';
-import type { AttestOutput } from './attest-step.js';
+import type { AttestedData, AttestOutput } from './attest-step.js';
 import type { EvaluateOutput } from './evaluate-step.js';
-import type { IntegrateOutput } from './integrate-step.js';
 
 export interface ReportOutput {
   document: ReportDocument;
@@ -13,7 +12,7 @@ export interface ReportOutput {
 
 export function reportStep(
   flow: FlowContext,
-  reads: { integrate: Step<IntegrateOutput>; evaluation: Step<EvaluateOutput>; delta: Step<DeltaReport>; attest: Step<AttestOutput> },
+  reads: { integrate: Step<AttestedData>; evaluation: Step<EvaluateOutput>; delta: Step<DeltaReport>; attest: Step<AttestOutput> },
 ): Step<ReportOutput> {
   return defineStep({
     name: 'report',

@@ -34,7 +34,7 @@ export interface TrainOutput {
 }
 
 /** The recipe of a model this run trained, from its metadata. */
-function recipeOf(metadata: ModelMetadata): ModelRecipe {
+export function recipeOf(metadata: ModelMetadata): ModelRecipe {
   return { family: metadata.family, params: metadata.params, seed: metadata.seed, target: metadata.target, features: metadata.inputs.map((i) => i.name) };
 }
 

@@ -1,0 +1,110 @@
+import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { runPipeline, verifyRun, type MemoryPlan, type PipelineResult, type RunEvent } from '../src/index.js';
+import { quickstartConfig } from './fixtures/quickstart.js';
+
+interface Body {
+  inputs: Record<string, { content_hash: string; row_count: number; file_sha256: string }>;
+  models: Record<string, { onnx_sha256: string; family: string }>;
+  results: { baseline_metrics: Record<string, unknown>; new_metrics: Record<string, unknown>; delta: { delta_one: number }; data: unknown; execution?: MemoryPlan; training: unknown };
+  files: Record<string, string>;
+}
+
+const body = async (out: string): Promise<Body> => (JSON.parse(await readFile(join(out, 'attestation.json'), 'utf8')) as { body: Body }).body;
+const text = (out: string, file: string): Promise<string> => readFile(join(out, file), 'utf8');
+
+/** Numbers to 1e-6, everything else exactly. */
+function expectClose(actual: Record<string, unknown>, expected: Record<string, unknown>): void {
+  expect(Object.keys(actual).sort()).toEqual(Object.keys(expected).sort());
+  for (const [k, v] of Object.entries(expected)) {
+    if (typeof v === 'number') expect(actual[k] as number, k).toBeCloseTo(v, 6);
+    else expect(actual[k], k).toEqual(v);
+  }
+}
+
+describe('a run over its memory budget streams', () => {
+  const KEY = 'streaming-test-key-0123456789';
+  let memoryOut: string;
+  let streamOut: string;
+  let store: string;
+  let streamed: PipelineResult;
+  let inMemory: PipelineResult;
+  const events: RunEvent[] = [];
+  const plans: MemoryPlan[] = [];
+
+  beforeAll(async () => {
+    const work = await mkdtemp(join(tmpdir(), 'hokusai-stream-'));
+    memoryOut = join(work, 'memory');
+    streamOut = join(work, 'stream');
+    store = join(work, 'store');
+    const common = { delta: { bootstrapResamples: 50 }, pii: { mode: 'hash' as const, key: KEY } };
+    inMemory = await runPipeline(quickstartConfig(memoryOut, { ...common, resources: { memory: '4GB' } }), { store });
+    // 100 MB is under the estimate for the process alone: the run must stream; batches of 128 rows make several of each input.
+    streamed = await runPipeline(quickstartConfig(streamOut, { ...common, resources: { memory: '100MB' } }), { store, streamBatchRows: 128, onEvent: (e) => events.push(e), onMemoryPlan: (p) => plans.push(p) });
+  }, 300_000);
+
+  it('says it streams, in the progress output, the attestation and the report', async () => {
+    expect(plans).toMatchObject([{ mode: 'streaming', memory_budget_bytes: 100e6 }]);
+    const messages = events.flatMap((e) => (e.type === 'progress' && typeof e.message === 'string' ? [e.message] : []));
+    expect(messages).toContain('streaming: loading base in batches of 128 rows');
+    expect(messages.some((m) => /^streaming: training the new model by passes over \d+ rows on disk$/.test(m))).toBe(true);
+    expect(messages).toContain('streaming: dedup and contamination');
+    expect((await body(streamOut)).results.execution).toMatchObject({ mode: 'streaming' });
+    expect((await body(memoryOut)).results.execution).toMatchObject({ mode: 'in-memory' });
+    const report = JSON.parse(await text(streamOut, 'report.json')) as { context: { execution: MemoryPlan } };
+    expect(report.context.execution.mode).toBe('streaming');
+  });
+
+  it('attests the in-memory run\'s inputs, counts and data report', async () => {
+    const [m, s] = [await body(memoryOut), await body(streamOut)];
+    expect(s.inputs).toEqual(m.inputs);
+    expect(s.results.data).toEqual(m.results.data);
+    expect(s.results.training).toEqual(m.results.training);
+    expect(await text(streamOut, 'data_report.json')).toBe(await text(memoryOut, 'data_report.json'));
+    for (const role of ['base', 'contributed', 'benchmark']) expect(await text(streamOut, `manifests/${role}.json`)).toBe(await text(memoryOut, `manifests/${role}.json`));
+    // The planted copies are found, so the equality means something.
+    const report = JSON.parse(await text(streamOut, 'data_report.json')) as { contamination: { removed: number }; rows: { contributed_kept: number; contributed_input: number } };
+    expect(report.contamination.removed).toBeGreaterThan(0);
+    expect(report.rows.contributed_kept).toBeLessThan(report.rows.contributed_input);
+  });
+
+  it('trains the same models and gets the same metrics and DeltaOne', async () => {
+    const [m, s] = [await body(memoryOut), await body(streamOut)];
+    // Training by passes over batches gives the in-memory ONNX bytes.
+    expect(s.models).toEqual(m.models);
+    expectClose(s.results.baseline_metrics, m.results.baseline_metrics);
+    expectClose(s.results.new_metrics, m.results.new_metrics);
+    expect(streamed.deltaOne).toBeCloseTo(inMemory.deltaOne as number, 6);
+    expect(streamed.accepted).toBe(inMemory.accepted);
+    expect(await text(streamOut, 'predictions.json')).toBe(await text(memoryOut, 'predictions.json'));
+  });
+
+  it('leaves a folder the verifier accepts, and no work folder behind', async () => {
+    const verification = await verifyRun(streamOut);
+    expect(verification.checks.filter((c) => !c.ok)).toEqual([]);
+    expect(existsSync(join(store, 'work')) ? readdirSync(join(store, 'work')) : []).toEqual([]);
+  });
+});
+
+const JSON_BENCHMARK = join(mkdtempSync(join(tmpdir(), 'hokusai-stream-json-')), 'benchmark.json');
+writeFileSync(JSON_BENCHMARK, '[]');
+
+describe('what streaming does not do is refused before anything is read', () => {
+  it.each([
+    ['another model family', { model: { family: 'mlp', params: {} } }, /the model family "mlp"/],
+    ['a hyperparameter search', { search: { strategy: 'grid', space: { l2: { values: [0.1, 1] } } } }, /a hyperparameter search/],
+    ['a JSON input', { benchmark: JSON_BENCHMARK }, /input files other than CSV \(benchmark\.json: json\)/],
+  ])('%s', async (_name, extra, reason) => {
+    const work = await mkdtemp(join(tmpdir(), 'hokusai-stream-'));
+    const out = join(work, 'out');
+    await expect(runPipeline(quickstartConfig(out, { resources: { memory: '100MB' }, ...extra } as never), { store: join(work, 'store') })).rejects.toMatchObject({
+      code: 'HOKUSAI_STREAMING_UNAVAILABLE',
+      message: expect.stringMatching(reason),
+    });
+    await expect(runPipeline(quickstartConfig(out, { resources: { memory: '100MB' }, ...extra } as never), { store: join(work, 'store') })).rejects.toThrow(/Streaming runs take CSV inputs, train logistic_regression by passes over batches/);
+    expect(existsSync(out)).toBe(false);
+  });
+});
