@@ -57,4 +57,4 @@ export { batchVerifyGroth16, type Groth16Statement } from './groth16-batch-verif
 export { openGroth16Prover, type Groth16Prover } from './groth16-provers.js';
 export { nativeProverPath, type Groth16Proof } from './native-prover.js';
 export { proveLinear, verifyLinearProofs, linearChunks, linearPublicSignals, LINEAR_VERIFICATION_KEY_SHA256, type LinearChunk, type LinearProofChunk, type LinearVerification } from './linear-prover.js';
-export { buildInferenceProof, checkInferenceProof, inferenceColumns, InferenceProofFileSchema, INFERENCE_PROOF_FILE, INFERENCE_PROOF_FORMAT, type InferenceProofFile, type InferenceProofInput } from './inference-proof-file.js';
+export { buildInferenceProof, checkInferenceProof, inferenceColumns, inferenceStatementSha256, InferenceProofFileSchema, INFERENCE_PROOF_FILE, INFERENCE_PROOF_FORMAT, type InferenceProofFile, type InferenceProofInput } from './inference-proof-file.js';

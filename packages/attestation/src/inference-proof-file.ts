@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { canonicalJson } from './canonical-json.js';
+import { sha256Hex } from './sha256.js';
 import { AttestationError } from './errors.js';
 import { linearCircuitHash, LINEAR_CIRCUIT_NAME, LINEAR_FEATURES, LINEAR_LOGIT_BITS, LINEAR_ROWS } from './linear-circuit.js';
 import { LINEAR_VERIFICATION_KEY_SHA256, proveLinear, verifyLinearProofs } from './linear-prover.js';
@@ -19,7 +21,10 @@ import {
 import { onnxModelFamily, readLinearModel, type LinearModel } from './onnx-linear-model.js';
 import type { VerificationCheck } from './verify-attestation.js';
 
-/** The output file holding the inference proof (or the reason there is none); attested by hash. */
+/**
+ * The output file holding the inference proof (or the reason there is none). Its Groth16 proofs
+ * are randomized, so the attestation binds its statement (inferenceStatementSha256), not its bytes.
+ */
 export const INFERENCE_PROOF_FILE = 'inference_proof.json';
 export const INFERENCE_PROOF_FORMAT = 'hokusai.inference-proof/v1';
 
@@ -45,6 +50,18 @@ export const InferenceProofFileSchema = z.discriminatedUnion('status', [
     .strict(),
 ]);
 export type InferenceProofFile = z.infer<typeof InferenceProofFileSchema>;
+
+/**
+ * SHA-256 of what an inference proof file states: canonical JSON of the file with each chunk's
+ * Groth16 proof left out (its public signals kept). Proofs are randomized, so two runs of the same
+ * inputs write different bytes but the same statement; the attestation body records this hash,
+ * which keeps the body (and its Merkle root) identical run after run, and the proofs are checked
+ * against the statement's public signals.
+ */
+export function inferenceStatementSha256(file: InferenceProofFile): string {
+  const statement = file.status === 'proven' ? { ...file, chunks: file.chunks.map((c) => ({ publicSignals: c.publicSignals })) } : file;
+  return sha256Hex(canonicalJson(statement));
+}
 
 export interface InferenceProofInput {
   baselineOnnx: Uint8Array;

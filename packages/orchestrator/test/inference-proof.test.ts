@@ -3,7 +3,7 @@ import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildAttestation, writeAttestation, type Attestation, type AttestationInput } from '@hokusai/attestation';
+import { buildAttestation, inferenceStatementSha256, writeAttestation, type Attestation, type AttestationInput, type InferenceProofFile } from '@hokusai/attestation';
 import { loadDataset } from '@hokusai/data-integration';
 import { BenchmarkRegistry } from '@hokusai/evaluation';
 import { inferenceCommitment, runPipeline, verifyRun } from '../src/index.js';
@@ -103,7 +103,7 @@ describe('inference proof in a run (linear family)', { timeout: 600_000 }, () =>
     expect(report.context.proof.does_not_cover.join(' ')).not.toMatch(/inference is not proved/);
     // The registry entry whose B the run matched before proving is attested, and the report says so.
     const attestation = JSON.parse(await readFile(join(out, 'attestation.json'), 'utf8')) as Attestation;
-    expect((attestation.body.results as { inference?: unknown }).inference).toEqual({ status: 'proven', reason: null, benchmark_commitment: registeredB, registered: { id: 'churn-small', version: '1', commitment: registeredB } });
+    expect((attestation.body.results as { inference?: unknown }).inference).toEqual({ status: 'proven', reason: null, benchmark_commitment: registeredB, registered: { id: 'churn-small', version: '1', commitment: registeredB }, statement_sha256: inferenceStatementSha256(file as InferenceProofFile) });
     expect(report.context.proof.covers.join(' ')).toMatch(/the ones registered as churn-small@1: the run found its commitment B equal to the registered one before proving/);
     expect(v.checks.find((c) => c.name === 'inference stated in the attestation')?.detail).toMatch(/B matched the commitment registered for churn-small@1/);
     expect(v.checks.find((c) => c.name === 'inference proof expected')).toMatchObject({ ok: true });
@@ -126,6 +126,34 @@ describe('inference proof in a run (linear family)', { timeout: 600_000 }, () =>
     expect(error?.message).toContain(`churn-small@1 is registered in ${otherRegistry} with B ${registered}`);
     expect(units).not.toContain('inference chunks');
     expect(existsSync(join(refused, 'attestation.json'))).toBe(false);
+  });
+
+  it('attests the same body and Merkle root on a second run, though its randomized proofs differ', async () => {
+    const again = join(work, 'again');
+    await runPipeline(quickstartConfig(again, { benchmark, benchmarkId: 'churn-small@1', benchmarkRegistry: registry, delta: { bootstrapResamples: 50 }, proof: { enabled: true } }), { store: join(work, 'store-again') });
+    const read = async (dir: string): Promise<{ body: { files: Record<string, string>; results: { inference: { statement_sha256: string } } }; merkle_root: string }> => JSON.parse(await readFile(join(dir, 'attestation.json'), 'utf8')) as never;
+    const [first, second] = [await read(out), await read(again)];
+    expect(await readFile(join(again, 'inference_proof.json'), 'utf8')).not.toBe(await readFile(join(out, 'inference_proof.json'), 'utf8'));
+    expect(JSON.stringify(second.body)).toBe(JSON.stringify(first.body));
+    expect(second.merkle_root).toBe(first.merkle_root);
+    expect(first.body.files['inference_proof.json']).toBeUndefined();
+    expect(first.body.results.inference.statement_sha256).toBe(inferenceStatementSha256(JSON.parse(await readFile(join(out, 'inference_proof.json'), 'utf8')) as InferenceProofFile));
+    // The other run's proofs, valid for the same statement, pass verify in this folder.
+    const swapped = join(work, 'proofs-of-the-other-run');
+    await cp(out, swapped, { recursive: true });
+    await cp(join(again, 'inference_proof.json'), join(swapped, 'inference_proof.json'));
+    expect(failing(await verifyRun(swapped))).toEqual([]);
+  });
+
+  it('fails an inference_proof.json whose statement is not the attested one', async () => {
+    const edited = join(work, 'edited-statement');
+    await cp(out, edited, { recursive: true });
+    const file = JSON.parse(await readFile(join(out, 'inference_proof.json'), 'utf8')) as { mismatch: { new: { rows: number[] } } };
+    file.mismatch.new.rows = [3];
+    await writeFile(join(edited, 'inference_proof.json'), JSON.stringify(file));
+    const v = await verifyRun(edited);
+    expect(failing(v)).toContain('inference stated in the attestation');
+    expect(v.checks.find((c) => c.name === 'inference stated in the attestation')?.detail).toMatch(/states something else than the attestation/);
   });
 
   it('fails re-proved predictions with inference_proof.json dropped, without any flag', async () => {
@@ -156,7 +184,7 @@ describe('inference proof in a run (linear family)', { timeout: 600_000 }, () =>
     const notProven = join(work, 'not-proven');
     await cp(out, notProven, { recursive: true });
     await writeFile(join(notProven, 'inference_proof.json'), JSON.stringify({ format: 'hokusai.inference-proof/v1', status: 'not_proven', reason: 'inference not proven for mlp' }));
-    // Changed files fail the hash checks anyway; the required check is asked directly, as for a forger.
+    // A changed file fails the attested statement anyway; the required check is asked directly, as for a forger.
     expect(await requireInferenceCheck(notProven, 30)).toMatchObject({ ok: false, detail: expect.stringMatching(/proves nothing: inference not proven for mlp/) });
     const partial = join(work, 'partial');
     await cp(out, partial, { recursive: true });

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { INFERENCE_PROOF_FILE, InferenceProofFileSchema, linearModelUnsupported, type VerificationCheck } from '@hokusai/attestation';
+import { INFERENCE_PROOF_FILE, InferenceProofFileSchema, inferenceStatementSha256, linearModelUnsupported, type VerificationCheck } from '@hokusai/attestation';
 import { requireInferenceCheck } from './verify-inference.js';
 
 /** The attested summary of the inference proof (results.inference), as the run writes it. */
@@ -12,6 +12,7 @@ const AttestedInferenceSchema = z
     reason: z.string().nullable(),
     benchmark_commitment: z.string().nullable(),
     registered: z.object({ id: z.string(), version: z.string(), commitment: z.string() }).strict().nullable(),
+    statement_sha256: z.string().regex(/^[0-9a-f]{64}$/),
   })
   .strict();
 
@@ -48,8 +49,9 @@ export async function expectedInferenceCheck(dir: string, proofSystem: string | 
 }
 
 /**
- * results.inference of the attestation against inference_proof.json: the same status, and the
- * same benchmark commitment B. Null when the attestation states nothing about inference.
+ * results.inference of the attestation against inference_proof.json: the same statement (its hash
+ * over everything but the randomized proofs), so the same status and benchmark commitment B. Null
+ * when the attestation states nothing about inference.
  */
 export async function attestedInferenceCheck(dir: string, stated: unknown): Promise<VerificationCheck | null> {
   if (stated === undefined) return null;
@@ -62,13 +64,16 @@ export async function attestedInferenceCheck(dir: string, stated: unknown): Prom
   if (!file.success) return { name, ok: false, detail: `${INFERENCE_PROOF_FILE} is malformed` };
   const b = file.data.status === 'proven' ? file.data.benchmark_commitment : null;
   const same = file.data.status === parsed.data.status && b === parsed.data.benchmark_commitment;
+  const statement = inferenceStatementSha256(file.data);
   const registered = parsed.data.registered;
   return {
     name,
-    ok: same,
+    ok: same && statement === parsed.data.statement_sha256,
     detail: !same
       ? `results.inference (${parsed.data.status}, B ${String(parsed.data.benchmark_commitment)}) does not match ${INFERENCE_PROOF_FILE} (${file.data.status}, B ${String(b)})`
-      : registered === null
+      : statement !== parsed.data.statement_sha256
+        ? `${INFERENCE_PROOF_FILE} states something else than the attestation: its statement hashes to ${statement}, results.inference.statement_sha256 is ${parsed.data.statement_sha256}`
+        : registered === null
         ? `${parsed.data.status}${parsed.data.reason === null ? '' : `: ${parsed.data.reason}`}`
         : `proven; B matched the commitment registered for ${registered.id}@${registered.version}`,
   };

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { INFERENCE_PROOF_FILE, InferenceProofFileSchema, type InferenceProofFile } from '@hokusai/attestation';
+import { INFERENCE_PROOF_FILE, InferenceProofFileSchema, inferenceStatementSha256, type InferenceProofFile } from '@hokusai/attestation';
 import { MemoryPlanSchema, type MemoryPlan } from './memory-plan.js';
 
 /**
@@ -47,7 +47,7 @@ const attestedBody = z.object({
   models: z.object({ baseline: z.object({ family: z.string(), onnx_sha256: hash }), new: z.object({ family: z.string(), onnx_sha256: hash }) }),
   files: z.record(z.string(), hash).optional(),
   results: z
-    .object({ execution: MemoryPlanSchema.optional(), inference: z.object({ registered: z.object({ id: z.string(), version: z.string() }).nullable() }).optional() })
+    .object({ execution: MemoryPlanSchema.optional(), inference: z.object({ registered: z.object({ id: z.string(), version: z.string() }).nullable(), statement_sha256: z.string().optional() }).optional() })
     .optional(),
   predictions: z
     .object({
@@ -115,8 +115,8 @@ function proofScope(circuit: { name: string; n: number; hash: string } | null, r
 }
 
 /**
- * What the inference proof adds to the scope. Its file counts only when the attestation lists it
- * (so its bytes are bound by hash); otherwise inference is not proven, and for a model outside
+ * What the inference proof adds to the scope. Its file counts only when the attestation binds it
+ * (see attestedInferenceFile); otherwise inference is not proven, and for a model outside
  * the linear family it cannot be yet.
  */
 function inferenceScope(b: AttestedBodyFacts, file: InferenceProofFile | null): { covers: string[]; does_not_cover: string[] } {
@@ -158,12 +158,23 @@ function withInference(scope: { covers: string[]; does_not_cover: string[] }, in
 }
 
 /**
+ * The inference proof file when the body binds it: by its statement (results.inference.
+ * statement_sha256, as runs attest it) or by its bytes (listed in files). Else null: an unbound
+ * file proves nothing the report may claim.
+ */
+function attestedInferenceFile(b: AttestedBodyFacts, file: InferenceProofFile): InferenceProofFile | null {
+  const statement = b.results?.inference?.statement_sha256;
+  if (statement !== undefined) return statement === inferenceStatementSha256(file) ? file : null;
+  return b.files?.[INFERENCE_PROOF_FILE] !== undefined ? file : null;
+}
+
+/**
  * The report's context block from an attestation body; `mlflow` is passed through as given, and
  * `inferenceProof` is the parsed inference_proof.json, read only when the body attests it.
  */
 export function buildReportContext(body: unknown, mlflow: ReportContext['mlflow'], inferenceProof?: unknown): ReportContext {
   const b = attestedBody.parse(body);
-  const attestedInference = b.files?.[INFERENCE_PROOF_FILE] !== undefined && inferenceProof !== undefined ? InferenceProofFileSchema.parse(inferenceProof) : null;
+  const attestedInference = inferenceProof === undefined ? null : attestedInferenceFile(b, InferenceProofFileSchema.parse(inferenceProof));
   const setup = b.predictions?.setup ?? null;
   const system = b.predictions?.proof_system ?? 'none';
   const circuit = system === 'none' ? null : (setup?.circuit ?? null);

@@ -4,6 +4,7 @@ import {
   benchmarkPlan,
   buildInferenceProof,
   inferenceColumns,
+  inferenceStatementSha256,
   quantizeBenchmark,
   readLinearModel,
   type InferenceProofFile,
@@ -30,6 +31,11 @@ export interface AttestedInference {
   reason: string | null;
   benchmark_commitment: string | null;
   registered: RegisteredInferenceEntry | null;
+  /**
+   * inferenceStatementSha256 of inference_proof.json: binds what the file states (counts, B, weights'
+   * commitments, public signals) to the body, while its randomized proofs stay out of it.
+   */
+  statement_sha256: string;
 }
 
 /** What the run hands the inference proof: attestation's own input, unchanged. */
@@ -97,7 +103,7 @@ export async function proveRunInference(config: PipelineConfig, input: RunInfere
     if (config.proof.inference === true) {
       throw new OrchestratorError('HOKUSAI_INFERENCE_NOT_PROVABLE', `proof.inference is true (--prove-inference) but ${file.reason}. Use proof.inference "auto" to record that inference is not proven, or false to skip it.`, { step: 'attest' });
     }
-    return { file, attested: { status: 'not_proven', reason: file.reason, benchmark_commitment: null, registered: null } };
+    return { file, attested: { status: 'not_proven', reason: file.reason, benchmark_commitment: null, registered: null, statement_sha256: inferenceStatementSha256(file) } };
   }
-  return { file, attested: { status: 'proven', reason: null, benchmark_commitment: file.benchmark_commitment, registered } };
+  return { file, attested: { status: 'proven', reason: null, benchmark_commitment: file.benchmark_commitment, registered, statement_sha256: inferenceStatementSha256(file) } };
 }

@@ -136,7 +136,7 @@ export async function inspectOutputFolder(dir: string): Promise<{ ok: boolean; c
     if (actual !== expected) return fail(`file ${name}`, `${name} hashes to ${actual}, attested ${expected}; nothing was parsed from the folder`);
   }
   // Unattested files the verifier reads (reports, proof files) still get a bound.
-  for (const name of ['report.json', 'report.html', 'proof.json', 'public.json', 'verification_key.json', 'zk_output_v1.json', ...chunkProofs]) {
+  for (const name of ['report.json', 'report.html', 'proof.json', 'public.json', 'verification_key.json', 'zk_output_v1.json', 'inference_proof.json', ...chunkProofs]) {
     const info = await lstat(join(dir, name)).catch(() => undefined);
     if (info !== undefined && info.size > MAX_FILE_BYTES) return fail(`file ${name}`, `${name} is ${info.size} bytes, more than ${MAX_FILE_BYTES}`);
   }

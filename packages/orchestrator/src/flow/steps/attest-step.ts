@@ -1,6 +1,6 @@
 import { basename } from 'node:path';
 import type { Table } from 'apache-arrow';
-import { buildAttestation, INFERENCE_PROOF_FILE, INFERENCE_PROOF_FORMAT, sha256Hex, type AttestationInput, type InferenceProofFile } from '@hokusai/attestation';
+import { buildAttestation, INFERENCE_PROOF_FILE, INFERENCE_PROOF_FORMAT, inferenceStatementSha256, sha256Hex, type AttestationInput, type InferenceProofFile } from '@hokusai/attestation';
 import { benchmarkColumns } from '../inference-benchmark.js';
 import { inferenceRequested, proveRunInference, type AttestedInference } from '../run-inference-proof.js';
 import type { DatasetManifest } from '@hokusai/data-integration';
@@ -77,7 +77,8 @@ export function attestStep(flow: FlowContext, reads: AttestReads): Step<AttestOu
       };
       let inference: AttestedInference | undefined;
       if (inferenceRequested(flow.config)) {
-        // Attested like every other output by its hash; it says why when inference is not proven.
+        // Its statement is attested (results.inference.statement_sha256), not its bytes: the
+        // proofs in it are randomized. It says why when inference is not proven.
         const made = data.benchmark === undefined ? streamedInference() : await proveRunInference(flow.config, {
           baselineOnnx: baseline.onnx,
           modelOnnx: candidate.onnx,
@@ -128,7 +129,9 @@ export function attestStep(flow: FlowContext, reads: AttestReads): Step<AttestOu
             benchmark_rows: data.report.rows.benchmark,
           },
         },
-        files: Object.fromEntries(Object.entries(files).map(([name, bytes]) => [name, sha256Hex(bytes)])),
+        // Every output by its hash, but for inference_proof.json, whose randomized proofs would make
+        // the body differ run after run: its statement is attested in results.inference.
+        files: Object.fromEntries(Object.entries(files).filter(([name]) => name !== INFERENCE_PROOF_FILE).map(([name, bytes]) => [name, sha256Hex(bytes)])),
         // What zk_output_v1.json publishes about the contributor, attested so it cannot be swapped.
         // The MLflow run is created after the attestation, so zk_output_v1.json names none.
         publication: {
@@ -160,5 +163,6 @@ export function attestStep(flow: FlowContext, reads: AttestReads): Step<AttestOu
 
 /** Inference recorded as not proven, with why, for a run whose benchmark stayed on disk. */
 function streamedInference(): { file: InferenceProofFile; attested: AttestedInference } {
-  return { file: { format: INFERENCE_PROOF_FORMAT, status: 'not_proven', reason: STREAMED_INFERENCE_REASON }, attested: { status: 'not_proven', reason: STREAMED_INFERENCE_REASON, benchmark_commitment: null, registered: null } };
+  const file: InferenceProofFile = { format: INFERENCE_PROOF_FORMAT, status: 'not_proven', reason: STREAMED_INFERENCE_REASON };
+  return { file, attested: { status: 'not_proven', reason: STREAMED_INFERENCE_REASON, benchmark_commitment: null, registered: null, statement_sha256: inferenceStatementSha256(file) } };
 }
