@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../src/index.js';
+import { inferenceStatementSha256 } from '@hokusai/attestation';
 import { inferenceRequested, proveRunInference } from '../src/flow/run-inference-proof.js';
 
 const minimal = { base: 'b.csv', contributed: 'c.csv', benchmark: 'k.csv', target: 'y', out: 'out' };
@@ -17,7 +18,7 @@ describe('the inference proof a run makes', () => {
   it('with auto, records plainly why models outside the linear family are not proven', async () => {
     const made = await proveRunInference(parseConfig(minimal), foreign);
     expect(made.file).toMatchObject({ status: 'not_proven' });
-    expect(made.attested).toEqual({ status: 'not_proven', reason: 'inference not proven for a model without Hokusai metadata: the circuit covers the linear family (logistic_regression) only', benchmark_commitment: null, registered: null });
+    expect(made.attested).toEqual({ status: 'not_proven', reason: 'inference not proven for a model without Hokusai metadata: the circuit covers the linear family (logistic_regression) only', benchmark_commitment: null, registered: null, statement_sha256: inferenceStatementSha256(made.file) });
   });
 
   it('with true, fails such a run with a typed input error saying why and what to set instead', async () => {
