@@ -10,7 +10,7 @@ import type { Column, ColumnTable } from './column.js';
 import { cellValue, nullCount, takeRows } from './column.js';
 import { comparedColumns } from './compared-columns.js';
 import { dataError } from './errors.js';
-import { ephemeralKeyNote, type IntegrationReport } from './integrate.js';
+import { piiReportSection, qualityReportSection, type IntegrationReport } from './integrate.js';
 import { PiiKey } from './keyed-hash.js';
 import { checkFileLabels } from './label-sets.js';
 import { partitionedMatches, removalCounts, type PartitionedMatchResult } from './partitioned-matches.js';
@@ -328,12 +328,11 @@ interface ReportParts {
 /** integrateContribution's report, from what the passes gathered. */
 function buildReport(r: ReportParts): IntegrationReport {
   const { input, a, pii, quality: q, counts, out } = r;
-  const { piiMode, key, treatScan } = out;
+  const { key, treatScan } = out;
   // Names and types of the treated outputs (hashing turns a PII column into text; drop removes it).
   const names = out.first?.names ?? pii.outIdx.map((k) => a.names[k] as string);
   const dtypes: Record<string, string> = {};
   names.forEach((n, k) => (dtypes[n] = out.first === null ? (a.types[a.names.indexOf(n)] as string) : (out.first.columns[k] as Column).type));
-  const treatment = piiMode === 'hash' ? 'hashed' : piiMode === 'redact' ? 'redacted' : 'dropped';
   const threshold = input.quality?.threshold;
   const kept = out.rows.contributed;
   const merged = out.rows.base + kept;
@@ -345,17 +344,8 @@ function buildReport(r: ReportParts): IntegrationReport {
     dropped_extra_columns: a.dropped,
     invalid_values: r.survey.invalid,
     omitted_columns: a.names.filter((n) => pii.omitted.has(n)),
-    pii: {
-      mode: input.pii.mode,
-      key_source: key.ephemeral ? 'ephemeral' : 'provided',
-      key_note: key.ephemeral ? ephemeralKeyNote(piiMode === 'hash' ? [...treatScan.columns.map((c) => c.column), ...treatScan.spanColumns] : []) : 'keyed HMAC-SHA-256 with the provided key (the key is not recorded)',
-      columns: pii.scan.columns.map((c) => ({ ...c, treatment: pii.omitted.has(c.column) ? 'omitted' : treatment })),
-      free_text_columns: pii.scan.spanColumns,
-      findings: pii.scan.findings,
-      findings_by_type: pii.findingsByType,
-      total_findings: pii.totalFindings,
-    },
-    quality: { score: q.score, threshold: threshold ?? null, passed: threshold === undefined || q.score >= threshold, breakdown: q.breakdown, weights: q.weights, factors: q.factors, validity_source: q.validity_source, outlier_share: q.outlier_share },
+    pii: piiReportSection({ mode: input.pii.mode, key, scan: pii.scan, treated: treatScan, omitted: pii.omitted, findingsByType: pii.findingsByType, totalFindings: pii.totalFindings }),
+    quality: qualityReportSection(q, threshold),
     dedup: { strategy: 'exact', keys: [], keep: 'first', within_contributed: counts.within_contributed, already_in_base: counts.already_in_base, already_in_base_exact: counts.already_in_base_exact, already_in_base_normalized: counts.already_in_base_normalized },
     contamination: {
       removed: counts.contamination.removed,

@@ -647,7 +647,7 @@ interface ReportParts {
 
 function buildReport(r: ReportParts): IntegrationReport {
   const { input, opts, pii, overlaps, sorting, treated } = r;
-  const { baseT, piiMode, key, treatScan } = treated;
+  const { baseT, key, treatScan } = treated;
   const q = r.quality;
   const threshold = input.quality?.threshold;
   const nb = r.rows.base;
@@ -655,7 +655,6 @@ function buildReport(r: ReportParts): IntegrationReport {
   for (const i of r.merge.mergedIdx) if (i >= nb) fromContrib++;
   const dtypes: Record<string, string> = {};
   baseT.names.forEach((n, k) => (dtypes[n] = (baseT.columns[k] as Column).type));
-  const treatment = piiMode === 'hash' ? 'hashed' : piiMode === 'redact' ? 'redacted' : 'dropped';
   const mergedRows = r.rows.merged;
   return {
     version: 1,
@@ -665,17 +664,8 @@ function buildReport(r: ReportParts): IntegrationReport {
     dropped_extra_columns: r.aligned.dropped,
     invalid_values: r.aligned.invalid,
     omitted_columns: r.aligned.names.filter((n) => pii.omitted.has(n)),
-    pii: {
-      mode: input.pii.mode,
-      key_source: key.ephemeral ? 'ephemeral' : 'provided',
-      key_note: key.ephemeral ? ephemeralKeyNote(piiMode === 'hash' ? [...treatScan.columns.map((c) => c.column), ...treatScan.spanColumns] : []) : 'keyed HMAC-SHA-256 with the provided key (the key is not recorded)',
-      columns: pii.scan.columns.map((c) => ({ ...c, treatment: pii.omitted.has(c.column) ? 'omitted' : treatment })),
-      free_text_columns: pii.scan.spanColumns,
-      findings: pii.scan.findings,
-      findings_by_type: pii.findingsByType,
-      total_findings: pii.totalFindings,
-    },
-    quality: { score: q.score, threshold: threshold ?? null, passed: threshold === undefined || q.score >= threshold, breakdown: q.breakdown, weights: q.weights, factors: q.factors, validity_source: q.validity_source, outlier_share: q.outlier_share },
+    pii: piiReportSection({ mode: input.pii.mode, key, scan: pii.scan, treated: treatScan, omitted: pii.omitted, findingsByType: pii.findingsByType, totalFindings: pii.totalFindings }),
+    quality: qualityReportSection(q, threshold),
     dedup: { strategy: opts.strategy, keys: opts.keys, keep: opts.keep, within_contributed: sorting.removedDup, already_in_base: sorting.removedBase, already_in_base_exact: sorting.removedBase - sorting.baseNormalized, already_in_base_normalized: sorting.baseNormalized },
     contamination: { removed: sorting.removedContam, exact: sorting.removedContam - sorting.contamNormalized, normalized: sorting.contamNormalized, match_rule: overlaps.contaminationRule, compared_columns: overlaps.featureNames, ignored_columns: overlaps.seen.ignored, base_rows_in_benchmark: overlaps.baseRowsInBench, benchmark_rows_in_base: overlaps.benchRowsInBase },
     merge: { strategy: opts.mergeStrategy, updated_base_rows: r.merge.updated, sampled: r.merge.sampled },
@@ -733,6 +723,39 @@ export function integrateContribution(input: IntegrationInput): IntegrationResul
  * What an ephemeral key changes, and what it does not: only keyed hashes depend on it, so the
  * outputs are the same on every run unless they hold hashed values.
  */
+/** The facts the report's PII section is written from, gathered alike in memory and over batches. */
+export interface PiiReportFacts {
+  mode: IntegrationInput['pii']['mode'];
+  key: PiiKey;
+  scan: PiiScanResult;
+  /** The scan without the omitted columns: what was treated. */
+  treated: { columns: PiiScanResult['columns']; spanColumns: string[] };
+  omitted: ReadonlySet<string>;
+  findingsByType: Record<string, number>;
+  totalFindings: number;
+}
+
+/** The report's PII section (one writer for integrateContribution and integrateOverBatches). */
+export function piiReportSection(f: PiiReportFacts): IntegrationReport['pii'] {
+  const piiMode = f.mode === 'fail' ? 'hash' : f.mode;
+  const treatment = piiMode === 'hash' ? 'hashed' : piiMode === 'redact' ? 'redacted' : 'dropped';
+  return {
+    mode: f.mode,
+    key_source: f.key.ephemeral ? 'ephemeral' : 'provided',
+    key_note: f.key.ephemeral ? ephemeralKeyNote(piiMode === 'hash' ? [...f.treated.columns.map((c) => c.column), ...f.treated.spanColumns] : []) : 'keyed HMAC-SHA-256 with the provided key (the key is not recorded)',
+    columns: f.scan.columns.map((c) => ({ ...c, treatment: f.omitted.has(c.column) ? 'omitted' : treatment })),
+    free_text_columns: f.scan.spanColumns,
+    findings: f.scan.findings,
+    findings_by_type: f.findingsByType,
+    total_findings: f.totalFindings,
+  };
+}
+
+/** The report's quality section: the score, whether it passed the threshold, and its parts. */
+export function qualityReportSection(q: QualityScore, threshold: number | undefined): IntegrationReport['quality'] {
+  return { score: q.score, threshold: threshold ?? null, passed: threshold === undefined || q.score >= threshold, breakdown: q.breakdown, weights: q.weights, factors: q.factors, validity_source: q.validity_source, outlier_share: q.outlier_share };
+}
+
 export function ephemeralKeyNote(hashedColumns: readonly string[]): string {
   if (hashedColumns.length === 0) {
     return 'no key was given: an ephemeral random key was used, and no hashed value reaches the outputs (PII columns are left out of them or not hashed), so the outputs are the same on every run';
