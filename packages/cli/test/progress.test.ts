@@ -338,7 +338,7 @@ describe('hokusai run reports training and proving progress', () => {
     // verify passes without any flag, with that note.
     expect(verified.stdout).toMatch(/ok +inference proof — inference not proven for mlp: the circuit covers the linear family \(logistic_regression\) only/);
     const attested = JSON.parse(await readFile(join(work, 'verbose', 'attestation.json'), 'utf8')) as { body: { results: { inference: unknown } } };
-    expect(attested.body.results.inference).toEqual({ status: 'not_proven', reason: 'inference not proven for mlp: the circuit covers the linear family (logistic_regression) only', benchmark_commitment: null, registered: null });
+    expect(attested.body.results.inference).toMatchObject({ status: 'not_proven', reason: 'inference not proven for mlp: the circuit covers the linear family (logistic_regression) only', benchmark_commitment: null, registered: null, statement_sha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
     const report = JSON.parse(await readFile(join(work, 'verbose', 'report.json'), 'utf8')) as { context: { proof: { does_not_cover: string[] } } };
     expect(report.context.proof.does_not_cover).toContain('Inference cannot be proven yet for mlp: the inference circuit covers the linear family (logistic_regression) only.');
   }, 120_000);
