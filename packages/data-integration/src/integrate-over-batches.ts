@@ -10,11 +10,11 @@ import type { Column, ColumnTable } from './column.js';
 import { cellValue, nullCount, takeRows } from './column.js';
 import { comparedColumns } from './compared-columns.js';
 import { dataError } from './errors.js';
-import { piiReportSection, qualityReportSection, type IntegrationReport } from './integrate.js';
+import { piiDecisionOf, piiReportSection, qualityReportSection, type IntegrationReport, type PiiDecision } from './integrate.js';
 import { PiiKey } from './keyed-hash.js';
 import { checkFileLabels } from './label-sets.js';
 import { partitionedMatches, removalCounts, type PartitionedMatchResult } from './partitioned-matches.js';
-import type { PiiFinding, PiiScanResult } from './pii-scan.js';
+import type { PiiScanResult } from './pii-scan.js';
 import { scanPiiOverBatches } from './pii-scan-over-batches.js';
 import { treatPii, type PiiMode } from './pii-treatment.js';
 import { fenceStride, fencesOfSample, scoreQualityFrom, type QualityCellCounts, type QualityScore } from './quality.js';
@@ -74,34 +74,10 @@ const ROWS_PER_PARTITION = 200_000;
 /** Rows of the base and the benchmark read to tell identifiers (comparedColumns reads 5,000). */
 const PREFIX_ROWS = 5000;
 
-interface PiiDecision {
-  scan: PiiScanResult;
-  findingsByType: Record<string, number>;
-  totalFindings: number;
-  piiColumns: string[];
-  omitted: Set<string>;
-  outIdx: number[];
-}
-
 async function decidePii(input: BatchedIntegrationInput, a: Alignment, rows: Record<Role, number>): Promise<PiiDecision> {
   const sources = (['base', 'contributed', 'benchmark'] as const).map((label) => ({ label, read: alignedBatches(a, label), rows: rows[label] }));
   const scan = await scanPiiOverBatches(sources, a.names, { exclude: [input.target], noSpans: input.omit?.columns ?? [] });
-  const findingsByType: Record<string, number> = {};
-  let totalFindings = 0;
-  for (const f of scan.findings) {
-    findingsByType[f.type] = (findingsByType[f.type] ?? 0) + f.count;
-    totalFindings += f.count;
-  }
-  if (input.pii.mode === 'fail' && totalFindings > 0) {
-    const first = scan.findings[0] as PiiFinding;
-    const summary = scan.findings.map((f) => `${f.dataset}.${f.column}: ${f.count} ${f.type}`).join('; ');
-    throw dataError('HOKUSAI_PII_FOUND', `personal data found (${summary})`, "Remove the columns, or set pii.mode to 'hash', 'redact' or 'drop'", { file: a.sources[first.dataset as Role].path, column: first.column, context: { findings: scan.findings } });
-  }
-  const piiColumns = scan.columns.map((c) => c.column);
-  const omitted = new Set([...(input.omit?.columns ?? []), ...(input.omit?.pii === true ? piiColumns : [])]);
-  if (omitted.has(input.target)) throw dataError('HOKUSAI_INVALID_OPTIONS', `the target '${input.target}' cannot be omitted from the outputs`, 'Remove the target from omit.columns', { column: input.target });
-  const outIdx = a.names.map((_, k) => k).filter((k) => !omitted.has(a.names[k] as string));
-  return { scan, findingsByType, totalFindings, piiColumns, omitted, outIdx };
+  return piiDecisionOf(scan, input, a.names, input.target, (dataset) => a.sources[dataset as Role].path);
 }
 
 /** checkBenchmark of integrateContribution, from the benchmark's row and label counts. */

@@ -350,7 +350,7 @@ function alignInputs(input: IntegrationInput, opts: Options): ReturnType<typeof 
 }
 
 /** Which columns hold PII and which the outputs leave out. */
-interface PiiDecision {
+export interface PiiDecision {
   scan: PiiScanResult;
   findingsByType: Record<string, number>;
   totalFindings: number;
@@ -367,6 +367,15 @@ interface PiiDecision {
  */
 function decidePii(input: IntegrationInput, parts: readonly Part[], names: readonly string[], target: string): PiiDecision {
   const scan = scanPii(parts.map((p) => ({ label: p.label, ct: p.ct })), names, { exclude: [target], noSpans: input.omit?.columns ?? [], ...(input.pii.custom ? { custom: input.pii.custom } : {}) });
+  return piiDecisionOf(scan, input, names, target, (dataset) => parts.find((p) => p.label === dataset)?.file);
+}
+
+/**
+ * What a PII scan decides, in memory and over batches alike: findings tallied by type, a 'fail'
+ * mode refused with the first finding's file and column, the columns omitted from the outputs
+ * (never the target) and the indices of those kept.
+ */
+export function piiDecisionOf(scan: PiiScanResult, input: Pick<IntegrationInput, 'pii' | 'omit'>, names: readonly string[], target: string, fileOf: (dataset: string) => string | undefined): PiiDecision {
   const findingsByType: Record<string, number> = {};
   let totalFindings = 0;
   for (const f of scan.findings) {
@@ -375,9 +384,8 @@ function decidePii(input: IntegrationInput, parts: readonly Part[], names: reado
   }
   if (input.pii.mode === 'fail' && totalFindings > 0) {
     const first = scan.findings[0] as PiiFinding;
-    const file = parts.find((p) => p.label === first.dataset)?.file;
     const summary = scan.findings.map((f) => `${f.dataset}.${f.column}: ${f.count} ${f.type}`).join('; ');
-    throw dataError('HOKUSAI_PII_FOUND', `personal data found (${summary})`, "Remove the columns, or set pii.mode to 'hash', 'redact' or 'drop'", { file, column: first.column, context: { findings: scan.findings } });
+    throw dataError('HOKUSAI_PII_FOUND', `personal data found (${summary})`, "Remove the columns, or set pii.mode to 'hash', 'redact' or 'drop'", { file: fileOf(first.dataset), column: first.column, context: { findings: scan.findings } });
   }
   const piiColumns = scan.columns.map((c) => c.column);
   const omitted = new Set([...(input.omit?.columns ?? []), ...(input.omit?.pii === true ? piiColumns : [])]);
