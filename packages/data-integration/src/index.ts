@@ -13,7 +13,7 @@ export type { ValidationReport, ValidationFailure, ValidationCheck } from './val
 export { checkTarget } from './target-check.js';
 export type { TaskKind } from './target-check.js';
 export { integrateContribution } from './integrate.js';
-export type { IntegrationInput, IntegrationResult, IntegrationReport, DedupStrategy, MergeStrategy } from './integrate.js';
+export type { IntegrationHooks, IntegrationInput, IntegrationResult, IntegrationReport, DedupStrategy, MergeStrategy } from './integrate.js';
 export type { PiiMode } from './pii-treatment.js';
 export type { CustomPiiPattern, BuiltinPiiType } from './pii-detectors.js';
 export type { PiiColumnDecision, PiiFinding } from './pii-scan.js';

@@ -64,6 +64,18 @@ export interface IntegrationInput {
   benchmarkChecks?: { allowInBase?: boolean; allowSingleClass?: boolean };
 }
 
+/** Calls made while `integrateContribution` runs, so a caller can start work before it returns. */
+export interface IntegrationHooks {
+  /**
+   * The treated base table, as soon as it is final: after the PII decision, before dedup,
+   * contamination and the quality gate. It is the very table `result.base` returns, so work on it
+   * (training the baseline, say) can start while the contribution is still being cleaned. The
+   * call may still be followed by an error (a failed quality gate, a benchmark refused): work
+   * started here must be given up when `integrateContribution` throws.
+   */
+  onBase?: (base: Table, piiColumns: readonly string[]) => void;
+}
+
 export interface IntegrationReport {
   version: 1;
   target: string;
@@ -543,24 +555,45 @@ interface TreatedTables {
   /** The scan restricted to the columns that reach an output. */
   treatScan: PiiScanResult;
   baseT: ColumnTable;
+  baseArrow: Table;
   contribT: ColumnTable;
   benchT: ColumnTable;
 }
 
-function treatOutputs(input: IntegrationInput, aligned: { base: Part; contrib: Part; bench: Part }, pii: PiiDecision, keptIdx: readonly number[]): TreatedTables {
+/** The key, mode and scan of PII treatment, and the treated base table with its Arrow form. */
+interface TreatedBase {
+  key: PiiKey;
+  piiMode: Exclude<PiiMode, 'fail'>;
+  /** The scan restricted to the columns that reach an output. */
+  treatScan: PiiScanResult;
+  treat: (ct: ColumnTable) => ColumnTable;
+  baseT: ColumnTable;
+  baseArrow: Table;
+}
+
+/** The base table depends only on the PII decision, so it is treated (and handed on) first. */
+function treatBase(input: IntegrationInput, base: Part, pii: PiiDecision): TreatedBase {
   const key = input.pii.key !== undefined ? PiiKey.fromSecret(input.pii.key) : PiiKey.ephemeral();
   const piiMode = input.pii.mode === 'fail' ? 'hash' : input.pii.mode;
-  const { scan, omitted, outIdx } = pii;
+  const { scan, omitted } = pii;
   // Omitted columns go first, so no work (HMAC above all) is spent on values nobody reads.
   const treatScan = { ...scan, columns: scan.columns.filter((c) => !omitted.has(c.column)), spanColumns: scan.spanColumns.filter((c) => !omitted.has(c)) };
   const treat = (ct: ColumnTable): ColumnTable => (treatScan.columns.length === 0 && treatScan.spanColumns.length === 0 ? ct : treatPii(ct, treatScan, piiMode, key));
+  const baseT = treat(project(base.ct, pii.outIdx));
+  // Columns that came through untouched share the loaded table's Arrow buffers.
+  return { key, piiMode, treatScan, treat, baseT, baseArrow: toArrowTable(baseT) };
+}
+
+function treatOutputs(early: TreatedBase, aligned: { contrib: Part; bench: Part }, pii: PiiDecision, keptIdx: readonly number[]): TreatedTables {
+  const { key, piiMode, treatScan, treat, baseT, baseArrow } = early;
   return {
     key,
     piiMode,
     treatScan,
-    baseT: treat(project(aligned.base.ct, outIdx)),
-    contribT: treat(takeTable(project(aligned.contrib.ct, outIdx), keptIdx)),
-    benchT: treat(project(aligned.bench.ct, outIdx)),
+    baseT,
+    baseArrow,
+    contribT: treat(takeTable(project(aligned.contrib.ct, pii.outIdx), keptIdx)),
+    benchT: treat(project(aligned.bench.ct, pii.outIdx)),
   };
 }
 
@@ -605,13 +638,12 @@ function sampleMerged(input: IntegrationInput, t: TreatedTables, mergedIdx: numb
 
 /** The four Arrow tables and their lazily built manifests. */
 function outputTables(input: IntegrationInput, t: TreatedTables, mergedIdx: readonly number[]): Pick<IntegrationResult, 'base' | 'contributed' | 'merged' | 'benchmark' | 'manifests'> {
-  const { baseT, contribT, benchT } = t;
+  const { baseT, baseArrow, contribT, benchT } = t;
   // Append without sampling keeps every row in order: the merged table is the two tables'
   // record batches, and its in-memory columns are only built if a manifest asks for them.
   const identity = mergedIdx.length === baseT.rowCount + contribT.rowCount && mergedIdx.every((v, i) => v === i);
   const mergedEager = identity ? undefined : takeTable(concatTables(baseT, contribT), mergedIdx);
   // Columns that came through untouched share the loaded tables' Arrow buffers.
-  const baseArrow = toArrowTable(baseT);
   const contribArrow = toArrowTable(contribT);
   const tables = {
     base: baseArrow,
@@ -689,13 +721,15 @@ function buildReport(r: ReportParts): IntegrationReport {
  * output, quality scored (and optionally gated), duplicates dropped, benchmark rows always
  * removed, then merged and optionally sampled. All four output tables share one schema.
  */
-export function integrateContribution(input: IntegrationInput): IntegrationResult {
+export function integrateContribution(input: IntegrationInput, hooks: IntegrationHooks = {}): IntegrationResult {
   const opts = readOptions(input);
   const warnings: string[] = [];
   const unified = alignInputs(input, opts);
   const [base, contrib, bench] = unified.parts as [Part, Part, Part];
   const aligned = { ...unified, base, contrib, bench };
   const pii = decidePii(input, unified.parts, unified.names, opts.target);
+  const early = treatBase(input, base, pii);
+  hooks.onBase?.(early.baseArrow, pii.piiColumns);
 
   const overlaps = findOverlaps(input, opts, aligned, pii);
   const caveats = checkBenchmark(bench, unified.tk, overlaps.benchRowsInBase, input.benchmarkChecks ?? {});
@@ -703,7 +737,7 @@ export function integrateContribution(input: IntegrationInput): IntegrationResul
   const sorting = sortContributedRows(contrib.ct.rowCount, overlaps);
   const quality = gateQuality(input, aligned, overlaps, warnings);
 
-  const treated = treatOutputs(input, aligned, pii, sorting.keptIdx);
+  const treated = treatOutputs(early, aligned, pii, sorting.keptIdx);
   const nb = treated.baseT.rowCount;
   const merged = mergeIndices(opts, aligned, nb, sorting.keptIdx);
   const { mergedIdx, sampled } = sampleMerged(input, treated, merged.mergedIdx);
