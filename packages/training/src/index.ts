@@ -2,7 +2,7 @@ export { TRAINING_ERROR_KINDS, TrainingError, type TrainingErrorCode } from './e
 export { encodeLabels, type ClassLabel } from './labels.js';
 export { trainModel, type ModelMetadata, type TrainedModel, type TrainHooks } from './train-model.js';
 export { trainModelOverBatches, STREAMING_FAMILY, type BatchTrainHooks } from './train-over-batches.js';
-export { idleTrainThreads, trainModelInWorker, warmTrainThreads } from './train-in-worker.js';
+export { familyTrainsInWorker, idleTrainThreads, trainModelInWorker, warmTrainThreads } from './train-in-worker.js';
 export type { TrainOptions } from './train-options.js';
 export { loadOnnxModel, type OnnxModel, type LoadOnnxOptions } from './onnx-model.js';
 export { scoreOverBatches, type BatchScores } from './score-over-batches.js';

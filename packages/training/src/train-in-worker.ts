@@ -43,14 +43,22 @@ export function idleTrainThreads(): number {
   return spares.length;
 }
 
+/** Whether `trainModelInWorker` trains this family on a worker thread (the built-in ones) or in the calling thread (custom ones). */
+export function familyTrainsInWorker(family: string): boolean {
+  return workerScript('train-worker.js') !== null && registeredBuiltins().includes(family);
+}
+
 /**
  * `trainModel` on a worker thread, so that two models (a baseline and a new one) train on two
  * cores at once. The same code runs on the same rows, so the ONNX bytes are the same as in this
- * thread. Custom families are registered only in this thread and train here.
+ * thread. Custom families are registered only in this thread and train here. `signal` ends the
+ * thread's training when aborted (a model no one needs any more); the promise then rejects with
+ * the signal's reason.
  */
-export async function trainModelInWorker(table: Table, options: TrainOptions, hooks: { onProgress?: (p: TrainProgress) => void } = {}): Promise<{ onnx: Uint8Array; metadata: ModelMetadata }> {
+export async function trainModelInWorker(table: Table, options: TrainOptions, hooks: { onProgress?: (p: TrainProgress) => void; signal?: AbortSignal } = {}): Promise<{ onnx: Uint8Array; metadata: ModelMetadata }> {
   const script = workerScript('train-worker.js');
   const family = options.family ?? 'logistic_regression';
+  hooks.signal?.throwIfAborted();
   if (script === null || !registeredBuiltins().includes(family)) {
     const model = await trainModel(table, options, hooks.onProgress === undefined ? {} : { onProgress: hooks.onProgress });
     return { onnx: model.onnx, metadata: model.metadata };
@@ -61,15 +69,25 @@ export async function trainModelInWorker(table: Table, options: TrainOptions, ho
   worker.postMessage({ ipc, options }, [ipc.buffer as ArrayBuffer]);
   return new Promise((resolve, reject) => {
     let settled = false;
+    const abort = (): void => {
+      if (settled) return;
+      settled = true;
+      reject(hooks.signal?.reason);
+      void worker.terminate();
+    };
+    hooks.signal?.addEventListener('abort', abort, { once: true });
     worker.on('message', (m: ThreadReply) => {
+      if (settled) return;
       if (m.kind === 'progress') hooks.onProgress?.(m.progress);
       else {
         settled = true;
+        hooks.signal?.removeEventListener('abort', abort);
         if (m.kind === 'done') resolve({ onnx: m.onnx, metadata: m.metadata });
         else reject(TrainingError.fromJSON(m.error) ?? new Error(m.message));
       }
     });
     worker.once('error', (err) => {
+      if (settled) return;
       settled = true;
       reject(err);
     });

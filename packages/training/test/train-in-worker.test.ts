@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { TrainingError, idleTrainThreads, registerModel, registeredModels, trainModel, trainModelInWorker, warmTrainThreads, type TrainOptions, type TrainProgress } from '@hokusai/training';
+import { TrainingError, familyTrainsInWorker, idleTrainThreads, registerModel, registeredModels, trainModel, trainModelInWorker, warmTrainThreads, type TrainOptions, type TrainProgress } from '@hokusai/training';
 import { nearestCentroid } from '../examples/nearest-centroid-model.js';
 import { syntheticTable } from './synthetic-table.js';
 
@@ -34,6 +34,23 @@ describe('training on a worker thread', () => {
     expect(there).toBeInstanceOf(TrainingError);
     expect({ code: there?.code, message: there?.message, details: there?.details }).toEqual({ code: here?.code, message: here?.message, details: here?.details });
   });
+
+  it('ends the thread when its signal aborts, rejecting with the reason, and names the families it trains there', async () => {
+    const big = syntheticTable({ rows: 60_000, seed: 82 });
+    const controller = new AbortController();
+    const reports: TrainProgress[] = [];
+    const training = trainModelInWorker(big, { target: 'churned', seed: 1, family: 'mlp', params: { hidden: [32], epochs: 50 } }, { signal: controller.signal, onProgress: (p) => reports.push(p) });
+    // Aborted once training has started on the thread (its first progress report).
+    while (reports.length === 0) await new Promise((r) => setTimeout(r, 20));
+    const started = Date.now();
+    controller.abort(new Error('not needed'));
+    await expect(training).rejects.toThrow('not needed');
+    expect(Date.now() - started).toBeLessThan(2_000);
+    // An already-aborted signal trains nothing.
+    await expect(trainModelInWorker(table, { target: 'churned', seed: 1 }, { signal: AbortSignal.abort(new Error('gone')) })).rejects.toThrow('gone');
+    expect(familyTrainsInWorker('logistic_regression')).toBe(true);
+    expect(familyTrainsInWorker('no_such_family')).toBe(false);
+  }, 60_000);
 
   it('trains a custom family in this thread, where it is registered', async () => {
     if (!registeredModels().includes('nearest_centroid')) registerModel('nearest_centroid', () => nearestCentroid);
