@@ -2,6 +2,7 @@ import type { HokusaiHooks } from './hokusai-hooks.js';
 import type { PipelineConfig } from './config.js';
 import type { DatasetCache } from './dataset-cache.js';
 import type { MemoryPlan } from './memory-plan.js';
+import type { EarlyTrainings } from './early-trainings.js';
 
 /** What every step of the Hokusai flow shares: the config, the hooks and the in-process dataset cache. */
 export interface FlowContext {
@@ -17,4 +18,6 @@ export interface FlowContext {
   readonly workDir?: string;
   /** Rows per batch file of a streaming run (default STREAM_BATCH_ROWS). */
   readonly streamBatchRows?: number;
+  /** Set for a run in one process: integrate may start the models' training early (see EarlyTrainings). */
+  readonly earlyTrainings?: EarlyTrainings;
 }

@@ -1,6 +1,8 @@
 import { laterRungCount } from '@hokusai/training/search';
 import type { DeltaReport } from '@hokusai/evaluation';
 import type { FlowDefinition } from '../engine/step.js';
+import type { FlowResult } from '../engine/run-flow.js';
+import type { Table } from 'apache-arrow';
 import type { Step } from '../engine/step-ref.js';
 import type { FlowContext } from './flow-context.js';
 import type { TrackedSteps } from './pipeline-tracking.js';
@@ -37,6 +39,11 @@ export interface HokusaiFlow extends FlowDefinition {
   };
   /** The steps whose outputs the run's tracking reads. */
   readonly tracked: TrackedSteps;
+  /**
+   * The first `rows` rows of the treated benchmark (PII columns left out, PII in free text
+   * treated), as the models read it: the input example of the logged MLflow models.
+   */
+  readonly benchmarkHead: (result: FlowResult, rows: number) => Promise<Table>;
 }
 
 export function hokusaiFlow(flow: FlowContext): HokusaiFlow {
@@ -76,5 +83,6 @@ export function hokusaiFlow(flow: FlowContext): HokusaiFlow {
     steps: [benchmark, base, contributed, integrate, manifests, plan, firstWave, ...rungSteps, searched, baseline, candidate, evaluation, delta, attest, report],
     results: { manifests, evaluate: evaluation, delta, attest, report },
     tracked: { manifests, trainings: [baseline, candidate], trials: [firstWave, ...later] },
+    benchmarkHead: async (result, rows) => result.output(integrate).benchmark.slice(0, rows),
   };
 }

@@ -1,20 +1,20 @@
 import { readFile } from 'node:fs/promises';
-import { DataType } from 'apache-arrow';
-import { loadDataset } from '@hokusai/data-integration';
+import { DataType, type Table } from 'apache-arrow';
 import { writeOnnxModelFolder, type OnnxColumnInput } from '@hokusai/tracking';
 import { loadOnnxModel } from '@hokusai/training';
 
 /** Rows of the benchmark kept as the model folder's input example. */
-const EXAMPLE_ROWS = 5;
+export const EXAMPLE_ROWS = 5;
 
 /**
  * Writes an MLflow model folder for one of the run's ONNX models: the signature is the model's
  * own inputs (one column each, float or string, as the featurizer built them) and the input
- * example is the first benchmark rows of those columns. PII columns are never model inputs
- * (integration omits them), so the example holds none. Returns false for a model that takes one
- * feature matrix (a supplied baseline): it has no per-column signature to describe.
+ * example is the treated benchmark's first rows (`example`, up to EXAMPLE_ROWS) of those columns:
+ * PII columns are never model inputs (integration omits them) and PII inside free text is
+ * treated, so the example holds none. Returns false for a model that takes one feature matrix
+ * (a supplied baseline): it has no per-column signature to describe.
  */
-export async function writeRunModelFolder(input: { onnxPath: string; benchmarkPath: string; dir: string }): Promise<boolean> {
+export async function writeRunModelFolder(input: { onnxPath: string; example: Table; dir: string }): Promise<boolean> {
   const onnx = new Uint8Array(await readFile(input.onnxPath));
   const model = await loadOnnxModel(onnx);
   let inputs: OnnxColumnInput[];
@@ -24,7 +24,7 @@ export async function writeRunModelFolder(input: { onnxPath: string; benchmarkPa
   } finally {
     await model.close();
   }
-  const { table } = await loadDataset(input.benchmarkPath);
+  const table = input.example;
   const rows = Math.min(EXAMPLE_ROWS, table.numRows);
   const example: Array<Array<number | string | null>> = [];
   for (let r = 0; r < rows; r++) {

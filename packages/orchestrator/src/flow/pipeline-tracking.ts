@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import type { Table } from 'apache-arrow';
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { copyJournal, createTracker, readJournal, type RunHandle, type RunStatus, type Tracker } from '@hokusai/tracking';
@@ -24,8 +25,8 @@ export interface TrackedOutcome {
   registerAs?: { name: string; alias: string; tags: Record<string, string> };
   /** Markdown summary shown as the run's description (`mlflow.note.content`). */
   note?: string;
-  /** The benchmark file: its first rows become the logged models' input example. */
-  benchmarkPath?: string;
+  /** The treated benchmark's first rows: the logged models' input example. */
+  benchmarkExample?: Table;
   error?: string;
   metrics?: Record<string, number>;
   tags?: Record<string, string>;
@@ -334,8 +335,8 @@ export class PipelineTracking {
           await parent.logArtifact(join(outcome.outDir, file), slash < 0 ? undefined : file.slice(0, slash));
         }
       }
-      if (outcome.outDir !== undefined && outcome.benchmarkPath !== undefined) {
-        await logRunModels(tracker, parent.runId, outcome.outDir, outcome.benchmarkPath, outcome.registerAs, this.warnings);
+      if (outcome.outDir !== undefined && outcome.benchmarkExample !== undefined) {
+        await logRunModels(tracker, parent.runId, outcome.outDir, outcome.benchmarkExample, outcome.registerAs, this.warnings);
       }
       await parent.end(outcome.status, outcome.error, endTime);
     } catch (error) {
@@ -410,7 +411,7 @@ async function logRunModels(
   tracker: Tracker,
   runId: string,
   outDir: string,
-  benchmarkPath: string,
+  example: Table,
   registerAs: TrackedOutcome['registerAs'],
   warnings: string[],
 ): Promise<void> {
@@ -420,7 +421,7 @@ async function logRunModels(
   ] as const) {
     const dir = join(outDir, 'tracking', 'mlflow-models', name);
     try {
-      if (!(await writeRunModelFolder({ onnxPath: join(outDir, file), benchmarkPath, dir }))) continue;
+      if (!(await writeRunModelFolder({ onnxPath: join(outDir, file), example, dir }))) continue;
     } catch (error) {
       warnings.push(`The ${name} was not logged as an MLflow model: ${(error as Error).message}`);
       continue;

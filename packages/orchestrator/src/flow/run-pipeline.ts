@@ -24,6 +24,8 @@ import { pipelineVersion } from './package-versions.js';
 import { runMetrics } from './run-metrics.js';
 import { splitUriCredentials } from '@hokusai/tracking';
 import { failedStatus, PipelineTracking, runNote, type TrackingStarted, type TrackingSummary } from './pipeline-tracking.js';
+import { EarlyTrainings } from './early-trainings.js';
+import { EXAMPLE_ROWS } from './mlflow-model.js';
 import { piiKeyFromEnv } from '@hokusai/core';
 
 export interface PipelineRunOptions {
@@ -185,9 +187,11 @@ async function executeLocked(config: PipelineConfig, runId: string, resume: bool
   const plan = await planMemory(config);
   // A streaming run's batch files and partitions; kept until the run has finished, so a resumed run finds them.
   const workDir = join(store.root, 'work', runId);
+  const earlyTrainings = new EarlyTrainings();
   const flow = hokusaiFlow({
     config,
     hooks,
+    earlyTrainings,
     datasets: new DatasetCache({ inputs: [config.base, config.contributed, config.benchmark] }),
     pipelineVersion: pipelineVersion(),
     plan,
@@ -224,9 +228,14 @@ async function executeLocked(config: PipelineConfig, runId: string, resume: bool
   } catch (error) {
     await tracking.finish({ status: failedStatus(error), error: (error as Error).message });
     throw error;
+  } finally {
+    // A model training started early that no step took over (the run failed or was stopped) ends here.
+    earlyTrainings.cancel();
   }
 
   const attest = result.output(flow.results.attest);
+  // Read before the work folder (a streaming run's batch files) goes.
+  const benchmarkExample = await flow.benchmarkHead(result, EXAMPLE_ROWS);
   const report = result.output(flow.results.report);
   const evaluation = result.output(flow.results.evaluate);
   const delta = result.output(flow.results.delta);
@@ -257,7 +266,7 @@ async function executeLocked(config: PipelineConfig, runId: string, resume: bool
       status: 'FINISHED',
       metrics,
       outDir: config.out,
-      benchmarkPath: config.benchmark,
+      benchmarkExample,
       // A rejected contribution's model is logged but not registered unless the config asks.
       ...(delta.decision.accepted || config.tracking.registerRejected
         ? {

@@ -1,10 +1,11 @@
+import type { Table } from 'apache-arrow';
 import { integrateContribution, type IntegrationResult } from '@hokusai/data-integration';
 import { planFeatures, warmTrainThreads, type FeaturePlan } from '@hokusai/training';
 import { defineStep, type Step } from '../../engine/step-ref.js';
 import type { LoadOutput } from './load-step.js';
 import type { FlowContext } from '../flow-context.js';
-import { searchTrainOptions } from './search-step.js';
-import { trainsOnThread } from './train-step.js';
+import { excludedColumns, searchTrainOptions } from './search-step.js';
+import { trainOptionsOf, trainsEarly, trainsOnThread } from './train-step.js';
 import { profileColumns, type ColumnProfile } from '../data-profile/column-profile.js';
 
 /** Base rows from which integrate takes long enough (over a second here) to hide thread start-up. */
@@ -57,7 +58,22 @@ export function integrateStep(flow: FlowContext, loads: { base: Step<LoadOutput>
         // them out of the stored tables spares hashing them and halves the run store at 1M rows.
         omit: { columns: config.exclude, pii: true },
       });
-      const result = await flow.hooks.apply('post_integration', integrateContribution(request));
+      // Each model trains as soon as its table is final (the train steps take the trainings over):
+      // the baseline on the treated base while the contribution is cleaned, the new model on the
+      // merged table while this step plans features and profiles columns.
+      const early = flow.earlyTrainings;
+      const startEarly = (role: 'baseline' | 'new', table: Table, piiColumns: readonly string[]): void => {
+        if (early !== undefined && trainsEarly(flow, table.numRows)) early.start(role, table, trainOptionsOf(role, config, config.model.params, excludedColumns({ piiColumns: [...piiColumns] }, flow)));
+      };
+      let integrated;
+      try {
+        integrated = integrateContribution(request, { onBase: (table, piiColumns) => startEarly('baseline', table, piiColumns) });
+      } catch (error) {
+        early?.cancel();
+        throw error;
+      }
+      startEarly('new', integrated.merged, integrated.piiColumns);
+      const result = await flow.hooks.apply('post_integration', integrated);
       // The raw tables (PII included) have no later reader: let them go before training.
       flow.datasets.clear();
       // Downstream needs neither the contributed table alone nor the manifests of the treated

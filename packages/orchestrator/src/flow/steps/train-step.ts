@@ -1,11 +1,14 @@
 import { readFile } from 'node:fs/promises';
-import { loadOnnxModel, readModelRecipe, trainModel, trainModelInWorker, type ModelMetadata, type ModelRecipe } from '@hokusai/training';
+import { familyTrainsInWorker, loadOnnxModel, readModelRecipe, trainModel, trainModelInWorker, type ModelMetadata, type ModelRecipe, type TrainOptions } from '@hokusai/training';
 import { OrchestratorError } from '../../errors.js';
 import { defineStep, type Step } from '../../engine/step-ref.js';
 import type { FlowContext } from '../flow-context.js';
 import type { IntegrateOutput } from './integrate-step.js';
 import { excludedColumns, type SearchOutput } from './search-step.js';
 import type { PipelineConfig } from '../config.js';
+
+/** The progress message of a train step that took over the training integrate started. */
+export const EARLY_TRAINING_MESSAGE = 'trained while integrate ran (started as soon as its table was final, with these options)';
 
 /** Tables of at least this many rows train on a worker thread. */
 const THREAD_MIN_ROWS = 50_000;
@@ -51,6 +54,24 @@ function recipeProblem(recipe: ModelRecipe, config: PipelineConfig, columns: str
   return null;
 }
 
+/** The options a model trains with when no recipe is followed: the run's family, params, seed and exclusions. */
+export function trainOptionsOf(role: 'baseline' | 'new', config: PipelineConfig, params: Record<string, unknown>, exclude: string[]): TrainOptions & { role: 'baseline' | 'new' } {
+  return { role, target: config.target, seed: config.seed, family: config.model.family, params, exclude, ...(config.positiveClass === undefined ? {} : { positiveClass: config.positiveClass }) };
+}
+
+/**
+ * Whether integrate may start the models' training as soon as their tables are final (see
+ * EarlyTrainings): only when nothing between then and the train steps can change what they train
+ * on or with (no supplied baseline, no search, no hook on the integration result or the training
+ * options), and only for tables large enough to train on their own threads.
+ */
+export function trainsEarly(flow: FlowContext, rows: number): boolean {
+  const { config } = flow;
+  if (flow.earlyTrainings === undefined || config.baselineModel !== undefined || config.search !== undefined) return false;
+  if (!trainsOnThread(rows) || !familyTrainsInWorker(config.model.family)) return false;
+  return !flow.hooks.identities().some((h) => h.event === 'post_integration' || h.event === 'pre_training');
+}
+
 /**
  * Trains the baseline on the base data and the new model on base + contributed data with the
  * same family, hyperparameters, seed and feature exclusions, so only the data differs. With a
@@ -89,21 +110,21 @@ export function trainStep(role: 'baseline' | 'new', flow: FlowContext, reads: { 
         followed = problem === null ? { recipe: true } : { recipe: false, why: problem };
         if (problem !== null) recipe = null;
       }
-      const options = await flow.hooks.apply('pre_training', {
-        role,
-        target: config.target,
-        ...(recipe === null
-          ? { seed: config.seed, family: config.model.family, params: ctx.inputs.search.params }
-          : { seed: recipe.seed, family: recipe.family, params: recipe.params, features: recipe.features }),
-        exclude,
-        ...(config.positiveClass === undefined ? {} : { positiveClass: config.positiveClass }),
-      });
+      const options = await flow.hooks.apply(
+        'pre_training',
+        recipe === null
+          ? trainOptionsOf(role, config, ctx.inputs.search.params, exclude)
+          : { ...trainOptionsOf(role, config, recipe.params, exclude), seed: recipe.seed, family: recipe.family, features: recipe.features },
+      );
       // Epochs, trees or iterations as the family counts them; the training package bounds the rate.
       const onProgress = (p: { unit: string; done: number; total: number; loss?: number }): void =>
         ctx.emit({ type: 'progress', unit: p.unit, done: p.done, total: p.total, ...(p.loss === undefined ? {} : { loss: p.loss }) });
-      // A large table trains on its own thread, so the baseline and the new model use two cores;
-      // a small one is not worth the thread's start-up. Either way the ONNX bytes are the same.
-      const model = trainsOnThread(table.numRows) ? await trainModelInWorker(table, options, { onProgress }) : await trainModel(table, options, { onProgress });
+      // A training integrate started with these very options is taken over. Otherwise a large
+      // table trains on its own thread, so the baseline and the new model use two cores; a small
+      // one is not worth the thread's start-up. Either way the ONNX bytes are the same.
+      const early = flow.earlyTrainings?.take(role, options, onProgress);
+      if (early !== undefined) ctx.emit({ type: 'progress', message: EARLY_TRAINING_MESSAGE });
+      const model = early !== undefined ? await early : trainsOnThread(table.numRows) ? await trainModelInWorker(table, options, { onProgress }) : await trainModel(table, options, { onProgress });
       const out: TrainOutput = { role, onnx: model.onnx, metadata: model.metadata, source: 'trained', recipe: recipeOf(model.metadata), ...(followed === undefined ? {} : { followed }) };
       return flow.hooks.apply('post_training', out);
     },

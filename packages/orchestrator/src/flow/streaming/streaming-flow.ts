@@ -11,6 +11,8 @@ import { streamIntegrateStep } from './stream-integrate-step.js';
 import { streamLoadStep } from './stream-load-step.js';
 import { streamManifestsStep } from './stream-manifests-step.js';
 import { streamTrainStep } from './stream-train-step.js';
+import { readBatchFiles } from '@hokusai/data-integration';
+import { OrchestratorError } from '../../errors.js';
 
 /**
  * The flow of a run whose inputs exceed its memory budget: each input loaded as batch files in the
@@ -37,6 +39,11 @@ export function streamingFlow(flow: FlowContext): HokusaiFlow {
     steps: [benchmark, base, contributed, integrate, manifests, search, baseline, candidate, evaluation, delta, attest, report],
     results: { manifests, evaluate: evaluation, delta, attest, report },
     tracked: { manifests, trainings: [baseline, candidate], trials: [] },
+    benchmarkHead: async (result, rows) => {
+      // The first batch file holds the first rows (a batch has far more rows than an example).
+      for await (const batch of readBatchFiles(result.output(integrate).batches.benchmark)()) return batch.slice(0, rows);
+      throw new OrchestratorError('HOKUSAI_FLOW_INVALID', 'The treated benchmark has no batch files.');
+    },
   };
 }
 
