@@ -1,6 +1,8 @@
 import type { Column, ColumnTable } from './column.js';
 import { columnLength, nullCount } from './column.js';
-import { textAt } from './utf8-column.js';
+import type { Data } from 'apache-arrow';
+import { countEmails } from './email-bytes.js';
+import { knownUtf8, textAt } from './utf8-column.js';
 import { BUILTIN_DETECTORS, compileCustom, findSpans, numericPiiType, piiTypeFromName, summarize, wholeValueType } from './pii-detectors.js';
 import type { CustomPiiPattern, PiiDetector } from './pii-detectors.js';
 import { isOneWord, personNameShape, writtenLikeName } from './person-names.js';
@@ -128,12 +130,17 @@ export function decideColumn(name: string, s: ColumnSample | null, byName: strin
   return undefined;
 }
 
+const EMAIL = BUILTIN_DETECTORS.find((d) => d.type === 'email');
+
 /** Values of a column (or of one batch of it) that are the decided PII: sums over batches. */
 export function countDecided(c: Column, decision: PiiColumnDecision, single: readonly PiiDetector[]): number {
   let count = 0;
   // Decided by name: every value counts; by content: values the detector confirms.
   if (c.type === 'string' && decision.reason === 'name') count = columnLength(c) - nullCount(c);
-  else if (c.type === 'string') {
+  else if (c.type === 'string' && decision.type === 'email' && single.length === 1 && single[0] === EMAIL && knownUtf8(c) !== undefined) {
+    // The built-in e-mail detector alone (no custom one of that type): read on the UTF-8 bytes.
+    count = countEmails(knownUtf8(c) as Data);
+  } else if (c.type === 'string') {
     const seen = nameStats();
     for (const v of c.values) {
       if (v === null) continue;
