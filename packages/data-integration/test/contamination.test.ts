@@ -2,6 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { integrateContribution, loadDataset } from '../src/index.js';
 import type { IntegrationInput, IntegrationResult, LoadedDataset } from '../src/index.js';
 import type { Column } from '../src/column.js';
+import { lcg } from './planted-rows.js';
 import { scratch } from './temp-files.js';
 
 const tmp = scratch();
@@ -21,11 +22,7 @@ interface Row {
 }
 
 function rows(count: number, seed: number, idFrom: number): Row[] {
-  let s = seed >>> 0;
-  const next = (): number => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
+  const next = lcg(seed);
   const plans = ['Basic Plan', 'Pro Plan', 'Team Plan', 'Enterprise Plan'];
   return Array.from({ length: count }, (_, k) => {
     const id = idFrom + k;

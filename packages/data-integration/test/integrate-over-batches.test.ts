@@ -4,6 +4,7 @@ import { tableFromIPC, type Table } from 'apache-arrow';
 import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { checkTargetOverBatches, integrateContribution, integrateOverBatches, loadDataset, loadDatasetInBatches, type BatchedIntegrationInput } from '../src/index.js';
+import { plantedCsv as csv, plantedRows as rows, type PlantedRow as Row } from './planted-rows.js';
 import { scratch } from './temp-files.js';
 
 const tmp = scratch();
@@ -11,32 +12,6 @@ afterAll(() => tmp.cleanup());
 
 const QUICKSTART = fileURLToPath(new URL('../../../examples/quickstart/', import.meta.url));
 const KEY = 'k'.repeat(16);
-
-interface Row {
-  id: number;
-  email: string;
-  x1: number | null;
-  x2: number;
-  plan: string;
-  label: number;
-}
-
-function rows(count: number, seed: number, idFrom: number): Row[] {
-  let s = seed >>> 0;
-  const next = (): number => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-  const plans = ['Basic Plan', 'Pro Plan', 'Team Plan'];
-  return Array.from({ length: count }, (_, k) => {
-    const id = idFrom + k;
-    const r = next();
-    const x1 = r < 0.05 ? null : r < 0.15 ? Math.floor(next() * 20) : Math.round(next() * 2e5) / 1e4;
-    return { id, email: `user${id}@example.com`, x1, x2: Math.round(next() * 1e6) / 1e4, plan: plans[Math.floor(next() * plans.length)] as string, label: next() < 0.5 ? 0 : 1 };
-  });
-}
-
-const csv = (rs: Row[], x2?: (r: Row, k: number) => string): string => `id,email,x1,x2,plan,label\n${rs.map((r, k) => [r.id, r.email, r.x1 ?? '', x2 === undefined ? r.x2 : x2(r, k), r.plan, r.label].join(',')).join('\n')}\n`;
 
 /** Every row of the tables, in order, as plain objects. */
 function rowsOf(tables: Table[]): unknown[] {

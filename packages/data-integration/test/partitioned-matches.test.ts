@@ -3,37 +3,11 @@ import { tableFromIPC, tableToIPC, type Table } from 'apache-arrow';
 import { afterAll, describe, expect, it } from 'vitest';
 import { integrateContribution, loadDataset, partitionedMatches, removalCounts } from '../src/index.js';
 import type { LoadedDataset } from '../src/index.js';
+import { plantedCsv as csv, plantedRows as rows, type PlantedRow as Row } from './planted-rows.js';
 import { scratch } from './temp-files.js';
 
 const tmp = scratch();
 afterAll(() => tmp.cleanup());
-
-interface Row {
-  id: number;
-  email: string;
-  x1: number | null;
-  x2: number;
-  plan: string;
-  label: number;
-}
-
-function rows(count: number, seed: number, idFrom: number): Row[] {
-  let s = seed >>> 0;
-  const next = (): number => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-  const plans = ['Basic Plan', 'Pro Plan', 'Team Plan'];
-  return Array.from({ length: count }, (_, k) => {
-    const id = idFrom + k;
-    const r = next();
-    // Some whole numbers (no decimals: the widest rounding) and some nulls in the anchor column.
-    const x1 = r < 0.05 ? null : r < 0.15 ? Math.floor(next() * 20) : Math.round(next() * 2e5) / 1e4;
-    return { id, email: `user${id}@example.com`, x1, x2: Math.round(next() * 1e6) / 1e4, plan: plans[Math.floor(next() * plans.length)] as string, label: next() < 0.5 ? 0 : 1 };
-  });
-}
-
-const csv = (rs: Row[]): string => `id,email,x1,x2,plan,label\n${rs.map((r) => [r.id, r.email, r.x1 ?? '', r.x2, r.plan, r.label].join(',')).join('\n')}\n`;
 
 let files = 0;
 const load = (rs: Row[]): Promise<LoadedDataset> => loadDataset(tmp.write(`p${files++}.csv`, csv(rs)));
