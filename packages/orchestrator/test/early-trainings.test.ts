@@ -70,9 +70,14 @@ describe('models train while integrate runs, with the same result', () => {
     const late: RunEvent[] = [];
     await runPipeline(config(join(work, 'late')), { store: join(work, 'store'), hooks, onEvent: (e) => late.push(e) });
     expect(earlyIn(late)).toEqual([]);
+    // Steps one at a time: so are the trainings.
+    const serial: RunEvent[] = [];
+    await runPipeline({ ...config(join(work, 'serial')), concurrency: 1 }, { store: join(work, 'store'), onEvent: (e) => serial.push(e) });
+    expect(earlyIn(serial)).toEqual([]);
 
     const [a, b] = [await body(join(work, 'early')), await body(join(work, 'late'))];
     expect(a.models).toEqual(b.models);
+    expect((await body(join(work, 'serial'))).models).toEqual(a.models);
     expect(a.results.baseline_metrics).toEqual(b.results.baseline_metrics);
     expect(a.results.new_metrics).toEqual(b.results.new_metrics);
     expect(a.results.delta.delta_one).toBe(b.results.delta.delta_one);

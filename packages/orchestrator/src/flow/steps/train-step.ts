@@ -63,11 +63,13 @@ export function trainOptionsOf(role: 'baseline' | 'new', config: PipelineConfig,
  * Whether integrate may start the models' training as soon as their tables are final (see
  * EarlyTrainings): only when nothing between then and the train steps can change what they train
  * on or with (no supplied baseline, no search, no hook on the integration result or the training
- * options), and only for tables large enough to train on their own threads.
+ * options), only for tables large enough to train on their own threads, and only when steps may
+ * run side by side (`concurrency` 2 or more).
  */
 export function trainsEarly(flow: FlowContext, rows: number): boolean {
   const { config } = flow;
-  if (flow.earlyTrainings === undefined || config.baselineModel !== undefined || config.search !== undefined) return false;
+  // With `concurrency: 1` steps run one at a time, and so do the trainings.
+  if (flow.earlyTrainings === undefined || config.concurrency < 2 || config.baselineModel !== undefined || config.search !== undefined) return false;
   if (!trainsOnThread(rows) || !familyTrainsInWorker(config.model.family)) return false;
   return !flow.hooks.identities().some((h) => h.event === 'post_integration' || h.event === 'pre_training');
 }
