@@ -13,8 +13,8 @@ export type ThreadReply =
   | { kind: 'done'; onnx: Uint8Array; metadata: ModelMetadata }
   | { kind: 'failed'; error?: HokusaiErrorJson; message: string };
 
-/** Threads started ahead of need by `warmTrainThreads`, idle until a model is handed to one. */
-const spares: Worker[] = [];
+/** Threads started by `warmTrainThreads`, idle until a model is handed to one, each with the timer that ends it. */
+const spares: { worker: Worker; idle: NodeJS.Timeout }[] = [];
 
 /**
  * Starts up to `count` training threads now, so that a later `trainModelInWorker` finds one
@@ -26,16 +26,35 @@ export function warmTrainThreads(count: number, idleMs = 60_000): void {
   const script = workerScript('train-worker.js');
   if (script === null) return;
   while (spares.length < count) {
-    const worker = new Worker(script, { workerData: { idleMs } });
+    const worker = new Worker(script);
     worker.unref();
+    // Ended from this thread, not by the thread itself: a model handed over by a caller that was
+    // busy past the idle time (a long synchronous step) must never reach a thread that has ended.
+    const idle = setTimeout(() => {
+      dropSpare(worker);
+      void worker.terminate();
+    }, idleMs);
+    idle.unref();
     // An idle thread that ends or fails is simply no longer a spare.
     worker.on('error', () => undefined);
-    worker.once('exit', () => {
-      const at = spares.indexOf(worker);
-      if (at >= 0) spares.splice(at, 1);
-    });
-    spares.push(worker);
+    worker.once('exit', () => dropSpare(worker));
+    spares.push({ worker, idle });
   }
+}
+
+function dropSpare(worker: Worker): void {
+  const at = spares.findIndex((s) => s.worker === worker);
+  if (at < 0) return;
+  clearTimeout((spares[at] as (typeof spares)[number]).idle);
+  spares.splice(at, 1);
+}
+
+/** A started idle thread, no longer a spare, or undefined. */
+function takeSpare(): Worker | undefined {
+  const spare = spares.shift();
+  if (spare === undefined) return undefined;
+  clearTimeout(spare.idle);
+  return spare.worker;
 }
 
 /** Threads started by `warmTrainThreads` that no model has reached yet. */
@@ -64,7 +83,7 @@ export async function trainModelInWorker(table: Table, options: TrainOptions, ho
     return { onnx: model.onnx, metadata: model.metadata };
   }
   const ipc = tableToIPC(table, 'stream');
-  const worker = spares.shift() ?? new Worker(script);
+  const worker = takeSpare() ?? new Worker(script);
   worker.ref();
   worker.postMessage({ ipc, options }, [ipc.buffer as ArrayBuffer]);
   return new Promise((resolve, reject) => {

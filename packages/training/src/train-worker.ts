@@ -1,4 +1,4 @@
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort } from 'node:worker_threads';
 import { tableFromIPC } from 'apache-arrow';
 import { TrainingError } from './errors.js';
 import { trainModel } from './train-model.js';
@@ -6,15 +6,12 @@ import type { TrainOptions } from './train-options.js';
 import type { ThreadReply } from './train-in-worker.js';
 
 // Worker entry of trainModelInWorker: one model per thread, handed over in the first message
-// (a thread may be started ahead of need); errors travel back as data.
+// (a thread may be started ahead of need, and is then ended by its parent if no model comes);
+// errors travel back as data.
 const port = parentPort;
 if (port === null) throw new Error('train-worker runs only as a worker thread');
-const { idleMs } = (workerData ?? {}) as { idleMs?: number };
-// A thread started ahead of need ends if no model comes.
-const idle = idleMs === undefined ? undefined : setTimeout(() => process.exit(0), idleMs);
 const send = (m: ThreadReply, transfer: ArrayBuffer[] = []): void => port.postMessage(m, transfer);
 port.once('message', ({ ipc, options }: { ipc: Uint8Array; options: TrainOptions }) => {
-  clearTimeout(idle);
   trainModel(tableFromIPC(ipc), options, { onProgress: (p) => send({ kind: 'progress', progress: p }) }).then(
     (model) => send({ kind: 'done', onnx: model.onnx, metadata: model.metadata }, [model.onnx.buffer as ArrayBuffer]),
     (err: unknown) =>

@@ -74,6 +74,17 @@ describe('training on a worker thread', () => {
     expect(idleTrainThreads()).toBe(0);
   }, 60_000);
 
+  it('hands a model to a thread started ahead of need even when this thread was busy past its idle time', async () => {
+    const options: TrainOptions = { target: 'churned', seed: 5, exclude: ['customer_id'] };
+    warmTrainThreads(1, 100);
+    // Busy without yielding (as a long synchronous step is) well past the idle time; let the thread start meanwhile.
+    await new Promise((r) => setTimeout(r, 300));
+    const until = Date.now() + 400;
+    while (Date.now() < until);
+    const trained = await trainModelInWorker(table, options);
+    expect(Buffer.from(trained.onnx).equals(Buffer.from((await trainModel(table, options)).onnx))).toBe(true);
+  }, 60_000);
+
   it('does not keep a process alive with idle threads', async () => {
     const started = Date.now();
     const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', "const t = await import('@hokusai/training'); t.warmTrainThreads(2); process.stdout.write(String(t.idleTrainThreads()));"], { cwd: import.meta.dirname });
