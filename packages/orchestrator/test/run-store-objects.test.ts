@@ -2,7 +2,9 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { tableFromArrays, type Table } from 'apache-arrow';
 import { RunStore, errorCode } from '../src/index.js';
+import { encodeValue, sha256Of } from '../src/engine/value-codec.js';
 
 describe('run store objects', () => {
   it('reads back what was put, small or large, each as bytes owning their whole buffer', async () => {
@@ -15,6 +17,25 @@ describe('run store objects', () => {
       expect(got.byteOffset).toBe(0);
       expect(got.buffer.byteLength).toBe(size);
     }
+  });
+
+  it('stores a value part by part under the same document hash as its encoding in memory, and reads it back', async () => {
+    const store = new RunStore(await mkdtemp(join(tmpdir(), 'hokusai-objects-')));
+    const value = {
+      b: tableFromArrays({ x: Float64Array.from([1.5, -0, 3]), s: ['a', 'b', 'c'] }),
+      a: { weights: Float32Array.from([0.25, 2]), raw: Uint8Array.from([7, 8]), n: Infinity, none: undefined },
+      c: [tableFromArrays({ k: Int32Array.from([4, 5]) }), Int32Array.from([9])],
+    };
+    const hash = await store.putValue(value);
+    expect(hash).toBe(sha256Of(encodeValue(value).json));
+    const back = store.readValue(hash) as { b: Table; a: { weights: Float32Array; raw: Uint8Array; n: number }; c: [Table, Int32Array] };
+    expect(back.b.toArray().map((r) => r.toJSON())).toEqual(value.b.toArray().map((r) => r.toJSON()));
+    expect(Array.from(back.a.weights)).toEqual([0.25, 2]);
+    expect(Array.from(back.a.raw)).toEqual([7, 8]);
+    expect(back.a.n).toBe(Infinity);
+    expect(back.a).not.toHaveProperty('none');
+    expect(Array.from(back.c[0].getChild('k')!.toArray() as Int32Array)).toEqual([4, 5]);
+    expect(Array.from(back.c[1])).toEqual([9]);
   });
 
   it('still refuses an object whose bytes no longer match its hash', async () => {

@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ErrorKind } from '@hokusai/core';
 import { OrchestratorError } from '../errors.js';
-import { decodeValue, encodeValue, sha256Of } from './value-codec.js';
+import { decodeValue, planValue, sha256Of } from './value-codec.js';
 import { writeFileAtomic } from '@hokusai/core';
 
 export interface StepRecord {
@@ -103,9 +103,10 @@ export class RunStore {
 
   /** Stores a step output; returns the hash of its document. */
   async putValue(value: unknown): Promise<string> {
-    const { json, blobs } = encodeValue(value);
-    for (const bytes of blobs.values()) await this.putObject(bytes);
-    return this.putObject(json);
+    // One binary part in memory at a time (the integrate step's output holds three tables).
+    const { doc, parts } = planValue(value);
+    for (const part of parts) part.ref.sha256 = await this.putObject(part.bytes());
+    return this.putObject(JSON.stringify(doc));
   }
 
   readValue(sha256: string): unknown {

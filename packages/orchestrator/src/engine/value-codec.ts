@@ -18,12 +18,23 @@ export function sha256Of(bytes: Uint8Array | string): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
 
-export function encodeValue(value: unknown): { json: string; blobs: Blobs } {
-  const blobs: Blobs = new Map();
-  const put = (bytes: Uint8Array): string => {
-    const sha = sha256Of(bytes);
-    blobs.set(sha, bytes);
-    return sha;
+/** A binary part of a value: its tag in the document (its sha256 filled in once stored) and its bytes, made on demand. */
+export interface ValuePart {
+  ref: Tagged;
+  bytes: () => Uint8Array;
+}
+
+/**
+ * The document of a value, with its binary parts left to make: `putValue` makes, hashes and
+ * writes them one at a time, so a step output of several large tables never has all of their
+ * encoded bytes in memory at once. The document is complete once every part's sha256 is set.
+ */
+export function planValue(value: unknown): { doc: unknown; parts: ValuePart[] } {
+  const parts: ValuePart[] = [];
+  const part = (tag: Tagged['$hokusai'], bytes: () => Uint8Array): Tagged => {
+    const ref = { $hokusai: tag, sha256: '' } as Tagged;
+    parts.push({ ref, bytes });
+    return ref;
   };
   const walk = (v: unknown, path: string): unknown => {
     if (v === null || typeof v === 'string' || typeof v === 'boolean') return v;
@@ -32,11 +43,11 @@ export function encodeValue(value: unknown): { json: string; blobs: Blobs } {
       return v;
     }
     if (v === undefined) return undefined;
-    if (v instanceof Table) return { $hokusai: 'arrow', sha256: put(tableToIPC(v, 'file')) } satisfies Tagged;
-    if (v instanceof Float64Array) return { $hokusai: 'f64', sha256: put(bytesOf(v)) } satisfies Tagged;
-    if (v instanceof Float32Array) return { $hokusai: 'f32', sha256: put(bytesOf(v)) } satisfies Tagged;
-    if (v instanceof Int32Array) return { $hokusai: 'i32', sha256: put(bytesOf(v)) } satisfies Tagged;
-    if (v instanceof Uint8Array) return { $hokusai: 'bytes', sha256: put(new Uint8Array(v)) } satisfies Tagged;
+    if (v instanceof Table) return part('arrow', () => tableToIPC(v, 'file'));
+    if (v instanceof Float64Array) return part('f64', () => bytesOf(v));
+    if (v instanceof Float32Array) return part('f32', () => bytesOf(v));
+    if (v instanceof Int32Array) return part('i32', () => bytesOf(v));
+    if (v instanceof Uint8Array) return part('bytes', () => new Uint8Array(v));
     if (Array.isArray(v)) return v.map((x, i) => walk(x, `${path}[${i}]`) ?? null);
     if (typeof v === 'object') {
       const proto = Object.getPrototypeOf(v) as unknown;
@@ -52,7 +63,19 @@ export function encodeValue(value: unknown): { json: string; blobs: Blobs } {
     }
     throw new OrchestratorError('HOKUSAI_STEP_OUTPUT_UNSTORABLE', `A step output holds a ${typeof v} at ${path}.`);
   };
-  return { json: JSON.stringify(walk(value, '$')), blobs };
+  return { doc: walk(value, '$'), parts };
+}
+
+/** The document of a value and every binary part, in memory (for small values and tests). */
+export function encodeValue(value: unknown): { json: string; blobs: Blobs } {
+  const blobs: Blobs = new Map();
+  const { doc, parts } = planValue(value);
+  for (const p of parts) {
+    const bytes = p.bytes();
+    p.ref.sha256 = sha256Of(bytes);
+    blobs.set(p.ref.sha256, bytes);
+  }
+  return { json: JSON.stringify(doc), blobs };
 }
 
 export function decodeValue(json: string, readBlob: (sha256: string) => Uint8Array): unknown {
