@@ -111,7 +111,9 @@ describe('EarlyTrainings', () => {
   it('gives up a training started with other options, or cancelled', () => {
     const early = new EarlyTrainings();
     early.start('new', table(), options);
+    expect([early.started('new'), early.started('baseline')]).toEqual([true, false]);
     expect(early.take('new', { ...options, seed: 2 }, () => undefined)).toBeUndefined();
+    expect(early.started('new')).toBe(false);
     early.start('baseline', table(), options);
     early.cancel();
     expect(early.take('baseline', options, () => undefined)).toBeUndefined();

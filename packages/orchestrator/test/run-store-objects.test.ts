@@ -2,7 +2,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { tableFromArrays, type Table } from 'apache-arrow';
+import { tableFromArrays, tableToIPC, type Table } from 'apache-arrow';
 import { RunStore, errorCode } from '../src/index.js';
 import { encodeValue, sha256Of } from '../src/engine/value-codec.js';
 
@@ -36,6 +36,30 @@ describe('run store objects', () => {
     expect(back.a).not.toHaveProperty('none');
     expect(Array.from(back.c[0].getChild('k')!.toArray() as Int32Array)).toEqual([4, 5]);
     expect(Array.from(back.c[1])).toEqual([9]);
+  });
+
+  it('reads a table of a stored value on first use only, still checking its bytes then', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'hokusai-objects-'));
+    const store = new RunStore(root);
+    const base = tableFromArrays({ x: Float64Array.from({ length: 1000 }, (_, i) => i) });
+    const benchmark = tableFromArrays({ x: Float64Array.from([1, 2]) });
+    const hash = await store.putValue({ base, benchmark, rows: 1000 });
+    const baseSha = sha256Of(tableToIPC(base, 'file'));
+    // The base's bytes are damaged: a reader of the benchmark alone never meets them.
+    await writeFile(join(root, 'objects', baseSha.slice(0, 2), baseSha), new Uint8Array(10));
+    const back = store.readValue(hash) as { base: Table; benchmark: Table; rows: number };
+    expect(back.rows).toBe(1000);
+    expect(back.benchmark.numRows).toBe(2);
+    expect(Object.keys(back).sort()).toEqual(['base', 'benchmark', 'rows']);
+    let code: string | undefined;
+    try {
+      void back.base.numRows;
+    } catch (error) {
+      code = errorCode(error);
+    }
+    expect(code).toBe('HOKUSAI_RUN_STORE_CORRUPT');
+    // Once read, a table is kept: the same object on every read.
+    expect(back.benchmark).toBe(back.benchmark);
   });
 
   it('still refuses an object whose bytes no longer match its hash', async () => {

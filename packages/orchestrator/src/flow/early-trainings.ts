@@ -28,7 +28,7 @@ export type TrainRole = 'baseline' | 'new';
  * another worker, or a resumed run, trains in its own step as before.
  */
 export class EarlyTrainings {
-  private readonly started = new Map<TrainRole, Started>();
+  private readonly trainings = new Map<TrainRole, Started>();
 
   start(role: TrainRole, table: Table, options: TrainOptions): void {
     this.give(role, 'started again');
@@ -45,7 +45,12 @@ export class EarlyTrainings {
     };
     // Nobody may ever await it (a later failure of the run): its rejection is not unhandled.
     started.result.catch(() => undefined);
-    this.started.set(role, started);
+    this.trainings.set(role, started);
+  }
+
+  /** Whether a training of `role` was started and not yet taken over or given up. */
+  started(role: TrainRole): boolean {
+    return this.trainings.has(role);
   }
 
   /**
@@ -54,8 +59,8 @@ export class EarlyTrainings {
    * which case a training started with other options is given up.
    */
   take(role: TrainRole, options: TrainOptions, onProgress: (p: TrainProgress) => void): Promise<Trained> | undefined {
-    const started = this.started.get(role);
-    this.started.delete(role);
+    const started = this.trainings.get(role);
+    this.trainings.delete(role);
     if (started === undefined) return undefined;
     if (!isDeepStrictEqual(started.options, options)) {
       started.abort.abort(new Error(`the ${role} model's options changed`));
@@ -68,11 +73,11 @@ export class EarlyTrainings {
 
   /** Gives up every training no step has taken over (the run failed before their steps). */
   cancel(): void {
-    for (const role of [...this.started.keys()]) this.give(role, 'no longer needed');
+    for (const role of [...this.trainings.keys()]) this.give(role, 'no longer needed');
   }
 
   private give(role: TrainRole, why: string): void {
-    this.started.get(role)?.abort.abort(new Error(`the early ${role} model training was ${why}`));
-    this.started.delete(role);
+    this.trainings.get(role)?.abort.abort(new Error(`the early ${role} model training was ${why}`));
+    this.trainings.delete(role);
   }
 }

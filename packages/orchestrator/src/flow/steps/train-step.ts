@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import type { Table } from 'apache-arrow';
 import { familyTrainsInWorker, loadOnnxModel, readModelRecipe, trainModel, trainModelInWorker, type ModelMetadata, type ModelRecipe, type TrainOptions } from '@hokusai/training';
 import { OrchestratorError } from '../../errors.js';
 import { defineStep, type Step } from '../../engine/step-ref.js';
@@ -97,8 +98,10 @@ export function trainStep(role: 'baseline' | 'new', flow: FlowContext, reads: { 
         }
         return { role, onnx, metadata: null, source: 'supplied', recipe: readModelRecipe(onnx) };
       }
-      const table = role === 'baseline' ? data.base : data.merged;
-      if (table.numRows === 0) {
+      // Read on first use: a step that takes over an early training never reads its table back.
+      const tableOf = (): Table => (role === 'baseline' ? data.base : data.merged);
+      // A training started early had rows (see trainsEarly).
+      if (flow.earlyTrainings?.started(role) !== true && tableOf().numRows === 0) {
         throw new OrchestratorError('HOKUSAI_NO_TRAINING_ROWS', `No ${role === 'baseline' ? 'base' : 'merged'} rows are left to train the ${role} model on.`, { step: ctx.step });
       }
       const exclude = excludedColumns(data, flow);
@@ -108,7 +111,7 @@ export function trainStep(role: 'baseline' | 'new', flow: FlowContext, reads: { 
       let recipe: ModelRecipe | null = null;
       if (role === 'new' && config.baselineModel !== undefined) {
         recipe = readModelRecipe(new Uint8Array(await readFile(config.baselineModel)));
-        const problem = recipe === null ? 'the supplied baseline records no recipe (it was not exported by this project).' : recipeProblem(recipe, config, table.schema.fields.map((f) => f.name), exclude);
+        const problem = recipe === null ? 'the supplied baseline records no recipe (it was not exported by this project).' : recipeProblem(recipe, config, tableOf().schema.fields.map((f) => f.name), exclude);
         followed = problem === null ? { recipe: true } : { recipe: false, why: problem };
         if (problem !== null) recipe = null;
       }
@@ -126,7 +129,7 @@ export function trainStep(role: 'baseline' | 'new', flow: FlowContext, reads: { 
       // one is not worth the thread's start-up. Either way the ONNX bytes are the same.
       const early = flow.earlyTrainings?.take(role, options, onProgress);
       if (early !== undefined) ctx.emit({ type: 'progress', message: EARLY_TRAINING_MESSAGE });
-      const model = early !== undefined ? await early : trainsOnThread(table.numRows) ? await trainModelInWorker(table, options, { onProgress }) : await trainModel(table, options, { onProgress });
+      const model = early !== undefined ? await early : trainsOnThread(tableOf().numRows) ? await trainModelInWorker(tableOf(), options, { onProgress }) : await trainModel(tableOf(), options, { onProgress });
       const out: TrainOutput = { role, onnx: model.onnx, metadata: model.metadata, source: 'trained', recipe: recipeOf(model.metadata), ...(followed === undefined ? {} : { followed }) };
       return flow.hooks.apply('post_training', out);
     },
