@@ -6,21 +6,29 @@ export const WORD_BITS = 248;
 export const MAX_CIRCUIT_N = 16 * WORD_BITS;
 export const COMMITMENT_SCHEME = 'poseidon-bn254-packed248-v2';
 
+const HEX = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, '0'));
+
 /**
  * Packs `bits[offset, offset + rows)` little-endian into ceil(n / 248) words, the rest of the
- * n-row chunk zero, exactly as the circuit packs its private inputs.
+ * n-row chunk zero, exactly as the circuit packs its private inputs. Each word's 31 bytes are set
+ * bit by bit and read as one hexadecimal number: one BigInt per word, not a shift per bit.
  */
 export function packBits(bits: Uint8Array, offset: number, rows: number, n: number): bigint[] {
   const words: bigint[] = [];
   const count = Math.ceil(n / WORD_BITS);
+  const bytes = new Uint8Array(WORD_BITS / 8);
   for (let w = 0; w < count; w++) {
-    let word = 0n;
+    bytes.fill(0);
     const start = w * WORD_BITS;
     const end = Math.min(start + WORD_BITS, rows);
-    for (let i = end - 1; i >= start; i--) {
-      word = (word << 1n) | (bits[offset + i] === 1 ? 1n : 0n);
+    for (let i = start; i < end; i++) {
+      if (bits[offset + i] !== 1) continue;
+      const k = i - start;
+      bytes[k >> 3] = (bytes[k >> 3] as number) | (1 << (k & 7));
     }
-    words.push(word);
+    let hex = '0x';
+    for (let j = bytes.length - 1; j >= 0; j--) hex += HEX[bytes[j] as number] as string;
+    words.push(BigInt(hex));
   }
   return words;
 }
