@@ -1,6 +1,7 @@
 import { canonicalJson } from './canonical-json.js';
 import { AttestationError } from './errors.js';
-import { commitPredictions, type PredictionCommitments } from './commitments.js';
+import { type PredictionCommitments } from './commitments.js';
+import { commitPredictionsOnThreads } from './commit-threads.js';
 import { parseAttestationInput, type AttestationInput } from './attestation-input.js';
 import { merkleRoot, type MerkleLeaf } from './merkle.js';
 import { sha256Hex } from './sha256.js';
@@ -152,7 +153,7 @@ export async function buildAttestation(input: AttestationInput, options: BuildAt
   if (prove && parsed.predictions === undefined) {
     throw new AttestationError('HOKUSAI_INVALID_INPUT', 'a proof was requested but the input has no predictions; pass labels and 0/1 predictions of both models, or prove: false');
   }
-  const commitments = parsed.predictions === undefined ? undefined : commitPredictions(parsed.predictions, n);
+  const commitments = parsed.predictions === undefined ? undefined : await commitPredictionsOnThreads(parsed.predictions, n);
   // The keys are known before proving, so the setup facts go into the body.
   const prepared =
     prove && commitments !== undefined

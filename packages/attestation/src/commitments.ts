@@ -97,29 +97,55 @@ export interface PredictionBits {
   new: Uint8Array;
 }
 
+/** The three Poseidon commitments of one chunk: labels, baseline predictions, new predictions. */
+export type ChunkCommitments = [labels: string, baseline: string, next: string];
+
+/** The commitments of chunks [from, to) of size n (the work threads share; see commit-threads.ts). */
+export function chunkCommitments(p: PredictionBits, n: number, from: number, to: number): ChunkCommitments[] {
+  const total = p.labels.length;
+  const out: ChunkCommitments[] = [];
+  for (let index = from; index < to; index++) {
+    const offset = index * n;
+    const rows = Math.min(n, total - offset);
+    out.push([commitBits(p.labels, offset, rows, n), commitBits(p.baseline, offset, rows, n), commitBits(p.new, offset, rows, n)]);
+  }
+  return out;
+}
+
+/** How many chunks of size n the benchmark splits into. */
+export function chunkCount(p: PredictionBits, n: number): number {
+  return Math.ceil(p.labels.length / n);
+}
+
 /**
  * Splits the benchmark into chunks of the circuit size n (the last one padded with zeros) and
  * commits to each; accuracies follow from the summed counts so the verifier can recompute them.
  */
 export function commitPredictions(p: PredictionBits, n: number): PredictionCommitments {
+  return assembleCommitments(p, n, chunkCommitments(p, n, 0, chunkCount(p, n)));
+}
+
+/** The chunks' counts and running accumulators from their commitments, and the totals. */
+export function assembleCommitments(p: PredictionBits, n: number, commits: readonly ChunkCommitments[]): PredictionCommitments {
   const total = p.labels.length;
   const chunks: PredictionChunk[] = [];
   let accumulator = '0';
   for (let offset = 0, index = 0; offset < total; offset += n, index++) {
     const rows = Math.min(n, total - offset);
+    const [labels, baseline, next] = commits[index] as ChunkCommitments;
     const chunk = {
       index,
       offset,
       rows,
-      labels_commitment: commitBits(p.labels, offset, rows, n),
-      baseline_commitment: commitBits(p.baseline, offset, rows, n),
-      new_commitment: commitBits(p.new, offset, rows, n),
+      labels_commitment: labels,
+      baseline_commitment: baseline,
+      new_commitment: next,
       baseline_correct: countAgreement(p.labels, p.baseline, offset, rows),
       new_correct: countAgreement(p.labels, p.new, offset, rows),
     };
-    const next = chunkAccumulator(accumulator, chunk);
-    chunks.push({ ...chunk, previous_accumulator: accumulator, accumulator: next });
-    accumulator = next;
+    const after = chunkAccumulator(accumulator, chunk);
+    chunks.push({ ...chunk, previous_accumulator: accumulator, accumulator: after });
+    accumulator = after;
   }
   const baselineCorrect = chunks.reduce((s, c) => s + c.baseline_correct, 0);
   const newCorrect = chunks.reduce((s, c) => s + c.new_correct, 0);
