@@ -1,5 +1,4 @@
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { builtScript } from '@hokusai/core';
 import { Worker } from 'node:worker_threads';
 import { assembleCommitments, chunkCommitments, chunkCount, commitPredictions, type ChunkCommitments, type PredictionBits, type PredictionCommitments } from './commitments.js';
 
@@ -9,11 +8,7 @@ const THREAD_MIN_CHUNKS = 192;
 const OWN_SHARE = 0.5;
 
 function workerScript(): string | null {
-  for (const url of [new URL('./commit-worker.js', import.meta.url), new URL('../dist/commit-worker.js', import.meta.url)]) {
-    const path = fileURLToPath(url);
-    if (existsSync(path)) return path;
-  }
-  return null;
+  return builtScript([new URL('./commit-worker.js', import.meta.url), new URL('../dist/commit-worker.js', import.meta.url)]);
 }
 
 /**

@@ -19,3 +19,4 @@ export { Sfc32Random } from './random/sfc32-random.js';
 export { Xoshiro128State } from './random/xoshiro128-state.js';
 export { Xoshiro128Random } from './random/xoshiro128-random.js';
 export { Xoshiro128SplitMix64Random } from './random/xoshiro128-splitmix64-random.js';
+export { builtScript } from './built-script.js';

@@ -1,10 +1,8 @@
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { tableFromIPC } from 'apache-arrow';
 import type { DatasetManifest, LoadedDataset } from './dataset.js';
 import { DataIntegrationError } from './errors.js';
-import type { HokusaiErrorJson } from '@hokusai/core';
+import { builtScript, type HokusaiErrorJson } from '@hokusai/core';
 import { loadDataset } from './load-dataset.js';
 import type { LoadOptions, LoadProgress } from './load-dataset.js';
 import { rememberSource } from './source-info.js';
@@ -31,11 +29,7 @@ export interface PendingDataset extends LoadedDataset {
 
 /** The compiled worker script; when running from sources (tests) the built copy in dist/ is used. */
 function workerScript(): string | null {
-  for (const url of [new URL('./load-worker.js', import.meta.url), new URL('../dist/load-worker.js', import.meta.url)]) {
-    const path = fileURLToPath(url);
-    if (existsSync(path)) return path;
-  }
-  return null;
+  return builtScript([new URL('./load-worker.js', import.meta.url), new URL('../dist/load-worker.js', import.meta.url)]);
 }
 
 function failure(reply: WorkerFailure): Error {

@@ -1,5 +1,4 @@
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { builtScript } from '@hokusai/core';
 import { Worker } from 'node:worker_threads';
 import { tableToIPC, type Table } from 'apache-arrow';
 import { profileColumns, type ColumnProfile, type DatasetRole } from './column-profile.js';
@@ -8,11 +7,7 @@ import { profileColumns, type ColumnProfile, type DatasetRole } from './column-p
 const THREAD_MIN_ROWS = 200_000;
 
 function workerScript(): string | null {
-  for (const url of [new URL('./profile-worker.js', import.meta.url), new URL('../../../dist/flow/data-profile/profile-worker.js', import.meta.url)]) {
-    const path = fileURLToPath(url);
-    if (existsSync(path)) return path;
-  }
-  return null;
+  return builtScript([new URL('./profile-worker.js', import.meta.url), new URL('../../../dist/flow/data-profile/profile-worker.js', import.meta.url)]);
 }
 
 /**
