@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { tableFromIPC, tableToIPC } from 'apache-arrow';
 import { fromArrowTable, toArrowTable } from './arrow-convert.js';
 import type { Column, ColumnTable } from './column.js';
-import { concatColumns, takeRows } from './column.js';
+import { takeRows } from './column.js';
+import { concatTables } from './column-concat.js';
 import { dataError } from './errors.js';
 import type { TableBatches } from './partitioned-matches.js';
 import { canonicalOrder } from './manifest.js';
@@ -99,11 +100,11 @@ export async function contentHashOverBatches(read: TableBatches, options: Conten
     try {
       for (let p = 0; p < partitions; p++) {
         const dir = join(options.dir, `p${p}`);
-        let part: ColumnTable | null = null;
-        for (const f of readdirSync(dir).sort()) {
-          const ct = fromArrowTable(tableFromIPC(readFileSync(join(dir, f))), f);
-          part = part === null ? ct : { names: part.names, columns: part.columns.map((c, k) => concatColumns(c, ct.columns[k] as Column)), rowCount: part.rowCount + ct.rowCount };
-        }
+        const part = concatTables(
+          readdirSync(dir)
+            .sort()
+            .map((f) => fromArrowTable(tableFromIPC(readFileSync(join(dir, f))), f)),
+        );
         rmSync(dir, { recursive: true, force: true });
         if (part === null) continue;
         const idx = canonicalOrder(part.columns, part.rowCount);

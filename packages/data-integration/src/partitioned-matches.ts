@@ -5,7 +5,8 @@ import { tableFromIPC, tableToIPC, type Table } from 'apache-arrow';
 import { z } from 'zod';
 import { fromArrowTable, toArrowTable } from './arrow-convert.js';
 import type { Column, ColumnTable } from './column.js';
-import { concatColumns, takeRows } from './column.js';
+import { takeRows } from './column.js';
+import { concatTables } from './column-concat.js';
 import { findDuplicates, findMatches } from './dedup.js';
 import { dataError } from './errors.js';
 import { decimalsOf, matchRows, MAX_DECIMALS, normalizeCellText, precisionStride, type NumCol } from './feature-match.js';
@@ -261,12 +262,7 @@ class PartitionSpill {
     const files = readdirSync(join(this.dir, String(p)))
       .filter((f) => f.startsWith(`${side}-`))
       .sort();
-    let out: ColumnTable | null = null;
-    for (const f of files) {
-      const ct = fromArrowTable(tableFromIPC(readFileSync(join(this.dir, String(p), f))), f);
-      out = out === null ? ct : { names: out.names, columns: out.columns.map((c, k) => concatColumns(c, ct.columns[k] as Column)), rowCount: out.rowCount + ct.rowCount };
-    }
-    return out;
+    return concatTables(files.map((f) => fromArrowTable(tableFromIPC(readFileSync(join(this.dir, String(p), f))), f)));
   }
 
   drop(p: number): void {
