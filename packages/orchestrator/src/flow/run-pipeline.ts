@@ -12,7 +12,7 @@ import { runFlow } from '../engine/run-flow.js';
 import { RunStore } from '../engine/run-store.js';
 import { PipelineConfigSchema, type PipelineConfig, type PipelineConfigInput } from './config.js';
 import { DatasetCache } from './dataset-cache.js';
-import { assertPlanRunnable, planMemory, streamingStepBudgetMb, type MemoryPlan } from './memory-plan.js';
+import { assertPlanRunnable, assertStreamingExecutor, planMemory, streamingStepBudgetMb, type MemoryPlan } from './memory-plan.js';
 import { hokusaiFlow } from './hokusai-flow.js';
 import { reportJsonText } from './report-document.js';
 import { linkReportToMlflow } from './report-mlflow-link.js';
@@ -128,6 +128,7 @@ async function announceMemoryPlan(config: PipelineConfig, options: PipelineRunOp
   const plan = await planMemory(config);
   if (plan !== null) options.onMemoryPlan?.(plan);
   assertPlanRunnable(plan, config);
+  assertStreamingExecutor(plan, options.executor?.name);
 }
 
 function absolutePaths(config: PipelineConfig): PipelineConfig {
