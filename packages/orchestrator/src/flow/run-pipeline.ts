@@ -185,7 +185,7 @@ async function executeLocked(config: PipelineConfig, runId: string, resume: bool
   // Decided from the input files' sizes, so a resumed run takes the same path.
   const plan = await planMemory(config);
   // A streaming run's batch files and partitions; kept until the run has finished, so a resumed run finds them.
-  const workDir = join(store.root, 'work', runId);
+  const workDir = store.workDir(runId);
   const flow = hokusaiFlow({
     config,
     hooks,
