@@ -78,6 +78,6 @@ describe('config keys, defaults and completion', () => {
     expect(fish.stdout).toContain("complete -c hokusai -n '__fish_use_subcommand' -a run ");
     expect(fish.stdout).toMatch(/complete -c hokusai -n '__fish_seen_subcommand_from run' -l model -x -a 'gbdt logistic_regression mlp'/);
     expect(fish.stdout).toMatch(/-n '__fish_seen_subcommand_from run' -l pii-mode -x -a 'hash redact drop fail'/);
-    expect(fish.stdout).toMatch(/-n '__fish_seen_subcommand_from runs; and not __fish_seen_subcommand_from list show open' -a show/);
+    expect(fish.stdout).toMatch(/-n '__fish_seen_subcommand_from runs; and not __fish_seen_subcommand_from list show open prune' -a show/);
   });
 });

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { chmod, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -83,6 +84,38 @@ describe('hokusai runs', () => {
     expect(none.code).toBe(0);
     expect(none.stdout).toContain(`no browser opener found; the report is ${join(work, 'out', 'report.html')}`);
   });
+});
+
+describe('hokusai runs prune', () => {
+  it('removes a failed streaming run\'s record and work folder, and nothing of a finished run', async () => {
+    // Over a 100 MB budget the run streams: its loads write batch files to the work folder, then
+    // the quality gate stops it in integrate and the folder stays for a resume.
+    const config = join(work, 'failing.json');
+    await writeFile(config, JSON.stringify({ resources: { memory: '100MB' }, quality: { threshold: 1 } }));
+    const failed = await hokusai(['run', '-c', config, ...inputs, '--out', join(work, 'out-failed'), '--store', store], { cwd: work });
+    expect(failed.stderr).toContain('HOKUSAI_QUALITY_BELOW_THRESHOLD');
+    const failedId = /run (hk-[0-9a-f]+): writing/.exec(failed.stderr)?.[1] ?? '';
+    expect(existsSync(join(store, 'work', failedId, 'inputs', 'base'))).toBe(true);
+
+    const usage = await hokusai(['runs', 'prune', '--store', store], { cwd: work });
+    expect(usage.code).toBe(2);
+    expect(usage.stderr).toContain('HOKUSAI_USAGE');
+    const dry = jsonResult<{ dryRun: boolean; pruned: { runId: string; workBytes: number }[] }>((await hokusai(['--json', 'runs', 'prune', '--failed', '--dry-run', '--store', store], { cwd: work })).stdout);
+    expect(dry.pruned.map((r) => r.runId)).toEqual([failedId]);
+    expect(dry.pruned[0]?.workBytes).toBeGreaterThan(0);
+    expect(existsSync(join(store, 'work', failedId))).toBe(true);
+    // It failed moments ago: a week's age spares it.
+    expect((await hokusai(['runs', 'prune', '--failed', '--older-than', '7d', '--store', store], { cwd: work })).stdout).toContain('no failed runs to prune');
+
+    const pruned = await hokusai(['runs', 'prune', '--failed', '--store', store], { cwd: work });
+    expect(pruned.code).toBe(0);
+    expect(pruned.stdout).toMatch(new RegExp(`^removed ${failedId} +failed .+ work folder .+B$`, 'm'));
+    expect(existsSync(join(store, 'work', failedId))).toBe(false);
+    expect((await hokusai(['runs', 'show', failedId, '--store', store], { cwd: work })).stderr).toContain('HOKUSAI_RUN_NOT_FOUND');
+    // The finished run and its output folder are untouched.
+    expect((await hokusai(['runs', 'show', runId, '--store', store], { cwd: work })).stdout).toContain(`run ${runId}: finished`);
+    expect(existsSync(join(work, 'out', 'report.html'))).toBe(true);
+  }, 120_000);
 });
 
 describe('--json', () => {

@@ -80,6 +80,8 @@ class RecordSplitter {
   }
 }
 
+const batchFileOf = (chunkFile: string): string => chunkFile.replace(/\.csv$/, '.arrow');
+
 /** Kind of one batch column: its type, or 'null' when every cell is empty. */
 function batchKinds(table: Table, file: string): Map<string, ColumnType | 'null'> {
   const ct = fromArrowTable(table, file);
@@ -114,9 +116,10 @@ export function placed(error: unknown, chunk: string, path: string, rowOffset: n
 
 /**
  * Loads a CSV file larger than memory as Arrow batches on disk. One pass splits it into chunks of
- * `batchRows` records (quote-aware) and reads each to learn its column types; the second reads
- * each chunk again with the whole file's types declared (int and float in different chunks make
- * float, as one reader would) and writes it as an Arrow IPC file. Values, types and errors are
+ * `batchRows` records (quote-aware), reads each to learn its column types and writes its table as
+ * an Arrow IPC file; the second reads again, with the whole file's types declared, only the chunks
+ * whose own types differ from them (int and float in different chunks make float, as one reader
+ * would). Values, types and errors are
  * loadDataset's (an error names the file, and its row and line in the whole file); only one chunk
  * is in memory at a time.
  */
@@ -177,13 +180,18 @@ export async function loadDatasetInBatches(path: string, options: BatchedLoadOpt
 
   let rowOffset = 0;
   const kinds = new Map<string, ColumnType | 'null'>();
+  // Per chunk, the kinds its own rows gave; its table as read is kept as its batch file.
+  const chunkKinds: Map<string, ColumnType | 'null'>[] = [];
   let names: string[] = [];
   for (const chunk of chunks) {
     const loaded = await loadDataset(chunk.file, { format: 'csv', delimiter, header, ...(options.nonFinite === undefined ? {} : { nonFinite: options.nonFinite }) }).catch((e: unknown) => {
       throw placed(e, chunk.file, path, rowOffset, chunk.lineOffset);
     });
     if (names.length === 0) names = loaded.table.schema.fields.map((f) => f.name);
-    for (const [name, kind] of batchKinds(loaded.table, chunk.file)) kinds.set(name, joinKind(kinds.get(name) ?? 'null', kind));
+    const own = batchKinds(loaded.table, chunk.file);
+    chunkKinds.push(own);
+    for (const [name, kind] of own) kinds.set(name, joinKind(kinds.get(name) ?? 'null', kind));
+    await writeFile(batchFileOf(chunk.file), tableToIPC(loaded.table, 'file'));
     // Rows as the reader counts them (blank lines are not rows).
     chunk.rows = loaded.table.numRows;
     rowOffset += chunk.rows;
@@ -194,16 +202,20 @@ export async function loadDatasetInBatches(path: string, options: BatchedLoadOpt
     dtypes[name] = kind === 'null' ? 'string' : kind;
   }
 
-  // Pass 2: each chunk read with the whole file's types, written as an Arrow IPC file.
+  // Pass 2: a chunk whose own types are the whole file's keeps the table pass 1 read (the one a
+  // read with those types declared gives); any other is read again with the file's types.
   const declared = names.filter((n) => kinds.get(n) !== 'null').map((name) => ({ name, type: dtypes[name] as ColumnType }));
   const batches: string[] = [];
   rowOffset = 0;
-  for (const chunk of chunks) {
-    const loaded = await loadDataset(chunk.file, { format: 'csv', delimiter, header, schema: { columns: declared, extraColumns: 'allow' }, ...(options.nonFinite === undefined ? {} : { nonFinite: options.nonFinite }) }).catch((e: unknown) => {
-      throw placed(e, chunk.file, path, rowOffset, chunk.lineOffset);
-    });
-    const file = chunk.file.replace(/\.csv$/, '.arrow');
-    await writeFile(file, tableToIPC(loaded.table, 'file'));
+  for (const [c, chunk] of chunks.entries()) {
+    const file = batchFileOf(chunk.file);
+    const own = chunkKinds[c] as Map<string, ColumnType | 'null'>;
+    if (names.some((n) => own.get(n) !== kinds.get(n))) {
+      const loaded = await loadDataset(chunk.file, { format: 'csv', delimiter, header, schema: { columns: declared, extraColumns: 'allow' }, ...(options.nonFinite === undefined ? {} : { nonFinite: options.nonFinite }) }).catch((e: unknown) => {
+        throw placed(e, chunk.file, path, rowOffset, chunk.lineOffset);
+      });
+      await writeFile(file, tableToIPC(loaded.table, 'file'));
+    }
     await rm(chunk.file);
     batches.push(file);
     rowOffset += chunk.rows;

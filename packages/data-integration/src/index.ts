@@ -26,6 +26,7 @@ export { partitionedMatches, removalCounts } from './partitioned-matches.js';
 export { loadDatasetInBatches } from './batched-load.js';
 export { contentHashOverBatches } from './partitioned-content-hash.js';
 export { manifestOverBatches } from './manifest-over-batches.js';
+export { manifestOverBatchesInWorker } from './manifest-over-batches-in-worker.js';
 export { scanPiiOverBatches } from './pii-scan-over-batches.js';
 export type { PiiScanSource } from './pii-scan-over-batches.js';
 export type { ManifestOverBatchesOptions } from './manifest-over-batches.js';

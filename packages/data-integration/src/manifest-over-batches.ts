@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { tableFromIPC, tableToIPC } from 'apache-arrow';
 import { fromArrowTable, toArrowTable } from './arrow-convert.js';
 import type { Column } from './column.js';
-import { concatColumns, nullCount, takeRows } from './column.js';
+import { nullCount, takeRows } from './column.js';
+import { concatAll } from './column-concat.js';
 import type { DataFormat, DatasetManifest } from './dataset.js';
 import { distinctCount } from './distinct-count.js';
 import { dataError } from './errors.js';
@@ -34,14 +35,13 @@ function appendBlob(path: string, bytes: Uint8Array): void {
 function readBlobs(path: string): Column | null {
   if (!existsSync(path)) return null;
   const all = readFileSync(path);
-  let out: Column | null = null;
+  const parts: Column[] = [];
   for (let at = 0; at < all.length; ) {
     const len = all.readUInt32LE(at);
-    const col = fromArrowTable(tableFromIPC(all.subarray(at + 4, at + 4 + len)), path).columns[0] as Column;
-    out = out === null ? col : concatColumns(out, col);
+    parts.push(fromArrowTable(tableFromIPC(all.subarray(at + 4, at + 4 + len)), path).columns[0] as Column);
     at += 4 + len;
   }
-  return out;
+  return parts.length === 0 ? null : concatAll(parts);
 }
 
 /**

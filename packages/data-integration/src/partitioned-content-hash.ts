@@ -4,13 +4,16 @@ import { join } from 'node:path';
 import { tableFromIPC, tableToIPC } from 'apache-arrow';
 import { fromArrowTable, toArrowTable } from './arrow-convert.js';
 import type { Column, ColumnTable } from './column.js';
-import { concatColumns, takeRows } from './column.js';
+import { takeRows } from './column.js';
+import { concatTables } from './column-concat.js';
 import { dataError } from './errors.js';
 import type { TableBatches } from './partitioned-matches.js';
 import { canonicalOrder } from './manifest.js';
 import { hashRows } from './row-hash.js';
+import { bitIsSet, knownUtf8 } from './utf8-column.js';
+import { copyBytes } from './utf8-layout.js';
 
-const TAG_NULL = 0;
+// Tag 0 is a null: a row keeps the tag array's starting value until a value is seen.
 const TAG_NUMBER = 1;
 const TAG_BOOL = 2;
 const TAG_TIMESTAMP = 3;
@@ -23,23 +26,79 @@ export interface ContentHashOverBatchesOptions {
   partitionBits?: number;
 }
 
-/** One cell as the content hash writes it: its tag, and its value's bytes (none for a null). */
-function cellBytes(col: Column, i: number): { tag: number; value: Buffer | null } {
+/**
+ * One column of a partition in canonical order (`idx`) as the content hash writes it: a tag per
+ * row, and the values of the non-null rows (text: u32 little-endian length and UTF-8; numbers and
+ * dates: float64 little-endian, -0 as 0; booleans: one byte), built in one buffer per column.
+ */
+function columnInOrder(col: Column, idx: Uint32Array): { tags: Uint8Array; values: Uint8Array } {
+  const n = idx.length;
+  const tags = new Uint8Array(n);
   if (col.type === 'string') {
-    const s = col.values[i];
-    if (s === null || s === undefined) return { tag: TAG_NULL, value: null };
-    const utf8 = Buffer.from(s, 'utf8');
-    const out = Buffer.allocUnsafe(4 + utf8.length);
-    out.writeUInt32LE(utf8.length, 0);
-    utf8.copy(out, 4);
-    return { tag: TAG_STRING, value: out };
+    const known = knownUtf8(col);
+    // Straight from the UTF-8 when the column holds it, as the in-memory hash reads it.
+    const offsets = known !== undefined ? (known.valueOffsets as Int32Array) : null;
+    const bytes = known !== undefined ? (known.values as Uint8Array) : null;
+    const texts = known === undefined ? col.values : null;
+    const encoded = texts === null ? null : new Array<Buffer | null>(n);
+    let total = 0;
+    for (let k = 0; k < n; k++) {
+      const r = idx[k] as number;
+      if (known !== undefined) {
+        if (known.nullCount > 0 && !bitIsSet(known.nullBitmap, 0, r)) continue;
+        total += 4 + ((offsets as Int32Array)[r + 1] as number) - ((offsets as Int32Array)[r] as number);
+      } else {
+        const s = (texts as (string | null)[])[r];
+        if (s === null || s === undefined) continue;
+        const b = Buffer.from(s, 'utf8');
+        (encoded as (Buffer | null)[])[k] = b;
+        total += 4 + b.length;
+      }
+      tags[k] = TAG_STRING;
+    }
+    const out = Buffer.allocUnsafe(total);
+    let at = 0;
+    for (let k = 0; k < n; k++) {
+      if (tags[k] !== TAG_STRING) continue;
+      if (known !== undefined) {
+        const r = idx[k] as number;
+        const s0 = (offsets as Int32Array)[r] as number;
+        const s1 = (offsets as Int32Array)[r + 1] as number;
+        out.writeUInt32LE(s1 - s0, at);
+        at = copyBytes(bytes as Uint8Array, s0, s1, out, at + 4);
+      } else {
+        const b = (encoded as (Buffer | null)[])[k] as Buffer;
+        out.writeUInt32LE(b.length, at);
+        at = copyBytes(b, 0, b.length, out, at + 4);
+      }
+    }
+    return { tags, values: out };
   }
-  if (col.valid[i] === 0) return { tag: TAG_NULL, value: null };
-  const v = col.values[i] as number;
-  if (col.type === 'bool') return { tag: TAG_BOOL, value: Buffer.from([v]) };
-  const out = Buffer.allocUnsafe(8);
-  out.writeDoubleLE(v === 0 ? 0 : v, 0);
-  return { tag: col.type === 'timestamp' ? TAG_TIMESTAMP : TAG_NUMBER, value: out };
+  let present = 0;
+  for (let k = 0; k < n; k++) if (col.valid[idx[k] as number] === 1) present++;
+  if (col.type === 'bool') {
+    const out = new Uint8Array(present);
+    let j = 0;
+    for (let k = 0; k < n; k++) {
+      const r = idx[k] as number;
+      if (col.valid[r] !== 1) continue;
+      tags[k] = TAG_BOOL;
+      out[j++] = col.values[r] as number;
+    }
+    return { tags, values: out };
+  }
+  const tag = col.type === 'timestamp' ? TAG_TIMESTAMP : TAG_NUMBER;
+  const out = Buffer.allocUnsafe(present * 8);
+  let j = 0;
+  for (let k = 0; k < n; k++) {
+    const r = idx[k] as number;
+    if (col.valid[r] !== 1) continue;
+    tags[k] = tag;
+    const v = col.values[r] as number;
+    out.writeDoubleLE(v === 0 ? 0 : v, j);
+    j += 8;
+  }
+  return { tags, values: out };
 }
 
 /** Appends bytes to a file, kept open. */
@@ -99,24 +158,18 @@ export async function contentHashOverBatches(read: TableBatches, options: Conten
     try {
       for (let p = 0; p < partitions; p++) {
         const dir = join(options.dir, `p${p}`);
-        let part: ColumnTable | null = null;
-        for (const f of readdirSync(dir).sort()) {
-          const ct = fromArrowTable(tableFromIPC(readFileSync(join(dir, f))), f);
-          part = part === null ? ct : { names: part.names, columns: part.columns.map((c, k) => concatColumns(c, ct.columns[k] as Column)), rowCount: part.rowCount + ct.rowCount };
-        }
+        const part = concatTables(
+          readdirSync(dir)
+            .sort()
+            .map((f) => fromArrowTable(tableFromIPC(readFileSync(join(dir, f))), f)),
+        );
         rmSync(dir, { recursive: true, force: true });
         if (part === null) continue;
         const idx = canonicalOrder(part.columns, part.rowCount);
         part.columns.forEach((col, c) => {
-          const t = new Uint8Array(part.rowCount);
-          const v: Buffer[] = [];
-          idx.forEach((r, k) => {
-            const cell = cellBytes(col, r);
-            t[k] = cell.tag;
-            if (cell.value !== null) v.push(cell.value);
-          });
-          (tags[c] as AppendFile).write(t);
-          (values[c] as AppendFile).write(Buffer.concat(v));
+          const out = columnInOrder(col, idx);
+          (tags[c] as AppendFile).write(out.tags);
+          (values[c] as AppendFile).write(out.values);
         });
       }
     } finally {

@@ -1,15 +1,18 @@
-import { createHmac, randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tableFromIPC, tableToIPC, type Table } from 'apache-arrow';
 import { z } from 'zod';
 import { fromArrowTable, toArrowTable } from './arrow-convert.js';
 import type { Column, ColumnTable } from './column.js';
-import { concatColumns, takeRows } from './column.js';
+import { takeRows } from './column.js';
+import { concatTables } from './column-concat.js';
 import { findDuplicates, findMatches } from './dedup.js';
 import { dataError } from './errors.js';
 import { decimalsOf, matchRows, MAX_DECIMALS, normalizeCellText, precisionStride, type NumCol } from './feature-match.js';
 import { hashRows } from './row-hash.js';
+import { knownUtf8 } from './utf8-column.js';
+import { copyBytes } from './utf8-layout.js';
 
 /** A table read in batches; each call starts again from the first row. */
 export type TableBatches = () => AsyncIterable<Table>;
@@ -45,6 +48,9 @@ const inputSpec = z.object({ target: z.string().min(1), compared: z.array(z.stri
 /** Bookkeeping columns of a spilled contributed row: its row number and whether it is the row's own partition. */
 const ROW = '\u0000row';
 const PRIMARY = '\u0000primary';
+/** The contributed rows' keyed digest of the columns neither compared nor the target. */
+const OTHERS = '\u0000others';
+const EMPTY = new Uint8Array(0);
 /** Buckets of the anchor column's range per partition: fine enough to spread rows evenly. */
 const BUCKETS_PER_PARTITION = 8;
 
@@ -69,7 +75,7 @@ interface Layout {
  * rounding goes to every partition its range reaches. Each partition is then checked in memory
  * with the same functions and precision as integrateContribution, so the flags, hence the
  * counts, are the in-memory path's. Columns that are not compared (ids, personal data) are
- * spilled as keyed hashes under a key that lives only in this call, never as values.
+ * spilled as one keyed digest per row under a key that lives only in this call, never as values.
  */
 export async function partitionedMatches(input: PartitionedMatchInput): Promise<PartitionedMatchResult> {
   const parsed = inputSpec.safeParse(input);
@@ -154,23 +160,56 @@ async function decimalsOver(read: TableBatches, names: string[], n: number): Pro
 
 /**
  * The columns a side spills: the compared ones and the target as they are; for the contribution
- * also every other column, as keyed hashes (enough to tell equal rows, nothing to read back).
+ * also one keyed digest per row of every other column (enough to tell equal rows apart, nothing
+ * to read back). One digest per row rather than per cell: a keyed hash costs about a microsecond
+ * to start, and the other columns are only ever compared all together (exact duplicates).
  */
 function prepare(ct: ColumnTable, input: PartitionedMatchInput, side: Side, key: Buffer): ColumnTable {
   const names = [...input.compared, input.target];
   const columns = names.map((name) => columnOf(ct, name, side));
   if (side !== 'contributed') return { names, columns, rowCount: ct.rowCount };
-  const others = ct.names.filter((n) => !names.includes(n));
-  const hashed = others.map((name): Column => {
-    const col = columnOf(ct, name, side);
-    const values = new Array<string | null>(ct.rowCount);
-    for (let i = 0; i < ct.rowCount; i++) {
-      const cell = col.type === 'string' ? (col.values[i] ?? null) : col.valid[i] === 0 ? null : `${col.type}:${col.values[i] as number}`;
-      values[i] = cell === null ? null : createHmac('sha256', key).update(cell).digest('base64');
+  const others = ct.names.filter((n) => !names.includes(n)).map((name) => columnOf(ct, name, side));
+  if (others.length === 0) return { names, columns, rowCount: ct.rowCount };
+  return { names: [...names, OTHERS], columns: [...columns, othersDigest(others, ct.rowCount, key)], rowCount: ct.rowCount };
+}
+
+/** Per row, SHA-256 under the call's key of the cells of `cols`, each as a tag, its length and its bytes (text as UTF-8, other values as `type:value`). */
+function othersDigest(cols: readonly Column[], n: number, key: Buffer): Column {
+  const utf8 = cols.map((c) => knownUtf8(c));
+  let scratch = Buffer.allocUnsafe(1024);
+  let at = 0;
+  const put = (tag: number, bytes: Uint8Array, start: number, end: number): void => {
+    const need = at + 5 + end - start;
+    if (need > scratch.length) {
+      const grown = Buffer.allocUnsafe(Math.max(need, scratch.length * 2));
+      scratch.copy(grown, 0, 0, at);
+      scratch = grown;
     }
-    return { type: 'string', values };
-  });
-  return { names: [...names, ...others], columns: [...columns, ...hashed], rowCount: ct.rowCount };
+    scratch[at] = tag;
+    scratch.writeUInt32LE(end - start, at + 1);
+    at = copyBytes(bytes, start, end, scratch, at + 5);
+  };
+  const values = new Array<string | null>(n);
+  for (let i = 0; i < n; i++) {
+    at = 0;
+    for (let c = 0; c < cols.length; c++) {
+      const col = cols[c] as Column;
+      const d = utf8[c];
+      if (d !== undefined) {
+        if (d.nullCount > 0 && !d.getValid(i)) put(0, EMPTY, 0, 0);
+        else put(1, d.values as Uint8Array, (d.valueOffsets as Int32Array)[i] as number, (d.valueOffsets as Int32Array)[i + 1] as number);
+        continue;
+      }
+      const text = col.type === 'string' ? (col.values[i] ?? null) : col.valid[i] === 0 ? null : `${col.type}:${col.values[i] as number}`;
+      if (text === null) put(0, EMPTY, 0, 0);
+      else {
+        const b = Buffer.from(text, 'utf8');
+        put(col.type === 'string' ? 1 : 2, b, 0, b.length);
+      }
+    }
+    values[i] = createHash('sha256').update(key).update(scratch.subarray(0, at)).digest('base64');
+  }
+  return { type: 'string', values };
 }
 
 /** 32-bit hash of what two matching rows share: normalized text, exact integers, booleans and dates, float nulls. */
@@ -261,12 +300,7 @@ class PartitionSpill {
     const files = readdirSync(join(this.dir, String(p)))
       .filter((f) => f.startsWith(`${side}-`))
       .sort();
-    let out: ColumnTable | null = null;
-    for (const f of files) {
-      const ct = fromArrowTable(tableFromIPC(readFileSync(join(this.dir, String(p), f))), f);
-      out = out === null ? ct : { names: out.names, columns: out.columns.map((c, k) => concatColumns(c, ct.columns[k] as Column)), rowCount: out.rowCount + ct.rowCount };
-    }
-    return out;
+    return concatTables(files.map((f) => fromArrowTable(tableFromIPC(readFileSync(join(this.dir, String(p), f))), f)));
   }
 
   drop(p: number): void {

@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadDataset, loadDatasetInBatches, manifestOverBatches } from '../src/index.js';
+import { existsSync } from 'node:fs';
+import { loadDataset, loadDatasetInBatches, manifestOverBatches, manifestOverBatchesInWorker } from '../src/index.js';
 import { fixture, scratch } from './temp-files.js';
 
 const tmp = scratch();
@@ -28,5 +29,16 @@ describe('the manifest over batches', () => {
     expect(manifest).toEqual(whole.manifest);
     // Distinct counts that a per-batch sum would overstate are there.
     expect(Object.values(manifest.unique_counts).some((u) => u < manifest.row_count / 2)).toBe(true);
+  });
+
+  it('is built the same on a worker thread, and a bad option comes back as the same typed error', async () => {
+    const path = tmp.write('mixed-worker.csv', csv());
+    const whole = await loadDataset(path);
+    const batched = await loadDatasetInBatches(path, { dir: tmp.path('b-worker'), batchRows: 30 });
+    const meta = { source_path: path, format: 'csv' as const, file_sha256: batched.file_sha256 };
+    const dir = tmp.path('m-worker');
+    expect(await manifestOverBatchesInWorker(batched.batches, meta, { dir, partitionBits: 2 })).toEqual(whole.manifest);
+    expect(existsSync(dir)).toBe(false);
+    await expect(manifestOverBatchesInWorker(batched.batches, meta, { dir, partitionBits: 13 })).rejects.toMatchObject({ name: 'DataIntegrationError', code: 'HOKUSAI_INVALID_OPTIONS' });
   });
 });

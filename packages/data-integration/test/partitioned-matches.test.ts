@@ -72,6 +72,18 @@ describe('dedup and contamination over disk partitions', () => {
     expect(existsSync(dir)).toBe(false);
   });
 
+  it('tells contributed rows apart by the columns it does not compare, nulls included, as integrateContribution does', async () => {
+    // Equal in every compared column; they differ only in the id and e-mail (an int and a text
+    // column spilled as one keyed digest per row), a missing value against a present one.
+    const lines = ['7,a@x.io', '7,a@x.io', '7,', ',a@x.io', ',', ','].map((ids) => `${ids},1.5,2.5,Pro Plan,1`);
+    const c = await loadDataset(tmp.write('others.csv', `id,email,x1,x2,plan,label\n${lines.join('\n')}\n`));
+    const [b, k] = await Promise.all([load(base), load(bench)]);
+    const memory = integrateContribution({ base: b, contributed: c, benchmark: k, target: 'label', pii: { key: 'k'.repeat(16), mode: 'hash' }, notFeatures: ['id'] }).report;
+    expect(memory.dedup.within_contributed).toBe(2);
+    const streamed = await partitionedMatches({ contributed: batchesOf(c.table, 4), base: batchesOf(b.table, 64), benchmark: batchesOf(k.table, 64), target: 'label', compared: ['x1', 'x2', 'plan'], dir: tmp.path('others'), partitions: 4 });
+    expect([...streamed.duplicate]).toEqual([0, 1, 0, 0, 0, 1]);
+  });
+
   it('names a compared column missing from a batch', async () => {
     const [b, c, k] = await Promise.all([load(base), load(own), load(bench)]);
     await expect(

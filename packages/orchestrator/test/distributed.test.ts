@@ -10,6 +10,8 @@ import { BullMqExecutor, HOKUSAI_FLOW_NAME, LocalStoreExecutor, RunStore, errorC
 import { quickstartConfig } from './fixtures/quickstart.js';
 import { Queue } from 'bullmq';
 import { redisOptionsFromUrl } from '../src/distributed/redis-connection.js';
+import { hokusaiWorkerFlow } from '../src/distributed/hokusai-worker-flow.js';
+import type { RunRecord } from '../src/engine/run-store.js';
 import { startRedisServer, type RedisServer } from '@hokusai/test-helpers';
 
 const packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -378,6 +380,24 @@ describe('the Hokusai flow on BullMQ', () => {
     // Without a search the plan is empty, so no search_trial job is queued.
     expect(new Set(completed.map((r) => r.step))).toEqual(new Set(['load_base', 'load_contributed', 'load_benchmark', 'integrate', 'manifests', 'search_plan', 'search', 'train_baseline', 'train_new', 'evaluate', 'delta', 'attest', 'report']));
     for (const r of completed) expect(workers.map((w) => w.id)).toContain(r.worker);
+  });
+
+  it('refuses a run whose memory plan streams before anything is read or queued; a worker refuses such a run\'s steps', async () => {
+    const out = join(dir, 'streaming');
+    const store = join(dir, 'store-streaming');
+    const streaming: PipelineConfigInput = { ...config(out), resources: { memory: '100MB' } };
+    const queued = new BullMqExecutor({ redisUrl: redis.url });
+    try {
+      await expect(runPipeline(streaming, { store, executor: queued })).rejects.toMatchObject({ code: 'HOKUSAI_STREAMING_UNAVAILABLE', message: expect.stringContaining('the "bullmq" executor sends them to queued workers') });
+    } finally {
+      await queued.close();
+    }
+    expect(existsSync(out)).toBe(false);
+    expect(existsSync(join(store, 'runs'))).toBe(false);
+    // A job of such a run reaching a worker (a producer without this check) fails with the same code instead of loading whole tables.
+    await expect(hokusaiWorkerFlow({ config: streaming }, { runId: 'hk-streaming' } as RunRecord)).rejects.toMatchObject({ code: 'HOKUSAI_STREAMING_UNAVAILABLE', message: expect.stringContaining('not on queued workers') });
+    // The same run within its budget rebuilds on a worker as before.
+    expect((await hokusaiWorkerFlow({ config: { ...config(out), resources: { memory: '8GB' } } }, { runId: 'hk-in-memory' } as RunRecord)).flow.name).toBe(HOKUSAI_FLOW_NAME);
   });
 
   it('runs each hyperparameter-search trial as its own job, on both workers, with the local executor\'s result', async () => {

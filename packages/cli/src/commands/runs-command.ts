@@ -3,7 +3,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { z } from 'zod';
-import { defaultStore, RunStore, type RunRecord } from '@hokusai/orchestrator';
+import { sizeText } from '@hokusai/core';
+import { defaultStore, pruneFailedRuns, RunStore, type RunRecord } from '@hokusai/orchestrator';
 import { ReportDocumentSchema } from '@hokusai/orchestrator/report-schema';
 import { CliError } from '../cli-error.js';
 import type { Output } from '../output.js';
@@ -86,14 +87,23 @@ function openFile(file: string): Promise<boolean> {
   });
 }
 
+const AGE_UNITS: Record<string, number> = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
+
+/** `--older-than`: a whole number of minutes, hours, days or weeks (30m, 12h, 7d, 2w), in ms. */
+export function parseAge(text: string): number {
+  const m = /^(\d+)([mhdw])$/.exec(text.trim());
+  if (m === null) throw new CliError('HOKUSAI_USAGE', `--older-than takes a whole number and a unit (m, h, d or w: 30m, 12h, 7d, 2w), not ${JSON.stringify(text)}.`);
+  return Number(m[1]) * (AGE_UNITS[m[2] as string] as number);
+}
+
 const when = (iso: string): string => iso.replace('T', ' ').replace(/\.\d+Z$/, 'Z');
 const signed = (v: number | null): string => (v === null ? '' : `DeltaOne ${v >= 0 ? '+' : ''}${v.toFixed(2)} pp`);
 
 export function registerRunsCommand(program: Command, output: Output): void {
   const runs = program
     .command('runs')
-    .description('the runs in the run store: list them, show one, open its report')
-    .addHelpText('after', '\nExamples:\n  hokusai runs list\n  hokusai runs show hk-3f2a9c0d1e4b5a6f7081\n  hokusai runs open hk-3f2a9c0d1e4b5a6f7081\n  hokusai runs list --store /shared/hokusai-store');
+    .description('the runs in the run store: list them, show one, open its report, prune failed ones')
+    .addHelpText('after', '\nExamples:\n  hokusai runs list\n  hokusai runs show hk-3f2a9c0d1e4b5a6f7081\n  hokusai runs open hk-3f2a9c0d1e4b5a6f7081\n  hokusai runs prune --failed --older-than 7d\n  hokusai runs list --store /shared/hokusai-store');
   const storeOption = ['--store <folder>', 'run store folder (default: $HOKUSAI_STORE or .hokusai/store)'] as const;
 
   runs
@@ -142,5 +152,25 @@ export function registerRunsCommand(program: Command, output: Output): void {
       }
       const opened = await openFile(run.report);
       output.result({ runId, report: run.report, opened }, opened ? `opened ${run.report}` : `no browser opener found; the report is ${run.report}`);
+    });
+
+  runs
+    .command('prune')
+    .description("remove the failed runs nobody resumed: their record, step records and work folder (a streaming run's batch files); never a finished or running run, never an output folder")
+    .option('--failed', 'remove failed runs (the only runs prune removes; required)')
+    .option('--older-than <age>', 'only runs that failed at least this long ago: 30m, 12h, 7d, 2w (default: any age)')
+    .option('--dry-run', 'list what would be removed and remove nothing')
+    .option(...storeOption)
+    .addHelpText('after', '\nExamples:\n  hokusai runs prune --failed --older-than 7d --dry-run\n  hokusai runs prune --failed --older-than 7d')
+    .action(async (flags: { failed?: boolean; olderThan?: string; dryRun?: boolean; store?: string }) => {
+      if (flags.failed !== true) throw new CliError('HOKUSAI_USAGE', 'Say which runs to prune: `hokusai runs prune --failed` removes failed runs (finished and running runs are never removed).');
+      const store = flags.store ?? defaultStore();
+      const dryRun = flags.dryRun === true;
+      const pruned = await pruneFailedRuns(store, { ...(flags.olderThan === undefined ? {} : { olderThanMs: parseAge(flags.olderThan) }), dryRun });
+      const freed = pruned.reduce((n, r) => n + r.workBytes, 0);
+      const verb = dryRun ? 'would remove' : 'removed';
+      const lines = pruned.map((r) => `${verb} ${r.runId}  failed ${when(r.failedAt)}  work folder ${sizeText(r.workBytes)}`);
+      lines.push(pruned.length === 0 ? `no failed runs to prune in ${store}` : `${dryRun ? 'would remove' : 'removed'} ${pruned.length} failed run(s), ${sizeText(freed)} of work folders`);
+      output.result({ store, dryRun, pruned, freedBytes: freed }, lines.join('\n'));
     });
 }

@@ -1,4 +1,4 @@
-import { readFile, readdir, stat } from 'node:fs/promises';
+import { readFile, readdir, rm, stat } from 'node:fs/promises';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ErrorKind } from '@hokusai/core';
@@ -130,6 +130,23 @@ export class RunStore {
     const dir = join(this.root, 'runs');
     if (!existsSync(dir)) return [];
     return (await readdir(dir)).sort();
+  }
+
+  /** A run's scratch folder (a streaming run's batch files and partitions), kept after a failure so that `resume` finds them. */
+  workDir(runId: string): string {
+    this.runDir(runId);
+    return join(this.root, 'work', runId);
+  }
+
+  /** When the run's record was last written (its start, or its end). */
+  async recordTime(runId: string): Promise<Date> {
+    return (await stat(join(this.runDir(runId), 'run.json'))).mtime;
+  }
+
+  /** Removes a run's record, step records and scratch folder. Stored objects stay: other runs may share them. */
+  async removeRun(runId: string): Promise<void> {
+    await rm(this.workDir(runId), { recursive: true, force: true });
+    await rm(this.runDir(runId), { recursive: true, force: true });
   }
 
   async writeStep(runId: string, record: StepRecord): Promise<void> {

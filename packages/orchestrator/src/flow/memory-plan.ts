@@ -107,3 +107,20 @@ export function assertPlanRunnable(plan: MemoryPlan | null, config: PipelineConf
       `Streaming runs take CSV inputs, train ${STREAMING_FAMILY} by passes over batches with model.params, and integrate with the default rules. Change the config, or raise resources.memory to at least ${sizeText(plan.estimated_memory_bytes)} on a machine that has it.`,
   );
 }
+
+/** Executors that run each step in this process, where a streaming run's work folder is. */
+const IN_PROCESS_EXECUTORS: ReadonlySet<string> = new Set(['local', 'local-store']);
+
+/**
+ * Stops, before anything is read or queued, a run the budget says must stream when its steps
+ * would go to queued workers: a streaming run hands batch files in this machine's work folder
+ * from step to step, and a worker rebuilds the in-memory flow, which would read whole tables.
+ */
+export function assertStreamingExecutor(plan: MemoryPlan | null, executorName: string | undefined): void {
+  if (plan?.mode !== 'streaming' || executorName === undefined || IN_PROCESS_EXECUTORS.has(executorName)) return;
+  throw new OrchestratorError(
+    'HOKUSAI_STREAMING_UNAVAILABLE',
+    `The inputs are estimated at ${sizeText(plan.estimated_memory_bytes)} in memory, over resources.memory (${sizeText(plan.memory_budget_bytes)}), so the run must stream, and a streaming run runs its steps in the process that starts it; the "${executorName}" executor sends them to queued workers. ` +
+      `Run it without a queue (hokusai run without --redis; a server without Redis), or raise resources.memory to at least ${sizeText(plan.estimated_memory_bytes)} on workers that have it.`,
+  );
+}

@@ -12,7 +12,7 @@ import { runFlow } from '../engine/run-flow.js';
 import { RunStore } from '../engine/run-store.js';
 import { PipelineConfigSchema, type PipelineConfig, type PipelineConfigInput } from './config.js';
 import { DatasetCache } from './dataset-cache.js';
-import { assertPlanRunnable, planMemory, streamingStepBudgetMb, type MemoryPlan } from './memory-plan.js';
+import { assertPlanRunnable, assertStreamingExecutor, planMemory, streamingStepBudgetMb, type MemoryPlan } from './memory-plan.js';
 import { hokusaiFlow } from './hokusai-flow.js';
 import { reportJsonText } from './report-document.js';
 import { linkReportToMlflow } from './report-mlflow-link.js';
@@ -130,6 +130,7 @@ async function announceMemoryPlan(config: PipelineConfig, options: PipelineRunOp
   const plan = await planMemory(config);
   if (plan !== null) options.onMemoryPlan?.(plan);
   assertPlanRunnable(plan, config);
+  assertStreamingExecutor(plan, options.executor?.name);
 }
 
 function absolutePaths(config: PipelineConfig): PipelineConfig {
@@ -186,7 +187,7 @@ async function executeLocked(config: PipelineConfig, runId: string, resume: bool
   // Decided from the input files' sizes, so a resumed run takes the same path.
   const plan = await planMemory(config);
   // A streaming run's batch files and partitions; kept until the run has finished, so a resumed run finds them.
-  const workDir = join(store.root, 'work', runId);
+  const workDir = store.workDir(runId);
   const earlyTrainings = new EarlyTrainings();
   const flow = hokusaiFlow({
     config,

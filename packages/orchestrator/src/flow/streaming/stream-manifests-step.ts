@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { manifestOverBatches, readBatchFiles, type DatasetManifest } from '@hokusai/data-integration';
+import { manifestOverBatchesInWorker, type DatasetManifest } from '@hokusai/data-integration';
 import { defineStep, type Step } from '../../engine/step-ref.js';
 import type { FlowContext } from '../flow-context.js';
 import type { DatasetRole } from '../steps/load-step.js';
@@ -15,7 +15,11 @@ export function partitionBitsFor(rows: number): number {
   return Math.min(12, Math.max(6, Math.ceil(Math.log2(Math.max(1, rows / ROWS_PER_PARTITION)))));
 }
 
-/** The inputs' manifests built over their batches (content hash and distinct counts over disk partitions): the in-memory manifests, figure for figure. */
+/**
+ * The inputs' manifests built over their batches (content hash and distinct counts over disk
+ * partitions) on a worker thread, beside integrate on the main one: the in-memory manifests,
+ * figure for figure.
+ */
 export function streamManifestsStep(flow: FlowContext, reads: Record<DatasetRole, Step<StreamLoadOutput>>): Step<ManifestsOutput> {
   return defineStep({
     name: 'manifests',
@@ -25,7 +29,7 @@ export function streamManifestsStep(flow: FlowContext, reads: Record<DatasetRole
     run: async (ctx): Promise<ManifestsOutput> => {
       const manifestOf = (role: DatasetRole): Promise<DatasetManifest> => {
         const { source } = ctx.inputs[role];
-        return manifestOverBatches(readBatchFiles(source.batches), { source_path: source.path, format: source.format, file_sha256: source.file_sha256 }, { dir: join(streamFolder(flow), 'manifests', role), partitionBits: partitionBitsFor(source.row_count) });
+        return manifestOverBatchesInWorker(source.batches, { source_path: source.path, format: source.format, file_sha256: source.file_sha256 }, { dir: join(streamFolder(flow), 'manifests', role), partitionBits: partitionBitsFor(source.row_count) });
       };
       // One input at a time: each holds one partition in memory.
       const base = await manifestOf('base');

@@ -1,0 +1,74 @@
+import { readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { OrchestratorError } from '../errors.js';
+import { RunStore } from './run-store.js';
+
+export interface PruneRunsOptions {
+  /** Only runs whose record was last written at least this long ago (ms); default 0: every failed run. */
+  olderThanMs?: number;
+  /** The present, in ms since the epoch (default: now). */
+  now?: number;
+  /** List what would be removed without removing it. */
+  dryRun?: boolean;
+}
+
+/** A failed run removed (or, on a dry run, that would be). */
+export interface PrunedRun {
+  runId: string;
+  /** When its record was last written (when it failed), ISO 8601. */
+  failedAt: string;
+  error: string | null;
+  /** Bytes of its work folder (a streaming run's batch files and partitions); 0 when it has none. */
+  workBytes: number;
+}
+
+const OptionsSchema = z.object({ olderThanMs: z.number().nonnegative().optional(), now: z.number().optional(), dryRun: z.boolean().optional() }).strict();
+
+async function folderBytes(dir: string): Promise<number> {
+  let total = 0;
+  let entries;
+  try {
+    entries = await readdir(dir, { withFileTypes: true });
+  } catch {
+    return 0;
+  }
+  for (const e of entries) {
+    const path = join(dir, e.name);
+    if (e.isDirectory()) total += await folderBytes(path);
+    else if (e.isFile()) total += (await stat(path)).size;
+  }
+  return total;
+}
+
+/**
+ * Removes the failed runs of a run store that nobody resumed: each one's record, step records and
+ * work folder (where a streaming run keeps its batch files, which a failure leaves for `resume`).
+ * Only runs whose status is `failed`, last written at least `olderThanMs` ago: finished runs
+ * (whose outputs are in their output folders), running ones, every output folder and the stored
+ * objects (content-addressed, possibly shared with other runs) are never touched. A removed run
+ * can no longer be resumed.
+ */
+export async function pruneFailedRuns(storeRoot: string, options: PruneRunsOptions = {}): Promise<PrunedRun[]> {
+  const parsed = OptionsSchema.safeParse(options);
+  if (!parsed.success) throw new OrchestratorError('HOKUSAI_CONFIG_INVALID', `Invalid prune options: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}.`);
+  const store = new RunStore(storeRoot);
+  const cutoff = (options.now ?? Date.now()) - (options.olderThanMs ?? 0);
+  const pruned: PrunedRun[] = [];
+  for (const runId of await store.listRuns()) {
+    let record;
+    let written: Date;
+    try {
+      record = await store.readRun(runId);
+      written = await store.recordTime(runId);
+    } catch {
+      // A folder without a readable run record is not a run: left alone.
+      continue;
+    }
+    if (record.status !== 'failed' || written.getTime() > cutoff) continue;
+    const workBytes = await folderBytes(store.workDir(runId));
+    if (options.dryRun !== true) await store.removeRun(runId);
+    pruned.push({ runId, failedAt: written.toISOString(), error: record.error?.message ?? null, workBytes });
+  }
+  return pruned;
+}
