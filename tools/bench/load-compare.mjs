@@ -1,12 +1,12 @@
 #!/usr/bin/env node
-// node tools/bench/load-compare.mjs --size 1m [--runs 3] [--files base,contributed,benchmark] [--no-parquet]
+// node tools/bench/load-compare.mjs --size 1m [--runs 3] [--files base,contributed,benchmark] [--no-parquet] [--threads 1|2]
 // Per file, hokusai's load into an Arrow table (`loadDataset`, the file's SHA-256 included) and,
 // separately, its manifest (content hash, distinct counts), against pandas' `pd.read_csv` (C
 // parser) on the same file; then a Parquet copy of base.csv (written once next to the CSVs with
 // pyarrow) loaded by hokusai against `pyarrow.parquet.read_table`. Each side runs in one process
 // of its own (every run of every file), medians of `--runs`, wall and CPU seconds (CPU: all of the
-// process's threads). Prints one table with the ratios and writes the figures as JSON to stdout
-// with --json.
+// process's threads). `--threads` sets `parseThreads` (default: loadDataset's, two threads for
+// a CSV file of 16 MiB or more). Prints one table with the ratios, or JSON with --json.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -21,6 +21,7 @@ const { values } = parseArgs({
     files: { type: 'string', default: 'base,contributed,benchmark' },
     'no-parquet': { type: 'boolean', default: false },
     json: { type: 'boolean', default: false },
+    threads: { type: 'string' },
     // Internal: the hokusai side, run in a child process of its own.
     child: { type: 'string' },
   },
@@ -43,7 +44,7 @@ if (values.child !== undefined) {
       globalThis.gc?.();
       let c0 = process.cpuUsage();
       let t0 = performance.now();
-      const ds = await loadDataset(path);
+      const ds = await loadDataset(path, values.threads !== undefined ? { parseThreads: Number(values.threads) } : {});
       load.push({ wall: (performance.now() - t0) / 1000, cpu: cpuSince(c0), rows: ds.table.numRows });
       c0 = process.cpuUsage();
       t0 = performance.now();
@@ -109,7 +110,7 @@ if (!values['no-parquet']) {
   files.push(parquet);
 }
 
-const hokusai = JSON.parse(run(process.execPath, ['--expose-gc', import.meta.filename, '--child', files.join(','), '--runs', String(runs)]));
+const hokusai = JSON.parse(run(process.execPath, ['--expose-gc', import.meta.filename, '--child', files.join(','), '--runs', String(runs), ...(values.threads !== undefined ? ['--threads', values.threads] : [])]));
 const peer = JSON.parse(run('python3', ['-c', PYTHON, String(runs), ...files]));
 
 const rows = files.map((path) => {
@@ -134,10 +135,10 @@ const rows = files.map((path) => {
 });
 
 if (values.json) {
-  process.stdout.write(`${JSON.stringify({ size: values.size, runs, rows }, null, 2)}\n`);
+  process.stdout.write(`${JSON.stringify({ size: values.size, runs, threads: values.threads ?? 'default', rows }, null, 2)}\n`);
 } else {
   const f = (x) => x.toFixed(2);
-  console.log(`load comparison, ${values.size}, median of ${runs} (wall s / CPU s; CPU counts every thread)`);
+  console.log(`load comparison, ${values.size}, median of ${runs}, parse threads ${values.threads ?? 'default'} (wall s / CPU s; CPU counts every thread)`);
   console.log('| file | rows | hokusai load | manifest | peer | peer load | ratio (wall) |');
   console.log('| --- | ---: | ---: | ---: | --- | ---: | ---: |');
   for (const r of rows) {
