@@ -1,9 +1,7 @@
 import type { Data } from 'apache-arrow';
+import { distinctNumbers } from '@hokusai/core';
 import { bitIsSet, knownUtf8, sameUtf8 } from './utf8-column.js';
 import type { Column } from './column.js';
-
-const f64 = new Float64Array(1);
-const u32 = new Uint32Array(f64.buffer);
 
 /**
  * Exact number of distinct non-null values. Numbers go through an open-addressing set on
@@ -40,40 +38,9 @@ export function distinctCount(col: Column): number {
       return count;
     }
   }
-  // Other numbers: open addressing in one Float64Array (NaN marks an empty slot: loaded
-  // columns never hold NaN), so each insert touches one cache line.
-  let cap = 16;
-  while (cap < n * 2) cap *= 2;
-  const mask = cap - 1;
-  const table = new Float64Array(cap).fill(Number.NaN);
-  let count = 0;
-  const vals = col.values;
-  const valid = col.valid;
-  for (let i = 0; i < n; i++) {
-    if (valid[i] === 0) continue;
-    const x0 = vals[i] as number;
-    const x = x0 === 0 ? 0 : x0;
-    f64[0] = x;
-    let h = u32[1] as number;
-    h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
-    h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
-    h ^= (h >>> 16) ^ (u32[0] as number);
-    h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
-    h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
-    h ^= h >>> 16;
-    let slot = h & mask;
-    for (;;) {
-      const t = table[slot] as number;
-      if (t !== t) {
-        table[slot] = x;
-        count++;
-        break;
-      }
-      if (t === x) break;
-      slot = (slot + 1) & mask;
-    }
-  }
-  return count;
+  // Other numbers: the hash table keyed by the float's bits (loaded columns never hold NaN). A
+  // bool column always fits the bitmap above.
+  return distinctNumbers(col.type === 'bool' ? Int32Array.from(col.values) : col.values, n, col.valid);
 }
 
 /**
