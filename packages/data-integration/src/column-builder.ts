@@ -155,6 +155,36 @@ export class ColumnBuilder {
     this.pushText(decodeField(buf, s, e, q), q !== 0);
   }
 
+  /**
+   * Pushes `rows` fields of this column from a block of rows (field r at s[at + r * stride]...):
+   * one loop per column, with numbers and text kept only as bytes handled inline; any other
+   * field goes through `pushBytes`, so the result is that of pushing the fields one by one.
+   */
+  pushBlock(buf: Buffer, s: Int32Array, e: Int32Array, q: Uint8Array, at: number, stride: number, rows: number): void {
+    for (let r = 0, j = at; r < rows; r++, j += stride) {
+      const fs = s[j] as number;
+      const fe = e[j] as number;
+      const fq = q[j] as number;
+      if (fq === 0 && fe > fs) {
+        if (this.state === 'number' && this.declared === undefined && parseNumberBytes(buf, fs, fe)) {
+          if (this.length === this.num.length) this.grow();
+          const v = parsedNumber.value;
+          this.num[this.length] = v;
+          this.valid[this.length] = 1;
+          if (!parsedNumber.isInt || v > 2147483647 || v < -2147483648) this.allInt = false;
+          this.length++;
+          continue;
+        }
+        if (this.textValid !== null && !isNullTokenBytes(buf, fs, fe)) {
+          this.countTextRow(1);
+          (this.utf8 as Utf8Builder).pushBytes(buf, fs, fe);
+          continue;
+        }
+      }
+      this.pushBytes(buf, fs, fe, fq);
+    }
+  }
+
   /** A field of a text column: text shared for repeated values, its bytes kept for Arrow. */
   private pushStringBytes(buf: Buffer, s: number, e: number, q: number): void {
     if (this.textValid !== null) {

@@ -171,6 +171,8 @@ interface ScanOptions {
   onChunk?: (bytes: Buffer, at: number) => void;
   columnName?: (field: number) => string | undefined;
   headerRows: number;
+  /** Called after the rows of each buffer were scanned, before the buffer is reused. */
+  afterScan?: () => void;
   /** Byte range to scan (default: the whole file); a range that starts past 0 has no BOM. */
   start?: number;
   end?: number;
@@ -214,6 +216,7 @@ export async function scanFile(path: string, delimiter: string, opts: ScanOption
       if (rangeDone) return buf.length;
       if (buf.length === 0 && eof) return 0;
       const consumed = scanBuffer(buf, eof, delim, st, opts.file, onRow);
+      opts.afterScan?.();
       if (opts.checkUtf8 && consumed > 0 && !isUtf8(buf.subarray(0, consumed))) {
         const bad = firstInvalidUtf8(buf.subarray(0, consumed));
         let r = 0;
@@ -238,6 +241,9 @@ export async function scanFile(path: string, delimiter: string, opts: ScanOption
     await fh.close();
   }
 }
+
+/** Rows per block of fields handed to the column builders. */
+const BLOCK_ROWS = 1024;
 
 export interface RangeRead {
   names: string[];
@@ -270,6 +276,24 @@ export async function readRange(path: string, o: RangeOptions): Promise<RangeRea
   let builders: ColumnBuilder[] = names === null ? [] : names.map((n) => new ColumnBuilder(o.declared?.get(n), o.capacity));
   let dataRows = 0;
   const demotedAt: number[] = [];
+  // Rows are gathered in blocks and each column then takes its fields in one loop (see
+  // ColumnBuilder.pushBlock); a block is handed on before the scanner's buffer is reused.
+  let bs = new Int32Array(0);
+  let be = new Int32Array(0);
+  let bq = new Uint8Array(0);
+  let blockRows = 0;
+  let blockBuf: Buffer | null = null;
+  const flush = (): void => {
+    if (blockRows === 0 || blockBuf === null) return;
+    const nf = builders.length;
+    for (let k = 0; k < nf; k++) {
+      const b = builders[k] as ColumnBuilder;
+      const was = b.state;
+      b.pushBlock(blockBuf, bs, be, bq, k, nf, blockRows);
+      if (b.state === 'demoted' && was !== 'demoted') demotedAt.push(k);
+    }
+    blockRows = 0;
+  };
   const onRow: RowFn = (buf, s, e, q, nf, line) => {
     if (names === null) {
       if (o.header) {
@@ -286,18 +310,23 @@ export async function readRange(path: string, o: RangeOptions): Promise<RangeRea
     if (nf !== builders.length) {
       throw dataError('HOKUSAI_RAGGED_ROW', `the row has ${nf} fields but the header has ${builders.length}`, 'Make every row have one field per column (quote fields that contain the delimiter)', { file, row: dataRows, line, column: nf > builders.length ? undefined : (names as string[])[nf] });
     }
-    for (let k = 0; k < nf; k++) {
-      const b = builders[k] as ColumnBuilder;
-      const fs = s[k] as number;
-      const fe = e[k] as number;
-      const was = b.state;
-      b.pushBytes(buf, fs, fe, q[k] as number);
-      if (b.state === 'demoted' && was !== 'demoted') demotedAt.push(k);
+    if (bs.length === 0) {
+      bs = new Int32Array(BLOCK_ROWS * nf);
+      be = new Int32Array(BLOCK_ROWS * nf);
+      bq = new Uint8Array(BLOCK_ROWS * nf);
     }
+    blockBuf = buf;
+    const at = blockRows * nf;
+    for (let k = 0; k < nf; k++) {
+      bs[at + k] = s[k] as number;
+      be[at + k] = e[k] as number;
+      bq[at + k] = q[k] as number;
+    }
+    if (++blockRows === BLOCK_ROWS) flush();
   };
   const columnName = (field: number): string | undefined => (names as string[] | null)?.[field];
   const headerRows = o.header && o.names === undefined ? 1 : 0;
-  const rest = await scanFile(path, o.delimiter, { file, chunkBytes: o.chunkBytes, maxRowBytes: o.maxRowBytes, checkUtf8: true, columnName, headerRows, ...(o.feed ? { onChunk: o.feed } : {}), ...(o.start !== undefined ? { start: o.start } : {}), ...(o.end !== undefined ? { end: o.end } : {}) }, onRow);
+  const rest = await scanFile(path, o.delimiter, { file, chunkBytes: o.chunkBytes, maxRowBytes: o.maxRowBytes, checkUtf8: true, columnName, headerRows, ...(o.feed ? { onChunk: o.feed } : {}), ...(o.start !== undefined ? { start: o.start } : {}), ...(o.end !== undefined ? { end: o.end } : {}), afterScan: flush }, onRow);
   if (names === null) throw dataError('HOKUSAI_EMPTY_FILE', 'the file has no rows', 'Provide a header row and at least one data row', { file });
   if (dataRows === 0) {
     throw dataError('HOKUSAI_HEADER_ONLY', 'the file has a header but no data rows', 'Add at least one data row', { file });
