@@ -158,7 +158,7 @@ function firstRowNames(head: Buffer, delimiter: string, header: boolean, file: s
   return names;
 }
 
-/** Files at least this large are read by two threads, one half each (see readSplit). */
+/** Files at least this large are read by two threads, in two parts (see readSplit). */
 const SPLIT_MIN_BYTES = 16 << 20;
 
 /** Second pass: columns that turned out to be text are re-read as text. */

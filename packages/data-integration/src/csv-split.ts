@@ -67,8 +67,8 @@ async function lineStartAfter(path: string, from: number, size: number): Promise
 }
 
 /**
- * Reads a large CSV file on two threads: this one reads the rows up to a line start near the
- * middle, a worker reads the rest. The guess that this line start is a row start (not inside a
+ * Reads a large CSV file on two threads: this one reads the rows up to a line start past
+ * HEAD_SHARE of the file, a worker reads the rest. The guess that this line start is a row start (not inside a
  * quoted field) is checked: the first half must end exactly there. The halves are joined only
  * when reading them one after the other would have given the same columns (same inferred types,
  * no column turned to text part way); otherwise, and whenever the second half meets an error,
