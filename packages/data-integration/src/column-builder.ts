@@ -1,7 +1,7 @@
 import type { Column, ColumnType } from './column.js';
 import { StringInterner } from './string-interner.js';
-import { rememberUtf8, Utf8Builder } from './utf8-layout.js';
-import { stringColumnFromUtf8 } from './utf8-column.js';
+import { Utf8Builder } from './utf8-layout.js';
+import type { Utf8Layout } from './utf8-layout.js';
 import { decodeField, isNullToken, isNullTokenBytes, NON_FINITE_TOKENS, parseBool, parseNumberBytes, parseNumberText, parseTimestamp, parsedNumber } from './text-values.js';
 
 type State = 'unknown' | 'number' | 'bool' | 'timestamp' | 'string' | 'demoted';
@@ -10,6 +10,39 @@ export interface TypeFailure {
   row: number;
   value: string;
 }
+
+/** What a reader learns about a column besides its values (checked by loadDataset). */
+export interface ColumnReadStats {
+  readonly nonFiniteCount: number;
+  /** Row (1-based) of the first NaN or Infinity, 0 when none. */
+  readonly firstNonFinite: number;
+  readonly typeFailureCount: number;
+  readonly typeFailures: readonly TypeFailure[];
+  inferredType(): ColumnType | 'null';
+}
+
+/**
+ * A builder's rows as plain typed arrays (transferable between threads), so that the parts of one
+ * file read in parallel can be joined (see csv-split).
+ */
+export interface BuilderPart {
+  state: State;
+  length: number;
+  allInt: boolean;
+  firstNonFinite: number;
+  nonFiniteCount: number;
+  typeFailures: TypeFailure[];
+  typeFailureCount: number;
+  /** A quoted empty field was read as null before the column had a type. */
+  quotedEmptyUntyped: boolean;
+  /** Numbers, bools and timestamps (as numbers) with their validity. */
+  num: Float64Array | null;
+  valid: Uint8Array | null;
+  /** A text column's UTF-8 and which rows are not null. */
+  text: { offsets: Int32Array; bytes: Uint8Array; valid: Uint8Array } | null;
+}
+
+export type BuilderState = State;
 
 /**
  * Grows one column while rows stream in. Without a declared type it infers one: the first
@@ -39,6 +72,8 @@ export class ColumnBuilder {
   nonFiniteCount = 0;
   readonly typeFailures: TypeFailure[] = [];
   typeFailureCount = 0;
+  /** See BuilderPart.quotedEmptyUntyped. */
+  quotedEmptyUntyped = false;
 
   /** Rows expected (the CSV reader estimates them from the file size). */
   private readonly capacity: number;
@@ -120,6 +155,36 @@ export class ColumnBuilder {
     this.pushText(decodeField(buf, s, e, q), q !== 0);
   }
 
+  /**
+   * Pushes `rows` fields of this column from a block of rows (field r at s[at + r * stride]...):
+   * one loop per column, with numbers and text kept only as bytes handled inline; any other
+   * field goes through `pushBytes`, so the result is that of pushing the fields one by one.
+   */
+  pushBlock(buf: Buffer, s: Int32Array, e: Int32Array, q: Uint8Array, at: number, stride: number, rows: number): void {
+    for (let r = 0, j = at; r < rows; r++, j += stride) {
+      const fs = s[j] as number;
+      const fe = e[j] as number;
+      const fq = q[j] as number;
+      if (fq === 0 && fe > fs) {
+        if (this.state === 'number' && this.declared === undefined && parseNumberBytes(buf, fs, fe)) {
+          if (this.length === this.num.length) this.grow();
+          const v = parsedNumber.value;
+          this.num[this.length] = v;
+          this.valid[this.length] = 1;
+          if (!parsedNumber.isInt || v > 2147483647 || v < -2147483648) this.allInt = false;
+          this.length++;
+          continue;
+        }
+        if (this.textValid !== null && !isNullTokenBytes(buf, fs, fe)) {
+          this.countTextRow(1);
+          (this.utf8 as Utf8Builder).pushBytes(buf, fs, fe);
+          continue;
+        }
+      }
+      this.pushBytes(buf, fs, fe, fq);
+    }
+  }
+
   /** A field of a text column: text shared for repeated values, its bytes kept for Arrow. */
   private pushStringBytes(buf: Buffer, s: number, e: number, q: number): void {
     if (this.textValid !== null) {
@@ -176,7 +241,10 @@ export class ColumnBuilder {
 
   /** `quoted`: the CSV field was in quotes, so "NA" is text and "" an empty string in a text column. */
   pushText(text: string, quoted = false): void {
-    if (quoted ? text === '' && this.state !== 'string' : isNullToken(text)) return this.pushNull();
+    if (quoted ? text === '' && this.state !== 'string' : isNullToken(text)) {
+      if (quoted && this.state === 'unknown') this.quotedEmptyUntyped = true;
+      return this.pushNull();
+    }
     switch (this.state) {
       case 'demoted':
         this.length++;
@@ -302,6 +370,31 @@ export class ColumnBuilder {
     this.textValid = null;
   }
 
+  /**
+   * The rows so far as a BuilderPart, or null when they are not held in a form one can join: a
+   * demoted column (its text is re-read), or text without its UTF-8 (only the first value seen).
+   */
+  part(): BuilderPart | null {
+    const n = this.length;
+    const base = { state: this.state, length: n, allInt: this.allInt, firstNonFinite: this.firstNonFinite, nonFiniteCount: this.nonFiniteCount, typeFailures: this.typeFailures, typeFailureCount: this.typeFailureCount, quotedEmptyUntyped: this.quotedEmptyUntyped };
+    if (this.state === 'demoted') return null;
+    if (this.state === 'string') {
+      const utf8 = this.utf8;
+      if (utf8 === null || utf8.count !== n) return null;
+      let valid: Uint8Array;
+      if (this.textValid !== null) valid = this.textValid.subarray(0, n);
+      else {
+        valid = new Uint8Array(n);
+        const strs = this.strs;
+        for (let i = 0; i < n; i++) valid[i] = strs[i] === null ? 0 : 1;
+      }
+      const { offsets, bytes } = utf8.layout();
+      return { ...base, num: null, valid: null, text: { offsets, bytes, valid } };
+    }
+    if (this.state === 'unknown') return { ...base, num: null, valid: null, text: null };
+    return { ...base, num: this.num.subarray(0, n), valid: this.valid.subarray(0, n), text: null };
+  }
+
   inferredType(): ColumnType | 'null' {
     switch (this.state) {
       case 'unknown':
@@ -318,35 +411,19 @@ export class ColumnBuilder {
     }
   }
 
-  finish(): Column {
-    const n = this.length;
-    const t = this.inferredType();
-    if (this.state === 'string' && this.textValid !== null && this.utf8?.count === n) {
-      return stringColumnFromUtf8(this.utf8.layout(), this.textValid.subarray(0, n));
-    }
-    if (t === 'string' || t === 'null') {
-      const values = this.state === 'string' ? this.strs : new Array<string | null>(n).fill(null);
-      if (values.length !== n) throw new Error('internal: string column length mismatch');
-      if (this.state === 'string' && this.utf8?.count === n) rememberUtf8(values, this.utf8.layout());
-      return { type: 'string', values };
-    }
-    const valid = this.valid.length === n ? this.valid : this.valid.slice(0, n);
-    const num = this.num.subarray(0, n);
-    if (this.state === 'unknown') {
-      return makeNullColumn(t, n);
-    }
-    switch (t) {
-      case 'int': {
-        return { type: 'int', values: Int32Array.from(num), valid };
-      }
-      case 'float':
-        return { type: 'float', values: this.num.length === n ? this.num : num.slice(), valid };
-      case 'bool':
-        return { type: 'bool', values: Uint8Array.from(num), valid };
-      case 'timestamp':
-        return { type: 'timestamp', values: num.slice(), valid };
-    }
+  /** The builder's storage as it stands, for finishColumn (column-finish.ts). */
+  contents(): BuilderContents {
+    return { state: this.state, strs: this.strs, utf8: this.utf8 === null ? null : { count: this.utf8.count, layout: this.utf8.layout() }, textValid: this.textValid, num: this.num, valid: this.valid };
   }
+}
+
+export interface BuilderContents {
+  state: State;
+  strs: (string | null)[];
+  utf8: { count: number; layout: Utf8Layout } | null;
+  textValid: Uint8Array | null;
+  num: Float64Array;
+  valid: Uint8Array;
 }
 
 export function makeNullColumn(type: ColumnType, n: number): Column {

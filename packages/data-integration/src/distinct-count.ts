@@ -1,9 +1,7 @@
 import type { Data } from 'apache-arrow';
-import { bitIsSet, knownUtf8, sameUtf8 } from './utf8-column.js';
+import { distinctNumbers } from '@hokusai/core';
+import { bitIsSet, knownUtf8 } from './utf8-column.js';
 import type { Column } from './column.js';
-
-const f64 = new Float64Array(1);
-const u32 = new Uint32Array(f64.buffer);
 
 /**
  * Exact number of distinct non-null values. Numbers go through an open-addressing set on
@@ -40,40 +38,9 @@ export function distinctCount(col: Column): number {
       return count;
     }
   }
-  // Other numbers: open addressing in one Float64Array (NaN marks an empty slot: loaded
-  // columns never hold NaN), so each insert touches one cache line.
-  let cap = 16;
-  while (cap < n * 2) cap *= 2;
-  const mask = cap - 1;
-  const table = new Float64Array(cap).fill(Number.NaN);
-  let count = 0;
-  const vals = col.values;
-  const valid = col.valid;
-  for (let i = 0; i < n; i++) {
-    if (valid[i] === 0) continue;
-    const x0 = vals[i] as number;
-    const x = x0 === 0 ? 0 : x0;
-    f64[0] = x;
-    let h = u32[1] as number;
-    h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
-    h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
-    h ^= (h >>> 16) ^ (u32[0] as number);
-    h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
-    h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
-    h ^= h >>> 16;
-    let slot = h & mask;
-    for (;;) {
-      const t = table[slot] as number;
-      if (t !== t) {
-        table[slot] = x;
-        count++;
-        break;
-      }
-      if (t === x) break;
-      slot = (slot + 1) & mask;
-    }
-  }
-  return count;
+  // Other numbers: the hash table keyed by the float's bits (loaded columns never hold NaN). A
+  // bool column always fits the bitmap above.
+  return distinctNumbers(col.type === 'bool' ? Int32Array.from(col.values) : col.values, n, col.valid);
 }
 
 /**
@@ -130,21 +97,65 @@ function distinctStrings(values: readonly (string | null)[]): number {
   return countDistinct(rowHashes, (a, b) => values[a] === values[b]);
 }
 
-/** `distinctStrings` over a text column's UTF-8 (equal strings have equal bytes), nulls aside. */
+/**
+ * `distinctStrings` over a text column's UTF-8 (equal strings have equal bytes), nulls aside.
+ * One pass: each value's hash, then a probe of a table that grows with the distinct values (so a
+ * column of a few values probes a table that stays in cache) and holds each entry's hash beside
+ * its row; a hash match is confirmed on the bytes, compared inline.
+ */
 function distinctUtf8(d: Data): number {
   const offsets = d.valueOffsets as Int32Array;
   const bytes = d.values as Uint8Array;
   const bitmap = d.nullBitmap;
-  const rowHashes = new Int32Array(d.length);
-  for (let i = 0; i < d.length; i++) {
-    if (!bitIsSet(bitmap, 0, i)) {
-      rowHashes[i] = -1;
-      continue;
-    }
+  const n = d.length;
+  const noNulls = d.nullCount === 0;
+  let cap = 1024;
+  let mask = cap - 1;
+  // entries[2 * slot] = row + 1 (0: empty), entries[2 * slot + 1] = hash.
+  let entries = new Int32Array(cap * 2);
+  let count = 0;
+  for (let i = 0; i < n; i++) {
+    if (!noNulls && !bitIsSet(bitmap, 0, i)) continue;
+    const s = offsets[i] as number;
     const e = offsets[i + 1] as number;
-    let h = 0x811c9dc5 ^ (e - (offsets[i] as number));
-    for (let k = offsets[i] as number; k < e; k++) h = Math.imul(h ^ (bytes[k] as number), 0x01000193);
-    rowHashes[i] = avalanche(h);
+    let h = 0x811c9dc5 ^ (e - s);
+    for (let k = s; k < e; k++) h = Math.imul(h ^ (bytes[k] as number), 0x01000193);
+    h = avalanche(h);
+    let slot = h & mask;
+    for (;;) {
+      const at = (entries[2 * slot] as number) - 1;
+      if (at < 0) {
+        entries[2 * slot] = i + 1;
+        entries[2 * slot + 1] = h;
+        count++;
+        break;
+      }
+      if (entries[2 * slot + 1] === h) {
+        const s2 = offsets[at] as number;
+        const len = (offsets[at + 1] as number) - s2;
+        if (len === e - s) {
+          let k = 0;
+          while (k < len && bytes[s + k] === bytes[s2 + k]) k++;
+          if (k === len) break;
+        }
+      }
+      slot = (slot + 1) & mask;
+    }
+    if (count * 2 > cap) {
+      // Past half full: twice the slots, entries placed again by their kept hashes.
+      const old = entries;
+      cap *= 2;
+      mask = cap - 1;
+      entries = new Int32Array(cap * 2);
+      for (let j = 0; j < old.length; j += 2) {
+        const row = old[j] as number;
+        if (row === 0) continue;
+        let t = (old[j + 1] as number) & mask;
+        while (entries[2 * t] !== 0) t = (t + 1) & mask;
+        entries[2 * t] = row;
+        entries[2 * t + 1] = old[j + 1] as number;
+      }
+    }
   }
-  return countDistinct(rowHashes, (a, b) => sameUtf8(d, a, d, b));
+  return count;
 }

@@ -2,6 +2,7 @@ import { open, readFile, stat } from 'node:fs/promises';
 import { isUtf8 } from 'node:buffer';
 import { dataError } from './errors.js';
 import { ColumnBuilder } from './column-builder.js';
+import { finishColumn } from './column-finish.js';
 import type { ColumnTable, ColumnType } from './column.js';
 
 export interface JsonReadOptions {
@@ -52,7 +53,7 @@ class RecordSink {
     if (demoted >= 0) {
       throw dataError('HOKUSAI_TYPE_MISMATCH', 'the column mixes numbers and strings', 'Use one JSON type per column (quote all values, or none)', { file: this.file, column: this.names[demoted] });
     }
-    return { table: { names: this.names, columns: this.builders.map((b) => b.finish()), rowCount: this.rows }, builders: this.builders };
+    return { table: { names: this.names, columns: this.builders.map((b) => finishColumn(b)), rowCount: this.rows }, builders: this.builders };
   }
 }
 

@@ -61,7 +61,9 @@ export async function loadTableInWorker(path: string, options: LoadOptions = {})
     return settled(dataset, Promise.resolve().then(() => dataset.manifest));
   }
   // A function cannot cross to the thread: progress comes back as messages instead.
-  const { onProgress, ...plain } = options;
+  const { onProgress, ...rest } = options;
+  // Files loaded side by side already keep the cores busy: one thread per file, unless asked.
+  const plain = { parseThreads: 1 as const, ...rest };
   let tableReply: (value: Extract<WorkerReply, { ok: true }>) => void = () => undefined;
   let tableFailed: (err: unknown) => void = () => undefined;
   let manifestReply: (value: DatasetManifest) => void = () => undefined;

@@ -24,6 +24,22 @@ function bothWays(values: (string | null)[]): { bytes: ColumnTable; strings: Col
 const undecoded = (col: Column | undefined): boolean => col !== undefined && Object.getOwnPropertyDescriptor(col, 'values')?.get !== undefined;
 
 describe('text read as UTF-8 bytes', () => {
+  it('counts distinct values as a Set does on columns that outgrow the counting table many times', () => {
+    // Pools from 3 to 40,000 values that share lengths and prefixes, with non-ASCII, empty text
+    // and nulls: the table grows from 1,024 slots and confirms every hash match on the bytes.
+    for (const pool of [3, 900, 5000, 40_000]) {
+      const values = Array.from({ length: 60_000 }, (_, i): string | null => {
+        const k = (i * 7919) % pool;
+        return k % 97 === 0 ? null : k % 89 === 0 ? '' : `${k % 2 === 0 ? 'user' : 'usér'}${k}@example.com`;
+      });
+      const { bytes } = bothWays(values);
+      expect(distinctCount(bytes.columns[0] as Column)).toBe(new Set(values.filter((v) => v !== null)).size);
+    }
+    // Pairs of the same length and the same 32-bit value hash (found by search): the bytes decide.
+    const colliding = ['sw3c758i', 'snq5sna4', 'hz5zmk28', 'ygct893x', 'lb4dhcao', 'g1nea9m7'];
+    expect(distinctCount(bothWays([...colliding, ...colliding, null]).bytes.columns[0] as Column)).toBe(6);
+  });
+
   it('gives the same row fingerprints, distinct count and manifest as the strings, without decoding them', () => {
     fc.assert(
       fc.property(fc.array(cell, { minLength: 1, maxLength: 60 }), (values) => {

@@ -27,7 +27,7 @@ let mlflow: MlflowServer | undefined;
 const CASES: Record<string, ExampleCase | undefined> = {
   'data-integration': { blocks: 1, env: async () => PII_KEY },
   evaluation: { blocks: 1, prints: [/NOT_SIGNIFICANT/] },
-  core: { blocks: 2, prints: [/HOKUSAI_TYPE_MISMATCH input data\.csv 3 age/, /^true$/m, /^input$/m, /623629084/] },
+  core: { blocks: 3, prints: [/HOKUSAI_TYPE_MISMATCH input data\.csv 3 age/, /^true$/m, /^input$/m, /623629084/, /^3\n2$/m] },
   attestation: { blocks: 1, prints: [/^true \[/m] },
   tracking: {
     blocks: 2,

@@ -1,11 +1,11 @@
 import { DataType, type Table } from 'apache-arrow';
 import { z } from 'zod';
+import { distinctNumbers } from '@hokusai/core';
 import { TrainingError } from '../errors.js';
 import { labelText } from '../label-text.js';
 import { discoverClasses, type ClassLabel } from '../labels.js';
 import { parseTrainOptions } from '../train-options.js';
 import { nullMask, readCodedStrings, readNumeric } from './arrow-columns.js';
-import { distinctNumbers } from './distinct-numbers.js';
 import { DATE_PARTS } from './date-parts.js';
 import { FEATURIZER_DEFAULTS, fitFeaturizer, ID_DISTINCT_SHARE } from './featurizer.js';
 import { nearDuplicateValues } from './near-duplicates.js';

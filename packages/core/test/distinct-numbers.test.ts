@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { distinctNumbers, Sfc32Random } from '../src/index.js';
+
+/** The count over a sorted copy (-0 and 0 equal), as the training feature plan once made it. */
+function bySorting(values: Float64Array, n: number): number {
+  const sorted = Float64Array.from(values.subarray(0, n)).sort();
+  let distinct = n > 0 ? 1 : 0;
+  for (let i = 1; i < n; i++) if (sorted[i] !== sorted[i - 1]) distinct++;
+  return distinct;
+}
+
+describe('distinctNumbers', () => {
+  it('counts as a sorted copy does: -0 and 0 one value, infinities, only the first n', () => {
+    const v = Float64Array.from([0, -0, 1.5, Infinity, -Infinity, 1.5, 2 ** 53, -(2 ** 53), 5e-324, 7]);
+    expect(distinctNumbers(v, 9)).toBe(bySorting(v, 9));
+    expect(distinctNumbers(v, 9)).toBe(7);
+    expect(distinctNumbers(v, 0)).toBe(0);
+  });
+
+  it('counts what a Set of the present values counts, -0 and 0 as one', () => {
+    const random = new Sfc32Random(7);
+    for (const [n, spread] of [[0, 1], [1, 1], [1000, 3], [50_000, 40_000], [50_000, 1e9]] as const) {
+      const values = new Float64Array(n);
+      const valid = new Uint8Array(n);
+      for (let i = 0; i < n; i++) {
+        values[i] = random.int(10) === 0 ? -0 : (random.nextUint32() % spread) / 4;
+        valid[i] = random.int(5) === 0 ? 0 : 1;
+      }
+      const all = new Set(Array.from(values, (v) => (v === 0 ? 0 : v)));
+      const present = new Set(Array.from(values, (v) => (v === 0 ? 0 : v)).filter((_, i) => valid[i] === 1));
+      expect(distinctNumbers(values)).toBe(all.size);
+      expect(distinctNumbers(values, n, valid)).toBe(present.size);
+    }
+  });
+
+  it('counts only the first n entries, and int32 values as their numbers', () => {
+    expect(distinctNumbers(Float64Array.from([1, 2, 2, 3, 4]), 3)).toBe(2);
+    expect(distinctNumbers(Int32Array.from([5, -5, 5, 2 ** 31 - 1, -(2 ** 31)]))).toBe(4);
+    expect(distinctNumbers(Float64Array.from([0, -0, 0.5, -0.5]))).toBe(3);
+  });
+});

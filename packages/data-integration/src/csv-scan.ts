@@ -1,0 +1,344 @@
+import { open } from 'node:fs/promises';
+import { isUtf8 } from 'node:buffer';
+import { dataError } from './errors.js';
+import { ColumnBuilder } from './column-builder.js';
+import type { ColumnType } from './column.js';
+
+// The CSV tokenizer and the reading of a byte range of a file into column builders. It loads no
+// Arrow code, so a worker thread reading part of a file starts quickly (see csv-split).
+
+const QUOTE = 34;
+const LF = 10;
+const CR = 13;
+
+export type RowFn = (buf: Buffer, starts: Int32Array, ends: Int32Array, quoted: Uint8Array, nf: number, line: number) => void;
+
+export interface ScanState {
+  starts: Int32Array;
+  ends: Int32Array;
+  quoted: Uint8Array;
+  line: number;
+  rowStarts: Int32Array;
+  rowCount: number;
+}
+
+export function newState(): ScanState {
+  return { starts: new Int32Array(64), ends: new Int32Array(64), quoted: new Uint8Array(64), line: 1, rowStarts: new Int32Array(1024), rowCount: 0 };
+}
+
+class NeedMore extends Error {}
+
+/**
+ * Scans complete rows of `buf` from 0, calling `onRow` for each. Returns the offset just past
+ * the last complete row; when `eof` is false an unfinished row at the end is left for the next
+ * chunk. Quoted fields keep their inner bytes; `quoted[k] === 2` marks doubled quotes inside.
+ */
+export function scanBuffer(buf: Buffer, eof: boolean, delim: number, st: ScanState, file: string, onRow: RowFn): number {
+  const end = buf.length;
+  let i = 0;
+  let consumed = 0;
+  st.rowCount = 0;
+  while (i < end) {
+    const rowStart = i;
+    const rowLine = st.line;
+    let linesInRow = 0;
+    let nf = 0;
+    let complete = false;
+    try {
+      for (;;) {
+        if (nf === st.starts.length) {
+          const cap = nf * 2;
+          const s2 = new Int32Array(cap); s2.set(st.starts); st.starts = s2;
+          const e2 = new Int32Array(cap); e2.set(st.ends); st.ends = e2;
+          const q2 = new Uint8Array(cap); q2.set(st.quoted); st.quoted = q2;
+        }
+        if (i < end && buf[i] === QUOTE) {
+          i++;
+          const fs = i;
+          let esc = 0;
+          for (;;) {
+            const q = buf.indexOf(QUOTE, i);
+            if (q < 0) {
+              if (!eof) throw new NeedMore();
+              throw dataError('HOKUSAI_UNTERMINATED_QUOTE', 'a quoted field is never closed', 'Close the quote or escape inner quotes by doubling them ("")', { file, line: rowLine, row: undefined });
+            }
+            for (let k = i; k < q; k++) if (buf[k] === LF) linesInRow++;
+            if (q + 1 < end && buf[q + 1] === QUOTE) {
+              esc = 2;
+              i = q + 2;
+              continue;
+            }
+            if (q + 1 >= end && !eof) throw new NeedMore();
+            st.starts[nf] = fs;
+            st.ends[nf] = q;
+            st.quoted[nf] = esc === 2 ? 2 : 1;
+            i = q + 1;
+            break;
+          }
+          if (i < end) {
+            const c = buf[i];
+            if (c !== delim && c !== LF && c !== CR) {
+              throw dataError('HOKUSAI_PARSE_ERROR', 'text follows the closing quote of a field', 'Quote the whole field, and double any quote inside it ("")', { file, line: rowLine + linesInRow });
+            }
+          }
+        } else {
+          const fs = i;
+          while (i < end) {
+            const c = buf[i];
+            if (c === delim || c === LF || c === CR) break;
+            i++;
+          }
+          if (i >= end && !eof) throw new NeedMore();
+          st.starts[nf] = fs;
+          st.ends[nf] = i;
+          st.quoted[nf] = 0;
+        }
+        nf++;
+        if (i >= end) {
+          complete = true;
+          break;
+        }
+        const c = buf[i];
+        if (c === delim) {
+          i++;
+          if (i >= end && !eof) throw new NeedMore();
+          continue;
+        }
+        if (c === CR) {
+          i++;
+          if (i >= end && !eof) throw new NeedMore();
+          if (i < end && buf[i] === LF) i++;
+        } else i++;
+        linesInRow++;
+        complete = true;
+        break;
+      }
+    } catch (err) {
+      if (err instanceof NeedMore) {
+        st.line = rowLine;
+        return consumed;
+      }
+      throw err;
+    }
+    if (!complete) break;
+    st.line = rowLine + linesInRow;
+    consumed = i;
+    // A blank line is not a row.
+    if (nf === 1 && st.ends[0] === st.starts[0] && st.quoted[0] === 0) continue;
+    if (st.rowCount === st.rowStarts.length) {
+      const r2 = new Int32Array(st.rowStarts.length * 2);
+      r2.set(st.rowStarts);
+      st.rowStarts = r2;
+    }
+    st.rowStarts[st.rowCount++] = rowStart;
+    onRow(buf, st.starts, st.ends, st.quoted, nf, rowLine);
+  }
+  return consumed;
+}
+
+export function fieldText(buf: Buffer, s: number, e: number, q: number): string {
+  const t = buf.toString('utf8', s, e);
+  return q === 2 ? t.replaceAll('""', '"') : t;
+}
+
+/** Offset of the first byte that is not valid UTF-8, or -1. */
+function firstInvalidUtf8(b: Uint8Array): number {
+  let i = 0;
+  const n = b.length;
+  while (i < n) {
+    const c = b[i] as number;
+    if (c < 0x80) { i++; continue; }
+    let need = 0;
+    if (c >= 0xc2 && c <= 0xdf) need = 1;
+    else if (c >= 0xe0 && c <= 0xef) need = 2;
+    else if (c >= 0xf0 && c <= 0xf4) need = 3;
+    else return i;
+    for (let k = 1; k <= need; k++) {
+      const d = b[i + k];
+      if (d === undefined || (d & 0xc0) !== 0x80) return i;
+    }
+    i += need + 1;
+  }
+  return -1;
+}
+
+interface ScanOptions {
+  file: string;
+  chunkBytes: number;
+  maxRowBytes: number;
+  checkUtf8: boolean;
+  /** Sees each chunk read with its offset in the file. */
+  onChunk?: (bytes: Buffer, at: number) => void;
+  columnName?: (field: number) => string | undefined;
+  headerRows: number;
+  /** Called after the rows of each buffer were scanned, before the buffer is reused. */
+  afterScan?: () => void;
+  /** Byte range to scan (default: the whole file); a range that starts past 0 has no BOM. */
+  start?: number;
+  end?: number;
+}
+
+/**
+ * Scans the rows of a file, or of a byte range of it. Returns the bytes left unscanned at the end
+ * of the range: 0 when it ends at a row boundary (always so at the end of the file).
+ */
+export async function scanFile(path: string, delimiter: string, opts: ScanOptions, onRow: RowFn): Promise<number> {
+  const fh = await open(path, 'r');
+  try {
+    const st = newState();
+    const delim = delimiter.charCodeAt(0);
+    // One buffer holds the unfinished row plus the next chunk; it grows only for long rows,
+    // and the file is read straight into it, so steady-state reading allocates nothing.
+    let store = Buffer.allocUnsafe(opts.chunkBytes * 2);
+    let leftLen = 0;
+    let first = (opts.start ?? 0) === 0;
+    let rowsBefore = 0;
+    let at = opts.start ?? 0;
+    const end = opts.end ?? Infinity;
+    for (;;) {
+      if (store.length - leftLen < opts.chunkBytes) {
+        const grown = Buffer.allocUnsafe(Math.max(store.length * 2, leftLen + opts.chunkBytes));
+        store.copy(grown, 0, 0, leftLen);
+        store = grown;
+      }
+      const want = Math.min(opts.chunkBytes, end - at);
+      const { bytesRead } = want > 0 ? await fh.read(store, leftLen, want, at) : { bytesRead: 0 };
+      if (opts.onChunk && bytesRead > 0) opts.onChunk(store.subarray(leftLen, leftLen + bytesRead), at);
+      at += bytesRead;
+      // The end of a range is not the end of the file: a row cut there stays unfinished.
+      const eof = bytesRead === 0 && at < end;
+      const rangeDone = bytesRead === 0 && at >= end;
+      let buf = store.subarray(0, leftLen + bytesRead);
+      if (first) {
+        first = false;
+        if (buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) buf = buf.subarray(3);
+      }
+      if (rangeDone) return buf.length;
+      if (buf.length === 0 && eof) return 0;
+      const consumed = scanBuffer(buf, eof, delim, st, opts.file, onRow);
+      opts.afterScan?.();
+      if (opts.checkUtf8 && consumed > 0 && !isUtf8(buf.subarray(0, consumed))) {
+        const bad = firstInvalidUtf8(buf.subarray(0, consumed));
+        let r = 0;
+        while (r + 1 < st.rowCount && (st.rowStarts[r + 1] as number) <= bad) r++;
+        const rowStart = st.rowStarts[r] ?? 0;
+        let field = 0;
+        for (let k = rowStart; k < bad; k++) if (buf[k] === delim) field++;
+        throw dataError('HOKUSAI_INVALID_UTF8', `byte 0x${(buf[bad] ?? 0).toString(16)} is not valid UTF-8`, 'Save the file as UTF-8 (for example with iconv -t UTF-8)', { file: opts.file, row: rowsBefore + r + 1 - opts.headerRows, ...(opts.columnName?.(field) !== undefined ? { column: opts.columnName(field) } : {}), context: { byteOffsetInRow: bad - rowStart } });
+      }
+      rowsBefore += st.rowCount;
+      leftLen = buf.length - consumed;
+      if (leftLen > opts.maxRowBytes) {
+        throw dataError('HOKUSAI_LINE_TOO_LONG', `a single row is longer than ${opts.maxRowBytes} bytes`, 'Check the line endings and the quoting, or split the record', { file: opts.file, row: rowsBefore + 1 - opts.headerRows, line: st.line });
+      }
+      if (eof) {
+        if (leftLen > 0) throw new Error('internal: CSV scanner left bytes at end of file');
+        return 0;
+      }
+      if (leftLen > 0) buf.copy(store, 0, consumed, buf.length);
+    }
+  } finally {
+    await fh.close();
+  }
+}
+
+/** Rows per block of fields handed to the column builders. */
+const BLOCK_ROWS = 1024;
+
+export interface RangeRead {
+  names: string[];
+  builders: ColumnBuilder[];
+  dataRows: number;
+  demotedAt: number[];
+  /** Bytes left unscanned at the end of the range (a row cut by it). */
+  rest: number;
+}
+
+export interface RangeOptions {
+  file: string;
+  chunkBytes: number;
+  maxRowBytes: number;
+  delimiter: string;
+  /** Whether the range's first row is the header; `names` gives them for a range without it. */
+  header: boolean;
+  names?: string[];
+  declared: ReadonlyMap<string, ColumnType> | undefined;
+  capacity: number;
+  feed?: ((bytes: Buffer, at: number) => void) | undefined;
+  start?: number;
+  end?: number;
+}
+
+/** Reads the rows of a byte range of a CSV file (the whole file by default) into column builders. */
+export async function readRange(path: string, o: RangeOptions): Promise<RangeRead> {
+  const file = o.file;
+  let names: string[] | null = o.names ?? null;
+  let builders: ColumnBuilder[] = names === null ? [] : names.map((n) => new ColumnBuilder(o.declared?.get(n), o.capacity));
+  let dataRows = 0;
+  const demotedAt: number[] = [];
+  // Rows are gathered in blocks and each column then takes its fields in one loop (see
+  // ColumnBuilder.pushBlock); a block is handed on before the scanner's buffer is reused.
+  let bs = new Int32Array(0);
+  let be = new Int32Array(0);
+  let bq = new Uint8Array(0);
+  let blockRows = 0;
+  let blockBuf: Buffer | null = null;
+  const flush = (): void => {
+    if (blockRows === 0 || blockBuf === null) return;
+    const nf = builders.length;
+    for (let k = 0; k < nf; k++) {
+      const b = builders[k] as ColumnBuilder;
+      const was = b.state;
+      b.pushBlock(blockBuf, bs, be, bq, k, nf, blockRows);
+      if (b.state === 'demoted' && was !== 'demoted') demotedAt.push(k);
+    }
+    blockRows = 0;
+  };
+  const onRow: RowFn = (buf, s, e, q, nf, line) => {
+    if (names === null) {
+      if (o.header) {
+        names = [];
+        for (let k = 0; k < nf; k++) names.push(fieldText(buf, s[k] as number, e[k] as number, q[k] as number).trim());
+        checkNames(names, file);
+        builders = names.map((n) => new ColumnBuilder(o.declared?.get(n), o.capacity));
+        return;
+      }
+      names = Array.from({ length: nf }, (_, k) => `column_${k + 1}`);
+      builders = names.map((n) => new ColumnBuilder(o.declared?.get(n), o.capacity));
+    }
+    dataRows++;
+    if (nf !== builders.length) {
+      throw dataError('HOKUSAI_RAGGED_ROW', `the row has ${nf} fields but the header has ${builders.length}`, 'Make every row have one field per column (quote fields that contain the delimiter)', { file, row: dataRows, line, column: nf > builders.length ? undefined : (names as string[])[nf] });
+    }
+    if (bs.length === 0) {
+      bs = new Int32Array(BLOCK_ROWS * nf);
+      be = new Int32Array(BLOCK_ROWS * nf);
+      bq = new Uint8Array(BLOCK_ROWS * nf);
+    }
+    blockBuf = buf;
+    const at = blockRows * nf;
+    for (let k = 0; k < nf; k++) {
+      bs[at + k] = s[k] as number;
+      be[at + k] = e[k] as number;
+      bq[at + k] = q[k] as number;
+    }
+    if (++blockRows === BLOCK_ROWS) flush();
+  };
+  const columnName = (field: number): string | undefined => (names as string[] | null)?.[field];
+  const headerRows = o.header && o.names === undefined ? 1 : 0;
+  const rest = await scanFile(path, o.delimiter, { file, chunkBytes: o.chunkBytes, maxRowBytes: o.maxRowBytes, checkUtf8: true, columnName, headerRows, ...(o.feed ? { onChunk: o.feed } : {}), ...(o.start !== undefined ? { start: o.start } : {}), ...(o.end !== undefined ? { end: o.end } : {}), afterScan: flush }, onRow);
+  if (names === null) throw dataError('HOKUSAI_EMPTY_FILE', 'the file has no rows', 'Provide a header row and at least one data row', { file });
+  if (dataRows === 0) {
+    throw dataError('HOKUSAI_HEADER_ONLY', 'the file has a header but no data rows', 'Add at least one data row', { file });
+  }
+  return { names, builders, dataRows, demotedAt, rest };
+}
+
+export function checkNames(names: string[], file: string): void {
+  const seen = new Set<string>();
+  names.forEach((n, k) => {
+    if (n === '') throw dataError('HOKUSAI_EMPTY_COLUMN_NAME', `column ${k + 1} has an empty name`, 'Give every column a name in the header row', { file, column: `#${k + 1}` });
+    if (seen.has(n)) throw dataError('HOKUSAI_DUPLICATE_COLUMN', `column name '${n}' appears more than once in the header`, 'Rename the columns so every name is unique', { file, column: n });
+    seen.add(n);
+  });
+}

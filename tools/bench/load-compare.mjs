@@ -1,0 +1,147 @@
+#!/usr/bin/env node
+// node tools/bench/load-compare.mjs --size 1m [--runs 3] [--files base,contributed,benchmark] [--no-parquet] [--threads 1|2]
+// Per file, hokusai's load into an Arrow table (`loadDataset`, the file's SHA-256 included) and,
+// separately, its manifest (content hash, distinct counts), against pandas' `pd.read_csv` (C
+// parser) on the same file; then a Parquet copy of base.csv (written once next to the CSVs with
+// pyarrow) loaded by hokusai against `pyarrow.parquet.read_table`. Each side runs in one process
+// of its own (every run of every file), medians of `--runs`, wall and CPU seconds (CPU: all of the
+// process's threads). `--threads` sets `parseThreads` (default: loadDataset's, two threads for
+// a CSV file of 16 MiB or more). Prints one table with the ratios, or JSON with --json.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { benchData, requireBuilt, root } from './dataset.mjs';
+
+const { values } = parseArgs({
+  options: {
+    size: { type: 'string', default: '1m' },
+    runs: { type: 'string', default: '3' },
+    files: { type: 'string', default: 'base,contributed,benchmark' },
+    'no-parquet': { type: 'boolean', default: false },
+    json: { type: 'boolean', default: false },
+    threads: { type: 'string' },
+    // Internal: the hokusai side, run in a child process of its own.
+    child: { type: 'string' },
+  },
+});
+const runs = Number(values.runs);
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 === 1 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+if (values.child !== undefined) {
+  // One process, every file, `runs` times each: the same shape as the Python side.
+  const { loadDataset } = await import(pathToFileURL(join(root, 'packages', 'data-integration', 'dist', 'index.js')).href);
+  const out = {};
+  for (const path of values.child.split(',')) {
+    const load = [];
+    const manifest = [];
+    for (let r = 0; r < runs; r++) {
+      globalThis.gc?.();
+      let c0 = process.cpuUsage();
+      let t0 = performance.now();
+      const ds = await loadDataset(path, values.threads !== undefined ? { parseThreads: Number(values.threads) } : {});
+      load.push({ wall: (performance.now() - t0) / 1000, cpu: cpuSince(c0), rows: ds.table.numRows });
+      c0 = process.cpuUsage();
+      t0 = performance.now();
+      const m = ds.manifest;
+      manifest.push({ wall: (performance.now() - t0) / 1000, cpu: cpuSince(c0), content_hash: m.content_hash });
+    }
+    out[path] = { load, manifest };
+  }
+  process.stdout.write(JSON.stringify(out));
+  process.exit(0);
+}
+
+function cpuSince(c0) {
+  const c = process.cpuUsage(c0);
+  return (c.user + c.system) / 1e6;
+}
+
+const PYTHON = String.raw`
+import json, sys, time
+import pandas as pd
+import pyarrow.parquet as pq
+runs = int(sys.argv[1])
+out = {}
+for path in sys.argv[2:]:
+    times = []
+    for _ in range(runs):
+        c0, t0 = time.process_time(), time.perf_counter()
+        if path.endswith(".parquet"):
+            rows = pq.read_table(path).num_rows
+        else:
+            rows = len(pd.read_csv(path))
+        times.append({"wall": time.perf_counter() - t0, "cpu": time.process_time() - c0, "rows": rows})
+    out[path] = times
+print(json.dumps(out))
+`;
+
+const WRITE_PARQUET = String.raw`
+import sys
+import pyarrow.csv as pc
+import pyarrow.parquet as pq
+pq.write_table(pc.read_csv(sys.argv[1]), sys.argv[2] + ".tmp")
+import os
+os.replace(sys.argv[2] + ".tmp", sys.argv[2])
+`;
+
+function run(cmd, args) {
+  const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 64 << 20 });
+  if (r.status !== 0) {
+    console.error(`${cmd} ${args.slice(0, 2).join(' ')} failed (exit ${r.status}):\n${(r.stderr ?? '').slice(-3000)}`);
+    process.exit(3);
+  }
+  return r.stdout;
+}
+
+requireBuilt();
+const data = benchData(values.size);
+const csvs = values.files.split(',').map((f) => join(data, `${f}.csv`));
+const files = [...csvs];
+let parquet;
+if (!values['no-parquet']) {
+  parquet = join(data, 'base.parquet');
+  if (!existsSync(parquet)) run('python3', ['-c', WRITE_PARQUET, join(data, 'base.csv'), parquet]);
+  files.push(parquet);
+}
+
+const hokusai = JSON.parse(run(process.execPath, ['--expose-gc', import.meta.filename, '--child', files.join(','), '--runs', String(runs), ...(values.threads !== undefined ? ['--threads', values.threads] : [])]));
+const peer = JSON.parse(run('python3', ['-c', PYTHON, String(runs), ...files]));
+
+const rows = files.map((path) => {
+  const h = hokusai[path];
+  const p = peer[path];
+  if (h.load[0].rows !== p[0].rows) throw new Error(`${path}: hokusai read ${h.load[0].rows} rows, the peer ${p[0].rows}`);
+  const loadWall = median(h.load.map((x) => x.wall));
+  const peerWall = median(p.map((x) => x.wall));
+  return {
+    file: path.slice(data.length + 1),
+    rows: h.load[0].rows,
+    hokusai_load_wall: loadWall,
+    hokusai_load_cpu: median(h.load.map((x) => x.cpu)),
+    hokusai_manifest_wall: median(h.manifest.map((x) => x.wall)),
+    hokusai_manifest_cpu: median(h.manifest.map((x) => x.cpu)),
+    peer: path.endsWith('.parquet') ? 'pyarrow.parquet.read_table' : 'pandas.read_csv',
+    peer_wall: peerWall,
+    peer_cpu: median(p.map((x) => x.cpu)),
+    ratio: loadWall / peerWall,
+    content_hash: h.manifest[0].content_hash,
+  };
+});
+
+if (values.json) {
+  process.stdout.write(`${JSON.stringify({ size: values.size, runs, threads: values.threads ?? 'default', rows }, null, 2)}\n`);
+} else {
+  const f = (x) => x.toFixed(2);
+  console.log(`load comparison, ${values.size}, median of ${runs}, parse threads ${values.threads ?? 'default'} (wall s / CPU s; CPU counts every thread)`);
+  console.log('| file | rows | hokusai load | manifest | peer | peer load | ratio (wall) |');
+  console.log('| --- | ---: | ---: | ---: | --- | ---: | ---: |');
+  for (const r of rows) {
+    console.log(`| ${r.file} | ${r.rows.toLocaleString('en-US')} | ${f(r.hokusai_load_wall)} / ${f(r.hokusai_load_cpu)} | ${f(r.hokusai_manifest_wall)} / ${f(r.hokusai_manifest_cpu)} | ${r.peer} | ${f(r.peer_wall)} / ${f(r.peer_cpu)} | ${r.ratio.toFixed(2)} |`);
+  }
+}
