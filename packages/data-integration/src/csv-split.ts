@@ -1,7 +1,6 @@
-import { existsSync } from 'node:fs';
 import { open } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { builtScript } from '@hokusai/core';
 import { makeNullColumn } from './column-builder.js';
 import type { BuilderPart, ColumnReadStats, TypeFailure } from './column-builder.js';
 import type { Column, ColumnTable, ColumnType } from './column.js';
@@ -46,11 +45,7 @@ const HEAD_SHARE = 0.55;
 
 /** The compiled worker script; when running from sources (tests) the built copy in dist/ is used. */
 function workerScript(): string | null {
-  for (const url of [new URL('./csv-part-worker.js', import.meta.url), new URL('../dist/csv-part-worker.js', import.meta.url)]) {
-    const path = fileURLToPath(url);
-    if (existsSync(path)) return path;
-  }
-  return null;
+  return builtScript([new URL('./csv-part-worker.js', import.meta.url), new URL('../dist/csv-part-worker.js', import.meta.url)]);
 }
 
 /** The offset just past the first line feed at or after `from`, or null when none is near. */

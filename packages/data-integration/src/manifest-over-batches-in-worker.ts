@@ -1,7 +1,5 @@
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { HokusaiErrorJson } from '@hokusai/core';
+import { builtScript, type HokusaiErrorJson } from '@hokusai/core';
 import { readBatchFiles } from './aligned-batches.js';
 import type { DataFormat, DatasetManifest } from './dataset.js';
 import { DataIntegrationError } from './errors.js';
@@ -11,11 +9,7 @@ export type ManifestWorkerReply = { ok: true; manifest: DatasetManifest } | { ok
 
 /** The compiled worker script; when running from sources (tests) the built copy in dist/ is used. */
 function workerScript(): string | null {
-  for (const url of [new URL('./manifest-over-batches-worker.js', import.meta.url), new URL('../dist/manifest-over-batches-worker.js', import.meta.url)]) {
-    const path = fileURLToPath(url);
-    if (existsSync(path)) return path;
-  }
-  return null;
+  return builtScript([new URL('./manifest-over-batches-worker.js', import.meta.url), new URL('../dist/manifest-over-batches-worker.js', import.meta.url)]);
 }
 
 /**
