@@ -166,6 +166,6 @@ class PartSpill {
     forEach(({ n, sampleWeight }) => {
       for (let i = 0; i < n; i++) totalWeight += sampleWeight[i] as number;
     });
-    return { d: this.d, k, totalWeight, forEach };
+    return { d: this.d, k, rows: this.rows, totalWeight, forEach };
   }
 }
