@@ -34,25 +34,33 @@ export function ascendingOrder(s: Float64Array): ScoreOrder {
   let hiOut = new Uint32Array(n);
   let loOut = new Uint32Array(n);
   let idxOut = new Int32Array(n);
-  const counts = new Int32Array(BUCKETS);
+  // Every pass's digit counts in one read of the keys (the digits do not change as rows move).
+  const counts = new Int32Array(6 * BUCKETS);
+  for (let i = 0; i < n; i++) {
+    const l = lo[i] as number;
+    const h = hi[i] as number;
+    count(counts, l & DIGIT_MASK);
+    count(counts, BUCKETS + ((l >>> DIGIT_BITS) & DIGIT_MASK));
+    count(counts, 2 * BUCKETS + (l >>> (2 * DIGIT_BITS)));
+    count(counts, 3 * BUCKETS + (h & DIGIT_MASK));
+    count(counts, 4 * BUCKETS + ((h >>> DIGIT_BITS) & DIGIT_MASK));
+    count(counts, 5 * BUCKETS + (h >>> (2 * DIGIT_BITS)));
+  }
   // Three digits per 32-bit word, low word first: bits 0-10, 11-21 and 22-31 of each.
   for (let pass = 0; pass < 6; pass++) {
     const word = pass < 3 ? lo : hi;
     const at = (pass % 3) * DIGIT_BITS;
-    counts.fill(0);
-    for (let i = 0; i < n; i++) {
-      const b = ((word[i] as number) >>> at) & DIGIT_MASK;
-      counts[b] = (counts[b] as number) + 1;
-    }
-    if (counts[((word[0] as number) >>> at) & DIGIT_MASK] === n) continue;
+    const from = pass * BUCKETS;
+    // A digit every key shares leaves the order as it is.
+    if (counts[from + (((word[0] as number) >>> at) & DIGIT_MASK)] === n) continue;
     let total = 0;
-    for (let b = 0; b < BUCKETS; b++) {
+    for (let b = from; b < from + BUCKETS; b++) {
       const c = counts[b] as number;
       counts[b] = total;
       total += c;
     }
     for (let i = 0; i < n; i++) {
-      const b = ((word[i] as number) >>> at) & DIGIT_MASK;
+      const b = from + (((word[i] as number) >>> at) & DIGIT_MASK);
       const to = counts[b] as number;
       counts[b] = to + 1;
       hiOut[to] = hi[i] as number;
@@ -64,6 +72,10 @@ export function ascendingOrder(s: Float64Array): ScoreOrder {
     [idx, idxOut] = [idxOut, idx];
   }
   return { order: idx, hi, lo };
+}
+
+function count(counts: Int32Array, at: number): void {
+  counts[at] = (counts[at] as number) + 1;
 }
 
 /** The order-preserving keys of the scores: sign bit flipped for positives, every bit for negatives; -0 as 0. */
