@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { lbfgs } from '../src/families/lbfgs.js';
-import { binaryObjective, fitLogisticRegression, SAMPLED_NEWTON_MIN_ROWS, type RowParts } from '../src/families/logistic-regression.js';
+import { binaryObjective, fitLogisticRegression, SAMPLED_NEWTON_MAX_INPUTS, SAMPLED_NEWTON_MIN_ROWS, takesSampledNewton, type RowParts } from '../src/families/logistic-regression.js';
 import { sampleRows } from '../src/families/row-sample.js';
 import { SeededRandom } from '../src/index.js';
 import type { TrainProgress } from '../src/model-interface.js';
@@ -114,6 +114,15 @@ describe('binary logistic regression by Newton steps with a sampled Hessian', ()
     const x = fitLogisticRegression(counted(rare, D), params, undefined);
     const byLbfgs = lbfgs(binaryObjective(counted(rare, D), params.l2), new Float64Array(D + 1), { maxIter: 1000, gtol: 1e-7, ftol: 1e-12, memory: 10 });
     expect(Buffer.from(x.buffer).equals(Buffer.from(byLbfgs.x.buffer))).toBe(true);
+  });
+
+  it('is taken by binary fits from 65,536 rows and up to 1,024 inputs only', () => {
+    expect(takesSampledNewton(SAMPLED_NEWTON_MIN_ROWS, 12, 2)).toBe(true);
+    expect(takesSampledNewton(SAMPLED_NEWTON_MIN_ROWS - 1, 12, 2)).toBe(false);
+    expect(takesSampledNewton(1_000_000, 12, 3)).toBe(false);
+    // 64 hash buckets of every one of 20 text columns: the Hessian alone would be 1281^2 doubles.
+    expect(takesSampledNewton(1_000_000, SAMPLED_NEWTON_MAX_INPUTS, 2)).toBe(true);
+    expect(takesSampledNewton(1_000_000, 20 * 64 + 1, 2)).toBe(false);
   });
 
   it('samples the same rows from parts read one after another as from the whole table', () => {
