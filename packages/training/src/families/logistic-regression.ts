@@ -18,7 +18,8 @@ export const LogisticRegressionParamsSchema = z.strictObject({
 });
 
 /**
- * Logistic regression fitted by L-BFGS on the weighted mean log-loss plus (l2 / 2) * |w|^2
+ * Logistic regression fitted by L-BFGS (large binary fits: Newton steps with a sampled Hessian) on
+ * the weighted mean log-loss plus (l2 / 2) * |w|^2
  * (intercepts unpenalized). Binary targets use one weight vector (a sigmoid); multiclass
  * targets a softmax with one row per class. One fused pass over the rows per evaluation.
  */
