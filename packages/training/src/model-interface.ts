@@ -28,14 +28,14 @@ export interface CheckpointSink {
 }
 
 /**
- * How far a family's training loop has come, in the family's own unit: L-BFGS iterations for
+ * How far a family's training loop has come, in the family's own unit: iterations (L-BFGS, or Newton steps) for
  * logistic regression, boosting rounds (trees per class) for gbdt, epochs for the MLP.
  */
 export interface TrainProgress {
   unit: 'epochs' | 'iterations' | 'trees';
   done: number;
   /**
-   * The planned count. For 'iterations' it is the cap (maxIter): L-BFGS may converge sooner, and
+   * The planned count. For 'iterations' it is the cap (maxIter): the fit may converge sooner, and
    * its last report then has total = done.
    */
   total: number;

@@ -30,7 +30,7 @@ export interface BatchTrainHooks extends Pick<TrainHooks, 'onProgress'> {
 /**
  * trainModel for a table read in batches (`read()` starts again from the first row on every
  * call): one pass finds the classes, two fit the featurizer, one writes the featurized rows to
- * `workDir`, and every evaluation of the L-BFGS objective reads them back part by part. Memory
+ * `workDir`, and every evaluation of the objective reads them back part by part. Memory
  * holds one part (PART_ROWS rows of features), not the table. The model, its ONNX bytes and
  * metadata are those trainModel gives on the concatenated table, bit for bit.
  */
@@ -166,6 +166,6 @@ class PartSpill {
     forEach(({ n, sampleWeight }) => {
       for (let i = 0; i < n; i++) totalWeight += sampleWeight[i] as number;
     });
-    return { d: this.d, k, totalWeight, forEach };
+    return { d: this.d, k, rows: this.rows, totalWeight, forEach };
   }
 }

@@ -47,4 +47,19 @@ describe('string columns read as codes', () => {
     expect(first.values).toEqual(['pro', 'basic']);
     expect(Array.from(first.codes)).toEqual([0, -1, 1, 0]);
   });
+
+  it('reads a column of several chunks once, and not for another column that starts with the same chunk', () => {
+    const base = vectorFromArray(['north', 'south', null], new Utf8()).data[0]!;
+    const contributed = vectorFromArray(['east', 'north'], new Utf8()).data[0]!;
+    const other = vectorFromArray(['west'], new Utf8()).data[0]!;
+    const table = new Table({ region: makeVector([base, contributed]) });
+    const first = readCodedStrings(table.getChild('region') as Vector);
+    expect(readCodedStrings(table.getChild('region') as Vector)).toBe(first);
+    expect(first.values).toEqual(['north', 'south', 'east']);
+    expect(Array.from(first.codes)).toEqual([0, 1, -1, 2, 0]);
+    const differs = readCodedStrings(makeVector([base, other]));
+    expect(differs).not.toBe(first);
+    expect(differs.values).toEqual(['north', 'south', 'west']);
+    expect(readCodedStrings(makeVector([base]))).toEqual({ values: ['north', 'south'], codes: Int32Array.from([0, 1, -1]) });
+  });
 });

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { tableFromArrays, type Table } from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
+import { SAMPLED_NEWTON_MIN_ROWS } from '../src/families/logistic-regression.js';
 import { trainModel, trainModelOverBatches, type TrainOptions } from '../src/index.js';
 import { syntheticTable } from './synthetic-table.js';
 
@@ -30,6 +31,16 @@ describe('training by passes over batches', () => {
     expect(streamed.metadata).toEqual(inMemory.metadata);
     expect(Buffer.from(streamed.onnx).equals(Buffer.from(inMemory.onnx))).toBe(true);
     expect(existsSync(dir)).toBe(false);
+  });
+
+  it('gives the in-memory model bit for bit on a table large enough for Newton steps with a sampled Hessian', async () => {
+    const large = syntheticTable({ rows: SAMPLED_NEWTON_MIN_ROWS + 5_000, seed: 13, nullRate: 0.05 });
+    const options: TrainOptions = { target: 'churned', seed: 3 };
+    const inMemory = await trainModel(large, options);
+    // Batches of 9,999 rows regrouped into parts of 16,384: the sample's rows fall across parts.
+    const streamed = await trainModelOverBatches(batchesOf(large, 9999), options, { workDir: workDir(), partRows: 4 * 4096 });
+    expect(streamed.metadata).toEqual(inMemory.metadata);
+    expect(Buffer.from(streamed.onnx).equals(Buffer.from(inMemory.onnx))).toBe(true);
   });
 
   it('gives the in-memory multiclass model bit for bit, with identifiers, nulls and a date column', async () => {

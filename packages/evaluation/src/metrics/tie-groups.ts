@@ -1,7 +1,9 @@
+import { ascendingOrder, valuesOfKeys } from './score-order.js';
+
 /**
  * Scores grouped by distinct value, highest first, with positive/negative counts per group.
  * Every ranking metric (AUROC, AP, ROC/PR curves, DeLong) reads this one structure, so the
- * O(n log n) sort happens once per model however many ranking figures are asked for.
+ * ordering of the scores happens once per model however many ranking figures are asked for.
  */
 export interface TieGroups {
   /** Distinct scores, descending. */
@@ -15,33 +17,30 @@ export interface TieGroups {
   readonly totalNeg: number;
 }
 
+/** The tie groups of scores `s` (no NaN; -0 and 0 are one value) and 0/1 labels `y`. */
 export function buildTieGroups(y: Int32Array, s: Float64Array): TieGroups {
   const n = s.length;
-  // The native numeric sort is several times faster than sorting indices with a comparator.
-  const sorted = Float64Array.from(s).sort();
-  let m = 0;
-  for (let i = 0; i < n; i++) {
-    if (i === 0 || (sorted[i] as number) !== (sorted[m - 1] as number)) {
-      sorted[m++] = sorted[i] as number;
-    }
-  }
-  const asc = sorted.subarray(0, m);
-  const values = new Float64Array(m);
-  for (let g = 0; g < m; g++) values[g] = asc[m - 1 - g] as number;
-  const pos = new Float64Array(m);
-  const neg = new Float64Array(m);
+  const { order, hi, lo } = ascendingOrder(s);
+  // From the highest score down, a new group wherever the key changes; each group's key is kept
+  // to give its value.
+  const groupHi = new Uint32Array(n);
+  const groupLo = new Uint32Array(n);
   const groupOf = new Int32Array(n);
+  const pos = new Float64Array(n);
+  const neg = new Float64Array(n);
+  let m = 0;
   let totalPos = 0;
-  for (let i = 0; i < n; i++) {
-    const v = s[i] as number;
-    let lo = 0;
-    let hi = m - 1;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if ((asc[mid] as number) < v) lo = mid + 1;
-      else hi = mid;
+  let negativeZero = false;
+  for (let k = n - 1; k >= 0; k--) {
+    const h = hi[k] as number;
+    const l = lo[k] as number;
+    if (k === n - 1 || h !== groupHi[m - 1] || l !== groupLo[m - 1]) {
+      groupHi[m] = h;
+      groupLo[m] = l;
+      m++;
     }
-    const g = m - 1 - lo;
+    const i = order[k] as number;
+    const g = m - 1;
     groupOf[i] = g;
     if (y[i] === 1) {
       pos[g] = (pos[g] as number) + 1;
@@ -49,6 +48,10 @@ export function buildTieGroups(y: Int32Array, s: Float64Array): TieGroups {
     } else {
       neg[g] = (neg[g] as number) + 1;
     }
+    if (h === 0x80000000 && l === 0 && 1 / (s[i] as number) < 0) negativeZero = true;
   }
-  return { values, pos, neg, groupOf, totalPos, totalNeg: n - totalPos };
+  const values = valuesOfKeys(groupHi, groupLo, m);
+  // -0 and 0 are one group, written as -0 when any of its scores is -0 (the smaller in sort order).
+  if (negativeZero) values[values.indexOf(0)] = -0;
+  return { values, pos: pos.slice(0, m), neg: neg.slice(0, m), groupOf, totalPos, totalNeg: n - totalPos };
 }

@@ -2,6 +2,8 @@
  * Limited-memory BFGS for smooth convex objectives, with a backtracking Armijo line search.
  * Pure arithmetic on Float64Arrays in a fixed order, so the same start gives the same result bit for bit.
  */
+import { axpy, dot, maxAbs } from './dense-vectors.js';
+
 export interface LbfgsOptions {
   maxIter: number;
   /** Stop when the largest gradient component falls below this. */
@@ -107,20 +109,4 @@ export function lbfgs(fg: Objective, x0: Float64Array, options: LbfgsOptions): L
     if (maxAbs(g) < options.gtol || (fOld - f) <= options.ftol * Math.max(Math.abs(fOld), Math.abs(f), 1)) converged = true;
   }
   return { x, f, iterations, converged };
-}
-
-function dot(a: Float64Array, b: Float64Array): number {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += (a[i] as number) * (b[i] as number);
-  return s;
-}
-
-function axpy(a: number, x: Float64Array, y: Float64Array): void {
-  for (let i = 0; i < x.length; i++) y[i] = (y[i] as number) + a * (x[i] as number);
-}
-
-function maxAbs(a: Float64Array): number {
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] as number));
-  return m;
 }

@@ -87,19 +87,21 @@ export function nullMask(col: Vector): Uint8Array {
 }
 
 /**
- * Coded strings of single-chunk text columns already read, by their Arrow data: the feature plan
- * and the featurizer fit both read every text column of the same table (two passes of 2M rows
- * each at 1m). `table.getChild` makes a new Vector per call, the data stays the same.
+ * Coded strings of text columns already read, by their first chunk's Arrow data (with every chunk,
+ * to check it is the same column): the feature plan, the featurizer fit and the transform all read
+ * every text column of the same table (at 1m three passes of 2M rows, and the merged table arrives
+ * in two chunks, base then contributed). `table.getChild` makes a new Vector per call; the data
+ * stays the same.
  */
-const codedByData = new WeakMap<Data, CodedStrings>();
+const codedByData = new WeakMap<Data, { chunks: readonly Data[]; coded: CodedStrings }>();
 
 /** A text column as distinct values and codes (shared with later calls on the same data: read only). */
 export function readCodedStrings(col: Vector): CodedStrings {
-  const only = col.data.length === 1 ? (col.data[0] as Data) : undefined;
-  const known = only === undefined ? undefined : codedByData.get(only);
-  if (known !== undefined) return known;
+  const first = col.data[0];
+  const known = first === undefined ? undefined : codedByData.get(first);
+  if (known !== undefined && known.chunks.length === col.data.length && known.chunks.every((d, i) => d === col.data[i])) return known.coded;
   const coded = codeStrings(col);
-  if (only !== undefined) codedByData.set(only, coded);
+  if (first !== undefined) codedByData.set(first, { chunks: [...col.data], coded });
   return coded;
 }
 
