@@ -6,8 +6,7 @@ import type { LoadOutput } from './load-step.js';
 import type { FlowContext } from '../flow-context.js';
 import { excludedColumns, searchTrainOptions } from './search-step.js';
 import { trainOptionsOf, trainsEarly, trainsOnThread } from './train-step.js';
-import type { ColumnProfile } from '../data-profile/column-profile.js';
-import { profileColumnsInWorker } from '../data-profile/profile-in-worker.js';
+import { profileColumns, type ColumnProfile } from '../data-profile/column-profile.js';
 
 /** Base rows from which integrate takes long enough (over a second here) to hide thread start-up. */
 const WARM_THREADS_MIN_ROWS = 300_000;
@@ -81,19 +80,15 @@ export function integrateStep(flow: FlowContext, loads: { base: Step<LoadOutput>
       // tables (their content hashes depend on the PII key); leaving them out keeps the stored
       // output small and spares building those manifests.
       const { contributed: _contributed, manifests: _manifests, ...rest } = result;
-      // Profiled from the treated tables (the contributed one exists only here), PII columns left
-      // out; on a worker thread for large tables, while this thread plans the features.
-      const profiling = profileColumnsInWorker(
-        { base: result.base, contributed: result.contributed, benchmark: result.benchmark },
-        { target: config.target, leaveOut: [...result.piiColumns, ...config.exclude], withholdValues: result.report.pii.free_text_columns },
-      );
-      // A failed plan fails the step: the profiles are then not waited for.
-      profiling.catch(() => undefined);
       // Planned on the merged rows the new model trains on, with the options training will get,
       // so a column training would refuse fails here, before any search or training.
       const featurePlan = planFeatures(result.merged, searchTrainOptions(result, flow), { pii: result.piiColumns, configExclude: config.exclude });
       ctx.emit({ type: 'progress', unit: FEATURE_PLAN_EVENT_UNIT, done: 1, total: 1, message: JSON.stringify(featurePlan) });
-      const columnProfiles = await profiling;
+      // Profiled from the treated tables (the contributed one exists only here), PII columns left out.
+      const columnProfiles = profileColumns(
+        { base: result.base, contributed: result.contributed, benchmark: result.benchmark },
+        { target: config.target, leaveOut: [...result.piiColumns, ...config.exclude], withholdValues: result.report.pii.free_text_columns },
+      );
       return { ...rest, featurePlan, columnProfiles };
     },
   });
