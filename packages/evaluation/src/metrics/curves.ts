@@ -31,8 +31,7 @@ export interface CurveOptions {
 
 /** Evenly spaced subset of indices 0..len-1 keeping both ends. */
 function thinIndices(len: number, maxPoints: number | undefined): number[] {
-  const all = Array.from({ length: len }, (_, i) => i);
-  if (maxPoints === undefined || len <= maxPoints) return all;
+  if (maxPoints === undefined || len <= maxPoints) return Array.from({ length: len }, (_, i) => i);
   const out: number[] = [];
   for (let i = 0; i < maxPoints; i++) {
     const idx = Math.round((i * (len - 1)) / (maxPoints - 1));
@@ -41,23 +40,38 @@ function thinIndices(len: number, maxPoints: number | undefined): number[] {
   return out;
 }
 
-function cumulative(yTrue: Labels, scores: Float64Array): { fps: number[]; tps: number[]; thr: number[]; P: number; N: number } {
+/**
+ * Positives and negatives at or above each distinct score (descending), and the scores. Typed
+ * arrays: a benchmark of a million distinct scores makes no million-element JavaScript arrays,
+ * and the curves below read only the points they keep.
+ */
+function cumulative(yTrue: Labels, scores: Float64Array): { fps: Float64Array; tps: Float64Array; thr: Float64Array } {
   const y = toLabelArray(yTrue, 2);
   const s = checkScores(scores, y.length, 'scores', false);
   const g = buildTieGroups(y, s);
-  const fps: number[] = [];
-  const tps: number[] = [];
-  const thr: number[] = [];
+  const m = g.values.length;
+  const fps = new Float64Array(m);
+  const tps = new Float64Array(m);
   let tp = 0;
   let fp = 0;
-  for (let i = 0; i < g.values.length; i++) {
+  for (let i = 0; i < m; i++) {
     tp += g.pos[i] as number;
     fp += g.neg[i] as number;
-    tps.push(tp);
-    fps.push(fp);
-    thr.push(g.values[i] as number);
+    tps[i] = tp;
+    fps[i] = fp;
   }
-  return { fps, tps, thr, P: g.totalPos, N: g.totalNeg };
+  return { fps, tps, thr: g.values };
+}
+
+/** 0..m-1, or the indices `keep(i)` accepts between the two ends (which are always kept). */
+function keptPoints(m: number, drop: boolean, keep: (i: number) => boolean): Int32Array {
+  if (!drop || m <= 2) return Int32Array.from({ length: m }, (_, i) => i);
+  const out = new Int32Array(m);
+  let k = 0;
+  out[k++] = 0;
+  for (let i = 1; i < m - 1; i++) if (keep(i)) out[k++] = i;
+  out[k++] = m - 1;
+  return out.subarray(0, k);
 }
 
 /**
@@ -66,28 +80,24 @@ function cumulative(yTrue: Labels, scores: Float64Array): { fps: number[]; tps: 
  */
 export function rocCurve(yTrue: Labels, scores: Float64Array, options: CurveOptions = {}): RocCurve | null {
   const opts = parseOptions(curveOptions, options, 'rocCurve');
-  let { fps, tps, thr } = cumulative(yTrue, scores);
+  const { fps, tps, thr } = cumulative(yTrue, scores);
   const last = fps.length - 1;
   const P = tps[last] as number;
   const N = fps[last] as number;
   if (P === 0 || N === 0) return null;
-  if ((opts.dropIntermediate ?? true) && fps.length > 2) {
-    const keep: number[] = [0];
-    for (let i = 1; i < fps.length - 1; i++) {
-      const d2f = (fps[i + 1] as number) - 2 * (fps[i] as number) + (fps[i - 1] as number);
-      const d2t = (tps[i + 1] as number) - 2 * (tps[i] as number) + (tps[i - 1] as number);
-      if (d2f !== 0 || d2t !== 0) keep.push(i);
-    }
-    keep.push(fps.length - 1);
-    fps = keep.map((i) => fps[i] as number);
-    tps = keep.map((i) => tps[i] as number);
-    thr = keep.map((i) => thr[i] as number);
-  }
-  const fpr = [0, ...fps.map((v) => v / N)];
-  const tpr = [0, ...tps.map((v) => v / P)];
-  const thresholds: (number | null)[] = [null, ...thr];
-  const idx = thinIndices(fpr.length, opts.maxPoints);
-  return { fpr: idx.map((i) => fpr[i] as number), tpr: idx.map((i) => tpr[i] as number), thresholds: idx.map((i) => thresholds[i] as number | null) };
+  const kept = keptPoints(fps.length, opts.dropIntermediate ?? true, (i) => {
+    const d2f = (fps[i + 1] as number) - 2 * (fps[i] as number) + (fps[i - 1] as number);
+    const d2t = (tps[i + 1] as number) - 2 * (tps[i] as number) + (tps[i - 1] as number);
+    return d2f !== 0 || d2t !== 0;
+  });
+  // Point 0 is (0, 0) at +inf; point j > 0 is the kept group j - 1.
+  const idx = thinIndices(kept.length + 1, opts.maxPoints);
+  const at = (j: number): number => kept[j - 1] as number;
+  return {
+    fpr: idx.map((j) => (j === 0 ? 0 : (fps[at(j)] as number) / N)),
+    tpr: idx.map((j) => (j === 0 ? 0 : (tps[at(j)] as number) / P)),
+    thresholds: idx.map((j) => (j === 0 ? null : (thr[at(j)] as number))),
+  };
 }
 
 /**
@@ -96,32 +106,22 @@ export function rocCurve(yTrue: Labels, scores: Float64Array, options: CurveOpti
  */
 export function prCurve(yTrue: Labels, scores: Float64Array, options: CurveOptions = {}): PrCurve | null {
   const opts = parseOptions(curveOptions, options, 'prCurve');
-  let { fps, tps, thr } = cumulative(yTrue, scores);
+  const { fps, tps, thr } = cumulative(yTrue, scores);
   const P = tps[tps.length - 1] as number;
   if (P === 0) return null;
-  if ((opts.dropIntermediate ?? false) && fps.length > 2) {
-    const keep: number[] = [0];
-    for (let i = 1; i < tps.length - 1; i++) {
-      if ((tps[i] as number) !== (tps[i - 1] as number) || (tps[i + 1] as number) !== (tps[i] as number)) keep.push(i);
-    }
-    keep.push(tps.length - 1);
-    fps = keep.map((i) => fps[i] as number);
-    tps = keep.map((i) => tps[i] as number);
-    thr = keep.map((i) => thr[i] as number);
-  }
-  const precision: number[] = [];
-  const recall: number[] = [];
-  const thresholds: (number | null)[] = [];
-  for (let i = tps.length - 1; i >= 0; i--) {
-    const t = tps[i] as number;
-    const ps = t + (fps[i] as number);
-    precision.push(ps === 0 ? 0 : t / ps);
-    recall.push(t / P);
-    thresholds.push(thr[i] as number);
-  }
-  precision.push(1);
-  recall.push(0);
-  thresholds.push(null);
-  const idx = thinIndices(precision.length, opts.maxPoints);
-  return { precision: idx.map((i) => precision[i] as number), recall: idx.map((i) => recall[i] as number), thresholds: idx.map((i) => thresholds[i] as number | null) };
+  const kept = keptPoints(tps.length, opts.dropIntermediate ?? false, (i) => (tps[i] as number) !== (tps[i - 1] as number) || (tps[i + 1] as number) !== (tps[i] as number));
+  // Point j < k is the kept group k - 1 - j (recall decreasing); point k is (recall 0, precision 1).
+  const k = kept.length;
+  const idx = thinIndices(k + 1, opts.maxPoints);
+  const at = (j: number): number => kept[k - 1 - j] as number;
+  return {
+    precision: idx.map((j) => {
+      if (j === k) return 1;
+      const t = tps[at(j)] as number;
+      const ps = t + (fps[at(j)] as number);
+      return ps === 0 ? 0 : t / ps;
+    }),
+    recall: idx.map((j) => (j === k ? 0 : (tps[at(j)] as number) / P)),
+    thresholds: idx.map((j) => (j === k ? null : (thr[at(j)] as number))),
+  };
 }
