@@ -24,6 +24,16 @@ export interface EvaluateOutput {
   importance?: PermutationImportance;
 }
 
+/** Both models must predict the same classes: their scores are compared row by row. */
+export function assertSameClasses(baseline: readonly ClassLabel[], next: readonly ClassLabel[], step: string): void {
+  if (JSON.stringify(baseline) === JSON.stringify(next)) return;
+  throw new OrchestratorError(
+    'HOKUSAI_MODEL_CLASSES_DIFFER',
+    `The baseline model predicts classes ${JSON.stringify(baseline)} but the new model ${JSON.stringify(next)}; both must share the benchmark's label set.`,
+    { step },
+  );
+}
+
 /** Scores both models on the same benchmark through onnxruntime, from their ONNX bytes. */
 export function evaluateStep(flow: FlowContext, reads: { integrate: Step<IntegrateOutput>; baseline: Step<TrainOutput>; candidate: Step<TrainOutput> }): Step<EvaluateOutput> {
   return defineStep({
@@ -35,13 +45,7 @@ export function evaluateStep(flow: FlowContext, reads: { integrate: Step<Integra
       const request = await flow.hooks.apply('pre_evaluation', { benchmark: data.benchmark, target: flow.config.target });
       const b = await scoreOnnx(baseline.onnx, request.benchmark, 'baseline', baseline.source === 'supplied' ? baselineLoadOptions(flow.config) : {});
       const n = await scoreOnnx(candidate.onnx, request.benchmark, 'new', {});
-      if (JSON.stringify(b.classes) !== JSON.stringify(n.classes)) {
-        throw new OrchestratorError(
-          'HOKUSAI_MODEL_CLASSES_DIFFER',
-          `The baseline model predicts classes ${JSON.stringify(b.classes)} but the new model ${JSON.stringify(n.classes)}; both must share the benchmark's label set.`,
-          { step: ctx.step },
-        );
-      }
+      assertSameClasses(b.classes, n.classes, ctx.step);
       const labels = encodeLabels(request.benchmark, request.target, n.classes);
       const importance = await newModelImportance(candidate.onnx, request.benchmark, labels, flow.config.seed);
       const result: EvaluateOutput = {

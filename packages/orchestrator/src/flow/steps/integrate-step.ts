@@ -1,5 +1,6 @@
 import type { Table } from 'apache-arrow';
-import { integrateContribution, type IntegrationResult } from '@hokusai/data-integration';
+import { integrateContribution, type IntegrationInput, type IntegrationResult } from '@hokusai/data-integration';
+import type { PipelineConfig } from '../config.js';
 import { planFeatures, warmTrainThreads, type FeaturePlan } from '@hokusai/training';
 import { defineStep, type Step } from '../../engine/step-ref.js';
 import type { LoadOutput } from './load-step.js';
@@ -23,6 +24,23 @@ export type IntegrateOutput = Omit<IntegrationResult, 'contributed' | 'manifests
   /** Per feature column, base vs contributed vs benchmark (absent in runs stored before it was kept). */
   columnProfiles?: ColumnProfile[];
 };
+
+/**
+ * The run's integration rules, the same in memory and over batches: target, PII treatment,
+ * quality gate, benchmark checks, seed, and the columns no later step reads.
+ */
+export function integrationRules(config: PipelineConfig): Pick<IntegrationInput, 'target' | 'pii' | 'quality' | 'benchmarkChecks' | 'seed' | 'omit'> {
+  return {
+    target: config.target,
+    pii: { mode: config.pii.mode, ...(config.pii.key === undefined ? {} : { key: config.pii.key }) },
+    quality: { threshold: config.quality.threshold },
+    benchmarkChecks: config.benchmarkChecks,
+    seed: config.seed,
+    // No later step reads a PII or excluded column (never features, never strata): leaving
+    // them out of the stored tables spares hashing them and halves the run store at 1M rows.
+    omit: { columns: config.exclude, pii: true },
+  };
+}
 
 /** PII treatment, quality gate, dedup, contamination removal and merge, in the data package. */
 export function integrateStep(flow: FlowContext, loads: { base: Step<LoadOutput>; contributed: Step<LoadOutput>; benchmark: Step<LoadOutput> }): Step<IntegrateOutput> {
@@ -49,14 +67,7 @@ export function integrateStep(flow: FlowContext, loads: { base: Step<LoadOutput>
         base,
         contributed,
         benchmark,
-        target: config.target,
-        pii: { mode: config.pii.mode, ...(config.pii.key === undefined ? {} : { key: config.pii.key }) },
-        quality: { threshold: config.quality.threshold },
-        benchmarkChecks: config.benchmarkChecks,
-        seed: config.seed,
-        // No later step reads a PII or excluded column (never features, never strata): leaving
-        // them out of the stored tables spares hashing them and halves the run store at 1M rows.
-        omit: { columns: config.exclude, pii: true },
+        ...integrationRules(config),
       });
       // Each model trains as soon as its table is final (the train steps take the trainings over):
       // the baseline on the treated base while the contribution is cleaned, the new model on the

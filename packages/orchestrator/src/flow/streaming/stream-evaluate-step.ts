@@ -4,7 +4,7 @@ import { loadOnnxModel, scoreOverBatches, type ClassLabel } from '@hokusai/train
 import { OrchestratorError } from '../../errors.js';
 import { defineStep, type Step } from '../../engine/step-ref.js';
 import type { FlowContext } from '../flow-context.js';
-import type { EvaluateOutput } from '../steps/evaluate-step.js';
+import { assertSameClasses, type EvaluateOutput } from '../steps/evaluate-step.js';
 import { excludedColumns } from '../steps/search-step.js';
 import type { TrainOutput } from '../steps/train-step.js';
 import { strataOverBatches } from '../strata-over-batches.js';
@@ -42,9 +42,7 @@ export function streamEvaluateStep(flow: FlowContext, reads: { integrate: Step<S
       ctx.emit({ type: 'progress', unit: 'models', done: 0, total: 2, message: `streaming: scoring ${data.rows.benchmark} benchmark rows batch by batch` });
       const b = await scoreModel(baseline.onnx, files, target, 'baseline');
       const n = await scoreModel(candidate.onnx, files, target, 'new');
-      if (JSON.stringify(b.classes) !== JSON.stringify(n.classes)) {
-        throw new OrchestratorError('HOKUSAI_MODEL_CLASSES_DIFFER', `The baseline model predicts classes ${JSON.stringify(b.classes)} but the new model ${JSON.stringify(n.classes)}; both must share the benchmark's label set.`, { step: ctx.step });
-      }
+      assertSameClasses(b.classes, n.classes, ctx.step);
       const strata = await strataOverBatches(readBatchFiles(files)(), {
         target,
         exclude: excludedColumns(data, flow),

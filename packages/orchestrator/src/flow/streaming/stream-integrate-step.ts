@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { integrateOverBatches, type BatchedIntegrationResult } from '@hokusai/data-integration';
 import { defineStep, type Step } from '../../engine/step-ref.js';
 import type { FlowContext } from '../flow-context.js';
-import type { IntegrateOutput } from '../steps/integrate-step.js';
+import { integrationRules, type IntegrateOutput } from '../steps/integrate-step.js';
 import type { StreamLoadOutput } from './stream-load-step.js';
 import { streamFolder } from './stream-folder.js';
 
@@ -25,13 +25,7 @@ export function streamIntegrateStep(flow: FlowContext, loads: { base: Step<Strea
         base: ctx.inputs.base.source,
         contributed: ctx.inputs.contributed.source,
         benchmark: ctx.inputs.benchmark.source,
-        target: config.target,
-        pii: { mode: config.pii.mode, ...(config.pii.key === undefined ? {} : { key: config.pii.key }) },
-        quality: { threshold: config.quality.threshold },
-        benchmarkChecks: config.benchmarkChecks,
-        seed: config.seed,
-        // As in memory: no later step reads a PII or excluded column.
-        omit: { columns: config.exclude, pii: true },
+        ...integrationRules(config),
         dir: join(streamFolder(flow), 'integrate'),
         onPhase: (phase) => ctx.emit({ type: 'progress', unit: 'phases', message: `streaming: ${phase}` }),
       });
