@@ -61,22 +61,25 @@ export function normalizeCellText(s: string): string {
 type TextCol = Extract<Column, { type: 'string' }>;
 export type NumCol = Extract<Column, { type: 'int' | 'float' }>;
 
-function normalizedText(col: TextCol, n: number): (string | null)[] {
+/** `normalizeCellText` with its results kept (up to a million values), shared by both tables. */
+function cachedNormalizer(): (s: string) => string {
   const cache = new Map<string, string>();
-  const vals = col.values;
-  const out = new Array<string | null>(n);
-  for (let i = 0; i < n; i++) {
-    const s = vals[i] ?? null;
-    if (s === null) {
-      out[i] = null;
-      continue;
-    }
+  return (s) => {
     let t = cache.get(s);
     if (t === undefined) {
       t = normalizeCellText(s);
       if (cache.size < 1_000_000) cache.set(s, t);
     }
-    out[i] = t;
+    return t;
+  };
+}
+
+function normalizedText(col: TextCol, n: number, normalize: (s: string) => string): (string | null)[] {
+  const vals = col.values;
+  const out = new Array<string | null>(n);
+  for (let i = 0; i < n; i++) {
+    const s = vals[i] ?? null;
+    out[i] = s === null ? null : normalize(s);
   }
   return out;
 }
@@ -214,9 +217,11 @@ function withinRounding(u: number, w: number, rounding: number): boolean {
 interface NormalizedPair {
   /** Whether column c is numeric with one type on both sides. */
   isNum: (c: number) => boolean;
-  /** Text columns (on both sides) in normalized form; null for the other columns. */
-  textA: ((string | null)[] | null)[];
-  textB: ((string | null)[] | null)[];
+  /**
+   * The text columns of both tables in normalized form (null for the other columns), made on
+   * first use: cellsAgree normalizes only the values of the candidates it compares.
+   */
+  texts: () => { textA: ((string | null)[] | null)[]; textB: ((string | null)[] | null)[] };
   /** Per numeric column, the most decimals of its reference values. */
   refDecimals: Int32Array;
   numCols: number[];
@@ -230,9 +235,15 @@ function normalizedPair(a: readonly Column[], na: number, b: readonly Column[], 
     const t = (a[c] as Column).type;
     return (t === 'int' || t === 'float') && (b[c] as Column).type === t;
   };
-  // Text columns in normalized form (plain arrays, built once); the other columns as they are.
-  const textA: ((string | null)[] | null)[] = a.map((col, c) => (col.type === 'string' && (b[c] as Column).type === 'string' ? normalizedText(col, na) : null));
-  const textB: ((string | null)[] | null)[] = b.map((col, c) => (col.type === 'string' && (a[c] as Column).type === 'string' ? normalizedText(col, nb) : null));
+  const isText = (c: number): boolean => (a[c] as Column).type === 'string' && (b[c] as Column).type === 'string';
+  const textCol = Array.from({ length: ncol }, (_, c) => isText(c));
+  const normalize = cachedNormalizer();
+  let normalized: ReturnType<NormalizedPair['texts']> | null = null;
+  const texts = (): ReturnType<NormalizedPair['texts']> =>
+    (normalized ??= {
+      textA: a.map((col, c) => (textCol[c] ? normalizedText(col as TextCol, na, normalize) : null)),
+      textB: b.map((col, c) => (textCol[c] ? normalizedText(col as TextCol, nb, normalize) : null)),
+    });
   const refDecimals = new Int32Array(ncol);
   const numCols: number[] = [];
   for (let c = 0; c < ncol; c++) {
@@ -244,9 +255,11 @@ function normalizedPair(a: readonly Column[], na: number, b: readonly Column[], 
 
   const cellsAgree = (i: number, j: number): boolean => {
     for (let c = 0; c < ncol; c++) {
-      const ta = textA[c];
-      if (ta !== null && ta !== undefined) {
-        if (ta[i] !== (textB[c] as (string | null)[])[j]) return false;
+      if (textCol[c] === true) {
+        const s = (a[c] as TextCol).values[i] ?? null;
+        const t = (b[c] as TextCol).values[j] ?? null;
+        if (s === t) continue;
+        if (s === null || t === null || normalize(s) !== normalize(t)) return false;
         continue;
       }
       if (isNum(c)) {
@@ -259,7 +272,7 @@ function normalizedPair(a: readonly Column[], na: number, b: readonly Column[], 
     }
     return true;
   };
-  return { isNum, textA, textB, refDecimals, numCols, cellsAgree };
+  return { isNum, texts, refDecimals, numCols, cellsAgree };
 }
 
 /**
@@ -277,8 +290,9 @@ function textKeyLookup(a: readonly Column[], na: number, b: readonly Column[], n
   let keyed: { hb: RowHashes; groups: Map<string, number[]>; ha: RowHashes } | null = null;
   return () => {
     if (keyed !== null) return keyed;
-    const hb = hashRows(keyCols(b, p.textB), nb, 'exact');
-    const ha = hashRows(keyCols(a, p.textA), na, 'exact');
+    const { textA, textB } = p.texts();
+    const hb = hashRows(keyCols(b, textB), nb, 'exact');
+    const ha = hashRows(keyCols(a, textA), na, 'exact');
     const groups = new Map<string, number[]>();
     for (let j = 0; j < nb; j++) {
       const k = `${hb.h1[j]}:${hb.h2[j]}`;
