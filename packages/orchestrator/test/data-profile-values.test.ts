@@ -2,7 +2,7 @@ import { Dictionary, Float64, Int32, Int64, Utf8, vectorFromArray, Table, type V
 import { describe, expect, it } from 'vitest';
 import { categoryValues, numberValues } from '../src/flow/data-profile/column-values.js';
 import { decileEdgesOf } from '../src/flow/data-profile/decile-select.js';
-import { decileEdges } from '../src/flow/data-profile/psi.js';
+import { decileEdges, numberBinCounts } from '../src/flow/data-profile/psi.js';
 
 // The profile reads the chunks' typed arrays and dictionary codes directly; these are the values
 // a row-by-row walk over the Arrow vector gives, which it must match exactly (keys in row order).
@@ -76,7 +76,34 @@ describe('decile edges by selection', () => {
       cases.push(Float64Array.from({ length: n }, () => (next() - 0.5) * 1e6));
       cases.push(Float64Array.from({ length: n }, (_, i) => i));
       cases.push(Float64Array.from({ length: n }, (_, i) => n - i));
+      // Most values in one histogram bin (zeros) beside a long tail, and infinities at the ends.
+      cases.push(Float64Array.from({ length: n }, () => (next() < 0.6 ? 0 : Math.exp(next() * 30))));
+      cases.push(Float64Array.from({ length: n }, (_, i) => (i === 0 ? -Infinity : i === 1 ? Infinity : next())));
+      cases.push(Float64Array.from({ length: n }, () => (next() < 0.5 ? -0 : 0) + (next() < 0.1 ? 1e-300 : 0)));
     }
     for (const values of cases) expect(decileEdgesOf(values)).toEqual(decileEdges(Float64Array.from(values).sort()));
+  });
+});
+
+describe('number bin counts', () => {
+  it('count each value in the bin of the edges below it, as a binary search over the edges does', () => {
+    let seed = 5;
+    const next = (): number => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+    const bySearch = (values: Float64Array, missing: number, edges: number[]): number[] => {
+      const counts = new Array<number>(edges.length + 2).fill(0);
+      for (const v of values) counts[edges.filter((e) => e < v).length] += 1;
+      counts[edges.length + 1] = missing;
+      return counts;
+    };
+    for (let trial = 0; trial < 40; trial++) {
+      const raw = Float64Array.from({ length: 2000 }, () => Math.round((next() - 0.5) * 10 ** (1 + (trial % 6))) / 10 ** (trial % 4));
+      const edges = decileEdgesOf(raw);
+      // Values on the edges, just beside them, in the cells they cross, and far outside.
+      const probe = Float64Array.from([...raw, ...edges, ...edges.map((e) => e + Number.EPSILON * Math.abs(e)), ...edges.map((e) => e - 1e-9), -Infinity, Infinity, -1e300, 1e300]);
+      expect([...numberBinCounts(probe, 3, edges)]).toEqual(bySearch(probe, 3, edges));
+    }
+    expect([...numberBinCounts(Float64Array.from([1, 2, 3]), 0, [])]).toEqual([3, 0]);
+    expect([...numberBinCounts(Float64Array.from([1, 2, 3]), 1, [2])]).toEqual([2, 1, 1]);
+    expect([...numberBinCounts(Float64Array.from([-Infinity, 0, Infinity]), 0, [-Infinity, 0, Infinity])]).toEqual([1, 1, 1, 0, 0]);
   });
 });

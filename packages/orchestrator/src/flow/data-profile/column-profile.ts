@@ -55,7 +55,9 @@ function profileNumber(column: string, tables: PerRole<Table>): NumberColumnProf
   let min = Infinity;
   let max = -Infinity;
   for (const role of DATASET_ROLES) {
-    for (const x of v[role].values) {
+    const xs = v[role].values;
+    for (let i = 0; i < xs.length; i++) {
+      const x = xs[i] as number;
       if (x < min) min = x;
       if (x > max) max = x;
     }
@@ -67,8 +69,9 @@ function profileNumber(column: string, tables: PerRole<Table>): NumberColumnProf
     const histEdges = Array.from({ length: k + 1 }, (_, i) => (i === k ? max : min + i * width));
     const shares = perRole((role) => {
       const counts = new Float64Array(k);
-      for (const x of v[role].values) {
-        const b = width === 0 ? 0 : Math.min(k - 1, Math.floor((x - min) / width));
+      const xs = v[role].values;
+      for (let i = 0; i < xs.length; i++) {
+        const b = width === 0 ? 0 : Math.min(k - 1, Math.floor(((xs[i] as number) - min) / width));
         counts[b] = (counts[b] as number) + 1;
       }
       const total = v[role].values.length;
