@@ -305,18 +305,49 @@ function textKeyLookup(a: readonly Column[], na: number, b: readonly Column[], n
   };
 }
 
-/** Anchors: numeric columns indexed once, the ones with the most distinct reference values first. */
-function numericAnchors(a: readonly Column[], b: readonly Column[], nb: number, p: NormalizedPair): { c: number; index: BucketIndex; own: Float64Array; valid: Uint8Array; whole: boolean; ref: number }[] {
+/**
+ * A numeric column that candidates are looked up by: the reference's values indexed, the
+ * contributed side as doubles. Both are made on first use: when the first anchor narrows every
+ * row to a few candidates (continuous values), the others are never built.
+ */
+class Anchor {
+  private built: BucketIndex | null = null;
+  private doubles: Float64Array | null = null;
+  readonly valid: Uint8Array;
+  readonly whole: boolean;
+
+  constructor(
+    readonly c: number,
+    private readonly own: NumCol,
+    private readonly ref: NumCol,
+    private readonly nb: number,
+    /** Candidates are first checked on the most varied other numeric column. */
+    private readonly other: { c: number; col: NumCol } | null,
+    readonly refDecimals: number,
+  ) {
+    this.valid = own.valid;
+    this.whole = own.type === 'int';
+  }
+
+  get index(): BucketIndex {
+    return (this.built ??= new BucketIndex(this.ref, this.nb, this.other));
+  }
+
+  /** The contributed side as doubles, so the look-up loop reads one array type. */
+  get values(): Float64Array {
+    const v = this.own.values;
+    return (this.doubles ??= v instanceof Float64Array ? v : Float64Array.from(v));
+  }
+}
+
+/** Anchors: the numeric columns with the most distinct reference values first. */
+function numericAnchors(a: readonly Column[], b: readonly Column[], nb: number, p: NormalizedPair): Anchor[] {
   const ranked = p.numCols
     .map((c) => ({ c, distinct: new Set((b[c] as NumCol).values.subarray(0, Math.min(nb, 5_000))).size }))
     .sort((x, y) => y.distinct - x.distinct || x.c - y.c);
   return ranked.slice(0, MAX_ANCHORS).map(({ c }) => {
-    // The contributed side as doubles with its validity, so the look-up loop reads one array type.
-    const col = a[c] as NumCol;
-    // Candidates are first checked on the most varied other numeric column.
     const other = ranked.find((r) => r.c !== c);
-    const index = new BucketIndex(b[c] as NumCol, nb, other === undefined ? null : { c: other.c, col: b[other.c] as NumCol });
-    return { c, index, own: col.values instanceof Float64Array ? col.values : Float64Array.from(col.values), valid: col.valid, whole: col.type === 'int', ref: p.refDecimals[c] as number };
+    return new Anchor(c, a[c] as NumCol, b[c] as NumCol, nb, other === undefined ? null : { c: other.c, col: b[other.c] as NumCol }, p.refDecimals[c] as number);
   });
 }
 
@@ -346,14 +377,15 @@ export function matchRows(a: readonly Column[], na: number, b: readonly Column[]
     let lo = 0;
     let hi = 0;
     for (let q = 0; q < anchors.length; q++) {
-      const anchor = anchors[q] as (typeof anchors)[number];
+      const anchor = anchors[q] as Anchor;
       if (anchor.valid[i] === 0) continue;
-      const u = anchor.own[i] as number;
-      const tol = anchor.whole ? 0 : (0.5 / (POW10[Math.min(decimalsOf(u), anchor.ref)] as number)) * (1 + 1e-9) + Math.abs(u) * 1e-15;
-      const f = anchor.index.from(u - tol);
-      const t = anchor.index.to(u + tol);
+      const u = anchor.values[i] as number;
+      const tol = anchor.whole ? 0 : (0.5 / (POW10[Math.min(decimalsOf(u), anchor.refDecimals)] as number)) * (1 + 1e-9) + Math.abs(u) * 1e-15;
+      const anchorIndex = anchor.index;
+      const f = anchorIndex.from(u - tol);
+      const t = anchorIndex.to(u + tol);
       if (index === null || t - f < to - from) {
-        index = anchor.index;
+        index = anchorIndex;
         from = f;
         to = t;
         lo = u - tol;
