@@ -17,7 +17,7 @@ export { mcnemar, mcnemarFromCounts, delong, pairedBootstrap } from './significa
 export type { PairedBootstrapResult } from './significance/paired-tests.js';
 export { multiclassMetrics } from './metrics/multiclass.js';
 export type { MulticlassMetrics, ClassMetrics, AveragedMetric } from './metrics/multiclass.js';
-export { rocCurve, prCurve } from './metrics/curves.js';
+export { rocCurve, prCurve, rocAndPrCurves } from './metrics/curves.js';
 export type { RocCurve, PrCurve, CurveOptions } from './metrics/curves.js';
 export { calibrationCurve } from './metrics/calibration.js';
 export type { CalibrationBin } from './metrics/calibration.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { prCurve, rocCurve } from '../src/index.js';
+import { prCurve, rocAndPrCurves, rocCurve } from '../src/index.js';
 
 // The curves as first written (plain arrays of every point, then thinned): the reference the
 // typed-array builders must match point for point.
@@ -90,6 +90,10 @@ describe('ROC and PR curves against their first, plain-array form', () => {
             const opts = { dropIntermediate: drop, ...(maxPoints === undefined ? {} : { maxPoints }) };
             expect(rocCurve(y, s, opts), `roc n=${n} drop=${drop} max=${maxPoints}`).toEqual(rocRef(y, s, drop, maxPoints));
             expect(prCurve(y, s, opts), `pr n=${n} drop=${drop} max=${maxPoints}`).toEqual(prRef(y, s, drop, maxPoints));
+            // Both from one ordering, each with its own options.
+            const both = rocAndPrCurves(y, s, { roc: opts, pr: { ...opts, dropIntermediate: !drop } });
+            expect(both.roc, `both roc n=${n}`).toEqual(rocRef(y, s, drop, maxPoints));
+            expect(both.pr, `both pr n=${n}`).toEqual(prRef(y, s, !drop, maxPoints));
           }
         }
       }

@@ -45,7 +45,13 @@ function thinIndices(len: number, maxPoints: number | undefined): number[] {
  * arrays: a benchmark of a million distinct scores makes no million-element JavaScript arrays,
  * and the curves below read only the points they keep.
  */
-function cumulative(yTrue: Labels, scores: Float64Array): { fps: Float64Array; tps: Float64Array; thr: Float64Array } {
+interface Cumulative {
+  fps: Float64Array;
+  tps: Float64Array;
+  thr: Float64Array;
+}
+
+function cumulative(yTrue: Labels, scores: Float64Array): Cumulative {
   const y = toLabelArray(yTrue, 2);
   const s = checkScores(scores, y.length, 'scores', false);
   const g = buildTieGroups(y, s);
@@ -79,8 +85,10 @@ function keptPoints(m: number, drop: boolean, keep: (i: number) => boolean): Int
  * curve starts at (0, 0) with threshold null for +inf). Null when either class is absent.
  */
 export function rocCurve(yTrue: Labels, scores: Float64Array, options: CurveOptions = {}): RocCurve | null {
-  const opts = parseOptions(curveOptions, options, 'rocCurve');
-  const { fps, tps, thr } = cumulative(yTrue, scores);
+  return rocFrom(cumulative(yTrue, scores), parseOptions(curveOptions, options, 'rocCurve'));
+}
+
+function rocFrom({ fps, tps, thr }: Cumulative, opts: CurveOptions): RocCurve | null {
   const last = fps.length - 1;
   const P = tps[last] as number;
   const N = fps[last] as number;
@@ -105,8 +113,21 @@ export function rocCurve(yTrue: Labels, scores: Float64Array, options: CurveOpti
  * ending at (recall 0, precision 1) whose threshold is null. Null when there is no positive.
  */
 export function prCurve(yTrue: Labels, scores: Float64Array, options: CurveOptions = {}): PrCurve | null {
-  const opts = parseOptions(curveOptions, options, 'prCurve');
-  const { fps, tps, thr } = cumulative(yTrue, scores);
+  return prFrom(cumulative(yTrue, scores), parseOptions(curveOptions, options, 'prCurve'));
+}
+
+/**
+ * `rocCurve` and `prCurve` of the same scores, which are ordered once for both (a million
+ * scores: one sort instead of two).
+ */
+export function rocAndPrCurves(yTrue: Labels, scores: Float64Array, options: { roc?: CurveOptions; pr?: CurveOptions } = {}): { roc: RocCurve | null; pr: PrCurve | null } {
+  const roc = parseOptions(curveOptions, options.roc ?? {}, 'rocAndPrCurves');
+  const pr = parseOptions(curveOptions, options.pr ?? {}, 'rocAndPrCurves');
+  const c = cumulative(yTrue, scores);
+  return { roc: rocFrom(c, roc), pr: prFrom(c, pr) };
+}
+
+function prFrom({ fps, tps, thr }: Cumulative, opts: CurveOptions): PrCurve | null {
   const P = tps[tps.length - 1] as number;
   if (P === 0) return null;
   const kept = keptPoints(tps.length, opts.dropIntermediate ?? false, (i) => (tps[i] as number) !== (tps[i - 1] as number) || (tps[i + 1] as number) !== (tps[i] as number));

@@ -1,8 +1,7 @@
 import { canonicalJson } from '@hokusai/attestation';
 import {
   calibrationCurve,
-  prCurve,
-  rocCurve,
+  rocAndPrCurves,
   stratifiedDelta,
   type BinaryMetrics,
   type CalibrationBin,
@@ -69,11 +68,8 @@ export interface ReportPredictions {
 }
 
 function curvesOf(labels: Int32Array, scores: Float64Array): ModelCurves {
-  return {
-    roc: rocCurve(labels, scores, { maxPoints: CURVE_POINTS }),
-    pr: prCurve(labels, scores, { maxPoints: CURVE_POINTS }),
-    calibration: calibrationCurve(labels, scores, { bins: CALIBRATION_BINS }),
-  };
+  const { roc, pr } = rocAndPrCurves(labels, scores, { roc: { maxPoints: CURVE_POINTS }, pr: { maxPoints: CURVE_POINTS } });
+  return { roc, pr, calibration: calibrationCurve(labels, scores, { bins: CALIBRATION_BINS }) };
 }
 
 export function buildReportDocument(input: {
