@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// npm run bench -- --size 1k|100k|1m|5m|20m [--runs 3] [--proof] [--peer]
+// npm run bench -- --size 1k|100k|1m|5m|20m|wide1m [--runs 3] [--proof] [--peer]
 // Runs the real `hokusai run` at a size, reads each step's wall time, CPU time and peak RSS from
 // the run store, prints the medians as a table and appends a JSON record to results/results.jsonl.
 // With --peer it also runs the pandas + scikit-learn peer (peer.py) on the same files in each run
@@ -10,7 +10,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { benchData, cli, requireBuilt, root, runArgs } from './dataset.mjs';
+import { benchData, cli, columnArgs, requireBuilt, root, runArgs } from './dataset.mjs';
 
 const { values } = parseArgs({
   options: { size: { type: 'string', default: '1k' }, runs: { type: 'string', default: '3' }, proof: { type: 'boolean', default: false }, peer: { type: 'boolean', default: false } },
@@ -64,7 +64,7 @@ function measure(cmd, args) {
 function runHokusai(r) {
   const work = join(tmpdir(), 'hokusai-bench', `run-${size}-${process.pid}-${r}`);
   rmSync(work, { recursive: true, force: true });
-  const { child, wall, cpu, rssMb, loadavg: load } = measure(process.execPath, [cli, ...runArgs(data, work, values.proof)]);
+  const { child, wall, cpu, rssMb, loadavg: load } = measure(process.execPath, [cli, ...runArgs(data, work, values.proof, size)]);
   if (child.status !== 0 && child.status !== 1) {
     console.error(child.stderr.slice(-3000));
     process.exit(3);
@@ -104,7 +104,7 @@ function runHokusai(r) {
 }
 
 function runPeer() {
-  const args = [join(import.meta.dirname, 'peer.py'), '--base', join(data, 'base.csv'), '--contributed', join(data, 'contributed.csv'), '--benchmark', join(data, 'benchmark.csv'), '--target', 'churned', '--exclude', 'customer_id'];
+  const args = [join(import.meta.dirname, 'peer.py'), '--base', join(data, 'base.csv'), '--contributed', join(data, 'contributed.csv'), '--benchmark', join(data, 'benchmark.csv'), ...columnArgs(size)];
   const { child, wall, cpu, rssMb, loadavg: load } = measure('python3', args);
   if (child.status !== 0) {
     console.error(`The peer failed (python3 ${args.join(' ')}):\n${(child.stderr ?? '').slice(-3000)}`);

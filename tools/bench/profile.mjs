@@ -24,7 +24,7 @@ rmSync(work, { recursive: true, force: true });
 mkdirSync(dir, { recursive: true });
 
 const started = performance.now();
-const child = spawnSync(process.execPath, ['--cpu-prof', '--cpu-prof-dir', dir, cli, ...runArgs(data, work, values.proof)], { encoding: 'utf8', maxBuffer: 256 << 20 });
+const child = spawnSync(process.execPath, ['--cpu-prof', '--cpu-prof-dir', dir, cli, ...runArgs(data, work, values.proof, values.size)], { encoding: 'utf8', maxBuffer: 256 << 20 });
 const wall = (performance.now() - started) / 1000;
 if (child.status !== 0 && child.status !== 1) {
   console.error(child.stderr.slice(-3000));
