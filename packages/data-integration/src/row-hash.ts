@@ -192,39 +192,95 @@ function finishRowHashes(state: RowHashState): RowHashes {
   return { h1, h2 };
 }
 
-/** Row order sorted by (h1, h2): four stable 16-bit radix passes, linear in the row count. */
+/**
+ * Row order sorted by (h1, h2), rows with equal fingerprints in row order. One counting pass on
+ * the top 16 bits of h1 puts each row in its bucket together with the rest of its key (the low
+ * 16 bits of h1 and h2, exact in a double); a bucket then holds a few rows on average and is
+ * sorted on that key where it lies. About a third of the time of four radix passes over the
+ * whole fingerprint, which read the key through the row index at random.
+ */
 export function sortByHash(h: RowHashes): Uint32Array {
-  const n = h.h1.length;
-  let idx = new Uint32Array(n);
-  for (let i = 0; i < n; i++) idx[i] = i;
-  let tmp = new Uint32Array(n);
-  const count = new Uint32Array(65536);
-  const passes: [Uint32Array, number][] = [
-    [h.h2, 0],
-    [h.h2, 16],
-    [h.h1, 0],
-    [h.h1, 16],
-  ];
-  for (const [key, shift] of passes) {
-    count.fill(0);
-    for (let i = 0; i < n; i++) { const b = ((key[idx[i] as number] as number) >>> shift) & 0xffff; count[b] = (count[b] as number) + 1; }
-    let sum = 0;
-    for (let b = 0; b < 65536; b++) {
-      const c = count[b] as number;
-      count[b] = sum;
-      sum += c;
-    }
-    for (let i = 0; i < n; i++) {
-      const r = idx[i] as number;
-      const b = ((key[r] as number) >>> shift) & 0xffff;
-      tmp[count[b] as number] = r;
-      count[b] = (count[b] as number) + 1;
-    }
-    const t = idx;
-    idx = tmp;
-    tmp = t;
+  const { h1, h2 } = h;
+  const n = h1.length;
+  const start = new Uint32Array(65537);
+  for (let i = 0; i < n; i++) {
+    const b = ((h1[i] as number) >>> 16) + 1;
+    start[b] = (start[b] as number) + 1;
+  }
+  for (let b = 1; b <= 65536; b++) start[b] = (start[b] as number) + (start[b - 1] as number);
+  const next = start.slice(0, 65536);
+  const idx = new Uint32Array(n);
+  const key = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const x = h1[i] as number;
+    const at = next[x >>> 16] as number;
+    next[x >>> 16] = at + 1;
+    idx[at] = i;
+    key[at] = (x & 0xffff) * 4294967296 + (h2[i] as number);
+  }
+  for (let b = 0; b < 65536; b++) {
+    const s = start[b] as number;
+    const e = start[b + 1] as number;
+    if (e - s > 64) radixSortRun(idx, key, s, e);
+    else if (e - s > 1) insertionSortRun(idx, key, s, e);
   }
   return idx;
+}
+
+/** Stable insertion sort of idx[s..e) by key (a bucket's rows arrive in row order). */
+function insertionSortRun(idx: Uint32Array, key: Float64Array, s: number, e: number): void {
+  for (let i = s + 1; i < e; i++) {
+    const k = key[i] as number;
+    const r = idx[i] as number;
+    let j = i - 1;
+    while (j >= s && (key[j] as number) > k) {
+      key[j + 1] = key[j] as number;
+      idx[j + 1] = idx[j] as number;
+      j--;
+    }
+    key[j + 1] = k;
+    idx[j + 1] = r;
+  }
+}
+
+/**
+ * Stable LSD radix sort of idx[s..e) by its 48-bit key, eight bits a pass: a large bucket comes
+ * from many rows with one fingerprint (duplicated rows), where an insertion sort would be quadratic.
+ */
+function radixSortRun(idx: Uint32Array, key: Float64Array, s: number, e: number): void {
+  const m = e - s;
+  let ia = idx.slice(s, e);
+  let ka = key.slice(s, e);
+  let ib = new Uint32Array(m);
+  let kb = new Float64Array(m);
+  const count = new Uint32Array(256);
+  for (let shift = 0; shift < 48; shift += 8) {
+    const div = 2 ** shift;
+    count.fill(0);
+    for (let i = 0; i < m; i++) {
+      const d = Math.floor((ka[i] as number) / div) & 0xff;
+      count[d] = (count[d] as number) + 1;
+    }
+    if (count[Math.floor((ka[0] as number) / div) & 0xff] === m) continue; // one digit value: nothing moves
+    let sum = 0;
+    for (let d = 0; d < 256; d++) {
+      const c = count[d] as number;
+      count[d] = sum;
+      sum += c;
+    }
+    for (let i = 0; i < m; i++) {
+      const k = ka[i] as number;
+      const d = Math.floor(k / div) & 0xff;
+      const at = count[d] as number;
+      count[d] = at + 1;
+      ib[at] = ia[i] as number;
+      kb[at] = k;
+    }
+    [ia, ib] = [ib, ia];
+    [ka, kb] = [kb, ka];
+  }
+  idx.set(ia, s);
+  key.set(ka, s);
 }
 
 /** True when row i of `a` and row j of `b` hold the same values (columns aligned by position). */
