@@ -1,8 +1,12 @@
 import { createHash } from 'node:crypto';
+import type { Hash } from 'node:crypto';
 import type { Column, ColumnTable } from './column.js';
 import { nullCount } from './column.js';
 import { distinctCount } from './distinct-count.js';
-import { hashRows, sortByHash } from './row-hash.js';
+import { hashRows, hashRowsAndValues, sortByHash } from './row-hash.js';
+import type { RowHashes } from './row-hash.js';
+import { utf8Codes } from './text-codes.js';
+import type { TextCodes } from './text-codes.js';
 import type { DataFormat, DatasetManifest } from './dataset.js';
 import type { Data } from 'apache-arrow';
 import { bitIsSet, knownUtf8 } from './utf8-column.js';
@@ -122,7 +126,12 @@ const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 /** Row order that depends only on the row multiset: by 64-bit fingerprint, ties by encoded bytes. */
 export function canonicalOrder(cols: readonly Column[], n: number): Uint32Array {
-  const h = hashRows(cols, n);
+  return canonicalOrderOf(cols, hashRows(cols, n));
+}
+
+/** `canonicalOrder` from the rows' fingerprints (`hashRows` of the same columns). */
+function canonicalOrderOf(cols: readonly Column[], h: RowHashes): Uint32Array {
+  const n = h.h1.length;
   const idx = sortByHash(h);
   let i = 0;
   while (i < n) {
@@ -140,6 +149,31 @@ export function canonicalOrder(cols: readonly Column[], n: number): Uint32Array 
 }
 
 /**
+ * What the content hash and the distinct counts share, computed once: the columns in name order,
+ * the rows' fingerprints and, for each text column known as UTF-8, its values numbered
+ * (`utf8Codes`, from value hashes made in the same pass over the bytes as the fingerprints).
+ */
+interface HashedColumns {
+  names: string[];
+  cols: Column[];
+  hashes: RowHashes;
+  text: (TextCodes | undefined)[];
+}
+
+function hashedColumns(ct: ColumnTable): HashedColumns {
+  const order = ct.names.map((_, k) => k).sort((a, b) => ((ct.names[a] as string) < (ct.names[b] as string) ? -1 : 1));
+  const cols = order.map((k) => ct.columns[k] as Column);
+  const names = order.map((k) => ct.names[k] as string);
+  const { hashes, values } = hashRowsAndValues(cols, ct.rowCount);
+  const text = cols.map((col, c) => {
+    const utf8 = knownUtf8(col);
+    const v = values[c];
+    return utf8 !== undefined && v !== undefined ? utf8Codes(utf8, v) : undefined;
+  });
+  return { names, cols, hashes, text };
+}
+
+/**
  * Content hash, version 1 (documented in the README). Rows are put in a canonical order that
  * depends only on the multiset of rows; then SHA-256 runs over "hokusai-content-v1", the row
  * count, the column count and, for each column in name order: its name, one tag byte per row
@@ -149,16 +183,25 @@ export function canonicalOrder(cols: readonly Column[], n: number): Uint32Array 
  * value, but not with row order, column order or the file format the rows came from.
  */
 export function contentHash(ct: ColumnTable): string {
-  const order = ct.names.map((_, k) => k).sort((a, b) => ((ct.names[a] as string) < (ct.names[b] as string) ? -1 : 1));
-  const cols = order.map((k) => ct.columns[k] as Column);
-  const names = order.map((k) => ct.names[k] as string);
-  const n = ct.rowCount;
+  return contentHashOf(hashedColumns(ct), ct.rowCount);
+}
+
+/**
+ * A text column whose distinct values are at most this share of its rows is written from its
+ * value numbers: the numbers are scattered to canonical order (4 bytes a row) and the bytes
+ * copied front to back from the few distinct values, instead of scattering every value's bytes
+ * to a random place of the output.
+ */
+const CODED_TEXT_MAX_SHARE = 0.5;
+
+function contentHashOf(hc: HashedColumns, n: number): string {
+  const { cols, names } = hc;
   const hash = createHash('sha256');
   const w = new HashWriter(hash);
   w.str('hokusai-content-v1');
   w.u32(n);
   w.u32(names.length);
-  const idx = canonicalOrder(cols, n);
+  const idx = canonicalOrderOf(cols, hc.hashes);
   const tags = new Uint8Array(n);
   let nums: Float64Array | undefined;
   let bools: Uint8Array | undefined;
@@ -167,6 +210,13 @@ export function contentHash(ct: ColumnTable): string {
   cols.forEach((col, c) => {
     w.str(names[c] as string);
     const known = knownUtf8(col);
+    const coded = hc.text[c];
+    if (known !== undefined && coded !== undefined && coded.count <= n * CODED_TEXT_MAX_SHARE) {
+      pos ??= inversePermutation(idx);
+      w.flush();
+      codedTextInOrder(pos, coded, known, tags, (starts ??= new Int32Array(n)), hash);
+      return;
+    }
     const layout = known !== undefined ? { offsets: known.valueOffsets as Int32Array, bytes: known.values as Uint8Array } : col.type === 'string' ? utf8Of(col.values) : undefined;
     if (layout !== undefined) {
       // Straight from the UTF-8: no string is made, and the bytes are those `str` would write.
@@ -233,6 +283,49 @@ function textValidity(col: Column, known: Data | undefined): Uint8Array | null {
     }
   }
   return valid;
+}
+
+/**
+ * A text column's tags, then its values in canonical order (u32 little-endian length and UTF-8),
+ * into the hash: the value numbers are scattered to canonical order, the distinct values laid out
+ * once, and each row's bytes copied from there into a block that is hashed when full.
+ */
+function codedTextInOrder(pos: Uint32Array, coded: TextCodes, d: Data, tags: Uint8Array, inOrder: Int32Array, hash: Hash): void {
+  const n = pos.length;
+  const { codes, firstRows, count } = coded;
+  for (let r = 0; r < n; r++) inOrder[pos[r] as number] = codes[r] as number;
+  for (let k = 0; k < n; k++) tags[k] = (inOrder[k] as number) < 0 ? TAG_NULL : TAG_STRING;
+  hash.update(tags);
+  const offsets = d.valueOffsets as Int32Array;
+  const bytes = d.values as Uint8Array;
+  const start = new Int32Array(count + 1);
+  for (let v = 0; v < count; v++) {
+    const row = firstRows[v] as number;
+    start[v + 1] = (start[v] as number) + 4 + (offsets[row + 1] as number) - (offsets[row] as number);
+  }
+  const values = new Uint8Array(start[count] as number);
+  for (let v = 0; v < count; v++) {
+    const row = firstRows[v] as number;
+    putUtf8(values, start[v] as number, bytes, offsets[row] as number, offsets[row + 1] as number);
+  }
+  const block = new Uint8Array(1 << 20);
+  let at = 0;
+  for (let k = 0; k < n; k++) {
+    const v = inOrder[k] as number;
+    if (v < 0) continue;
+    const s = start[v] as number;
+    const e = start[v + 1] as number;
+    if (at + e - s > block.length) {
+      hash.update(block.subarray(0, at));
+      at = 0;
+      if (e - s > block.length) {
+        hash.update(values.subarray(s, e));
+        continue;
+      }
+    }
+    for (let j = s; j < e; j++) block[at++] = values[j] as number;
+  }
+  hash.update(block.subarray(0, at));
 }
 
 /**
@@ -360,17 +453,18 @@ export function buildManifest(ct: ColumnTable, meta: { source_path: string; form
   const dtypes: Record<string, string> = {};
   const null_counts: Record<string, number> = {};
   const unique_counts: Record<string, number> = {};
+  const hc = hashedColumns(ct);
   ct.names.forEach((name, k) => {
     const col = ct.columns[k] as Column;
     dtypes[name] = col.type;
     null_counts[name] = nullCount(col);
-    unique_counts[name] = distinctCount(col);
+    unique_counts[name] = hc.text[hc.cols.indexOf(col)]?.count ?? distinctCount(col);
   });
   return {
     source_path: meta.source_path,
     format: meta.format,
     file_sha256: meta.file_sha256,
-    content_hash: contentHash(ct),
+    content_hash: contentHashOf(hc, ct.rowCount),
     row_count: ct.rowCount,
     column_count: ct.names.length,
     columns: [...ct.names],
