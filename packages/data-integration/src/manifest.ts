@@ -292,22 +292,11 @@ function textValidity(col: Column, known: Data | undefined): Uint8Array | null {
  */
 function codedTextInOrder(pos: Uint32Array, coded: TextCodes, d: Data, tags: Uint8Array, inOrder: Int32Array, hash: Hash): void {
   const n = pos.length;
-  const { codes, firstRows, count } = coded;
+  const codes = coded.codes;
   for (let r = 0; r < n; r++) inOrder[pos[r] as number] = codes[r] as number;
   for (let k = 0; k < n; k++) tags[k] = (inOrder[k] as number) < 0 ? TAG_NULL : TAG_STRING;
   hash.update(tags);
-  const offsets = d.valueOffsets as Int32Array;
-  const bytes = d.values as Uint8Array;
-  const start = new Int32Array(count + 1);
-  for (let v = 0; v < count; v++) {
-    const row = firstRows[v] as number;
-    start[v + 1] = (start[v] as number) + 4 + (offsets[row + 1] as number) - (offsets[row] as number);
-  }
-  const values = new Uint8Array(start[count] as number);
-  for (let v = 0; v < count; v++) {
-    const row = firstRows[v] as number;
-    putUtf8(values, start[v] as number, bytes, offsets[row] as number, offsets[row + 1] as number);
-  }
+  const { bytes: values, starts: start } = coded.encoded ?? encodedValues(coded, d);
   const block = new Uint8Array(1 << 20);
   let at = 0;
   for (let k = 0; k < n; k++) {
@@ -326,6 +315,24 @@ function codedTextInOrder(pos: Uint32Array, coded: TextCodes, d: Data, tags: Uin
     for (let j = s; j < e; j++) block[at++] = values[j] as number;
   }
   hash.update(block.subarray(0, at));
+}
+
+/** The distinct values of `coded` laid out as `TextCodes.encoded`, from their first rows. */
+function encodedValues(coded: TextCodes, d: Data): { bytes: Uint8Array; starts: Int32Array } {
+  const offsets = d.valueOffsets as Int32Array;
+  const bytes = d.values as Uint8Array;
+  const { count, firstRows } = coded;
+  const starts = new Int32Array(count + 1);
+  for (let v = 0; v < count; v++) {
+    const row = firstRows[v] as number;
+    starts[v + 1] = (starts[v] as number) + 4 + (offsets[row + 1] as number) - (offsets[row] as number);
+  }
+  const out = new Uint8Array(starts[count] as number);
+  for (let v = 0; v < count; v++) {
+    const row = firstRows[v] as number;
+    putUtf8(out, starts[v] as number, bytes, offsets[row] as number, offsets[row + 1] as number);
+  }
+  return { bytes: out, starts };
 }
 
 /**

@@ -10,6 +10,11 @@ export interface TextCodes {
   codes: Int32Array;
   /** Per value number, the first row that holds it (the first `count` entries). */
   firstRows: Int32Array;
+  /**
+   * When kept, the distinct values as the content hash writes text (u32 little-endian length,
+   * then the UTF-8), value v at bytes[starts[v]..starts[v + 1]).
+   */
+  encoded?: { bytes: Uint8Array; starts: Int32Array };
 }
 
 /**
@@ -59,16 +64,24 @@ function sameBytes(offsets: Int32Array, bytes: Uint8Array, i: number, j: number)
   return k === len;
 }
 
-/** The codes from one table that doubles as it fills, or null for a column better counted by partitions. */
+/**
+ * The codes from one table that doubles as it fills, or null for a column better counted by
+ * partitions. Each new value's bytes are appended to `values` as the content hash writes text
+ * (u32 little-endian length, then the bytes): a repeated value is confirmed against that compact
+ * copy, which stays in cache, rather than against its first row somewhere in the column.
+ */
 function growingTableCodes(d: Data, hashes: Int32Array): TextCodes | null {
   const offsets = d.valueOffsets as Int32Array;
   const bytes = d.values as Uint8Array;
   const n = d.length;
   const codes = new Int32Array(n);
   let firstRows = new Int32Array(1024);
+  let starts = new Int32Array(1025);
+  let values = new Uint8Array(1 << 16);
+  let end = 0;
   let cap = 1024;
   let mask = cap - 1;
-  // Per slot, side by side: first row + 1 (0: empty), hash, number.
+  // Per slot, side by side: the value's place in `values` + 1 (0: empty), hash, number.
   let entries = new Int32Array(cap * 3);
   let count = 0;
   for (let i = 0; i < n; i++) {
@@ -78,25 +91,48 @@ function growingTableCodes(d: Data, hashes: Int32Array): TextCodes | null {
       codes[i] = -1;
       continue;
     }
+    const s = offsets[i] as number;
+    const len = (offsets[i + 1] as number) - s;
     let slot = h & mask;
     for (;;) {
       const at = (entries[3 * slot] as number) - 1;
       if (at < 0) {
-        entries[3 * slot] = i + 1;
+        entries[3 * slot] = end + 1;
         entries[3 * slot + 1] = h;
         entries[3 * slot + 2] = count;
         if (count === firstRows.length) {
-          const grown = new Int32Array(count * 2);
-          grown.set(firstRows);
-          firstRows = grown;
+          const rows = new Int32Array(count * 2);
+          rows.set(firstRows);
+          firstRows = rows;
+          const grown = new Int32Array(count * 2 + 1);
+          grown.set(starts);
+          starts = grown;
         }
+        if (end + 4 + len > values.length) {
+          const grown = new Uint8Array(Math.max(values.length * 2, end + 4 + len));
+          grown.set(values.subarray(0, end));
+          values = grown;
+        }
+        values[end] = len & 0xff;
+        values[end + 1] = (len >>> 8) & 0xff;
+        values[end + 2] = (len >>> 16) & 0xff;
+        values[end + 3] = len >>> 24;
+        end += 4;
+        for (let k = 0; k < len; k++) values[end + k] = bytes[s + k] as number;
+        end += len;
         firstRows[count] = i;
         codes[i] = count++;
+        starts[count] = end;
         break;
       }
-      if (entries[3 * slot + 1] === h && sameBytes(offsets, bytes, i, at)) {
-        codes[i] = entries[3 * slot + 2] as number;
-        break;
+      if (entries[3 * slot + 1] === h && values[at] === (len & 0xff) && values[at + 1] === ((len >>> 8) & 0xff) && values[at + 2] === ((len >>> 16) & 0xff) && values[at + 3] === len >>> 24) {
+        let k = 0;
+        const v = at + 4;
+        while (k < len && bytes[s + k] === values[v + k]) k++;
+        if (k === len) {
+          codes[i] = entries[3 * slot + 2] as number;
+          break;
+        }
       }
       slot = (slot + 1) & mask;
     }
@@ -116,7 +152,7 @@ function growingTableCodes(d: Data, hashes: Int32Array): TextCodes | null {
       }
     }
   }
-  return { count, codes, firstRows };
+  return { count, codes, firstRows, encoded: { bytes: values.subarray(0, end), starts: starts.subarray(0, count + 1) } };
 }
 
 /**
