@@ -3,7 +3,7 @@ import type { Hash } from 'node:crypto';
 import type { Column, ColumnTable } from './column.js';
 import { nullCount } from './column.js';
 import { distinctCount } from './distinct-count.js';
-import { hashRows, hashRowsAndValues, sortByHash } from './row-hash.js';
+import { hashRows, hashRowsAndValues, sortByHashNoting } from './row-hash.js';
 import type { RowHashes } from './row-hash.js';
 import { utf8Codes } from './text-codes.js';
 import type { TextCodes } from './text-codes.js';
@@ -132,7 +132,8 @@ export function canonicalOrder(cols: readonly Column[], n: number): Uint32Array 
 /** `canonicalOrder` from the rows' fingerprints (`hashRows` of the same columns). */
 function canonicalOrderOf(cols: readonly Column[], h: RowHashes): Uint32Array {
   const n = h.h1.length;
-  const idx = sortByHash(h);
+  const { idx, ties } = sortByHashNoting(h);
+  if (!ties) return idx;
   let i = 0;
   while (i < n) {
     const r = idx[i] as number;

@@ -258,6 +258,11 @@ function finishRowHashes(state: RowHashState): RowHashes {
  * whole fingerprint, which read the key through the row index at random.
  */
 export function sortByHash(h: RowHashes): Uint32Array {
+  return sortByHashNoting(h).idx;
+}
+
+/** `sortByHash`, and whether any two rows have the same fingerprint (seen where the keys sit side by side). */
+export function sortByHashNoting(h: RowHashes): { idx: Uint32Array; ties: boolean } {
   const { h1, h2 } = h;
   const n = h1.length;
   const start = new Uint32Array(65537);
@@ -276,13 +281,16 @@ export function sortByHash(h: RowHashes): Uint32Array {
     idx[at] = i;
     key[at] = (x & 0xffff) * 4294967296 + (h2[i] as number);
   }
+  let ties = false;
   for (let b = 0; b < 65536; b++) {
     const s = start[b] as number;
     const e = start[b + 1] as number;
+    if (e - s < 2) continue;
     if (e - s > 64) radixSortRun(idx, key, s, e);
-    else if (e - s > 1) insertionSortRun(idx, key, s, e);
+    else insertionSortRun(idx, key, s, e);
+    if (!ties) for (let i = s + 1; i < e; i++) if (key[i] === key[i - 1]) ties = true;
   }
-  return idx;
+  return { idx, ties };
 }
 
 /** Stable insertion sort of idx[s..e) by key (a bucket's rows arrive in row order). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { sortByHash } from '../src/row-hash.js';
+import { sortByHash, sortByHashNoting } from '../src/row-hash.js';
 import { mulberry32 } from './mulberry32.js';
 
 /** The order by (h1, h2), rows with equal fingerprints in row order, by a comparison sort. */
@@ -8,7 +8,7 @@ function byComparison(h1: Uint32Array, h2: Uint32Array): number[] {
 }
 
 describe('sortByHash', () => {
-  it('orders rows by fingerprint and keeps rows of one fingerprint in row order, whatever the bucket sizes', () => {
+  it('orders rows by fingerprint and keeps rows of one fingerprint in row order, whatever the bucket sizes, and notes whether any fingerprint repeats', () => {
     const rnd = mulberry32(9);
     const u32 = (): number => Math.floor(rnd() * 2 ** 32);
     // Spread fingerprints; ones that share their top 16 bits in runs of every size (one bucket
@@ -22,6 +22,10 @@ describe('sortByHash', () => {
     cases.push([Uint32Array.from(picks, (p) => p[0]), Uint32Array.from(picks, (p) => p[1])]);
     cases.push([new Uint32Array(5).fill(0xffffffff), Uint32Array.from([4, 0xffffffff, 0, 4, 1])]);
     cases.push([new Uint32Array(0), new Uint32Array(0)]);
-    for (const [h1, h2] of cases) expect([...sortByHash({ h1, h2 })]).toEqual(byComparison(h1, h2));
+    for (const [h1, h2] of cases) {
+      expect([...sortByHash({ h1, h2 })]).toEqual(byComparison(h1, h2));
+      const fingerprints = new Set(Array.from(h1, (x, i) => `${x}:${h2[i] as number}`));
+      expect(sortByHashNoting({ h1, h2 }).ties).toBe(fingerprints.size < h1.length);
+    }
   });
 });
