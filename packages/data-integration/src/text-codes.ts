@@ -17,6 +17,14 @@ export interface TextCodes {
   encoded?: { bytes: Uint8Array; starts: Int32Array };
 }
 
+/** Codes already made for a column's data (by a loader's dictionary encoding), kept while the data lives. */
+const madeElsewhere = new WeakMap<Data, TextCodes>();
+
+/** Hands `utf8Codes` the codes of `d` made elsewhere, so that they are not made twice. */
+export function rememberTextCodes(d: Data, codes: TextCodes): void {
+  madeElsewhere.set(d, codes);
+}
+
 /**
  * After this many rows, a column whose values were nearly all new (ids) is counted by partitions
  * instead: its table would outgrow the cache. One that repeats its values (e-mails seen several
@@ -39,6 +47,8 @@ const PARTITION_ROWS = 4096;
  * table: one pass of local writes instead of a cache miss per row in a table of tens of MB.
  */
 export function utf8Codes(d: Data, hashes?: Int32Array): TextCodes {
+  const made = madeElsewhere.get(d);
+  if (made !== undefined) return made;
   const h = hashes ?? valueHashes(d);
   return growingTableCodes(d, h) ?? partitionedCodes(d, h);
 }

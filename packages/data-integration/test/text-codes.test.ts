@@ -1,16 +1,28 @@
 import { Table, Utf8, vectorFromArray } from 'apache-arrow';
 import type { Data } from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
+import { fromArrowTable } from '../src/arrow-convert.js';
+import type { Column } from '../src/column.js';
+import { dictionaryEncoded } from '../src/dictionary-encode.js';
+import { buildManifest } from '../src/manifest.js';
 import { utf8Codes } from '../src/text-codes.js';
+import { knownUtf8 } from '../src/utf8-column.js';
 import { mulberry32 } from './mulberry32.js';
 
 function utf8Data(values: (string | null)[]): Data {
-  return new Table({ t: vectorFromArray(values, new Utf8()) }).getChildAt(0)?.data[0] as Data;
+  return utf8Table(values).getChildAt(0)?.data[0] as Data;
+}
+
+function utf8Table(values: (string | null)[]): Table {
+  return new Table({ t: vectorFromArray(values, new Utf8()) });
 }
 
 /** Codes agree with the values: equal codes exactly for equal text, -1 exactly for nulls, each code's first row holds its value. */
 function expectCodesOf(values: (string | null)[]): void {
-  const { count, codes, firstRows } = utf8Codes(utf8Data(values));
+  expectCodesMatch(values, utf8Codes(utf8Data(values)));
+}
+
+function expectCodesMatch(values: (string | null)[], { count, codes, firstRows }: { count: number; codes: Int32Array; firstRows: Int32Array }): void {
   const byValue = new Map<string, number>();
   const wrong: number[] = [];
   values.forEach((v, i) => {
@@ -65,5 +77,20 @@ describe('utf8Codes', () => {
     const given = utf8Codes(d, hashes);
     expect(given.count).toBe(own.count);
     expect(own.count).toBe(new Set(values.filter((v) => v !== null)).size);
+  });
+
+  it("takes the numbers a loader's dictionary encoding made for a column of few values, nulls included", () => {
+    const rnd = mulberry32(8);
+    const values = Array.from({ length: 20_000 }, () => (rnd() < 0.1 ? null : (['north', 'south', '', 'Öst'][Math.floor(rnd() * 4)] as string)));
+    const table = utf8Table(values);
+    const meta = { source_path: 'p', format: 'csv' as const, file_sha256: '0'.repeat(64) };
+    const before = buildManifest(fromArrowTable(utf8Table(values), 'p'), meta);
+    dictionaryEncoded(table, 'p');
+    const ct = fromArrowTable(table, 'p');
+    const d = knownUtf8(ct.columns[0] as Column) as Data;
+    const made = utf8Codes(d);
+    expect(utf8Codes(d)).toBe(made); // the same numbers, not numbered again
+    expectCodesMatch(values, made);
+    expect(buildManifest(ct, meta)).toEqual(before);
   });
 });
