@@ -298,29 +298,37 @@ function codedTextInOrder(pos: Uint32Array, coded: TextCodes, d: Data, tags: Uin
   for (let k = 0; k < n; k++) tags[k] = (inOrder[k] as number) < 0 ? TAG_NULL : TAG_STRING;
   hash.update(tags);
   const { bytes: values, starts: start } = coded.encoded ?? encodedValues(coded, d);
-  const block = new Uint8Array(1 << 20);
-  // Copied four bytes at a time through DataViews (unaligned): about three times faster than a
-  // byte loop for e-mail-sized values.
-  const out = new DataView(block.buffer);
-  const from = new DataView(values.buffer, values.byteOffset, values.byteLength);
-  let at = 0;
+  // The distinct values and the block being filled share one buffer, so that a longer value is
+  // copied by `copyWithin` (a native copy, no view made per value); a short one is copied four
+  // bytes at a time through a DataView (unaligned), cheaper than a call. Both beat a byte loop
+  // about three times on e-mail-sized values.
+  const blockStart = values.length;
+  const buf = new Uint8Array(blockStart + (1 << 20));
+  buf.set(values);
+  const view = new DataView(buf.buffer);
+  let at = blockStart;
   for (let k = 0; k < n; k++) {
     const v = inOrder[k] as number;
     if (v < 0) continue;
     let j = start[v] as number;
     const e = start[v + 1] as number;
-    if (at + e - j > block.length) {
-      hash.update(block.subarray(0, at));
-      at = 0;
-      if (e - j > block.length) {
+    if (at + e - j > buf.length) {
+      hash.update(buf.subarray(blockStart, at));
+      at = blockStart;
+      if (e - j > buf.length - blockStart) {
         hash.update(values.subarray(j, e));
         continue;
       }
     }
-    for (; j + 4 <= e; j += 4, at += 4) out.setInt32(at, from.getInt32(j));
-    for (; j < e; j++) block[at++] = values[j] as number;
+    if (e - j > 16) {
+      buf.copyWithin(at, j, e);
+      at += e - j;
+      continue;
+    }
+    for (; j + 4 <= e; j += 4, at += 4) view.setInt32(at, view.getInt32(j));
+    for (; j < e; j++) buf[at++] = buf[j] as number;
   }
-  hash.update(block.subarray(0, at));
+  hash.update(buf.subarray(blockStart, at));
 }
 
 /** The distinct values of `coded` laid out as `TextCodes.encoded`, from their first rows. */

@@ -157,4 +157,10 @@ describe('manifest against its written definition', () => {
       check(['t', 'x'], ['string', 'float'], [Array.from({ length: n }, (_, i) => (i === 1 ? null : `t${i % 2}`)), Array.from({ length: n }, (_, i) => i / 2)]);
     }
   });
+
+  it('agrees on repeated text values as long as the copy block or longer', () => {
+    const pool = ['x'.repeat(1_200_000), `é${'y'.repeat(500_000)}`, 'short', null, 'a'.repeat(17)];
+    const n = 12;
+    check(['t', 'i'], ['string', 'int'], [Array.from({ length: n }, (_, i) => pool[i % pool.length] as string | null), Array.from({ length: n }, (_, i) => i % 3)]);
+  });
 });
