@@ -1,35 +1,50 @@
 const f64 = new Float64Array(1);
 const u32 = new Uint32Array(f64.buffer);
 
+/** A 32-bit hash of a float's bits (-0 already made 0). */
+function hashOf(x: number): number {
+  f64[0] = x;
+  let h = u32[1] as number;
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  h ^= (h >>> 16) ^ (u32[0] as number);
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return h ^ (h >>> 16);
+}
+
+/**
+ * After this many entries, a column whose values were mostly new is counted by partitions: its
+ * table would outgrow the cache. Rows per partition aimed at then.
+ */
+const PARTITION_CHECK = 1 << 16;
+const PARTITION_NEW_SHARE = 0.5;
+const PARTITION_ROWS = 4096;
+
 /**
  * Exact count of the distinct values among the first `n` entries of `values` (every entry when `n`
  * is left out), skipping the rows where `valid[i] === 0` when `valid` is given. -0 and 0 are one
  * value. The values must hold no NaN: NaN marks an empty slot of the table.
  *
- * Open addressing keyed by the float's bits in one Float64Array: one pass, each insert touching
- * one cache line, several times faster than a JS `Set` or a sort (2M rows of a 61-value column:
- * 30 ms against 200 ms for a sort). The data-integration manifests (distinct counts) and the
- * training feature plan (numeric or categorical) both count with it.
+ * Open addressing keyed by the float's bits in one Float64Array that doubles as it fills, so a
+ * column of a few thousand values probes a table that stays in cache: several times faster than
+ * a JS `Set` or a sort. A column of mostly distinct values (ids, amounts) is instead split by the
+ * hashes' top bits into partitions of a few thousand values, each counted with a small table:
+ * local writes instead of a cache miss per value in a table of tens of MB. The data-integration
+ * manifests (distinct counts) and the training feature plan (numeric or categorical) both count
+ * with it.
  */
 export function distinctNumbers(values: Float64Array | Int32Array, n = values.length, valid?: Uint8Array): number {
-  let cap = 16;
-  while (cap < n * 2) cap *= 2;
-  const mask = cap - 1;
-  const table = new Float64Array(cap).fill(Number.NaN);
+  let cap = 1024;
+  let mask = cap - 1;
+  let table = new Float64Array(cap).fill(Number.NaN);
   let count = 0;
   for (let i = 0; i < n; i++) {
+    if (i === PARTITION_CHECK && count > i * PARTITION_NEW_SHARE) return partitionedCount(values, n, valid);
     if (valid !== undefined && valid[i] === 0) continue;
     const x0 = values[i] as number;
     const x = x0 === 0 ? 0 : x0;
-    f64[0] = x;
-    let h = u32[1] as number;
-    h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
-    h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
-    h ^= (h >>> 16) ^ (u32[0] as number);
-    h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
-    h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
-    h ^= h >>> 16;
-    let slot = h & mask;
+    let slot = hashOf(x) & mask;
     for (;;) {
       const t = table[slot] as number;
       if (t !== t) {
@@ -39,6 +54,81 @@ export function distinctNumbers(values: Float64Array | Int32Array, n = values.le
       }
       if (t === x) break;
       slot = (slot + 1) & mask;
+    }
+    if (count * 2 > cap) {
+      const old = table;
+      cap *= 2;
+      mask = cap - 1;
+      table = new Float64Array(cap).fill(Number.NaN);
+      for (let j = 0; j < old.length; j++) {
+        const t = old[j] as number;
+        if (t !== t) continue;
+        let s = hashOf(t) & mask;
+        while (table[s] === table[s]) s = (s + 1) & mask;
+        table[s] = t;
+      }
+    }
+  }
+  return count;
+}
+
+/** The count by partitions: values grouped by the top bits of their hash (equal values share one), each counted alone. */
+function partitionedCount(values: Float64Array | Int32Array, n: number, valid: Uint8Array | undefined): number {
+  let bits = 4;
+  while (bits < 12 && n >>> bits > PARTITION_ROWS) bits++;
+  const parts = 1 << bits;
+  const shift = 32 - bits;
+  const hashes = new Int32Array(n);
+  const start = new Int32Array(parts + 1);
+  for (let i = 0; i < n; i++) {
+    if (valid !== undefined && valid[i] === 0) continue;
+    const x0 = values[i] as number;
+    const h = hashOf(x0 === 0 ? 0 : x0);
+    hashes[i] = h;
+    const p = (h >>> shift) + 1;
+    start[p] = (start[p] as number) + 1;
+  }
+  let largest = 0;
+  for (let p = 0; p < parts; p++) {
+    largest = Math.max(largest, start[p + 1] as number);
+    start[p + 1] = (start[p + 1] as number) + (start[p] as number);
+  }
+  const next = start.slice(0, parts);
+  const grouped = new Float64Array(start[parts] as number);
+  const groupedHashes = new Int32Array(start[parts] as number);
+  for (let i = 0; i < n; i++) {
+    if (valid !== undefined && valid[i] === 0) continue;
+    const h = hashes[i] as number;
+    const at = next[h >>> shift] as number;
+    next[h >>> shift] = at + 1;
+    const x0 = values[i] as number;
+    grouped[at] = x0 === 0 ? 0 : x0;
+    groupedHashes[at] = h;
+  }
+  let maxCap = 16;
+  while (maxCap < largest * 2) maxCap *= 2;
+  const table = new Float64Array(maxCap);
+  let count = 0;
+  for (let p = 0; p < parts; p++) {
+    const s = start[p] as number;
+    const e = start[p + 1] as number;
+    let cap = 16;
+    while (cap < (e - s) * 2) cap *= 2;
+    const mask = cap - 1;
+    table.fill(Number.NaN, 0, cap);
+    for (let j = s; j < e; j++) {
+      const x = grouped[j] as number;
+      let slot = (groupedHashes[j] as number) & mask;
+      for (;;) {
+        const t = table[slot] as number;
+        if (t !== t) {
+          table[slot] = x;
+          count++;
+          break;
+        }
+        if (t === x) break;
+        slot = (slot + 1) & mask;
+      }
     }
   }
   return count;

@@ -39,3 +39,25 @@ describe('distinctNumbers', () => {
     expect(distinctNumbers(Float64Array.from([0, -0, 0.5, -0.5]))).toBe(3);
   });
 });
+
+describe('distinctNumbers on large columns', () => {
+  it('counts what a Set counts whether the values repeat (one growing table) or are nearly all distinct (partitions)', () => {
+    const random = new Sfc32Random(11);
+    const n = 200_000;
+    for (const spread of [50, 30_000, 2 ** 32]) {
+      const values = new Float64Array(n);
+      const valid = new Uint8Array(n);
+      for (let i = 0; i < n; i++) {
+        values[i] = random.int(20) === 0 ? -0 : (random.nextUint32() % spread) / 8 - spread / 16;
+        valid[i] = random.int(7) === 0 ? 0 : 1;
+      }
+      const all = new Set(Array.from(values, (v) => (v === 0 ? 0 : v)));
+      const present = new Set(Array.from(values, (v) => (v === 0 ? 0 : v)).filter((_, i) => valid[i] === 1));
+      expect(distinctNumbers(values)).toBe(all.size);
+      expect(distinctNumbers(values, n, valid)).toBe(present.size);
+      expect(distinctNumbers(values, 150_000)).toBe(new Set(Array.from(values.subarray(0, 150_000), (v) => (v === 0 ? 0 : v))).size);
+    }
+    const ints = Int32Array.from({ length: n }, (_, i) => (i * 2654435761) | 0);
+    expect(distinctNumbers(ints)).toBe(new Set(ints).size);
+  });
+});

@@ -2,6 +2,7 @@ import { Dictionary, Field, Int32, RecordBatch, Schema, Struct, Table, Utf8, mak
 import type { Data } from 'apache-arrow';
 import { columnData, fromArrowTable } from './arrow-convert.js';
 import type { Column } from './column.js';
+import { rememberTextCodes } from './text-codes.js';
 import { bitIsSet, knownUtf8, sameUtf8, textAt } from './utf8-column.js';
 
 /** A string column with at most this many distinct values (and few per row) is sent as a dictionary. */
@@ -122,5 +123,12 @@ function utf8DictionaryCodes(col: Extract<Column, { type: 'string' }>, d: Data, 
     codes[i] = code;
     valid[i >> 3] = (valid[i >> 3] as number) | (1 << (i & 7));
   }
+  // The manifest numbers this column's values too (distinct count, content hash): it takes these.
+  let textCodes = codes;
+  if (nulls > 0) {
+    textCodes = codes.slice();
+    for (let i = 0; i < n; i++) if (!bitIsSet(d.nullBitmap, 0, i)) textCodes[i] = -1;
+  }
+  rememberTextCodes(d, { count: firstRows.length, codes: textCodes, firstRows: Int32Array.from(firstRows) });
   return { codes, valid, values: firstRows.map((r) => textAt(col, r) as string), nulls };
 }

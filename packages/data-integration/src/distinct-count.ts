@@ -1,6 +1,6 @@
-import type { Data } from 'apache-arrow';
 import { distinctNumbers } from '@hokusai/core';
-import { bitIsSet, knownUtf8 } from './utf8-column.js';
+import { utf8Codes } from './text-codes.js';
+import { knownUtf8 } from './utf8-column.js';
 import type { Column } from './column.js';
 
 /**
@@ -10,7 +10,7 @@ import type { Column } from './column.js';
 export function distinctCount(col: Column): number {
   if (col.type === 'string') {
     const utf8 = knownUtf8(col);
-    return utf8 === undefined ? distinctStrings(col.values) : distinctUtf8(utf8);
+    return utf8 === undefined ? distinctStrings(col.values) : utf8Codes(utf8).count;
   }
   const n = col.valid.length;
   if (col.type === 'int' || col.type === 'bool') {
@@ -95,67 +95,4 @@ function distinctStrings(values: readonly (string | null)[]): number {
     rowHashes[i] = avalanche(h);
   }
   return countDistinct(rowHashes, (a, b) => values[a] === values[b]);
-}
-
-/**
- * `distinctStrings` over a text column's UTF-8 (equal strings have equal bytes), nulls aside.
- * One pass: each value's hash, then a probe of a table that grows with the distinct values (so a
- * column of a few values probes a table that stays in cache) and holds each entry's hash beside
- * its row; a hash match is confirmed on the bytes, compared inline.
- */
-function distinctUtf8(d: Data): number {
-  const offsets = d.valueOffsets as Int32Array;
-  const bytes = d.values as Uint8Array;
-  const bitmap = d.nullBitmap;
-  const n = d.length;
-  const noNulls = d.nullCount === 0;
-  let cap = 1024;
-  let mask = cap - 1;
-  // entries[2 * slot] = row + 1 (0: empty), entries[2 * slot + 1] = hash.
-  let entries = new Int32Array(cap * 2);
-  let count = 0;
-  for (let i = 0; i < n; i++) {
-    if (!noNulls && !bitIsSet(bitmap, 0, i)) continue;
-    const s = offsets[i] as number;
-    const e = offsets[i + 1] as number;
-    let h = 0x811c9dc5 ^ (e - s);
-    for (let k = s; k < e; k++) h = Math.imul(h ^ (bytes[k] as number), 0x01000193);
-    h = avalanche(h);
-    let slot = h & mask;
-    for (;;) {
-      const at = (entries[2 * slot] as number) - 1;
-      if (at < 0) {
-        entries[2 * slot] = i + 1;
-        entries[2 * slot + 1] = h;
-        count++;
-        break;
-      }
-      if (entries[2 * slot + 1] === h) {
-        const s2 = offsets[at] as number;
-        const len = (offsets[at + 1] as number) - s2;
-        if (len === e - s) {
-          let k = 0;
-          while (k < len && bytes[s + k] === bytes[s2 + k]) k++;
-          if (k === len) break;
-        }
-      }
-      slot = (slot + 1) & mask;
-    }
-    if (count * 2 > cap) {
-      // Past half full: twice the slots, entries placed again by their kept hashes.
-      const old = entries;
-      cap *= 2;
-      mask = cap - 1;
-      entries = new Int32Array(cap * 2);
-      for (let j = 0; j < old.length; j += 2) {
-        const row = old[j] as number;
-        if (row === 0) continue;
-        let t = (old[j + 1] as number) & mask;
-        while (entries[2 * t] !== 0) t = (t + 1) & mask;
-        entries[2 * t] = row;
-        entries[2 * t + 1] = old[j + 1] as number;
-      }
-    }
-  }
-  return count;
 }
