@@ -6,6 +6,11 @@ import { decodeField, isNullToken, isNullTokenBytes, NON_FINITE_TOKENS, parseBoo
 
 type State = 'unknown' | 'number' | 'bool' | 'timestamp' | 'string' | 'demoted';
 
+/** ColumnBuilder.fastKind's answers. */
+export const FAST_ANY = 0;
+export const FAST_NUMBER = 1;
+export const FAST_TEXT = 2;
+
 export interface TypeFailure {
   row: number;
   value: string;
@@ -183,6 +188,40 @@ export class ColumnBuilder {
       }
       this.pushBytes(buf, fs, fe, fq);
     }
+  }
+
+  /**
+   * How the CSV row scanner may take this column's next unquoted field (see csv-fast-rows):
+   * FAST_NUMBER, an undeclared numeric column (plain decimals parsed by the scanner itself);
+   * FAST_TEXT, text kept only as bytes; FAST_ANY, through `pushBytes`.
+   */
+  fastKind(): number {
+    if (this.state === 'number' && this.declared === undefined) return FAST_NUMBER;
+    if (this.textValid !== null) return FAST_TEXT;
+    return FAST_ANY;
+  }
+
+  /** A number the scanner parsed, in a FAST_NUMBER column: what `pushBytes` does with its text. */
+  addNumber(v: number, isInt: boolean): void {
+    if (this.length === this.num.length) this.grow();
+    this.num[this.length] = v;
+    this.valid[this.length] = 1;
+    if (!isInt || v > 2147483647 || v < -2147483648) this.allInt = false;
+    this.length++;
+  }
+
+  /**
+   * An unquoted field of a FAST_TEXT column: `buf[s..)` up to `stop` or `limit`, copied as it is
+   * found; returns where the field ended. A null token is a null, as in `pushBytes`.
+   */
+  addTextUntil(buf: Buffer, s: number, limit: number, stop: number): number {
+    const utf8 = this.utf8 as Utf8Builder;
+    const e = utf8.pushUntil(buf, s, limit, stop);
+    if (e - s <= 4 && isNullTokenBytes(buf, s, e)) {
+      utf8.dropLast();
+      this.pushNull();
+    } else this.countTextRow(1);
+    return e;
   }
 
   /** A field of a text column: text shared for repeated values, its bytes kept for Arrow. */

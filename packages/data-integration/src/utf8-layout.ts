@@ -60,6 +60,31 @@ export class Utf8Builder {
     this.offsets[++this.count] = this.size;
   }
 
+  /**
+   * A value that is `src[s..)` up to the first `stop` byte or `limit`, copied while it is looked
+   * for (one pass over the bytes); returns where it ended.
+   */
+  pushUntil(src: Uint8Array, s: number, limit: number, stop: number): number {
+    this.room(limit - s);
+    const dst = this.bytes;
+    let at = this.size;
+    let k = s;
+    while (k < limit) {
+      const c = src[k] as number;
+      if (c === stop) break;
+      dst[at++] = c;
+      k++;
+    }
+    this.size = at;
+    this.offsets[++this.count] = at;
+    return k;
+  }
+
+  /** Takes back the last value pushed. */
+  dropLast(): void {
+    this.size = this.offsets[--this.count] as number;
+  }
+
   pushText(text: string): void {
     const len = Buffer.byteLength(text, 'utf8');
     this.room(len);
