@@ -1,4 +1,4 @@
-import { FAST_NUMBER, FAST_TEXT } from './column-builder.js';
+import { FAST_INTERNED, FAST_NUMBER, FAST_TEXT } from './column-builder.js';
 import type { ColumnBuilder } from './column-builder.js';
 import type { ScanState } from './csv-scan.js';
 import { POW10 } from './text-values.js';
@@ -92,11 +92,28 @@ export class FastRows {
         const kind = kinds[k] as number;
         if (kind === FAST_TEXT) {
           p = b.addTextUntil(buf, p, rowEnd, delim);
+        } else if (kind === FAST_INTERNED) {
+          // The field's end and its hash (string-interner's bytesHash) in one pass.
+          let h = 0x811c9dc5;
+          let j = p;
+          while (j < rowEnd) {
+            const c = buf[j] as number;
+            if (c === delim) break;
+            h = Math.imul(h ^ c, 0x01000193);
+            j++;
+          }
+          if (j > p) {
+            if (!b.addInterned(buf, p, j, h)) kinds[k] = b.fastKind();
+          } else {
+            b.pushBytes(buf, p, j, 0);
+            kinds[k] = b.fastKind();
+          }
+          p = j;
         } else {
           let taken = false;
           let j = p;
           if (kind === FAST_NUMBER) {
-            // parseNumberBytes for the plain forms -?d+ and -?d+.d+ of at most 15 significant
+            // parseNumberBytes for the plain forms -?d+ and -?d+.d+ of at most 15 digits
             // digits (the same single IEEE operation, so the same double); any other text
             // (exponents, spaces, a sign '+', leading zeros, long mantissas, nulls) goes through
             // pushBytes below. buf[rowEnd] is CR or LF, so no loop runs past the row.
@@ -105,27 +122,29 @@ export class FastRows {
             if (neg) c = buf[++j] as number;
             const ds = j;
             let mant = 0;
-            let sig = 0;
-            while (c >= 48 && c <= 57) {
-              if (sig > 0 || c !== 48) sig++;
-              mant = mant * 10 + (c - 48);
-              c = buf[++j] as number;
+            let d = c - 48;
+            while (d >>> 0 < 10) {
+              mant = mant * 10 + d;
+              d = (buf[++j] as number) - 48;
             }
             const intDigits = j - ds;
             let ok = intDigits === 1 || (intDigits > 1 && buf[ds] !== 48);
             let frac = 0;
-            if (ok && c === 46) {
+            if (ok && d === -2) {
+              // '.'
               const fs = ++j;
-              c = buf[j] as number;
-              while (c >= 48 && c <= 57) {
-                if (sig > 0 || c !== 48) sig++;
-                mant = mant * 10 + (c - 48);
-                c = buf[++j] as number;
+              d = (buf[j] as number) - 48;
+              while (d >>> 0 < 10) {
+                mant = mant * 10 + d;
+                d = (buf[++j] as number) - 48;
               }
               frac = j - fs;
-              ok = frac > 0 && frac <= 22;
+              ok = frac > 0;
             }
-            if (ok && sig <= 15 && (j === rowEnd || c === delim)) {
+            // At most 15 digits in all, so at most 15 significant ones (longer numbers, leading
+            // zeros or not, are left to pushBytes).
+            c = d + 48;
+            if (ok && intDigits + frac <= 15 && (j === rowEnd || c === delim)) {
               let v = frac === 0 ? mant : mant / (POW10[frac] as number);
               if (neg) v = -v;
               if (v === 0) v = 0; // -0 folded, as parseNumberBytes does

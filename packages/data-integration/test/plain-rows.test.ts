@@ -101,6 +101,22 @@ describe('plain CSV rows read straight into the columns', () => {
     expect(errors).toBeLessThan(150);
   });
 
+  it('follow text columns that stop sharing strings, or never do, past the interner\'s 20,000 lookups', async () => {
+    const random = mulberry32(7);
+    const lines = ['unique,repeated,drifting,number'];
+    for (let r = 0; r < 30_000; r++) {
+      const drifting = r < 24_000 ? ['north', 'south', 'NA', ''][r % 4] : `v${r}`;
+      const repeated = random() < 0.01 ? '' : ['basic', 'pro', 'zoë', 'NA'][Math.floor(random() * 4)];
+      lines.push(`u${r}@example.com,${repeated},${drifting},${r % 1000}`);
+    }
+    const path = tmp.write('interned.csv', `${lines.join('\n')}\n`);
+    for (const chunkBytes of [4096, 1 << 20]) {
+      const plain = await observe(path, true, chunkBytes, undefined);
+      expect(plain).toEqual(await observe(path, false, chunkBytes, undefined));
+      expect((plain as { columns: { type: string }[] }).columns.map((c) => c.type)).toEqual(['string', 'string', 'string', 'int']);
+    }
+  });
+
   it('give each number form, valid or not, in a numeric column what the general tokenizer gives', async () => {
     for (const [k, form] of NUMBER_FORMS.entries()) {
       for (const ending of ['\n', '\r\n']) {
