@@ -15,6 +15,53 @@ export function fastDelimiter(delim: number): boolean {
   return delim === 44 || delim === 59 || delim === 9 || delim === 124;
 }
 
+/** plainNumberEnd's number. */
+const plain = { value: 0, isInt: false };
+
+/**
+ * parseNumberBytes for the plain forms -?d+ and -?d+.d+ of at most 15 digits starting at `p`
+ * (the same single IEEE operation, so the same double, in `plain`): returns the offset of the
+ * delimiter or row end after it, or -1 for any other text (exponents, spaces, a sign '+',
+ * leading zeros, long mantissas, nulls), which the caller hands to pushBytes. buf[rowEnd] is CR
+ * or LF, so no loop runs past the row.
+ */
+function plainNumberEnd(buf: Buffer, p: number, rowEnd: number, delim: number): number {
+  let j = p;
+  let c = buf[j] as number;
+  const neg = c === 45;
+  if (neg) c = buf[++j] as number;
+  const ds = j;
+  let mant = 0;
+  let d = c - 48;
+  while (d >>> 0 < 10) {
+    mant = mant * 10 + d;
+    d = (buf[++j] as number) - 48;
+  }
+  const intDigits = j - ds;
+  if (intDigits === 0 || (intDigits > 1 && buf[ds] === 48)) return -1;
+  let frac = 0;
+  if (d === -2) {
+    // '.'
+    const fs = ++j;
+    d = (buf[j] as number) - 48;
+    while (d >>> 0 < 10) {
+      mant = mant * 10 + d;
+      d = (buf[++j] as number) - 48;
+    }
+    frac = j - fs;
+    if (frac === 0) return -1;
+  }
+  // At most 15 digits in all, so at most 15 significant ones (longer numbers, leading zeros or
+  // not, are left to pushBytes).
+  if (intDigits + frac > 15 || (j !== rowEnd && d + 48 !== delim)) return -1;
+  let v = frac === 0 ? mant : mant / (POW10[frac] as number);
+  if (neg) v = -v;
+  if (v === 0) v = 0; // -0 folded, as parseNumberBytes does
+  plain.value = v;
+  plain.isInt = frac === 0;
+  return j;
+}
+
 function indexOrEnd(buf: Buffer, byte: number, from: number): number {
   const at = buf.indexOf(byte, from);
   return at < 0 ? buf.length : at;
@@ -110,46 +157,13 @@ export class FastRows {
           }
           p = j;
         } else {
-          let taken = false;
           let j = p;
+          let taken = false;
           if (kind === FAST_NUMBER) {
-            // parseNumberBytes for the plain forms -?d+ and -?d+.d+ of at most 15 digits
-            // digits (the same single IEEE operation, so the same double); any other text
-            // (exponents, spaces, a sign '+', leading zeros, long mantissas, nulls) goes through
-            // pushBytes below. buf[rowEnd] is CR or LF, so no loop runs past the row.
-            let c = buf[j] as number;
-            const neg = c === 45;
-            if (neg) c = buf[++j] as number;
-            const ds = j;
-            let mant = 0;
-            let d = c - 48;
-            while (d >>> 0 < 10) {
-              mant = mant * 10 + d;
-              d = (buf[++j] as number) - 48;
-            }
-            const intDigits = j - ds;
-            let ok = intDigits === 1 || (intDigits > 1 && buf[ds] !== 48);
-            let frac = 0;
-            if (ok && d === -2) {
-              // '.'
-              const fs = ++j;
-              d = (buf[j] as number) - 48;
-              while (d >>> 0 < 10) {
-                mant = mant * 10 + d;
-                d = (buf[++j] as number) - 48;
-              }
-              frac = j - fs;
-              ok = frac > 0;
-            }
-            // At most 15 digits in all, so at most 15 significant ones (longer numbers, leading
-            // zeros or not, are left to pushBytes).
-            c = d + 48;
-            if (ok && intDigits + frac <= 15 && (j === rowEnd || c === delim)) {
-              let v = frac === 0 ? mant : mant / (POW10[frac] as number);
-              if (neg) v = -v;
-              if (v === 0) v = 0; // -0 folded, as parseNumberBytes does
-              b.addNumber(v, frac === 0);
-              p = j;
+            const at = plainNumberEnd(buf, p, rowEnd, delim);
+            if (at >= 0) {
+              b.addNumber(plain.value, plain.isInt);
+              p = at;
               taken = true;
             }
           }
