@@ -20,7 +20,10 @@ afterAll(() => tmp.cleanup());
 const NUMBER_FORMS = ['0', '-0', '0.0', '-0.000', '7', '-7', '+7', '007', '0.5', '.5', '5.', '1e3', '1E-2', ' 4', '4 ', '12345678901234', '123456789012345', '1234567890123456', '9007199254740993', '0.1234567890123456789', '3.14159265358979', '-2147483648', '2147483648', '99999999999', '1.00000000000000000000001', '1.0000000000000000000001', '-', '-.', '1.2.3', '1-2', '0x10', 'NaN', 'inf', '', 'NA', 'N/A', 'null', 'NULL', 'x'];
 const TEXT_FORMS = ['north', 'south', '', 'NA', 'null', 'zoë', 'a"b', '"quoted, with comma"', '"said ""hi"""', '""', '"NA"', '"two\nlines"', 'true', '2024-01-02', 'N/A', 'NUL', 'nulls'];
 
-function randomCsv(seed: number): Buffer {
+/** The delimiters the reader sniffs; the fuzz files use each. */
+const DELIMITERS = [',', ';', '\t', '|'];
+
+function randomCsv(seed: number, delimiter: string): Buffer {
   const random = mulberry32(seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)] as T;
   const cols = 1 + Math.floor(random() * 6);
@@ -31,7 +34,7 @@ function randomCsv(seed: number): Buffer {
   const kinds = Array.from({ length: cols }, () => Math.floor(random() * 4));
   const rare = random() < 0.5 ? 0.002 : 0.05;
   const ragged = random() < 0.15;
-  const lines: string[] = [Array.from({ length: cols }, (_, k) => `c${k}`).join(',')];
+  const lines: string[] = [Array.from({ length: cols }, (_, k) => `c${k}`).join(delimiter)];
   for (let r = 0; r < rows; r++) {
     const fields = kinds.map((kind) => {
       if (random() < rare) return pick(random() < 0.5 ? NUMBER_FORMS : TEXT_FORMS);
@@ -48,7 +51,7 @@ function randomCsv(seed: number): Buffer {
     });
     if (ragged && random() < 0.001) fields.push('extra');
     if (ragged && random() < 0.001 && fields.length > 1) fields.pop();
-    lines.push(fields.join(','));
+    lines.push(fields.map((f) => (delimiter === ',' ? f : f.replaceAll(',', delimiter))).join(delimiter));
     if (random() < rare / 2) lines.push('');
   }
   let text = lines.join(crlf ? '\r\n' : '\n');
@@ -73,9 +76,9 @@ function observedRead(read: RangeRead): unknown {
   };
 }
 
-async function observe(path: string, plainRows: boolean, chunkBytes: number, declared: Map<string, ColumnType> | undefined): Promise<unknown> {
+async function observe(path: string, plainRows: boolean, chunkBytes: number, declared: Map<string, ColumnType> | undefined, delimiter = ','): Promise<unknown> {
   try {
-    const read = await readRange(path, { file: 'data.csv', chunkBytes, maxRowBytes: 1 << 20, delimiter: ',', header: true, declared, capacity: 16, plainRows });
+    const read = await readRange(path, { file: 'data.csv', chunkBytes, maxRowBytes: 1 << 20, delimiter, header: true, declared, capacity: 16, plainRows });
     return observedRead(read);
   } catch (err) {
     if (!(err instanceof DataIntegrationError)) throw err;
@@ -87,12 +90,13 @@ describe('plain CSV rows read straight into the columns', () => {
   it('give what the general tokenizer gives: columns, stats and errors, over random files and buffer sizes', async () => {
     let errors = 0;
     for (let seed = 1; seed <= 160; seed++) {
-      const bytes = randomCsv(seed);
+      const delimiter = DELIMITERS[Math.floor(seed / 4) % DELIMITERS.length] as string;
+      const bytes = randomCsv(seed, delimiter);
       const path = tmp.write(`fuzz-${seed}.csv`, bytes);
       const chunkBytes = [64, 997, 4096, 1 << 20][seed % 4] as number;
       const declared = seed % 7 === 0 ? new Map<string, ColumnType>([['c0', 'float'], ['c1', 'int']]) : undefined;
-      const plain = await observe(path, true, chunkBytes, declared);
-      const general = await observe(path, false, chunkBytes, declared);
+      const plain = await observe(path, true, chunkBytes, declared, delimiter);
+      const general = await observe(path, false, chunkBytes, declared, delimiter);
       expect(plain, `seed ${seed}`).toEqual(general);
       if ((general as { error?: string }).error !== undefined) errors++;
     }
