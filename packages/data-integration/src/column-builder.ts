@@ -6,6 +6,18 @@ import { decodeField, isNullToken, isNullTokenBytes, NON_FINITE_TOKENS, parseBoo
 
 type State = 'unknown' | 'number' | 'bool' | 'timestamp' | 'string' | 'demoted';
 
+/**
+ * Rows after which a text column still keeping its strings (they repeat: the string interner
+ * decides after 20,000 lookups) gets room for all the rows expected.
+ */
+const STRS_ROOM_AT = 1 << 15;
+
+/** ColumnBuilder.fastKind's answers. */
+export const FAST_ANY = 0;
+export const FAST_NUMBER = 1;
+export const FAST_TEXT = 2;
+export const FAST_INTERNED = 3;
+
 export interface TypeFailure {
   row: number;
   value: string;
@@ -81,15 +93,16 @@ export class ColumnBuilder {
   constructor(declared: ColumnType | undefined, capacity = 1 << 14) {
     this.declared = declared;
     this.capacity = capacity;
-    this.num = new Float64Array(capacity);
-    this.valid = new Uint8Array(capacity);
+    // Made at the first value or null that needs them: a text column never does.
+    this.num = new Float64Array(0);
+    this.valid = new Uint8Array(0);
     if (declared === undefined) this.state = 'unknown';
     else if (declared === 'int' || declared === 'float') this.state = 'number';
     else this.state = declared;
   }
 
   private grow(): void {
-    const cap = this.num.length * 2;
+    const cap = Math.max(this.capacity, this.num.length * 2);
     const num = new Float64Array(cap);
     num.set(this.num);
     this.num = num;
@@ -110,7 +123,7 @@ export class ColumnBuilder {
       return this.countTextRow(0);
     }
     if (this.state === 'string') {
-      this.strs.push(null);
+      this.strs[this.length] = null;
       this.utf8?.pushNull();
     } else if (this.state !== 'demoted') {
       if (this.length === this.num.length) this.grow();
@@ -185,6 +198,42 @@ export class ColumnBuilder {
     }
   }
 
+  /**
+   * How the CSV row scanner may take this column's next unquoted field (see csv-fast-rows):
+   * FAST_NUMBER, an undeclared numeric column (plain decimals parsed by the scanner itself);
+   * FAST_TEXT, text kept only as bytes; FAST_INTERNED, text whose repeated values share a string
+   * (addInterned); FAST_ANY, through `pushBytes`.
+   */
+  fastKind(): number {
+    if (this.state === 'number' && this.declared === undefined) return FAST_NUMBER;
+    if (this.textValid !== null) return FAST_TEXT;
+    if (this.state === 'string' && this.interner !== null) return FAST_INTERNED;
+    return FAST_ANY;
+  }
+
+  /** A number the scanner parsed, in a FAST_NUMBER column: what `pushBytes` does with its text. */
+  addNumber(v: number, isInt: boolean): void {
+    if (this.length === this.num.length) this.grow();
+    this.num[this.length] = v;
+    this.valid[this.length] = 1;
+    if (!isInt || v > 2147483647 || v < -2147483648) this.allInt = false;
+    this.length++;
+  }
+
+  /**
+   * An unquoted field of a FAST_TEXT column: `buf[s..)` up to `stop` or `limit`, copied as it is
+   * found; returns where the field ended. A null token is a null, as in `pushBytes`.
+   */
+  addTextUntil(buf: Buffer, s: number, limit: number, stop: number): number {
+    const utf8 = this.utf8 as Utf8Builder;
+    const e = utf8.pushUntil(buf, s, limit, stop);
+    if (e - s <= 4 && isNullTokenBytes(buf, s, e)) {
+      utf8.dropLast();
+      this.pushNull();
+    } else this.countTextRow(1);
+    return e;
+  }
+
   /** A field of a text column: text shared for repeated values, its bytes kept for Arrow. */
   private pushStringBytes(buf: Buffer, s: number, e: number, q: number): void {
     if (this.textValid !== null) {
@@ -195,8 +244,24 @@ export class ColumnBuilder {
       return;
     }
     const interner = q === 0 ? this.interner : null;
+    this.pushFound(interner?.find(buf, s, e), interner, buf, s, e, q);
+  }
+
+  /**
+   * An unquoted, non-empty field of a FAST_INTERNED column, `hash` being StringInterner's hash
+   * of its bytes, which the scanner computed while looking for the field's end. False when the
+   * column has just given up sharing strings (it is FAST_TEXT from now on).
+   */
+  addInterned(buf: Buffer, s: number, e: number, hash: number): boolean {
+    const interner = this.interner as StringInterner;
+    this.pushFound(interner.findHashed(buf, s, e, hash), interner, buf, s, e, 0);
+    return this.textValid === null;
+  }
+
+  /** The rest of pushStringBytes once the interner (if any) was asked for the field's text. */
+  private pushFound(found: string | undefined, interner: StringInterner | null | undefined, buf: Buffer, s: number, e: number, q: number): void {
     // A hit is text this column already accepted as a string, so it needs no checks again.
-    let text = interner?.find(buf, s, e);
+    let text = found;
     if (text === undefined) {
       text = decodeField(buf, s, e, q);
       if (q === 0 && isNullToken(text)) return this.pushNull();
@@ -208,16 +273,31 @@ export class ColumnBuilder {
     if (this.utf8 === null) {
       // The values before this one came in as text (the first one decided the type).
       this.utf8 = new Utf8Builder();
-      for (const v of this.strs) {
+      for (let i = 0; i < this.length; i++) {
+        const v = this.strs[i] as string | null;
         if (v === null) this.utf8.pushNull();
         else this.utf8.pushText(v);
       }
     }
-    this.strs.push(text);
-    this.length++;
+    this.strs[this.length++] = text;
+    if (this.length === STRS_ROOM_AT && this.capacity > this.length) {
+      this.strs = this.withRoom(this.strs);
+      this.utf8.reserveFor(this.capacity);
+    }
     if (q === 2) this.utf8.pushText(text);
     else this.utf8.pushBytes(buf, s, e);
     if (this.interner === null) this.keepBytesOnly();
+  }
+
+  /**
+   * The strings so far with room for the rows expected: writing into room is several times
+   * faster than growing the array a million times. Made once a column's strings are known to
+   * repeat (see STRS_ROOM_AT); contents() trims it.
+   */
+  private withRoom(strs: (string | null)[]): (string | null)[] {
+    const roomy = new Array<string | null>(this.capacity);
+    for (let i = 0; i < this.length; i++) roomy[i] = strs[i] as string | null;
+    return roomy;
   }
 
   /** Drops the strings of a text column whose bytes are all kept, keeping which rows are null. */
@@ -226,6 +306,7 @@ export class ColumnBuilder {
     for (let i = 0; i < this.length; i++) valid[i] = this.strs[i] === null ? 0 : 1;
     this.textValid = valid;
     this.strs = [];
+    this.utf8?.reserveFor(this.capacity);
   }
 
   /** Counts one more row of a bytes-only text column, a value (1) or a null (0). */
@@ -255,9 +336,8 @@ export class ColumnBuilder {
           this.utf8?.pushText(text);
           return;
         }
-        this.strs.push(text);
+        this.strs[this.length++] = text;
         this.utf8?.pushText(text);
-        this.length++;
         return;
       case 'unknown': {
         if (parseNumberText(text)) {
@@ -411,8 +491,9 @@ export class ColumnBuilder {
     }
   }
 
-  /** The builder's storage as it stands, for finishColumn (column-finish.ts). */
+  /** The builder's storage as it stands (its strings trimmed to its rows), for finishColumn (column-finish.ts). */
   contents(): BuilderContents {
+    if (this.strs.length > this.length) this.strs.length = this.length;
     return { state: this.state, strs: this.strs, utf8: this.utf8 === null ? null : { count: this.utf8.count, layout: this.utf8.layout() }, textValid: this.textValid, num: this.num, valid: this.valid };
   }
 }

@@ -3,6 +3,7 @@ import { isUtf8 } from 'node:buffer';
 import { dataError } from './errors.js';
 import { ColumnBuilder } from './column-builder.js';
 import type { ColumnType } from './column.js';
+import { FastRows, fastDelimiter } from './csv-fast-rows.js';
 
 // The CSV tokenizer and the reading of a byte range of a file into column builders. It loads no
 // Arrow code, so a worker thread reading part of a file starts quickly (see csv-split).
@@ -32,13 +33,20 @@ class NeedMore extends Error {}
  * Scans complete rows of `buf` from 0, calling `onRow` for each. Returns the offset just past
  * the last complete row; when `eof` is false an unfinished row at the end is left for the next
  * chunk. Quoted fields keep their inner bytes; `quoted[k] === 2` marks doubled quotes inside.
+ * With `fast`, plain rows are handed to the columns by it (see csv-fast-rows) instead of `onRow`.
  */
-export function scanBuffer(buf: Buffer, eof: boolean, delim: number, st: ScanState, file: string, onRow: RowFn): number {
+export function scanBuffer(buf: Buffer, eof: boolean, delim: number, st: ScanState, file: string, onRow: RowFn, fast?: FastRows): number {
   const end = buf.length;
   let i = 0;
   let consumed = 0;
   st.rowCount = 0;
+  fast?.begin();
   while (i < end) {
+    if (fast !== undefined) {
+      i = fast.take(buf, i, st);
+      consumed = i;
+      if (i >= end) break;
+    }
     const rowStart = i;
     const rowLine = st.line;
     let linesInRow = 0;
@@ -176,6 +184,7 @@ interface ScanOptions {
   /** Byte range to scan (default: the whole file); a range that starts past 0 has no BOM. */
   start?: number;
   end?: number;
+  fast?: FastRows;
 }
 
 /**
@@ -215,7 +224,7 @@ export async function scanFile(path: string, delimiter: string, opts: ScanOption
       }
       if (rangeDone) return buf.length;
       if (buf.length === 0 && eof) return 0;
-      const consumed = scanBuffer(buf, eof, delim, st, opts.file, onRow);
+      const consumed = scanBuffer(buf, eof, delim, st, opts.file, onRow, opts.fast);
       opts.afterScan?.();
       if (opts.checkUtf8 && consumed > 0 && !isUtf8(buf.subarray(0, consumed))) {
         const bad = firstInvalidUtf8(buf.subarray(0, consumed));
@@ -267,17 +276,20 @@ export interface RangeOptions {
   feed?: ((bytes: Buffer, at: number) => void) | undefined;
   start?: number;
   end?: number;
+  /** Plain rows through csv-fast-rows (default); false reads every row with the general tokenizer (tests compare the two). */
+  plainRows?: boolean;
 }
 
 /** Reads the rows of a byte range of a CSV file (the whole file by default) into column builders. */
 export async function readRange(path: string, o: RangeOptions): Promise<RangeRead> {
   const file = o.file;
   let names: string[] | null = o.names ?? null;
-  let builders: ColumnBuilder[] = names === null ? [] : names.map((n) => new ColumnBuilder(o.declared?.get(n), o.capacity));
-  let dataRows = 0;
-  const demotedAt: number[] = [];
-  // Rows are gathered in blocks and each column then takes its fields in one loop (see
-  // ColumnBuilder.pushBlock); a block is handed on before the scanner's buffer is reused.
+  let builders: ColumnBuilder[] = [];
+  // Rows the general tokenizer reads (quoted fields, lone CRs); the others go to `fast`.
+  let slowRows = 0;
+  // Plain rows go to the columns as they are split (csv-fast-rows); the other rows are gathered
+  // in blocks and each column then takes its fields in one loop (see ColumnBuilder.pushBlock); a
+  // block is handed on before the scanner's buffer is reused, and before any plain row.
   let bs = new Int32Array(0);
   let be = new Int32Array(0);
   let bq = new Uint8Array(0);
@@ -286,29 +298,32 @@ export async function readRange(path: string, o: RangeOptions): Promise<RangeRea
   const flush = (): void => {
     if (blockRows === 0 || blockBuf === null) return;
     const nf = builders.length;
-    for (let k = 0; k < nf; k++) {
-      const b = builders[k] as ColumnBuilder;
-      const was = b.state;
-      b.pushBlock(blockBuf, bs, be, bq, k, nf, blockRows);
-      if (b.state === 'demoted' && was !== 'demoted') demotedAt.push(k);
-    }
+    for (let k = 0; k < nf; k++) (builders[k] as ColumnBuilder).pushBlock(blockBuf, bs, be, bq, k, nf, blockRows);
     blockRows = 0;
   };
+  const delim = o.delimiter.charCodeAt(0);
+  const fast = o.plainRows !== false && fastDelimiter(delim) ? new FastRows(delim, flush) : undefined;
+  const newBuilders = (ns: string[]): ColumnBuilder[] => {
+    const made = ns.map((n) => new ColumnBuilder(o.declared?.get(n), o.capacity));
+    fast?.setColumns(made);
+    return made;
+  };
+  if (names !== null) builders = newBuilders(names);
   const onRow: RowFn = (buf, s, e, q, nf, line) => {
     if (names === null) {
       if (o.header) {
         names = [];
         for (let k = 0; k < nf; k++) names.push(fieldText(buf, s[k] as number, e[k] as number, q[k] as number).trim());
         checkNames(names, file);
-        builders = names.map((n) => new ColumnBuilder(o.declared?.get(n), o.capacity));
+        builders = newBuilders(names);
         return;
       }
       names = Array.from({ length: nf }, (_, k) => `column_${k + 1}`);
-      builders = names.map((n) => new ColumnBuilder(o.declared?.get(n), o.capacity));
+      builders = newBuilders(names);
     }
-    dataRows++;
+    slowRows++;
     if (nf !== builders.length) {
-      throw dataError('HOKUSAI_RAGGED_ROW', `the row has ${nf} fields but the header has ${builders.length}`, 'Make every row have one field per column (quote fields that contain the delimiter)', { file, row: dataRows, line, column: nf > builders.length ? undefined : (names as string[])[nf] });
+      throw dataError('HOKUSAI_RAGGED_ROW', `the row has ${nf} fields but the header has ${builders.length}`, 'Make every row have one field per column (quote fields that contain the delimiter)', { file, row: slowRows + (fast?.rows ?? 0), line, column: nf > builders.length ? undefined : (names as string[])[nf] });
     }
     if (bs.length === 0) {
       bs = new Int32Array(BLOCK_ROWS * nf);
@@ -326,11 +341,16 @@ export async function readRange(path: string, o: RangeOptions): Promise<RangeRea
   };
   const columnName = (field: number): string | undefined => (names as string[] | null)?.[field];
   const headerRows = o.header && o.names === undefined ? 1 : 0;
-  const rest = await scanFile(path, o.delimiter, { file, chunkBytes: o.chunkBytes, maxRowBytes: o.maxRowBytes, checkUtf8: true, columnName, headerRows, ...(o.feed ? { onChunk: o.feed } : {}), ...(o.start !== undefined ? { start: o.start } : {}), ...(o.end !== undefined ? { end: o.end } : {}), afterScan: flush }, onRow);
+  const rest = await scanFile(path, o.delimiter, { file, chunkBytes: o.chunkBytes, maxRowBytes: o.maxRowBytes, checkUtf8: true, columnName, headerRows, ...(o.feed ? { onChunk: o.feed } : {}), ...(o.start !== undefined ? { start: o.start } : {}), ...(o.end !== undefined ? { end: o.end } : {}), afterScan: flush, ...(fast ? { fast } : {}) }, onRow);
+  const dataRows = slowRows + (fast?.rows ?? 0);
   if (names === null) throw dataError('HOKUSAI_EMPTY_FILE', 'the file has no rows', 'Provide a header row and at least one data row', { file });
   if (dataRows === 0) {
     throw dataError('HOKUSAI_HEADER_ONLY', 'the file has a header but no data rows', 'Add at least one data row', { file });
   }
+  const demotedAt: number[] = [];
+  builders.forEach((b, k) => {
+    if (b.state === 'demoted') demotedAt.push(k);
+  });
   return { names, builders, dataRows, demotedAt, rest };
 }
 

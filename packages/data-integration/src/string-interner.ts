@@ -1,3 +1,10 @@
+/** FNV-1a of `buf[s..e)`: StringInterner's hash (the CSV scanner computes the same as it reads a field). */
+export function bytesHash(buf: Uint8Array, s: number, e: number): number {
+  let h = 0x811c9dc5;
+  for (let k = s; k < e; k++) h = Math.imul(h ^ (buf[k] as number), 0x01000193);
+  return h;
+}
+
 /**
  * Hands back one shared string for field bytes it has seen before, so a column of a few distinct
  * values (a region, a plan) holds a few strings instead of one per row: less decoding, less
@@ -14,19 +21,23 @@ export class StringInterner {
   private hits = 0;
   active = true;
 
-  private slotOf(buf: Uint8Array, s: number, e: number): number {
-    let h = 0x811c9dc5 ^ (e - s);
-    for (let k = s; k < e; k++) h = Math.imul(h ^ (buf[k] as number), 0x01000193);
+  private static slotOf(hash: number, length: number): number {
+    let h = hash ^ length;
     h ^= h >>> 15;
     return h & (StringInterner.SLOTS - 1);
   }
 
   /** The kept string for `buf[s..e)`, or undefined (then the caller decodes and may `keep` it). */
   find(buf: Uint8Array, s: number, e: number): string | undefined {
+    return this.findHashed(buf, s, e, bytesHash(buf, s, e));
+  }
+
+  /** `find`, given `bytesHash` of the bytes (the CSV scanner computes it as it reads them). */
+  findHashed(buf: Uint8Array, s: number, e: number, hash: number): string | undefined {
     // After enough lookups, a column whose values mostly differ is not worth the probing.
     if (++this.lookups === 20_000 && this.hits < this.lookups / 2) this.active = false;
     if (e - s > StringInterner.MAX_BYTES) return undefined;
-    const slot = this.slotOf(buf, s, e);
+    const slot = StringInterner.slotOf(hash, e - s);
     const len = this.lengths[slot] as number;
     if (len === e - s) {
       const at = slot * StringInterner.MAX_BYTES;
@@ -47,7 +58,7 @@ export class StringInterner {
 
   keep(buf: Uint8Array, s: number, e: number, text: string): void {
     if (e - s > StringInterner.MAX_BYTES) return;
-    const slot = this.slotOf(buf, s, e);
+    const slot = StringInterner.slotOf(bytesHash(buf, s, e), e - s);
     this.bytes.set(buf.subarray(s, e), slot * StringInterner.MAX_BYTES);
     this.lengths[slot] = e - s;
     this.strings[slot] = text;

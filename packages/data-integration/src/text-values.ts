@@ -28,7 +28,7 @@ export const NON_FINITE_TOKENS: ReadonlySet<string> = new Set([
   'NaN', 'nan', 'NAN', 'inf', '-inf', '+inf', 'Inf', '-Inf', 'Infinity', '-Infinity', '+Infinity', 'INF', '-INF',
 ]);
 
-const POW10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22];
+export const POW10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22];
 
 /** Result slots of `parseNumberBytes`, reused so the hot loop allocates nothing. */
 export const parsedNumber = { value: 0, isInt: false };

@@ -55,9 +55,34 @@ export class Utf8Builder {
 
   /** A value whose UTF-8 is `buf[s..e)`. */
   pushBytes(buf: Uint8Array, s: number, e: number): void {
-    this.room(e - s);
+    if (this.size + e - s > this.bytes.length || this.count + 2 > this.offsets.length) this.room(e - s);
     this.size = copyBytes(buf, s, e, this.bytes, this.size);
     this.offsets[++this.count] = this.size;
+  }
+
+  /**
+   * A value that is `src[s..)` up to the first `stop` byte or `limit`, copied while it is looked
+   * for (one pass over the bytes); returns where it ended.
+   */
+  pushUntil(src: Uint8Array, s: number, limit: number, stop: number): number {
+    if (this.size + limit - s > this.bytes.length || this.count + 2 > this.offsets.length) this.room(limit - s);
+    const dst = this.bytes;
+    let at = this.size;
+    let k = s;
+    while (k < limit) {
+      const c = src[k] as number;
+      if (c === stop) break;
+      dst[at++] = c;
+      k++;
+    }
+    this.size = at;
+    this.offsets[++this.count] = at;
+    return k;
+  }
+
+  /** Takes back the last value pushed. */
+  dropLast(): void {
+    this.size = this.offsets[--this.count] as number;
   }
 
   pushText(text: string): void {
@@ -72,7 +97,29 @@ export class Utf8Builder {
     this.offsets[++this.count] = this.size;
   }
 
+  /**
+   * Room for `values` values in all, from the bytes per value so far (and a tenth more), so that
+   * a column of a million values is not copied a dozen times as it doubles. layout() gives back
+   * room that stayed unused.
+   */
+  reserveFor(values: number): void {
+    if (this.count === 0 || values <= this.count) return;
+    const bytes = Math.ceil((this.size / this.count) * values * 1.1);
+    if (values + 1 > this.offsets.length) {
+      const grown = new Int32Array(values + 1);
+      grown.set(this.offsets.subarray(0, this.count + 1));
+      this.offsets = grown;
+    }
+    if (bytes > this.bytes.length) {
+      const grown = new Uint8Array(bytes);
+      grown.set(this.bytes.subarray(0, this.size));
+      this.bytes = grown;
+    }
+  }
+
   layout(): Utf8Layout {
+    // A quarter or more of the bytes unused (room reserved or doubled): keep only what is used.
+    if (this.bytes.length - this.size > (this.size >> 2) + (1 << 16)) this.bytes = this.bytes.slice(0, this.size);
     return { offsets: this.offsets.subarray(0, this.count + 1), bytes: this.bytes.subarray(0, this.size) };
   }
 }

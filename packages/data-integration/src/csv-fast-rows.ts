@@ -1,0 +1,196 @@
+import { FAST_INTERNED, FAST_NUMBER, FAST_TEXT } from './column-builder.js';
+import type { ColumnBuilder } from './column-builder.js';
+import type { ScanState } from './csv-scan.js';
+import { POW10 } from './text-values.js';
+
+const LF = 10;
+const CR = 13;
+const QUOTE = 34;
+
+/**
+ * Delimiters the scanner's number parsing cannot take for part of a number (the sniffed ones).
+ * With any other delimiter every row goes through the general tokenizer.
+ */
+export function fastDelimiter(delim: number): boolean {
+  return delim === 44 || delim === 59 || delim === 9 || delim === 124;
+}
+
+/** plainNumberEnd's number. */
+const plain = { value: 0, isInt: false };
+
+/**
+ * parseNumberBytes for the plain forms -?d+ and -?d+.d+ of at most 15 digits starting at `p`
+ * (the same single IEEE operation, so the same double, in `plain`): returns the offset of the
+ * delimiter or row end after it, or -1 for any other text (exponents, spaces, a sign '+',
+ * leading zeros, long mantissas, nulls), which the caller hands to pushBytes. buf[rowEnd] is CR
+ * or LF, so no loop runs past the row.
+ */
+function plainNumberEnd(buf: Buffer, p: number, rowEnd: number, delim: number): number {
+  let j = p;
+  let c = buf[j] as number;
+  const neg = c === 45;
+  if (neg) c = buf[++j] as number;
+  const ds = j;
+  let mant = 0;
+  let d = c - 48;
+  while (d >>> 0 < 10) {
+    mant = mant * 10 + d;
+    d = (buf[++j] as number) - 48;
+  }
+  const intDigits = j - ds;
+  if (intDigits === 0 || (intDigits > 1 && buf[ds] === 48)) return -1;
+  let frac = 0;
+  if (d === -2) {
+    // '.'
+    const fs = ++j;
+    d = (buf[j] as number) - 48;
+    while (d >>> 0 < 10) {
+      mant = mant * 10 + d;
+      d = (buf[++j] as number) - 48;
+    }
+    frac = j - fs;
+    if (frac === 0) return -1;
+  }
+  // At most 15 digits in all, so at most 15 significant ones (longer numbers, leading zeros or
+  // not, are left to pushBytes).
+  if (intDigits + frac > 15 || (j !== rowEnd && d + 48 !== delim)) return -1;
+  let v = frac === 0 ? mant : mant / (POW10[frac] as number);
+  if (neg) v = -v;
+  if (v === 0) v = 0; // -0 folded, as parseNumberBytes does
+  plain.value = v;
+  plain.isInt = frac === 0;
+  return j;
+}
+
+function indexOrEnd(buf: Buffer, byte: number, from: number): number {
+  const at = buf.indexOf(byte, from);
+  return at < 0 ? buf.length : at;
+}
+
+/**
+ * The CSV reader's path for plain rows: a row that ends in LF (or CRLF) within the buffer and
+ * holds no quote and no other CR is split on the delimiter and each field handed straight to its
+ * column, numbers parsed while they are found and byte-only text copied while its end is looked
+ * for, without recording field bounds or a callback per row. Any other row (quotes, a lone CR,
+ * the wrong number of fields, a row cut by the buffer's end) is left to the general tokenizer
+ * (csv-scan), which then reads it, or reports it with its row, line and column. A field the
+ * scanner does not parse itself goes through ColumnBuilder.pushBytes, so every column gets what
+ * pushing its fields one by one gives.
+ */
+export class FastRows {
+  private builders: ColumnBuilder[] = [];
+  private kinds = new Uint8Array(0);
+  /** Offsets of the next quote and CR at or after the last row looked at (buffer length: none). */
+  private nextQuote = -1;
+  private nextCR = -1;
+  /** Data rows taken so far. */
+  rows = 0;
+
+  /** `beforeRows` runs before rows are taken, so that rows the general path holds go first. */
+  constructor(private readonly delim: number, private readonly beforeRows: () => void) {}
+
+  /** The columns, once the header (or the first row) has given their number. */
+  setColumns(builders: ColumnBuilder[]): void {
+    this.builders = builders;
+    this.kinds = new Uint8Array(builders.length);
+  }
+
+  /** A new buffer: offsets found in the last one mean nothing. */
+  begin(): void {
+    this.nextQuote = -1;
+    this.nextCR = -1;
+  }
+
+  /**
+   * Takes the plain rows of `buf` from offset `i` (a row start) up to the first other row;
+   * returns the offset after the last row taken (`i` when none).
+   */
+  take(buf: Buffer, i: number, st: ScanState): number {
+    const builders = this.builders;
+    const nc = builders.length;
+    if (nc === 0) return i;
+    const kinds = this.kinds;
+    const delim = this.delim;
+    const end = buf.length;
+    let started = false;
+    while (i < end) {
+      const lf = buf.indexOf(LF, i);
+      if (lf < 0) break;
+      if (this.nextQuote < i) this.nextQuote = indexOrEnd(buf, QUOTE, i);
+      if (this.nextQuote < lf) break;
+      const rowEnd = lf > i && buf[lf - 1] === CR ? lf - 1 : lf;
+      if (this.nextCR < i) this.nextCR = indexOrEnd(buf, CR, i);
+      if (this.nextCR < rowEnd) break;
+      if (rowEnd === i) {
+        // A blank line is not a row.
+        st.line++;
+        i = lf + 1;
+        continue;
+      }
+      if (!started) {
+        started = true;
+        this.beforeRows();
+        for (let k = 0; k < nc; k++) kinds[k] = (builders[k] as ColumnBuilder).fastKind();
+      }
+      let p = i;
+      let k = 0;
+      for (;;) {
+        const b = builders[k] as ColumnBuilder;
+        const kind = kinds[k] as number;
+        if (kind === FAST_TEXT) {
+          p = b.addTextUntil(buf, p, rowEnd, delim);
+        } else if (kind === FAST_INTERNED) {
+          // The field's end and its hash (string-interner's bytesHash) in one pass.
+          let h = 0x811c9dc5;
+          let j = p;
+          while (j < rowEnd) {
+            const c = buf[j] as number;
+            if (c === delim) break;
+            h = Math.imul(h ^ c, 0x01000193);
+            j++;
+          }
+          if (j > p) {
+            if (!b.addInterned(buf, p, j, h)) kinds[k] = b.fastKind();
+          } else {
+            b.pushBytes(buf, p, j, 0);
+            kinds[k] = b.fastKind();
+          }
+          p = j;
+        } else {
+          let j = p;
+          let taken = false;
+          if (kind === FAST_NUMBER) {
+            const at = plainNumberEnd(buf, p, rowEnd, delim);
+            if (at >= 0) {
+              b.addNumber(plain.value, plain.isInt);
+              p = at;
+              taken = true;
+            }
+          }
+          if (!taken) {
+            while (j < rowEnd && buf[j] !== delim) j++;
+            b.pushBytes(buf, p, j, 0);
+            kinds[k] = b.fastKind();
+            p = j;
+          }
+        }
+        k++;
+        if (p === rowEnd || k === nc) break;
+        p++;
+      }
+      // Too few or too many fields: the general tokenizer reports the row (the load stops there,
+      // so the fields already pushed do not matter).
+      if (k !== nc || p !== rowEnd) return i;
+      if (st.rowCount === st.rowStarts.length) {
+        const grown = new Int32Array(st.rowStarts.length * 2);
+        grown.set(st.rowStarts);
+        st.rowStarts = grown;
+      }
+      st.rowStarts[st.rowCount++] = i;
+      st.line++;
+      this.rows++;
+      i = lf + 1;
+    }
+    return i;
+  }
+}
