@@ -6,6 +6,8 @@ import type { Column } from '../src/column.js';
 import { readParquetFile } from '../src/parquet-reader.js';
 import { fixture, scratch } from './temp-files.js';
 import { writeTable } from '../src/index.js';
+import { copiedOutOfWasm } from '../src/wasm-table-copy.js';
+import { RecordBatch, Schema, Field, Struct, Type } from 'apache-arrow';
 
 const tmp = scratch();
 afterAll(() => tmp.cleanup());
@@ -126,5 +128,34 @@ describe('64-bit integers (pyarrow and pandas write ints as int64)', () => {
     expect(fromParquet.manifest.dtypes).toEqual({ a: 'int', b: 'float' });
     expect(fromParquet.manifest.content_hash).toBe(fromCsv.manifest.content_hash);
     expect(fromParquet.manifest.unique_counts).toEqual(fromCsv.manifest.unique_counts);
+  });
+});
+
+describe('copying a decoded table out of WebAssembly memory', () => {
+  const batch = (schema: Schema, cols: ReturnType<typeof makeData>[]): RecordBatch => new RecordBatch(schema, makeData({ type: new Struct(schema.fields), length: cols[0]?.length ?? 0, nullCount: 0, children: cols }));
+  const int64 = (values: bigint[], bitmap?: Uint8Array, nulls = 0): ReturnType<typeof makeData> => makeData({ type: new Int64(), length: values.length, nullCount: nulls, nullBitmap: bitmap ?? null, data: BigInt64Array.from(values) });
+
+  it('narrows an int64 column to int32 only when every row group fits, and copies every buffer', () => {
+    const schema = new Schema([new Field('small', new Int64(), true), new Field('wide', new Int64(), true), new Field('s', new Utf8(), true)]);
+    const text = (words: string[]) => vectorFromArray(words, new Utf8()).data[0] as ReturnType<typeof makeData>;
+    const view = new Table(schema, [
+      batch(schema, [int64([1n, -2n, 99n], new Uint8Array([0b101]), 1), int64([5n, 6n, 7n]), text(['a', 'bb', 'c'])]),
+      batch(schema, [int64([2147483647n, -2147483648n]), int64([1n, 1n << 33n]), text(['é', ''])]),
+    ]);
+    const out = copiedOutOfWasm(view) as Table;
+    expect(out.schema.fields.map((f) => f.type.typeId)).toEqual([Type.Int, Type.Int, Type.Utf8]);
+    expect(out.schema.fields.map((f) => (f.type as Int64).bitWidth)).toEqual([32, 64, undefined]);
+    expect([...(out.getChild('small')?.toArray() ?? [])]).toEqual([1, 0, 99, 2147483647, -2147483648]);
+    expect(out.getChild('small')?.isValid(1)).toBe(false);
+    expect(out.getChild('wide')?.toArray()).toEqual(BigInt64Array.from([5n, 6n, 7n, 1n, 1n << 33n]));
+    expect(out.getChild('s')?.toArray()).toEqual(['a', 'bb', 'c', 'é', '']);
+    // Nothing is shared with the decoder's memory.
+    const before = new Set(view.batches.flatMap((b) => b.data.children.flatMap((d) => [d.values?.buffer, d.valueOffsets?.buffer])));
+    for (const b of out.batches) for (const d of b.data.children) expect(before.has(d.values.buffer)).toBe(false);
+    expect(fromArrowTable(out, 'out').columns.map((c) => c.type)).toEqual(['int', 'float', 'string']);
+  });
+
+  it('leaves a table with a dictionary or nested column to the whole copy', () => {
+    expect(copiedOutOfWasm(new Table({ d: vectorFromArray(['a', 'b', 'a']) }))).toBeNull();
   });
 });
