@@ -1,5 +1,4 @@
 import { Worker } from 'node:worker_threads';
-import { tableFromIPC } from 'apache-arrow';
 import type { DatasetManifest, LoadedDataset } from './dataset.js';
 import { DataIntegrationError } from './errors.js';
 import { builtScript, type HokusaiErrorJson } from '@hokusai/core';
@@ -7,6 +6,8 @@ import { loadDataset } from './load-dataset.js';
 import type { LoadOptions, LoadProgress } from './load-dataset.js';
 import { rememberSource } from './source-info.js';
 import type { SourceInfo } from './source-info.js';
+import { tableFromMessage } from './table-message.js';
+import type { TableMessage } from './table-message.js';
 import type { ValidationReport } from './validation.js';
 
 type WorkerFailure = { ok: false; error?: HokusaiErrorJson; message: string };
@@ -14,7 +15,7 @@ type WorkerFailure = { ok: false; error?: HokusaiErrorJson; message: string };
 /** The thread sends progress, then the table, then the manifest (or a failure instead of either). */
 export type WorkerReply =
   | { ok: 'progress'; progress: LoadProgress }
-  | { ok: true; ipc: Uint8Array; source: SourceInfo; validation?: ValidationReport }
+  | { ok: true; table: TableMessage; source: SourceInfo; validation?: ValidationReport }
   | { ok: 'manifest'; manifest: DatasetManifest }
   | WorkerFailure;
 
@@ -39,7 +40,9 @@ function failure(reply: WorkerFailure): Error {
 
 /**
  * `loadDataset` on a worker thread, manifest included, so that several files load on several
- * cores. The table comes back through Arrow IPC (its buffer moved, not copied); low-cardinality
+ * cores. The table comes back over shared memory: the thread copies its columns into
+ * SharedArrayBuffers once, builds the manifest from them and the table here reads the same
+ * bytes, so the file is held once, not twice, while the manifest is built. Low-cardinality
  * string columns arrive dictionary-encoded, which keeps one copy of each distinct value. Errors
  * are the same typed errors, with the same file, row and column.
  */
@@ -100,7 +103,7 @@ export async function loadTableInWorker(path: string, options: LoadOptions = {})
   worker.once('error', fail);
   worker.once('exit', (code) => fail(new Error(`the loader thread for ${path} stopped (exit code ${code}) before answering`)));
   const reply = await table;
-  const loaded = tableFromIPC(reply.ipc);
+  const loaded = tableFromMessage(reply.table);
   rememberSource(loaded, reply.source);
   return settled({ table: loaded, path, ...(reply.validation ? { validation: reply.validation } : {}) }, manifest);
 }

@@ -5,6 +5,7 @@ import type { Table } from 'apache-arrow';
 import type * as ParquetWasm from 'parquet-wasm';
 import { parseTable } from 'arrow-js-ffi';
 import { dataError } from './errors.js';
+import { copiedOutOfWasm } from './wasm-table-copy.js';
 
 const MAGIC = Buffer.from('PAR1', 'latin1');
 
@@ -42,17 +43,18 @@ const READ_OPTIONS = { batchSize: 1 << 24 };
 
 /**
  * Decodes Parquet into an Arrow JS table. The decoded buffers leave WebAssembly memory through
- * the C data interface, each copied once; an IPC stream would be written inside WebAssembly and
- * copied again, a third of the whole read. A type the C-interface reader does not know goes
- * through IPC.
+ * the C data interface, each copied once (int64 columns that fit in 32 bits read as int32 on
+ * the way: `copiedOutOfWasm`); an IPC stream would be written inside WebAssembly and copied
+ * again, a third of the whole read. A type the C-interface reader does not know goes through IPC.
  */
 function decodeParquet(input: Uint8Array, { readParquet, wasmMemory }: typeof ParquetWasm): Table {
   const ffi = readParquet(input, READ_OPTIONS).intoFFI();
-  let table: Table | undefined;
+  let table: Table | null = null;
   try {
-    table = parseTable(wasmMemory().buffer, ffi.arrayAddrs(), ffi.schemaAddr(), true);
+    // Views of WebAssembly memory, valid until ffi.drop(): nothing below calls into WebAssembly.
+    table = copiedOutOfWasm(parseTable(wasmMemory().buffer, ffi.arrayAddrs(), ffi.schemaAddr(), false)) ?? parseTable(wasmMemory().buffer, ffi.arrayAddrs(), ffi.schemaAddr(), true);
   } catch {
-    table = undefined;
+    table = null;
   } finally {
     ffi.drop();
   }

@@ -1,0 +1,102 @@
+import { Bool, Float64, Int32, Int64, LargeUtf8, Table, TimestampMillisecond, Type, Utf8, makeData, makeVector, vectorFromArray } from 'apache-arrow';
+import { afterAll, describe, expect, it } from 'vitest';
+import { loadDataset, loadTableInWorker, writeTable } from '../src/index.js';
+import { fromArrowTable } from '../src/arrow-convert.js';
+import { buildManifest } from '../src/manifest.js';
+import { sharedHandOff } from '../src/shared-columns.js';
+import { knownUtf8 } from '../src/utf8-column.js';
+import type { Column } from '../src/column.js';
+import { tableFromMessage } from '../src/table-message.js';
+import { fixture, scratch } from './temp-files.js';
+import { runInNewContext } from 'node:vm';
+import { fullCollection } from '../src/full-collection.js';
+
+const tmp = scratch();
+afterAll(() => tmp.cleanup());
+
+const rows = (t: Table): unknown[][] => {
+  const names = t.schema.fields.map((f) => f.name);
+  return Array.from({ length: t.numRows }, (_, i) => names.map((name) => {
+    const v: unknown = t.getChild(name)?.get(i);
+    return typeof v === 'bigint' ? Number(v) : v;
+  }));
+};
+
+/** A CSV of every column type, nulls in each, a repeating text column and a unique one. */
+function mixedCsv(n: number): string {
+  const lines = ['id,plan,x,y,flag,day,label'];
+  for (let i = 0; i < n; i++) {
+    const cell = (v: string): string => (i % 13 === 5 ? '' : v);
+    lines.push([`u${i}-é`, cell(['basic', 'pro', 'plus'][i % 3] as string), cell(String((i * 7) % 101)), cell(String(i / 8)), cell(i % 2 === 0 ? 'true' : 'false'), cell(`2024-01-${String((i % 28) + 1).padStart(2, '0')}`), String(i % 2)].join(','));
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+describe('handing a loaded table to another thread over shared memory', () => {
+  it('rebuilds the same table from the message and builds the same manifest from the shared columns', async () => {
+    const path = tmp.write('mixed.csv', mixedCsv(2_000));
+    const here = await loadDataset(path);
+    const { message, columns } = sharedHandOff(here.table, path);
+    const there = tableFromMessage(message);
+    expect(rows(there)).toEqual(rows(here.table));
+    expect(there.getChild('plan')?.type.typeId).toBe(Type.Dictionary);
+    expect(buildManifest(columns, { source_path: path, format: 'csv', file_sha256: here.manifest.file_sha256 })).toEqual(here.manifest);
+    // Numbers and the text sent as it is live in shared memory, on both sides; the dictionary's codes do not.
+    const shared = (name: string): boolean => (there.getChild(name)?.data[0]?.values as Uint8Array).buffer instanceof SharedArrayBuffer;
+    expect(['id', 'x', 'y', 'label'].map(shared)).toEqual([true, true, true, true]);
+    expect(shared('plan')).toBe(false);
+    // The loader's columns and the table handed on are the same memory, not two copies.
+    const x = columns.columns[columns.names.indexOf('x')];
+    expect(x?.type === 'int' && x.values.buffer).toBe(there.getChild('x')?.data[0]?.values.buffer);
+    const id = knownUtf8(columns.columns[columns.names.indexOf('id')] as Column);
+    expect(id?.values.buffer).toBe(there.getChild('id')?.data[0]?.values.buffer);
+  });
+
+  it('carries Arrow input as Parquet gives it: 64-bit offsets, nulls, bools, timestamps, a column of nulls only', () => {
+    const n = 9;
+    const text = vectorFromArray(['a', null, 'ccc', '', 'é', 'f', null, 'hh', 'i'], new LargeUtf8());
+    const nulls = new Uint8Array([0b1110_1101, 0b1]);
+    const table = new Table({
+      t: text,
+      i: makeVector(makeData({ type: new Int64(), length: n, nullCount: 2, nullBitmap: nulls, data: BigInt64Array.from({ length: n }, (_, k) => BigInt(k * 3 - 7)) })),
+      f: makeVector(makeData({ type: new Float64(), length: n, nullCount: 0, data: Float64Array.from({ length: n }, (_, k) => k / 3) })),
+      b: vectorFromArray([true, false, null, true, true, false, null, false, true], new Bool()),
+      d: vectorFromArray([0, 86_400_000, null, 3, 4, 5, 6, 7, 8].map((v) => (v === null ? null : new Date(v))), new TimestampMillisecond()),
+      z: vectorFromArray(Array.from({ length: n }, () => null), new Utf8()),
+      w: makeVector(makeData({ type: new Int32(), length: n, nullCount: 0, data: Int32Array.from({ length: n }, (_, k) => k) })),
+    });
+    const here = fromArrowTable(table, 'arrow');
+    const { message, columns } = sharedHandOff(table, 'arrow');
+    const there = tableFromMessage(message);
+    expect(fromArrowTable(there, 'there')).toEqual(here);
+    const meta = { source_path: 'arrow', format: 'parquet' as const, file_sha256: '' };
+    expect(buildManifest(columns, meta)).toEqual(buildManifest(here, meta));
+  });
+
+  it('gives the table from a worker over shared memory, with the manifest of a load in this thread, for CSV and Parquet', async () => {
+    const csv = tmp.write('big.csv', mixedCsv(5_000));
+    const parquet = tmp.path('big.parquet');
+    await writeTable((await loadDataset(csv)).table, parquet);
+    for (const path of [csv, parquet, fixture('customers.parquet')]) {
+      const here = await loadDataset(path);
+      const pending = await loadTableInWorker(path);
+      expect(rows(pending.table)).toEqual(rows(here.table));
+      const numbers = pending.table.schema.fields.filter((f) => f.type.typeId === Type.Int || f.type.typeId === Type.Float);
+      expect(numbers.length).toBeGreaterThan(0);
+      for (const f of numbers) expect((pending.table.getChild(f.name)?.data[0]?.values as Uint8Array).buffer).toBeInstanceOf(SharedArrayBuffer);
+      expect(await pending.manifestReady).toEqual(here.manifest);
+    }
+  });
+});
+
+describe('a full collection on a loader thread', () => {
+  it('frees what is unreachable at once, and leaves no gc() behind in new contexts', async () => {
+    const exposedBefore = runInNewContext('typeof gc') as string;
+    const ref = ((): WeakRef<Uint8Array> => new WeakRef(new Uint8Array(1 << 20)))();
+    // A WeakRef keeps its target until the current job ends.
+    await new Promise((resolve) => setImmediate(resolve));
+    fullCollection();
+    expect(ref.deref()).toBeUndefined();
+    expect(runInNewContext('typeof gc')).toBe(exposedBefore);
+  });
+});
