@@ -96,6 +96,9 @@ function runHokusai(r) {
   const rows = dr.rows;
   const job = {
     rows: { contamination_removed: dr.contamination.removed, within_contributed: dr.dedup.within_contributed, already_in_base: dr.dedup.already_in_base, contributed_kept: rows.contributed_kept, merged: rows.merged },
+    // Rows only normalized matching finds (re-rounded or re-cased copies): the peer, matching
+    // exactly, keeps them.
+    normalized: { contamination: dr.contamination.normalized ?? 0, already_in_base: dr.dedup.already_in_base_normalized ?? 0 },
     baseline_metrics: Object.fromEntries(METRICS.map((m) => [m, metric(m)?.baseline ?? null])),
     new_metrics: Object.fromEntries(METRICS.map((m) => [m, metric(m)?.new ?? null])),
   };
@@ -134,7 +137,16 @@ function ensurePeerDeps() {
 
 /** The same cleaning counts, and the largest metric difference between the two implementations. */
 function compareJobs(ours, peer) {
-  const countsDiffer = Object.keys(ours.rows).filter((k) => ours.rows[k] !== peer.rows[k]);
+  // Counted as the peer counts: without the rows only normalized matching removes.
+  const extra = (ours.normalized?.contamination ?? 0) + (ours.normalized?.already_in_base ?? 0);
+  const exact = {
+    ...ours.rows,
+    contamination_removed: ours.rows.contamination_removed - (ours.normalized?.contamination ?? 0),
+    already_in_base: ours.rows.already_in_base - (ours.normalized?.already_in_base ?? 0),
+    contributed_kept: ours.rows.contributed_kept + extra,
+    merged: ours.rows.merged + extra,
+  };
+  const countsDiffer = Object.keys(exact).filter((k) => exact[k] !== peer.rows[k]);
   let maxMetricDiff = 0;
   for (const side of ['baseline_metrics', 'new_metrics']) {
     for (const m of METRICS) {
@@ -143,7 +155,7 @@ function compareJobs(ours, peer) {
       maxMetricDiff = a === null || b === null ? Infinity : Math.max(maxMetricDiff, Math.abs(a - b));
     }
   }
-  return { countsDiffer, maxMetricDiff };
+  return { countsDiffer, maxMetricDiff, normalizedOnly: extra };
 }
 
 function medians(all) {
@@ -196,7 +208,9 @@ if (values.peer) {
   console.log('(hokusai evaluate is ONNX scoring + metrics; its delta stage (significance tests, bootstrap), attest and report have no peer counterpart but count in its total)');
   const differ = all.flatMap((a) => a.sameJob.countsDiffer);
   const maxDiff = Math.max(...all.map((a) => a.sameJob.maxMetricDiff));
-  console.log(differ.length === 0 ? `same job: equal cleaning counts; largest metric difference ${maxDiff.toExponential(1)}` : `NOT THE SAME JOB: counts differ in ${[...new Set(differ)].join(', ')}`);
+  const normalizedOnly = Math.max(...all.map((a) => a.sameJob.normalizedOnly ?? 0));
+  const more = normalizedOnly > 0 ? ` (hokusai also removed ${normalizedOnly} rows that only normalized matching finds)` : '';
+  console.log(differ.length === 0 ? `same job: equal exact cleaning counts${more}; largest metric difference ${maxDiff.toExponential(1)}` : `NOT THE SAME JOB: counts differ in ${[...new Set(differ)].join(', ')}${more}`);
 }
 let commit = 'unknown';
 try { commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, encoding: 'utf8' }).trim(); } catch { /* not a checkout */ }
