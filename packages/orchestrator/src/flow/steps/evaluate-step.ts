@@ -43,8 +43,16 @@ export function evaluateStep(flow: FlowContext, reads: { integrate: Step<Integra
     run: async (ctx): Promise<EvaluateOutput> => {
       const { integrate: data, baseline, candidate } = ctx.inputs;
       const request = await flow.hooks.apply('pre_evaluation', { benchmark: data.benchmark, target: flow.config.target });
-      const b = await scoreOnnx(baseline.onnx, request.benchmark, 'baseline', baseline.source === 'supplied' ? baselineLoadOptions(flow.config) : {});
-      const n = await scoreOnnx(candidate.onnx, request.benchmark, 'new', {});
+      // Both at once: one model's inputs are prepared here while onnxruntime runs the other's.
+      // Settled in order, so when both fail the baseline's error is the one reported, as before.
+      const scored = await Promise.allSettled([
+        scoreOnnx(baseline.onnx, request.benchmark, 'baseline', baseline.source === 'supplied' ? baselineLoadOptions(flow.config) : {}),
+        scoreOnnx(candidate.onnx, request.benchmark, 'new', {}),
+      ]);
+      const [b, n] = scored.map((s) => {
+        if (s.status === 'rejected') throw s.reason;
+        return s.value;
+      }) as [Awaited<ReturnType<typeof scoreOnnx>>, Awaited<ReturnType<typeof scoreOnnx>>];
       assertSameClasses(b.classes, n.classes, ctx.step);
       const labels = encodeLabels(request.benchmark, request.target, n.classes);
       const importance = await newModelImportance(candidate.onnx, request.benchmark, labels, flow.config.seed);
