@@ -23,7 +23,7 @@ import { treatPii } from './pii-treatment.js';
 import type { PiiMode } from './pii-treatment.js';
 import { scoreQuality } from './quality.js';
 import type { QualityBreakdown, QualityFactors, QualityScore } from './quality.js';
-import { addColumnsToHashes, finishedRowHashes, hashRows, startRowHashes } from './row-hash.js';
+import { addColumnsToHashes, copyRowHashState, finishedRowHashes, hashRows, startRowHashes } from './row-hash.js';
 import type { RowKeyMode } from './row-hash.js';
 import { stratifiedSample } from './stratified-sample.js';
 import { sourceOf } from './source-info.js';
@@ -443,8 +443,16 @@ function findOverlaps(input: IntegrationInput, opts: Options, aligned: { base: P
   const seen = comparedColumns(base.ct, bench.ct, { target: opts.target, omitted: pii.omitted, excluded: new Set(input.notFeatures ?? []), pii: new Set(pii.piiColumns) });
   const featureIdx = seen.compared.length > 0 ? seen.compared : allIdx.filter((k) => k !== tk);
   const featureNames = featureIdx.map((k) => names[k] as string);
-  // Fingerprints of the same rows over the same columns serve several checks.
-  const contribAll = hashRows(contrib.ct.columns, nc, 'exact');
+  // Fingerprints of the same rows over the same columns serve several checks. The contributed
+  // rows are hashed over the features once, then extended by the label, then by the other
+  // columns: the fingerprints of whole rows come in that column order (duplicates are confirmed
+  // on the values, so any fixed order serves), except for an update merge, whose whole-row
+  // matching against the base needs the table's own order on both sides.
+  const contribFeatures = pick(contrib.ct.columns, featureIdx);
+  const contribFeatureState = addColumnsToHashes(startRowHashes(nc), contribFeatures, nc);
+  const contribLabelState = addColumnsToHashes(copyRowHashState(contribFeatureState), pick(contrib.ct.columns, [tk]), nc);
+  const others = allIdx.filter((k) => k !== tk && !featureIdx.includes(k));
+  const contribAll = opts.mergeStrategy === 'update' ? hashRows(contrib.ct.columns, nc, 'exact') : finishedRowHashes(addColumnsToHashes(copyRowHashState(contribLabelState), pick(contrib.ct.columns, others), nc));
   const exactDup = findDuplicates(contrib.ct.columns, nc, 'exact', keep, contribAll);
   const mode: RowKeyMode = strategy === 'normalized' ? 'normalized' : 'exact';
   const keyIdx = strategy === 'key' ? keys.map((k) => names.indexOf(k)) : allIdx;
@@ -452,10 +460,6 @@ function findOverlaps(input: IntegrationInput, opts: Options, aligned: { base: P
 
   const benchFeatures = pick(bench.ct.columns, featureIdx);
   const benchFeatureHashes = hashRows(benchFeatures, bench.ct.rowCount, 'exact');
-  const contribFeatures = pick(contrib.ct.columns, featureIdx);
-  // Contributed and base rows are hashed over the features once; the checks with the label
-  // extend those hashes by the label column.
-  const contribFeatureState = addColumnsToHashes(startRowHashes(nc), contribFeatures, nc);
   const contaminated = matchRows(contribFeatures, nc, benchFeatures, bench.ct.rowCount, { a: finishedRowHashes(contribFeatureState), b: benchFeatureHashes }).hit;
   let contaminationRule = `exact or normalized match on the columns the model reads (${featureNames.join(', ')}); label ignored`;
   if (keys.length > 0) {
@@ -464,6 +468,7 @@ function findOverlaps(input: IntegrationInput, opts: Options, aligned: { base: P
     contaminationRule += `, or same key (${keys.join(', ')})`;
   }
   const baseFeatures = pick(base.ct.columns, featureIdx);
+  // Base rows too are hashed over the features once; the check with the label extends them.
   const baseFeatureState = addColumnsToHashes(startRowHashes(base.ct.rowCount), baseFeatures, base.ct.rowCount);
   const baseFeatureHashes = finishedRowHashes(baseFeatureState);
   const baseRowsInBench = countOnes(findMatches(baseFeatures, base.ct.rowCount, benchFeatures, bench.ct.rowCount, 'exact', { a: baseFeatureHashes, b: benchFeatureHashes }));
@@ -478,7 +483,7 @@ function findOverlaps(input: IntegrationInput, opts: Options, aligned: { base: P
       : strategy === 'key'
         ? findMatches(pick(contrib.ct.columns, keyIdx), nc, pick(base.ct.columns, keyIdx), base.ct.rowCount, 'exact')
         : matchRows(pick(contrib.ct.columns, withLabel), nc, pick(base.ct.columns, withLabel), base.ct.rowCount, {
-            a: finishedRowHashes(addColumnsToHashes(contribFeatureState, pick(contrib.ct.columns, [tk]), nc)),
+            a: finishedRowHashes(contribLabelState),
             b: finishedRowHashes(addColumnsToHashes(baseFeatureState, pick(base.ct.columns, [tk]), base.ct.rowCount)),
           }).hit;
   return { seen, featureIdx, featureNames, exactDup, dup, contaminated, contaminationRule, inBase, baseRowsInBench, benchRowsInBase };
