@@ -100,3 +100,31 @@ export function findMatches(a: readonly Column[], na: number, b: readonly Column
   }
   return hit;
 }
+
+/**
+ * How many rows of `a` have an equal row in `b`, and how many rows of `b` have an equal row in
+ * `a`: the two counts of `findMatches` both ways, from one table of `b`'s rows.
+ */
+export function countMatchesBothWays(a: readonly Column[], na: number, b: readonly Column[], nb: number, hashes: { a: RowHashes; b: RowHashes }): { aInB: number; bInA: number } {
+  if (na === 0 || nb === 0) return { aInB: 0, bInA: 0 };
+  const { a: ha, b: hb } = hashes;
+  const table = new FingerprintTable(hb, nb);
+  for (let y = 0; y < nb; y++) table.add(y);
+  const seen = new Uint8Array(nb);
+  let aInB = 0;
+  let bInA = 0;
+  for (let x = 0; x < na; x++) {
+    let found = false;
+    for (let y = table.find(ha.h1[x] as number, ha.h2[x] as number); y >= 0; y = table.next[y] as number) {
+      if (!rowsEqual(a, x, b, y, 'exact')) continue;
+      found = true;
+      if (seen[y] === 0) {
+        seen[y] = 1;
+        bInA++;
+      }
+    }
+    if (found) aInB++;
+  }
+  return { aInB, bInA };
+}
+

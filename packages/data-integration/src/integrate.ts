@@ -7,7 +7,7 @@ import { allNull, castColumn, cellValue, concatColumns, takeRows, unifyTypes } f
 import { makeNullColumn } from './column-builder.js';
 import { conformColumn } from './conform-column.js';
 import type { DatasetManifest, LoadedDataset } from './dataset.js';
-import { findDuplicates, findMatches } from './dedup.js';
+import { countMatchesBothWays, findDuplicates, findMatches } from './dedup.js';
 import { comparedColumns } from './compared-columns.js';
 import type { IgnoredReason } from './compared-columns.js';
 import { matchRows } from './feature-match.js';
@@ -471,8 +471,9 @@ function findOverlaps(input: IntegrationInput, opts: Options, aligned: { base: P
   // Base rows too are hashed over the features once; the check with the label extends them.
   const baseFeatureState = addColumnsToHashes(startRowHashes(base.ct.rowCount), baseFeatures, base.ct.rowCount);
   const baseFeatureHashes = finishedRowHashes(baseFeatureState);
-  const baseRowsInBench = countOnes(findMatches(baseFeatures, base.ct.rowCount, benchFeatures, bench.ct.rowCount, 'exact', { a: baseFeatureHashes, b: benchFeatureHashes }));
-  const benchRowsInBase = countOnes(findMatches(benchFeatures, bench.ct.rowCount, baseFeatures, base.ct.rowCount, 'exact', { a: benchFeatureHashes, b: baseFeatureHashes }));
+  const both = countMatchesBothWays(baseFeatures, base.ct.rowCount, benchFeatures, bench.ct.rowCount, { a: baseFeatureHashes, b: benchFeatureHashes });
+  const baseRowsInBench = both.aInB;
+  const benchRowsInBase = both.bInA;
 
   // Rows already in the base: the same matching, with the label compared too (a copy with
   // another label is a disagreement, not a duplicate).
