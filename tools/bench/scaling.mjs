@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// node tools/bench/scaling.mjs [--sizes 1m,5m,20m] [--commit abc1234]
+// node tools/bench/scaling.mjs [--sizes 1m,5m,20m,wide1m] [--commit abc1234]
 // One table of how the whole pipeline's cost grows with the data: for each size, the latest
 // record of `npm run bench` in results/results.jsonl (of that commit, when given): rows, wall,
 // CPU and peak RSS (medians), microseconds of wall and CPU per input row, and the peer's figures
@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { root } from './dataset.mjs';
 
-const { values } = parseArgs({ options: { sizes: { type: 'string', default: '1m,5m,20m' }, commit: { type: 'string' } } });
+const { values } = parseArgs({ options: { sizes: { type: 'string', default: '1m,5m,20m,wide1m' }, commit: { type: 'string' } } });
 const { PRESETS } = await import(join(root, 'tools', 'datagen', 'dist', 'index.js'));
 const records = readFileSync(join(import.meta.dirname, 'results', 'results.jsonl'), 'utf8')
   .split('\n')
@@ -23,11 +23,12 @@ const rows = [];
 for (const size of values.sizes.split(',')) {
   const r = records.filter((x) => x.size === size).at(-1);
   const p = PRESETS[size];
-  if (r === undefined || p === undefined) {
+  // wide1m is written by wide-data.py, not by a datagen preset: 500k + 300k + 200k rows.
+  const n = p === undefined ? (size === 'wide1m' ? 1_000_000 : undefined) : p.baseRows + p.contributedRows + p.benchmarkRows;
+  if (r === undefined || n === undefined) {
     rows.push([size, '-', 'no record']);
     continue;
   }
-  const n = p.baseRows + p.contributedRows + p.benchmarkRows;
   const t = r.median.total;
   const peer = r.peer?.median?.total;
   const load = r.all.map((a) => (Array.isArray(a.loadavg?.start) ? a.loadavg.start[0] : a.loadavg)).filter((x) => typeof x === 'number');
