@@ -5,11 +5,12 @@ import { loadDataset, loadTableInWorker, type DatasetManifest, type LoadedDatase
 const THREAD_MIN_BYTES = 8 * 1024 * 1024;
 
 /**
- * Inputs of at most this many bytes in all hand their tables on before their manifests. A loader
- * thread keeps its copy of the columns until its manifest is built, so handing on early holds
- * that copy (about the size of the files again) through `integrate`, the run's memory peak:
- * worth it at 1M and 5M rows (150 and 350 MB of CSV), not at 20M (1.4 GB), where the loads
- * finish their manifests first and the peak stays lower.
+ * Inputs of at most this many bytes in all hand their tables on before their manifests. The
+ * columns are shared with the loader thread (no second copy), but building a manifest holds
+ * working memory of its own (fingerprints, the canonical order, a column's values in that order),
+ * so handing on early adds that to `integrate`, the run's memory peak: worth it at 1M and 5M rows
+ * (150 and 350 MB of CSV). At 20M (1.4 GB) the loads finish their manifests first, which kept the
+ * peak lower when loader threads still held a second copy (not measured since).
  */
 export const EARLY_TABLES_MAX_BYTES = 1024 * 1024 * 1024;
 
@@ -41,7 +42,7 @@ export class DatasetCache {
       const options: LoadOptions = onProgress === undefined ? {} : { onProgress };
       if (sizeOf(path) >= THREAD_MIN_BYTES) {
         const loading = loadTableInWorker(path, options);
-        // Large inputs: the load waits for the manifest, so the thread's copy is gone before integrate.
+        // Large inputs: the load waits for the manifest, so its working memory is gone before integrate.
         const threaded = this.early
           ? loading
           : loading.then(async (d) => {
