@@ -158,20 +158,24 @@ interface HashedColumns {
   names: string[];
   cols: Column[];
   hashes: RowHashes;
-  text: (TextCodes | undefined)[];
+  /** Per column, its distinct count when its values were numbered (text known as UTF-8). */
+  distinct: (number | undefined)[];
+  /** The numbering itself, kept only where the content hash writes from it. */
+  coded: (TextCodes | undefined)[];
 }
 
 function hashedColumns(ct: ColumnTable): HashedColumns {
   const order = ct.names.map((_, k) => k).sort((a, b) => ((ct.names[a] as string) < (ct.names[b] as string) ? -1 : 1));
   const cols = order.map((k) => ct.columns[k] as Column);
   const names = order.map((k) => ct.names[k] as string);
-  const { hashes, values } = hashRowsAndValues(cols, ct.rowCount);
-  const text = cols.map((col, c) => {
-    const utf8 = knownUtf8(col);
-    const v = values[c];
-    return utf8 !== undefined && v !== undefined ? utf8Codes(utf8, v) : undefined;
+  const n = ct.rowCount;
+  const coded: (TextCodes | undefined)[] = cols.map(() => undefined);
+  const { hashes, taken } = hashRowsAndValues(cols, n, (c, d, values) => {
+    const codes = utf8Codes(d, values);
+    if (codes.count <= n * CODED_TEXT_MAX_SHARE) coded[c] = codes;
+    return codes.count;
   });
-  return { names, cols, hashes, text };
+  return { names, cols, hashes, distinct: taken, coded };
 }
 
 /**
@@ -211,8 +215,8 @@ function contentHashOf(hc: HashedColumns, n: number): string {
   cols.forEach((col, c) => {
     w.str(names[c] as string);
     const known = knownUtf8(col);
-    const coded = hc.text[c];
-    if (known !== undefined && coded !== undefined && coded.count <= n * CODED_TEXT_MAX_SHARE) {
+    const coded = hc.coded[c];
+    if (known !== undefined && coded !== undefined) {
       pos ??= inversePermutation(idx);
       w.flush();
       codedTextInOrder(pos, coded, known, tags, (starts ??= new Int32Array(n)), hash);
@@ -484,7 +488,7 @@ export function buildManifest(ct: ColumnTable, meta: { source_path: string; form
     const col = ct.columns[k] as Column;
     dtypes[name] = col.type;
     null_counts[name] = nullCount(col);
-    unique_counts[name] = hc.text[hc.cols.indexOf(col)]?.count ?? distinctCount(col);
+    unique_counts[name] = hc.distinct[hc.cols.indexOf(col)] ?? distinctCount(col);
   });
   return {
     source_path: meta.source_path,

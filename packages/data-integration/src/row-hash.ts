@@ -143,22 +143,25 @@ function finishValueHash(h: number): number {
 }
 
 /**
- * `hashRows` that also gives, for each text column known as UTF-8, every row's `utf8ValueHash`
- * (-1 for a null) from the same pass over the bytes; other columns get undefined.
+ * `hashRows` that also hands `take`, for each text column known as UTF-8, every row's
+ * `utf8ValueHash` (-1 for a null) from the same pass over the bytes, and keeps what it returns
+ * (undefined for other columns). The hashes are in one array reused from column to column, so
+ * `take` must not keep it.
  */
-export function hashRowsAndValues(columns: readonly Column[], n: number): { hashes: RowHashes; values: (Int32Array | undefined)[] } {
+export function hashRowsAndValues<T>(columns: readonly Column[], n: number, take: (c: number, d: Data, values: Int32Array) => T): { hashes: RowHashes; taken: (T | undefined)[] } {
   const state = startRowHashes(n);
-  const values = columns.map((col): Int32Array | undefined => {
+  let values: Int32Array | undefined;
+  const taken = columns.map((col, c): T | undefined => {
     const utf8 = knownUtf8(col);
     if (utf8 === undefined) {
       addColumnsToHashes(state, [col], n);
       return undefined;
     }
-    const out = new Int32Array(n);
-    hashUtf8Column(utf8, n, state.h1, state.h2, out);
-    return out;
+    values ??= new Int32Array(n);
+    hashUtf8Column(utf8, n, state.h1, state.h2, values);
+    return take(c, utf8, values);
   });
-  return { hashes: finishRowHashes(state), values };
+  return { hashes: finishRowHashes(state), taken };
 }
 
 export function hashRows(columns: readonly Column[], n: number, mode: RowKeyMode = 'exact'): RowHashes {
