@@ -3,7 +3,7 @@ import type { Hash } from 'node:crypto';
 import type { Column, ColumnTable } from './column.js';
 import { nullCount } from './column.js';
 import { distinctCount } from './distinct-count.js';
-import { hashRows, hashRowsAndValues, sortByHashNoting } from './row-hash.js';
+import { hashRows, hashRowsAndValues, rowsEqual, sortByHashNoting } from './row-hash.js';
 import type { RowHashes } from './row-hash.js';
 import { utf8Codes } from './text-codes.js';
 import type { TextCodes } from './text-codes.js';
@@ -131,22 +131,27 @@ export function canonicalOrder(cols: readonly Column[], n: number): Uint32Array 
 
 /** `canonicalOrder` from the rows' fingerprints (`hashRows` of the same columns). */
 function canonicalOrderOf(cols: readonly Column[], h: RowHashes): Uint32Array {
-  const n = h.h1.length;
   const { idx, ties } = sortByHashNoting(h);
-  if (!ties) return idx;
-  let i = 0;
-  while (i < n) {
-    const r = idx[i] as number;
-    let j = i + 1;
-    while (j < n && h.h1[idx[j] as number] === h.h1[r] && h.h2[idx[j] as number] === h.h2[r]) j++;
-    if (j - i > 1) {
-      const group = Array.from(idx.subarray(i, j), (x) => ({ x, b: encodedRow(cols, x) }));
-      group.sort((p, q) => Buffer.compare(p.b, q.b));
-      group.forEach((g, k) => (idx[i + k] = g.x));
-    }
-    i = j;
+  for (let t = 0; t < ties.length; t += 2) {
+    const i = ties[t] as number;
+    const j = ties[t + 1] as number;
+    if (allEqual(cols, idx, i, j)) continue;
+    const group = Array.from(idx.subarray(i, j), (x) => ({ x, b: encodedRow(cols, x) }));
+    group.sort((p, q) => Buffer.compare(p.b, q.b));
+    group.forEach((g, k) => (idx[i + k] = g.x));
   }
   return idx;
+}
+
+/**
+ * Whether rows idx[i..j) hold the same values: duplicated rows, by far the usual reason for equal
+ * fingerprints, whose order cannot change the hash (equal values encode to equal bytes), so they
+ * need no encoding and sorting.
+ */
+function allEqual(cols: readonly Column[], idx: Uint32Array, i: number, j: number): boolean {
+  const first = idx[i] as number;
+  for (let k = i + 1; k < j; k++) if (!rowsEqual(cols, first, cols, idx[k] as number)) return false;
+  return true;
 }
 
 /**

@@ -264,8 +264,11 @@ export function sortByHash(h: RowHashes): Uint32Array {
   return sortByHashNoting(h).idx;
 }
 
-/** `sortByHash`, and whether any two rows have the same fingerprint (seen where the keys sit side by side). */
-export function sortByHashNoting(h: RowHashes): { idx: Uint32Array; ties: boolean } {
+/**
+ * `sortByHash`, and where rows share a fingerprint: `ties` holds, flat, the start and end of each
+ * run of idx with one fingerprint (seen where the sorted keys sit side by side).
+ */
+export function sortByHashNoting(h: RowHashes): { idx: Uint32Array; ties: number[] } {
   const { h1, h2 } = h;
   const n = h1.length;
   const start = new Uint32Array(65537);
@@ -284,14 +287,20 @@ export function sortByHashNoting(h: RowHashes): { idx: Uint32Array; ties: boolea
     idx[at] = i;
     key[at] = (x & 0xffff) * 4294967296 + (h2[i] as number);
   }
-  let ties = false;
+  const ties: number[] = [];
   for (let b = 0; b < 65536; b++) {
     const s = start[b] as number;
     const e = start[b + 1] as number;
     if (e - s < 2) continue;
     if (e - s > 64) radixSortRun(idx, key, s, e);
     else insertionSortRun(idx, key, s, e);
-    if (!ties) for (let i = s + 1; i < e; i++) if (key[i] === key[i - 1]) ties = true;
+    for (let i = s + 1; i < e; i++) {
+      if (key[i] !== key[i - 1]) continue;
+      let j = i + 1;
+      while (j < e && key[j] === key[i]) j++;
+      ties.push(i - 1, j);
+      i = j - 1;
+    }
   }
   return { idx, ties };
 }
