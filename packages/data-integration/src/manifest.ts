@@ -3,7 +3,7 @@ import type { Hash } from 'node:crypto';
 import type { Column, ColumnTable } from './column.js';
 import { nullCount } from './column.js';
 import { distinctCount } from './distinct-count.js';
-import { hashRows, hashRowsAndValues, sortByHashNoting } from './row-hash.js';
+import { hashRows, hashRowsAndValues, rowsEqual, sortByHashNoting } from './row-hash.js';
 import type { RowHashes } from './row-hash.js';
 import { utf8Codes } from './text-codes.js';
 import type { TextCodes } from './text-codes.js';
@@ -131,22 +131,27 @@ export function canonicalOrder(cols: readonly Column[], n: number): Uint32Array 
 
 /** `canonicalOrder` from the rows' fingerprints (`hashRows` of the same columns). */
 function canonicalOrderOf(cols: readonly Column[], h: RowHashes): Uint32Array {
-  const n = h.h1.length;
   const { idx, ties } = sortByHashNoting(h);
-  if (!ties) return idx;
-  let i = 0;
-  while (i < n) {
-    const r = idx[i] as number;
-    let j = i + 1;
-    while (j < n && h.h1[idx[j] as number] === h.h1[r] && h.h2[idx[j] as number] === h.h2[r]) j++;
-    if (j - i > 1) {
-      const group = Array.from(idx.subarray(i, j), (x) => ({ x, b: encodedRow(cols, x) }));
-      group.sort((p, q) => Buffer.compare(p.b, q.b));
-      group.forEach((g, k) => (idx[i + k] = g.x));
-    }
-    i = j;
+  for (let t = 0; t < ties.length; t += 2) {
+    const i = ties[t] as number;
+    const j = ties[t + 1] as number;
+    if (allEqual(cols, idx, i, j)) continue;
+    const group = Array.from(idx.subarray(i, j), (x) => ({ x, b: encodedRow(cols, x) }));
+    group.sort((p, q) => Buffer.compare(p.b, q.b));
+    group.forEach((g, k) => (idx[i + k] = g.x));
   }
   return idx;
+}
+
+/**
+ * Whether rows idx[i..j) hold the same values: duplicated rows, by far the usual reason for equal
+ * fingerprints, whose order cannot change the hash (equal values encode to equal bytes), so they
+ * need no encoding and sorting.
+ */
+function allEqual(cols: readonly Column[], idx: Uint32Array, i: number, j: number): boolean {
+  const first = idx[i] as number;
+  for (let k = i + 1; k < j; k++) if (!rowsEqual(cols, first, cols, idx[k] as number)) return false;
+  return true;
 }
 
 /**
@@ -158,20 +163,24 @@ interface HashedColumns {
   names: string[];
   cols: Column[];
   hashes: RowHashes;
-  text: (TextCodes | undefined)[];
+  /** Per column, its distinct count when its values were numbered (text known as UTF-8). */
+  distinct: (number | undefined)[];
+  /** The numbering itself, kept only where the content hash writes from it. */
+  coded: (TextCodes | undefined)[];
 }
 
 function hashedColumns(ct: ColumnTable): HashedColumns {
   const order = ct.names.map((_, k) => k).sort((a, b) => ((ct.names[a] as string) < (ct.names[b] as string) ? -1 : 1));
   const cols = order.map((k) => ct.columns[k] as Column);
   const names = order.map((k) => ct.names[k] as string);
-  const { hashes, values } = hashRowsAndValues(cols, ct.rowCount);
-  const text = cols.map((col, c) => {
-    const utf8 = knownUtf8(col);
-    const v = values[c];
-    return utf8 !== undefined && v !== undefined ? utf8Codes(utf8, v) : undefined;
+  const n = ct.rowCount;
+  const coded: (TextCodes | undefined)[] = cols.map(() => undefined);
+  const { hashes, taken } = hashRowsAndValues(cols, n, (c, d, values) => {
+    const codes = utf8Codes(d, values);
+    if (codes.count <= n * CODED_TEXT_MAX_SHARE) coded[c] = codes;
+    return codes.count;
   });
-  return { names, cols, hashes, text };
+  return { names, cols, hashes, distinct: taken, coded };
 }
 
 /**
@@ -211,8 +220,8 @@ function contentHashOf(hc: HashedColumns, n: number): string {
   cols.forEach((col, c) => {
     w.str(names[c] as string);
     const known = knownUtf8(col);
-    const coded = hc.text[c];
-    if (known !== undefined && coded !== undefined && coded.count <= n * CODED_TEXT_MAX_SHARE) {
+    const coded = hc.coded[c];
+    if (known !== undefined && coded !== undefined) {
       pos ??= inversePermutation(idx);
       w.flush();
       codedTextInOrder(pos, coded, known, tags, (starts ??= new Int32Array(n)), hash);
@@ -484,7 +493,7 @@ export function buildManifest(ct: ColumnTable, meta: { source_path: string; form
     const col = ct.columns[k] as Column;
     dtypes[name] = col.type;
     null_counts[name] = nullCount(col);
-    unique_counts[name] = hc.text[hc.cols.indexOf(col)]?.count ?? distinctCount(col);
+    unique_counts[name] = hc.distinct[hc.cols.indexOf(col)] ?? distinctCount(col);
   });
   return {
     source_path: meta.source_path,

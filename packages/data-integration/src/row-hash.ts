@@ -143,22 +143,25 @@ function finishValueHash(h: number): number {
 }
 
 /**
- * `hashRows` that also gives, for each text column known as UTF-8, every row's `utf8ValueHash`
- * (-1 for a null) from the same pass over the bytes; other columns get undefined.
+ * `hashRows` that also hands `take`, for each text column known as UTF-8, every row's
+ * `utf8ValueHash` (-1 for a null) from the same pass over the bytes, and keeps what it returns
+ * (undefined for other columns). The hashes are in one array reused from column to column, so
+ * `take` must not keep it.
  */
-export function hashRowsAndValues(columns: readonly Column[], n: number): { hashes: RowHashes; values: (Int32Array | undefined)[] } {
+export function hashRowsAndValues<T>(columns: readonly Column[], n: number, take: (c: number, d: Data, values: Int32Array) => T): { hashes: RowHashes; taken: (T | undefined)[] } {
   const state = startRowHashes(n);
-  const values = columns.map((col): Int32Array | undefined => {
+  let values: Int32Array | undefined;
+  const taken = columns.map((col, c): T | undefined => {
     const utf8 = knownUtf8(col);
     if (utf8 === undefined) {
       addColumnsToHashes(state, [col], n);
       return undefined;
     }
-    const out = new Int32Array(n);
-    hashUtf8Column(utf8, n, state.h1, state.h2, out);
-    return out;
+    values ??= new Int32Array(n);
+    hashUtf8Column(utf8, n, state.h1, state.h2, values);
+    return take(c, utf8, values);
   });
-  return { hashes: finishRowHashes(state), values };
+  return { hashes: finishRowHashes(state), taken };
 }
 
 export function hashRows(columns: readonly Column[], n: number, mode: RowKeyMode = 'exact'): RowHashes {
@@ -261,8 +264,11 @@ export function sortByHash(h: RowHashes): Uint32Array {
   return sortByHashNoting(h).idx;
 }
 
-/** `sortByHash`, and whether any two rows have the same fingerprint (seen where the keys sit side by side). */
-export function sortByHashNoting(h: RowHashes): { idx: Uint32Array; ties: boolean } {
+/**
+ * `sortByHash`, and where rows share a fingerprint: `ties` holds, flat, the start and end of each
+ * run of idx with one fingerprint (seen where the sorted keys sit side by side).
+ */
+export function sortByHashNoting(h: RowHashes): { idx: Uint32Array; ties: number[] } {
   const { h1, h2 } = h;
   const n = h1.length;
   const start = new Uint32Array(65537);
@@ -281,14 +287,20 @@ export function sortByHashNoting(h: RowHashes): { idx: Uint32Array; ties: boolea
     idx[at] = i;
     key[at] = (x & 0xffff) * 4294967296 + (h2[i] as number);
   }
-  let ties = false;
+  const ties: number[] = [];
   for (let b = 0; b < 65536; b++) {
     const s = start[b] as number;
     const e = start[b + 1] as number;
     if (e - s < 2) continue;
     if (e - s > 64) radixSortRun(idx, key, s, e);
     else insertionSortRun(idx, key, s, e);
-    if (!ties) for (let i = s + 1; i < e; i++) if (key[i] === key[i - 1]) ties = true;
+    for (let i = s + 1; i < e; i++) {
+      if (key[i] !== key[i - 1]) continue;
+      let j = i + 1;
+      while (j < e && key[j] === key[i]) j++;
+      ties.push(i - 1, j);
+      i = j - 1;
+    }
   }
   return { idx, ties };
 }
