@@ -44,17 +44,7 @@ export function distinctNumbers(values: Float64Array | Int32Array, n = values.le
     if (valid !== undefined && valid[i] === 0) continue;
     const x0 = values[i] as number;
     const x = x0 === 0 ? 0 : x0;
-    let slot = hashOf(x) & mask;
-    for (;;) {
-      const t = table[slot] as number;
-      if (t !== t) {
-        table[slot] = x;
-        count++;
-        break;
-      }
-      if (t === x) break;
-      slot = (slot + 1) & mask;
-    }
+    count += insert(table, mask, x, hashOf(x));
     if (count * 2 > cap) {
       const old = table;
       cap *= 2;
@@ -117,19 +107,22 @@ function partitionedCount(values: Float64Array | Int32Array, n: number, valid: U
     const mask = cap - 1;
     table.fill(Number.NaN, 0, cap);
     for (let j = s; j < e; j++) {
-      const x = grouped[j] as number;
-      let slot = (groupedHashes[j] as number) & mask;
-      for (;;) {
-        const t = table[slot] as number;
-        if (t !== t) {
-          table[slot] = x;
-          count++;
-          break;
-        }
-        if (t === x) break;
-        slot = (slot + 1) & mask;
-      }
+      count += insert(table, mask, grouped[j] as number, groupedHashes[j] as number);
     }
   }
   return count;
+}
+
+/** Puts x (hash h) into an open-addressing table (NaN = empty); 1 when it was not there yet, else 0. */
+function insert(table: Float64Array, mask: number, x: number, h: number): number {
+  let slot = h & mask;
+  for (;;) {
+    const t = table[slot] as number;
+    if (t !== t) {
+      table[slot] = x;
+      return 1;
+    }
+    if (t === x) return 0;
+    slot = (slot + 1) & mask;
+  }
 }

@@ -1,5 +1,6 @@
-import { Bool, Dictionary, Field, Float64, Int32, RecordBatch, Schema, Struct, Table, TimestampMillisecond, Utf8, makeData, makeVector } from 'apache-arrow';
+import { Dictionary, Field, Int32, RecordBatch, Schema, Struct, Table, Utf8, makeData, makeVector } from 'apache-arrow';
 import type { Data, DataType } from 'apache-arrow';
+import { arrowTypeOf } from './arrow-convert.js';
 
 /**
  * A loaded table as a structured-clone message (see `sharedHandOff`): its buffers as typed
@@ -24,18 +25,12 @@ export type ColumnMessage = { name: string } & ColumnBuffers;
 
 function typeOf(c: ColumnMessage): DataType {
   switch (c.kind) {
-    case 'int':
-      return new Int32();
-    case 'float':
-      return new Float64();
-    case 'bool':
-      return new Bool();
-    case 'timestamp':
-      return new TimestampMillisecond();
     case 'utf8':
       return new Utf8();
     case 'dictionary':
       return new Dictionary(new Utf8(), new Int32(), c.id);
+    default:
+      return arrowTypeOf(c.kind);
   }
 }
 
