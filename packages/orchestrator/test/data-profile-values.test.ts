@@ -91,7 +91,10 @@ describe('number bin counts', () => {
     const next = (): number => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
     const bySearch = (values: Float64Array, missing: number, edges: number[]): number[] => {
       const counts = new Array<number>(edges.length + 2).fill(0);
-      for (const v of values) counts[edges.filter((e) => e < v).length] += 1;
+      for (const v of values) {
+        const bin = edges.filter((e) => e < v).length;
+        counts[bin] = (counts[bin] ?? 0) + 1;
+      }
       counts[edges.length + 1] = missing;
       return counts;
     };
