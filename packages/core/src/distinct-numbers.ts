@@ -1,3 +1,5 @@
+import { hashPartitions, tableCapacity } from './hash-partitions.js';
+
 const f64 = new Float64Array(1);
 const u32 = new Uint32Array(f64.buffer);
 
@@ -64,46 +66,35 @@ export function distinctNumbers(values: Float64Array | Int32Array, n = values.le
 
 /** The count by partitions: values grouped by the top bits of their hash (equal values share one), each counted alone. */
 function partitionedCount(values: Float64Array | Int32Array, n: number, valid: Uint8Array | undefined): number {
-  let bits = 4;
-  while (bits < 12 && n >>> bits > PARTITION_ROWS) bits++;
-  const parts = 1 << bits;
-  const shift = 32 - bits;
+  // -1 leaves a row out (see hashPartitions): a value hashing to -1 takes -2, the same for all of its rows.
   const hashes = new Int32Array(n);
-  const start = new Int32Array(parts + 1);
   for (let i = 0; i < n; i++) {
-    if (valid !== undefined && valid[i] === 0) continue;
-    const x0 = values[i] as number;
-    const h = hashOf(x0 === 0 ? 0 : x0);
-    hashes[i] = h;
-    const p = (h >>> shift) + 1;
-    start[p] = (start[p] as number) + 1;
+    if (valid !== undefined && valid[i] === 0) hashes[i] = -1;
+    else {
+      const x0 = values[i] as number;
+      const h = hashOf(x0 === 0 ? 0 : x0);
+      hashes[i] = h === -1 ? -2 : h;
+    }
   }
-  let largest = 0;
-  for (let p = 0; p < parts; p++) {
-    largest = Math.max(largest, start[p + 1] as number);
-    start[p + 1] = (start[p + 1] as number) + (start[p] as number);
-  }
+  const { shift, parts, start, largest } = hashPartitions(hashes, n, PARTITION_ROWS);
   const next = start.slice(0, parts);
   const grouped = new Float64Array(start[parts] as number);
   const groupedHashes = new Int32Array(start[parts] as number);
   for (let i = 0; i < n; i++) {
-    if (valid !== undefined && valid[i] === 0) continue;
     const h = hashes[i] as number;
+    if (h === -1) continue;
     const at = next[h >>> shift] as number;
     next[h >>> shift] = at + 1;
     const x0 = values[i] as number;
     grouped[at] = x0 === 0 ? 0 : x0;
     groupedHashes[at] = h;
   }
-  let maxCap = 16;
-  while (maxCap < largest * 2) maxCap *= 2;
-  const table = new Float64Array(maxCap);
+  const table = new Float64Array(tableCapacity(largest));
   let count = 0;
   for (let p = 0; p < parts; p++) {
     const s = start[p] as number;
     const e = start[p + 1] as number;
-    let cap = 16;
-    while (cap < (e - s) * 2) cap *= 2;
+    const cap = tableCapacity(e - s);
     const mask = cap - 1;
     table.fill(Number.NaN, 0, cap);
     for (let j = s; j < e; j++) {

@@ -1,6 +1,7 @@
 import type { Column } from './column.js';
 import { hashRows, rowsEqual } from './row-hash.js';
 import type { RowHashes, RowKeyMode } from './row-hash.js';
+import { tableCapacity } from '@hokusai/core';
 
 /**
  * Duplicate detection with 64-bit row fingerprints in an open-addressing hash table: one pass
@@ -19,8 +20,7 @@ class FingerprintTable {
     private readonly h: RowHashes,
     rows: number,
   ) {
-    let cap = 16;
-    while (cap < rows * 2) cap *= 2;
+    const cap = tableCapacity(rows);
     this.mask = cap - 1;
     this.slotRow = new Int32Array(cap).fill(-1);
     this.last = new Int32Array(cap);

@@ -4,6 +4,7 @@ import { columnData, fromArrowTable } from './arrow-convert.js';
 import type { Column } from './column.js';
 import { rememberTextCodes } from './text-codes.js';
 import { bitIsSet, knownUtf8, sameUtf8, textAt } from './utf8-column.js';
+import { tableCapacity } from '@hokusai/core';
 
 /** A string column with at most this many distinct values (and few per row) is sent as a dictionary. */
 const MAX_DICTIONARY = 65_536;
@@ -86,8 +87,7 @@ function utf8DictionaryCodes(col: Extract<Column, { type: 'string' }>, d: Data, 
   const bytes = d.values as Uint8Array;
   const codes = new Int32Array(n);
   const valid = new Uint8Array((n + 7) >> 3);
-  let cap = 16;
-  while (cap < limit * 2) cap *= 2;
+  const cap = tableCapacity(limit);
   const mask = cap - 1;
   const slotRow = new Int32Array(cap).fill(-1);
   const slotCode = new Int32Array(cap);

@@ -1,4 +1,4 @@
-import { distinctNumbers } from '@hokusai/core';
+import { distinctNumbers, tableCapacity } from '@hokusai/core';
 import { utf8Codes } from './text-codes.js';
 import { knownUtf8 } from './utf8-column.js';
 import type { Column } from './column.js';
@@ -50,8 +50,7 @@ export function distinctCount(col: Column): number {
  */
 function countDistinct(rowHashes: Int32Array, same: (i: number, j: number) => boolean): number {
   const n = rowHashes.length;
-  let cap = 16;
-  while (cap < n * 2) cap *= 2;
+  const cap = tableCapacity(n);
   const mask = cap - 1;
   const slots = new Int32Array(cap).fill(-1);
   const hashes = new Int32Array(cap);

@@ -1,4 +1,5 @@
 import type { Data } from 'apache-arrow';
+import { hashPartitions, tableCapacity } from '@hokusai/core';
 import { utf8ValueHash } from './row-hash.js';
 import { bitIsSet } from './utf8-column.js';
 
@@ -183,20 +184,7 @@ function partitionedCodes(d: Data, hashes: Int32Array): TextCodes {
   const offsets = d.valueOffsets as Int32Array;
   const bytes = d.values as Uint8Array;
   const n = d.length;
-  let bits = 4;
-  while (bits < 12 && n >>> bits > PARTITION_ROWS) bits++;
-  const parts = 1 << bits;
-  const shift = 32 - bits;
-  const start = new Int32Array(parts + 1);
-  for (let i = 0; i < n; i++) {
-    const h = hashes[i] as number;
-    if (h !== -1) start[(h >>> shift) + 1] = (start[(h >>> shift) + 1] as number) + 1;
-  }
-  let largest = 0;
-  for (let p = 0; p < parts; p++) {
-    largest = Math.max(largest, start[p + 1] as number);
-    start[p + 1] = (start[p + 1] as number) + (start[p] as number);
-  }
+  const { shift, parts, start, largest } = hashPartitions(hashes, n, PARTITION_ROWS);
   const next = start.slice(0, parts);
   const codes = new Int32Array(n);
   const rows = new Int32Array(start[parts] as number);
@@ -212,16 +200,13 @@ function partitionedCodes(d: Data, hashes: Int32Array): TextCodes {
     rows[at] = i;
     rowHashes[at] = h;
   }
-  let maxCap = 16;
-  while (maxCap < largest * 2) maxCap *= 2;
-  const entries = new Int32Array(maxCap * 3);
+  const entries = new Int32Array(tableCapacity(largest) * 3);
   const firstRows = new Int32Array(rows.length);
   let count = 0;
   for (let p = 0; p < parts; p++) {
     const s = start[p] as number;
     const e = start[p + 1] as number;
-    let cap = 16;
-    while (cap < (e - s) * 2) cap *= 2;
+    const cap = tableCapacity(e - s);
     const mask = cap - 1;
     entries.fill(0, 0, cap * 3);
     for (let j = s; j < e; j++) {

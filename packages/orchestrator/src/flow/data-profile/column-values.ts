@@ -1,4 +1,5 @@
 import { DataType, Precision, type Data, type Table, type Vector } from 'apache-arrow';
+import { tableCapacity } from '@hokusai/core';
 
 /** A number column's non-missing values in row order, and how many rows were missing (null or NaN). */
 export interface NumberValues {
@@ -131,8 +132,7 @@ function countUtf8(d: Data, counts: Map<string, number>): number {
   const bytes = d.values as Uint8Array;
   const n = d.length;
   const nulls = d.nullCount > 0;
-  let cap = 16;
-  while (cap < n * 2) cap *= 2;
+  const cap = tableCapacity(n);
   const mask = cap - 1;
   // slot s: [2s] the first row with those bytes (-1: empty), [2s + 1] its index in `firsts`.
   const table = new Int32Array(cap * 2).fill(-1);
