@@ -14,7 +14,7 @@ export { CORE_ERROR_KINDS, CoreError, type CoreErrorCode } from './core-errors.j
 export { writeFileAtomic, writeFileAtomicSync, writeViaTemporary, temporaryPathFor, type WriteFileAtomicOptions } from './write-file-atomic.js';
 export { replaceFolderAtomic, type ReplaceFolderOptions } from './replace-folder.js';
 export { sizeText } from './size-text.js';
-export { distinctNumbers } from './distinct-numbers.js';
+export { DistinctScratch, distinctNumbers } from './distinct-numbers.js';
 export { hashPartitions, tableCapacity, type HashPartitions } from './hash-partitions.js';
 export { PII_KEY_ENV, MIN_PII_KEY_LENGTH, assertPiiKey, piiKeyFromEnv } from './pii-key.js';
 export { Sfc32Random } from './random/sfc32-random.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { distinctNumbers, Sfc32Random } from '../src/index.js';
+import { DistinctScratch, distinctNumbers, Sfc32Random } from '../src/index.js';
 
 /** The count over a sorted copy (-0 and 0 equal), as the training feature plan once made it. */
 function bySorting(values: Float64Array, n: number): number {
@@ -59,5 +59,22 @@ describe('distinctNumbers on large columns', () => {
     }
     const ints = Int32Array.from({ length: n }, (_, i) => (i * 2654435761) | 0);
     expect(distinctNumbers(ints)).toBe(new Set(ints).size);
+  });
+
+  it('counts the same with one scratch lent to calls on columns of every size, larger ones before smaller ones', () => {
+    const random = new Sfc32Random(12);
+    const scratch = new DistinctScratch();
+    // Mostly distinct columns (partitioned), largest first, so later calls find the scratch
+    // holding an earlier, longer column's rows past their own n; then one of few values.
+    for (const n of [300_000, 120_000, 90_000, 250_000, 70_000]) {
+      const values = Float64Array.from({ length: n }, () => random.nextUint32() % (n * 2));
+      const valid = Uint8Array.from({ length: n }, () => (random.int(9) === 0 ? 0 : 1));
+      expect(distinctNumbers(values, n, undefined, scratch)).toBe(distinctNumbers(values));
+      expect(distinctNumbers(values, n, valid, scratch)).toBe(new Set(Array.from(values).filter((_, i) => valid[i] === 1)).size);
+      expect(distinctNumbers(values, n >> 1, undefined, scratch)).toBe(bySorting(values, n >> 1));
+    }
+    expect(scratch.hashes.length).toBe(300_000);
+    const few = Float64Array.from({ length: 100_000 }, (_, i) => i % 37);
+    expect(distinctNumbers(few, few.length, undefined, scratch)).toBe(37);
   });
 });

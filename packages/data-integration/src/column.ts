@@ -1,3 +1,4 @@
+import { sharedArray } from './shared-array.js';
 import { knownUtf8, takeUtf8 } from './utf8-column.js';
 
 /** Logical column types, as written in manifests and dataset schemas. */
@@ -84,7 +85,7 @@ export function takeRows(col: Column, idx: ArrayLike<number>): Column {
   for (let k = 0; k < n; k++) valid[k] = col.valid[idx[k] as number] as number;
   switch (col.type) {
     case 'int': {
-      const v = new Int32Array(n);
+      const v = sharedArray(Int32Array, n);
       for (let k = 0; k < n; k++) v[k] = col.values[idx[k] as number] as number;
       return { type: 'int', values: v, valid };
     }
@@ -95,7 +96,7 @@ export function takeRows(col: Column, idx: ArrayLike<number>): Column {
     }
     case 'float':
     case 'timestamp': {
-      const v = new Float64Array(n);
+      const v = sharedArray(Float64Array, n);
       for (let k = 0; k < n; k++) v[k] = col.values[idx[k] as number] as number;
       return { type: col.type, values: v, valid } as Column;
     }

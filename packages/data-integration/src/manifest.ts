@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Hash } from 'node:crypto';
 import type { Column, ColumnTable } from './column.js';
 import { nullCount } from './column.js';
+import { DistinctScratch } from '@hokusai/core';
 import { distinctCount } from './distinct-count.js';
 import { hashRows, hashRowsAndValues, rowsEqual, sortByHashNoting } from './row-hash.js';
 import type { RowHashes } from './row-hash.js';
@@ -489,11 +490,12 @@ export function buildManifest(ct: ColumnTable, meta: { source_path: string; form
   const null_counts: Record<string, number> = {};
   const unique_counts: Record<string, number> = {};
   const hc = hashedColumns(ct);
+  const scratch = new DistinctScratch();
   ct.names.forEach((name, k) => {
     const col = ct.columns[k] as Column;
     dtypes[name] = col.type;
     null_counts[name] = nullCount(col);
-    unique_counts[name] = hc.distinct[hc.cols.indexOf(col)] ?? distinctCount(col);
+    unique_counts[name] = hc.distinct[hc.cols.indexOf(col)] ?? distinctCount(col, scratch);
   });
   return {
     source_path: meta.source_path,

@@ -2,6 +2,7 @@ import { isAscii } from 'node:buffer';
 import { Utf8, Type, makeData } from 'apache-arrow';
 import type { Data } from 'apache-arrow';
 import type { Column } from './column.js';
+import { sharedArray } from './shared-array.js';
 import { copyBytes, rememberUtf8, type Utf8Layout } from './utf8-layout.js';
 
 /**
@@ -153,7 +154,7 @@ export function takeUtf8(d: Data, idx: ArrayLike<number>): Column {
   const bytes = d.values as Uint8Array;
   const n = idx.length;
   const valid = new Uint8Array(n);
-  const outOffsets = new Int32Array(n + 1);
+  const outOffsets = sharedArray(Int32Array, n + 1);
   let total = 0;
   // Data.getValid costs a call per row; most text columns have no null to look for.
   const allValid = d.nullCount === 0;
@@ -165,7 +166,7 @@ export function takeUtf8(d: Data, idx: ArrayLike<number>): Column {
     }
     outOffsets[k + 1] = total;
   }
-  const out = new Uint8Array(total);
+  const out = sharedArray(Uint8Array, total);
   for (let k = 0; k < n; k++) {
     if (valid[k] === 0) continue;
     const r = idx[k] as number;

@@ -1,9 +1,10 @@
 import { Worker } from 'node:worker_threads';
-import { tableToIPC, type Table } from 'apache-arrow';
+import type { Table } from 'apache-arrow';
 import type { HokusaiErrorJson } from '@hokusai/core';
 import { TrainingError } from './errors.js';
 import { registeredBuiltins } from './families/builtin-families.js';
 import type { TrainProgress } from './model-interface.js';
+import { tableTransfer } from './table-transfer.js';
 import { trainModel, type ModelMetadata } from './train-model.js';
 import type { TrainOptions } from './train-options.js';
 import { workerScript } from './worker-script.js';
@@ -82,10 +83,10 @@ export async function trainModelInWorker(table: Table, options: TrainOptions, ho
     const model = await trainModel(table, options, hooks.onProgress === undefined ? {} : { onProgress: hooks.onProgress });
     return { onnx: model.onnx, metadata: model.metadata };
   }
-  const ipc = tableToIPC(table, 'stream');
   const worker = takeSpare() ?? new Worker(script);
   worker.ref();
-  worker.postMessage({ ipc, options }, [ipc.buffer as ArrayBuffer]);
+  // The table's shared buffers reach the thread as the same memory; the others are copied.
+  worker.postMessage({ table: tableTransfer(table), options });
   return new Promise((resolve, reject) => {
     let settled = false;
     const abort = (): void => {

@@ -1,6 +1,6 @@
 import { parentPort } from 'node:worker_threads';
-import { tableFromIPC } from 'apache-arrow';
 import { TrainingError } from './errors.js';
+import { tableFromTransfer, type TableTransfer } from './table-transfer.js';
 import { trainModel } from './train-model.js';
 import type { TrainOptions } from './train-options.js';
 import type { ThreadReply } from './train-in-worker.js';
@@ -11,8 +11,8 @@ import type { ThreadReply } from './train-in-worker.js';
 const port = parentPort;
 if (port === null) throw new Error('train-worker runs only as a worker thread');
 const send = (m: ThreadReply, transfer: ArrayBuffer[] = []): void => port.postMessage(m, transfer);
-port.once('message', ({ ipc, options }: { ipc: Uint8Array; options: TrainOptions }) => {
-  trainModel(tableFromIPC(ipc), options, { onProgress: (p) => send({ kind: 'progress', progress: p }) }).then(
+port.once('message', ({ table, options }: { table: TableTransfer; options: TrainOptions }) => {
+  trainModel(tableFromTransfer(table), options, { onProgress: (p) => send({ kind: 'progress', progress: p }) }).then(
     (model) => send({ kind: 'done', onnx: model.onnx, metadata: model.metadata }, [model.onnx.buffer as ArrayBuffer]),
     (err: unknown) =>
       send({
