@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { mkdir, open, rename, rm } from 'node:fs/promises';
+import { mkdir, open, rename, rm, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
 export interface WriteFileAtomicOptions {
@@ -13,20 +13,34 @@ export interface WriteFileAtomicOptions {
 
 /**
  * Writes to a temporary name in the same folder, then renames over the target, so a reader
- * sees either the old file or the complete new one, never a half-written file. The folder is
+ * sees either the old file or the complete new one, never a half-written file. `data` may be
+ * given as pieces, which the file then holds one after the other. The folder is
  * created when missing. On failure the temporary file is removed and the original error (with
  * its errno code) is rethrown for the caller to word.
  */
-export async function writeFileAtomic(path: string, data: Uint8Array | string, options: WriteFileAtomicOptions = {}): Promise<void> {
+export async function writeFileAtomic(path: string, data: Uint8Array | string | readonly Uint8Array[], options: WriteFileAtomicOptions = {}): Promise<void> {
   await writeViaTemporary(path, async (tmp) => {
     const handle = await open(tmp, 'w');
     try {
-      await handle.writeFile(data);
+      // Pieces (an Arrow table's buffers, say) are written one after the other, never joined.
+      for (const piece of piecesOf(data)) await writeWhole(handle, piece);
       if (options.fsync !== false) await handle.sync();
     } finally {
       await handle.close();
     }
   });
+}
+
+/**
+ * All of `bytes` in as few write calls as the system takes (FileHandle.writeFile goes 512 KiB at a
+ * time, a round trip to the thread pool each: 63 ms against 24 ms for 124 MB here).
+ */
+async function writeWhole(handle: FileHandle, bytes: Uint8Array): Promise<void> {
+  let at = 0;
+  while (at < bytes.byteLength) {
+    const { bytesWritten } = await handle.write(bytes, at, bytes.byteLength - at);
+    at += bytesWritten;
+  }
 }
 
 /**
@@ -47,16 +61,18 @@ export async function writeViaTemporary(path: string, write: (temporary: string)
 }
 
 /**
- * `writeFileAtomic` for callers that must not yield (state saved inside a synchronous update);
- * `mode` sets the new file's permissions (0o600 for secrets).
+ * `writeFileAtomic` for callers that must not yield (state saved inside a synchronous update, a
+ * thread that only writes); `mode` sets the new file's permissions (0o600 for secrets).
  */
-export function writeFileAtomicSync(path: string, data: Uint8Array | string, options: WriteFileAtomicOptions & { mode?: number } = {}): void {
+export function writeFileAtomicSync(path: string, data: Uint8Array | string | readonly Uint8Array[], options: WriteFileAtomicOptions & { mode?: number } = {}): void {
   const tmp = temporaryPathFor(path);
   try {
     mkdirSync(dirname(path), { recursive: true });
     const fd = openSync(tmp, 'w', options.mode ?? 0o666);
     try {
-      writeSync(fd, typeof data === 'string' ? Buffer.from(data) : data);
+      for (const piece of piecesOf(data)) {
+        for (let at = 0; at < piece.byteLength; ) at += writeSync(fd, piece, at, piece.byteLength - at);
+      }
       if (options.fsync !== false) fsyncSync(fd);
     } finally {
       closeSync(fd);
@@ -66,6 +82,10 @@ export function writeFileAtomicSync(path: string, data: Uint8Array | string, opt
     rmSync(tmp, { force: true });
     throw error;
   }
+}
+
+function piecesOf(data: Uint8Array | string | readonly Uint8Array[]): readonly Uint8Array[] {
+  return typeof data === 'string' ? [Buffer.from(data)] : data instanceof Uint8Array ? [data] : data;
 }
 
 /** A temporary name beside `path`; the suffix only keeps concurrent writers (threads, processes) apart. */

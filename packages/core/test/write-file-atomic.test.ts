@@ -2,9 +2,26 @@ import { describe, expect, it } from 'vitest';
 import { chmodSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { errorKind, writeFileAtomic } from '@hokusai/core';
+import { errorKind, writeFileAtomic, writeFileAtomicSync } from '@hokusai/core';
 
 describe('writeFileAtomic', () => {
+  it('writes pieces one after the other, shared memory and views of larger buffers included, as the joined bytes', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hokusai-atomic-'));
+    try {
+      const shared = new Uint8Array(new SharedArrayBuffer(3 << 20)).map((_, i) => i % 251);
+      const big = new Uint8Array(5 << 20).map((_, i) => (i * 7) % 256);
+      const pieces = [new TextEncoder().encode('head'), shared, big.subarray(1000, 2_001_000), new Uint8Array(0), Uint8Array.from([9])];
+      const joined = Buffer.concat(pieces);
+      await writeFileAtomic(join(dir, 'a.bin'), pieces, { fsync: false });
+      writeFileAtomicSync(join(dir, 'b.bin'), pieces, { fsync: false });
+      expect(readFileSync(join(dir, 'a.bin')).equals(joined)).toBe(true);
+      expect(readFileSync(join(dir, 'b.bin')).equals(joined)).toBe(true);
+      expect(readdirSync(dir).sort()).toEqual(['a.bin', 'b.bin']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('creates the folder, replaces the file whole and leaves no temporary file', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'hokusai-atomic-'));
     try {

@@ -1,5 +1,6 @@
 import { Data, RecordBatch, Struct, Table, Vector, makeData, tableFromIPC, tableToIPC } from 'apache-arrow';
 import type { DataType, Schema } from 'apache-arrow';
+import { postableView } from '@hokusai/core';
 
 /**
  * An Arrow table as a structured-clone message for a training thread: the schema as Arrow IPC
@@ -29,26 +30,16 @@ interface DataNode {
   dictionary: DataNode[] | null;
 }
 
-/**
- * A buffer as it is sent: shared memory and whole buffers as they are; a view of part of an
- * ordinary buffer as a copy of that part, since postMessage would copy the whole buffer under it.
- */
-function sent(buffer: unknown): unknown {
-  if (!ArrayBuffer.isView(buffer) || buffer.buffer instanceof SharedArrayBuffer) return buffer;
-  if (buffer.byteOffset === 0 && buffer.byteLength === buffer.buffer.byteLength) return buffer;
-  return (buffer as unknown as { slice(): unknown }).slice();
-}
-
 function nodeOf(d: Data): DataNode {
   return {
     offset: d.offset,
     length: d.length,
     nullCount: d.nullCount,
-    valueOffsets: sent(d.valueOffsets),
-    values: sent(d.values),
-    nullBitmap: sent(d.nullBitmap),
-    typeIds: sent(d.typeIds),
-    variadic: ((d as { variadicBuffers?: readonly Uint8Array[] }).variadicBuffers ?? []).map(sent),
+    valueOffsets: postableView(d.valueOffsets),
+    values: postableView(d.values),
+    nullBitmap: postableView(d.nullBitmap),
+    typeIds: postableView(d.typeIds),
+    variadic: ((d as { variadicBuffers?: readonly Uint8Array[] }).variadicBuffers ?? []).map(postableView),
     children: d.children.map(nodeOf),
     dictionary: d.dictionary === undefined ? null : d.dictionary.data.map(nodeOf),
   };

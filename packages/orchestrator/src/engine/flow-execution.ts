@@ -200,6 +200,7 @@ export class FlowExecution {
       item,
       signal: controller.signal,
       emit: (event) => emit({ ...event, step: step.name }),
+      stage: (part) => store.stage(part),
     });
     const work =
       step.foreach === undefined

@@ -1,9 +1,12 @@
+import { createHash } from 'node:crypto';
 import { readFile, readdir, rm, stat } from 'node:fs/promises';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { RecordBatch } from 'apache-arrow';
 import type { ErrorKind } from '@hokusai/core';
 import { OrchestratorError } from '../errors.js';
-import { decodeValue, planValue, sha256Of } from './value-codec.js';
+import { ObjectWriter } from './object-writer.js';
+import { decodeValue, planValue, sha256Of, type ValuePart } from './value-codec.js';
 import { writeFileAtomic } from '@hokusai/core';
 
 export interface StepRecord {
@@ -52,6 +55,13 @@ export interface RunRecord {
  * and renamed, so a killed process never leaves a half-written record behind.
  */
 export class RunStore {
+  /** Record batches this store has stored as objects of their own, by hash, and their writes. */
+  private readonly batches = new WeakMap<RecordBatch, { sha256: string; written: Promise<void> }>();
+  /** Object writes from this thread go one after the other: the last one queued. */
+  private writeQueue: Promise<void> = Promise.resolve();
+  /** The thread that writes staged objects, started by the first `stage` (null: not built). */
+  private writer: ObjectWriter | null | undefined;
+
   constructor(readonly root: string) {}
 
   private objectPath(sha256: string): string {
@@ -67,10 +77,19 @@ export class RunStore {
 
   async putObject(bytes: Uint8Array | string): Promise<string> {
     const sha = sha256Of(bytes);
-    const path = this.objectPath(sha);
-    // A damaged copy (disk fault, manual edit) is replaced, so it cannot block later runs.
-    if (!existsSync(path) || !this.objectIntact(path, sha)) await atomicWrite(path, bytes);
+    await this.storeObject(sha, bytes);
     return sha;
+  }
+
+  /** Writes `bytes` (or its pieces), whose hash is `sha`, unless an intact copy is there. */
+  private async storeObject(sha: string, bytes: Uint8Array | string | readonly Uint8Array[]): Promise<void> {
+    if (!this.intact(sha)) await atomicWrite(this.objectPath(sha), bytes);
+  }
+
+  /** Whether the object is there with the bytes of its hash (a damaged copy, from a disk fault or an edit, is replaced). */
+  private intact(sha: string): boolean {
+    const path = this.objectPath(sha);
+    return existsSync(path) && this.objectIntact(path, sha);
   }
 
   private objectIntact(path: string, sha256: string): boolean {
@@ -101,12 +120,63 @@ export class RunStore {
     return bytes;
   }
 
-  /** Stores a step output; returns the hash of its document. */
+  /**
+   * Stores a step output; returns the hash of its document. Each binary part is hashed as the
+   * pieces its encoder gives (a table's are views of its buffers: nothing is copied) while the
+   * part before it is written. A record batch this store has stored already (staged by the step
+   * that made it, or the base table's met again as the first batch of the merged table) is
+   * neither hashed nor written again: its write is waited for (and made again if it failed).
+   */
   async putValue(value: unknown): Promise<string> {
-    // One binary part in memory at a time (the integrate step's output holds three tables).
     const { doc, parts } = planValue(value);
-    for (const part of parts) part.ref.sha256 = await this.putObject(part.bytes());
+    await Promise.all(this.storeParts(parts, (sha, pieces) => this.queueWrite(sha, pieces)));
     return this.putObject(JSON.stringify(doc));
+  }
+
+  /**
+   * Starts storing the tables (and other binary parts) of `value`, an output or part of an
+   * output a step has finished before it returns: their objects are hashed now and written on
+   * the store's writer thread while the step goes on computing, and `putValue` of the output
+   * then finds them stored. Nothing is recorded.
+   */
+  stage(value: unknown): void {
+    this.writer ??= ObjectWriter.start();
+    const writer = this.writer;
+    const write = writer === null ? (sha: string, pieces: readonly Uint8Array[]) => this.queueWrite(sha, pieces) : (sha: string, pieces: readonly Uint8Array[]) => (this.intact(sha) ? Promise.resolve() : writer.write(this.objectPath(sha), pieces));
+    for (const written of this.storeParts(planValue(value).parts, write)) written.catch(() => undefined);
+  }
+
+  /** Hashes each part (or finds it stored) and has `write` store it; the writes, in part order. */
+  private storeParts(parts: ValuePart[], write: (sha: string, pieces: readonly Uint8Array[]) => Promise<void>): Promise<void>[] {
+    const writes: Promise<void>[] = [];
+    for (const part of parts) {
+      const known = part.batch === undefined ? undefined : this.batches.get(part.batch);
+      if (known !== undefined) {
+        part.ref.sha256 = known.sha256;
+        writes.push(known.written.catch(() => this.queueWrite(known.sha256, part.pieces())));
+        continue;
+      }
+      const hash = createHash('sha256');
+      const pieces = part.pieces();
+      for (const piece of pieces) hash.update(piece);
+      const sha = hash.digest('hex');
+      part.ref.sha256 = sha;
+      const written = write(sha, pieces);
+      writes.push(written);
+      const batch = part.batch;
+      if (batch !== undefined) {
+        this.batches.set(batch, { sha256: sha, written });
+        written.catch(() => this.batches.delete(batch));
+      }
+    }
+    return writes;
+  }
+
+  /** Writes an object from this thread, after the writes queued before it. */
+  private queueWrite(sha: string, pieces: readonly Uint8Array[]): Promise<void> {
+    const written = this.writeQueue.then(() => this.storeObject(sha, pieces));
+    this.writeQueue = written.catch(() => undefined);
+    return written;
   }
 
   readValue(sha256: string): unknown {
@@ -190,6 +260,6 @@ async function readJson(path: string): Promise<unknown> {
  * Run store files are rebuilt by running the step again, so they skip the flush a published
  * output gets; a full disk still leaves no temporary file behind.
  */
-export async function atomicWrite(path: string, data: Uint8Array | string): Promise<void> {
+export async function atomicWrite(path: string, data: Uint8Array | string | readonly Uint8Array[]): Promise<void> {
   await writeFileAtomic(path, data, { fsync: false });
 }

@@ -10,6 +10,12 @@ export interface StepContext<I extends Record<string, unknown> = Record<string, 
   readonly item?: unknown;
   readonly signal: AbortSignal;
   emit(event: ProgressUpdate): void;
+  /**
+   * Hands over part of the output that is final already (tables the step will return as they
+   * are), so that the engine stores it while the step goes on; storing the output when the step
+   * returns then finds that part stored. Absent where the engine stores outputs elsewhere.
+   */
+  stage?(part: unknown): void;
 }
 
 export interface StepDefinition {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { Table, tableFromIPC, tableToIPC } from 'apache-arrow';
+import { RecordBatchFileWriter, Table, tableFromIPC, tableToIPC, type RecordBatch } from 'apache-arrow';
 import { OrchestratorError } from '../errors.js';
 
 /**
@@ -12,29 +12,80 @@ export type Blobs = Map<string, Uint8Array>;
 type Tagged =
   | { $hokusai: 'bytes'; sha256: string }
   | { $hokusai: 'f64' | 'f32' | 'i32' | 'u8'; sha256: string }
-  | { $hokusai: 'arrow'; sha256: string };
+  | { $hokusai: 'arrow'; sha256: string }
+  /** A table of several record batches: one Arrow IPC file per batch, in order. */
+  | { $hokusai: 'arrow'; batches: { sha256: string }[] };
+
+/** A stored object's reference in the document: its hash is filled in once stored. */
+type ObjectRef = { sha256: string };
 
 export function sha256Of(bytes: Uint8Array | string): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
 
-/** A binary part of a value: its tag in the document (its sha256 filled in once stored) and its bytes, made on demand. */
+/**
+ * A binary part of a value: its reference in the document (its sha256 filled in once stored) and
+ * its bytes, made on demand: `bytes()` as one array, `pieces()` as the pieces of that array in
+ * order, which for a table are views of its column buffers (nothing copied). `batch` names the
+ * record batch a table's part holds, so a store can know it again when another table shares it.
+ */
 export interface ValuePart {
-  ref: Tagged;
+  ref: ObjectRef;
   bytes: () => Uint8Array;
+  pieces: () => readonly Uint8Array[];
+  batch?: RecordBatch;
 }
 
 /**
- * The document of a value, with its binary parts left to make: `putValue` makes, hashes and
- * writes them one at a time, so a step output of several large tables never has all of their
- * encoded bytes in memory at once. The document is complete once every part's sha256 is set.
+ * A table as the Arrow IPC file's pieces as the writer queued them (views of the column buffers),
+ * not joined: read from the writer's queue, which apache-arrow keeps as an array; should a
+ * version keep it otherwise, the joined bytes (one copy) are the one piece.
+ */
+function tablePieces(table: Table): readonly Uint8Array[] {
+  const writer = RecordBatchFileWriter.writeAll(table);
+  const queued = (writer as unknown as { _sink?: { _values?: unknown } })._sink?._values;
+  if (Array.isArray(queued) && queued.every((p) => p instanceof Uint8Array)) return queued as Uint8Array[];
+  return [tableToIPC(table, 'file')];
+}
+
+/**
+ * The document of a value, with its binary parts left to make: a table's part is made of views
+ * of its buffers, so storing a step output of several large tables copies none of them. The
+ * document is complete once every part's sha256 is set.
+ * A table of one record batch (or none) is one Arrow IPC file; a table of several is one file
+ * per batch: the integrate step's merged table is the base table's batch followed by the
+ * contribution's, and its first file is then the base table's own, stored once.
  */
 export function planValue(value: unknown): { doc: unknown; parts: ValuePart[] } {
   const parts: ValuePart[] = [];
-  const part = (tag: Tagged['$hokusai'], bytes: () => Uint8Array): Tagged => {
-    const ref = { $hokusai: tag, sha256: '' } as Tagged;
-    parts.push({ ref, bytes });
+  const part = (tag: Exclude<Tagged['$hokusai'], 'arrow'>, bytes: () => Uint8Array): Tagged => {
+    const ref = { $hokusai: tag, sha256: '' } as Tagged & ObjectRef;
+    parts.push({ ref, bytes, pieces: () => [bytes()] });
     return ref;
+  };
+  const table = (t: Table): Tagged => {
+    if (t.batches.length === 0) {
+      const ref = { $hokusai: 'arrow' as const, sha256: '' };
+      parts.push({ ref, bytes: () => tableToIPC(t, 'file'), pieces: () => tablePieces(t) });
+      return ref;
+    }
+    // A batch is always stored as the IPC file of a table of it alone, so that the same batch
+    // in two tables is the same object.
+    const batchPart = (batch: RecordBatch, ref: ObjectRef): void => {
+      const alone = new Table([batch]);
+      parts.push({ ref, bytes: () => tableToIPC(alone, 'file'), pieces: () => tablePieces(alone), batch });
+    };
+    if (t.batches.length === 1) {
+      const ref = { $hokusai: 'arrow' as const, sha256: '' };
+      batchPart(t.batches[0] as RecordBatch, ref);
+      return ref;
+    }
+    const batches = t.batches.map((batch) => {
+      const ref = { sha256: '' };
+      batchPart(batch, ref);
+      return ref;
+    });
+    return { $hokusai: 'arrow', batches };
   };
   const walk = (v: unknown, path: string): unknown => {
     if (v === null || typeof v === 'string' || typeof v === 'boolean') return v;
@@ -43,7 +94,7 @@ export function planValue(value: unknown): { doc: unknown; parts: ValuePart[] } 
       return v;
     }
     if (v === undefined) return undefined;
-    if (v instanceof Table) return part('arrow', () => tableToIPC(v, 'file'));
+    if (v instanceof Table) return table(v);
     if (v instanceof Float64Array) return part('f64', () => bytesOf(v));
     if (v instanceof Float32Array) return part('f32', () => bytesOf(v));
     if (v instanceof Int32Array) return part('i32', () => bytesOf(v));
@@ -85,6 +136,8 @@ export function decodeValue(json: string, readBlob: (sha256: string) => Uint8Arr
     const tag = (v as { $hokusai?: unknown }).$hokusai;
     if (typeof tag === 'string') {
       if (tag === 'number') return Number((v as { value: string }).value);
+      const batches = (v as { batches?: unknown }).batches;
+      if (tag === 'arrow' && Array.isArray(batches)) return new Table(batches.flatMap((b: { sha256: string }) => tableFromIPC(readBlob(b.sha256)).batches));
       const bytes = readBlob((v as { sha256: string }).sha256);
       switch (tag) {
         case 'bytes':

@@ -91,6 +91,8 @@ export function integrateStep(flow: FlowContext, loads: { base: Step<LoadOutput>
       // tables (their content hashes depend on the PII key); leaving them out keeps the stored
       // output small and spares building those manifests.
       const { contributed: _contributed, manifests: _manifests, ...rest } = result;
+      // The tables are final: stored while the features are planned and the columns profiled.
+      ctx.stage?.({ base: rest.base, merged: rest.merged, benchmark: rest.benchmark });
       // Planned on the merged rows the new model trains on, with the options training will get,
       // so a column training would refuse fails here, before any search or training.
       const featurePlan = planFeatures(result.merged, searchTrainOptions(result, flow), { pii: result.piiColumns, configExclude: config.exclude });
