@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -115,5 +116,27 @@ describe('parts of an output staged before the step returns', () => {
       expect(objects(root).size).toBe(4);
     }
     expect(hashes[1]).toBe(hashes[0]);
+  });
+
+  it('keep the process alive until written, and leave no thread behind: a process that only stages exits on its own with the object on disk', async () => {
+    const { root } = await newStore();
+    const script = `
+      import { Table, makeVector } from 'apache-arrow';
+      import { RunStore } from '@hokusai/orchestrator';
+      const values = new Float64Array(new SharedArrayBuffer(8 * 500000)).map((_, i) => i);
+      new RunStore(${JSON.stringify(root)}).stage({ t: new Table({ x: makeVector(values) }) });
+    `;
+    // A script file in this package, so that it imports the package as installed.
+    const file = join(import.meta.dirname, `.stage-only-${process.pid}.mjs`);
+    writeFileSync(file, script);
+    const started = Date.now();
+    try {
+      execFileSync(process.execPath, [file], { timeout: 20_000 });
+    } finally {
+      rmSync(file, { force: true });
+    }
+    expect(Date.now() - started).toBeLessThan(20_000);
+    const table = new Table({ x: makeVector(new Float64Array(500_000).map((_, i) => i)) });
+    expect(existsSync(objectPath(root, sha256Of(tableToIPC(table, 'file'))))).toBe(true);
   });
 });

@@ -20,42 +20,56 @@ function workerScript(): string | null {
  * early (see StepContext.stage) goes on computing without yielding; writes made from this
  * thread would wait for it between their steps (open, write, close, rename), while this thread's
  * writes reach the disk meanwhile. Pieces in shared memory (a loaded or merged table's columns)
- * reach the thread as they are; others are copied. Null when the script is not built.
+ * reach the thread as they are; others are copied. The thread starts with the first write and
+ * ends once every write is answered (a long-lived process, such as the server, keeps none idle);
+ * the next write starts another.
  */
 export class ObjectWriter {
-  private readonly waiting = new Map<number, { resolve: () => void; reject: (error: Error) => void }>();
+  /** The running thread and the writes it has not answered yet. */
+  private thread: { worker: Worker; waiting: Map<number, { resolve: () => void; reject: (error: Error) => void }> } | undefined;
   private next = 0;
 
-  private constructor(private readonly worker: Worker) {
-    worker.unref();
-    worker.on('message', (m: ObjectWritten) => {
-      const w = this.waiting.get(m.id);
+  private constructor(private readonly script: string) {}
+
+  /** Null when the worker script is not built (the store then writes from its own thread). */
+  static create(): ObjectWriter | null {
+    const script = workerScript();
+    return script === null ? null : new ObjectWriter(script);
+  }
+
+  /** Writes one object (temporary file, then rename); the thread keeps the process alive until it is written. */
+  write(path: string, pieces: readonly Uint8Array[]): Promise<void> {
+    const thread = (this.thread ??= this.start());
+    const id = this.next++;
+    return new Promise<void>((resolve, reject) => {
+      thread.waiting.set(id, { resolve, reject });
+      thread.worker.postMessage({ id, path, pieces: pieces.map(postableView) } satisfies ObjectWrite);
+    });
+  }
+
+  private start(): NonNullable<ObjectWriter['thread']> {
+    const thread = { worker: new Worker(this.script), waiting: new Map<number, { resolve: () => void; reject: (error: Error) => void }>() };
+    const done = (): void => {
+      if (this.thread === thread) this.thread = undefined;
+    };
+    thread.worker.on('message', (m: ObjectWritten) => {
+      const w = thread.waiting.get(m.id);
       if (w === undefined) return;
-      this.waiting.delete(m.id);
-      if (this.waiting.size === 0) worker.unref();
+      thread.waiting.delete(m.id);
+      if (thread.waiting.size === 0) {
+        done();
+        void thread.worker.terminate();
+      }
       if (m.ok) w.resolve();
       else w.reject(Object.assign(new Error(m.message), m.code === undefined ? {} : { code: m.code }));
     });
     const fail = (error: Error): void => {
-      for (const w of this.waiting.values()) w.reject(error);
-      this.waiting.clear();
+      done();
+      for (const w of thread.waiting.values()) w.reject(error);
+      thread.waiting.clear();
     };
-    worker.on('error', fail);
-    worker.on('exit', (code) => fail(new Error(`the run store's writer thread stopped (exit code ${code})`)));
-  }
-
-  static start(): ObjectWriter | null {
-    const script = workerScript();
-    return script === null ? null : new ObjectWriter(new Worker(script));
-  }
-
-  write(path: string, pieces: readonly Uint8Array[]): Promise<void> {
-    const id = this.next++;
-    return new Promise<void>((resolve, reject) => {
-      this.waiting.set(id, { resolve, reject });
-      // Kept alive while a write is outstanding, so the process waits for it.
-      this.worker.ref();
-      this.worker.postMessage({ id, path, pieces: pieces.map(postableView) } satisfies ObjectWrite);
-    });
+    thread.worker.on('error', fail);
+    thread.worker.on('exit', (code) => fail(new Error(`the run store's writer thread stopped (exit code ${code})`)));
+    return thread;
   }
 }

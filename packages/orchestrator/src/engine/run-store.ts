@@ -59,7 +59,7 @@ export class RunStore {
   private readonly batches = new WeakMap<RecordBatch, { sha256: string; written: Promise<void> }>();
   /** Object writes from this thread go one after the other: the last one queued. */
   private writeQueue: Promise<void> = Promise.resolve();
-  /** The thread that writes staged objects, started by the first `stage` (null: not built). */
+  /** Writes staged objects on a thread of its own (null: its script is not built). */
   private writer: ObjectWriter | null | undefined;
 
   constructor(readonly root: string) {}
@@ -140,7 +140,7 @@ export class RunStore {
    * then finds them stored. Nothing is recorded.
    */
   stage(value: unknown): void {
-    this.writer ??= ObjectWriter.start();
+    if (this.writer === undefined) this.writer = ObjectWriter.create();
     const writer = this.writer;
     const write = writer === null ? (sha: string, pieces: readonly Uint8Array[]) => this.queueWrite(sha, pieces) : (sha: string, pieces: readonly Uint8Array[]) => (this.intact(sha) ? Promise.resolve() : writer.write(this.objectPath(sha), pieces));
     for (const written of this.storeParts(planValue(value).parts, write)) written.catch(() => undefined);
