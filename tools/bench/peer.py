@@ -102,12 +102,13 @@ def main():
     t0 = time.perf_counter()
     strings = [c for c in base.columns if c != target and not pd.api.types.is_numeric_dtype(base[c])]
     pii = [c for c in strings if base[c].astype(str).str.fullmatch(EMAIL).mean() >= PII_SHARE]
-    # Rows are compared as the models see them: without the excluded columns (an id) and the PII
-    # columns (hashed with a fresh key), so a copy that only got a new id is still a copy.
+    # The pipeline's rules: copies of benchmark or base rows are looked for as the models see the
+    # rows, without the excluded columns (an id) and the PII columns, so a copy that only got a
+    # new id is still a copy; duplicates inside the contribution are whole rows.
     compared = [c for c in base.columns if c not in set(args.exclude) | set(pii)]
     feats = [c for c in compared if c != target]
     contaminated = rows_in(contrib, bench, feats)
-    duplicate = contrib.duplicated(subset=compared, keep="first").to_numpy()
+    duplicate = contrib.duplicated(keep="first").to_numpy()
     in_base = rows_in(contrib, base, compared)
     # Same precedence as the pipeline's report: contamination, then duplicate, then in base.
     dup_only = duplicate & ~contaminated
