@@ -5,7 +5,7 @@ export type { ColumnType } from './column.js';
 export { loadDataset, detectFormat } from './load-dataset.js';
 export { loadDatasetInWorker, loadTableInWorker } from './load-in-worker.js';
 export type { PendingDataset } from './load-in-worker.js';
-export type { LoadOptions, LoadProgress } from './load-dataset.js';
+export type { KnownFileHash, LoadOptions, LoadProgress } from './load-dataset.js';
 export { parseDatasetSchema, loadDatasetSchema, datasetSchemaSpec } from './dataset-schema.js';
 export type { DatasetSchema, DatasetSchemaInput, ColumnSchema } from './dataset-schema.js';
 export { validateTable, formatValidationReport } from './validation.js';

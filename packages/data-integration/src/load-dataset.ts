@@ -39,6 +39,27 @@ export interface LoadOptions {
    * `loadTableInWorker`, which loads several files side by side, uses 1 unless told.
    */
   parseThreads?: 1 | 2;
+  /**
+   * CSV only: the file's SHA-256 as the caller computed it (the pipeline does, for the run id),
+   * with the file's size, times and inode then. When the file has that same stat when its
+   * reading starts and when it ends, it is not hashed again; otherwise it is hashed as it is
+   * read, as without this option (a file changed while it was read is read again).
+   */
+  knownSha256?: KnownFileHash;
+}
+
+/** A file's SHA-256 and the stat it had when it was hashed (see LoadOptions.knownSha256). */
+export interface KnownFileHash {
+  sha256: string;
+  size: number;
+  mtimeMs: number;
+  ctimeMs: number;
+  ino: number;
+}
+
+/** Whether a stat is the one a known hash was made under. */
+function sameFile(st: { size: number; mtimeMs: number; ctimeMs: number; ino: number }, known: KnownFileHash): boolean {
+  return st.size === known.size && st.mtimeMs === known.mtimeMs && st.ctimeMs === known.ctimeMs && st.ino === known.ino;
 }
 
 export interface LoadProgress {
@@ -76,6 +97,7 @@ const loadOptionsSpec = z
     nonFinite: z.enum(['error', 'null']).optional(),
     maxRowBytes: z.number().int().positive().optional(),
     parseThreads: z.union([z.literal(1), z.literal(2)]).optional(),
+    knownSha256: z.object({ sha256: z.string().regex(/^[0-9a-f]{64}$/), size: z.number(), mtimeMs: z.number(), ctimeMs: z.number(), ino: z.number() }).strict().optional(),
     onProgress: z.custom<(p: LoadProgress) => void>((v) => typeof v === 'function', { message: 'expected a function' }).optional(),
   })
   .strict();
@@ -130,10 +152,13 @@ export async function loadDataset(path: string, options: LoadOptions = {}): Prom
   const file = path;
   const schema = options.schema === undefined ? undefined : parseDatasetSchema(options.schema);
   let fileBytes = 0;
+  // The caller's hash of the file serves when the file is still the one it hashed.
+  let known: KnownFileHash | undefined;
   try {
     const st = await stat(path);
     if (!st.isFile()) throw dataError('HOKUSAI_FILE_NOT_FOUND', 'the path is not a file', 'Pass the path of a data file', { file });
     fileBytes = st.size;
+    if (options.knownSha256 !== undefined && sameFile(st, options.knownSha256)) known = options.knownSha256;
   } catch (err) {
     if (err instanceof DataIntegrationError) throw err;
     throw dataError('HOKUSAI_FILE_NOT_FOUND', 'the file does not exist or cannot be read', 'Check the path', { file });
@@ -145,12 +170,12 @@ export async function loadDataset(path: string, options: LoadOptions = {}): Prom
   let builders: readonly ColumnReadStats[] = [];
   let sha: string;
   if (format === 'csv') {
-    const hash = createHash('sha256');
+    const hash = known === undefined ? createHash('sha256') : undefined;
     const r = await readCsv(path, {
       file,
       declared,
       onChunk: (b) => {
-        hash.update(b);
+        hash?.update(b);
         progress.add(b.length);
       },
       ...(options.delimiter !== undefined ? { delimiter: options.delimiter } : {}),
@@ -160,7 +185,12 @@ export async function loadDataset(path: string, options: LoadOptions = {}): Prom
     });
     ct = r.table;
     builders = r.builders;
-    sha = hash.digest('hex');
+    if (hash !== undefined) sha = hash.digest('hex');
+    else {
+      // Changed while it was read: the bytes parsed may not be the ones hashed; read it again, hashing it.
+      if (!sameFile(await stat(path), known as KnownFileHash)) return loadDataset(path, { ...options, knownSha256: undefined });
+      sha = (known as KnownFileHash).sha256;
+    }
   } else if (format === 'jsonl' || format === 'json') {
     const r = format === 'json' ? await readJson(path, { file, declared }) : await readJsonl(path, { file, declared, ...(options.maxRowBytes !== undefined ? { maxRowBytes: options.maxRowBytes } : {}) });
     ct = r.table;

@@ -1,5 +1,5 @@
 import { statSync } from 'node:fs';
-import { loadDataset, loadTableInWorker, type DatasetManifest, type LoadedDataset, type LoadOptions, type PendingDataset } from '@hokusai/data-integration';
+import { loadDataset, loadTableInWorker, type DatasetManifest, type KnownFileHash, type LoadedDataset, type LoadOptions, type PendingDataset } from '@hokusai/data-integration';
 
 /** Files at least this large load on their own thread; below it a thread costs more than it saves. */
 const THREAD_MIN_BYTES = 8 * 1024 * 1024;
@@ -26,20 +26,25 @@ export class DatasetCache {
   /** Kept past `clear()`: a manifest is small, and building one again would mean loading the file again. */
   private readonly manifests = new Map<string, Promise<DatasetManifest>>();
   private readonly early: boolean;
+  /** Input hashes made for the run id (with the files' stat then), which loads take instead of hashing again. */
+  private readonly known: ReadonlyMap<string, KnownFileHash>;
 
   /**
    * `inputs`: the run's input files, whose total size (against `earlyMaxBytes`, by default
-   * EARLY_TABLES_MAX_BYTES) decides whether tables are handed on before their manifests.
+   * EARLY_TABLES_MAX_BYTES) decides whether tables are handed on before their manifests;
+   * `known`: their hashes as made for the run id (see LoadOptions.knownSha256).
    */
-  constructor(options: { inputs?: readonly string[]; earlyMaxBytes?: number } = {}) {
+  constructor(options: { inputs?: readonly string[]; earlyMaxBytes?: number; known?: ReadonlyMap<string, KnownFileHash> } = {}) {
     this.early = (options.inputs ?? []).reduce((sum, path) => sum + sizeOf(path), 0) <= (options.earlyMaxBytes ?? EARLY_TABLES_MAX_BYTES);
+    this.known = options.known ?? new Map();
   }
 
   /** `onProgress` hears the reading of the file when this call starts the load. */
   load(path: string, onProgress?: LoadOptions['onProgress']): Promise<LoadedDataset> {
     let pending = this.loaded.get(path);
     if (pending === undefined) {
-      const options: LoadOptions = onProgress === undefined ? {} : { onProgress };
+      const known = this.known.get(path);
+      const options: LoadOptions = { ...(onProgress === undefined ? {} : { onProgress }), ...(known === undefined ? {} : { knownSha256: known }) };
       if (sizeOf(path) >= THREAD_MIN_BYTES) {
         const loading = loadTableInWorker(path, options);
         // Large inputs: the load waits for the manifest, so its working memory is gone before integrate.

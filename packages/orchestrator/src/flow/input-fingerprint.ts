@@ -4,6 +4,7 @@ import { canonicalJson } from '@hokusai/attestation';
 import { OrchestratorError } from '../errors.js';
 import { attestedConfig } from './attested-config.js';
 import type { PipelineConfig } from './config.js';
+import type { KnownFileHash } from '@hokusai/data-integration';
 
 async function fileSha256(path: string): Promise<string> {
   const hash = createHash('sha256');
@@ -13,18 +14,33 @@ async function fileSha256(path: string): Promise<string> {
   return hash.digest('hex');
 }
 
+/** A file's hash with its stat when hashed, or the bare hash when the file changed meanwhile. */
+async function hashOf(path: string): Promise<{ sha256: string; known?: KnownFileHash }> {
+  const before = statSync(path);
+  const sha256 = await fileSha256(path);
+  const after = statSync(path);
+  const same = before.size === after.size && before.mtimeMs === after.mtimeMs && before.ctimeMs === after.ctimeMs && before.ino === after.ino;
+  return same ? { sha256, known: { sha256, size: after.size, mtimeMs: after.mtimeMs, ctimeMs: after.ctimeMs, ino: after.ino } } : { sha256 };
+}
+
 /**
  * A run's id is derived from what decides its results (the attested config and the bytes of
  * every input), so the same inputs give the same id and the same attestation body anywhere.
+ * `known` holds each input's hash with the file's stat then, for the loads to reuse (a load does
+ * not hash a file again that still has that stat; see LoadOptions.knownSha256).
  */
-export async function runIdFor(config: PipelineConfig): Promise<string> {
+export async function runIdAndHashes(config: PipelineConfig): Promise<{ runId: string; known: Map<string, KnownFileHash> }> {
   const paths = [config.base, config.contributed, config.benchmark, ...(config.baselineModel === undefined ? [] : [config.baselineModel])];
   for (const path of paths) {
     if (!existsSync(path) || !statSync(path).isFile()) {
       throw new OrchestratorError('HOKUSAI_INPUT_NOT_FOUND', `Input file ${path} does not exist or is not a file.`);
     }
   }
-  const hashes = await Promise.all(paths.map(fileSha256));
-  const digest = createHash('sha256').update(canonicalJson({ config: attestedConfig(config), inputs: hashes })).digest('hex');
-  return `hk-${digest.slice(0, 20)}`;
+  const hashed = await Promise.all(paths.map(hashOf));
+  const digest = createHash('sha256').update(canonicalJson({ config: attestedConfig(config), inputs: hashed.map((h) => h.sha256) })).digest('hex');
+  const known = new Map<string, KnownFileHash>();
+  hashed.forEach((h, k) => {
+    if (h.known !== undefined) known.set(paths[k] as string, h.known);
+  });
+  return { runId: `hk-${digest.slice(0, 20)}`, known };
 }

@@ -16,7 +16,8 @@ import { assertPlanRunnable, assertStreamingExecutor, planMemory, streamingStepB
 import { hokusaiFlow } from './hokusai-flow.js';
 import { reportJsonText } from './report-document.js';
 import { linkReportToMlflow } from './report-mlflow-link.js';
-import { runIdFor } from './input-fingerprint.js';
+import { runIdAndHashes } from './input-fingerprint.js';
+import type { KnownFileHash } from '@hokusai/data-integration';
 import { assertOutputFree, outputFolderRunId, writeOutputFolder, type ProtectedPaths } from './output-folder.js';
 import { lockOutputFolder } from './output-lock.js';
 import { assertFoldersWritable } from './writable-folders.js';
@@ -94,8 +95,8 @@ export async function runPipeline(input: PipelineConfigInput, options: PipelineR
   const store = options.store ?? defaultStore();
   assertOutputFree(config.out, config.overwrite, protectedPaths(config, store));
   await assertFoldersWritable(config, store);
-  const runId = await runIdFor(config);
-  return execute(config, runId, false, options);
+  const { runId, known } = await runIdAndHashes(config);
+  return execute(config, runId, false, options, known);
 }
 
 /**
@@ -112,7 +113,7 @@ export async function resumePipeline(runId: string, options: PipelineRunOptions 
     throw new OrchestratorError('HOKUSAI_RESUME_MISMATCH', `Run ${runId} recorded a relative output folder (${config.out}), so where it meant to write is unknown. Start it again with \`hokusai run\`.`);
   }
   await announceMemoryPlan(config, options);
-  const again = await runIdFor(config);
+  const { runId: again, known } = await runIdAndHashes(config);
   if (again !== runId) {
     throw new OrchestratorError(
       'HOKUSAI_RESUME_MISMATCH',
@@ -122,7 +123,7 @@ export async function resumePipeline(runId: string, options: PipelineRunOptions 
   config.overwrite = config.overwrite || options.overwrite === true || outputFolderRunId(config.out) === runId;
   assertOutputFree(config.out, config.overwrite, protectedPaths(config, store.root));
   await assertFoldersWritable(config, store.root);
-  return execute(config, runId, true, options);
+  return execute(config, runId, true, options, known);
 }
 
 /** Decided from the input files' sizes before anything is read or created, and said before a run over its budget stops. */
@@ -168,19 +169,20 @@ function withTrackingCredentialsFromEnv(config: PipelineConfig): PipelineConfig 
   return { ...config, tracking: { ...config.tracking, uri: env } };
 }
 
-async function execute(config: PipelineConfig, runId: string, resume: boolean, options: PipelineRunOptions): Promise<PipelineResult> {
+/** `known`: the inputs' hashes made for the run id, which the loads take instead of hashing the files again. */
+async function execute(config: PipelineConfig, runId: string, resume: boolean, options: PipelineRunOptions, known: ReadonlyMap<string, KnownFileHash>): Promise<PipelineResult> {
   const store = new RunStore(options.store ?? defaultStore());
   const release = await lockOutputFolder(config.out, runId);
   try {
     // Checked again under the lock: another run may have finished into the folder meanwhile.
     assertOutputFree(config.out, config.overwrite, protectedPaths(config, store.root));
-    return await executeLocked(config, runId, resume, options, store);
+    return await executeLocked(config, runId, resume, options, store, known);
   } finally {
     await release();
   }
 }
 
-async function executeLocked(config: PipelineConfig, runId: string, resume: boolean, options: PipelineRunOptions, store: RunStore): Promise<PipelineResult> {
+async function executeLocked(config: PipelineConfig, runId: string, resume: boolean, options: PipelineRunOptions, store: RunStore, known: ReadonlyMap<string, KnownFileHash>): Promise<PipelineResult> {
   const hooks = options.hooks ?? hokusaiHooks();
   const events: RunEvent[] = [];
   const startTime = Date.now();
@@ -193,7 +195,7 @@ async function executeLocked(config: PipelineConfig, runId: string, resume: bool
     config,
     hooks,
     earlyTrainings,
-    datasets: new DatasetCache({ inputs: [config.base, config.contributed, config.benchmark] }),
+    datasets: new DatasetCache({ inputs: [config.base, config.contributed, config.benchmark], known }),
     pipelineVersion: pipelineVersion(),
     plan,
     workDir,
