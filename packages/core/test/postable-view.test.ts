@@ -1,16 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { MessageChannel } from 'node:worker_threads';
+import { postedAcross as across } from '@hokusai/test-helpers';
 import { postableView } from '../src/index.js';
-
-/** What a thread receives for `value` (a real structured clone through a port). */
-async function across<T>(value: T): Promise<T> {
-  const { port1, port2 } = new MessageChannel();
-  const got = new Promise<T>((resolve) => port2.once('message', resolve));
-  port1.postMessage(value);
-  const out = await got;
-  port1.close();
-  return out;
-}
 
 describe('postableView', () => {
   it('posts shared memory as the same memory, a whole buffer as it is, and a part of a larger buffer as that part only', async () => {

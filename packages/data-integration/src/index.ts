@@ -2,7 +2,7 @@ export { DATA_INTEGRATION_ERROR_KINDS, DataIntegrationError } from './errors.js'
 export type { DataIntegrationErrorCode, DataIntegrationErrorDetails } from './errors.js';
 export type { DataFormat, DatasetManifest, LoadedDataset } from './dataset.js';
 export type { ColumnType } from './column.js';
-export { loadDataset, detectFormat } from './load-dataset.js';
+export { loadDataset, detectFormat, sameFileStat } from './load-dataset.js';
 export { loadDatasetInWorker, loadTableInWorker } from './load-in-worker.js';
 export type { PendingDataset } from './load-in-worker.js';
 export type { KnownFileHash, LoadOptions, LoadProgress } from './load-dataset.js';

@@ -57,8 +57,8 @@ export interface KnownFileHash {
   ino: number;
 }
 
-/** Whether a stat is the one a known hash was made under. */
-function sameFile(st: { size: number; mtimeMs: number; ctimeMs: number; ino: number }, known: KnownFileHash): boolean {
+/** Whether a file's stat is the one a known hash was made under (the file is still the one hashed). */
+export function sameFileStat(st: { size: number; mtimeMs: number; ctimeMs: number; ino: number }, known: Omit<KnownFileHash, 'sha256'>): boolean {
   return st.size === known.size && st.mtimeMs === known.mtimeMs && st.ctimeMs === known.ctimeMs && st.ino === known.ino;
 }
 
@@ -158,7 +158,7 @@ export async function loadDataset(path: string, options: LoadOptions = {}): Prom
     const st = await stat(path);
     if (!st.isFile()) throw dataError('HOKUSAI_FILE_NOT_FOUND', 'the path is not a file', 'Pass the path of a data file', { file });
     fileBytes = st.size;
-    if (options.knownSha256 !== undefined && sameFile(st, options.knownSha256)) known = options.knownSha256;
+    if (options.knownSha256 !== undefined && sameFileStat(st, options.knownSha256)) known = options.knownSha256;
   } catch (err) {
     if (err instanceof DataIntegrationError) throw err;
     throw dataError('HOKUSAI_FILE_NOT_FOUND', 'the file does not exist or cannot be read', 'Check the path', { file });
@@ -188,7 +188,7 @@ export async function loadDataset(path: string, options: LoadOptions = {}): Prom
     if (hash !== undefined) sha = hash.digest('hex');
     else {
       // Changed while it was read: the bytes parsed may not be the ones hashed; read it again, hashing it.
-      if (!sameFile(await stat(path), known as KnownFileHash)) return loadDataset(path, { ...options, knownSha256: undefined });
+      if (!sameFileStat(await stat(path), known as KnownFileHash)) return loadDataset(path, { ...options, knownSha256: undefined });
       sha = (known as KnownFileHash).sha256;
     }
   } else if (format === 'jsonl' || format === 'json') {

@@ -1,4 +1,5 @@
 export { freePort } from './free-port.js';
+export { postedAcross } from './posted-across.js';
 export { startMlflowServer, type MlflowServer } from './mlflow-server.js';
 export { startRedisServer, redisServerBinary, type RedisServer } from './redis-server.js';
 export { startPostgresServer, type PostgresServer } from './postgres-server.js';

@@ -1,18 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { MessageChannel } from 'node:worker_threads';
+import { postedAcross as across } from '@hokusai/test-helpers';
 import { Dictionary, Field, Float64, Int32, RecordBatch, Schema, Struct, Table, Utf8, makeData, makeVector, vectorFromArray, type Data } from 'apache-arrow';
 import { trainModel, trainModelInWorker } from '@hokusai/training';
-import { tableFromTransfer, tableTransfer, type TableTransfer } from '../src/table-transfer.js';
-
-/** What the other thread receives: the message through a real port (structured clone). */
-async function across(m: TableTransfer): Promise<TableTransfer> {
-  const { port1, port2 } = new MessageChannel();
-  const got = new Promise<TableTransfer>((resolve) => port2.once('message', resolve));
-  port1.postMessage(m);
-  const out = await got;
-  port1.close();
-  return out;
-}
+import { tableFromTransfer, tableTransfer } from '../src/table-transfer.js';
 
 function sharedFloats(values: number[]): Float64Array {
   const a = new Float64Array(new SharedArrayBuffer(values.length * 8));

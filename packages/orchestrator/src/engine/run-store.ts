@@ -81,15 +81,13 @@ export class RunStore {
     return sha;
   }
 
-  /** Writes `bytes` (or its pieces), whose hash is `sha`, unless an intact copy is there. */
-  private async storeObject(sha: string, bytes: Uint8Array | string | readonly Uint8Array[]): Promise<void> {
-    if (!this.intact(sha)) await atomicWrite(this.objectPath(sha), bytes);
-  }
-
-  /** Whether the object is there with the bytes of its hash (a damaged copy, from a disk fault or an edit, is replaced). */
-  private intact(sha: string): boolean {
+  /**
+   * Writes `bytes` (or its pieces), whose hash is `sha`, with `write` (from this thread unless
+   * told), unless an intact copy is there: a damaged one (disk fault, manual edit) is replaced.
+   */
+  private async storeObject(sha: string, bytes: Uint8Array | string | readonly Uint8Array[], write: (path: string, bytes: Uint8Array | string | readonly Uint8Array[]) => Promise<void> = atomicWrite): Promise<void> {
     const path = this.objectPath(sha);
-    return existsSync(path) && this.objectIntact(path, sha);
+    if (!existsSync(path) || !this.objectIntact(path, sha)) await write(path, bytes);
   }
 
   private objectIntact(path: string, sha256: string): boolean {
@@ -142,7 +140,7 @@ export class RunStore {
   stage(value: unknown): void {
     if (this.writer === undefined) this.writer = ObjectWriter.create();
     const writer = this.writer;
-    const write = writer === null ? (sha: string, pieces: readonly Uint8Array[]) => this.queueWrite(sha, pieces) : (sha: string, pieces: readonly Uint8Array[]) => (this.intact(sha) ? Promise.resolve() : writer.write(this.objectPath(sha), pieces));
+    const write = (sha: string, pieces: readonly Uint8Array[]): Promise<void> => (writer === null ? this.queueWrite(sha, pieces) : this.storeObject(sha, pieces, (path) => writer.write(path, pieces)));
     for (const written of this.storeParts(planValue(value).parts, write)) written.catch(() => undefined);
   }
 

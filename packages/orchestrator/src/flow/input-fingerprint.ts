@@ -4,7 +4,7 @@ import { canonicalJson } from '@hokusai/attestation';
 import { OrchestratorError } from '../errors.js';
 import { attestedConfig } from './attested-config.js';
 import type { PipelineConfig } from './config.js';
-import type { KnownFileHash } from '@hokusai/data-integration';
+import { sameFileStat, type KnownFileHash } from '@hokusai/data-integration';
 
 async function fileSha256(path: string): Promise<string> {
   const hash = createHash('sha256');
@@ -18,9 +18,8 @@ async function fileSha256(path: string): Promise<string> {
 async function hashOf(path: string): Promise<{ sha256: string; known?: KnownFileHash }> {
   const before = statSync(path);
   const sha256 = await fileSha256(path);
-  const after = statSync(path);
-  const same = before.size === after.size && before.mtimeMs === after.mtimeMs && before.ctimeMs === after.ctimeMs && before.ino === after.ino;
-  return same ? { sha256, known: { sha256, size: after.size, mtimeMs: after.mtimeMs, ctimeMs: after.ctimeMs, ino: after.ino } } : { sha256 };
+  const known = { sha256, size: before.size, mtimeMs: before.mtimeMs, ctimeMs: before.ctimeMs, ino: before.ino };
+  return sameFileStat(statSync(path), known) ? { sha256, known } : { sha256 };
 }
 
 /**
