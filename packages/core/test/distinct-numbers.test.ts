@@ -61,6 +61,18 @@ describe('distinctNumbers on large columns', () => {
     expect(distinctNumbers(ints)).toBe(new Set(ints).size);
   });
 
+  it('counts exactly when the first values are all new and the rest repeat them, or the reverse', () => {
+    // The partitioned count starts after a look at the first 4,096 values (nearly all new) or at
+    // the first 65,536 (mostly new); either way the count is the whole column's.
+    for (const firstNew of [4_095, 4_096, 4_097, 70_000]) {
+      const values = Float64Array.from({ length: 100_000 }, (_, i) => (i < firstNew ? i * 0.37 : (i % 97) * 0.37));
+      expect(distinctNumbers(values)).toBe(new Set(values).size);
+      const reversed = values.slice().reverse();
+      expect(distinctNumbers(reversed)).toBe(new Set(reversed).size);
+      expect(distinctNumbers(values, 4_096)).toBe(new Set(values.subarray(0, 4_096)).size);
+    }
+  });
+
   it('counts the same with one scratch lent to calls on columns of every size, larger ones before smaller ones', () => {
     const random = new Sfc32Random(12);
     const scratch = new DistinctScratch();

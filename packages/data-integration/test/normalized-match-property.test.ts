@@ -68,4 +68,29 @@ describe('normalized matching', () => {
       { numRuns: 400, seed: 77 },
     );
   });
+
+  it('gives the rule\'s answer when rows look up other anchors: long candidate ranges, nulls in every pattern', () => {
+    // Over 64 reference rows share each value of the first anchor, so rows also look up the
+    // others, each index holding the reference rows null on the same anchors as the row.
+    const few = (values: number[]) => fc.option(fc.constantFrom(...values), { nil: null, freq: 4 });
+    const wide = fc.tuple(few([0.1, 0.12, 0.13, 1.2]), few([1, 2, 2.5, 2.25]), fc.option(fc.constantFrom(0, 1, 2), { nil: null, freq: 4 }), few([5, 5.5, 5.55]), text);
+    fc.assert(
+      fc.property(fc.array(wide, { minLength: 1, maxLength: 60 }), fc.array(wide, { minLength: 200, maxLength: 400 }), (ra, rb) => {
+        const table = (rows: typeof ra): Column[] => [
+          numCol('float', rows.map((r) => r[0])),
+          numCol('float', rows.map((r) => r[1])),
+          numCol('int', rows.map((r) => r[2])),
+          numCol('float', rows.map((r) => r[3])),
+          { type: 'string', values: rows.map((r) => r[4]) },
+        ];
+        const a = table(ra);
+        const b = table(rb);
+        const refDecimals = b.map((col) => (col.type === 'string' ? 0 : referenceDecimals(col as NumCol, rb.length)));
+        const got = matchRows(a, ra.length, b, rb.length).hit;
+        const want = ra.map((_, i) => rb.some((_, j) => agree(a, i, b, j, refDecimals)));
+        expect(Array.from(got, (h) => h > 0)).toEqual(want);
+      }),
+      { numRuns: 60, seed: 78 },
+    );
+  });
 });
