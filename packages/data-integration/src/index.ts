@@ -12,7 +12,7 @@ export { validateTable, formatValidationReport } from './validation.js';
 export type { ValidationReport, ValidationFailure, ValidationCheck } from './validation.js';
 export { checkTarget } from './target-check.js';
 export type { TaskKind } from './target-check.js';
-export { integrateContribution } from './integrate.js';
+export { integrateContribution, integrateContributionOnThreads } from './integrate.js';
 export type { IntegrationHooks, IntegrationInput, IntegrationResult, IntegrationReport, DedupStrategy, MergeStrategy } from './integrate.js';
 export type { PiiMode } from './pii-treatment.js';
 export type { CustomPiiPattern, BuiltinPiiType } from './pii-detectors.js';

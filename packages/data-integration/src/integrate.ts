@@ -11,6 +11,7 @@ import { countMatchesBothWays, findDuplicates, findMatches } from './dedup.js';
 import { comparedColumns } from './compared-columns.js';
 import type { IgnoredReason } from './compared-columns.js';
 import { matchRows } from './feature-match.js';
+import { matchRowsInWorker } from './match-in-worker.js';
 import { checkLabelSets } from './label-sets.js';
 import { dataError } from './errors.js';
 import { MIN_PII_KEY_LENGTH } from '@hokusai/core';
@@ -24,7 +25,7 @@ import type { PiiMode } from './pii-treatment.js';
 import { scoreQuality } from './quality.js';
 import type { QualityBreakdown, QualityFactors, QualityScore } from './quality.js';
 import { addColumnsToHashes, copyRowHashState, finishedRowHashes, hashRows, startRowHashes } from './row-hash.js';
-import type { RowKeyMode } from './row-hash.js';
+import type { RowHashes, RowHashState, RowKeyMode } from './row-hash.js';
 import { stratifiedSample } from './stratified-sample.js';
 import { sourceOf } from './source-info.js';
 
@@ -430,12 +431,37 @@ function countOnes(flags: Uint8Array): number {
   return n;
 }
 
+type AlignedParts = { base: Part; contrib: Part; bench: Part; names: string[]; tk: number };
+
+/** matchRows' arguments for the contributed rows against the benchmark's, so the check can run on another thread. */
+interface MatchArgs {
+  a: Column[];
+  na: number;
+  b: Column[];
+  nb: number;
+  hashes: { a: RowHashes; b: RowHashes };
+}
+
+/** What the overlap checks share: the columns compared, the contributed rows' fingerprints, the duplicates. */
+interface OverlapPlan {
+  seen: ReturnType<typeof comparedColumns>;
+  featureIdx: number[];
+  featureNames: string[];
+  exactDup: Uint8Array;
+  dup: Uint8Array;
+  keyIdx: number[];
+  contribLabelState: RowHashState;
+  contribAll: RowHashes;
+  /** The contamination check's rows and fingerprints: the contributed and benchmark rows over the features. */
+  contamination: MatchArgs;
+}
+
 /**
  * Duplicates and overlaps are found on the raw values (in memory only), before PII treatment,
  * so that redaction cannot make different rows look equal. Copies are matched on what the model
  * reads: an id, a PII value or a timestamp of the contributor's own cannot hide a benchmark row.
  */
-function findOverlaps(input: IntegrationInput, opts: Options, aligned: { base: Part; contrib: Part; bench: Part; names: string[]; tk: number }, pii: PiiDecision): Overlaps {
+function planOverlaps(input: IntegrationInput, opts: Options, aligned: AlignedParts, pii: PiiDecision): OverlapPlan {
   const { base, contrib, bench, names, tk } = aligned;
   const { strategy, keep, keys } = opts;
   const nc = contrib.ct.rowCount;
@@ -457,37 +483,74 @@ function findOverlaps(input: IntegrationInput, opts: Options, aligned: { base: P
   const mode: RowKeyMode = strategy === 'normalized' ? 'normalized' : 'exact';
   const keyIdx = strategy === 'key' ? keys.map((k) => names.indexOf(k)) : allIdx;
   const dup = strategy === 'exact' ? exactDup : findDuplicates(pick(contrib.ct.columns, keyIdx), nc, mode, keep);
-
   const benchFeatures = pick(bench.ct.columns, featureIdx);
   const benchFeatureHashes = hashRows(benchFeatures, bench.ct.rowCount, 'exact');
-  const contaminated = matchRows(contribFeatures, nc, benchFeatures, bench.ct.rowCount, { a: finishedRowHashes(contribFeatureState), b: benchFeatureHashes }).hit;
-  let contaminationRule = `exact or normalized match on the columns the model reads (${featureNames.join(', ')}); label ignored`;
-  if (keys.length > 0) {
-    const byKey = findMatches(pick(contrib.ct.columns, keys.map((k) => names.indexOf(k))), nc, pick(bench.ct.columns, keys.map((k) => names.indexOf(k))), bench.ct.rowCount, 'exact');
-    for (let i = 0; i < nc; i++) if (byKey[i] === 1 && contaminated[i] === 0) contaminated[i] = 1;
-    contaminationRule += `, or same key (${keys.join(', ')})`;
-  }
+  const contamination = { a: contribFeatures, na: nc, b: benchFeatures, nb: bench.ct.rowCount, hashes: { a: finishedRowHashes(contribFeatureState), b: benchFeatureHashes } };
+  return { seen, featureIdx, featureNames, exactDup, dup, keyIdx, contribLabelState, contribAll, contamination };
+}
+
+/** The checks against the base: its rows in the benchmark (both ways), and contributed rows already in it. */
+function baseOverlaps(opts: Options, aligned: AlignedParts, plan: OverlapPlan): Pick<Overlaps, 'inBase' | 'baseRowsInBench' | 'benchRowsInBase'> {
+  const { base, contrib, bench, tk } = aligned;
+  const { featureIdx, keyIdx } = plan;
+  const nc = contrib.ct.rowCount;
   const baseFeatures = pick(base.ct.columns, featureIdx);
   // Base rows too are hashed over the features once; the check with the label extends them.
   const baseFeatureState = addColumnsToHashes(startRowHashes(base.ct.rowCount), baseFeatures, base.ct.rowCount);
   const baseFeatureHashes = finishedRowHashes(baseFeatureState);
-  const both = countMatchesBothWays(baseFeatures, base.ct.rowCount, benchFeatures, bench.ct.rowCount, { a: baseFeatureHashes, b: benchFeatureHashes });
-  const baseRowsInBench = both.aInB;
-  const benchRowsInBase = both.bInA;
-
+  const both = countMatchesBothWays(baseFeatures, base.ct.rowCount, plan.contamination.b, bench.ct.rowCount, { a: baseFeatureHashes, b: plan.contamination.hashes.b });
   // Rows already in the base: the same matching, with the label compared too (a copy with
   // another label is a disagreement, not a duplicate).
   const withLabel = [...featureIdx, tk];
   const inBase =
     opts.mergeStrategy === 'update'
-      ? findMatches(contrib.ct.columns, nc, base.ct.columns, base.ct.rowCount, 'exact', { a: contribAll })
-      : strategy === 'key'
+      ? findMatches(contrib.ct.columns, nc, base.ct.columns, base.ct.rowCount, 'exact', { a: plan.contribAll })
+      : opts.strategy === 'key'
         ? findMatches(pick(contrib.ct.columns, keyIdx), nc, pick(base.ct.columns, keyIdx), base.ct.rowCount, 'exact')
         : matchRows(pick(contrib.ct.columns, withLabel), nc, pick(base.ct.columns, withLabel), base.ct.rowCount, {
-            a: finishedRowHashes(contribLabelState),
+            a: finishedRowHashes(plan.contribLabelState),
             b: finishedRowHashes(addColumnsToHashes(baseFeatureState, pick(base.ct.columns, [tk]), base.ct.rowCount)),
           }).hit;
-  return { seen, featureIdx, featureNames, exactDup, dup, contaminated, contaminationRule, inBase, baseRowsInBench, benchRowsInBase };
+  return { inBase, baseRowsInBench: both.aInB, benchRowsInBase: both.bInA };
+}
+
+/** The overlaps, from the plan, the checks against the base and the contamination check's hits (by key too, when keys are given). */
+function joinOverlaps(opts: Options, aligned: AlignedParts, plan: OverlapPlan, againstBase: Pick<Overlaps, 'inBase' | 'baseRowsInBench' | 'benchRowsInBase'>, contaminated: Uint8Array): Overlaps {
+  const { contrib, bench, names } = aligned;
+  const { keys } = opts;
+  const nc = contrib.ct.rowCount;
+  let contaminationRule = `exact or normalized match on the columns the model reads (${plan.featureNames.join(', ')}); label ignored`;
+  if (keys.length > 0) {
+    const byKey = findMatches(pick(contrib.ct.columns, keys.map((k) => names.indexOf(k))), nc, pick(bench.ct.columns, keys.map((k) => names.indexOf(k))), bench.ct.rowCount, 'exact');
+    for (let i = 0; i < nc; i++) if (byKey[i] === 1 && contaminated[i] === 0) contaminated[i] = 1;
+    contaminationRule += `, or same key (${keys.join(', ')})`;
+  }
+  const { seen, featureIdx, featureNames, exactDup, dup } = plan;
+  return { seen, featureIdx, featureNames, exactDup, dup, contaminated, contaminationRule, ...againstBase };
+}
+
+function findOverlaps(input: IntegrationInput, opts: Options, aligned: AlignedParts, pii: PiiDecision): Overlaps {
+  const plan = planOverlaps(input, opts, aligned, pii);
+  const c = plan.contamination;
+  const contaminated = matchRows(c.a, c.na, c.b, c.nb, c.hashes).hit;
+  return joinOverlaps(opts, aligned, plan, baseOverlaps(opts, aligned, plan), contaminated);
+}
+
+/**
+ * Contributed and benchmark rows from which the contamination check goes to a worker thread
+ * while this one checks the base (about 0.3 s at 1.1M rows, 0.8 s at 2.5M): below it, the
+ * thread's start would cost more than it saves.
+ */
+const MATCH_THREAD_MIN_ROWS = 500_000;
+
+/** findOverlaps with the contamination check on a worker thread beside the checks against the base (same result). */
+async function findOverlapsOnThreads(input: IntegrationInput, opts: Options, aligned: AlignedParts, pii: PiiDecision): Promise<Overlaps> {
+  const plan = planOverlaps(input, opts, aligned, pii);
+  const c = plan.contamination;
+  const pending = c.na + c.nb >= MATCH_THREAD_MIN_ROWS ? matchRowsInWorker(c.a, c.na, c.b, c.nb, c.hashes) : null;
+  const againstBase = baseOverlaps(opts, aligned, plan);
+  const contaminated = (pending === null ? matchRows(c.a, c.na, c.b, c.nb, c.hashes) : await pending).hit;
+  return joinOverlaps(opts, aligned, plan, againstBase, contaminated);
 }
 
 /** Each contributed row is removed for the first reason that applies, in this order, or kept. */
@@ -607,9 +670,16 @@ function treatOutputs(early: TreatedBase, aligned: { contrib: Part; bench: Part 
  * The merged table as indices into the base (0..nb) followed by the kept contributed rows (nb..):
  * appended, replacing the base, or updating base rows with the same key.
  */
-function mergeIndices(opts: Options, aligned: { base: Part; contrib: Part; names: string[] }, nb: number, keptIdx: readonly number[]): { mergedIdx: number[]; updated: number } {
-  if (opts.mergeStrategy === 'replace') return { mergedIdx: keptIdx.map((_, j) => nb + j), updated: 0 };
-  if (opts.mergeStrategy === 'append') return { mergedIdx: [...Array.from({ length: nb }, (_, i) => i), ...keptIdx.map((_, j) => nb + j)], updated: 0 };
+function mergeIndices(opts: Options, aligned: { base: Part; contrib: Part; names: string[] }, nb: number, keptIdx: readonly number[]): { mergedIdx: ArrayLike<number>; updated: number } {
+  // Appended, the merged rows are the base's and then the kept ones, in order: indices 0, 1, ...
+  // (a typed array: a JS array of millions of numbers spread together cost 0.3 s at 5M rows).
+  const upTo = (start: number, end: number): Int32Array => {
+    const idx = new Int32Array(end - start);
+    for (let i = 0; i < idx.length; i++) idx[i] = start + i;
+    return idx;
+  };
+  if (opts.mergeStrategy === 'replace') return { mergedIdx: upTo(nb, nb + keptIdx.length), updated: 0 };
+  if (opts.mergeStrategy === 'append') return { mergedIdx: upTo(0, nb + keptIdx.length), updated: 0 };
   const { base, contrib, names } = aligned;
   const kIdx = opts.keys.map((k) => names.indexOf(k));
   const rowKey = (ct: ColumnTable, i: number): string => JSON.stringify(kIdx.map((k) => cellValue(ct.columns[k] as Column, i)));
@@ -631,7 +701,7 @@ function mergeIndices(opts: Options, aligned: { base: Part; contrib: Part; names
 }
 
 /** A seeded sample, stratified on the target, when the merged rows exceed `maxRows`. */
-function sampleMerged(input: IntegrationInput, t: TreatedTables, mergedIdx: number[]): { mergedIdx: number[]; sampled: IntegrationReport['merge']['sampled'] } {
+function sampleMerged(input: IntegrationInput, t: TreatedTables, mergedIdx: ArrayLike<number>): { mergedIdx: ArrayLike<number>; sampled: IntegrationReport['merge']['sampled'] } {
   const seed = input.seed ?? 0;
   if (input.maxRows === undefined || mergedIdx.length <= input.maxRows) return { mergedIdx, sampled: null };
   // The outputs may have fewer columns than the inputs (omit): find the target by name.
@@ -642,12 +712,17 @@ function sampleMerged(input: IntegrationInput, t: TreatedTables, mergedIdx: numb
   return { mergedIdx: picked, sampled: { max_rows: input.maxRows, seed, rows_before: mergedIdx.length, rows_after: picked.length } };
 }
 
+function isIdentity(idx: ArrayLike<number>): boolean {
+  for (let i = 0; i < idx.length; i++) if (idx[i] !== i) return false;
+  return true;
+}
+
 /** The four Arrow tables and their lazily built manifests. */
-function outputTables(input: IntegrationInput, t: TreatedTables, mergedIdx: readonly number[]): Pick<IntegrationResult, 'base' | 'contributed' | 'merged' | 'benchmark' | 'manifests'> {
+function outputTables(input: IntegrationInput, t: TreatedTables, mergedIdx: ArrayLike<number>): Pick<IntegrationResult, 'base' | 'contributed' | 'merged' | 'benchmark' | 'manifests'> {
   const { baseT, baseArrow, contribT, benchT } = t;
   // Append without sampling keeps every row in order: the merged table is the two tables'
   // record batches, and its in-memory columns are only built if a manifest asks for them.
-  const identity = mergedIdx.length === baseT.rowCount + contribT.rowCount && mergedIdx.every((v, i) => v === i);
+  const identity = mergedIdx.length === baseT.rowCount + contribT.rowCount && isIdentity(mergedIdx);
   const mergedEager = identity ? undefined : takeTable(concatTables(baseT, contribT), mergedIdx);
   // Columns that came through untouched share the loaded tables' Arrow buffers.
   const contribArrow = toArrowTable(contribT);
@@ -685,7 +760,7 @@ interface ReportParts {
   sorting: RowSorting;
   quality: QualityScore;
   treated: TreatedTables;
-  merge: { updated: number; sampled: IntegrationReport['merge']['sampled']; mergedIdx: readonly number[] };
+  merge: { updated: number; sampled: IntegrationReport['merge']['sampled']; mergedIdx: ArrayLike<number> };
   rows: { base: number; contributedInput: number; merged: number };
   warnings: string[];
   caveats: string[];
@@ -698,7 +773,8 @@ function buildReport(r: ReportParts): IntegrationReport {
   const threshold = input.quality?.threshold;
   const nb = r.rows.base;
   let fromContrib = 0;
-  for (const i of r.merge.mergedIdx) if (i >= nb) fromContrib++;
+  const mergedIdx = r.merge.mergedIdx;
+  for (let k = 0; k < mergedIdx.length; k++) if ((mergedIdx[k] as number) >= nb) fromContrib++;
   const dtypes: Record<string, string> = {};
   baseT.names.forEach((n, k) => (dtypes[n] = (baseT.columns[k] as Column).type));
   const mergedRows = r.rows.merged;
@@ -722,22 +798,32 @@ function buildReport(r: ReportParts): IntegrationReport {
   };
 }
 
-/**
- * Cleans a contribution and merges it with the base data: PII treated the same way in every
- * output, quality scored (and optionally gated), duplicates dropped, benchmark rows always
- * removed, then merged and optionally sampled. All four output tables share one schema.
- */
-export function integrateContribution(input: IntegrationInput, hooks: IntegrationHooks = {}): IntegrationResult {
+/** The phases before the overlap checks: options, aligned inputs, the PII decision, the treated base (handed on). */
+interface IntegrationStart {
+  input: IntegrationInput;
+  opts: Options;
+  warnings: string[];
+  unified: ReturnType<typeof alignInputs>;
+  aligned: AlignedParts & ReturnType<typeof alignInputs>;
+  pii: PiiDecision;
+  early: TreatedBase;
+}
+
+function startIntegration(input: IntegrationInput, hooks: IntegrationHooks): IntegrationStart {
   const opts = readOptions(input);
-  const warnings: string[] = [];
   const unified = alignInputs(input, opts);
   const [base, contrib, bench] = unified.parts as [Part, Part, Part];
   const aligned = { ...unified, base, contrib, bench };
   const pii = decidePii(input, unified.parts, unified.names, opts.target);
   const early = treatBase(input, base, pii);
   hooks.onBase?.(early.baseArrow, pii.piiColumns);
+  return { input, opts, warnings: [], unified, aligned, pii, early };
+}
 
-  const overlaps = findOverlaps(input, opts, aligned, pii);
+/** The phases after the overlap checks: quality gate, treated outputs, merge, report. */
+function finishIntegration(s: IntegrationStart, overlaps: Overlaps): IntegrationResult {
+  const { input, opts, warnings, unified, aligned, pii, early } = s;
+  const { contrib, bench } = aligned;
   const caveats = checkBenchmark(bench, unified.tk, overlaps.benchRowsInBase, input.benchmarkChecks ?? {});
   if (overlaps.baseRowsInBench > 0) warnings.push(`${overlaps.baseRowsInBench} base rows also appear in the benchmark; they are kept (the base is not the contributor's) but inflate both models' scores`);
   const sorting = sortContributedRows(contrib.ct.rowCount, overlaps);
@@ -765,6 +851,26 @@ export function integrateContribution(input: IntegrationInput, hooks: Integratio
     caveats,
   });
   return { ...tables, piiColumns: pii.piiColumns, report };
+}
+
+/**
+ * Cleans a contribution and merges it with the base data: PII treated the same way in every
+ * output, quality scored (and optionally gated), duplicates dropped, benchmark rows always
+ * removed, then merged and optionally sampled. All four output tables share one schema.
+ */
+export function integrateContribution(input: IntegrationInput, hooks: IntegrationHooks = {}): IntegrationResult {
+  const s = startIntegration(input, hooks);
+  return finishIntegration(s, findOverlaps(input, s.opts, s.aligned, s.pii));
+}
+
+/**
+ * `integrateContribution` with the check of the contribution against the benchmark on a worker
+ * thread while this thread checks it against the base (large inputs only): the same result,
+ * sooner on a machine with a second core free then.
+ */
+export async function integrateContributionOnThreads(input: IntegrationInput, hooks: IntegrationHooks = {}): Promise<IntegrationResult> {
+  const s = startIntegration(input, hooks);
+  return finishIntegration(s, await findOverlapsOnThreads(input, s.opts, s.aligned, s.pii));
 }
 
 /**

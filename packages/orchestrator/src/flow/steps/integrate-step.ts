@@ -1,5 +1,5 @@
 import type { Table } from 'apache-arrow';
-import { integrateContribution, type IntegrationInput, type IntegrationResult } from '@hokusai/data-integration';
+import { integrateContributionOnThreads, type IntegrationInput, type IntegrationResult } from '@hokusai/data-integration';
 import type { PipelineConfig } from '../config.js';
 import { planFeatures, warmTrainThreads, type FeaturePlan } from '@hokusai/training';
 import { defineStep, type Step } from '../../engine/step-ref.js';
@@ -78,7 +78,7 @@ export function integrateStep(flow: FlowContext, loads: { base: Step<LoadOutput>
       };
       let integrated;
       try {
-        integrated = integrateContribution(request, { onBase: (table, piiColumns) => startEarly('baseline', table, piiColumns) });
+        integrated = await integrateContributionOnThreads(request, { onBase: (table, piiColumns) => startEarly('baseline', table, piiColumns) });
       } catch (error) {
         early?.cancel();
         throw error;
