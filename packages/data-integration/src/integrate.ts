@@ -538,16 +538,18 @@ function findOverlaps(input: IntegrationInput, opts: Options, aligned: AlignedPa
 
 /**
  * Contributed and benchmark rows from which the contamination check goes to a worker thread
- * while this one checks the base (about 0.3 s at 1.1M rows, 0.8 s at 2.5M): below it, the
- * thread's start would cost more than it saves.
+ * while this one checks the base (0.3 s saved at 1.1M rows, 0.8 s at 2.5M). Below it the check
+ * is short (0.27 s at 500k rows): the thread's start and its copies then cost more than they
+ * save, above all while the baseline still trains on the other core (measured at 500k rows:
+ * 0.1 s slower and 50-90 MB more memory).
  */
-const MATCH_THREAD_MIN_ROWS = 500_000;
+const MATCH_THREAD_MIN_ROWS = 1_000_000;
 
 /** findOverlaps with the contamination check on a worker thread beside the checks against the base (same result). */
-async function findOverlapsOnThreads(input: IntegrationInput, opts: Options, aligned: AlignedParts, pii: PiiDecision): Promise<Overlaps> {
+async function findOverlapsOnThreads(input: IntegrationInput, opts: Options, aligned: AlignedParts, pii: PiiDecision, minRows: number): Promise<Overlaps> {
   const plan = planOverlaps(input, opts, aligned, pii);
   const c = plan.contamination;
-  const pending = c.na + c.nb >= MATCH_THREAD_MIN_ROWS ? matchRowsInWorker(c.a, c.na, c.b, c.nb, c.hashes) : null;
+  const pending = c.na + c.nb >= minRows ? matchRowsInWorker(c.a, c.na, c.b, c.nb, c.hashes) : null;
   const againstBase = baseOverlaps(opts, aligned, plan);
   const contaminated = (pending === null ? matchRows(c.a, c.na, c.b, c.nb, c.hashes) : await pending).hit;
   return joinOverlaps(opts, aligned, plan, againstBase, contaminated);
@@ -865,12 +867,13 @@ export function integrateContribution(input: IntegrationInput, hooks: Integratio
 
 /**
  * `integrateContribution` with the check of the contribution against the benchmark on a worker
- * thread while this thread checks it against the base (large inputs only): the same result,
- * sooner on a machine with a second core free then.
+ * thread while this thread checks it against the base, when the contributed and benchmark rows
+ * number at least `matchThreadMinRows` (default 1M): the same result, sooner on a machine with a
+ * second core free then.
  */
-export async function integrateContributionOnThreads(input: IntegrationInput, hooks: IntegrationHooks = {}): Promise<IntegrationResult> {
+export async function integrateContributionOnThreads(input: IntegrationInput, hooks: IntegrationHooks = {}, options: { matchThreadMinRows?: number } = {}): Promise<IntegrationResult> {
   const s = startIntegration(input, hooks);
-  return finishIntegration(s, await findOverlapsOnThreads(input, s.opts, s.aligned, s.pii));
+  return finishIntegration(s, await findOverlapsOnThreads(input, s.opts, s.aligned, s.pii, options.matchThreadMinRows ?? MATCH_THREAD_MIN_ROWS));
 }
 
 /**

@@ -88,12 +88,12 @@ describe('matchRowsInWorker', () => {
 });
 
 describe('integrateContributionOnThreads', () => {
-  it('gives integrateContribution\'s result, tables and report, where the contamination check goes to a worker (500k rows and more)', async () => {
+  it('gives integrateContribution\'s result, tables and report, with the contamination check on a worker', async () => {
     const base = plantedRows(20_000, 11, 1);
-    const benchmark = plantedRows(120_000, 12, 100_000);
-    const contributed = plantedRows(400_000, 13, 1_000_000);
+    const benchmark = plantedRows(40_000, 12, 100_000);
+    const contributed = plantedRows(150_000, 13, 1_000_000);
     // Copies of benchmark rows (exact and reprinted), of base rows, and of other contributed rows.
-    for (let k = 0; k < 2_000; k++) contributed[k] = { ...(benchmark[k * 7] as (typeof contributed)[number]), id: 2_000_000 + k, email: `c${k}@mail.test` };
+    for (let k = 0; k < 2_000; k++) contributed[k] = { ...(benchmark[k * 13] as (typeof contributed)[number]), id: 2_000_000 + k, email: `c${k}@mail.test` };
     for (let k = 2_000; k < 3_000; k++) contributed[k] = { ...(base[k] as (typeof contributed)[number]), id: 3_000_000 + k };
     for (let k = 3_000; k < 4_000; k++) contributed[k] = { ...(contributed[k + 10_000] as (typeof contributed)[number]) };
     const load = (name: string, text: string): Promise<LoadedDataset> => loadDataset(tmp.write(name, text));
@@ -106,7 +106,7 @@ describe('integrateContributionOnThreads', () => {
       notFeatures: ['id'],
     };
     const inOne = integrateContribution(input);
-    const onTwo = await integrateContributionOnThreads(input);
+    const onTwo = await integrateContributionOnThreads(input, {}, { matchThreadMinRows: 100_000 });
     expect(onTwo.report).toEqual(inOne.report);
     for (const name of ['base', 'contributed', 'merged', 'benchmark'] as const) expect(Buffer.from(tableToIPC(onTwo[name])).equals(Buffer.from(tableToIPC(inOne[name])))).toBe(true);
     expect(inOne.report.contamination.exact).toBeGreaterThanOrEqual(1_000);
