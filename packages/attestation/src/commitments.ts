@@ -125,14 +125,31 @@ export function commitPredictions(p: PredictionBits, n: number): PredictionCommi
   return assembleCommitments(p, n, chunkCommitments(p, n, 0, chunkCount(p, n)));
 }
 
-/** The chunks' counts and running accumulators from their commitments, and the totals. */
-export function assembleCommitments(p: PredictionBits, n: number, commits: readonly ChunkCommitments[]): PredictionCommitments {
-  const total = p.labels.length;
-  const chunks: PredictionChunk[] = [];
-  let accumulator = '0';
-  for (let offset = 0, index = 0; offset < total; offset += n, index++) {
-    const rows = Math.min(n, total - offset);
-    const [labels, baseline, next] = commits[index] as ChunkCommitments;
+/**
+ * The chunks' counts and running accumulators, built chunk by chunk in order as their commitments
+ * become known (the commitment threads hand them over in batches), then the totals.
+ */
+export class CommitmentChain {
+  private readonly chunks: PredictionChunk[] = [];
+  private accumulator = '0';
+
+  constructor(
+    private readonly p: PredictionBits,
+    private readonly n: number,
+  ) {}
+
+  /** Chunks added so far (the next one's index). */
+  get length(): number {
+    return this.chunks.length;
+  }
+
+  /** Adds the next chunk from its three commitments. */
+  add(commits: ChunkCommitments): void {
+    const index = this.chunks.length;
+    const total = this.p.labels.length;
+    const offset = index * this.n;
+    const rows = Math.min(this.n, total - offset);
+    const [labels, baseline, next] = commits;
     const chunk = {
       index,
       offset,
@@ -140,27 +157,40 @@ export function assembleCommitments(p: PredictionBits, n: number, commits: reado
       labels_commitment: labels,
       baseline_commitment: baseline,
       new_commitment: next,
-      baseline_correct: countAgreement(p.labels, p.baseline, offset, rows),
-      new_correct: countAgreement(p.labels, p.new, offset, rows),
+      baseline_correct: countAgreement(this.p.labels, this.p.baseline, offset, rows),
+      new_correct: countAgreement(this.p.labels, this.p.new, offset, rows),
     };
-    const after = chunkAccumulator(accumulator, chunk);
-    chunks.push({ ...chunk, previous_accumulator: accumulator, accumulator: after });
-    accumulator = after;
+    const after = chunkAccumulator(this.accumulator, chunk);
+    this.chunks.push({ ...chunk, previous_accumulator: this.accumulator, accumulator: after });
+    this.accumulator = after;
   }
-  const baselineCorrect = chunks.reduce((s, c) => s + c.baseline_correct, 0);
-  const newCorrect = chunks.reduce((s, c) => s + c.new_correct, 0);
-  const baselineAccuracy = baselineCorrect / total;
-  const newAccuracy = newCorrect / total;
-  return {
-    scheme: COMMITMENT_SCHEME,
-    circuit_n: n,
-    rows: total,
-    baseline_correct: baselineCorrect,
-    new_correct: newCorrect,
-    baseline_accuracy: baselineAccuracy,
-    new_accuracy: newAccuracy,
-    accuracy_delta: newAccuracy - baselineAccuracy,
-    accumulator,
-    chunks,
-  };
+
+  /** The commitments of every chunk added, with the totals the verifier recomputes. */
+  finish(): PredictionCommitments {
+    const total = this.p.labels.length;
+    const chunks = this.chunks;
+    const baselineCorrect = chunks.reduce((s, c) => s + c.baseline_correct, 0);
+    const newCorrect = chunks.reduce((s, c) => s + c.new_correct, 0);
+    const baselineAccuracy = baselineCorrect / total;
+    const newAccuracy = newCorrect / total;
+    return {
+      scheme: COMMITMENT_SCHEME,
+      circuit_n: this.n,
+      rows: total,
+      baseline_correct: baselineCorrect,
+      new_correct: newCorrect,
+      baseline_accuracy: baselineAccuracy,
+      new_accuracy: newAccuracy,
+      accuracy_delta: newAccuracy - baselineAccuracy,
+      accumulator: this.accumulator,
+      chunks,
+    };
+  }
+}
+
+/** The chunks' counts and running accumulators from their commitments, and the totals. */
+export function assembleCommitments(p: PredictionBits, n: number, commits: readonly ChunkCommitments[]): PredictionCommitments {
+  const chain = new CommitmentChain(p, n);
+  for (let index = 0; index < chunkCount(p, n); index++) chain.add(commits[index] as ChunkCommitments);
+  return chain.finish();
 }
