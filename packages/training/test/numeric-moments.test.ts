@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { Bool, Float32, Float64, Int32, Table, tableFromArrays, vectorFromArray } from 'apache-arrow';
+import { fitFeaturizer } from '../src/features/featurizer.js';
+import { nullMask, readNumeric } from '../src/features/arrow-columns.js';
+import type { TrainingError } from '../src/errors.js';
+
+/** The mean and scale as fitted from a float64 copy and a null mask of the column (the reference). */
+function reference(table: Table, name: string): { mean: number; scale: number } {
+  const col = table.getChild(name);
+  if (col === null) throw new Error(name);
+  const values = readNumeric(col);
+  const nulls = nullMask(col);
+  let sum = 0;
+  let count = 0;
+  for (let i = 0; i < values.length; i++) {
+    if (nulls[i] === 1) continue;
+    sum += Math.fround(values[i] as number);
+    count++;
+  }
+  const mean = sum / count;
+  let ss = 0;
+  for (let i = 0; i < values.length; i++) if (nulls[i] === 0) ss += (Math.fround(values[i] as number) - mean) ** 2;
+  const std = Math.sqrt(ss / count);
+  return { mean: Math.fround(mean), scale: Math.fround(std > 1e-12 && Number.isFinite(std) ? 1 / std : 1) };
+}
+
+function part(rows: number, seed: number): Table {
+  let s = seed;
+  const r = (): number => ((s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 2 ** 32);
+  const values = (f: () => number | null) => Array.from({ length: rows }, f);
+  return new Table({
+    f64: vectorFromArray(values(() => (r() < 0.1 ? null : r() * 1000 - 500)), new Float64()),
+    f32: vectorFromArray(values(() => (r() < 0.1 ? null : r() * 10)), new Float32()),
+    i32: vectorFromArray(values(() => (r() < 0.2 ? null : Math.floor(r() * 100))), new Int32()),
+    flag: vectorFromArray(values(() => (r() < 0.1 ? null : r() < 0.5 ? 1 : 0)).map((v) => (v === null ? null : v === 1)), new Bool()),
+    y: vectorFromArray(values(() => (r() < 0.5 ? 1 : 0)), new Int32()),
+  });
+}
+
+describe('the featurizer\'s numeric moments', () => {
+  it('equal those of a float64 copy, over several chunks, sliced chunks, nulls and every number type', () => {
+    const two = new Table([...part(3000, 1).batches, ...part(2000, 2).batches]);
+    for (const table of [two, two.slice(1234, 4321), part(500, 3)]) {
+      const f = fitFeaturizer(table, { target: 'y', exclude: [], maxOneHot: 20, hashBuckets: 32, hashSeed: 0 });
+      for (const name of ['f64', 'f32', 'i32', 'flag']) {
+        const got = f.numeric.find((x) => x.name === name);
+        expect({ name, mean: got?.mean, scale: got?.scale }).toEqual({ name, ...reference(table, name) });
+      }
+    }
+  });
+
+  it('refuses a NaN with its row in the whole column, past the first chunk', () => {
+    const first = tableFromArrays({ x: Float64Array.from([1, 2, 3]), y: Int32Array.from([0, 1, 0]) });
+    const second = tableFromArrays({ x: Float64Array.from([4, Number.NaN]), y: Int32Array.from([1, 0]) });
+    const table = new Table([...first.batches, ...second.batches]);
+    expect(() => fitFeaturizer(table, { target: 'y', exclude: [], maxOneHot: 20, hashBuckets: 32, hashSeed: 0 })).toThrow(expect.objectContaining({ code: 'HOKUSAI_FEATURE_NAN', details: expect.objectContaining({ row: 4 }) }) as unknown as TrainingError);
+  });
+});
