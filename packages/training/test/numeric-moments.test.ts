@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Bool, Float32, Float64, Int32, Table, tableFromArrays, vectorFromArray } from 'apache-arrow';
 import { fitFeaturizer } from '../src/features/featurizer.js';
+import { planFeatures } from '../src/features/feature-plan.js';
 import { nullMask, readNumeric } from '../src/features/arrow-columns.js';
 import type { TrainingError } from '../src/errors.js';
 
@@ -45,6 +46,19 @@ describe('the featurizer\'s numeric moments', () => {
       for (const name of ['f64', 'f32', 'i32', 'flag']) {
         const got = f.numeric.find((x) => x.name === name);
         expect({ name, mean: got?.mean, scale: got?.scale }).toEqual({ name, ...reference(table, name) });
+      }
+    }
+  });
+
+  it('give the feature plan the distinct and missing counts of the values themselves, over several chunks and sliced ones', () => {
+    const two = new Table([...part(3000, 1).batches, ...part(2000, 2).batches]);
+    for (const table of [two, two.slice(1234, 4321)]) {
+      const plan = planFeatures(table, { target: 'y', seed: 1 });
+      for (const name of ['f64', 'f32', 'i32', 'flag']) {
+        const values = Array.from(table.getChild(name) ?? [], (v) => (v === null ? null : Number(v)));
+        const present = values.filter((v): v is number => v !== null && !Number.isNaN(v));
+        const column = plan.columns.find((c) => c.name === name);
+        expect({ name, distinct: column?.distinct, missing: column?.missing }).toEqual({ name, distinct: new Set(present).size, missing: values.length - present.length });
       }
     }
   });

@@ -5,7 +5,7 @@ import { TrainingError } from '../errors.js';
 import { labelText } from '../label-text.js';
 import { discoverClasses, type ClassLabel } from '../labels.js';
 import { parseTrainOptions } from '../train-options.js';
-import { nullMask, readCodedStrings, readNumeric } from './arrow-columns.js';
+import { nullAt, numberChunks, readCodedStrings } from './arrow-columns.js';
 import { DATE_PARTS } from './date-parts.js';
 import { FEATURIZER_DEFAULTS, fitFeaturizer, ID_DISTINCT_SHARE } from './featurizer.js';
 import { nearDuplicateValues } from './near-duplicates.js';
@@ -103,15 +103,19 @@ function profile(table: Table, name: string, type: ColumnPlan['type'], scratch: 
   // place: the two copies below were 14 bytes of garbage per row and column.
   const whole = wholeFloat64(col);
   if (whole !== null) return { distinct: distinctNumbers(whole, whole.length, undefined, scratch), missing: 0 };
-  const values = readNumeric(col);
-  const nulls = nullMask(col);
-  const present = new Float64Array(values.length);
+  // The present values gathered from the chunks in place (the merged table has two): one copy
+  // instead of a float64 copy, a null mask and then this one.
+  const present = new Float64Array(col.length);
   let m = 0;
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i] as number;
-    if (nulls[i] === 0 && v === v) present[m++] = v;
+  for (const c of numberChunks(col)) {
+    const values = c.values;
+    for (let i = 0; i < c.length; i++) {
+      if (nullAt(c, i)) continue;
+      const v = values[i] as number;
+      if (v === v) present[m++] = v;
+    }
   }
-  return { distinct: distinctNumbers(present, m, undefined, scratch), missing: values.length - m };
+  return { distinct: distinctNumbers(present, m, undefined, scratch), missing: col.length - m };
 }
 
 /** The values of a float64 column of one chunk with no null and no NaN, as they are; else null. */

@@ -1,7 +1,7 @@
-import { DataType, type Table, type Vector } from 'apache-arrow';
+import type { Table, Vector } from 'apache-arrow';
 import { TrainingError } from '../errors.js';
 import type { OnnxGraph } from '../onnx/onnx-graph.js';
-import { columnKind, nullMask, readCodedStrings, readNumeric, requireColumn } from './arrow-columns.js';
+import { columnKind, nullAt, numberChunks, readCodedStrings, readNumeric, requireColumn } from './arrow-columns.js';
 import { DATE_PARTS, datePartsOf, emitDateParts, epochDays, type DatePart } from './date-parts.js';
 import { featureColumn } from './feature-column.js';
 import { murmur3 } from './murmur3.js';
@@ -101,44 +101,6 @@ export function datePartColumns(col: Parameters<typeof readNumeric>[0]): Float64
     for (let p = 0; p < parts.length; p++) (out[p] as Float64Array)[i] = parts[p] as number;
   }
   return out;
-}
-
-type PlainValues = Float64Array | Float32Array | Int32Array | Int16Array | Int8Array | Uint8Array | Uint16Array | Uint32Array;
-
-/** One chunk of a numeric column: its values, and its null bits or (converted columns) a null mask. */
-interface NumberChunk {
-  values: PlainValues | Float64Array;
-  length: number;
-  bitmap: Uint8Array | undefined;
-  offset: number;
-  nulls: Uint8Array | undefined;
-}
-
-/**
- * A numeric column's chunks as they are, when every one holds plain numbers; otherwise (bool,
- * 64-bit integers, half floats) one chunk of readNumeric's conversion and its null mask.
- */
-function numberChunks(col: Vector): NumberChunk[] {
-  const chunks: NumberChunk[] = [];
-  for (const data of col.data) {
-    const type = data.type as DataType;
-    const values = data.values as unknown;
-    const plain = values instanceof Float64Array || values instanceof Float32Array || values instanceof Int32Array || values instanceof Int16Array || values instanceof Int8Array || values instanceof Uint8Array || values instanceof Uint16Array || values instanceof Uint32Array;
-    if (!(DataType.isFloat(type) || DataType.isInt(type)) || !plain || (DataType.isFloat(type) && (type as DataType & { precision?: number }).precision === 0)) {
-      return [{ values: readNumeric(col), length: col.length, bitmap: undefined, offset: 0, nulls: nullMask(col) }];
-    }
-    const bitmap = data.nullCount > 0 && data.nullBitmap !== undefined && data.nullBitmap.length > 0 ? data.nullBitmap : undefined;
-    chunks.push({ values: values as PlainValues, length: data.length, bitmap, offset: data.offset, nulls: undefined });
-  }
-  return chunks;
-}
-
-/** Whether row i of a chunk is null. */
-function nullAt(c: NumberChunk, i: number): boolean {
-  if (c.nulls !== undefined) return c.nulls[i] === 1;
-  if (c.bitmap === undefined) return false;
-  const p = c.offset + i;
-  return (((c.bitmap[p >> 3] as number) >> (p & 7)) & 1) === 0;
 }
 
 /**
