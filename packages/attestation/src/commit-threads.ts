@@ -14,8 +14,9 @@ const OWN_SHARE = 0.3;
 /** Chunks per message from the worker (a few ms of hashing). */
 const BATCH_CHUNKS = 8;
 
-/** What the commitment thread is given, besides the prediction bits. */
+/** What the commitment thread is given. */
 export interface CommitJob {
+  bits: PredictionBits;
   n: number;
   from: number;
   to: number;
@@ -65,7 +66,7 @@ export async function commitPredictionsOnThreads(p: PredictionBits, n: number): 
       failed ??= new Error(`the commitment thread stopped (exit code ${code})`);
       wake();
     });
-    worker.postMessage({ bits: p, n, from: split, to: count, batch: BATCH_CHUNKS } satisfies CommitJob & { bits: PredictionBits });
+    worker.postMessage({ bits: p, n, from: split, to: count, batch: BATCH_CHUNKS } satisfies CommitJob);
     const chain = new CommitmentChain(p, n);
     for (const commits of chunkCommitments(p, n, 0, split)) chain.add(commits);
     while (chain.length < count) {

@@ -327,8 +327,6 @@ function textKeyLookup(a: readonly Column[], na: number, b: readonly Column[], n
  * rows with 5% of one column missing, 14 candidates a row instead of 680).
  */
 class Anchor {
-  /** Per validity pattern, its index (see AnchorSet.index). */
-  readonly built = new Map<number, BucketIndex>();
   private doubles: Float64Array | null = null;
   readonly valid: Uint8Array;
   readonly whole: boolean;
@@ -355,6 +353,8 @@ class AnchorSet {
   readonly anchors: Anchor[];
   private readonly ranked: { c: number }[];
   private patterns: Uint8Array | null = null;
+  /** The indexes made so far, by anchor and validity pattern (q * 8 + pattern: at most 3 anchors). */
+  private readonly indexes = new Map<number, BucketIndex>();
 
   constructor(a: readonly Column[], private readonly b: readonly Column[], private readonly nb: number, p: NormalizedPair) {
     this.ranked = p.numCols
@@ -369,11 +369,11 @@ class AnchorSet {
    * leave null.
    */
   index(q: number, pattern: number): BucketIndex {
-    const anchor = this.anchors[q] as Anchor;
-    let index = anchor.built.get(pattern);
+    const key = q * 8 + pattern;
+    let index = this.indexes.get(key);
     if (index === undefined) {
-      index = new BucketIndex(anchor.ref, this.nb, this.checkColumn(q, pattern), { patterns: this.referencePatterns(), pattern });
-      anchor.built.set(pattern, index);
+      index = new BucketIndex((this.anchors[q] as Anchor).ref, this.nb, this.checkColumn(q, pattern), { patterns: this.referencePatterns(), pattern });
+      this.indexes.set(key, index);
     }
     return index;
   }

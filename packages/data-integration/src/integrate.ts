@@ -805,7 +805,6 @@ interface IntegrationStart {
   input: IntegrationInput;
   opts: Options;
   warnings: string[];
-  unified: ReturnType<typeof alignInputs>;
   aligned: AlignedParts & ReturnType<typeof alignInputs>;
   pii: PiiDecision;
   early: TreatedBase;
@@ -819,14 +818,14 @@ function startIntegration(input: IntegrationInput, hooks: IntegrationHooks): Int
   const pii = decidePii(input, unified.parts, unified.names, opts.target);
   const early = treatBase(input, base, pii);
   hooks.onBase?.(early.baseArrow, pii.piiColumns);
-  return { input, opts, warnings: [], unified, aligned, pii, early };
+  return { input, opts, warnings: [], aligned, pii, early };
 }
 
 /** The phases after the overlap checks: quality gate, treated outputs, merge, report. */
 function finishIntegration(s: IntegrationStart, overlaps: Overlaps): IntegrationResult {
-  const { input, opts, warnings, unified, aligned, pii, early } = s;
+  const { input, opts, warnings, aligned, pii, early } = s;
   const { contrib, bench } = aligned;
-  const caveats = checkBenchmark(bench, unified.tk, overlaps.benchRowsInBase, input.benchmarkChecks ?? {});
+  const caveats = checkBenchmark(bench, aligned.tk, overlaps.benchRowsInBase, input.benchmarkChecks ?? {});
   if (overlaps.baseRowsInBench > 0) warnings.push(`${overlaps.baseRowsInBench} base rows also appear in the benchmark; they are kept (the base is not the contributor's) but inflate both models' scores`);
   const sorting = sortContributedRows(contrib.ct.rowCount, overlaps);
   const quality = gateQuality(input, aligned, overlaps, warnings);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Bool, Float32, Float64, Int32, Table, tableFromArrays, vectorFromArray } from 'apache-arrow';
+import { Bool, Float16, Float32, Float64, Int32, Int64, Table, tableFromArrays, vectorFromArray } from 'apache-arrow';
 import { fitFeaturizer } from '../src/features/featurizer.js';
 import { planFeatures } from '../src/features/feature-plan.js';
 import { nullMask, readNumeric } from '../src/features/arrow-columns.js';
@@ -61,6 +61,22 @@ describe('the featurizer\'s numeric moments', () => {
         expect({ name, distinct: column?.distinct, missing: column?.missing }).toEqual({ name, distinct: new Set(present).size, missing: values.length - present.length });
       }
     }
+  });
+
+  it('read half floats and 64-bit integers as their numbers, through the copy and in place alike', () => {
+    const table = new Table({
+      half: vectorFromArray([0.5, null, -2, 1024], new Float16()),
+      big: vectorFromArray([1n, null, -3n, 2n ** 40n], new Int64()),
+      y: vectorFromArray([0, 1, 0, 1], new Int32()),
+    });
+    expect(Array.from(readNumeric(table.getChild('half') ?? [] as never))).toEqual([0.5, Number.NaN, -2, 1024]);
+    expect(Array.from(readNumeric(table.getChild('big') ?? [] as never))).toEqual([1, Number.NaN, -3, 2 ** 40]);
+    const f = fitFeaturizer(table, { target: 'y', exclude: [], maxOneHot: 20, hashBuckets: 32, hashSeed: 0 });
+    for (const name of ['half', 'big']) {
+      const got = f.numeric.find((x) => x.name === name);
+      expect({ name, mean: got?.mean, scale: got?.scale }).toEqual({ name, ...reference(table, name) });
+    }
+    expect(f.numeric.find((x) => x.name === 'half')?.mean).toBe(Math.fround((0.5 - 2 + 1024) / 3));
   });
 
   it('refuses a NaN with its row in the whole column, past the first chunk', () => {

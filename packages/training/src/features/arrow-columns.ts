@@ -35,17 +35,13 @@ export function readNumeric(col: Vector): Float64Array {
     const type = data.type as DataType;
     const bitmap = data.nullCount > 0 ? data.nullBitmap : undefined;
     const off = data.offset;
-    if (DataType.isFloat(type) || DataType.isInt(type)) {
+    const plain = plainNumbers(data);
+    if (plain !== null) out.set(plain.subarray(0, n), base);
+    else if (DataType.isFloat(type) || DataType.isInt(type)) {
       const values = data.values as ArrayLike<number | bigint>;
-      if (values instanceof Float64Array || values instanceof Float32Array || values instanceof Int32Array || values instanceof Int16Array || values instanceof Int8Array || values instanceof Uint8Array || values instanceof Uint16Array || values instanceof Uint32Array) {
-        if ((type as DataType & { precision?: number }).precision === 0 && DataType.isFloat(type)) {
-          for (let i = 0; i < n; i++) out[base + i] = halfToFloat(values[i] as number);
-        } else {
-          out.set(values.subarray(0, n), base);
-        }
-      } else {
-        for (let i = 0; i < n; i++) out[base + i] = Number(values[i]);
-      }
+      // Half floats (16-bit words) and 64-bit integers.
+      if (DataType.isFloat(type)) for (let i = 0; i < n; i++) out[base + i] = halfToFloat(values[i] as number);
+      else for (let i = 0; i < n; i++) out[base + i] = Number(values[i]);
     } else if (DataType.isBool(type)) {
       const bits = data.values as Uint8Array;
       for (let i = 0; i < n; i++) {
@@ -226,9 +222,18 @@ export function readNumericF32(col: Vector): Float32Array {
 
 type PlainValues = Float64Array | Float32Array | Int32Array | Int16Array | Int8Array | Uint8Array | Uint16Array | Uint32Array;
 
+/** A float or integer chunk's values when they are numbers as stored (not half floats, not 64-bit), else null. */
+function plainNumbers(data: Data): PlainValues | null {
+  const type = data.type as DataType;
+  const values = data.values as unknown;
+  if (!(DataType.isFloat(type) || DataType.isInt(type)) || (DataType.isFloat(type) && (type as DataType & { precision?: number }).precision === 0)) return null;
+  const plain = values instanceof Float64Array || values instanceof Float32Array || values instanceof Int32Array || values instanceof Int16Array || values instanceof Int8Array || values instanceof Uint8Array || values instanceof Uint16Array || values instanceof Uint32Array;
+  return plain ? values : null;
+}
+
 /** One chunk of a numeric column: its values, and its null bits or (converted columns) a null mask. */
 export interface NumberChunk {
-  values: PlainValues | Float64Array;
+  values: PlainValues;
   length: number;
   bitmap: Uint8Array | undefined;
   offset: number;
@@ -242,14 +247,10 @@ export interface NumberChunk {
 export function numberChunks(col: Vector): NumberChunk[] {
   const chunks: NumberChunk[] = [];
   for (const data of col.data) {
-    const type = data.type as DataType;
-    const values = data.values as unknown;
-    const plain = values instanceof Float64Array || values instanceof Float32Array || values instanceof Int32Array || values instanceof Int16Array || values instanceof Int8Array || values instanceof Uint8Array || values instanceof Uint16Array || values instanceof Uint32Array;
-    if (!(DataType.isFloat(type) || DataType.isInt(type)) || !plain || (DataType.isFloat(type) && (type as DataType & { precision?: number }).precision === 0)) {
-      return [{ values: readNumeric(col), length: col.length, bitmap: undefined, offset: 0, nulls: nullMask(col) }];
-    }
+    const values = plainNumbers(data);
+    if (values === null) return [{ values: readNumeric(col), length: col.length, bitmap: undefined, offset: 0, nulls: nullMask(col) }];
     const bitmap = data.nullCount > 0 && data.nullBitmap !== undefined && data.nullBitmap.length > 0 ? data.nullBitmap : undefined;
-    chunks.push({ values: values as PlainValues, length: data.length, bitmap, offset: data.offset, nulls: undefined });
+    chunks.push({ values, length: data.length, bitmap, offset: data.offset, nulls: undefined });
   }
   return chunks;
 }
