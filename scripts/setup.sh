@@ -22,6 +22,10 @@ if [ "${1:-}" = "--services" ]; then
   [ -x /usr/bin/chromium ] || missing="$missing chromium"
   # PostgreSQL for MLflow's backend store in the tracking tests (a throw-away cluster per run).
   command -v initdb >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$missing postgresql"
+  # clang 14 and wasm-ld: a test compiles the CSV reader's WebAssembly scanner and compares it
+  # with the bytes @hokusai/data-integration embeds (the package itself needs no compiler).
+  [ -x /usr/bin/clang-14 ] || missing="$missing clang-14"
+  [ -x /usr/bin/wasm-ld-14 ] || missing="$missing lld-14"
   if [ -n "$missing" ]; then
     $SUDO apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq $missing >/dev/null

@@ -5,8 +5,8 @@
 // parser) on the same file; then a Parquet copy of base.csv (written once next to the CSVs with
 // pyarrow) loaded by hokusai against `pyarrow.parquet.read_table`. Each side runs in one process
 // of its own (every run of every file), medians of `--runs`, wall and CPU seconds (CPU: all of the
-// process's threads). `--threads` sets `parseThreads` (default: loadDataset's, two threads for
-// a CSV file of 16 MiB or more). Prints one table with the ratios, or JSON with --json.
+// process's threads). `--threads` sets `parseThreads` (default: loadDataset's, one thread; 2
+// splits a CSV file of 16 MiB or more). Prints one table with the ratios, or JSON with --json.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';

@@ -221,6 +221,43 @@ export class ColumnBuilder {
   }
 
   /**
+   * A block of a FAST_NUMBER column's fields parsed by the WebAssembly scanner (csv-wasm-rows):
+   * `num` and `valid` from `from`, a null being 0 and invalid; `allInt` when every value is an
+   * integer that fits in 32 bits. What addNumber and pushBytes do with them one by one.
+   */
+  addNumbers(num: Float64Array, valid: Uint8Array, from: number, n: number, allInt: boolean): void {
+    while (this.length + n > this.num.length) this.grow();
+    this.num.set(num.subarray(from, from + n), this.length);
+    this.valid.set(valid.subarray(from, from + n), this.length);
+    if (!allInt) this.allInt = false;
+    this.length += n;
+  }
+
+  /**
+   * A block of a FAST_TEXT column's fields copied out by the WebAssembly scanner: laid end to end
+   * in `text` from `from`, field r ending at ends[at + r], valid[at + r] 0 for a null token.
+   * What addTextField does with them one by one.
+   */
+  addTextBlock(text: Uint8Array, from: number, ends: Int32Array, valid: Uint8Array, at: number, n: number): void {
+    (this.utf8 as Utf8Builder).pushBlock(text, from, ends, at, n);
+    let rows = this.textValid as Uint8Array;
+    if (this.length + n > rows.length) {
+      rows = new Uint8Array(Math.max(rows.length * 2, this.length + n));
+      rows.set(this.textValid as Uint8Array);
+      this.textValid = rows;
+    }
+    rows.set(valid.subarray(at, at + n), this.length);
+    this.length += n;
+  }
+
+  /** An unquoted field `buf[s..e)` of a FAST_TEXT column: what addTextUntil does, its end known. */
+  addTextField(buf: Uint8Array, s: number, e: number): void {
+    if (e - s <= 4 && isNullTokenBytes(buf, s, e)) return this.pushNull();
+    this.countTextRow(1);
+    (this.utf8 as Utf8Builder).pushBytes(buf, s, e);
+  }
+
+  /**
    * An unquoted field of a FAST_TEXT column: `buf[s..)` up to `stop` or `limit`, copied as it is
    * found; returns where the field ended. A null token is a null, as in `pushBytes`.
    */

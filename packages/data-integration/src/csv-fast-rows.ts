@@ -1,6 +1,7 @@
-import { FAST_INTERNED, FAST_NUMBER, FAST_TEXT } from './column-builder.js';
+import { FAST_ANY, FAST_INTERNED, FAST_NUMBER, FAST_TEXT } from './column-builder.js';
 import type { ColumnBuilder } from './column-builder.js';
 import type { ScanState } from './csv-scan.js';
+import { STOP_FULL, WasmRowScanner } from './csv-wasm-rows.js';
 import { POW10 } from './text-values.js';
 
 const LF = 10;
@@ -62,6 +63,9 @@ function plainNumberEnd(buf: Buffer, p: number, rowEnd: number, delim: number): 
   return j;
 }
 
+/** The largest buffer the WebAssembly scanner gets a copy of (the reader's buffers are 8 MiB). */
+const WASM_MAX_BYTES = 16 << 20;
+
 function indexOrEnd(buf: Buffer, byte: number, from: number): number {
   const at = buf.indexOf(byte, from);
   return at < 0 ? buf.length : at;
@@ -85,27 +89,106 @@ export class FastRows {
   private nextCR = -1;
   /** Data rows taken so far. */
   rows = 0;
+  /** The WebAssembly scanner for the columns, and the buffer copied into its memory. */
+  private wasm: WasmRowScanner | null = null;
+  private loaded: Buffer | null = null;
 
-  /** `beforeRows` runs before rows are taken, so that rows the general path holds go first. */
-  constructor(private readonly delim: number, private readonly beforeRows: () => void) {}
+  /**
+   * `beforeRows` runs before rows are taken, so that rows the general path holds go first;
+   * `useWasm` false keeps every row in JavaScript (tests compare the two).
+   */
+  constructor(private readonly delim: number, private readonly beforeRows: () => void, private readonly useWasm = true) {}
 
   /** The columns, once the header (or the first row) has given their number. */
   setColumns(builders: ColumnBuilder[]): void {
     this.builders = builders;
     this.kinds = new Uint8Array(builders.length);
+    this.wasm = this.useWasm ? WasmRowScanner.create(builders.length) : null;
   }
 
   /** A new buffer: offsets found in the last one mean nothing. */
   begin(): void {
     this.nextQuote = -1;
     this.nextCR = -1;
+    this.loaded = null;
   }
 
   /**
    * Takes the plain rows of `buf` from offset `i` (a row start) up to the first other row;
-   * returns the offset after the last row taken (`i` when none).
+   * returns the offset after the last row taken (`i` when none). Blocks of rows go through the
+   * WebAssembly scanner; a row it stops at (a field that is not a plain number, or a row that
+   * is not plain) goes through the JavaScript one, which takes it or leaves it to the general
+   * tokenizer.
    */
   take(buf: Buffer, i: number, st: ScanState): number {
+    const wasm = this.wasm;
+    // A buffer grown past a few chunks holds a long row: copying it would only cost memory.
+    if (wasm === null || buf.length > WASM_MAX_BYTES) return this.takeRows(buf, i, st, Infinity);
+    if (this.loaded !== buf) {
+      wasm.load(buf);
+      this.loaded = buf;
+    }
+    const builders = this.builders;
+    const nc = builders.length;
+    this.beforeRows();
+    for (;;) {
+      for (let k = 0; k < nc; k++) wasm.kinds[k] = (builders[k] as ColumnBuilder).fastKind();
+      const n = wasm.scan(i, this.delim);
+      const out = wasm.out;
+      if (n > 0) this.commit(buf, wasm, n, st);
+      st.line += (out[1] as number) - n;
+      i = out[2] as number;
+      if (out[3] === STOP_FULL) continue;
+      const after = this.takeRows(buf, i, st, 1);
+      if (after === i) return i;
+      i = after;
+    }
+  }
+
+  /** Hands a block of rows the WebAssembly scanner split to the columns, column by column. */
+  private commit(buf: Buffer, wasm: WasmRowScanner, n: number, st: ScanState): void {
+    const builders = this.builders;
+    const { fs, fe, hash, maxRows } = wasm;
+    for (let k = 0; k < builders.length; k++) {
+      const b = builders[k] as ColumnBuilder;
+      let kind = wasm.kinds[k] as number;
+      const base = k * maxRows;
+      if (kind === FAST_NUMBER) {
+        b.addNumbers(wasm.num, wasm.valid, base, n, wasm.notInt[k] === 0);
+        continue;
+      }
+      if (kind === FAST_TEXT) {
+        b.addTextBlock(wasm.text, wasm.textAt[k] as number, fe, wasm.valid, base, n);
+        continue;
+      }
+      for (let r = base, last = base + n; r < last; r++) {
+        const s = fs[r] as number;
+        const e = fe[r] as number;
+        if (kind === FAST_TEXT) b.addTextField(buf, s, e);
+        else if (kind === FAST_INTERNED && e > s) {
+          if (!b.addInterned(buf, s, e, hash[r] as number)) kind = b.fastKind();
+        } else {
+          // Through pushBytes (which parses numbers itself) for the rest of the block, whatever
+          // the column becomes: the scanner did not parse these fields.
+          b.pushBytes(buf, s, e, 0);
+          if (kind === FAST_INTERNED) kind = b.fastKind();
+          if (kind === FAST_NUMBER) kind = FAST_ANY;
+        }
+      }
+    }
+    if (st.rowCount + n > st.rowStarts.length) {
+      const grown = new Int32Array(Math.max(st.rowStarts.length * 2, st.rowCount + n));
+      grown.set(st.rowStarts);
+      st.rowStarts = grown;
+    }
+    st.rowStarts.set(wasm.rowStarts.subarray(0, n), st.rowCount);
+    st.rowCount += n;
+    st.line += n;
+    this.rows += n;
+  }
+
+  /** The JavaScript scanner: takes at most `maxRows` plain rows of `buf` from `i`. */
+  private takeRows(buf: Buffer, i: number, st: ScanState, maxRows: number): number {
     const builders = this.builders;
     const nc = builders.length;
     if (nc === 0) return i;
@@ -113,7 +196,8 @@ export class FastRows {
     const delim = this.delim;
     const end = buf.length;
     let started = false;
-    while (i < end) {
+    let rowsTaken = 0;
+    while (i < end && rowsTaken < maxRows) {
       const lf = buf.indexOf(LF, i);
       if (lf < 0) break;
       if (this.nextQuote < i) this.nextQuote = indexOrEnd(buf, QUOTE, i);
@@ -189,6 +273,7 @@ export class FastRows {
       st.rowStarts[st.rowCount++] = i;
       st.line++;
       this.rows++;
+      rowsTaken++;
       i = lf + 1;
     }
     return i;

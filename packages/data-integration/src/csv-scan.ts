@@ -276,8 +276,11 @@ export interface RangeOptions {
   feed?: ((bytes: Buffer, at: number) => void) | undefined;
   start?: number;
   end?: number;
-  /** Plain rows through csv-fast-rows (default); false reads every row with the general tokenizer (tests compare the two). */
-  plainRows?: boolean;
+  /**
+   * Plain rows through csv-fast-rows (default: its WebAssembly scanner, 'js' its JavaScript one);
+   * false reads every row with the general tokenizer (tests compare the three).
+   */
+  plainRows?: boolean | 'js';
 }
 
 /** Reads the rows of a byte range of a CSV file (the whole file by default) into column builders. */
@@ -302,7 +305,7 @@ export async function readRange(path: string, o: RangeOptions): Promise<RangeRea
     blockRows = 0;
   };
   const delim = o.delimiter.charCodeAt(0);
-  const fast = o.plainRows !== false && fastDelimiter(delim) ? new FastRows(delim, flush) : undefined;
+  const fast = o.plainRows !== false && fastDelimiter(delim) ? new FastRows(delim, flush, o.plainRows !== 'js') : undefined;
   const newBuilders = (ns: string[]): ColumnBuilder[] => {
     const made = ns.map((n) => new ColumnBuilder(o.declared?.get(n), o.capacity));
     fast?.setColumns(made);

@@ -65,8 +65,6 @@ export async function loadTableInWorker(path: string, options: LoadOptions = {})
   }
   // A function cannot cross to the thread: progress comes back as messages instead.
   const { onProgress, ...rest } = options;
-  // Files loaded side by side already keep the cores busy: one thread per file, unless asked.
-  const plain = { parseThreads: 1 as const, ...rest };
   let tableReply: (value: Extract<WorkerReply, { ok: true }>) => void = () => undefined;
   let tableFailed: (err: unknown) => void = () => undefined;
   let manifestReply: (value: DatasetManifest) => void = () => undefined;
@@ -89,7 +87,7 @@ export async function loadTableInWorker(path: string, options: LoadOptions = {})
     } else if (stage === 'manifest') manifestFailed(err);
     stage = 'done';
   };
-  const worker = new Worker(script, { workerData: { path, options: plain, progress: onProgress !== undefined } });
+  const worker = new Worker(script, { workerData: { path, options: rest, progress: onProgress !== undefined } });
   worker.on('message', (m: WorkerReply) => {
     if (m.ok === 'progress') onProgress?.(m.progress);
     else if (m.ok === true) {

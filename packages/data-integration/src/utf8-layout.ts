@@ -61,6 +61,27 @@ export class Utf8Builder {
   }
 
   /**
+   * `n` values laid end to end in `src` from `from`, value r ending at ends[at + r] (nulls being
+   * empty): one copy for them all.
+   */
+  pushBlock(src: Uint8Array, from: number, ends: Int32Array, at: number, n: number): void {
+    const to = ends[at + n - 1] as number;
+    if (this.count + n + 1 >= this.offsets.length) {
+      const grown = new Int32Array(Math.max(this.offsets.length * 2, this.count + n + 2));
+      grown.set(this.offsets);
+      this.offsets = grown;
+    }
+    this.room(to - from);
+    this.bytes.set(src.subarray(from, to), this.size);
+    const shift = this.size - from;
+    const offsets = this.offsets;
+    let c = this.count;
+    for (let r = at, last = at + n; r < last; r++) offsets[++c] = (ends[r] as number) + shift;
+    this.count = c;
+    this.size += to - from;
+  }
+
+  /**
    * A value that is `src[s..)` up to the first `stop` byte or `limit`, copied while it is looked
    * for (one pass over the bytes); returns where it ended.
    */

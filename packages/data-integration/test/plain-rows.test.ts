@@ -23,11 +23,12 @@ const TEXT_FORMS = ['north', 'south', '', 'NA', 'null', 'zoë', 'a"b', '"quoted,
 /** The delimiters the reader sniffs; the fuzz files use each. */
 const DELIMITERS = [',', ';', '\t', '|'];
 
-function randomCsv(seed: number, delimiter: string): Buffer {
+function randomCsv(seed: number, delimiter: string, wide = false): Buffer {
   const random = mulberry32(seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)] as T;
-  const cols = 1 + Math.floor(random() * 6);
-  const rows = 50 + Math.floor(random() * 3000);
+  // Wide files give the WebAssembly scanner blocks of a few rows (its outputs are per cell).
+  const cols = wide ? 150 + Math.floor(random() * 200) : 1 + Math.floor(random() * 6);
+  const rows = wide ? 200 + Math.floor(random() * 400) : 50 + Math.floor(random() * 3000);
   const crlf = random() < 0.3;
   // Per column: mostly numbers (plain ints or decimals, rarely anything), unique text, a few
   // repeated words, or anything.
@@ -76,7 +77,7 @@ function observedRead(read: RangeRead): unknown {
   };
 }
 
-async function observe(path: string, plainRows: boolean, chunkBytes: number, declared: Map<string, ColumnType> | undefined, delimiter = ','): Promise<unknown> {
+async function observe(path: string, plainRows: boolean | 'js', chunkBytes: number, declared: Map<string, ColumnType> | undefined, delimiter = ','): Promise<unknown> {
   try {
     const read = await readRange(path, { file: 'data.csv', chunkBytes, maxRowBytes: 1 << 20, delimiter, header: true, declared, capacity: 16, plainRows });
     return observedRead(read);
@@ -98,11 +99,23 @@ describe('plain CSV rows read straight into the columns', () => {
       const plain = await observe(path, true, chunkBytes, declared, delimiter);
       const general = await observe(path, false, chunkBytes, declared, delimiter);
       expect(plain, `seed ${seed}`).toEqual(general);
+      expect(await observe(path, 'js', chunkBytes, declared, delimiter), `seed ${seed}, JavaScript scanner`).toEqual(general);
       if ((general as { error?: string }).error !== undefined) errors++;
     }
     // Both outcomes are exercised: files read whole and files rejected with a located error.
     expect(errors).toBeGreaterThan(10);
     expect(errors).toBeLessThan(150);
+  });
+
+  it('give what the general tokenizer gives on wide files, read in many blocks a buffer', async () => {
+    for (let seed = 1001; seed <= 1012; seed++) {
+      const delimiter = DELIMITERS[seed % DELIMITERS.length] as string;
+      const path = tmp.write(`wide-${seed}.csv`, randomCsv(seed, delimiter, true));
+      const chunkBytes = [4096, 65536, 1 << 20][seed % 3] as number;
+      const general = await observe(path, false, chunkBytes, undefined, delimiter);
+      expect(await observe(path, true, chunkBytes, undefined, delimiter), `seed ${seed}`).toEqual(general);
+      expect(await observe(path, 'js', chunkBytes, undefined, delimiter), `seed ${seed}, JavaScript scanner`).toEqual(general);
+    }
   });
 
   it('follow text columns that stop sharing strings, or never do, past the interner\'s 20,000 lookups', async () => {
@@ -117,6 +130,7 @@ describe('plain CSV rows read straight into the columns', () => {
     for (const chunkBytes of [4096, 1 << 20]) {
       const plain = await observe(path, true, chunkBytes, undefined);
       expect(plain).toEqual(await observe(path, false, chunkBytes, undefined));
+      expect(await observe(path, 'js', chunkBytes, undefined)).toEqual(plain);
       expect((plain as { columns: { type: string }[] }).columns.map((c) => c.type)).toEqual(['string', 'string', 'string', 'int']);
     }
   });
@@ -125,7 +139,9 @@ describe('plain CSV rows read straight into the columns', () => {
     for (const [k, form] of NUMBER_FORMS.entries()) {
       for (const ending of ['\n', '\r\n']) {
         const path = tmp.write(`form-${k}.csv`, ['a,b', '1,2', `${form},${form}`, `3,${form}`, '4.5,6', ''].join(ending));
-        expect(await observe(path, true, 1 << 20, undefined), form).toEqual(await observe(path, false, 1 << 20, undefined));
+        const general = await observe(path, false, 1 << 20, undefined);
+        expect(await observe(path, true, 1 << 20, undefined), form).toEqual(general);
+        expect(await observe(path, 'js', 1 << 20, undefined), form).toEqual(general);
       }
     }
   });

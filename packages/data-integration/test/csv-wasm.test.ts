@@ -1,0 +1,74 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { WasmRowScanner, STOP_END, STOP_FULL, STOP_ROW } from '../src/csv-wasm-rows.js';
+import { FAST_INTERNED, FAST_NUMBER, FAST_TEXT } from '../src/column-builder.js';
+
+// The CSV reader's WebAssembly scanner (wasm/csv-rows.c, embedded in src/csv-wasm-bytes.ts).
+// test/plain-rows.test.ts checks that reading files through it gives what the JavaScript
+// scanner and the general tokenizer give; these check that it is the one in use, what it hands
+// back for a block, and that the embedded bytes are what the C source compiles to.
+
+const haveClang = existsSync('/usr/bin/clang-14') && existsSync('/usr/bin/wasm-ld-14');
+
+function scannerFor(text: string, kinds: number[]): { scanner: WasmRowScanner; buf: Buffer } {
+  const scanner = WasmRowScanner.create(kinds.length);
+  if (scanner === null) throw new Error('the WebAssembly scanner did not instantiate');
+  const buf = Buffer.from(text);
+  scanner.load(buf);
+  kinds.forEach((k, i) => (scanner.kinds[i] = k));
+  return { scanner, buf };
+}
+
+describe('the WebAssembly CSV row scanner', () => {
+  it('instantiates here (the reader would otherwise fall back to JavaScript silently)', () => {
+    expect(WasmRowScanner.create(3)).not.toBeNull();
+  });
+
+  it('parses numbers, copies text out, hashes repeated text and stops at a row it does not take', () => {
+    const text = 'x1,-2.5,north,NA\r\nx2,,south,tail\n\nx3,1e3,east,z\n';
+    const { scanner, buf } = scannerFor(text, [FAST_TEXT, FAST_NUMBER, FAST_INTERNED, FAST_TEXT]);
+    const rows = scanner.scan(0, 44);
+    expect(rows).toBe(2);
+    const [, lines, end, stop] = scanner.out;
+    // Two rows and the blank line; it stops at the row whose number has an exponent.
+    expect([lines, stop]).toEqual([3, STOP_ROW]);
+    expect(buf.subarray(end as number).toString()).toBe('x3,1e3,east,z\n');
+    const m = scanner.maxRows;
+    expect([scanner.num[m], scanner.valid[m], scanner.num[m + 1], scanner.valid[m + 1], scanner.notInt[1]]).toEqual([-2.5, 1, 0, 0, 1]);
+    // Text columns laid end to end: "x1" "x2" for the first; "NA" is a null, "tail" a value.
+    const at0 = scanner.textAt[0] as number;
+    expect(Buffer.from(scanner.text.subarray(at0, scanner.fe[1] as number)).toString()).toBe('x1x2');
+    const at3 = scanner.textAt[3] as number;
+    expect([scanner.valid[3 * m], scanner.valid[3 * m + 1]]).toEqual([0, 1]);
+    expect(Buffer.from(scanner.text.subarray(at3, scanner.fe[3 * m + 1] as number)).toString()).toBe('tail');
+    // The interned column: bounds in the buffer and the FNV-1a hash the interner uses.
+    expect(buf.subarray(scanner.fs[2 * m] as number, scanner.fe[2 * m] as number).toString()).toBe('north');
+    let h = 0x811c9dc5;
+    for (const c of Buffer.from('south')) h = Math.imul(h ^ c, 0x01000193);
+    expect(scanner.hash[2 * m + 1]).toBe(h);
+    expect(Array.from(scanner.rowStarts.subarray(0, 2))).toEqual([0, text.indexOf('x2')]);
+  });
+
+  it('leaves a row cut by the buffer end, a quoted row and a row with too many fields', () => {
+    for (const [text, stop] of [['1,2\n3,4', STOP_END], ['1,2\n"3",4\n', STOP_ROW], ['1,2\n3,4,5\n', STOP_ROW], ['1,2\n3\r4\n', STOP_ROW]] as const) {
+      const { scanner } = scannerFor(text, [FAST_NUMBER, FAST_NUMBER]);
+      expect(scanner.scan(0, 44), text).toBe(1);
+      expect([scanner.out[2], scanner.out[3]], text).toEqual([4, stop]);
+    }
+    const { scanner } = scannerFor('1,2\n'.repeat(5000), [FAST_NUMBER, FAST_NUMBER]);
+    expect(scanner.scan(0, 44)).toBe(Math.min(5000, scanner.maxRows));
+    expect(scanner.out[3]).toBe(scanner.maxRows < 5000 ? STOP_FULL : STOP_END);
+  });
+
+  it('is embedded as the C source compiles (clang 14)', () => {
+    if (!haveClang) {
+      // CI installs clang-14 and lld-14 (.ci/run); elsewhere the check needs them.
+      expect(process.env.CI, 'CI must have clang-14 and wasm-ld-14 to check the embedded scanner').toBeUndefined();
+      return;
+    }
+    const script = fileURLToPath(new URL('../scripts/csv-wasm.mjs', import.meta.url));
+    expect(execFileSync(process.execPath, [script, '--check'], { encoding: 'utf8' })).toContain('matches');
+  });
+});

@@ -1,0 +1,224 @@
+// The CSV reader's plain-row scanner in WebAssembly (see src/csv-wasm-rows.ts): splits plain rows
+// of a buffer into fields and parses the plain numbers of the numeric columns, a block of rows at
+// a time, column by column into its outputs. It decides nothing the JavaScript scanner
+// (csv-fast-rows.ts) would decide differently: it stops at the first row that is not plain (a
+// quote, a lone CR, the wrong number of fields, a row cut by the buffer's end) or whose numeric
+// field is not a plain number, and leaves that row to the JavaScript code.
+//
+// Built with `node scripts/csv-wasm.mjs` (clang 14, wasm32, no libc); the output is embedded in
+// src/csv-wasm-bytes.ts and a test checks that it is what this source compiles to.
+
+#include <wasm_simd128.h>
+
+typedef unsigned char u8;
+typedef unsigned int u32;
+typedef unsigned long long u64;
+
+enum { KIND_ANY = 0, KIND_NUMBER = 1, KIND_TEXT = 2, KIND_INTERNED = 3 };
+enum { STOP_END = 0, STOP_FULL = 1, STOP_ROW = 2 };
+
+#define LF 10
+#define CR 13
+#define QUOTE 34
+
+static const double POW10[16] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+
+extern u8 __heap_base;
+
+/** Where memory free for the caller starts. */
+__attribute__((export_name("heap_base"))) u32 heap_base(void) { return (u32)&__heap_base; }
+
+/**
+ * The offset of the first delimiter, LF, CR or quote at or after j, 16 bytes at a time: the LF
+ * sentinel at the buffer's end stops it, and the memory after the sentinel is readable.
+ */
+static int field_end(const u8 *b, int j, v128_t vd) {
+  const v128_t vlf = wasm_i8x16_splat(LF);
+  const v128_t vcr = wasm_i8x16_splat(CR);
+  const v128_t vq = wasm_i8x16_splat(QUOTE);
+  for (;;) {
+    const v128_t x = wasm_v128_load(b + j);
+    const v128_t m = wasm_v128_or(wasm_v128_or(wasm_i8x16_eq(x, vd), wasm_i8x16_eq(x, vlf)), wasm_v128_or(wasm_i8x16_eq(x, vcr), wasm_i8x16_eq(x, vq)));
+    const u32 bits = wasm_i8x16_bitmask(m);
+    if (bits != 0) return j + __builtin_ctz(bits);
+    j += 16;
+  }
+}
+
+/** Whether buf[s..e) is a null token ("", NA, N/A, null, NULL), as isNullTokenBytes decides. */
+static int null_token(const u8 *b, int s, int e) {
+  switch (e - s) {
+    case 0:
+      return 1;
+    case 2:
+      return b[s] == 'N' && b[s + 1] == 'A';
+    case 3:
+      return b[s] == 'N' && b[s + 1] == '/' && b[s + 2] == 'A';
+    case 4:
+      return (b[s] == 'n' && b[s + 1] == 'u' && b[s + 2] == 'l' && b[s + 3] == 'l') || (b[s] == 'N' && b[s + 1] == 'U' && b[s + 2] == 'L' && b[s + 3] == 'L');
+    default:
+      return 0;
+  }
+}
+
+/**
+ * The fields of each KIND_TEXT column, column after column, copied to `text` (a null token
+ * copies nothing and is not valid): the column starts at text_at[k] and fe[idx] becomes the
+ * offset in `text` after the field. `text` needs as many bytes as the rows scanned.
+ */
+static void copy_text(const u8 *buf, int nc, const u8 *kinds, int max_rows, int rows, u8 *valid, const int *fs, int *fe, u8 *text, int *text_at) {
+  int w = 0;
+  for (int k = 0; k < nc; k++) {
+    if (kinds[k] != KIND_TEXT) continue;
+    text_at[k] = w;
+    for (int idx = k * max_rows, last = idx + rows; idx < last; idx++) {
+      const int s = fs[idx];
+      const int e = fe[idx];
+      if (e - s <= 4 && null_token(buf, s, e)) {
+        valid[idx] = 0;
+      } else {
+        valid[idx] = 1;
+        // 16 bytes at a time: the copy may run past the field (the next one overwrites it; the
+        // caller leaves 16 bytes of room after the text).
+        for (int j = s; j < e; j += 16) wasm_v128_store(text + w + (j - s), wasm_v128_load(buf + j));
+        w += e - s;
+      }
+      fe[idx] = w;
+    }
+  }
+}
+
+/**
+ * Scans rows of buf[at..end) (buf[end] must be LF: the sentinel stops every field scan there),
+ * at most max_rows of them. Per column k and row r, at k * max_rows + r:
+ *  - a KIND_NUMBER column: num and valid (a plain number -?d+ or -?d+.d+ of at most 15 digits,
+ *    the same double JavaScript's parser gives; an empty field is a null), and not_int[k] set
+ *    when a value is not an integer that fits in 32 bits;
+ *  - any other column: the field's bounds fs, fe and, for KIND_INTERNED, its FNV-1a hash.
+ * The fields of a KIND_TEXT column are then copied to `text` (see copy_text).
+ * row_starts[r] is each row's offset. out[0] = rows taken, out[1] = lines passed (rows and blank
+ * lines), out[2] = the offset after them, out[3] = why it stopped (STOP_*).
+ */
+__attribute__((export_name("scan_rows"))) u32 scan_rows(const u8 *buf, int at, int end, int nc, const u8 *kinds, int delim, int max_rows, double *num, u8 *valid, u8 *not_int, int *fs, int *fe, int *hash, int *row_starts, int *out, u8 *text, int *text_at) {
+  int i = at;
+  int r = 0;
+  int lines = 0;
+  int stop = STOP_FULL;
+  const v128_t vd = wasm_i8x16_splat((char)delim);
+  for (int k = 0; k < nc; k++) not_int[k] = 0;
+  while (r < max_rows) {
+    if (i >= end) {
+      stop = STOP_END;
+      break;
+    }
+    // A blank line is not a row.
+    if (buf[i] == LF) {
+      lines++;
+      i++;
+      continue;
+    }
+    if (buf[i] == CR) {
+      if (i + 1 >= end) {
+        stop = STOP_END;
+        break;
+      }
+      if (buf[i + 1] != LF) {
+        stop = STOP_ROW;
+        break;
+      }
+      lines++;
+      i += 2;
+      continue;
+    }
+    int p = i;
+    int k = 0;
+    int next = -1; // the offset after the row's LF once the row is complete
+    for (;;) {
+      const int idx = k * max_rows + r;
+      int j = p;
+      u8 c;
+      if (kinds[k] == KIND_NUMBER) {
+        c = buf[j];
+        if (c == (u8)delim || c == LF || c == CR) {
+          num[idx] = 0;
+          valid[idx] = 0;
+        } else {
+          const int neg = c == '-';
+          if (neg) j++;
+          const int ds = j;
+          u64 mant = 0;
+          u32 d = (u32)buf[j] - '0';
+          while (d < 10) {
+            mant = mant * 10 + d;
+            d = (u32)buf[++j] - '0';
+          }
+          const int int_digits = j - ds;
+          if (int_digits == 0 || (int_digits > 1 && buf[ds] == '0')) break;
+          int frac = 0;
+          if (buf[j] == '.') {
+            const int fstart = ++j;
+            d = (u32)buf[j] - '0';
+            while (d < 10) {
+              mant = mant * 10 + d;
+              d = (u32)buf[++j] - '0';
+            }
+            frac = j - fstart;
+            if (frac == 0) break;
+          }
+          if (int_digits + frac > 15) break;
+          c = buf[j];
+          if (c != (u8)delim && c != LF && c != CR) break;
+          // At most 15 digits: the mantissa is exact, and one IEEE division (as in JavaScript)
+          // gives the correctly rounded double.
+          double v = frac == 0 ? (double)mant : (double)mant / POW10[frac];
+          if (neg) v = -v;
+          if (v == 0) v = 0; // -0 folded, as the JavaScript parser does
+          num[idx] = v;
+          valid[idx] = 1;
+          if (frac != 0 || v > 2147483647.0 || v < -2147483648.0) not_int[k] = 1;
+        }
+      } else {
+        if (kinds[k] == KIND_INTERNED) {
+          u32 h = 0x811c9dc5u;
+          for (c = buf[j]; c != (u8)delim && c != LF && c != CR && c != QUOTE; c = buf[++j]) h = (h ^ c) * 0x01000193u;
+          hash[idx] = (int)h;
+        } else {
+          j = field_end(buf, j, vd);
+          c = buf[j];
+        }
+        if (c == QUOTE) break;
+        fs[idx] = p;
+        fe[idx] = j;
+      }
+      k++;
+      if (c == (u8)delim) {
+        if (k == nc) break; // too many fields
+        p = j + 1;
+        continue;
+      }
+      if (j >= end) break; // the sentinel: the row is cut by the buffer's end
+      if (c == CR) {
+        if (j + 1 >= end || buf[j + 1] != LF) break;
+        j++;
+      }
+      if (k == nc) next = j + 1;
+      break;
+    }
+    if (next < 0) {
+      // Not a plain row, or cut: the caller reads it.
+      int lf = i;
+      while (lf < end && buf[lf] != LF) lf++;
+      stop = lf >= end ? STOP_END : STOP_ROW;
+      break;
+    }
+    row_starts[r++] = i;
+    lines++;
+    i = next;
+  }
+  copy_text(buf, nc, kinds, max_rows, r, valid, fs, fe, text, text_at);
+  out[0] = r;
+  out[1] = lines;
+  out[2] = i;
+  out[3] = stop;
+  return (u32)r;
+}
