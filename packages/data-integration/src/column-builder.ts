@@ -295,6 +295,35 @@ export class ColumnBuilder {
     return this.textValid === null;
   }
 
+  /**
+   * Fields [from, from + n) of a FAST_INTERNED column given by their bounds and hashes (see
+   * addInterned), in one loop: returns how many it took, fewer than `n` when the column gave up
+   * sharing strings after one (the rest are then FAST_TEXT fields).
+   */
+  addInternedBlock(buf: Buffer, fs: Int32Array, fe: Int32Array, hash: Int32Array, from: number, n: number): number {
+    const interner = this.interner as StringInterner;
+    const utf8 = this.utf8;
+    const strs = this.strs;
+    for (let r = from, last = from + n; r < last; r++) {
+      const s = fs[r] as number;
+      const e = fe[r] as number;
+      if (e === s) {
+        this.pushNull();
+        continue;
+      }
+      const found = interner.findHashed(buf, s, e, hash[r] as number);
+      // A hit, once the column keeps its UTF-8 and away from the point where its strings get room.
+      if (found !== undefined && utf8 !== null && this.length + 1 !== STRS_ROOM_AT && strs === this.strs) {
+        strs[this.length++] = found;
+        utf8.pushBytes(buf, s, e);
+        continue;
+      }
+      this.pushFound(found, interner, buf, s, e, 0);
+      if (this.textValid !== null) return r + 1 - from;
+    }
+    return n;
+  }
+
   /** The rest of pushStringBytes once the interner (if any) was asked for the field's text. */
   private pushFound(found: string | undefined, interner: StringInterner | null | undefined, buf: Buffer, s: number, e: number, q: number): void {
     // A hit is text this column already accepted as a string, so it needs no checks again.

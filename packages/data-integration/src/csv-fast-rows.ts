@@ -161,7 +161,13 @@ export class FastRows {
         b.addTextBlock(wasm.text, wasm.textAt[k] as number, fe, wasm.valid, base, n);
         continue;
       }
-      for (let r = base, last = base + n; r < last; r++) {
+      let r = base;
+      if (kind === FAST_INTERNED) {
+        // The whole block in one call, up to a field after which the column stops sharing strings.
+        r += b.addInternedBlock(buf, fs, fe, hash, base, n);
+        kind = b.fastKind();
+      }
+      for (const last = base + n; r < last; r++) {
         const s = fs[r] as number;
         const e = fe[r] as number;
         if (kind === FAST_TEXT) b.addTextField(buf, s, e);
