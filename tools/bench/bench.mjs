@@ -213,7 +213,13 @@ if (values.peer) {
   console.log(differ.length === 0 ? `same job: equal exact cleaning counts${more}; largest metric difference ${maxDiff.toExponential(1)}` : `NOT THE SAME JOB: counts differ in ${[...new Set(differ)].join(', ')}${more}`);
 }
 let commit = 'unknown';
-try { commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, encoding: 'utf8' }).trim(); } catch { /* not a checkout */ }
+try {
+  commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, encoding: 'utf8' }).trim();
+  // Code changed since that commit (the packages' sources or the tools): the figures are not that commit's.
+  if (execFileSync('git', ['status', '--porcelain', '--', 'packages', 'tools/bench/bench.mjs', 'tools/bench/dataset.mjs', 'tools/bench/peer.py'], { cwd: root, encoding: 'utf8' }).trim() !== '') commit += '+changes';
+} catch {
+  /* not a checkout */
+}
 const record = { date: new Date().toISOString(), commit, cpu: cpuModel, cores: cpus().length, size, runs, proof: values.proof, median: med, ...(values.peer ? { peer: { median: peerMed, ratio, versions: all[0].peer.versions } } : {}), all };
 mkdirSync(join(import.meta.dirname, 'results'), { recursive: true });
 appendFileSync(join(import.meta.dirname, 'results', 'results.jsonl'), `${JSON.stringify(record)}\n`);
