@@ -33,6 +33,9 @@ function wasmModule(): WasmModule | null {
   return compiled;
 }
 
+/** Wider files are read by the JavaScript scanner: 16 rows of 4,096 columns are 1.4 MB of outputs. */
+const MAX_COLUMNS = 4096;
+
 const align8 = (n: number): number => (n + 7) & ~7;
 
 /**
@@ -77,10 +80,13 @@ export class WasmRowScanner {
     this.ensure(0);
   }
 
-  /** A scanner for `nc` columns, or null where the WebAssembly module cannot be instantiated. */
+  /**
+   * A scanner for `nc` columns, or null where the WebAssembly module cannot be instantiated, or
+   * for more than MAX_COLUMNS columns (its outputs hold 16 rows of every column at least).
+   */
   static create(nc: number): WasmRowScanner | null {
     const mod = wasmModule();
-    if (mod === null || nc === 0) return null;
+    if (mod === null || nc === 0 || nc > MAX_COLUMNS) return null;
     // About 512 KiB of outputs a block: small enough to stay in cache, large enough that the
     // calls cost nothing.
     const maxRows = Math.max(16, Math.min(4096, Math.floor((1 << 19) / (21 * nc))));

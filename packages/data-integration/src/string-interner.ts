@@ -13,10 +13,12 @@ export function bytesHash(buf: Uint8Array, s: number, e: number): number {
 export class StringInterner {
   private static readonly SLOTS = 1 << 12;
   private static readonly MAX_BYTES = 64;
-  private readonly strings: (string | undefined)[] = new Array<string | undefined>(StringInterner.SLOTS);
+  // Made at the first string kept: every column of a CSV file starts with an interner, and at
+  // 272 KB each a file of 20,000 numeric columns held 3.7 GB of them.
+  private strings: (string | undefined)[] = [];
   /** The bytes of each kept string, MAX_BYTES per slot, to confirm a hash match. */
-  private readonly bytes = new Uint8Array(StringInterner.SLOTS * StringInterner.MAX_BYTES);
-  private readonly lengths = new Int32Array(StringInterner.SLOTS).fill(-1);
+  private bytes = new Uint8Array(0);
+  private lengths: Int32Array | null = null;
   private lookups = 0;
   private hits = 0;
   active = true;
@@ -36,7 +38,7 @@ export class StringInterner {
   findHashed(buf: Uint8Array, s: number, e: number, hash: number): string | undefined {
     // After enough lookups, a column whose values mostly differ is not worth the probing.
     if (++this.lookups === 20_000 && this.hits < this.lookups / 2) this.active = false;
-    if (e - s > StringInterner.MAX_BYTES) return undefined;
+    if (e - s > StringInterner.MAX_BYTES || this.lengths === null) return undefined;
     const slot = StringInterner.slotOf(hash, e - s);
     const len = this.lengths[slot] as number;
     if (len === e - s) {
@@ -58,6 +60,11 @@ export class StringInterner {
 
   keep(buf: Uint8Array, s: number, e: number, text: string): void {
     if (e - s > StringInterner.MAX_BYTES) return;
+    if (this.lengths === null) {
+      this.strings = new Array<string | undefined>(StringInterner.SLOTS);
+      this.bytes = new Uint8Array(StringInterner.SLOTS * StringInterner.MAX_BYTES);
+      this.lengths = new Int32Array(StringInterner.SLOTS).fill(-1);
+    }
     const slot = StringInterner.slotOf(bytesHash(buf, s, e), e - s);
     this.bytes.set(buf.subarray(s, e), slot * StringInterner.MAX_BYTES);
     this.lengths[slot] = e - s;
