@@ -1,5 +1,6 @@
 import type { Column, ColumnType } from './column.js';
 import { StringInterner } from './string-interner.js';
+import type { InternerTable } from './string-interner.js';
 import { Utf8Builder } from './utf8-layout.js';
 import type { Utf8Layout } from './utf8-layout.js';
 import { decodeField, isNullToken, isNullTokenBytes, NON_FINITE_TOKENS, parseBool, parseNumberBytes, parseNumberText, parseTimestamp, parsedNumber } from './text-values.js';
@@ -296,32 +297,67 @@ export class ColumnBuilder {
   }
 
   /**
-   * Fields [from, from + n) of a FAST_INTERNED column given by their bounds and hashes (see
-   * addInterned), in one loop: returns how many it took, fewer than `n` when the column gave up
-   * sharing strings after one (the rest are then FAST_TEXT fields).
+   * A block of a FAST_INTERNED column from the WebAssembly scanner (csv-wasm-rows): field r is
+   * buf[fs[r]..fe[r]) with its hash; codes[r] the slot of this column's string table that held
+   * its bytes when the block was scanned (-1: none, or a table of its own); and its text is
+   * copied out end to end in `text` from `textFrom`, ending at textEnd[r] (nothing for a null
+   * token, which valid[r] marks 0). What addInterned, and addTextField once the column gives up
+   * sharing strings, do with the fields one by one.
    */
-  addInternedBlock(buf: Buffer, fs: Int32Array, fe: Int32Array, hash: Int32Array, from: number, n: number): number {
-    const interner = this.interner as StringInterner;
+  addInternedBlock(buf: Buffer, fs: Int32Array, fe: Int32Array, hash: Int32Array, codes: Int32Array, valid: Uint8Array, text: Uint8Array, textFrom: number, textEnd: Int32Array, from: number, n: number): void {
     const utf8 = this.utf8;
-    const strs = this.strs;
-    for (let r = from, last = from + n; r < last; r++) {
+    const last = from + n;
+    if (utf8 === null) {
+      // The column's values so far came in as strings: the first call makes its UTF-8 (pushFound).
+      for (let r = from; r < last; r++) {
+        const s = fs[r] as number;
+        const e = fe[r] as number;
+        if (e === s) this.pushNull();
+        else if (this.textValid !== null) this.addTextField(buf, s, e);
+        else this.addInterned(buf, s, e, hash[r] as number);
+      }
+      return;
+    }
+    const interner = this.interner as StringInterner;
+    // A slot the scan found holds the same bytes until this block keeps a string.
+    let trusted = true;
+    let r = from;
+    for (; r < last && this.textValid === null; r++) {
       const s = fs[r] as number;
       const e = fe[r] as number;
       if (e === s) {
-        this.pushNull();
+        this.strs[this.length++] = null;
         continue;
       }
-      const found = interner.findHashed(buf, s, e, hash[r] as number);
-      // A hit, once the column keeps its UTF-8 and away from the point where its strings get room.
-      if (found !== undefined && utf8 !== null && this.length + 1 !== STRS_ROOM_AT && strs === this.strs) {
-        strs[this.length++] = found;
-        utf8.pushBytes(buf, s, e);
-        continue;
+      const code = codes[r] as number;
+      let found = code >= 0 && trusted ? interner.hitAt(code) : interner.findHashed(buf, s, e, hash[r] as number);
+      if (found === undefined) {
+        const decoded = decodeField(buf, s, e, 0);
+        if (isNullToken(decoded)) {
+          this.strs[this.length++] = null;
+          continue;
+        }
+        if (interner.active) {
+          interner.keep(buf, s, e, decoded);
+          trusted = false;
+        } else this.interner = null;
+        found = decoded;
       }
-      this.pushFound(found, interner, buf, s, e, 0);
-      if (this.textValid !== null) return r + 1 - from;
+      this.strs[this.length++] = found;
+      if (this.length === STRS_ROOM_AT && this.capacity > this.length) {
+        this.strs = this.withRoom(this.strs);
+        utf8.reserveFor(this.capacity);
+      }
+      if (this.interner === null) this.keepBytesOnly();
     }
-    return n;
+    // The rest of the block once the column gave up sharing strings: its text kept as bytes only.
+    for (; r < last; r++) this.countTextRow(valid[r] as number);
+    utf8.pushBlock(text, textFrom, textEnd, from, n);
+  }
+
+  /** Lets the string interner take its table from `source` (see StringInterner.offerTable). */
+  offerInternerTable(source: () => InternerTable | null): void {
+    this.interner?.offerTable(source);
   }
 
   /** The rest of pushStringBytes once the interner (if any) was asked for the field's text. */

@@ -1,4 +1,4 @@
-import { FAST_ANY, FAST_INTERNED, FAST_NUMBER, FAST_TEXT } from './column-builder.js';
+import { FAST_INTERNED, FAST_NUMBER, FAST_TEXT } from './column-builder.js';
 import type { ColumnBuilder } from './column-builder.js';
 import type { ScanState } from './csv-scan.js';
 import { STOP_FULL, WasmRowScanner } from './csv-wasm-rows.js';
@@ -63,9 +63,6 @@ function plainNumberEnd(buf: Buffer, p: number, rowEnd: number, delim: number): 
   return j;
 }
 
-/** The largest buffer the WebAssembly scanner gets a copy of (the reader's buffers are 8 MiB). */
-const WASM_MAX_BYTES = 16 << 20;
-
 function indexOrEnd(buf: Buffer, byte: number, from: number): number {
   const at = buf.indexOf(byte, from);
   return at < 0 ? buf.length : at;
@@ -103,7 +100,10 @@ export class FastRows {
   setColumns(builders: ColumnBuilder[]): void {
     this.builders = builders;
     this.kinds = new Uint8Array(builders.length);
-    this.wasm = this.useWasm ? WasmRowScanner.create(builders.length) : null;
+    const wasm = this.useWasm ? WasmRowScanner.create(builders.length, this.delim) : null;
+    this.wasm = wasm;
+    // Columns that turn out to repeat their text keep their string tables where the scanner looks.
+    if (wasm !== null) builders.forEach((b, k) => b.offerInternerTable(() => wasm.tableFor(k)));
   }
 
   /** A new buffer: offsets found in the last one mean nothing. */
@@ -123,7 +123,7 @@ export class FastRows {
   take(buf: Buffer, i: number, st: ScanState): number {
     const wasm = this.wasm;
     // A buffer grown past a few chunks holds a long row: copying it would only cost memory.
-    if (wasm === null || buf.length > WASM_MAX_BYTES) return this.takeRows(buf, i, st, Infinity);
+    if (wasm === null || buf.length > WasmRowScanner.MAX_BUFFER_BYTES) return this.takeRows(buf, i, st, Infinity);
     if (this.loaded !== buf) {
       wasm.load(buf);
       this.loaded = buf;
@@ -133,7 +133,7 @@ export class FastRows {
     this.beforeRows();
     for (;;) {
       for (let k = 0; k < nc; k++) wasm.kinds[k] = (builders[k] as ColumnBuilder).fastKind();
-      const n = wasm.scan(i, this.delim);
+      const n = wasm.scan(i);
       const out = wasm.out;
       if (n > 0) this.commit(buf, wasm, n, st);
       st.line += (out[1] as number) - n;
@@ -148,39 +148,26 @@ export class FastRows {
   /** Hands a block of rows the WebAssembly scanner split to the columns, column by column. */
   private commit(buf: Buffer, wasm: WasmRowScanner, n: number, st: ScanState): void {
     const builders = this.builders;
-    const { fs, fe, hash, maxRows } = wasm;
+    const { fs, fe, maxRows } = wasm;
     for (let k = 0; k < builders.length; k++) {
       const b = builders[k] as ColumnBuilder;
-      let kind = wasm.kinds[k] as number;
+      const kind = wasm.kinds[k] as number;
       const base = k * maxRows;
       if (kind === FAST_NUMBER) {
         b.addNumbers(wasm.num, wasm.valid, base, n, wasm.notInt[k] === 0);
         continue;
       }
       if (kind === FAST_TEXT) {
-        b.addTextBlock(wasm.text, wasm.textAt[k] as number, fe, wasm.valid, base, n);
+        b.addTextBlock(wasm.text, wasm.textAt[k] as number, wasm.textEnd, wasm.valid, base, n);
         continue;
       }
-      let r = base;
       if (kind === FAST_INTERNED) {
-        // The whole block in one call, up to a field after which the column stops sharing strings.
-        r += b.addInternedBlock(buf, fs, fe, hash, base, n);
-        kind = b.fastKind();
+        b.addInternedBlock(buf, fs, fe, wasm.hash, wasm.code, wasm.valid, wasm.text, wasm.textAt[k] as number, wasm.textEnd, base, n);
+        continue;
       }
-      for (const last = base + n; r < last; r++) {
-        const s = fs[r] as number;
-        const e = fe[r] as number;
-        if (kind === FAST_TEXT) b.addTextField(buf, s, e);
-        else if (kind === FAST_INTERNED && e > s) {
-          if (!b.addInterned(buf, s, e, hash[r] as number)) kind = b.fastKind();
-        } else {
-          // Through pushBytes (which parses numbers itself) for the rest of the block, whatever
-          // the column becomes: the scanner did not parse these fields.
-          b.pushBytes(buf, s, e, 0);
-          if (kind === FAST_INTERNED) kind = b.fastKind();
-          if (kind === FAST_NUMBER) kind = FAST_ANY;
-        }
-      }
+      // Through pushBytes (which parses numbers itself) for the whole block, whatever the column
+      // becomes: the scanner did not parse these fields.
+      for (let r = base, last = base + n; r < last; r++) b.pushBytes(buf, fs[r] as number, fe[r] as number, 0);
     }
     if (st.rowCount + n > st.rowStarts.length) {
       const grown = new Int32Array(Math.max(st.rowStarts.length * 2, st.rowCount + n));

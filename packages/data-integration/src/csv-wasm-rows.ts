@@ -1,4 +1,6 @@
 import { CSV_ROWS_WASM } from './csv-wasm-bytes.js';
+import type { InternerTable } from './string-interner.js';
+import { INTERNER_SLOT_BYTES, INTERNER_SLOTS } from './string-interner.js';
 
 // The WebAssembly API used here, typed: @types/node does not declare it (the DOM library does).
 interface WasmMemory {
@@ -16,7 +18,7 @@ export const STOP_ROW = 2;
 interface Exports {
   memory: WasmMemory;
   heap_base(): number;
-  scan_rows(buf: number, at: number, end: number, nc: number, kinds: number, delim: number, maxRows: number, num: number, valid: number, notInt: number, fs: number, fe: number, hash: number, rowStarts: number, out: number, text: number, textAt: number): number;
+  scan_rows(buf: number, at: number, end: number, layout: number): number;
 }
 
 let compiled: WasmModule | null | undefined;
@@ -33,36 +35,52 @@ function wasmModule(): WasmModule | null {
   return compiled;
 }
 
-/** Wider files are read by the JavaScript scanner: 16 rows of 4,096 columns are 1.4 MB of outputs. */
+/** Wider files are read by the JavaScript scanner: 16 rows of 4,096 columns are 1.9 MB of outputs. */
 const MAX_COLUMNS = 4096;
 
-const align8 = (n: number): number => (n + 7) & ~7;
+/** String tables (StringInterner's) kept in the module's memory, for the first columns that repeat their text. */
+const MAX_TABLES = 32;
+const TABLE_BYTES = INTERNER_SLOTS * INTERNER_SLOT_BYTES + INTERNER_SLOTS * 4;
+
+/** Output bytes per cell (a column's field in a row): num 8, valid 1, fs, fe, hash, code and text_end 4 each. */
+const CELL_BYTES = 29;
+
+/** The Layout struct of wasm/csv-rows.c: 18 32-bit fields. */
+const LAYOUT_FIELDS = 18;
+
+const align16 = (n: number): number => (n + 15) & ~15;
 
 /**
- * One instance of wasm/csv-rows.c with its memory laid out for a number of columns: the
- * outputs of a block of `maxRows` rows, then a copy of the buffer being scanned. Its views are
- * made again whenever the memory grows (growing detaches the old ones).
+ * One instance of wasm/csv-rows.c with its memory laid out, once, for a number of columns: the
+ * outputs of a block of `maxRows` rows, the string tables, and room for a copy of a buffer of up
+ * to MAX_BUFFER_BYTES and for the text copied out of it. The memory never grows afterwards, so
+ * every view stays valid (pages not written to take no memory).
  */
 export class WasmRowScanner {
+  /** The largest buffer it scans (the reader's buffers are 8 MiB; a longer row makes them grow). */
+  static readonly MAX_BUFFER_BYTES = 16 << 20;
   private readonly exports: Exports;
   private readonly nc: number;
   readonly maxRows: number;
-  private readonly at: { out: number; kinds: number; notInt: number; textAt: number; rowStarts: number; num: number; valid: number; fs: number; fe: number; hash: number; buf: number };
-  /** Where the text copied out of a block starts: after the buffer. */
-  private textPtr = 0;
-  /** Views of the outputs (valid until the memory grows). */
-  out!: Int32Array;
-  kinds!: Uint8Array;
-  notInt!: Uint8Array;
-  rowStarts!: Int32Array;
-  num!: Float64Array;
-  valid!: Uint8Array;
-  fs!: Int32Array;
-  fe!: Int32Array;
-  hash!: Int32Array;
-  textAt!: Int32Array;
-  text!: Uint8Array;
-  private bufView!: Uint8Array;
+  private readonly layoutPtr: number;
+  private readonly bufPtr: number;
+  private readonly tablesPtr: number;
+  private tablesUsed = 0;
+  readonly out: Int32Array;
+  readonly kinds: Uint8Array;
+  readonly notInt: Uint8Array;
+  private readonly tableOf: Int32Array;
+  readonly rowStarts: Int32Array;
+  readonly num: Float64Array;
+  readonly valid: Uint8Array;
+  readonly fs: Int32Array;
+  readonly fe: Int32Array;
+  readonly hash: Int32Array;
+  readonly code: Int32Array;
+  readonly textEnd: Int32Array;
+  readonly textAt: Int32Array;
+  readonly text: Uint8Array;
+  private readonly bufView: Uint8Array;
   private bufLength = 0;
 
   private constructor(exports: Exports, nc: number, maxRows: number) {
@@ -70,57 +88,89 @@ export class WasmRowScanner {
     this.nc = nc;
     this.maxRows = maxRows;
     const cells = nc * maxRows;
-    let p = align8(exports.heap_base());
+    let p = align16(exports.heap_base());
     const take = (bytes: number): number => {
       const at = p;
-      p = align8(p + bytes);
+      p = align16(p + bytes);
       return at;
     };
-    this.at = { out: take(16), kinds: take(nc), notInt: take(nc), textAt: take(4 * nc), rowStarts: take(4 * maxRows), num: take(8 * cells), valid: take(cells), fs: take(4 * cells), fe: take(4 * cells), hash: take(4 * cells), buf: p };
-    this.ensure(0);
+    const at = {
+      layout: take(4 * LAYOUT_FIELDS),
+      out: take(16),
+      kinds: take(nc),
+      notInt: take(nc),
+      tableOf: take(4 * nc),
+      textAt: take(4 * nc),
+      rowStarts: take(4 * maxRows),
+      num: take(8 * cells),
+      valid: take(cells),
+      fs: take(4 * cells),
+      fe: take(4 * cells),
+      hash: take(4 * cells),
+      code: take(4 * cells),
+      textEnd: take(4 * cells),
+      tables: take(TABLE_BYTES * Math.min(MAX_TABLES, nc)),
+      // The scanner reads and writes 16 bytes at a time: room for that after the buffer's LF
+      // sentinel and after the text.
+      buf: take(WasmRowScanner.MAX_BUFFER_BYTES + 1 + 16),
+      text: take(WasmRowScanner.MAX_BUFFER_BYTES + 16),
+    };
+    const mem = exports.memory;
+    if (p > mem.buffer.byteLength) mem.grow(Math.ceil((p - mem.buffer.byteLength) / 65536));
+    const b = mem.buffer;
+    this.layoutPtr = at.layout;
+    this.bufPtr = at.buf;
+    this.tablesPtr = at.tables;
+    this.out = new Int32Array(b, at.out, 4);
+    this.kinds = new Uint8Array(b, at.kinds, nc);
+    this.notInt = new Uint8Array(b, at.notInt, nc);
+    this.tableOf = new Int32Array(b, at.tableOf, nc).fill(-1);
+    this.textAt = new Int32Array(b, at.textAt, nc);
+    this.rowStarts = new Int32Array(b, at.rowStarts, maxRows);
+    this.num = new Float64Array(b, at.num, cells);
+    this.valid = new Uint8Array(b, at.valid, cells);
+    this.fs = new Int32Array(b, at.fs, cells);
+    this.fe = new Int32Array(b, at.fe, cells);
+    this.hash = new Int32Array(b, at.hash, cells);
+    this.code = new Int32Array(b, at.code, cells);
+    this.textEnd = new Int32Array(b, at.textEnd, cells);
+    this.bufView = new Uint8Array(b, at.buf, WasmRowScanner.MAX_BUFFER_BYTES + 1);
+    this.text = new Uint8Array(b, at.text, WasmRowScanner.MAX_BUFFER_BYTES);
+    // The Layout struct, in wasm/csv-rows.c's order.
+    new Int32Array(b, at.layout, LAYOUT_FIELDS).set([nc, 0, maxRows, at.kinds, at.tableOf, at.tables, at.num, at.valid, at.notInt, at.fs, at.fe, at.hash, at.code, at.textEnd, at.rowStarts, at.out, at.text, at.textAt]);
   }
 
   /**
    * A scanner for `nc` columns, or null where the WebAssembly module cannot be instantiated, or
    * for more than MAX_COLUMNS columns (its outputs hold 16 rows of every column at least).
    */
-  static create(nc: number): WasmRowScanner | null {
+  static create(nc: number, delim: number): WasmRowScanner | null {
     const mod = wasmModule();
     if (mod === null || nc === 0 || nc > MAX_COLUMNS) return null;
     // About 512 KiB of outputs a block: small enough to stay in cache, large enough that the
     // calls cost nothing.
-    const maxRows = Math.max(16, Math.min(4096, Math.floor((1 << 19) / (21 * nc))));
-    return new WasmRowScanner(new Wasm.Instance(mod).exports as Exports, nc, maxRows);
+    const maxRows = Math.max(16, Math.min(4096, Math.floor((1 << 19) / (CELL_BYTES * nc))));
+    const scanner = new WasmRowScanner(new Wasm.Instance(mod).exports as Exports, nc, maxRows);
+    new Int32Array(scanner.exports.memory.buffer, scanner.layoutPtr + 4, 1)[0] = delim;
+    return scanner;
   }
 
-  /** Room for a buffer of `bytes` bytes, its sentinel, and as many bytes of text copied out of it. */
-  private ensure(bytes: number): void {
-    const mem = this.exports.memory;
-    // 16 bytes of room after the sentinel and after the text: the scanner reads and writes 16
-    // bytes at a time.
-    this.textPtr = align8(this.at.buf + bytes + 1 + 16);
-    const need = this.textPtr + bytes + 16;
-    if (need > mem.buffer.byteLength) mem.grow(Math.ceil((need - mem.buffer.byteLength) / 65536));
-    const b = mem.buffer;
-    const a = this.at;
-    const cells = this.nc * this.maxRows;
-    this.out = new Int32Array(b, a.out, 4);
-    this.kinds = new Uint8Array(b, a.kinds, this.nc);
-    this.notInt = new Uint8Array(b, a.notInt, this.nc);
-    this.rowStarts = new Int32Array(b, a.rowStarts, this.maxRows);
-    this.num = new Float64Array(b, a.num, cells);
-    this.valid = new Uint8Array(b, a.valid, cells);
-    this.fs = new Int32Array(b, a.fs, cells);
-    this.fe = new Int32Array(b, a.fe, cells);
-    this.hash = new Int32Array(b, a.hash, cells);
-    this.textAt = new Int32Array(b, a.textAt, this.nc);
-    this.bufView = new Uint8Array(b, a.buf, bytes + 1);
-    this.text = new Uint8Array(b, this.textPtr, bytes);
+  /**
+   * A string table in the module's memory for column `k`, which the scanner then looks that
+   * column's fields up in (see StringInterner); null once MAX_TABLES are handed out.
+   */
+  tableFor(k: number): InternerTable | null {
+    if (this.tablesUsed === Math.min(MAX_TABLES, this.nc)) return null;
+    const t = this.tablesUsed++;
+    const at = this.tablesPtr + t * TABLE_BYTES;
+    const b = this.exports.memory.buffer;
+    const lengths = new Int32Array(b, at + INTERNER_SLOTS * INTERNER_SLOT_BYTES, INTERNER_SLOTS).fill(-1);
+    this.tableOf[k] = t;
+    return { bytes: new Uint8Array(b, at, INTERNER_SLOTS * INTERNER_SLOT_BYTES), lengths };
   }
 
-  /** Copies the buffer to scan into the module's memory, with the LF sentinel after it. */
+  /** Copies the buffer to scan (at most MAX_BUFFER_BYTES) into the module's memory, with the LF sentinel after it. */
   load(buf: Uint8Array): void {
-    if (buf.length + 1 > this.bufView.length) this.ensure(buf.length);
     this.bufView.set(buf);
     this.bufView[buf.length] = 10;
     this.bufLength = buf.length;
@@ -129,12 +179,11 @@ export class WasmRowScanner {
   /**
    * Scans the loaded buffer's rows from `at` (a row start) into the outputs, with `kinds` set
    * beforehand: returns the rows taken; `out` holds the lines passed, the offset after them and
-   * why it stopped. Field offsets are the buffer's own; a FAST_TEXT column's fields are copied
-   * to `text` from textAt[k], fe then holding where each ends there.
+   * why it stopped. Field offsets are the buffer's own; a FAST_TEXT or FAST_INTERNED column's
+   * fields are copied to `text` from textAt[k], each ending at textEnd[cell].
    */
-  scan(at: number, delim: number): number {
-    const a = this.at;
-    this.exports.scan_rows(a.buf, at, this.bufLength, this.nc, a.kinds, delim, this.maxRows, a.num, a.valid, a.notInt, a.fs, a.fe, a.hash, a.rowStarts, a.out, this.textPtr, a.textAt);
+  scan(at: number): number {
+    this.exports.scan_rows(this.bufPtr, at, this.bufLength, this.layoutPtr);
     return this.out[0] as number;
   }
 }

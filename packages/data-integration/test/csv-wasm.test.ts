@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { WasmRowScanner, STOP_END, STOP_FULL, STOP_ROW } from '../src/csv-wasm-rows.js';
 import { FAST_INTERNED, FAST_NUMBER, FAST_TEXT } from '../src/column-builder.js';
+import { StringInterner } from '../src/string-interner.js';
 
 // The CSV reader's WebAssembly scanner (wasm/csv-rows.c, embedded in src/csv-wasm-bytes.ts).
 // test/plain-rows.test.ts checks that reading files through it gives what the JavaScript
@@ -13,7 +14,7 @@ import { FAST_INTERNED, FAST_NUMBER, FAST_TEXT } from '../src/column-builder.js'
 const haveClang = existsSync('/usr/bin/clang-14') && existsSync('/usr/bin/wasm-ld-14');
 
 function scannerFor(text: string, kinds: number[]): { scanner: WasmRowScanner; buf: Buffer } {
-  const scanner = WasmRowScanner.create(kinds.length);
+  const scanner = WasmRowScanner.create(kinds.length, 44);
   if (scanner === null) throw new Error('the WebAssembly scanner did not instantiate');
   const buf = Buffer.from(text);
   scanner.load(buf);
@@ -23,13 +24,13 @@ function scannerFor(text: string, kinds: number[]): { scanner: WasmRowScanner; b
 
 describe('the WebAssembly CSV row scanner', () => {
   it('instantiates here (the reader would otherwise fall back to JavaScript silently)', () => {
-    expect(WasmRowScanner.create(3)).not.toBeNull();
+    expect(WasmRowScanner.create(3, 44)).not.toBeNull();
   });
 
   it('parses numbers, copies text out, hashes repeated text and stops at a row it does not take', () => {
     const text = 'x1,-2.5,north,NA\r\nx2,,south,tail\n\nx3,1e3,east,z\n';
     const { scanner, buf } = scannerFor(text, [FAST_TEXT, FAST_NUMBER, FAST_INTERNED, FAST_TEXT]);
-    const rows = scanner.scan(0, 44);
+    const rows = scanner.scan(0);
     expect(rows).toBe(2);
     const [, lines, end, stop] = scanner.out;
     // Two rows and the blank line; it stops at the row whose number has an exponent.
@@ -39,10 +40,10 @@ describe('the WebAssembly CSV row scanner', () => {
     expect([scanner.num[m], scanner.valid[m], scanner.num[m + 1], scanner.valid[m + 1], scanner.notInt[1]]).toEqual([-2.5, 1, 0, 0, 1]);
     // Text columns laid end to end: "x1" "x2" for the first; "NA" is a null, "tail" a value.
     const at0 = scanner.textAt[0] as number;
-    expect(Buffer.from(scanner.text.subarray(at0, scanner.fe[1] as number)).toString()).toBe('x1x2');
+    expect(Buffer.from(scanner.text.subarray(at0, scanner.textEnd[1] as number)).toString()).toBe('x1x2');
     const at3 = scanner.textAt[3] as number;
     expect([scanner.valid[3 * m], scanner.valid[3 * m + 1]]).toEqual([0, 1]);
-    expect(Buffer.from(scanner.text.subarray(at3, scanner.fe[3 * m + 1] as number)).toString()).toBe('tail');
+    expect(Buffer.from(scanner.text.subarray(at3, scanner.textEnd[3 * m + 1] as number)).toString()).toBe('tail');
     // The interned column: bounds in the buffer and the FNV-1a hash the interner uses.
     expect(buf.subarray(scanner.fs[2 * m] as number, scanner.fe[2 * m] as number).toString()).toBe('north');
     let h = 0x811c9dc5;
@@ -51,14 +52,29 @@ describe('the WebAssembly CSV row scanner', () => {
     expect(Array.from(scanner.rowStarts.subarray(0, 2))).toEqual([0, text.indexOf('x2')]);
   });
 
+  it('finds a repeated-text field in the string table it shares with the column\'s interner', () => {
+    const { scanner, buf } = scannerFor('north\nsouth\nnorth\n\nnorth!\n', [FAST_INTERNED]);
+    const interner = new StringInterner();
+    interner.offerTable(() => scanner.tableFor(0));
+    interner.keep(Buffer.from('north'), 0, 5, 'north');
+    expect(scanner.scan(0)).toBe(4);
+    const codes = Array.from(scanner.code.subarray(0, 4));
+    expect(codes[0]).toBeGreaterThanOrEqual(0);
+    expect(codes).toEqual([codes[0], -1, codes[0], -1]);
+    expect(interner.hitAt(codes[0] as number)).toBe('north');
+    // The interner reads the same table.
+    expect(interner.find(buf, 12, 17)).toBe('north');
+    expect(interner.find(buf, 6, 11)).toBeUndefined();
+  });
+
   it('leaves a row cut by the buffer end, a quoted row and a row with too many fields', () => {
     for (const [text, stop] of [['1,2\n3,4', STOP_END], ['1,2\n"3",4\n', STOP_ROW], ['1,2\n3,4,5\n', STOP_ROW], ['1,2\n3\r4\n', STOP_ROW]] as const) {
       const { scanner } = scannerFor(text, [FAST_NUMBER, FAST_NUMBER]);
-      expect(scanner.scan(0, 44), text).toBe(1);
+      expect(scanner.scan(0), text).toBe(1);
       expect([scanner.out[2], scanner.out[3]], text).toEqual([4, stop]);
     }
     const { scanner } = scannerFor('1,2\n'.repeat(5000), [FAST_NUMBER, FAST_NUMBER]);
-    expect(scanner.scan(0, 44)).toBe(Math.min(5000, scanner.maxRows));
+    expect(scanner.scan(0)).toBe(Math.min(5000, scanner.maxRows));
     expect(scanner.out[3]).toBe(scanner.maxRows < 5000 ? STOP_FULL : STOP_END);
   });
 

@@ -61,51 +61,108 @@ static int null_token(const u8 *b, int s, int e) {
   }
 }
 
+/** A string table's shape: StringInterner's (src/string-interner.ts), which shares it. */
+#define SLOTS 4096
+#define SLOT_BYTES 64
+#define TABLE_BYTES (SLOTS * SLOT_BYTES + SLOTS * 4)
+
+/** StringInterner.slotOf. */
+static u32 slot_of(u32 hash, int len) {
+  u32 h = hash ^ (u32)len;
+  h ^= h >> 15;
+  return h & (SLOTS - 1);
+}
+
 /**
- * The fields of each KIND_TEXT column, column after column, copied to `text` (a null token
- * copies nothing and is not valid): the column starts at text_at[k] and fe[idx] becomes the
- * offset in `text` after the field. `text` needs as many bytes as the rows scanned.
+ * Where a scan writes, set once by the caller (src/csv-wasm-rows.ts). Per column k and row r,
+ * at k * max_rows + r:
+ *  - a KIND_NUMBER column: num and valid (a plain number -?d+ or -?d+.d+ of at most 15 digits,
+ *    the same double JavaScript's parser gives; an empty field is a null), and not_int[k] set
+ *    when a value is not an integer that fits in 32 bits;
+ *  - any other column: the field's bounds fs and fe;
+ *  - a KIND_INTERNED column also the field's FNV-1a hash, and in `code` the slot of its string
+ *    table that holds the same bytes, or -1 (table_of[k] >= 0 names the column's table);
+ *  - KIND_TEXT and KIND_INTERNED columns: their fields copied to `text` (see copy_text).
+ * row_starts[r] is each row's offset. out[0] = rows taken, out[1] = lines passed (rows and blank
+ * lines), out[2] = the offset after them, out[3] = why it stopped (STOP_*).
  */
-static void copy_text(const u8 *buf, int nc, const u8 *kinds, int max_rows, int rows, u8 *valid, const int *fs, int *fe, u8 *text, int *text_at) {
+typedef struct {
+  int nc;
+  int delim;
+  int max_rows;
+  const u8 *kinds;
+  const int *table_of;
+  const u8 *tables;
+  double *num;
+  u8 *valid;
+  u8 *not_int;
+  int *fs;
+  int *fe;
+  int *hash;
+  int *code;
+  int *text_end;
+  int *row_starts;
+  int *out;
+  u8 *text;
+  int *text_at;
+} Layout;
+
+/** The slot of table t holding buf[s..e), or -1. */
+static int find_slot(const u8 *tables, int t, const u8 *buf, int s, int e, u32 h) {
+  const int len = e - s;
+  if (len > SLOT_BYTES) return -1;
+  const u8 *table = tables + (u32)t * TABLE_BYTES;
+  const int *lengths = (const int *)(table + SLOTS * SLOT_BYTES);
+  const u32 slot = slot_of(h, len);
+  if (lengths[slot] != len) return -1;
+  const u8 *kept = table + slot * SLOT_BYTES;
+  for (int j = 0; j < len; j++)
+    if (kept[j] != buf[s + j]) return -1;
+  return (int)slot;
+}
+
+/**
+ * The fields of each KIND_TEXT and KIND_INTERNED column, column after column, copied to `text`
+ * (a null token copies nothing and is not valid): the column starts at text_at[k] and
+ * text_end[idx] is the offset in `text` after the field. `text` needs as many bytes as the rows
+ * scanned, and 16 more.
+ */
+static void copy_text(const u8 *buf, const Layout *L, int rows) {
   int w = 0;
-  for (int k = 0; k < nc; k++) {
-    if (kinds[k] != KIND_TEXT) continue;
-    text_at[k] = w;
-    for (int idx = k * max_rows, last = idx + rows; idx < last; idx++) {
-      const int s = fs[idx];
-      const int e = fe[idx];
+  for (int k = 0; k < L->nc; k++) {
+    if (L->kinds[k] != KIND_TEXT && L->kinds[k] != KIND_INTERNED) continue;
+    L->text_at[k] = w;
+    for (int idx = k * L->max_rows, last = idx + rows; idx < last; idx++) {
+      const int s = L->fs[idx];
+      const int e = L->fe[idx];
       if (e - s <= 4 && null_token(buf, s, e)) {
-        valid[idx] = 0;
+        L->valid[idx] = 0;
       } else {
-        valid[idx] = 1;
-        // 16 bytes at a time: the copy may run past the field (the next one overwrites it; the
-        // caller leaves 16 bytes of room after the text).
-        for (int j = s; j < e; j += 16) wasm_v128_store(text + w + (j - s), wasm_v128_load(buf + j));
+        L->valid[idx] = 1;
+        // 16 bytes at a time: the copy may run past the field (the next one overwrites it).
+        for (int j = s; j < e; j += 16) wasm_v128_store(L->text + w + (j - s), wasm_v128_load(buf + j));
         w += e - s;
       }
-      fe[idx] = w;
+      L->text_end[idx] = w;
     }
   }
 }
 
 /**
  * Scans rows of buf[at..end) (buf[end] must be LF: the sentinel stops every field scan there),
- * at most max_rows of them. Per column k and row r, at k * max_rows + r:
- *  - a KIND_NUMBER column: num and valid (a plain number -?d+ or -?d+.d+ of at most 15 digits,
- *    the same double JavaScript's parser gives; an empty field is a null), and not_int[k] set
- *    when a value is not an integer that fits in 32 bits;
- *  - any other column: the field's bounds fs, fe and, for KIND_INTERNED, its FNV-1a hash.
- * The fields of a KIND_TEXT column are then copied to `text` (see copy_text).
- * row_starts[r] is each row's offset. out[0] = rows taken, out[1] = lines passed (rows and blank
- * lines), out[2] = the offset after them, out[3] = why it stopped (STOP_*).
+ * at most L->max_rows of them, into the outputs `L` names. Returns the rows taken.
  */
-__attribute__((export_name("scan_rows"))) u32 scan_rows(const u8 *buf, int at, int end, int nc, const u8 *kinds, int delim, int max_rows, double *num, u8 *valid, u8 *not_int, int *fs, int *fe, int *hash, int *row_starts, int *out, u8 *text, int *text_at) {
+__attribute__((export_name("scan_rows"))) u32 scan_rows(const u8 *buf, int at, int end, const Layout *L) {
+  const int nc = L->nc;
+  const int max_rows = L->max_rows;
+  const u8 delim = (u8)L->delim;
+  const u8 *kinds = L->kinds;
   int i = at;
   int r = 0;
   int lines = 0;
   int stop = STOP_FULL;
   const v128_t vd = wasm_i8x16_splat((char)delim);
-  for (int k = 0; k < nc; k++) not_int[k] = 0;
+  for (int k = 0; k < nc; k++) L->not_int[k] = 0;
   while (r < max_rows) {
     if (i >= end) {
       stop = STOP_END;
@@ -139,9 +196,9 @@ __attribute__((export_name("scan_rows"))) u32 scan_rows(const u8 *buf, int at, i
       u8 c;
       if (kinds[k] == KIND_NUMBER) {
         c = buf[j];
-        if (c == (u8)delim || c == LF || c == CR) {
-          num[idx] = 0;
-          valid[idx] = 0;
+        if (c == delim || c == LF || c == CR) {
+          L->num[idx] = 0;
+          L->valid[idx] = 0;
         } else {
           const int neg = c == '-';
           if (neg) j++;
@@ -167,31 +224,33 @@ __attribute__((export_name("scan_rows"))) u32 scan_rows(const u8 *buf, int at, i
           }
           if (int_digits + frac > 15) break;
           c = buf[j];
-          if (c != (u8)delim && c != LF && c != CR) break;
+          if (c != delim && c != LF && c != CR) break;
           // At most 15 digits: the mantissa is exact, and one IEEE division (as in JavaScript)
           // gives the correctly rounded double.
           double v = frac == 0 ? (double)mant : (double)mant / POW10[frac];
           if (neg) v = -v;
           if (v == 0) v = 0; // -0 folded, as the JavaScript parser does
-          num[idx] = v;
-          valid[idx] = 1;
-          if (frac != 0 || v > 2147483647.0 || v < -2147483648.0) not_int[k] = 1;
+          L->num[idx] = v;
+          L->valid[idx] = 1;
+          if (frac != 0 || v > 2147483647.0 || v < -2147483648.0) L->not_int[k] = 1;
         }
       } else {
         if (kinds[k] == KIND_INTERNED) {
           u32 h = 0x811c9dc5u;
-          for (c = buf[j]; c != (u8)delim && c != LF && c != CR && c != QUOTE; c = buf[++j]) h = (h ^ c) * 0x01000193u;
-          hash[idx] = (int)h;
+          for (c = buf[j]; c != delim && c != LF && c != CR && c != QUOTE; c = buf[++j]) h = (h ^ c) * 0x01000193u;
+          L->hash[idx] = (int)h;
+          const int t = L->table_of[k];
+          L->code[idx] = t >= 0 && j > p ? find_slot(L->tables, t, buf, p, j, h) : -1;
         } else {
           j = field_end(buf, j, vd);
           c = buf[j];
         }
         if (c == QUOTE) break;
-        fs[idx] = p;
-        fe[idx] = j;
+        L->fs[idx] = p;
+        L->fe[idx] = j;
       }
       k++;
-      if (c == (u8)delim) {
+      if (c == delim) {
         if (k == nc) break; // too many fields
         p = j + 1;
         continue;
@@ -211,14 +270,14 @@ __attribute__((export_name("scan_rows"))) u32 scan_rows(const u8 *buf, int at, i
       stop = lf >= end ? STOP_END : STOP_ROW;
       break;
     }
-    row_starts[r++] = i;
+    L->row_starts[r++] = i;
     lines++;
     i = next;
   }
-  copy_text(buf, nc, kinds, max_rows, r, valid, fs, fe, text, text_at);
-  out[0] = r;
-  out[1] = lines;
-  out[2] = i;
-  out[3] = stop;
+  copy_text(buf, L, r);
+  L->out[0] = r;
+  L->out[1] = lines;
+  L->out[2] = i;
+  L->out[3] = stop;
   return (u32)r;
 }
