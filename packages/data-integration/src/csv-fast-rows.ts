@@ -124,25 +124,48 @@ export class FastRows {
     const wasm = this.wasm;
     // A buffer grown past a few chunks holds a long row: copying it would only cost memory.
     if (wasm === null || buf.length > WasmRowScanner.MAX_BUFFER_BYTES) return this.takeRows(buf, i, st, Infinity);
-    if (this.loaded !== buf) {
-      wasm.load(buf);
-      this.loaded = buf;
-    }
+    // A row with a quote goes to the general tokenizer at once (the reader asks before each such
+    // row; files that quote a field in every row were a third slower when each was tried here).
+    return this.quoteFree(buf, i) ? this.takeBlocks(buf, i, st, wasm) : i;
+  }
+
+  /** take's WebAssembly path, from a row that holds no quote. */
+  private takeBlocks(buf: Buffer, i: number, st: ScanState, wasm: WasmRowScanner): number {
     const builders = this.builders;
     const nc = builders.length;
-    this.beforeRows();
+    let started = false;
     for (;;) {
+      if (this.loaded !== buf) {
+        wasm.load(buf);
+        this.loaded = buf;
+      }
       for (let k = 0; k < nc; k++) wasm.kinds[k] = (builders[k] as ColumnBuilder).fastKind();
       const n = wasm.scan(i);
       const out = wasm.out;
-      if (n > 0) this.commit(buf, wasm, n, st);
+      if (n > 0) {
+        if (!started) {
+          started = true;
+          this.beforeRows();
+        }
+        this.commit(buf, wasm, n, st);
+      }
       st.line += (out[1] as number) - n;
       i = out[2] as number;
-      if (out[3] === STOP_FULL) continue;
-      const after = this.takeRows(buf, i, st, 1);
-      if (after === i) return i;
-      i = after;
+      if (out[3] !== STOP_FULL) {
+        const after = this.takeRows(buf, i, st, 1);
+        if (after === i) return i;
+        i = after;
+      }
+      if (!this.quoteFree(buf, i)) return i;
     }
+  }
+
+  /** Whether the row at `i` ends with a LF in `buf` and holds no quote. */
+  private quoteFree(buf: Buffer, i: number): boolean {
+    const lf = buf.indexOf(LF, i);
+    if (lf < 0) return false;
+    if (this.nextQuote < i) this.nextQuote = indexOrEnd(buf, QUOTE, i);
+    return this.nextQuote > lf;
   }
 
   /** Hands a block of rows the WebAssembly scanner split to the columns, column by column. */
