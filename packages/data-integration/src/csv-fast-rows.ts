@@ -1,7 +1,7 @@
 import { FAST_INTERNED, FAST_NUMBER, FAST_TEXT } from './column-builder.js';
 import type { ColumnBuilder } from './column-builder.js';
 import type { ScanState } from './csv-scan.js';
-import { STOP_FULL, WasmRowScanner } from './csv-wasm-rows.js';
+import { NOT_INT, STOP_FULL, UNPARSED, WasmRowScanner } from './csv-wasm-rows.js';
 import { POW10 } from './text-values.js';
 
 const LF = 10;
@@ -133,7 +133,9 @@ export class FastRows {
   private takeBlocks(buf: Buffer, i: number, st: ScanState, wasm: WasmRowScanner): number {
     const builders = this.builders;
     const nc = builders.length;
-    let started = false;
+    // Rows the general tokenizer holds go to the columns first: they may change a column's kind
+    // (a number column turned to text), which the scan below must know.
+    this.beforeRows();
     for (;;) {
       if (this.loaded !== buf) {
         wasm.load(buf);
@@ -142,13 +144,7 @@ export class FastRows {
       for (let k = 0; k < nc; k++) wasm.kinds[k] = (builders[k] as ColumnBuilder).fastKind();
       const n = wasm.scan(i);
       const out = wasm.out;
-      if (n > 0) {
-        if (!started) {
-          started = true;
-          this.beforeRows();
-        }
-        this.commit(buf, wasm, n, st);
-      }
+      if (n > 0) this.commit(buf, wasm, n, st);
       st.line += (out[1] as number) - n;
       i = out[2] as number;
       if (out[3] !== STOP_FULL) {
@@ -177,7 +173,9 @@ export class FastRows {
       const kind = wasm.kinds[k] as number;
       const base = k * maxRows;
       if (kind === FAST_NUMBER) {
-        b.addNumbers(wasm.num, wasm.valid, base, n, wasm.notInt[k] === 0);
+        const flags = wasm.notInt[k] as number;
+        if ((flags & UNPARSED) === 0) b.addNumbers(wasm.num, wasm.valid, base, n, (flags & NOT_INT) === 0);
+        else this.numbersOneByOne(buf, b, wasm, base, n);
         continue;
       }
       if (kind === FAST_TEXT) {
@@ -201,6 +199,20 @@ export class FastRows {
     st.rowCount += n;
     st.line += n;
     this.rows += n;
+  }
+
+  /**
+   * A block of a FAST_NUMBER column holding fields the scanner left unparsed (an exponent, a null
+   * token, a word), field by field as the JavaScript scanner hands them on: a number it parsed
+   * goes in as it is, any other field through pushBytes, and every field through pushBytes once
+   * the column is no longer numeric.
+   */
+  private numbersOneByOne(buf: Buffer, b: ColumnBuilder, wasm: WasmRowScanner, base: number, n: number): void {
+    const { num, valid, code, fs, fe } = wasm;
+    for (let r = base, last = base + n; r < last; r++) {
+      if (valid[r] === 1 && b.fastKind() === FAST_NUMBER) b.addNumber(num[r] as number, code[r] === 1);
+      else b.pushBytes(buf, fs[r] as number, fe[r] as number, 0);
+    }
   }
 
   /** The JavaScript scanner: takes at most `maxRows` plain rows of `buf` from `i`. */

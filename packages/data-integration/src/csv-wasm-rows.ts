@@ -15,6 +15,10 @@ export const STOP_END = 0;
 export const STOP_FULL = 1;
 export const STOP_ROW = 2;
 
+/** A numeric column's flags in notInt (wasm/csv-rows.c's NOT_INT and UNPARSED). */
+export const NOT_INT = 1;
+export const UNPARSED = 2;
+
 interface Exports {
   memory: WasmMemory;
   heap_base(): number;
@@ -180,7 +184,9 @@ export class WasmRowScanner {
    * Scans the loaded buffer's rows from `at` (a row start) into the outputs, with `kinds` set
    * beforehand: returns the rows taken; `out` holds the lines passed, the offset after them and
    * why it stopped. Field offsets are the buffer's own; a FAST_TEXT or FAST_INTERNED column's
-   * fields are copied to `text` from textAt[k], each ending at textEnd[cell].
+   * fields are copied to `text` from textAt[k], each ending at textEnd[cell]; a FAST_NUMBER
+   * column's field is valid 1 (parsed, `code` 1 when written without a fraction), 0 (empty) or
+   * 2 (left unparsed), with notInt[k] holding NOT_INT and UNPARSED.
    */
   scan(at: number): number {
     this.exports.scan_rows(this.bufPtr, at, this.bufLength, this.layoutPtr);

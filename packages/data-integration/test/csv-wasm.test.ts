@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { WasmRowScanner, STOP_END, STOP_FULL, STOP_ROW } from '../src/csv-wasm-rows.js';
+import { NOT_INT, STOP_END, STOP_FULL, STOP_ROW, UNPARSED, WasmRowScanner } from '../src/csv-wasm-rows.js';
 import { FAST_INTERNED, FAST_NUMBER, FAST_TEXT } from '../src/column-builder.js';
 import { StringInterner } from '../src/string-interner.js';
 
@@ -27,20 +27,23 @@ describe('the WebAssembly CSV row scanner', () => {
     expect(WasmRowScanner.create(3, 44)).not.toBeNull();
   });
 
-  it('parses numbers, copies text out, hashes repeated text and stops at a row it does not take', () => {
-    const text = 'x1,-2.5,north,NA\r\nx2,,south,tail\n\nx3,1e3,east,z\n';
+  it('parses numbers, leaves other number forms to the caller, copies text out and hashes repeated text', () => {
+    const text = 'x1,-2.5,north,NA\r\nx2,,south,tail\n\nx3,1e3,east,z\n"x4",1,west,z\n';
     const { scanner, buf } = scannerFor(text, [FAST_TEXT, FAST_NUMBER, FAST_INTERNED, FAST_TEXT]);
     const rows = scanner.scan(0);
-    expect(rows).toBe(2);
+    expect(rows).toBe(3);
     const [, lines, end, stop] = scanner.out;
-    // Two rows and the blank line; it stops at the row whose number has an exponent.
-    expect([lines, stop]).toEqual([3, STOP_ROW]);
-    expect(buf.subarray(end as number).toString()).toBe('x3,1e3,east,z\n');
+    // Three rows and the blank line; it stops at the row with a quote.
+    expect([lines, stop]).toEqual([4, STOP_ROW]);
+    expect(buf.subarray(end as number).toString()).toBe('"x4",1,west,z\n');
     const m = scanner.maxRows;
-    expect([scanner.num[m], scanner.valid[m], scanner.num[m + 1], scanner.valid[m + 1], scanner.notInt[1]]).toEqual([-2.5, 1, 0, 0, 1]);
-    // Text columns laid end to end: "x1" "x2" for the first; "NA" is a null, "tail" a value.
+    // -2.5 parsed (with a fraction), an empty field a null, "1e3" left unparsed with its bounds.
+    expect([scanner.num[m], scanner.valid[m], scanner.code[m], scanner.valid[m + 1], scanner.valid[m + 2]]).toEqual([-2.5, 1, 0, 0, 2]);
+    expect(buf.subarray(scanner.fs[m + 2] as number, scanner.fe[m + 2] as number).toString()).toBe('1e3');
+    expect(scanner.notInt[1]).toBe(NOT_INT | UNPARSED);
+    // Text columns laid end to end: "x1" "x2" "x3" for the first; "NA" is a null, "tail" a value.
     const at0 = scanner.textAt[0] as number;
-    expect(Buffer.from(scanner.text.subarray(at0, scanner.textEnd[1] as number)).toString()).toBe('x1x2');
+    expect(Buffer.from(scanner.text.subarray(at0, scanner.textEnd[2] as number)).toString()).toBe('x1x2x3');
     const at3 = scanner.textAt[3] as number;
     expect([scanner.valid[3 * m], scanner.valid[3 * m + 1]]).toEqual([0, 1]);
     expect(Buffer.from(scanner.text.subarray(at3, scanner.textEnd[3 * m + 1] as number)).toString()).toBe('tail');
@@ -49,7 +52,14 @@ describe('the WebAssembly CSV row scanner', () => {
     let h = 0x811c9dc5;
     for (const c of Buffer.from('south')) h = Math.imul(h ^ c, 0x01000193);
     expect(scanner.hash[2 * m + 1]).toBe(h);
-    expect(Array.from(scanner.rowStarts.subarray(0, 2))).toEqual([0, text.indexOf('x2')]);
+    expect(Array.from(scanner.rowStarts.subarray(0, 3))).toEqual([0, text.indexOf('x2'), text.indexOf('x3')]);
+  });
+
+  it('flags a numeric column by the rows it took only, not by a row it then left', () => {
+    // The second row's 2.5 is read before its third field shows the row has too many fields.
+    const { scanner } = scannerFor('1,2\n2.5,3,4\n', [FAST_NUMBER, FAST_NUMBER]);
+    expect(scanner.scan(0)).toBe(1);
+    expect(scanner.notInt[0]).toBe(0);
   });
 
   it('finds a repeated-text field in the string table it shares with the column\'s interner', () => {

@@ -61,6 +61,54 @@ static int null_token(const u8 *b, int s, int e) {
   }
 }
 
+/**
+ * Parses the plain number at *at (-?d+ or -?d+.d+, at most 15 digits, ending at the delimiter or
+ * the row's end) into *value, *is_int telling whether it had no fraction: 1, and *at is its end;
+ * 0 for an empty field; -1 for any other text. At most 15 digits: the mantissa is exact, and one
+ * IEEE division (as in JavaScript) gives the correctly rounded double.
+ */
+static int plain_number(const u8 *buf, int *at, u8 delim, double *value, int *is_int) {
+  int j = *at;
+  u8 c = buf[j];
+  if (c == delim || c == LF || c == CR) return 0;
+  const int neg = c == '-';
+  if (neg) j++;
+  const int ds = j;
+  u64 mant = 0;
+  u32 d = (u32)buf[j] - '0';
+  while (d < 10) {
+    mant = mant * 10 + d;
+    d = (u32)buf[++j] - '0';
+  }
+  const int int_digits = j - ds;
+  if (int_digits == 0 || (int_digits > 1 && buf[ds] == '0')) return -1;
+  int frac = 0;
+  if (buf[j] == '.') {
+    const int fstart = ++j;
+    d = (u32)buf[j] - '0';
+    while (d < 10) {
+      mant = mant * 10 + d;
+      d = (u32)buf[++j] - '0';
+    }
+    frac = j - fstart;
+    if (frac == 0) return -1;
+  }
+  if (int_digits + frac > 15) return -1;
+  c = buf[j];
+  if (c != delim && c != LF && c != CR) return -1;
+  double v = frac == 0 ? (double)mant : (double)mant / POW10[frac];
+  if (neg) v = -v;
+  if (v == 0) v = 0; // -0 folded, as the JavaScript parser does
+  *value = v;
+  *is_int = frac == 0;
+  *at = j;
+  return 1;
+}
+
+/** not_int[k]'s bits: a value that is not an integer fitting in 32 bits; a field left unparsed. */
+#define NOT_INT 1
+#define UNPARSED 2
+
 /** A string table's shape: StringInterner's (src/string-interner.ts), which shares it. */
 #define SLOTS 4096
 #define SLOT_BYTES 64
@@ -76,10 +124,10 @@ static u32 slot_of(u32 hash, int len) {
 /**
  * Where a scan writes, set once by the caller (src/csv-wasm-rows.ts). Per column k and row r,
  * at k * max_rows + r:
- *  - a KIND_NUMBER column: num and valid (a plain number -?d+ or -?d+.d+ of at most 15 digits,
- *    the same double JavaScript's parser gives; an empty field is a null), and not_int[k] set
- *    when a value is not an integer that fits in 32 bits;
- *  - any other column: the field's bounds fs and fe;
+ *  - every column: the field's bounds fs and fe;
+ *  - a KIND_NUMBER column: num and valid (1: a plain number, see plain_number, with code 1 when
+ *    it had no fraction; 0: an empty field, a null; 2: any other text, left to the caller), and in
+ *    not_int[k] the bits NOT_INT (a value not an integer that fits in 32 bits) and UNPARSED;
  *  - a KIND_INTERNED column also the field's FNV-1a hash, and in `code` the slot of its string
  *    table that holds the same bytes, or -1 (table_of[k] >= 0 names the column's table);
  *  - KIND_TEXT and KIND_INTERNED columns: their fields copied to `text` (see copy_text).
@@ -119,6 +167,24 @@ static int find_slot(const u8 *tables, int t, const u8 *buf, int s, int e, u32 h
   for (int j = 0; j < len; j++)
     if (kept[j] != buf[s + j]) return -1;
   return (int)slot;
+}
+
+/**
+ * not_int[k] of each KIND_NUMBER column over the rows taken only: the scan sets the flags as it
+ * reads the fields, also those of a row it then leaves.
+ */
+static void number_flags(const Layout *L, int rows) {
+  for (int k = 0; k < L->nc; k++) {
+    u8 flags = 0;
+    if (L->kinds[k] == KIND_NUMBER) {
+      for (int idx = k * L->max_rows, last = idx + rows; idx < last; idx++) {
+        const u8 v = L->valid[idx];
+        if (v == 2) flags |= UNPARSED;
+        else if (v == 1 && (L->code[idx] == 0 || L->num[idx] > 2147483647.0 || L->num[idx] < -2147483648.0)) flags |= NOT_INT;
+      }
+    }
+    L->not_int[k] = flags;
+  }
 }
 
 /**
@@ -195,45 +261,25 @@ __attribute__((export_name("scan_rows"))) u32 scan_rows(const u8 *buf, int at, i
       int j = p;
       u8 c;
       if (kinds[k] == KIND_NUMBER) {
-        c = buf[j];
-        if (c == delim || c == LF || c == CR) {
+        const int parsed = plain_number(buf, &j, delim, &L->num[idx], &L->code[idx]);
+        if (parsed > 0) {
+          L->valid[idx] = 1;
+          const double v = L->num[idx];
+          if (L->code[idx] == 0 || v > 2147483647.0 || v < -2147483648.0) L->not_int[k] |= NOT_INT;
+        } else if (parsed == 0) {
           L->num[idx] = 0;
           L->valid[idx] = 0;
         } else {
-          const int neg = c == '-';
-          if (neg) j++;
-          const int ds = j;
-          u64 mant = 0;
-          u32 d = (u32)buf[j] - '0';
-          while (d < 10) {
-            mant = mant * 10 + d;
-            d = (u32)buf[++j] - '0';
-          }
-          const int int_digits = j - ds;
-          if (int_digits == 0 || (int_digits > 1 && buf[ds] == '0')) break;
-          int frac = 0;
-          if (buf[j] == '.') {
-            const int fstart = ++j;
-            d = (u32)buf[j] - '0';
-            while (d < 10) {
-              mant = mant * 10 + d;
-              d = (u32)buf[++j] - '0';
-            }
-            frac = j - fstart;
-            if (frac == 0) break;
-          }
-          if (int_digits + frac > 15) break;
-          c = buf[j];
-          if (c != delim && c != LF && c != CR) break;
-          // At most 15 digits: the mantissa is exact, and one IEEE division (as in JavaScript)
-          // gives the correctly rounded double.
-          double v = frac == 0 ? (double)mant : (double)mant / POW10[frac];
-          if (neg) v = -v;
-          if (v == 0) v = 0; // -0 folded, as the JavaScript parser does
-          L->num[idx] = v;
-          L->valid[idx] = 1;
-          if (frac != 0 || v > 2147483647.0 || v < -2147483648.0) L->not_int[k] = 1;
+          // Any other text (an exponent, a null token, a word): the caller parses it as
+          // pushBytes does, from its bounds.
+          j = field_end(buf, p, vd);
+          L->valid[idx] = 2;
+          L->not_int[k] |= UNPARSED;
         }
+        c = buf[j];
+        if (c == QUOTE) break;
+        L->fs[idx] = p;
+        L->fe[idx] = j;
       } else {
         if (kinds[k] == KIND_INTERNED) {
           u32 h = 0x811c9dc5u;
@@ -275,6 +321,8 @@ __attribute__((export_name("scan_rows"))) u32 scan_rows(const u8 *buf, int at, i
     i = next;
   }
   copy_text(buf, L, r);
+  // A row left part way may have set flags for fields that are not taken.
+  if (stop != STOP_FULL) number_flags(L, r);
   L->out[0] = r;
   L->out[1] = lines;
   L->out[2] = i;
