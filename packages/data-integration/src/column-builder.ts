@@ -360,6 +360,11 @@ export class ColumnBuilder {
     this.interner?.offerTable(source);
   }
 
+  /** The string interner lets go of a table it took from a source (see StringInterner.detachTable). */
+  detachInternerTable(): void {
+    this.interner?.detachTable();
+  }
+
   /** The rest of pushStringBytes once the interner (if any) was asked for the field's text. */
   private pushFound(found: string | undefined, interner: StringInterner | null | undefined, buf: Buffer, s: number, e: number, q: number): void {
     // A hit is text this column already accepted as a string, so it needs no checks again.

@@ -98,12 +98,21 @@ export class FastRows {
 
   /** The columns, once the header (or the first row) has given their number. */
   setColumns(builders: ColumnBuilder[]): void {
+    this.release();
     this.builders = builders;
     this.kinds = new Uint8Array(builders.length);
-    const wasm = this.useWasm ? WasmRowScanner.create(builders.length, this.delim) : null;
+    const wasm = this.useWasm ? WasmRowScanner.acquire(builders.length, this.delim) : null;
     this.wasm = wasm;
     // Columns that turn out to repeat their text keep their string tables where the scanner looks.
     if (wasm !== null) builders.forEach((b, k) => b.offerInternerTable(() => wasm.tableFor(k)));
+  }
+
+  /** The read is over: the scanner, string tables included, may serve another one in this thread. */
+  release(): void {
+    if (this.wasm === null) return;
+    for (const b of this.builders) b.detachInternerTable();
+    this.wasm.release();
+    this.wasm = null;
   }
 
   /** A new buffer: offsets found in the last one mean nothing. */

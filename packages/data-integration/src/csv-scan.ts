@@ -344,7 +344,12 @@ export async function readRange(path: string, o: RangeOptions): Promise<RangeRea
   };
   const columnName = (field: number): string | undefined => (names as string[] | null)?.[field];
   const headerRows = o.header && o.names === undefined ? 1 : 0;
-  const rest = await scanFile(path, o.delimiter, { file, chunkBytes: o.chunkBytes, maxRowBytes: o.maxRowBytes, checkUtf8: true, columnName, headerRows, ...(o.feed ? { onChunk: o.feed } : {}), ...(o.start !== undefined ? { start: o.start } : {}), ...(o.end !== undefined ? { end: o.end } : {}), afterScan: flush, ...(fast ? { fast } : {}) }, onRow);
+  let rest: number;
+  try {
+    rest = await scanFile(path, o.delimiter, { file, chunkBytes: o.chunkBytes, maxRowBytes: o.maxRowBytes, checkUtf8: true, columnName, headerRows, ...(o.feed ? { onChunk: o.feed } : {}), ...(o.start !== undefined ? { start: o.start } : {}), ...(o.end !== undefined ? { end: o.end } : {}), afterScan: flush, ...(fast ? { fast } : {}) }, onRow);
+  } finally {
+    fast?.release();
+  }
   const dataRows = slowRows + (fast?.rows ?? 0);
   if (names === null) throw dataError('HOKUSAI_EMPTY_FILE', 'the file has no rows', 'Provide a header row and at least one data row', { file });
   if (dataRows === 0) {

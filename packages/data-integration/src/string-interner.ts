@@ -80,6 +80,18 @@ export class StringInterner {
   }
 
   /**
+   * Lets go of a table taken from a source, whose owner is about to reuse it: the strings kept
+   * are forgotten (a later lookup misses and keeps them again in a table of its own).
+   */
+  detachTable(): void {
+    if (this.tableSource === null) return;
+    this.tableSource = null;
+    this.lengths = null;
+    this.bytes = new Uint8Array(0);
+    this.strings = [];
+  }
+
+  /**
    * The string in `slot`, which a scan of the shared table found holding the field's bytes: what
    * findHashed answers for them, counted as its lookup and hit.
    */
