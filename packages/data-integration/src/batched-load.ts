@@ -9,6 +9,7 @@ import type { ColumnType } from './column.js';
 import { columnLength, nullCount } from './column.js';
 import { sniffCsv } from './csv-reader.js';
 import { DataIntegrationError, dataError, locate } from './errors.js';
+import { keepingCsvScanners } from './csv-wasm-rows.js';
 import { loadDataset } from './load-dataset.js';
 
 export interface BatchedLoadOptions {
@@ -178,60 +179,63 @@ export async function loadDatasetInBatches(path: string, options: BatchedLoadOpt
     await loadDataset(path, { delimiter, header });
   }
 
-  let rowOffset = 0;
-  const kinds = new Map<string, ColumnType | 'null'>();
-  // Per chunk, the kinds its own rows gave; its table as read is kept as its batch file.
-  const chunkKinds: Map<string, ColumnType | 'null'>[] = [];
-  let names: string[] = [];
-  for (const chunk of chunks) {
-    const loaded = await loadDataset(chunk.file, { format: 'csv', delimiter, header, ...(options.nonFinite === undefined ? {} : { nonFinite: options.nonFinite }) }).catch((e: unknown) => {
-      throw placed(e, chunk.file, path, rowOffset, chunk.lineOffset);
-    });
-    if (names.length === 0) names = loaded.table.schema.fields.map((f) => f.name);
-    const own = batchKinds(loaded.table, chunk.file);
-    chunkKinds.push(own);
-    for (const [name, kind] of own) kinds.set(name, joinKind(kinds.get(name) ?? 'null', kind));
-    await writeFile(batchFileOf(chunk.file), tableToIPC(loaded.table, 'file'));
-    // Rows as the reader counts them (blank lines are not rows).
-    chunk.rows = loaded.table.numRows;
-    rowOffset += chunk.rows;
-  }
-  const dtypes: Record<string, ColumnType> = {};
-  for (const name of names) {
-    const kind = kinds.get(name) ?? 'null';
-    dtypes[name] = kind === 'null' ? 'string' : kind;
-  }
-
-  // Pass 2: a chunk whose own types are the whole file's keeps the table pass 1 read (the one a
-  // read with those types declared gives); any other is read again with the file's types.
-  const declared = names.filter((n) => kinds.get(n) !== 'null').map((name) => ({ name, type: dtypes[name] as ColumnType }));
-  const batches: string[] = [];
-  rowOffset = 0;
-  for (const [c, chunk] of chunks.entries()) {
-    const file = batchFileOf(chunk.file);
-    const own = chunkKinds[c] as Map<string, ColumnType | 'null'>;
-    if (names.some((n) => own.get(n) !== kinds.get(n))) {
-      const loaded = await loadDataset(chunk.file, { format: 'csv', delimiter, header, schema: { columns: declared, extraColumns: 'allow' }, ...(options.nonFinite === undefined ? {} : { nonFinite: options.nonFinite }) }).catch((e: unknown) => {
+  // Every chunk is read by loadDataset: the scanner of one read serves the next.
+  return keepingCsvScanners(async () => {
+    let rowOffset = 0;
+    const kinds = new Map<string, ColumnType | 'null'>();
+    // Per chunk, the kinds its own rows gave; its table as read is kept as its batch file.
+    const chunkKinds: Map<string, ColumnType | 'null'>[] = [];
+    let names: string[] = [];
+    for (const chunk of chunks) {
+      const loaded = await loadDataset(chunk.file, { format: 'csv', delimiter, header, ...(options.nonFinite === undefined ? {} : { nonFinite: options.nonFinite }) }).catch((e: unknown) => {
         throw placed(e, chunk.file, path, rowOffset, chunk.lineOffset);
       });
-      await writeFile(file, tableToIPC(loaded.table, 'file'));
+      if (names.length === 0) names = loaded.table.schema.fields.map((f) => f.name);
+      const own = batchKinds(loaded.table, chunk.file);
+      chunkKinds.push(own);
+      for (const [name, kind] of own) kinds.set(name, joinKind(kinds.get(name) ?? 'null', kind));
+      await writeFile(batchFileOf(chunk.file), tableToIPC(loaded.table, 'file'));
+      // Rows as the reader counts them (blank lines are not rows).
+      chunk.rows = loaded.table.numRows;
+      rowOffset += chunk.rows;
     }
-    await rm(chunk.file);
-    batches.push(file);
-    rowOffset += chunk.rows;
-  }
-  return {
-    path,
-    format: 'csv',
-    file_sha256: sha.digest('hex'),
-    row_count: rowOffset,
-    columns: names,
-    dtypes,
-    emptyColumns: names.filter((n) => (kinds.get(n) ?? 'null') === 'null'),
-    batches,
-    async *read() {
-      for (const file of batches) yield tableFromIPC(await readFile(file));
-    },
-  };
+    const dtypes: Record<string, ColumnType> = {};
+    for (const name of names) {
+      const kind = kinds.get(name) ?? 'null';
+      dtypes[name] = kind === 'null' ? 'string' : kind;
+    }
+
+    // Pass 2: a chunk whose own types are the whole file's keeps the table pass 1 read (the one a
+    // read with those types declared gives); any other is read again with the file's types.
+    const declared = names.filter((n) => kinds.get(n) !== 'null').map((name) => ({ name, type: dtypes[name] as ColumnType }));
+    const batches: string[] = [];
+    rowOffset = 0;
+    for (const [c, chunk] of chunks.entries()) {
+      const file = batchFileOf(chunk.file);
+      const own = chunkKinds[c] as Map<string, ColumnType | 'null'>;
+      if (names.some((n) => own.get(n) !== kinds.get(n))) {
+        const loaded = await loadDataset(chunk.file, { format: 'csv', delimiter, header, schema: { columns: declared, extraColumns: 'allow' }, ...(options.nonFinite === undefined ? {} : { nonFinite: options.nonFinite }) }).catch((e: unknown) => {
+          throw placed(e, chunk.file, path, rowOffset, chunk.lineOffset);
+        });
+        await writeFile(file, tableToIPC(loaded.table, 'file'));
+      }
+      await rm(chunk.file);
+      batches.push(file);
+      rowOffset += chunk.rows;
+    }
+    return {
+      path,
+      format: 'csv',
+      file_sha256: sha.digest('hex'),
+      row_count: rowOffset,
+      columns: names,
+      dtypes,
+      emptyColumns: names.filter((n) => (kinds.get(n) ?? 'null') === 'null'),
+      batches,
+      async *read() {
+        for (const file of batches) yield tableFromIPC(await readFile(file));
+      },
+    };
+  });
 }
 

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { NOT_INT, STOP_END, STOP_FULL, STOP_ROW, UNPARSED, WasmRowScanner } from '../src/csv-wasm-rows.js';
+import { keepingCsvScanners, NOT_INT, STOP_END, STOP_FULL, STOP_ROW, UNPARSED, WasmRowScanner } from '../src/csv-wasm-rows.js';
 import { FAST_INTERNED, FAST_NUMBER, FAST_TEXT } from '../src/column-builder.js';
 import { StringInterner } from '../src/string-interner.js';
 
@@ -88,36 +88,42 @@ describe('the WebAssembly CSV row scanner', () => {
     expect(scanner.out[3]).toBe(scanner.maxRows < 5000 ? STOP_FULL : STOP_END);
   });
 
-  it('serves the next read in the thread once released, its string tables forgotten by the interners that held them', () => {
-    const first = WasmRowScanner.acquire(2, 44);
-    expect(first).not.toBeNull();
-    const scanner = first as WasmRowScanner;
-    const interner = new StringInterner();
-    interner.offerTable(() => scanner.tableFor(1));
-    interner.keep(Buffer.from('north'), 0, 5, 'north');
-    expect(interner.find(Buffer.from('north'), 0, 5)).toBe('north');
-    // Two reads at once get two scanners; a released one comes back for as many columns.
-    const other = WasmRowScanner.acquire(2, 59);
-    expect(other !== null && other !== scanner).toBe(true);
-    interner.detachTable();
-    scanner.release();
-    expect(WasmRowScanner.acquire(3, 44) === scanner).toBe(false);
-    const again = WasmRowScanner.acquire(2, 59) as WasmRowScanner;
-    expect(again === scanner).toBe(true);
-    // The next read's interner writes another string where "north" was: the first interner no
-    // longer reads that table, so it cannot answer with a string of its own for those bytes.
-    const next = new StringInterner();
-    next.offerTable(() => again.tableFor(1));
-    next.keep(Buffer.from('north'), 0, 5, 'NORTH?');
-    expect(interner.find(Buffer.from('north'), 0, 5)).toBeUndefined();
-    expect(next.find(Buffer.from('north'), 0, 5)).toBe('NORTH?');
-    // The delimiter is the new read's.
-    again.load(Buffer.from('a;1\n'));
-    again.kinds.set([FAST_TEXT, FAST_NUMBER]);
-    expect(again.scan(0)).toBe(1);
-    expect(again.num[again.maxRows]).toBe(1);
-    again.release();
-    other?.release();
+  it('serves the next read in the thread once released, within keepingCsvScanners only, its string tables forgotten by the interners that held them', async () => {
+    // Outside keepingCsvScanners a released scanner is left to the collector.
+    const alone = WasmRowScanner.acquire(2, 44) as WasmRowScanner;
+    alone.release();
+    expect(WasmRowScanner.acquire(2, 44) === alone).toBe(false);
+    await keepingCsvScanners(async () => {
+      const first = WasmRowScanner.acquire(2, 44);
+      expect(first).not.toBeNull();
+      const scanner = first as WasmRowScanner;
+      const interner = new StringInterner();
+      interner.offerTable(() => scanner.tableFor(1));
+      interner.keep(Buffer.from('north'), 0, 5, 'north');
+      expect(interner.find(Buffer.from('north'), 0, 5)).toBe('north');
+      // Two reads at once get two scanners; a released one comes back for as many columns.
+      const other = WasmRowScanner.acquire(2, 59);
+      expect(other !== null && other !== scanner).toBe(true);
+      interner.detachTable();
+      scanner.release();
+      expect(WasmRowScanner.acquire(3, 44) === scanner).toBe(false);
+      const again = WasmRowScanner.acquire(2, 59) as WasmRowScanner;
+      expect(again === scanner).toBe(true);
+      // The next read's interner writes another string where "north" was: the first interner no
+      // longer reads that table, so it cannot answer with a string of its own for those bytes.
+      const next = new StringInterner();
+      next.offerTable(() => again.tableFor(1));
+      next.keep(Buffer.from('north'), 0, 5, 'NORTH?');
+      expect(interner.find(Buffer.from('north'), 0, 5)).toBeUndefined();
+      expect(next.find(Buffer.from('north'), 0, 5)).toBe('NORTH?');
+      // The delimiter is the new read's.
+      again.load(Buffer.from('a;1\n'));
+      again.kinds.set([FAST_TEXT, FAST_NUMBER]);
+      expect(again.scan(0)).toBe(1);
+      expect(again.num[again.maxRows]).toBe(1);
+      again.release();
+      other?.release();
+    });
   });
 
   it('is embedded as the C source compiles (clang 14)', () => {
