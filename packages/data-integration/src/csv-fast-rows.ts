@@ -71,8 +71,9 @@ function indexOrEnd(buf: Buffer, byte: number, from: number): number {
 /**
  * The CSV reader's path for plain rows: a row that ends in LF (or CRLF) within the buffer and
  * holds no quote and no other CR is split on the delimiter and each field handed straight to its
- * column, numbers parsed while they are found and byte-only text copied while its end is looked
- * for, without recording field bounds or a callback per row. Any other row (quotes, a lone CR,
+ * column, by blocks of rows split in WebAssembly (csv-wasm-rows) or, where that cannot run, row
+ * by row in JavaScript, numbers parsed while they are found and byte-only text copied while its
+ * end is looked for, without recording field bounds or a callback per row. Any other row (quotes, a lone CR,
  * the wrong number of fields, a row cut by the buffer's end) is left to the general tokenizer
  * (csv-scan), which then reads it, or reports it with its row, line and column. A field the
  * scanner does not parse itself goes through ColumnBuilder.pushBytes, so every column gets what
@@ -125,9 +126,9 @@ export class FastRows {
   /**
    * Takes the plain rows of `buf` from offset `i` (a row start) up to the first other row;
    * returns the offset after the last row taken (`i` when none). Blocks of rows go through the
-   * WebAssembly scanner; a row it stops at (a field that is not a plain number, or a row that
-   * is not plain) goes through the JavaScript one, which takes it or leaves it to the general
-   * tokenizer.
+   * WebAssembly scanner; a row it stops at (a row cut by the buffer, a lone CR, the wrong number
+   * of fields) goes through the JavaScript one, which takes it or leaves it to the general
+   * tokenizer, as it does a row with a quote.
    */
   take(buf: Buffer, i: number, st: ScanState): number {
     const wasm = this.wasm;

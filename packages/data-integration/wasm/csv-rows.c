@@ -1,9 +1,10 @@
 // The CSV reader's plain-row scanner in WebAssembly (see src/csv-wasm-rows.ts): splits plain rows
-// of a buffer into fields and parses the plain numbers of the numeric columns, a block of rows at
-// a time, column by column into its outputs. It decides nothing the JavaScript scanner
-// (csv-fast-rows.ts) would decide differently: it stops at the first row that is not plain (a
-// quote, a lone CR, the wrong number of fields, a row cut by the buffer's end) or whose numeric
-// field is not a plain number, and leaves that row to the JavaScript code.
+// of a buffer into fields, a block of rows at a time, column by column into its outputs: the
+// plain numbers of the numeric columns parsed, text copied out, repeated text looked up in its
+// column's string table. It decides nothing the JavaScript code (csv-fast-rows.ts, ColumnBuilder)
+// would decide differently: a numeric field in another form comes back by its bounds for
+// JavaScript to parse, and the scan stops at the first row that is not plain (a quote, a lone CR,
+// the wrong number of fields, a row cut by the buffer's end), leaving it to JavaScript.
 //
 // Built with `node scripts/csv-wasm.mjs` (clang 14, wasm32, no libc); the output is embedded in
 // src/csv-wasm-bytes.ts and a test checks that it is what this source compiles to.
