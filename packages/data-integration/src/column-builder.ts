@@ -330,24 +330,17 @@ export class ColumnBuilder {
         continue;
       }
       const code = codes[r] as number;
-      let found = code >= 0 && trusted ? interner.hitAt(code) : interner.findHashed(buf, s, e, hash[r] as number);
+      let found: string | null | undefined = code >= 0 && trusted ? interner.hitAt(code) : interner.findHashed(buf, s, e, hash[r] as number);
       if (found === undefined) {
-        const decoded = decodeField(buf, s, e, 0);
-        if (isNullToken(decoded)) {
+        found = this.missedString(interner, buf, s, e, 0);
+        if (found === null) {
           this.strs[this.length++] = null;
           continue;
         }
-        if (interner.active) {
-          interner.keep(buf, s, e, decoded);
-          trusted = false;
-        } else this.interner = null;
-        found = decoded;
+        // The interner kept it (or gave up): its table may differ from the scan's now.
+        trusted = false;
       }
-      this.strs[this.length++] = found;
-      if (this.length === STRS_ROOM_AT && this.capacity > this.length) {
-        this.strs = this.withRoom(this.strs);
-        utf8.reserveFor(this.capacity);
-      }
+      this.appendString(found);
       if (this.interner === null) this.keepBytesOnly();
     }
     // The rest of the block once the column gave up sharing strings: its text kept as bytes only.
@@ -368,15 +361,8 @@ export class ColumnBuilder {
   /** The rest of pushStringBytes once the interner (if any) was asked for the field's text. */
   private pushFound(found: string | undefined, interner: StringInterner | null | undefined, buf: Buffer, s: number, e: number, q: number): void {
     // A hit is text this column already accepted as a string, so it needs no checks again.
-    let text = found;
-    if (text === undefined) {
-      text = decodeField(buf, s, e, q);
-      if (q === 0 && isNullToken(text)) return this.pushNull();
-      if (interner) {
-        if (interner.active) interner.keep(buf, s, e, text);
-        else this.interner = null;
-      }
-    }
+    const text = found ?? this.missedString(interner, buf, s, e, q);
+    if (text === null) return this.pushNull();
     if (this.utf8 === null) {
       // The values before this one came in as text (the first one decided the type).
       this.utf8 = new Utf8Builder();
@@ -386,14 +372,33 @@ export class ColumnBuilder {
         else this.utf8.pushText(v);
       }
     }
-    this.strs[this.length++] = text;
-    if (this.length === STRS_ROOM_AT && this.capacity > this.length) {
-      this.strs = this.withRoom(this.strs);
-      this.utf8.reserveFor(this.capacity);
-    }
+    this.appendString(text);
     if (q === 2) this.utf8.pushText(text);
     else this.utf8.pushBytes(buf, s, e);
     if (this.interner === null) this.keepBytesOnly();
+  }
+
+  /**
+   * A field the interner did not hold, decoded: null for an unquoted null token; otherwise kept
+   * by the interner, or the interner given up (`this.interner` null) when it no longer keeps.
+   */
+  private missedString(interner: StringInterner | null | undefined, buf: Buffer, s: number, e: number, q: number): string | null {
+    const text = decodeField(buf, s, e, q);
+    if (q === 0 && isNullToken(text)) return null;
+    if (interner) {
+      if (interner.active) interner.keep(buf, s, e, text);
+      else this.interner = null;
+    }
+    return text;
+  }
+
+  /** A string value of a column keeping its strings (and UTF-8), with room made at STRS_ROOM_AT. */
+  private appendString(text: string): void {
+    this.strs[this.length++] = text;
+    if (this.length === STRS_ROOM_AT && this.capacity > this.length) {
+      this.strs = this.withRoom(this.strs);
+      (this.utf8 as Utf8Builder).reserveFor(this.capacity);
+    }
   }
 
   /**
