@@ -193,31 +193,42 @@ interface ScanOptions {
  */
 export async function scanFile(path: string, delimiter: string, opts: ScanOptions, onRow: RowFn): Promise<number> {
   const fh = await open(path, 'r');
+  // Two buffers take turns: the next chunk is read into one while the other is scanned, so this
+  // thread does not wait for the thread pool between chunks. A chunk is read in after RESERVE
+  // bytes of room, where the row the last scan left unfinished is copied in front of it.
+  const stores = [Buffer.allocUnsafe(RESERVE + opts.chunkBytes), Buffer.allocUnsafe(RESERVE + opts.chunkBytes)];
+  let turn = 0;
+  let at = opts.start ?? 0;
+  const end = opts.end ?? Infinity;
+  const readNext = (into: Buffer): Promise<number> => {
+    const want = Math.min(opts.chunkBytes, end - at);
+    return want > 0 ? fh.read(into, RESERVE, want, at).then((r) => r.bytesRead) : Promise.resolve(0);
+  };
+  let pending: Promise<number> | undefined = readNext(stores[0] as Buffer);
   try {
     const st = newState();
     const delim = delimiter.charCodeAt(0);
-    // One buffer holds the unfinished row plus the next chunk; it grows only for long rows,
-    // and the file is read straight into it, so steady-state reading allocates nothing.
-    let store = Buffer.allocUnsafe(opts.chunkBytes * 2);
-    let leftLen = 0;
-    let first = (opts.start ?? 0) === 0;
+    let left: Buffer = Buffer.alloc(0);
+    let first = at === 0;
     let rowsBefore = 0;
-    let at = opts.start ?? 0;
-    const end = opts.end ?? Infinity;
     for (;;) {
-      if (store.length - leftLen < opts.chunkBytes) {
-        const grown = Buffer.allocUnsafe(Math.max(store.length * 2, leftLen + opts.chunkBytes));
-        store.copy(grown, 0, 0, leftLen);
-        store = grown;
-      }
-      const want = Math.min(opts.chunkBytes, end - at);
-      const { bytesRead } = want > 0 ? await fh.read(store, leftLen, want, at) : { bytesRead: 0 };
-      if (opts.onChunk && bytesRead > 0) opts.onChunk(store.subarray(leftLen, leftLen + bytesRead), at);
+      const store = stores[turn] as Buffer;
+      const bytesRead = await (pending as Promise<number>);
+      pending = undefined;
+      const chunk = store.subarray(RESERVE, RESERVE + bytesRead);
+      if (opts.onChunk && bytesRead > 0) opts.onChunk(chunk, at);
       at += bytesRead;
       // The end of a range is not the end of the file: a row cut there stays unfinished.
       const eof = bytesRead === 0 && at < end;
       const rangeDone = bytesRead === 0 && at >= end;
-      let buf = store.subarray(0, leftLen + bytesRead);
+      let buf: Buffer;
+      if (left.length <= RESERVE) {
+        left.copy(store, RESERVE - left.length);
+        buf = store.subarray(RESERVE - left.length, RESERVE + bytesRead);
+      } else buf = Buffer.concat([left, chunk]);
+      // The other buffer is free now: what the last scan left of it was copied above.
+      turn = 1 - turn;
+      if (bytesRead > 0) pending = readNext(stores[turn] as Buffer);
       if (first) {
         first = false;
         if (buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) buf = buf.subarray(3);
@@ -236,20 +247,24 @@ export async function scanFile(path: string, delimiter: string, opts: ScanOption
         throw dataError('HOKUSAI_INVALID_UTF8', `byte 0x${(buf[bad] ?? 0).toString(16)} is not valid UTF-8`, 'Save the file as UTF-8 (for example with iconv -t UTF-8)', { file: opts.file, row: rowsBefore + r + 1 - opts.headerRows, ...(opts.columnName?.(field) !== undefined ? { column: opts.columnName(field) } : {}), context: { byteOffsetInRow: bad - rowStart } });
       }
       rowsBefore += st.rowCount;
-      leftLen = buf.length - consumed;
-      if (leftLen > opts.maxRowBytes) {
+      left = buf.subarray(consumed);
+      if (left.length > opts.maxRowBytes) {
         throw dataError('HOKUSAI_LINE_TOO_LONG', `a single row is longer than ${opts.maxRowBytes} bytes`, 'Check the line endings and the quoting, or split the record', { file: opts.file, row: rowsBefore + 1 - opts.headerRows, line: st.line });
       }
       if (eof) {
-        if (leftLen > 0) throw new Error('internal: CSV scanner left bytes at end of file');
+        if (left.length > 0) throw new Error('internal: CSV scanner left bytes at end of file');
         return 0;
       }
-      if (leftLen > 0) buf.copy(store, 0, consumed, buf.length);
     }
   } finally {
+    // A read still in flight writes into a buffer and needs the handle: let it end first.
+    await pending?.catch(() => undefined);
     await fh.close();
   }
 }
+
+/** Room before each chunk for the unfinished row of the last one; a longer row is joined by a copy. */
+const RESERVE = 64 << 10;
 
 /** Rows per block of fields handed to the column builders. */
 const BLOCK_ROWS = 1024;

@@ -8,6 +8,8 @@ import type { ColumnReadStats } from './column-builder.js';
 import { readCsv } from './csv-reader.js';
 import { readJson, readJsonl } from './json-reader.js';
 import { readParquetFile } from './parquet-reader.js';
+import { fileSha256 } from './file-sha256.js';
+import { fileSha256Beside } from './file-hash-beside.js';
 import { fromArrowTable, rememberColumns, toArrowTable } from './arrow-convert.js';
 import { buildManifest } from './manifest.js';
 import { rememberSource } from './source-info.js';
@@ -145,6 +147,11 @@ function collectTypeFailures(names: string[], builders: readonly ColumnReadStats
  * Large CSV and JSON Lines files are streamed; the file's text is never held whole.
  */
 export async function loadDataset(path: string, options: LoadOptions = {}): Promise<LoadedDataset> {
+  return load(path, options, true);
+}
+
+/** `hashBeside`: hash a large file on another thread while this one parses it. */
+async function load(path: string, options: LoadOptions, hashBeside: boolean): Promise<LoadedDataset> {
   const opts = loadOptionsSpec.safeParse(options);
   if (!opts.success) {
     throw dataError('HOKUSAI_INVALID_OPTIONS', `invalid load options (${opts.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')})`, 'Check the options passed to loadDataset', { file: path });
@@ -154,8 +161,10 @@ export async function loadDataset(path: string, options: LoadOptions = {}): Prom
   let fileBytes = 0;
   // The caller's hash of the file serves when the file is still the one it hashed.
   let known: KnownFileHash | undefined;
+  let before: Omit<KnownFileHash, 'sha256'>;
   try {
     const st = await stat(path);
+    before = st;
     if (!st.isFile()) throw dataError('HOKUSAI_FILE_NOT_FOUND', 'the path is not a file', 'Pass the path of a data file', { file });
     fileBytes = st.size;
     if (options.knownSha256 !== undefined && sameFileStat(st, options.knownSha256)) known = options.knownSha256;
@@ -168,9 +177,12 @@ export async function loadDataset(path: string, options: LoadOptions = {}): Prom
   const declared = new Map<string, ColumnType>((schema?.columns ?? []).map((c) => [c.name, c.type]));
   let ct: ColumnTable;
   let builders: readonly ColumnReadStats[] = [];
-  let sha: string;
+  // null: the file could not be hashed beside the parse (see the check below).
+  let sha: string | null;
+  // Hashed from a read of its own; the stat check below tells whether that read saw the bytes parsed.
+  const beside = known === undefined && hashBeside ? fileSha256Beside(path, fileBytes) : undefined;
   if (format === 'csv') {
-    const hash = known === undefined ? createHash('sha256') : undefined;
+    const hash = known === undefined && beside === undefined ? createHash('sha256') : undefined;
     const r = await readCsv(path, {
       file,
       declared,
@@ -185,23 +197,24 @@ export async function loadDataset(path: string, options: LoadOptions = {}): Prom
     });
     ct = r.table;
     builders = r.builders;
-    if (hash !== undefined) sha = hash.digest('hex');
-    else {
-      // Changed while it was read: the bytes parsed may not be the ones hashed; read it again, hashing it.
-      if (!sameFileStat(await stat(path), known as KnownFileHash)) return loadDataset(path, { ...options, knownSha256: undefined });
-      sha = (known as KnownFileHash).sha256;
-    }
+    sha = hash !== undefined ? hash.digest('hex') : (known?.sha256 ?? (await (beside as Promise<string | null>)));
   } else if (format === 'jsonl' || format === 'json') {
     const r = format === 'json' ? await readJson(path, { file, declared }) : await readJsonl(path, { file, declared, ...(options.maxRowBytes !== undefined ? { maxRowBytes: options.maxRowBytes } : {}) });
     ct = r.table;
     builders = r.builders;
-    sha = await fileHash(path);
+    sha = known?.sha256 ?? (await (beside ?? fileSha256(path)));
   } else {
-    const { table, sha256 } = await readParquetFile(path, file);
-    sha = sha256;
+    const { table, sha256 } = await readParquetFile(path, file, { hash: known === undefined && beside === undefined });
+    sha = known?.sha256 ?? sha256 ?? (await (beside as Promise<string | null>));
     ct = fromArrowTable(table, file, options.nonFinite ?? 'error');
     if (ct.rowCount === 0) throw dataError('HOKUSAI_HEADER_ONLY', 'the file has columns but no rows', 'Add at least one row', { file });
     ct = applyDeclaredTypes(ct, declared, file);
+  }
+  // Changed while it was read (or gone before it was hashed): the bytes parsed may not be the ones
+  // hashed; read it again, hashing what is parsed.
+  const hashedApart = known !== undefined || beside !== undefined || (hashBeside && (format === 'json' || format === 'jsonl'));
+  if (sha === null || (hashedApart && !sameFileStat(await stat(path).catch(() => ({ size: -1, mtimeMs: 0, ctimeMs: 0, ino: 0 })), before))) {
+    return load(path, { ...options, knownSha256: undefined }, false);
   }
   builders.forEach((b, k) => {
     if (b.nonFiniteCount > 0 && (options.nonFinite ?? 'error') === 'error' && b.inferredType() !== 'string') {
@@ -227,8 +240,9 @@ export async function loadDataset(path: string, options: LoadOptions = {}): Prom
   // Columns read from Parquet keep the decoder's buffers (see toArrowTable).
   progress.end();
   const table = toArrowTable(ct);
+  const fileSha = sha;
   rememberColumns(table, ct);
-  rememberSource(table, { format, file_sha256: sha });
+  rememberSource(table, { format, file_sha256: fileSha });
   // The manifest (content hash, distinct counts) costs about as much as parsing; it is built on
   // first access and kept, so a caller that only needs the table does not pay for it.
   let manifest: DatasetManifest | undefined;
@@ -236,28 +250,12 @@ export async function loadDataset(path: string, options: LoadOptions = {}): Prom
     table,
     path,
     get manifest(): DatasetManifest {
-      manifest ??= buildManifest(ct, { source_path: path, format, file_sha256: sha });
+      manifest ??= buildManifest(ct, { source_path: path, format, file_sha256: fileSha });
       return manifest;
     },
   } as LoadedDataset;
   if (schema) loaded.validation = validateColumns(ct, schema, file);
   return loaded;
-}
-
-async function fileHash(path: string): Promise<string> {
-  const hash = createHash('sha256');
-  const fh = await open(path, 'r');
-  try {
-    const buf = Buffer.allocUnsafe(4 << 20);
-    for (;;) {
-      const { bytesRead } = await fh.read(buf, 0, buf.length, null);
-      if (bytesRead === 0) break;
-      hash.update(buf.subarray(0, bytesRead));
-    }
-  } finally {
-    await fh.close();
-  }
-  return hash.digest('hex');
 }
 
 /** Parquet carries its own types; a declared schema may still narrow or widen them. */

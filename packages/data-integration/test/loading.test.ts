@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { loadDataset } from '../src/index.js';
 import { readCsv } from '../src/csv-reader.js';
+import { toArrowTable } from '../src/arrow-convert.js';
 import { fixture, scratch } from './temp-files.js';
 
 const tmp = scratch();
@@ -83,6 +84,24 @@ describe('loading every format', () => {
       expect(r.table.rowCount).toBe(5);
       expect(r.table.columns).toEqual(whole.table.columns);
     }
+  });
+
+  it('carries a row longer than many chunks (and than the room kept before each) across reads', async () => {
+    // Quoted fields of 300 KB and 70 KB with delimiters and line ends inside, between short rows.
+    const long = 'ab,c\n'.repeat(60_000);
+    const mid = 'x'.repeat(70_000);
+    const text = `id,note,label\n1,short,0\n2,"${long}",1\n3,"${mid}",0\n4,end,1\n`;
+    const p = tmp.write('long-row.csv', text);
+    for (const chunkBytes of [4096, 65_536, 1 << 20]) {
+      const seen: Buffer[] = [];
+      const r = await readCsv(p, { file: 'x', chunkBytes, onChunk: (b) => seen.push(Buffer.from(b)) });
+      expect(toArrowTable(r.table).getChild('note')!.toArray()).toEqual(['short', long, mid, 'end']);
+      // Each byte handed on once and in order.
+      expect(Buffer.concat(seen).toString()).toBe(text);
+    }
+    const d = await loadDataset(p);
+    expect(d.table.getChild('note')!.toArray()).toEqual(['short', long, mid, 'end']);
+    expect(d.manifest.file_sha256).toBe(createHash('sha256').update(text).digest('hex'));
   });
 
   it('reads quoted "NA" as text, NA and empty fields as null, and "" in a text column as an empty string', async () => {
