@@ -1,8 +1,8 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { chmod, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readFile, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { bin, hokusai, jsonResult, type CliResult } from './run-cli.js';
@@ -97,20 +97,32 @@ describe('hokusai runs prune', () => {
     const failedId = /run (hk-[0-9a-f]+): writing/.exec(failed.stderr)?.[1] ?? '';
     expect(existsSync(join(store, 'work', failedId, 'inputs', 'base'))).toBe(true);
 
+    // A run killed while it wrote an object leaves the object's temporary file: prune removes it.
+    const dead = spawnSync(process.execPath, ['-e', '']).pid as number;
+    const leftover = join(store, 'objects', 'ff', `.${'f'.repeat(64)}.${dead}.0123456789ab.tmp`);
+    await mkdir(dirname(leftover), { recursive: true });
+    await writeFile(leftover, Buffer.alloc(5000));
+    await utimes(leftover, new Date(Date.now() - 600_000), new Date(Date.now() - 600_000));
+
     const usage = await hokusai(['runs', 'prune', '--store', store], { cwd: work });
     expect(usage.code).toBe(2);
     expect(usage.stderr).toContain('HOKUSAI_USAGE');
-    const dry = jsonResult<{ dryRun: boolean; pruned: { runId: string; workBytes: number }[] }>((await hokusai(['--json', 'runs', 'prune', '--failed', '--dry-run', '--store', store], { cwd: work })).stdout);
+    const dry = jsonResult<{ dryRun: boolean; pruned: { runId: string; workBytes: number }[]; temporaries: unknown[] }>((await hokusai(['--json', 'runs', 'prune', '--failed', '--dry-run', '--store', store], { cwd: work })).stdout);
     expect(dry.pruned.map((r) => r.runId)).toEqual([failedId]);
+    expect(dry.temporaries).toEqual([{ path: join('objects', 'ff', basename(leftover)), bytes: 5000, pid: dead }]);
     expect(dry.pruned[0]?.workBytes).toBeGreaterThan(0);
     expect(existsSync(join(store, 'work', failedId))).toBe(true);
-    // It failed moments ago: a week's age spares it.
-    expect((await hokusai(['runs', 'prune', '--failed', '--older-than', '7d', '--store', store], { cwd: work })).stdout).toContain('no failed runs to prune');
+    // It failed moments ago: a week's age spares it. A dead writer's file has no use at any age.
+    const weekOld = await hokusai(['runs', 'prune', '--failed', '--older-than', '7d', '--store', store], { cwd: work });
+    expect(weekOld.stdout).toContain('no failed runs to prune');
+    expect(weekOld.stdout).toContain('removed 1 temporary file(s) killed writers left, 5.00 kB');
+    expect(existsSync(leftover)).toBe(false);
 
     const pruned = await hokusai(['runs', 'prune', '--failed', '--store', store], { cwd: work });
     expect(pruned.code).toBe(0);
     expect(pruned.stdout).toMatch(new RegExp(`^removed ${failedId} +failed .+ work folder .+B$`, 'm'));
     expect(existsSync(join(store, 'work', failedId))).toBe(false);
+    expect(pruned.stdout).not.toContain('temporary');
     expect((await hokusai(['runs', 'show', failedId, '--store', store], { cwd: work })).stderr).toContain('HOKUSAI_RUN_NOT_FOUND');
     // The finished run and its output folder are untouched.
     expect((await hokusai(['runs', 'show', runId, '--store', store], { cwd: work })).stdout).toContain(`run ${runId}: finished`);

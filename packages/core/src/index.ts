@@ -11,7 +11,7 @@ export {
   type HokusaiErrorOptions,
 } from './hokusai-error.js';
 export { CORE_ERROR_KINDS, CoreError, type CoreErrorCode } from './core-errors.js';
-export { writeFileAtomic, writeFileAtomicSync, writeViaTemporary, temporaryPathFor, type WriteFileAtomicOptions } from './write-file-atomic.js';
+export { writeFileAtomic, writeFileAtomicSync, writeViaTemporary, temporaryPathFor, temporaryWriterPid, type WriteFileAtomicOptions } from './write-file-atomic.js';
 export { replaceFolderAtomic, type ReplaceFolderOptions } from './replace-folder.js';
 export { sizeText } from './size-text.js';
 export { DistinctScratch, distinctNumbers } from './distinct-numbers.js';

@@ -92,3 +92,15 @@ function piecesOf(data: Uint8Array | string | readonly Uint8Array[]): readonly U
 export function temporaryPathFor(path: string): string {
   return join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
 }
+
+const TEMPORARY_NAME = /^\..+\.(\d+)\.[0-9a-f]{12}\.tmp$/;
+
+/**
+ * The process id of the writer of a file named by `temporaryPathFor` (its base name), or null for
+ * any other name: a process killed while writing leaves such a file, which its id tells apart
+ * from one still being written.
+ */
+export function temporaryWriterPid(name: string): number | null {
+  const m = TEMPORARY_NAME.exec(name);
+  return m === null ? null : Number(m[1]);
+}

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { chmodSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { errorKind, writeFileAtomic, writeFileAtomicSync } from '@hokusai/core';
+import { basename } from 'node:path';
+import { errorKind, temporaryPathFor, temporaryWriterPid, writeFileAtomic, writeFileAtomicSync } from '@hokusai/core';
 
 describe('writeFileAtomic', () => {
   it('writes pieces one after the other, shared memory and views of larger buffers included, as the joined bytes', async () => {
@@ -56,5 +57,11 @@ describe('writeFileAtomic', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it("names the writer's process in its temporary file, and nothing else as one", () => {
+    expect(temporaryWriterPid(basename(temporaryPathFor('/store/objects/ab/abcdef')))).toBe(process.pid);
+    expect(temporaryWriterPid('.run.json.4242.0123456789ab.tmp')).toBe(4242);
+    for (const name of ['run.json', 'abcdef', '.run.json.tmp', '.run.json.4242.0123456789.tmp', 'x.4242.0123456789ab.tmp', '.run.json.pid.0123456789ab.tmp']) expect(temporaryWriterPid(name)).toBeNull();
   });
 });

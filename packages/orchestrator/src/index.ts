@@ -18,7 +18,7 @@ export type {
   ProgressUpdate,
 } from './engine/events.js';
 export { RunStore, type RunRecord, type StepRecord } from './engine/run-store.js';
-export { pruneFailedRuns, type PruneRunsOptions, type PrunedRun } from './engine/prune-runs.js';
+export { pruneFailedRuns, pruneTemporaries, type PruneRunsOptions, type PrunedRun, type PrunedTemporary } from './engine/prune-runs.js';
 export { LocalExecutor, type Executor, type StepTask } from './engine/executor.js';
 export { HookRegistry, type HookPayloads, type HookFunction, type HookIdentity } from './engine/hooks.js';
 export { hokusaiHooks, HOKUSAI_HOOK_EVENTS, type HokusaiHooks, type HokusaiHookPayloads, type HokusaiHookPoint } from './flow/hokusai-hooks.js';

@@ -1,9 +1,11 @@
+import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { pruneFailedRuns, RunStore, type RunRecord } from '../src/index.js';
+import { temporaryPathFor } from '@hokusai/core';
+import { pruneFailedRuns, pruneTemporaries, RunStore, type RunRecord } from '../src/index.js';
 
 const DAY = 86_400_000;
 const NOW = Date.parse('2026-12-05T00:00:00Z');
@@ -52,5 +54,54 @@ describe('pruning failed runs', () => {
     const root = await mkdtemp(join(tmpdir(), 'hokusai-prune-'));
     await expect(pruneFailedRuns(root, { olderThanMs: -1 })).rejects.toMatchObject({ code: 'HOKUSAI_CONFIG_INVALID' });
     expect(await pruneFailedRuns(join(root, 'none'))).toEqual([]);
+  });
+});
+
+/** A process that starts an atomic write's temporary file beside `target`, then is killed mid-write. */
+async function killedWriter(target: string): Promise<string> {
+  const script = `import { openSync, writeSync } from 'node:fs'; import { temporaryPathFor } from '@hokusai/core';
+const tmp = temporaryPathFor(${JSON.stringify(target)}); const fd = openSync(tmp, 'w'); writeSync(fd, Buffer.alloc(4096, 7));
+process.stdout.write(tmp + '\\n'); setInterval(() => undefined, 1000);`;
+  const child = spawn(process.execPath, ['--input-type=module', '-e', script], { cwd: import.meta.dirname, stdio: ['ignore', 'pipe', 'inherit'] });
+  const tmp = await new Promise<string>((resolve, reject) => {
+    child.stdout.once('data', (b: Buffer) => resolve(b.toString().trim()));
+    child.once('exit', (code) => reject(new Error(`writer exited early (${code})`)));
+  });
+  child.removeAllListeners('exit');
+  const gone = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGKILL');
+  await gone;
+  return tmp;
+}
+
+describe('pruning what killed writers left', () => {
+  it('removes a temporary file whose writer was killed, once it sat a minute, and nothing else', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'hokusai-prune-tmp-'));
+    const store = new RunStore(join(root, 'store'));
+    await addRun(store, 'hk-run', 'running', 0, join(root, 'out'));
+    const sha = await store.putObject('stored bytes');
+    const dir = join(store.root, 'objects', sha.slice(0, 2));
+    const killed = await killedWriter(join(dir, 'f'.repeat(64)));
+    const killedRecent = await killedWriter(join(store.root, 'runs', 'hk-run', 'run.json'));
+    // This process's own temporary: a write in progress.
+    const live = temporaryPathFor(join(dir, 'e'.repeat(64)));
+    await writeFile(live, 'partial');
+    const old = new Date(Date.now() - 5 * 60_000);
+    await utimes(killed, old, old);
+    await utimes(live, old, old);
+
+    const dry = await pruneTemporaries(store.root, { dryRun: true });
+    expect(dry).toEqual([{ path: join('objects', sha.slice(0, 2), basename(killed)), bytes: 4096, pid: expect.any(Number) as number }]);
+    expect(existsSync(killed)).toBe(true);
+    expect(await pruneTemporaries(store.root)).toEqual(dry);
+    expect(existsSync(killed)).toBe(false);
+    // The killed writer's file written a moment ago, the live write, the object and the run stay.
+    for (const path of [killedRecent, live]) expect(existsSync(path)).toBe(true);
+    expect(store.hasObject(sha)).toBe(true);
+    expect((await store.readRun('hk-run')).status).toBe('running');
+    // A minute later the other killed writer's file goes too.
+    expect((await pruneTemporaries(store.root, { now: Date.now() + 2 * 60_000 })).map((t) => basename(t.path))).toEqual([basename(killedRecent)]);
+    expect(existsSync(live)).toBe(true);
+    expect(await pruneTemporaries(join(root, 'none'))).toEqual([]);
   });
 });

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { sizeText } from '@hokusai/core';
-import { defaultStore, pruneFailedRuns, RunStore, type RunRecord } from '@hokusai/orchestrator';
+import { defaultStore, pruneFailedRuns, pruneTemporaries, RunStore, type RunRecord } from '@hokusai/orchestrator';
 import { ReportDocumentSchema } from '@hokusai/orchestrator/report-schema';
 import { CliError } from '../cli-error.js';
 import type { Output } from '../output.js';
@@ -156,9 +156,9 @@ export function registerRunsCommand(program: Command, output: Output): void {
 
   runs
     .command('prune')
-    .description("remove the failed runs nobody resumed: their record, step records and work folder (a streaming run's batch files); never a finished or running run, never an output folder")
+    .description("remove the failed runs nobody resumed: their record, step records and work folder (a streaming run's batch files); never a finished or running run, never an output folder. Also removes the temporary files a killed run left half-written in the store")
     .option('--failed', 'remove failed runs (the only runs prune removes; required)')
-    .option('--older-than <age>', 'only runs that failed at least this long ago: 30m, 12h, 7d, 2w (default: any age)')
+    .option('--older-than <age>', 'only runs that failed at least this long ago: 30m, 12h, 7d, 2w (default: any age; temporary files of killed writers go at any age)')
     .option('--dry-run', 'list what would be removed and remove nothing')
     .option(...storeOption)
     .addHelpText('after', '\nExamples:\n  hokusai runs prune --failed --older-than 7d --dry-run\n  hokusai runs prune --failed --older-than 7d')
@@ -167,10 +167,13 @@ export function registerRunsCommand(program: Command, output: Output): void {
       const store = flags.store ?? defaultStore();
       const dryRun = flags.dryRun === true;
       const pruned = await pruneFailedRuns(store, { ...(flags.olderThan === undefined ? {} : { olderThanMs: parseAge(flags.olderThan) }), dryRun });
-      const freed = pruned.reduce((n, r) => n + r.workBytes, 0);
+      const temporaries = await pruneTemporaries(store, { dryRun });
+      const workBytes = pruned.reduce((n, r) => n + r.workBytes, 0);
+      const temporaryBytes = temporaries.reduce((n, t) => n + t.bytes, 0);
       const verb = dryRun ? 'would remove' : 'removed';
       const lines = pruned.map((r) => `${verb} ${r.runId}  failed ${when(r.failedAt)}  work folder ${sizeText(r.workBytes)}`);
-      lines.push(pruned.length === 0 ? `no failed runs to prune in ${store}` : `${dryRun ? 'would remove' : 'removed'} ${pruned.length} failed run(s), ${sizeText(freed)} of work folders`);
-      output.result({ store, dryRun, pruned, freedBytes: freed }, lines.join('\n'));
+      lines.push(pruned.length === 0 ? `no failed runs to prune in ${store}` : `${verb} ${pruned.length} failed run(s), ${sizeText(workBytes)} of work folders`);
+      if (temporaries.length > 0) lines.push(`${verb} ${temporaries.length} temporary file(s) killed writers left, ${sizeText(temporaryBytes)}`);
+      output.result({ store, dryRun, pruned, temporaries, freedBytes: workBytes + temporaryBytes }, lines.join('\n'));
     });
 }

@@ -1,6 +1,7 @@
-import { readdir, stat } from 'node:fs/promises';
+import { readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { temporaryWriterPid } from '@hokusai/core';
 import { OrchestratorError } from '../errors.js';
 import { RunStore } from './run-store.js';
 
@@ -71,4 +72,65 @@ export async function pruneFailedRuns(storeRoot: string, options: PruneRunsOptio
     pruned.push({ runId, failedAt: written.toISOString(), error: record.error?.message ?? null, workBytes });
   }
   return pruned;
+}
+
+/** A temporary file a writer killed mid-write left in the store, removed (or, on a dry run, that would be). */
+export interface PrunedTemporary {
+  /** Its path, relative to the store. */
+  path: string;
+  bytes: number;
+  /** The process that was writing it (no longer running). */
+  pid: number;
+}
+
+/**
+ * A writer still running may be in another process namespace (a container sharing the store),
+ * where its id means nothing here: a file it writes is also recent, so only files left unwritten
+ * this long are taken for a killed writer's.
+ */
+const TEMPORARY_IDLE_MS = 60_000;
+
+function running(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it runs, under another user.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Removes the temporary files that writers killed mid-write left under the store's objects and
+ * runs (named by `temporaryPathFor`; an atomic write renames its file into place, so a finished
+ * write leaves none): only those whose writer process no longer runs and that were not written
+ * for a minute. A stored object or record is never touched: a killed write never replaced one.
+ */
+export async function pruneTemporaries(storeRoot: string, options: Pick<PruneRunsOptions, 'now' | 'dryRun'> = {}): Promise<PrunedTemporary[]> {
+  const cutoff = (options.now ?? Date.now()) - TEMPORARY_IDLE_MS;
+  const out: PrunedTemporary[] = [];
+  const walk = async (rel: string): Promise<void> => {
+    let entries;
+    try {
+      entries = await readdir(join(storeRoot, rel), { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      const path = join(rel, e.name);
+      if (e.isDirectory()) {
+        await walk(path);
+        continue;
+      }
+      const pid = e.isFile() ? temporaryWriterPid(e.name) : null;
+      if (pid === null || running(pid)) continue;
+      const st = await stat(join(storeRoot, path)).catch(() => null);
+      if (st === null || st.mtimeMs > cutoff) continue;
+      if (options.dryRun !== true) await rm(join(storeRoot, path), { force: true });
+      out.push({ path, bytes: st.size, pid });
+    }
+  };
+  await walk('objects');
+  await walk('runs');
+  return out.sort((a, b) => (a.path < b.path ? -1 : 1));
 }
