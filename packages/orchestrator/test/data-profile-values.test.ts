@@ -52,6 +52,17 @@ describe('column values for the data profile', () => {
     expect([...categoryValues(new Table({ c: plans }), 'c').counts.keys()]).toEqual(['pro', 'basic', 'plus']);
   });
 
+  it('counts plain text of many distinct values (its table grows as they arrive) as the walk does', () => {
+    let seed = 3;
+    const next = (): number => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+    // 20,000 rows of up to 6,000 distinct values (some longer than a hash can tell), nulls among them.
+    const rows = Array.from({ length: 20_000 }, () => (next() < 0.05 ? null : `v${Math.floor(next() * 6000)}${next() < 0.01 ? 'x'.repeat(40) : ''}`));
+    const col = vectorFromArray(rows, new Utf8());
+    const got = categoryValues(new Table({ c: col }), 'c');
+    expect(got.counts.size).toBeGreaterThan(5000);
+    expect({ counts: [...got.counts], missing: got.missing }).toEqual(walkCategories(col));
+  });
+
   it('reads tables of several chunks, and sliced chunks through the vector', () => {
     const chunked = new Table({ p: plans.concat(vectorFromArray(['gold', 'pro', null], new Dictionary(new Utf8(), new Int32()))), f: floats.concat(vectorFromArray([9, null, 8, 1, 2, 3, 4, 5, 6, 7], new Float64())) });
     const cats = categoryValues(chunked, 'p');

@@ -1,5 +1,4 @@
 import { DataType, Precision, type Data, type Table, type Vector } from 'apache-arrow';
-import { tableCapacity } from '@hokusai/core';
 
 /** A number column's non-missing values in row order, and how many rows were missing (null or NaN). */
 export interface NumberValues {
@@ -16,6 +15,8 @@ export interface CategoryValues {
 /**
  * Reads a column's chunks' typed arrays directly: iterating the Arrow vector costs a call and a
  * boxed value per row (about 0.3 s per million rows and column at 1m). Same values, same order.
+ * The validity bits are read in place too (these chunks start at their buffers' start):
+ * `Data.getValid` checks the type on every call, about 15 ns a row (0.07 s for a 5M-row column).
  */
 export function numberValues(table: Table, column: string): NumberValues {
   const col = table.getChild(column);
@@ -34,6 +35,7 @@ export function numberValues(table: Table, column: string): NumberValues {
   for (const d of col.data) {
     const values = d.values as ArrayLike<number | bigint>;
     const nulls = d.nullCount > 0;
+    const bitmap = d.nullBitmap as Uint8Array;
     // A chunk without nulls and of a type without NaN (or holding none) is copied whole.
     if (!nulls && !(values instanceof BigInt64Array) && !(values instanceof BigUint64Array) && !hasNaN(values as ArrayLike<number>, d.length)) {
       out.set((values as Float64Array).subarray(0, d.length), n);
@@ -41,7 +43,7 @@ export function numberValues(table: Table, column: string): NumberValues {
       continue;
     }
     for (let i = 0; i < d.length; i++) {
-      if (nulls && !d.getValid(i)) {
+      if (nulls && ((bitmap[i >> 3] as number) & (1 << (i & 7))) === 0) {
         missing++;
         continue;
       }
@@ -98,8 +100,9 @@ export function categoryValues(table: Table, column: string): CategoryValues {
     // Codes in the order of their first row, so the map's keys come out in row order.
     const order: number[] = [];
     const nulls = d.nullCount > 0;
+    const bitmap = d.nullBitmap as Uint8Array;
     for (let i = 0; i < d.length; i++) {
-      if (nulls && !d.getValid(i)) {
+      if (nulls && ((bitmap[i >> 3] as number) & (1 << (i & 7))) === 0) {
         missing++;
         continue;
       }
@@ -132,15 +135,19 @@ function countUtf8(d: Data, counts: Map<string, number>): number {
   const bytes = d.values as Uint8Array;
   const n = d.length;
   const nulls = d.nullCount > 0;
-  const cap = tableCapacity(n);
-  const mask = cap - 1;
+  const bitmap = d.nullBitmap as Uint8Array;
+  // The table doubles as distinct values arrive: a category column's few values probe a table
+  // that stays in cache, where one sized for every row (32 MB at 2.5M rows) was filled per call.
+  let cap = 1024;
+  let mask = cap - 1;
   // slot s: [2s] the first row with those bytes (-1: empty), [2s + 1] its index in `firsts`.
-  const table = new Int32Array(cap * 2).fill(-1);
+  let table = new Int32Array(cap * 2).fill(-1);
   const firsts: number[] = [];
+  const hashes: number[] = [];
   const rows: number[] = [];
   let missing = 0;
   for (let i = 0; i < n; i++) {
-    if (nulls && !d.getValid(i)) {
+    if (nulls && ((bitmap[i >> 3] as number) & (1 << (i & 7))) === 0) {
       missing++;
       continue;
     }
@@ -157,6 +164,7 @@ function countUtf8(d: Data, counts: Map<string, number>): number {
         table[2 * slot] = i;
         table[2 * slot + 1] = firsts.length;
         firsts.push(i);
+        hashes.push(h);
         rows.push(1);
         break;
       }
@@ -166,6 +174,17 @@ function countUtf8(d: Data, counts: Map<string, number>): number {
         break;
       }
       slot = (slot + 1) & mask;
+    }
+    if (firsts.length * 2 > cap) {
+      cap *= 2;
+      mask = cap - 1;
+      table = new Int32Array(cap * 2).fill(-1);
+      firsts.forEach((row, f) => {
+        let t = (hashes[f] as number) & mask;
+        while ((table[2 * t] as number) >= 0) t = (t + 1) & mask;
+        table[2 * t] = row;
+        table[2 * t + 1] = f;
+      });
     }
   }
   const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);

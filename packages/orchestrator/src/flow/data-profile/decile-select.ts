@@ -70,7 +70,12 @@ export function decileEdgesOf(values: Float64Array): number[] {
     gathered[at] = v;
     fill[b] = at + 1;
   }
-  for (const b of new Set(binOfWanted)) gathered.subarray(start[b] as number, (start[b] as number) + (counts[b] as number)).sort();
+  for (const b of new Set(binOfWanted)) {
+    const part = gathered.subarray(start[b] as number, (start[b] as number) + (counts[b] as number));
+    // A bin of one value (every bin of a column of small integers, each holding many rows) is
+    // in order already: checked in one pass instead of sorted.
+    if (!allEqual(part)) part.sort();
+  }
   const edges: number[] = [];
   wanted.forEach((p, k) => {
     const b = binOfWanted[k] as number;
@@ -132,4 +137,10 @@ function select(a: Float64Array, lo: number, hi: number, wanted: number[], from:
     lo = gt + 1;
     from = right;
   }
+}
+
+function allEqual(part: Float64Array): boolean {
+  const first = part[0] as number;
+  for (let i = 1; i < part.length; i++) if (part[i] !== first) return false;
+  return true;
 }
