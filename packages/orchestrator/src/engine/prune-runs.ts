@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { temporaryWriterPid } from '@hokusai/core';
 import { OrchestratorError } from '../errors.js';
+import { processAlive } from './process-alive.js';
 import { RunStore } from './run-store.js';
 
 export interface PruneRunsOptions {
@@ -90,16 +91,6 @@ export interface PrunedTemporary {
  */
 const TEMPORARY_IDLE_MS = 60_000;
 
-function running(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: it runs, under another user.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /**
  * Removes the temporary files that writers killed mid-write left under the store's objects and
  * runs (named by `temporaryPathFor`; an atomic write renames its file into place, so a finished
@@ -123,7 +114,7 @@ export async function pruneTemporaries(storeRoot: string, options: Pick<PruneRun
         continue;
       }
       const pid = e.isFile() ? temporaryWriterPid(e.name) : null;
-      if (pid === null || running(pid)) continue;
+      if (pid === null || processAlive(pid)) continue;
       const st = await stat(join(storeRoot, path)).catch(() => null);
       if (st === null || st.mtimeMs > cutoff) continue;
       if (options.dryRun !== true) await rm(join(storeRoot, path), { force: true });

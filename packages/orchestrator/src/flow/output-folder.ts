@@ -4,7 +4,7 @@ import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { replaceFolderAtomic } from '@hokusai/core';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import { OrchestratorError } from '../errors.js';
-import { processAlive } from './output-lock.js';
+import { processAlive } from '../engine/process-alive.js';
 
 /**
  * Written into every output folder. `--overwrite` only ever replaces a folder that holds it, so

@@ -4,6 +4,7 @@ import { mkdir, open, readFile, unlink } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { OrchestratorError } from '../errors.js';
+import { processAlive } from '../engine/process-alive.js';
 
 interface LockOwner {
   pid: number;
@@ -15,16 +16,6 @@ interface LockOwner {
 
 // A lock file without a readable owner is one whose writer died between create and write.
 const UNREADABLE_STALE_MS = 30_000;
-
-/** True when a process with this id exists on this host (EPERM: it exists but is someone else's). */
-export function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 function readOwner(path: string): LockOwner | undefined {
   try {

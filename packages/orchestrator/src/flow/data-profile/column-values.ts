@@ -43,7 +43,7 @@ export function numberValues(table: Table, column: string): NumberValues {
       continue;
     }
     for (let i = 0; i < d.length; i++) {
-      if (nulls && ((bitmap[i >> 3] as number) & (1 << (i & 7))) === 0) {
+      if (nulls && !validAt(bitmap, i)) {
         missing++;
         continue;
       }
@@ -55,6 +55,9 @@ export function numberValues(table: Table, column: string): NumberValues {
   }
   return { values: out.subarray(0, n), missing };
 }
+
+/** Row i's validity bit, read in place (see numberValues). */
+const validAt = (bitmap: Uint8Array, i: number): boolean => ((bitmap[i >> 3] as number) & (1 << (i & 7))) !== 0;
 
 function hasNaN(values: ArrayLike<number>, n: number): boolean {
   if (!(values instanceof Float64Array) && !(values instanceof Float32Array)) return false;
@@ -102,7 +105,7 @@ export function categoryValues(table: Table, column: string): CategoryValues {
     const nulls = d.nullCount > 0;
     const bitmap = d.nullBitmap as Uint8Array;
     for (let i = 0; i < d.length; i++) {
-      if (nulls && ((bitmap[i >> 3] as number) & (1 << (i & 7))) === 0) {
+      if (nulls && !validAt(bitmap, i)) {
         missing++;
         continue;
       }
@@ -147,7 +150,7 @@ function countUtf8(d: Data, counts: Map<string, number>): number {
   const rows: number[] = [];
   let missing = 0;
   for (let i = 0; i < n; i++) {
-    if (nulls && ((bitmap[i >> 3] as number) & (1 << (i & 7))) === 0) {
+    if (nulls && !validAt(bitmap, i)) {
       missing++;
       continue;
     }
