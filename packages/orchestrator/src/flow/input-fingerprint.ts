@@ -1,18 +1,10 @@
 import { createHash } from 'node:crypto';
-import { createReadStream, existsSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { canonicalJson } from '@hokusai/attestation';
 import { OrchestratorError } from '../errors.js';
 import { attestedConfig } from './attested-config.js';
 import type { PipelineConfig } from './config.js';
-import { sameFileStat, type KnownFileHash } from '@hokusai/data-integration';
-
-async function fileSha256(path: string): Promise<string> {
-  const hash = createHash('sha256');
-  // 1 MiB reads: every run hashes its inputs before its first step, and 64 KiB chunks (the
-  // default) took about twice as long on hundreds of MB.
-  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) hash.update(chunk as Buffer);
-  return hash.digest('hex');
-}
+import { fileSha256, sameFileStat, type KnownFileHash } from '@hokusai/data-integration';
 
 /** A file's hash with its stat when hashed, or the bare hash when the file changed meanwhile. */
 async function hashOf(path: string): Promise<{ sha256: string; known?: KnownFileHash }> {
