@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { keepingCsvScanners, NOT_INT, STOP_END, STOP_FULL, STOP_ROW, UNPARSED, WasmRowScanner } from '../src/csv-wasm-rows.js';
 import { FAST_INTERNED, FAST_NUMBER, FAST_TEXT } from '../src/column-builder.js';
 import { StringInterner } from '../src/string-interner.js';
+import { mulberry32 } from './mulberry32.js';
 
 // The CSV reader's WebAssembly scanner (wasm/csv-rows.c, embedded in src/csv-wasm-bytes.ts).
 // test/plain-rows.test.ts checks that reading files through it gives what the JavaScript
@@ -28,7 +29,7 @@ describe('the WebAssembly CSV row scanner', () => {
   });
 
   it('parses numbers, leaves other number forms to the caller, copies text out and hashes repeated text', () => {
-    const text = 'x1,-2.5,north,NA\r\nx2,,south,tail\n\nx3,1e3,east,z\n"x4",1,west,z\n';
+    const text = 'x1,-2.5,north,NA\r\nx2,,south,tail\n\nx3,+3,east,z\n"x4",1,west,z\n';
     const { scanner, buf } = scannerFor(text, [FAST_TEXT, FAST_NUMBER, FAST_INTERNED, FAST_TEXT]);
     const rows = scanner.scan(0);
     expect(rows).toBe(3);
@@ -37,9 +38,9 @@ describe('the WebAssembly CSV row scanner', () => {
     expect([lines, stop]).toEqual([4, STOP_ROW]);
     expect(buf.subarray(end as number).toString()).toBe('"x4",1,west,z\n');
     const m = scanner.maxRows;
-    // -2.5 parsed (with a fraction), an empty field a null, "1e3" left unparsed with its bounds.
+    // -2.5 parsed (with a fraction), an empty field a null, "+3" left unparsed with its bounds.
     expect([scanner.num[m], scanner.valid[m], scanner.code[m], scanner.valid[m + 1], scanner.valid[m + 2]]).toEqual([-2.5, 1, 0, 0, 2]);
-    expect(buf.subarray(scanner.fs[m + 2] as number, scanner.fe[m + 2] as number).toString()).toBe('1e3');
+    expect(buf.subarray(scanner.fs[m + 2] as number, scanner.fe[m + 2] as number).toString()).toBe('+3');
     expect(scanner.notInt[1]).toBe(NOT_INT | UNPARSED);
     // Text columns laid end to end: "x1" "x2" "x3" for the first; "NA" is a null, "tail" a value.
     const at0 = scanner.textAt[0] as number;
@@ -53,6 +54,75 @@ describe('the WebAssembly CSV row scanner', () => {
     for (const c of Buffer.from('south')) h = Math.imul(h ^ c, 0x01000193);
     expect(scanner.hash[2 * m + 1]).toBe(h);
     expect(Array.from(scanner.rowStarts.subarray(0, 3))).toEqual([0, text.indexOf('x2'), text.indexOf('x3')]);
+  });
+
+  it('parses every plain number as JavaScript does and leaves every other form, wherever its digits fall in the 16 bytes it reads at once', () => {
+    // The rule: -?(0|[1-9]d*)(.d+)? with at most 15 digits, then perhaps e[+-]d{1,3} with the
+    // power of ten within 10^±22 (parseNumberBytes' exact path), is parsed, correctly rounded and
+    // -0 as 0; an empty field is a null; anything else is left with its bounds. Fields of every
+    // length from 0 to 20 digits on either side of the dot put the dot and the end on every byte
+    // of the window, and then past it.
+    const rand = mulberry32(21);
+    const digits = (n: number): string => Array.from({ length: n }, () => String(Math.floor(rand() * 10))).join('');
+    const fields: string[] = ['', '-', '.', '-.5', '.5', '1.', '-0', '-0.0', '0.000', '00', '01.5', '-01', '1.2.3', '12a', '1e3', '-1E-3', '+1', '1 ', ' 1', 'NA', '9007199254740993', '999999999999999', '-999999999999999', '2147483647', '2147483648', '-2147483648', '-2147483649', '0.1', '0.30000000000000004',
+      '-6.4e-05', '1e-05', '1E5', '1.5e+3', '-0e5', '1e', '1e+', '1e-', '1e1.5', '1e0005', '1e-022', '1e22', '1e23', '123456789012345e-22', '1.23456789012345e7', '1e-23', '12e-23', '1.e5', '-1.5e-5x'];
+    for (let a = 0; a <= 20; a++) {
+      for (let b = 0; b <= 20; b++) {
+        if (a + b === 0) continue;
+        const int = a === 0 ? '' : a === 1 ? digits(1) : String(1 + Math.floor(rand() * 9)) + digits(a - 1);
+        const text = b === 0 ? int : `${int}.${digits(b)}`;
+        fields.push(text, `-${text}`);
+        if (b <= 3 && a <= 12) fields.push(`${text}e-${b + a}`, `-${text}E+${a}`, `${text}e${b}`);
+      }
+    }
+    const plain = /^-?(0|[1-9][0-9]*)(\.([0-9]+))?([eE]([+-]?)([0-9]{1,3}))?$/;
+    const isPlain = (field: string): boolean => {
+      const m = plain.exec(field);
+      if (m === null || field.split(/[eE]/)[0]!.replace(/[-.]/g, '').length > 15) return false;
+      const scale = (m[6] === undefined ? 0 : Number(`${m[5]}${m[6]}`)) - (m[3]?.length ?? 0);
+      return scale >= -22 && scale <= 22;
+    };
+    // Two columns, so each field is read both before a delimiter and before a line's end; the
+    // rows end in LF and CR LF by turns.
+    const rows = fields.map((f, i) => `${f},${fields[fields.length - 1 - i]}${i % 2 === 0 ? '\n' : '\r\n'}`);
+    for (let from = 0; from < rows.length; ) {
+      const text = rows.slice(from).join('');
+      const { scanner, buf } = scannerFor(text, [FAST_NUMBER, FAST_NUMBER]);
+      const n = scanner.scan(0);
+      expect(n).toBeGreaterThan(0);
+      const m = scanner.maxRows;
+      for (let r = 0; r < n; r++) {
+        for (const k of [0, 1]) {
+          const field = k === 0 ? (fields[from + r] as string) : (fields[fields.length - 1 - from - r] as string);
+          const cell = k * m + r;
+          const valid = field === '' ? 0 : isPlain(field) ? 1 : 2;
+          expect(scanner.valid[cell], JSON.stringify(field)).toBe(valid);
+          if (valid === 1) {
+            const want = Number(field) === 0 ? 0 : Number(field);
+            expect(Object.is(scanner.num[cell], want), `${JSON.stringify(field)} gave ${scanner.num[cell]}`).toBe(true);
+            expect(scanner.code[cell], JSON.stringify(field)).toBe(/[.eE]/.test(field) ? 0 : 1);
+          } else {
+            expect(buf.subarray(scanner.fs[cell] as number, scanner.fe[cell] as number).toString(), JSON.stringify(field)).toBe(field);
+          }
+        }
+      }
+      from += n;
+    }
+  });
+
+  it('gives the bounds of every field of a numeric column from its first field left unparsed on, and flags by the fields taken', () => {
+    const { scanner, buf } = scannerFor('1\n2.5\nx\n3\n\n4\n', [FAST_NUMBER]);
+    expect(scanner.scan(0)).toBe(5);
+    expect(Array.from(scanner.valid.subarray(0, 5))).toEqual([1, 1, 2, 1, 1]);
+    expect(scanner.notInt[0]).toBe(NOT_INT | UNPARSED);
+    // numbersOneByOne reads a parsed field through its bounds once the column has turned to text.
+    expect([2, 3, 4].map((r) => buf.subarray(scanner.fs[r] as number, scanner.fe[r] as number).toString())).toEqual(['x', '3', '4']);
+    const ints = scannerFor('1\n-2\n2147483647\n', [FAST_NUMBER]).scanner;
+    expect(ints.scan(0)).toBe(3);
+    expect(ints.notInt[0]).toBe(0);
+    const wide = scannerFor('1\n-2147483649\n', [FAST_NUMBER]).scanner;
+    expect(wide.scan(0)).toBe(2);
+    expect(wide.notInt[0]).toBe(NOT_INT);
   });
 
   it('flags a numeric column by the rows it took only, not by a row it then left', () => {
