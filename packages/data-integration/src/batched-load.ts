@@ -10,7 +10,7 @@ import { columnLength, nullCount } from './column.js';
 import { sniffCsv } from './csv-reader.js';
 import { DataIntegrationError, dataError, locate } from './errors.js';
 import { keepingCsvScanners } from './csv-wasm-rows.js';
-import { loadDataset } from './load-dataset.js';
+import { loadDataset, loadTableUnhashed } from './load-dataset.js';
 
 export interface BatchedLoadOptions {
   /** Folder for the batches (Arrow IPC files); created. The caller removes it when done. */
@@ -187,7 +187,7 @@ export async function loadDatasetInBatches(path: string, options: BatchedLoadOpt
     const chunkKinds: Map<string, ColumnType | 'null'>[] = [];
     let names: string[] = [];
     for (const chunk of chunks) {
-      const loaded = await loadDataset(chunk.file, { format: 'csv', delimiter, header, ...(options.nonFinite === undefined ? {} : { nonFinite: options.nonFinite }) }).catch((e: unknown) => {
+      const loaded = await loadTableUnhashed(chunk.file, { format: 'csv', delimiter, header, ...(options.nonFinite === undefined ? {} : { nonFinite: options.nonFinite }) }).catch((e: unknown) => {
         throw placed(e, chunk.file, path, rowOffset, chunk.lineOffset);
       });
       if (names.length === 0) names = loaded.table.schema.fields.map((f) => f.name);
@@ -214,7 +214,7 @@ export async function loadDatasetInBatches(path: string, options: BatchedLoadOpt
       const file = batchFileOf(chunk.file);
       const own = chunkKinds[c] as Map<string, ColumnType | 'null'>;
       if (names.some((n) => own.get(n) !== kinds.get(n))) {
-        const loaded = await loadDataset(chunk.file, { format: 'csv', delimiter, header, schema: { columns: declared, extraColumns: 'allow' }, ...(options.nonFinite === undefined ? {} : { nonFinite: options.nonFinite }) }).catch((e: unknown) => {
+        const loaded = await loadTableUnhashed(chunk.file, { format: 'csv', delimiter, header, schema: { columns: declared, extraColumns: 'allow' }, ...(options.nonFinite === undefined ? {} : { nonFinite: options.nonFinite }) }).catch((e: unknown) => {
           throw placed(e, chunk.file, path, rowOffset, chunk.lineOffset);
         });
         await writeFile(file, tableToIPC(loaded.table, 'file'));

@@ -147,11 +147,27 @@ function collectTypeFailures(names: string[], builders: readonly ColumnReadStats
  * Large CSV and JSON Lines files are streamed; the file's text is never held whole.
  */
 export async function loadDataset(path: string, options: LoadOptions = {}): Promise<LoadedDataset> {
-  return load(path, options, true);
+  return load(path, options, 'beside');
 }
 
-/** `hashBeside`: hash a large file on another thread while this one parses it. */
-async function load(path: string, options: LoadOptions, hashBeside: boolean): Promise<LoadedDataset> {
+/**
+ * loadDataset for a file of the package's own making whose hash no one reads (a chunk of a file
+ * read in batches, whose own hash the splitting pass took): its table only, the file not hashed.
+ * Its `manifest` and the table's source carry an empty SHA-256.
+ */
+export async function loadTableUnhashed(path: string, options: LoadOptions): Promise<LoadedDataset> {
+  return load(path, options, 'none');
+}
+
+/**
+ * How the file is hashed: 'beside', a large file on another thread while this one parses it;
+ * 'inline', as it is parsed; 'none', not at all (loadTableUnhashed).
+ */
+type Hashing = 'beside' | 'inline' | 'none';
+
+async function load(path: string, options: LoadOptions, hashing: Hashing): Promise<LoadedDataset> {
+  const hashBeside = hashing === 'beside';
+  const unhashed = hashing === 'none';
   const opts = loadOptionsSpec.safeParse(options);
   if (!opts.success) {
     throw dataError('HOKUSAI_INVALID_OPTIONS', `invalid load options (${opts.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')})`, 'Check the options passed to loadDataset', { file: path });
@@ -167,7 +183,8 @@ async function load(path: string, options: LoadOptions, hashBeside: boolean): Pr
     before = st;
     if (!st.isFile()) throw dataError('HOKUSAI_FILE_NOT_FOUND', 'the path is not a file', 'Pass the path of a data file', { file });
     fileBytes = st.size;
-    if (options.knownSha256 !== undefined && sameFileStat(st, options.knownSha256)) known = options.knownSha256;
+    if (unhashed) known = { sha256: '', size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, ino: st.ino };
+    else if (options.knownSha256 !== undefined && sameFileStat(st, options.knownSha256)) known = options.knownSha256;
   } catch (err) {
     if (err instanceof DataIntegrationError) throw err;
     throw dataError('HOKUSAI_FILE_NOT_FOUND', 'the file does not exist or cannot be read', 'Check the path', { file });
@@ -212,9 +229,9 @@ async function load(path: string, options: LoadOptions, hashBeside: boolean): Pr
   }
   // Changed while it was read (or gone before it was hashed): the bytes parsed may not be the ones
   // hashed; read it again, hashing what is parsed.
-  const hashedApart = known !== undefined || beside !== undefined || (hashBeside && (format === 'json' || format === 'jsonl'));
+  const hashedApart = !unhashed && (known !== undefined || beside !== undefined || (hashBeside && (format === 'json' || format === 'jsonl')));
   if (sha === null || (hashedApart && !sameFileStat(await stat(path).catch(() => ({ size: -1, mtimeMs: 0, ctimeMs: 0, ino: 0 })), before))) {
-    return load(path, { ...options, knownSha256: undefined }, false);
+    return load(path, { ...options, knownSha256: undefined }, 'inline');
   }
   builders.forEach((b, k) => {
     if (b.nonFiniteCount > 0 && (options.nonFinite ?? 'error') === 'error' && b.inferredType() !== 'string') {

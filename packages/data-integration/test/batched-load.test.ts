@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import type { Table } from 'apache-arrow';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadDataset, loadDatasetInBatches } from '../src/index.js';
+import { loadTableUnhashed } from '../src/load-dataset.js';
 import { scratch } from './temp-files.js';
 
 const tmp = scratch();
@@ -51,6 +52,18 @@ describe('loading a CSV file in batches', () => {
     // Every batch has the whole file's schema.
     for await (const batch of batched.read()) expect(batch.schema.fields.map((f) => String(f.type))).toEqual(whole.table.schema.fields.map((f) => String(f.type)));
     expect(existsSync(dir)).toBe(true);
+  });
+
+  it('reads each chunk without hashing it (the splitting pass hashed the file): the same table, an empty SHA-256', async () => {
+    // 1.1 MB: past the size read in more than one chunk, under the one hashed on another thread.
+    const rows = Array.from({ length: 30_000 }, (_, i) => `${i},${(i * 0.37).toFixed(3)},name ${i % 17}`);
+    const path = tmp.write('unhashed.csv', ['id,x,name', ...rows].join('\n') + '\n');
+    const hashed = await loadDataset(path);
+    const plain = await loadTableUnhashed(path, {});
+    expect(plain.manifest.file_sha256).toBe('');
+    expect(hashed.manifest.file_sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(rowsOf(plain.table)).toEqual(rowsOf(hashed.table));
+    expect(plain.manifest.content_hash).toBe(hashed.manifest.content_hash);
   });
 
   it('reports a bad cell with the whole file\'s name, row and line, as loadDataset does', async () => {
