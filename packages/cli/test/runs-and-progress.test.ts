@@ -58,6 +58,34 @@ describe('progress of a run', () => {
   }, 120_000);
 });
 
+describe('a run killed outright', () => {
+  it('lists as interrupted with the line that resumes it, which finishes it; prune --failed would remove it', async () => {
+    const killedStore = join(work, 'store-killed');
+    const child = spawn(process.execPath, [bin, 'run', ...inputs, '--seed', '8', '--out', join(work, 'killed'), '--store', killedStore], { cwd: work, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+      // SIGKILL: no handler runs, so the run's record is left as it was written at the start.
+      if (/✓ step 1\/10/.test(stderr) && child.exitCode === null && !child.killed) child.kill('SIGKILL');
+    });
+    await new Promise((resolve) => child.once('exit', resolve));
+    const id = /run (hk-[0-9a-f]+): writing/.exec(stderr)?.[1] ?? '';
+    expect(id).toMatch(/^hk-/);
+    const listed = await hokusai(['runs', 'list', '--store', killedStore], { cwd: work });
+    expect(listed.stdout).toMatch(new RegExp(`^${id}  interrupted  -  `, 'm'));
+    const shown = await hokusai(['runs', 'show', id, '--store', killedStore], { cwd: work });
+    expect(shown.stdout).toContain(`run ${id}: interrupted`);
+    expect(shown.stdout).toMatch(/error: +its process \(pid \d+\) ended without recording an end/);
+    expect(shown.stdout).toContain(`resume:   hokusai resume ${id} --store ${killedStore}`);
+    const dry = jsonResult<{ pruned: { runId: string; status: string }[] }>((await hokusai(['--json', 'runs', 'prune', '--failed', '--dry-run', '--store', killedStore], { cwd: work })).stdout);
+    expect(dry.pruned.map((r) => [r.runId, r.status])).toEqual([[id, 'interrupted']]);
+    const resumed = await hokusai(['resume', id, '--store', killedStore], { cwd: work });
+    expect(resumed.code).toBe(0);
+    const after = jsonResult<{ runs: { runId: string; status: string; error: unknown }[] }>((await hokusai(['--json', 'runs', 'list', '--store', killedStore], { cwd: work })).stdout);
+    expect(after.runs.map((r) => [r.runId, r.status, r.error])).toEqual([[id, 'finished', null]]);
+  }, 120_000);
+});
+
 describe('hokusai runs', () => {
   it('lists the runs with status, verdict and time, and shows one', async () => {
     const list = await hokusai(['runs', 'list', '--store', store], { cwd: work });

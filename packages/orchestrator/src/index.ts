@@ -17,7 +17,8 @@ export type {
   ProgressEvent,
   ProgressUpdate,
 } from './engine/events.js';
-export { RunStore, type RunRecord, type StepRecord } from './engine/run-store.js';
+export { RunStore, type RunOwner, type RunRecord, type StepRecord } from './engine/run-store.js';
+export { runState, type RunState } from './engine/run-state.js';
 export { pruneFailedRuns, pruneTemporaries, type PruneRunsOptions, type PrunedRun, type PrunedTemporary } from './engine/prune-runs.js';
 export { LocalExecutor, type Executor, type StepTask } from './engine/executor.js';
 export { HookRegistry, type HookPayloads, type HookFunction, type HookIdentity } from './engine/hooks.js';

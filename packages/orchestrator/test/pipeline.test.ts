@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runAndKillWhen } from './fixtures/kill-child.js';
 import { QUICKSTART, quickstartConfig } from './fixtures/quickstart.js';
-import { hokusaiHooks, ReportDocumentSchema, RunStore, hokusaiFlow, resumePipeline, runPipeline, verifyRun, type PipelineConfigInput, type RunEvent } from '../src/index.js';
+import { hokusaiHooks, ReportDocumentSchema, RunStore, hokusaiFlow, runState, resumePipeline, runPipeline, verifyRun, type PipelineConfigInput, type RunEvent } from '../src/index.js';
 
 const config = (out: string, extra: Partial<PipelineConfigInput> = {}): PipelineConfigInput => quickstartConfig(out, { delta: { bootstrapResamples: 200 }, ...extra });
 
@@ -112,9 +112,14 @@ describe('the Hokusai flow', () => {
       if (killed) {
         const records = await new RunStore(store).readSteps(referenceRunId);
         expect(records.get(step)?.status, `${step} was recorded before the kill`).toBe('finished');
+        // Its record still says running; the process it names is gone.
+        const record = await new RunStore(store).readRun(referenceRunId);
+        expect([record.status, runState(record)]).toEqual(['running', 'interrupted']);
       }
       const events: RunEvent[] = [];
       await resumePipeline(referenceRunId, { store, overwrite: true, onEvent: (e) => events.push(e) });
+      const ended = await new RunStore(store).readRun(referenceRunId);
+      expect([runState(ended), ended.owner]).toEqual(['finished', undefined]);
       const reused = events.filter((e) => e.type === 'step_reused').map((e) => e.step);
       if (killed) expect(reused, `resume after ${step} reuses it`).toContain(step);
       expect(await body(out), `attestation after a kill at ${step}`).toBe(await body(reference));

@@ -1,17 +1,17 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, utimes, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { temporaryPathFor } from '@hokusai/core';
-import { pruneFailedRuns, pruneTemporaries, RunStore, type RunRecord } from '../src/index.js';
+import { pruneFailedRuns, pruneTemporaries, RunStore, runState, type RunOwner, type RunRecord } from '../src/index.js';
 
 const DAY = 86_400_000;
 const NOW = Date.parse('2026-12-05T00:00:00Z');
 
-async function addRun(store: RunStore, runId: string, status: RunRecord['status'], daysAgo: number, out: string): Promise<void> {
-  await store.writeRun({ runId, flow: 'hokusai', status, createdAt: new Date(NOW - daysAgo * DAY).toISOString(), params: { config: { out } }, hooks: [], ...(status === 'failed' ? { error: { message: 'integrate failed' } } : {}) });
+async function addRun(store: RunStore, runId: string, status: RunRecord['status'], daysAgo: number, out: string, owner?: RunOwner): Promise<void> {
+  await store.writeRun({ runId, flow: 'hokusai', status, createdAt: new Date(NOW - daysAgo * DAY).toISOString(), params: { config: { out } }, hooks: [], ...(status === 'failed' ? { error: { message: 'integrate failed' } } : {}), ...(owner === undefined ? {} : { owner }) });
   await store.writeStep(runId, { step: 'load_base', status: 'finished', attempts: 1, durationMs: 1 });
   // Every kind of run may have a work folder: a streaming run keeps its batch files there until it finishes.
   await mkdir(join(store.workDir(runId), 'inputs', 'base'), { recursive: true });
@@ -33,7 +33,7 @@ describe('pruning failed runs', () => {
     const objects = await store.putObject('shared bytes');
 
     const dry = await pruneFailedRuns(store.root, { olderThanMs: 7 * DAY, now: NOW, dryRun: true });
-    expect(dry).toEqual([{ runId: 'hk-old-failed', failedAt: new Date(NOW - 10 * DAY).toISOString(), error: 'integrate failed', workBytes: 1000 }]);
+    expect(dry).toEqual([{ runId: 'hk-old-failed', status: 'failed', failedAt: new Date(NOW - 10 * DAY).toISOString(), error: 'integrate failed', workBytes: 1000 }]);
     expect(existsSync(store.workDir('hk-old-failed'))).toBe(true);
 
     expect(await pruneFailedRuns(store.root, { olderThanMs: 7 * DAY, now: NOW })).toEqual(dry);
@@ -50,12 +50,37 @@ describe('pruning failed runs', () => {
     expect(await store.listRuns()).toEqual(['hk-finished', 'hk-running']);
   });
 
+  it('tells a run whose process was killed from one still running, and prunes it as failed', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'hokusai-prune-'));
+    const store = new RunStore(join(root, 'store'));
+    const dead = await deadPid();
+    await addRun(store, 'hk-killed', 'running', 2, join(root, 'out-killed'), { pid: dead, host: hostname() });
+    await addRun(store, 'hk-alive', 'running', 2, join(root, 'out-alive'), { pid: process.pid, host: hostname() });
+    // A process on another host cannot be probed; a record from before owners were kept names none.
+    await addRun(store, 'hk-elsewhere', 'running', 2, join(root, 'out-elsewhere'), { pid: dead, host: `not-${hostname()}` });
+    await addRun(store, 'hk-unowned', 'running', 2, join(root, 'out-unowned'));
+    const states = Object.fromEntries(await Promise.all((await store.listRuns()).map(async (id) => [id, runState(await store.readRun(id))])));
+    expect(states).toEqual({ 'hk-killed': 'interrupted', 'hk-alive': 'running', 'hk-elsewhere': 'running', 'hk-unowned': 'running' });
+    expect(await pruneFailedRuns(store.root, { now: NOW })).toEqual([{ runId: 'hk-killed', status: 'interrupted', failedAt: new Date(NOW - 2 * DAY).toISOString(), error: null, workBytes: 1000 }]);
+    expect(await store.listRuns()).toEqual(['hk-alive', 'hk-elsewhere', 'hk-unowned']);
+  });
+
   it('refuses a negative age with a typed error, and leaves an empty or missing store alone', async () => {
     const root = await mkdtemp(join(tmpdir(), 'hokusai-prune-'));
     await expect(pruneFailedRuns(root, { olderThanMs: -1 })).rejects.toMatchObject({ code: 'HOKUSAI_CONFIG_INVALID' });
     expect(await pruneFailedRuns(join(root, 'none'))).toEqual([]);
   });
 });
+
+/** The pid of a process that ran and was killed (SIGKILL), so no process has it now. */
+async function deadPid(): Promise<number> {
+  const child = spawn(process.execPath, ['-e', 'setInterval(() => undefined, 1000)'], { stdio: 'ignore' });
+  await new Promise((resolve) => child.once('spawn', resolve));
+  const gone = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGKILL');
+  await gone;
+  return child.pid as number;
+}
 
 /** A process that starts an atomic write's temporary file beside `target`, then is killed mid-write. */
 async function killedWriter(target: string): Promise<string> {

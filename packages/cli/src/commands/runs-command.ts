@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { sizeText } from '@hokusai/core';
-import { defaultStore, pruneFailedRuns, pruneTemporaries, RunStore, type RunRecord } from '@hokusai/orchestrator';
+import { defaultStore, pruneFailedRuns, pruneTemporaries, RunStore, runState, type RunRecord, type RunState } from '@hokusai/orchestrator';
 import { ReportDocumentSchema } from '@hokusai/orchestrator/report-schema';
 import { CliError } from '../cli-error.js';
 import type { Output } from '../output.js';
@@ -12,7 +12,8 @@ import type { Output } from '../output.js';
 /** One run of the store as `runs list` and `runs show` give it. */
 export interface RunSummary {
   runId: string;
-  status: RunRecord['status'];
+  /** `interrupted`: the run's process ended (killed) without recording an end; `hokusai resume` continues it. */
+  status: RunState;
   /** accepted / rejected from the output folder's report.json; null until the run wrote it (or when it was moved). */
   verdict: 'accepted' | 'rejected' | null;
   deltaOne: number | null;
@@ -46,7 +47,9 @@ function summarize(record: RunRecord): RunSummary {
       // An unreadable report leaves the verdict unknown; the run record still lists.
     }
   }
-  return { runId: record.runId, status: record.status, verdict, deltaOne, createdAt: record.createdAt, out, report, error: record.error ?? null };
+  const status = runState(record);
+  const interrupted = status === 'interrupted' ? { message: `its process (pid ${record.owner?.pid ?? '?'}) ended without recording an end: it was killed or the machine stopped` } : null;
+  return { runId: record.runId, status, verdict, deltaOne, createdAt: record.createdAt, out, report, error: record.error ?? interrupted };
 }
 
 async function allRuns(storeRoot: string): Promise<RunSummary[]> {
@@ -117,7 +120,7 @@ export function registerRunsCommand(program: Command, output: Output): void {
       const text =
         list.length === 0
           ? `no runs in ${store}`
-          : list.map((r) => [r.runId, r.status.padEnd(8), (r.verdict ?? '-').padEnd(8), when(r.createdAt), r.out ?? ''].join('  ')).join('\n');
+          : list.map((r) => [r.runId, r.status.padEnd(11), (r.verdict ?? '-').padEnd(8), when(r.createdAt), r.out ?? ''].join('  ')).join('\n');
       output.result({ store, runs: list }, text);
     });
 
@@ -156,8 +159,8 @@ export function registerRunsCommand(program: Command, output: Output): void {
 
   runs
     .command('prune')
-    .description("remove the failed runs nobody resumed: their record, step records and work folder (a streaming run's batch files); never a finished or running run, never an output folder. Also removes the temporary files a killed run left half-written in the store")
-    .option('--failed', 'remove failed runs (the only runs prune removes; required)')
+    .description("remove the failed runs nobody resumed (and the interrupted ones, whose process was killed): their record, step records and work folder (a streaming run's batch files); never a finished or running run, never an output folder. Also removes the temporary files a killed run left half-written in the store")
+    .option('--failed', 'remove failed and interrupted runs (the only runs prune removes; required)')
     .option('--older-than <age>', 'only runs that failed at least this long ago: 30m, 12h, 7d, 2w (default: any age; temporary files of killed writers go at any age)')
     .option('--dry-run', 'list what would be removed and remove nothing')
     .option(...storeOption)
@@ -171,7 +174,7 @@ export function registerRunsCommand(program: Command, output: Output): void {
       const workBytes = pruned.reduce((n, r) => n + r.workBytes, 0);
       const temporaryBytes = temporaries.reduce((n, t) => n + t.bytes, 0);
       const verb = dryRun ? 'would remove' : 'removed';
-      const lines = pruned.map((r) => `${verb} ${r.runId}  failed ${when(r.failedAt)}  work folder ${sizeText(r.workBytes)}`);
+      const lines = pruned.map((r) => `${verb} ${r.runId}  ${r.status === 'failed' ? 'failed' : 'interrupted, started'} ${when(r.failedAt)}  work folder ${sizeText(r.workBytes)}`);
       lines.push(pruned.length === 0 ? `no failed runs to prune in ${store}` : `${verb} ${pruned.length} failed run(s), ${sizeText(workBytes)} of work folders`);
       if (temporaries.length > 0) lines.push(`${verb} ${temporaries.length} temporary file(s) killed writers left, ${sizeText(temporaryBytes)}`);
       output.result({ store, dryRun, pruned, temporaries, freedBytes: workBytes + temporaryBytes }, lines.join('\n'));

@@ -5,6 +5,7 @@ import { temporaryWriterPid } from '@hokusai/core';
 import { OrchestratorError } from '../errors.js';
 import { processAlive } from './process-alive.js';
 import { RunStore } from './run-store.js';
+import { runState } from './run-state.js';
 
 export interface PruneRunsOptions {
   /** Only runs whose record was last written at least this long ago (ms); default 0: every failed run. */
@@ -18,7 +19,9 @@ export interface PruneRunsOptions {
 /** A failed run removed (or, on a dry run, that would be). */
 export interface PrunedRun {
   runId: string;
-  /** When its record was last written (when it failed), ISO 8601. */
+  /** `interrupted`: killed before it could record an end (see runState). */
+  status: 'failed' | 'interrupted';
+  /** When its record was last written (when it failed; an interrupted run's: when it started), ISO 8601. */
   failedAt: string;
   error: string | null;
   /** Bytes of its work folder (a streaming run's batch files and partitions); 0 when it has none. */
@@ -46,10 +49,10 @@ async function folderBytes(dir: string): Promise<number> {
 /**
  * Removes the failed runs of a run store that nobody resumed: each one's record, step records and
  * work folder (where a streaming run keeps its batch files, which a failure leaves for `resume`).
- * Only runs whose status is `failed`, last written at least `olderThanMs` ago: finished runs
- * (whose outputs are in their output folders), running ones, every output folder and the stored
- * objects (content-addressed, possibly shared with other runs) are never touched. A removed run
- * can no longer be resumed.
+ * Only runs that failed or were interrupted (see runState: killed before they could record an
+ * end), last written at least `olderThanMs` ago: finished runs (whose outputs are in their output
+ * folders), running ones, every output folder and the stored objects (content-addressed, possibly
+ * shared with other runs) are never touched. A removed run can no longer be resumed.
  */
 export async function pruneFailedRuns(storeRoot: string, options: PruneRunsOptions = {}): Promise<PrunedRun[]> {
   const parsed = OptionsSchema.safeParse(options);
@@ -67,10 +70,11 @@ export async function pruneFailedRuns(storeRoot: string, options: PruneRunsOptio
       // A folder without a readable run record is not a run: left alone.
       continue;
     }
-    if (record.status !== 'failed' || written.getTime() > cutoff) continue;
+    const state = runState(record);
+    if ((state !== 'failed' && state !== 'interrupted') || written.getTime() > cutoff) continue;
     const workBytes = await folderBytes(store.workDir(runId));
     if (options.dryRun !== true) await store.removeRun(runId);
-    pruned.push({ runId, failedAt: written.toISOString(), error: record.error?.message ?? null, workBytes });
+    pruned.push({ runId, status: state, failedAt: written.toISOString(), error: record.error?.message ?? null, workBytes });
   }
   return pruned;
 }

@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { errorKind } from '@hokusai/core';
 import { OrchestratorError, errorCode } from '../errors.js';
 import { topologicalOrder } from './dag.js';
@@ -88,6 +89,7 @@ async function openRun(flow: FlowDefinition, options: RunFlowOptions): Promise<{
   const record: RunRecord = options.resume
     ? { ...(await store.readRun(runId)), status: 'running' }
     : { runId, flow: flow.name, status: 'running', createdAt: new Date().toISOString(), params: options.params, hooks: options.hooks ?? [], paramsSha256: sha256Of(JSON.stringify(options.params)) };
+  record.owner = { pid: process.pid, host: hostname() };
   if (options.resume) {
     delete record.error;
     if (record.paramsSha256 !== undefined && sha256Of(JSON.stringify(record.params)) !== record.paramsSha256) {
@@ -129,6 +131,8 @@ function reuseFinished(order: readonly StepDefinition[], previous: Map<string, S
 /** Records the run as finished, or as failed with the first failure (which is then thrown). */
 async function closeRun(record: RunRecord, execution: FlowExecution, options: RunFlowOptions, emit: (event: UnstampedEvent) => void): Promise<void> {
   const { failure, failedStep, pending } = execution;
+  // The run ends here: no process holds it any more.
+  delete record.owner;
   if (failure !== undefined || pending.length > 0) {
     const error = failure ?? new OrchestratorError('HOKUSAI_FLOW_INVALID', `Steps ${pending.map((s) => s.name).join(', ')} could not start.`);
     const code = errorCode(error);

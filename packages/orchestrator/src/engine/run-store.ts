@@ -47,6 +47,16 @@ export interface RunRecord {
   error?: { step?: string; code?: string; kind?: ErrorKind; message: string };
   /** SHA-256 of `params` as stored at the start: `resume` refuses a run.json edited since. */
   paramsSha256?: string;
+  /**
+   * The process running it, while its status is `running`: a record left `running` by a process
+   * that is gone was killed (see runState).
+   */
+  owner?: RunOwner;
+}
+
+export interface RunOwner {
+  pid: number;
+  host: string;
 }
 
 /**
