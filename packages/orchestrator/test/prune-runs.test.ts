@@ -6,6 +6,7 @@ import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { temporaryPathFor } from '@hokusai/core';
 import { pruneFailedRuns, pruneTemporaries, RunStore, runState, type RunOwner, type RunRecord } from '../src/index.js';
+import { processStartTicks } from '../src/engine/process-alive.js';
 
 const DAY = 86_400_000;
 const NOW = Date.parse('2026-12-05T00:00:00Z');
@@ -55,14 +56,18 @@ describe('pruning failed runs', () => {
     const store = new RunStore(join(root, 'store'));
     const dead = await deadPid();
     await addRun(store, 'hk-killed', 'running', 2, join(root, 'out-killed'), { pid: dead, host: hostname() });
-    await addRun(store, 'hk-alive', 'running', 2, join(root, 'out-alive'), { pid: process.pid, host: hostname() });
+    const ticks = processStartTicks(process.pid);
+    await addRun(store, 'hk-alive', 'running', 2, join(root, 'out-alive'), { pid: process.pid, host: hostname(), ...(ticks === null ? {} : { startTicks: ticks }) });
     // A process on another host cannot be probed; a record from before owners were kept names none.
     await addRun(store, 'hk-elsewhere', 'running', 2, join(root, 'out-elsewhere'), { pid: dead, host: `not-${hostname()}` });
     await addRun(store, 'hk-unowned', 'running', 2, join(root, 'out-unowned'));
+    // This process's pid, but not this process: it started at another time.
+    await addRun(store, 'hk-pid-reused', 'running', 2, join(root, 'out-pid-reused'), { pid: process.pid, host: hostname(), startTicks: 1 });
     const states = Object.fromEntries(await Promise.all((await store.listRuns()).map(async (id) => [id, runState(await store.readRun(id))])));
-    expect(states).toEqual({ 'hk-killed': 'interrupted', 'hk-alive': 'running', 'hk-elsewhere': 'running', 'hk-unowned': 'running' });
-    expect(await pruneFailedRuns(store.root, { now: NOW })).toEqual([{ runId: 'hk-killed', status: 'interrupted', failedAt: new Date(NOW - 2 * DAY).toISOString(), error: null, workBytes: 1000 }]);
+    expect(states).toEqual({ 'hk-killed': 'interrupted', 'hk-alive': 'running', 'hk-elsewhere': 'running', 'hk-unowned': 'running', 'hk-pid-reused': 'interrupted' });
+    expect((await pruneFailedRuns(store.root, { now: NOW })).map((r) => [r.runId, r.status])).toEqual([['hk-killed', 'interrupted'], ['hk-pid-reused', 'interrupted']]);
     expect(await store.listRuns()).toEqual(['hk-alive', 'hk-elsewhere', 'hk-unowned']);
+    expect(processStartTicks(process.pid)).toBeGreaterThan(0);
   });
 
   it('refuses a negative age with a typed error, and leaves an empty or missing store alone', async () => {

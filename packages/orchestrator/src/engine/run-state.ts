@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import { processAlive } from './process-alive.js';
+import { processAlive, processStartTicks } from './process-alive.js';
 import type { RunRecord } from './run-store.js';
 
 /** A run's state: its record's status, or `interrupted` for a run whose process ended without recording an end. */
@@ -8,10 +8,15 @@ export type RunState = RunRecord['status'] | 'interrupted';
 /**
  * The state of a run as its record shows it: a record still `running` whose process, on this host,
  * is gone was left by a run that was killed (SIGKILL, out of memory, the machine stopped) before
- * it could record an end; `hokusai resume` continues it. A process on another host cannot be
+ * it could record an end; `hokusai resume` continues it. So is one whose pid another process holds
+ * now (its start time differs, where the system tells). A process on another host cannot be
  * probed, and a record written before owners were kept names none: both read as `running`.
  */
 export function runState(record: RunRecord): RunState {
-  if (record.status !== 'running' || record.owner === undefined) return record.status;
-  return record.owner.host === hostname() && !processAlive(record.owner.pid) ? 'interrupted' : 'running';
+  const owner = record.owner;
+  if (record.status !== 'running' || owner === undefined || owner.host !== hostname()) return record.status;
+  if (!processAlive(owner.pid)) return 'interrupted';
+  // The pid is taken, but by a process started at another time (after a restart, say).
+  const ticks = owner.startTicks === undefined ? null : processStartTicks(owner.pid);
+  return ticks !== null && ticks !== owner.startTicks ? 'interrupted' : 'running';
 }

@@ -57,6 +57,8 @@ export interface RunRecord {
 export interface RunOwner {
   pid: number;
   host: string;
+  /** When that process started (processStartTicks), where the system tells: a later process given the same pid is not the owner. */
+  startTicks?: number;
 }
 
 /**
