@@ -95,14 +95,20 @@ export class FastRows {
    * `beforeRows` runs before rows are taken, so that rows the general path holds go first;
    * `useWasm` false keeps every row in JavaScript (tests compare the two).
    */
-  constructor(private readonly delim: number, private readonly beforeRows: () => void, private readonly useWasm = true) {}
+  constructor(
+    private readonly delim: number,
+    private readonly beforeRows: () => void,
+    private readonly useWasm = true,
+    /** The largest buffer the reads hand over (sizes the WebAssembly scanner's memory). */
+    private readonly bufferBytes = WasmRowScanner.MAX_BUFFER_BYTES,
+  ) {}
 
   /** The columns, once the header (or the first row) has given their number. */
   setColumns(builders: ColumnBuilder[]): void {
     this.release();
     this.builders = builders;
     this.kinds = new Uint8Array(builders.length);
-    const wasm = this.useWasm ? WasmRowScanner.acquire(builders.length, this.delim) : null;
+    const wasm = this.useWasm ? WasmRowScanner.acquire(builders.length, this.delim, this.bufferBytes) : null;
     this.wasm = wasm;
     // Columns that turn out to repeat their text keep their string tables where the scanner looks.
     if (wasm !== null) builders.forEach((b, k) => b.offerInternerTable(() => wasm.tableFor(k)));
@@ -133,7 +139,7 @@ export class FastRows {
   take(buf: Buffer, i: number, st: ScanState): number {
     const wasm = this.wasm;
     // A buffer grown past a few chunks holds a long row: copying it would only cost memory.
-    if (wasm === null || buf.length > WasmRowScanner.MAX_BUFFER_BYTES) return this.takeRows(buf, i, st, Infinity);
+    if (wasm === null || buf.length > wasm.maxBufferBytes) return this.takeRows(buf, i, st, Infinity);
     // A row with a quote goes to the general tokenizer at once (the reader asks before each such
     // row; files that quote a field in every row were a third slower when each was tried here).
     return this.quoteFree(buf, i) ? this.takeBlocks(buf, i, st, wasm) : i;

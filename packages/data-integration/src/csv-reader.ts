@@ -87,7 +87,6 @@ export function sniffCsv(sample: Buffer, file: string): CsvSniff {
 /** Streams a CSV file into typed column builders without holding the file's text. */
 export async function readCsv(path: string, options: CsvReadOptions): Promise<CsvReadResult> {
   const file = options.file;
-  const chunkBytes = options.chunkBytes ?? 4 << 20;
   const maxRowBytes = options.maxRowBytes ?? 64 << 20;
   const fh = await open(path, 'r');
   const sample = Buffer.alloc(65536);
@@ -113,6 +112,8 @@ export async function readCsv(path: string, options: CsvReadOptions): Promise<Cs
   const sniff = sniffCsv(head, file);
   // Size the column buffers from the file size and the sample's bytes per line, so they rarely grow.
   const size = (await stat(path)).size;
+  // A file smaller than a chunk is read in one, into buffers (and a scanner) of its size.
+  const chunkBytes = Math.min(options.chunkBytes ?? 4 << 20, Math.max(65536, size + 1));
   let lines = 0;
   for (let k = 0; k < head.length; k++) if (head[k] === 10) lines++;
   // No floor beyond 16 rows: a room of 1,024 rows in each of 20,000 columns took 184 MB for a

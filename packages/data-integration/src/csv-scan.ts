@@ -266,6 +266,15 @@ export async function scanFile(path: string, delimiter: string, opts: ScanOption
 /** Room before each chunk for the unfinished row of the last one; a longer row is joined by a copy. */
 const RESERVE = 64 << 10;
 
+/**
+ * The buffers scanFile hands over for a chunk size: the chunk and the room before it, or up to
+ * four times that when a long row makes them grow (csv-fast-rows leaves a longer one to its
+ * JavaScript scanner).
+ */
+export function scannedBufferBytes(chunkBytes: number): number {
+  return 4 * (RESERVE + chunkBytes);
+}
+
 /** Rows per block of fields handed to the column builders. */
 const BLOCK_ROWS = 1024;
 
@@ -320,7 +329,7 @@ export async function readRange(path: string, o: RangeOptions): Promise<RangeRea
     blockRows = 0;
   };
   const delim = o.delimiter.charCodeAt(0);
-  const fast = o.plainRows !== false && fastDelimiter(delim) ? new FastRows(delim, flush, o.plainRows !== 'js') : undefined;
+  const fast = o.plainRows !== false && fastDelimiter(delim) ? new FastRows(delim, flush, o.plainRows !== 'js', scannedBufferBytes(o.chunkBytes)) : undefined;
   const newBuilders = (ns: string[]): ColumnBuilder[] => {
     const made = ns.map((n) => new ColumnBuilder(o.declared?.get(n), o.capacity));
     fast?.setColumns(made);

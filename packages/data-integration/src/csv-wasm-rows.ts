@@ -77,6 +77,11 @@ const LAYOUT_FIELDS = 18;
 
 const align16 = (n: number): number => (n + 15) & ~15;
 
+/** A scanner's buffer room for `bytes`: whole 64 KiB, at most MAX_BUFFER_BYTES. */
+function bufferCapacity(bytes: number): number {
+  return Math.min(WasmRowScanner.MAX_BUFFER_BYTES, Math.max(1, Math.ceil(bytes / 65536)) * 65536);
+}
+
 /**
  * One instance of wasm/csv-rows.c with its memory laid out, once, for a number of columns: the
  * outputs of a block of `maxRows` rows, the string tables, and room for a copy of a buffer of up
@@ -84,11 +89,16 @@ const align16 = (n: number): number => (n + 15) & ~15;
  * every view stays valid (pages not written to take no memory).
  */
 export class WasmRowScanner {
-  /** The largest buffer it scans (the reader's buffers are 8 MiB; a longer row makes them grow). */
+  /**
+   * The largest buffer any scanner takes (the reader's buffers are 4 MiB and a bit; a longer row
+   * makes them grow). A scanner for a small file's reads takes less: see `create`.
+   */
   static readonly MAX_BUFFER_BYTES = 16 << 20;
   private readonly exports: Exports;
   private readonly nc: number;
   readonly maxRows: number;
+  /** The largest buffer this scanner takes (a longer one is left to the JavaScript scanner). */
+  readonly maxBufferBytes: number;
   private readonly layoutPtr: number;
   private readonly bufPtr: number;
   private readonly tablesPtr: number;
@@ -110,10 +120,11 @@ export class WasmRowScanner {
   private readonly bufView: Uint8Array;
   private bufLength = 0;
 
-  private constructor(exports: Exports, nc: number, maxRows: number) {
+  private constructor(exports: Exports, nc: number, maxRows: number, maxBufferBytes: number) {
     this.exports = exports;
     this.nc = nc;
     this.maxRows = maxRows;
+    this.maxBufferBytes = maxBufferBytes;
     const cells = nc * maxRows;
     let p = align16(exports.heap_base());
     const take = (bytes: number): number => {
@@ -139,8 +150,8 @@ export class WasmRowScanner {
       tables: take(TABLE_BYTES * Math.min(MAX_TABLES, nc)),
       // The scanner reads and writes 16 bytes at a time: room for that after the buffer's LF
       // sentinel and after the text.
-      buf: take(WasmRowScanner.MAX_BUFFER_BYTES + 1 + 16),
-      text: take(WasmRowScanner.MAX_BUFFER_BYTES + 16),
+      buf: take(maxBufferBytes + 1 + 16),
+      text: take(maxBufferBytes + 16),
     };
     const mem = exports.memory;
     if (p > mem.buffer.byteLength) mem.grow(Math.ceil((p - mem.buffer.byteLength) / 65536));
@@ -161,23 +172,26 @@ export class WasmRowScanner {
     this.hash = new Int32Array(b, at.hash, cells);
     this.code = new Int32Array(b, at.code, cells);
     this.textEnd = new Int32Array(b, at.textEnd, cells);
-    this.bufView = new Uint8Array(b, at.buf, WasmRowScanner.MAX_BUFFER_BYTES + 1);
-    this.text = new Uint8Array(b, at.text, WasmRowScanner.MAX_BUFFER_BYTES);
+    this.bufView = new Uint8Array(b, at.buf, maxBufferBytes + 1);
+    this.text = new Uint8Array(b, at.text, maxBufferBytes);
     // The Layout struct, in wasm/csv-rows.c's order.
     new Int32Array(b, at.layout, LAYOUT_FIELDS).set([nc, 0, maxRows, at.kinds, at.tableOf, at.tables, at.num, at.valid, at.notInt, at.fs, at.fe, at.hash, at.code, at.textEnd, at.rowStarts, at.out, at.text, at.textAt]);
   }
 
   /**
-   * A scanner for `nc` columns, or null where the WebAssembly module cannot be instantiated, or
-   * for more than MAX_COLUMNS columns (its outputs hold 16 rows of every column at least).
+   * A scanner for `nc` columns taking buffers of up to `bufferBytes` (rounded up to 64 KiB, at
+   * most MAX_BUFFER_BYTES), or null where the WebAssembly module cannot be instantiated, or for
+   * more than MAX_COLUMNS columns (its outputs hold 16 rows of every column at least). Its memory
+   * is sized once: a small file's reads need far less than the 32 MiB of the largest, and V8
+   * answers every growth of WebAssembly memory with a garbage collection.
    */
-  static create(nc: number, delim: number): WasmRowScanner | null {
+  static create(nc: number, delim: number, bufferBytes: number = WasmRowScanner.MAX_BUFFER_BYTES): WasmRowScanner | null {
     const mod = wasmModule();
     if (mod === null || nc === 0 || nc > MAX_COLUMNS) return null;
     // About 512 KiB of outputs a block: small enough to stay in cache, large enough that the
     // calls cost nothing.
     const maxRows = Math.max(16, Math.min(4096, Math.floor((1 << 19) / (CELL_BYTES * nc))));
-    const scanner = new WasmRowScanner(new Wasm.Instance(mod).exports as Exports, nc, maxRows);
+    const scanner = new WasmRowScanner(new Wasm.Instance(mod).exports as Exports, nc, maxRows, bufferCapacity(bufferBytes));
     scanner.setDelimiter(delim);
     return scanner;
   }
@@ -188,9 +202,9 @@ export class WasmRowScanner {
    * afresh: a scanner each, with up to 20 MB of its memory written, stayed resident until a
    * collection (the 20M-row streaming run peaked 147 MB higher).
    */
-  static acquire(nc: number, delim: number): WasmRowScanner | null {
-    const k = idle.findIndex((s) => s.nc === nc);
-    if (k < 0) return WasmRowScanner.create(nc, delim);
+  static acquire(nc: number, delim: number, bufferBytes: number = WasmRowScanner.MAX_BUFFER_BYTES): WasmRowScanner | null {
+    const k = idle.findIndex((s) => s.nc === nc && s.maxBufferBytes >= bufferCapacity(bufferBytes));
+    if (k < 0) return WasmRowScanner.create(nc, delim, bufferBytes);
     const scanner = idle.splice(k, 1)[0] as WasmRowScanner;
     scanner.setDelimiter(delim);
     return scanner;
@@ -225,7 +239,7 @@ export class WasmRowScanner {
     return { bytes: new Uint8Array(b, at, INTERNER_SLOTS * INTERNER_SLOT_BYTES), lengths };
   }
 
-  /** Copies the buffer to scan (at most MAX_BUFFER_BYTES) into the module's memory, with the LF sentinel after it. */
+  /** Copies the buffer to scan (at most maxBufferBytes) into the module's memory, with the LF sentinel after it. */
   load(buf: Uint8Array): void {
     this.bufView.set(buf);
     this.bufView[buf.length] = 10;

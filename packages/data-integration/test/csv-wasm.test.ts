@@ -196,6 +196,23 @@ describe('the WebAssembly CSV row scanner', () => {
     });
   });
 
+  it('sizes its memory for the buffers it is given: a small file\'s scanner is small, and is not handed a larger read', async () => {
+    const small = WasmRowScanner.create(2, 44, 1000) as WasmRowScanner;
+    expect(small.maxBufferBytes).toBe(65536);
+    expect((WasmRowScanner.create(2, 44) as WasmRowScanner).maxBufferBytes).toBe(WasmRowScanner.MAX_BUFFER_BYTES);
+    expect((WasmRowScanner.create(2, 44, 1 << 30) as WasmRowScanner).maxBufferBytes).toBe(WasmRowScanner.MAX_BUFFER_BYTES);
+    small.load(Buffer.from('1,2.5\n3,4\n'));
+    small.kinds.set([FAST_NUMBER, FAST_NUMBER]);
+    expect(small.scan(0)).toBe(2);
+    expect(small.num[small.maxRows]).toBe(2.5);
+    await keepingCsvScanners(async () => {
+      small.release();
+      // A released small scanner serves a small read, not one that needs more room.
+      expect(WasmRowScanner.acquire(2, 44, 1 << 20) === small).toBe(false);
+      expect(WasmRowScanner.acquire(2, 44, 4096) === small).toBe(true);
+    });
+  });
+
   it('is embedded as the C source compiles (clang 14)', () => {
     if (!haveClang) {
       // CI installs clang-14 and lld-14 (.ci/run); elsewhere the check needs them.

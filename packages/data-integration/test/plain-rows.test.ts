@@ -135,6 +135,16 @@ describe('plain CSV rows read straight into the columns', () => {
     }
   });
 
+  it('give what the general tokenizer gives around a row longer than the WebAssembly scanner takes for the chunk size', async () => {
+    // 4 KiB chunks: the scanner takes buffers of up to 320 KiB; the 400 KB row grows one past that.
+    const lines = ['id,text,x'];
+    for (let r = 0; r < 3000; r++) lines.push(`${r},${r === 1500 ? 'y'.repeat(400_000) : `t${r % 7}`},${(r * 0.25).toFixed(2)}`);
+    const path = tmp.write('long-row.csv', `${lines.join('\n')}\n`);
+    const general = await observe(path, false, 4096, undefined);
+    expect(await observe(path, true, 4096, undefined)).toEqual(general);
+    expect((general as { columns: { type: string }[] }).columns.map((c) => c.type)).toEqual(['int', 'string', 'float']);
+  });
+
   it('give each number form, valid or not, in a numeric column what the general tokenizer gives', async () => {
     for (const [k, form] of NUMBER_FORMS.entries()) {
       for (const ending of ['\n', '\r\n']) {
