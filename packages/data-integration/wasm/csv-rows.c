@@ -89,6 +89,24 @@ __attribute__((noinline)) static int with_exponent(const u8 *buf, int j, u8 deli
 }
 
 /**
+ * Both number parsers' end: buf[j] follows the digits of the integer signed_mant (at most 15,
+ * frac of them after the dot). An exponent goes out of line; otherwise the field must end there.
+ * Inlined into each parser, so the common number pays no call.
+ */
+__attribute__((always_inline)) static inline int number_end(const u8 *buf, int j, u8 delim, long long signed_mant, int frac, int *at, double *value, int *is_int) {
+  const u8 c = buf[j];
+  if (c == 'e' || c == 'E') {
+    *is_int = 0;
+    return with_exponent(buf, j, delim, signed_mant, frac, at, value);
+  }
+  if (c != delim && c != LF && c != CR) return -1;
+  *value = (double)signed_mant / POW10[frac];
+  *is_int = frac == 0;
+  *at = j;
+  return 1;
+}
+
+/**
  * Parses the plain number at *at (-?d+ or -?d+.d+, at most 15 digits, then perhaps an exponent of
  * up to 3 digits, ending at the delimiter or the row's end) into *value, *is_int telling whether
  * it had neither fraction nor exponent: 1, and *at is its end; 0 for an empty field; -1 for any
@@ -122,17 +140,7 @@ static int plain_number(const u8 *buf, int *at, u8 delim, double *value, int *is
     if (frac == 0) return -1;
   }
   if (int_digits + frac > 15) return -1;
-  const long long signed_mant = neg ? -(long long)mant : (long long)mant;
-  c = buf[j];
-  if (c == 'e' || c == 'E') {
-    *is_int = 0;
-    return with_exponent(buf, j, delim, signed_mant, frac, at, value);
-  }
-  if (c != delim && c != LF && c != CR) return -1;
-  *value = (double)signed_mant / POW10[frac];
-  *is_int = frac == 0;
-  *at = j;
-  return 1;
+  return number_end(buf, j, delim, neg ? -(long long)mant : (long long)mant, frac, at, value, is_int);
 }
 
 /**
@@ -162,7 +170,6 @@ static int plain_number_16(const u8 *buf, int *at, u8 delim, double *value, int 
   // Ending within the window, it has at most 14 digits: no need to count them against 15.
   if (len >= 16) return -2;
   const int digits = int_digits + frac;
-  c = buf[j + len];
   // The digits right-aligned in 16 lanes, the dot left out: lane i takes digit t = i - (16 - digits)
   // from byte t, or t + 1 past the dot; lanes before the first digit take index 0x80 and so 0.
   const v128_t lane = wasm_i8x16_make(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
@@ -176,16 +183,7 @@ static int plain_number_16(const u8 *buf, int *at, u8 delim, double *value, int 
   const u64 high = (u64)wasm_i32x4_extract_lane(fours, 0) * 10000 + (u64)wasm_i32x4_extract_lane(fours, 1);
   const u64 low = (u64)wasm_i32x4_extract_lane(fours, 2) * 10000 + (u64)wasm_i32x4_extract_lane(fours, 3);
   const u64 mant = high * 100000000ull + low;
-  const long long signed_mant = neg ? -(long long)mant : (long long)mant;
-  if (c == 'e' || c == 'E') {
-    *is_int = 0;
-    return with_exponent(buf, j + len, delim, signed_mant, frac, at, value);
-  }
-  if (c != delim && c != LF && c != CR) return -1;
-  *value = (double)signed_mant / POW10[frac];
-  *is_int = frac == 0;
-  *at = j + len;
-  return 1;
+  return number_end(buf, j + len, delim, neg ? -(long long)mant : (long long)mant, frac, at, value, is_int);
 }
 
 /** not_int[k]'s bits: a value that is not an integer fitting in 32 bits; a field left unparsed. */
