@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 
 /** True when a process with this id exists on this host (EPERM: it exists but is someone else's). */
 export function processAlive(pid: number): boolean {
@@ -25,4 +26,29 @@ export function processStartTicks(pid: number): number | null {
   } catch {
     return null;
   }
+}
+
+/** A process as a record or a lock names it: its pid, host and, where the system tells, start time. */
+export interface ProcessOwner {
+  pid: number;
+  host: string;
+  startTicks?: number;
+}
+
+/** This process as an owner (see ProcessOwner). */
+export function thisProcessOwner(): ProcessOwner {
+  const startTicks = processStartTicks(process.pid);
+  return { pid: process.pid, host: hostname(), ...(startTicks === null ? {} : { startTicks }) };
+}
+
+/**
+ * Whether the process an owner names is known to be gone: on this host, no process has its pid,
+ * or the one that has it started at another time (when the owner kept its start). A process on
+ * another host cannot be probed, so it is never known gone.
+ */
+export function ownerGone(owner: ProcessOwner): boolean {
+  if (owner.host !== hostname()) return false;
+  if (!processAlive(owner.pid)) return true;
+  const ticks = owner.startTicks === undefined ? null : processStartTicks(owner.pid);
+  return ticks !== null && ticks !== owner.startTicks;
 }

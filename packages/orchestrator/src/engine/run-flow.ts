@@ -1,8 +1,7 @@
-import { hostname } from 'node:os';
 import { errorKind } from '@hokusai/core';
 import { OrchestratorError, errorCode } from '../errors.js';
 import { topologicalOrder } from './dag.js';
-import { processStartTicks } from './process-alive.js';
+import { thisProcessOwner } from './process-alive.js';
 import type { RunEventListener } from './events.js';
 import { LocalExecutor, type Executor } from './executor.js';
 import { FlowExecution, type UnstampedEvent } from './flow-execution.js';
@@ -90,8 +89,7 @@ async function openRun(flow: FlowDefinition, options: RunFlowOptions): Promise<{
   const record: RunRecord = options.resume
     ? { ...(await store.readRun(runId)), status: 'running' }
     : { runId, flow: flow.name, status: 'running', createdAt: new Date().toISOString(), params: options.params, hooks: options.hooks ?? [], paramsSha256: sha256Of(JSON.stringify(options.params)) };
-  const startTicks = processStartTicks(process.pid);
-  record.owner = { pid: process.pid, host: hostname(), ...(startTicks === null ? {} : { startTicks }) };
+  record.owner = thisProcessOwner();
   if (options.resume) {
     delete record.error;
     if (record.paramsSha256 !== undefined && sha256Of(JSON.stringify(record.params)) !== record.paramsSha256) {

@@ -1,5 +1,4 @@
-import { hostname } from 'node:os';
-import { processAlive, processStartTicks } from './process-alive.js';
+import { ownerGone } from './process-alive.js';
 import type { RunRecord } from './run-store.js';
 
 /** A run's state: its record's status, or `interrupted` for a run whose process ended without recording an end. */
@@ -13,10 +12,6 @@ export type RunState = RunRecord['status'] | 'interrupted';
  * probed, and a record written before owners were kept names none: both read as `running`.
  */
 export function runState(record: RunRecord): RunState {
-  const owner = record.owner;
-  if (record.status !== 'running' || owner === undefined || owner.host !== hostname()) return record.status;
-  if (!processAlive(owner.pid)) return 'interrupted';
-  // The pid is taken, but by a process started at another time (after a restart, say).
-  const ticks = owner.startTicks === undefined ? null : processStartTicks(owner.pid);
-  return ticks !== null && ticks !== owner.startTicks ? 'interrupted' : 'running';
+  if (record.status !== 'running' || record.owner === undefined) return record.status;
+  return ownerGone(record.owner) ? 'interrupted' : 'running';
 }

@@ -6,6 +6,7 @@ import type { RecordBatch } from 'apache-arrow';
 import type { ErrorKind } from '@hokusai/core';
 import { OrchestratorError } from '../errors.js';
 import { ObjectWriter } from './object-writer.js';
+import type { ProcessOwner } from './process-alive.js';
 import { decodeValue, planValue, sha256Of, type ValuePart } from './value-codec.js';
 import { writeFileAtomic } from '@hokusai/core';
 
@@ -54,12 +55,8 @@ export interface RunRecord {
   owner?: RunOwner;
 }
 
-export interface RunOwner {
-  pid: number;
-  host: string;
-  /** When that process started (processStartTicks), where the system tells: a later process given the same pid is not the owner. */
-  startTicks?: number;
-}
+/** The process running a run: pid, host and, where the system tells, its start (a later process given the same pid is not the owner). */
+export type RunOwner = ProcessOwner;
 
 /**
  * A run store on disk. Outputs live under objects/ by SHA-256 (same content stored once); a run

@@ -4,7 +4,7 @@ import { mkdir, open, readFile, unlink } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { OrchestratorError } from '../errors.js';
-import { processAlive } from '../engine/process-alive.js';
+import { ownerGone } from '../engine/process-alive.js';
 
 interface LockOwner {
   pid: number;
@@ -35,7 +35,7 @@ function isStale(path: string, owner: LockOwner | undefined): boolean {
     }
   }
   // A process on another host cannot be probed; its lock stays until someone removes it.
-  return owner.host === hostname() && !processAlive(owner.pid);
+  return ownerGone({ pid: owner.pid, host: owner.host });
 }
 
 /**
