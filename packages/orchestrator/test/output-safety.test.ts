@@ -8,6 +8,8 @@ import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
 import { QUICKSTART, quickstartConfig } from './fixtures/quickstart.js';
 import { writeOutputFolder } from '../src/flow/output-folder.js';
+import { lockOutputFolder } from '../src/flow/output-lock.js';
+import { processStartTicks } from '../src/engine/process-alive.js';
 const OUTPUT_MARKER = '.hokusai-output';
 import { RunStore, resumePipeline, runPipeline, verifyRun, type PipelineConfigInput } from '../src/index.js';
 
@@ -101,6 +103,34 @@ describe('output folders: never another folder, one writer at a time', () => {
     expect((await verifyRun(out)).ok).toBe(true);
     expect(existsSync(`${out}.lock`)).toBe(false);
   }, 120_000);
+
+  it('a lock naming a live pid that started at another time (the pid reused) is taken over; the same start is refused', async () => {
+    const ticks = processStartTicks(process.pid);
+    // Only where the system tells a process's start (Linux' /proc).
+    if (ticks === null) return;
+    const out = join(work, 'out-reused');
+    const lock = (startTicks: number): string => JSON.stringify({ pid: process.pid, host: hostname(), startTicks, runId: 'other', token: 'other', startedAt: '' });
+    await writeFile(`${out}.lock`, lock(ticks));
+    await expect(runPipeline(config(out), { store: join(work, 'store-r') })).rejects.toMatchObject({ code: 'HOKUSAI_OUTPUT_LOCKED' });
+    await writeFile(`${out}.lock`, lock(ticks + 1));
+    await runPipeline(config(out), { store: join(work, 'store-r') });
+    expect((await verifyRun(out)).ok).toBe(true);
+    expect(existsSync(`${out}.lock`)).toBe(false);
+  }, 120_000);
+
+  it('the lock a run holds names its pid, host and start time', async () => {
+    const out = join(work, 'out-held');
+    const release = await lockOutputFolder(out, 'held');
+    try {
+      const held = JSON.parse(await readFile(`${out}.lock`, 'utf8')) as Record<string, unknown>;
+      expect(held).toMatchObject({ pid: process.pid, host: hostname(), runId: 'held' });
+      const ticks = processStartTicks(process.pid);
+      if (ticks !== null) expect(held.startTicks).toBe(ticks);
+    } finally {
+      await release();
+    }
+    expect(existsSync(`${out}.lock`)).toBe(false);
+  });
 
   it('removes the staging folder a killed writer left, and no one else\'s', async () => {
     const out = join(work, 'out-abandoned');

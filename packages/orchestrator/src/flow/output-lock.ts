@@ -1,14 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { mkdir, open, readFile, unlink } from 'node:fs/promises';
-import { hostname } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { OrchestratorError } from '../errors.js';
-import { ownerGone } from '../engine/process-alive.js';
+import { ownerGone, thisProcessOwner } from '../engine/process-alive.js';
+import type { ProcessOwner } from '../engine/process-alive.js';
 
-interface LockOwner {
-  pid: number;
-  host: string;
+/** The lock's holder: its process (the start time tells it from a later one given the same pid) and its run. */
+interface LockOwner extends ProcessOwner {
   runId: string;
   token: string;
   startedAt: string;
@@ -35,12 +34,12 @@ function isStale(path: string, owner: LockOwner | undefined): boolean {
     }
   }
   // A process on another host cannot be probed; its lock stays until someone removes it.
-  return ownerGone({ pid: owner.pid, host: owner.host });
+  return ownerGone({ pid: owner.pid, host: owner.host, ...(typeof owner.startTicks === 'number' ? { startTicks: owner.startTicks } : {}) });
 }
 
 /**
  * Takes the lock of an output folder: `<out>.lock` beside it, created exclusively and holding
- * the owner's pid and host. A second run into the same folder fails at once with
+ * the owner's pid, host and start time. A second run into the same folder fails at once with
  * HOKUSAI_OUTPUT_LOCKED instead of mixing its files with the first one's; a lock whose process
  * is gone is taken over. Creating the lock also proves the parent folder is writable, before any
  * work is done. Returns the release function.
@@ -53,7 +52,7 @@ export async function lockOutputFolder(out: string, runId: string): Promise<() =
   } catch (error) {
     throw notWritable(dirname(target), error);
   }
-  const owner: LockOwner = { pid: process.pid, host: hostname(), runId, token: randomBytes(8).toString('hex'), startedAt: new Date().toISOString() };
+  const owner: LockOwner = { ...thisProcessOwner(), runId, token: randomBytes(8).toString('hex'), startedAt: new Date().toISOString() };
   for (let attempt = 0; ; attempt++) {
     try {
       const handle = await open(path, 'wx');
