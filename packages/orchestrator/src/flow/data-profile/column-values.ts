@@ -1,4 +1,5 @@
 import { DataType, Precision, type Data, type Table, type Vector } from 'apache-arrow';
+import { utf8BytesHash } from '@hokusai/core';
 
 /** A number column's non-missing values in row order, and how many rows were missing (null or NaN). */
 export interface NumberValues {
@@ -156,10 +157,7 @@ function countUtf8(d: Data, counts: Map<string, number>): number {
     }
     const s = offsets[i] as number;
     const e = offsets[i + 1] as number;
-    let h = 0x811c9dc5 ^ (e - s);
-    for (let k = s; k < e; k++) h = Math.imul(h ^ (bytes[k] as number), 0x01000193);
-    h = Math.imul(h ^ (h >>> 15), 0x2c1b3c6d);
-    h ^= h >>> 12;
+    const h = utf8BytesHash(bytes, s, e);
     let slot = h & mask;
     for (;;) {
       const at = table[2 * slot] as number;
