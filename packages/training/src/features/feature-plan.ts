@@ -9,6 +9,7 @@ import { nullAt, numberChunks, readCodedStrings } from './arrow-columns.js';
 import { DATE_PARTS } from './date-parts.js';
 import { FEATURIZER_DEFAULTS, fitFeaturizer, ID_DISTINCT_SHARE } from './featurizer.js';
 import { nearDuplicateValues } from './near-duplicates.js';
+import { utf8Distinct } from './utf8-distinct.js';
 
 /** Integer columns of at least this many rows, every value distinct, are flagged as possible identifiers. */
 const ID_WARN_MIN_ROWS = 50;
@@ -84,10 +85,16 @@ function typeOf(type: DataType): ColumnPlan['type'] {
   return 'other';
 }
 
-/** Distinct non-null values, missing cells and, for text, per-value counts; `scratch` serves every column's count. */
-function profile(table: Table, name: string, type: ColumnPlan['type'], scratch: DistinctScratch): { distinct: number; missing: number; counts?: Map<string, number> } {
+/**
+ * Distinct non-null values, missing cells and, for a text feature, per-value counts; `scratch`
+ * serves every column's count. A text column that is not a feature (an identifier, an excluded
+ * one) is counted by its bytes, without a string per value.
+ */
+function profile(table: Table, name: string, type: ColumnPlan['type'], scratch: DistinctScratch, feature: boolean): { distinct: number; missing: number; counts?: Map<string, number> } {
   const col = table.getChild(name);
   if (col === null) return { distinct: 0, missing: 0 };
+  const bytes = type === 'text' && !feature ? utf8Distinct(col) : null;
+  if (bytes !== null) return { distinct: bytes.distinct, missing: col.length - bytes.nonNull };
   if (type === 'text') {
     const coded = readCodedStrings(col);
     const perCode = new Int32Array(coded.values.length);
@@ -174,7 +181,7 @@ export function planFeatures(table: Table, trainOptions: unknown, planOptions: F
     }
     // Values of PII columns are never read here: they are not the plan's to describe.
     if (field === undefined || plan.reason === 'pii') continue;
-    const p = profile(table, name, type, scratch);
+    const p = profile(table, name, type, scratch, plan.role === 'feature');
     plan.distinct = p.distinct;
     plan.missing = p.missing;
     const rows = table.numRows;

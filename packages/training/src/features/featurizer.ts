@@ -5,6 +5,7 @@ import { columnKind, nullAt, numberChunks, readCodedStrings, readNumeric, requir
 import { DATE_PARTS, datePartsOf, emitDateParts, epochDays, type DatePart } from './date-parts.js';
 import { featureColumn } from './feature-column.js';
 import { murmur3 } from './murmur3.js';
+import { utf8Distinct } from './utf8-distinct.js';
 
 export interface NumericFeature {
   name: string;
@@ -187,6 +188,14 @@ export function fitFeaturizer(table: Table, options: FeaturizerOptions): Featuri
       const { mean, std } = numericMoments(col, name);
       numeric.push({ name, kind: 'numeric', mean: Math.fround(mean), scale: Math.fround(std > 1e-12 && Number.isFinite(std) ? 1 / std : 1) });
       continue;
+    }
+    // An identifier is told by its distinct count alone: it is left out without coding its strings.
+    if (!explicit) {
+      const quick = utf8Distinct(col, ID_DISTINCT_SHARE);
+      if (quick !== null && quick.complete && quick.distinct > options.maxOneHot && quick.distinct >= ID_DISTINCT_SHARE * quick.nonNull) {
+        excluded.push({ name, reason: 'identifier' });
+        continue;
+      }
     }
     const coded = readCodedStrings(col);
     let nonNull = 0;
