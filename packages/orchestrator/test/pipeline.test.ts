@@ -68,6 +68,20 @@ describe('the Hokusai flow', () => {
     expect(report.data_profile).toEqual(profile);
   });
 
+  it('leaves an identifier it finds out of the model and of data_profile.json, with the metrics of excluding it by name', async () => {
+    const out = join(work, 'no-exclude');
+    await runPipeline(config(out, { exclude: [] }), { store: join(work, 'store-no-exclude') });
+    type Report = { feature_plan: { rows: number; columns: { name: string; role: string; reason: string | null; distinct: number | null }[] }; baseline_metrics: unknown; new_metrics: unknown };
+    const report = JSON.parse(await readFile(join(out, 'report.json'), 'utf8')) as Report;
+    const reference_ = JSON.parse(await readFile(join(reference, 'report.json'), 'utf8')) as Report;
+    // Every customer_id is distinct in the merged rows: counted exactly, and told apart without coding its strings.
+    expect(report.feature_plan.columns.find((c) => c.name === 'customer_id')).toMatchObject({ role: 'excluded', reason: 'identifier', distinct: report.feature_plan.rows });
+    const profile = JSON.parse(await readFile(join(out, 'data_profile.json'), 'utf8')) as { columns: { column: string }[] };
+    expect(profile.columns.map((c) => c.column).sort()).toEqual(['age', 'income', 'monthly_spend', 'plan', 'region', 'support_calls', 'tenure_months']);
+    expect(report.new_metrics).toEqual(reference_.new_metrics);
+    expect(report.baseline_metrics).toEqual(reference_.baseline_metrics);
+  }, 120_000);
+
   it('gives the same attestation body on a fresh run without a PII key, as its data report says', async () => {
     expect(process.env.HOKUSAI_PII_KEY).toBeUndefined();
     const again = join(work, 'again');

@@ -97,10 +97,13 @@ export function integrateStep(flow: FlowContext, loads: { base: Step<LoadOutput>
       // so a column training would refuse fails here, before any search or training.
       const featurePlan = planFeatures(result.merged, searchTrainOptions(result, flow), { pii: result.piiColumns, configExclude: config.exclude });
       ctx.emit({ type: 'progress', unit: FEATURE_PLAN_EVENT_UNIT, done: 1, total: 1, message: JSON.stringify(featurePlan) });
-      // Profiled from the treated tables (the contributed one exists only here), PII columns left out.
+      // Profiled from the treated tables (the contributed one exists only here), PII columns left
+      // out, and the columns the plan leaves out of the model (identifiers among them: counting a
+      // million distinct ids per table as categories took seconds and says nothing about drift).
+      const notFeatures = featurePlan.columns.filter((c) => c.role === 'excluded').map((c) => c.name);
       const columnProfiles = profileColumns(
         { base: result.base, contributed: result.contributed, benchmark: result.benchmark },
-        { target: config.target, leaveOut: [...result.piiColumns, ...config.exclude], withholdValues: result.report.pii.free_text_columns },
+        { target: config.target, leaveOut: [...result.piiColumns, ...config.exclude, ...notFeatures], withholdValues: result.report.pii.free_text_columns },
       );
       return { ...rest, featurePlan, columnProfiles };
     },
