@@ -3,7 +3,7 @@ import { StringInterner } from './string-interner.js';
 import type { InternerTable } from './string-interner.js';
 import { Utf8Builder } from './utf8-layout.js';
 import type { Utf8Layout } from './utf8-layout.js';
-import { decodeField, isNullToken, isNullTokenBytes, NON_FINITE_TOKENS, parseBool, parseNumberBytes, parseNumberText, parseTimestamp, parsedNumber } from './text-values.js';
+import { decodeField, isNullToken, isNullTokenBytes, NON_FINITE_TOKENS, parseBool, parseNumberBytes, parseIsoDateBytes, parseNumberText, parseTimestamp, parsedNumber } from './text-values.js';
 
 type State = 'unknown' | 'number' | 'bool' | 'timestamp' | 'string' | 'demoted';
 
@@ -164,6 +164,9 @@ export class ColumnBuilder {
     } else if (st === 'demoted') {
       this.length++;
       return;
+    } else if (st === 'timestamp' && q === 0) {
+      const t = parseIsoDateBytes(buf, s, e);
+      if (t === t) return this.pushNumber(t, false);
     }
     if (st === 'string') return this.pushStringBytes(buf, s, e, q);
     this.pushText(decodeField(buf, s, e, q), q !== 0);

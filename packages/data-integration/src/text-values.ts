@@ -131,28 +131,74 @@ export function parseNumberText(s: string): boolean {
 
 const TS_RE = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
 
+const DAY_MS = 86_400_000;
+
+/** Whether `y-m-d` is a day of the proleptic Gregorian calendar (m 1..12). */
+function validDay(y: number, m: number, d: number): boolean {
+  if (m < 1 || m > 12 || d < 1) return false;
+  if (m !== 2) return d <= (m === 4 || m === 6 || m === 9 || m === 11 ? 30 : 31);
+  return d <= ((y % 4 === 0 && y % 100 !== 0) || y % 400 === 0 ? 29 : 28);
+}
+
+/**
+ * Days from 1970-01-01 to `y-m-d` (proleptic Gregorian), by whole-number arithmetic: what
+ * Date.UTC gives for years from 100 on, and right for years 0-99 too, which Date.UTC reads as
+ * 1900-1999.
+ */
+function daysFromCivil(y: number, m: number, d: number): number {
+  const yy = m <= 2 ? y - 1 : y;
+  const era = Math.floor(yy / 400);
+  const yoe = yy - era * 400;
+  const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146097 + doe - 719468;
+}
+
 /** ISO 8601 date or date-time to epoch milliseconds (UTC when no offset is given), or NaN. */
 export function parseTimestamp(s: string): number {
   const m = TS_RE.exec(s);
   if (!m) return Number.NaN;
   const [, y, mo, d, h, mi, sec, fracPart, tz] = m;
+  const year = Number(y);
   const month = Number(mo);
   const day = Number(d);
-  if (month < 1 || month > 12 || day < 1 || day > 31) return Number.NaN;
+  if (!validDay(year, month, day)) return Number.NaN;
   const hh = h === undefined ? 0 : Number(h);
   const mm = mi === undefined ? 0 : Number(mi);
   const ss = sec === undefined ? 0 : Number(sec);
   if (hh > 23 || mm > 59 || ss > 60) return Number.NaN;
   const ms = fracPart === undefined ? 0 : Number(fracPart.slice(1, 4).padEnd(3, '0'));
-  let t = Date.UTC(Number(y), month - 1, day, hh, mm, ss, ms);
-  const check = new Date(Date.UTC(Number(y), month - 1, day));
-  if (check.getUTCDate() !== day) return Number.NaN;
+  // A leap second (ss 60) is the next minute's first, as Date.UTC has it.
+  let t = daysFromCivil(year, month, day) * DAY_MS + ((hh * 60 + mm) * 60 + ss) * 1000 + ms;
   if (tz !== undefined && tz !== 'Z') {
     const sign = tz[0] === '-' ? -1 : 1;
     const digits = tz.slice(1).replace(':', '');
     t -= sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2))) * 60_000;
   }
   return t;
+}
+
+/**
+ * A field that is exactly an ISO date, `YYYY-MM-DD`, read from its bytes: epoch milliseconds,
+ * or NaN for anything else (then `parseTimestamp` reads its text, which gives the same for a
+ * date). A million dates were 0.4 s as strings through the regular expression, 25 ms so.
+ */
+export function parseIsoDateBytes(b: Uint8Array, s: number, e: number): number {
+  if (e - s !== 10 || b[s + 4] !== 45 || b[s + 7] !== 45) return Number.NaN;
+  const d0 = (b[s] as number) - 48;
+  const d1 = (b[s + 1] as number) - 48;
+  const d2 = (b[s + 2] as number) - 48;
+  const d3 = (b[s + 3] as number) - 48;
+  const m0 = (b[s + 5] as number) - 48;
+  const m1 = (b[s + 6] as number) - 48;
+  const a0 = (b[s + 8] as number) - 48;
+  const a1 = (b[s + 9] as number) - 48;
+  // Each a digit: its value as an unsigned number is at most 9.
+  if ((d0 >>> 0) > 9 || (d1 >>> 0) > 9 || (d2 >>> 0) > 9 || (d3 >>> 0) > 9 || (m0 >>> 0) > 9 || (m1 >>> 0) > 9 || (a0 >>> 0) > 9 || (a1 >>> 0) > 9) return Number.NaN;
+  const y = d0 * 1000 + d1 * 100 + d2 * 10 + d3;
+  const m = m0 * 10 + m1;
+  const d = a0 * 10 + a1;
+  return validDay(y, m, d) ? daysFromCivil(y, m, d) * DAY_MS : Number.NaN;
 }
 
 export function parseBool(s: string): 0 | 1 | -1 {
