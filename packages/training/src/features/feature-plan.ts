@@ -93,8 +93,8 @@ function typeOf(type: DataType): ColumnPlan['type'] {
 function profile(table: Table, name: string, type: ColumnPlan['type'], scratch: DistinctScratch, feature: boolean): { distinct: number; missing: number; counts?: Map<string, number> } {
   const col = table.getChild(name);
   if (col === null) return { distinct: 0, missing: 0 };
-  const bytes = type === 'text' && !feature ? utf8Distinct(col) : null;
-  if (bytes !== null) return { distinct: bytes.distinct, missing: col.length - bytes.nonNull };
+  const counted = type === 'text' && !feature ? utf8Distinct(col) : null;
+  if (counted !== null) return { distinct: counted.distinct, missing: col.length - counted.nonNull };
   if (type === 'text') {
     const coded = readCodedStrings(col);
     const perCode = new Int32Array(coded.values.length);
