@@ -1,7 +1,8 @@
 import type { Table } from 'apache-arrow';
 import { TrainingError } from '../errors.js';
-import { columnKind, nullMask, readCodedStrings, readNumeric, requireColumn, type ColumnKind } from './arrow-columns.js';
+import { columnKind, nullMask, readNumeric, requireColumn, type ColumnKind } from './arrow-columns.js';
 import { DATE_PARTS } from './date-parts.js';
+import { Utf8ValueSet } from './utf8-value-set.js';
 import { datePartColumns, ID_DISTINCT_SHARE, type CategoricalFeature, type DateFeature, type ExcludedColumn, type Featurizer, type FeaturizerOptions, type HashedFeature, type NumericFeature } from './featurizer.js';
 
 /** Running sums of one numeric series (a column, or one part of a date), in row order. */
@@ -17,9 +18,8 @@ interface ColumnStats {
   kind: ColumnKind;
   /** One series for a numeric column, one per date part for a date. */
   moments: Moments[];
-  distinct: Set<string>;
-  hasNull: boolean;
-  nonNull: number;
+  /** A text column's distinct values (see Utf8ValueSet), its non-null and null rows. */
+  text: Utf8ValueSet;
   rows: number;
 }
 
@@ -28,8 +28,9 @@ const newMoments = (): Moments => ({ sum: 0, count: 0, mean: 0, ss: 0 });
 /**
  * fitFeaturizer over a table read in batches: two passes (sums, then squared deviations from
  * the mean), each summing in row order as the in-memory fit does, so the featurizer is the same
- * to the bit. A text column keeps its distinct values in memory: columns of identifiers belong
- * in `exclude`.
+ * to the bit. A text column keeps its distinct values, as UTF-8 in one buffer (Utf8ValueSet): an
+ * identifier column of 16M values holds about 400 MB until it is found to be one; naming it in
+ * `exclude` spares that.
  */
 export async function fitFeaturizerOverBatches(read: () => AsyncIterable<Table>, options: FeaturizerOptions): Promise<Featurizer> {
   const excludeSet = new Set(options.exclude);
@@ -60,7 +61,7 @@ export async function fitFeaturizerOverBatches(read: () => AsyncIterable<Table>,
           columns.push({ name, reason: 'unsupported-type' });
           continue;
         }
-        const s: ColumnStats = { name, kind, moments: kind === 'date' ? DATE_PARTS.map(newMoments) : [newMoments()], distinct: new Set(), hasNull: false, nonNull: 0, rows: 0 };
+        const s: ColumnStats = { name, kind, moments: kind === 'date' ? DATE_PARTS.map(newMoments) : [newMoments()], text: new Utf8ValueSet(), rows: 0 };
         stats.push(s);
         columns.push(s);
       }
@@ -79,12 +80,7 @@ function firstPass(s: ColumnStats, batch: Table, rowBase: number): void {
   const col = requireColumn(batch, s.name, 'feature');
   s.rows += col.length;
   if (s.kind === 'string') {
-    const coded = readCodedStrings(col);
-    for (let i = 0; i < coded.codes.length; i++) {
-      if (coded.codes[i] === -1) s.hasNull = true;
-      else s.nonNull++;
-    }
-    for (const v of coded.values) s.distinct.add(v);
+    s.text.addColumn(col);
     return;
   }
   if (s.kind === 'date') {
@@ -164,12 +160,13 @@ function assemble(columns: (ColumnStats | ExcludedColumn)[], options: Featurizer
       if ((s.moments[0] as Moments).count === 0) throw allMissing(s);
       numeric.push({ name: s.name, kind: 'numeric', ...scaled(s.moments[0] as Moments) });
     } else {
-      if (s.nonNull === 0) throw allMissing(s);
-      if (s.distinct.size <= options.maxOneHot) {
-        const cats = new Set(s.distinct);
-        if (s.hasNull) cats.add('');
+      const { text } = s;
+      if (text.nonNull === 0) throw allMissing(s);
+      if (text.size <= options.maxOneHot) {
+        const cats = new Set(text.values());
+        if (text.hasNull) cats.add('');
         categorical.push({ name: s.name, kind: 'categorical', categories: [...cats].sort() });
-      } else if (!explicit && s.distinct.size >= ID_DISTINCT_SHARE * s.nonNull) {
+      } else if (!explicit && text.size >= ID_DISTINCT_SHARE * text.nonNull) {
         excluded.push({ name: s.name, reason: 'identifier' });
       } else {
         hashed.push({ name: s.name, kind: 'hashed', buckets: options.hashBuckets, seed: options.hashSeed });
