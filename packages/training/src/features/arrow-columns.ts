@@ -1,5 +1,6 @@
 import { DataType, type Data, type Table, type Vector } from 'apache-arrow';
 import { TrainingError } from '../errors.js';
+import { ColumnDataCache } from './column-data-cache.js';
 
 export type ColumnKind = 'numeric' | 'string' | 'date';
 
@@ -83,21 +84,17 @@ export function nullMask(col: Vector): Uint8Array {
 }
 
 /**
- * Coded strings of text columns already read, by their first chunk's Arrow data (with every chunk,
- * to check it is the same column): the feature plan, the featurizer fit and the transform all read
- * every text column of the same table (at 1m three passes of 2M rows, and the merged table arrives
- * in two chunks, base then contributed). `table.getChild` makes a new Vector per call; the data
- * stays the same.
+ * Coded strings of text columns already read (at 1m the plan, the fit and the transform read every
+ * text column of 2M rows, and the merged table arrives in two chunks, base then contributed).
  */
-const codedByData = new WeakMap<Data, { chunks: readonly Data[]; coded: CodedStrings }>();
+const codedByData = new ColumnDataCache<CodedStrings>();
 
 /** A text column as distinct values and codes (shared with later calls on the same data: read only). */
 export function readCodedStrings(col: Vector): CodedStrings {
-  const first = col.data[0];
-  const known = first === undefined ? undefined : codedByData.get(first);
-  if (known !== undefined && known.chunks.length === col.data.length && known.chunks.every((d, i) => d === col.data[i])) return known.coded;
+  const known = codedByData.get(col);
+  if (known !== undefined) return known;
   const coded = codeStrings(col);
-  if (first !== undefined) codedByData.set(first, { chunks: [...col.data], coded });
+  codedByData.set(col, coded);
   return coded;
 }
 

@@ -1,6 +1,7 @@
-import { isUtf8 } from 'node:buffer';
-import { DataType, type Data, type Vector } from 'apache-arrow';
+import type { Data, Vector } from 'apache-arrow';
 import { utf8BytesHash } from '@hokusai/core';
+import { ColumnDataCache } from './column-data-cache.js';
+import { plainUtf8Chunks, startsWithBom, validUtf8Chunk } from './utf8-bytes.js';
 
 export interface Utf8DistinctCount {
   /** Distinct non-null values (all of them, or as far as the count went: see `share`). */
@@ -23,21 +24,19 @@ export interface Utf8DistinctCount {
  * (decoding maps them to U+FFFD) or a value starting with a byte order mark (decoding drops it).
  */
 export function utf8Distinct(col: Vector, share?: number): Utf8DistinctCount | null {
-  const chunks = col.data as Data[];
-  const first = chunks[0];
-  const known = first === undefined ? undefined : countedByData.get(first);
   // The feature plan's fit and its column profile count the same column: once.
-  if (known !== undefined && known.chunks.length === chunks.length && known.chunks.every((d, i) => d === chunks[i])) return known.count;
-  const count = countDistinct(chunks, share);
-  if (first !== undefined && count?.complete === true) countedByData.set(first, { chunks: [...chunks], count });
+  const known = countedByData.get(col);
+  if (known !== undefined) return known;
+  const count = countDistinct(col.data as Data[], share);
+  if (count?.complete === true) countedByData.set(col, count);
   return count;
 }
 
-/** Complete counts by the column's first chunk (with all its chunks, to check it is the same column). */
-const countedByData = new WeakMap<Data, { chunks: readonly Data[]; count: Utf8DistinctCount }>();
+/** Complete counts of columns already counted. */
+const countedByData = new ColumnDataCache<Utf8DistinctCount>();
 
 function countDistinct(chunks: readonly Data[], share: number | undefined): Utf8DistinctCount | null {
-  if (!chunks.every((d) => DataType.isUtf8(d.type) && d.valueOffsets instanceof Int32Array)) return null;
+  if (!plainUtf8Chunks(chunks)) return null;
   const nonNull = chunks.reduce((s, d) => s + d.length - d.nullCount, 0);
   let rowsLeft = nonNull;
   const goal = share === undefined ? 0 : share * nonNull;
@@ -55,14 +54,14 @@ function countDistinct(chunks: readonly Data[], share: number | undefined): Utf8
     bases.push(base);
     const offsets = d.valueOffsets as Int32Array;
     const bytes = d.values as Uint8Array;
-    if (!isUtf8(bytes.subarray(offsets[0] as number, offsets[d.length] as number))) return null;
+    if (!validUtf8Chunk(d)) return null;
     const bitmap = d.nullCount > 0 ? d.nullBitmap : undefined;
     for (let i = 0; i < d.length; i++) {
       const p = d.offset + i;
       if (bitmap !== undefined && bitmap.length > 0 && (((bitmap[p >> 3] as number) >> (p & 7)) & 1) === 0) continue;
       const s = offsets[i] as number;
       const e = offsets[i + 1] as number;
-      if (e - s >= 3 && bytes[s] === 0xef && bytes[s + 1] === 0xbb && bytes[s + 2] === 0xbf) return null;
+      if (startsWithBom(bytes, s, e)) return null;
       let slot = utf8BytesHash(bytes, s, e) & mask;
       for (;;) {
         const ref = slots[slot] as number;

@@ -1,7 +1,7 @@
-import { isUtf8 } from 'node:buffer';
-import { DataType, type Data, type Vector } from 'apache-arrow';
+import type { Data, Vector } from 'apache-arrow';
 import { utf8BytesHash } from '@hokusai/core';
 import { readCodedStrings } from './arrow-columns.js';
+import { plainUtf8Chunks, startsWithBom, validUtf8Chunk } from './utf8-bytes.js';
 
 const decoder = new TextDecoder('utf-8');
 const encoder = new TextEncoder();
@@ -29,7 +29,7 @@ export class Utf8ValueSet {
   /** Adds a column's (a batch's) non-null values and counts its nulls. */
   addColumn(col: Vector): void {
     const chunks = col.data as Data[];
-    if (!chunks.every((d) => DataType.isUtf8(d.type) && d.valueOffsets instanceof Int32Array)) {
+    if (!plainUtf8Chunks(chunks)) {
       const coded = readCodedStrings(col);
       for (let i = 0; i < coded.codes.length; i++) {
         if (coded.codes[i] === -1) this.hasNull = true;
@@ -41,7 +41,7 @@ export class Utf8ValueSet {
     for (const d of chunks) {
       const offsets = d.valueOffsets as Int32Array;
       const bytes = d.values as Uint8Array;
-      const valid = isUtf8(bytes.subarray(offsets[0] as number, offsets[d.length] as number));
+      const valid = validUtf8Chunk(d);
       const bitmap = d.nullCount > 0 ? d.nullBitmap : undefined;
       for (let i = 0; i < d.length; i++) {
         const p = d.offset + i;
@@ -52,7 +52,7 @@ export class Utf8ValueSet {
         this.nonNull++;
         const s = offsets[i] as number;
         const e = offsets[i + 1] as number;
-        if (valid && !(e - s >= 3 && bytes[s] === 0xef && bytes[s + 1] === 0xbb && bytes[s + 2] === 0xbf)) this.addBytes(bytes, s, e);
+        if (valid && !startsWithBom(bytes, s, e)) this.addBytes(bytes, s, e);
         else this.addText(decoder.decode(bytes.subarray(s, e)));
       }
     }
