@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Bundles worker-thread entries of a built package into one file each, next to the entry:
-// `node ../../scripts/bundle-workers.mjs load-worker match-worker` (from the package folder,
-// after tsc) writes dist/load-worker.bundle.js and dist/match-worker.bundle.js.
+// `node ../../scripts/bundle-workers.mjs match-worker` (from the package folder, after tsc)
+// writes dist/match-worker.bundle.js (and its source map).
 //
 // Why: every worker thread starts with an empty module cache, and an entry that imports the
 // package, zod and apache-arrow resolves, reads and compiles about 300 ES modules: 110-150 ms
@@ -11,7 +11,9 @@
 //
 // Not every entry is worth it: bundling data-integration's load-worker as well made 1M-row runs
 // 0.2 s faster but raised their peak RSS by about 100 MB (median of 4 runs, 2026-12-05; why was
-// not found), so the loader threads keep their module graph. See tools/bench/README.md.
+// not found), so the loader threads keep their module graph. Threads a default run does not
+// start are not bundled either: each bundle adds 1-3 MB with its map to the published package.
+// See tools/bench/README.md.
 //
 // Entries must sit at the root of dist/: modules that find files or other workers from
 // `import.meta.url` then resolve them as they do unbundled. Packages that load files of their
