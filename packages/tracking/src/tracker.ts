@@ -18,7 +18,7 @@ import { entryKey, JournalWriter, readJournal, type JournalEntry, type NewJourna
 import { toJournalPath } from './journal-paths.js';
 import { splitUriCredentials } from './uri-credentials.js';
 import { metricProblem, paramProblem, tagProblem, type KeyValue, type Metric, type ValueProblem } from './limits.js';
-import { assertDatasetValid, MlflowClient } from './mlflow-client.js';
+import { assertDatasetValid, MlflowClient, quoteFilterValue } from './mlflow-client.js';
 import type {
   DatasetInput,
   LoggedModelResult,
@@ -354,8 +354,32 @@ class TrackerImpl implements Tracker {
       } catch (error) {
         this.serverFailed(error, `resuming run ${serverRunId}`);
       }
+      const live = this.live();
+      if (live !== undefined) {
+        try {
+          await this.endUnjournaledChildren(live, serverRunId, (start.server as { experimentId: string }).experimentId, entries);
+        } catch (error) {
+          this.serverFailed(error, `ending the runs left open under run ${serverRunId}`);
+        }
+      }
     }
     return this.handle(state);
+  }
+
+  /**
+   * Ends, KILLED, the server runs nested under a resumed run that the journal never recorded.
+   * `startRun` creates a run on the server and then journals it, so a process killed between the
+   * two leaves a RUNNING run that no journal names and no later process would end. Runs the
+   * journal holds are left to the caller, which resumes and ends them.
+   */
+  private async endUnjournaledChildren(client: MlflowClient, parentRunId: string, experimentId: string, entries: JournalEntry[]): Promise<void> {
+    const journaled = new Set(entries.filter((e) => e.op === 'startRun').map((e) => e.run));
+    const children = await client.searchAllRuns({ experimentIds: [experimentId], filter: `tags.mlflow.parentRunId = ${quoteFilterValue(parentRunId)}` });
+    for (const child of children) {
+      const journalRun = child.tags[JOURNAL_RUN_TAG];
+      if (child.info.status !== 'RUNNING' || (journalRun !== undefined && journaled.has(journalRun))) continue;
+      await client.updateRun(child.info.runId, { status: 'KILLED', endTime: Date.now() });
+    }
   }
 
   runUrl(runId: string): string | undefined {

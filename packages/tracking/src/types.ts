@@ -139,8 +139,9 @@ export interface Tracker {
   /**
    * Continues a run this tracker's journal already holds (a killed or failed run being resumed):
    * its later calls go to the same journal run and, when the journal says the run is on this
-   * tracker's server, to the same server run, which is set RUNNING again. Throws a TrackingError
-   * when the journal has no such run.
+   * tracker's server, to the same server run, which is set RUNNING again. Server runs nested under
+   * it that the journal never recorded (a process killed between creating one and journaling it)
+   * and that are still RUNNING end KILLED. Throws a TrackingError when the journal has no such run.
    */
   resumeRun(journalRunId: string): Promise<RunHandle>;
   /** The MLflow UI page of a run started on the server (`<uri>/#/experiments/<id>/runs/<run>`); undefined when journaled. */

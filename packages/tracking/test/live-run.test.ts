@@ -3,7 +3,7 @@ import { appendFile, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { copyJournal, createTracker, MlflowClient, readJournal, syncJournal, TrackingError } from '../src/index.js';
+import { copyJournal, createTracker, JOURNAL_RUN_TAG, MlflowClient, readJournal, syncJournal, TrackingError } from '../src/index.js';
 import { tempJournal } from './fixtures.js';
 
 const uri = inject('mlflowUri');
@@ -80,6 +80,31 @@ describe('a run continued by a later tracker (a resumed pipeline)', () => {
       [0, 0.6],
       [7, 0.4],
     ]);
+  });
+
+  it('ends KILLED a nested run the server holds but the journal never recorded (the process died between the two)', async () => {
+    const journalPath = await tempJournal();
+    const experimentName = `live-orphan-${randomUUID()}`;
+    const first = await createTracker({ journalPath, experimentName, trackingUri: uri });
+    const parent = await first.startRun({ name: 'pipeline', startTime: 1_700_000_000_000 });
+    const journaled = await first.startRun({ name: 'train baseline', parentRunId: parent.runId, startTime: 1_700_000_000_500 });
+    const experimentId = (await reader.getRun(parent.runId)).info.experimentId;
+    // startRun creates the run on the server and then journals it: a kill in between leaves this.
+    const orphan = await reader.createRun({ experimentId, runName: 'train new', startTime: 1_700_000_000_600, tags: { 'mlflow.parentRunId': parent.runId, [JOURNAL_RUN_TAG]: `journal-${randomUUID()}` } });
+    const elsewhere = await reader.createRun({ experimentId, runName: 'not nested', startTime: 1_700_000_000_700 });
+    await first.close();
+
+    const second = await createTracker({ journalPath, experimentName, trackingUri: uri });
+    const resumed = await second.resumeRun(parent.journalRunId);
+    await second.close();
+    expect(second.warnings).toEqual([]);
+    const ended = await reader.getRun(orphan.runId);
+    expect(ended.info.status).toBe('KILLED');
+    expect(ended.info.endTime).toBeGreaterThan(0);
+    // The journal's own open run is the resuming caller's to continue or end; other runs are not touched.
+    expect((await reader.getRun(journaled.runId)).info.status).toBe('RUNNING');
+    expect((await reader.getRun(elsewhere.runId)).info.status).toBe('RUNNING');
+    expect((await reader.getRun(resumed.runId)).info.status).toBe('RUNNING');
   });
 
   it('refuses to resume a run its journal does not hold', async () => {
