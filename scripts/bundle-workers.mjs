@@ -19,7 +19,7 @@
 // `import.meta.url` then resolve them as they do unbundled. Packages that load files of their
 // own at run time (WebAssembly, native bindings, optional backends) stay outside the bundle.
 import { build } from 'esbuild';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const EXTERNAL = ['parquet-wasm', 'onnxruntime-node', '@tensorflow/*', 'snarkjs', 'circomlibjs', 'circom2'];
@@ -38,7 +38,8 @@ for (const entry of entries) {
     console.error(`bundle-workers: ${input} does not exist (run tsc first)`);
     process.exit(1);
   }
-  await build({
+  const notices = `${entry}.bundle.js.LICENSE.txt`;
+  const { metafile } = await build({
     entryPoints: [input],
     outfile: join('dist', `${entry}.bundle.js`),
     bundle: true,
@@ -46,7 +47,8 @@ for (const entry of entries) {
     format: 'esm',
     target: 'node20',
     external: EXTERNAL,
-    banner: { js: REQUIRE_SHIM },
+    banner: { js: `/*! Holds third-party code: their licenses are in ${notices}. */\n${REQUIRE_SHIM}` },
+    metafile: true,
     // The packages say "sideEffects": false; a worker runs every module as unbundled, so nothing
     // is dropped on that promise.
     ignoreAnnotations: true,
@@ -54,4 +56,27 @@ for (const entry of entries) {
     legalComments: 'eof',
     logLevel: 'warning',
   });
+  writeFileSync(join('dist', notices), thirdPartyNotices(`${entry}.bundle.js`, Object.keys(metafile.inputs)));
+}
+
+/**
+ * The name, version, license and license text of every third-party package whose code went into
+ * a bundle: their licenses (MIT, Apache-2.0, ...) ask that the notice travel with the code, and
+ * the published package carries the bundle.
+ */
+function thirdPartyNotices(bundle, inputs) {
+  const roots = new Set();
+  for (const input of inputs) {
+    const at = input.lastIndexOf('node_modules/');
+    if (at < 0) continue;
+    const parts = input.slice(at + 'node_modules/'.length).split('/');
+    roots.add(input.slice(0, at) + 'node_modules/' + parts.slice(0, parts[0].startsWith('@') ? 2 : 1).join('/'));
+  }
+  const sections = [...roots].sort().map((root) => {
+    const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+    const file = readdirSync(root).find((f) => /^licen[cs]e(\.(md|txt))?$/i.test(f));
+    const text = file === undefined ? `(no license file in the package; its package.json says ${manifest.license ?? 'nothing'})` : readFileSync(join(root, file), 'utf8').trim();
+    return `${manifest.name} ${manifest.version} (${manifest.license ?? 'license not stated'})\n\n${text}\n`;
+  });
+  return `Third-party packages whose code is in ${bundle} (scripts/bundle-workers.mjs):\n\n${sections.join('\n' + '-'.repeat(72) + '\n\n')}`;
 }

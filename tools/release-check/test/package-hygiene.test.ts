@@ -36,6 +36,23 @@ describe.each(PUBLISHED)('@hokusai/%s tarball', (name) => {
     expect(messages.filter((m) => m.type !== 'suggestion')).toEqual([]);
   });
 
+  it('ships, beside each bundled worker entry, the license of every third-party package in it', () => {
+    const tarball = tarballs.get(name) as string;
+    const list = spawnSync('tar', ['-tzf', tarball], { encoding: 'utf8' }).stdout.split('\n');
+    for (const bundle of list.filter((f) => f.endsWith('.bundle.js'))) {
+      expect(list).toContain(`${bundle}.LICENSE.txt`);
+      const code = spawnSync('tar', ['-xzOf', tarball, bundle], { encoding: 'utf8', maxBuffer: 64 << 20 }).stdout;
+      const notices = spawnSync('tar', ['-xzOf', tarball, `${bundle}.LICENSE.txt`], { encoding: 'utf8', maxBuffer: 64 << 20 }).stdout;
+      // Every package whose modules esbuild marked in the bundle ("// node_modules/<name>/...").
+      const bundled = new Set([...code.matchAll(/^\/\/ (?:\.\.\/)*node_modules\/((?:@[^/\s]+\/)?[^/\s]+)\//gm)].map((m) => m[1] as string));
+      expect(bundled.size).toBeGreaterThan(0);
+      for (const pkg of bundled) {
+        const version = (JSON.parse(readFileSync(join(WORKSPACE_ROOT, 'node_modules', pkg, 'package.json'), 'utf8')) as { version: string }).version;
+        expect(notices, `${bundle} holds ${pkg}`).toContain(`${pkg} ${version} (`);
+      }
+    }
+  });
+
   it('has types that resolve for ESM, bundler and require(esm) consumers (arethetypeswrong)', async () => {
     const analysis = await checkPackage(createPackageFromTarballData(tarballBytes(name)));
     if (!analysis.types) throw new Error(`@hokusai/${name} ships no types`);
