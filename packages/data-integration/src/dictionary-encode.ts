@@ -4,7 +4,7 @@ import { columnData, fromArrowTable } from './arrow-convert.js';
 import type { Column } from './column.js';
 import { rememberTextCodes } from './text-codes.js';
 import { bitIsSet, knownUtf8, sameUtf8, textAt } from './utf8-column.js';
-import { tableCapacity } from '@hokusai/core';
+import { tableCapacity, utf8BytesHash } from '@hokusai/core';
 
 /** A string column with at most this many distinct values (and few per row) is sent as a dictionary. */
 const MAX_DICTIONARY = 65_536;
@@ -98,11 +98,7 @@ function utf8DictionaryCodes(col: Extract<Column, { type: 'string' }>, d: Data, 
       nulls++;
       continue;
     }
-    const e = offsets[i + 1] as number;
-    let h = 0x811c9dc5 ^ (e - (offsets[i] as number));
-    for (let k = offsets[i] as number; k < e; k++) h = Math.imul(h ^ (bytes[k] as number), 0x01000193);
-    h = Math.imul(h ^ (h >>> 15), 0x2c1b3c6d);
-    let slot = (h ^ (h >>> 12)) & mask;
+    let slot = utf8BytesHash(bytes, offsets[i] as number, offsets[i + 1] as number) & mask;
     let code = -1;
     for (;;) {
       const at = slotRow[slot] as number;

@@ -1,5 +1,6 @@
 import { isAscii } from 'node:buffer';
 import type { Data } from 'apache-arrow';
+import { utf8BytesHash } from '@hokusai/core';
 import { bitIsSet, knownUtf8, utf8CellsEqual } from './utf8-column.js';
 import type { Column } from './column.js';
 
@@ -131,11 +132,14 @@ function hashUtf8Column(d: Data, n: number, h1: Uint32Array, h2: Uint32Array, va
  * never -1, which marks a null. Equal text has equal hashes; distinct counts confirm on the bytes.
  */
 export function utf8ValueHash(bytes: Uint8Array, s: number, e: number): number {
-  let v = 0x811c9dc5 ^ (e - s);
-  for (let k = s; k < e; k++) v = Math.imul(v ^ (bytes[k] as number), 0x01000193);
-  return finishValueHash(v);
+  const h = utf8BytesHash(bytes, s, e);
+  return h === -1 ? 0 : h;
 }
 
+/**
+ * The end of `utf8ValueHash` (utf8BytesHash's avalanche, then never -1) for the FNV state the row
+ * pass builds beside its fingerprints, so both give each value the same hash (a test compares them).
+ */
 function finishValueHash(h: number): number {
   h = Math.imul(h ^ (h >>> 15), 0x2c1b3c6d);
   h ^= h >>> 12;

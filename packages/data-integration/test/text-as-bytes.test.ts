@@ -1,4 +1,4 @@
-import { Float64, Table, Utf8, makeVector, vectorFromArray } from 'apache-arrow';
+import { Float64, Table, Utf8, makeVector, vectorFromArray, type Data } from 'apache-arrow';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { fromArrowTable, toArrowTable } from '../src/arrow-convert.js';
@@ -6,8 +6,8 @@ import { columnLength, nullCount, takeRows } from '../src/column.js';
 import type { Column, ColumnTable } from '../src/column.js';
 import { distinctCount } from '../src/distinct-count.js';
 import { buildManifest } from '../src/manifest.js';
-import { hashRows } from '../src/row-hash.js';
-import { decodeUtf8Chunks } from '../src/utf8-column.js';
+import { hashRows, hashRowsAndValues, utf8ValueHash } from '../src/row-hash.js';
+import { decodeUtf8Chunks, knownUtf8 } from '../src/utf8-column.js';
 
 // Text read from Arrow stays UTF-8 until a step reads its values; fingerprints, distinct counts
 // and the manifest read those bytes. Each must give exactly what it gives from the strings.
@@ -24,6 +24,20 @@ function bothWays(values: (string | null)[]): { bytes: ColumnTable; strings: Col
 const undecoded = (col: Column | undefined): boolean => col !== undefined && Object.getOwnPropertyDescriptor(col, 'values')?.get !== undefined;
 
 describe('text read as UTF-8 bytes', () => {
+  it("hands on, from the fingerprints' pass over the bytes, each value's utf8ValueHash (-1 for a null)", () => {
+    fc.assert(
+      fc.property(fc.array(cell, { maxLength: 200 }), (values) => {
+        const { bytes } = bothWays(values);
+        const col = bytes.columns[0] as Column;
+        const utf8 = knownUtf8(col) as Data;
+        const offsets = utf8.valueOffsets as Int32Array;
+        const expected = values.map((v, i) => (v === null ? -1 : utf8ValueHash(utf8.values as Uint8Array, offsets[i] as number, offsets[i + 1] as number)));
+        const { taken } = hashRowsAndValues([col], values.length, (_c, _d, hashes) => [...hashes]);
+        expect(taken[0]).toEqual(expected);
+      }),
+    );
+  });
+
   it('counts distinct values as a Set does on columns that outgrow the counting table many times', () => {
     // Pools from 3 to 40,000 values that share lengths and prefixes, with non-ASCII, empty text
     // and nulls: the table grows from 1,024 slots and confirms every hash match on the bytes.
