@@ -19,7 +19,10 @@ const UNREADABLE_STALE_MS = 30_000;
 function readOwner(path: string): LockOwner | undefined {
   try {
     const parsed = JSON.parse(readFileSync(path, 'utf8')) as Partial<LockOwner>;
-    return typeof parsed.pid === 'number' && typeof parsed.host === 'string' ? (parsed as LockOwner) : undefined;
+    if (typeof parsed.pid !== 'number' || typeof parsed.host !== 'string') return undefined;
+    // A start time that is not a number is as good as none: the pid alone is judged.
+    if (typeof parsed.startTicks !== 'number') delete parsed.startTicks;
+    return parsed as LockOwner;
   } catch {
     return undefined;
   }
@@ -34,7 +37,7 @@ function isStale(path: string, owner: LockOwner | undefined): boolean {
     }
   }
   // A process on another host cannot be probed; its lock stays until someone removes it.
-  return ownerGone({ pid: owner.pid, host: owner.host, ...(typeof owner.startTicks === 'number' ? { startTicks: owner.startTicks } : {}) });
+  return ownerGone(owner);
 }
 
 /**
