@@ -344,10 +344,11 @@ class TrackerImpl implements Tracker {
     }
     const next = Math.max(...mine.map((e) => e.i)) + 1;
     // The server run is ours to continue only when it lives on the server this tracker talks to.
-    const serverRunId = start.server !== undefined && start.server.uri === this.trackingUri && this.live() !== undefined ? start.server.runId : undefined;
-    const state: RunState = { journalRunId, serverRunId, handleId: serverRunId ?? journalRunId, next, queue: Promise.resolve() };
+    const server = start.server !== undefined && start.server.uri === this.trackingUri && this.live() !== undefined ? start.server : undefined;
+    const state: RunState = { journalRunId, serverRunId: server?.runId, handleId: server?.runId ?? journalRunId, next, queue: Promise.resolve() };
     this.runs.set(state.handleId, state);
-    if (serverRunId !== undefined) {
+    if (server !== undefined) {
+      const serverRunId = server.runId;
       const client = this.live() as MlflowClient;
       try {
         await client.updateRun(serverRunId, { status: 'RUNNING' });
@@ -357,7 +358,7 @@ class TrackerImpl implements Tracker {
       const live = this.live();
       if (live !== undefined) {
         try {
-          await this.endUnjournaledChildren(live, serverRunId, (start.server as { experimentId: string }).experimentId, entries);
+          await this.endUnjournaledChildren(live, serverRunId, server.experimentId, entries);
         } catch (error) {
           this.serverFailed(error, `ending the runs left open under run ${serverRunId}`);
         }
