@@ -17,6 +17,17 @@ function walkNumbers(col: Vector): { values: number[]; missing: number } {
   return { values, missing };
 }
 
+/** The smallest and largest of the values, each the first met of its equals (as a scan with < and > keeps them). */
+function rangeOf(values: readonly number[]): { min: number; max: number } {
+  let min = Infinity;
+  let max = -Infinity;
+  for (const v of values) {
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  return { min, max };
+}
+
 function walkCategories(col: Vector): { counts: [string, number][]; missing: number } {
   const counts = new Map<string, number>();
   let missing = 0;
@@ -40,8 +51,23 @@ describe('column values for the data profile', () => {
       const t = new Table({ [name]: col });
       const got = numberValues(t, name);
       expect({ values: [...got.values], missing: got.missing }).toEqual(walkNumbers(col));
+      expect({ min: got.min, max: got.max }).toEqual(rangeOf(walkNumbers(col).values));
     }
-    expect(numberValues(table, 'absent')).toEqual({ values: new Float64Array(0), missing: 7 });
+    expect(numberValues(table, 'absent')).toEqual({ values: new Float64Array(0), missing: 7, min: Infinity, max: -Infinity });
+  });
+
+  it('reads one float64 chunk without nulls or NaN in place, and copies one that holds a NaN', () => {
+    const whole = vectorFromArray([0, 2.5, -0, -7, 2.5, 11], new Float64());
+    const got = numberValues(new Table({ w: whole }), 'w');
+    expect(got.values.buffer).toBe(whole.data[0]?.values.buffer);
+    expect({ values: [...got.values], missing: got.missing, min: got.min, max: got.max }).toEqual({ ...walkNumbers(whole), ...rangeOf(walkNumbers(whole).values) });
+    // Of equal bounds the first met is kept, as a scan with < and > keeps it: 0 or -0, as it comes.
+    expect(Object.is(numberValues(new Table({ z: vectorFromArray([0, -0, 1], new Float64()) }), 'z').min, 0)).toBe(true);
+    expect(Object.is(numberValues(new Table({ z: vectorFromArray([-0, 0, 1], new Float64()) }), 'z').min, -0)).toBe(true);
+    const withNaN = vectorFromArray([1, Number.NaN, -3], new Float64());
+    const copied = numberValues(new Table({ n: withNaN }), 'n');
+    expect(copied.values.buffer).not.toBe(withNaN.data[0]?.values.buffer);
+    expect({ values: [...copied.values], missing: copied.missing, min: copied.min, max: copied.max }).toEqual({ values: [1, -3], missing: 1, min: -3, max: 1 });
   });
 
   it('counts dictionary codes and plain text alike, keys in the order of their first row', () => {
@@ -69,6 +95,7 @@ describe('column values for the data profile', () => {
     expect({ counts: [...cats.counts], missing: cats.missing }).toEqual(walkCategories(chunked.getChild('p') as Vector));
     const nums = numberValues(chunked, 'f');
     expect({ values: [...nums.values], missing: nums.missing }).toEqual(walkNumbers(chunked.getChild('f') as Vector));
+    expect({ min: nums.min, max: nums.max }).toEqual(rangeOf(walkNumbers(chunked.getChild('f') as Vector).values));
     const sliced = chunked.slice(2, 6);
     const s = numberValues(sliced, 'f');
     expect({ values: [...s.values], missing: s.missing }).toEqual(walkNumbers(sliced.getChild('f') as Vector));
@@ -92,7 +119,12 @@ describe('decile edges by selection', () => {
       cases.push(Float64Array.from({ length: n }, (_, i) => (i === 0 ? -Infinity : i === 1 ? Infinity : next())));
       cases.push(Float64Array.from({ length: n }, () => (next() < 0.5 ? -0 : 0) + (next() < 0.1 ? 1e-300 : 0)));
     }
-    for (const values of cases) expect(decileEdgesOf(values)).toEqual(decileEdges(Float64Array.from(values).sort()));
+    for (const values of cases) {
+      const sorted = decileEdges(Float64Array.from(values).sort());
+      expect(decileEdgesOf(values)).toEqual(sorted);
+      // The range handed in by a caller that has it (the profile's value reader) gives the same edges.
+      expect(decileEdgesOf(values, rangeOf([...values]))).toEqual(sorted);
+    }
   });
 });
 
@@ -117,7 +149,31 @@ describe('number bin counts', () => {
       expect([...numberBinCounts(probe, 3, edges)]).toEqual(bySearch(probe, 3, edges));
     }
     expect([...numberBinCounts(Float64Array.from([1, 2, 3]), 0, [])]).toEqual([3, 0]);
+    expect([...numberBinCounts(Float64Array.from([1, 2, 3]), 1, [2], { min: 1, width: 0, counts: new Float64Array(1) })]).toEqual([2, 1, 1]);
     expect([...numberBinCounts(Float64Array.from([1, 2, 3]), 1, [2])]).toEqual([2, 1, 1]);
     expect([...numberBinCounts(Float64Array.from([-Infinity, 0, Infinity]), 0, [-Infinity, 0, Infinity])]).toEqual([1, 1, 1, 0, 0]);
+  });
+});
+
+describe('equal-width histogram counted in the bin pass', () => {
+  it('counts each value in bin min(k - 1, floor((v - min) / width)), as a pass of its own does', () => {
+    let seed = 9;
+    const next = (): number => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+    for (let trial = 0; trial < 30; trial++) {
+      const values = Float64Array.from({ length: 3000 }, () => Math.round((next() - 0.5) * 10 ** (1 + (trial % 5))) / 10 ** (trial % 3));
+      const { min, max } = rangeOf([...values]);
+      const k = trial % 7 === 0 ? 1 : 20;
+      const width = (max - min) / k;
+      const own = new Array<number>(k).fill(0);
+      for (const v of values) {
+        const b = width === 0 ? 0 : Math.min(k - 1, Math.floor((v - min) / width));
+        own[b] = (own[b] ?? 0) + 1;
+      }
+      const counts = new Float64Array(k);
+      const edges = decileEdgesOf(values);
+      const bins = numberBinCounts(values, 2, edges, { min, width, counts });
+      expect([...counts]).toEqual(own);
+      expect([...bins]).toEqual([...numberBinCounts(values, 2, edges)]);
+    }
   });
 });

@@ -50,32 +50,24 @@ function perRole<T>(f: (role: DatasetRole) => T): PerRole<T> {
 
 function profileNumber(column: string, tables: PerRole<Table>): NumberColumnProfile {
   const v = perRole((role) => numberValues(tables[role], column));
-  const edges = decileEdgesOf(v.base.values);
-  const bins = perRole((role) => numberBinCounts(v[role].values, v[role].missing, edges));
+  const edges = decileEdgesOf(v.base.values, v.base);
   let min = Infinity;
   let max = -Infinity;
   for (const role of DATASET_ROLES) {
-    const xs = v[role].values;
-    for (let i = 0; i < xs.length; i++) {
-      const x = xs[i] as number;
-      if (x < min) min = x;
-      if (x > max) max = x;
-    }
+    if (v[role].min < min) min = v[role].min;
+    if (v[role].max > max) max = v[role].max;
   }
+  // The histogram's bins are counted in the PSI bins' pass over each table's values.
+  const k = min < max ? HISTOGRAM_BINS : 1;
+  const width = min <= max ? (max - min) / k : 0;
+  const histogramCounts = perRole(() => new Float64Array(k));
+  const bins = perRole((role) => numberBinCounts(v[role].values, v[role].missing, edges, min <= max ? { min, width, counts: histogramCounts[role] } : undefined));
   let histogram: NumberColumnProfile['histogram'] = null;
   if (min <= max) {
-    const k = min === max ? 1 : HISTOGRAM_BINS;
-    const width = (max - min) / k;
     const histEdges = Array.from({ length: k + 1 }, (_, i) => (i === k ? max : min + i * width));
     const shares = perRole((role) => {
-      const counts = new Float64Array(k);
-      const xs = v[role].values;
-      for (let i = 0; i < xs.length; i++) {
-        const b = width === 0 ? 0 : Math.min(k - 1, Math.floor(((xs[i] as number) - min) / width));
-        counts[b] = (counts[b] as number) + 1;
-      }
       const total = v[role].values.length;
-      return Array.from(counts, (c) => (total === 0 ? 0 : c / total));
+      return Array.from(histogramCounts[role], (c) => (total === 0 ? 0 : c / total));
     });
     histogram = { edges: histEdges, shares };
   }

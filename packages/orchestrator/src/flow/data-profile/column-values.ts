@@ -1,10 +1,13 @@
 import { DataType, Precision, type Data, type Table, type Vector } from 'apache-arrow';
 import { utf8BytesHash } from '@hokusai/core';
 
-/** A number column's non-missing values in row order, and how many rows were missing (null or NaN). */
+/** A number column's non-missing values in row order, how many rows were missing (null or NaN), and their range. */
 export interface NumberValues {
   values: Float64Array;
   missing: number;
+  /** The smallest and largest value, each the first met of its equals (Infinity and -Infinity when there is none). */
+  min: number;
+  max: number;
 }
 
 /** A category column's count per value (keys in order of first appearance) and its missing rows. */
@@ -21,26 +24,42 @@ export interface CategoryValues {
  */
 export function numberValues(table: Table, column: string): NumberValues {
   const col = table.getChild(column);
-  if (col === null) return { values: new Float64Array(0), missing: table.numRows };
+  if (col === null) return { values: new Float64Array(0), missing: table.numRows, min: Infinity, max: -Infinity };
+  // One float64 chunk without nulls or NaN (what loading a CSV file gives) is read in place.
+  const only = col.data.length === 1 ? (col.data[0] as Data) : undefined;
+  if (only !== undefined && only.offset === 0 && only.nullCount === 0 && only.values instanceof Float64Array) {
+    const values = only.values.subarray(0, only.length);
+    const range = rangeUnlessNaN(values, values.length);
+    if (range !== null) return { values, missing: 0, ...range };
+  }
   const out = new Float64Array(table.numRows);
   let n = 0;
   let missing = 0;
+  let min = Infinity;
+  let max = -Infinity;
   if (!plainNumbers(col)) {
     for (const v of col) {
       const x = typeof v === 'bigint' ? Number(v) : (v as number | null);
       if (x === null || x === undefined || Number.isNaN(x)) missing++;
-      else out[n++] = x;
+      else {
+        out[n++] = x;
+        if (x < min) min = x;
+        if (x > max) max = x;
+      }
     }
-    return { values: out.subarray(0, n), missing };
+    return { values: out.subarray(0, n), missing, min, max };
   }
   for (const d of col.data) {
     const values = d.values as ArrayLike<number | bigint>;
     const nulls = d.nullCount > 0;
     const bitmap = d.nullBitmap as Uint8Array;
     // A chunk without nulls and of a type without NaN (or holding none) is copied whole.
-    if (!nulls && !(values instanceof BigInt64Array) && !(values instanceof BigUint64Array) && !hasNaN(values as ArrayLike<number>, d.length)) {
+    const range = nulls || values instanceof BigInt64Array || values instanceof BigUint64Array ? null : rangeUnlessNaN(values as ArrayLike<number>, d.length);
+    if (range !== null) {
       out.set((values as Float64Array).subarray(0, d.length), n);
       n += d.length;
+      if (range.min < min) min = range.min;
+      if (range.max > max) max = range.max;
       continue;
     }
     for (let i = 0; i < d.length; i++) {
@@ -51,19 +70,30 @@ export function numberValues(table: Table, column: string): NumberValues {
       const v = values[i] as number | bigint;
       const x = typeof v === 'bigint' ? Number(v) : v;
       if (x !== x) missing++;
-      else out[n++] = x;
+      else {
+        out[n++] = x;
+        if (x < min) min = x;
+        if (x > max) max = x;
+      }
     }
   }
-  return { values: out.subarray(0, n), missing };
+  return { values: out.subarray(0, n), missing, min, max };
 }
 
 /** Row i's validity bit, read in place (see numberValues). */
 const validAt = (bitmap: Uint8Array, i: number): boolean => ((bitmap[i >> 3] as number) & (1 << (i & 7))) !== 0;
 
-function hasNaN(values: ArrayLike<number>, n: number): boolean {
-  if (!(values instanceof Float64Array) && !(values instanceof Float32Array)) return false;
-  for (let i = 0; i < n; i++) if (values[i] !== values[i]) return true;
-  return false;
+/** The range of the first n values (each bound the first met of its equals), or null when one is NaN. */
+function rangeUnlessNaN(values: ArrayLike<number>, n: number): { min: number; max: number } | null {
+  let min = Infinity;
+  let max = -Infinity;
+  for (let i = 0; i < n; i++) {
+    const v = values[i] as number;
+    if (v !== v) return null;
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  return { min, max };
 }
 
 /** Ints and 32/64-bit floats whose chunks start at their buffers' start: the typed array is the values. */

@@ -8,24 +8,27 @@ const BINS = 1 << 16;
 
 /**
  * `decileEdges` of values in any order (no NaN among them), without sorting them: one pass finds
- * the range, one counts the values in 65,536 equal-width bins of it, and only the values of the
- * (at most nine) bins holding a wanted sorted position are gathered and sorted. A bin is a
- * monotone function of the value, so the value at sorted position p is the right one of its bin's
- * sorted values. 500k base values: ~3 ms against ~22 ms for partitioning around pivots and
- * ~300 ms for a sort. The values at the wanted positions are those of the sorted order (up to
- * the sign of a zero, which no comparison against an edge can tell apart).
+ * the range (unless the caller knows it: `range`, the values' smallest and largest), one counts
+ * the values in 65,536 equal-width bins of it, and only the values of the (at most nine) bins
+ * holding a wanted sorted position are gathered and sorted. A bin is a monotone function of the
+ * value, so the value at sorted position p is the right one of its bin's sorted values. 500k base
+ * values: ~3 ms against ~22 ms for partitioning around pivots and ~300 ms for a sort. The values
+ * at the wanted positions are those of the sorted order (up to the sign of a zero, which no
+ * comparison against an edge can tell apart).
  */
-export function decileEdgesOf(values: Float64Array): number[] {
+export function decileEdgesOf(values: Float64Array, range?: { min: number; max: number }): number[] {
   const m = values.length;
   if (m < SORT_BELOW) return decileEdges(Float64Array.from(values).sort());
   const wanted: number[] = [];
   for (let k = 1; k <= 9; k++) wanted.push(Math.max(0, Math.ceil((k / 10) * m) - 1));
-  let min = Infinity;
-  let max = -Infinity;
-  for (let i = 0; i < m; i++) {
-    const v = values[i] as number;
-    if (v < min) min = v;
-    if (v > max) max = v;
+  let min = range?.min ?? Infinity;
+  let max = range?.max ?? -Infinity;
+  if (range === undefined) {
+    for (let i = 0; i < m; i++) {
+      const v = values[i] as number;
+      if (v < min) min = v;
+      if (v > max) max = v;
+    }
   }
   if (!(max > min) || !Number.isFinite(max - min)) return decileEdgesBySelect(values, wanted);
   const scale = BINS / (max - min);
