@@ -9,7 +9,7 @@ import { takeRows } from './column.js';
 import { concatTables } from './column-concat.js';
 import { findDuplicates, findMatches } from './dedup.js';
 import { dataError } from './errors.js';
-import { decimalsOf, matchRows, MAX_DECIMALS, normalizeCellText, precisionStride, type NumCol } from './feature-match.js';
+import { decimalsOf, matchRows, MAX_DECIMALS, moreDecimals, normalizeCellText, precisionStride, type NumCol } from './feature-match.js';
 import { hashRows } from './row-hash.js';
 import { knownUtf8 } from './utf8-column.js';
 import { copyBytes } from './utf8-layout.js';
@@ -150,7 +150,7 @@ async function decimalsOver(read: TableBatches, names: string[], n: number): Pro
       // The first stride position at or after this batch's first row.
       for (let g = Math.ceil(rowBase / step) * step; g < rowBase + ct.rowCount && (out[c] as number) < MAX_DECIMALS; g += step) {
         const i = g - rowBase;
-        if (col.valid[i] === 1) out[c] = Math.max(out[c] as number, decimalsOf(col.values[i] as number));
+        if (col.valid[i] === 1) out[c] = moreDecimals(out[c] as number, col.values[i] as number);
       }
     });
     rowBase += ct.rowCount;

@@ -151,6 +151,19 @@ describe('the normalization rule', () => {
     expect(['  Pro   Plan ', 'PRO PLAN', '0.50', ' 5e-1', '1,5'].map(normalizeCellText)).toEqual(['pro plan', 'pro plan', '0.5', '0.5', '1,5']);
   });
 
+  it('finds a column sample\'s most decimals past decimalsOf\'s loop with the same result', async () => {
+    const { decimalsOf, moreDecimals, MAX_DECIMALS } = await import('../src/feature-match.js');
+    const next = lcg(17);
+    const values: number[] = [0, -0, 0.5, 1e-7, 12.345, 0.1 + 0.2, 1 / 3, 2 ** 60, -1e300, 5e-324, Infinity, -Infinity, Number.NaN];
+    // Printed with 0 to 14 decimals, at magnitudes from 1e-8 to 1e12, and raw doubles.
+    for (let k = 0; k < 4000; k++) {
+      const d = Math.floor(next() * 15);
+      const scale = 10 ** Math.floor(next() * 20 - 8);
+      values.push(k % 5 === 0 ? (next() - 0.5) * scale : Number(((next() - 0.5) * scale).toFixed(Math.min(d, 100))));
+    }
+    for (const v of values) for (let d = 0; d <= MAX_DECIMALS; d++) expect(moreDecimals(d, v)).toBe(Math.max(d, decimalsOf(v)));
+  });
+
   it('matches rounded copies and never values further apart than the rounding', async () => {
     const { matchRows } = await import('../src/feature-match.js');
     const col = (values: number[]): Column => ({ type: 'float', values: Float64Array.from(values), valid: new Uint8Array(values.length).fill(1) });
