@@ -91,6 +91,18 @@ export class DistinctScratch {
     this.groupedHashes = new Int32Array(n);
   }
 
+  private values = new Float64Array(0);
+
+  /**
+   * Room for n values a caller gathers before counting them (the present values of a column of
+   * several chunks): one array for every column, as the other working arrays. Counting never
+   * writes to it.
+   */
+  floats(n: number): Float64Array {
+    if (this.values.length < n) this.values = new Float64Array(n);
+    return this.values;
+  }
+
   tableOf(slots: number): Float64Array {
     if (this.table.length < slots) this.table = new Float64Array(slots);
     return this.table;

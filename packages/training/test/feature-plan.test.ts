@@ -1,4 +1,4 @@
-import { makeTable, tableFromArrays, TimestampMillisecond, vectorFromArray, type Table } from 'apache-arrow';
+import { makeTable, Table, tableFromArrays, TimestampMillisecond, vectorFromArray } from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
 import { FeaturePlanSchema, planFeatures, SeededRandom, trainModel, TrainingError, type FeaturePlan } from '../src/index.js';
 
@@ -61,6 +61,24 @@ describe('feature plan', () => {
     expect(model.metadata.excluded).toEqual([{ name: 'customer_id', reason: 'identifier' }]);
     expect(model.metadata.features.map((x) => `${x.name}:${x.kind}`).sort()).toEqual(['city:hashed', 'country:categorical', 'income:numeric', 'plan:categorical', 'signup_date:date']);
     expect(plan.width).toBe(1 + 4 + 6 + 1 + 64);
+  });
+
+  it('counts the distinct and missing values of number columns of several chunks, column after column', () => {
+    // Two chunks per column (as a merged table has), with nulls; the column with the most present
+    // values comes first, so a count that read past its own values would see the earlier
+    // column's left in the array the values are gathered in.
+    const rng = new SeededRandom(3);
+    const values = (rows: number, nullShare: number, levels: number): (number | null)[] => Array.from({ length: rows }, () => (rng.uniform() < nullShare ? null : rng.int(levels) / 8));
+    const parts = [3000, 3500].map((rows) => ({ a: values(rows, 0, 4000), b: values(rows, 0.6, 300), c: values(rows, 0.3, 5), label: Int32Array.from({ length: rows }, (_, i) => i % 2) }));
+    const batches = parts.flatMap((p) => tableFromArrays({ a: vectorFromArray(p.a), b: vectorFromArray(p.b), c: vectorFromArray(p.c), label: p.label }).batches);
+    const merged = new Table(batches);
+    expect(merged.getChild('a')!.data.length).toBe(2);
+    const plan = planFeatures(merged, { target: 'label', seed: 1 });
+    for (const name of ['a', 'b', 'c'] as const) {
+      const all = parts.flatMap((p) => p[name]);
+      const present = all.filter((v): v is number => v !== null);
+      expect({ name, distinct: column(plan, name).distinct, missing: column(plan, name).missing }).toEqual({ name, distinct: new Set(present).size, missing: all.length - present.length });
+    }
   });
 
   it('plans a table of one class (a contribution alone) without a positive class; training still refuses it', async () => {

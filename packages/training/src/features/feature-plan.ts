@@ -112,7 +112,7 @@ function profile(table: Table, name: string, type: ColumnPlan['type'], scratch: 
   if (whole !== null) return { distinct: distinctNumbers(whole, whole.length, undefined, scratch), missing: 0 };
   // The present values gathered from the chunks in place (the merged table has two): one copy
   // instead of a float64 copy, a null mask and then this one.
-  const present = new Float64Array(col.length);
+  const present = scratch.floats(col.length);
   let m = 0;
   for (const c of numberChunks(col)) {
     const values = c.values;
