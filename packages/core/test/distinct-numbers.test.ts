@@ -89,4 +89,17 @@ describe('distinctNumbers on large columns', () => {
     const few = Float64Array.from({ length: 100_000 }, (_, i) => i % 37);
     expect(distinctNumbers(few, few.length, undefined, scratch)).toBe(37);
   });
+
+  it('lends one gathering array across columns, grown when a longer one comes, and counting leaves it as it is', () => {
+    const scratch = new DistinctScratch();
+    const first = scratch.floats(200_000);
+    expect(first.length).toBe(200_000);
+    expect(scratch.floats(50_000)).toBe(first);
+    const random = new Sfc32Random(4);
+    for (let i = 0; i < 200_000; i++) first[i] = random.nextUint32() % 150_000;
+    const copy = first.slice();
+    expect(distinctNumbers(first, 200_000, undefined, scratch)).toBe(new Set(copy).size);
+    expect(first).toEqual(copy);
+    expect(scratch.floats(300_000).length).toBe(300_000);
+  });
 });
