@@ -1,7 +1,7 @@
 import { canonicalJson } from './canonical-json.js';
 import { AttestationError } from './errors.js';
-import { type PredictionCommitments } from './commitments.js';
-import { commitPredictionsOnThreads } from './commit-threads.js';
+import { type PredictionBits, type PredictionCommitments } from './commitments.js';
+import { commitPredictionsOnThreads, predictionsDigest, type StartedCommitments } from './commit-threads.js';
 import { parseAttestationInput, type AttestationInput } from './attestation-input.js';
 import { merkleRoot, type MerkleLeaf } from './merkle.js';
 import { sha256Hex } from './sha256.js';
@@ -101,6 +101,11 @@ export interface BuildAttestationOptions {
    * chunk) with done/total phases, and what snarkjs says during long phases. Not called without a proof.
    */
   onProgress?: ProofProgressListener | undefined;
+  /**
+   * Commitments started earlier (startCommitments), taken when they are of this input's
+   * predictions and chunk size (their digest); otherwise, or if they failed, they are made here.
+   */
+  commitments?: StartedCommitments | undefined;
 }
 
 export interface BuiltAttestation {
@@ -140,6 +145,18 @@ function plainJson<T>(value: T): T {
   return JSON.parse(canonicalJson(value)) as T;
 }
 
+/** The commitments of `p`: those started earlier when they are of the same bits and chunk size, else made now. */
+async function commitmentsOf(p: PredictionBits, n: number, started: StartedCommitments | undefined): Promise<PredictionCommitments> {
+  if (started !== undefined && started.digest === predictionsDigest(p, n)) {
+    try {
+      return await started.result;
+    } catch {
+      // Made again below, where an error is the one this input causes.
+    }
+  }
+  return commitPredictionsOnThreads(p, n);
+}
+
 /**
  * Hashes every input, result and output file, builds the Merkle root and, when asked, proves the
  * accuracy counts with Groth16. The body, leaves, root, commitments and public signals depend only
@@ -153,7 +170,7 @@ export async function buildAttestation(input: AttestationInput, options: BuildAt
   if (prove && parsed.predictions === undefined) {
     throw new AttestationError('HOKUSAI_INVALID_INPUT', 'a proof was requested but the input has no predictions; pass labels and 0/1 predictions of both models, or prove: false');
   }
-  const commitments = parsed.predictions === undefined ? undefined : await commitPredictionsOnThreads(parsed.predictions, n);
+  const commitments = parsed.predictions === undefined ? undefined : await commitmentsOf(parsed.predictions, n, options.commitments);
   // The keys are known before proving, so the setup facts go into the body.
   const prepared =
     prove && commitments !== undefined

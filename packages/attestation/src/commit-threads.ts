@@ -1,5 +1,6 @@
-import { builtScript } from '@hokusai/core';
+import { createHash } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
+import { builtScript } from '@hokusai/core';
 import { chunkCommitments, chunkCount, commitPredictions, CommitmentChain, type ChunkCommitments, type PredictionBits, type PredictionCommitments } from './commitments.js';
 
 /** Benchmarks of fewer chunks are committed in this thread: a worker's start-up would cost more. */
@@ -23,11 +24,21 @@ export interface CommitJob {
   batch: number;
 }
 
+/** What the commitment thread is given to commit whole (see startCommitments). */
+export interface WholeCommitJob {
+  whole: true;
+  bits: PredictionBits;
+  n: number;
+}
+
 /** One message of the commitment thread: the commitments of chunks at, at + 1, ... */
 export interface CommitBatch {
   at: number;
   commits: ChunkCommitments[];
 }
+
+/** The commitment thread's answer to a WholeCommitJob. */
+export type WholeCommitReply = { ok: true; commitments: PredictionCommitments } | { ok: false; message: string };
 
 function workerScript(): string | null {
   return builtScript([new URL('./commit-worker.js', import.meta.url), new URL('../dist/commit-worker.js', import.meta.url)]);
@@ -83,4 +94,42 @@ export async function commitPredictionsOnThreads(p: PredictionBits, n: number): 
   } finally {
     void worker.terminate();
   }
+}
+
+/** Commitments being made on a thread of their own (see startCommitments). */
+export interface StartedCommitments {
+  /** predictionsDigest of the bits and chunk size they are made of. */
+  readonly digest: string;
+  readonly result: Promise<PredictionCommitments>;
+  /** Ends the thread if it is still working; `result` then rejects. */
+  cancel(): void;
+}
+
+/** SHA-256 of the chunk size and the three bit arrays: what a StartedCommitments is matched by. */
+export function predictionsDigest(p: PredictionBits, n: number): string {
+  const hash = createHash('sha256').update(`${n}:${p.labels.length}:${p.baseline.length}:${p.new.length}:`);
+  return hash.update(p.labels).update(p.baseline).update(p.new).digest('hex');
+}
+
+/**
+ * `commitPredictions(p, n)` on a worker thread, the chain included, while the calling thread does
+ * other work: a run knows its predictions when its models are scored, before the steps between
+ * that and the attestation (metrics, importance, the delta), which keep one core busy.
+ * buildAttestation takes the result (options.commitments) when its digest is that of the
+ * predictions it attests, and otherwise commits them itself. Undefined when the worker script
+ * is not built (running from sources).
+ */
+export function startCommitments(p: PredictionBits, n: number): StartedCommitments | undefined {
+  const script = workerScript();
+  if (script === null) return undefined;
+  const worker = new Worker(script);
+  const result = new Promise<PredictionCommitments>((resolve, reject) => {
+    worker.once('message', (m: WholeCommitReply) => (m.ok ? resolve(m.commitments) : reject(new Error(m.message))));
+    worker.once('error', reject);
+    worker.once('exit', (code) => reject(new Error(`the commitment thread stopped (exit code ${code})`)));
+  });
+  const ended = (): void => void worker.terminate();
+  result.then(ended, ended);
+  worker.postMessage({ whole: true, bits: p, n } satisfies WholeCommitJob);
+  return { digest: predictionsDigest(p, n), result, cancel: ended };
 }

@@ -19,6 +19,7 @@ export {
   type BuiltAttestation,
 } from './attestation.js';
 export { COMMITMENT_SCHEME, MAX_CIRCUIT_N, WORD_BITS, commitPredictions, chunkAccumulator, type PredictionBits, type PredictionChunk, type PredictionCommitments } from './commitments.js';
+export { predictionsDigest, startCommitments, type StartedCommitments } from './commit-threads.js';
 export { writeAttestation, type WriteAttestationOptions } from './write-attestation.js';
 export { verifyAttestation, type VerificationCheck, type VerificationReport, type VerifyAttestationOptions } from './verify-attestation.js';
 export { buildZkOutputV1, type ZkOutputInfo } from './zk-output-v1.js';

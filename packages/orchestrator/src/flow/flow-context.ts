@@ -3,6 +3,7 @@ import type { PipelineConfig } from './config.js';
 import type { DatasetCache } from './dataset-cache.js';
 import type { MemoryPlan } from './memory-plan.js';
 import type { EarlyTrainings } from './early-trainings.js';
+import type { EarlyCommitments } from './early-commitments.js';
 
 /** What every step of the Hokusai flow shares: the config, the hooks and the in-process dataset cache. */
 export interface FlowContext {
@@ -20,4 +21,6 @@ export interface FlowContext {
   readonly streamBatchRows?: number;
   /** Set for a run in one process: integrate may start the models' training early (see EarlyTrainings). */
   readonly earlyTrainings?: EarlyTrainings;
+  /** Set for a run in one process: evaluate starts the attestation's commitments (see EarlyCommitments). */
+  readonly earlyCommitments?: EarlyCommitments;
 }

@@ -26,6 +26,7 @@ import { runMetrics } from './run-metrics.js';
 import { splitUriCredentials } from '@hokusai/tracking';
 import { failedStatus, PipelineTracking, runNote, type TrackingStarted, type TrackingSummary } from './pipeline-tracking.js';
 import { EarlyTrainings } from './early-trainings.js';
+import { EarlyCommitments } from './early-commitments.js';
 import { EXAMPLE_ROWS } from './mlflow-model.js';
 import { piiKeyFromEnv } from '@hokusai/core';
 
@@ -191,10 +192,12 @@ async function executeLocked(config: PipelineConfig, runId: string, resume: bool
   // A streaming run's batch files and partitions; kept until the run has finished, so a resumed run finds them.
   const workDir = store.workDir(runId);
   const earlyTrainings = new EarlyTrainings();
+  const earlyCommitments = new EarlyCommitments();
   const flow = hokusaiFlow({
     config,
     hooks,
     earlyTrainings,
+    earlyCommitments,
     datasets: new DatasetCache({ inputs: [config.base, config.contributed, config.benchmark], known }),
     pipelineVersion: pipelineVersion(),
     plan,
@@ -232,8 +235,9 @@ async function executeLocked(config: PipelineConfig, runId: string, resume: bool
     await tracking.finish({ status: failedStatus(error), error: (error as Error).message });
     throw error;
   } finally {
-    // A model training started early that no step took over (the run failed or was stopped) ends here.
+    // A model training started early that no step took over (the run failed or was stopped) ends here, and so do commitments.
     earlyTrainings.cancel();
+    earlyCommitments.cancel();
   }
 
   const attest = result.output(flow.results.attest);

@@ -9,7 +9,7 @@ import { attestedConfig } from '../attested-config.js';
 import { planMemory } from '../memory-plan.js';
 import { dataProfile } from '../data-profile/data-profile.js';
 import type { FlowContext } from '../flow-context.js';
-import { encodePredictions, predictedBits } from '../predictions-file.js';
+import { encodePredictions, predictionBitsOf } from '../predictions-file.js';
 import type { DeltaReport } from '@hokusai/evaluation';
 import type { EvaluateOutput } from './evaluate-step.js';
 import type { IntegrateOutput } from './integrate-step.js';
@@ -140,16 +140,14 @@ export function attestStep(flow: FlowContext, reads: AttestReads): Step<AttestOu
           benchmark_type: `${flow.config.task}_classification`,
           mlflow_run_id: null,
         },
-        predictions: {
-          labels: Uint8Array.from(evaluation.labels),
-          baseline: predictedBits(evaluation.baselineScores, threshold),
-          new: predictedBits(evaluation.newScores, threshold),
-        },
+        predictions: predictionBitsOf(evaluation, threshold),
       };
       const request = await flow.hooks.apply('pre_attestation', input);
       const proof = flow.config.proof;
       const built = await buildAttestation(request, {
         prove: proof.enabled,
+        // Started by the evaluate step in this process; used only if they are of these predictions.
+        commitments: flow.earlyCommitments?.take(),
         ...(proof.circuitN === undefined ? {} : { circuitN: proof.circuitN }),
         ...(proof.ptau === undefined ? {} : { ptauPath: proof.ptau }),
         // Proving phases (circuit, setup, then witness, prove and verify per chunk) as one bar.

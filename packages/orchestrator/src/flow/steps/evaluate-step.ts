@@ -1,4 +1,5 @@
 import type { Table } from 'apache-arrow';
+import { DEFAULT_CIRCUIT_N } from '@hokusai/attestation';
 import { binaryMetrics, type BinaryMetrics } from '@hokusai/evaluation';
 import { encodeLabels, loadOnnxModel, type ClassLabel } from '@hokusai/training';
 import { OrchestratorError } from '../../errors.js';
@@ -7,6 +8,7 @@ import type { FlowContext } from '../flow-context.js';
 import type { IntegrateOutput } from './integrate-step.js';
 import { baselineLoadOptions, type TrainOutput } from './train-step.js';
 import { strataValues } from '../strata-columns.js';
+import { predictionBitsOf } from '../predictions-file.js';
 import { excludedColumns } from './search-step.js';
 import { permutationImportance, type PermutationImportance } from '../data-profile/permutation-importance.js';
 
@@ -55,6 +57,11 @@ export function evaluateStep(flow: FlowContext, reads: { integrate: Step<Integra
       }) as [Awaited<ReturnType<typeof scoreOnnx>>, Awaited<ReturnType<typeof scoreOnnx>>];
       assertSameClasses(b.classes, n.classes, ctx.step);
       const labels = encodeLabels(request.benchmark, request.target, n.classes);
+      const baselineMetrics = binaryMetrics(labels, b.scores);
+      const newMetrics = binaryMetrics(labels, n.scores);
+      // The attestation's commitments to these predictions start now on a thread of their own,
+      // beside the rest of this step and the delta, which keep one core busy (see EarlyCommitments).
+      flow.earlyCommitments?.start(predictionBitsOf({ labels, baselineScores: b.scores, newScores: n.scores }, baselineMetrics.threshold), flow.config.proof.circuitN ?? DEFAULT_CIRCUIT_N);
       const importance = await newModelImportance(candidate.onnx, request.benchmark, labels, flow.config.seed);
       const result: EvaluateOutput = {
         classes: n.classes,
@@ -62,8 +69,8 @@ export function evaluateStep(flow: FlowContext, reads: { integrate: Step<Integra
         labels,
         baselineScores: b.scores,
         newScores: n.scores,
-        baselineMetrics: binaryMetrics(labels, b.scores),
-        newMetrics: binaryMetrics(labels, n.scores),
+        baselineMetrics,
+        newMetrics,
         strata: strataValues(request.benchmark, {
           target: request.target,
           exclude: excludedColumns(data, flow),
