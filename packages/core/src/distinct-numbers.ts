@@ -1,3 +1,4 @@
+import { gridDistinct } from './decimal-grid.js';
 import { hashPartitions, tableCapacity } from './hash-partitions.js';
 
 const f64 = new Float64Array(1);
@@ -39,7 +40,9 @@ const EARLY_NEW_SHARE = 0.9;
  * column of a few thousand values probes a table that stays in cache: several times faster than
  * a JS `Set` or a sort. A column of mostly distinct values (ids, amounts) is instead split by the
  * hashes' top bits into partitions of a few thousand values, each counted with a small table:
- * local writes instead of a cache miss per value in a table of tens of MB. The data-integration
+ * local writes instead of a cache miss per value in a table of tens of MB, unless most of its
+ * values lie on one decimal grid (printed with a few decimals, or whole): those are bits in a
+ * bitmap over the column's range (see gridDistinct), about three times faster. The data-integration
  * manifests (distinct counts) and the training feature plan (numeric or categorical) both count
  * with it.
  */
@@ -49,7 +52,7 @@ export function distinctNumbers(values: Float64Array | Int32Array, n = values.le
   let table = new Float64Array(cap).fill(Number.NaN);
   let count = 0;
   for (let i = 0; i < n; i++) {
-    if ((i === EARLY_CHECK && count > i * EARLY_NEW_SHARE) || (i === PARTITION_CHECK && count > i * PARTITION_NEW_SHARE)) return partitionedCount(values, n, valid, scratch ?? new DistinctScratch());
+    if ((i === EARLY_CHECK && count > i * EARLY_NEW_SHARE) || (i === PARTITION_CHECK && count > i * PARTITION_NEW_SHARE)) return mostlyDistinctCount(values, n, valid, scratch ?? new DistinctScratch());
     if (valid !== undefined && valid[i] === 0) continue;
     const x0 = values[i] as number;
     const x = x0 === 0 ? 0 : x0;
@@ -69,6 +72,11 @@ export function distinctNumbers(values: Float64Array | Int32Array, n = values.le
     }
   }
   return count;
+}
+
+/** A column of mostly distinct values: on a decimal grid when it lies on one (a bit per value), else by partitions. */
+function mostlyDistinctCount(values: Float64Array | Int32Array, n: number, valid: Uint8Array | undefined, scratch: DistinctScratch): number {
+  return gridDistinct(values, n, valid, scratch, (others, m) => distinctNumbers(others, m, undefined, scratch)) ?? partitionedCount(values, n, valid, scratch);
 }
 
 /**
@@ -92,6 +100,13 @@ export class DistinctScratch {
   }
 
   private values = new Float64Array(0);
+  private bits = new Int32Array(0);
+
+  /** The decimal grid's bitmap: room for `words` 32-bit words (see gridDistinct). */
+  gridBits(words: number): Int32Array {
+    if (this.bits.length < words) this.bits = new Int32Array(words);
+    return this.bits;
+  }
 
   /**
    * Room for n values a caller gathers before counting them (the present values of a column of

@@ -76,10 +76,11 @@ describe('distinctNumbers on large columns', () => {
   it('counts the same with one scratch lent to calls on columns of every size, larger ones before smaller ones', () => {
     const random = new Sfc32Random(12);
     const scratch = new DistinctScratch();
-    // Mostly distinct columns (partitioned), largest first, so later calls find the scratch
-    // holding an earlier, longer column's rows past their own n; then one of few values.
+    // Mostly distinct columns (partitioned: multiples of pi lie on no decimal grid), largest
+    // first, so later calls find the scratch holding an earlier, longer column's rows past their
+    // own n; then one of few values.
     for (const n of [300_000, 120_000, 90_000, 250_000, 70_000]) {
-      const values = Float64Array.from({ length: n }, () => random.nextUint32() % (n * 2));
+      const values = Float64Array.from({ length: n }, () => (random.nextUint32() % (n * 2)) * Math.PI);
       const valid = Uint8Array.from({ length: n }, () => (random.int(9) === 0 ? 0 : 1));
       expect(distinctNumbers(values, n, undefined, scratch)).toBe(distinctNumbers(values));
       expect(distinctNumbers(values, n, valid, scratch)).toBe(new Set(Array.from(values).filter((_, i) => valid[i] === 1)).size);
