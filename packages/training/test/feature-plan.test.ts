@@ -70,7 +70,7 @@ describe('feature plan', () => {
     const rng = new SeededRandom(3);
     const values = (rows: number, nullShare: number, levels: number): (number | null)[] => Array.from({ length: rows }, () => (rng.uniform() < nullShare ? null : rng.int(levels) / 8));
     const parts = [3000, 3500].map((rows) => ({ a: values(rows, 0, 4000), b: values(rows, 0.6, 300), c: values(rows, 0.3, 5), label: Int32Array.from({ length: rows }, (_, i) => i % 2) }));
-    const batches = parts.flatMap((p) => tableFromArrays({ a: vectorFromArray(p.a), b: vectorFromArray(p.b), c: vectorFromArray(p.c), label: p.label }).batches);
+    const batches = parts.flatMap((p) => new Table({ a: vectorFromArray(p.a), b: vectorFromArray(p.b), c: vectorFromArray(p.c), label: vectorFromArray(p.label) }).batches);
     const merged = new Table(batches);
     expect(merged.getChild('a')!.data.length).toBe(2);
     const plan = planFeatures(merged, { target: 'label', seed: 1 });
