@@ -80,10 +80,11 @@ function mostlyDistinctCount(values: Float64Array | Int32Array, n: number, valid
 }
 
 /**
- * The partitioned count's working arrays, for a caller that counts one column after another (a
- * manifest, a feature plan): passed to each distinctNumbers call, they are allocated once at the
- * largest size asked for instead of a few MB of garbage per column, which raised the process's
- * peak memory and its collector's work. Drop it with the loop: it keeps 20 bytes per row.
+ * The partitioned count's working arrays (and the decimal grid's bitmap), for a caller that counts
+ * one column after another (a manifest, a feature plan): passed to each distinctNumbers call, they
+ * are allocated once at the largest size asked for instead of a few MB of garbage per column,
+ * which raised the process's peak memory and its collector's work. Drop it with the loop: it keeps
+ * up to 20 bytes per row for the partitions, 8 for the bitmap and 8 for `floats`.
  */
 export class DistinctScratch {
   hashes = new Int32Array(0);
