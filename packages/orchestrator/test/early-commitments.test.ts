@@ -1,5 +1,4 @@
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Xoshiro128Random } from '@hokusai/core';
@@ -7,17 +6,7 @@ import { commitPredictions, predictionsDigest } from '@hokusai/attestation';
 import { hokusaiHooks, runPipeline, type PipelineConfigInput } from '../src/index.js';
 import { decodePredictions, predictionBitsOf } from '../src/flow/predictions-file.js';
 import { EarlyCommitments } from '../src/flow/early-commitments.js';
-
-/** Rows of three features and a label that depends on them (seeded). */
-function csv(rows: number, seed: number, firstId: number): string {
-  const rng = new Xoshiro128Random(seed);
-  const lines = ['id,x1,x2,x3,label'];
-  for (let i = 0; i < rows; i++) {
-    const x = Array.from({ length: 3 }, () => Math.round((rng.nextFloat() * 4 - 2) * 1000) / 1000);
-    lines.push(`${firstId + i},${x.join(',')},${x[0]! - 0.7 * x[2]! + rng.nextFloat() - 0.5 > 0 ? 1 : 0}`);
-  }
-  return `${lines.join('\n')}\n`;
-}
+import { seededInputs } from './fixtures/seeded-inputs.js';
 
 /** The attested commitments' accumulator, and the one of the predictions the run published. */
 async function committed(out: string): Promise<{ attested: string; ofPublished: string }> {
@@ -32,20 +21,7 @@ describe('the attestation commitments evaluate starts', () => {
   let config: (out: string) => PipelineConfigInput;
 
   beforeAll(async () => {
-    work = await mkdtemp(join(tmpdir(), 'hokusai-commit-early-'));
-    await writeFile(join(work, 'base.csv'), csv(3_000, 1, 0));
-    await writeFile(join(work, 'contributed.csv'), csv(1_000, 2, 100_000));
-    await writeFile(join(work, 'benchmark.csv'), csv(2_500, 3, 200_000));
-    config = (out) => ({
-      base: join(work, 'base.csv'),
-      contributed: join(work, 'contributed.csv'),
-      benchmark: join(work, 'benchmark.csv'),
-      target: 'label',
-      exclude: ['id'],
-      out,
-      proof: { enabled: false, circuitN: 256 },
-      delta: { bootstrapResamples: 50 },
-    });
+    ({ work, config } = await seededInputs('hokusai-commit-early-', { base: 3_000, contributed: 1_000, benchmark: 2_500 }, { proof: { enabled: false, circuitN: 256 } }));
   });
 
   it('commit to the predictions the run publishes, also when a hook changes the scores after they were started', async () => {

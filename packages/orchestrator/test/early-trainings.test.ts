@@ -1,26 +1,12 @@
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tableFromArrays, type Table } from 'apache-arrow';
-import { Xoshiro128Random } from '@hokusai/core';
 import { trainModel, type TrainOptions } from '@hokusai/training';
 import { hokusaiHooks, runPipeline, type PipelineConfigInput, type RunEvent } from '../src/index.js';
 import { EARLY_TRAINING_MESSAGE } from '../src/flow/steps/train-step.js';
 import { EarlyTrainings } from '../src/flow/early-trainings.js';
-
-/** Rows of five features, a category and a label that depends on them (seeded). */
-function csv(rows: number, seed: number, firstId: number): string {
-  const rng = new Xoshiro128Random(seed);
-  const lines = ['id,x1,x2,x3,x4,x5,plan,label'];
-  for (let i = 0; i < rows; i++) {
-    const x = Array.from({ length: 5 }, () => Math.round((rng.nextFloat() * 4 - 2) * 1000) / 1000);
-    const plan = ['basic', 'pro', 'team'][Math.floor(rng.nextFloat() * 3)] as string;
-    const z = x[0]! - 0.5 * x[1]! + (plan === 'pro' ? 0.8 : 0) + (rng.nextFloat() - 0.5);
-    lines.push(`${firstId + i},${x.join(',')},${plan},${z > 0 ? 1 : 0}`);
-  }
-  return `${lines.join('\n')}\n`;
-}
+import { seededInputs } from './fixtures/seeded-inputs.js';
 
 interface Body {
   models: Record<string, { onnx_sha256: string }>;
@@ -35,21 +21,8 @@ describe('models train while integrate runs, with the same result', () => {
   let config: (out: string) => PipelineConfigInput;
 
   beforeAll(async () => {
-    work = await mkdtemp(join(tmpdir(), 'hokusai-early-'));
     // Above the size from which models train on their own threads (50k rows).
-    await writeFile(join(work, 'base.csv'), csv(50_000, 1, 0));
-    await writeFile(join(work, 'contributed.csv'), csv(4_000, 2, 100_000));
-    await writeFile(join(work, 'benchmark.csv'), csv(2_000, 3, 200_000));
-    config = (out) => ({
-      base: join(work, 'base.csv'),
-      contributed: join(work, 'contributed.csv'),
-      benchmark: join(work, 'benchmark.csv'),
-      target: 'label',
-      exclude: ['id'],
-      out,
-      proof: { enabled: false },
-      delta: { bootstrapResamples: 50 },
-    });
+    ({ work, config } = await seededInputs('hokusai-early-', { base: 50_000, contributed: 4_000, benchmark: 2_000 }));
   });
 
   it('takes both trainings over from integrate; a hook on the options makes the steps train themselves, to the same models', async () => {
