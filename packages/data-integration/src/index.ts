@@ -4,7 +4,7 @@ export type { DataFormat, DatasetManifest, LoadedDataset } from './dataset.js';
 export type { ColumnType } from './column.js';
 export { loadDataset, detectFormat, sameFileStat } from './load-dataset.js';
 export { fileSha256 } from './file-sha256.js';
-export { loadDatasetInWorker, loadTableInWorker } from './load-in-worker.js';
+export { loadDatasetInWorker, loadTableInWorker, loadTablesInWorker } from './load-in-worker.js';
 export type { PendingDataset } from './load-in-worker.js';
 export type { KnownFileHash, LoadOptions, LoadProgress } from './load-dataset.js';
 export { parseDatasetSchema, loadDatasetSchema, datasetSchemaSpec } from './dataset-schema.js';

@@ -7,12 +7,12 @@ import type { LoadOptions } from './load-dataset.js';
 import { buildManifest } from './manifest.js';
 import { sharedHandOff } from './shared-columns.js';
 import { sourceOf } from './source-info.js';
-import type { WorkerReply } from './load-in-worker.js';
+import type { LoaderJob, WorkerReply } from './load-in-worker.js';
 
-// Worker entry of loadTableInWorker: loads one file, hands the table on over shared memory,
-// then builds the manifest from the same columns, which the caller awaits only where it needs
-// it (the table's consumers start meanwhile).
-const { path, options, progress } = workerData as { path: string; options: LoadOptions; progress: boolean };
+// Worker entry of loadTablesInWorker: loads its files one after the other, handing each table on
+// over shared memory as soon as it is parsed, then builds their manifests from the same columns,
+// which the caller awaits only where it needs them (the tables' consumers start meanwhile).
+const { files, progress } = workerData as { files: LoaderJob[]; progress: boolean };
 const port = parentPort;
 if (port === null) throw new Error('load-worker runs only as a worker thread');
 
@@ -20,7 +20,7 @@ if (port === null) throw new Error('load-worker runs only as a worker thread');
  * Loads the file and sends the table; returns what the manifest needs and nothing else, so what
  * was copied to shared memory can be freed here.
  */
-async function handOn(send: (m: WorkerReply) => void): Promise<{ columns: ColumnTable; meta: Parameters<typeof buildManifest>[1] }> {
+async function handOn(path: string, options: LoadOptions, send: (m: WorkerReply) => void): Promise<{ columns: ColumnTable; meta: Parameters<typeof buildManifest>[1] }> {
   const dataset = await loadDataset(path, progress ? { ...options, onProgress: (p) => send({ ok: 'progress', progress: p }) } : options);
   const source = sourceOf(dataset);
   const { message, columns } = sharedHandOff(dataset.table, path);
@@ -28,15 +28,24 @@ async function handOn(send: (m: WorkerReply) => void): Promise<{ columns: Column
   return { columns, meta: { source_path: path, ...source } };
 }
 
-try {
-  const { columns, meta } = await handOn((m) => port.postMessage(m));
-  // What handOn parsed and copied is unreachable now: freed before the manifest's own arrays.
-  fullCollection();
-  port.postMessage({ ok: 'manifest', manifest: buildManifest(columns, meta) } satisfies WorkerReply);
-} catch (err) {
-  const reply: WorkerReply =
-    err instanceof DataIntegrationError
-      ? { ok: false, error: err.toJSON(), message: err.message }
-      : { ok: false, message: err instanceof Error ? err.message : String(err) };
-  port.postMessage(reply);
+function failureOf(err: unknown): Extract<WorkerReply, { ok: false }> {
+  return err instanceof DataIntegrationError
+    ? { ok: false, error: err.toJSON(), message: err.message }
+    : { ok: false, message: err instanceof Error ? err.message : String(err) };
+}
+
+// File by file: the table, then its manifest, before the next file's load, as when each file had
+// a thread of its own and the next one started when this one's table was in (two steps at a time).
+// Tables first and manifests after was 0.1 s sooner to the last table at 1M rows but held the
+// manifests' working memory through the start of integrate: 50 MB more at the peak.
+for (const [file, { path, options }] of files.entries()) {
+  const send = (m: WorkerReply): void => port.postMessage({ file, reply: m });
+  try {
+    const { columns, meta } = await handOn(path, options, send);
+    // What handOn parsed and copied is unreachable now: freed before the manifest's own arrays.
+    fullCollection();
+    send({ ok: 'manifest', manifest: buildManifest(columns, meta) });
+  } catch (err) {
+    send(failureOf(err));
+  }
 }

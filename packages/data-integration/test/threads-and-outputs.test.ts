@@ -1,7 +1,7 @@
 import { Dictionary, Int32, Table, Type, Utf8, vectorFromArray } from 'apache-arrow';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DataIntegrationError, integrateContribution, loadDataset, loadDatasetInWorker, loadTableInWorker } from '../src/index.js';
+import { DataIntegrationError, integrateContribution, loadDataset, loadDatasetInWorker, loadTableInWorker, loadTablesInWorker } from '../src/index.js';
 import type { LoadedDataset, LoadProgress } from '../src/index.js';
 import { statSync } from 'node:fs';
 import { fromArrowTable } from '../src/arrow-convert.js';
@@ -57,6 +57,25 @@ describe('loading on a worker thread', () => {
     expect(() => pending.manifest).toThrow(expect.objectContaining({ code: 'HOKUSAI_MANIFEST_PENDING' }));
     expect(await pending.manifestReady).toEqual(here.manifest);
     expect(pending.manifest).toEqual(here.manifest);
+  });
+
+  it('loads several files on one thread, in order: each table and manifest as loading it alone; a bad file rejects only its own', async () => {
+    const names = ['customers.csv', 'ragged.csv', 'customers.parquet', 'pii.csv'];
+    const progress: string[] = [];
+    const loads = loadTablesInWorker(names.map((name) => ({ path: fixture(name), options: { onProgress: () => progress.push(name) } })));
+    const settled = await Promise.allSettled(loads);
+    expect(settled.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled', 'fulfilled']);
+    expect((settled[1] as PromiseRejectedResult).reason).toMatchObject({ code: 'HOKUSAI_RAGGED_ROW', file: fixture('ragged.csv') });
+    for (const [k, name] of names.entries()) {
+      const r = settled[k];
+      if (r?.status !== 'fulfilled') continue;
+      const here = await loadDataset(fixture(name));
+      expect(rows(r.value.table)).toEqual(rows(here.table));
+      expect(await r.value.manifestReady).toEqual(here.manifest);
+      expect(r.value.path).toBe(fixture(name));
+    }
+    // Each file's progress reaches its own listener (the ragged one is read before it fails).
+    expect(new Set(progress)).toEqual(new Set(names));
   });
 
   it('a file that fails to parse rejects the table with the same typed error', async () => {

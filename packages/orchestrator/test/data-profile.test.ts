@@ -1,4 +1,4 @@
-import { tableFromArrays, type Table } from 'apache-arrow';
+import { Table, Utf8, makeVector, tableFromArrays, vectorFromArray } from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
 import { decileEdges, numberBinCounts, psiFromCounts, PSI_EPSILON } from '../src/flow/data-profile/psi.js';
 import { profileColumns, type CategoryColumnProfile, type NumberColumnProfile } from '../src/flow/data-profile/column-profile.js';
@@ -74,5 +74,51 @@ describe('permutation importance', () => {
     expect(first.columns[0]?.accuracy_drop_pp).toBeGreaterThan(30);
     expect(first.columns[1]).toMatchObject({ accuracy_drop_pp: 0, auroc_drop_pp: 0 });
     expect(await run()).toEqual(first);
+  });
+
+  it('scores the sampled rows, repeated, with one column shuffled per call, keeping every column\'s type (typed copies and the builder alike)', async () => {
+    const n = 2600;
+    const R = 5;
+    const x = Float64Array.from({ length: n }, (_, i) => Math.sin(i) * 100);
+    const k = Int32Array.from({ length: n }, (_, i) => (i * 7919) % 1000);
+    const s = Array.from({ length: n }, (_, i) => (i % 5 === 0 ? null : `v${i % 13}`));
+    const table = new Table({ x: makeVector(x), k: makeVector(k), s: vectorFromArray(s, new Utf8()) });
+    const labels = Int32Array.from(x, (v) => (v > 0 ? 1 : 0));
+    const calls: { types: Record<string, string>; values: Record<string, unknown[]> }[] = [];
+    const predict = async (t: Table): Promise<Float64Array> => {
+      const names = ['x', 'k', 's'];
+      calls.push({ types: Object.fromEntries(names.map((c) => [c, String(t.getChild(c)?.type)])), values: Object.fromEntries(names.map((c) => [c, Array.from(t.getChild(c) ?? [])])) });
+      return Float64Array.from({ length: t.numRows }, (_, i) => 1 / (1 + Math.exp(-Number(t.getChild('x')?.get(i)))));
+    };
+    const result = await permutationImportance({ table, labels, columns: ['x', 'k', 's'], threshold: 0.5, seed: 11, predict });
+    expect(result).toMatchObject({ rows: 2000, sampled: true });
+    const [once, ...shuffles] = calls;
+    if (once === undefined) throw new Error('no call');
+    const types = { x: String(table.getChild('x')?.type), k: String(table.getChild('k')?.type), s: String(table.getChild('s')?.type) };
+    expect(once.types).toEqual(types);
+    // The sample: 2,000 distinct rows in their original order, read from the table.
+    const xs = once.values.x as number[];
+    const rows = xs.map((v) => Array.from(x).indexOf(v));
+    expect(new Set(rows).size).toBe(2000);
+    expect([...rows].sort((a, b) => a - b)).toEqual(rows);
+    expect(once.values.k).toEqual(rows.map((r) => k[r]));
+    expect(once.values.s).toEqual(rows.map((r) => s[r]));
+    expect(shuffles.map((c) => c.types)).toEqual([types, types, types]);
+    shuffles.forEach((call, c) => {
+      const shuffled = ['x', 'k', 's'][c] as string;
+      for (const name of ['x', 'k', 's']) {
+        const got = call.values[name] as unknown[];
+        const base = once.values[name] as unknown[];
+        expect(got.length).toBe(2000 * R);
+        for (let r = 0; r < R; r++) {
+          const block = got.slice(r * 2000, (r + 1) * 2000);
+          if (name !== shuffled) expect(block).toEqual(base);
+          else {
+            expect(block).not.toEqual(base);
+            expect([...block].map(String).sort()).toEqual([...base].map(String).sort());
+          }
+        }
+      }
+    });
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Bool, Float16, Float32, Float64, Int32, Int64, Table, tableFromArrays, vectorFromArray } from 'apache-arrow';
+import { Bool, Float16, Float32, Float64, Int32, Int64, Table, makeData, makeVector, tableFromArrays, vectorFromArray } from 'apache-arrow';
 import { fitFeaturizer } from '../src/features/featurizer.js';
 import { planFeatures } from '../src/features/feature-plan.js';
 import { nullMask, readNumeric } from '../src/features/arrow-columns.js';
@@ -77,6 +77,35 @@ describe('the featurizer\'s numeric moments', () => {
       expect({ name, mean: got?.mean, scale: got?.scale }).toEqual({ name, ...reference(table, name) });
     }
     expect(f.numeric.find((x) => x.name === 'half')?.mean).toBe(Math.fround((0.5 - 2 + 1024) / 3));
+  });
+
+  it('equal those of a float64 copy for float64 chunks without nulls (the CSV case), whole and sliced mid-chunk', () => {
+    let s = 7;
+    const r = (): number => ((s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 2 ** 32);
+    // Values whose float32 roundings do not sum exactly, so another order or grouping of the sums shows.
+    const chunk = (rows: number) => tableFromArrays({ x: Float64Array.from({ length: rows }, () => (r() - 0.5) * 1e7 + r()), y: Int32Array.from({ length: rows }, () => (r() < 0.5 ? 1 : 0)) });
+    const table = new Table([...chunk(4000).batches, ...chunk(3001).batches, ...chunk(17).batches]);
+    for (const t of [table, table.slice(1500, 6500), table.slice(4001, 4002)]) {
+      const got = fitFeaturizer(t, { target: 'y', exclude: [], maxOneHot: 20, hashBuckets: 32, hashSeed: 0 }).numeric.find((x) => x.name === 'x');
+      expect({ mean: got?.mean, scale: got?.scale }).toEqual(reference(t, 'x'));
+    }
+  });
+
+  it('read a float64 chunk without nulls to its length, not to the end of a longer buffer', () => {
+    const x = makeData({ type: new Float64(), length: 3, nullCount: 0, data: Float64Array.from([1, 2, 4, 1e9, Number.NaN]) });
+    const table = new Table({ x: makeVector(x), y: vectorFromArray([0, 1, 0], new Int32()) });
+    const got = fitFeaturizer(table, { target: 'y', exclude: [], maxOneHot: 20, hashBuckets: 32, hashSeed: 0 }).numeric.find((f) => f.name === 'x');
+    expect({ mean: got?.mean, scale: got?.scale }).toEqual(reference(table, 'x'));
+    expect(got?.mean).toBe(Math.fround(7 / 3));
+  });
+
+  it('refuses an infinity in a float64 chunk without nulls, with its row in the whole column', () => {
+    for (const bad of [Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY]) {
+      const first = tableFromArrays({ x: Float64Array.from([1, 2, 3]), y: Int32Array.from([0, 1, 0]) });
+      const second = tableFromArrays({ x: Float64Array.from([4, 5, bad, 6]), y: Int32Array.from([1, 0, 1, 0]) });
+      const table = new Table([...first.batches, ...second.batches]);
+      expect(() => fitFeaturizer(table, { target: 'y', exclude: [], maxOneHot: 20, hashBuckets: 32, hashSeed: 0 })).toThrow(expect.objectContaining({ code: 'HOKUSAI_FEATURE_NAN', details: expect.objectContaining({ row: 5 }) }) as unknown as TrainingError);
+    }
   });
 
   it('refuses a NaN with its row in the whole column, past the first chunk', () => {

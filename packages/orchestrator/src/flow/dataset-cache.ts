@@ -1,5 +1,5 @@
 import { statSync } from 'node:fs';
-import { loadDataset, loadTableInWorker, type DatasetManifest, type KnownFileHash, type LoadedDataset, type LoadOptions, type PendingDataset } from '@hokusai/data-integration';
+import { loadDataset, loadTablesInWorker, type DatasetManifest, type KnownFileHash, type LoadedDataset, type LoadOptions, type LoadProgress, type PendingDataset } from '@hokusai/data-integration';
 
 /** Files at least this large load on their own thread; below it a thread costs more than it saves. */
 const THREAD_MIN_BYTES = 8 * 1024 * 1024;
@@ -28,40 +28,86 @@ export class DatasetCache {
   private readonly early: boolean;
   /** Input hashes made for the run id (with the files' stat then), which loads take instead of hashing again. */
   private readonly known: ReadonlyMap<string, KnownFileHash>;
+  /** Per large input, the inputs that load on its thread (itself included; see loaderGroups); emptied by `clear()`. */
+  private groups: ReadonlyMap<string, readonly string[]>;
+  /** Where a file's load reports its progress: the listener of the call that asked for it, and the last report. */
+  private readonly progress = new Map<string, { listener?: NonNullable<LoadOptions['onProgress']>; last?: LoadProgress }>();
 
   /**
    * `inputs`: the run's input files, whose total size (against `earlyMaxBytes`, by default
    * EARLY_TABLES_MAX_BYTES) decides whether tables are handed on before their manifests;
    * `known`: their hashes as made for the run id (see LoadOptions.knownSha256).
    */
-  constructor(options: { inputs?: readonly string[]; earlyMaxBytes?: number; known?: ReadonlyMap<string, KnownFileHash> } = {}) {
-    this.early = (options.inputs ?? []).reduce((sum, path) => sum + sizeOf(path), 0) <= (options.earlyMaxBytes ?? EARLY_TABLES_MAX_BYTES);
+  constructor(options: { inputs?: readonly string[]; earlyMaxBytes?: number; known?: ReadonlyMap<string, KnownFileHash>; loaderThreads?: number } = {}) {
+    const inputs = options.inputs ?? [];
+    this.early = inputs.reduce((sum, path) => sum + sizeOf(path), 0) <= (options.earlyMaxBytes ?? EARLY_TABLES_MAX_BYTES);
     this.known = options.known ?? new Map();
+    // Sharing a thread means a file's manifest waits for the next file's load: only where tables
+    // are handed on before their manifests.
+    this.groups = this.early ? loaderGroups(inputs, options.loaderThreads ?? Infinity) : new Map();
   }
 
-  /** `onProgress` hears the reading of the file when this call starts the load. */
+  /**
+   * `onProgress` hears the reading of the file when this call starts the load, or when the load
+   * started ahead of this call on a thread shared with another input (see loaderGroups).
+   */
   load(path: string, onProgress?: LoadOptions['onProgress']): Promise<LoadedDataset> {
+    if (onProgress !== undefined) {
+      // A load started ahead of this call (with another file of its thread) has read some or all
+      // of the file already: its last report is heard at once.
+      const relay = this.progress.get(path) ?? {};
+      this.progress.set(path, { ...relay, listener: onProgress });
+      if (relay.last !== undefined) onProgress(relay.last);
+    }
     let pending = this.loaded.get(path);
     if (pending === undefined) {
-      const known = this.known.get(path);
-      const options: LoadOptions = { ...(onProgress === undefined ? {} : { onProgress }), ...(known === undefined ? {} : { knownSha256: known }) };
+      const group = this.groups.get(path);
       if (sizeOf(path) >= THREAD_MIN_BYTES) {
-        const loading = loadTableInWorker(path, options);
-        // Large inputs: the load waits for the manifest, so its working memory is gone before integrate.
-        const threaded = this.early
-          ? loading
-          : loading.then(async (d) => {
-              await d.manifestReady;
-              return d;
-            });
-        pending = threaded;
-        // The manifest promise holds no table, so it outlives `clear()`.
-        void this.remember(path, threaded.then((d) => d.manifestReady));
-      } else pending = loadDataset(path, options);
-      this.loaded.set(path, pending);
-      pending.catch(() => this.loaded.delete(path));
+        // The other inputs of this file's group load on the same thread, after it, ahead of their steps.
+        const together = (group ?? [path]).filter((p) => p === path || !this.loaded.has(p));
+        const ordered = [path, ...together.filter((p) => p !== path)];
+        const loads = loadTablesInWorker(ordered.map((p) => ({ path: p, options: this.loadOptions(p) })));
+        ordered.forEach((p, k) => this.keep(p, this.threaded(p, loads[k] as Promise<PendingDataset>)));
+        pending = this.loaded.get(path) as Promise<LoadedDataset>;
+      } else {
+        pending = loadDataset(path, this.loadOptions(path));
+        this.keep(path, pending);
+      }
     }
     return pending;
+  }
+
+  /** A file's load options: its known hash, and progress relayed to whoever asks for the file. */
+  private loadOptions(path: string): LoadOptions {
+    const known = this.known.get(path);
+    const onProgress = (p: LoadProgress): void => {
+      const relay = this.progress.get(path) ?? {};
+      this.progress.set(path, { ...relay, last: p });
+      relay.listener?.(p);
+    };
+    return { onProgress, ...(known === undefined ? {} : { knownSha256: known }) };
+  }
+
+  /** A thread's load as the cache holds it, its manifest remembered apart. */
+  private threaded(path: string, loading: Promise<PendingDataset>): Promise<LoadedDataset> {
+    // Large inputs: the load waits for the manifest, so its working memory is gone before integrate.
+    const threaded = this.early
+      ? loading
+      : loading.then(async (d) => {
+          await d.manifestReady;
+          return d;
+        });
+    // The manifest promise holds no table, so it outlives `clear()`.
+    void this.remember(path, threaded.then((d) => (d as PendingDataset).manifestReady));
+    return threaded;
+  }
+
+  private keep(path: string, pending: Promise<LoadedDataset>): void {
+    this.loaded.set(path, pending);
+    pending.catch(() => {
+      // A failed load is forgotten, so the step that asks for it again loads it again and meets the same error.
+      if (this.loaded.get(path) === pending) this.loaded.delete(path);
+    });
   }
 
   /** The manifest of the file at `path`: from its loader thread, or built here for a small file (loading it if needed). */
@@ -72,6 +118,9 @@ export class DatasetCache {
   /** Forgets every loaded table, so the raw data (the largest thing a run holds) can be freed. */
   clear(): void {
     this.loaded.clear();
+    this.progress.clear();
+    // A table asked for again later is loaded alone, not with the rest of its group.
+    this.groups = new Map();
   }
 
   private remember(path: string, manifest: Promise<DatasetManifest>): Promise<DatasetManifest> {
@@ -79,6 +128,27 @@ export class DatasetCache {
     manifest.catch(() => this.manifests.delete(path));
     return manifest;
   }
+}
+
+/**
+ * Large inputs share loader threads when there are more of them than `threads` (the steps that
+ * run at once): each joins the thread with the fewest bytes so far, largest first. With two
+ * threads and a run's three inputs, the largest loads alone and the other two one after the
+ * other on a second thread, as their steps would have run them, without a third thread's start.
+ * Each input maps to the inputs of its thread.
+ */
+export function loaderGroups(inputs: readonly string[], threads: number): Map<string, string[]> {
+  const large = [...new Set(inputs)].filter((p) => sizeOf(p) >= THREAD_MIN_BYTES);
+  const groups = new Map<string, string[]>();
+  if (large.length <= threads) return groups;
+  const bins = Array.from({ length: Math.max(1, threads) }, () => ({ bytes: 0, paths: [] as string[] }));
+  for (const path of large.sort((a, b) => sizeOf(b) - sizeOf(a) || (a < b ? -1 : 1))) {
+    const bin = bins.reduce((least, b) => (b.bytes < least.bytes ? b : least));
+    bin.bytes += sizeOf(path);
+    bin.paths.push(path);
+  }
+  for (const bin of bins) for (const path of bin.paths) groups.set(path, bin.paths);
+  return groups;
 }
 
 function sizeOf(path: string): number {

@@ -198,7 +198,7 @@ async function executeLocked(config: PipelineConfig, runId: string, resume: bool
     hooks,
     earlyTrainings,
     earlyCommitments,
-    datasets: new DatasetCache({ inputs: [config.base, config.contributed, config.benchmark], known }),
+    datasets: new DatasetCache({ inputs: [config.base, config.contributed, config.benchmark], known, loaderThreads: config.concurrency }),
     pipelineVersion: pipelineVersion(),
     plan,
     workDir,

@@ -1,7 +1,7 @@
 import type { Table, Vector } from 'apache-arrow';
 import { TrainingError } from '../errors.js';
 import type { OnnxGraph } from '../onnx/onnx-graph.js';
-import { columnKind, nullAt, numberChunks, readCodedStrings, readNumeric, requireColumn } from './arrow-columns.js';
+import { columnKind, nullAt, numberChunks, readCodedStrings, readNumeric, requireColumn, type NumberChunk } from './arrow-columns.js';
 import { DATE_PARTS, datePartsOf, emitDateParts, epochDays, type DatePart } from './date-parts.js';
 import { featureColumn } from './feature-column.js';
 import { murmur3 } from './murmur3.js';
@@ -112,40 +112,96 @@ export function datePartColumns(col: Parameters<typeof readNumeric>[0]): Float64
  */
 function numericMoments(col: Vector, name: string): { mean: number; std: number } {
   const chunks = numberChunks(col);
-  let sum = 0;
-  let count = 0;
+  const sums = { sum: 0, count: 0, bad: -1 };
   let base = 0;
   for (const c of chunks) {
-    const values = c.values;
-    for (let i = 0; i < c.length; i++) {
-      if (nullAt(c, i)) continue;
-      const v = values[i] as number;
-      if (!Number.isFinite(v)) {
-        throw new TrainingError(
-          'HOKUSAI_FEATURE_NAN',
-          `The feature column "${name}" holds ${String(v)} at row ${base + i}. Store a missing value as null (it is imputed with the training mean) or drop the row.`,
-          { column: name, row: base + i },
-        );
-      }
-      sum += Math.fround(v);
-      count++;
+    const plain = plainFloat64(c);
+    if (plain === null) addChunk(c, sums);
+    else addFloat64(plain, sums);
+    if (sums.bad >= 0) {
+      const v = c.values[sums.bad] as number;
+      throw new TrainingError(
+        'HOKUSAI_FEATURE_NAN',
+        `The feature column "${name}" holds ${String(v)} at row ${base + sums.bad}. Store a missing value as null (it is imputed with the training mean) or drop the row.`,
+        { column: name, row: base + sums.bad },
+      );
     }
     base += c.length;
   }
-  if (count === 0) {
+  if (sums.count === 0) {
     throw new TrainingError('HOKUSAI_FEATURE_ALL_MISSING', `The feature column "${name}" is null in every one of its ${col.length} rows. Exclude it with options.exclude.`, { column: name });
   }
-  const mean = sum / count;
+  const mean = sums.sum / sums.count;
   let ss = 0;
   for (const c of chunks) {
-    const values = c.values;
-    for (let i = 0; i < c.length; i++) {
-      if (nullAt(c, i)) continue;
-      const dlt = Math.fround(values[i] as number) - mean;
-      ss += dlt * dlt;
-    }
+    const plain = plainFloat64(c);
+    ss = plain === null ? chunkSquares(c, mean, ss) : float64Squares(plain, mean, ss);
   }
-  return { mean, std: Math.sqrt(ss / count) };
+  return { mean, std: Math.sqrt(ss / sums.count) };
+}
+
+/*
+ * The moments' passes over one chunk, continuing the running sums in row order. A float64 chunk
+ * without nulls (what CSV loading gives) has loops of its own: one array type and no null test
+ * per value, twice as fast, with the same sums.
+ */
+
+/** The values of a chunk of float64 numbers without nulls (its rows only), else null. */
+function plainFloat64(c: NumberChunk): Float64Array | null {
+  if (c.nulls !== undefined || c.bitmap !== undefined || !(c.values instanceof Float64Array)) return null;
+  return c.values.length === c.length ? c.values : c.values.subarray(0, c.length);
+}
+
+/** Adds the chunk's non-null values (as float32) to `s`; `s.bad` becomes the first non-finite row. */
+function addChunk(c: NumberChunk, s: { sum: number; count: number; bad: number }): void {
+  const values = c.values;
+  let sum = s.sum;
+  let count = s.count;
+  for (let i = 0; i < c.length; i++) {
+    if (nullAt(c, i)) continue;
+    const v = values[i] as number;
+    if (!Number.isFinite(v)) {
+      s.bad = i;
+      return;
+    }
+    sum += Math.fround(v);
+    count++;
+  }
+  s.sum = sum;
+  s.count = count;
+}
+
+function addFloat64(values: Float64Array, s: { sum: number; count: number; bad: number }): void {
+  let sum = s.sum;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i] as number;
+    // v - v is 0 for a finite v, NaN for NaN and infinities.
+    if (v - v !== 0) {
+      s.bad = i;
+      return;
+    }
+    sum += Math.fround(v);
+  }
+  s.sum = sum;
+  s.count += values.length;
+}
+
+function chunkSquares(c: NumberChunk, mean: number, ss: number): number {
+  const values = c.values;
+  for (let i = 0; i < c.length; i++) {
+    if (nullAt(c, i)) continue;
+    const dlt = Math.fround(values[i] as number) - mean;
+    ss += dlt * dlt;
+  }
+  return ss;
+}
+
+function float64Squares(values: Float64Array, mean: number, ss: number): number {
+  for (let i = 0; i < values.length; i++) {
+    const dlt = Math.fround(values[i] as number) - mean;
+    ss += dlt * dlt;
+  }
+  return ss;
 }
 
 export function fitFeaturizer(table: Table, options: FeaturizerOptions): Featurizer {
