@@ -23,4 +23,5 @@ export { Xoshiro128State } from './random/xoshiro128-state.js';
 export { Xoshiro128Random } from './random/xoshiro128-random.js';
 export { Xoshiro128SplitMix64Random } from './random/xoshiro128-splitmix64-random.js';
 export { builtScript } from './built-script.js';
+export { fullCollection } from './full-collection.js';
 export { utf8BytesHash } from './utf8-hash.js';

@@ -1,7 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { ColumnTable } from './column.js';
 import { DataIntegrationError } from './errors.js';
-import { fullCollection } from './full-collection.js';
+import { fullCollection } from '@hokusai/core';
 import { loadDataset } from './load-dataset.js';
 import type { LoadOptions } from './load-dataset.js';
 import { buildManifest } from './manifest.js';

@@ -8,8 +8,6 @@ import { knownUtf8 } from '../src/utf8-column.js';
 import type { Column } from '../src/column.js';
 import { tableFromMessage } from '../src/table-message.js';
 import { fixture, scratch } from './temp-files.js';
-import { runInNewContext } from 'node:vm';
-import { fullCollection } from '../src/full-collection.js';
 
 const tmp = scratch();
 afterAll(() => tmp.cleanup());
@@ -86,17 +84,5 @@ describe('handing a loaded table to another thread over shared memory', () => {
       for (const f of numbers) expect((pending.table.getChild(f.name)?.data[0]?.values as Uint8Array).buffer).toBeInstanceOf(SharedArrayBuffer);
       expect(await pending.manifestReady).toEqual(here.manifest);
     }
-  });
-});
-
-describe('a full collection on a loader thread', () => {
-  it('frees what is unreachable at once, and leaves no gc() behind in new contexts', async () => {
-    const exposedBefore = runInNewContext('typeof gc') as string;
-    const ref = ((): WeakRef<Uint8Array> => new WeakRef(new Uint8Array(1 << 20)))();
-    // A WeakRef keeps its target until the current job ends.
-    await new Promise((resolve) => setImmediate(resolve));
-    fullCollection();
-    expect(ref.deref()).toBeUndefined();
-    expect(runInNewContext('typeof gc')).toBe(exposedBefore);
   });
 });

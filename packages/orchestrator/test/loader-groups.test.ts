@@ -8,7 +8,7 @@ import { DatasetCache, loaderGroups } from '../src/flow/dataset-cache.js';
 
 // The real loads, with their calls recorded: which files share a thread.
 vi.mock('@hokusai/data-integration', async (importOriginal) => {
-  const real = await importOriginal<typeof import('@hokusai/data-integration')>();
+  const real = await importOriginal<typeof dataIntegration>();
   return { ...real, loadTablesInWorker: vi.fn(real.loadTablesInWorker) };
 });
 

@@ -1,4 +1,5 @@
 import type { Table } from 'apache-arrow';
+import { fullCollection } from '@hokusai/core';
 import { integrateContributionOnThreads, type IntegrationInput, type IntegrationResult } from '@hokusai/data-integration';
 import type { PipelineConfig } from '../config.js';
 import { planFeatures, warmTrainThreads, type FeaturePlan } from '@hokusai/training';
@@ -87,6 +88,10 @@ export function integrateStep(flow: FlowContext, loads: { base: Step<LoadOutput>
       const result = await flow.hooks.apply('post_integration', integrated);
       // The raw tables (PII included) have no later reader: let them go before training.
       flow.datasets.clear();
+      // Collected now, before the new model's training, the staging and the column profiles
+      // allocate beside them: integrate's hashes and indexes and the raw tables are garbage, and V8
+      // would free them only when its heap next fills (wide1m: 13 ms; peak RSS 750 → 690 MB).
+      fullCollection();
       // Downstream needs neither the contributed table alone nor the manifests of the treated
       // tables (their content hashes depend on the PII key); leaving them out keeps the stored
       // output small and spares building those manifests.

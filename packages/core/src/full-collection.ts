@@ -4,12 +4,13 @@ import { runInNewContext } from 'node:vm';
 let collect: (() => void) | undefined;
 
 /**
- * Runs V8's full garbage collection in this thread. A loader thread calls it once, after handing
- * its table on: the columns it parsed (copied to shared memory by then) and the parse's
- * scratch buffers are garbage, but V8 would free them only when its heap next fills, which during
- * the manifest it rarely does, so they stayed resident through the run's memory peak. Without
- * node's --expose-gc the collector is reached through a fresh context, the flag set only for as
- * long as that takes.
+ * Runs V8's full garbage collection in this thread, for the moments when a phase has just left
+ * much memory unreachable that the next phase would otherwise be allocated beside: V8 frees it
+ * only when its heap next fills, which may be long after, through a run's memory peak. A loader
+ * thread calls it after handing each table on (the parsed columns are in shared memory by then);
+ * the pipeline after `integrate` (its hashes, indexes and the raw tables). Without node's
+ * --expose-gc the collector is reached through a fresh context, the flag set only for as long as
+ * that takes.
  */
 export function fullCollection(): void {
   collect ??= exposedCollector();
