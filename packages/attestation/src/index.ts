@@ -23,7 +23,7 @@ export { predictionsDigest, startCommitments, type StartedCommitments } from './
 export { writeAttestation, type WriteAttestationOptions } from './write-attestation.js';
 export { verifyAttestation, type VerificationCheck, type VerificationReport, type VerifyAttestationOptions } from './verify-attestation.js';
 export { buildZkOutputV1, type ZkOutputInfo } from './zk-output-v1.js';
-export { validateAttestationJson, validateZkOutputV1, schemaPath, ATTESTATION_SCHEMA_FILE, ZK_OUTPUT_V1_SCHEMA_FILE } from './schemas.js';
+export { compileSchemas, validateAttestationJson, validateZkOutputV1, schemaPath, ATTESTATION_SCHEMA_FILE, ZK_OUTPUT_V1_SCHEMA_FILE } from './schemas.js';
 export { circuitHash, circuitSources, DEFAULT_CIRCUIT_N, CIRCUIT_NAME, PUBLIC_SIGNAL_NAMES } from './circuit-source.js';
 export { proofFileNames, chunkProofFile, chunkPublicFile, VERIFICATION_KEY_FILE, type ProofFiles } from './groth16-prover.js';
 export { KNOWN_CEREMONY_PTAU, knownCeremony, fileDigests } from './ptau-ceremonies.js';
