@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -74,6 +74,25 @@ describe('parts of an output staged before the step returns', () => {
     expect(statSync(objectPath(root, sha)).mtimeMs).toBe(before);
     expect(objects(root).size).toBe(2);
     expect((store.readValue(hash) as { big: Table }).big.getChild('x')?.get(999_999)).toBe(2 + 999_999 / 4);
+  });
+
+  it('are hashed by the writer thread, which keeps an intact object of that hash and replaces a damaged one', async () => {
+    const { root, store } = await newStore();
+    const t = floats(300_000, 5);
+    const u = floats(1000, 7);
+    const shaT = sha256Of(tableToIPC(t, 'file'));
+    const shaU = sha256Of(tableToIPC(u, 'file'));
+    // A damaged copy of one (disk fault, manual edit), an intact one of the other (a resumed run).
+    for (const sha of [shaT, shaU]) mkdirSync(join(root, 'objects', sha.slice(0, 2)), { recursive: true });
+    writeFileSync(objectPath(root, shaT), 'damaged');
+    writeFileSync(objectPath(root, shaU), tableToIPC(u, 'file'));
+    const intactBefore = statSync(objectPath(root, shaU)).mtimeMs;
+    store.stage({ t, u });
+    const hash = await store.putValue({ t, u });
+    expect(sha256Of(store.readObject(shaT))).toBe(shaT);
+    expect(statSync(objectPath(root, shaU)).mtimeMs).toBe(intactBefore);
+    expect(hash).toBe(sha256Of(encodeValue({ t, u }).json));
+    expect(objects(root).size).toBe(3);
   });
 
   it('are written again by the output store when the staged write failed, which then fails the step as any write does', async () => {

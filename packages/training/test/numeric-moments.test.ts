@@ -108,6 +108,13 @@ describe('the featurizer\'s numeric moments', () => {
     }
   });
 
+  it('take a value past float32\'s range as the reference does (its rounding is infinite, the value is no error)', () => {
+    const table = tableFromArrays({ x: Float64Array.from([1, 1e39, 2]), y: Int32Array.from([0, 1, 0]) });
+    const got = fitFeaturizer(table, { target: 'y', exclude: [], maxOneHot: 20, hashBuckets: 32, hashSeed: 0 }).numeric.find((f) => f.name === 'x');
+    expect({ mean: got?.mean, scale: got?.scale }).toEqual(reference(table, 'x'));
+    expect(got?.mean).toBe(Number.POSITIVE_INFINITY);
+  });
+
   it('refuses a NaN with its row in the whole column, past the first chunk', () => {
     const first = tableFromArrays({ x: Float64Array.from([1, 2, 3]), y: Int32Array.from([0, 1, 0]) });
     const second = tableFromArrays({ x: Float64Array.from([4, Number.NaN]), y: Int32Array.from([1, 0]) });

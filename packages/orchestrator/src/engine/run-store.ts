@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { readFile, readdir, rm, stat } from 'node:fs/promises';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -6,6 +5,7 @@ import type { RecordBatch } from 'apache-arrow';
 import type { ErrorKind } from '@hokusai/core';
 import { OrchestratorError } from '../errors.js';
 import { ObjectWriter } from './object-writer.js';
+import { objectIntact, objectPath, piecesSha256 } from './object-files.js';
 import type { ProcessOwner } from './process-alive.js';
 import { decodeValue, planValue, sha256Of, type ValuePart } from './value-codec.js';
 import { writeFileAtomic } from '@hokusai/core';
@@ -64,8 +64,11 @@ export type RunOwner = ProcessOwner;
  * and renamed, so a killed process never leaves a half-written record behind.
  */
 export class RunStore {
-  /** Record batches this store has stored as objects of their own, by hash, and their writes. */
-  private readonly batches = new WeakMap<RecordBatch, { sha256: string; written: Promise<void> }>();
+  /**
+   * Record batches this store has stored as objects of their own: each one's hash once its object
+   * is written (hashed here, or by the writer thread when staged), rejected when the write failed.
+   */
+  private readonly batches = new WeakMap<RecordBatch, Promise<string>>();
   /** Object writes from this thread go one after the other: the last one queued. */
   private writeQueue: Promise<void> = Promise.resolve();
   /** Writes staged objects on a thread of its own (null: its script is not built). */
@@ -74,7 +77,7 @@ export class RunStore {
   constructor(readonly root: string) {}
 
   private objectPath(sha256: string): string {
-    return join(this.root, 'objects', sha256.slice(0, 2), sha256);
+    return objectPath(this.root, sha256);
   }
 
   private runDir(runId: string): string {
@@ -94,17 +97,9 @@ export class RunStore {
    * Writes `bytes` (or its pieces), whose hash is `sha`, with `write` (from this thread unless
    * told), unless an intact copy is there: a damaged one (disk fault, manual edit) is replaced.
    */
-  private async storeObject(sha: string, bytes: Uint8Array | string | readonly Uint8Array[], write: (path: string, bytes: Uint8Array | string | readonly Uint8Array[]) => Promise<void> = atomicWrite): Promise<void> {
+  private async storeObject(sha: string, bytes: Uint8Array | string | readonly Uint8Array[]): Promise<void> {
     const path = this.objectPath(sha);
-    if (!existsSync(path) || !this.objectIntact(path, sha)) await write(path, bytes);
-  }
-
-  private objectIntact(path: string, sha256: string): boolean {
-    try {
-      return sha256Of(readFileSync(path)) === sha256;
-    } catch {
-      return false;
-    }
+    if (!objectIntact(path, sha)) await atomicWrite(path, bytes);
   }
 
   hasObject(sha256: string): boolean {
@@ -136,47 +131,53 @@ export class RunStore {
    */
   async putValue(value: unknown): Promise<string> {
     const { doc, parts } = planValue(value);
-    await Promise.all(this.storeParts(parts, (sha, pieces) => this.queueWrite(sha, pieces)));
+    await Promise.all(this.storeParts(parts));
     return this.putObject(JSON.stringify(doc));
   }
 
   /**
-   * Starts storing the tables (and other binary parts) of `value`, an output or part of an
-   * output a step has finished before it returns: their objects are hashed now and written on
-   * the store's writer thread while the step goes on computing, and `putValue` of the output
-   * then finds them stored. Nothing is recorded.
+   * Starts storing the tables of `value`, an output or part of an output a step has finished
+   * before it returns: each record batch is hashed and written by the store's writer thread while
+   * the step goes on computing (at 1M rows about 100 MB, 50 ms of hashing this thread no longer
+   * does), and `putValue` of the output then finds it stored. Other binary parts are left to
+   * `putValue`. Nothing is recorded.
    */
   stage(value: unknown): void {
     if (this.writer === undefined) this.writer = ObjectWriter.create();
     const writer = this.writer;
-    const write = (sha: string, pieces: readonly Uint8Array[]): Promise<void> => (writer === null ? this.queueWrite(sha, pieces) : this.storeObject(sha, pieces, (path) => writer.write(path, pieces)));
-    for (const written of this.storeParts(planValue(value).parts, write)) written.catch(() => undefined);
+    for (const part of planValue(value).parts) {
+      const batch = part.batch;
+      if (batch === undefined || this.batches.has(batch)) continue;
+      const stored = writer === null ? this.storeHere(part.pieces()) : writer.store(this.root, part.pieces());
+      this.batches.set(batch, stored);
+      stored.catch(() => this.batches.delete(batch));
+    }
   }
 
-  /** Hashes each part (or finds it stored) and has `write` store it; the writes, in part order. */
-  private storeParts(parts: ValuePart[], write: (sha: string, pieces: readonly Uint8Array[]) => Promise<void>): Promise<void>[] {
-    const writes: Promise<void>[] = [];
-    for (const part of parts) {
-      const known = part.batch === undefined ? undefined : this.batches.get(part.batch);
-      if (known !== undefined) {
-        part.ref.sha256 = known.sha256;
-        writes.push(known.written.catch(() => this.queueWrite(known.sha256, part.pieces())));
-        continue;
-      }
-      const hash = createHash('sha256');
-      const pieces = part.pieces();
-      for (const piece of pieces) hash.update(piece);
-      const sha = hash.digest('hex');
-      part.ref.sha256 = sha;
-      const written = write(sha, pieces);
-      writes.push(written);
+  /**
+   * Hashes each part (or finds it stored or being stored) and stores it from this thread, after
+   * the writes queued before; the stores, in part order, each filling in its part's reference.
+   */
+  private storeParts(parts: ValuePart[]): Promise<void>[] {
+    return parts.map((part) => {
       const batch = part.batch;
-      if (batch !== undefined) {
-        this.batches.set(batch, { sha256: sha, written });
-        written.catch(() => this.batches.delete(batch));
+      const known = batch === undefined ? undefined : this.batches.get(batch);
+      // A staged write that failed is made again from here, which reports its error.
+      const stored = known === undefined ? this.storeHere(part.pieces()) : known.catch(() => this.storeHere(part.pieces()));
+      if (batch !== undefined && known === undefined) {
+        this.batches.set(batch, stored);
+        stored.catch(() => this.batches.delete(batch));
       }
-    }
-    return writes;
+      return stored.then((sha) => {
+        part.ref.sha256 = sha;
+      });
+    });
+  }
+
+  /** Hashes the pieces here and writes them after the writes queued before; resolves to the hash once written. */
+  private storeHere(pieces: readonly Uint8Array[]): Promise<string> {
+    const sha = piecesSha256(pieces);
+    return this.queueWrite(sha, pieces).then(() => sha);
   }
 
   /** Writes an object from this thread, after the writes queued before it. */

@@ -117,7 +117,12 @@ function numericMoments(col: Vector, name: string): { mean: number; std: number 
   for (const c of chunks) {
     const plain = plainFloat64(c);
     if (plain === null) addChunk(c, sums);
-    else addFloat64(plain, sums);
+    else {
+      sums.sum = float64Sum(plain, sums.sum);
+      sums.count += plain.length;
+      // A NaN or an infinity leaves the sum non-finite (so does a float32 overflow, which is no error).
+      if (!Number.isFinite(sums.sum)) sums.bad = firstNonFinite(plain);
+    }
     if (sums.bad >= 0) {
       const v = c.values[sums.bad] as number;
       throw new TrainingError(
@@ -171,19 +176,16 @@ function addChunk(c: NumberChunk, s: { sum: number; count: number; bad: number }
   s.count = count;
 }
 
-function addFloat64(values: Float64Array, s: { sum: number; count: number; bad: number }): void {
-  let sum = s.sum;
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i] as number;
-    // v - v is 0 for a finite v, NaN for NaN and infinities.
-    if (v - v !== 0) {
-      s.bad = i;
-      return;
-    }
-    sum += Math.fround(v);
-  }
-  s.sum = sum;
-  s.count += values.length;
+/** `sum` plus the values' float32 roundings, in order (a pure loop: nothing but numbers leaves it). */
+function float64Sum(values: Float64Array, sum: number): number {
+  for (let i = 0; i < values.length; i++) sum += Math.fround(values[i] as number);
+  return sum;
+}
+
+/** The first row holding a NaN or an infinity, or -1. */
+function firstNonFinite(values: Float64Array): number {
+  for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i] as number)) return i;
+  return -1;
 }
 
 function chunkSquares(c: NumberChunk, mean: number, ss: number): number {
