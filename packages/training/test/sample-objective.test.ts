@@ -23,8 +23,8 @@ function rowByRowHessian(s: RowSample, x: Float64Array, D: number): Float64Array
   return H;
 }
 
-/** A sample of `rows` rows over d features, a share `zeros` of the cells left out (value 0), then the intercept. */
-function sample(rows: number, d: number, zeros: number, seed: number): RowSample {
+/** A sample of `rows` rows over d features (float32 values, as features are, unless told), a share `zeros` of the cells left out (value 0), then the intercept. */
+function sample(rows: number, d: number, zeros: number, seed: number, f32 = true): RowSample {
   let st = seed;
   const rnd = (): number => ((st = (Math.imul(st, 1103515245) + 12345) >>> 0) / 2 ** 32);
   const starts = new Int32Array(rows + 1);
@@ -36,7 +36,8 @@ function sample(rows: number, d: number, zeros: number, seed: number): RowSample
     for (let j = 0; j < d; j++) {
       if (rnd() < zeros) continue;
       index.push(j);
-      value.push(Math.fround((rnd() - 0.5) * 6));
+      const v = (rnd() - 0.5) * 6;
+      value.push(f32 ? Math.fround(v) : v);
     }
     index.push(d);
     value.push(1);
@@ -50,9 +51,9 @@ function sample(rows: number, d: number, zeros: number, seed: number): RowSample
 }
 
 describe('the sample objective', () => {
-  it('sums the Hessian by dense columns to the bits of the row-by-row pass, dense or sparse, with and without cells left out', () => {
-    for (const [rows, d, zeros] of [[3000, 20, 0], [3000, 20, 0.1], [501, 7, 0.3], [800, 3, 0], [400, 40, 0.9], [2000, 70, 0]] as const) {
-      const s = sample(rows, d, zeros, rows + d);
+  it('sums the Hessian by dense columns to the bits of the row-by-row pass, dense or sparse, with and without cells left out, float32 or not', () => {
+    for (const [rows, d, zeros, f32] of [[3000, 20, 0, true], [3000, 20, 0.1, true], [501, 7, 0.3, true], [800, 3, 0, true], [400, 40, 0.9, true], [2000, 70, 0, true], [1000, 12, 0, false]] as const) {
+      const s = sample(rows, d, zeros, rows + d, f32);
       const D = d + 1;
       const x = Float64Array.from({ length: D }, (_, j) => Math.sin(j + 1) / 3);
       const g = new Float64Array(D);

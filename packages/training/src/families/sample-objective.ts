@@ -71,22 +71,32 @@ const MAX_DENSE_COLUMNS = 64;
 /** Share of a dense sample's cells that must be non-zero: one-hot and hashed blocks stay sparse. */
 const MIN_DENSE_SHARE = 0.5;
 
-const dense = new WeakMap<RowSample, Float64Array[] | null>();
+const dense = new WeakMap<RowSample, Float32Array[] | null>();
 
 /**
  * The sample as one column per feature (0 where a row has no entry), made once per sample, or
  * null when it is too wide or too sparse for that to pay. A zero adds h * 0 * x = 0 to a cell,
  * which leaves a sum that started at +0 unchanged: the dense pass gives the sparse one's bits.
+ * Float32 columns hold the features exactly (they are float32 values; the intercept is 1) in half
+ * the memory: 5.5 MB for 21 columns.
  */
-function denseColumns(sample: RowSample, D: number): Float64Array[] | null {
+function denseColumns(sample: RowSample, D: number): Float32Array[] | null {
   const known = dense.get(sample);
   if (known !== undefined) return known;
-  let cols: Float64Array[] | null = null;
+  let cols: Float32Array[] | null = null;
   if (D <= MAX_DENSE_COLUMNS && sample.index.length >= MIN_DENSE_SHARE * sample.rows * D) {
-    cols = Array.from({ length: D }, () => new Float64Array(sample.rows));
+    cols = Array.from({ length: D }, () => new Float32Array(sample.rows));
     const { starts, index, value } = sample;
-    for (let r = 0; r < sample.rows; r++) {
-      for (let t = starts[r] as number; t < (starts[r + 1] as number); t++) (cols[index[t] as number] as Float64Array)[r] = value[t] as number;
+    for (let r = 0; r < sample.rows && cols !== null; r++) {
+      for (let t = starts[r] as number; t < (starts[r + 1] as number); t++) {
+        const v = value[t] as number;
+        // Every sampled value is a float32 (the features are); anything else keeps the sparse pass.
+        if (Math.fround(v) !== v) {
+          cols = null;
+          break;
+        }
+        (cols[index[t] as number] as Float32Array)[r] = v;
+      }
     }
   }
   dense.set(sample, cols);
@@ -99,17 +109,17 @@ function denseColumns(sample: RowSample, D: number): Float64Array[] | null {
  * taken four at a time, so that four sums advance together instead of one scattered update per
  * cell and row (about 5x faster for 21 dense columns).
  */
-function denseHessian(cols: Float64Array[], hs: Float64Array, rows: number, D: number, hessian: Float64Array): void {
+function denseHessian(cols: Float32Array[], hs: Float64Array, rows: number, D: number, hessian: Float64Array): void {
   const ha = new Float64Array(rows);
   for (let a = 0; a < D; a++) {
-    const xa = cols[a] as Float64Array;
+    const xa = cols[a] as Float32Array;
     for (let r = 0; r < rows; r++) ha[r] = (hs[r] as number) * (xa[r] as number);
     let b = 0;
     for (; b + 3 <= a; b += 4) {
-      const x0 = cols[b] as Float64Array;
-      const x1 = cols[b + 1] as Float64Array;
-      const x2 = cols[b + 2] as Float64Array;
-      const x3 = cols[b + 3] as Float64Array;
+      const x0 = cols[b] as Float32Array;
+      const x1 = cols[b + 1] as Float32Array;
+      const x2 = cols[b + 2] as Float32Array;
+      const x3 = cols[b + 3] as Float32Array;
       let s0 = 0;
       let s1 = 0;
       let s2 = 0;
@@ -127,7 +137,7 @@ function denseHessian(cols: Float64Array[], hs: Float64Array, rows: number, D: n
       hessian[a * D + b + 3] = s3;
     }
     for (; b <= a; b++) {
-      const xb = cols[b] as Float64Array;
+      const xb = cols[b] as Float32Array;
       let s = 0;
       for (let r = 0; r < rows; r++) s += (ha[r] as number) * (xb[r] as number);
       hessian[a * D + b] = s;
