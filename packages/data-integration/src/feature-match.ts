@@ -39,6 +39,17 @@ export function decimalsOf(v: number): number {
   return MAX_DECIMALS;
 }
 
+/**
+ * min(decimalsOf(v), most): decimalsOf's loop stopped at `most`, which is all a tolerance bounded
+ * by the reference's precision needs (one test fewer for a value of `most` decimals or more).
+ */
+export function decimalsUpTo(v: number, most: number): number {
+  if (!Number.isFinite(v)) return 0;
+  const last = Math.min(most, MAX_DECIMALS);
+  for (let d = 0; d < last; d++) if (wholeAt(v, d)) return d;
+  return last;
+}
+
 /** decimalsOf's test at d decimals: v·10^d is a whole number, up to the rounding of that product. */
 function wholeAt(v: number, d: number): boolean {
   const x = v * (POW10[d] as number);
@@ -228,10 +239,12 @@ function numbersAgree(vx: boolean, u: number, vy: boolean, w: number, whole: boo
 
 /** The contributed value's rounding allowance, (1 + 1e-9) times half a unit of its last decimal. */
 function roundingOf(u: number, refDecimals: number): number {
-  const d = Math.min(decimalsOf(u), refDecimals);
-  const tol = 0.5 * 10 ** -d;
+  const tol = 0.5 * (NEG_POW10[decimalsUpTo(u, refDecimals)] as number);
   return tol * (1 + 1e-9);
 }
+
+/** 10 ** -d for d = 0 … 12, as roundingOf computed it value by value. */
+const NEG_POW10 = Array.from({ length: MAX_DECIMALS + 1 }, (_, d) => 10 ** -d);
 
 function withinRounding(u: number, w: number, rounding: number): boolean {
   return !(Math.abs(u - w) > rounding + Math.abs(w) * 1e-15);
@@ -434,10 +447,8 @@ export function matchRows(a: readonly Column[], na: number, b: readonly Column[]
   // Each row looks up the anchor with the fewest candidates.
   const anchorSet = new AnchorSet(a, b, nb, pair);
   const anchors = anchorSet.anchors;
-  const rest: number[] = [];
-  for (let i = 0; i < na; i++) if (hit[i] === 0) rest.push(i);
-
-  for (const i of rest) {
+  for (let i = 0; i < na; i++) {
+    if (hit[i] !== 0) continue;
     const pattern = anchorSet.patternOf(i);
     let index: BucketIndex | null = null;
     let from = 0;
@@ -448,7 +459,7 @@ export function matchRows(a: readonly Column[], na: number, b: readonly Column[]
       const anchor = anchors[q] as Anchor;
       if (anchor.valid[i] === 0) continue;
       const u = anchor.values[i] as number;
-      const tol = anchor.whole ? 0 : (0.5 / (POW10[Math.min(decimalsOf(u), anchor.refDecimals)] as number)) * (1 + 1e-9) + Math.abs(u) * 1e-15;
+      const tol = anchor.whole ? 0 : (0.5 / (POW10[decimalsUpTo(u, anchor.refDecimals)] as number)) * (1 + 1e-9) + Math.abs(u) * 1e-15;
       const anchorIndex = anchorSet.index(q, pattern);
       const f = anchorIndex.from(u - tol);
       const t = anchorIndex.to(u + tol);

@@ -164,6 +164,18 @@ describe('the normalization rule', () => {
     for (const v of values) for (let d = 0; d <= MAX_DECIMALS; d++) expect(moreDecimals(d, v)).toBe(Math.max(d, decimalsOf(v)));
   });
 
+  it('bounds a value\'s decimals by the reference\'s precision with the same result as decimalsOf\'s whole loop', async () => {
+    const { decimalsOf, decimalsUpTo, MAX_DECIMALS } = await import('../src/feature-match.js');
+    const next = lcg(23);
+    const values: number[] = [0, -0, 0.5, 1e-7, 12.345, 0.1 + 0.2, 1 / 3, 2 ** 60, -1e300, 5e-324, Infinity, -Infinity, Number.NaN];
+    for (let k = 0; k < 4000; k++) {
+      const d = Math.floor(next() * 15);
+      const scale = 10 ** Math.floor(next() * 20 - 8);
+      values.push(k % 5 === 0 ? (next() - 0.5) * scale : Number(((next() - 0.5) * scale).toFixed(d)));
+    }
+    for (const v of values) for (let most = 0; most <= MAX_DECIMALS; most++) expect(decimalsUpTo(v, most)).toBe(Math.min(decimalsOf(v), most));
+  });
+
   it('matches rounded copies and never values further apart than the rounding', async () => {
     const { matchRows } = await import('../src/feature-match.js');
     const col = (values: number[]): Column => ({ type: 'float', values: Float64Array.from(values), valid: new Uint8Array(values.length).fill(1) });
