@@ -13,6 +13,7 @@ import type { IgnoredReason } from './compared-columns.js';
 import { matchRows } from './feature-match.js';
 import { matchRowsInWorker } from './match-in-worker.js';
 import { checkLabelSets } from './label-sets.js';
+import { tallyLabels } from './label-tally.js';
 import { dataError } from './errors.js';
 import { MIN_PII_KEY_LENGTH } from '@hokusai/core';
 import { PiiKey } from './keyed-hash.js';
@@ -581,13 +582,7 @@ function sortContributedRows(nc: number, o: Overlaps): RowSorting {
 }
 
 function labelCounts(p: Part, tk: number): Map<string, number> {
-  const col = p.ct.columns[tk] as Column;
-  const m = new Map<string, number>();
-  for (let i = 0; i < p.ct.rowCount; i++) {
-    const v = String(cellValue(col, i));
-    m.set(v, (m.get(v) ?? 0) + 1);
-  }
-  return m;
+  return new Map([...tallyLabels(p.ct.columns[tk] as Column, p.ct.rowCount, true)].map(([label, t]) => [label, t.count]));
 }
 
 /** Quality of what the contributor handed in, judged against the base data; below the threshold it is refused. */

@@ -1,6 +1,6 @@
 import { basename } from 'node:path';
 import type { Column, ColumnTable } from './column.js';
-import { cellValue } from './column.js';
+import { tallyLabels } from './label-tally.js';
 import { columnPiiLook, showLabel } from './cell-description.js';
 import { dataError } from './errors.js';
 
@@ -16,14 +16,7 @@ interface LabelledPart {
 /** Distinct labels of one file in order of first appearance, with the row (1-based) of each first one. */
 function labelSet(part: LabelledPart, target: string): Map<string, number> {
   const col = part.ct.columns[part.ct.names.indexOf(target)] as Column;
-  const out = new Map<string, number>();
-  for (let i = 0; i < part.ct.rowCount; i++) {
-    const v = cellValue(col, i);
-    if (v === null) continue;
-    const key = String(v);
-    if (!out.has(key)) out.set(key, i + 1);
-  }
-  return out;
+  return new Map([...tallyLabels(col, part.ct.rowCount, false)].map(([label, t]) => [label, t.first + 1]));
 }
 
 const fold = (s: string): string => s.trim().toLowerCase();
