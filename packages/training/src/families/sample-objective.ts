@@ -1,3 +1,4 @@
+import { blockGradient } from './binary-blocks.js';
 import type { RowSample } from './row-sample.js';
 
 /**
@@ -105,42 +106,16 @@ function denseColumns(sample: RowSample, D: number): Float32Array[] | null {
 
 /**
  * The lower triangle of sum_r hs[r] * x_r x_r^T, each cell summed over the rows in row order
- * with each term (hs[r] * x_ra) * x_rb, as the row-by-row pass sums it: the same bits. Cells are
- * taken four at a time, so that four sums advance together instead of one scattered update per
- * cell and row (about 5x faster for 21 dense columns).
+ * with each term (hs[r] * x_ra) * x_rb, as the row-by-row pass sums it: the same bits. Row a of
+ * the triangle is the gradient-block sum of the weights hs[r] * x_ra against columns 0..a, which
+ * `blockGradient` takes four columns at a time instead of one scattered update per cell and row
+ * (about 5x faster for 21 dense columns).
  */
 function denseHessian(cols: Float32Array[], hs: Float64Array, rows: number, D: number, hessian: Float64Array): void {
   const ha = new Float64Array(rows);
   for (let a = 0; a < D; a++) {
     const xa = cols[a] as Float32Array;
     for (let r = 0; r < rows; r++) ha[r] = (hs[r] as number) * (xa[r] as number);
-    let b = 0;
-    for (; b + 3 <= a; b += 4) {
-      const x0 = cols[b] as Float32Array;
-      const x1 = cols[b + 1] as Float32Array;
-      const x2 = cols[b + 2] as Float32Array;
-      const x3 = cols[b + 3] as Float32Array;
-      let s0 = 0;
-      let s1 = 0;
-      let s2 = 0;
-      let s3 = 0;
-      for (let r = 0; r < rows; r++) {
-        const v = ha[r] as number;
-        s0 += v * (x0[r] as number);
-        s1 += v * (x1[r] as number);
-        s2 += v * (x2[r] as number);
-        s3 += v * (x3[r] as number);
-      }
-      hessian[a * D + b] = s0;
-      hessian[a * D + b + 1] = s1;
-      hessian[a * D + b + 2] = s2;
-      hessian[a * D + b + 3] = s3;
-    }
-    for (; b <= a; b++) {
-      const xb = cols[b] as Float32Array;
-      let s = 0;
-      for (let r = 0; r < rows; r++) s += (ha[r] as number) * (xb[r] as number);
-      hessian[a * D + b] = s;
-    }
+    blockGradient(hessian, a * D, ha, cols, a + 1, 0, rows);
   }
 }
