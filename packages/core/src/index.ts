@@ -15,6 +15,7 @@ export { writeFileAtomic, writeFileAtomicSync, writeViaTemporary, temporaryPathF
 export { replaceFolderAtomic, type ReplaceFolderOptions } from './replace-folder.js';
 export { sizeText } from './size-text.js';
 export { DistinctScratch, distinctNumbers } from './distinct-numbers.js';
+export { selectPositions } from './order-statistics.js';
 export { postableView } from './postable-view.js';
 export { hashPartitions, tableCapacity, type HashPartitions } from './hash-partitions.js';
 export { PII_KEY_ENV, MIN_PII_KEY_LENGTH, assertPiiKey, piiKeyFromEnv } from './pii-key.js';

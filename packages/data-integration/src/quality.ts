@@ -1,5 +1,6 @@
 import type { Column, ColumnTable } from './column.js';
 import { cellValue, nullCount } from './column.js';
+import { selectPositions } from '@hokusai/core';
 
 export interface QualityBreakdown {
   /** Share of non-null cells in the feature columns (what the model reads). */
@@ -60,61 +61,24 @@ export function fencesOfSample(sample: readonly number[]): [number, number] | nu
   if (sample.length < 3) return null;
   const s = Float64Array.from(sample);
   const n = s.length;
+  const at = (p: number): { x: number; lo: number; hi: number } => {
+    const x = p * (n - 1);
+    const lo = Math.floor(x);
+    return { x, lo, hi: Math.min(n - 1, lo + 1) };
+  };
+  const [a, b] = [at(0.25), at(0.75)];
   // The quartiles read two neighbouring order statistics each: selected in place (20,000 values:
   // 0.3 ms a column) instead of sorting the sample (1.4 ms). A NaN or -0 (where a sorted typed
   // array's order is not the < order) takes the sort.
   let plain = true;
   for (let i = 0; i < n && plain; i++) plain = (s[i] as number) === (s[i] as number) && !Object.is(s[i], -0);
-  if (!plain) s.sort();
-  const q = (p: number): number => {
-    const x = p * (n - 1);
-    const lo = Math.floor(x);
-    const hi = Math.min(n - 1, lo + 1);
-    if (!plain) return (s[lo] as number) + ((s[hi] as number) - (s[lo] as number)) * (x - lo);
-    selectInPlace(s, lo);
-    // Everything after position lo is at least s[lo]: the next order statistic is their least.
-    let next = s[lo] as number;
-    if (hi > lo) {
-      next = Infinity;
-      for (let i = lo + 1; i < n; i++) if ((s[i] as number) < next) next = s[i] as number;
-    }
-    return (s[lo] as number) + (next - (s[lo] as number)) * (x - lo);
-  };
-  const q1 = q(0.25);
-  const q3 = q(0.75);
+  if (plain) selectPositions(s, [...new Set([a.lo, a.hi, b.lo, b.hi])]);
+  else s.sort();
+  const q = ({ x, lo, hi }: { x: number; lo: number; hi: number }): number => (s[lo] as number) + ((s[hi] as number) - (s[lo] as number)) * (x - lo);
+  const q1 = q(a);
+  const q3 = q(b);
   const iqr = q3 - q1;
   return [q1 - 3 * iqr, q3 + 3 * iqr];
-}
-
-/**
- * Puts the k-th smallest value of `s` (no NaN) at s[k], none greater before it and none smaller
- * after it: quickselect with Hoare's partition around the median of three.
- */
-export function selectInPlace(s: Float64Array, k: number): void {
-  let lo = 0;
-  let hi = s.length - 1;
-  while (hi > lo) {
-    const a = s[lo] as number;
-    const b = s[(lo + hi) >> 1] as number;
-    const c = s[hi] as number;
-    const pivot = a < b ? (b < c ? b : a < c ? c : a) : a < c ? a : b < c ? c : b;
-    let i = lo;
-    let j = hi;
-    while (i <= j) {
-      while ((s[i] as number) < pivot) i++;
-      while ((s[j] as number) > pivot) j--;
-      if (i <= j) {
-        const t = s[i] as number;
-        s[i] = s[j] as number;
-        s[j] = t;
-        i++;
-        j--;
-      }
-    }
-    if (k <= j) hi = j;
-    else if (k >= i) lo = i;
-    else return;
-  }
 }
 
 /** True when the column holds at least two distinct non-null values (stops at the second). */

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { fencesOfSample, selectInPlace } from '../src/quality.js';
+import { fencesOfSample } from '../src/quality.js';
 
 /** The fences from a sorted copy (the definition). */
 function bySort(sample: readonly number[]): [number, number] | null {
@@ -27,18 +27,4 @@ describe('the outlier fences', () => {
     );
   });
 
-  it('select the k-th smallest value into place, smaller ones before it and larger ones after', () => {
-    fc.assert(
-      fc.property(fc.array(fc.integer({ min: -50, max: 50 }), { minLength: 1, maxLength: 500 }), fc.nat(), (values, pick) => {
-        const s = Float64Array.from(values);
-        const k = pick % s.length;
-        selectInPlace(s, k);
-        const sorted = Float64Array.from(values).sort();
-        expect(s[k]).toBe(sorted[k]);
-        for (let i = 0; i < k; i++) expect(s[i]).toBeLessThanOrEqual(s[k] as number);
-        for (let i = k + 1; i < s.length; i++) expect(s[i]).toBeGreaterThanOrEqual(s[k] as number);
-      }),
-      { numRuns: 2000 },
-    );
-  });
 });

@@ -1,3 +1,4 @@
+import { selectPositions } from '@hokusai/core';
 import { decileEdges } from './psi.js';
 
 /** Below this many values a sort is as quick as selecting. */
@@ -91,55 +92,13 @@ export function decileEdgesOf(values: Float64Array, range?: { min: number; max: 
 /** The same edges by partitioning a copy around pivots (all values equal, or an infinite range). */
 function decileEdgesBySelect(values: Float64Array, wanted: number[]): number[] {
   const a = Float64Array.from(values);
-  select(a, 0, a.length - 1, wanted, 0, wanted.length);
+  selectPositions(a, wanted);
   const edges: number[] = [];
   for (const p of wanted) {
     const v = a[p] as number;
     if (edges.length === 0 || v !== edges[edges.length - 1]) edges.push(v);
   }
   return edges;
-}
-
-/**
- * Rearranges a[lo..hi] so that a[p] holds the value of sorted position p for every p in
- * wanted[from..to) (ascending, all within lo..hi).
- */
-function select(a: Float64Array, lo: number, hi: number, wanted: number[], from: number, to: number): void {
-  while (from < to) {
-    if (hi - lo < SORT_BELOW) {
-      a.subarray(lo, hi + 1).sort();
-      return;
-    }
-    // Three-way partition around the median of three: < pivot | = pivot | > pivot.
-    const x = a[lo] as number;
-    const y = a[(lo + hi) >>> 1] as number;
-    const z = a[hi] as number;
-    const pivot = x < y ? (y < z ? y : x < z ? z : x) : x < z ? x : y < z ? z : y;
-    let lt = lo;
-    let i = lo;
-    let gt = hi;
-    while (i <= gt) {
-      const v = a[i] as number;
-      if (v < pivot) {
-        a[i] = a[lt] as number;
-        a[lt] = v;
-        lt++;
-        i++;
-      } else if (v > pivot) {
-        a[i] = a[gt] as number;
-        a[gt] = v;
-        gt--;
-      } else i++;
-    }
-    // wanted positions below lt go left, those in [lt, gt] are the pivot already, the rest right.
-    let mid = from;
-    while (mid < to && (wanted[mid] as number) < lt) mid++;
-    let right = mid;
-    while (right < to && (wanted[right] as number) <= gt) right++;
-    if (mid > from) select(a, lo, lt - 1, wanted, from, mid);
-    lo = gt + 1;
-    from = right;
-  }
 }
 
 function allEqual(part: Float64Array): boolean {
