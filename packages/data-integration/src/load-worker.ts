@@ -10,8 +10,8 @@ import { sourceOf } from './source-info.js';
 import type { LoaderJob, WorkerReply } from './load-in-worker.js';
 
 // Worker entry of loadTablesInWorker: loads its files one after the other, handing each table on
-// over shared memory as soon as it is parsed, then builds their manifests from the same columns,
-// which the caller awaits only where it needs them (the tables' consumers start meanwhile).
+// over shared memory as soon as it is parsed, then building its manifest from the same columns
+// (which the caller awaits only where it needs it: the table's consumers start meanwhile).
 const { files, progress } = workerData as { files: LoaderJob[]; progress: boolean };
 const port = parentPort;
 if (port === null) throw new Error('load-worker runs only as a worker thread');

@@ -60,6 +60,19 @@ async function integrate(contributed: string, extra: Partial<IntegrationInput> =
 
 const mixed = (planted: Row[]): Row[] => [...ownRows.slice(0, 100), ...planted, ...ownRows.slice(100)];
 
+
+/** Edge values, then 4,000 printed with 0 to 14 decimals at magnitudes from 1e-8 to 1e12, every fifth a raw double. */
+function printedValues(seed: number): number[] {
+  const next = lcg(seed);
+  const values: number[] = [0, -0, 0.5, 1e-7, 12.345, 0.1 + 0.2, 1 / 3, 2 ** 60, -1e300, 5e-324, Infinity, -Infinity, Number.NaN];
+  for (let k = 0; k < 4000; k++) {
+    const d = Math.floor(next() * 15);
+    const scale = 10 ** Math.floor(next() * 20 - 8);
+    values.push(k % 5 === 0 ? (next() - 0.5) * scale : Number(((next() - 0.5) * scale).toFixed(d)));
+  }
+  return values;
+}
+
 describe('contamination cannot be dodged', () => {
   it('removes copies that carry their own id, PII and timestamp columns (PII found by the scan)', async () => {
     const r = await integrate(csv(mixed(copies())), { omit: { pii: true } });
@@ -153,27 +166,12 @@ describe('the normalization rule', () => {
 
   it('finds a column sample\'s most decimals past decimalsOf\'s loop with the same result', async () => {
     const { decimalsOf, moreDecimals, MAX_DECIMALS } = await import('../src/feature-match.js');
-    const next = lcg(17);
-    const values: number[] = [0, -0, 0.5, 1e-7, 12.345, 0.1 + 0.2, 1 / 3, 2 ** 60, -1e300, 5e-324, Infinity, -Infinity, Number.NaN];
-    // Printed with 0 to 14 decimals, at magnitudes from 1e-8 to 1e12, and raw doubles.
-    for (let k = 0; k < 4000; k++) {
-      const d = Math.floor(next() * 15);
-      const scale = 10 ** Math.floor(next() * 20 - 8);
-      values.push(k % 5 === 0 ? (next() - 0.5) * scale : Number(((next() - 0.5) * scale).toFixed(Math.min(d, 100))));
-    }
-    for (const v of values) for (let d = 0; d <= MAX_DECIMALS; d++) expect(moreDecimals(d, v)).toBe(Math.max(d, decimalsOf(v)));
+    for (const v of printedValues(17)) for (let d = 0; d <= MAX_DECIMALS; d++) expect(moreDecimals(d, v)).toBe(Math.max(d, decimalsOf(v)));
   });
 
   it('bounds a value\'s decimals by the reference\'s precision with the same result as decimalsOf\'s whole loop', async () => {
     const { decimalsOf, decimalsUpTo, MAX_DECIMALS } = await import('../src/feature-match.js');
-    const next = lcg(23);
-    const values: number[] = [0, -0, 0.5, 1e-7, 12.345, 0.1 + 0.2, 1 / 3, 2 ** 60, -1e300, 5e-324, Infinity, -Infinity, Number.NaN];
-    for (let k = 0; k < 4000; k++) {
-      const d = Math.floor(next() * 15);
-      const scale = 10 ** Math.floor(next() * 20 - 8);
-      values.push(k % 5 === 0 ? (next() - 0.5) * scale : Number(((next() - 0.5) * scale).toFixed(d)));
-    }
-    for (const v of values) for (let most = 0; most <= MAX_DECIMALS; most++) expect(decimalsUpTo(v, most)).toBe(Math.min(decimalsOf(v), most));
+    for (const v of printedValues(23)) for (let most = 0; most <= MAX_DECIMALS; most++) expect(decimalsUpTo(v, most)).toBe(Math.min(decimalsOf(v), most));
   });
 
   it('matches rounded copies and never values further apart than the rounding', async () => {

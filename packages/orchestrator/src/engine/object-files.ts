@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 // Shared by the run store and its writer thread (which loads nothing heavier than this).
@@ -18,6 +18,8 @@ export function piecesSha256(pieces: readonly Uint8Array[]): string {
 
 /** Whether the object file holds the bytes its name says (false when missing or damaged). */
 export function objectIntact(path: string, sha256: string): boolean {
+  // A new object (the usual case) is told by its absence, without a failed read.
+  if (!existsSync(path)) return false;
   try {
     return piecesSha256([readFileSync(path)]) === sha256;
   } catch {

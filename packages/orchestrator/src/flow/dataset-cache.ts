@@ -138,13 +138,13 @@ export class DatasetCache {
  * Each input maps to the inputs of its thread.
  */
 export function loaderGroups(inputs: readonly string[], threads: number): Map<string, string[]> {
-  const large = [...new Set(inputs)].filter((p) => sizeOf(p) >= THREAD_MIN_BYTES);
+  const large = [...new Set(inputs)].map((path) => ({ path, bytes: sizeOf(path) })).filter((f) => f.bytes >= THREAD_MIN_BYTES);
   const groups = new Map<string, string[]>();
   if (large.length <= threads) return groups;
   const bins = Array.from({ length: Math.max(1, threads) }, () => ({ bytes: 0, paths: [] as string[] }));
-  for (const path of large.sort((a, b) => sizeOf(b) - sizeOf(a) || (a < b ? -1 : 1))) {
+  for (const { path, bytes } of large.sort((a, b) => b.bytes - a.bytes || (a.path < b.path ? -1 : 1))) {
     const bin = bins.reduce((least, b) => (b.bytes < least.bytes ? b : least));
-    bin.bytes += sizeOf(path);
+    bin.bytes += bytes;
     bin.paths.push(path);
   }
   for (const bin of bins) for (const path of bin.paths) groups.set(path, bin.paths);
