@@ -75,12 +75,12 @@ export function decodePredictions(bytes: Uint8Array, fileName: string): {
   };
 }
 
-/** The 0/1 predictions the proof commits to, by the same rule the metrics use. */
 /** What the attestation commits to: the labels and both models' 0/1 predictions at `threshold`. */
 export function predictionBitsOf(e: { labels: ArrayLike<number>; baselineScores: Float64Array; newScores: Float64Array }, threshold: number): PredictionBits {
   return { labels: Uint8Array.from(e.labels), baseline: predictedBits(e.baselineScores, threshold), new: predictedBits(e.newScores, threshold) };
 }
 
+/** The 0/1 predictions the proof commits to, by the same rule the metrics use. */
 export function predictedBits(scores: Float64Array, threshold: number): Uint8Array {
   const bits = new Uint8Array(scores.length);
   for (let i = 0; i < scores.length; i++) bits[i] = (scores[i] as number) >= threshold ? 1 : 0;
