@@ -4,7 +4,7 @@ export { trainModel, type ModelMetadata, type TrainedModel, type TrainHooks } fr
 export { trainModelOverBatches, STREAMING_FAMILY, type BatchTrainHooks } from './train-over-batches.js';
 export { familyTrainsInWorker, idleTrainThreads, trainModelInWorker, warmTrainThreads } from './train-in-worker.js';
 export type { TrainOptions } from './train-options.js';
-export { loadOnnxModel, SCORE_BATCH_ROWS, type OnnxModel, type LoadOnnxOptions } from './onnx-model.js';
+export { loadOnnxModel, SCORE_BATCH_ROWS, SCORE_THREADS, type OnnxModel, type LoadOnnxOptions } from './onnx-model.js';
 export { scoreOverBatches, type BatchScores } from './score-over-batches.js';
 export { readModelRecipe, type ModelRecipe } from './model-recipe.js';
 export { registerModel, registeredModels } from './registry.js';

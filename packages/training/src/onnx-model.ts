@@ -34,23 +34,38 @@ export interface LoadOnnxOptions {
    * scored in near-equal parts, so the runtime's tensors stay the size of a part, not of the table.
    */
   batchRows?: number;
+  /**
+   * Threads onnxruntime may use for one call (default SCORE_THREADS, 1). More can be faster on a
+   * large machine, but a tree ensemble's scores then depend on the count in their last bits.
+   */
+  threads?: number;
 }
 
 /**
  * Rows per onnxruntime call. Whole-table calls held every intermediate tensor at the table's
  * size: scoring two models on 200,000 rows took 138 MB beside the table, in parts of this size
  * 67 MB, and less time. Rows are scored independently, so the parts give the bits of one call:
- * tested for every family, including the tree ensemble, whose onnxruntime kernel sums its trees
- * in another order below 128 rows (the parts are near-equal, so none is that small unless the
- * table is).
+ * tested for every family, including the tree ensemble, whose onnxruntime kernel on more than one
+ * thread sums a row's trees in another order for a call of a few rows (the parts are near-equal,
+ * so none is that small unless the table is).
  */
 export const SCORE_BATCH_ROWS = 16_384;
+
+/**
+ * onnxruntime's threads per call. One: the tree ensemble's kernel sums a row's trees in an order
+ * that depends on its thread count (a gradient-boosted model's scores on 20,000 rows differ in the
+ * last bits on one thread and on four), so one thread gives the same scores on every machine. It
+ * is also faster here: the pipeline scores two models at once beside its own threads, and with a
+ * pool of every core per session `evaluate` at `wide1m` took 510–580 ms against 400–450 ms.
+ */
+export const SCORE_THREADS = 1;
 
 const LoadOptionsSchema = z.object({
   featureColumns: z.array(z.string()).min(1).optional(),
   classes: z.array(z.union([z.string(), z.number(), z.boolean()])).min(2).optional(),
   target: z.string().optional(),
   batchRows: z.number().int().positive().optional(),
+  threads: z.number().int().positive().optional(),
 });
 
 type Feed =
@@ -69,7 +84,12 @@ export async function loadOnnxModel(bytes: Uint8Array, options: LoadOnnxOptions 
   const feeds = planFeeds(info, featureColumns);
   let session: ort.InferenceSession;
   try {
-    session = await ort.InferenceSession.create(bytes, { graphOptimizationLevel: 'all' });
+    session = await ort.InferenceSession.create(bytes, {
+      graphOptimizationLevel: 'all',
+      intraOpNumThreads: opts.threads ?? SCORE_THREADS,
+      // A pool thread that spins between calls takes a core from the caller's other threads.
+      extra: { session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } },
+    });
   } catch (err) {
     throw new TrainingError('HOKUSAI_MODEL_INVALID', `onnxruntime could not load the model: ${(err as Error).message}`);
   }
