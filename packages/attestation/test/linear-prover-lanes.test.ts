@@ -1,3 +1,4 @@
+import type * as CircomRuntime from 'circom_runtime';
 import { describe, expect, it, vi } from 'vitest';
 import { benchmarkCommitment, benchmarkPlan, circuitLabels, quantizeBenchmark, quantizeModel, type BenchmarkColumns } from '../src/linear-quantizer.js';
 import { CHUNKS_IN_FLIGHT, linearChunks, proveLinear, verifyLinearProofs } from '../src/linear-prover.js';
@@ -7,7 +8,7 @@ import { linearFixture, quickstartBenchmark } from './linear-fixture.js';
 // The real witness program, with each witness counted as it is made.
 const witnesses = vi.hoisted(() => ({ made: 0 }));
 vi.mock('circom_runtime', async (importOriginal) => {
-  const real = await importOriginal<typeof import('circom_runtime')>();
+  const real = await importOriginal<typeof CircomRuntime>();
   return {
     ...real,
     WitnessCalculatorBuilder: async (...args: Parameters<typeof real.WitnessCalculatorBuilder>) => {
