@@ -18,6 +18,14 @@ export function quickstartBenchmark(): { table: BenchmarkColumns; labels: number
   return { table, labels: (table['churned'] as (number | null)[]).map((v) => v ?? 0) };
 }
 
+/** The quickstart columns the linear models read, as the inference proof plans them. */
+export const QUICKSTART_COLUMNS = ['age', 'income', 'tenure_months', 'monthly_spend', 'support_calls', 'region', 'plan'];
+
+/** The first `n` rows of every column. */
+export function firstRows(table: BenchmarkColumns, n: number): BenchmarkColumns {
+  return Object.fromEntries(Object.entries(table).map(([k, v]) => [k, Array.from(v as ArrayLike<number | string | null>).slice(0, n)])) as BenchmarkColumns;
+}
+
 /** ONNX files and onnxruntime scores of the quickstart run (seed 42), kept as fixtures. */
 export const linearFixture = {
   baseline: (): Uint8Array => readFileSync(join(HERE, 'fixtures', 'linear', 'baseline.onnx')),

@@ -11,18 +11,13 @@ import { batchVerifyGroth16 } from '../src/groth16-batch-verify.js';
 import { shippedLinearKey } from '../src/linear-circuit.js';
 import { proveLinear, verifyLinearProofs, type LinearProofChunk } from '../src/linear-prover.js';
 import { readLinearModel } from '../src/onnx-linear-model.js';
-import { linearFixture, quickstartBenchmark } from './linear-fixture.js';
+import { firstRows, linearFixture, quickstartBenchmark, QUICKSTART_COLUMNS as COLUMNS } from './linear-fixture.js';
 
 // Ten quickstart rows: one full chunk of seven and one padded chunk of three, proven once with the
 // shipped key (no compile, no setup), then every forgery is checked against the real proofs.
 const ROWS = 10;
 const execRun = promisify(execFile);
 const snarkjsCli = join(dirname(createRequire(import.meta.url).resolve('snarkjs')), 'cli.cjs');
-const COLUMNS = ['age', 'income', 'tenure_months', 'monthly_spend', 'support_calls', 'region', 'plan'];
-
-function firstRows(table: BenchmarkColumns, n: number): BenchmarkColumns {
-  return Object.fromEntries(Object.entries(table).map(([k, v]) => [k, Array.from(v as ArrayLike<number | string | null>).slice(0, n)])) as BenchmarkColumns;
-}
 
 describe('inference proof of the linear family', { timeout: 300_000 }, () => {
   let q: QuantizedBenchmark;

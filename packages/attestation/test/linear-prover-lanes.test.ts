@@ -1,9 +1,9 @@
 import type * as CircomRuntime from 'circom_runtime';
 import { describe, expect, it, vi } from 'vitest';
-import { benchmarkCommitment, benchmarkPlan, circuitLabels, quantizeBenchmark, quantizeModel, type BenchmarkColumns } from '../src/linear-quantizer.js';
+import { benchmarkCommitment, benchmarkPlan, circuitLabels, quantizeBenchmark, quantizeModel } from '../src/linear-quantizer.js';
 import { CHUNKS_IN_FLIGHT, linearChunks, proveLinear, verifyLinearProofs } from '../src/linear-prover.js';
 import { readLinearModel } from '../src/onnx-linear-model.js';
-import { linearFixture, quickstartBenchmark } from './linear-fixture.js';
+import { firstRows, linearFixture, quickstartBenchmark, QUICKSTART_COLUMNS as COLUMNS } from './linear-fixture.js';
 
 // The real witness program, with each witness counted as it is made.
 const witnesses = vi.hoisted(() => ({ made: 0 }));
@@ -23,15 +23,13 @@ vi.mock('circom_runtime', async (importOriginal) => {
   };
 });
 
-const COLUMNS = ['age', 'income', 'tenure_months', 'monthly_spend', 'support_calls', 'region', 'plan'];
-
 describe('proving many inference chunks', { timeout: 300_000 }, () => {
   it('makes witnesses and hashes the chain only as the prover takes chunks: the first proof returns before most witnesses exist', async () => {
     const all = quickstartBenchmark();
     const plan = benchmarkPlan(all.table, COLUMNS);
     // Three times as many chunks of 7 rows as are handed to the prover at once.
     const rows = 7 * 3 * CHUNKS_IN_FLIGHT;
-    const table = Object.fromEntries(Object.entries(all.table).map(([k, v]) => [k, Array.from(v as ArrayLike<number | string | null>).slice(0, rows)])) as BenchmarkColumns;
+    const table = firstRows(all.table, rows);
     const q = quantizeBenchmark(plan, table, all.labels.slice(0, rows));
     const m0 = quantizeModel(readLinearModel(linearFixture.baseline()), plan);
     const m1 = quantizeModel(readLinearModel(linearFixture.model()), plan);

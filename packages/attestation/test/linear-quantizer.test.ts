@@ -4,9 +4,8 @@ import { LINEAR_FEATURES } from '../src/linear-circuit.js';
 import { benchmarkCommitment, benchmarkPlan, circuitLabels, labelMismatch, modelCommitment, quantizeBenchmark, quantizeModel, FEATURE_SCALE_BITS, WEIGHT_SCALE_BITS } from '../src/linear-quantizer.js';
 import { readLinearModel } from '../src/onnx-linear-model.js';
 import { buildInferenceProof } from '../src/inference-proof-file.js';
-import { linearFixture, quickstartBenchmark } from './linear-fixture.js';
+import { firstRows, linearFixture, quickstartBenchmark, QUICKSTART_COLUMNS as COLUMNS } from './linear-fixture.js';
 
-const COLUMNS = ['age', 'income', 'tenure_months', 'monthly_spend', 'support_calls', 'region', 'plan'];
 
 describe('linear model quantizer', () => {
   it('reads the featurizer and weights of a linear ONNX file', () => {
@@ -77,8 +76,7 @@ describe('linear model quantizer', () => {
   it('commits to every feature and label (B) and every weight (M)', () => {
     const { table, labels } = quickstartBenchmark();
     const plan = benchmarkPlan(table, COLUMNS);
-    const head = (t: typeof table): typeof table => Object.fromEntries(Object.entries(t).map(([k, v]) => [k, Array.from(v as ArrayLike<unknown>).slice(0, 12)])) as typeof table;
-    const small = head(table);
+    const small = firstRows(table, 12);
     const b = benchmarkCommitment(quantizeBenchmark(plan, small, labels.slice(0, 12)));
     expect(benchmarkCommitment(quantizeBenchmark(plan, small, labels.slice(0, 12)))).toBe(b);
     const changed = { ...small, income: (small['income'] as number[]).map((v, i) => (i === 7 ? v + 0.01 : v)) };

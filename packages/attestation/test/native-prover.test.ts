@@ -16,11 +16,10 @@ import { linearChunks, linearPublicSignals, linearWitnessInput } from '../src/li
 import { benchmarkPlan, circuitLabels, quantizeBenchmark, quantizeModel } from '../src/linear-quantizer.js';
 import { NativeGroth16Prover, nativeProverPath } from '../src/native-prover.js';
 import { readLinearModel } from '../src/onnx-linear-model.js';
-import { linearFixture, quickstartBenchmark } from './linear-fixture.js';
+import { firstRows, linearFixture, quickstartBenchmark, QUICKSTART_COLUMNS as COLUMNS } from './linear-fixture.js';
 
 const execRun = promisify(execFile);
 const snarkjsCli = join(dirname(createRequire(import.meta.url).resolve('snarkjs')), 'cli.cjs');
-const COLUMNS = ['age', 'income', 'tenure_months', 'monthly_spend', 'support_calls', 'region', 'plan'];
 
 // Without a Go toolchain the package build makes no native prover, and these tests have nothing to test.
 const go = findGo();
@@ -49,7 +48,7 @@ describe.skipIf(go === undefined)('native Groth16 prover (native/, built by the 
   beforeAll(async () => {
     const all = quickstartBenchmark();
     const plan = benchmarkPlan(all.table, COLUMNS);
-    const table = Object.fromEntries(Object.entries(all.table).map(([k, v]) => [k, Array.from(v as ArrayLike<unknown>).slice(0, 7)])) as typeof all.table;
+    const table = firstRows(all.table, 7);
     const q = quantizeBenchmark(plan, table, all.labels.slice(0, 7));
     const m0 = quantizeModel(readLinearModel(linearFixture.baseline()), plan);
     const m1 = quantizeModel(readLinearModel(linearFixture.model()), plan);
