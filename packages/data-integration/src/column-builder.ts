@@ -91,9 +91,16 @@ export class ColumnBuilder {
   /** Rows expected (the CSV reader estimates them from the file size). */
   private readonly capacity: number;
 
-  constructor(declared: ColumnType | undefined, capacity = 1 << 14) {
+  /**
+   * Storage for the first `capacity` numbers, given by a caller that places the columns (a loader
+   * thread: in shared memory, so the table is handed on without a copy); used at the first growth.
+   */
+  private room: Float64Array | undefined;
+
+  constructor(declared: ColumnType | undefined, capacity = 1 << 14, room?: Float64Array) {
     this.declared = declared;
     this.capacity = capacity;
+    this.room = room !== undefined && room.length === capacity ? room : undefined;
     // Made at the first value or null that needs them: a text column never does.
     this.num = new Float64Array(0);
     this.valid = new Uint8Array(0);
@@ -104,7 +111,9 @@ export class ColumnBuilder {
 
   private grow(): void {
     const cap = Math.max(this.capacity, this.num.length * 2);
-    const num = new Float64Array(cap);
+    const room = this.num.length === 0 ? this.room : undefined;
+    this.room = undefined;
+    const num = room ?? new Float64Array(cap);
     num.set(this.num);
     this.num = num;
     const valid = new Uint8Array(cap);

@@ -22,8 +22,10 @@ export function finishColumn(b: ColumnBuilder): Column {
     return { type: 'string', values };
   }
   // The builders' arrays have room for the rows the file size suggested (about 5% more): a column
-  // keeps a view of them rather than a copy, unless the room is large.
-  const roomy = c.num.length - n > n >> 3;
+  // keeps a view of them rather than a copy, unless the room is large (then only pages written
+  // are resident, but the rest of its allocation is held). Numbers placed in shared memory
+  // (ColumnBuilder's room) are kept as they are, to be handed on without a copy.
+  const roomy = c.num.length - n > n >> 3 && !(c.num.buffer instanceof SharedArrayBuffer);
   const valid = c.valid.length === n ? c.valid : roomy ? c.valid.slice(0, n) : c.valid.subarray(0, n);
   const num = c.num.subarray(0, n);
   if (c.state === 'unknown') return makeNullColumn(t, n);

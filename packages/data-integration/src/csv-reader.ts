@@ -22,6 +22,8 @@ export interface CsvReadOptions {
   onChunk?: (bytes: Buffer) => void;
   /** Files of at least this many bytes are parsed by two threads (default 16 MiB). */
   splitMinBytes?: number;
+  /** Numbers read in one pass placed in shared memory (see RangeOptions.sharedNumbers). */
+  sharedNumbers?: boolean;
 }
 
 export interface CsvReadResult {
@@ -139,7 +141,7 @@ export async function readCsv(path: string, options: CsvReadOptions): Promise<Cs
       if (joined !== null) return { ...joined, delimiter, header, threads: 2 };
     }
   }
-  const whole = await readRange(path, { ...scan, delimiter, header, declared: options.declared, capacity, feed });
+  const whole = await readRange(path, { ...scan, delimiter, header, declared: options.declared, capacity, feed, ...(options.sharedNumbers === true ? { sharedNumbers: true } : {}) });
   if (whole.rest > 0) throw new Error('internal: CSV scanner left bytes at end of file');
   if (whole.demotedAt.length > 0) await rereadAsText(path, { ...scan, delimiter, header }, whole);
   const finalNames = whole.names;

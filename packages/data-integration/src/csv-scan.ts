@@ -4,6 +4,7 @@ import { dataError } from './errors.js';
 import { ColumnBuilder } from './column-builder.js';
 import type { ColumnType } from './column.js';
 import { FastRows, fastDelimiter } from './csv-fast-rows.js';
+import { ownSharedBuffer } from './shared-array.js';
 
 // The CSV tokenizer and the reading of a byte range of a file into column builders. It loads no
 // Arrow code, so a worker thread reading part of a file starts quickly (see csv-split).
@@ -305,6 +306,11 @@ export interface RangeOptions {
    * false reads every row with the general tokenizer (tests compare the three).
    */
   plainRows?: boolean | 'js';
+  /**
+   * Room for each column's first `capacity` numbers in one SharedArrayBuffer (see
+   * ColumnBuilder's room): a loader thread then hands the table on without copying the numbers.
+   */
+  sharedNumbers?: boolean;
 }
 
 /** Reads the rows of a byte range of a CSV file (the whole file by default) into column builders. */
@@ -331,7 +337,8 @@ export async function readRange(path: string, o: RangeOptions): Promise<RangeRea
   const delim = o.delimiter.charCodeAt(0);
   const fast = o.plainRows !== false && fastDelimiter(delim) ? new FastRows(delim, flush, o.plainRows !== 'js', scannedBufferBytes(o.chunkBytes)) : undefined;
   const newBuilders = (ns: string[]): ColumnBuilder[] => {
-    const made = ns.map((n) => new ColumnBuilder(o.declared?.get(n), o.capacity));
+    const slab = o.sharedNumbers === true ? numberSlab(ns.length, o.capacity) : null;
+    const made = ns.map((n, k) => new ColumnBuilder(o.declared?.get(n), o.capacity, slab === null ? undefined : new Float64Array(slab, k * o.capacity * 8, o.capacity)));
     fast?.setColumns(made);
     return made;
   };
@@ -394,3 +401,15 @@ export function checkNames(names: string[], file: string): void {
     seen.add(n);
   });
 }
+
+/**
+ * One buffer for every column's numbers (a text column's part is never written, so never
+ * resident), in a mapping of its own (see ownSharedBuffer); null past MAX_SLAB_BYTES.
+ */
+function numberSlab(columns: number, capacity: number): SharedArrayBuffer | null {
+  const bytes = columns * capacity * 8;
+  return bytes > MAX_SLAB_BYTES ? null : ownSharedBuffer(bytes);
+}
+
+/** Above this (a file of over 100M cells) the columns get their numbers' room one by one. */
+const MAX_SLAB_BYTES = 2 ** 33;

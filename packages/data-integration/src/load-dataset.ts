@@ -151,6 +151,15 @@ export async function loadDataset(path: string, options: LoadOptions = {}): Prom
 }
 
 /**
+ * loadDataset for a loader thread that hands the table on (sharedHandOff): a CSV file's numbers
+ * are read into shared memory, so they are sent without a copy. Within the package only: a
+ * caller's table would otherwise hold buffers other threads may write.
+ */
+export async function loadDatasetSharing(path: string, options: LoadOptions = {}): Promise<LoadedDataset> {
+  return load(path, options, 'beside', true);
+}
+
+/**
  * loadDataset for a file of the package's own making whose hash no one reads (a chunk of a file
  * read in batches, whose own hash the splitting pass took): its table only, the file not hashed.
  * Its `manifest` and the table's source carry an empty SHA-256.
@@ -165,7 +174,7 @@ export async function loadTableUnhashed(path: string, options: LoadOptions): Pro
  */
 type Hashing = 'beside' | 'inline' | 'none';
 
-async function load(path: string, options: LoadOptions, hashing: Hashing): Promise<LoadedDataset> {
+async function load(path: string, options: LoadOptions, hashing: Hashing, sharedNumbers = false): Promise<LoadedDataset> {
   const hashBeside = hashing === 'beside';
   const unhashed = hashing === 'none';
   const opts = loadOptionsSpec.safeParse(options);
@@ -211,6 +220,7 @@ async function load(path: string, options: LoadOptions, hashing: Hashing): Promi
       ...(options.header !== undefined ? { header: options.header } : {}),
       ...(options.maxRowBytes !== undefined ? { maxRowBytes: options.maxRowBytes } : {}),
       ...(options.parseThreads !== 2 ? { splitMinBytes: Number.POSITIVE_INFINITY } : {}),
+      ...(sharedNumbers ? { sharedNumbers } : {}),
     });
     ct = r.table;
     builders = r.builders;
@@ -231,7 +241,7 @@ async function load(path: string, options: LoadOptions, hashing: Hashing): Promi
   // hashed; read it again, hashing what is parsed.
   const hashedApart = !unhashed && (known !== undefined || beside !== undefined || (hashBeside && (format === 'json' || format === 'jsonl')));
   if (sha === null || (hashedApart && !sameFileStat(await stat(path).catch(() => ({ size: -1, mtimeMs: 0, ctimeMs: 0, ino: 0 })), before))) {
-    return load(path, { ...options, knownSha256: undefined }, 'inline');
+    return load(path, { ...options, knownSha256: undefined }, 'inline', sharedNumbers);
   }
   builders.forEach((b, k) => {
     if (b.nonFiniteCount > 0 && (options.nonFinite ?? 'error') === 'error' && b.inferredType() !== 'string') {

@@ -2,7 +2,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { ColumnTable } from './column.js';
 import { DataIntegrationError } from './errors.js';
 import { fullCollection } from '@hokusai/core';
-import { loadDataset } from './load-dataset.js';
+import { loadDatasetSharing } from './load-dataset.js';
 import type { LoadOptions } from './load-dataset.js';
 import { buildManifest } from './manifest.js';
 import { sharedHandOff } from './shared-columns.js';
@@ -21,7 +21,7 @@ if (port === null) throw new Error('load-worker runs only as a worker thread');
  * was copied to shared memory can be freed here.
  */
 async function handOn(path: string, options: LoadOptions, send: (m: WorkerReply) => void): Promise<{ columns: ColumnTable; meta: Parameters<typeof buildManifest>[1] }> {
-  const dataset = await loadDataset(path, progress ? { ...options, onProgress: (p) => send({ ok: 'progress', progress: p }) } : options);
+  const dataset = await loadDatasetSharing(path, progress ? { ...options, onProgress: (p) => send({ ok: 'progress', progress: p }) } : options);
   const source = sourceOf(dataset);
   const { message, columns } = sharedHandOff(dataset.table, path);
   send({ ok: true, table: message, source, ...(dataset.validation ? { validation: dataset.validation } : {}) });

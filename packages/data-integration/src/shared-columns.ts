@@ -5,13 +5,15 @@ import type { Column, ColumnTable } from './column.js';
 import { dictionaryEncoded } from './dictionary-encode.js';
 import type { ColumnBuffers, ColumnMessage, TableMessage } from './table-message.js';
 import { decodeUtf8Chunks, lazyStringColumn, rememberArrowData } from './utf8-column.js';
+import { ownSharedBuffer } from './shared-array.js';
 
 /**
  * A loaded table split for handing on from a loader thread: `message` for the thread that uses
  * the table, `columns` for the manifest the loader builds meanwhile. The numbers and the text
  * the table sends as it is are copied once into one SharedArrayBuffer, which both sides read, so
  * the file is held once instead of twice (the loader's columns and an Arrow IPC copy) while the
- * manifest is built. Low-cardinality text goes as a dictionary (codes and distinct values,
+ * manifest is built; numbers read into shared memory in the first place (loadDatasetSharing) are
+ * sent as they are. Low-cardinality text goes as a dictionary (codes and distinct values,
  * copied: small), and the loader keeps its own columns for it, as it keeps the validity bytes.
  */
 export function sharedHandOff(table: Table, file: string): { message: TableMessage; columns: ColumnTable } {
@@ -23,7 +25,7 @@ export function sharedHandOff(table: Table, file: string): { message: TableMessa
   const encoded = dictionaryEncoded(plain, file);
   const n = ct.rowCount;
   const plans = ct.columns.map((col, k) => planColumn(col, encoded.getChildAt(k)?.data[0] as Data, n));
-  const sab = bufferFor(plans.reduce((sum, p) => sum + p.bytes, 0));
+  const sab = ownSharedBuffer(plans.reduce((sum, p) => sum + p.bytes, 0));
   let at = 0;
   const columns: Column[] = [];
   const messages: ColumnMessage[] = [];
@@ -38,19 +40,6 @@ export function sharedHandOff(table: Table, file: string): { message: TableMessa
 
 /** Bytes rounded up to 8, so the next array in the same buffer starts aligned for a Float64Array. */
 const aligned = (bytes: number): number => (bytes + 7) & ~7;
-
-/**
- * A table of at least 1 MiB gets at least this much address space: glibc's malloc then maps the
- * buffer on its own and returns it whole when freed. A smaller buffer may be carved from the
- * loader thread's heap among the parse's freed memory, which the process then keeps for as long
- * as the table lives. Pages never written are never resident.
- */
-const OWN_MAPPING_BYTES = 32 * 1024 * 1024 + 4096;
-const OWN_MAPPING_MIN_TABLE = 1024 * 1024;
-
-function bufferFor(bytes: number): SharedArrayBuffer {
-  return new SharedArrayBuffer(bytes >= OWN_MAPPING_MIN_TABLE ? Math.max(bytes, OWN_MAPPING_BYTES) : Math.max(bytes, 8));
-}
 
 type Placed = { column: Column; message: ColumnBuffers };
 type Plan = { bytes: number; place: (sab: SharedArrayBuffer, at: number) => Placed };
@@ -80,6 +69,8 @@ function planColumn(col: Column, d: Data, n: number): Plan {
   if (t.typeId === Type.Bool) return kept({ kind: 'bool', ...nullsOf(d), values: own((d.values as Uint8Array).subarray(0, (n + 7) >> 3)) });
   if (t.typeId === Type.Timestamp) return kept({ kind: 'timestamp', ...nullsOf(d), values: own((d.values as BigInt64Array).subarray(0, n)) });
   if (col.type !== 'int' && col.type !== 'float') throw new Error(`internal: a loaded table does not hold ${String(t)}`);
+  // Read into shared memory already (see ColumnBuilder's room): sent as it is.
+  if (col.values.buffer instanceof SharedArrayBuffer) return kept({ kind: col.type, ...nullsOf(d), values: col.values });
   const width = col.values.BYTES_PER_ELEMENT;
   return {
     bytes: aligned(n * width),

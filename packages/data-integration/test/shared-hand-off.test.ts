@@ -1,6 +1,7 @@
 import { Bool, Float64, Int32, Int64, LargeUtf8, Table, TimestampMillisecond, Type, Utf8, makeData, makeVector, vectorFromArray } from 'apache-arrow';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadDataset, loadTableInWorker, writeTable } from '../src/index.js';
+import { loadDatasetSharing } from '../src/load-dataset.js';
 import { fromArrowTable } from '../src/arrow-convert.js';
 import { buildManifest } from '../src/manifest.js';
 import { sharedHandOff } from '../src/shared-columns.js';
@@ -48,6 +49,37 @@ describe('handing a loaded table to another thread over shared memory', () => {
     expect(x?.type === 'int' && x.values.buffer).toBe(there.getChild('x')?.data[0]?.values.buffer);
     const id = knownUtf8(columns.columns[columns.names.indexOf('id')] as Column);
     expect(id?.values.buffer).toBe(there.getChild('id')?.data[0]?.values.buffer);
+  });
+
+  it('sends numbers read into shared memory as they are, and copies only those that outgrew their room', async () => {
+    // A float column, an int column, a text column that reads as numbers for 1,500 rows, and a
+    // file whose first 64 KiB have long lines, so the row estimate is short and columns grow.
+    const lines = ['x,n,code,label'];
+    for (let i = 0; i < 3_000; i++) lines.push([i % 11 === 3 ? '' : String(i / 4), String(i % 17), i < 1_500 ? String(i) : `c${i}`, String(i % 2)].join(','));
+    const path = tmp.write('shared-room.csv', `${lines.join('\n')}\n`);
+    const short = ['x,n,code,label', ...Array.from({ length: 2_000 }, (_, i) => `${i}.${'5'.repeat(60)},1,a,0`), ...Array.from({ length: 30_000 }, (_, i) => `${i},1,a,1`)];
+    const grown = tmp.write('shared-grown.csv', `${short.join('\n')}\n`);
+    for (const file of [path, grown]) {
+      const plain = await loadDataset(file);
+      const sharing = await loadDatasetSharing(file);
+      expect(rows(sharing.table)).toEqual(rows(plain.table));
+      expect(sharing.manifest).toEqual(plain.manifest);
+      const { message } = sharedHandOff(sharing.table, file);
+      const sent = (name: string): unknown => message.columns.find((c) => c.name === name && 'values' in c)?.['values' as never];
+      const x = sharing.table.getChild('x')?.data[0]?.values as Float64Array;
+      expect((sent('x') as Float64Array).buffer).toBeInstanceOf(SharedArrayBuffer);
+      if (file === path) {
+        // Read in place: the message holds the column's own array.
+        expect(x.buffer).toBeInstanceOf(SharedArrayBuffer);
+        expect(sent('x')).toBe(x);
+      } else {
+        // This file's estimate was short: x outgrew its shared room, so it is copied, as before.
+        expect(x.buffer).toBeInstanceOf(ArrayBuffer);
+        expect([...(sent('x') as Float64Array)]).toEqual([...x]);
+      }
+    }
+    // A loaded table of a plain load is not placed in shared memory.
+    expect(((await loadDataset(path)).table.getChild('x')?.data[0]?.values as Float64Array).buffer).toBeInstanceOf(ArrayBuffer);
   });
 
   it('carries Arrow input as Parquet gives it: 64-bit offsets, nulls, bools, timestamps, a column of nulls only', () => {
