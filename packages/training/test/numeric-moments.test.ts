@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Bool, Float16, Float32, Float64, Int32, Int64, Table, makeData, makeVector, tableFromArrays, vectorFromArray } from 'apache-arrow';
-import { fitFeaturizer } from '../src/features/featurizer.js';
+import { fitFeaturizer, transform } from '../src/features/featurizer.js';
 import { planFeatures } from '../src/features/feature-plan.js';
 import { nullMask, readNumeric } from '../src/features/arrow-columns.js';
 import type { TrainingError } from '../src/errors.js';
@@ -37,6 +37,29 @@ function part(rows: number, seed: number): Table {
     y: vectorFromArray(values(() => (r() < 0.5 ? 1 : 0)), new Int32()),
   });
 }
+
+describe('the featurizer\'s numeric columns', () => {
+  it('scale each value as a float64 copy of the column would, over several chunks, sliced chunks, nulls and every number type', () => {
+    const two = new Table([...part(3000, 1).batches, ...part(2000, 2).batches]);
+    for (const table of [two, two.slice(1234, 4321), part(500, 3)]) {
+      const f = fitFeaturizer(table, { target: 'y', exclude: [], maxOneHot: 20, hashBuckets: 32, hashSeed: 0 });
+      const columns = transform(f, table);
+      f.numeric.forEach((feat, k) => {
+        const col = table.getChild(feat.name);
+        if (col === null) throw new Error(feat.name);
+        // The reference: a float64 copy with NaN for null, each value rounded to float32, centred
+        // and scaled in float32; a missing value imputed with the mean, which scales to 0.
+        const values = readNumeric(col);
+        const expected = new Float32Array(values.length);
+        for (let i = 0; i < values.length; i++) {
+          const v = Math.fround(values[i] as number);
+          if (v === v) expected[i] = Math.fround(v - feat.mean) * feat.scale;
+        }
+        expect({ name: feat.name, values: [...(columns[k] as Float32Array)] }).toEqual({ name: feat.name, values: [...expected] });
+      });
+    }
+  });
+});
 
 describe('the featurizer\'s numeric moments', () => {
   it('equal those of a float64 copy, over several chunks, sliced chunks, nulls and every number type', () => {

@@ -27,7 +27,11 @@ export function sampleRows(parts: RowParts, stride: number): RowSample {
   const { d, rows: total } = parts;
   const rows = Math.ceil(total / stride);
   const starts = new Int32Array(rows + 1);
-  let index: Int32Array = new Int32Array(rows * Math.min(d + 1, 8));
+  // Room for every row dense when that is not huge: pages never written (the zeros of sparse
+  // rows) are never resident, where growing by doubling (8, 16, then 32 a row for 20 dense
+  // features) wrote 56 entries a row of fresh memory for the 21 kept.
+  const dense = rows * (d + 1);
+  let index: Int32Array = new Int32Array(dense <= MAX_DENSE_ENTRIES ? dense : rows * Math.min(d + 1, 8));
   let value: Float64Array = new Float64Array(index.length);
   const y = new Int32Array(rows);
   const weight = new Float64Array(rows);
@@ -67,6 +71,9 @@ export function sampleRows(parts: RowParts, stride: number): RowSample {
   for (let i = 0; i < rows; i++) totalWeight += weight[i] as number;
   return { rows, starts, index: index.subarray(0, at), value: value.subarray(0, at), y, weight, totalWeight, classRows };
 }
+
+/** Largest sample reserved dense at once (384 MB of address space for index and value). */
+const MAX_DENSE_ENTRIES = 1 << 25;
 
 function grow(a: Int32Array, length: number): Int32Array {
   const out = new Int32Array(length);

@@ -317,13 +317,13 @@ export function transform(f: Featurizer, table: Table): Float32Array[] {
     );
   }
   for (const feat of f.numeric) {
-    const values = readNumeric(requireColumn(table, feat.name, 'feature'));
     const col = featureColumn(n);
-    const { mean, scale } = feat;
-    for (let i = 0; i < n; i++) {
-      const v = Math.fround(values[i] as number);
-      // NaN is imputed with the mean, which scales to exactly 0 (the array's initial value).
-      if (v === v) col[i] = Math.fround(v - mean) * scale;
+    // Chunk by chunk from the table's own arrays: a float64 copy of each column (128 MB of fresh
+    // memory for 20 columns of 800k rows) cost more than the scaling.
+    let at = 0;
+    for (const chunk of numberChunks(requireColumn(table, feat.name, 'feature'))) {
+      scaleChunk(col, at, chunk, feat.mean, feat.scale);
+      at += chunk.length;
     }
     out.push(col);
   }
@@ -356,6 +356,20 @@ export function transform(f: Featurizer, table: Table): Float32Array[] {
     out.push(...block);
   }
   return out;
+}
+
+/**
+ * Rows of one chunk of a numeric feature, from row `at` of `col`: each value rounded to float32,
+ * centred and scaled in float32. A null or NaN is imputed with the mean, which scales to exactly
+ * 0: the column's initial value, left as it is.
+ */
+function scaleChunk(col: Float32Array, at: number, chunk: NumberChunk, mean: number, scale: number): void {
+  const { values, length } = chunk;
+  const nullable = chunk.nulls !== undefined || chunk.bitmap !== undefined;
+  for (let i = 0; i < length; i++) {
+    const v = Math.fround(values[i] as number);
+    if (v === v && !(nullable && nullAt(chunk, i))) col[at + i] = Math.fround(v - mean) * scale;
+  }
 }
 
 function fillIndicators(block: Float32Array[], codes: Int32Array, slotOfCode: Int32Array, nullSlot: number): void {
