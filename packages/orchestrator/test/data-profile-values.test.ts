@@ -176,4 +176,28 @@ describe('equal-width histogram counted in the bin pass', () => {
       expect([...bins]).toEqual([...numberBinCounts(values, 2, edges)]);
     }
   });
+
+  it('counts a value outside the bins nowhere, as writing to its bin index of a typed array does', () => {
+    // The definition's bin of -∞ or a value under min is negative, of ∞ over an infinite width NaN:
+    // a pass of its own writing counts[b] drops them; ∞ over a finite width lands in the last bin.
+    const own = (values: number[], min: number, width: number, k: number): number[] => {
+      const counts = new Float64Array(k);
+      for (const v of values) {
+        const b = width === 0 ? 0 : Math.min(k - 1, Math.floor((v - min) / width));
+        counts[b] = (counts[b] as number) + 1;
+      }
+      return [...counts];
+    };
+    const cases: { values: number[]; min: number; width: number }[] = [
+      { values: [-Infinity, -5, 0, 0.5, 1, 2, Infinity], min: 0, width: 0.25 },
+      { values: [-Infinity, 0, 1e300, Infinity], min: -1e300, width: Infinity },
+      { values: [-Infinity, 3, Infinity], min: 3, width: 0 },
+      { values: Array.from({ length: 37 }, (_, i) => (i % 5 === 0 ? -1 : i / 7)), min: 0, width: 0.3 },
+    ];
+    for (const { values, min, width } of cases) {
+      const counts = new Float64Array(4);
+      numberBinCounts(Float64Array.from(values), 0, [0.5], { min, width, counts });
+      expect([...counts]).toEqual(own(values, min, width, 4));
+    }
+  });
 });
