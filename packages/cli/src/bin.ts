@@ -1,5 +1,9 @@
 #!/usr/bin/env node
-import { main } from './program.js';
+import { hashInputsEarly } from './early-input-hashes.js';
+
+// A run's inputs are hashed on another core while this one loads the program's modules.
+const inputHashes = hashInputsEarly(process.argv);
+const { main } = await import('./program.js');
 
 // `hokusai ... | head` closes the pipe early: that is the reader's choice, not an error.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {
@@ -7,7 +11,7 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   throw error;
 });
 
-process.exitCode = await main(process.argv);
+process.exitCode = await main(process.argv, inputHashes === undefined ? {} : { inputHashes });
 // The command is done. Connections that retry without end (Redis gone mid-run) must not keep the
 // process alive; the timer does not keep it alive either when nothing else does.
 setTimeout(() => process.exit(process.exitCode), 2000).unref();

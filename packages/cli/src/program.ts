@@ -15,11 +15,12 @@ import { registerRunsCommand } from './commands/runs-command.js';
 import { EXIT, exitCodeFor } from './exit-codes.js';
 import { Output } from './output.js';
 import { CliError } from './cli-error.js';
+import type { KnownFileHash } from '@hokusai/data-integration';
 
 const version = (createRequire(import.meta.url)('../package.json') as { version: string }).version;
 
 /** Builds the `hokusai` program; `main` runs it and maps every outcome to a documented exit code. */
-export function buildProgram(): { program: Command; output: Output } {
+export function buildProgram(options: MainOptions = {}): { program: Command; output: Output } {
   const program = new Command('hokusai');
   const output = new Output(() => {
     const o = program.opts<{ json?: boolean; quiet?: boolean; verbose?: boolean; color?: boolean }>();
@@ -46,7 +47,7 @@ export function buildProgram(): { program: Command; output: Output } {
         'Exit codes: 0 success, 1 contribution rejected (or verification failed), 2 bad input or config, 3 internal error, 130 interrupted (Ctrl-C).',
       ].join('\n'),
     );
-  registerRunCommand(program, output);
+  registerRunCommand(program, output, options.inputHashes);
   registerVerifyCommand(program, output);
   registerValidateCommand(program, output);
   registerConfigCommand(program, output);
@@ -87,8 +88,14 @@ function typedCommand(program: Command, args: readonly string[]): string {
   return names.join(' ');
 }
 
-export async function main(argv: readonly string[]): Promise<number> {
-  const { program, output } = buildProgram();
+/** What `main` is given besides the command line. */
+export interface MainOptions {
+  /** SHA-256s of a run's input files being computed already (see hashInputsEarly). */
+  inputHashes?: ReadonlyMap<string, Promise<KnownFileHash | null>>;
+}
+
+export async function main(argv: readonly string[], options: MainOptions = {}): Promise<number> {
+  const { program, output } = buildProgram(options);
   try {
     await program.parseAsync(argv as string[]);
     const code = typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok;

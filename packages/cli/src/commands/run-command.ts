@@ -10,6 +10,7 @@ import { runResultJson } from '../json-result.js';
 import { formatSummary } from '../summary.js';
 import { renderReportHtml } from '../report/render-html.js';
 import type { Output } from '../output.js';
+import type { KnownFileHash } from '@hokusai/data-integration';
 import { watchWorkers } from './worker-watch.js';
 
 interface RunFlags {
@@ -69,7 +70,7 @@ export function resumeLine(runId: string, store: string | undefined): string {
   return `hokusai resume ${runId}${store === undefined ? '' : ` --store ${store}`}`;
 }
 
-export function registerRunCommand(program: Command, output: Output): void {
+export function registerRunCommand(program: Command, output: Output, inputHashes?: ReadonlyMap<string, Promise<KnownFileHash | null>>): void {
   program
     .command('run')
     .description('run the whole pipeline: load, integrate, train baseline and new model, evaluate, delta, attest, report')
@@ -152,6 +153,7 @@ export function registerRunCommand(program: Command, output: Output): void {
         result = await runPipeline(config, {
           ...(flags.store === undefined ? {} : { store: flags.store }),
           ...(executor === undefined ? {} : { executor }),
+          ...(inputHashes === undefined ? {} : { inputHashes }),
           signal: abort.signal,
           renderReport: renderReportHtml,
           onEvent: (event: RunEvent) => {

@@ -46,6 +46,12 @@ export interface PipelineRunOptions {
   onMemoryPlan?: (plan: MemoryPlan) => void;
   /** Rows per batch file of a streaming run (default 262,144); results do not depend on it. */
   streamBatchRows?: number;
+  /**
+   * SHA-256s of input files that the caller is computing already, by absolute path (the CLI
+   * hashes a run's inputs while it loads its modules). Each is used for the run's id only when
+   * the file's size, times and inode are still those it gives; otherwise the file is hashed.
+   */
+  inputHashes?: ReadonlyMap<string, Promise<KnownFileHash | null>>;
 }
 
 export interface PipelineResult {
@@ -96,7 +102,7 @@ export async function runPipeline(input: PipelineConfigInput, options: PipelineR
   const store = options.store ?? defaultStore();
   assertOutputFree(config.out, config.overwrite, protectedPaths(config, store));
   await assertFoldersWritable(config, store);
-  const { runId, known } = await runIdAndHashes(config);
+  const { runId, known } = await runIdAndHashes(config, options.inputHashes);
   return execute(config, runId, false, options, known);
 }
 
