@@ -3,6 +3,7 @@ import { makeNullColumn } from './column-builder.js';
 import type { ColumnBuilder } from './column-builder.js';
 import { rememberUtf8 } from './utf8-layout.js';
 import { stringColumnFromUtf8 } from './utf8-column.js';
+import { ownSharedBuffer } from './shared-array.js';
 
 /**
  * The column a builder holds. Kept apart from ColumnBuilder because it needs Arrow, which the
@@ -31,8 +32,9 @@ export function finishColumn(b: ColumnBuilder): Column {
   if (c.state === 'unknown') return makeNullColumn(t, n);
   switch (t) {
     case 'int':
-      // set() converts in one native loop (Int32Array.from iterates); the values are int32s, so exactly.
-      return { type: 'int', values: converted(new Int32Array(n), num), valid };
+      // set() converts in one native loop (Int32Array.from iterates); the values are int32s, so
+      // exactly. Read into shared memory, the int32s go there too, to be handed on as they are.
+      return { type: 'int', values: converted(num.buffer instanceof SharedArrayBuffer ? new Int32Array(ownSharedBuffer(n * 4), 0, n) : new Int32Array(n), num), valid };
     case 'float':
       return { type: 'float', values: roomy ? num.slice() : num, valid };
     case 'bool':

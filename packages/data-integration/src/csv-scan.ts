@@ -307,8 +307,8 @@ export interface RangeOptions {
    */
   plainRows?: boolean | 'js';
   /**
-   * Room for each column's first `capacity` numbers in one SharedArrayBuffer (see
-   * ColumnBuilder's room): a loader thread then hands the table on without copying the numbers.
+   * Room for each column's first `capacity` numbers in shared memory (see ColumnBuilder's room
+   * and numberRoom): a loader thread then hands the table on without copying the numbers.
    */
   sharedNumbers?: boolean;
 }
@@ -337,8 +337,7 @@ export async function readRange(path: string, o: RangeOptions): Promise<RangeRea
   const delim = o.delimiter.charCodeAt(0);
   const fast = o.plainRows !== false && fastDelimiter(delim) ? new FastRows(delim, flush, o.plainRows !== 'js', scannedBufferBytes(o.chunkBytes)) : undefined;
   const newBuilders = (ns: string[]): ColumnBuilder[] => {
-    const slab = o.sharedNumbers === true ? numberSlab(ns.length, o.capacity) : null;
-    const made = ns.map((n, k) => new ColumnBuilder(o.declared?.get(n), o.capacity, slab === null ? undefined : new Float64Array(slab, k * o.capacity * 8, o.capacity)));
+    const made = ns.map((n) => new ColumnBuilder(o.declared?.get(n), o.capacity, o.sharedNumbers === true ? numberRoom(o.capacity) : undefined));
     fast?.setColumns(made);
     return made;
   };
@@ -403,13 +402,12 @@ export function checkNames(names: string[], file: string): void {
 }
 
 /**
- * One buffer for every column's numbers (a text column's part is never written, so never
- * resident), in a mapping of its own (see ownSharedBuffer); null past MAX_SLAB_BYTES.
+ * A column's room for `capacity` numbers in shared memory, in a mapping of its own (see
+ * ownSharedBuffer): returned whole when the column is freed, as when a column of whole numbers
+ * has been converted to int32 (one buffer for every column would have kept the float64 values
+ * of such columns resident for as long as the table lives: 8 bytes a row each). Undefined below
+ * 1 MiB: a small table is copied when handed on, as before.
  */
-function numberSlab(columns: number, capacity: number): SharedArrayBuffer | null {
-  const bytes = columns * capacity * 8;
-  return bytes > MAX_SLAB_BYTES ? null : ownSharedBuffer(bytes);
+function numberRoom(capacity: number): Float64Array | undefined {
+  return capacity * 8 >= 1 << 20 ? new Float64Array(ownSharedBuffer(capacity * 8), 0, capacity) : undefined;
 }
-
-/** Above this (a file of over 100M cells) the columns get their numbers' room one by one. */
-const MAX_SLAB_BYTES = 2 ** 33;

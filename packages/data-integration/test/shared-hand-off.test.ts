@@ -52,12 +52,14 @@ describe('handing a loaded table to another thread over shared memory', () => {
   });
 
   it('sends numbers read into shared memory as they are, and copies only those that outgrew their room', async () => {
-    // A float column, an int column, a text column that reads as numbers for 1,500 rows, and a
-    // file whose first 64 KiB have long lines, so the row estimate is short and columns grow.
+    // A float column, an int column, a text column that reads as numbers for half its rows, and
+    // a file whose first 64 KiB have longer lines, so its row estimate (about 240k) is short of its
+    // 404k rows: its columns get shared room and outgrow it.
+    // Columns of 1 MiB or more are read into shared memory: 140,000 rows.
     const lines = ['x,n,code,label'];
-    for (let i = 0; i < 3_000; i++) lines.push([i % 11 === 3 ? '' : String(i / 4), String(i % 17), i < 1_500 ? String(i) : `c${i}`, String(i % 2)].join(','));
+    for (let i = 0; i < 140_000; i++) lines.push([i % 11 === 3 ? '' : String(i / 4), String(i % 17), i < 70_000 ? String(i) : `c${i}`, String(i % 2)].join(','));
     const path = tmp.write('shared-room.csv', `${lines.join('\n')}\n`);
-    const short = ['x,n,code,label', ...Array.from({ length: 2_000 }, (_, i) => `${i}.${'5'.repeat(60)},1,a,0`), ...Array.from({ length: 30_000 }, (_, i) => `${i},1,a,1`)];
+    const short = ['x,n,code,label', ...Array.from({ length: 4_000 }, (_, i) => `${i % 10}.555555555555,1,a,0`), ...Array.from({ length: 400_000 }, (_, i) => `${i},1,a,1`)];
     const grown = tmp.write('shared-grown.csv', `${short.join('\n')}\n`);
     for (const file of [path, grown]) {
       const plain = await loadDataset(file);
@@ -69,9 +71,11 @@ describe('handing a loaded table to another thread over shared memory', () => {
       const x = sharing.table.getChild('x')?.data[0]?.values as Float64Array;
       expect((sent('x') as Float64Array).buffer).toBeInstanceOf(SharedArrayBuffer);
       if (file === path) {
-        // Read in place: the message holds the column's own array.
+        // Read in place: the message holds the column's own array, the int32 column's too.
         expect(x.buffer).toBeInstanceOf(SharedArrayBuffer);
         expect(sent('x')).toBe(x);
+        expect(sent('n')).toBe(sharing.table.getChild('n')?.data[0]?.values);
+        expect(sharing.table.getChild('n')?.type.typeId).toBe(Type.Int);
       } else {
         // This file's estimate was short: x outgrew its shared room, so it is copied, as before.
         expect(x.buffer).toBeInstanceOf(ArrayBuffer);
