@@ -44,16 +44,17 @@ export function runInputPaths(argv: readonly string[], cwd = process.cwd()): str
  * the worker script missing.
  */
 export function hashInputsEarly(argv: readonly string[]): Map<string, Promise<KnownFileHash | null>> | undefined {
-  const paths = [...new Set(runInputPaths(argv) ?? [])];
+  // Regular files only: a pipe or a device would block the worker (the run refuses them anyway).
+  const paths = [...new Set(runInputPaths(argv) ?? [])].filter((path) => {
+    try {
+      return statSync(path).isFile();
+    } catch {
+      return false; // missing: the run reports it
+    }
+  });
   if (paths.length === 0 || availableParallelism() < 2) return undefined;
   let bytes = 0;
-  for (const path of paths) {
-    try {
-      bytes += statSync(path).size;
-    } catch {
-      // Missing: the run reports it.
-    }
-  }
+  for (const path of paths) bytes += statSync(path).size;
   if (bytes < EARLY_MIN_BYTES) return undefined;
   // Built next to this module; from the sources (tests), the built copy.
   const script = [new URL('./input-hash-worker.js', import.meta.url), new URL('../dist/input-hash-worker.js', import.meta.url)].find((u) => existsSync(u));

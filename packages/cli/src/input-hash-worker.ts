@@ -18,7 +18,9 @@ for (const path of paths) {
   try {
     const fd = openSync(path, 'r');
     try {
-      const before = statOf(fstatSync(fd));
+      const st = fstatSync(fd);
+      if (!st.isFile()) throw new Error('not a regular file');
+      const before = statOf(st);
       const sha = createHash('sha256');
       for (let n = readSync(fd, buf, 0, buf.length, null); n > 0; n = readSync(fd, buf, 0, buf.length, null)) sha.update(buf.subarray(0, n));
       const after = statOf(statSync(path));

@@ -34,7 +34,7 @@ export function finishColumn(b: ColumnBuilder): Column {
     case 'int':
       // set() converts in one native loop (Int32Array.from iterates); the values are int32s, so
       // exactly. Read into shared memory, the int32s go there too, to be handed on as they are.
-      return { type: 'int', values: converted(num.buffer instanceof SharedArrayBuffer ? new Int32Array(ownSharedBuffer(n * 4), 0, n) : new Int32Array(n), num), valid };
+      return { type: 'int', values: converted(num.buffer instanceof SharedArrayBuffer ? sharedInts(n) : new Int32Array(n), num), valid };
     case 'float':
       return { type: 'float', values: roomy ? num.slice() : num, valid };
     case 'bool':
@@ -47,4 +47,13 @@ export function finishColumn(b: ColumnBuilder): Column {
 function converted<T extends Int32Array | Uint8Array>(out: T, num: Float64Array): T {
   out.set(num);
   return out;
+}
+
+/** n int32s in shared memory of their own, or in plain memory when the address space is refused. */
+function sharedInts(n: number): Int32Array {
+  try {
+    return new Int32Array(ownSharedBuffer(n * 4), 0, n);
+  } catch {
+    return new Int32Array(n);
+  }
 }

@@ -4,7 +4,7 @@ import { dataError } from './errors.js';
 import { ColumnBuilder } from './column-builder.js';
 import type { ColumnType } from './column.js';
 import { FastRows, fastDelimiter } from './csv-fast-rows.js';
-import { ownSharedBuffer } from './shared-array.js';
+import { OWN_MAPPING_BYTES, ownSharedBuffer } from './shared-array.js';
 
 // The CSV tokenizer and the reading of a byte range of a file into column builders. It loads no
 // Arrow code, so a worker thread reading part of a file starts quickly (see csv-split).
@@ -337,7 +337,8 @@ export async function readRange(path: string, o: RangeOptions): Promise<RangeRea
   const delim = o.delimiter.charCodeAt(0);
   const fast = o.plainRows !== false && fastDelimiter(delim) ? new FastRows(delim, flush, o.plainRows !== 'js', scannedBufferBytes(o.chunkBytes)) : undefined;
   const newBuilders = (ns: string[]): ColumnBuilder[] => {
-    const made = ns.map((n) => new ColumnBuilder(o.declared?.get(n), o.capacity, o.sharedNumbers === true ? numberRoom(o.capacity) : undefined));
+    const rooms = o.sharedNumbers === true && ns.length * Math.max(o.capacity * 8, OWN_MAPPING_BYTES) <= MAX_ROOM_ADDRESS_SPACE;
+    const made = ns.map((n) => new ColumnBuilder(o.declared?.get(n), o.capacity, rooms ? numberRoom(o.capacity) : undefined));
     fast?.setColumns(made);
     return made;
   };
@@ -409,5 +410,17 @@ export function checkNames(names: string[], file: string): void {
  * 1 MiB: a small table is copied when handed on, as before.
  */
 function numberRoom(capacity: number): Float64Array | undefined {
-  return capacity * 8 >= 1 << 20 ? new Float64Array(ownSharedBuffer(capacity * 8), 0, capacity) : undefined;
+  if (capacity * 8 < 1 << 20) return undefined;
+  try {
+    return new Float64Array(ownSharedBuffer(capacity * 8), 0, capacity);
+  } catch {
+    // Address space refused (a strict overcommit policy): the column grows in memory of its own.
+    return undefined;
+  }
 }
+
+/**
+ * Most address space the rooms of one table may reserve (untouched pages cost none, but a strict
+ * overcommit policy counts them): past it, as for thousands of columns, no column gets room.
+ */
+const MAX_ROOM_ADDRESS_SPACE = 16 * 2 ** 30;

@@ -17,7 +17,7 @@ export function sharedArray<T extends NumberArray>(Kind: { new (n: number): T; n
  * there, which the process then keeps for as long as the buffer lives. Pages never written are
  * never resident.
  */
-const OWN_MAPPING_BYTES = 32 * 1024 * 1024 + 4096;
+export const OWN_MAPPING_BYTES = 32 * 1024 * 1024 + 4096;
 const OWN_MAPPING_MIN = 1024 * 1024;
 
 /** A zeroed SharedArrayBuffer of at least `bytes` (at least 8), in a mapping of its own from 1 MiB. */
