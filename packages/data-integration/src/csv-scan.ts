@@ -337,7 +337,7 @@ export async function readRange(path: string, o: RangeOptions): Promise<RangeRea
   const delim = o.delimiter.charCodeAt(0);
   const fast = o.plainRows !== false && fastDelimiter(delim) ? new FastRows(delim, flush, o.plainRows !== 'js', scannedBufferBytes(o.chunkBytes)) : undefined;
   const newBuilders = (ns: string[]): ColumnBuilder[] => {
-    const rooms = o.sharedNumbers === true && ns.length * Math.max(o.capacity * 8, OWN_MAPPING_BYTES) <= MAX_ROOM_ADDRESS_SPACE;
+    const rooms = o.sharedNumbers === true && roomsFit(ns.length, o.capacity);
     const made = ns.map((n) => new ColumnBuilder(o.declared?.get(n), o.capacity, rooms ? numberRoom(o.capacity) : undefined));
     fast?.setColumns(made);
     return made;
@@ -424,3 +424,8 @@ function numberRoom(capacity: number): Float64Array | undefined {
  * overcommit policy counts them): past it, as for thousands of columns, no column gets room.
  */
 const MAX_ROOM_ADDRESS_SPACE = 16 * 2 ** 30;
+
+/** Whether `columns` rooms of `capacity` numbers stay within MAX_ROOM_ADDRESS_SPACE. */
+export function roomsFit(columns: number, capacity: number): boolean {
+  return columns * Math.max(capacity * 8, OWN_MAPPING_BYTES) <= MAX_ROOM_ADDRESS_SPACE;
+}

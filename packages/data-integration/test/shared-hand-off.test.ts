@@ -5,6 +5,7 @@ import { loadDatasetSharing } from '../src/load-dataset.js';
 import { fromArrowTable } from '../src/arrow-convert.js';
 import { buildManifest } from '../src/manifest.js';
 import { sharedHandOff } from '../src/shared-columns.js';
+import { roomsFit } from '../src/csv-scan.js';
 import { knownUtf8 } from '../src/utf8-column.js';
 import type { Column } from '../src/column.js';
 import { tableFromMessage } from '../src/table-message.js';
@@ -82,6 +83,8 @@ describe('handing a loaded table to another thread over shared memory', () => {
         expect([...(sent('x') as Float64Array)]).toEqual([...x]);
       }
     }
+    // Rooms reserve at least 32 MiB of address space each: a table of thousands of columns gets none.
+    expect([roomsFit(500, 1 << 17), roomsFit(512, 1 << 17), roomsFit(8, 1 << 28), roomsFit(9, 1 << 28)]).toEqual([true, false, true, false]);
     // A loaded table of a plain load is not placed in shared memory.
     expect(((await loadDataset(path)).table.getChild('x')?.data[0]?.values as Float64Array).buffer).toBeInstanceOf(ArrayBuffer);
   });
