@@ -39,11 +39,11 @@ export function runInputPaths(argv: readonly string[], cwd = process.cwd()): str
  * Starts hashing the input files of a `hokusai run` command line (see runInputPaths) on a worker
  * thread, so that the run's id is ready sooner: the run otherwise hashes them on this thread once
  * its modules are loaded (0.3 s), with the other core idle. Each promise gives the file's SHA-256
- * with its stat (unchanged over the hashing), or null; the run uses it only if the file still
- * has that stat. Undefined when there is nothing to gain: not a run, small inputs, one core, or
+ * with its stat (unchanged over the hashing), or null (also once stopped); the run uses it only
+ * if the file still has that stat. Undefined when there is nothing to gain: not a run, small inputs, one core, or
  * the worker script missing.
  */
-export function hashInputsEarly(argv: readonly string[]): Map<string, Promise<KnownFileHash | null>> | undefined {
+export function hashInputsEarly(argv: readonly string[]): EarlyInputHashes | undefined {
   // Regular files only: a pipe or a device would block the worker (the run refuses them anyway).
   const paths = [...new Set(runInputPaths(argv) ?? [])].filter((path) => {
     try {
@@ -65,8 +65,6 @@ export function hashInputsEarly(argv: readonly string[]): Map<string, Promise<Kn
   } catch {
     return undefined;
   }
-  // The process may end (an error, --help) before the hashes are in.
-  worker.unref();
   const pending = new Map<string, (hash: KnownFileHash | null) => void>();
   const hashes = new Map<string, Promise<KnownFileHash | null>>();
   for (const path of paths) hashes.set(path, new Promise((settle) => pending.set(path, settle)));
@@ -80,5 +78,19 @@ export function hashInputsEarly(argv: readonly string[]): Map<string, Promise<Kn
   });
   worker.once('error', settleAll);
   worker.once('exit', settleAll);
-  return hashes;
+  // The worker keeps the process alive while a run may wait for it; a command that ends first
+  // (an error, --help) stops it.
+  return {
+    hashes,
+    stop: () => {
+      settleAll();
+      void worker.terminate();
+    },
+  };
+}
+
+/** What hashInputsEarly started: the hashes by absolute path, and how to stop the hashing. */
+export interface EarlyInputHashes {
+  hashes: ReadonlyMap<string, Promise<KnownFileHash | null>>;
+  stop(): void;
 }

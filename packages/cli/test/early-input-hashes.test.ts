@@ -31,11 +31,17 @@ describe('hashing a run\'s inputs while the program loads', () => {
     const missing = join(dir, 'gone.csv');
     const pipe = join(dir, 'pipe.csv');
     execFileSync('mkfifo', [pipe]);
-    const hashes = hashInputsEarly(['node', 'hokusai', 'run', '--base', big, '--contributed', missing, '--benchmark', pipe]);
+    const early = hashInputsEarly(['node', 'hokusai', 'run', '--base', big, '--contributed', missing, '--benchmark', pipe]);
+    const hashes = early?.hashes;
     expect(hashes === undefined ? [] : [...hashes.keys()]).toEqual([resolve(big)]);
     const got = await hashes?.get(resolve(big));
     expect(got?.sha256).toBe(createHash('sha256').update(await readFile(big)).digest('hex'));
     expect(got?.size).toBe(17 << 20);
+    early?.stop();
+    // Stopped before its hashes are in: each promise settles as null, and the thread ends.
+    const stopped = hashInputsEarly(['node', 'hokusai', 'run', '--base', big]);
+    stopped?.stop();
+    expect(await stopped?.hashes.get(resolve(big))).toBeNull();
     // Below 16 MiB in all the program hashes them itself, as before.
     const small = join(dir, 'small.csv');
     await writeFile(small, 'a,b\n1,2\n');
