@@ -14,17 +14,25 @@ let collect: (() => void) | undefined;
  */
 export function fullCollection(): void {
   collect ??= exposedCollector();
-  collect();
+  collect?.();
 }
 
-function exposedCollector(): () => void {
+/** The collector, or undefined when it could not be reached this time (asked again at the next call). */
+function exposedCollector(): (() => void) | undefined {
   const exposed: unknown = (globalThis as { gc?: unknown }).gc;
   if (typeof exposed === 'function') return exposed as () => void;
-  setFlagsFromString('--expose-gc');
-  try {
-    const gc: unknown = runInNewContext('gc');
-    return typeof gc === 'function' ? (gc as () => void) : () => undefined;
-  } finally {
-    setFlagsFromString('--no-expose-gc');
+  // The flag is the process's: another thread doing the same may turn it off between this one's
+  // turning it on and making the context (loader threads handing tables on at the same moment:
+  // "gc is not defined" failed a load). So the context only asks, and asks again; a collection
+  // missed is memory freed later, never an error.
+  for (let attempt = 0; attempt < 5; attempt++) {
+    setFlagsFromString('--expose-gc');
+    try {
+      const gc: unknown = runInNewContext('typeof gc === "function" ? gc : undefined');
+      if (typeof gc === 'function') return gc as () => void;
+    } finally {
+      setFlagsFromString('--no-expose-gc');
+    }
   }
+  return undefined;
 }
