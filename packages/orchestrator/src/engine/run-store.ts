@@ -231,6 +231,12 @@ export class RunStore {
     await atomicWrite(join(this.runDir(runId), 'steps', `${record.step}.json`), JSON.stringify(record, null, 2));
   }
 
+  /** One step's record, or undefined when the step has none yet. */
+  async readStep(runId: string, step: string): Promise<StepRecord | undefined> {
+    const path = join(this.runDir(runId), 'steps', `${step}.json`);
+    return existsSync(path) ? ((await readJson(path)) as StepRecord) : undefined;
+  }
+
   async readSteps(runId: string): Promise<Map<string, StepRecord>> {
     const dir = join(this.runDir(runId), 'steps');
     const out = new Map<string, StepRecord>();

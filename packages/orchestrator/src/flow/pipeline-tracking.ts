@@ -270,7 +270,8 @@ export class PipelineTracking {
 
   /** A finished step's output, read back from the run store (as later steps read it). */
   private async output<O>(ref: StepRef<O>): Promise<O | undefined> {
-    const hash = (await this.store.readSteps(this.runId)).get(ref.name)?.output;
+    // That step's record alone: the tracking asks for one output at each step it logs.
+    const hash = (await this.store.readStep(this.runId, ref.name))?.output;
     return hash === undefined ? undefined : outputOf(ref, this.store.readValue(hash));
   }
 
