@@ -45,17 +45,19 @@ export function runInputPaths(argv: readonly string[], cwd = process.cwd()): str
  */
 export function hashInputsEarly(argv: readonly string[]): EarlyInputHashes | undefined {
   // Regular files only: a pipe or a device would block the worker (the run refuses them anyway).
-  const paths = [...new Set(runInputPaths(argv) ?? [])].filter((path) => {
-    try {
-      return statSync(path).isFile();
-    } catch {
-      return false; // missing: the run reports it
-    }
-  });
-  if (paths.length === 0 || availableParallelism() < 2) return undefined;
+  const paths: string[] = [];
   let bytes = 0;
-  for (const path of paths) bytes += statSync(path).size;
-  if (bytes < EARLY_MIN_BYTES) return undefined;
+  for (const path of new Set(runInputPaths(argv) ?? [])) {
+    try {
+      const st = statSync(path);
+      if (!st.isFile()) continue;
+      paths.push(path);
+      bytes += st.size;
+    } catch {
+      // Missing: the run reports it.
+    }
+  }
+  if (paths.length === 0 || availableParallelism() < 2 || bytes < EARLY_MIN_BYTES) return undefined;
   // Built next to this module; from the sources (tests), the built copy.
   const script = [new URL('./input-hash-worker.js', import.meta.url), new URL('../dist/input-hash-worker.js', import.meta.url)].find((u) => existsSync(u));
   if (script === undefined) return undefined;

@@ -3,7 +3,7 @@ import { makeNullColumn } from './column-builder.js';
 import type { ColumnBuilder } from './column-builder.js';
 import { rememberUtf8 } from './utf8-layout.js';
 import { stringColumnFromUtf8 } from './utf8-column.js';
-import { ownSharedBuffer } from './shared-array.js';
+import { ownSharedBufferIfGranted } from './shared-array.js';
 
 /**
  * The column a builder holds. Kept apart from ColumnBuilder because it needs Arrow, which the
@@ -51,9 +51,6 @@ function converted<T extends Int32Array | Uint8Array>(out: T, num: Float64Array)
 
 /** n int32s in shared memory of their own, or in plain memory when the address space is refused. */
 function sharedInts(n: number): Int32Array {
-  try {
-    return new Int32Array(ownSharedBuffer(n * 4), 0, n);
-  } catch {
-    return new Int32Array(n);
-  }
+  const buffer = ownSharedBufferIfGranted(n * 4);
+  return buffer === undefined ? new Int32Array(n) : new Int32Array(buffer, 0, n);
 }

@@ -4,7 +4,7 @@ import { dataError } from './errors.js';
 import { ColumnBuilder } from './column-builder.js';
 import type { ColumnType } from './column.js';
 import { FastRows, fastDelimiter } from './csv-fast-rows.js';
-import { OWN_MAPPING_BYTES, ownSharedBuffer } from './shared-array.js';
+import { OWN_MAPPING_BYTES, ownSharedBufferIfGranted } from './shared-array.js';
 
 // The CSV tokenizer and the reading of a byte range of a file into column builders. It loads no
 // Arrow code, so a worker thread reading part of a file starts quickly (see csv-split).
@@ -411,12 +411,8 @@ export function checkNames(names: string[], file: string): void {
  */
 function numberRoom(capacity: number): Float64Array | undefined {
   if (capacity * 8 < 1 << 20) return undefined;
-  try {
-    return new Float64Array(ownSharedBuffer(capacity * 8), 0, capacity);
-  } catch {
-    // Address space refused (a strict overcommit policy): the column grows in memory of its own.
-    return undefined;
-  }
+  const buffer = ownSharedBufferIfGranted(capacity * 8);
+  return buffer === undefined ? undefined : new Float64Array(buffer, 0, capacity);
 }
 
 /**

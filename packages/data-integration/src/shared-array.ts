@@ -24,3 +24,15 @@ const OWN_MAPPING_MIN = 1024 * 1024;
 export function ownSharedBuffer(bytes: number): SharedArrayBuffer {
   return new SharedArrayBuffer(bytes >= OWN_MAPPING_MIN ? Math.max(bytes, OWN_MAPPING_BYTES) : Math.max(bytes, 8));
 }
+
+/**
+ * ownSharedBuffer, or undefined when the address space is refused (a strict overcommit policy):
+ * the caller then uses memory of its own, as without shared memory.
+ */
+export function ownSharedBufferIfGranted(bytes: number): SharedArrayBuffer | undefined {
+  try {
+    return ownSharedBuffer(bytes);
+  } catch {
+    return undefined;
+  }
+}
