@@ -3,8 +3,9 @@ import { availableParallelism } from 'node:os';
 import { dataError } from './errors.js';
 import type { ColumnBuilder, ColumnReadStats } from './column-builder.js';
 import { finishColumn } from './column-finish.js';
-import { fieldText, newState, readRange, scanBuffer, scanFile } from './csv-scan.js';
+import { checkNames, fieldText, newState, readRange, scanBuffer, scanFile } from './csv-scan.js';
 import type { RangeRead } from './csv-scan.js';
+import { readCsvNative } from './csv-native-read.js';
 import { readSplit } from './csv-split.js';
 import type { ColumnTable, ColumnType } from './column.js';
 import { isNullToken, parseNumberText } from './text-values.js';
@@ -24,6 +25,22 @@ export interface CsvReadOptions {
   splitMinBytes?: number;
   /** Numbers read in one pass placed in shared memory (see RangeOptions.sharedNumbers). */
   sharedNumbers?: boolean;
+  /** Sees how many bytes were read, as onChunk does, where the bytes themselves are not needed. */
+  onBytes?: (bytes: number) => void;
+  /**
+   * Files of at least this many bytes go to the native reader when it is built (see
+   * csv-native-read; default 1 MiB), unless `onChunk` needs their bytes or a column is declared.
+   * Infinity: never.
+   */
+  nativeMinBytes?: number;
+  /** Threads the native reader may use (default 2: it splits a file of 4 MiB or more). */
+  nativeThreads?: number;
+  /**
+   * Lets the native reader take a file although `onChunk` is set: called on this thread once its
+   * read has started (on other threads), so the caller can hash the file apart meanwhile. Should
+   * the native reader then give the file up, the JavaScript reader reads it, feeding `onChunk`.
+   */
+  onNative?: () => void;
 }
 
 export interface CsvReadResult {
@@ -33,6 +50,8 @@ export interface CsvReadResult {
   header: boolean;
   /** Threads that parsed the file: 2 when it was read in two parts (see csv-split), else 1. */
   threads: number;
+  /** Whether the native reader read it (see csv-native-read). */
+  native: boolean;
 }
 
 export interface CsvSniff {
@@ -126,26 +145,39 @@ export async function readCsv(path: string, options: CsvReadOptions): Promise<Cs
   const scan = { file, chunkBytes, maxRowBytes };
   // onChunk sees each byte once and in order, also when a split read falls back to one pass.
   let fed = 0;
-  const feed = options.onChunk
-    ? (bytes: Buffer, at: number): void => {
-        if (at + bytes.length <= fed) return;
-        (options.onChunk as (b: Buffer) => void)(at >= fed ? bytes : bytes.subarray(fed - at));
-        fed = at + bytes.length;
-      }
-    : undefined;
+  const feed =
+    options.onChunk || options.onBytes
+      ? (bytes: Buffer, at: number): void => {
+          if (at + bytes.length <= fed) return;
+          const fresh = at >= fed ? bytes : bytes.subarray(fed - at);
+          options.onChunk?.(fresh);
+          options.onBytes?.(fresh.length);
+          fed = at + bytes.length;
+        }
+      : undefined;
+  if (size >= (options.nativeMinBytes ?? NATIVE_MIN_BYTES) && (options.onChunk === undefined || options.onNative !== undefined) && (options.declared === undefined || options.declared.size === 0)) {
+    const names = firstRowNames(head, delimiter, header, file);
+    // As the JavaScript reader does when it meets the header.
+    if (names !== null && header) checkNames(names, file);
+    const native = names === null ? null : await readCsvNative(path, { delimiter, header, names, maxRowBytes, threads: availableParallelism() > 1 ? (options.nativeThreads ?? 2) : 1, rowsExpected: capacity }, options.onNative);
+    if (names !== null && native !== null) {
+      options.onBytes?.(size);
+      return { table: { names, columns: native.columns, rowCount: native.rowCount }, builders: native.builders, delimiter, header, threads: native.threads, native: true };
+    }
+  }
   const splitMin = options.splitMinBytes ?? SPLIT_MIN_BYTES;
   if (size >= splitMin && availableParallelism() > 1) {
     const names = firstRowNames(head, delimiter, header, file);
     if (names !== null) {
       const joined = await readSplit(path, { ...scan, delimiter, header, names, declared: options.declared, size, bytesPerRow: size / Math.max(1, capacity), feed });
-      if (joined !== null) return { ...joined, delimiter, header, threads: 2 };
+      if (joined !== null) return { ...joined, delimiter, header, threads: 2, native: false };
     }
   }
   const whole = await readRange(path, { ...scan, delimiter, header, declared: options.declared, capacity, feed, ...(options.sharedNumbers === true ? { sharedNumbers: true } : {}) });
   if (whole.rest > 0) throw new Error('internal: CSV scanner left bytes at end of file');
   if (whole.demotedAt.length > 0) await rereadAsText(path, { ...scan, delimiter, header }, whole);
   const finalNames = whole.names;
-  return { table: { names: finalNames, columns: whole.builders.map((b) => finishColumn(b)), rowCount: whole.dataRows }, builders: whole.builders, delimiter, header, threads: 1 };
+  return { table: { names: finalNames, columns: whole.builders.map((b) => finishColumn(b)), rowCount: whole.dataRows }, builders: whole.builders, delimiter, header, threads: 1, native: false };
 }
 
 /** The column names from the first row of the file's first bytes, or null when that row is cut. */
@@ -162,6 +194,9 @@ function firstRowNames(head: Buffer, delimiter: string, header: boolean, file: s
   }
   return names;
 }
+
+/** Files at least this large go to the native reader (see CsvReadOptions.nativeMinBytes). */
+const NATIVE_MIN_BYTES = 1 << 20;
 
 /** Files at least this large are read by two threads, in two parts (see readSplit). */
 const SPLIT_MIN_BYTES = 16 << 20;

@@ -37,8 +37,9 @@ export interface LoadOptions {
   onProgress?: (p: LoadProgress) => void;
   /**
    * CSV only: threads that parse one file (1 or 2; 2 applies to files of 16 MiB or more on a
-   * machine with two cores or more). Default 1: since the plain rows are split in WebAssembly,
-   * a second thread (its start, the join of the halves) no longer gains time on a 1M-row file.
+   * machine with two cores or more). Unset, the native reader (when built) uses two and the
+   * JavaScript reader one: a second JavaScript thread (its start, the join of the halves) gains no
+   * time on a 1M-row file, a second native thread halves the read.
    */
   parseThreads?: 1 | 2;
   /**
@@ -207,24 +208,37 @@ async function load(path: string, options: LoadOptions, hashing: Hashing, shared
   let sha: string | null;
   // Hashed from a read of its own; the stat check below tells whether that read saw the bytes parsed.
   const beside = known === undefined && hashBeside ? fileSha256Beside(path, fileBytes) : undefined;
+  // The hash of a file the native CSV reader parsed, from a read of its own on this thread.
+  let apart: Promise<string | null> | undefined;
   if (format === 'csv') {
     const hash = known === undefined && beside === undefined ? createHash('sha256') : undefined;
     const r = await readCsv(path, {
       file,
       declared,
-      onChunk: (b) => {
-        hash?.update(b);
-        progress.add(b.length);
-      },
+      ...(hash !== undefined
+        ? {
+            onChunk: (b: Buffer) => {
+              hash.update(b);
+              progress.add(b.length);
+            },
+            // The native reader does not hand the bytes to JavaScript: this thread, free while it
+            // parses, hashes the file from a read of its own.
+            onNative: () => {
+              apart = fileSha256(path).catch(() => null);
+            },
+          }
+        : { onBytes: (n: number) => progress.add(n) }),
       ...(options.delimiter !== undefined ? { delimiter: options.delimiter } : {}),
       ...(options.header !== undefined ? { header: options.header } : {}),
       ...(options.maxRowBytes !== undefined ? { maxRowBytes: options.maxRowBytes } : {}),
       ...(options.parseThreads !== 2 ? { splitMinBytes: Number.POSITIVE_INFINITY } : {}),
+      ...(options.parseThreads === 1 ? { nativeThreads: 1 } : {}),
       ...(sharedNumbers ? { sharedNumbers } : {}),
     });
     ct = r.table;
     builders = r.builders;
-    sha = hash !== undefined ? hash.digest('hex') : (known?.sha256 ?? (await (beside as Promise<string | null>)));
+    if (!r.native) apart = undefined;
+    sha = apart !== undefined ? await apart : hash !== undefined ? hash.digest('hex') : (known?.sha256 ?? (await (beside as Promise<string | null>)));
   } else if (format === 'jsonl' || format === 'json') {
     const r = format === 'json' ? await readJson(path, { file, declared }) : await readJsonl(path, { file, declared, ...(options.maxRowBytes !== undefined ? { maxRowBytes: options.maxRowBytes } : {}) });
     ct = r.table;
@@ -239,7 +253,7 @@ async function load(path: string, options: LoadOptions, hashing: Hashing, shared
   }
   // Changed while it was read (or gone before it was hashed): the bytes parsed may not be the ones
   // hashed; read it again, hashing what is parsed.
-  const hashedApart = !unhashed && (known !== undefined || beside !== undefined || (hashBeside && (format === 'json' || format === 'jsonl')));
+  const hashedApart = !unhashed && (known !== undefined || beside !== undefined || apart !== undefined || (hashBeside && (format === 'json' || format === 'jsonl')));
   if (sha === null || (hashedApart && !sameFileStat(await stat(path).catch(() => ({ size: -1, mtimeMs: 0, ctimeMs: 0, ino: 0 })), before))) {
     return load(path, { ...options, knownSha256: undefined }, 'inline', sharedNumbers);
   }

@@ -9,7 +9,13 @@
 // Built with `node scripts/csv-wasm.mjs` (clang 14, wasm32, no libc); the output is embedded in
 // src/csv-wasm-bytes.ts and a test checks that it is what this source compiles to.
 
+#ifdef CSV_ROWS_NATIVE
+#include "simd-sse.h"
+#define EXPORT(name)
+#else
 #include <wasm_simd128.h>
+#define EXPORT(name) __attribute__((export_name(name)))
+#endif
 
 typedef unsigned char u8;
 typedef unsigned int u32;
@@ -25,10 +31,12 @@ enum { STOP_END = 0, STOP_FULL = 1, STOP_ROW = 2 };
 /** The powers of ten a double holds exactly. */
 static const double POW10[23] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
 
+#ifndef CSV_ROWS_NATIVE
 extern u8 __heap_base;
 
 /** Where memory free for the caller starts. */
-__attribute__((export_name("heap_base"))) u32 heap_base(void) { return (u32)&__heap_base; }
+EXPORT("heap_base") u32 heap_base(void) { return (u32)&__heap_base; }
+#endif
 
 /**
  * The offset of the first delimiter, LF, CR or quote at or after j, 16 bytes at a time: the LF
@@ -300,7 +308,7 @@ static void copy_text(const u8 *buf, const Layout *L, int rows) {
  * Scans rows of buf[at..end) (buf[end] must be LF: the sentinel stops every field scan there),
  * at most L->max_rows of them, into the outputs `L` names. Returns the rows taken.
  */
-__attribute__((export_name("scan_rows"))) u32 scan_rows(const u8 *buf, int at, int end, const Layout *L) {
+EXPORT("scan_rows") u32 scan_rows(const u8 *buf, int at, int end, const Layout *L) {
   const int nc = L->nc;
   const int max_rows = L->max_rows;
   const u8 delim = (u8)L->delim;

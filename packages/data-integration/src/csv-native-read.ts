@@ -1,0 +1,107 @@
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import type { ColumnReadStats } from './column-builder.js';
+import type { Column, ColumnType } from './column.js';
+import { isNullToken, NON_FINITE_TOKENS, parseBool, parseNumberText, parseTimestamp } from './text-values.js';
+import { stringColumnFromUtf8 } from './utf8-column.js';
+
+// The CSV reader's native path (native/csv-read.c, built with the package when a C compiler and
+// Node's headers are at hand): a file of plain rows read into columns in C, on two threads for a
+// large file. It reads only what it reads exactly as the JavaScript reader would, and gives the
+// rest up: the caller then reads the file as before, errors and all.
+
+/** A column as the native reader hands it over (its memory owned by the arrays). */
+interface NativeColumn {
+  values?: Float64Array | Int32Array;
+  offsets?: Int32Array;
+  bytes?: Uint8Array;
+  valid: Uint8Array;
+}
+
+type NativeRead = { gaveUp: string } | { rows: number; threads: number; columns: NativeColumn[] };
+
+interface NativeReader {
+  read?(path: string, delimiter: number, header: number, columns: number, maxRowBytes: number, threads: number, rowsExpected: number): Promise<NativeRead>;
+}
+
+let loaded: NativeReader | null | undefined;
+
+/**
+ * The native reader, or null where it was not built or cannot load (another platform, another
+ * C library), or when HOKUSAI_CSV_NATIVE=0 turns it off.
+ */
+export function nativeCsvReader(): NativeReader | null {
+  if (process.env['HOKUSAI_CSV_NATIVE'] === '0') return null;
+  if (loaded === undefined) {
+    loaded = null;
+    for (const url of [new URL('./native/csv-read.node', import.meta.url), new URL('../dist/native/csv-read.node', import.meta.url)]) {
+      const path = fileURLToPath(url);
+      if (!existsSync(path)) continue;
+      try {
+        loaded = createRequire(import.meta.url)(path) as NativeReader;
+      } catch {
+        loaded = null;
+      }
+      break;
+    }
+  }
+  return loaded;
+}
+
+export interface NativeReadOptions {
+  delimiter: string;
+  header: boolean;
+  names: string[];
+  maxRowBytes: number;
+  threads: number;
+  rowsExpected: number;
+}
+
+export interface NativeReadResult {
+  columns: Column[];
+  builders: ColumnReadStats[];
+  rowCount: number;
+  threads: number;
+}
+
+/** Whether `text`, a text column's first value, makes the JavaScript reader's column text (ColumnBuilder.pushText). */
+function readAsText(text: string): boolean {
+  return !isNullToken(text) && !parseNumberText(text) && !NON_FINITE_TOKENS.has(text) && parseBool(text) < 0 && Number.isNaN(parseTimestamp(text));
+}
+
+const noFailures = (type: ColumnType): ColumnReadStats => ({ nonFiniteCount: 0, firstNonFinite: 0, typeFailureCount: 0, typeFailures: [], inferredType: () => type });
+
+/**
+ * Reads a CSV file (no column declared a type) through the native reader: its columns, or null
+ * when the reader is missing or gave the file up (see native/csv-read.c). `whileRead` runs on
+ * this thread once the read has started on others.
+ */
+export async function readCsvNative(path: string, o: NativeReadOptions, whileRead?: () => void): Promise<NativeReadResult | null> {
+  const reader = nativeCsvReader();
+  const delim = o.delimiter.charCodeAt(0);
+  if (reader?.read === undefined || o.delimiter.length !== 1 || delim > 127 || o.names.length === 0) return null;
+  const pending = reader.read(path, delim, o.header ? 1 : 0, o.names.length, o.maxRowBytes, o.threads, Math.max(0, Math.ceil(o.rowsExpected)));
+  whileRead?.();
+  const r = await pending;
+  if ('gaveUp' in r) return null;
+  const columns: Column[] = [];
+  const builders: ColumnReadStats[] = [];
+  for (const c of r.columns) {
+    if (c.offsets !== undefined && c.bytes !== undefined) {
+      // The C reader took a column for text from its first value; the JavaScript reader decides.
+      const first = c.valid.indexOf(1);
+      const text = Buffer.from(c.bytes.buffer, c.bytes.byteOffset, c.bytes.byteLength).toString('utf8', c.offsets[first], c.offsets[first + 1]);
+      if (first < 0 || !readAsText(text)) return null;
+      columns.push(stringColumnFromUtf8({ offsets: c.offsets, bytes: c.bytes }, c.valid));
+      builders.push(noFailures('string'));
+    } else if (c.values instanceof Int32Array) {
+      columns.push({ type: 'int', values: c.values, valid: c.valid });
+      builders.push(noFailures('int'));
+    } else {
+      columns.push({ type: 'float', values: c.values as Float64Array, valid: c.valid });
+      builders.push(noFailures('float'));
+    }
+  }
+  return { columns, builders, rowCount: r.rows, threads: r.threads };
+}

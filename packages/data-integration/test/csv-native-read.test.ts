@@ -1,0 +1,195 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { readCsv } from '../src/csv-reader.js';
+import type { CsvReadOptions } from '../src/csv-reader.js';
+import { nativeCsvReader } from '../src/csv-native-read.js';
+import { cellValue } from '../src/column.js';
+import { DataIntegrationError } from '../src/errors.js';
+import { loadDataset } from '../src/load-dataset.js';
+import { scratch } from './temp-files.js';
+import { mulberry32 } from './mulberry32.js';
+
+// The native reader (native/csv-read.c) reads a file of plain rows in C and gives up every other
+// file, which the JavaScript reader then reads. Reading a file with it and without it must give
+// the same table, types, stats and errors; and it must actually read the plain files.
+
+const tmp = scratch();
+afterAll(() => tmp.cleanup());
+
+/** The package's build makes it on linux-x64 with a C compiler and Node's headers, as on the CI machine. */
+const built = process.platform === 'linux' && process.arch === 'x64';
+
+/** Numbers in the forms the native reader parses, and in forms it must leave to JavaScript. */
+const NUMBER_FORMS = ['0', '-0', '0.0', '-0.000', '7', '-7', '+7', '007', '0.5', '.5', '5.', '1e3', '1E-2', '-6.4e-05', '1e+22', '1e23', '12e-23', '1.5e0', '1e0005', '-0e5', '1e', ' 4', '4 ', '123456789012345', '1234567890123456', '9007199254740993', '-2147483648', '2147483648', '-2147483649', '1.2.3', '0x10', 'NaN', 'inf', '-Infinity', '', 'NA', 'N/A', 'null', 'NULL', 'x'];
+const TEXT_FORMS = ['north', '', 'NA', 'null', 'zoë', '東京', 'a"b', '"quoted, with comma"', '""', 'true', 'False', '2024-01-02', '2024-01-02T10:00:00Z', 'NaN', 'Infinity', 'N/A', 'NUL', '12', '-3.5', ' lead', 'x y'];
+const DELIMITERS = [',', ';', '\t', '|'];
+
+function randomCsv(seed: number): { bytes: Buffer; delimiter: string } {
+  const random = mulberry32(seed);
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)] as T;
+  const delimiter = pick(DELIMITERS);
+  const cols = 1 + Math.floor(random() * 7);
+  const rows = 1 + Math.floor(random() * 400);
+  const crlf = random() < 0.3;
+  // Per column: ints, decimals, unique text, repeated words, or a first value that is not text
+  // for certain (a bool, a date, NaN), then text.
+  const kinds = Array.from({ length: cols }, () => Math.floor(random() * 5));
+  // Half the files are plain; the others hold a rare form in some fields.
+  const rare = random() < 0.5 ? 0 : random() < 0.5 ? 0.003 : 0.05;
+  const leadingNulls = Array.from({ length: cols }, () => (random() < 0.2 ? Math.floor(random() * 5) : 0));
+  const lines: string[] = [];
+  if (random() < 0.8) lines.push(Array.from({ length: cols }, (_, k) => `c${k}`).join(delimiter));
+  for (let r = 0; r < rows; r++) {
+    const fields = kinds.map((kind, k) => {
+      if (r < (leadingNulls[k] as number)) return pick(['', 'NA', 'null']);
+      if (random() < rare) return pick(random() < 0.5 ? NUMBER_FORMS : TEXT_FORMS);
+      switch (kind) {
+        case 0:
+          return String(Math.floor((random() - 0.3) * 1e6));
+        case 1:
+          return (random() * 1000 - 100).toFixed(Math.floor(random() * 4));
+        case 2:
+          return `id${r}@example.com`;
+        case 3:
+          return pick(['north', 'south', 'east', 'west', 'zoë', 'NA', '']);
+        default:
+          return r === 0 ? pick(['true', '2024-01-02', 'NaN', 'Inf', 'x']) : `w${r % 7}`;
+      }
+    });
+    if (random() < rare / 4) fields.push('extra');
+    if (random() < rare / 4 && fields.length > 1) fields.pop();
+    lines.push(fields.map((f) => (delimiter === ',' ? f : f.replaceAll(',', delimiter))).join(delimiter));
+    if (random() < 0.01) lines.push(crlf && random() < 0.5 ? '\r' : '');
+  }
+  let text = lines.join(crlf ? '\r\n' : '\n');
+  if (random() < 0.7) text += crlf ? '\r\n' : '\n';
+  if (random() < rare) text = text.replace('\n', '\r');
+  let bytes = Buffer.from(text, 'utf8');
+  if (random() < 0.1) bytes = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), bytes]);
+  if (random() < rare) bytes[Math.floor(bytes.length * random())] = pick([0xff, 0xc3, 0xed, 0x80]);
+  return { bytes, delimiter };
+}
+
+/** What a read gives, errors included, in plain values. */
+async function observe(path: string, options: CsvReadOptions): Promise<{ native: boolean; seen: unknown }> {
+  try {
+    const r = await readCsv(path, options);
+    const seen = {
+      names: r.table.names,
+      rows: r.table.rowCount,
+      delimiter: r.delimiter,
+      header: r.header,
+      columns: r.table.columns.map((c, k) => {
+        const b = r.builders[k];
+        return { type: c.type, inferred: b?.inferredType(), cells: Array.from({ length: r.table.rowCount }, (_, i) => cellValue(c, i)), stats: [b?.nonFiniteCount, b?.firstNonFinite, b?.typeFailureCount, b?.typeFailures] };
+      }),
+    };
+    return { native: r.native, seen };
+  } catch (err) {
+    if (!(err instanceof DataIntegrationError)) throw err;
+    return { native: false, seen: { error: err.code, message: err.message, location: [err.file, err.row, err.line, err.column] } };
+  }
+}
+
+describe.runIf(built)('the native CSV reader', () => {
+  it('is built and loads here', () => {
+    expect(typeof nativeCsvReader()?.read).toBe('function');
+  });
+
+  it('reads every file as the JavaScript reader does, and reads the plain ones itself', async () => {
+    let nativeReads = 0;
+    let plainFiles = 0;
+    for (let seed = 1; seed <= 400; seed++) {
+      const { bytes } = randomCsv(seed);
+      const path = tmp.write(`f${seed}.csv`, bytes);
+      const viaJs = await observe(path, { file: 'f.csv', nativeMinBytes: Number.POSITIVE_INFINITY });
+      const viaNative = await observe(path, { file: 'f.csv', nativeMinBytes: 0 });
+      expect(viaNative.seen, `seed ${seed}`).toEqual(viaJs.seen);
+      if (viaNative.native) nativeReads++;
+      if (!bytes.includes(34) && !('error' in (viaJs.seen as object))) plainFiles++;
+    }
+    // Most plain files go native (those with a column that starts with a bool or a date do not).
+    expect(nativeReads).toBeGreaterThan(plainFiles / 3);
+  }, 120_000);
+
+  it('reads a plain file natively, with its types', async () => {
+    const path = tmp.write('plain.csv', 'id,age,income,region\r\nB1,51,44480.31,north\r\nB2,,1e3,NA\r\n\r\nB3,-7,-0.5,zoë\r\n');
+    const r = await readCsv(path, { file: 'plain.csv', nativeMinBytes: 0 });
+    expect(r.native).toBe(true);
+    expect(r.table.columns.map((c) => c.type)).toEqual(['string', 'int', 'float', 'string']);
+    expect(r.table.rowCount).toBe(3);
+    expect(Array.from({ length: 3 }, (_, i) => r.table.columns.map((c) => cellValue(c, i)))).toEqual([
+      ['B1', 51, 44480.31, 'north'],
+      ['B2', null, 1000, null],
+      ['B3', -7, -0.5, 'zoë'],
+    ]);
+  });
+
+  it('gives up what only the JavaScript reader reads exactly, which then reads it', async () => {
+    const cases: [string, string][] = [
+      ['quoted', 'a,b\n1,"x"\n'],
+      ['ragged', 'a,b\n1,2\n3\n'],
+      ['lone CR', 'a,b\n1,2\r3,4\n'],
+      ['number then text', 'a,b\n1,2\nx,3\n'],
+      ['bool first', 'a,b\ntrue,2\nfalse,3\n'],
+      ['date first', 'a,b\n2024-01-02,2\n2024-01-03,3\n'],
+      ['NaN in numbers', 'a,b\n1,2\nNaN,3\n'],
+      ['exponent past 10^22', 'a,b\n1,2\n1e30,3\n'],
+      ['16 digits', 'a,b\n1,2\n1234567890123456,3\n'],
+      ['all null', 'a,b\n,2\nNA,3\n'],
+      ['not UTF-8', 'a,b\nx\xff,2\n'],
+    ];
+    for (const [name, text] of cases) {
+      const path = tmp.write(`${name}.csv`, name === 'not UTF-8' ? Buffer.from(text, 'latin1') : text);
+      const viaNative = await observe(path, { file: `${name}.csv`, nativeMinBytes: 0 });
+      expect(viaNative.native, name).toBe(false);
+      expect(viaNative.seen, name).toEqual((await observe(path, { file: `${name}.csv`, nativeMinBytes: Number.POSITIVE_INFINITY })).seen);
+    }
+  });
+
+  it('splits a large file over two threads and joins the parts as one pass reads them', async () => {
+    const random = mulberry32(7);
+    const lines = ['id,score,flag,note,late'];
+    // 'late' is null in the whole first half: its type comes from the second part.
+    const rows = 300_000;
+    for (let r = 0; r < rows; r++) lines.push(`u${r}@example.org,${(random() * 100).toFixed(3)},${r % 2},${r % 3 === 0 ? 'NA' : `n${r % 11}`},${r < rows * 0.6 ? '' : r % 5}`);
+    const path = tmp.write('large.csv', `${lines.join('\n')}\n`);
+    const native = await readCsv(path, { file: 'large.csv' });
+    expect(native.native).toBe(true);
+    expect(native.threads).toBe(2);
+    const js = await observe(path, { file: 'large.csv', nativeMinBytes: Number.POSITIVE_INFINITY });
+    expect((await observe(path, { file: 'large.csv' })).seen).toEqual(js.seen);
+    expect(native.table.columns.map((c) => c.type)).toEqual(['string', 'float', 'int', 'string', 'int']);
+    // A number in one part and text in the other: given up, and read as one pass reads it.
+    lines[rows - 5] = 'u@example.org,1.5,x,n,1';
+    const mixed = tmp.write('mixed.csv', `${lines.join('\n')}\n`);
+    const viaNative = await observe(mixed, { file: 'mixed.csv' });
+    expect(viaNative.native).toBe(false);
+    expect(viaNative.seen).toEqual((await observe(mixed, { file: 'mixed.csv', nativeMinBytes: Number.POSITIVE_INFINITY })).seen);
+  }, 60_000);
+
+  it('leaves a file to JavaScript when its bytes are needed or a column is declared', async () => {
+    const path = tmp.write('declared.csv', 'a,b\n1,2\n3,4\n');
+    expect((await readCsv(path, { file: 'declared.csv', nativeMinBytes: 0, onChunk: () => undefined })).native).toBe(false);
+    expect((await readCsv(path, { file: 'declared.csv', nativeMinBytes: 0, declared: new Map([['a', 'float']]) })).native).toBe(false);
+    expect((await readCsv(path, { file: 'declared.csv', nativeMinBytes: 0 })).native).toBe(true);
+  });
+
+  it('gives loadDataset the same dataset, hash and manifest as the JavaScript reader', async () => {
+    const lines = ['customer_id,email,age,spend,region'];
+    for (let r = 0; r < 40_000; r++) lines.push(`C${r},p${r}@example.com,${18 + (r % 60)},${(r * 1.37).toFixed(2)},${['north', 'south'][r % 2]}`);
+    const path = tmp.write('load.csv', `${lines.join('\n')}\n`);
+    const viaNative = await loadDataset(path);
+    const previous = process.env['HOKUSAI_CSV_NATIVE'];
+    let viaJs;
+    try {
+      process.env['HOKUSAI_CSV_NATIVE'] = '0';
+      viaJs = await loadDataset(path, { parseThreads: 1 });
+    } finally {
+      if (previous === undefined) delete process.env['HOKUSAI_CSV_NATIVE'];
+      else process.env['HOKUSAI_CSV_NATIVE'] = previous;
+    }
+    expect(viaNative.manifest).toEqual(viaJs.manifest);
+    expect(viaNative.table.numRows).toBe(40_000);
+    expect(viaNative.table.schema.fields.map((f) => String(f.type))).toEqual(viaJs.table.schema.fields.map((f) => String(f.type)));
+  });
+});
