@@ -5,6 +5,7 @@
 // row, a field that is neither a plain number nor a null in a numeric column, a column whose
 // first value might be a bool or a date, text that is not UTF-8) is given up, and the JavaScript
 // reader reads it and reports what it finds. Node-API only, so one build serves every Node version.
+#define _GNU_SOURCE // mremap
 #define CSV_ROWS_NATIVE
 #include <errno.h>
 #include <fcntl.h>
@@ -14,6 +15,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 #include "../wasm/csv-rows.c"
 
@@ -54,25 +56,62 @@ typedef struct {
 /** Room after a buffer's bytes for the 16-byte loads that may run past them. */
 #define SLACK 64
 
+/** Blocks from this size are mappings of their own (see block_resize). */
+#define MAPPED_BYTES ((size_t)1 << 20)
+
+static size_t page_round(size_t bytes) { return (bytes + 4095) & ~(size_t)4095; }
+
+/** Whether a block of `bytes` is a mapping (else the C library's heap). */
+static int mapped(size_t bytes) { return bytes >= MAPPED_BYTES; }
+
 /**
- * Room for `need` rows. The first allocation takes the rows expected: large blocks are mapped
- * memory, whose untouched pages cost nothing and which realloc grows without copying.
+ * A block of `old_bytes` (NULL when 0) resized to `new_bytes`, or NULL. A large block is a
+ * mapping of its own: its untouched pages cost nothing, it grows without a copy (mremap), and it
+ * goes back to the system when freed; the heap's own threshold for that rises after the first
+ * large free, and then every later column was grown by copying and kept by the heap.
  */
+static void *block_resize(void *p, size_t old_bytes, size_t new_bytes) {
+  if (!mapped(new_bytes)) return realloc(p, new_bytes);
+  if (p != NULL && mapped(old_bytes)) {
+    void *m = mremap(p, page_round(old_bytes), page_round(new_bytes), MREMAP_MAYMOVE);
+    return m == MAP_FAILED ? NULL : m;
+  }
+  void *m = mmap(NULL, page_round(new_bytes), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (m == MAP_FAILED) return NULL;
+  if (p != NULL) {
+    memcpy(m, p, old_bytes);
+    free(p);
+  }
+  return m;
+}
+
+static void block_free(void *p, size_t bytes) {
+  if (p == NULL) return;
+  if (mapped(bytes)) munmap(p, page_round(bytes));
+  else free(p);
+}
+
+/** The bytes of each of a column's blocks for `cap` rows. */
+#define VALID_BYTES(cap) ((cap) + 1)
+#define NUM_BYTES(cap) (((cap) + 1) * sizeof(double))
+#define OFFSETS_BYTES(cap) (((cap) + 1) * sizeof(int))
+
+/** Room for `need` rows; the first allocation takes the rows expected. */
 static int grow_rows(Col *c, size_t need) {
   if (need <= c->cap) return 1;
   size_t cap = c->cap == 0 ? (c->hint > 1024 ? c->hint : 1024) : c->cap;
   while (cap < need) cap *= 2;
-  u8 *valid = realloc(c->valid, cap);
+  u8 *valid = block_resize(c->valid, c->cap == 0 ? 0 : VALID_BYTES(c->cap), VALID_BYTES(cap));
   if (valid == NULL) return 0;
   c->valid = valid;
   if (c->kind == COL_NUMBER) {
-    double *num = realloc(c->num, cap * sizeof(double));
+    double *num = block_resize(c->num, c->cap == 0 ? 0 : NUM_BYTES(c->cap), NUM_BYTES(cap));
     if (num == NULL) return 0;
     c->num = num;
   } else {
-    int *offsets = realloc(c->offsets, (cap + 1) * sizeof(int));
+    int *offsets = block_resize(c->offsets, c->cap == 0 ? 0 : OFFSETS_BYTES(c->cap), OFFSETS_BYTES(cap));
     if (offsets == NULL) return 0;
-    if (c->offsets == NULL) offsets[0] = 0;
+    if (c->cap == 0) offsets[0] = 0;
     c->offsets = offsets;
   }
   c->cap = cap;
@@ -114,12 +153,13 @@ static int push_text(Col *c, const u8 *s, size_t len) {
     while (cap < c->nbytes + len + 16) cap *= 2;
     // Arrow's offsets are int32: past 2 GiB of one column's text the JavaScript reader decides.
     if (cap > ((size_t)1 << 31)) return 0;
-    u8 *b = realloc(c->bytes, cap);
+    u8 *b = block_resize(c->bytes, c->bcap, cap);
     if (b == NULL) return 0;
     c->bytes = b;
     c->bcap = cap;
   }
-  memcpy(c->bytes + c->nbytes, s, len);
+  // 16 bytes at a time, past the field (the next one overwrites them; the room has 16 more).
+  for (size_t j = 0; j < len; j += 16) wasm_v128_store(c->bytes + c->nbytes + j, wasm_v128_load(s + j));
   c->nbytes += len;
   c->valid[c->rows] = 1;
   c->offsets[c->rows + 1] = (int)c->nbytes;
@@ -264,7 +304,8 @@ static long long read_rows(Part *p, const u8 *buf, long long n) {
 /** Reads the part's byte range chunk by chunk; the file's last row may lack its LF. */
 static void *read_part(void *arg) {
   Part *p = arg;
-  u8 *buf = malloc(CHUNK + (size_t)p->max_row + 2 + SLACK);
+  const size_t buf_bytes = CHUNK + (size_t)p->max_row + 2 + SLACK;
+  u8 *buf = block_resize(NULL, 0, buf_bytes);
   if (buf == NULL) {
     p->gave_up = "out of memory";
     return NULL;
@@ -308,7 +349,7 @@ static void *read_part(void *arg) {
     }
     memmove(buf, buf + used, (size_t)held);
   }
-  free(buf);
+  block_free(buf, buf_bytes);
   return NULL;
 }
 
@@ -316,10 +357,13 @@ static void *read_part(void *arg) {
 static void free_cols(Col *cols, int nc) {
   if (cols == NULL) return;
   for (int k = 0; k < nc; k++) {
-    free(cols[k].num);
-    free(cols[k].valid);
-    free(cols[k].offsets);
-    free(cols[k].bytes);
+    const Col *c = &cols[k];
+    if (c->cap > 0) {
+      block_free(c->num, NUM_BYTES(c->cap));
+      block_free(c->valid, VALID_BYTES(c->cap));
+      block_free(c->offsets, OFFSETS_BYTES(c->cap));
+    }
+    block_free(c->bytes, c->bcap);
   }
   free(cols);
 }
@@ -337,7 +381,7 @@ static int join_parts(Col *a, Col *b) {
   } else {
     if (a->nbytes + b->nbytes > 0x7fffffffu) return 0;
     if (a->nbytes + b->nbytes + 16 > a->bcap) {
-      u8 *bytes = realloc(a->bytes, a->nbytes + b->nbytes + 16);
+      u8 *bytes = block_resize(a->bytes, a->bcap, a->nbytes + b->nbytes + 16);
       if (bytes == NULL) return 0;
       a->bytes = bytes;
       a->bcap = a->nbytes + b->nbytes + 16;
@@ -352,17 +396,24 @@ static int join_parts(Col *a, Col *b) {
   return 1;
 }
 
-static void free_data(napi_env env, void *data, void *hint) {
+/** Frees a block handed to JavaScript: `hint` is its size. */
+static void free_block(napi_env env, void *data, void *hint) {
   (void)env;
-  (void)hint;
-  free(data);
+  block_free(data, (size_t)hint);
 }
 
-/** `bytes` of `*data` as a typed array that owns them (freed with it); *data is NULL afterwards. */
-static napi_value owned(napi_env env, void **data, size_t bytes, napi_typedarray_type type, size_t length) {
+/**
+ * The first `bytes` of *data, a block of `block_bytes`, as a typed array that owns it (freed
+ * with it); *data is NULL afterwards, or left when that failed.
+ */
+static napi_value owned(napi_env env, void **data, size_t block_bytes, size_t bytes, napi_typedarray_type type, size_t length) {
   napi_value buffer, array;
-  if (*data == NULL) *data = malloc(1);
-  if (*data == NULL || napi_create_external_arraybuffer(env, *data, bytes, free_data, NULL, &buffer) != napi_ok) return NULL;
+  if (*data == NULL) {
+    // A text column of empty strings has no bytes: a block of one.
+    block_bytes = 1;
+    if ((*data = malloc(1)) == NULL) return NULL;
+  }
+  if (napi_create_external_arraybuffer(env, *data, bytes, free_block, (void *)block_bytes, &buffer) != napi_ok) return NULL;
   *data = NULL;
   if (napi_create_typedarray(env, type, length, buffer, 0, &array) != napi_ok) return NULL;
   return array;
@@ -433,32 +484,33 @@ static napi_value column_value(napi_env env, Col *c) {
   const size_t n = c->rows;
   if (c->kind == COL_NUMBER) {
     if (c->all_int) {
-      int *ints = malloc(n * sizeof(int) + 1);
+      const size_t block = n * sizeof(int) + 1;
+      int *ints = block_resize(NULL, 0, block);
       if (ints == NULL) return NULL;
       for (size_t r = 0; r < n; r++) ints[r] = (int)c->num[r];
       void *data = ints;
-      if ((v = owned(env, &data, n * sizeof(int), napi_int32_array, n)) == NULL) return free(data), NULL;
+      if ((v = owned(env, &data, block, n * sizeof(int), napi_int32_array, n)) == NULL) return block_free(data, block), NULL;
     } else {
       void *data = c->num;
-      v = owned(env, &data, n * sizeof(double), napi_float64_array, n);
+      v = owned(env, &data, NUM_BYTES(c->cap), n * sizeof(double), napi_float64_array, n);
       c->num = data;
       if (v == NULL) return NULL;
     }
     napi_set_named_property(env, col, "values", v);
   } else {
     void *data = c->offsets;
-    v = owned(env, &data, (n + 1) * sizeof(int), napi_int32_array, n + 1);
+    v = owned(env, &data, OFFSETS_BYTES(c->cap), (n + 1) * sizeof(int), napi_int32_array, n + 1);
     c->offsets = data;
     if (v == NULL) return NULL;
     napi_set_named_property(env, col, "offsets", v);
     data = c->bytes;
-    v = owned(env, &data, c->nbytes, napi_uint8_array, c->nbytes);
+    v = owned(env, &data, c->bcap, c->nbytes, napi_uint8_array, c->nbytes);
     c->bytes = data;
     if (v == NULL) return NULL;
     napi_set_named_property(env, col, "bytes", v);
   }
   void *data = c->valid;
-  v = owned(env, &data, n, napi_uint8_array, n);
+  v = owned(env, &data, VALID_BYTES(c->cap), n, napi_uint8_array, n);
   c->valid = data;
   if (v == NULL) return NULL;
   napi_set_named_property(env, col, "valid", v);
@@ -508,7 +560,9 @@ static void run_job(napi_env env, void *data) {
     const double share = (double)(p->end - p->start) / (double)(size > first ? size - first : 1);
     for (int k = 0; k < job->nc; k++) {
       p->cols[k].hint = (size_t)(t == 0 ? (double)job->expected : (double)job->expected * share * 1.05) + 16;
-      p->cols[k].bhint = (size_t)(t == 0 ? size : p->end - p->start) + 16;
+      // A text column's share of the part, twice over: a mapped block grows without copying.
+      const size_t part_bytes = (size_t)(p->end - p->start);
+      p->cols[k].bhint = part_bytes / (size_t)job->nc * 2 + (1 << 16) < part_bytes ? part_bytes / (size_t)job->nc * 2 + (1 << 16) : part_bytes + 16;
     }
   }
   if (job->gave_up == NULL) job->gave_up = read_parts(job->part, job->parts, job->nc);

@@ -81,7 +81,13 @@ export async function readCsvNative(path: string, o: NativeReadOptions, whileRea
   const reader = nativeCsvReader();
   const delim = o.delimiter.charCodeAt(0);
   if (reader?.read === undefined || o.delimiter.length !== 1 || delim > 127 || o.names.length === 0) return null;
-  const pending = reader.read(path, delim, o.header ? 1 : 0, o.names.length, o.maxRowBytes, o.threads, Math.max(0, Math.ceil(o.rowsExpected)));
+  let pending: Promise<NativeRead>;
+  try {
+    pending = reader.read(path, delim, o.header ? 1 : 0, o.names.length, o.maxRowBytes, o.threads, Math.max(0, Math.ceil(o.rowsExpected)));
+  } catch {
+    // Arguments it does not take (a path longer than 4 KiB, a row limit past 1 TiB).
+    return null;
+  }
   whileRead?.();
   const r = await pending;
   if ('gaveUp' in r) return null;

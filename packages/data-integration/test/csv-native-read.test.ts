@@ -124,6 +124,14 @@ describe.runIf(built)('the native CSV reader', () => {
     ]);
   });
 
+  it('keeps a column int only while every value fits in 32 bits', async () => {
+    const path = tmp.write('ranges.csv', 'edge,over,under\n2147483647,1,-1\n-2147483648,2147483648,-2147483649\n0,3,-3\n');
+    const r = await readCsv(path, { file: 'ranges.csv', nativeMinBytes: 0 });
+    expect(r.native).toBe(true);
+    expect(r.table.columns.map((c) => c.type)).toEqual(['int', 'float', 'float']);
+    expect(r.table.columns.map((c) => cellValue(c, 1))).toEqual([-2147483648, 2147483648, -2147483649]);
+  });
+
   it('gives up what only the JavaScript reader reads exactly, which then reads it', async () => {
     const cases: [string, string][] = [
       ['quoted', 'a,b\n1,"x"\n'],
