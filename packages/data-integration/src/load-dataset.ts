@@ -9,6 +9,7 @@ import { readCsv } from './csv-reader.js';
 import { readJson, readJsonl } from './json-reader.js';
 import { readParquetFile } from './parquet-reader.js';
 import { fileSha256 } from './file-sha256.js';
+import { nativeCsvReader } from './csv-native-read.js';
 import { fileSha256Beside } from './file-hash-beside.js';
 import { fromArrowTable, rememberColumns, toArrowTable } from './arrow-convert.js';
 import { buildManifest } from './manifest.js';
@@ -207,7 +208,10 @@ async function load(path: string, options: LoadOptions, hashing: Hashing, shared
   // null: the file could not be hashed beside the parse (see the check below).
   let sha: string | null;
   // Hashed from a read of its own; the stat check below tells whether that read saw the bytes parsed.
-  const beside = known === undefined && hashBeside ? fileSha256Beside(path, fileBytes) : undefined;
+  // The native CSV reader parses off this thread, which then hashes the file (onNative below):
+  // cheaper than a hashing thread of its own (load-compare, 1m base.csv: 0.40 against 0.43 s).
+  const nativeCsv = format === 'csv' && declared.size === 0 && nativeCsvReader() !== null;
+  const beside = known === undefined && hashBeside && !nativeCsv ? fileSha256Beside(path, fileBytes) : undefined;
   // The hash of a file the native CSV reader parsed, from a read of its own on this thread.
   let apart: Promise<string | null> | undefined;
   if (format === 'csv') {
@@ -218,7 +222,8 @@ async function load(path: string, options: LoadOptions, hashing: Hashing, shared
       ...(hash !== undefined
         ? {
             onChunk: (b: Buffer) => {
-              hash.update(b);
+              // Hashed apart once the native reader took the file (even if it then gave it up).
+              if (apart === undefined) hash.update(b);
               progress.add(b.length);
             },
             // The native reader does not hand the bytes to JavaScript: this thread, free while it
@@ -237,7 +242,6 @@ async function load(path: string, options: LoadOptions, hashing: Hashing, shared
     });
     ct = r.table;
     builders = r.builders;
-    if (!r.native) apart = undefined;
     sha = apart !== undefined ? await apart : hash !== undefined ? hash.digest('hex') : (known?.sha256 ?? (await (beside as Promise<string | null>)));
   } else if (format === 'jsonl' || format === 'json') {
     const r = format === 'json' ? await readJson(path, { file, declared }) : await readJsonl(path, { file, declared, ...(options.maxRowBytes !== undefined ? { maxRowBytes: options.maxRowBytes } : {}) });
