@@ -478,11 +478,14 @@ static const char *read_parts(Part *part, int parts, int nc) {
 }
 
 /** A column's outputs: { values, valid } for numbers (int32 when all are), { offsets, bytes, valid } for text. */
-static napi_value column_value(napi_env env, Col *c) {
+static napi_value column_value(napi_env env, Col *c, int keep_numbers) {
   napi_value col, v;
   napi_create_object(env, &col);
   const size_t n = c->rows;
-  if (c->kind == COL_NUMBER) {
+  if (c->kind == COL_NUMBER && keep_numbers) {
+    napi_get_boolean(env, c->all_int, &v);
+    napi_set_named_property(env, col, "allInt", v);
+  } else if (c->kind == COL_NUMBER) {
     if (c->all_int) {
       const size_t block = n * sizeof(int) + 1;
       int *ints = block_resize(NULL, 0, block);
@@ -521,6 +524,7 @@ static napi_value column_value(napi_env env, Col *c) {
 typedef struct {
   char path[4096];
   int delim, header, nc, threads;
+  int keep_numbers; // numbers stay here for take(); the result holds the job as `handle`
   long long max_row, expected;
   int parts;
   Part part[2];
@@ -569,6 +573,8 @@ static void run_job(napi_env env, void *data) {
   close(fd);
 }
 
+static void free_job(napi_env env, void *data, void *hint);
+
 /** Back on the JavaScript thread: the columns handed over, or why the file was given up. */
 static void finish_job(napi_env env, napi_status status, void *data) {
   Job *job = data;
@@ -578,7 +584,7 @@ static void finish_job(napi_env env, napi_status status, void *data) {
   if (gave_up == NULL) {
     napi_create_array_with_length(env, (size_t)job->nc, &columns);
     for (int k = 0; k < job->nc && gave_up == NULL; k++) {
-      napi_value col = column_value(env, &job->part[0].cols[k]);
+      napi_value col = column_value(env, &job->part[0].cols[k], job->keep_numbers);
       if (col == NULL) gave_up = "out of memory";
       else napi_set_element(env, columns, (uint32_t)k, col);
     }
@@ -592,28 +598,91 @@ static void finish_job(napi_env env, napi_status status, void *data) {
     napi_set_named_property(env, result, "threads", v);
     napi_set_named_property(env, result, "columns", columns);
   }
-  for (int t = 0; t < job->parts; t++) free_cols(job->part[t].cols, job->nc);
+  napi_value handle;
+  const int keep = gave_up == NULL && job->keep_numbers && napi_create_external(env, job, free_job, NULL, &handle) == napi_ok;
+  if (keep) {
+    // The first part holds every row now: the second's columns go.
+    if (job->parts == 2) free_cols(job->part[1].cols, job->nc);
+    job->part[1].cols = NULL;
+    napi_set_named_property(env, result, "handle", handle);
+  } else {
+    if (gave_up == NULL && job->keep_numbers) napi_set_named_property(env, result, "gaveUp", str(env, "out of memory"));
+    for (int t = 0; t < job->parts; t++) free_cols(job->part[t].cols, job->nc);
+  }
   napi_resolve_deferred(env, job->deferred, result);
   napi_delete_async_work(env, job->work);
+  if (!keep) free(job);
+}
+
+/** A kept job's columns, freed when its handle is collected (release frees them sooner). */
+static void free_job(napi_env env, void *data, void *hint) {
+  (void)env;
+  (void)hint;
+  Job *job = data;
+  free_cols(job->part[0].cols, job->nc);
   free(job);
 }
 
 /**
- * read(path, delimiter, header, columns, maxRowBytes, threads, rowsExpected): a promise of
- * { rows, threads, columns } (see column_value) or { gaveUp: reason }. The parse runs off the
+ * take(handle, column, values): a numeric column's numbers copied into `values` (a Float64Array,
+ * or an Int32Array when every value is an int32, of exactly its rows: in shared memory, say) and
+ * freed here.
+ */
+static napi_value take(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3];
+  Job *job;
+  int k;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc != 3 || napi_get_value_external(env, argv[0], (void **)&job) != napi_ok || napi_get_value_int32(env, argv[1], &k) != napi_ok) return throw_error(env, "take takes a handle, a column and an array");
+  if (job->part[0].cols == NULL || k < 0 || k >= job->nc || job->part[0].cols[k].kind != COL_NUMBER || job->part[0].cols[k].num == NULL) return throw_error(env, "take: no such numeric column (or taken)");
+  Col *c = &job->part[0].cols[k];
+  napi_typedarray_type type;
+  size_t length, offset;
+  void *data;
+  napi_value buffer;
+  if (napi_get_typedarray_info(env, argv[2], &type, &length, &data, &buffer, &offset) != napi_ok || length != c->rows) return throw_error(env, "take's array is not a typed array of the column's rows");
+  if (type == napi_float64_array) {
+    memcpy(data, c->num, c->rows * sizeof(double));
+  } else if (type == napi_int32_array && c->all_int) {
+    int *out = data;
+    for (size_t r = 0; r < c->rows; r++) out[r] = (int)c->num[r];
+  } else {
+    return throw_error(env, "take's array is neither a Float64Array nor, for int32 values, an Int32Array");
+  }
+  block_free(c->num, NUM_BYTES(c->cap));
+  c->num = NULL;
+  return NULL;
+}
+
+/** release(handle): frees what a kept job still holds. */
+static napi_value release(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  Job *job;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc != 1 || napi_get_value_external(env, argv[0], (void **)&job) != napi_ok) return throw_error(env, "release takes a handle");
+  free_cols(job->part[0].cols, job->nc);
+  job->part[0].cols = NULL;
+  return NULL;
+}
+
+/**
+ * read(path, delimiter, header, columns, maxRowBytes, threads, rowsExpected, keepNumbers): a
+ * promise of { rows, threads, columns } (see column_value) or { gaveUp: reason }; with
+ * keepNumbers, a numeric column is { allInt, valid } and the result's `handle` holds its numbers
+ * for take() (then release()). The parse runs off the
  * JavaScript thread. Throws only for arguments out of range.
  */
 static napi_value read_csv(napi_env env, napi_callback_info info) {
-  size_t argc = 7;
-  napi_value argv[7];
-  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc != 7) return throw_error(env, "read takes 7 arguments");
+  size_t argc = 8;
+  napi_value argv[8];
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc != 8) return throw_error(env, "read takes 8 arguments");
   Job *job = calloc(1, sizeof(Job));
   if (job == NULL) return throw_error(env, "out of memory");
   size_t path_len;
   int ok = napi_get_value_string_utf8(env, argv[0], job->path, sizeof job->path, &path_len) == napi_ok && path_len < sizeof job->path - 1;
   ok = ok && napi_get_value_int32(env, argv[1], &job->delim) == napi_ok && napi_get_value_int32(env, argv[2], &job->header) == napi_ok && napi_get_value_int32(env, argv[3], &job->nc) == napi_ok;
   int64_t max_row = 0, expected = 0;
-  ok = ok && napi_get_value_int64(env, argv[4], &max_row) == napi_ok && napi_get_value_int32(env, argv[5], &job->threads) == napi_ok && napi_get_value_int64(env, argv[6], &expected) == napi_ok;
+  ok = ok && napi_get_value_int64(env, argv[4], &max_row) == napi_ok && napi_get_value_int32(env, argv[5], &job->threads) == napi_ok && napi_get_value_int64(env, argv[6], &expected) == napi_ok && napi_get_value_int32(env, argv[7], &job->keep_numbers) == napi_ok;
   job->max_row = max_row;
   job->expected = expected;
   const int delim = job->delim;
@@ -635,6 +704,8 @@ NAPI_MODULE_INIT() {
   // Built for SSE4.1 (see wasm/simd-sse.h): on an older processor the module offers nothing.
   if (!__builtin_cpu_supports("sse4.1")) return exports;
   if (napi_create_function(env, "read", NAPI_AUTO_LENGTH, read_csv, NULL, &fn) != napi_ok || napi_set_named_property(env, exports, "read", fn) != napi_ok) return NULL;
+  if (napi_create_function(env, "take", NAPI_AUTO_LENGTH, take, NULL, &fn) != napi_ok || napi_set_named_property(env, exports, "take", fn) != napi_ok) return NULL;
+  if (napi_create_function(env, "release", NAPI_AUTO_LENGTH, release, NULL, &fn) != napi_ok || napi_set_named_property(env, exports, "release", fn) != napi_ok) return NULL;
   return exports;
 }
 #endif

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { ColumnReadStats } from './column-builder.js';
 import type { Column, ColumnType } from './column.js';
 import { isNullToken, NON_FINITE_TOKENS, parseBool, parseNumberText, parseTimestamp } from './text-values.js';
+import { ownSharedBufferIfGranted } from './shared-array.js';
 import { stringColumnFromUtf8 } from './utf8-column.js';
 
 // The CSV reader's native path (native/csv-read.c, built with the package when a C compiler and
@@ -14,15 +15,19 @@ import { stringColumnFromUtf8 } from './utf8-column.js';
 /** A column as the native reader hands it over (its memory owned by the arrays). */
 interface NativeColumn {
   values?: Float64Array | Int32Array;
+  /** A numeric column whose numbers the reader kept for take(). */
+  allInt?: boolean;
   offsets?: Int32Array;
   bytes?: Uint8Array;
   valid: Uint8Array;
 }
 
-type NativeRead = { gaveUp: string } | { rows: number; threads: number; columns: NativeColumn[] };
+type NativeRead = { gaveUp: string } | { rows: number; threads: number; columns: NativeColumn[]; handle?: object };
 
 interface NativeReader {
-  read?(path: string, delimiter: number, header: number, columns: number, maxRowBytes: number, threads: number, rowsExpected: number): Promise<NativeRead>;
+  read?(path: string, delimiter: number, header: number, columns: number, maxRowBytes: number, threads: number, rowsExpected: number, keepNumbers: number): Promise<NativeRead>;
+  take(handle: object, column: number, values: Float64Array | Int32Array): void;
+  release(handle: object): void;
 }
 
 let loaded: NativeReader | null | undefined;
@@ -56,6 +61,11 @@ export interface NativeReadOptions {
   maxRowBytes: number;
   threads: number;
   rowsExpected: number;
+  /**
+   * Numbers placed in shared memory (each column a mapping of its own, see ownSharedBuffer), so
+   * that a loader thread hands the table on without copying them (see sharedHandOff).
+   */
+  sharedNumbers?: boolean;
 }
 
 export interface NativeReadResult {
@@ -83,7 +93,7 @@ export async function readCsvNative(path: string, o: NativeReadOptions, whileRea
   if (reader?.read === undefined || o.delimiter.length !== 1 || delim > 127 || o.names.length === 0) return null;
   let pending: Promise<NativeRead>;
   try {
-    pending = reader.read(path, delim, o.header ? 1 : 0, o.names.length, o.maxRowBytes, o.threads, Math.max(0, Math.ceil(o.rowsExpected)));
+    pending = reader.read(path, delim, o.header ? 1 : 0, o.names.length, o.maxRowBytes, o.threads, Math.max(0, Math.ceil(o.rowsExpected)), o.sharedNumbers === true ? 1 : 0);
   } catch {
     // Arguments it does not take (a path longer than 4 KiB, a row limit past 1 TiB).
     return null;
@@ -91,9 +101,26 @@ export async function readCsvNative(path: string, o: NativeReadOptions, whileRea
   whileRead?.();
   const r = await pending;
   if ('gaveUp' in r) return null;
+  try {
+    return columnsOf(r, reader);
+  } finally {
+    if (r.handle !== undefined) reader.release(r.handle);
+  }
+}
+
+/** A read's columns, numbers the reader kept taken into shared memory; null when the JavaScript reader decides. */
+function columnsOf(r: Exclude<NativeRead, { gaveUp: string }>, reader: NativeReader): NativeReadResult | null {
   const columns: Column[] = [];
   const builders: ColumnReadStats[] = [];
-  for (const c of r.columns) {
+  for (const [k, c] of r.columns.entries()) {
+    if (c.allInt !== undefined && r.handle !== undefined) {
+      const type = c.allInt ? 'int' : 'float';
+      const values = sharedNumbers(type, r.rows);
+      reader.take(r.handle, k, values);
+      columns.push({ type, values, valid: c.valid } as Column);
+      builders.push(noFailures(type));
+      continue;
+    }
     if (c.offsets !== undefined && c.bytes !== undefined) {
       // The C reader took a column for text from its first value; the JavaScript reader decides.
       const first = c.valid.indexOf(1);
@@ -110,4 +137,11 @@ export async function readCsvNative(path: string, o: NativeReadOptions, whileRea
     }
   }
   return { columns, builders, rowCount: r.rows, threads: r.threads };
+}
+
+/** `n` numbers in shared memory of their own, or in plain memory when the address space is refused. */
+function sharedNumbers(type: 'int' | 'float', n: number): Int32Array | Float64Array {
+  const width = type === 'int' ? 4 : 8;
+  const buffer = ownSharedBufferIfGranted(n * width) ?? new ArrayBuffer(n * width);
+  return type === 'int' ? new Int32Array(buffer, 0, n) : new Float64Array(buffer, 0, n);
 }

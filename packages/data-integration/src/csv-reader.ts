@@ -159,7 +159,7 @@ export async function readCsv(path: string, options: CsvReadOptions): Promise<Cs
     const names = firstRowNames(head, delimiter, header, file);
     // As the JavaScript reader does when it meets the header.
     if (names !== null && header) checkNames(names, file);
-    const native = names === null ? null : await readCsvNative(path, { delimiter, header, names, maxRowBytes, threads: availableParallelism() > 1 ? (options.nativeThreads ?? 2) : 1, rowsExpected: capacity }, options.onNative);
+    const native = names === null ? null : await readCsvNative(path, { delimiter, header, names, maxRowBytes, threads: availableParallelism() > 1 ? (options.nativeThreads ?? 2) : 1, rowsExpected: capacity, ...(options.sharedNumbers === true ? { sharedNumbers: true } : {}) }, options.onNative);
     if (names !== null && native !== null) {
       options.onBytes?.(size);
       return { table: { names, columns: native.columns, rowCount: native.rowCount }, builders: native.builders, delimiter, header, threads: native.threads, native: true };

@@ -102,7 +102,7 @@ describe.runIf(built)('the native CSV reader', () => {
       const { bytes } = randomCsv(seed);
       const path = tmp.write(`f${seed}.csv`, bytes);
       const viaJs = await observe(path, { file: 'f.csv', nativeMinBytes: Number.POSITIVE_INFINITY });
-      const viaNative = await observe(path, { file: 'f.csv', nativeMinBytes: 0 });
+      const viaNative = await observe(path, { file: 'f.csv', nativeMinBytes: 0, sharedNumbers: seed % 2 === 0 });
       expect(viaNative.seen, `seed ${seed}`).toEqual(viaJs.seen);
       if (viaNative.native) nativeReads++;
       if (!bytes.includes(34) && !('error' in (viaJs.seen as object))) plainFiles++;
@@ -122,6 +122,23 @@ describe.runIf(built)('the native CSV reader', () => {
       ['B2', null, 1000, null],
       ['B3', -7, -0.5, 'zoë'],
     ]);
+  });
+
+  it('reads numbers into shared memory when asked, as a loader thread hands them on', async () => {
+    const lines = ['id,n,x,t'];
+    for (let r = 0; r < 5000; r++) lines.push(`i${r},${r - 2500},${(r / 7).toFixed(4)},${r % 9 === 0 ? '' : 'w'}`);
+    const path = tmp.write('shared.csv', `${lines.join('\n')}\n`);
+    const shared = await readCsv(path, { file: 'shared.csv', nativeMinBytes: 0, sharedNumbers: true });
+    const plain = await readCsv(path, { file: 'shared.csv', nativeMinBytes: Number.POSITIVE_INFINITY });
+    expect(shared.native).toBe(true);
+    const [, n, x] = shared.table.columns;
+    expect(n?.type === 'int' && n.values.buffer instanceof SharedArrayBuffer).toBe(true);
+    expect(x?.type === 'float' && x.values.buffer instanceof SharedArrayBuffer).toBe(true);
+    for (const [k, c] of shared.table.columns.entries()) {
+      const other = plain.table.columns[k];
+      expect(c.type).toBe(other?.type);
+      expect(Array.from({ length: 5000 }, (_, i) => cellValue(c, i))).toEqual(Array.from({ length: 5000 }, (_, i) => (other === undefined ? undefined : cellValue(other, i))));
+    }
   });
 
   it('keeps a column int only while every value fits in 32 bits', async () => {
