@@ -5,6 +5,7 @@ import { loadDatasetSharing } from '../src/load-dataset.js';
 import { fromArrowTable } from '../src/arrow-convert.js';
 import { buildManifest } from '../src/manifest.js';
 import { sharedHandOff } from '../src/shared-columns.js';
+import { nativeCsvReader } from '../src/csv-native-read.js';
 import { roomsFit } from '../src/csv-scan.js';
 import { knownUtf8 } from '../src/utf8-column.js';
 import type { Column } from '../src/column.js';
@@ -62,6 +63,31 @@ describe('handing a loaded table to another thread over shared memory', () => {
     const path = tmp.write('shared-room.csv', `${lines.join('\n')}\n`);
     const short = ['x,n,code,label', ...Array.from({ length: 4_000 }, (_, i) => `${i % 10}.555555555555,1,a,0`), ...Array.from({ length: 400_000 }, (_, i) => `${i},1,a,1`)];
     const grown = tmp.write('shared-grown.csv', `${short.join('\n')}\n`);
+    // The native reader has no rooms: every number of a file it reads goes to shared memory.
+    const native = await loadDatasetSharing(grown);
+    const nativeX = native.table.getChild('x')?.data[0]?.values as Float64Array;
+    if (nativeCsvReader() !== null) {
+      expect(nativeX.buffer).toBeInstanceOf(SharedArrayBuffer);
+      const { message } = sharedHandOff(native.table, grown);
+      expect(message.columns.find((c) => c.name === 'x' && 'values' in c)?.['values' as never]).toBe(nativeX);
+    }
+    // The rooms of the JavaScript reader (which reads every file where the native reader is not built).
+    const before = process.env['HOKUSAI_CSV_NATIVE'];
+    process.env['HOKUSAI_CSV_NATIVE'] = '0';
+    try {
+      await roomsAndGrowth(path, grown);
+    } finally {
+      if (before === undefined) delete process.env['HOKUSAI_CSV_NATIVE'];
+      else process.env['HOKUSAI_CSV_NATIVE'] = before;
+    }
+    expect(rows(native.table)).toEqual(rows((await loadDatasetSharing(grown)).table));
+    // Rooms reserve at least 32 MiB of address space each: a table of thousands of columns gets none.
+    expect([roomsFit(500, 1 << 17), roomsFit(512, 1 << 17), roomsFit(8, 1 << 28), roomsFit(9, 1 << 28)]).toEqual([true, false, true, false]);
+    // A loaded table of a plain load is not placed in shared memory.
+    expect(((await loadDataset(path)).table.getChild('x')?.data[0]?.values as Float64Array).buffer).toBeInstanceOf(ArrayBuffer);
+  });
+
+  async function roomsAndGrowth(path: string, grown: string): Promise<void> {
     for (const file of [path, grown]) {
       const plain = await loadDataset(file);
       const sharing = await loadDatasetSharing(file);
@@ -83,11 +109,7 @@ describe('handing a loaded table to another thread over shared memory', () => {
         expect([...(sent('x') as Float64Array)]).toEqual([...x]);
       }
     }
-    // Rooms reserve at least 32 MiB of address space each: a table of thousands of columns gets none.
-    expect([roomsFit(500, 1 << 17), roomsFit(512, 1 << 17), roomsFit(8, 1 << 28), roomsFit(9, 1 << 28)]).toEqual([true, false, true, false]);
-    // A loaded table of a plain load is not placed in shared memory.
-    expect(((await loadDataset(path)).table.getChild('x')?.data[0]?.values as Float64Array).buffer).toBeInstanceOf(ArrayBuffer);
-  });
+  }
 
   it('carries Arrow input as Parquet gives it: 64-bit offsets, nulls, bools, timestamps, a column of nulls only', () => {
     const n = 9;
