@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { ColumnReadStats } from './column-builder.js';
 import type { Column, ColumnType } from './column.js';
 import { isNullToken, NON_FINITE_TOKENS, parseBool, parseNumberText, parseTimestamp } from './text-values.js';
+import { roomsFit } from './csv-scan.js';
 import { ownSharedBufferIfGranted } from './shared-array.js';
 import { stringColumnFromUtf8 } from './utf8-column.js';
 
@@ -112,10 +113,12 @@ export async function readCsvNative(path: string, o: NativeReadOptions, whileRea
 function columnsOf(r: Exclude<NativeRead, { gaveUp: string }>, reader: NativeReader): NativeReadResult | null {
   const columns: Column[] = [];
   const builders: ColumnReadStats[] = [];
+  // As for the JavaScript reader's rooms: thousands of columns would reserve too much address space.
+  const shared = roomsFit(r.columns.length, r.rows);
   for (const [k, c] of r.columns.entries()) {
     if (c.allInt !== undefined && r.handle !== undefined) {
       const type = c.allInt ? 'int' : 'float';
-      const values = sharedNumbers(type, r.rows);
+      const values = numbersFor(type, r.rows, shared);
       reader.take(r.handle, k, values);
       columns.push({ type, values, valid: c.valid } as Column);
       builders.push(noFailures(type));
@@ -139,9 +142,9 @@ function columnsOf(r: Exclude<NativeRead, { gaveUp: string }>, reader: NativeRea
   return { columns, builders, rowCount: r.rows, threads: r.threads };
 }
 
-/** `n` numbers in shared memory of their own, or in plain memory when the address space is refused. */
-function sharedNumbers(type: 'int' | 'float', n: number): Int32Array | Float64Array {
+/** `n` numbers, in shared memory of their own when `shared` and the address space is granted. */
+function numbersFor(type: 'int' | 'float', n: number, shared: boolean): Int32Array | Float64Array {
   const width = type === 'int' ? 4 : 8;
-  const buffer = ownSharedBufferIfGranted(n * width) ?? new ArrayBuffer(n * width);
+  const buffer = (shared ? ownSharedBufferIfGranted(n * width) : undefined) ?? new ArrayBuffer(n * width);
   return type === 'int' ? new Int32Array(buffer, 0, n) : new Float64Array(buffer, 0, n);
 }

@@ -3,6 +3,7 @@ import { readCsv } from '../src/csv-reader.js';
 import type { CsvReadOptions } from '../src/csv-reader.js';
 import { nativeCsvReader } from '../src/csv-native-read.js';
 import { cellValue } from '../src/column.js';
+import type { Column } from '../src/column.js';
 import { DataIntegrationError } from '../src/errors.js';
 import { loadDataset } from '../src/load-dataset.js';
 import { scratch } from './temp-files.js';
@@ -139,6 +140,17 @@ describe.runIf(built)('the native CSV reader', () => {
       expect(c.type).toBe(other?.type);
       expect(Array.from({ length: 5000 }, (_, i) => cellValue(c, i))).toEqual(Array.from({ length: 5000 }, (_, i) => (other === undefined ? undefined : cellValue(other, i))));
     }
+  });
+
+  it('keeps the numbers of a table of hundreds of columns out of shared memory, as the rooms do', async () => {
+    const cols = 600;
+    const header = Array.from({ length: cols }, (_, k) => `c${k}`).join(',');
+    const row = (r: number): string => Array.from({ length: cols }, (_, k) => String((r + k) % 10)).join(',');
+    const path = tmp.write('wide.csv', `${header}\n${Array.from({ length: 40 }, (_, r) => row(r)).join('\n')}\n`);
+    const r = await readCsv(path, { file: 'wide.csv', nativeMinBytes: 0, sharedNumbers: true });
+    expect(r.native).toBe(true);
+    expect(r.table.columns.every((c) => c.type === 'int' && !(c.values.buffer instanceof SharedArrayBuffer))).toBe(true);
+    expect(cellValue(r.table.columns[599] as Column, 39)).toBe((39 + 599) % 10);
   });
 
   it('keeps a column int only while every value fits in 32 bits', async () => {
