@@ -4,8 +4,8 @@
 // separately, its manifest (content hash, distinct counts), against pandas' `pd.read_csv` (C
 // parser) on the same file; then a Parquet copy of base.csv (written once next to the CSVs with
 // pyarrow) loaded by hokusai against `pyarrow.parquet.read_table`. Each side runs in one process
-// of its own (every run of every file), medians of `--runs`, wall and CPU seconds (CPU: all of the
-// process's threads). `--threads` sets `parseThreads` (default: loadDataset's, one thread; 2
+// of its own (every run of every file, one after another), medians of `--runs`, wall and CPU
+// seconds (CPU: all of the process's threads). `--threads` sets `parseThreads` (default: loadDataset's, one thread; 2
 // splits a CSV file of 16 MiB or more). Prints one table with the ratios, or JSON with --json.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -41,7 +41,10 @@ if (values.child !== undefined) {
     const load = [];
     const manifest = [];
     for (let r = 0; r < runs; r++) {
+      // The last run's table collected and its memory returned (finalizers run on a later turn)
+      // before this run is timed, as CPython frees a DataFrame once its last reference goes.
       globalThis.gc?.();
+      await new Promise((resolve) => setImmediate(resolve));
       let c0 = process.cpuUsage();
       let t0 = performance.now();
       const ds = await loadDataset(path, values.threads !== undefined ? { parseThreads: Number(values.threads) } : {});

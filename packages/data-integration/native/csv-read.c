@@ -19,22 +19,29 @@
 #include <unistd.h>
 #include "../wasm/csv-rows.c"
 
+
 enum { COL_UNKNOWN = 0, COL_NUMBER = 1, COL_TEXT = 2 };
 
-/** One column's rows as one thread read them: numbers, or text end to end with each row's end. */
+/**
+ * A column's rows, shared by the parts: each part writes its own rows in place (the second's
+ * start at the first's row count), so joining the parts moves nothing but the second's text.
+ * Each block is a reservation of `cap` rows (a mapping whose untouched pages cost nothing), cut
+ * down to the rows read at the end; the blocks the column's kind does not use are never touched.
+ */
+typedef struct {
+  u8 *valid;
+  int *ints; // numbers while every one is an int32
+  double *num; // numbers once one is not
+  int *offsets; // a text column's Arrow offsets: row r ends at offsets[r + 1] (within its part's text)
+} Store;
+
+/** One column as one part reads it. */
 typedef struct {
   int kind;
-  int all_int;
-  size_t rows; // rows stored (numbers or ends), once the kind is known
-  size_t pending; // null rows before the kind was known
-  size_t cap;
-  size_t hint; // rows expected, for the first allocation
-  size_t bhint; // the most text bytes the part can hold (its size)
-  double *num;
-  u8 *valid;
-  int *offsets; // a text column's Arrow offsets: row r ends at offsets[r + 1]
-  u8 *bytes;
+  int as_double; // this part's numbers went to the store's num (one was not an int32)
+  u8 *bytes; // this part's text, end to end
   size_t nbytes, bcap;
+  size_t bhint; // the most text bytes the part can hold (its size)
 } Col;
 
 /** One thread's part of the file: the rows of [start, end) (start a row start). */
@@ -45,14 +52,21 @@ typedef struct {
   int nc;
   u8 delim;
   long long max_row;
+  size_t cap; // rows the stores hold
+  size_t base; // the part's first row in the stores
   size_t rows;
+  Store *store;
   Col *cols;
+  // The second part first counts the first part's rows, [count_from, count_to), to learn its base.
+  long long count_from, count_to;
+  int count_header;
   const char *gave_up; // why the part cannot be read here, or NULL
 } Part;
 
-#define CHUNK (4 << 20)
-/** Files at least this large are read in two parts, on two threads: a thread costs little here. */
-#define SPLIT_MIN_BYTES (4ll << 20)
+/** Bytes read at a time: a buffer that stays in the core's cache while its rows are parsed. */
+#define CHUNK (1 << 18)
+/** At most this many columns (four mappings each, well within the system's limit on mappings). */
+#define MAX_COLUMNS 4096
 /** Room after a buffer's bytes for the 16-byte loads that may run past them. */
 #define SLACK 64
 
@@ -91,82 +105,89 @@ static void block_free(void *p, size_t bytes) {
   else free(p);
 }
 
-/** The bytes of each of a column's blocks for `cap` rows. */
+/**
+ * A reservation of `bytes` (zeros), or NULL. Not counted against the memory limit: only the
+ * pages written are backed, and the rest goes back when the read ends (see cut).
+ */
+static void *reserve(size_t bytes) {
+  void *m = mmap(NULL, page_round(bytes), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  return m == MAP_FAILED ? NULL : m;
+}
+
+/** A reservation of `reserved` bytes cut down to its first `bytes` (0: all of it returned). */
+static void cut(void *p, size_t reserved, size_t bytes) {
+  if (p != NULL && page_round(bytes) < page_round(reserved)) munmap((u8 *)p + page_round(bytes), page_round(reserved) - page_round(bytes));
+}
+
 #define VALID_BYTES(cap) ((cap) + 1)
-#define NUM_BYTES(cap) (((cap) + 1) * sizeof(double))
+#define INTS_BYTES(cap) ((cap) * sizeof(int) + 1)
+#define NUM_BYTES(cap) ((cap) * sizeof(double) + 1)
 #define OFFSETS_BYTES(cap) (((cap) + 1) * sizeof(int))
 
-/** Room for `need` rows; the first allocation takes the rows expected. */
-static int grow_rows(Col *c, size_t need) {
-  if (need <= c->cap) return 1;
-  size_t cap = c->cap == 0 ? (c->hint > 1024 ? c->hint : 1024) : c->cap;
-  while (cap < need) cap *= 2;
-  u8 *valid = block_resize(c->valid, c->cap == 0 ? 0 : VALID_BYTES(c->cap), VALID_BYTES(cap));
-  if (valid == NULL) return 0;
-  c->valid = valid;
-  if (c->kind == COL_NUMBER) {
-    double *num = block_resize(c->num, c->cap == 0 ? 0 : NUM_BYTES(c->cap), NUM_BYTES(cap));
-    if (num == NULL) return 0;
-    c->num = num;
+/** Every block of `nc` columns' stores of `cap` rows reserved (see Store), or 0. */
+static int reserve_stores(Store *s, int nc, size_t cap) {
+  for (int k = 0; k < nc; k++) {
+    s[k].valid = reserve(VALID_BYTES(cap));
+    s[k].ints = reserve(INTS_BYTES(cap));
+    s[k].num = reserve(NUM_BYTES(cap));
+    s[k].offsets = reserve(OFFSETS_BYTES(cap));
+    if (s[k].valid == NULL || s[k].ints == NULL || s[k].num == NULL || s[k].offsets == NULL) return 0;
+  }
+  return 1;
+}
+
+/** Every block the stores still hold, returned. */
+static void free_stores(Store *s, int nc, size_t cap) {
+  if (s == NULL) return;
+  for (int k = 0; k < nc; k++) {
+    cut(s[k].valid, VALID_BYTES(cap), 0);
+    cut(s[k].ints, INTS_BYTES(cap), 0);
+    cut(s[k].num, NUM_BYTES(cap), 0);
+    cut(s[k].offsets, OFFSETS_BYTES(cap), 0);
+  }
+  free(s);
+}
+
+/** The part's numbers of a column so far, rows [base, row), moved from ints to num. */
+static void to_doubles(const Store *s, size_t base, size_t row) {
+  for (size_t r = base; r < row; r++) s->num[r] = s->ints[r];
+}
+
+/** Stores a number at `row` (valid); a value that is not an int32 moves the part's numbers to num. */
+static inline void put_number(const Store *s, Col *c, size_t base, size_t row, double v, int is_int) {
+  if (!c->as_double) {
+    if (is_int && v <= 2147483647.0 && v >= -2147483648.0) {
+      s->ints[row] = (int)v;
+    } else {
+      to_doubles(s, base, row);
+      c->as_double = 1;
+      s->num[row] = v;
+    }
   } else {
-    int *offsets = block_resize(c->offsets, c->cap == 0 ? 0 : OFFSETS_BYTES(c->cap), OFFSETS_BYTES(cap));
-    if (offsets == NULL) return 0;
-    if (c->cap == 0) offsets[0] = 0;
-    c->offsets = offsets;
+    s->num[row] = v;
   }
-  c->cap = cap;
-  return 1;
+  s->valid[row] = 1;
 }
 
-/** The column's kind is known now: the null rows before are stored as nulls of that kind. */
-static int settle(Col *c, int kind) {
-  c->kind = kind;
-  c->all_int = 1;
-  if (!grow_rows(c, c->pending + 1024)) return 0;
-  for (size_t r = 0; r < c->pending; r++) {
-    c->valid[r] = 0;
-    if (kind == COL_NUMBER) c->num[r] = 0;
-    else c->offsets[r + 1] = 0;
-  }
-  c->rows = c->pending;
-  c->pending = 0;
-  return 1;
-}
-
-static int push_null(Col *c) {
-  if (c->kind == COL_UNKNOWN) {
-    c->pending++;
-    return 1;
-  }
-  if (c->rows == c->cap && !grow_rows(c, c->rows + 1)) return 0;
-  c->valid[c->rows] = 0;
-  if (c->kind == COL_NUMBER) c->num[c->rows] = 0;
-  else c->offsets[c->rows + 1] = (int)c->nbytes;
-  c->rows++;
-  return 1;
-}
-
-static int push_text(Col *c, const u8 *s, size_t len) {
-  if (c->rows == c->cap && !grow_rows(c, c->rows + 1)) return 0;
+/** Appends a text value at `row` (valid), 0 when out of memory or past Arrow's 2 GiB of offsets. */
+static int push_text(const Store *s, Col *c, size_t row, const u8 *b, size_t len) {
   if (c->nbytes + len + 16 > c->bcap) {
     size_t cap = c->bcap == 0 ? (c->bhint > (1 << 16) ? c->bhint : 1 << 16) : c->bcap;
     while (cap < c->nbytes + len + 16) cap *= 2;
     // Arrow's offsets are int32: past 2 GiB of one column's text the JavaScript reader decides.
     if (cap > ((size_t)1 << 31)) return 0;
-    u8 *b = block_resize(c->bytes, c->bcap, cap);
-    if (b == NULL) return 0;
-    c->bytes = b;
+    u8 *bytes = block_resize(c->bytes, c->bcap, cap);
+    if (bytes == NULL) return 0;
+    c->bytes = bytes;
     c->bcap = cap;
   }
   // 16 bytes at a time, past the field (the next one overwrites them; the room has 16 more).
-  for (size_t j = 0; j < len; j += 16) wasm_v128_store(c->bytes + c->nbytes + j, wasm_v128_load(s + j));
+  for (size_t j = 0; j < len; j += 16) wasm_v128_store(c->bytes + c->nbytes + j, wasm_v128_load(b + j));
   c->nbytes += len;
-  c->valid[c->rows] = 1;
-  c->offsets[c->rows + 1] = (int)c->nbytes;
-  c->rows++;
+  s->valid[row] = 1;
+  s->offsets[row + 1] = (int)c->nbytes;
   return 1;
 }
-
 /**
  * Whether a column's first value, buf[s..e), is text to the JavaScript reader for certain: it
  * starts with a letter or a byte no number, bool, date or NaN/Infinity token starts with, and is
@@ -216,7 +237,8 @@ static int valid_utf8(const u8 *b, size_t n) {
 
 /**
  * Reads the complete rows of buf[0..n) (each ending in LF; the bytes after n readable) into the
- * part's columns. Returns the offset after the last row, or -1 with p->gave_up set.
+ * stores, from row p->base + p->rows on. Returns the offset after the last row, or -1 with
+ * p->gave_up set.
  */
 static long long read_rows(Part *p, const u8 *buf, long long n) {
   const int nc = p->nc;
@@ -240,54 +262,48 @@ static long long read_rows(Part *p, const u8 *buf, long long n) {
       i = lf + 1;
       continue;
     }
+    const size_t row = p->base + p->rows;
+    // Within the stores whatever the count said (see read_parts, which checks it).
+    if (row >= p->cap) return p->gave_up = "more rows than the file's size allows", -1;
     int at = (int)i;
     for (int k = 0; k < nc; k++) {
       Col *c = &p->cols[k];
+      const Store *s = &p->store[k];
       int j = at;
-      int ok = 1;
       if (c->kind == COL_NUMBER) {
         double v;
         int is_int;
         int r = plain_number_16(buf, &j, delim, &v, &is_int);
         if (r == -2) r = plain_number(buf, &j, delim, &v, &is_int);
         if (r > 0) {
-          if (c->rows == c->cap && !grow_rows(c, c->rows + 1)) return p->gave_up = "out of memory", -1;
-          c->num[c->rows] = v;
-          c->valid[c->rows] = 1;
-          if (!is_int || v > 2147483647.0 || v < -2147483648.0) c->all_int = 0;
-          c->rows++;
-        } else {
-          if (r < 0) {
-            j = field_end(buf, at, vd);
-            if (!null_token(buf, at, j)) return p->gave_up = "a numeric column holds a value that is not a plain number", -1;
-          }
-          ok = push_null(c);
+          put_number(s, c, p->base, row, v, is_int);
+        } else if (r < 0) {
+          // A null's number is the reservation's zero.
+          j = field_end(buf, at, vd);
+          if (!null_token(buf, at, j)) return p->gave_up = "a numeric column holds a value that is not a plain number", -1;
         }
       } else {
         j = field_end(buf, at, vd);
         if (c->kind == COL_TEXT) {
-          ok = null_token(buf, at, j) ? push_null(c) : push_text(c, buf + at, (size_t)(j - at));
-        } else if (null_token(buf, at, j)) {
-          ok = push_null(c);
-        } else {
+          if (null_token(buf, at, j)) s->offsets[row + 1] = (int)c->nbytes;
+          else if (!push_text(s, c, row, buf + at, (size_t)(j - at))) return p->gave_up = "out of memory", -1;
+        } else if (!null_token(buf, at, j)) {
+          // The first value decides the kind; the null rows before are zeros in either store.
           double v;
           int is_int;
           int jj = at;
-          int r = plain_number(buf, &jj, delim, &v, &is_int);
+          const int r = plain_number(buf, &jj, delim, &v, &is_int);
           if (r > 0 && jj == j) {
-            if (!settle(c, COL_NUMBER)) return p->gave_up = "out of memory", -1;
-            c->num[c->rows] = v;
-            c->valid[c->rows] = 1;
-            if (!is_int || v > 2147483647.0 || v < -2147483648.0) c->all_int = 0;
-            c->rows++;
+            c->kind = COL_NUMBER;
+            put_number(s, c, p->base, row, v, is_int);
           } else if (surely_text(buf, at, j)) {
-            ok = settle(c, COL_TEXT) && push_text(c, buf + at, (size_t)(j - at));
+            c->kind = COL_TEXT;
+            if (!push_text(s, c, row, buf + at, (size_t)(j - at))) return p->gave_up = "out of memory", -1;
           } else {
             return p->gave_up = "a column's first value may not be text", -1;
           }
         }
       }
-      if (!ok) return p->gave_up = "out of memory", -1;
       const u8 ch = buf[j];
       if (k < nc - 1) {
         if (ch != delim || j >= row_end) return p->gave_up = ch == QUOTE ? "a quoted field" : "a row with fewer fields than the header", -1;
@@ -301,9 +317,62 @@ static long long read_rows(Part *p, const u8 *buf, long long n) {
   }
 }
 
+/** Reads `want` bytes at `at`; 0 when the file ends sooner or cannot be read. */
+static int read_fully(int fd, u8 *buf, long long want, long long at) {
+  long long got = 0;
+  while (got < want) {
+    const ssize_t r = pread(fd, buf + got, (size_t)(want - got), at + got);
+    if (r < 0 && errno == EINTR) continue;
+    if (r <= 0) return 0;
+    got += r;
+  }
+  return 1;
+}
+
+/**
+ * The rows read_rows takes from [from, to) (which ends in LF): its lines that are neither empty
+ * nor a lone CR, less the header; -1 when the file cannot be read.
+ */
+static long long count_rows(int fd, long long from, long long to, int header) {
+  enum { BUF = 1 << 18 };
+  u8 *buf = malloc(BUF + 16);
+  if (buf == NULL) return -1;
+  long long lines = 0;
+  long long line_start = from; // where the current line began
+  u8 before = 0; // the byte before the chunk
+  for (long long at = from; at < to; at += BUF) {
+    const long long n = to - at < BUF ? to - at : BUF;
+    if (!read_fully(fd, buf, n, at)) return free(buf), -1;
+    for (long long b = 0; b < n; b += 16) {
+      u32 bits = n - b >= 16 ? wasm_i8x16_bitmask(wasm_i8x16_eq(wasm_v128_load(buf + b), wasm_i8x16_splat(LF))) : 0;
+      if (n - b < 16)
+        for (long long t = b; t < n; t++) bits |= (u32)(buf[t] == LF) << (t - b);
+      while (bits != 0) {
+        const long long lf = at + b + __builtin_ctz(bits);
+        bits &= bits - 1;
+        const long long len = lf - line_start;
+        const u8 prev = lf - 1 >= at ? buf[lf - 1 - at] : before;
+        if (len > 1 || (len == 1 && prev != CR)) lines++;
+        line_start = lf + 1;
+      }
+    }
+    before = buf[n - 1];
+  }
+  free(buf);
+  return lines > 0 && header ? lines - 1 : lines;
+}
+
 /** Reads the part's byte range chunk by chunk; the file's last row may lack its LF. */
 static void *read_part(void *arg) {
   Part *p = arg;
+  if (p->count_to > p->count_from) {
+    const long long before = count_rows(p->fd, p->count_from, p->count_to, p->count_header);
+    if (before < 0) {
+      p->gave_up = "the file could not be read (or changed while it was read)";
+      return NULL;
+    }
+    p->base = (size_t)before;
+  }
   const size_t buf_bytes = CHUNK + (size_t)p->max_row + 2 + SLACK;
   u8 *buf = block_resize(NULL, 0, buf_bytes);
   if (buf == NULL) {
@@ -314,20 +383,16 @@ static void *read_part(void *arg) {
   long long held = 0; // bytes at buf[0..held) carried from the last chunk (an unfinished row)
   long long at = p->start;
   for (;;) {
-    const long long want = p->end - at < (long long)(room - held) ? p->end - at : (long long)(room - held);
-    long long got = 0;
-    while (got < want) {
-      const ssize_t r = pread(p->fd, buf + held + got, (size_t)(want - got), at + got);
-      if (r < 0 && errno == EINTR) continue;
-      if (r <= 0) break;
-      got += r;
-    }
-    if (got < want) {
+    // A chunk at a time (the buffer's room past it is for a long row carried over): reading the
+    // whole part at once would touch a fresh page for every byte of it.
+    long long want = p->end - at < CHUNK ? p->end - at : CHUNK;
+    if (want > (long long)room - held) want = (long long)room - held;
+    if (!read_fully(p->fd, buf + held, want, at)) {
       p->gave_up = "the file could not be read (or changed while it was read)";
       break;
     }
-    at += got;
-    long long n = held + got;
+    at += want;
+    long long n = held + want;
     const int last = at >= p->end;
     if (last && n > 0 && buf[n - 1] != LF) buf[n++] = LF; // the file's last row, without its LF
     memset(buf + n, 0, SLACK);
@@ -353,67 +418,68 @@ static void *read_part(void *arg) {
   return NULL;
 }
 
-#ifndef CSV_READ_CORE_ONLY
 static void free_cols(Col *cols, int nc) {
   if (cols == NULL) return;
-  for (int k = 0; k < nc; k++) {
-    const Col *c = &cols[k];
-    if (c->cap > 0) {
-      block_free(c->num, NUM_BYTES(c->cap));
-      block_free(c->valid, VALID_BYTES(c->cap));
-      block_free(c->offsets, OFFSETS_BYTES(c->cap));
-    }
-    block_free(c->bytes, c->bcap);
-  }
+  for (int k = 0; k < nc; k++) block_free(cols[k].bytes, cols[k].bcap);
   free(cols);
 }
 
 /**
- * The second part's rows of a column appended to the first's (grown in place where the memory
- * allows), its text offsets moved past the first part's bytes. 0 when memory runs out.
+ * Column k's parts joined into the first part's Col: one kind, its numbers all ints or all
+ * doubles, the second part's text after the first's (its offsets moved past it). 0 when out of
+ * memory or past Arrow's 2 GiB of text.
  */
-static int join_parts(Col *a, Col *b) {
-  const size_t rows = a->rows + b->rows;
-  if (!grow_rows(a, rows)) return 0;
-  memcpy(a->valid + a->rows, b->valid, b->rows);
-  if (a->kind == COL_NUMBER) {
-    memcpy(a->num + a->rows, b->num, b->rows * sizeof(double));
-  } else {
-    if (a->nbytes + b->nbytes > 0x7fffffffu) return 0;
-    if (a->nbytes + b->nbytes + 16 > a->bcap) {
-      u8 *bytes = block_resize(a->bytes, a->bcap, a->nbytes + b->nbytes + 16);
-      if (bytes == NULL) return 0;
-      a->bytes = bytes;
-      a->bcap = a->nbytes + b->nbytes + 16;
-    }
-    if (b->nbytes > 0) memcpy(a->bytes + a->nbytes, b->bytes, b->nbytes);
-    const int base = (int)a->nbytes;
-    for (size_t r = 1; r <= b->rows; r++) a->offsets[a->rows + r] = base + b->offsets[r];
-    a->nbytes += b->nbytes;
+static int join_column(Part *part, int parts, const Store *s, int k) {
+  Col *a = &part[0].cols[k];
+  int as_double = 0;
+  for (int t = 0; t < parts; t++) as_double |= part[t].cols[k].as_double;
+  if (a->kind == COL_NUMBER && as_double) {
+    for (int t = 0; t < parts; t++)
+      if (!part[t].cols[k].as_double) to_doubles(s, part[t].base, part[t].base + part[t].rows);
+    a->as_double = 1;
   }
-  if (!b->all_int) a->all_int = 0;
-  a->rows = rows;
+  if (parts < 2 || a->kind != COL_TEXT) return 1;
+  Col *b = &part[1].cols[k];
+  if (a->nbytes + b->nbytes > 0x7fffffffu) return 0;
+  if (a->nbytes + b->nbytes + 16 > a->bcap) {
+    u8 *bytes = block_resize(a->bytes, a->bcap, a->nbytes + b->nbytes + 16);
+    if (bytes == NULL) return 0;
+    a->bytes = bytes;
+    a->bcap = a->nbytes + b->nbytes + 16;
+  }
+  if (b->nbytes > 0) memcpy(a->bytes + a->nbytes, b->bytes, b->nbytes);
+  const int moved = (int)a->nbytes;
+  for (size_t r = part[1].base + 1; r <= part[1].base + part[1].rows; r++) s->offsets[r] += moved;
+  a->nbytes += b->nbytes;
   return 1;
 }
 
-/** Frees a block handed to JavaScript: `hint` is its size. */
+#ifndef CSV_READ_CORE_ONLY
+/** Frees a heap or mapped block handed to JavaScript: `hint` is its size (see block_resize). */
 static void free_block(napi_env env, void *data, void *hint) {
   (void)env;
   block_free(data, (size_t)hint);
 }
 
+/** Frees a store's block handed to JavaScript: `hint` is its size (see cut). */
+static void unmap_block(napi_env env, void *data, void *hint) {
+  (void)env;
+  munmap(data, page_round((size_t)hint));
+}
+
 /**
- * The first `bytes` of *data, a block of `block_bytes`, as a typed array that owns it (freed
- * with it); *data is NULL afterwards, or left when that failed.
+ * The first `bytes` of *data as a typed array that owns it (freed with it by `free`, given
+ * `hint`); *data is NULL afterwards, or left when that failed.
  */
-static napi_value owned(napi_env env, void **data, size_t block_bytes, size_t bytes, napi_typedarray_type type, size_t length) {
+static napi_value owned(napi_env env, void **data, napi_finalize free, size_t hint, size_t bytes, napi_typedarray_type type, size_t length) {
   napi_value buffer, array;
   if (*data == NULL) {
     // A text column of empty strings has no bytes: a block of one.
-    block_bytes = 1;
+    free = free_block;
+    hint = 1;
     if ((*data = malloc(1)) == NULL) return NULL;
   }
-  if (napi_create_external_arraybuffer(env, *data, bytes, free_block, (void *)block_bytes, &buffer) != napi_ok) return NULL;
+  if (napi_create_external_arraybuffer(env, *data, bytes, free, (void *)hint, &buffer) != napi_ok) return NULL;
   *data = NULL;
   if (napi_create_typedarray(env, type, length, buffer, 0, &array) != napi_ok) return NULL;
   return array;
@@ -450,8 +516,11 @@ static long long line_start_after(int fd, long long from, long long size) {
   return -1;
 }
 
-/** Reads the parts, the second on a thread of its own; the reason the read was given up, or NULL. */
-static const char *read_parts(Part *part, int parts, int nc) {
+/**
+ * Reads the parts, the second on a thread of its own, and joins them into the first part's
+ * columns; the reason the read was given up, or NULL.
+ */
+static const char *read_parts(Part *part, int parts, int nc, Store *store) {
   pthread_t second;
   const int started = parts == 2 && pthread_create(&second, NULL, read_part, &part[1]) == 0;
   if (parts == 2 && !started) read_part(&part[1]);
@@ -459,8 +528,10 @@ static const char *read_parts(Part *part, int parts, int nc) {
   if (started) pthread_join(second, NULL);
   for (int t = 0; t < parts; t++)
     if (part[t].gave_up != NULL) return part[t].gave_up;
-  // The parts' kinds must agree: a column all null in one part takes the other's kind.
+  // The second part wrote its rows from the first's count on: that count must be right.
+  if (parts == 2 && part[1].base != part[0].rows) return "the parts' rows were miscounted";
   for (int k = 0; k < nc; k++) {
+    // The parts' kinds must agree: a column all null in one part takes the other's kind.
     int kind = COL_UNKNOWN;
     for (int t = 0; t < parts; t++) {
       const int pk = part[t].cols[k].kind;
@@ -469,55 +540,11 @@ static const char *read_parts(Part *part, int parts, int nc) {
       kind = pk;
     }
     if (kind == COL_UNKNOWN) return "a column with no value";
-    for (int t = 0; t < parts; t++)
-      if (part[t].cols[k].kind == COL_UNKNOWN && !settle(&part[t].cols[k], kind)) return "out of memory";
-    if (parts == 2 && !join_parts(&part[0].cols[k], &part[1].cols[k])) return "out of memory";
+    for (int t = 0; t < parts; t++) part[t].cols[k].kind = kind;
+    if (!join_column(part, parts, &store[k], k)) return "out of memory";
   }
   if (part[0].rows + (parts == 2 ? part[1].rows : 0) == 0) return "no data rows";
   return NULL;
-}
-
-/** A column's outputs: { values, valid } for numbers (int32 when all are), { offsets, bytes, valid } for text. */
-static napi_value column_value(napi_env env, Col *c, int keep_numbers) {
-  napi_value col, v;
-  napi_create_object(env, &col);
-  const size_t n = c->rows;
-  if (c->kind == COL_NUMBER && keep_numbers) {
-    napi_get_boolean(env, c->all_int, &v);
-    napi_set_named_property(env, col, "allInt", v);
-  } else if (c->kind == COL_NUMBER) {
-    if (c->all_int) {
-      const size_t block = n * sizeof(int) + 1;
-      int *ints = block_resize(NULL, 0, block);
-      if (ints == NULL) return NULL;
-      for (size_t r = 0; r < n; r++) ints[r] = (int)c->num[r];
-      void *data = ints;
-      if ((v = owned(env, &data, block, n * sizeof(int), napi_int32_array, n)) == NULL) return block_free(data, block), NULL;
-    } else {
-      void *data = c->num;
-      v = owned(env, &data, NUM_BYTES(c->cap), n * sizeof(double), napi_float64_array, n);
-      c->num = data;
-      if (v == NULL) return NULL;
-    }
-    napi_set_named_property(env, col, "values", v);
-  } else {
-    void *data = c->offsets;
-    v = owned(env, &data, OFFSETS_BYTES(c->cap), (n + 1) * sizeof(int), napi_int32_array, n + 1);
-    c->offsets = data;
-    if (v == NULL) return NULL;
-    napi_set_named_property(env, col, "offsets", v);
-    data = c->bytes;
-    v = owned(env, &data, c->bcap, c->nbytes, napi_uint8_array, c->nbytes);
-    c->bytes = data;
-    if (v == NULL) return NULL;
-    napi_set_named_property(env, col, "bytes", v);
-  }
-  void *data = c->valid;
-  v = owned(env, &data, VALID_BYTES(c->cap), n, napi_uint8_array, n);
-  c->valid = data;
-  if (v == NULL) return NULL;
-  napi_set_named_property(env, col, "valid", v);
-  return col;
 }
 
 /** One read: its arguments, then its parts and why it was given up, between the two halves of the async work. */
@@ -525,13 +552,71 @@ typedef struct {
   char path[4096];
   int delim, header, nc, threads;
   int keep_numbers; // numbers stay here for take(); the result holds the job as `handle`
-  long long max_row, expected;
+  long long max_row, split_min;
   int parts;
+  size_t cap, rows;
+  Store *store;
   Part part[2];
   const char *gave_up;
   napi_deferred deferred;
   napi_async_work work;
 } Job;
+
+/**
+ * A store's block (*slot, a reservation of `reserved` bytes) cut to `bytes` and handed over as a
+ * typed array of `length`; *slot is NULL afterwards, the block freed when that failed.
+ */
+static napi_value hand_over(napi_env env, void **slot, size_t reserved, size_t bytes, napi_typedarray_type type, size_t length) {
+  cut(*slot, reserved, bytes);
+  void *data = *slot;
+  *slot = NULL;
+  napi_value v = owned(env, &data, unmap_block, bytes, bytes, type, length);
+  if (v == NULL && data != NULL) munmap(data, page_round(bytes));
+  return v;
+}
+
+/**
+ * Column k's outputs, handed over (the blocks its kind does not use returned): { values, valid }
+ * for numbers (an Int32Array when all are int32), { offsets, bytes, valid } for text; with
+ * keep_numbers a numeric column is { allInt, valid } and its numbers stay for take().
+ */
+static napi_value column_value(napi_env env, Job *job, int k) {
+  Store *s = &job->store[k];
+  Col *c = &job->part[0].cols[k];
+  const size_t n = job->rows, cap = job->cap;
+  napi_value col, v;
+  napi_create_object(env, &col);
+  if (c->kind == COL_NUMBER) {
+    // The store the column's numbers are in stays; the other goes.
+    if (c->as_double) cut(s->ints, INTS_BYTES(cap), 0), s->ints = NULL;
+    else cut(s->num, NUM_BYTES(cap), 0), s->num = NULL;
+    cut(s->offsets, OFFSETS_BYTES(cap), 0), s->offsets = NULL;
+    if (job->keep_numbers) {
+      napi_get_boolean(env, !c->as_double, &v);
+      napi_set_named_property(env, col, "allInt", v);
+    } else {
+      v = c->as_double ? hand_over(env, (void **)&s->num, NUM_BYTES(cap), n * sizeof(double), napi_float64_array, n) : hand_over(env, (void **)&s->ints, INTS_BYTES(cap), n * sizeof(int), napi_int32_array, n);
+      if (v == NULL) return NULL;
+      napi_set_named_property(env, col, "values", v);
+    }
+  } else {
+    cut(s->ints, INTS_BYTES(cap), 0), s->ints = NULL;
+    cut(s->num, NUM_BYTES(cap), 0), s->num = NULL;
+    if ((v = hand_over(env, (void **)&s->offsets, OFFSETS_BYTES(cap), (n + 1) * sizeof(int), napi_int32_array, n + 1)) == NULL) return NULL;
+    napi_set_named_property(env, col, "offsets", v);
+    void *data = c->bytes;
+    v = owned(env, &data, free_block, c->bcap, c->nbytes, napi_uint8_array, c->nbytes);
+    c->bytes = data;
+    if (v == NULL) return NULL;
+    napi_set_named_property(env, col, "bytes", v);
+  }
+  if ((v = hand_over(env, (void **)&s->valid, VALID_BYTES(cap), n, napi_uint8_array, n)) == NULL) return NULL;
+  napi_set_named_property(env, col, "valid", v);
+  return col;
+}
+
+/** The most rows a file of `bytes` holds (each row has a byte per field at least), the header's included. */
+static size_t rows_bound(long long bytes, int nc) { return (size_t)(bytes / (nc > 1 ? nc : 2)) + 2; }
 
 /** On a thread of the pool: the parse (the second part on a thread of its own). */
 static void run_job(napi_env env, void *data) {
@@ -544,33 +629,47 @@ static void run_job(napi_env env, void *data) {
   }
   const long long size = lseek(fd, 0, SEEK_END);
   const long long first = after_bom(fd);
-  const long long split = job->threads > 1 && size >= SPLIT_MIN_BYTES ? line_start_after(fd, first + (size - first) / 2, size) : -1;
+  // The second part counts the first's rows before it reads its own: it starts a little later.
+  const long long split = job->threads > 1 && size >= job->split_min && size - first > 1 ? line_start_after(fd, first + (size - first) * 47 / 100, size) : -1;
   job->parts = split > 0 ? 2 : 1;
+  job->cap = rows_bound(size, job->nc);
+  job->store = calloc((size_t)job->nc, sizeof(Store));
+  if (job->store == NULL || !reserve_stores(job->store, job->nc, job->cap)) {
+    job->gave_up = "out of memory";
+    close(fd);
+    return;
+  }
   for (int t = 0; t < job->parts; t++) {
     Part *p = &job->part[t];
     p->fd = fd;
     p->start = t == 0 ? first : split;
     p->end = t == 0 && job->parts == 2 ? split : size;
     p->header = t == 0 ? job->header : 0;
+    if (t == 1) p->count_from = first, p->count_to = split, p->count_header = job->header;
     p->nc = job->nc;
     p->delim = (u8)job->delim;
     p->max_row = job->max_row;
+    p->cap = job->cap;
+    p->store = job->store;
     p->cols = calloc((size_t)job->nc, sizeof(Col));
     if (p->cols == NULL) {
       job->gave_up = "out of memory";
       continue;
     }
-    // The first part's columns get room for all the rows expected: the second's are joined to them.
-    const double share = (double)(p->end - p->start) / (double)(size > first ? size - first : 1);
-    for (int k = 0; k < job->nc; k++) {
-      p->cols[k].hint = (size_t)(t == 0 ? (double)job->expected : (double)job->expected * share * 1.05) + 16;
-      // A text column's share of the part, twice over: a mapped block grows without copying.
-      const size_t part_bytes = (size_t)(p->end - p->start);
-      p->cols[k].bhint = part_bytes / (size_t)job->nc * 2 + (1 << 16) < part_bytes ? part_bytes / (size_t)job->nc * 2 + (1 << 16) : part_bytes + 16;
-    }
+    // A text column's share of the part, twice over: a mapped block grows without copying.
+    const size_t part_bytes = (size_t)(p->end - p->start);
+    for (int k = 0; k < job->nc; k++) p->cols[k].bhint = part_bytes / (size_t)job->nc * 2 + (1 << 16) < part_bytes ? part_bytes / (size_t)job->nc * 2 + (1 << 16) : part_bytes + 16;
   }
-  if (job->gave_up == NULL) job->gave_up = read_parts(job->part, job->parts, job->nc);
+  if (job->gave_up == NULL) job->gave_up = read_parts(job->part, job->parts, job->nc, job->store);
+  if (job->gave_up == NULL) job->rows = job->part[0].rows + (job->parts == 2 ? job->part[1].rows : 0);
   close(fd);
+}
+
+/** Everything a job holds, returned (what was handed to JavaScript is not held). */
+static void free_job_memory(Job *job) {
+  for (int t = 0; t < 2; t++) free_cols(job->part[t].cols, job->nc), job->part[t].cols = NULL;
+  free_stores(job->store, job->nc, job->cap);
+  job->store = NULL;
 }
 
 static void free_job(napi_env env, void *data, void *hint);
@@ -584,7 +683,7 @@ static void finish_job(napi_env env, napi_status status, void *data) {
   if (gave_up == NULL) {
     napi_create_array_with_length(env, (size_t)job->nc, &columns);
     for (int k = 0; k < job->nc && gave_up == NULL; k++) {
-      napi_value col = column_value(env, &job->part[0].cols[k], job->keep_numbers);
+      napi_value col = column_value(env, job, k);
       if (col == NULL) gave_up = "out of memory";
       else napi_set_element(env, columns, (uint32_t)k, col);
     }
@@ -592,7 +691,7 @@ static void finish_job(napi_env env, napi_status status, void *data) {
   if (gave_up != NULL) {
     napi_set_named_property(env, result, "gaveUp", str(env, gave_up));
   } else {
-    napi_create_double(env, (double)job->part[0].rows + (job->parts == 2 ? (double)job->part[1].rows : 0), &v);
+    napi_create_double(env, (double)job->rows, &v);
     napi_set_named_property(env, result, "rows", v);
     napi_create_int32(env, job->parts, &v);
     napi_set_named_property(env, result, "threads", v);
@@ -601,25 +700,24 @@ static void finish_job(napi_env env, napi_status status, void *data) {
   napi_value handle;
   const int keep = gave_up == NULL && job->keep_numbers && napi_create_external(env, job, free_job, NULL, &handle) == napi_ok;
   if (keep) {
-    // The first part holds every row now: the second's columns go.
-    if (job->parts == 2) free_cols(job->part[1].cols, job->nc);
-    job->part[1].cols = NULL;
+    // The numbers stay in the stores; the parts' columns go.
+    for (int t = 0; t < 2; t++) free_cols(job->part[t].cols, job->nc), job->part[t].cols = NULL;
     napi_set_named_property(env, result, "handle", handle);
   } else {
     if (gave_up == NULL && job->keep_numbers) napi_set_named_property(env, result, "gaveUp", str(env, "out of memory"));
-    for (int t = 0; t < job->parts; t++) free_cols(job->part[t].cols, job->nc);
+    free_job_memory(job);
   }
   napi_resolve_deferred(env, job->deferred, result);
   napi_delete_async_work(env, job->work);
   if (!keep) free(job);
 }
 
-/** A kept job's columns, freed when its handle is collected (release frees them sooner). */
+/** A kept job's numbers, freed when its handle is collected (release frees them sooner). */
 static void free_job(napi_env env, void *data, void *hint) {
   (void)env;
   (void)hint;
   Job *job = data;
-  free_cols(job->part[0].cols, job->nc);
+  free_job_memory(job);
   free(job);
 }
 
@@ -634,23 +732,24 @@ static napi_value take(napi_env env, napi_callback_info info) {
   Job *job;
   int k;
   if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc != 3 || napi_get_value_external(env, argv[0], (void **)&job) != napi_ok || napi_get_value_int32(env, argv[1], &k) != napi_ok) return throw_error(env, "take takes a handle, a column and an array");
-  if (job->part[0].cols == NULL || k < 0 || k >= job->nc || job->part[0].cols[k].kind != COL_NUMBER || job->part[0].cols[k].num == NULL) return throw_error(env, "take: no such numeric column (or taken)");
-  Col *c = &job->part[0].cols[k];
+  if (job->store == NULL || k < 0 || k >= job->nc || (job->store[k].ints == NULL && job->store[k].num == NULL)) return throw_error(env, "take: no such numeric column (or taken)");
+  Store *s = &job->store[k];
   napi_typedarray_type type;
   size_t length, offset;
   void *data;
   napi_value buffer;
-  if (napi_get_typedarray_info(env, argv[2], &type, &length, &data, &buffer, &offset) != napi_ok || length != c->rows) return throw_error(env, "take's array is not a typed array of the column's rows");
-  if (type == napi_float64_array) {
-    memcpy(data, c->num, c->rows * sizeof(double));
-  } else if (type == napi_int32_array && c->all_int) {
-    int *out = data;
-    for (size_t r = 0; r < c->rows; r++) out[r] = (int)c->num[r];
+  if (napi_get_typedarray_info(env, argv[2], &type, &length, &data, &buffer, &offset) != napi_ok || length != job->rows) return throw_error(env, "take's array is not a typed array of the column's rows");
+  if (type == napi_float64_array && s->num != NULL) {
+    memcpy(data, s->num, job->rows * sizeof(double));
+    cut(s->num, NUM_BYTES(job->cap), 0);
+    s->num = NULL;
+  } else if (type == napi_int32_array && s->ints != NULL) {
+    memcpy(data, s->ints, job->rows * sizeof(int));
+    cut(s->ints, INTS_BYTES(job->cap), 0);
+    s->ints = NULL;
   } else {
     return throw_error(env, "take's array is neither a Float64Array nor, for int32 values, an Int32Array");
   }
-  block_free(c->num, NUM_BYTES(c->cap));
-  c->num = NULL;
   return NULL;
 }
 
@@ -660,17 +759,16 @@ static napi_value release(napi_env env, napi_callback_info info) {
   napi_value argv[1];
   Job *job;
   if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc != 1 || napi_get_value_external(env, argv[0], (void **)&job) != napi_ok) return throw_error(env, "release takes a handle");
-  free_cols(job->part[0].cols, job->nc);
-  job->part[0].cols = NULL;
+  free_job_memory(job);
   return NULL;
 }
-
 /**
- * read(path, delimiter, header, columns, maxRowBytes, threads, rowsExpected, keepNumbers): a
+ * read(path, delimiter, header, columns, maxRowBytes, threads, splitMinBytes, keepNumbers): a
  * promise of { rows, threads, columns } (see column_value) or { gaveUp: reason }; with
  * keepNumbers, a numeric column is { allInt, valid } and the result's `handle` holds its numbers
- * for take() (then release()). The parse runs off the
- * JavaScript thread. Throws only for arguments out of range.
+ * for take() (then release()). The parse runs off the JavaScript thread, in two parts on two
+ * threads for a file of splitMinBytes or more when `threads` is 2. Throws only for arguments out
+ * of range.
  */
 static napi_value read_csv(napi_env env, napi_callback_info info) {
   size_t argc = 8;
@@ -681,12 +779,12 @@ static napi_value read_csv(napi_env env, napi_callback_info info) {
   size_t path_len;
   int ok = napi_get_value_string_utf8(env, argv[0], job->path, sizeof job->path, &path_len) == napi_ok && path_len < sizeof job->path - 1;
   ok = ok && napi_get_value_int32(env, argv[1], &job->delim) == napi_ok && napi_get_value_int32(env, argv[2], &job->header) == napi_ok && napi_get_value_int32(env, argv[3], &job->nc) == napi_ok;
-  int64_t max_row = 0, expected = 0;
-  ok = ok && napi_get_value_int64(env, argv[4], &max_row) == napi_ok && napi_get_value_int32(env, argv[5], &job->threads) == napi_ok && napi_get_value_int64(env, argv[6], &expected) == napi_ok && napi_get_value_int32(env, argv[7], &job->keep_numbers) == napi_ok;
+  int64_t max_row = 0, split_min = 0;
+  ok = ok && napi_get_value_int64(env, argv[4], &max_row) == napi_ok && napi_get_value_int32(env, argv[5], &job->threads) == napi_ok && napi_get_value_int64(env, argv[6], &split_min) == napi_ok && napi_get_value_int32(env, argv[7], &job->keep_numbers) == napi_ok;
   job->max_row = max_row;
-  job->expected = expected;
+  job->split_min = split_min;
   const int delim = job->delim;
-  if (!ok || job->nc < 1 || job->nc > 1 << 16 || max_row < 1 || max_row > (1ll << 40) || delim < 1 || delim > 127 || delim == QUOTE || delim == LF || delim == CR || expected < 0) {
+  if (!ok || job->nc < 1 || max_row < 1 || max_row > (1ll << 40) || delim < 1 || delim > 127 || delim == QUOTE || delim == LF || delim == CR || split_min < 0 || job->nc > MAX_COLUMNS) {
     free(job);
     return throw_error(env, "read's arguments are not a path and numbers in range");
   }

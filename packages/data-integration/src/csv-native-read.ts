@@ -26,7 +26,7 @@ interface NativeColumn {
 type NativeRead = { gaveUp: string } | { rows: number; threads: number; columns: NativeColumn[]; handle?: object };
 
 interface NativeReader {
-  read?(path: string, delimiter: number, header: number, columns: number, maxRowBytes: number, threads: number, rowsExpected: number, keepNumbers: number): Promise<NativeRead>;
+  read?(path: string, delimiter: number, header: number, columns: number, maxRowBytes: number, threads: number, splitMinBytes: number, keepNumbers: number): Promise<NativeRead>;
   take(handle: object, column: number, values: Float64Array | Int32Array): void;
   release(handle: object): void;
 }
@@ -61,13 +61,17 @@ export interface NativeReadOptions {
   names: string[];
   maxRowBytes: number;
   threads: number;
-  rowsExpected: number;
+  /** A file at least this large is read in two parts, on two threads, when `threads` is 2 (default 4 MiB). */
+  splitMinBytes?: number;
   /**
    * Numbers placed in shared memory (each column a mapping of its own, see ownSharedBuffer), so
    * that a loader thread hands the table on without copying them (see sharedHandOff).
    */
   sharedNumbers?: boolean;
 }
+
+/** Files at least this large are read in two parts (see NativeReadOptions.splitMinBytes). */
+const SPLIT_MIN_BYTES = 4 << 20;
 
 export interface NativeReadResult {
   columns: Column[];
@@ -94,9 +98,10 @@ export async function readCsvNative(path: string, o: NativeReadOptions, whileRea
   if (reader?.read === undefined || o.delimiter.length !== 1 || delim > 127 || o.names.length === 0) return null;
   let pending: Promise<NativeRead>;
   try {
-    pending = reader.read(path, delim, o.header ? 1 : 0, o.names.length, o.maxRowBytes, o.threads, Math.max(0, Math.ceil(o.rowsExpected)), o.sharedNumbers === true ? 1 : 0);
+    pending = reader.read(path, delim, o.header ? 1 : 0, o.names.length, o.maxRowBytes, o.threads, o.splitMinBytes ?? SPLIT_MIN_BYTES, o.sharedNumbers === true ? 1 : 0);
   } catch {
-    // Arguments it does not take (a path longer than 4 KiB, a row limit past 1 TiB).
+    // Arguments it does not take (a path longer than 4 KiB, a row limit past 1 TiB, more than
+    // 4,096 columns).
     return null;
   }
   whileRead?.();

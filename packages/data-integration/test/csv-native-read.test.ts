@@ -71,7 +71,7 @@ function randomCsv(seed: number): { bytes: Buffer; delimiter: string } {
 }
 
 /** What a read gives, errors included, in plain values. */
-async function observe(path: string, options: CsvReadOptions): Promise<{ native: boolean; seen: unknown }> {
+async function observe(path: string, options: CsvReadOptions): Promise<{ native: boolean; threads: number; seen: unknown }> {
   try {
     const r = await readCsv(path, options);
     const seen = {
@@ -84,10 +84,10 @@ async function observe(path: string, options: CsvReadOptions): Promise<{ native:
         return { type: c.type, inferred: b?.inferredType(), cells: Array.from({ length: r.table.rowCount }, (_, i) => cellValue(c, i)), stats: [b?.nonFiniteCount, b?.firstNonFinite, b?.typeFailureCount, b?.typeFailures] };
       }),
     };
-    return { native: r.native, seen };
+    return { native: r.native, threads: r.threads, seen };
   } catch (err) {
     if (!(err instanceof DataIntegrationError)) throw err;
-    return { native: false, seen: { error: err.code, message: err.message, location: [err.file, err.row, err.line, err.column] } };
+    return { native: false, threads: 0, seen: { error: err.code, message: err.message, location: [err.file, err.row, err.line, err.column] } };
   }
 }
 
@@ -98,18 +98,23 @@ describe.runIf(built)('the native CSV reader', () => {
 
   it('reads every file as the JavaScript reader does, and reads the plain ones itself', async () => {
     let nativeReads = 0;
+    let splitReads = 0;
     let plainFiles = 0;
     for (let seed = 1; seed <= 400; seed++) {
       const { bytes } = randomCsv(seed);
       const path = tmp.write(`f${seed}.csv`, bytes);
       const viaJs = await observe(path, { file: 'f.csv', nativeMinBytes: Number.POSITIVE_INFINITY });
-      const viaNative = await observe(path, { file: 'f.csv', nativeMinBytes: 0, sharedNumbers: seed % 2 === 0 });
+      // Two of three files are read in two parts however small (the second part's rows start at
+      // the first's count, blank lines and the header left out).
+      const viaNative = await observe(path, { file: 'f.csv', nativeMinBytes: 0, sharedNumbers: seed % 2 === 0, ...(seed % 3 !== 0 ? { nativeSplitMinBytes: 0 } : {}) });
       expect(viaNative.seen, `seed ${seed}`).toEqual(viaJs.seen);
       if (viaNative.native) nativeReads++;
+      if (viaNative.native && viaNative.threads === 2) splitReads++;
       if (!bytes.includes(34) && !('error' in (viaJs.seen as object))) plainFiles++;
     }
     // Most plain files go native (those with a column that starts with a bool or a date do not).
     expect(nativeReads).toBeGreaterThan(plainFiles / 3);
+    expect(splitReads).toBeGreaterThan(nativeReads / 2);
   }, 120_000);
 
   it('reads a plain file natively, with its types', async () => {
@@ -203,6 +208,35 @@ describe.runIf(built)('the native CSV reader', () => {
     expect(viaNative.native).toBe(false);
     expect(viaNative.seen).toEqual((await observe(mixed, { file: 'mixed.csv', nativeMinBytes: Number.POSITIVE_INFINITY })).seen);
   }, 60_000);
+
+  it("counts the first part's rows past blank lines, CRLF blank lines and the header", async () => {
+    for (const [name, eol, header] of [['lf', '\n', true], ['crlf', '\r\n', true], ['bare', '\n', false]] as const) {
+      const lines: string[] = header ? ['', 'k,v,t'] : [];
+      for (let r = 0; r < 4000; r++) {
+        lines.push(`${r},${(r * 0.25).toFixed(2)},w${r % 13}`);
+        // Blank lines all through both parts (in LF files also a lone CR, a CRLF blank line), and
+        // one as the file's first line.
+        if (r % 97 === 0) lines.push(eol === '\n' && r % 2 === 0 ? '\r' : '');
+      }
+      const path = tmp.write(`blank-${name}.csv`, `${lines.join(eol)}${eol}`);
+      const split = await observe(path, { file: 'b.csv', nativeMinBytes: 0, nativeSplitMinBytes: 0, ...(header ? {} : { header: false }) });
+      expect(split.native && split.threads, name).toBe(2);
+      expect(split.seen, name).toEqual((await observe(path, { file: 'b.csv', nativeMinBytes: Number.POSITIVE_INFINITY, ...(header ? {} : { header: false }) })).seen);
+    }
+  });
+
+  it('joins a column of whole numbers in one part and fractions in the other as doubles', async () => {
+    const lines = ['a,b,c'];
+    // a: whole numbers, a fraction near the end; b: a fraction first, then whole numbers; c: whole
+    // numbers past the int32 range in the second part only.
+    for (let r = 0; r < 2000; r++) lines.push(`${r === 1990 ? '0.5' : r * 3},${r === 0 ? '-1.25' : r},${r > 1500 ? 2 ** 31 + r : -r}`);
+    const path = tmp.write('int-float.csv', `${lines.join('\n')}\n`);
+    const split = await observe(path, { file: 'i.csv', nativeMinBytes: 0, nativeSplitMinBytes: 0 });
+    expect(split.native && split.threads).toBe(2);
+    expect(split.seen).toEqual((await observe(path, { file: 'i.csv', nativeMinBytes: Number.POSITIVE_INFINITY })).seen);
+    const r = await readCsv(path, { file: 'i.csv', nativeMinBytes: 0, nativeSplitMinBytes: 0 });
+    expect(r.table.columns.map((c) => c.type)).toEqual(['float', 'float', 'float']);
+  });
 
   it('leaves a file to JavaScript when its bytes are needed or a column is declared', async () => {
     const path = tmp.write('declared.csv', 'a,b\n1,2\n3,4\n');
