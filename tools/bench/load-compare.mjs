@@ -1,15 +1,17 @@
 #!/usr/bin/env node
-// node tools/bench/load-compare.mjs --size 1m [--runs 3] [--files base,contributed,benchmark] [--no-parquet] [--threads 1|2]
+// node tools/bench/load-compare.mjs --size 1m [--runs 5] [--files base,contributed,benchmark] [--no-parquet] [--threads 1|2]
 // Per file, hokusai's load into an Arrow table (`loadDataset`, the file's SHA-256 included) and,
 // separately, its manifest (content hash, distinct counts), against pandas' `pd.read_csv` (C
 // parser) on the same file; then a Parquet copy of base.csv (written once next to the CSVs with
-// pyarrow) loaded by hokusai against `pyarrow.parquet.read_table`. Each side runs in one process
-// of its own (every run of every file, one after another), medians of `--runs`, wall and CPU
-// seconds (CPU: all of the process's threads). `--threads` sets `parseThreads` (default: loadDataset's, one thread; 2
-// splits a CSV file of 16 MiB or more). Prints one table with the ratios, or JSON with --json.
-import { spawnSync } from 'node:child_process';
+// pyarrow) loaded by hokusai against `pyarrow.parquet.read_table`. Each side is one process that
+// stays up and loads a file when asked; the two take turns, run by run (which goes first
+// alternates), so both see the same minutes of this machine, whose speed drifts. Medians of
+// `--runs`, wall and CPU seconds (CPU: all of the process's threads), and the median of the
+// runs' ratios. `--threads` sets `parseThreads` (default: loadDataset's). Prints one table, or JSON with --json.
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { benchData, requireBuilt, root } from './dataset.mjs';
@@ -17,13 +19,13 @@ import { benchData, requireBuilt, root } from './dataset.mjs';
 const { values } = parseArgs({
   options: {
     size: { type: 'string', default: '1m' },
-    runs: { type: 'string', default: '3' },
+    runs: { type: 'string', default: '5' },
     files: { type: 'string', default: 'base,contributed,benchmark' },
     'no-parquet': { type: 'boolean', default: false },
     json: { type: 'boolean', default: false },
     threads: { type: 'string' },
     // Internal: the hokusai side, run in a child process of its own.
-    child: { type: 'string' },
+    child: { type: 'boolean', default: false },
   },
 });
 const runs = Number(values.runs);
@@ -33,30 +35,24 @@ const median = (xs) => {
   return s.length % 2 === 1 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
 
-if (values.child !== undefined) {
-  // One process, every file, `runs` times each: the same shape as the Python side.
+if (values.child) {
+  // One load per line of input (a path), one line of JSON back.
   const { loadDataset } = await import(pathToFileURL(join(root, 'packages', 'data-integration', 'dist', 'index.js')).href);
-  const out = {};
-  for (const path of values.child.split(',')) {
-    const load = [];
-    const manifest = [];
-    for (let r = 0; r < runs; r++) {
-      // The last run's table collected and its memory returned (finalizers run on a later turn)
-      // before this run is timed, as CPython frees a DataFrame once its last reference goes.
-      globalThis.gc?.();
-      await new Promise((resolve) => setImmediate(resolve));
-      let c0 = process.cpuUsage();
-      let t0 = performance.now();
-      const ds = await loadDataset(path, values.threads !== undefined ? { parseThreads: Number(values.threads) } : {});
-      load.push({ wall: (performance.now() - t0) / 1000, cpu: cpuSince(c0), rows: ds.table.numRows });
-      c0 = process.cpuUsage();
-      t0 = performance.now();
-      const m = ds.manifest;
-      manifest.push({ wall: (performance.now() - t0) / 1000, cpu: cpuSince(c0), content_hash: m.content_hash });
-    }
-    out[path] = { load, manifest };
+  for await (const path of createInterface({ input: process.stdin })) {
+    // The last run's table collected and its memory returned (finalizers run on a later turn)
+    // before this run is timed, as CPython frees a DataFrame once its last reference goes.
+    globalThis.gc?.();
+    await new Promise((resolve) => setImmediate(resolve));
+    let c0 = process.cpuUsage();
+    let t0 = performance.now();
+    const ds = await loadDataset(path, values.threads !== undefined ? { parseThreads: Number(values.threads) } : {});
+    const load = { wall: (performance.now() - t0) / 1000, cpu: cpuSince(c0), rows: ds.table.numRows };
+    c0 = process.cpuUsage();
+    t0 = performance.now();
+    const m = ds.manifest;
+    const manifest = { wall: (performance.now() - t0) / 1000, cpu: cpuSince(c0), content_hash: m.content_hash };
+    process.stdout.write(`${JSON.stringify({ load, manifest })}\n`);
   }
-  process.stdout.write(JSON.stringify(out));
   process.exit(0);
 }
 
@@ -69,19 +65,14 @@ const PYTHON = String.raw`
 import json, sys, time
 import pandas as pd
 import pyarrow.parquet as pq
-runs = int(sys.argv[1])
-out = {}
-for path in sys.argv[2:]:
-    times = []
-    for _ in range(runs):
-        c0, t0 = time.process_time(), time.perf_counter()
-        if path.endswith(".parquet"):
-            rows = pq.read_table(path).num_rows
-        else:
-            rows = len(pd.read_csv(path))
-        times.append({"wall": time.perf_counter() - t0, "cpu": time.process_time() - c0, "rows": rows})
-    out[path] = times
-print(json.dumps(out))
+for line in sys.stdin:
+    path = line.rstrip("\n")
+    c0, t0 = time.process_time(), time.perf_counter()
+    if path.endswith(".parquet"):
+        rows = pq.read_table(path).num_rows
+    else:
+        rows = len(pd.read_csv(path))
+    print(json.dumps({"wall": time.perf_counter() - t0, "cpu": time.process_time() - c0, "rows": rows}), flush=True)
 `;
 
 const WRITE_PARQUET = String.raw`
@@ -102,6 +93,27 @@ function run(cmd, args) {
   return r.stdout;
 }
 
+/** A process that answers each line written to it with one line of JSON. */
+function server(cmd, args) {
+  const child = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'inherit'] });
+  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+  child.on('exit', (code) => {
+    if (code !== 0 && code !== null) {
+      console.error(`${cmd} exited with ${code}`);
+      process.exit(3);
+    }
+  });
+  return {
+    async ask(line) {
+      child.stdin.write(`${line}\n`);
+      const next = await lines.next();
+      if (next.done) throw new Error(`${cmd} closed its output`);
+      return JSON.parse(next.value);
+    },
+    close: () => child.stdin.end(),
+  };
+}
+
 requireBuilt();
 const data = benchData(values.size);
 const csvs = values.files.split(',').map((f) => join(data, `${f}.csv`));
@@ -113,8 +125,29 @@ if (!values['no-parquet']) {
   files.push(parquet);
 }
 
-const hokusai = JSON.parse(run(process.execPath, ['--expose-gc', import.meta.filename, '--child', files.join(','), '--runs', String(runs), ...(values.threads !== undefined ? ['--threads', values.threads] : [])]));
-const peer = JSON.parse(run('python3', ['-c', PYTHON, String(runs), ...files]));
+const hokusaiSide = server(process.execPath, ['--expose-gc', import.meta.filename, '--child', ...(values.threads !== undefined ? ['--threads', values.threads] : [])]);
+const peerSide = server('python3', ['-c', PYTHON]);
+const hokusai = {};
+const peer = {};
+for (const path of files) {
+  hokusai[path] = { load: [], manifest: [] };
+  peer[path] = [];
+  for (let r = 0; r < runs; r++) {
+    // Which side goes first alternates, so neither always follows the other's memory traffic.
+    const order = r % 2 === 0 ? ['h', 'p'] : ['p', 'h'];
+    for (const side of order) {
+      if (side === 'h') {
+        const x = await hokusaiSide.ask(path);
+        hokusai[path].load.push(x.load);
+        hokusai[path].manifest.push(x.manifest);
+      } else {
+        peer[path].push(await peerSide.ask(path));
+      }
+    }
+  }
+}
+hokusaiSide.close();
+peerSide.close();
 
 const rows = files.map((path) => {
   const h = hokusai[path];
@@ -133,6 +166,8 @@ const rows = files.map((path) => {
     peer_wall: peerWall,
     peer_cpu: median(p.map((x) => x.cpu)),
     ratio: loadWall / peerWall,
+    // Each run's pair, one after the other: less moved by the machine's drift than the medians'.
+    ratio_of_pairs: median(h.load.map((x, r) => x.wall / p[r].wall)),
     content_hash: h.manifest[0].content_hash,
   };
 });
@@ -141,10 +176,10 @@ if (values.json) {
   process.stdout.write(`${JSON.stringify({ size: values.size, runs, threads: values.threads ?? 'default', rows }, null, 2)}\n`);
 } else {
   const f = (x) => x.toFixed(2);
-  console.log(`load comparison, ${values.size}, median of ${runs}, parse threads ${values.threads ?? 'default'} (wall s / CPU s; CPU counts every thread)`);
-  console.log('| file | rows | hokusai load | manifest | peer | peer load | ratio (wall) |');
-  console.log('| --- | ---: | ---: | ---: | --- | ---: | ---: |');
+  console.log(`load comparison, ${values.size}, median of ${runs} runs taken in turns, parse threads ${values.threads ?? 'default'} (wall s / CPU s; CPU counts every thread)`);
+  console.log('| file | rows | hokusai load | manifest | peer | peer load | ratio (wall) | ratio of pairs |');
+  console.log('| --- | ---: | ---: | ---: | --- | ---: | ---: | ---: |');
   for (const r of rows) {
-    console.log(`| ${r.file} | ${r.rows.toLocaleString('en-US')} | ${f(r.hokusai_load_wall)} / ${f(r.hokusai_load_cpu)} | ${f(r.hokusai_manifest_wall)} / ${f(r.hokusai_manifest_cpu)} | ${r.peer} | ${f(r.peer_wall)} / ${f(r.peer_cpu)} | ${r.ratio.toFixed(2)} |`);
+    console.log(`| ${r.file} | ${r.rows.toLocaleString('en-US')} | ${f(r.hokusai_load_wall)} / ${f(r.hokusai_load_cpu)} | ${f(r.hokusai_manifest_wall)} / ${f(r.hokusai_manifest_cpu)} | ${r.peer} | ${f(r.peer_wall)} / ${f(r.peer_cpu)} | ${r.ratio.toFixed(2)} | ${r.ratio_of_pairs.toFixed(2)} |`);
   }
 }

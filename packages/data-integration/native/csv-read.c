@@ -39,6 +39,7 @@ typedef struct {
 typedef struct {
   int kind;
   int as_double; // this part's numbers went to the store's num (one was not an int32)
+  size_t nulls; // null rows in this part
   u8 *bytes; // this part's text, end to end
   size_t nbytes, bcap;
   size_t bhint; // the most text bytes the part can hold (its size)
@@ -277,17 +278,22 @@ static long long read_rows(Part *p, const u8 *buf, long long n) {
         if (r == -2) r = plain_number(buf, &j, delim, &v, &is_int);
         if (r > 0) {
           put_number(s, c, p->base, row, v, is_int);
-        } else if (r < 0) {
+        } else {
           // A null's number is the reservation's zero.
-          j = field_end(buf, at, vd);
-          if (!null_token(buf, at, j)) return p->gave_up = "a numeric column holds a value that is not a plain number", -1;
+          if (r < 0) {
+            j = field_end(buf, at, vd);
+            if (!null_token(buf, at, j)) return p->gave_up = "a numeric column holds a value that is not a plain number", -1;
+          }
+          c->nulls++;
         }
       } else {
         j = field_end(buf, at, vd);
         if (c->kind == COL_TEXT) {
-          if (null_token(buf, at, j)) s->offsets[row + 1] = (int)c->nbytes;
+          if (null_token(buf, at, j)) s->offsets[row + 1] = (int)c->nbytes, c->nulls++;
           else if (!push_text(s, c, row, buf + at, (size_t)(j - at))) return p->gave_up = "out of memory", -1;
-        } else if (!null_token(buf, at, j)) {
+        } else if (null_token(buf, at, j)) {
+          c->nulls++;
+        } else {
           // The first value decides the kind; the null rows before are zeros in either store.
           double v;
           int is_int;
@@ -433,6 +439,7 @@ static int join_column(Part *part, int parts, const Store *s, int k) {
   Col *a = &part[0].cols[k];
   int as_double = 0;
   for (int t = 0; t < parts; t++) as_double |= part[t].cols[k].as_double;
+  if (parts == 2) a->nulls += part[1].cols[k].nulls;
   if (a->kind == COL_NUMBER && as_double) {
     for (int t = 0; t < parts; t++)
       if (!part[t].cols[k].as_double) to_doubles(s, part[t].base, part[t].base + part[t].rows);
@@ -576,8 +583,8 @@ static napi_value hand_over(napi_env env, void **slot, size_t reserved, size_t b
 }
 
 /**
- * Column k's outputs, handed over (the blocks its kind does not use returned): { values, valid }
- * for numbers (an Int32Array when all are int32), { offsets, bytes, valid } for text; with
+ * Column k's outputs, handed over (the blocks its kind does not use returned): { values, valid,
+ * nulls } for numbers (an Int32Array when all are int32), { offsets, bytes, valid, nulls } for text; with
  * keep_numbers a numeric column is { allInt, valid } and its numbers stay for take().
  */
 static napi_value column_value(napi_env env, Job *job, int k) {
@@ -612,6 +619,8 @@ static napi_value column_value(napi_env env, Job *job, int k) {
   }
   if ((v = hand_over(env, (void **)&s->valid, VALID_BYTES(cap), n, napi_uint8_array, n)) == NULL) return NULL;
   napi_set_named_property(env, col, "valid", v);
+  napi_create_double(env, (double)c->nulls, &v);
+  napi_set_named_property(env, col, "nulls", v);
   return col;
 }
 

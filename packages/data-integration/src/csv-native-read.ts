@@ -6,7 +6,7 @@ import type { Column, ColumnType } from './column.js';
 import { isNullToken, NON_FINITE_TOKENS, parseBool, parseNumberText, parseTimestamp } from './text-values.js';
 import { roomsFit } from './csv-scan.js';
 import { ownSharedBufferIfGranted } from './shared-array.js';
-import { stringColumnFromUtf8 } from './utf8-column.js';
+import { rememberNullCount, stringColumnFromUtf8 } from './utf8-column.js';
 
 // The CSV reader's native path (native/csv-read.c, built with the package when a C compiler and
 // Node's headers are at hand): a file of plain rows read into columns in C, on two threads for a
@@ -21,6 +21,8 @@ interface NativeColumn {
   offsets?: Int32Array;
   bytes?: Uint8Array;
   valid: Uint8Array;
+  /** Null rows (zeros in `valid`). */
+  nulls: number;
 }
 
 type NativeRead = { gaveUp: string } | { rows: number; threads: number; columns: NativeColumn[]; handle?: object };
@@ -121,6 +123,7 @@ function columnsOf(r: Exclude<NativeRead, { gaveUp: string }>, reader: NativeRea
   // As for the JavaScript reader's rooms: thousands of columns would reserve too much address space.
   const shared = roomsFit(r.columns.length, r.rows);
   for (const [k, c] of r.columns.entries()) {
+    rememberNullCount(c.valid, c.nulls);
     if (c.allInt !== undefined && r.handle !== undefined) {
       const type = c.allInt ? 'int' : 'float';
       const values = numbersFor(type, r.rows, shared);

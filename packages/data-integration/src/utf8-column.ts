@@ -58,11 +58,24 @@ export function sameUtf8(a: Data, i: number, b: Data, j: number): boolean {
   return true;
 }
 
+/** Validity arrays whose nulls their reader counted (see rememberNullCount). */
+const countedNulls = new WeakMap<Uint8Array, number>();
+
+/**
+ * Tells packValidity how many nulls `valid` holds, as the reader that filled it counted them, so
+ * that it need not search a column without any (the array must not change afterwards).
+ */
+export function rememberNullCount(valid: Uint8Array, nulls: number): void {
+  countedNulls.set(valid, nulls);
+}
+
 export function packValidity(valid: Uint8Array): { bitmap: Uint8Array; nulls: number } {
   const n = valid.length;
   const bitmap = new Uint8Array((n + 7) >> 3);
-  // Most columns have no null (validity is 1 = a value, 0 = null): one native search says so.
-  if (valid.indexOf(0) < 0) {
+  // Most columns have no null (validity is 1 = a value, 0 = null): the reader's count or one
+  // native search says so.
+  const counted = countedNulls.get(valid);
+  if (counted === 0 || (counted === undefined && valid.indexOf(0) < 0)) {
     bitmap.fill(0xff);
     if ((n & 7) !== 0) bitmap[bitmap.length - 1] = (1 << (n & 7)) - 1;
     return { bitmap, nulls: 0 };
