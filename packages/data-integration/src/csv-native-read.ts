@@ -25,10 +25,12 @@ interface NativeColumn {
   nulls: number;
 }
 
-type NativeRead = { gaveUp: string } | { rows: number; threads: number; columns: NativeColumn[]; handle?: object };
+type NativeRead = { gaveUp: string } | { rows: number; threads: number; columns: NativeColumn[]; handle?: object; sha256?: string };
 
 interface NativeReader {
-  read?(path: string, delimiter: number, header: number, columns: number, maxRowBytes: number, threads: number, splitMinBytes: number, keepNumbers: number): Promise<NativeRead>;
+  read?(path: string, delimiter: number, header: number, columns: number, maxRowBytes: number, threads: number, splitMinBytes: number, keepNumbers: number, hash: number): Promise<NativeRead>;
+  /** Whether read() can take the file's SHA-256 on the way (Node's OpenSSL found). */
+  hashes?: boolean;
   take(handle: object, column: number, values: Float64Array | Int32Array): void;
   release(handle: object): void;
 }
@@ -70,6 +72,8 @@ export interface NativeReadOptions {
    * that a loader thread hands the table on without copying them (see sharedHandOff).
    */
   sharedNumbers?: boolean;
+  /** The file's SHA-256 taken from the bytes the read goes through, where the module can. */
+  hash?: boolean;
 }
 
 /** Files at least this large are read in two parts (see NativeReadOptions.splitMinBytes). */
@@ -80,6 +84,8 @@ export interface NativeReadResult {
   builders: ColumnReadStats[];
   rowCount: number;
   threads: number;
+  /** The file's SHA-256 (hex), when asked for and taken. */
+  sha256?: string;
 }
 
 /** Whether `text`, a text column's first value, makes the JavaScript reader's column text (ColumnBuilder.pushText). */
@@ -94,23 +100,25 @@ const noFailures = (type: ColumnType): ColumnReadStats => ({ nonFiniteCount: 0, 
  * when the reader is missing or gave the file up (see native/csv-read.c). `whileRead` runs on
  * this thread once the read has started on others.
  */
-export async function readCsvNative(path: string, o: NativeReadOptions, whileRead?: () => void): Promise<NativeReadResult | null> {
+export async function readCsvNative(path: string, o: NativeReadOptions, whileRead?: (hashing: boolean) => void): Promise<NativeReadResult | null> {
   const reader = nativeCsvReader();
   const delim = o.delimiter.charCodeAt(0);
   if (reader?.read === undefined || o.delimiter.length !== 1 || delim > 127 || o.names.length === 0) return null;
   let pending: Promise<NativeRead>;
+  const hashing = o.hash === true && reader.hashes === true;
   try {
-    pending = reader.read(path, delim, o.header ? 1 : 0, o.names.length, o.maxRowBytes, o.threads, o.splitMinBytes ?? SPLIT_MIN_BYTES, o.sharedNumbers === true ? 1 : 0);
+    pending = reader.read(path, delim, o.header ? 1 : 0, o.names.length, o.maxRowBytes, o.threads, o.splitMinBytes ?? SPLIT_MIN_BYTES, o.sharedNumbers === true ? 1 : 0, hashing ? 1 : 0);
   } catch {
     // Arguments it does not take (a path longer than 4 KiB, a row limit past 1 TiB, more than
     // 4,096 columns).
     return null;
   }
-  whileRead?.();
+  whileRead?.(hashing);
   const r = await pending;
   if ('gaveUp' in r) return null;
   try {
-    return columnsOf(r, reader);
+    const read = columnsOf(r, reader);
+    return read !== null && r.sha256 !== undefined ? { ...read, sha256: r.sha256 } : read;
   } finally {
     if (r.handle !== undefined) reader.release(r.handle);
   }

@@ -39,10 +39,12 @@ export interface CsvReadOptions {
   nativeSplitMinBytes?: number;
   /**
    * Lets the native reader take a file although `onChunk` is set: called on this thread once its
-   * read has started (on other threads), so the caller can hash the file apart meanwhile. Should
-   * the native reader then give the file up, the JavaScript reader reads it, feeding `onChunk`.
+   * read has started (on other threads). `hashing`: the native read takes the file's SHA-256 on
+   * the way (the result's `sha256`); otherwise the caller can hash the file apart meanwhile.
+   * Should the native reader then give the file up, the JavaScript reader reads it, feeding
+   * `onChunk`.
    */
-  onNative?: () => void;
+  onNative?: (hashing: boolean) => void;
 }
 
 export interface CsvReadResult {
@@ -54,6 +56,8 @@ export interface CsvReadResult {
   threads: number;
   /** Whether the native reader read it (see csv-native-read). */
   native: boolean;
+  /** The file's SHA-256, when the native reader read it and took it (see onNative). */
+  sha256?: string;
 }
 
 export interface CsvSniff {
@@ -162,10 +166,10 @@ export async function readCsv(path: string, options: CsvReadOptions): Promise<Cs
     const names = firstRowNames(head, delimiter, header, file);
     // As the JavaScript reader does when it meets the header.
     if (names !== null && header) checkNames(names, file);
-    const native = names === null ? null : await readCsvNative(path, { delimiter, header, names, maxRowBytes, threads: availableParallelism() > 1 ? (options.nativeThreads ?? 2) : 1, ...(options.nativeSplitMinBytes !== undefined ? { splitMinBytes: options.nativeSplitMinBytes } : {}), ...(options.sharedNumbers === true ? { sharedNumbers: true } : {}) }, options.onNative);
+    const native = names === null ? null : await readCsvNative(path, { delimiter, header, names, maxRowBytes, threads: availableParallelism() > 1 ? (options.nativeThreads ?? 2) : 1, ...(options.nativeSplitMinBytes !== undefined ? { splitMinBytes: options.nativeSplitMinBytes } : {}), ...(options.sharedNumbers === true ? { sharedNumbers: true } : {}), ...(options.onNative !== undefined ? { hash: true } : {}) }, options.onNative);
     if (names !== null && native !== null) {
       options.onBytes?.(size);
-      return { table: { names, columns: native.columns, rowCount: native.rowCount }, builders: native.builders, delimiter, header, threads: native.threads, native: true };
+      return { table: { names, columns: native.columns, rowCount: native.rowCount }, builders: native.builders, delimiter, header, threads: native.threads, native: true, ...(native.sha256 !== undefined ? { sha256: native.sha256 } : {}) };
     }
   }
   const splitMin = options.splitMinBytes ?? SPLIT_MIN_BYTES;

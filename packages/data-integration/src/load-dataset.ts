@@ -208,12 +208,16 @@ async function load(path: string, options: LoadOptions, hashing: Hashing, shared
   // null: the file could not be hashed beside the parse (see the check below).
   let sha: string | null;
   // Hashed from a read of its own; the stat check below tells whether that read saw the bytes parsed.
-  // The native CSV reader parses off this thread, which then hashes the file (onNative below):
-  // cheaper than a hashing thread of its own (load-compare, 1m base.csv: 0.40 against 0.43 s).
+  // The native CSV reader hashes the file on the way (its second thread, over the bytes it counts
+  // and reads), or else this thread hashes it while the parse runs on others (onNative below).
   const nativeCsv = format === 'csv' && declared.size === 0 && nativeCsvReader() !== null;
   const beside = known === undefined && hashBeside && !nativeCsv ? fileSha256Beside(path, fileBytes) : undefined;
-  // The hash of a file the native CSV reader parsed, from a read of its own on this thread.
+  // The hash of a file the native CSV reader parsed: its own, or from a read of its own on this thread.
   let apart: Promise<string | null> | undefined;
+  // Whether the native reader started on the file (then the stat check below runs, as for a hash
+  // apart: a file it gave up is read again from the start), and whether it hashes it.
+  let nativeTried = false;
+  let nativeHashing = false;
   if (format === 'csv') {
     const hash = known === undefined && beside === undefined ? createHash('sha256') : undefined;
     const r = await readCsv(path, {
@@ -226,10 +230,13 @@ async function load(path: string, options: LoadOptions, hashing: Hashing, shared
               if (apart === undefined) hash.update(b);
               progress.add(b.length);
             },
-            // The native reader does not hand the bytes to JavaScript: this thread, free while it
-            // parses, hashes the file from a read of its own.
-            onNative: () => {
-              apart = fileSha256(path).catch(() => null);
+            // The native reader does not hand the bytes to JavaScript: it hashes them itself
+            // (where Node's OpenSSL is at hand) or this thread, free while it parses, hashes the
+            // file from a read of its own.
+            onNative: (hashing: boolean) => {
+              nativeTried = true;
+              nativeHashing = hashing;
+              if (!hashing) apart = fileSha256(path).catch(() => null);
             },
           }
         : { onBytes: (n: number) => progress.add(n) }),
@@ -242,6 +249,8 @@ async function load(path: string, options: LoadOptions, hashing: Hashing, shared
     });
     ct = r.table;
     builders = r.builders;
+    // Its second thread hashed part of the file from a read of its own: the stat check below holds.
+    if (r.native && nativeHashing) apart = r.sha256 !== undefined ? Promise.resolve(r.sha256) : fileSha256(path).catch(() => null);
     sha = apart !== undefined ? await apart : hash !== undefined ? hash.digest('hex') : (known?.sha256 ?? (await (beside as Promise<string | null>)));
   } else if (format === 'jsonl' || format === 'json') {
     const r = format === 'json' ? await readJson(path, { file, declared }) : await readJsonl(path, { file, declared, ...(options.maxRowBytes !== undefined ? { maxRowBytes: options.maxRowBytes } : {}) });
@@ -257,7 +266,7 @@ async function load(path: string, options: LoadOptions, hashing: Hashing, shared
   }
   // Changed while it was read (or gone before it was hashed): the bytes parsed may not be the ones
   // hashed; read it again, hashing what is parsed.
-  const hashedApart = !unhashed && (known !== undefined || beside !== undefined || apart !== undefined || (hashBeside && (format === 'json' || format === 'jsonl')));
+  const hashedApart = !unhashed && (known !== undefined || beside !== undefined || apart !== undefined || nativeTried || (hashBeside && (format === 'json' || format === 'jsonl')));
   if (sha === null || (hashedApart && !sameFileStat(await stat(path).catch(() => ({ size: -1, mtimeMs: 0, ctimeMs: 0, ino: 0 })), before))) {
     return load(path, { ...options, knownSha256: undefined }, 'inline', sharedNumbers);
   }

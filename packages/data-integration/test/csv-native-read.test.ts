@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readCsv } from '../src/csv-reader.js';
 import type { CsvReadOptions } from '../src/csv-reader.js';
@@ -261,6 +262,42 @@ describe.runIf(built)('the native CSV reader', () => {
     expect((await readCsv(path, { file: 'declared.csv', nativeMinBytes: 0, onChunk: () => undefined })).native).toBe(false);
     expect((await readCsv(path, { file: 'declared.csv', nativeMinBytes: 0, declared: new Map([['a', 'float']]) })).native).toBe(false);
     expect((await readCsv(path, { file: 'declared.csv', nativeMinBytes: 0 })).native).toBe(true);
+  });
+
+  it("takes the SHA-256 of the bytes it reads, in one part or two, as the file's own", async () => {
+    expect(nativeCsvReader()?.hashes).toBe(true);
+    let hashed = 0;
+    let split = 0;
+    for (let seed = 1; seed <= 120; seed++) {
+      // BOMs, files without a last LF, blank lines: whatever the generator makes.
+      const { bytes } = randomCsv(seed);
+      const path = tmp.write(`h${seed}.csv`, bytes);
+      let hashing: boolean | undefined;
+      const r = await readCsv(path, { file: 'h.csv', nativeMinBytes: 0, onChunk: () => undefined, onNative: (h) => (hashing = h), ...(seed % 3 !== 0 ? { nativeSplitMinBytes: 0 } : {}) }).catch(() => null);
+      if (r?.native !== true) continue;
+      expect(hashing).toBe(true);
+      expect(r.sha256, `seed ${seed}`).toBe(createHash('sha256').update(bytes).digest('hex'));
+      hashed++;
+      if (r.threads === 2) split++;
+    }
+    expect(hashed).toBeGreaterThan(20);
+    expect(split).toBeGreaterThan(hashed / 3);
+  });
+
+  it('leaves the hash to loadDataset where the module cannot take it', async () => {
+    const lines = ['k,v'];
+    for (let r = 0; r < 200_000; r++) lines.push(`k${r},${r % 97}`);
+    const bytes = Buffer.from(`\ufeff${lines.join('\r\n')}`);
+    const path = tmp.write('unhashed.csv', bytes);
+    const expected = createHash('sha256').update(bytes).digest('hex');
+    const reader = nativeCsvReader() as { hashes?: boolean };
+    reader.hashes = false;
+    try {
+      expect((await loadDataset(path)).manifest.file_sha256).toBe(expected);
+    } finally {
+      reader.hashes = true;
+    }
+    expect((await loadDataset(path)).manifest.file_sha256).toBe(expected);
   });
 
   it('gives loadDataset the same dataset, hash and manifest as the JavaScript reader', async () => {
