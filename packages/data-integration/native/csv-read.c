@@ -36,7 +36,6 @@ extern int EVP_DigestFinal_ex(EVP_MD_CTX *ctx, unsigned char *md, unsigned int *
 
 static int can_hash(void) { return EVP_MD_CTX_new != NULL && EVP_MD_CTX_free != NULL && EVP_sha256 != NULL && EVP_DigestInit_ex != NULL && EVP_DigestUpdate != NULL && EVP_DigestFinal_ex != NULL; }
 
-
 enum { COL_UNKNOWN = 0, COL_NUMBER = 1, COL_TEXT = 2 };
 
 /**
@@ -141,6 +140,12 @@ static void cut(void *p, size_t reserved, size_t bytes) {
   if (p != NULL && page_round(bytes) < page_round(reserved)) munmap((u8 *)p + page_round(bytes), page_round(reserved) - page_round(bytes));
 }
 
+/** A store's block (*slot, a reservation of `reserved` bytes, or NULL) returned; *slot is NULL afterwards. */
+static void give_back(void **slot, size_t reserved) {
+  cut(*slot, reserved, 0);
+  *slot = NULL;
+}
+
 #define VALID_BYTES(cap) ((cap) + 1)
 #define INTS_BYTES(cap) ((cap) * sizeof(int) + 1)
 #define NUM_BYTES(cap) ((cap) * sizeof(double) + 1)
@@ -162,10 +167,10 @@ static int reserve_stores(Store *s, int nc, size_t cap) {
 static void free_stores(Store *s, int nc, size_t cap) {
   if (s == NULL) return;
   for (int k = 0; k < nc; k++) {
-    cut(s[k].valid, VALID_BYTES(cap), 0);
-    cut(s[k].ints, INTS_BYTES(cap), 0);
-    cut(s[k].num, NUM_BYTES(cap), 0);
-    cut(s[k].offsets, OFFSETS_BYTES(cap), 0);
+    give_back((void **)&s[k].valid, VALID_BYTES(cap));
+    give_back((void **)&s[k].ints, INTS_BYTES(cap));
+    give_back((void **)&s[k].num, NUM_BYTES(cap));
+    give_back((void **)&s[k].offsets, OFFSETS_BYTES(cap));
   }
   free(s);
 }
@@ -210,6 +215,7 @@ static int push_text(const Store *s, Col *c, size_t row, const u8 *b, size_t len
   s->offsets[row + 1] = (int)c->nbytes;
   return 1;
 }
+
 /**
  * Whether a column's first value, buf[s..e), is text to the JavaScript reader for certain: it
  * starts with a letter or a byte no number, bool, date or NaN/Infinity token starts with, and is
@@ -639,9 +645,9 @@ static napi_value column_value(napi_env env, Job *job, int k) {
   napi_create_object(env, &col);
   if (c->kind == COL_NUMBER) {
     // The store the column's numbers are in stays; the other goes.
-    if (c->as_double) cut(s->ints, INTS_BYTES(cap), 0), s->ints = NULL;
-    else cut(s->num, NUM_BYTES(cap), 0), s->num = NULL;
-    cut(s->offsets, OFFSETS_BYTES(cap), 0), s->offsets = NULL;
+    if (c->as_double) give_back((void **)&s->ints, INTS_BYTES(cap));
+    else give_back((void **)&s->num, NUM_BYTES(cap));
+    give_back((void **)&s->offsets, OFFSETS_BYTES(cap));
     if (job->keep_numbers) {
       napi_get_boolean(env, !c->as_double, &v);
       napi_set_named_property(env, col, "allInt", v);
@@ -651,8 +657,8 @@ static napi_value column_value(napi_env env, Job *job, int k) {
       napi_set_named_property(env, col, "values", v);
     }
   } else {
-    cut(s->ints, INTS_BYTES(cap), 0), s->ints = NULL;
-    cut(s->num, NUM_BYTES(cap), 0), s->num = NULL;
+    give_back((void **)&s->ints, INTS_BYTES(cap));
+    give_back((void **)&s->num, NUM_BYTES(cap));
     if ((v = hand_over(env, (void **)&s->offsets, OFFSETS_BYTES(cap), (n + 1) * sizeof(int), napi_int32_array, n + 1)) == NULL) return NULL;
     napi_set_named_property(env, col, "offsets", v);
     void *data = c->bytes;
@@ -733,9 +739,17 @@ static void run_job(napi_env env, void *data) {
   close(fd);
 }
 
+/** The parts' columns (their text blocks), returned. */
+static void free_parts(Job *job) {
+  for (int t = 0; t < 2; t++) {
+    free_cols(job->part[t].cols, job->nc);
+    job->part[t].cols = NULL;
+  }
+}
+
 /** Everything a job holds, returned (what was handed to JavaScript is not held). */
 static void free_job_memory(Job *job) {
-  for (int t = 0; t < 2; t++) free_cols(job->part[t].cols, job->nc), job->part[t].cols = NULL;
+  free_parts(job);
   free_stores(job->store, job->nc, job->cap);
   job->store = NULL;
 }
@@ -773,7 +787,7 @@ static void finish_job(napi_env env, napi_status status, void *data) {
   const int keep = gave_up == NULL && job->keep_numbers && napi_create_external(env, job, free_job, NULL, &handle) == napi_ok;
   if (keep) {
     // The numbers stay in the stores; the parts' columns go.
-    for (int t = 0; t < 2; t++) free_cols(job->part[t].cols, job->nc), job->part[t].cols = NULL;
+    free_parts(job);
     napi_set_named_property(env, result, "handle", handle);
   } else {
     if (gave_up == NULL && job->keep_numbers) napi_set_named_property(env, result, "gaveUp", str(env, "out of memory"));
@@ -813,12 +827,10 @@ static napi_value take(napi_env env, napi_callback_info info) {
   if (napi_get_typedarray_info(env, argv[2], &type, &length, &data, &buffer, &offset) != napi_ok || length != job->rows) return throw_error(env, "take's array is not a typed array of the column's rows");
   if (type == napi_float64_array && s->num != NULL) {
     memcpy(data, s->num, job->rows * sizeof(double));
-    cut(s->num, NUM_BYTES(job->cap), 0);
-    s->num = NULL;
+    give_back((void **)&s->num, NUM_BYTES(job->cap));
   } else if (type == napi_int32_array && s->ints != NULL) {
     memcpy(data, s->ints, job->rows * sizeof(int));
-    cut(s->ints, INTS_BYTES(job->cap), 0);
-    s->ints = NULL;
+    give_back((void **)&s->ints, INTS_BYTES(job->cap));
   } else {
     return throw_error(env, "take's array is neither a Float64Array nor, for int32 values, an Int32Array");
   }

@@ -137,16 +137,9 @@ export async function readCsv(path: string, options: CsvReadOptions): Promise<Cs
     throw dataError('HOKUSAI_BINARY_FILE', `the file is binary, not CSV text${hint}`, 'Export the data as UTF-8 CSV', { file });
   }
   const sniff = sniffCsv(head, file);
-  // Size the column buffers from the file size and the sample's bytes per line, so they rarely grow.
   const size = (await stat(path)).size;
   // A file smaller than a chunk is read in one, into buffers (and a scanner) of its size.
   const chunkBytes = Math.min(options.chunkBytes ?? 4 << 20, Math.max(65536, size + 1));
-  // indexOf: readCsv runs once a file, so a loop over the sample's bytes would run unoptimized (ms).
-  let lines = 0;
-  for (let at = head.indexOf(10); at >= 0; at = head.indexOf(10, at + 1)) lines++;
-  // No floor beyond 16 rows: a room of 1,024 rows in each of 20,000 columns took 184 MB for a
-  // 1.9 MB file; columns grow by doubling when the estimate is short.
-  const capacity = Math.min(1 << 26, Math.max(16, Math.ceil((size / Math.max(1, head.length / Math.max(1, lines))) * 1.05) + 16));
   const delimiter = options.delimiter ?? sniff.delimiter;
   const header = options.header ?? sniff.header;
   const scan = { file, chunkBytes, maxRowBytes };
@@ -162,21 +155,32 @@ export async function readCsv(path: string, options: CsvReadOptions): Promise<Cs
           fed = at + bytes.length;
         }
       : undefined;
+  // The header's names, read from the sample once (by the native reader, then the split read).
+  let firstNames: string[] | null | undefined;
+  const names = (): string[] | null => (firstNames === undefined ? (firstNames = firstRowNames(head, delimiter, header, file)) : firstNames);
   if (size >= (options.nativeMinBytes ?? NATIVE_MIN_BYTES) && (options.onChunk === undefined || options.onNative !== undefined) && (options.declared === undefined || options.declared.size === 0)) {
-    const names = firstRowNames(head, delimiter, header, file);
+    const headerNames = names();
     // As the JavaScript reader does when it meets the header.
-    if (names !== null && header) checkNames(names, file);
-    const native = names === null ? null : await readCsvNative(path, { delimiter, header, names, maxRowBytes, threads: availableParallelism() > 1 ? (options.nativeThreads ?? 2) : 1, ...(options.nativeSplitMinBytes !== undefined ? { splitMinBytes: options.nativeSplitMinBytes } : {}), ...(options.sharedNumbers === true ? { sharedNumbers: true } : {}), ...(options.onNative !== undefined ? { hash: true } : {}) }, options.onNative);
-    if (names !== null && native !== null) {
+    if (headerNames !== null && header) checkNames(headerNames, file);
+    const native = headerNames === null ? null : await readCsvNative(path, { delimiter, header, names: headerNames, maxRowBytes, threads: availableParallelism() > 1 ? (options.nativeThreads ?? 2) : 1, ...(options.nativeSplitMinBytes !== undefined ? { splitMinBytes: options.nativeSplitMinBytes } : {}), ...(options.sharedNumbers === true ? { sharedNumbers: true } : {}), ...(options.onNative !== undefined ? { hash: true } : {}) }, options.onNative);
+    if (headerNames !== null && native !== null) {
       options.onBytes?.(size);
-      return { table: { names, columns: native.columns, rowCount: native.rowCount }, builders: native.builders, delimiter, header, threads: native.threads, native: true, ...(native.sha256 !== undefined ? { sha256: native.sha256 } : {}) };
+      return { table: { names: headerNames, columns: native.columns, rowCount: native.rowCount }, builders: native.builders, delimiter, header, threads: native.threads, native: true, ...(native.sha256 !== undefined ? { sha256: native.sha256 } : {}) };
     }
   }
+  // Size the JavaScript reader's column buffers from the file size and the sample's bytes per line,
+  // so they rarely grow. indexOf: readCsv runs once a file, so a loop over the sample's bytes
+  // would run unoptimized (ms).
+  let lines = 0;
+  for (let at = head.indexOf(10); at >= 0; at = head.indexOf(10, at + 1)) lines++;
+  // No floor beyond 16 rows: a room of 1,024 rows in each of 20,000 columns took 184 MB for a
+  // 1.9 MB file; columns grow by doubling when the estimate is short.
+  const capacity = Math.min(1 << 26, Math.max(16, Math.ceil((size / Math.max(1, head.length / Math.max(1, lines))) * 1.05) + 16));
   const splitMin = options.splitMinBytes ?? SPLIT_MIN_BYTES;
   if (size >= splitMin && availableParallelism() > 1) {
-    const names = firstRowNames(head, delimiter, header, file);
-    if (names !== null) {
-      const joined = await readSplit(path, { ...scan, delimiter, header, names, declared: options.declared, size, bytesPerRow: size / Math.max(1, capacity), feed });
+    const headerNames = names();
+    if (headerNames !== null) {
+      const joined = await readSplit(path, { ...scan, delimiter, header, names: headerNames, declared: options.declared, size, bytesPerRow: size / Math.max(1, capacity), feed });
       if (joined !== null) return { ...joined, delimiter, header, threads: 2, native: false };
     }
   }
