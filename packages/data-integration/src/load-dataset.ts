@@ -8,6 +8,7 @@ import type { ColumnReadStats } from './column-builder.js';
 import { readCsv } from './csv-reader.js';
 import { readJson, readJsonl } from './json-reader.js';
 import { readParquetFile } from './parquet-reader.js';
+import { nativeParquetReader, readParquetNative } from './parquet-native-read.js';
 import { fileSha256 } from './file-sha256.js';
 import { nativeCsvReader } from './csv-native-read.js';
 import { fileSha256Beside } from './file-hash-beside.js';
@@ -211,7 +212,9 @@ async function load(path: string, options: LoadOptions, hashing: Hashing, shared
   // The native CSV reader hashes the file on the way (its second thread, over the bytes it counts
   // and reads), or else this thread hashes it while the parse runs on others (onNative below).
   const nativeCsv = format === 'csv' && declared.size === 0 && nativeCsvReader() !== null;
-  const beside = known === undefined && hashBeside && !nativeCsv ? fileSha256Beside(path, fileBytes) : undefined;
+  // The native Parquet reader hashes the file beside its decode, on its own threads.
+  const nativeParquet = format === 'parquet' && nativeParquetReader()?.hashes === true;
+  const beside = known === undefined && hashBeside && !nativeCsv && !nativeParquet ? fileSha256Beside(path, fileBytes) : undefined;
   // The hash of a file the native CSV reader parsed: its own, or from a read of its own on this thread.
   let apart: Promise<string | null> | undefined;
   // Whether the native reader started on the file (then the stat check below runs, as for a hash
@@ -258,9 +261,17 @@ async function load(path: string, options: LoadOptions, hashing: Hashing, shared
     builders = r.builders;
     sha = known?.sha256 ?? (await (beside ?? fileSha256(path)));
   } else {
-    const { table, sha256 } = await readParquetFile(path, file, { hash: known === undefined && beside === undefined });
-    sha = known?.sha256 ?? sha256 ?? (await (beside as Promise<string | null>));
-    ct = fromArrowTable(table, file, options.nonFinite ?? 'error');
+    // The native decoder first (it gives up what it would not read as parquet-wasm does), then parquet-wasm.
+    const native = nativeParquet ? await readParquetNative(path, file, { hash: known === undefined, threads: options.parseThreads === 1 ? 1 : 2 }) : undefined;
+    nativeTried = native !== undefined;
+    if (native !== undefined && 'ct' in native) {
+      ct = native.ct;
+      sha = known?.sha256 ?? native.sha256 ?? (await fileSha256(path).catch(() => null));
+    } else {
+      const { table, sha256 } = await readParquetFile(path, file, { hash: known === undefined && beside === undefined });
+      sha = known?.sha256 ?? sha256 ?? (await (beside as Promise<string | null>));
+      ct = fromArrowTable(table, file, options.nonFinite ?? 'error');
+    }
     if (ct.rowCount === 0) throw dataError('HOKUSAI_HEADER_ONLY', 'the file has columns but no rows', 'Add at least one row', { file });
     ct = applyDeclaredTypes(ct, declared, file);
   }
