@@ -59,6 +59,10 @@ static int field(Thrift *t, int *id, int *last) {
   }
   const u8 b = *t->p++;
   if (b == 0) return 0;
+  if ((b & 15) == 0) { // a field of no type
+    t->bad = 1;
+    return 0;
+  }
   const int delta = b >> 4;
   *id = delta != 0 ? *last + delta : (int)zigzag(t);
   *last = *id;
@@ -163,6 +167,148 @@ static void skip(Thrift *t, int type, int depth) {
   }
 }
 
+/* ---------- What parquet-wasm's Thrift decoder requires ---------- */
+
+/*
+ * The footer and each page header are checked against the Parquet format's structs before they
+ * are read: a required field missing, a field of the wrong type, an enum value out of range, a
+ * string that is not UTF-8, an int out of its width. parquet-wasm rejects such a file; so must
+ * this reader (it gives the file up), also where the damage is in a field it does not use.
+ * Unknown field ids are skipped, as Thrift readers do.
+ */
+// V_SIZE, V_COUNT: an i32, an i64 that may not be negative (a size, a count, an offset).
+enum { V_BOOL = 1, V_I8, V_I16, V_I32, V_I64, V_DOUBLE, V_BINARY, V_STRING, V_ENUM, V_ENCODING, V_STRUCT, V_LIST, V_SIZE, V_COUNT };
+
+typedef struct Spec Spec;
+typedef struct {
+  u8 id, required, value; // value: V_*
+  u8 elem; // a list's elements: V_*
+  signed char lo, hi; // V_ENUM's range
+  const Spec *sub; // V_STRUCT's (or a list of structs')
+} FieldSpec;
+struct Spec {
+  const FieldSpec *fields;
+  int n;
+  int is_union; // exactly one field
+  int closed; // no field at all (an empty struct: parquet-wasm rejects one that has fields)
+};
+
+#define F(id, req, v) {id, req, v, 0, 0, 0, NULL}
+#define FE(id, req, lo, hi) {id, req, V_ENUM, 0, lo, hi, NULL}
+#define FS(id, req, spec) {id, req, V_STRUCT, 0, 0, 0, &spec}
+#define FL(id, req, elem) {id, req, V_LIST, elem, 0, 0, NULL}
+#define FLS(id, req, spec) {id, req, V_LIST, V_STRUCT, 0, 0, &spec}
+#define STRUCT(name, union_, ...) \
+  static const FieldSpec name##_FIELDS[] = {__VA_ARGS__}; \
+  static const Spec name = {name##_FIELDS, (int)(sizeof name##_FIELDS / sizeof *name##_FIELDS), union_, 0}
+
+static const Spec EMPTY = {NULL, 0, 0, 1};
+STRUCT(TIME_UNIT, 1, FS(1, 0, EMPTY), FS(2, 0, EMPTY), FS(3, 0, EMPTY));
+STRUCT(DECIMAL_TYPE, 0, F(1, 1, V_I32), F(2, 1, V_I32));
+STRUCT(TIME_TYPE, 0, F(1, 1, V_BOOL), FS(2, 1, TIME_UNIT));
+STRUCT(INT_TYPE, 0, F(1, 1, V_I8), F(2, 1, V_BOOL));
+STRUCT(VARIANT_TYPE, 0, F(1, 0, V_I8));
+STRUCT(GEOMETRY_TYPE, 0, F(1, 0, V_STRING));
+STRUCT(GEOGRAPHY_TYPE, 0, F(1, 0, V_STRING), FE(2, 0, 0, 4));
+STRUCT(LOGICAL_TYPE, 1, FS(1, 0, EMPTY), FS(2, 0, EMPTY), FS(3, 0, EMPTY), FS(4, 0, EMPTY), FS(5, 0, DECIMAL_TYPE), FS(6, 0, EMPTY), FS(7, 0, TIME_TYPE), FS(8, 0, TIME_TYPE), FS(10, 0, INT_TYPE), FS(11, 0, EMPTY), FS(12, 0, EMPTY), FS(13, 0, EMPTY), FS(14, 0, EMPTY), FS(15, 0, EMPTY), FS(16, 0, VARIANT_TYPE), FS(17, 0, GEOMETRY_TYPE), FS(18, 0, GEOGRAPHY_TYPE));
+STRUCT(SCHEMA_ELEMENT, 0, FE(1, 0, 0, 7), F(2, 0, V_I32), FE(3, 0, 0, 2), F(4, 1, V_STRING), F(5, 0, V_I32), FE(6, 0, 0, 21), F(7, 0, V_I32), F(8, 0, V_I32), F(9, 0, V_I32), FS(10, 0, LOGICAL_TYPE));
+STRUCT(KEY_VALUE, 0, F(1, 1, V_STRING), F(2, 0, V_STRING));
+STRUCT(STATISTICS, 0, F(1, 0, V_BINARY), F(2, 0, V_BINARY), F(3, 0, V_COUNT), F(4, 0, V_COUNT), F(5, 0, V_BINARY), F(6, 0, V_BINARY), F(7, 0, V_BOOL), F(8, 0, V_BOOL));
+STRUCT(PAGE_ENCODING_STATS, 0, FE(1, 1, 0, 3), {2, 1, V_ENCODING, 0, 0, 0, NULL}, F(3, 1, V_I32));
+STRUCT(SIZE_STATISTICS, 0, F(1, 0, V_I64), FL(2, 0, V_I64), FL(3, 0, V_I64));
+STRUCT(BOUNDING_BOX, 0, F(1, 1, V_DOUBLE), F(2, 1, V_DOUBLE), F(3, 1, V_DOUBLE), F(4, 1, V_DOUBLE), F(5, 0, V_DOUBLE), F(6, 0, V_DOUBLE), F(7, 0, V_DOUBLE), F(8, 0, V_DOUBLE));
+STRUCT(GEOSPATIAL_STATISTICS, 0, FS(1, 0, BOUNDING_BOX), FL(2, 0, V_I32));
+STRUCT(COLUMN_META, 0, FE(1, 1, 0, 7), FL(2, 1, V_ENCODING), FL(3, 1, V_STRING), FE(4, 1, 0, 7), F(5, 1, V_COUNT), F(6, 1, V_COUNT), F(7, 1, V_COUNT), FLS(8, 0, KEY_VALUE), F(9, 1, V_COUNT), F(10, 0, V_COUNT), F(11, 0, V_COUNT), FS(12, 0, STATISTICS), FLS(13, 0, PAGE_ENCODING_STATS), F(14, 0, V_I64), F(15, 0, V_I32), FS(16, 0, SIZE_STATISTICS), FS(17, 0, GEOSPATIAL_STATISTICS));
+STRUCT(COLUMN_CHUNK, 0, F(1, 0, V_STRING), F(2, 1, V_I64), FS(3, 0, COLUMN_META), F(4, 0, V_I64), F(5, 0, V_I32), F(6, 0, V_I64), F(7, 0, V_I32));
+STRUCT(SORTING_COLUMN, 0, F(1, 1, V_I32), F(2, 1, V_BOOL), F(3, 1, V_BOOL));
+STRUCT(ROW_GROUP, 0, FLS(1, 1, COLUMN_CHUNK), F(2, 1, V_COUNT), F(3, 1, V_COUNT), FLS(4, 0, SORTING_COLUMN), F(5, 0, V_I64), F(6, 0, V_I64), F(7, 0, V_I16));
+STRUCT(COLUMN_ORDER, 1, FS(1, 0, EMPTY));
+STRUCT(FILE_META, 0, F(1, 1, V_I32), FLS(2, 1, SCHEMA_ELEMENT), F(3, 1, V_COUNT), FLS(4, 1, ROW_GROUP), FLS(5, 0, KEY_VALUE), F(6, 0, V_STRING), FLS(7, 0, COLUMN_ORDER), F(9, 0, V_BINARY));
+STRUCT(DATA_PAGE_HEADER, 0, F(1, 1, V_SIZE), {2, 1, V_ENCODING, 0, 0, 0, NULL}, {3, 1, V_ENCODING, 0, 0, 0, NULL}, {4, 1, V_ENCODING, 0, 0, 0, NULL}, FS(5, 0, STATISTICS));
+STRUCT(DICTIONARY_PAGE_HEADER, 0, F(1, 1, V_SIZE), {2, 1, V_ENCODING, 0, 0, 0, NULL}, F(3, 0, V_BOOL));
+STRUCT(DATA_PAGE_HEADER_V2, 0, F(1, 1, V_SIZE), F(2, 1, V_SIZE), F(3, 1, V_SIZE), {4, 1, V_ENCODING, 0, 0, 0, NULL}, F(5, 1, V_SIZE), F(6, 1, V_SIZE), F(7, 0, V_BOOL), FS(8, 0, STATISTICS));
+STRUCT(PAGE_HEADER, 0, FE(1, 1, 0, 3), F(2, 1, V_SIZE), F(3, 1, V_SIZE), F(4, 0, V_I32), FS(5, 0, DATA_PAGE_HEADER), FS(6, 0, EMPTY), FS(7, 0, DICTIONARY_PAGE_HEADER), FS(8, 0, DATA_PAGE_HEADER_V2));
+
+static int check_struct(Thrift *t, const Spec *s, int depth);
+
+/** One value of wire type `wire` as `f` describes it (`value`: f->value, or f->elem for a list's elements). */
+static int check_value(Thrift *t, int wire, int value, const FieldSpec *f, int depth) {
+  int64_t v;
+  size_t n;
+  switch (value) {
+    case V_BOOL:
+      return wire == T_TRUE || wire == T_FALSE;
+    case V_I8:
+      if (wire != T_BYTE || t->p >= t->end) return 0;
+      t->p++;
+      return 1;
+    case V_I16:
+      if (wire != T_I16) return 0;
+      v = zigzag(t);
+      return !t->bad && v >= INT16_MIN && v <= INT16_MAX;
+    case V_I32:
+    case V_ENUM:
+    case V_ENCODING:
+    case V_SIZE:
+      if (wire != T_I32) return 0;
+      v = zigzag(t);
+      if (t->bad || v < (value == V_SIZE ? 0 : INT32_MIN) || v > INT32_MAX) return 0;
+      if (value == V_ENUM) return v >= f->lo && v <= f->hi;
+      if (value == V_ENCODING) return v == 0 || (v >= 2 && v <= 9); // 1 was never an encoding
+      return 1;
+    case V_I64:
+    case V_COUNT:
+      if (wire != T_I64) return 0;
+      v = zigzag(t);
+      return !t->bad && (value == V_I64 || v >= 0);
+    case V_DOUBLE:
+      if (wire != T_DOUBLE || t->end - t->p < 8) return 0;
+      t->p += 8;
+      return 1;
+    case V_BINARY:
+    case V_STRING: {
+      if (wire != T_BINARY) return 0;
+      const u8 *s = binary(t, &n);
+      return s != NULL && (value == V_BINARY || valid_utf8(s, n));
+    }
+    case V_STRUCT:
+      return wire == T_STRUCT && check_struct(t, f->sub, depth + 1);
+    case V_LIST: {
+      int et;
+      if (wire != T_LIST) return 0;
+      const int64_t count = list_begin(t, &et);
+      for (int64_t i = 0; i < count && !t->bad; i++)
+        if (!check_value(t, et, f->elem, f, depth + 1)) return 0;
+      return !t->bad;
+    }
+    default:
+      return 0;
+  }
+}
+
+static int check_struct(Thrift *t, const Spec *s, int depth) {
+  if (depth > 16) return 0;
+  uint64_t seen = 0;
+  int id, last = 0, ft, fields = 0;
+  while ((ft = field(t, &id, &last)) != 0) {
+    fields++;
+    int k = 0;
+    while (k < s->n && s->fields[k].id != id) k++;
+    if (k == s->n) {
+      if (s->closed) return 0;
+      skip(t, ft, depth);
+      if (t->bad) return 0;
+      continue;
+    }
+    if (!check_value(t, ft, s->fields[k].value, &s->fields[k], depth)) return 0;
+    seen |= 1ull << k;
+  }
+  if (t->bad) return 0;
+  for (int k = 0; k < s->n; k++)
+    if (s->fields[k].required && (seen & (1ull << k)) == 0) return 0;
+  return !s->is_union || fields == 1;
+}
+
 /* ---------- The footer ---------- */
 
 enum { PT_BOOLEAN = 0, PT_INT32 = 1, PT_INT64 = 2, PT_INT96 = 3, PT_FLOAT = 4, PT_DOUBLE = 5, PT_BYTE_ARRAY = 6, PT_FIXED = 7 };
@@ -173,8 +319,8 @@ enum { PAGE_DATA = 0, PAGE_INDEX = 1, PAGE_DICTIONARY = 2, PAGE_DATA_V2 = 3 };
 /** What a column is read into: the loader's column types. */
 enum { KIND_INT = 0, KIND_FLOAT = 1, KIND_BOOL = 2, KIND_TEXT = 3 };
 
-/** How a column's values are read: its physical type, narrowed by its logical type. */
-enum { SRC_BOOL, SRC_I32, SRC_U32, SRC_I64, SRC_FLOAT, SRC_DOUBLE, SRC_TEXT };
+/** How a column's values are read: its physical type, narrowed by its logical type (numbered for JavaScript). */
+enum { SRC_BOOL = 0, SRC_I32 = 1, SRC_U32 = 2, SRC_I64 = 3, SRC_FLOAT = 4, SRC_DOUBLE = 5, SRC_TEXT = 6 };
 
 typedef struct {
   int type, repetition, converted, children;
@@ -195,6 +341,7 @@ typedef struct {
   const u8 *name;
   size_t name_len;
   int src, kind, optional, small_bits; // small_bits: 8 or 16 for a narrow integer logical type (its range checked)
+  int int_bits; // an integer column's width (8, 16, 32, 64), else 0
   u8 *valid;
   int32_t *ints;
   double *num;
@@ -271,6 +418,7 @@ static const char *column_of(const SchemaElement *e, Column *c) {
     case PT_INT32: {
       int bits = 32, is_signed = 1;
       if (logical == 10) bits = e->int_bits, is_signed = e->int_signed;
+      if (logical == 10 && conv != -1 && conv != (is_signed ? 15 : 11) + (bits == 16) + 2 * (bits == 32)) return "an integer whose converted type is not its logical type";
       else if (logical != 0) return "an INT32 column with a logical type read otherwise (date, time, decimal)";
       else if (conv >= 11 && conv <= 13) bits = 8 << (conv - 11), is_signed = 0; // UINT_8, _16, _32
       else if (conv >= 15 && conv <= 17) bits = 8 << (conv - 15); // INT_8, _16, _32
@@ -278,12 +426,14 @@ static const char *column_of(const SchemaElement *e, Column *c) {
       if (bits != 8 && bits != 16 && bits != 32) return "an INT32 column of an odd width";
       c->src = is_signed ? SRC_I32 : SRC_U32;
       c->small_bits = bits < 32 ? bits : 0;
+      c->int_bits = bits;
       c->kind = KIND_INT;
       return NULL;
     }
     case PT_INT64:
-      if (logical == 10 ? !(e->int_bits == 64 && e->int_signed) : logical != 0 || (conv != -1 && conv != 18)) return "an INT64 column that is not a signed integer (unsigned, timestamp, decimal)";
-      c->src = SRC_I64, c->kind = KIND_INT;
+      if (logical == 10 ? !(e->int_bits == 64 && e->int_signed) : logical != 0) return "an INT64 column that is not a signed integer (unsigned, timestamp, decimal)";
+      if (conv != -1 && conv != 18) return "an INT64 column whose converted type is not INT_64";
+      c->src = SRC_I64, c->kind = KIND_INT, c->int_bits = 64;
       return NULL;
     case PT_FLOAT:
     case PT_DOUBLE:
@@ -291,7 +441,7 @@ static const char *column_of(const SchemaElement *e, Column *c) {
       c->src = e->type == PT_FLOAT ? SRC_FLOAT : SRC_DOUBLE, c->kind = KIND_FLOAT;
       return NULL;
     case PT_BYTE_ARRAY:
-      if (!(logical == 1 || (logical == 0 && conv == 0))) return "a BYTE_ARRAY column that is not UTF-8 text";
+      if (!((logical == 1 && (conv == -1 || conv == 0)) || (logical == 0 && conv == 0))) return "a BYTE_ARRAY column that is not UTF-8 text";
       c->src = SRC_TEXT, c->kind = KIND_TEXT;
       return NULL;
     default:
@@ -428,7 +578,14 @@ static const char *read_footer(const u8 *meta, size_t len, int64_t data_end, Foo
 
 /* ---------- Snappy, the hybrid RLE / bit-packed runs ---------- */
 
-/** Snappy's block format: src[0..n) into dst, which must come out exactly `want` bytes. */
+/** Room after a Snappy output buffer's `want` bytes, for the fixed-size copies that may run past them. */
+#define SNAPPY_SLACK 32
+
+/**
+ * Snappy's block format: src[0..n) into dst (want + SNAPPY_SLACK bytes of room), which must come
+ * out exactly `want` bytes. Short literals and copies move 16 or 8 bytes at a time where there is
+ * room, the bytes past them written again later or never read.
+ */
 static int snappy(const u8 *src, size_t n, u8 *dst, size_t want) {
   Thrift t = {src, src + n, 0};
   if (varint(&t) != want || t.bad) return 0;
@@ -449,7 +606,8 @@ static int snappy(const u8 *src, size_t n, u8 *dst, size_t want) {
         }
         len++;
         if ((size_t)(end - p) < len || (size_t)(oend - o) < len) return 0;
-        memcpy(o, p, len);
+        if (len <= 16 && end - p >= 16) memcpy(o, p, 16);
+        else memcpy(o, p, len);
         o += len;
         p += len;
         continue;
@@ -471,9 +629,13 @@ static int snappy(const u8 *src, size_t n, u8 *dst, size_t want) {
         p += 4;
     }
     if (off == 0 || off > (size_t)(o - dst) || len > (size_t)(oend - o)) return 0;
-    if (off >= len) memcpy(o, o - off, len);
-    else
-      for (size_t i = 0; i < len; i++) o[i] = o[i - off]; // a run: the copy overlaps what it writes
+    const u8 *from = o - off;
+    if (off >= 8) {
+      // Each 8 bytes read were written before (off >= 8), so a copy that overlaps still repeats.
+      for (size_t i = 0; i < len; i += 8) memcpy(o + i, from + i, 8);
+    } else {
+      for (size_t i = 0; i < len; i++) o[i] = from[i]; // a short pattern repeated
+    }
     o += len;
   }
   return o == oend;
@@ -840,6 +1002,7 @@ typedef struct {
   int32_t usize, csize;
   int32_t values, encoding, level_encoding;
   int32_t def_len, rep_len;
+  int32_t nulls; // a data page v2's
   int compressed;
 } PageHeader;
 
@@ -862,6 +1025,7 @@ static const char *read_page_header(Thrift *t, PageHeader *h) {
         else if (id == 5 && sid == 2 && sft == T_I32) h->encoding = i32(t);
         else if (id == 5 && sid == 3 && sft == T_I32) h->level_encoding = i32(t);
         else if (id == 7 && sid == 2 && sft == T_I32) h->encoding = i32(t);
+        else if (id == 8 && sid == 2 && sft == T_I32) h->nulls = i32(t);
         else if (id == 8 && sid == 4 && sft == T_I32) h->encoding = i32(t);
         else if (id == 8 && sid == 5 && sft == T_I32) h->def_len = i32(t);
         else if (id == 8 && sid == 6 && sft == T_I32) h->rep_len = i32(t);
@@ -877,7 +1041,7 @@ static const char *read_page_header(Thrift *t, PageHeader *h) {
 /** p[0..len) as the page's uncompressed bytes: itself, or unpacked into the thread's page buffer. */
 static const u8 *unpacked(int codec, Buffers *b, const u8 *p, size_t len, size_t want) {
   if (codec == CODEC_NONE) return len == want ? p : NULL;
-  if (!grow((void **)&b->page, &b->page_cap, want > 0 ? want : 1)) return NULL;
+  if (!grow((void **)&b->page, &b->page_cap, want + SNAPPY_SLACK)) return NULL;
   return snappy(p, len, b->page, want) ? b->page : NULL;
 }
 
@@ -889,6 +1053,8 @@ static const char *read_chunk(Column *c, Buffers *b, const Chunk *ch, size_t row
   while (seen < ch->values) {
     Thrift t = {p, end, 0};
     PageHeader h;
+    Thrift check = t;
+    if (!check_struct(&check, &PAGE_HEADER, 0)) return "a page header parquet-wasm rejects";
     const char *why = read_page_header(&t, &h);
     if (why != NULL) return why;
     p = t.p;
@@ -928,12 +1094,15 @@ static const char *read_chunk(Column *c, Buffers *b, const Chunk *ch, size_t row
       }
     } else {
       if (h.rep_len != 0) return "repetition levels";
+      if (h.nulls > h.values) return "more nulls than values in a page";
       if ((size_t)h.def_len > (size_t)h.csize || h.def_len > h.usize) return "malformed page";
       if (c->optional) {
         if ((why = read_levels(c, page, (size_t)h.def_len, at, nv, &count)) != NULL) return why;
       } else if (h.def_len != 0) {
         return "malformed page";
       }
+      // parquet-wasm reads as many values as the header says are not null.
+      if (count != nv - (size_t)h.nulls) return "a page whose levels and header disagree on its nulls";
       const u8 *body = page + h.def_len;
       const size_t blen = (size_t)h.csize - (size_t)h.def_len, want = (size_t)h.usize - (size_t)h.def_len;
       values = h.compressed ? unpacked(ch->codec, b, body, blen, want) : blen == want ? body : NULL;
@@ -943,10 +1112,16 @@ static const char *read_chunk(Column *c, Buffers *b, const Chunk *ch, size_t row
     if ((why = read_values(c, b, h.encoding, values, vlen, count, d, at, nv, n)) != NULL) return why;
     seen += (int64_t)nv;
   }
-  return NULL;
+  // parquet-wasm reads pages to the chunk's end: bytes after the last values are a page it rejects.
+  return p == end ? NULL : "bytes after a column chunk's last page";
 }
 
 /* ---------- The read: the footer, then the columns and the hash on two threads ---------- */
+
+/** A column chunk to read: row group g's chunk of column k. */
+typedef struct {
+  int g, k;
+} Task;
 
 typedef struct Job {
   char path[4096];
@@ -956,8 +1131,25 @@ typedef struct Job {
   u8 *meta;
   Column *cols;
   size_t rows;
-  int *order; // the columns, largest first
-  int next; // the next task: -1 the hash, then order[0..nc)
+  int64_t *group_start; // each row group's first row
+  /*
+   * In file order (`in_order`), a task is a column chunk, in the order of the chunks in the file:
+   * each thread reads its chunk, hashes it in its turn (with the bytes between it and the chunk
+   * before), then decodes it once its column's row groups before it are decoded. The hash then
+   * reads nothing twice, and runs beside the decode of the chunk before. Otherwise a task is a
+   * whole column (largest first), and the hash one task of its own that reads the file again.
+   */
+  int in_order;
+  Task *tasks;
+  int ntasks;
+  int next; // the next task: -1 the hash (when not in order), then tasks[0..ntasks)
+  int turn; // in order: the task whose chunk is hashed next
+  int64_t hashed_to; // in order: bytes hashed so far
+  int *groups_done; // in order: each column's row groups decoded
+  EVP_MD_CTX *md;
+  int hash_ok;
+  pthread_mutex_t mu;
+  pthread_cond_t changed;
   const char *gave_up;
   char sha256[65];
   struct stat before;
@@ -976,22 +1168,34 @@ static int read_fully(int fd, u8 *buf, size_t want, int64_t at) {
   return 1;
 }
 
-static void hash_file(Job *job, Buffers *b) {
-  const size_t step = 1 << 20;
-  EVP_MD_CTX *md = EVP_MD_CTX_new();
-  int ok = md != NULL && EVP_DigestInit_ex(md, EVP_sha256(), NULL) == 1 && grow((void **)&b->chunk, &b->chunk_cap, step);
-  for (int64_t at = 0; ok && at < job->size && __atomic_load_n(&job->gave_up, __ATOMIC_RELAXED) == NULL; at += (int64_t)step) {
-    const size_t want = job->size - at < (int64_t)step ? (size_t)(job->size - at) : step;
-    ok = read_fully(job->fd, b->chunk, want, at) && EVP_DigestUpdate(md, b->chunk, want) == 1;
+static const char *stopped(Job *job) { return __atomic_load_n(&job->gave_up, __ATOMIC_ACQUIRE); }
+
+static void give_up(Job *job, const char *why) {
+  const char *none = NULL;
+  pthread_mutex_lock(&job->mu);
+  __atomic_compare_exchange_n(&job->gave_up, &none, why, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
+  pthread_cond_broadcast(&job->changed);
+  pthread_mutex_unlock(&job->mu);
+}
+
+/** Bytes [from, to) of the file into the hash, read in steps through `buf` (the thread's). */
+static void hash_range(Job *job, Buffers *b, int64_t from, int64_t to) {
+  const size_t step = 1 << 18;
+  if (!grow((void **)&b->dense, &b->dense_cap, step)) job->hash_ok = 0;
+  for (int64_t at = from; job->hash_ok && at < to && stopped(job) == NULL; at += (int64_t)step) {
+    const size_t want = to - at < (int64_t)step ? (size_t)(to - at) : step;
+    job->hash_ok = read_fully(job->fd, b->dense, want, at) && EVP_DigestUpdate(job->md, b->dense, want) == 1;
   }
+}
+
+static void finish_hash(Job *job) {
   unsigned char digest[32];
   unsigned int len = 0;
-  if (ok && EVP_DigestFinal_ex(md, digest, &len) == 1 && len == 32) {
+  if (job->hash_ok && EVP_DigestFinal_ex(job->md, digest, &len) == 1 && len == 32) {
     static const char hex[] = "0123456789abcdef";
     for (int i = 0; i < 32; i++) job->sha256[2 * i] = hex[digest[i] >> 4], job->sha256[2 * i + 1] = hex[digest[i] & 15];
     job->sha256[64] = 0;
   }
-  if (md != NULL) EVP_MD_CTX_free(md);
 }
 
 /** Every row's text starts on a character: with the whole column UTF-8, so is each value. */
@@ -1004,67 +1208,140 @@ static int text_is_utf8(const Column *c, size_t n) {
   return 1;
 }
 
-static const char *read_whole_column(Job *job, Buffers *b, int k) {
+/** A column's blocks, before its first row group is decoded. */
+static const char *start_column(Job *job, int k) {
   Column *c = &job->cols[k];
   const size_t n = job->rows;
   if ((c->valid = zeroed(n)) == NULL) return "out of memory";
   if (!c->optional) memset(c->valid, 1, n);
-  int ok = 1;
+  void *block;
   switch (c->kind) {
     case KIND_INT:
-      ok = (c->ints = zeroed(n * sizeof(int32_t))) != NULL;
+      block = c->ints = zeroed(n * sizeof(int32_t));
       break;
     case KIND_FLOAT:
-      ok = (c->num = zeroed(n * sizeof(double))) != NULL;
+      block = c->num = zeroed(n * sizeof(double));
       break;
     case KIND_BOOL:
-      ok = (c->bools = zeroed(n)) != NULL;
+      block = c->bools = zeroed(n);
       break;
     default:
-      ok = (c->offsets = zeroed((n + 1) * sizeof(int32_t))) != NULL;
+      block = c->offsets = zeroed((n + 1) * sizeof(int32_t));
   }
-  if (!ok) return "out of memory";
+  return block == NULL ? "out of memory" : NULL;
+}
+
+/** Row group g's chunk of column k (its bytes in the thread's chunk buffer) decoded; the column checked after its last. */
+static const char *decode_group(Job *job, Buffers *b, int k, int g) {
+  Column *c = &job->cols[k];
+  const char *why = g == 0 ? start_column(job, k) : NULL;
   Dictionary d = {0};
-  const char *why = NULL;
-  size_t row = 0;
-  for (int g = 0; g < job->f.groups && why == NULL; g++) {
-    if (__atomic_load_n(&job->gave_up, __ATOMIC_RELAXED) != NULL) return "stopped";
-    const Chunk *ch = &job->f.chunks[g * job->f.nc + k];
-    if (!grow((void **)&b->chunk, &b->chunk_cap, (size_t)ch->size + 1)) why = "out of memory";
-    else if (!read_fully(job->fd, b->chunk, (size_t)ch->size, ch->offset)) why = "the file is shorter than its footer says";
-    else why = read_chunk(c, b, ch, row, n, &d);
-    row += (size_t)job->f.group_rows[g];
-  }
+  if (why == NULL) why = read_chunk(c, b, &job->f.chunks[g * job->f.nc + k], (size_t)job->group_start[g], job->rows, &d);
   free(d.starts);
   free(d.lens);
-  if (why == NULL && c->kind == KIND_TEXT && !text_is_utf8(c, n)) why = "text that is not UTF-8";
+  if (why == NULL && g == job->f.groups - 1 && c->kind == KIND_TEXT && !text_is_utf8(c, job->rows)) why = "text that is not UTF-8";
   return why;
 }
 
-/** A thread's loop: the next task (the hash, or a column) until none is left or one gives up. */
+static const char *read_group_bytes(Job *job, Buffers *b, const Chunk *ch) {
+  if (!grow((void **)&b->chunk, &b->chunk_cap, (size_t)ch->size + 1)) return "out of memory";
+  return read_fully(job->fd, b->chunk, (size_t)ch->size, ch->offset) ? NULL : "the file is shorter than its footer says";
+}
+
+/** In file order: task t's chunk read, hashed in its turn, and decoded after its column's groups before it. */
+static void in_order_task(Job *job, Buffers *b, int t) {
+  const Task *task = &job->tasks[t];
+  const Chunk *ch = &job->f.chunks[task->g * job->f.nc + task->k];
+  const char *why = read_group_bytes(job, b, ch);
+  pthread_mutex_lock(&job->mu);
+  while (job->turn != t && stopped(job) == NULL) pthread_cond_wait(&job->changed, &job->mu);
+  pthread_mutex_unlock(&job->mu);
+  if (why == NULL && stopped(job) == NULL && job->hash) {
+    hash_range(job, b, job->hashed_to, ch->offset);
+    if (job->hash_ok) job->hash_ok = EVP_DigestUpdate(job->md, b->chunk, (size_t)ch->size) == 1;
+    job->hashed_to = ch->offset + ch->size;
+  }
+  pthread_mutex_lock(&job->mu);
+  job->turn = t + 1;
+  pthread_cond_broadcast(&job->changed);
+  while (job->groups_done[task->k] != task->g && stopped(job) == NULL) pthread_cond_wait(&job->changed, &job->mu);
+  pthread_mutex_unlock(&job->mu);
+  if (why == NULL && stopped(job) == NULL) why = decode_group(job, b, task->k, task->g);
+  if (why != NULL) give_up(job, why);
+  pthread_mutex_lock(&job->mu);
+  job->groups_done[task->k] = task->g + 1;
+  pthread_cond_broadcast(&job->changed);
+  pthread_mutex_unlock(&job->mu);
+}
+
+/** A thread's loop: the next task until none is left or the file is given up. */
 static void *work(void *arg) {
   Job *job = arg;
   Buffers b = {0};
   for (;;) {
-    const int task = __atomic_fetch_add(&job->next, 1, __ATOMIC_RELAXED);
-    if (task >= job->f.nc || __atomic_load_n(&job->gave_up, __ATOMIC_RELAXED) != NULL) break;
-    if (task < 0) {
-      if (job->hash) hash_file(job, &b);
-      continue;
-    }
-    const char *why = read_whole_column(job, &b, job->order[task]);
-    if (why != NULL) {
-      const char *none = NULL;
-      __atomic_compare_exchange_n(&job->gave_up, &none, why, 0, __ATOMIC_RELAXED, __ATOMIC_RELAXED);
+    const int t = __atomic_fetch_add(&job->next, 1, __ATOMIC_RELAXED);
+    if (t >= job->ntasks || stopped(job) != NULL) break;
+    if (t < 0) {
+      hash_range(job, &b, 0, job->size);
+    } else if (job->in_order) {
+      in_order_task(job, &b, t);
+    } else {
+      // A whole column, its row groups in order.
+      const int k = job->tasks[t].k;
+      const char *why = NULL;
+      for (int g = 0; g < job->f.groups && why == NULL && stopped(job) == NULL; g++) {
+        why = read_group_bytes(job, &b, &job->f.chunks[g * job->f.nc + k]);
+        if (why == NULL) why = decode_group(job, &b, k, g);
+      }
+      if (why != NULL) give_up(job, why);
     }
   }
   free_buffers(&b);
   return NULL;
 }
 
-static int by_cost_desc(const void *a, const void *b, void *cols) {
-  const int64_t ca = ((Column *)cols)[*(const int *)a].cost, cb = ((Column *)cols)[*(const int *)b].cost;
-  return ca > cb ? -1 : ca < cb ? 1 : *(const int *)a - *(const int *)b;
+static int by_offset(const void *a, const void *b, void *arg) {
+  const Job *job = arg;
+  const Task *x = a, *y = b;
+  const int64_t ox = job->f.chunks[x->g * job->f.nc + x->k].offset, oy = job->f.chunks[y->g * job->f.nc + y->k].offset;
+  return ox < oy ? -1 : ox > oy ? 1 : 0;
+}
+
+static int by_cost_desc(const void *a, const void *b, void *arg) {
+  const Job *job = arg;
+  const int ka = ((const Task *)a)->k, kb = ((const Task *)b)->k;
+  const int64_t ca = job->cols[ka].cost, cb = job->cols[kb].cost;
+  return ca > cb ? -1 : ca < cb ? 1 : ka - kb;
+}
+
+/**
+ * The tasks: the column chunks in file order when they lie one after another and each column's
+ * row groups come in order (as writers write them); else whole columns, largest first.
+ */
+static const char *plan_tasks(Job *job) {
+  const int nc = job->f.nc, groups = job->f.groups;
+  if ((job->tasks = malloc((size_t)nc * (size_t)groups * sizeof(Task))) == NULL || (job->groups_done = calloc((size_t)nc, sizeof(int))) == NULL || (job->group_start = calloc((size_t)groups + 1, sizeof(int64_t))) == NULL) return "out of memory";
+  for (int g = 0; g < groups; g++) job->group_start[g + 1] = job->group_start[g] + job->f.group_rows[g];
+  for (int g = 0; g < groups; g++)
+    for (int k = 0; k < nc; k++) job->tasks[g * nc + k] = (Task){g, k};
+  job->ntasks = nc * groups;
+  qsort_r(job->tasks, (size_t)job->ntasks, sizeof(Task), by_offset, job);
+  job->in_order = 1;
+  int64_t end = 4; // after the magic bytes
+  for (int t = 0; t < job->ntasks && job->in_order; t++) {
+    const Task *task = &job->tasks[t];
+    const Chunk *ch = &job->f.chunks[task->g * nc + task->k];
+    if (ch->offset < end || job->groups_done[task->k] != task->g) job->in_order = 0;
+    job->groups_done[task->k] = task->g + 1;
+    end = ch->offset + ch->size;
+  }
+  memset(job->groups_done, 0, (size_t)nc * sizeof(int));
+  if (!job->in_order) {
+    for (int k = 0; k < nc; k++) job->tasks[k] = (Task){0, k};
+    job->ntasks = nc;
+    qsort_r(job->tasks, (size_t)nc, sizeof(Task), by_cost_desc, job);
+  }
+  return NULL;
 }
 
 static const char *read_file(Job *job) {
@@ -1080,20 +1357,29 @@ static const char *read_file(Job *job) {
   if ((int64_t)len > job->size - 12) return "a footer longer than the file";
   if ((job->meta = malloc(len > 0 ? len : 1)) == NULL) return "out of memory";
   if (!read_fully(job->fd, job->meta, len, job->size - 8 - len)) return "the footer cannot be read";
+  Thrift check = {job->meta, job->meta + len, 0};
+  if (!check_struct(&check, &FILE_META, 0)) return "a footer parquet-wasm rejects (a required field missing, a value out of range, text that is not UTF-8)";
   const char *why = read_footer(job->meta, len, job->size - 8 - (int64_t)len, &job->f, &job->cols);
+  if (why == NULL) why = plan_tasks(job);
   if (why != NULL) return why;
   job->rows = (size_t)job->f.rows;
-  const int nc = job->f.nc;
-  if ((job->order = malloc((size_t)nc * sizeof(int))) == NULL) return "out of memory";
-  for (int k = 0; k < nc; k++) job->order[k] = k;
-  qsort_r(job->order, (size_t)nc, sizeof(int), by_cost_desc, job->cols);
-  // The hash is the first task, taken by the first thread, unless nothing is hashed.
-  job->next = job->hash ? -1 : 0;
+  if (job->hash) {
+    job->md = EVP_MD_CTX_new();
+    job->hash_ok = job->md != NULL && EVP_DigestInit_ex(job->md, EVP_sha256(), NULL) == 1;
+  }
+  // Not in order, the hash is the first task, taken by the first thread.
+  job->next = job->hash && !job->in_order ? -1 : 0;
   pthread_t other;
-  const int two = job->threads == 2 && job->size >= (1 << 20) && (nc > 1 || job->hash) && pthread_create(&other, NULL, work, job) == 0;
+  const int two = job->threads == 2 && job->size >= (1 << 20) && (job->ntasks > 1 || job->hash) && pthread_create(&other, NULL, work, job) == 0;
   work(job);
   if (two) pthread_join(other, NULL);
   if (job->gave_up != NULL) return job->gave_up;
+  if (job->hash) {
+    Buffers b = {0};
+    if (job->in_order) hash_range(job, &b, job->hashed_to, job->size);
+    free_buffers(&b);
+    finish_hash(job);
+  }
   // The file changed while it was read: the columns may not be the bytes hashed.
   struct stat after;
   if (fstat(job->fd, &after) != 0 || after.st_size != job->before.st_size || after.st_mtim.tv_sec != job->before.st_mtim.tv_sec || after.st_mtim.tv_nsec != job->before.st_mtim.tv_nsec || after.st_ino != job->before.st_ino) return "the file changed while it was read";
@@ -1123,14 +1409,23 @@ static void free_job(Job *job) {
   if (job->cols != NULL)
     for (int k = 0; k < job->f.nc; k++) free_column(&job->cols[k], job->rows);
   free(job->cols);
-  free(job->order);
+  free(job->tasks);
+  free(job->groups_done);
+  free(job->group_start);
+  if (job->md != NULL) EVP_MD_CTX_free(job->md);
+  pthread_mutex_destroy(&job->mu);
+  pthread_cond_destroy(&job->changed);
   free(job->meta);
   free(job->f.chunks);
   free(job->f.group_rows);
   free(job);
 }
 
-/** Column k's outputs as { name, kind, values, valid, nulls } or { name, kind, offsets, bytes, valid, nulls }. */
+/**
+ * Column k's outputs as { name, kind, source, bits, values, valid, nulls } or { name, kind,
+ * source, bits, offsets, bytes, valid, nulls }: `source` how its values were read (SRC_*), `bits`
+ * an integer column's width.
+ */
 static napi_value column_value(napi_env env, Job *job, int k) {
   Column *c = &job->cols[k];
   const size_t n = job->rows;
@@ -1140,6 +1435,10 @@ static napi_value column_value(napi_env env, Job *job, int k) {
   napi_set_named_property(env, col, "name", v);
   napi_create_int32(env, c->kind, &v);
   napi_set_named_property(env, col, "kind", v);
+  napi_create_int32(env, c->src, &v);
+  napi_set_named_property(env, col, "source", v);
+  napi_create_int32(env, c->int_bits, &v);
+  napi_set_named_property(env, col, "bits", v);
   if (c->kind == KIND_INT) v = owned(env, (void **)&c->ints, free_block, n * sizeof(int32_t), n * sizeof(int32_t), napi_int32_array, n);
   else if (c->kind == KIND_FLOAT) v = owned(env, (void **)&c->num, free_block, n * sizeof(double), n * sizeof(double), napi_float64_array, n);
   else if (c->kind == KIND_BOOL) v = owned(env, (void **)&c->bools, free_block, n, n, napi_uint8_array, n);
@@ -1217,6 +1516,8 @@ static napi_value read_parquet(napi_env env, napi_callback_info info) {
     return throw_error(env, "read's arguments are not a path and numbers in range");
   }
   job->hash = job->hash != 0 && can_hash();
+  pthread_mutex_init(&job->mu, NULL);
+  pthread_cond_init(&job->changed, NULL);
   napi_value promise, name;
   napi_create_string_utf8(env, "hokusai:parquet-read", NAPI_AUTO_LENGTH, &name);
   if (napi_create_promise(env, &job->deferred, &promise) != napi_ok || napi_create_async_work(env, NULL, name, run_job, finish_job, job, &job->work) != napi_ok || napi_queue_async_work(env, job->work) != napi_ok) {

@@ -261,17 +261,8 @@ async function load(path: string, options: LoadOptions, hashing: Hashing, shared
     builders = r.builders;
     sha = known?.sha256 ?? (await (beside ?? fileSha256(path)));
   } else {
-    // The native decoder first (it gives up what it would not read as parquet-wasm does), then parquet-wasm.
-    const native = nativeParquet ? await readParquetNative(path, file, { hash: known === undefined, threads: options.parseThreads === 1 ? 1 : 2 }) : undefined;
-    nativeTried = native !== undefined;
-    if (native !== undefined && 'ct' in native) {
-      ct = native.ct;
-      sha = known?.sha256 ?? native.sha256 ?? (await fileSha256(path).catch(() => null));
-    } else {
-      const { table, sha256 } = await readParquetFile(path, file, { hash: known === undefined && beside === undefined });
-      sha = known?.sha256 ?? sha256 ?? (await (beside as Promise<string | null>));
-      ct = fromArrowTable(table, file, options.nonFinite ?? 'error');
-    }
+    nativeTried = nativeParquet;
+    ({ ct, sha } = await readParquetColumns(path, file, { known, beside, native: nativeParquet, threads: options.parseThreads === 1 ? 1 : 2, nonFinite: options.nonFinite ?? 'error' }));
     if (ct.rowCount === 0) throw dataError('HOKUSAI_HEADER_ONLY', 'the file has columns but no rows', 'Add at least one row', { file });
     ct = applyDeclaredTypes(ct, declared, file);
   }
@@ -321,6 +312,17 @@ async function load(path: string, options: LoadOptions, hashing: Hashing, shared
   } as LoadedDataset;
   if (schema) loaded.validation = validateColumns(ct, schema, file);
   return loaded;
+}
+
+/**
+ * A Parquet file's columns and SHA-256 (null: hashed beside and that failed): the native decoder
+ * first, when `native` (it gives up what it would not read as parquet-wasm does), then parquet-wasm.
+ */
+async function readParquetColumns(path: string, file: string, o: { known: KnownFileHash | undefined; beside: Promise<string | null> | undefined; native: boolean; threads: 1 | 2; nonFinite: 'error' | 'null' }): Promise<{ ct: ColumnTable; sha: string | null }> {
+  const native = o.native ? await readParquetNative(path, file, { hash: o.known === undefined, threads: o.threads }) : undefined;
+  if (native !== undefined && 'ct' in native) return { ct: native.ct, sha: o.known?.sha256 ?? native.sha256 ?? (await fileSha256(path).catch(() => null)) };
+  const { table, sha256 } = await readParquetFile(path, file, { hash: o.known === undefined && o.beside === undefined });
+  return { ct: fromArrowTable(table, file, o.nonFinite), sha: o.known?.sha256 ?? sha256 ?? (await (o.beside as Promise<string | null>)) };
 }
 
 /** Parquet carries its own types; a declared schema may still narrow or widen them. */

@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { RecordBatchReader, Type } from 'apache-arrow';
-import type { DataType, Dictionary } from 'apache-arrow';
+import { ARROW_TYPE, storedArrowFields } from './arrow-schema-fields.js';
+import type { StoredArrowField } from './arrow-schema-fields.js';
 import type { Column, ColumnTable } from './column.js';
 import { rememberNullCount, stringColumnFromUtf8 } from './utf8-column.js';
 
@@ -16,12 +16,18 @@ interface NativeColumn {
   name: string;
   /** 0 int, 1 float, 2 bool, 3 text. */
   kind: 0 | 1 | 2 | 3;
+  /** How its values were read (SOURCE), and an integer column's width. */
+  source: number;
+  bits: number;
   values?: Int32Array | Float64Array | Uint8Array;
   offsets?: Int32Array;
   bytes?: Uint8Array;
   valid: Uint8Array;
   nulls: number;
 }
+
+/** A column's Parquet type as the decoder read it (SRC_* in native/parquet-read.c). */
+const SOURCE = { bool: 0, int32: 1, uint32: 2, int64: 3, float: 4, double: 5, text: 6 } as const;
 
 type NativeRead = { gaveUp: string } | { rows: number; columns: NativeColumn[]; sha256?: string; arrowSchema?: string };
 
@@ -96,53 +102,36 @@ export async function readParquetNative(path: string, file: string, options: { h
 
 /**
  * Why the Arrow schema a writer stored (pyarrow and parquet-wasm do) makes parquet-wasm read a
- * column differently from its Parquet types, or null when it does not. parquet-wasm follows that
- * schema: an int64 stored as a duration, or numbers as a dictionary (which the Arrow conversion
- * reads as text), come out of it as other columns than the native decoder's.
+ * column otherwise than the native decoder, or null when it does not. parquet-wasm follows that
+ * schema (an int64 stored as a duration, numbers as a dictionary, which the Arrow conversion reads
+ * as text) and rejects the file when it is damaged; only the type the Parquet column itself gives
+ * (or text as a dictionary, or as large_string) reads the same.
  */
 function arrowSchemaDisagrees(base64: string, columns: NativeColumn[]): string | null {
-  let fields;
-  try {
-    const message = Buffer.from(base64, 'base64');
-    // The stored schema is an IPC message; an end-of-stream marker makes it a stream to read.
-    const reader = RecordBatchReader.from(Buffer.concat([message, Buffer.from([0xff, 0xff, 0xff, 0xff, 0, 0, 0, 0])]));
-    reader.open();
-    fields = reader.schema.fields;
-  } catch {
-    return 'an Arrow schema that does not read';
-  }
-  if (fields.length !== columns.length) return 'an Arrow schema of other columns';
+  const fields = storedArrowFields(base64);
+  if (fields === null) return 'a stored Arrow schema that does not read';
+  if (fields.length !== columns.length) return 'a stored Arrow schema of other columns';
   for (const [k, f] of fields.entries()) {
     const c = columns[k] as NativeColumn;
-    if (f.name !== c.name || !sameReading(f.type as DataType, c.kind)) return `an Arrow type read otherwise (${String(f.type)})`;
+    if (f.name !== c.name || f.children !== 0 || !sameReading(f, c)) return `a column the stored Arrow schema types otherwise (type ${f.type})`;
   }
   return null;
 }
 
-/** Whether parquet-wasm's column of Arrow type `t` reads as the native kind. */
-function sameReading(t: DataType, kind: NativeColumn['kind']): boolean {
-  switch (t.typeId) {
-    case Type.Int:
-    case Type.Int8:
-    case Type.Int16:
-    case Type.Int32:
-    case Type.Int64:
-    case Type.Uint8:
-    case Type.Uint16:
-    case Type.Uint32:
-      return kind === 0 || kind === 1;
-    case Type.Float:
-    case Type.Float32:
-    case Type.Float64:
-      return kind === 1;
-    case Type.Bool:
-      return kind === 2;
-    case Type.Utf8:
-    case Type.LargeUtf8:
-      return kind === 3;
-    case Type.Dictionary:
-      return kind === 3 && [Type.Utf8, Type.LargeUtf8].includes((t as Dictionary).dictionary.typeId);
+/** Whether the stored Arrow field is the type the Parquet column reads as, as parquet-wasm reads it. */
+function sameReading(f: StoredArrowField, c: NativeColumn): boolean {
+  if (c.source === SOURCE.text) return f.type === ARROW_TYPE.Utf8 || f.type === ARROW_TYPE.LargeUtf8;
+  if (f.dictionary) return false;
+  switch (c.source) {
+    case SOURCE.bool:
+      return f.type === ARROW_TYPE.Bool;
+    case SOURCE.int32:
+    case SOURCE.uint32:
+    case SOURCE.int64:
+      return f.type === ARROW_TYPE.Int && f.bitWidth === c.bits && f.isSigned === (c.source !== SOURCE.uint32);
+    case SOURCE.float:
+      return f.type === ARROW_TYPE.FloatingPoint && f.bitWidth === 1;
     default:
-      return false;
+      return f.type === ARROW_TYPE.FloatingPoint && f.bitWidth === 2;
   }
 }
