@@ -1094,14 +1094,13 @@ static const char *read_chunk(Column *c, Buffers *b, const Chunk *ch, size_t row
       }
     } else {
       if (h.rep_len != 0) return "repetition levels";
-      if (h.nulls > h.values) return "more nulls than values in a page";
       if ((size_t)h.def_len > (size_t)h.csize || h.def_len > h.usize) return "malformed page";
       if (c->optional) {
         if ((why = read_levels(c, page, (size_t)h.def_len, at, nv, &count)) != NULL) return why;
       } else if (h.def_len != 0) {
         return "malformed page";
       }
-      // parquet-wasm reads as many values as the header says are not null.
+      // parquet-wasm reads as many values as the header says are not null (more nulls than values: never).
       if (count != nv - (size_t)h.nulls) return "a page whose levels and header disagree on its nulls";
       const u8 *body = page + h.def_len;
       const size_t blen = (size_t)h.csize - (size_t)h.def_len, want = (size_t)h.usize - (size_t)h.def_len;

@@ -319,7 +319,7 @@ async function load(path: string, options: LoadOptions, hashing: Hashing, shared
  * first, when `native` (it gives up what it would not read as parquet-wasm does), then parquet-wasm.
  */
 async function readParquetColumns(path: string, file: string, o: { known: KnownFileHash | undefined; beside: Promise<string | null> | undefined; native: boolean; threads: 1 | 2; nonFinite: 'error' | 'null' }): Promise<{ ct: ColumnTable; sha: string | null }> {
-  const native = o.native ? await readParquetNative(path, file, { hash: o.known === undefined, threads: o.threads }) : undefined;
+  const native = o.native ? await readParquetNative(path, { hash: o.known === undefined, threads: o.threads }) : undefined;
   if (native !== undefined && 'ct' in native) return { ct: native.ct, sha: o.known?.sha256 ?? native.sha256 ?? (await fileSha256(path).catch(() => null)) };
   const { table, sha256 } = await readParquetFile(path, file, { hash: o.known === undefined && o.beside === undefined });
   return { ct: fromArrowTable(table, file, o.nonFinite), sha: o.known?.sha256 ?? sha256 ?? (await (o.beside as Promise<string | null>)) };

@@ -66,8 +66,7 @@ export type NativeParquetRead = { ct: ColumnTable; sha256?: string } | { gaveUp:
  * when the file's Arrow schema gives a column a type that path reads differently (a duration, a
  * dictionary of numbers) or two columns share a name. `threads`: 1, or 2 to decode columns on two.
  */
-export async function readParquetNative(path: string, file: string, options: { hash: boolean; threads?: 1 | 2 }): Promise<NativeParquetRead> {
-  void file;
+export async function readParquetNative(path: string, options: { hash: boolean; threads?: 1 | 2 }): Promise<NativeParquetRead> {
   const reader = nativeParquetReader();
   if (reader === null) return { gaveUp: 'the native Parquet reader is not built' };
   let r: NativeRead;
