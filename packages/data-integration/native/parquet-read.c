@@ -1,11 +1,12 @@
 // The Parquet reader's native path (see src/parquet-native-read.ts): a flat file of the common
 // subset (BOOLEAN, INT32, INT64, FLOAT, DOUBLE and UTF-8 BYTE_ARRAY columns, required or optional;
-// PLAIN and dictionary encodings; data pages v1 and v2; uncompressed or Snappy) decoded straight
-// into the loader's columns, a column at a time on two threads, the file's SHA-256 taken beside.
-// It reads only what it reads exactly as parquet-wasm and the Arrow conversion would: anything
-// else (another codec or encoding, a logical type such as a timestamp, NaN or Infinity, an int64
-// past 2^53, text that is not UTF-8, a malformed page) is given up, and the caller reads the file
-// through parquet-wasm, which reports what it finds. Node-API only.
+// PLAIN, dictionary and boolean RLE encodings; data pages v1 and v2; uncompressed or Snappy)
+// decoded straight into the loader's columns. Two threads take the column chunks in file order,
+// each hashing its chunk in turn for the file's SHA-256 before decoding it. It reads only what it
+// reads exactly as parquet-wasm and the Arrow conversion would: anything else (another codec or
+// encoding, a logical type such as a timestamp, NaN or Infinity, an int64 past 2^53, text that is
+// not UTF-8) and any file parquet-wasm rejects (parquet-thrift-checks.h) is given up, and the
+// caller reads the file through parquet-wasm, which reports what it finds. Node-API only.
 #define _GNU_SOURCE // mremap
 #include <errno.h>
 #include <fcntl.h>
