@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// node tools/bench/load-compare.mjs --size 1m [--runs 5] [--files base,contributed,benchmark] [--no-parquet] [--threads 1|2]
+// node tools/bench/load-compare.mjs --size 1m [--runs 5] [--files base,contributed,benchmark] [--no-parquet] [--threads 1|2] [--known-hash]
 // Per file, hokusai's load into an Arrow table (`loadDataset`, the file's SHA-256 included) and,
 // separately, its manifest (content hash, distinct counts), against pandas' `pd.read_csv` (C
 // parser) on the same file; then a Parquet copy of base.csv (written once next to the CSVs with
@@ -7,9 +7,11 @@
 // stays up and loads a file when asked; the two take turns, run by run (which goes first
 // alternates), so both see the same minutes of this machine, whose speed drifts. Medians of
 // `--runs`, wall and CPU seconds (CPU: all of the process's threads), and the median of the
-// runs' ratios. `--threads` sets `parseThreads` (default: loadDataset's). Prints one table, or JSON with --json.
+// runs' ratios. `--threads` sets `parseThreads` (default: loadDataset's). `--known-hash` passes the
+// file's SHA-256 and stat, taken before the timed load, as `knownSha256`, as a run does (it hashes its
+// inputs first, for the run id): the load then does not hash. Prints one table, or JSON with --json.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { pathToFileURL } from 'node:url';
@@ -24,6 +26,7 @@ const { values } = parseArgs({
     'no-parquet': { type: 'boolean', default: false },
     json: { type: 'boolean', default: false },
     threads: { type: 'string' },
+    'known-hash': { type: 'boolean', default: false },
     // Internal: the hokusai side, run in a child process of its own.
     child: { type: 'boolean', default: false },
   },
@@ -37,15 +40,20 @@ const median = (xs) => {
 
 if (values.child) {
   // One load per line of input (a path), one line of JSON back.
-  const { loadDataset } = await import(pathToFileURL(join(root, 'packages', 'data-integration', 'dist', 'index.js')).href);
+  const { loadDataset, fileSha256 } = await import(pathToFileURL(join(root, 'packages', 'data-integration', 'dist', 'index.js')).href);
   for await (const path of createInterface({ input: process.stdin })) {
+    const options = values.threads !== undefined ? { parseThreads: Number(values.threads) } : {};
+    if (values['known-hash']) {
+      const st = statSync(path);
+      options.knownSha256 = { sha256: await fileSha256(path), size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, ino: st.ino };
+    }
     // The last run's table collected and its memory returned (finalizers run on a later turn)
     // before this run is timed, as CPython frees a DataFrame once its last reference goes.
     globalThis.gc?.();
     await new Promise((resolve) => setImmediate(resolve));
     let c0 = process.cpuUsage();
     let t0 = performance.now();
-    const ds = await loadDataset(path, values.threads !== undefined ? { parseThreads: Number(values.threads) } : {});
+    const ds = await loadDataset(path, options);
     const load = { wall: (performance.now() - t0) / 1000, cpu: cpuSince(c0), rows: ds.table.numRows };
     c0 = process.cpuUsage();
     t0 = performance.now();
@@ -125,7 +133,7 @@ if (!values['no-parquet']) {
   files.push(parquet);
 }
 
-const hokusaiSide = server(process.execPath, ['--expose-gc', import.meta.filename, '--child', ...(values.threads !== undefined ? ['--threads', values.threads] : [])]);
+const hokusaiSide = server(process.execPath, ['--expose-gc', import.meta.filename, '--child', ...(values.threads !== undefined ? ['--threads', values.threads] : []), ...(values['known-hash'] ? ['--known-hash'] : [])]);
 const peerSide = server('python3', ['-c', PYTHON]);
 const hokusai = {};
 const peer = {};
@@ -173,10 +181,10 @@ const rows = files.map((path) => {
 });
 
 if (values.json) {
-  process.stdout.write(`${JSON.stringify({ size: values.size, runs, threads: values.threads ?? 'default', rows }, null, 2)}\n`);
+  process.stdout.write(`${JSON.stringify({ size: values.size, runs, threads: values.threads ?? 'default', knownHash: values['known-hash'], rows }, null, 2)}\n`);
 } else {
   const f = (x) => x.toFixed(2);
-  console.log(`load comparison, ${values.size}, median of ${runs} runs taken in turns, parse threads ${values.threads ?? 'default'} (wall s / CPU s; CPU counts every thread)`);
+  console.log(`load comparison, ${values.size}, median of ${runs} runs taken in turns, parse threads ${values.threads ?? 'default'}, ${values['known-hash'] ? "the file's SHA-256 known (as in a run)" : "our load hashing the file"} (wall s / CPU s; CPU counts every thread)`);
   console.log('| file | rows | hokusai load | manifest | peer | peer load | ratio (wall) | ratio of pairs |');
   console.log('| --- | ---: | ---: | ---: | --- | ---: | ---: | ---: |');
   for (const r of rows) {
