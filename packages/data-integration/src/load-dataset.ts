@@ -212,9 +212,9 @@ async function load(path: string, options: LoadOptions, hashing: Hashing, shared
   // The native CSV reader hashes the file on the way (its second thread, over the bytes it counts
   // and reads), or else this thread hashes it while the parse runs on others (onNative below).
   const nativeCsv = format === 'csv' && declared.size === 0 && nativeCsvReader() !== null;
-  // The native Parquet reader hashes the file beside its decode, on its own threads.
-  const nativeParquet = format === 'parquet' && nativeParquetReader()?.hashes === true;
-  const beside = known === undefined && hashBeside && !nativeCsv && !nativeParquet ? fileSha256Beside(path, fileBytes) : undefined;
+  // The native Parquet reader hashes the file as it reads it (where Node's OpenSSL is at hand).
+  const nativeParquet = format === 'parquet' ? nativeParquetReader() : null;
+  const beside = known === undefined && hashBeside && !nativeCsv && nativeParquet?.hashes !== true ? fileSha256Beside(path, fileBytes) : undefined;
   // The hash of a file the native CSV reader parsed: its own, or from a read of its own on this thread.
   let apart: Promise<string | null> | undefined;
   // Whether the native reader started on the file (then the stat check below runs, as for a hash
@@ -261,8 +261,8 @@ async function load(path: string, options: LoadOptions, hashing: Hashing, shared
     builders = r.builders;
     sha = known?.sha256 ?? (await (beside ?? fileSha256(path)));
   } else {
-    nativeTried = nativeParquet;
-    ({ ct, sha } = await readParquetColumns(path, file, { known, beside, native: nativeParquet, threads: options.parseThreads === 1 ? 1 : 2, nonFinite: options.nonFinite ?? 'error' }));
+    nativeTried = nativeParquet !== null;
+    ({ ct, sha } = await readParquetColumns(path, file, { known, beside, native: nativeTried, threads: options.parseThreads === 1 ? 1 : 2, nonFinite: options.nonFinite ?? 'error' }));
     if (ct.rowCount === 0) throw dataError('HOKUSAI_HEADER_ONLY', 'the file has columns but no rows', 'Add at least one row', { file });
     ct = applyDeclaredTypes(ct, declared, file);
   }
@@ -319,8 +319,8 @@ async function load(path: string, options: LoadOptions, hashing: Hashing, shared
  * first, when `native` (it gives up what it would not read as parquet-wasm does), then parquet-wasm.
  */
 async function readParquetColumns(path: string, file: string, o: { known: KnownFileHash | undefined; beside: Promise<string | null> | undefined; native: boolean; threads: 1 | 2; nonFinite: 'error' | 'null' }): Promise<{ ct: ColumnTable; sha: string | null }> {
-  const native = o.native ? await readParquetNative(path, { hash: o.known === undefined, threads: o.threads }) : undefined;
-  if (native !== undefined && 'ct' in native) return { ct: native.ct, sha: o.known?.sha256 ?? native.sha256 ?? (await fileSha256(path).catch(() => null)) };
+  const native = o.native ? await readParquetNative(path, { hash: o.known === undefined && o.beside === undefined, threads: o.threads }) : undefined;
+  if (native !== undefined && 'ct' in native) return { ct: native.ct, sha: o.known?.sha256 ?? native.sha256 ?? (await (o.beside ?? fileSha256(path).catch(() => null))) };
   const { table, sha256 } = await readParquetFile(path, file, { hash: o.known === undefined && o.beside === undefined });
   return { ct: fromArrowTable(table, file, o.nonFinite), sha: o.known?.sha256 ?? sha256 ?? (await (o.beside as Promise<string | null>)) };
 }

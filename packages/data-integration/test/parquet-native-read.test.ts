@@ -576,6 +576,30 @@ describe.runIf(built)('the native Parquet reader', () => {
     expect(nativeParquetReader()).not.toBeNull();
   });
 
+  it('hashes the file itself, and reads it natively still, where the module cannot hash', async () => {
+    // Where Node's OpenSSL is missing the module says hashes: false; loadDataset then hashes the
+    // file beside the native read (or after it) and asks the module for no hash.
+    const reader = nativeParquetReader() as { hashes: boolean; read: (...args: unknown[]) => Promise<unknown> };
+    expect(reader.hashes).toBe(true);
+    const path = writeColumns('no-openssl.parquet', { x: [[1.5, null, -2], new Float64()], s: [['a', 'b', null], new Utf8()] });
+    const { read } = reader;
+    const hashArgs: unknown[] = [];
+    reader.hashes = false;
+    reader.read = (...args: unknown[]) => {
+      hashArgs.push(args[2]);
+      return read.apply(reader, args);
+    };
+    try {
+      const loaded = await loadDataset(path);
+      expect(hashArgs).toEqual([0]);
+      expect(loaded.manifest.file_sha256).toBe(sha256Of(readFileSync(path)));
+      expect(loaded.table.getChild('x')?.toArray()).toEqual(new Float64Array([1.5, 0, -2]));
+    } finally {
+      reader.read = read;
+      reader.hashes = true;
+    }
+  });
+
   it('reads random files as parquet-wasm does, and reads those of its subset itself', async () => {
     const tally = new Tally();
     let subset = 0;
