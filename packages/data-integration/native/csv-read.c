@@ -269,18 +269,6 @@ static long long read_rows(Part *p, const u8 *buf, long long n) {
   }
 }
 
-/** Reads `want` bytes at `at`; 0 when the file ends sooner or cannot be read. */
-static int read_fully(int fd, u8 *buf, long long want, long long at) {
-  long long got = 0;
-  while (got < want) {
-    const ssize_t r = pread(fd, buf + got, (size_t)(want - got), at + got);
-    if (r < 0 && errno == EINTR) continue;
-    if (r <= 0) return 0;
-    got += r;
-  }
-  return 1;
-}
-
 /** Adds bytes to the part's hash, when it hashes. */
 static void hash_bytes(Part *p, const u8 *b, size_t n) {
   if (p->md != NULL && p->hash_ok && n > 0 && EVP_DigestUpdate(p->md, b, n) != 1) p->hash_ok = 0;
@@ -616,12 +604,7 @@ static void run_job(napi_env env, void *data) {
   if (job->hash && can_hash() && (hashing->md = EVP_MD_CTX_new()) != NULL) hashing->hash_ok = EVP_DigestInit_ex(hashing->md, EVP_sha256(), NULL) == 1;
   if (job->gave_up == NULL) job->gave_up = read_parts(job->part, job->parts, job->nc, job->store);
   if (hashing->md != NULL) {
-    u8 md[32];
-    unsigned int md_len = 0;
-    if (job->gave_up == NULL && hashing->hash_ok && EVP_DigestFinal_ex(hashing->md, md, &md_len) == 1 && md_len == 32) {
-      for (int i = 0; i < 32; i++) job->sha256[2 * i] = "0123456789abcdef"[md[i] >> 4], job->sha256[2 * i + 1] = "0123456789abcdef"[md[i] & 15];
-      job->sha256[64] = 0;
-    }
+    if (job->gave_up == NULL && hashing->hash_ok) sha256_hex(hashing->md, job->sha256);
     EVP_MD_CTX_free(hashing->md);
     hashing->md = NULL;
   }
@@ -763,9 +746,8 @@ static napi_value read_csv(napi_env env, napi_callback_info info) {
     free(job);
     return throw_error(env, "read's arguments are not a path and numbers in range");
   }
-  napi_value promise, name;
-  napi_create_string_utf8(env, "hokusai:csv-read", NAPI_AUTO_LENGTH, &name);
-  if (napi_create_promise(env, &job->deferred, &promise) != napi_ok || napi_create_async_work(env, NULL, name, run_job, finish_job, job, &job->work) != napi_ok || napi_queue_async_work(env, job->work) != napi_ok) {
+  napi_value promise = queue_read(env, "hokusai:csv-read", run_job, finish_job, job, &job->deferred, &job->work);
+  if (promise == NULL) {
     free(job);
     return throw_error(env, "could not start the read");
   }

@@ -807,17 +807,6 @@ typedef struct Job {
   napi_async_work work;
 } Job;
 
-static int read_fully(int fd, u8 *buf, size_t want, int64_t at) {
-  size_t got = 0;
-  while (got < want) {
-    const ssize_t r = pread(fd, buf + got, want - got, at + (int64_t)got);
-    if (r < 0 && errno == EINTR) continue;
-    if (r <= 0) return 0;
-    got += (size_t)r;
-  }
-  return 1;
-}
-
 static const char *stopped(Job *job) { return __atomic_load_n(&job->gave_up, __ATOMIC_ACQUIRE); }
 
 static void give_up(Job *job, const char *why) {
@@ -835,16 +824,6 @@ static void hash_range(Job *job, Buffers *b, int64_t from, int64_t to) {
   for (int64_t at = from; job->hash_ok && at < to && stopped(job) == NULL; at += (int64_t)step) {
     const size_t want = to - at < (int64_t)step ? (size_t)(to - at) : step;
     job->hash_ok = read_fully(job->fd, b->dense, want, at) && EVP_DigestUpdate(job->md, b->dense, want) == 1;
-  }
-}
-
-static void finish_hash(Job *job) {
-  unsigned char digest[32];
-  unsigned int len = 0;
-  if (job->hash_ok && EVP_DigestFinal_ex(job->md, digest, &len) == 1 && len == 32) {
-    static const char hex[] = "0123456789abcdef";
-    for (int i = 0; i < 32; i++) job->sha256[2 * i] = hex[digest[i] >> 4], job->sha256[2 * i + 1] = hex[digest[i] & 15];
-    job->sha256[64] = 0;
   }
 }
 
@@ -1028,7 +1007,7 @@ static const char *read_file(Job *job) {
     Buffers b = {0};
     if (job->in_order) hash_range(job, &b, job->hashed_to, job->size);
     free_buffers(&b);
-    finish_hash(job);
+    if (job->hash_ok) sha256_hex(job->md, job->sha256);
   }
   // The file changed while it was read: the columns may not be the bytes hashed.
   struct stat after;
@@ -1168,9 +1147,8 @@ static napi_value read_parquet(napi_env env, napi_callback_info info) {
   job->hash = job->hash != 0 && can_hash();
   pthread_mutex_init(&job->mu, NULL);
   pthread_cond_init(&job->changed, NULL);
-  napi_value promise, name;
-  napi_create_string_utf8(env, "hokusai:parquet-read", NAPI_AUTO_LENGTH, &name);
-  if (napi_create_promise(env, &job->deferred, &promise) != napi_ok || napi_create_async_work(env, NULL, name, run_job, finish_job, job, &job->work) != napi_ok || napi_queue_async_work(env, job->work) != napi_ok) {
+  napi_value promise = queue_read(env, "hokusai:parquet-read", run_job, finish_job, job, &job->deferred, &job->work);
+  if (promise == NULL) {
     free(job);
     return throw_error(env, "could not start the read");
   }

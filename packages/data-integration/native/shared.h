@@ -4,9 +4,12 @@
 #ifndef HOKUSAI_NATIVE_SHARED_H
 #define HOKUSAI_NATIVE_SHARED_H
 #include <emmintrin.h>
+#include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <unistd.h>
 #ifndef CSV_READ_CORE_ONLY
 #include <node_api.h>
 #endif
@@ -29,6 +32,29 @@ extern int EVP_DigestUpdate(EVP_MD_CTX *ctx, const void *d, size_t cnt) __attrib
 extern int EVP_DigestFinal_ex(EVP_MD_CTX *ctx, unsigned char *md, unsigned int *s) __attribute__((weak));
 
 static int can_hash(void) { return EVP_MD_CTX_new != NULL && EVP_MD_CTX_free != NULL && EVP_sha256 != NULL && EVP_DigestInit_ex != NULL && EVP_DigestUpdate != NULL && EVP_DigestFinal_ex != NULL; }
+
+/** The digest of `md` (a SHA-256 context fed to the end) as hex into out[65]; 0 when it failed (out untouched). */
+static int sha256_hex(EVP_MD_CTX *md, char out[65]) {
+  unsigned char digest[32];
+  unsigned int len = 0;
+  if (EVP_DigestFinal_ex(md, digest, &len) != 1 || len != 32) return 0;
+  static const char hex[] = "0123456789abcdef";
+  for (int i = 0; i < 32; i++) out[2 * i] = hex[digest[i] >> 4], out[2 * i + 1] = hex[digest[i] & 15];
+  out[64] = 0;
+  return 1;
+}
+
+/** Bytes [at, at + want) of the file into buf; 0 when it ends before them or a read fails. */
+static int read_fully(int fd, u8 *buf, size_t want, int64_t at) {
+  size_t got = 0;
+  while (got < want) {
+    const ssize_t r = pread(fd, buf + got, want - got, at + (int64_t)got);
+    if (r < 0 && errno == EINTR) continue;
+    if (r <= 0) return 0;
+    got += (size_t)r;
+  }
+  return 1;
+}
 
 /** Blocks from this size are mappings of their own (see block_resize). */
 #define MAPPED_BYTES ((size_t)1 << 20)
@@ -125,6 +151,16 @@ static napi_value str(napi_env env, const char *s) {
   napi_value v;
   napi_create_string_utf8(env, s, NAPI_AUTO_LENGTH, &v);
   return v;
+}
+
+/**
+ * A read's promise, its work (`run` off the JavaScript thread, then `finish` on it, given `job`)
+ * queued; NULL when that failed (nothing queued).
+ */
+static napi_value queue_read(napi_env env, const char *name, napi_async_execute_callback run, napi_async_complete_callback finish, void *job, napi_deferred *deferred, napi_async_work *work) {
+  napi_value promise, resource;
+  if (napi_create_string_utf8(env, name, NAPI_AUTO_LENGTH, &resource) != napi_ok || napi_create_promise(env, deferred, &promise) != napi_ok || napi_create_async_work(env, NULL, resource, run, finish, job, work) != napi_ok || napi_queue_async_work(env, *work) != napi_ok) return NULL;
+  return promise;
 }
 #endif
 #endif

@@ -1,11 +1,9 @@
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
 import type { ColumnReadStats } from './column-builder.js';
 import type { Column, ColumnType } from './column.js';
 import { isNullToken, NON_FINITE_TOKENS, parseBool, parseNumberText, parseTimestamp } from './text-values.js';
 import { roomsFit } from './csv-scan.js';
 import { ownSharedBufferIfGranted } from './shared-array.js';
+import { loadNativeModule } from './native-module.js';
 import { rememberNullCount, stringColumnFromUtf8 } from './utf8-column.js';
 
 // The CSV reader's native path (native/csv-read.c, built with the package when a C compiler and
@@ -43,19 +41,7 @@ let loaded: NativeReader | null | undefined;
  */
 export function nativeCsvReader(): NativeReader | null {
   if (process.env['HOKUSAI_CSV_NATIVE'] === '0') return null;
-  if (loaded === undefined) {
-    loaded = null;
-    for (const url of [new URL('./native/csv-read.node', import.meta.url), new URL('../dist/native/csv-read.node', import.meta.url)]) {
-      const path = fileURLToPath(url);
-      if (!existsSync(path)) continue;
-      try {
-        loaded = createRequire(import.meta.url)(path) as NativeReader;
-      } catch {
-        loaded = null;
-      }
-      break;
-    }
-  }
+  if (loaded === undefined) loaded = loadNativeModule<NativeReader>('csv-read.node');
   return loaded;
 }
 

@@ -1,9 +1,7 @@
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
 import { ARROW_TYPE, storedArrowFields } from './arrow-schema-fields.js';
 import type { StoredArrowField } from './arrow-schema-fields.js';
 import type { Column, ColumnTable } from './column.js';
+import { loadNativeModule } from './native-module.js';
 import { rememberNullCount, stringColumnFromUtf8 } from './utf8-column.js';
 
 // The Parquet reader's native path (native/parquet-read.c, built with the package when a C
@@ -42,19 +40,7 @@ let loaded: NativeParquetReader | null | undefined;
 /** The native Parquet reader, or null where it was not built or cannot load, or when HOKUSAI_PARQUET_NATIVE=0. */
 export function nativeParquetReader(): NativeParquetReader | null {
   if (process.env['HOKUSAI_PARQUET_NATIVE'] === '0') return null;
-  if (loaded === undefined) {
-    loaded = null;
-    for (const url of [new URL('./native/parquet-read.node', import.meta.url), new URL('../dist/native/parquet-read.node', import.meta.url)]) {
-      const path = fileURLToPath(url);
-      if (!existsSync(path)) continue;
-      try {
-        loaded = createRequire(import.meta.url)(path) as NativeParquetReader;
-      } catch {
-        loaded = null;
-      }
-      break;
-    }
-  }
+  if (loaded === undefined) loaded = loadNativeModule<NativeParquetReader>('parquet-read.node');
   return loaded;
 }
 
