@@ -1,22 +1,27 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, open, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, open, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { tableFromIPC, tableToIPC, type Table } from 'apache-arrow';
+import { tableToIPC, type Table } from 'apache-arrow';
 import { z } from 'zod';
 import { fromArrowTable } from './arrow-convert.js';
+import { readBatchFiles } from './aligned-batches.js';
+import { batchKinds, joinKind, placed, type BatchKind } from './batch-kinds.js';
 import type { ColumnType } from './column.js';
-import { columnLength, nullCount } from './column.js';
 import { sniffCsv } from './csv-reader.js';
-import { DataIntegrationError, dataError, locate } from './errors.js';
+import { dataError } from './errors.js';
 import { keepingCsvScanners } from './csv-wasm-rows.js';
-import { loadDataset, loadTableUnhashed } from './load-dataset.js';
+import { detectFormat, loadDataset, loadTableUnhashed } from './load-dataset.js';
+import { loadParquetInBatches } from './parquet-batches.js';
 
 export interface BatchedLoadOptions {
   /** Folder for the batches (Arrow IPC files); created. The caller removes it when done. */
   dir: string;
   /** Rows per batch (default 262,144). */
   batchRows?: number;
+  /** CSV or Parquet; by default from the extension or the first bytes, as loadDataset tells. */
+  format?: 'csv' | 'parquet';
+  /** CSV only, as for loadDataset. */
   delimiter?: string;
   header?: boolean;
   nonFinite?: 'error' | 'null';
@@ -25,7 +30,7 @@ export interface BatchedLoadOptions {
 /** A file loaded as Arrow batches on disk: what `loadDataset` gives, a batch at a time. */
 export interface BatchedDataset {
   path: string;
-  format: 'csv';
+  format: 'csv' | 'parquet';
   /** SHA-256 hex of the file bytes. */
   file_sha256: string;
   row_count: number;
@@ -40,7 +45,7 @@ export interface BatchedDataset {
   read(): AsyncIterable<Table>;
 }
 
-const optionsSpec = z.object({ dir: z.string().min(1), batchRows: z.number().int().positive().optional(), delimiter: z.string().length(1).optional(), header: z.boolean().optional(), nonFinite: z.enum(['error', 'null']).optional() }).strict();
+const optionsSpec = z.object({ dir: z.string().min(1), batchRows: z.number().int().positive().optional(), format: z.enum(['csv', 'parquet']).optional(), delimiter: z.string().length(1).optional(), header: z.boolean().optional(), nonFinite: z.enum(['error', 'null']).optional() }).strict();
 
 const QUOTE = 0x22;
 const LF = 0x0a;
@@ -83,40 +88,9 @@ class RecordSplitter {
 
 const batchFileOf = (chunkFile: string): string => chunkFile.replace(/\.csv$/, '.arrow');
 
-/** Kind of one batch column: its type, or 'null' when every cell is empty. */
-function batchKinds(table: Table, file: string): Map<string, ColumnType | 'null'> {
-  const ct = fromArrowTable(table, file);
-  return new Map(ct.names.map((name, k) => [name, nullCount(ct.columns[k]!) === columnLength(ct.columns[k]!) ? 'null' : ct.columns[k]!.type]));
-}
-
 /**
- * The whole file's type from its batches' types, as one reader over every row would infer it:
- * all empty counts for nothing, int and float make float, any other mix is text.
- */
-function joinKind(a: ColumnType | 'null', b: ColumnType | 'null'): ColumnType | 'null' {
-  if (a === 'null') return b;
-  if (b === 'null' || a === b) return a;
-  if ((a === 'int' && b === 'float') || (a === 'float' && b === 'int')) return 'float';
-  return 'string';
-}
-
-/** The error of a chunk, placed in the whole file: its name, row and line. */
-export function placed(error: unknown, chunk: string, path: string, rowOffset: number, lineOffset: number): unknown {
-  if (!(error instanceof DataIntegrationError)) return error;
-  const before = { ...(error.file === undefined ? {} : { file: error.file }), ...(error.row === undefined ? {} : { row: error.row }), ...(error.column === undefined ? {} : { column: error.column }), ...(error.line === undefined ? {} : { line: error.line }) };
-  const after = {
-    ...before,
-    ...(error.file === chunk || error.file === undefined ? { file: path } : {}),
-    ...(error.row === undefined ? {} : { row: error.row + rowOffset }),
-    ...(error.line === undefined ? {} : { line: error.line + lineOffset }),
-  };
-  const prefix = `${locate(before)}: `;
-  const rest = error.message.startsWith(prefix) ? error.message.slice(prefix.length) : error.message;
-  return new DataIntegrationError(error.code, `${locate(after)}: ${rest}`, { ...after, ...(error.context === undefined ? {} : { context: { ...error.context } }) });
-}
-
-/**
- * Loads a CSV file larger than memory as Arrow batches on disk. One pass splits it into chunks of
+ * Loads a CSV or Parquet file larger than memory as Arrow batches on disk (Parquet: see
+ * loadParquetInBatches). For CSV, one pass splits it into chunks of
  * `batchRows` records (quote-aware), reads each to learn its column types and writes its table as
  * an Arrow IPC file; the second reads again, with the whole file's types declared, only the chunks
  * whose own types differ from them (int and float in different chunks make float, as one reader
@@ -135,6 +109,18 @@ export async function loadDatasetInBatches(path: string, options: BatchedLoadOpt
   const fh = await open(path, 'r').catch(() => {
     throw dataError('HOKUSAI_FILE_NOT_FOUND', 'the file does not exist or cannot be read', 'Check the path', { file: path });
   });
+  const format = options.format ?? (await detectFormat(path).catch(async (e: unknown) => {
+    await fh.close();
+    throw e;
+  }));
+  if (format !== 'csv') {
+    await fh.close();
+    if (format !== 'parquet') {
+      throw dataError('HOKUSAI_UNKNOWN_FORMAT', `reading in batches takes CSV or Parquet, and this file is ${format === 'json' ? 'JSON' : 'JSON Lines'}`, 'Convert the file to CSV or Parquet, or load it whole with loadDataset', { file: path });
+    }
+    const batches = await loadParquetInBatches(path, { dir: options.dir, batchRows, nonFinite: options.nonFinite ?? 'error' });
+    return { path, format, ...batches, read: readBatchFiles(batches.batches) };
+  }
   try {
     const sample = Buffer.alloc(65536);
     sampleBytes = sample.subarray(0, (await fh.read(sample, 0, 65536, 0)).bytesRead);
@@ -182,16 +168,16 @@ export async function loadDatasetInBatches(path: string, options: BatchedLoadOpt
   // Every chunk is read by loadDataset: the scanner of one read serves the next.
   return keepingCsvScanners(async () => {
     let rowOffset = 0;
-    const kinds = new Map<string, ColumnType | 'null'>();
+    const kinds = new Map<string, BatchKind>();
     // Per chunk, the kinds its own rows gave; its table as read is kept as its batch file.
-    const chunkKinds: Map<string, ColumnType | 'null'>[] = [];
+    const chunkKinds: Map<string, BatchKind>[] = [];
     let names: string[] = [];
     for (const chunk of chunks) {
       const loaded = await loadTableUnhashed(chunk.file, { format: 'csv', delimiter, header, ...(options.nonFinite === undefined ? {} : { nonFinite: options.nonFinite }) }).catch((e: unknown) => {
         throw placed(e, chunk.file, path, rowOffset, chunk.lineOffset);
       });
       if (names.length === 0) names = loaded.table.schema.fields.map((f) => f.name);
-      const own = batchKinds(loaded.table, chunk.file);
+      const own = batchKinds(fromArrowTable(loaded.table, chunk.file));
       chunkKinds.push(own);
       for (const [name, kind] of own) kinds.set(name, joinKind(kinds.get(name) ?? 'null', kind));
       await writeFile(batchFileOf(chunk.file), tableToIPC(loaded.table, 'file'));
@@ -212,7 +198,7 @@ export async function loadDatasetInBatches(path: string, options: BatchedLoadOpt
     rowOffset = 0;
     for (const [c, chunk] of chunks.entries()) {
       const file = batchFileOf(chunk.file);
-      const own = chunkKinds[c] as Map<string, ColumnType | 'null'>;
+      const own = chunkKinds[c] as Map<string, BatchKind>;
       if (names.some((n) => own.get(n) !== kinds.get(n))) {
         const loaded = await loadTableUnhashed(chunk.file, { format: 'csv', delimiter, header, schema: { columns: declared, extraColumns: 'allow' }, ...(options.nonFinite === undefined ? {} : { nonFinite: options.nonFinite }) }).catch((e: unknown) => {
           throw placed(e, chunk.file, path, rowOffset, chunk.lineOffset);
@@ -232,9 +218,7 @@ export async function loadDatasetInBatches(path: string, options: BatchedLoadOpt
       dtypes,
       emptyColumns: names.filter((n) => (kinds.get(n) ?? 'null') === 'null'),
       batches,
-      async *read() {
-        for (const file of batches) yield tableFromIPC(await readFile(file));
-      },
+      read: readBatchFiles(batches),
     };
   });
 }

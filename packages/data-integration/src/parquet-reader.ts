@@ -16,13 +16,7 @@ const MAGIC = Buffer.from('PAR1', 'latin1');
  */
 export async function readParquetFile(path: string, file: string, options: { hash: boolean } = { hash: true }): Promise<{ table: Table; sha256: string | undefined }> {
   const bytes = await readWhole(path);
-  if (bytes.length === 0) throw dataError('HOKUSAI_EMPTY_FILE', 'the file is empty', 'Provide a Parquet file with at least one row', { file });
-  if (bytes.length < 12 || !bytes.subarray(0, 4).equals(MAGIC)) {
-    throw dataError('HOKUSAI_PARQUET_CORRUPT', 'the file does not start with the Parquet magic bytes PAR1', 'Check that the file really is Parquet, or pass the right format', { file });
-  }
-  if (!bytes.subarray(bytes.length - 4).equals(MAGIC)) {
-    throw dataError('HOKUSAI_PARQUET_CORRUPT', 'the file does not end with the Parquet footer (it is probably truncated)', 'Copy or export the file again in full', { file, context: { bytes: bytes.length } });
-  }
+  checkParquetEnds(bytes.length, bytes.subarray(0, 4), bytes.subarray(bytes.length - 4), file);
   const input = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length);
   // Imported on first use: the module compiles 5 MB of WebAssembly (50-120 ms) in every thread
   // that loads it, and runs on CSV never need it.
@@ -35,6 +29,20 @@ export async function readParquetFile(path: string, file: string, options: { has
     throw dataError('HOKUSAI_PARQUET_CORRUPT', `the Parquet decoder rejected the file (${msg})`, 'Copy or export the file again; check that it was written completely', { file });
   }
   return { table, sha256: options.hash ? createHash('sha256').update(bytes).digest('hex') : undefined };
+}
+
+/**
+ * A Parquet file's size and first and last four bytes checked before any decoding, so an empty,
+ * foreign or truncated file is reported as such rather than as a decoder panic.
+ */
+export function checkParquetEnds(size: number, head: Uint8Array, tail: Uint8Array, file: string): void {
+  if (size === 0) throw dataError('HOKUSAI_EMPTY_FILE', 'the file is empty', 'Provide a Parquet file with at least one row', { file });
+  if (size < 12 || !MAGIC.equals(head)) {
+    throw dataError('HOKUSAI_PARQUET_CORRUPT', 'the file does not start with the Parquet magic bytes PAR1', 'Check that the file really is Parquet, or pass the right format', { file });
+  }
+  if (!MAGIC.equals(tail)) {
+    throw dataError('HOKUSAI_PARQUET_CORRUPT', 'the file does not end with the Parquet footer (it is probably truncated)', 'Copy or export the file again in full', { file, context: { bytes: size } });
+  }
 }
 
 /**

@@ -2,7 +2,7 @@ import { Table, vectorFromArray } from 'apache-arrow';
 import { fromArrowTable } from './arrow-convert.js';
 import type { BatchedSource } from './aligned-batches.js';
 import { readBatchFiles } from './aligned-batches.js';
-import { placed } from './batched-load.js';
+import { placed } from './batch-kinds.js';
 import type { Column } from './column.js';
 import { cellValue } from './column.js';
 import type { LoadedDataset } from './dataset.js';

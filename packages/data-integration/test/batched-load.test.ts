@@ -1,23 +1,12 @@
 import { existsSync } from 'node:fs';
-import type { Table } from 'apache-arrow';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadDataset, loadDatasetInBatches } from '../src/index.js';
 import { loadTableUnhashed } from '../src/load-dataset.js';
+import { allRows, rowsOf } from './batch-rows.js';
 import { scratch } from './temp-files.js';
 
 const tmp = scratch();
 afterAll(() => tmp.cleanup());
-
-/** Rows as plain JSON values, whatever Arrow type holds them. */
-function rowsOf(table: Table): unknown[] {
-  return table.toArray().map((row: { toJSON(): Record<string, unknown> }) => JSON.parse(JSON.stringify(row.toJSON(), (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v))) as unknown);
-}
-
-async function allRows(read: () => AsyncIterable<Table>): Promise<unknown[]> {
-  const out: unknown[] = [];
-  for await (const batch of read()) out.push(...rowsOf(batch));
-  return out;
-}
 
 /** 40 rows whose columns change type only after the first batches: what a per-batch reader would get wrong. */
 function mixedCsv(eol: string): string {
