@@ -3,8 +3,9 @@ import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { runPipeline, verifyRun, type MemoryPlan, type PipelineResult, type RunEvent } from '../src/index.js';
-import { quickstartConfig } from './fixtures/quickstart.js';
+import { loadDataset, writeTable } from '@hokusai/data-integration';
+import { runPipeline, verifyRun, type MemoryPlan, type PipelineConfigInput, type PipelineResult, type RunEvent } from '../src/index.js';
+import { QUICKSTART, quickstartConfig } from './fixtures/quickstart.js';
 
 interface Body {
   inputs: Record<string, { content_hash: string; row_count: number; file_sha256: string }>;
@@ -89,6 +90,45 @@ describe('a run over its memory budget streams', () => {
   });
 });
 
+describe('a run over its budget streams Parquet inputs too', () => {
+  const KEY = 'streaming-test-key-0123456789';
+  let memoryOut: string;
+  let streamOut: string;
+  let streamed: PipelineResult;
+  let inMemory: PipelineResult;
+
+  beforeAll(async () => {
+    const work = await mkdtemp(join(tmpdir(), 'hokusai-stream-parquet-'));
+    // The quickstart's files as Parquet (pyarrow's and pandas' usual format for data this size).
+    const inputs: Record<string, string> = {};
+    for (const role of ['base', 'contributed', 'benchmark']) {
+      inputs[role] = join(work, `${role}.parquet`);
+      await writeTable((await loadDataset(join(QUICKSTART, `${role}.csv`))).table, inputs[role] as string);
+    }
+    const store = join(work, 'store');
+    const config = (out: string, memory: string): PipelineConfigInput => ({ ...quickstartConfig(out, { delta: { bootstrapResamples: 50 }, pii: { mode: 'hash', key: KEY }, resources: { memory } }), ...inputs });
+    memoryOut = join(work, 'memory');
+    streamOut = join(work, 'stream');
+    inMemory = await runPipeline(config(memoryOut, '4GB'), { store });
+    streamed = await runPipeline(config(streamOut, '100MB'), { store, streamBatchRows: 128 });
+  }, 300_000);
+
+  it('attests the in-memory run\'s inputs, data report, models and metrics', async () => {
+    const [m, s] = [await body(memoryOut), await body(streamOut)];
+    expect(s.results.execution).toMatchObject({ mode: 'streaming' });
+    expect(m.results.execution).toMatchObject({ mode: 'in-memory' });
+    expect(s.inputs).toEqual(m.inputs);
+    for (const role of ['base', 'contributed', 'benchmark']) expect(await text(streamOut, `manifests/${role}.json`)).toBe(await text(memoryOut, `manifests/${role}.json`));
+    expect(JSON.parse(await text(streamOut, 'manifests/base.json'))).toMatchObject({ format: 'parquet' });
+    expect(await text(streamOut, 'data_report.json')).toBe(await text(memoryOut, 'data_report.json'));
+    expect(s.models).toEqual(m.models);
+    expectClose(s.results.new_metrics, m.results.new_metrics);
+    expect(streamed.deltaOne).toBeCloseTo(inMemory.deltaOne as number, 6);
+    expect(await text(streamOut, 'predictions.json')).toBe(await text(memoryOut, 'predictions.json'));
+    expect((await verifyRun(streamOut)).checks.filter((c) => !c.ok)).toEqual([]);
+  });
+});
+
 const JSON_BENCHMARK = join(mkdtempSync(join(tmpdir(), 'hokusai-stream-json-')), 'benchmark.json');
 writeFileSync(JSON_BENCHMARK, '[]');
 
@@ -96,7 +136,7 @@ describe('what streaming does not do is refused before anything is read', () => 
   it.each([
     ['another model family', { model: { family: 'mlp', params: {} } }, /the model family "mlp"/],
     ['a hyperparameter search', { search: { strategy: 'grid', space: { l2: { values: [0.1, 1] } } } }, /a hyperparameter search/],
-    ['a JSON input', { benchmark: JSON_BENCHMARK }, /input files other than CSV \(benchmark\.json: json\)/],
+    ['a JSON input', { benchmark: JSON_BENCHMARK }, /input files other than CSV or Parquet \(benchmark\.json: json\)/],
   ])('%s', async (_name, extra, reason) => {
     const work = await mkdtemp(join(tmpdir(), 'hokusai-stream-'));
     const out = join(work, 'out');
@@ -104,7 +144,7 @@ describe('what streaming does not do is refused before anything is read', () => 
       code: 'HOKUSAI_STREAMING_UNAVAILABLE',
       message: expect.stringMatching(reason),
     });
-    await expect(runPipeline(quickstartConfig(out, { resources: { memory: '100MB' }, ...extra } as never), { store: join(work, 'store') })).rejects.toThrow(/Streaming runs take CSV inputs, train logistic_regression by passes over batches/);
+    await expect(runPipeline(quickstartConfig(out, { resources: { memory: '100MB' }, ...extra } as never), { store: join(work, 'store') })).rejects.toThrow(/Streaming runs take CSV or Parquet inputs, train logistic_regression by passes over batches/);
     expect(existsSync(out)).toBe(false);
   });
 });
