@@ -10,6 +10,7 @@ import type { PipelineConfig } from './config.js';
 import { flattenParams } from './flatten.js';
 import { writeRunModelFolder } from './mlflow-model.js';
 import { packageVersions } from './package-versions.js';
+import { timelineToCatchUp, type TimelineEntry } from './resumed-timeline.js';
 import { standardTags, trackedConfig } from './tracked-run-content.js';
 import { trackedDataset } from './tracked-dataset.js';
 import type { DatasetRole } from './steps/load-step.js';
@@ -210,9 +211,10 @@ export class PipelineTracking {
 
   /**
    * A resumed run first logs what the killed process finished but could not track (its last
-   * calls die with it): the timeline of every step the run store has finished, at the records'
-   * times and in their order (MLflow keeps one copy of a metric logged twice with the same
-   * value, time and step, so what did arrive is not doubled), the inputs, and the trainings.
+   * calls die with it): each finished step's duration at its record's time (MLflow keeps one copy
+   * of a metric logged twice with the same value, time and step, so what did arrive is not
+   * doubled), the timeline entries no earlier process logged (`timelineToCatchUp`: matched by
+   * time, as the journal has them), the inputs, and the trainings.
    * A training left open ends FINISHED when its step finished, else KILLED (it trains again).
    */
   private async catchUp(earlier: EarlierRun, now: number): Promise<void> {
@@ -221,11 +223,16 @@ export class PipelineTracking {
     const finished = [...(await this.store.readSteps(this.runId)).values()]
       .filter((r) => r.status === 'finished' && r.startedAt !== undefined && r.finishedAt !== undefined)
       .sort((a, b) => (a.finishedAt as number) - (b.finishedAt as number) || a.step.localeCompare(b.step));
+    const missing = new Map(timelineToCatchUp(finished.map((r) => ({ step: r.step, finishedAt: r.finishedAt as number })), earlier.timeline).map((e) => [e.step, e.index]));
+    this.stepsDone = earlier.timeline.reduce((m, e) => Math.max(m, e.value), 0);
     for (const record of finished) {
-      this.stepsDone++;
       const at = record.finishedAt as number;
       await parent.logMetrics({ [`step.${record.step}.duration_seconds`]: record.durationMs / 1000 }, { timestamp: at });
-      await parent.logMetrics({ 'pipeline.step': this.stepsDone }, { step: this.stepsDone, timestamp: at });
+      const index = missing.get(record.step);
+      if (index !== undefined) {
+        this.stepsDone = index;
+        await parent.logMetrics({ 'pipeline.step': index }, { step: index, timestamp: at });
+      }
       const trials = refNamed(this.steps.trials, record.step);
       if (record.step === this.steps.manifests.name) {
         await this.logDatasets(parent);
@@ -371,6 +378,8 @@ interface EarlierRun {
   /** The runs an earlier process nested under the parent, and whether each was ended. */
   children: Array<{ run: string; name: string; ended: boolean }>;
   trialsLogged: boolean;
+  /** The `pipeline.step` entries earlier processes logged on the parent (sent or journaled to send). */
+  timeline: TimelineEntry[];
 }
 
 /** The parent run an earlier process of this pipeline run left in the journal, if any. */
@@ -385,6 +394,7 @@ async function earlierRun(journalPath: string, runId: string): Promise<EarlierRu
     parent: parent.run,
     children: children.map((c) => ({ run: c.run, name: c.op === 'startRun' ? c.name : '', ended: ended.has(c.run) })),
     trialsLogged: children.some((c) => c.op === 'startRun' && c.name === TRAIN_STEPS.train_baseline && entries.some((e) => e.op === 'startRun' && e.parentRun === c.run)),
+    timeline: entries.flatMap((e) => (e.op === 'log' && e.run === parent.run ? e.metrics.filter((m) => m.key === 'pipeline.step').map((m) => ({ value: m.value, timestamp: m.timestamp })) : [])),
   };
 }
 
