@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// node tools/bench/load-compare.mjs --size 1m [--runs 5] [--files base,contributed,benchmark] [--no-parquet] [--threads 1|2] [--known-hash]
+// node tools/bench/load-compare.mjs --size 1m [--runs 5] [--files base,contributed,benchmark] [--no-parquet] [--threads 1|2] [--known-hash] [--fresh]
 // Per file, hokusai's load into an Arrow table (`loadDataset`, the file's SHA-256 included) and,
 // separately, its manifest (content hash, distinct counts), against pandas' `pd.read_csv` (C
 // parser) on the same file; then a Parquet copy of base.csv (written once next to the CSVs with
@@ -9,9 +9,12 @@
 // `--runs`, wall and CPU seconds (CPU: all of the process's threads), and the median of the
 // runs' ratios. `--threads` sets `parseThreads` (default: loadDataset's). `--known-hash` passes the
 // file's SHA-256 and stat, taken before the timed load, as `knownSha256`, as a run does (it hashes its
-// inputs first, for the run id): the load then does not hash. Prints one table, or JSON with --json.
+// inputs first, for the run id): the load then does not hash. `--fresh` starts both sides anew for
+// every load (modules imported and a 3-row CSV and Parquet file loaded before the clock starts): each
+// large load is its process's first, as a run's is, with no memory an earlier one freed to reuse. Prints one table, or JSON with --json.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { pathToFileURL } from 'node:url';
@@ -27,6 +30,9 @@ const { values } = parseArgs({
     json: { type: 'boolean', default: false },
     threads: { type: 'string' },
     'known-hash': { type: 'boolean', default: false },
+    fresh: { type: 'boolean', default: false },
+    // Internal: small files each side loads once before it says it is ready (--fresh).
+    warm: { type: 'string', multiple: true },
     // Internal: the hokusai side, run in a child process of its own.
     child: { type: 'boolean', default: false },
   },
@@ -41,6 +47,10 @@ const median = (xs) => {
 if (values.child) {
   // One load per line of input (a path), one line of JSON back.
   const { loadDataset, fileSha256 } = await import(pathToFileURL(join(root, 'packages', 'data-integration', 'dist', 'index.js')).href);
+  // Before the first timed load: one load of each small warm-up file (--fresh), so that what is
+  // timed is the large file's load, not the first call's one-time work.
+  for (const warm of values.warm ?? []) await loadDataset(warm);
+  process.stdout.write('{"ready":true}\n');
   for await (const path of createInterface({ input: process.stdin })) {
     const options = values.threads !== undefined ? { parseThreads: Number(values.threads) } : {};
     if (values['known-hash']) {
@@ -73,6 +83,9 @@ const PYTHON = String.raw`
 import json, sys, time
 import pandas as pd
 import pyarrow.parquet as pq
+for warm in sys.argv[1:]:
+    pq.read_table(warm) if warm.endswith(".parquet") else pd.read_csv(warm)
+print('{"ready":true}', flush=True)
 for line in sys.stdin:
     path = line.rstrip("\n")
     c0, t0 = time.process_time(), time.perf_counter()
@@ -111,15 +124,33 @@ function server(cmd, args) {
       process.exit(3);
     }
   });
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  // Each side says it is ready once its modules are imported.
+  const ready = lines.next();
   return {
+    ready,
     async ask(line) {
+      await ready;
       child.stdin.write(`${line}\n`);
       const next = await lines.next();
       if (next.done) throw new Error(`${cmd} closed its output`);
       return JSON.parse(next.value);
     },
-    close: () => child.stdin.end(),
+    /** Ends the process and waits for it to be gone. */
+    async close() {
+      child.stdin.end();
+      await exited;
+    },
   };
+}
+
+/** A 3-row CSV file and its Parquet copy, in a folder of their own. */
+function warmUpFiles() {
+  const dir = mkdtempSync(join(tmpdir(), 'hokusai-load-compare-'));
+  const csv = join(dir, 'warm.csv');
+  writeFileSync(csv, 'id,x,name\n1,0.5,a\n2,1.5,b\n3,2.5,c\n');
+  run('python3', ['-c', WRITE_PARQUET, csv, join(dir, 'warm.parquet')]);
+  return [csv, join(dir, 'warm.parquet')];
 }
 
 requireBuilt();
@@ -133,8 +164,31 @@ if (!values['no-parquet']) {
   files.push(parquet);
 }
 
-const hokusaiSide = server(process.execPath, ['--expose-gc', import.meta.filename, '--child', ...(values.threads !== undefined ? ['--threads', values.threads] : []), ...(values['known-hash'] ? ['--known-hash'] : [])]);
-const peerSide = server('python3', ['-c', PYTHON]);
+// With --fresh, both sides first load a small CSV and Parquet file (their first call's one-time
+// work: lazy imports, a JIT's first pass, a thread pool), untimed.
+const warm = values.fresh ? warmUpFiles() : [];
+const startHokusai = () => server(process.execPath, ['--expose-gc', import.meta.filename, '--child', ...(values.threads !== undefined ? ['--threads', values.threads] : []), ...(values['known-hash'] ? ['--known-hash'] : []), ...warm.flatMap((w) => ['--warm', w])]);
+const startPeer = () => server('python3', ['-c', PYTHON, ...warm]);
+let hokusaiSide = startHokusai();
+let peerSide = startPeer();
+await hokusaiSide.ready;
+await peerSide.ready;
+/** One load by a side: with --fresh, the process then ends and the next is started, and ready, before anything else is timed. */
+async function askFresh(side, path) {
+  const x = await (side === 'h' ? hokusaiSide : peerSide).ask(path);
+  if (values.fresh) {
+    if (side === 'h') {
+      await hokusaiSide.close();
+      hokusaiSide = startHokusai();
+      await hokusaiSide.ready;
+    } else {
+      await peerSide.close();
+      peerSide = startPeer();
+      await peerSide.ready;
+    }
+  }
+  return x;
+}
 const hokusai = {};
 const peer = {};
 for (const path of files) {
@@ -145,17 +199,17 @@ for (const path of files) {
     const order = r % 2 === 0 ? ['h', 'p'] : ['p', 'h'];
     for (const side of order) {
       if (side === 'h') {
-        const x = await hokusaiSide.ask(path);
+        const x = await askFresh('h', path);
         hokusai[path].load.push(x.load);
         hokusai[path].manifest.push(x.manifest);
       } else {
-        peer[path].push(await peerSide.ask(path));
+        peer[path].push(await askFresh('p', path));
       }
     }
   }
 }
-hokusaiSide.close();
-peerSide.close();
+await hokusaiSide.close();
+await peerSide.close();
 
 const rows = files.map((path) => {
   const h = hokusai[path];
@@ -173,6 +227,8 @@ const rows = files.map((path) => {
     peer: path.endsWith('.parquet') ? 'pyarrow.parquet.read_table' : 'pandas.read_csv',
     peer_wall: peerWall,
     peer_cpu: median(p.map((x) => x.cpu)),
+    hokusai_walls: h.load.map((x) => x.wall),
+    peer_walls: p.map((x) => x.wall),
     ratio: loadWall / peerWall,
     // Each run's pair, one after the other: less moved by the machine's drift than the medians'.
     ratio_of_pairs: median(h.load.map((x, r) => x.wall / p[r].wall)),
@@ -181,10 +237,10 @@ const rows = files.map((path) => {
 });
 
 if (values.json) {
-  process.stdout.write(`${JSON.stringify({ size: values.size, runs, threads: values.threads ?? 'default', knownHash: values['known-hash'], rows }, null, 2)}\n`);
+  process.stdout.write(`${JSON.stringify({ size: values.size, runs, threads: values.threads ?? 'default', knownHash: values['known-hash'], fresh: values.fresh, rows }, null, 2)}\n`);
 } else {
   const f = (x) => x.toFixed(2);
-  console.log(`load comparison, ${values.size}, median of ${runs} runs taken in turns, parse threads ${values.threads ?? 'default'}, ${values['known-hash'] ? "the file's SHA-256 known (as in a run)" : "our load hashing the file"} (wall s / CPU s; CPU counts every thread)`);
+  console.log(`load comparison, ${values.size}, median of ${runs} runs taken in turns${values.fresh ? ', each the first load of a process of its own' : ''}, parse threads ${values.threads ?? 'default'}, ${values['known-hash'] ? "the file's SHA-256 known (as in a run)" : "our load hashing the file"} (wall s / CPU s; CPU counts every thread)`);
   console.log('| file | rows | hokusai load | manifest | peer | peer load | ratio (wall) | ratio of pairs |');
   console.log('| --- | ---: | ---: | ---: | --- | ---: | ---: | ---: |');
   for (const r of rows) {
