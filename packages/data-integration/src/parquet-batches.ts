@@ -9,6 +9,7 @@ import type { ColumnType } from './column.js';
 import { castColumn } from './column.js';
 import { dataError, DataIntegrationError } from './errors.js';
 import { fileSha256 } from './file-sha256.js';
+import { sameFileStat, type KnownFileHash } from './load-dataset.js';
 import { decodeParquetBatches, type DecodeOptions, type FirstPass } from './parquet-batches-decode.js';
 import { checkParquetEnds } from './parquet-reader.js';
 
@@ -70,13 +71,11 @@ async function checkEnds(path: string): Promise<void> {
   }
 }
 
-interface FileStat {
-  size: number;
-  mtimeMs: number;
-  ctimeMs: number;
-  ino: number;
+/** Whether the file still has the stat it had before the read (gone counts as changed). */
+async function unchanged(path: string, before: Omit<KnownFileHash, 'sha256'>): Promise<boolean> {
+  const after = await stat(path).catch(() => null);
+  return after !== null && sameFileStat(after, before);
 }
-const sameStat = (a: FileStat, b: FileStat | null): boolean => b !== null && a.size === b.size && a.mtimeMs === b.mtimeMs && a.ctimeMs === b.ctimeMs && a.ino === b.ino;
 
 async function readOnce(path: string, options: ParquetBatchesOptions): Promise<ParquetBatches> {
   const before = await stat(path);
@@ -84,7 +83,7 @@ async function readOnce(path: string, options: ParquetBatchesOptions): Promise<P
   try {
     const sha256 = await fileSha256(path);
     const pass = await decodeInWorker(path, options, written);
-    if (!sameStat(before, await stat(path).catch(() => null))) throw new FileChanged();
+    if (!(await unchanged(path, before))) throw new FileChanged();
     if (pass.rows === 0) throw dataError('HOKUSAI_HEADER_ONLY', 'the file has columns but no rows', 'Add at least one row', { file: path });
     // A column with no value anywhere keeps the type the file gives it, as loadDataset keeps it.
     const types = pass.names.map((_, k) => {
@@ -103,7 +102,7 @@ async function readOnce(path: string, options: ParquetBatchesOptions): Promise<P
   } catch (error) {
     await Promise.all(written.map((f) => rm(f, { force: true })));
     // An error from bytes that changed under the read is the change's, not the file's.
-    if (!(error instanceof FileChanged) && !sameStat(before, await stat(path).catch(() => null))) throw new FileChanged();
+    if (!(error instanceof FileChanged) && !(await unchanged(path, before))) throw new FileChanged();
     throw error;
   }
 }
