@@ -10,7 +10,7 @@ import type { PipelineConfig } from './config.js';
 import { flattenParams } from './flatten.js';
 import { writeRunModelFolder } from './mlflow-model.js';
 import { packageVersions } from './package-versions.js';
-import { timelineToCatchUp, type TimelineEntry } from './resumed-timeline.js';
+import { lastIndex, timelineToCatchUp, type TimelineEntry } from './resumed-timeline.js';
 import { standardTags, trackedConfig } from './tracked-run-content.js';
 import { trackedDataset } from './tracked-dataset.js';
 import type { DatasetRole } from './steps/load-step.js';
@@ -224,7 +224,7 @@ export class PipelineTracking {
       .filter((r) => r.status === 'finished' && r.startedAt !== undefined && r.finishedAt !== undefined)
       .sort((a, b) => (a.finishedAt as number) - (b.finishedAt as number) || a.step.localeCompare(b.step));
     const missing = new Map(timelineToCatchUp(finished.map((r) => ({ step: r.step, finishedAt: r.finishedAt as number })), earlier.timeline).map((e) => [e.step, e.index]));
-    this.stepsDone = earlier.timeline.reduce((m, e) => Math.max(m, e.value), 0);
+    this.stepsDone = lastIndex(earlier.timeline);
     for (const record of finished) {
       const at = record.finishedAt as number;
       await parent.logMetrics({ [`step.${record.step}.duration_seconds`]: record.durationMs / 1000 }, { timestamp: at });

@@ -10,6 +10,11 @@ export interface TimelineEntry {
   timestamp: number;
 }
 
+/** The last index earlier processes put on the timeline (0: none). */
+export function lastIndex(logged: readonly TimelineEntry[]): number {
+  return logged.reduce((m, e) => Math.max(m, e.value), 0);
+}
+
 /**
  * What a resumed run still has to put on the parent run's timeline: the finished steps (in finish
  * order) that no earlier process logged, numbered on from the last index logged. An earlier
@@ -22,7 +27,7 @@ export function timelineToCatchUp(finished: readonly FinishedStep[], logged: rea
   // Times can repeat (two steps finishing in the same millisecond): each entry matches one step.
   const unmatched = new Map<number, number>();
   for (const e of logged) unmatched.set(e.timestamp, (unmatched.get(e.timestamp) ?? 0) + 1);
-  let index = logged.reduce((m, e) => Math.max(m, e.value), 0);
+  let index = lastIndex(logged);
   const out: { step: string; index: number; at: number }[] = [];
   for (const s of finished) {
     const left = unmatched.get(s.finishedAt) ?? 0;
