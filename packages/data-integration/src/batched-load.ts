@@ -8,6 +8,7 @@ import { fromArrowTable } from './arrow-convert.js';
 import { readBatchFiles } from './aligned-batches.js';
 import { batchKinds, joinKind, placed, type BatchKind } from './batch-kinds.js';
 import type { ColumnType } from './column.js';
+import type { DataFormat } from './dataset.js';
 import { sniffCsv } from './csv-reader.js';
 import { dataError } from './errors.js';
 import { keepingCsvScanners } from './csv-wasm-rows.js';
@@ -105,27 +106,26 @@ export async function loadDatasetInBatches(path: string, options: BatchedLoadOpt
   }
   const batchRows = options.batchRows ?? 262_144;
   await mkdir(options.dir, { recursive: true });
-  let sampleBytes: Buffer;
   const fh = await open(path, 'r').catch(() => {
     throw dataError('HOKUSAI_FILE_NOT_FOUND', 'the file does not exist or cannot be read', 'Check the path', { file: path });
   });
-  const format = options.format ?? (await detectFormat(path).catch(async (e: unknown) => {
-    await fh.close();
-    throw e;
-  }));
-  if (format !== 'csv') {
-    await fh.close();
-    if (format !== 'parquet') {
-      throw dataError('HOKUSAI_UNKNOWN_FORMAT', `reading in batches takes CSV or Parquet, and this file is ${format === 'json' ? 'JSON' : 'JSON Lines'}`, 'Convert the file to CSV or Parquet, or load it whole with loadDataset', { file: path });
-    }
-    const batches = await loadParquetInBatches(path, { dir: options.dir, batchRows, nonFinite: options.nonFinite ?? 'error' });
-    return { path, format, ...batches, read: readBatchFiles(batches.batches) };
-  }
+  let format: DataFormat;
+  let sampleBytes = Buffer.alloc(0);
   try {
-    const sample = Buffer.alloc(65536);
-    sampleBytes = sample.subarray(0, (await fh.read(sample, 0, 65536, 0)).bytesRead);
+    format = options.format ?? (await detectFormat(path));
+    if (format === 'csv') {
+      const sample = Buffer.alloc(65536);
+      sampleBytes = sample.subarray(0, (await fh.read(sample, 0, 65536, 0)).bytesRead);
+    }
   } finally {
     await fh.close();
+  }
+  if (format === 'json' || format === 'jsonl') {
+    throw dataError('HOKUSAI_UNKNOWN_FORMAT', `reading in batches takes CSV or Parquet, and this file is ${format === 'json' ? 'JSON' : 'JSON Lines'}`, 'Convert the file to CSV or Parquet, or load it whole with loadDataset', { file: path });
+  }
+  if (format === 'parquet') {
+    const batches = await loadParquetInBatches(path, { dir: options.dir, batchRows, nonFinite: options.nonFinite ?? 'error' });
+    return { path, format, ...batches, read: readBatchFiles(batches.batches) };
   }
   const head = sampleBytes.length >= 3 && sampleBytes[0] === 0xef && sampleBytes[1] === 0xbb && sampleBytes[2] === 0xbf ? sampleBytes.subarray(3) : sampleBytes;
   // Sniffed once on the file's start, as loadDataset does, and given to every chunk.
