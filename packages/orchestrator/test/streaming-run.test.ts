@@ -17,6 +17,9 @@ interface Body {
 const body = async (out: string): Promise<Body> => (JSON.parse(await readFile(join(out, 'attestation.json'), 'utf8')) as { body: Body }).body;
 const text = (out: string, file: string): Promise<string> => readFile(join(out, file), 'utf8');
 
+/** What both runs of each comparison share: few bootstrap resamples, PII hashed with a fixed key. */
+const COMMON = { delta: { bootstrapResamples: 50 }, pii: { mode: 'hash' as const, key: 'streaming-test-key-0123456789' } };
+
 /** Numbers to 1e-6, everything else exactly. */
 function expectClose(actual: Record<string, unknown>, expected: Record<string, unknown>): void {
   expect(Object.keys(actual).sort()).toEqual(Object.keys(expected).sort());
@@ -27,7 +30,6 @@ function expectClose(actual: Record<string, unknown>, expected: Record<string, u
 }
 
 describe('a run over its memory budget streams', () => {
-  const KEY = 'streaming-test-key-0123456789';
   let memoryOut: string;
   let streamOut: string;
   let store: string;
@@ -41,10 +43,9 @@ describe('a run over its memory budget streams', () => {
     memoryOut = join(work, 'memory');
     streamOut = join(work, 'stream');
     store = join(work, 'store');
-    const common = { delta: { bootstrapResamples: 50 }, pii: { mode: 'hash' as const, key: KEY } };
-    inMemory = await runPipeline(quickstartConfig(memoryOut, { ...common, resources: { memory: '4GB' } }), { store });
+    inMemory = await runPipeline(quickstartConfig(memoryOut, { ...COMMON, resources: { memory: '4GB' } }), { store });
     // 100 MB is under the estimate for the process alone: the run must stream; batches of 128 rows make several of each input.
-    streamed = await runPipeline(quickstartConfig(streamOut, { ...common, resources: { memory: '100MB' } }), { store, streamBatchRows: 128, onEvent: (e) => events.push(e), onMemoryPlan: (p) => plans.push(p) });
+    streamed = await runPipeline(quickstartConfig(streamOut, { ...COMMON, resources: { memory: '100MB' } }), { store, streamBatchRows: 128, onEvent: (e) => events.push(e), onMemoryPlan: (p) => plans.push(p) });
   }, 300_000);
 
   it('says it streams, in the progress output, the attestation and the report', async () => {
@@ -91,7 +92,6 @@ describe('a run over its memory budget streams', () => {
 });
 
 describe('a run over its budget streams Parquet inputs too', () => {
-  const KEY = 'streaming-test-key-0123456789';
   let memoryOut: string;
   let streamOut: string;
   let streamed: PipelineResult;
@@ -106,7 +106,7 @@ describe('a run over its budget streams Parquet inputs too', () => {
       await writeTable((await loadDataset(join(QUICKSTART, `${role}.csv`))).table, inputs[role] as string);
     }
     const store = join(work, 'store');
-    const config = (out: string, memory: string): PipelineConfigInput => ({ ...quickstartConfig(out, { delta: { bootstrapResamples: 50 }, pii: { mode: 'hash', key: KEY }, resources: { memory } }), ...inputs });
+    const config = (out: string, memory: string): PipelineConfigInput => ({ ...quickstartConfig(out, { ...COMMON, resources: { memory } }), ...inputs });
     memoryOut = join(work, 'memory');
     streamOut = join(work, 'stream');
     inMemory = await runPipeline(config(memoryOut, '4GB'), { store });
