@@ -11,11 +11,12 @@
 // file's SHA-256 and stat, taken before the timed load, as `knownSha256`, as a run does (it hashes its
 // inputs first, for the run id): the load then does not hash. `--fresh` starts both sides anew for
 // every load (modules imported and a 3-row CSV and Parquet file loaded before the clock starts): each
-// large load is its process's first, as a run's is, with no memory an earlier one freed to reuse. Prints one table, or JSON with --json.
+// large load is its process's first, as a run's is, with no memory an earlier one freed to reuse.
+// Prints one table, or JSON with --json.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -125,7 +126,7 @@ function server(cmd, args) {
     }
   });
   const exited = new Promise((resolve) => child.once('exit', resolve));
-  // Each side says it is ready once its modules are imported.
+  // Each side says it is ready once its modules are imported (and, with --fresh, its warm-up loads done).
   const ready = lines.next();
   return {
     ready,
@@ -169,23 +170,17 @@ if (!values['no-parquet']) {
 const warm = values.fresh ? warmUpFiles() : [];
 const startHokusai = () => server(process.execPath, ['--expose-gc', import.meta.filename, '--child', ...(values.threads !== undefined ? ['--threads', values.threads] : []), ...(values['known-hash'] ? ['--known-hash'] : []), ...warm.flatMap((w) => ['--warm', w])]);
 const startPeer = () => server('python3', ['-c', PYTHON, ...warm]);
-let hokusaiSide = startHokusai();
-let peerSide = startPeer();
-await hokusaiSide.ready;
-await peerSide.ready;
-/** One load by a side: with --fresh, the process then ends and the next is started, and ready, before anything else is timed. */
-async function askFresh(side, path) {
-  const x = await (side === 'h' ? hokusaiSide : peerSide).ask(path);
+const start = { h: startHokusai, p: startPeer };
+const sides = { h: start.h(), p: start.p() };
+await sides.h.ready;
+await sides.p.ready;
+/** One load by a side ('h' or 'p'): with --fresh, the process then ends and the next is started, and ready, before anything else is timed. */
+async function ask(side, path) {
+  const x = await sides[side].ask(path);
   if (values.fresh) {
-    if (side === 'h') {
-      await hokusaiSide.close();
-      hokusaiSide = startHokusai();
-      await hokusaiSide.ready;
-    } else {
-      await peerSide.close();
-      peerSide = startPeer();
-      await peerSide.ready;
-    }
+    await sides[side].close();
+    sides[side] = start[side]();
+    await sides[side].ready;
   }
   return x;
 }
@@ -199,17 +194,18 @@ for (const path of files) {
     const order = r % 2 === 0 ? ['h', 'p'] : ['p', 'h'];
     for (const side of order) {
       if (side === 'h') {
-        const x = await askFresh('h', path);
+        const x = await ask('h', path);
         hokusai[path].load.push(x.load);
         hokusai[path].manifest.push(x.manifest);
       } else {
-        peer[path].push(await askFresh('p', path));
+        peer[path].push(await ask('p', path));
       }
     }
   }
 }
-await hokusaiSide.close();
-await peerSide.close();
+await sides.h.close();
+await sides.p.close();
+if (warm.length > 0) rmSync(dirname(warm[0]), { recursive: true, force: true });
 
 const rows = files.map((path) => {
   const h = hokusai[path];
