@@ -1,4 +1,4 @@
-import { HokusaiError, type ErrorKind } from '@hokusai/core';
+import { HokusaiError, type ErrorKind, type HokusaiErrorJson } from '@hokusai/core';
 
 /**
  * Every code this package raises, with its kind (see @hokusai/core). All of them are about the
@@ -101,4 +101,21 @@ export function dataError(
 ): DataIntegrationError {
   const where = locate(details);
   return new DataIntegrationError(code, `${where ? `${where}: ` : ''}${what}. ${fix}`, details);
+}
+
+/** A worker thread's failed answer: a typed error as JSON (rebuilt by `DataIntegrationError.fromJSON`), or just the message. */
+export interface WorkerFailure {
+  ok: false;
+  error?: HokusaiErrorJson;
+  message: string;
+}
+
+/** What a worker thread of this package sends back when its work throws. */
+export function workerFailure(err: unknown): WorkerFailure {
+  return err instanceof DataIntegrationError ? { ok: false, error: err.toJSON(), message: err.message } : { ok: false, message: err instanceof Error ? err.message : String(err) };
+}
+
+/** The error a worker thread's failed answer stands for: the typed error rebuilt (file, row and column survive the thread), or one with its message. */
+export function workerError(reply: WorkerFailure): Error {
+  return DataIntegrationError.fromJSON(reply.error) ?? new Error(reply.message);
 }

@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import type { DatasetManifest, LoadedDataset } from './dataset.js';
-import { DataIntegrationError } from './errors.js';
-import { builtScript, type HokusaiErrorJson } from '@hokusai/core';
+import { DataIntegrationError, workerError, type WorkerFailure } from './errors.js';
+import { builtScript } from '@hokusai/core';
 import { loadDataset } from './load-dataset.js';
 import type { LoadOptions, LoadProgress } from './load-dataset.js';
 import { rememberSource } from './source-info.js';
@@ -10,7 +10,6 @@ import { tableFromMessage } from './table-message.js';
 import type { TableMessage } from './table-message.js';
 import type { ValidationReport } from './validation.js';
 
-type WorkerFailure = { ok: false; error?: HokusaiErrorJson; message: string };
 
 /** Per file, the thread sends progress, then the table, then the manifest (or a failure instead of either). */
 export type WorkerReply =
@@ -31,11 +30,6 @@ export interface PendingDataset extends LoadedDataset {
 /** The compiled worker script; when running from sources (tests) the built copy in dist/ is used. */
 function workerScript(): string | null {
   return builtScript([new URL('./load-worker.js', import.meta.url), new URL('../dist/load-worker.js', import.meta.url)]);
-}
-
-function failure(reply: WorkerFailure): Error {
-  // A typed error crosses the thread in its JSON form, so file, row and column survive.
-  return DataIntegrationError.fromJSON(reply.error) ?? new Error(reply.message);
 }
 
 /**
@@ -125,7 +119,7 @@ export function loadTablesInWorker(files: readonly { path: string; options?: Loa
     } else if (m.ok === 'manifest') {
       s.stage = 'done';
       s.manifest.resolve(m.manifest);
-    } else fail(file, failure(m));
+    } else fail(file, workerError(m));
   });
   const failAll = (err: unknown): void => files.forEach((_, file) => fail(file, err));
   worker.once('error', failAll);

@@ -1,6 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { ColumnTable } from './column.js';
-import { DataIntegrationError } from './errors.js';
+import { workerFailure } from './errors.js';
 import { fullCollection } from '@hokusai/core';
 import { loadDatasetSharing } from './load-dataset.js';
 import type { LoadOptions } from './load-dataset.js';
@@ -28,11 +28,6 @@ async function handOn(path: string, options: LoadOptions, send: (m: WorkerReply)
   return { columns, meta: { source_path: path, ...source } };
 }
 
-function failureOf(err: unknown): Extract<WorkerReply, { ok: false }> {
-  return err instanceof DataIntegrationError
-    ? { ok: false, error: err.toJSON(), message: err.message }
-    : { ok: false, message: err instanceof Error ? err.message : String(err) };
-}
 
 // File by file: the table, then its manifest, before the next file's load, as when each file had
 // a thread of its own and the next one started when this one's table was in (two steps at a time).
@@ -46,6 +41,6 @@ for (const [file, { path, options }] of files.entries()) {
     fullCollection();
     send({ ok: 'manifest', manifest: buildManifest(columns, meta) });
   } catch (err) {
-    send(failureOf(err));
+    send(workerFailure(err));
   }
 }

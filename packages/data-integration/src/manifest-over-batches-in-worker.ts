@@ -1,11 +1,11 @@
 import { Worker } from 'node:worker_threads';
-import { builtScript, type HokusaiErrorJson } from '@hokusai/core';
+import { builtScript } from '@hokusai/core';
 import { readBatchFiles } from './aligned-batches.js';
 import type { DataFormat, DatasetManifest } from './dataset.js';
-import { DataIntegrationError } from './errors.js';
+import { workerError, type WorkerFailure } from './errors.js';
 import { manifestOverBatches, type ManifestOverBatchesOptions } from './manifest-over-batches.js';
 
-export type ManifestWorkerReply = { ok: true; manifest: DatasetManifest } | { ok: false; error?: HokusaiErrorJson; message: string };
+export type ManifestWorkerReply = { ok: true; manifest: DatasetManifest } | WorkerFailure;
 
 /** The compiled worker script; when running from sources (tests) the built copy in dist/ is used. */
 function workerScript(): string | null {
@@ -23,7 +23,7 @@ export async function manifestOverBatchesInWorker(files: readonly string[], meta
   const worker = new Worker(script, { workerData: { files: [...files], meta, options } });
   try {
     return await new Promise<DatasetManifest>((resolve, reject) => {
-      worker.once('message', (m: ManifestWorkerReply) => (m.ok ? resolve(m.manifest) : reject(DataIntegrationError.fromJSON(m.error) ?? new Error(m.message))));
+      worker.once('message', (m: ManifestWorkerReply) => (m.ok ? resolve(m.manifest) : reject(workerError(m))));
       worker.once('error', reject);
       worker.once('exit', (code) => reject(new Error(`the manifest thread for ${meta.source_path} stopped (exit code ${code}) before answering`)));
     });

@@ -1,7 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { readBatchFiles } from './aligned-batches.js';
 import type { DataFormat } from './dataset.js';
-import { DataIntegrationError } from './errors.js';
+import { workerFailure } from './errors.js';
 import { manifestOverBatches, type ManifestOverBatchesOptions } from './manifest-over-batches.js';
 import type { ManifestWorkerReply } from './manifest-over-batches-in-worker.js';
 
@@ -13,9 +13,5 @@ try {
   const manifest = await manifestOverBatches(readBatchFiles(files), meta, options);
   port.postMessage({ ok: true, manifest } satisfies ManifestWorkerReply);
 } catch (err) {
-  const reply: ManifestWorkerReply =
-    err instanceof DataIntegrationError
-      ? { ok: false, error: err.toJSON(), message: err.message }
-      : { ok: false, message: err instanceof Error ? err.message : String(err) };
-  port.postMessage(reply);
+  port.postMessage(workerFailure(err) satisfies ManifestWorkerReply);
 }

@@ -1,5 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { DataIntegrationError } from './errors.js';
+import { workerFailure } from './errors.js';
 import type { ParquetWorkerMessage } from './parquet-batches.js';
 import { decodeParquetBatches, type DecodeOptions } from './parquet-batches-decode.js';
 
@@ -11,9 +11,5 @@ try {
   const pass = await decodeParquetBatches(path, options, (written) => port.postMessage({ written } satisfies ParquetWorkerMessage));
   port.postMessage({ ok: true, pass } satisfies ParquetWorkerMessage);
 } catch (err) {
-  const reply: ParquetWorkerMessage =
-    err instanceof DataIntegrationError
-      ? { ok: false, error: err.toJSON(), message: err.message }
-      : { ok: false, message: err instanceof Error ? err.message : String(err) };
-  port.postMessage(reply);
+  port.postMessage(workerFailure(err) satisfies ParquetWorkerMessage);
 }

@@ -1,20 +1,20 @@
 import { open, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { Worker } from 'node:worker_threads';
 import { tableFromIPC, tableToIPC } from 'apache-arrow';
-import { builtScript, type HokusaiErrorJson } from '@hokusai/core';
+import { builtScript } from '@hokusai/core';
 import { fromArrowTable, toArrowTable } from './arrow-convert.js';
 import type { BatchKind } from './batch-kinds.js';
 import type { BatchedDataset } from './batched-load.js';
 import type { ColumnType } from './column.js';
 import { castColumn } from './column.js';
-import { dataError, DataIntegrationError } from './errors.js';
+import { dataError, workerError, type WorkerFailure } from './errors.js';
 import { fileSha256 } from './file-sha256.js';
 import { sameFileStat, type KnownFileHash } from './load-dataset.js';
 import { decodeParquetBatches, type DecodeOptions, type FirstPass } from './parquet-batches-decode.js';
 import { checkParquetEnds } from './parquet-reader.js';
 
 /** What the decoding thread says: each batch file before it writes it, then its answer. */
-export type ParquetWorkerMessage = { written: string } | { ok: true; pass: FirstPass } | { ok: false; error?: HokusaiErrorJson; message: string };
+export type ParquetWorkerMessage = { written: string } | { ok: true; pass: FirstPass } | WorkerFailure;
 
 export interface ParquetBatchesOptions {
   dir: string;
@@ -127,7 +127,7 @@ async function decodeInWorker(path: string, options: ParquetBatchesOptions, writ
       worker.on('message', (m: ParquetWorkerMessage) => {
         if ('written' in m) written.push(m.written);
         else if (m.ok) resolve(m.pass);
-        else reject(DataIntegrationError.fromJSON(m.error) ?? new Error(m.message));
+        else reject(workerError(m));
       });
       const failed = (why: string): void => reject(dataError('HOKUSAI_PARQUET_CORRUPT', `the Parquet decoder failed on the file (${why})`, 'Copy or export the file again; check that it was written completely', { file: path }));
       worker.once('error', (e: Error) => failed(e.message));
