@@ -5,7 +5,8 @@ import type * as ParquetWasm from 'parquet-wasm';
 import { fromArrowTable, toArrowTable } from './arrow-convert.js';
 import { batchKinds, joinKind, placed, type BatchKind } from './batch-kinds.js';
 import type { ColumnTable, ColumnType } from './column.js';
-import { dataError, DataIntegrationError } from './errors.js';
+import { DataIntegrationError } from './errors.js';
+import { decoderRejected } from './parquet-reader.js';
 
 /**
  * The file as parquet-wasm's reader asks for it (a Blob's size, slice and arrayBuffer), read
@@ -119,8 +120,7 @@ async function decoderCall<T>(path: string, call: () => Promise<T>): Promise<T> 
     return await call();
   } catch (error) {
     if (error instanceof DataIntegrationError) throw error;
-    const message = error instanceof Error ? error.message : String(error);
-    throw dataError('HOKUSAI_PARQUET_CORRUPT', `the Parquet decoder rejected the file (${message})`, 'Copy or export the file again; check that it was written completely', { file: path });
+    throw decoderRejected(error, path);
   }
 }
 

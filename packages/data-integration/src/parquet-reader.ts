@@ -4,7 +4,7 @@ import { tableFromIPC } from 'apache-arrow';
 import type { Table } from 'apache-arrow';
 import type * as ParquetWasm from 'parquet-wasm';
 import { parseTable } from 'arrow-js-ffi';
-import { dataError } from './errors.js';
+import { dataError, type DataIntegrationError } from './errors.js';
 import { copiedOutOfWasm } from './wasm-table-copy.js';
 
 const MAGIC = Buffer.from('PAR1', 'latin1');
@@ -25,10 +25,15 @@ export async function readParquetFile(path: string, file: string, options: { has
   try {
     table = decodeParquet(input, wasm);
   } catch (err) {
-    const msg = err instanceof Error ? err.message : String(err);
-    throw dataError('HOKUSAI_PARQUET_CORRUPT', `the Parquet decoder rejected the file (${msg})`, 'Copy or export the file again; check that it was written completely', { file });
+    throw decoderRejected(err, file);
   }
   return { table, sha256: options.hash ? createHash('sha256').update(bytes).digest('hex') : undefined };
+}
+
+/** parquet-wasm's error on a file, as the typed error a damaged file gets. */
+export function decoderRejected(err: unknown, file: string): DataIntegrationError {
+  const msg = err instanceof Error ? err.message : String(err);
+  return dataError('HOKUSAI_PARQUET_CORRUPT', `the Parquet decoder rejected the file (${msg})`, 'Copy or export the file again; check that it was written completely', { file });
 }
 
 /**
