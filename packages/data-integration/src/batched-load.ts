@@ -13,6 +13,7 @@ import { sniffCsv } from './csv-reader.js';
 import { dataError } from './errors.js';
 import { keepingCsvScanners } from './csv-wasm-rows.js';
 import { detectFormat, loadDataset, loadTableUnhashed } from './load-dataset.js';
+import { loadJsonInBatches } from './json-batches.js';
 import { loadParquetInBatches } from './parquet-batches.js';
 
 export interface BatchedLoadOptions {
@@ -20,8 +21,8 @@ export interface BatchedLoadOptions {
   dir: string;
   /** Rows per batch (default 262,144). */
   batchRows?: number;
-  /** CSV or Parquet; by default from the extension or the first bytes, as loadDataset tells. */
-  format?: 'csv' | 'parquet';
+  /** By default from the extension or the first bytes, as loadDataset tells. */
+  format?: DataFormat;
   /** CSV only, as for loadDataset. */
   delimiter?: string;
   header?: boolean;
@@ -31,7 +32,7 @@ export interface BatchedLoadOptions {
 /** A file loaded as Arrow batches on disk: what `loadDataset` gives, a batch at a time. */
 export interface BatchedDataset {
   path: string;
-  format: 'csv' | 'parquet';
+  format: DataFormat;
   /** SHA-256 hex of the file bytes. */
   file_sha256: string;
   row_count: number;
@@ -46,7 +47,10 @@ export interface BatchedDataset {
   read(): AsyncIterable<Table>;
 }
 
-const optionsSpec = z.object({ dir: z.string().min(1), batchRows: z.number().int().positive().optional(), format: z.enum(['csv', 'parquet']).optional(), delimiter: z.string().length(1).optional(), header: z.boolean().optional(), nonFinite: z.enum(['error', 'null']).optional() }).strict();
+/** What a batched load of one format learnt (loadDatasetInBatches adds the path, format and reader). */
+export type FileBatches = Omit<BatchedDataset, 'path' | 'format' | 'read'>;
+
+const optionsSpec = z.object({ dir: z.string().min(1), batchRows: z.number().int().positive().optional(), format: z.enum(['csv', 'json', 'jsonl', 'parquet']).optional(), delimiter: z.string().length(1).optional(), header: z.boolean().optional(), nonFinite: z.enum(['error', 'null']).optional() }).strict();
 
 const QUOTE = 0x22;
 const LF = 0x0a;
@@ -90,8 +94,8 @@ class RecordSplitter {
 const batchFileOf = (chunkFile: string): string => chunkFile.replace(/\.csv$/, '.arrow');
 
 /**
- * Loads a CSV or Parquet file larger than memory as Arrow batches on disk (Parquet: see
- * loadParquetInBatches). For CSV, one pass splits it into chunks of
+ * Loads a data file larger than memory as Arrow batches on disk (Parquet: see
+ * loadParquetInBatches; JSON and JSON Lines: loadJsonInBatches). For CSV, one pass splits it into chunks of
  * `batchRows` records (quote-aware), reads each to learn its column types and writes its table as
  * an Arrow IPC file; the second reads again, with the whole file's types declared, only the chunks
  * whose own types differ from them (int and float in different chunks make float, as one reader
@@ -121,7 +125,8 @@ export async function loadDatasetInBatches(path: string, options: BatchedLoadOpt
     await fh.close();
   }
   if (format === 'json' || format === 'jsonl') {
-    throw dataError('HOKUSAI_UNKNOWN_FORMAT', `reading in batches takes CSV or Parquet, and this file is ${format === 'json' ? 'JSON' : 'JSON Lines'}`, 'Convert the file to CSV or Parquet, or load it whole with loadDataset', { file: path });
+    const batches = await loadJsonInBatches(path, { dir: options.dir, batchRows, format, nonFinite: options.nonFinite ?? 'error' });
+    return { path, format, ...batches, read: readBatchFiles(batches.batches) };
   }
   if (format === 'parquet') {
     const batches = await loadParquetInBatches(path, { dir: options.dir, batchRows, nonFinite: options.nonFinite ?? 'error' });

@@ -156,6 +156,9 @@ export class ColumnBuilder {
 
   private demote(): void {
     this.state = 'demoted';
+    // A demoted column stays so: a timestamp column's kept text must not turn it back into text
+    // later, with the rows between lost.
+    this.rawText = null;
     this.num = new Float64Array(0);
     this.valid = new Uint8Array(0);
   }

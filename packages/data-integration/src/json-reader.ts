@@ -1,9 +1,11 @@
-import { open, readFile, stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { isUtf8 } from 'node:buffer';
 import { dataError } from './errors.js';
 import { ColumnBuilder } from './column-builder.js';
 import { finishColumn } from './column-finish.js';
 import type { ColumnTable, ColumnType } from './column.js';
+import type { JsonValueSink } from './json-kinds.js';
+import { forEachJsonlRecord, parseError } from './json-records.js';
 
 export interface JsonReadOptions {
   file: string;
@@ -19,12 +21,20 @@ export interface JsonReadResult {
   builders: ColumnBuilder[];
 }
 
-class RecordSink {
+/**
+ * The columns of JSON records as they come: a column per key, in the order keys are first seen,
+ * null in the rows before. Each column's values go to a sink: a ColumnBuilder, or (pass 1 of a
+ * batched read) a tracker of its type alone.
+ */
+export class RecordSink<S extends JsonValueSink> {
   readonly names: string[] = [];
-  readonly builders: ColumnBuilder[] = [];
+  readonly sinks: S[] = [];
   private readonly index = new Map<string, number>();
   rows = 0;
-  constructor(private readonly file: string, private readonly declared?: ReadonlyMap<string, ColumnType>) {}
+  constructor(
+    private readonly file: string,
+    private readonly sinkFor: (name: string) => S,
+  ) {}
 
   push(rec: unknown, row: number): void {
     if (rec === null || typeof rec !== 'object' || Array.isArray(rec)) {
@@ -34,37 +44,37 @@ class RecordSink {
     for (const key of Object.keys(obj)) {
       if (!this.index.has(key)) {
         if (key === '') throw dataError('HOKUSAI_EMPTY_COLUMN_NAME', 'a record has an empty key', 'Give every field a name', { file: this.file, row });
-        const b = new ColumnBuilder(this.declared?.get(key));
+        const b = this.sinkFor(key);
         for (let i = 0; i < this.rows; i++) b.pushValue(null);
-        this.index.set(key, this.builders.length);
+        this.index.set(key, this.sinks.length);
         this.names.push(key);
-        this.builders.push(b);
+        this.sinks.push(b);
       }
     }
     for (let k = 0; k < this.names.length; k++) {
-      (this.builders[k] as ColumnBuilder).pushValue(obj[this.names[k] as string]);
+      (this.sinks[k] as S).pushValue(obj[this.names[k] as string]);
     }
     this.rows++;
   }
 
-  finish(): JsonReadResult {
+  /** The errors of the records as a whole: none at all, or a column of mixed numbers and text. */
+  check(): void {
     if (this.rows === 0) throw dataError('HOKUSAI_HEADER_ONLY', 'the file holds no records', 'Add at least one record', { file: this.file });
-    const demoted = this.builders.findIndex((b) => b.state === 'demoted');
+    const demoted = this.sinks.findIndex((b) => b.state === 'demoted');
     if (demoted >= 0) {
       throw dataError('HOKUSAI_TYPE_MISMATCH', 'the column mixes numbers and strings', 'Use one JSON type per column (quote all values, or none)', { file: this.file, column: this.names[demoted] });
     }
-    return { table: { names: this.names, columns: this.builders.map((b) => finishColumn(b)), rowCount: this.rows }, builders: this.builders };
   }
 }
 
-function parseError(err: unknown, file: string, row: number | undefined, line: number | undefined): never {
-  // V8 quotes the text around the error ("Unexpected token 'j', ..."{"email": john.smith"...");
-  // that text is data, so only the kind of error and its position are kept (quoted syntax
-  // characters such as ',' stay; any other quote means data, and the message is not used).
-  const raw = err instanceof Error ? err.message : String(err);
-  const cleaned = raw.replace(/, (?:\.\.\.)?".*"(?:\.\.\.)? is not valid JSON$/s, ' (text around it left out)').replace(/^Unexpected token '.+?'/su, 'Unexpected character');
-  const msg = /["']/.test(cleaned.replace(/'.'/gu, '')) ? 'the text cannot be parsed' : cleaned;
-  throw dataError('HOKUSAI_PARSE_ERROR', `invalid JSON (${msg})`, 'Fix the JSON syntax', { file, row, line });
+/** Records into ColumnBuilders, the types declared where given. */
+export function builderSink(file: string, declared?: ReadonlyMap<string, ColumnType>): RecordSink<ColumnBuilder> {
+  return new RecordSink(file, (name) => new ColumnBuilder(declared?.get(name)));
+}
+
+function finish(sink: RecordSink<ColumnBuilder>): JsonReadResult {
+  sink.check();
+  return { table: { names: sink.names, columns: sink.sinks.map((b) => finishColumn(b)), rowCount: sink.rows }, builders: sink.sinks };
 }
 
 /** Reads a JSON file holding an array of records. */
@@ -89,9 +99,9 @@ export async function readJson(path: string, options: JsonReadOptions): Promise<
   if (!Array.isArray(doc)) {
     throw dataError('HOKUSAI_PARSE_ERROR', 'the top level is not an array', 'Write the records as a JSON array [{...}, {...}], or use JSON Lines', { file });
   }
-  const sink = new RecordSink(file, options.declared);
+  const sink = builderSink(file, options.declared);
   doc.forEach((rec, i) => sink.push(rec, i + 1));
-  return sink.finish();
+  return finish(sink);
 }
 
 function checkText(bytes: Buffer, file: string): void {
@@ -103,62 +113,7 @@ function checkText(bytes: Buffer, file: string): void {
 
 /** Streams a JSON Lines file, one record per line, without holding the file's text. */
 export async function readJsonl(path: string, options: JsonReadOptions): Promise<JsonReadResult> {
-  const file = options.file;
-  const chunkBytes = options.chunkBytes ?? 4 << 20;
-  const maxRowBytes = options.maxRowBytes ?? 64 << 20;
-  const sink = new RecordSink(file, options.declared);
-  const fh = await open(path, 'r');
-  let line = 0;
-  let total = 0;
-  try {
-    let leftover = Buffer.alloc(0);
-    let first = true;
-    for (;;) {
-      const chunk = Buffer.allocUnsafe(chunkBytes);
-      const { bytesRead } = await fh.read(chunk, 0, chunkBytes, null);
-      const eof = bytesRead === 0;
-      total += bytesRead;
-      let buf = leftover.length ? Buffer.concat([leftover, chunk.subarray(0, bytesRead)]) : chunk.subarray(0, bytesRead);
-      if (first) {
-        first = false;
-        if (buf.subarray(0, Math.min(buf.length, 65536)).includes(0)) {
-          throw dataError('HOKUSAI_BINARY_FILE', 'the file is binary, not JSON Lines text', 'Export the data as UTF-8 JSON Lines', { file });
-        }
-        if (buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) buf = buf.subarray(3);
-      }
-      let start = 0;
-      for (;;) {
-        const nl = buf.indexOf(10, start);
-        if (nl < 0 && !eof) break;
-        const end = nl < 0 ? buf.length : nl;
-        line++;
-        const slice = buf.subarray(start, end);
-        if (!isUtf8(slice)) throw dataError('HOKUSAI_INVALID_UTF8', 'the line is not valid UTF-8', 'Save the file as UTF-8', { file, line, row: sink.rows + 1 });
-        const text = slice.toString('utf8').trim();
-        if (text !== '') {
-          let rec: unknown;
-          try {
-            rec = JSON.parse(text);
-          } catch (err) {
-            parseError(err, file, sink.rows + 1, line);
-          }
-          sink.push(rec, sink.rows + 1);
-        }
-        if (nl < 0) {
-          start = buf.length;
-          break;
-        }
-        start = nl + 1;
-      }
-      leftover = Buffer.from(buf.subarray(start));
-      if (leftover.length > maxRowBytes) {
-        throw dataError('HOKUSAI_LINE_TOO_LONG', `a single line is longer than ${maxRowBytes} bytes`, 'Write one record per line', { file, line: line + 1, row: sink.rows + 1 });
-      }
-      if (eof) break;
-    }
-  } finally {
-    await fh.close();
-  }
-  if (total === 0 || (sink.rows === 0 && line <= 1)) throw dataError('HOKUSAI_EMPTY_FILE', 'the file is empty', 'Write one JSON record per line', { file });
-  return sink.finish();
+  const sink = builderSink(options.file, options.declared);
+  await forEachJsonlRecord(path, { file: options.file, ...(options.chunkBytes === undefined ? {} : { chunkBytes: options.chunkBytes }), ...(options.maxRowBytes === undefined ? {} : { maxRowBytes: options.maxRowBytes }) }, (rec, row) => sink.push(rec, row));
+  return finish(sink);
 }

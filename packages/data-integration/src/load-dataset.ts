@@ -177,6 +177,15 @@ export async function loadTableUnhashed(path: string, options: LoadOptions): Pro
  */
 type Hashing = 'beside' | 'inline' | 'none';
 
+/** NaN or Infinity read in a column that is not text (and read as missing) is an error, unless asked. */
+export function assertFinite(names: readonly string[], stats: readonly Pick<ColumnReadStats, 'nonFiniteCount' | 'firstNonFinite' | 'inferredType'>[], file: string): void {
+  stats.forEach((b, k) => {
+    if (b.nonFiniteCount > 0 && b.inferredType() !== 'string') {
+      throw dataError('HOKUSAI_NON_FINITE', `numeric column holds NaN or Infinity (${b.nonFiniteCount} cells)`, "Replace them with an empty value, or pass nonFinite: 'null' to read them as missing", { file, row: b.firstNonFinite, column: names[k] as string, context: { count: b.nonFiniteCount } });
+    }
+  });
+}
+
 async function load(path: string, options: LoadOptions, hashing: Hashing, sharedNumbers = false): Promise<LoadedDataset> {
   const hashBeside = hashing === 'beside';
   const unhashed = hashing === 'none';
@@ -272,11 +281,7 @@ async function load(path: string, options: LoadOptions, hashing: Hashing, shared
   if (sha === null || (hashedApart && !sameFileStat(await stat(path).catch(() => ({ size: -1, mtimeMs: 0, ctimeMs: 0, ino: 0 })), before))) {
     return load(path, { ...options, knownSha256: undefined }, 'inline', sharedNumbers);
   }
-  builders.forEach((b, k) => {
-    if (b.nonFiniteCount > 0 && (options.nonFinite ?? 'error') === 'error' && b.inferredType() !== 'string') {
-      throw dataError('HOKUSAI_NON_FINITE', `numeric column holds NaN or Infinity (${b.nonFiniteCount} cells)`, "Replace them with an empty value, or pass nonFinite: 'null' to read them as missing", { file, row: b.firstNonFinite, column: ct.names[k] as string, context: { count: b.nonFiniteCount } });
-    }
-  });
+  if ((options.nonFinite ?? 'error') === 'error') assertFinite(ct.names, builders, file);
   const typeFailures = collectTypeFailures(ct.names, builders);
   if (typeFailures.length > 0) {
     const first = typeFailures[0] as TypeFailureInput;

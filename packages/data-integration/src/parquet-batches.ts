@@ -4,7 +4,7 @@ import { tableFromIPC, tableToIPC } from 'apache-arrow';
 import { builtScript } from '@hokusai/core';
 import { fromArrowTable, toArrowTable } from './arrow-convert.js';
 import type { BatchKind } from './batch-kinds.js';
-import type { BatchedDataset } from './batched-load.js';
+import type { FileBatches } from './batched-load.js';
 import type { ColumnType } from './column.js';
 import { castColumn } from './column.js';
 import { dataError, workerError, type WorkerFailure } from './errors.js';
@@ -22,8 +22,6 @@ export interface ParquetBatchesOptions {
   nonFinite: 'error' | 'null';
 }
 
-/** What a batched Parquet load learnt, as the CSV one reports it (loadDatasetInBatches adds the rest). */
-export type ParquetBatches = Omit<BatchedDataset, 'path' | 'format' | 'read'>;
 
 /** Reads again when the file changed under the read this many times, then gives up. */
 const ATTEMPTS = 3;
@@ -41,7 +39,7 @@ class FileChanged extends Error {}
  * made float64 in all, as one read of the file makes it. The SHA-256 is taken before the batches
  * are read; a change of the file's stat by the end (or under a failed read) reads it again.
  */
-export async function loadParquetInBatches(path: string, options: ParquetBatchesOptions): Promise<ParquetBatches> {
+export async function loadParquetInBatches(path: string, options: ParquetBatchesOptions): Promise<FileBatches> {
   await checkEnds(path);
   for (let attempt = 1; ; attempt++) {
     try {
@@ -77,7 +75,7 @@ async function unchanged(path: string, before: Omit<KnownFileHash, 'sha256'>): P
   return after !== null && sameFileStat(after, before);
 }
 
-async function readOnce(path: string, options: ParquetBatchesOptions): Promise<ParquetBatches> {
+async function readOnce(path: string, options: ParquetBatchesOptions): Promise<FileBatches> {
   const before = await stat(path);
   const written: string[] = [];
   try {

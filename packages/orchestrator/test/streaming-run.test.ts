@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -91,18 +91,23 @@ describe('a run over its memory budget streams', () => {
   });
 });
 
-describe('a run over its budget streams Parquet inputs too', () => {
+describe.each([
+  // pyarrow's and pandas' usual format for data this size.
+  ['Parquet', { base: 'parquet', contributed: 'parquet', benchmark: 'parquet' }],
+  // A JSON array is read a record at a time too.
+  ['JSON Lines and JSON', { base: 'jsonl', contributed: 'json', benchmark: 'jsonl' }],
+])('a run over its budget streams %s inputs too', (_label, formats: Record<string, string>) => {
   let memoryOut: string;
   let streamOut: string;
   let streamed: PipelineResult;
   let inMemory: PipelineResult;
 
   beforeAll(async () => {
-    const work = await mkdtemp(join(tmpdir(), 'hokusai-stream-parquet-'));
-    // The quickstart's files as Parquet (pyarrow's and pandas' usual format for data this size).
+    const work = await mkdtemp(join(tmpdir(), 'hokusai-stream-formats-'));
+    // The quickstart's files in these formats.
     const inputs: Record<string, string> = {};
     for (const role of ['base', 'contributed', 'benchmark']) {
-      inputs[role] = join(work, `${role}.parquet`);
+      inputs[role] = join(work, `${role}.${formats[role] as string}`);
       await writeTable((await loadDataset(join(QUICKSTART, `${role}.csv`))).table, inputs[role] as string);
     }
     const store = join(work, 'store');
@@ -119,7 +124,7 @@ describe('a run over its budget streams Parquet inputs too', () => {
     expect(m.results.execution).toMatchObject({ mode: 'in-memory' });
     expect(s.inputs).toEqual(m.inputs);
     for (const role of ['base', 'contributed', 'benchmark']) expect(await text(streamOut, `manifests/${role}.json`)).toBe(await text(memoryOut, `manifests/${role}.json`));
-    expect(JSON.parse(await text(streamOut, 'manifests/base.json'))).toMatchObject({ format: 'parquet' });
+    for (const role of ['base', 'contributed', 'benchmark']) expect(JSON.parse(await text(streamOut, `manifests/${role}.json`))).toMatchObject({ format: formats[role] });
     expect(await text(streamOut, 'data_report.json')).toBe(await text(memoryOut, 'data_report.json'));
     expect(s.models).toEqual(m.models);
     expectClose(s.results.new_metrics, m.results.new_metrics);
@@ -129,14 +134,10 @@ describe('a run over its budget streams Parquet inputs too', () => {
   });
 });
 
-const JSON_BENCHMARK = join(mkdtempSync(join(tmpdir(), 'hokusai-stream-json-')), 'benchmark.json');
-writeFileSync(JSON_BENCHMARK, '[]');
-
 describe('what streaming does not do is refused before anything is read', () => {
   it.each([
     ['another model family', { model: { family: 'mlp', params: {} } }, /the model family "mlp"/],
     ['a hyperparameter search', { search: { strategy: 'grid', space: { l2: { values: [0.1, 1] } } } }, /a hyperparameter search/],
-    ['a JSON input', { benchmark: JSON_BENCHMARK }, /input files other than CSV or Parquet \(benchmark\.json: json\)/],
   ])('%s', async (_name, extra, reason) => {
     const work = await mkdtemp(join(tmpdir(), 'hokusai-stream-'));
     const out = join(work, 'out');
@@ -144,7 +145,7 @@ describe('what streaming does not do is refused before anything is read', () => 
       code: 'HOKUSAI_STREAMING_UNAVAILABLE',
       message: expect.stringMatching(reason),
     });
-    await expect(runPipeline(quickstartConfig(out, { resources: { memory: '100MB' }, ...extra } as never), { store: join(work, 'store') })).rejects.toThrow(/Streaming runs take CSV or Parquet inputs, train logistic_regression by passes over batches/);
+    await expect(runPipeline(quickstartConfig(out, { resources: { memory: '100MB' }, ...extra } as never), { store: join(work, 'store') })).rejects.toThrow(/Streaming runs train logistic_regression by passes over batches/);
     expect(existsSync(out)).toBe(false);
   });
 });

@@ -125,7 +125,7 @@ export const PipelineConfigSchema = z
           .string()
           .regex(MEMORY_SIZE_PATTERN, 'write a number and a unit, such as 2GB, 512MB or 1.5GiB')
           .optional()
-          .describe('memory budget of the run (2GB, 512MB, 1.5GiB; KB/MB/GB count in 1000s, KiB/MiB/GiB in 1024s): the in-memory size estimated from the input files decides in memory or streaming, said in the progress output and recorded in the report and the attestation; a run over it streams (CSV or Parquet inputs, logistic_regression, no search or supplied baseline: batches and disk partitions in the run\'s work folder, same counts, hashes and metrics)'),
+          .describe('memory budget of the run (2GB, 512MB, 1.5GiB; KB/MB/GB count in 1000s, KiB/MiB/GiB in 1024s): the in-memory size estimated from the input files decides in memory or streaming, said in the progress output and recorded in the report and the attestation; a run over it streams (any input format, logistic_regression, no search or supplied baseline: batches and disk partitions in the run\'s work folder, same counts, hashes and metrics)'),
       })
       .strict()
       .default({}),

@@ -1,5 +1,5 @@
 import { stat } from 'node:fs/promises';
-import { basename, extname } from 'node:path';
+import { extname } from 'node:path';
 import { z } from 'zod';
 import { sizeText } from '@hokusai/core';
 import { OrchestratorError } from '../errors.js';
@@ -74,21 +74,16 @@ export function streamingStepBudgetMb(plan: MemoryPlan): number {
   return Math.max(0, Math.floor((plan.memory_budget_bytes - BASE_PROCESS_BYTES) / 1e6));
 }
 
-/** The input formats the streaming path reads in batches (JSON is one document, not batches of rows). */
-const STREAMED_FORMATS: ReadonlySet<string> = new Set(['csv', 'parquet']);
-
 /** The model family the streaming path trains (training's STREAMING_FAMILY). */
 const STREAMING_FAMILY = 'logistic_regression';
 
 /**
  * What a run the budget says must stream asks for that the streaming path does not do, or an
- * empty list: it streams CSV and Parquet inputs, trains the linear family by passes over batches with the
+ * empty list: it reads every input format in batches, trains the linear family by passes over batches with the
  * configured parameters, and does not prove inference (that needs the benchmark in memory).
  */
 export function streamingGaps(config: PipelineConfig): string[] {
   const gaps: string[] = [];
-  const other = [config.base, config.contributed, config.benchmark].filter((p) => !STREAMED_FORMATS.has(formatOf(p)));
-  if (other.length > 0) gaps.push(`input files other than CSV or Parquet (${other.map((p) => `${basename(p)}: ${formatOf(p)}`).join(', ')})`);
   if (config.model.family !== STREAMING_FAMILY) gaps.push(`the model family "${config.model.family}" (streaming trains ${STREAMING_FAMILY} only)`);
   if (config.search !== undefined) gaps.push('a hyperparameter search (set model.params instead)');
   if (config.baselineModel !== undefined) gaps.push('a supplied baseline model (the baseline is trained from the base data)');
@@ -107,7 +102,7 @@ export function assertPlanRunnable(plan: MemoryPlan | null, config: PipelineConf
   throw new OrchestratorError(
     'HOKUSAI_STREAMING_UNAVAILABLE',
     `The inputs are estimated at ${sizeText(plan.estimated_memory_bytes)} in memory, over resources.memory (${sizeText(plan.memory_budget_bytes)}), so the run must stream, and streaming does not support ${gaps.join('; ')}. ` +
-      `Streaming runs take CSV or Parquet inputs, train ${STREAMING_FAMILY} by passes over batches with model.params, and integrate with the default rules. Change the config, or raise resources.memory to at least ${sizeText(plan.estimated_memory_bytes)} on a machine that has it.`,
+      `Streaming runs train ${STREAMING_FAMILY} by passes over batches with model.params, and integrate with the default rules. Change the config, or raise resources.memory to at least ${sizeText(plan.estimated_memory_bytes)} on a machine that has it.`,
   );
 }
 

@@ -15,7 +15,7 @@ export interface StreamLoadOutput {
   source: BatchedSource;
 }
 
-/** Loads one CSV or Parquet input as batch files in the run's work folder (one batch in memory at a time) and checks its target. */
+/** Loads one input as batch files in the run's work folder (one batch in memory at a time) and checks its target. */
 export function streamLoadStep(role: DatasetRole, flow: FlowContext): Step<StreamLoadOutput> {
   return defineStep({
     name: `load_${role}`,
