@@ -9,9 +9,9 @@ import { createInterface } from 'node:readline';
 import { QUICKSTART, quickstartConfig } from './fixtures/quickstart.js';
 import { writeOutputFolder } from '../src/flow/output-folder.js';
 import { lockOutputFolder } from '../src/flow/output-lock.js';
-import { processStartTicks } from '../src/engine/process-alive.js';
+import { processAlive, processStartTicks } from '../src/engine/process-alive.js';
 const OUTPUT_MARKER = '.hokusai-output';
-import { RunStore, resumePipeline, runPipeline, verifyRun, type PipelineConfigInput } from '../src/index.js';
+import { RunStore, resumePipeline, runPipeline, runState, verifyRun, type PipelineConfigInput } from '../src/index.js';
 
 const config = (out: string, extra: Partial<PipelineConfigInput> = {}): PipelineConfigInput => quickstartConfig(out, { delta: { bootstrapResamples: 100 }, ...extra });
 const child = fileURLToPath(new URL('./fixtures/pipeline-child.mjs', import.meta.url));
@@ -132,6 +132,49 @@ describe('output folders: never another folder, one writer at a time', () => {
     expect(existsSync(`${out}.lock`)).toBe(false);
   });
 
+
+  it('a lock whose holder has exited but is not yet reaped (a zombie) is taken over, and its run reads as interrupted', async (ctx) => {
+    // Only where /proc tells a process's state.
+    if (processStartTicks(process.pid) === null) ctx.skip();
+    // A parent that never reaps its child: the child stays a zombie while the parent sleeps.
+    const parent = spawn('python3', ['-c', 'import os, sys, time\npid = os.fork()\nif pid == 0: os._exit(0)\nprint(pid, flush=True)\ntime.sleep(60)'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    try {
+      const pid = Number(await new Promise<string>((resolve) => createInterface({ input: parent.stdout }).once('line', resolve)));
+      // Signals still reach a zombie's id: only its state tells it has ended.
+      expect(() => process.kill(pid, 0)).not.toThrow();
+      expect(processAlive(pid)).toBe(false);
+      const owner = { pid, host: hostname(), startTicks: processStartTicks(pid) as number };
+      expect(runState({ status: 'running', owner } as never)).toBe('interrupted');
+      const out = join(work, 'out-zombie');
+      await writeFile(`${out}.lock`, JSON.stringify({ ...owner, runId: 'other', token: 'other', startedAt: '' }));
+      const started = Date.now();
+      const release = await lockOutputFolder(out, 'after-zombie');
+      // Taken over at once, not after waiting for a live holder.
+      expect(Date.now() - started).toBeLessThan(1_500);
+      expect(JSON.parse(await readFile(`${out}.lock`, 'utf8'))).toMatchObject({ pid: process.pid, runId: 'after-zombie' });
+      await release();
+    } finally {
+      parent.kill('SIGKILL');
+    }
+  });
+
+  it('a lock whose holder was killed a moment ago is taken over while the system still frees its memory; a live holder is refused', async () => {
+    const out = join(work, 'out-killed-holder');
+    // A holder with 1 GB of memory written to: ending it takes the system a while.
+    const holder = spawn(process.execPath, ['-e', `const b = Buffer.alloc(${1 << 30}, 1); console.log(b[5]); setInterval(() => {}, 1000);`], { stdio: ['ignore', 'pipe', 'inherit'] });
+    await new Promise<string>((resolve) => createInterface({ input: holder.stdout as NodeJS.ReadableStream }).once('line', resolve));
+    const pid = holder.pid as number;
+    const owner = { pid, host: hostname(), ...(processStartTicks(pid) === null ? {} : { startTicks: processStartTicks(pid) }), runId: 'other', token: 'killed', startedAt: '' };
+    await writeFile(`${out}.lock`, JSON.stringify(owner));
+    const refusedAfter = Date.now();
+    await expect(lockOutputFolder(out, 'too-early')).rejects.toMatchObject({ code: 'HOKUSAI_OUTPUT_LOCKED', message: expect.stringContaining(String(pid)) });
+    // A live holder is watched for a while before the run gives up.
+    expect(Date.now() - refusedAfter).toBeGreaterThanOrEqual(1_900);
+    holder.kill('SIGKILL');
+    const release = await lockOutputFolder(out, 'after-kill');
+    expect(JSON.parse(await readFile(`${out}.lock`, 'utf8'))).toMatchObject({ pid: process.pid, runId: 'after-kill' });
+    await release();
+  }, 30_000);
   it('removes the staging folder a killed writer left, and no one else\'s', async () => {
     const out = join(work, 'out-abandoned');
     const dead = spawn(process.execPath, ['-e', '']);

@@ -1,13 +1,29 @@
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 
-/** True when a process with this id exists on this host (EPERM: it exists but is someone else's). */
+/**
+ * True when a process with this id runs on this host (EPERM: it exists but is someone else's). A
+ * process that has ended but is not yet reaped by its parent (a zombie: it holds nothing, and
+ * signals still reach its id) is not alive.
+ */
 export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
+    if ((error as NodeJS.ErrnoException).code !== 'EPERM') return false;
+  }
+  return !processEnded(pid);
+}
+
+/** Linux: the process has exited and waits to be reaped (state Z or X in /proc/<pid>/stat). */
+function processEnded(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name (field 2) is in parentheses and may hold spaces: the state follows its end.
+    const state = stat.charAt(stat.lastIndexOf(')') + 2);
+    return state === 'Z' || state === 'X';
+  } catch {
+    return false;
   }
 }
 

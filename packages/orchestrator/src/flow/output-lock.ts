@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { mkdir, open, readFile, unlink } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { dirname, resolve } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
 import { OrchestratorError } from '../errors.js';
 import { ownerGone, thisProcessOwner } from '../engine/process-alive.js';
 import type { ProcessOwner } from '../engine/process-alive.js';
@@ -40,6 +42,26 @@ function isStale(path: string, owner: LockOwner | undefined): boolean {
   return ownerGone(owner);
 }
 
+/** How long a lock held by a live process on this host is watched before the run gives up. */
+const HOLDER_WAIT_MS = 2_000;
+
+/**
+ * What becomes of a holder on this host within HOLDER_WAIT_MS. A process killed a moment ago (kill -9,
+ * then the run resumed at once) still runs while the system frees its memory, which takes a
+ * while for a large one; a run that really holds the lock keeps it, and the second run fails
+ * after this wait.
+ */
+async function holderAfterWait(path: string, owner: LockOwner | undefined): Promise<'gone' | 'replaced' | 'holds'> {
+  if (owner === undefined || owner.host !== hostname()) return 'holds';
+  for (let waited = 0; waited < HOLDER_WAIT_MS; waited += 50) {
+    await delay(50);
+    // Released, or taken over by another run: try to take it again.
+    if (readOwner(path)?.token !== owner.token) return 'replaced';
+    if (ownerGone(owner)) return 'gone';
+  }
+  return 'holds';
+}
+
 /**
  * Takes the lock of an output folder: `<out>.lock` beside it, created exclusively and holding
  * the owner's pid, host and start time. A second run into the same folder fails at once with
@@ -69,9 +91,10 @@ export async function lockOutputFolder(out: string, runId: string): Promise<() =
       const code = (error as NodeJS.ErrnoException).code;
       if (code !== 'EEXIST') throw notWritable(dirname(target), error);
       const holder = readOwner(path);
-      if (attempt < 3 && isStale(path, holder)) {
-        await unlink(path).catch(() => undefined);
-        continue;
+      if (attempt < 3) {
+        const after = isStale(path, holder) ? 'gone' : await holderAfterWait(path, holder);
+        if (after === 'gone') await unlink(path).catch(() => undefined);
+        if (after !== 'holds') continue;
       }
       const who = holder === undefined ? 'another process' : `process ${holder.pid} on ${holder.host}`;
       throw new OrchestratorError(
