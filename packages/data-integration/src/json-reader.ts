@@ -51,8 +51,14 @@ export class RecordSink<S extends JsonValueSink> {
         this.sinks.push(b);
       }
     }
-    for (let k = 0; k < this.names.length; k++) {
-      (this.sinks[k] as S).pushValue(obj[this.names[k] as string]);
+    let k = 0;
+    try {
+      for (; k < this.names.length; k++) (this.sinks[k] as S).pushValue(obj[this.names[k] as string]);
+    } catch (error) {
+      // A nested value is kept as its JSON text, and JSON.stringify recurses: some thousands of
+      // levels exhaust the stack (JSON.parse does not recurse, so the record itself parsed).
+      if (!(error instanceof RangeError)) throw error;
+      throw dataError('HOKUSAI_PARSE_ERROR', 'a value nests too deeply to be kept as text', 'Flatten the value, or leave the field out', { file: this.file, row, column: this.names[k] });
     }
     this.rows++;
   }

@@ -104,6 +104,20 @@ describe('loading JSON Lines and JSON in batches', () => {
     }
   });
 
+  it('a value nested too deeply to keep as text: a typed error naming its row and column, not a crash', async () => {
+    const deep = `${'['.repeat(100_000)}${']'.repeat(100_000)}`;
+    const records = Array.from({ length: 12 }, (_, k) => record({ a: String(k), b: k === 9 ? deep : 'null' }));
+    for (const [name, text] of [
+      ['deep.jsonl', jsonl(records)],
+      ['deep.json', `[${records.join(',')}]`],
+    ] as const) {
+      const path = tmp.write(name, text);
+      const expected = { code: 'HOKUSAI_PARSE_ERROR', row: 10, column: 'b', file: path, message: expect.stringContaining('nests too deeply') };
+      expect(await failure(loadDataset(path)), name).toMatchObject(expected);
+      expect(await failure(loadDatasetInBatches(path, { dir: tmp.path(`${name}-batches`), batchRows: 4 })), name).toMatchObject(expected);
+    }
+  });
+
   it('reads a number past the largest double as missing when asked, as loadDataset does', async () => {
     const path = tmp.write('inf.jsonl', jsonl(Array.from({ length: 20 }, (_, k) => record({ a: k === 13 ? '-1e400' : String(k) }))));
     const batched = await loadDatasetInBatches(path, { dir: tmp.path('inf-null'), batchRows: 6, nonFinite: 'null' });
