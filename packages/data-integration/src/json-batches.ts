@@ -61,7 +61,7 @@ interface Chunk {
  * file's columns in its order, the table is what a read with the final types declared gives, and
  * is kept; otherwise pass 2 reads the chunk's records again with the final types declared, its
  * columns the file's in its order (a key missing from every record of a chunk is null there).
- * Only one chunk is in memory at a time.
+ * At most two chunks are in memory at a time: the one being read, and the last one being written.
  */
 export async function loadJsonInBatches(path: string, options: JsonBatchesOptions): Promise<FileBatches> {
   const sha = createHash('sha256');
