@@ -136,8 +136,10 @@ describe('output folders: never another folder, one writer at a time', () => {
   it('a lock whose holder has exited but is not yet reaped (a zombie) is taken over, and its run reads as interrupted', async (ctx) => {
     // Only where /proc tells a process's state.
     if (processStartTicks(process.pid) === null) ctx.skip();
-    // A parent that never reaps its child: the child stays a zombie while the parent sleeps.
-    const parent = spawn('python3', ['-c', 'import os, sys, time\npid = os.fork()\nif pid == 0: os._exit(0)\nprint(pid, flush=True)\ntime.sleep(60)'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    // A parent that never reaps its child: the child stays a zombie while the parent sleeps. The
+    // parent tells the child's pid once the child has exited (its state Z), not before.
+    const script = ['import os, time', 'pid = os.fork()', 'if pid == 0: os._exit(0)', "while open(f'/proc/{pid}/stat').read().rsplit(')', 1)[1].split()[0] != 'Z': time.sleep(0.01)", 'print(pid, flush=True)', 'time.sleep(60)'].join('\n');
+    const parent = spawn('python3', ['-c', script], { stdio: ['ignore', 'pipe', 'inherit'] });
     try {
       const pid = Number(await new Promise<string>((resolve) => createInterface({ input: parent.stdout }).once('line', resolve)));
       // Signals still reach a zombie's id: only its state tells it has ended.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { timelineToCatchUp } from '../src/flow/resumed-timeline.js';
+import { loggedTimeline, timelineToCatchUp } from '../src/flow/resumed-timeline.js';
 
 // The run store's finished steps, in finish order, as catchUp reads them.
 const finished = [
@@ -31,6 +31,25 @@ describe('the timeline a resumed run catches up', () => {
       ['integrate', 4],
       ['manifests', 5],
     ]);
+  });
+
+  it('counts an entry the server has and the journal lost (a kill between the two): no step gets a second index', () => {
+    // manifests' event came before integrate's (they run together); the process was killed after
+    // the server took index 4 for manifests and before its journal line, integrate not yet logged.
+    const journal = [
+      { value: 1, timestamp: 1000 },
+      { value: 2, timestamp: 1005 },
+      { value: 3, timestamp: 1005 },
+    ];
+    const server = [...journal, { value: 4, timestamp: 1350 }];
+    const logged = loggedTimeline(journal, server);
+    expect(logged).toEqual(server);
+    // From the journal alone, manifests would get index 5 beside its 4, and integrate a second 4.
+    expect(timelineToCatchUp(finished, journal).map((e) => [e.step, e.index])).toEqual([
+      ['integrate', 4],
+      ['manifests', 5],
+    ]);
+    expect(timelineToCatchUp(finished, logged).map((e) => [e.step, e.index])).toEqual([['integrate', 5]]);
   });
 
   it('logs every step in finish order when nothing was logged, and nothing when all was', () => {

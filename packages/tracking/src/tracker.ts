@@ -487,6 +487,17 @@ class TrackerImpl implements Tracker {
           await this.record({ ...entry, ...result });
         });
       },
+      serverMetricHistory: async (key: string): Promise<Metric[]> => {
+        await state.queue;
+        const client = this.live();
+        if (client === undefined || state.serverRunId === undefined) return [];
+        try {
+          return await client.getMetricHistory(state.serverRunId, key);
+        } catch (error) {
+          this.serverFailed(error, `reading the history of ${key}`);
+          return [];
+        }
+      },
       end: async (status: RunStatus, error?: string, endTime?: number): Promise<void> => {
         const s = checkInput(z.enum(['FINISHED', 'FAILED', 'KILLED']), status, 'run status');
         const at = checkInput(z.number().int().nonnegative().optional(), endTime, 'run end time') ?? Date.now();

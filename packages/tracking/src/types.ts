@@ -1,3 +1,5 @@
+import type { Metric } from './limits.js';
+
 /** Final state of a run, as MLflow records it. */
 export type RunStatus = 'FINISHED' | 'FAILED' | 'KILLED';
 
@@ -73,6 +75,11 @@ export interface RunHandle {
   logArtifact(localPath: string, artifactPath?: string): Promise<void>;
   /** Sets status and end time (default now, ms since the epoch); with `error`, also the tag `hokusai.error`. */
   end(status: RunStatus, error?: string, endTime?: number): Promise<void>;
+  /**
+   * The points of a metric the server holds for this run, after this handle's queued calls; empty
+   * when the run is not on a reachable server (journaled only) or the server does not answer.
+   */
+  serverMetricHistory(key: string): Promise<Metric[]>;
 }
 
 export interface StartRunOptions {

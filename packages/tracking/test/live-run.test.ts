@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { appendFile, mkdtemp, writeFile } from 'node:fs/promises';
+import { appendFile, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, inject, it } from 'vitest';
@@ -45,6 +45,36 @@ describe('a run continued by a later tracker (a resumed pipeline)', () => {
     const { entries } = await readJournal(journalPath);
     expect(new Set(entries.map((e) => e.run))).toEqual(new Set([parent.journalRunId]));
     expect(entries.map((e) => e.i)).toEqual([0, 1, 2, 3]);
+  });
+
+  it('a resumed run reads a metric\'s points from the server, one the journal lost included; offline, none', async () => {
+    const journalPath = await tempJournal();
+    const experimentName = `live-history-${randomUUID()}`;
+    const first = await createTracker({ journalPath, experimentName, trackingUri: uri });
+    const parent = await first.startRun({ name: 'pipeline', startTime: 1_700_000_000_000 });
+    await parent.logMetrics({ 'pipeline.step': 1 }, { step: 1, timestamp: 1_700_000_001_000 });
+    await parent.logMetrics({ 'pipeline.step': 2 }, { step: 2, timestamp: 1_700_000_002_000 });
+    await first.close();
+    // The process died after the server took the second point and before its journal line.
+    const lines = (await readFile(journalPath, 'utf8')).trimEnd().split('\n');
+    expect(JSON.parse(lines.at(-1) as string)).toMatchObject({ op: 'log', metrics: [{ key: 'pipeline.step', value: 2 }] });
+    await writeFile(journalPath, `${lines.slice(0, -1).join('\n')}\n`);
+
+    const second = await createTracker({ journalPath, experimentName, trackingUri: uri });
+    const resumed = await second.resumeRun(parent.journalRunId);
+    expect((await resumed.serverMetricHistory('pipeline.step')).map((m) => [m.value, m.timestamp, m.step])).toEqual([
+      [1, 1_700_000_001_000, 1],
+      [2, 1_700_000_002_000, 2],
+    ]);
+    expect(await resumed.serverMetricHistory('no.such.metric')).toEqual([]);
+    await resumed.end('FINISHED');
+    await second.close();
+
+    const offline = await createTracker({ journalPath: await tempJournal(), experimentName }, { env: {} });
+    const alone = await offline.startRun({ name: 'pipeline' });
+    await alone.logMetrics({ 'pipeline.step': 1 }, { step: 1 });
+    expect(await alone.serverMetricHistory('pipeline.step')).toEqual([]);
+    await offline.close();
   });
 
   it('offline: continues the journal run past a line the killed process cut short, and a sync delivers one finished run', async () => {

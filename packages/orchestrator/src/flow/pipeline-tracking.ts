@@ -10,7 +10,7 @@ import type { PipelineConfig } from './config.js';
 import { flattenParams } from './flatten.js';
 import { writeRunModelFolder } from './mlflow-model.js';
 import { packageVersions } from './package-versions.js';
-import { lastIndex, timelineToCatchUp, type TimelineEntry } from './resumed-timeline.js';
+import { lastIndex, loggedTimeline, timelineToCatchUp, type TimelineEntry } from './resumed-timeline.js';
 import { standardTags, trackedConfig } from './tracked-run-content.js';
 import { trackedDataset } from './tracked-dataset.js';
 import type { DatasetRole } from './steps/load-step.js';
@@ -214,7 +214,7 @@ export class PipelineTracking {
    * calls die with it): each finished step's duration at its record's time (MLflow keeps one copy
    * of a metric logged twice with the same value, time and step, so what did arrive is not
    * doubled), the timeline entries no earlier process logged (`timelineToCatchUp`: matched by
-   * time, as the journal has them), the inputs, and the trainings.
+   * time, as the journal and the server have them), the inputs, and the trainings.
    * A training left open ends FINISHED when its step finished, else KILLED (it trains again).
    */
   private async catchUp(earlier: EarlierRun, now: number): Promise<void> {
@@ -223,8 +223,10 @@ export class PipelineTracking {
     const finished = [...(await this.store.readSteps(this.runId)).values()]
       .filter((r) => r.status === 'finished' && r.startedAt !== undefined && r.finishedAt !== undefined)
       .sort((a, b) => (a.finishedAt as number) - (b.finishedAt as number) || a.step.localeCompare(b.step));
-    const missing = new Map(timelineToCatchUp(finished.map((r) => ({ step: r.step, finishedAt: r.finishedAt as number })), earlier.timeline).map((e) => [e.step, e.index]));
-    this.stepsDone = lastIndex(earlier.timeline);
+    const onServer = (await parent.serverMetricHistory('pipeline.step')).map((m) => ({ value: m.value, timestamp: m.timestamp }));
+    const logged = loggedTimeline(earlier.timeline, onServer);
+    const missing = new Map(timelineToCatchUp(finished.map((r) => ({ step: r.step, finishedAt: r.finishedAt as number })), logged).map((e) => [e.step, e.index]));
+    this.stepsDone = lastIndex(logged);
     for (const record of finished) {
       const at = record.finishedAt as number;
       await parent.logMetrics({ [`step.${record.step}.duration_seconds`]: record.durationMs / 1000 }, { timestamp: at });

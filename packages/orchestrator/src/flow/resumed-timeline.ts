@@ -10,6 +10,22 @@ export interface TimelineEntry {
   timestamp: number;
 }
 
+/**
+ * The entries earlier processes put on the timeline, from the journal and from the server: a
+ * process killed between the server's acknowledgement of an entry and its journal line leaves it
+ * on the server only. The server keeps one copy of a point logged twice, so each (index, time)
+ * counts once.
+ */
+export function loggedTimeline(journal: readonly TimelineEntry[], server: readonly TimelineEntry[]): TimelineEntry[] {
+  const seen = new Set<string>();
+  return [...journal, ...server].filter((e) => {
+    const key = `${e.value}@${e.timestamp}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
 /** The last index earlier processes put on the timeline (0: none). */
 export function lastIndex(logged: readonly TimelineEntry[]): number {
   return logged.reduce((m, e) => Math.max(m, e.value), 0);
