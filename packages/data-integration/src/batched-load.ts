@@ -124,12 +124,9 @@ export async function loadDatasetInBatches(path: string, options: BatchedLoadOpt
   } finally {
     await fh.close();
   }
-  if (format === 'json' || format === 'jsonl') {
-    const batches = await loadJsonInBatches(path, { dir: options.dir, batchRows, format, nonFinite: options.nonFinite ?? 'error' });
-    return { path, format, ...batches, read: readBatchFiles(batches.batches) };
-  }
-  if (format === 'parquet') {
-    const batches = await loadParquetInBatches(path, { dir: options.dir, batchRows, nonFinite: options.nonFinite ?? 'error' });
+  if (format !== 'csv') {
+    const nonFinite = options.nonFinite ?? 'error';
+    const batches = format === 'parquet' ? await loadParquetInBatches(path, { dir: options.dir, batchRows, nonFinite }) : await loadJsonInBatches(path, { dir: options.dir, batchRows, format, nonFinite });
     return { path, format, ...batches, read: readBatchFiles(batches.batches) };
   }
   const head = sampleBytes.length >= 3 && sampleBytes[0] === 0xef && sampleBytes[1] === 0xbb && sampleBytes[2] === 0xbf ? sampleBytes.subarray(3) : sampleBytes;
