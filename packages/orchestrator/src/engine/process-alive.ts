@@ -15,33 +15,34 @@ export function processAlive(pid: number): boolean {
   return !processEnded(pid);
 }
 
-/** Linux: the process has exited and waits to be reaped (state Z or X in /proc/<pid>/stat). */
-function processEnded(pid: number): boolean {
+/**
+ * The fields of /proc/<pid>/stat after the command name (Linux; the name, field 2, is in
+ * parentheses and may hold spaces, so the count starts from its end): the state is [0], the
+ * start time [19]. Null where that cannot be read (another system, the process gone).
+ */
+function procStatFields(pid: number): string[] | null {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // The command name (field 2) is in parentheses and may hold spaces: the state follows its end.
-    const state = stat.charAt(stat.lastIndexOf(')') + 2);
-    return state === 'Z' || state === 'X';
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   } catch {
-    return false;
+    return null;
   }
+}
+
+/** Linux: the process has exited and waits to be reaped (state Z or X). */
+function processEnded(pid: number): boolean {
+  const state = procStatFields(pid)?.[0];
+  return state === 'Z' || state === 'X';
 }
 
 /**
  * When a process started, in clock ticks since boot (Linux: field 22 of /proc/<pid>/stat), or
- * null where that cannot be read (another system, the process gone). Told with the pid, it tells
- * the process apart from a later one given the same pid.
+ * null where that cannot be read. Told with the pid, it tells the process apart from a later one
+ * given the same pid.
  */
 export function processStartTicks(pid: number): number | null {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // The command name (field 2) is in parentheses and may hold spaces: count from its end.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const ticks = Number(fields[19]);
-    return Number.isFinite(ticks) ? ticks : null;
-  } catch {
-    return null;
-  }
+  const ticks = Number(procStatFields(pid)?.[19]);
+  return Number.isFinite(ticks) ? ticks : null;
 }
 
 /** A process as a record or a lock names it: its pid, host and, where the system tells, start time. */
