@@ -1,5 +1,5 @@
 import { dataError } from './errors.js';
-import { checkRecordUtf8, isSpace, parseRecordText, readPieces, type JsonRecordOptions, type OnJsonRecord } from './json-records.js';
+import { checkRecordUtf8, emptyJson, isSpace, notAnArray, parseRecordText, readPieces, type JsonRecordOptions, type OnJsonRecord } from './json-records.js';
 
 const OPEN_BRACE = 0x7b;
 const CLOSE_BRACE = 0x7d;
@@ -76,7 +76,7 @@ export async function forEachJsonArrayRecord(path: string, options: JsonRecordOp
       }
       if (phase === 'open') {
         if (b !== OPEN_BRACKET) {
-          throw dataError('HOKUSAI_PARSE_ERROR', 'the top level is not an array', 'Write the records as a JSON array [{...}, {...}], or use JSON Lines', { file });
+          throw notAnArray(file);
         }
         phase = 'first';
         i++;
@@ -111,6 +111,6 @@ export async function forEachJsonArrayRecord(path: string, options: JsonRecordOp
   await readPieces(path, options, 'JSON', take, (max) => {
     throw dataError('HOKUSAI_LINE_TOO_LONG', `a single record is longer than ${max} bytes`, 'Split the record, or write the records as JSON Lines', { file, row: rows + 1, line });
   });
-  if (phase === 'open') throw dataError('HOKUSAI_EMPTY_FILE', 'the file is empty', 'Provide a JSON array of records', { file });
+  if (phase === 'open') throw emptyJson(file);
   if (phase !== 'closed') fail('the file ends before the closing bracket');
 }

@@ -5,7 +5,7 @@ import { ColumnBuilder } from './column-builder.js';
 import { finishColumn } from './column-finish.js';
 import type { ColumnTable, ColumnType } from './column.js';
 import type { JsonValueSink } from './json-kinds.js';
-import { forEachJsonlRecord, parseError } from './json-records.js';
+import { emptyJson, forEachJsonlRecord, notAnArray, parseError } from './json-records.js';
 
 export interface JsonReadOptions {
   file: string;
@@ -95,7 +95,7 @@ export async function readJson(path: string, options: JsonReadOptions): Promise<
   checkText(bytes, file);
   let text = bytes.toString('utf8');
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  if (text.trim() === '') throw dataError('HOKUSAI_EMPTY_FILE', 'the file is empty', 'Provide a JSON array of records', { file });
+  if (text.trim() === '') throw emptyJson(file);
   let doc: unknown;
   try {
     doc = JSON.parse(text);
@@ -103,7 +103,7 @@ export async function readJson(path: string, options: JsonReadOptions): Promise<
     parseError(err, file, undefined, undefined);
   }
   if (!Array.isArray(doc)) {
-    throw dataError('HOKUSAI_PARSE_ERROR', 'the top level is not an array', 'Write the records as a JSON array [{...}, {...}], or use JSON Lines', { file });
+    throw notAnArray(file);
   }
   const sink = builderSink(file, options.declared);
   doc.forEach((rec, i) => sink.push(rec, i + 1));

@@ -1,6 +1,6 @@
 import { open } from 'node:fs/promises';
 import { isUtf8 } from 'node:buffer';
-import { dataError } from './errors.js';
+import { dataError, type DataIntegrationError } from './errors.js';
 
 /** One record as read: its value, its row (1-based, records only) and first line, and its bytes. */
 export type OnJsonRecord = (rec: unknown, row: number, line: number, bytes: Buffer) => void;
@@ -36,6 +36,16 @@ export function parseRecordText(text: string, file: string, row: number, line: n
 
 export function checkRecordUtf8(bytes: Buffer, file: string, row: number, line: number): void {
   if (!isUtf8(bytes)) throw dataError('HOKUSAI_INVALID_UTF8', 'the line is not valid UTF-8', 'Save the file as UTF-8', { file, line, row });
+}
+
+/** A JSON file whose top level is not the array of records (read whole or a record at a time). */
+export function notAnArray(file: string): DataIntegrationError {
+  return dataError('HOKUSAI_PARSE_ERROR', 'the top level is not an array', 'Write the records as a JSON array [{...}, {...}], or use JSON Lines', { file });
+}
+
+/** A JSON file with nothing but whitespace in it. */
+export function emptyJson(file: string): DataIntegrationError {
+  return dataError('HOKUSAI_EMPTY_FILE', 'the file is empty', 'Provide a JSON array of records', { file });
 }
 
 /** JSON whitespace. */

@@ -64,9 +64,9 @@ async function holderAfterWait(path: string, owner: LockOwner | undefined): Prom
 
 /**
  * Takes the lock of an output folder: `<out>.lock` beside it, created exclusively and holding
- * the owner's pid, host and start time. A second run into the same folder fails at once with
- * HOKUSAI_OUTPUT_LOCKED instead of mixing its files with the first one's; a lock whose process
- * is gone is taken over. Creating the lock also proves the parent folder is writable, before any
+ * the owner's pid, host and start time. A second run into the same folder fails with
+ * HOKUSAI_OUTPUT_LOCKED (after HOLDER_WAIT_MS, when the holder runs on this host) instead of
+ * mixing its files with the first one's; a lock whose process is gone is taken over. Creating the lock also proves the parent folder is writable, before any
  * work is done. Returns the release function.
  */
 export async function lockOutputFolder(out: string, runId: string): Promise<() => Promise<void>> {
