@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -172,5 +172,30 @@ describe('a producer whose job events never arrive', () => {
     const { run, executor } = await orphanRun('q-closed');
     await executor.close();
     expect(errorCode(await run)).toBe('HOKUSAI_EXECUTOR_CLOSED');
+  });
+
+  it('fails a step whose job was still being queued when the executor closed, rather than waiting for ever', async () => {
+    // The executor reads its job back once added; here the executor is closed right then, before
+    // that answer is used. Under load the gap is wide enough by itself (CI met it once, the run
+    // waiting until the test timed out); a real Redis cannot be made to answer late on cue.
+    const executor = new BullMqExecutor({ redisUrl: redis.url, queue: 'q-closed-while-queuing', pollMs: 100 });
+    closers.push(executor);
+    const getJob = Queue.prototype.getJob;
+    let closing: Promise<void> | undefined;
+    const spy = vi.spyOn(Queue.prototype, 'getJob').mockImplementation(async function (this: Queue, ...args: Parameters<Queue['getJob']>) {
+      const job = await getJob.apply(this, args);
+      closing ??= executor.close();
+      await new Promise((r) => setTimeout(r, 50));
+      return job;
+    });
+    try {
+      const run = runFlow(flow, { store: new RunStore(await tempDir()), runId: 'orphan', params: {}, executor }).catch((e: unknown) => e);
+      const settled = await Promise.race([run, new Promise((r) => setTimeout(() => r('still waiting after 10 s'), 10_000))]);
+      expect(closing).toBeDefined();
+      expect(errorCode(settled)).toBe('HOKUSAI_EXECUTOR_CLOSED');
+      await closing;
+    } finally {
+      spy.mockRestore();
+    }
   });
 });

@@ -283,6 +283,12 @@ export class BullMqExecutor implements Executor {
       throw error;
     }
     queued = true;
+    // Closed while the job was being queued: close() met the watch before its outcome counted, and
+    // nothing else will settle it.
+    if (this.closed) {
+      this.watches.delete(jobId);
+      throw new OrchestratorError('HOKUSAI_EXECUTOR_CLOSED', `The BullMQ executor was closed while job ${jobId} was being queued.`, { step: step.name });
+    }
     // The job may have finished before its watch was set.
     void this.checkJob(jobId);
     let stopWaiting: (() => void) | undefined;
