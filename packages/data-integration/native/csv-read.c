@@ -545,6 +545,7 @@ static napi_value column_value(napi_env env, Job *job, int k) {
     if (v == NULL) return NULL;
     napi_set_named_property(env, col, "bytes", v);
   }
+  if (!set_bitmap(env, col, s->valid, n, c->nulls)) return NULL;
   if ((v = hand_over(env, (void **)&s->valid, VALID_BYTES(cap), n, napi_uint8_array, n)) == NULL) return NULL;
   napi_set_named_property(env, col, "valid", v);
   napi_create_double(env, (double)c->nulls, &v);

@@ -1080,6 +1080,7 @@ static napi_value column_value(napi_env env, Job *job, int k) {
   }
   if (v == NULL) return NULL;
   if (c->kind != KIND_TEXT) napi_set_named_property(env, col, "values", v);
+  if (!set_bitmap(env, col, c->valid, n, c->nulls)) return NULL;
   if ((v = owned(env, (void **)&c->valid, free_block, n, n, napi_uint8_array, n)) == NULL) return NULL;
   napi_set_named_property(env, col, "valid", v);
   napi_create_double(env, (double)c->nulls, &v);

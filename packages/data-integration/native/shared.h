@@ -147,6 +147,31 @@ static napi_value owned(napi_env env, void **data, napi_finalize free, size_t hi
   return array;
 }
 
+/**
+ * Sets col.bitmap, where the column has nulls, to its validity (a byte per row, 1: a value) packed
+ * as Arrow's bitmap: bit r of byte r / 8, padding bits zero. Packing it in JavaScript took ~2.5 ms
+ * per 100,000 rows in a load's first, unoptimized run. 0 when out of memory.
+ */
+static int set_bitmap(napi_env env, napi_value col, const u8 *valid, size_t n, size_t nulls) {
+  if (nulls == 0) return 1;
+  void *data;
+  napi_value buffer, array;
+  const size_t bytes = (n + 7) / 8;
+  if (napi_create_arraybuffer(env, bytes, &data, &buffer) != napi_ok || napi_create_typedarray(env, napi_uint8_array, bytes, buffer, 0, &array) != napi_ok) return 0;
+  u8 *out = data;
+  memset(out, 0, bytes);
+  size_t r = 0;
+  // 16 rows to two bytes: a lane's sign bit set where its byte is 0, inverted.
+  for (; r + 16 <= n; r += 16) {
+    const int bits = _mm_movemask_epi8(_mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(const void *)(valid + r)), _mm_setzero_si128())) ^ 0xffff;
+    out[r / 8] = (u8)bits;
+    out[r / 8 + 1] = (u8)(bits >> 8);
+  }
+  for (; r < n; r++)
+    if (valid[r] != 0) out[r / 8] |= (u8)(1u << (r & 7));
+  return napi_set_named_property(env, col, "bitmap", array) == napi_ok;
+}
+
 static napi_value str(napi_env env, const char *s) {
   napi_value v;
   napi_create_string_utf8(env, s, NAPI_AUTO_LENGTH, &v);

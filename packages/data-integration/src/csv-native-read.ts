@@ -21,6 +21,8 @@ interface NativeColumn {
   valid: Uint8Array;
   /** Null rows (zeros in `valid`). */
   nulls: number;
+  /** `valid` packed as Arrow's bitmap, where there are nulls. */
+  bitmap?: Uint8Array;
 }
 
 type NativeRead = { gaveUp: string } | { rows: number; threads: number; columns: NativeColumn[]; handle?: object; sha256?: string };
@@ -117,7 +119,7 @@ function columnsOf(r: Exclude<NativeRead, { gaveUp: string }>, reader: NativeRea
   // As for the JavaScript reader's rooms: thousands of columns would reserve too much address space.
   const shared = roomsFit(r.columns.length, r.rows);
   for (const [k, c] of r.columns.entries()) {
-    rememberNullCount(c.valid, c.nulls);
+    rememberNullCount(c.valid, c.nulls, c.bitmap);
     if (c.allInt !== undefined && r.handle !== undefined) {
       const type = c.allInt ? 'int' : 'float';
       const values = numbersFor(type, r.rows, shared);

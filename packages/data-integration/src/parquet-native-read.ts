@@ -22,6 +22,8 @@ interface NativeColumn {
   bytes?: Uint8Array;
   valid: Uint8Array;
   nulls: number;
+  /** `valid` packed as Arrow's bitmap, where there are nulls. */
+  bitmap?: Uint8Array;
 }
 
 /** A column's Parquet type as the decoder read it (SRC_* in native/parquet-read.c). */
@@ -69,7 +71,7 @@ export async function readParquetNative(path: string, options: { hash: boolean; 
     if (why !== null) return { gaveUp: why };
   }
   const columns = r.columns.map((c): Column => {
-    rememberNullCount(c.valid, c.nulls);
+    rememberNullCount(c.valid, c.nulls, c.bitmap);
     switch (c.kind) {
       case 0:
         return { type: 'int', values: c.values as Int32Array, valid: c.valid };

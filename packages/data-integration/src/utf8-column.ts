@@ -58,35 +58,70 @@ export function sameUtf8(a: Data, i: number, b: Data, j: number): boolean {
   return true;
 }
 
-/** Validity arrays whose nulls their reader counted (see rememberNullCount). */
-const countedNulls = new WeakMap<Uint8Array, number>();
+/** Validity arrays whose nulls their reader counted, and packed where it did (see rememberNullCount). */
+const countedNulls = new WeakMap<Uint8Array, { nulls: number; bitmap?: Uint8Array }>();
 
 /**
  * Tells packValidity how many nulls `valid` holds, as the reader that filled it counted them, so
- * that it need not search a column without any (the array must not change afterwards).
+ * that it need not search a column without any, and the bitmap the reader packed, if it did (the
+ * array must not change afterwards).
  */
-export function rememberNullCount(valid: Uint8Array, nulls: number): void {
-  countedNulls.set(valid, nulls);
+export function rememberNullCount(valid: Uint8Array, nulls: number, bitmap?: Uint8Array): void {
+  countedNulls.set(valid, bitmap === undefined ? { nulls } : { nulls, bitmap });
 }
 
 export function packValidity(valid: Uint8Array): { bitmap: Uint8Array; nulls: number } {
   const n = valid.length;
+  const counted = countedNulls.get(valid);
+  if (counted?.bitmap !== undefined) return { bitmap: counted.bitmap, nulls: counted.nulls };
   const bitmap = new Uint8Array((n + 7) >> 3);
   // Most columns have no null (validity is 1 = a value, 0 = null): the reader's count or one
   // native search says so.
-  const counted = countedNulls.get(valid);
-  if (counted === 0 || (counted === undefined && valid.indexOf(0) < 0)) {
+  if (counted?.nulls === 0 || (counted === undefined && valid.indexOf(0) < 0)) {
     bitmap.fill(0xff);
     if ((n & 7) !== 0) bitmap[bitmap.length - 1] = (1 << (n & 7)) - 1;
     return { bitmap, nulls: 0 };
   }
-  let nulls = 0;
-  for (let i = 0; i < n; i++) {
-    if (valid[i] === 1) bitmap[i >> 3] = (bitmap[i >> 3] as number) | (1 << (i & 7));
-    else nulls++;
+  let set = 0;
+  let i = 0;
+  // Eight rows to a byte through two 32-bit words, where the bytes are 4-aligned (a column of
+  // its own; a view into another may not be): a bit per row costs about 1 ms per 100,000 rows
+  // in a load's first, unoptimized run.
+  if (LITTLE_ENDIAN && (valid.byteOffset & 3) === 0) {
+    const whole = n >> 3;
+    const words = new Uint32Array(valid.buffer, valid.byteOffset, whole * 2);
+    for (let b = 0; b < whole; b++) {
+      const lo = words[2 * b] as number;
+      const hi = words[2 * b + 1] as number;
+      // Only bytes of 0 and 1 pack this way; any other byte takes the bit-by-bit loop below.
+      if (((lo | hi) & 0xfefefefe) !== 0) break;
+      const byte = (Math.imul(lo, GATHER) >>> 24) | ((Math.imul(hi, GATHER) >>> 24) << 4);
+      bitmap[b] = byte;
+      set += POPCOUNT[byte] as number;
+      i += 8;
+    }
   }
-  return { bitmap, nulls };
+  for (; i < n; i++) {
+    if (valid[i] === 1) {
+      bitmap[i >> 3] = (bitmap[i >> 3] as number) | (1 << (i & 7));
+      set++;
+    }
+  }
+  return { bitmap, nulls: n - set };
 }
+
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+/**
+ * Four bytes of 0 or 1 in a little-endian word, times this, hold them as bits 24-27 of the product's
+ * low 32 bits (byte j's bit lands at 24 + j; every other product term lands elsewhere and alone).
+ */
+const GATHER = 0x01020408;
+/** Set bits per byte value. */
+const POPCOUNT = Uint8Array.from({ length: 256 }, (_, v) => {
+  let c = 0;
+  for (let x = v; x !== 0; x &= x - 1) c++;
+  return c;
+});
 
 export function bitIsSet(bitmap: Uint8Array | null | undefined, offset: number, i: number): boolean {
   if (!bitmap || bitmap.length === 0) return true;

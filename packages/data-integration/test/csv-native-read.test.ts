@@ -4,6 +4,7 @@ import { readCsv } from '../src/csv-reader.js';
 import type { CsvReadOptions } from '../src/csv-reader.js';
 import { nativeCsvReader } from '../src/csv-native-read.js';
 import { arrowDataOf, packValidity } from '../src/utf8-column.js';
+import { columnData } from '../src/arrow-convert.js';
 import { cellValue } from '../src/column.js';
 import type { Column } from '../src/column.js';
 import { DataIntegrationError } from '../src/errors.js';
@@ -100,7 +101,9 @@ async function observe(path: string, options: CsvReadOptions): Promise<{ native:
         const b = r.builders[k];
         // Nulls as the Arrow table will count them (the native reader's count spares the search).
         const nulls = c.type === 'string' ? (arrowDataOf(c)?.nullCount ?? c.values.filter((v) => v === null).length) : packValidity(c.valid).nulls;
-        return { type: c.type, inferred: b?.inferredType(), nulls, cells: Array.from({ length: r.table.rowCount }, (_, i) => cellValue(c, i)), stats: [b?.nonFiniteCount, b?.firstNonFinite, b?.typeFailureCount, b?.typeFailures] };
+        // The Arrow null bitmap (the native reader packs it in C, the JavaScript one bit by bit).
+        const bitmap = columnData(c).nullBitmap;
+        return { type: c.type, inferred: b?.inferredType(), nulls, bitmap: bitmap === null || bitmap === undefined ? null : Array.from(bitmap), cells: Array.from({ length: r.table.rowCount }, (_, i) => cellValue(c, i)), stats: [b?.nonFiniteCount, b?.firstNonFinite, b?.typeFailureCount, b?.typeFailures] };
       }),
     };
     return { native: r.native, threads: r.threads, seen };
