@@ -22,6 +22,23 @@ export interface JsonReadResult {
 }
 
 /**
+ * How empty a table of JSON records may be: one of at most `floorCells` cells (rows × columns)
+ * may be as empty as it is; a larger one may hold at most `cellsPerValue` cells per value the
+ * records hold. Records that each bring keys of their own make a table of rows × keys cells from
+ * a file of rows × a few values: 20,000 such records (527 KB) took 140 s and 6.6 GB to load.
+ */
+export interface SparseLimits {
+  floorCells: number;
+  cellsPerValue: number;
+}
+
+/**
+ * 2^22 cells (a table of 100,000 rows × 41 columns), then at least one value in 32 cells: a table
+ * emptier than that is no training data, and the records above are refused after 2,048 of them.
+ */
+export const SPARSE_LIMITS: SparseLimits = { floorCells: 2 ** 22, cellsPerValue: 32 };
+
+/**
  * The columns of JSON records as they come: a column per key, in the order keys are first seen,
  * null in the rows before. Each column's values go to a sink: a ColumnBuilder, or (pass 1 of a
  * batched read) a tracker of its type alone.
@@ -31,9 +48,12 @@ export class RecordSink<S extends JsonValueSink> {
   readonly sinks: S[] = [];
   private readonly index = new Map<string, number>();
   rows = 0;
+  /** The values the records held (their keys, counted record by record). */
+  private values = 0;
   constructor(
     private readonly file: string,
     private readonly sinkFor: (name: string) => S,
+    private readonly limits: SparseLimits = SPARSE_LIMITS,
   ) {}
 
   push(rec: unknown, row: number): void {
@@ -41,9 +61,12 @@ export class RecordSink<S extends JsonValueSink> {
       throw dataError('HOKUSAI_PARSE_ERROR', `record is ${Array.isArray(rec) ? 'an array' : rec === null ? 'null' : typeof rec}, not an object`, 'Write each record as a JSON object of column names to values', { file: this.file, row });
     }
     const obj = rec as Record<string, unknown>;
-    for (const key of Object.keys(obj)) {
+    const keys = Object.keys(obj);
+    this.values += keys.length;
+    for (const key of keys) {
       if (!this.index.has(key)) {
         if (key === '') throw dataError('HOKUSAI_EMPTY_COLUMN_NAME', 'a record has an empty key', 'Give every field a name', { file: this.file, row });
+        this.checkSparse(key, row);
         const b = this.sinkFor(key);
         for (let i = 0; i < this.rows; i++) b.pushValue(null);
         this.index.set(key, this.sinks.length);
@@ -61,6 +84,15 @@ export class RecordSink<S extends JsonValueSink> {
       throw dataError('HOKUSAI_PARSE_ERROR', 'a value nests too deeply to be kept as text', 'Flatten the value, or leave the field out', { file: this.file, row, column: this.names[k] });
     }
     this.rows++;
+  }
+
+  /** Before a new column is filled with nulls for the rows before: the table it makes must not be too empty (see SparseLimits). */
+  private checkSparse(key: string, row: number): void {
+    const columns = this.names.length + 1;
+    const records = this.rows + 1;
+    const cells = columns * records;
+    if (cells <= this.limits.floorCells || cells <= this.limits.cellsPerValue * this.values) return;
+    throw dataError('HOKUSAI_SPARSE_RECORDS', `the records share too few keys: a new key makes ${columns} columns over ${records} records, ${cells} cells for the ${this.values} values they hold`, 'Give every record the same keys (the columns of one table), or leave out the fields that few records have', { file: this.file, row, column: key, context: { columns, records, values: this.values } });
   }
 
   /** The errors of the records as a whole: none at all, or a column of mixed numbers and text. */
