@@ -10,7 +10,7 @@ import { tableCapacity } from '@hokusai/core';
  */
 
 /** Rows grouped by fingerprint: `slotRow` holds a group's first row, `next` chains the rest. */
-class FingerprintTable {
+export class FingerprintTable {
   private readonly mask: number;
   private readonly slotRow: Int32Array;
   private readonly last: Int32Array;
@@ -118,10 +118,11 @@ export function countMatchesBothWays(a: readonly Column[], na: number, b: readon
     for (let y = table.find(ha.h1[x] as number, ha.h2[x] as number); y >= 0; y = table.next[y] as number) {
       if (!rowsEqual(a, x, b, y, 'exact')) continue;
       found = true;
-      if (seen[y] === 0) {
-        seen[y] = 1;
-        bInA++;
-      }
+      // The first row of a with these values marked every row of b equal to them: a repeat of
+      // it stops here, instead of walking them all again (quadratic on tables of few distinct rows).
+      if (seen[y] === 1) break;
+      seen[y] = 1;
+      bInA++;
     }
     if (found) aInB++;
   }

@@ -1,5 +1,5 @@
 import type { Column } from './column.js';
-import { findMatches } from './dedup.js';
+import { FingerprintTable, findMatches } from './dedup.js';
 import type { RowHashes } from './row-hash.js';
 import { hashRows, rowsEqual } from './row-hash.js';
 
@@ -23,6 +23,8 @@ export interface RowMatchResult {
   hit: Uint8Array;
   exact: number;
   normalized: number;
+  /** Reference rows looked at for the rows not matched exactly (the work of the normalized match). */
+  candidates: number;
 }
 
 export const MAX_DECIMALS = 12;
@@ -313,33 +315,51 @@ function normalizedPair(a: readonly Column[], na: number, b: readonly Column[], 
 }
 
 /**
- * For rows whose numbers are all null (or tables without numeric columns): fingerprints of the
- * normalized text and the other columns find candidates. Built on first use only.
+ * The reference rows that may agree with a row, grouped by what agreement compares exactly: the
+ * normalized text, the integers (and any other column that is not a float on both sides) and
+ * which floats are null. Only the floats' values, compared within rounding, are left to
+ * cellsAgree. Rows whose numbers are all null are looked up here, and so is any row whose anchor
+ * ranges are long (few distinct numbers, as in tables of categories and counts): there the
+ * anchors alone made a normalized match of n rows against n cost n² / 4 comparisons.
  */
-function textKeyLookup(a: readonly Column[], na: number, b: readonly Column[], nb: number, p: NormalizedPair): () => { hb: RowHashes; groups: Map<string, number[]>; ha: RowHashes } {
-  const keyCols = (cols: readonly Column[], text: ((string | null)[] | null)[]): Column[] =>
-    cols.map((col, c) => {
-      const t = text[c];
-      if (t !== null && t !== undefined) return { type: 'string', values: t };
-      if (p.isNum(c)) return { type: 'bool', values: (col as NumCol).valid, valid: new Uint8Array((col as NumCol).valid.length).fill(1) };
-      return col;
-    });
-  let keyed: { hb: RowHashes; groups: Map<string, number[]>; ha: RowHashes } | null = null;
-  return () => {
-    if (keyed !== null) return keyed;
+class KeyedGroups {
+  private readonly table: FingerprintTable;
+  private readonly ha: RowHashes;
+  /** Per group's first reference row, the rows of its group. */
+  private readonly sizes: Int32Array;
+
+  constructor(a: readonly Column[], na: number, b: readonly Column[], nb: number, p: NormalizedPair) {
     const { textA, textB } = p.texts();
+    const keyCols = (cols: readonly Column[], text: ((string | null)[] | null)[]): Column[] =>
+      cols.map((col, c) => {
+        const t = text[c];
+        if (t !== null && t !== undefined) return { type: 'string', values: t };
+        if (p.isNum(c) && col.type === 'float') return { type: 'bool', values: col.valid, valid: new Uint8Array(col.valid.length).fill(1) };
+        return col;
+      });
     const hb = hashRows(keyCols(b, textB), nb, 'exact');
-    const ha = hashRows(keyCols(a, textA), na, 'exact');
-    const groups = new Map<string, number[]>();
+    this.ha = hashRows(keyCols(a, textA), na, 'exact');
+    this.table = new FingerprintTable(hb, nb);
+    for (let j = 0; j < nb; j++) this.table.add(j);
+    this.sizes = new Int32Array(nb);
     for (let j = 0; j < nb; j++) {
-      const k = `${hb.h1[j]}:${hb.h2[j]}`;
-      const g = groups.get(k);
-      if (g === undefined) groups.set(k, [j]);
-      else g.push(j);
+      const first = this.table.find(hb.h1[j] as number, hb.h2[j] as number);
+      this.sizes[first] = (this.sizes[first] as number) + 1;
     }
-    keyed = { hb, ha, groups };
-    return keyed;
-  };
+  }
+
+  /** The first reference row of row i's group (-1: none); the rest follow through `next`. */
+  first(i: number): number {
+    return this.table.find(this.ha.h1[i] as number, this.ha.h2[i] as number);
+  }
+
+  sizeOf(first: number): number {
+    return first < 0 ? 0 : (this.sizes[first] as number);
+  }
+
+  next(j: number): number {
+    return this.table.next[j] as number;
+  }
 }
 
 /**
@@ -439,12 +459,13 @@ export function matchRows(a: readonly Column[], na: number, b: readonly Column[]
   let exact = 0;
   for (let i = 0; i < na; i++) exact += hit[i] as number;
   let normalized = 0;
-  if (na === 0 || nb === 0 || exact === na) return { hit, exact, normalized };
+  if (na === 0 || nb === 0 || exact === na) return { hit, exact, normalized, candidates: 0 };
 
   const pair = normalizedPair(a, na, b, nb, options?.refDecimals);
   const { cellsAgree } = pair;
-  const keyedLookup = textKeyLookup(a, na, b, nb, pair);
-  // Each row looks up the anchor with the fewest candidates.
+  let groups: KeyedGroups | null = null;
+  let candidates = 0;
+  // Each row looks up the anchor with the fewest candidates, or its group when that is smaller.
   const anchorSet = new AnchorSet(a, b, nb, pair);
   const anchors = anchorSet.anchors;
   for (let i = 0; i < na; i++) {
@@ -473,7 +494,14 @@ export function matchRows(a: readonly Column[], na: number, b: readonly Column[]
       if (t - f <= FEW_CANDIDATES) break;
     }
     let found = false;
-    if (index !== null) {
+    let first = -1;
+    let byGroup = false;
+    if (index === null || to - from > FEW_CANDIDATES) {
+      groups ??= new KeyedGroups(a, na, b, nb, pair);
+      first = groups.first(i);
+      byGroup = index === null || groups.sizeOf(first) < to - from;
+    }
+    if (!byGroup && index !== null) {
       // A necessary condition of cellsAgree on the index's check column, read in sequence (see
       // BucketIndex.check): numbersAgree with this row's side worked out once.
       const check = index.check;
@@ -483,6 +511,7 @@ export function matchRows(a: readonly Column[], na: number, b: readonly Column[]
       const cWhole = checkCol !== null && checkCol.type === 'int';
       const cRounding = check === null || cv === 0 || cWhole ? 0 : roundingOf(cu, pair.refDecimals[check.c] as number);
       for (let p = from; p < to && !found; p++) {
+        candidates++;
         const w = index.values[p] as number;
         if (w < lo || w > hi) continue;
         if (check !== null) {
@@ -492,13 +521,10 @@ export function matchRows(a: readonly Column[], na: number, b: readonly Column[]
         }
         found = cellsAgree(i, index.rows[p] as number);
       }
-    } else {
-      const k = keyedLookup();
-      for (const j of k.groups.get(`${k.ha.h1[i]}:${k.ha.h2[i]}`) ?? []) {
-        if (cellsAgree(i, j)) {
-          found = true;
-          break;
-        }
+    } else if (byGroup && groups !== null) {
+      for (let j = first; j >= 0 && !found; j = groups.next(j)) {
+        candidates++;
+        found = cellsAgree(i, j);
       }
     }
     if (found) {
@@ -506,5 +532,5 @@ export function matchRows(a: readonly Column[], na: number, b: readonly Column[]
       normalized++;
     }
   }
-  return { hit, exact, normalized };
+  return { hit, exact, normalized, candidates };
 }

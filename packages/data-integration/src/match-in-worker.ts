@@ -50,6 +50,6 @@ export function matchRowsInWorker(a: readonly Column[], na: number, b: readonly 
     worker.once('exit', () => resolve({ ok: false }));
   }).then((reply) => {
     void worker.terminate();
-    return reply.ok ? { hit: reply.hit, exact: reply.exact, normalized: reply.normalized, thread: 'worker' } : inThisThread();
+    return reply.ok ? { hit: reply.hit, exact: reply.exact, normalized: reply.normalized, candidates: reply.candidates, thread: 'worker' } : inThisThread();
   });
 }

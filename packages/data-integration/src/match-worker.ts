@@ -12,7 +12,7 @@ if (port === null) throw new Error('match-worker runs only as a worker thread');
 let reply: MatchReply;
 try {
   const r = matchRows(job.a.map(receivedColumn), job.na, job.b.map(receivedColumn), job.nb, job.hashes, job.options);
-  reply = { ok: true, hit: r.hit, exact: r.exact, normalized: r.normalized };
+  reply = { ok: true, hit: r.hit, exact: r.exact, normalized: r.normalized, candidates: r.candidates };
 } catch {
   reply = { ok: false };
 }

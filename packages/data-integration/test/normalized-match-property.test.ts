@@ -83,4 +83,40 @@ describe('normalized matching', () => {
       { numRuns: 60, seed: 78 },
     );
   });
+
+  it('gives the rule\'s answer when rows look up their group: categories and counts, few floats', () => {
+    // Few distinct values everywhere: every anchor range is long, and rows look up the reference
+    // rows that agree on the ints, the normalized text and which floats are null.
+    const few = (values: number[]) => fc.option(fc.constantFrom(...values), { nil: null, freq: 6 });
+    const categorical = fc.tuple(few([0, 1, 2]), few([0, 1, 2, 3]), few([0.5, 0.55, 1.5]), few([7, 8]), text);
+    fc.assert(
+      fc.property(fc.array(categorical, { minLength: 1, maxLength: 80 }), fc.array(categorical, { minLength: 200, maxLength: 400 }), (ra, rb) => expectTheRule(ra, rb, ['int', 'int', 'float', 'int', 'string'])),
+      { numRuns: 60, seed: 79 },
+    );
+  });
+
+  it('looks at a bounded number of reference rows per row when every column has few values', () => {
+    // 20,000 rows against 20,000 of ten columns of four values each (a table of categories), none
+    // of them equal: the anchors alone looked at about a quarter of the reference per row.
+    const n = 20_000;
+    const table = (seed: number, shift: number): Column[] => {
+      let x = seed;
+      const next = (): number => {
+        x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+        return (x >>> 16) & 3;
+      };
+      const cols = Array.from({ length: 10 }, () => new Int32Array(n));
+      for (let i = 0; i < n; i++) for (const col of cols) col[i] = next() + shift;
+      return cols.map((values) => ({ type: 'int', values, valid: new Uint8Array(n).fill(1) }) as NumCol);
+    };
+    const a = table(1, 0);
+    const b = table(2, 0);
+    const r = matchRows(a, n, b, n);
+    expect(r.exact + r.normalized).toBeGreaterThan(0);
+    // Each row looks at its group: the reference rows with the same ten values, about n / 4^10.
+    expect(r.candidates).toBeLessThan(4 * n);
+    // The rule, for the rows found: a match on ten integers is an exact match.
+    expect(r.normalized).toBe(0);
+  });
 });
+
