@@ -21,6 +21,7 @@ export type { PiiColumnDecision, PiiFinding } from './pii-scan.js';
 export { piiKeyFromEnv } from './keyed-hash.js';
 export type { QualityBreakdown } from './quality.js';
 export { writeTable } from './table-writer.js';
+export { readParquetShape, type ParquetShape, type ParquetPhysicalType } from './parquet-footer.js';
 export type { WriteOptions } from './table-writer.js';
 export { manifestOf } from './manifest-of.js';
 export { partitionedMatches, removalCounts } from './partitioned-matches.js';

@@ -1,5 +1,7 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
+import { tableFromArrays } from 'apache-arrow';
+import { writeTable } from '@hokusai/data-integration';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -26,6 +28,24 @@ describe('resources.memory', () => {
     expect(csv).toBeGreaterThan(200e6 + 7 * 130e3);
     expect(csv).toBeLessThan(200e6 + 7 * 150e3);
     await expect(estimateInMemoryBytes([join(QUICKSTART, 'missing.csv')])).rejects.toMatchObject({ code: 'HOKUSAI_INPUT_NOT_FOUND' });
+  });
+
+  it('estimates a Parquet file of few repeated values by its footer\'s rows and column types, not its small size', async () => {
+    const work = await mkdtemp(join(tmpdir(), 'hokusai-memory-'));
+    const n = 300_000;
+    const path = join(work, 'categories.parquet');
+    // Five int32 columns of four values and a text column of three: a few hundred kB of Parquet.
+    const columns: Record<string, Int32Array | string[]> = Object.fromEntries(Array.from({ length: 5 }, (_, c) => [`c${c}`, Int32Array.from({ length: n }, (_, i) => (i >> c) & 3)]));
+    columns['region'] = Array.from({ length: n }, (_, i) => ['north', 'south', 'east'][i % 3] as string);
+    await writeTable(tableFromArrays(columns), path);
+    const { size } = await stat(path);
+    expect(size).toBeLessThan(2e6);
+    // 200 MB for the process; 3 times the columns: 5 bytes an int32 value with its validity, 21 a text value.
+    expect(await estimateInMemoryBytes([path])).toBe(200e6 + n * (5 * 5 + 21) * 3);
+    // A file the footer does not read is estimated by its size, as before.
+    const cut = join(work, 'cut.parquet');
+    await writeFile(cut, (await readFile(path)).subarray(0, size - 100));
+    expect(await estimateInMemoryBytes([cut])).toBe(200e6 + (size - 100) * 28);
   });
 
   describe('a run within its budget', () => {
