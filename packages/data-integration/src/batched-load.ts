@@ -10,6 +10,7 @@ import { batchKinds, joinKind, placed, type BatchKind } from './batch-kinds.js';
 import type { ColumnType } from './column.js';
 import type { DataFormat } from './dataset.js';
 import { sniffCsv } from './csv-reader.js';
+import { assertNoPiiInNames } from './column-name-pii.js';
 import { dataError } from './errors.js';
 import { keepingCsvScanners } from './csv-wasm-rows.js';
 import { detectFormat, loadDataset, loadTableUnhashed } from './load-dataset.js';
@@ -127,6 +128,13 @@ export async function loadDatasetInBatches(path: string, options: BatchedLoadOpt
   if (format !== 'csv') {
     const nonFinite = options.nonFinite ?? 'error';
     const batches = format === 'parquet' ? await loadParquetInBatches(path, { dir: options.dir, batchRows, nonFinite }) : await loadJsonInBatches(path, { dir: options.dir, batchRows, format, nonFinite });
+    try {
+      // A CSV file's chunks are each checked as loadDataset checks a file.
+      assertNoPiiInNames(batches.columns, path);
+    } catch (error) {
+      await Promise.all(batches.batches.map((f) => rm(f, { force: true })));
+      throw error;
+    }
     return { path, format, ...batches, read: readBatchFiles(batches.batches) };
   }
   const head = sampleBytes.length >= 3 && sampleBytes[0] === 0xef && sampleBytes[1] === 0xbb && sampleBytes[2] === 0xbf ? sampleBytes.subarray(3) : sampleBytes;
@@ -136,92 +144,98 @@ export async function loadDatasetInBatches(path: string, options: BatchedLoadOpt
   const header = options.header ?? sniff.header;
 
   // Pass 1: chunks of batchRows records, each with the header line(s) in front.
-  const sha = createHash('sha256');
   const chunks: { file: string; rows: number; lineOffset: number }[] = [];
-  let headerBytes: Buffer | null = header ? null : Buffer.alloc(0);
-  let pending: { bytes: Buffer; lines: number }[] = [];
-  // Physical lines of the data records already in earlier chunks: a chunk's line n is the file's n + this.
-  let linesBefore = 0;
-  const flush = async (count: number): Promise<void> => {
-    const take = pending.slice(0, count);
-    pending = pending.slice(count);
-    const file = join(options.dir, `chunk-${String(chunks.length).padStart(6, '0')}.csv`);
-    await writeFile(file, Buffer.concat([headerBytes ?? Buffer.alloc(0), ...take.map((r) => r.bytes)]));
-    chunks.push({ file, rows: take.length, lineOffset: linesBefore });
-    for (const r of take) linesBefore += r.lines;
-  };
-  const onRecord = (bytes: Buffer, lines: number): void => {
-    if (headerBytes === null) headerBytes = Buffer.from(bytes);
-    else pending.push({ bytes: Buffer.from(bytes), lines });
-  };
-  const splitter = new RecordSplitter();
-  for await (const piece of createReadStream(path, { highWaterMark: 4 << 20 }) as AsyncIterable<Buffer>) {
-    sha.update(piece);
-    splitter.push(piece, onRecord);
-    while (pending.length >= batchRows) await flush(batchRows);
-  }
-  splitter.end(onRecord);
-  if (pending.length > 0) await flush(pending.length);
-  if (chunks.length === 0) {
-    // Nothing past the header: loadDataset's own error for the file.
-    await loadDataset(path, { delimiter, header });
-  }
-
-  // Every chunk is read by loadDataset: the scanner of one read serves the next.
-  return keepingCsvScanners(async () => {
-    let rowOffset = 0;
-    const kinds = new Map<string, BatchKind>();
-    // Per chunk, the kinds its own rows gave; its table as read is kept as its batch file.
-    const chunkKinds: Map<string, BatchKind>[] = [];
-    let names: string[] = [];
-    for (const chunk of chunks) {
-      const loaded = await loadTableUnhashed(chunk.file, { format: 'csv', delimiter, header, ...(options.nonFinite === undefined ? {} : { nonFinite: options.nonFinite }) }).catch((e: unknown) => {
-        throw placed(e, chunk.file, path, rowOffset, chunk.lineOffset);
-      });
-      if (names.length === 0) names = loaded.table.schema.fields.map((f) => f.name);
-      const own = batchKinds(fromArrowTable(loaded.table, chunk.file));
-      chunkKinds.push(own);
-      for (const [name, kind] of own) kinds.set(name, joinKind(kinds.get(name) ?? 'null', kind));
-      await writeFile(batchFileOf(chunk.file), tableToIPC(loaded.table, 'file'));
-      // Rows as the reader counts them (blank lines are not rows).
-      chunk.rows = loaded.table.numRows;
-      rowOffset += chunk.rows;
+  try {
+    const sha = createHash('sha256');
+    let headerBytes: Buffer | null = header ? null : Buffer.alloc(0);
+    let pending: { bytes: Buffer; lines: number }[] = [];
+    // Physical lines of the data records already in earlier chunks: a chunk's line n is the file's n + this.
+    let linesBefore = 0;
+    const flush = async (count: number): Promise<void> => {
+      const take = pending.slice(0, count);
+      pending = pending.slice(count);
+      const file = join(options.dir, `chunk-${String(chunks.length).padStart(6, '0')}.csv`);
+      await writeFile(file, Buffer.concat([headerBytes ?? Buffer.alloc(0), ...take.map((r) => r.bytes)]));
+      chunks.push({ file, rows: take.length, lineOffset: linesBefore });
+      for (const r of take) linesBefore += r.lines;
+    };
+    const onRecord = (bytes: Buffer, lines: number): void => {
+      if (headerBytes === null) headerBytes = Buffer.from(bytes);
+      else pending.push({ bytes: Buffer.from(bytes), lines });
+    };
+    const splitter = new RecordSplitter();
+    for await (const piece of createReadStream(path, { highWaterMark: 4 << 20 }) as AsyncIterable<Buffer>) {
+      sha.update(piece);
+      splitter.push(piece, onRecord);
+      while (pending.length >= batchRows) await flush(batchRows);
     }
-    const dtypes: Record<string, ColumnType> = {};
-    for (const name of names) {
-      const kind = kinds.get(name) ?? 'null';
-      dtypes[name] = kind === 'null' ? 'string' : kind;
+    splitter.end(onRecord);
+    if (pending.length > 0) await flush(pending.length);
+    if (chunks.length === 0) {
+      // Nothing past the header: loadDataset's own error for the file.
+      await loadDataset(path, { delimiter, header });
     }
 
-    // Pass 2: a chunk whose own types are the whole file's keeps the table pass 1 read (the one a
-    // read with those types declared gives); any other is read again with the file's types.
-    const declared = names.filter((n) => kinds.get(n) !== 'null').map((name) => ({ name, type: dtypes[name] as ColumnType }));
-    const batches: string[] = [];
-    rowOffset = 0;
-    for (const [c, chunk] of chunks.entries()) {
-      const file = batchFileOf(chunk.file);
-      const own = chunkKinds[c] as Map<string, BatchKind>;
-      if (names.some((n) => own.get(n) !== kinds.get(n))) {
-        const loaded = await loadTableUnhashed(chunk.file, { format: 'csv', delimiter, header, schema: { columns: declared, extraColumns: 'allow' }, ...(options.nonFinite === undefined ? {} : { nonFinite: options.nonFinite }) }).catch((e: unknown) => {
+    // Every chunk is read by loadDataset: the scanner of one read serves the next.
+    return await keepingCsvScanners(async () => {
+      let rowOffset = 0;
+      const kinds = new Map<string, BatchKind>();
+      // Per chunk, the kinds its own rows gave; its table as read is kept as its batch file.
+      const chunkKinds: Map<string, BatchKind>[] = [];
+      let names: string[] = [];
+      for (const chunk of chunks) {
+        const loaded = await loadTableUnhashed(chunk.file, { format: 'csv', delimiter, header, ...(options.nonFinite === undefined ? {} : { nonFinite: options.nonFinite }) }).catch((e: unknown) => {
           throw placed(e, chunk.file, path, rowOffset, chunk.lineOffset);
         });
-        await writeFile(file, tableToIPC(loaded.table, 'file'));
+        if (names.length === 0) names = loaded.table.schema.fields.map((f) => f.name);
+        const own = batchKinds(fromArrowTable(loaded.table, chunk.file));
+        chunkKinds.push(own);
+        for (const [name, kind] of own) kinds.set(name, joinKind(kinds.get(name) ?? 'null', kind));
+        await writeFile(batchFileOf(chunk.file), tableToIPC(loaded.table, 'file'));
+        // Rows as the reader counts them (blank lines are not rows).
+        chunk.rows = loaded.table.numRows;
+        rowOffset += chunk.rows;
       }
-      await rm(chunk.file);
-      batches.push(file);
-      rowOffset += chunk.rows;
-    }
-    return {
-      path,
-      format: 'csv',
-      file_sha256: sha.digest('hex'),
-      row_count: rowOffset,
-      columns: names,
-      dtypes,
-      emptyColumns: names.filter((n) => (kinds.get(n) ?? 'null') === 'null'),
-      batches,
-      read: readBatchFiles(batches),
-    };
-  });
+      const dtypes: Record<string, ColumnType> = {};
+      for (const name of names) {
+        const kind = kinds.get(name) ?? 'null';
+        dtypes[name] = kind === 'null' ? 'string' : kind;
+      }
+
+      // Pass 2: a chunk whose own types are the whole file's keeps the table pass 1 read (the one a
+      // read with those types declared gives); any other is read again with the file's types.
+      const declared = names.filter((n) => kinds.get(n) !== 'null').map((name) => ({ name, type: dtypes[name] as ColumnType }));
+      const batches: string[] = [];
+      rowOffset = 0;
+      for (const [c, chunk] of chunks.entries()) {
+        const file = batchFileOf(chunk.file);
+        const own = chunkKinds[c] as Map<string, BatchKind>;
+        if (names.some((n) => own.get(n) !== kinds.get(n))) {
+          const loaded = await loadTableUnhashed(chunk.file, { format: 'csv', delimiter, header, schema: { columns: declared, extraColumns: 'allow' }, ...(options.nonFinite === undefined ? {} : { nonFinite: options.nonFinite }) }).catch((e: unknown) => {
+            throw placed(e, chunk.file, path, rowOffset, chunk.lineOffset);
+          });
+          await writeFile(file, tableToIPC(loaded.table, 'file'));
+        }
+        await rm(chunk.file);
+        batches.push(file);
+        rowOffset += chunk.rows;
+      }
+      return {
+        path,
+        format: 'csv',
+        file_sha256: sha.digest('hex'),
+        row_count: rowOffset,
+        columns: names,
+        dtypes,
+        emptyColumns: names.filter((n) => (kinds.get(n) ?? 'null') === 'null'),
+        batches,
+        read: readBatchFiles(batches),
+      };
+    });
+  } catch (error) {
+    // No chunk or batch file is left behind a failed load.
+    await Promise.all(chunks.flatMap((c) => [rm(c.file, { force: true }), rm(batchFileOf(c.file), { force: true })]));
+    throw error;
+  }
 }
 

@@ -1,4 +1,5 @@
 import { HokusaiError, type ErrorKind, type HokusaiErrorJson } from '@hokusai/core';
+import { BUILTIN_DETECTORS, findSpans } from './pii-detectors.js';
 
 /**
  * Every code this package raises, with its kind (see @hokusai/core). All of them are about the
@@ -100,8 +101,23 @@ export function dataError(
   fix: string,
   details: DataIntegrationErrorDetails = {},
 ): DataIntegrationError {
-  const where = locate(details);
-  return new DataIntegrationError(code, `${where ? `${where}: ` : ''}${what}. ${fix}`, details);
+  // A column name or a quoted value can be personal data (a headerless file's first row, a
+  // record keyed by an e-mail address): such a column is not named, and such text is masked.
+  const { column, ...rest } = details;
+  const shown: DataIntegrationErrorDetails = column === undefined || holdsPii(column) ? rest : details;
+  const where = locate(shown);
+  return new DataIntegrationError(code, `${where ? `${where}: ` : ''}${maskPii(what)}. ${fix}`, shown);
+}
+
+function holdsPii(text: string): boolean {
+  return findSpans(text, BUILTIN_DETECTORS).length > 0;
+}
+
+/** `text` with each span the built-in detectors find replaced by its type, as `<email>`. */
+function maskPii(text: string): string {
+  let out = text;
+  for (const span of findSpans(text, BUILTIN_DETECTORS).reverse()) out = `${out.slice(0, span.start)}<${span.type}>${out.slice(span.end)}`;
+  return out;
 }
 
 /** A worker thread's failed answer: a typed error as JSON (rebuilt by `DataIntegrationError.fromJSON`), or just the message. */

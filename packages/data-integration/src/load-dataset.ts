@@ -2,6 +2,7 @@ import { open, stat } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { extname } from 'node:path';
 import { z } from 'zod';
+import { assertNoPiiInNames } from './column-name-pii.js';
 import { DataIntegrationError, dataError } from './errors.js';
 import type { Column, ColumnTable, ColumnType } from './column.js';
 import type { ColumnReadStats } from './column-builder.js';
@@ -300,6 +301,7 @@ async function load(path: string, options: LoadOptions, hashing: Hashing, shared
   }
   // Columns read from Parquet keep the decoder's buffers (see toArrowTable).
   progress.end();
+  assertNoPiiInNames(ct.names, file);
   const table = toArrowTable(ct);
   const fileSha = sha;
   rememberColumns(table, ct);

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadDataset, loadDatasetInBatches } from '../src/index.js';
 import { loadTableUnhashed } from '../src/load-dataset.js';
@@ -68,5 +68,7 @@ describe('loading a CSV file in batches', () => {
     );
     expect(whole).toMatchObject({ code: 'HOKUSAI_NON_FINITE', row: 23, file: path });
     expect(batched).toMatchObject({ code: whole?.code, row: whole?.row, file: path, message: whole?.message });
+    // The chunks before the bad one, and their batch files, are gone too.
+    expect(readdirSync(tmp.path('bad-batches'))).toEqual([]);
   });
 });
