@@ -12,6 +12,6 @@ export function assertNoPiiInNames(names: readonly string[], file: string): void
   names.forEach((name, k) => {
     const span = findSpans(name, BUILTIN_DETECTORS)[0];
     if (span === undefined) return;
-    throw dataError('HOKUSAI_PII_FOUND', `the name of column ${k + 1} holds personal data (${span.type}); column names appear in every report, so they may not`, 'Rename the column; if the first row is data rather than names, read the file with header: false', { file, context: { column_index: k + 1, pii_type: span.type } });
+    throw dataError('HOKUSAI_PII_FOUND', `the name of column ${k + 1} holds personal data (${span.type}); column names appear in every report, so they may not`, 'Rename the column; if the first row is data rather than names, add a row of names above it (or load the file with header: false)', { file, context: { column_index: k + 1, pii_type: span.type } });
   });
 }
